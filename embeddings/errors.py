@@ -1,0 +1,30 @@
+"""Named errors of the indexing side. Messages say what was wrong and what to do."""
+
+
+class NewsqaError(Exception):
+    """Base of every error newsqa raises for a user's mistake or a bad input (shown as one line)."""
+
+
+class ReadError(NewsqaError):
+    """A file could not be read as a document (the indexer skips it and goes on)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class IndexFormatError(NewsqaError):
+    """An index folder is missing, damaged, or of an unknown format version."""
+
+
+class ModelMismatchError(NewsqaError):
+    """The index was built with another model or dimension than the one asked for."""
+
+
+class ModelChecksumError(NewsqaError):
+    """The model's weights are not the expected ones."""
+
+
+class IndexLockedError(NewsqaError):
+    """Another process is writing to the index."""

@@ -1,0 +1,58 @@
+"""FAISS indexes over the stored vectors: exact inner product below a size, approximate (HNSW) above.
+
+The raw vectors are kept in the store, so any index type can be rebuilt from them without re-encoding.
+
+    >>> import numpy as np
+    >>> v = np.eye(4, dtype="float32")
+    >>> idx = build_faiss_index(v, FaissSettings())
+    >>> idx.search(v[:1], 1)[1].tolist()
+    [[0]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FaissSettings:
+    """Which FAISS index to build.
+
+    ``kind``: ``"auto"`` (exact ``IndexFlatIP`` below ``approx_threshold`` passages, HNSW from there
+    on), ``"flat"`` or ``"hnsw"``. HNSW: ``hnsw_m`` links per node, ``ef_construction`` at build,
+    ``ef_search`` at query time (higher is slower and closer to exact).
+    """
+
+    kind: str = "auto"
+    approx_threshold: int = 1_000_000
+    hnsw_m: int = 32
+    ef_construction: int = 80
+    ef_search: int = 96
+
+    def resolved_kind(self, n: int) -> str:
+        if self.kind == "auto":
+            return "hnsw" if n >= self.approx_threshold else "flat"
+        return self.kind
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_faiss_index(vectors: np.ndarray, settings: FaissSettings):
+    import faiss
+
+    n, dim = vectors.shape if vectors.ndim == 2 else (0, 0)
+    kind = settings.resolved_kind(n)
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.ef_construction
+        index.hnsw.efSearch = settings.ef_search
+    else:
+        raise ValueError(f"unknown FAISS index kind {settings.kind!r}; use auto, flat or hnsw")
+    if n:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index

@@ -1,0 +1,188 @@
+"""Files and folders to Documents: one reader per format, chosen by file name and content.
+
+    >>> from embeddings.readers import read_file
+    >>> got = read_file("embeddings/sample_corpus/2023-09-14-kim-putin-summit.txt")
+    >>> got.documents[0].title
+    'Kim Jong Un meets Putin in Russia as missiles launch from North Korea'
+
+Formats: news pages (``.txt`` starting with `` date YYYY-MM-DD Section``), plain ``.txt``, Markdown
+``.md``, HTML ``.html``/``.htm``, ``.jsonl``/``.ndjson`` and ``.csv`` records. A file that cannot be
+read becomes a ``Skipped`` with the reason; the rest goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..documents import Document, Skipped
+from ..errors import ReadError
+from .encoding import decode
+from .newspage import looks_like_newspage, read_newspage
+from .blocks import plain_document
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv"}
+SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+# A single article file larger than this is refused (JSONL is streamed line by line and exempt).
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+# In folder walks, project files that are not articles.
+_NOT_ARTICLES = ("readme", "license", "licence", "changelog", "copying")
+
+
+@dataclass
+class FileRead:
+    """What one file gave: its documents, what was skipped in it, and the sha256 of its bytes."""
+
+    path: str
+    sha256: str = ""
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
+    """Yield each readable file under ``paths`` (folders recursively, sorted), or a Skipped.
+
+    Symlinked folders are followed once; a symlink loop is reported, not followed forever.
+    """
+    seen_dirs: set[str] = set()
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            yield Skipped(str(p), "no such file or folder")
+            continue
+        if p.is_file():
+            yield p
+            continue
+        if not p.is_dir():
+            yield Skipped(str(p), "not a regular file or folder")
+            continue
+        yield from _walk(p, seen_dirs)
+
+
+def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
+    real = os.path.realpath(root)
+    if real in seen_dirs:
+        yield Skipped(str(root), "folder already visited (symlink loop or repeated path)")
+        return
+    seen_dirs.add(real)
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as e:
+        yield Skipped(str(root), f"cannot list folder: {e.strerror or e}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError as e:
+            yield Skipped(str(path), f"cannot read: {e.strerror or e}")
+            continue
+        if is_dir:
+            yield from _walk(path, seen_dirs)
+        elif entry.is_file():
+            if path.suffix.lower() not in SUPPORTED:
+                yield Skipped(str(path), f"unsupported file type {path.suffix or '(none)'}")
+            elif path.stem.lower().startswith(_NOT_ARTICLES):
+                yield Skipped(str(path), "looks like a README/LICENSE, not an article (name it to index it)")
+            else:
+                yield path
+        else:
+            yield Skipped(str(path), "not a regular file (broken link or special file)")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileRead:
+    """Read one file into documents. Never raises for bad content: problems become ``skipped``."""
+    path = Path(path)
+    out = FileRead(str(path))
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if suffix in JSONL_SUFFIXES:
+            out.sha256 = file_sha256(path)
+            out.documents, out.skipped = _split(_read_jsonl_file(path))
+            if not out.documents and not out.skipped:
+                out.skipped.append(Skipped(str(path), "empty file"))
+            return out
+        if suffix not in SUPPORTED:
+            raise ReadError(path, f"unsupported file type {suffix or '(none)'}; "
+                            f"supported: {', '.join(sorted(SUPPORTED))}")
+        if size > max_bytes:
+            raise ReadError(path, f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB "
+                            "limit for one article file (raise --max-file-mb, or use JSONL records)")
+        data = path.read_bytes()
+        out.sha256 = hashlib.sha256(data).hexdigest()
+        text, _enc = decode(data, path)
+        if suffix in CSV_SUFFIXES:
+            from .records import read_csv
+
+            out.documents, out.skipped = _split(read_csv(text, str(path)))
+        elif suffix in HTML_SUFFIXES:
+            from .html import read_html
+
+            out.documents.append(read_html(text, str(path)))
+        elif suffix in MARKDOWN_SUFFIXES:
+            out.documents.append(plain_document(text, origin=str(path), fmt="markdown", title_from_markdown=True))
+        elif looks_like_newspage(text):
+            out.documents.append(read_newspage(text, str(path)))
+        else:
+            out.documents.append(plain_document(text, origin=str(path), fmt="text"))
+    except ReadError as e:
+        out.skipped.append(Skipped(e.path, e.reason))
+    except PermissionError:
+        out.skipped.append(Skipped(str(path), "permission denied (cannot read the file)"))
+    except OSError as e:
+        out.skipped.append(Skipped(str(path), f"cannot read: {e.strerror or e}"))
+    out.documents = [d for d in out.documents if _has_content(d, out)]
+    return out
+
+
+def _has_content(doc: Document, out: FileRead) -> bool:
+    if any(b.text.strip() for b in doc.blocks):
+        return True
+    out.skipped.append(Skipped(doc.origin, "no text to index"))
+    return False
+
+
+def _split(items) -> tuple[list[Document], list[Skipped]]:
+    docs, skipped = [], []
+    for it in items:
+        (docs if isinstance(it, Document) else skipped).append(it)
+    return docs, skipped
+
+
+def _read_jsonl_file(path: Path) -> Iterator[Document | Skipped]:
+    """Stream a JSONL file line by line (never whole into memory); each line decoded on its own."""
+    from .records import read_jsonl
+
+    def lines():
+        with open(path, "rb") as f:
+            for no, raw in enumerate(f, start=1):
+                try:
+                    yield raw.decode("utf-8-sig" if no == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    try:
+                        yield decode(raw, f"{path}#L{no}")[0]
+                    except ReadError:
+                        yield "\x00"  # reported as invalid JSON on its line
+
+    yield from read_jsonl(lines(), str(path))
+
+
+__all__ = ["FileRead", "iter_files", "read_file", "file_sha256", "DEFAULT_MAX_FILE_BYTES", "SUPPORTED"]

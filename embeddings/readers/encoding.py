@@ -1,0 +1,51 @@
+"""Bytes to text: UTF-8 first, legacy encodings by detection, binary refused."""
+
+from __future__ import annotations
+
+from ..errors import ReadError
+
+# Share of control characters (other than tab/newline/CR/FF) above which bytes are taken for binary.
+_MAX_CONTROL_SHARE = 0.01
+_WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "iso8859_2", "cp1252", "cp1250", "windows_1252",
+            "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_9", "cp1254"}
+
+
+def decode(data: bytes, path) -> tuple[str, str]:
+    """Decode file bytes to text and name the encoding used.
+
+    Raises:
+        ReadError: the bytes are empty, binary, or in no encoding that can be detected.
+    """
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(path, "binary file (NUL bytes), not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, enc = _detect(data, path)
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > _MAX_CONTROL_SHARE * min(len(text), 65536):
+        raise ReadError(path, "binary file (control characters), not text")
+    return text, enc
+
+
+def _detect(data: bytes, path) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError(path, "not UTF-8 and no other text encoding detected")
+    enc = best.encoding
+    # On short Western-European text charset-normalizer wavers between Latin-1 cousins (cp1250,
+    # iso8859_15, mac_roman...). For those, cp1252 is what legacy Western news files use.
+    western = enc.replace("-", "_").lower() in _WESTERN
+    for candidate in (("cp1252", "latin_1") if western else (enc,)):
+        try:
+            return data.decode(candidate), candidate
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return str(best), enc

@@ -1,0 +1,88 @@
+"""JSONL and CSV records: one article a record, with a text field and optional metadata fields."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterator
+
+from ..documents import Document, Skipped
+from .blocks import plain_document
+
+TEXT_FIELDS = ("text", "body", "content", "article")
+TITLE_FIELDS = ("title", "headline")
+SECTION_FIELDS = ("section", "category")
+
+
+def _first(rec: dict, names) -> str:
+    for n in names:
+        v = rec.get(n)
+        if isinstance(v, str) and v.strip():
+            return v
+    return ""
+
+
+def record_document(rec: dict, origin: str) -> Document:
+    """Turn one record into a Document.
+
+    The text is ``text`` (or ``body``/``content``/``article``) or, failing that, the ``paragraphs``
+    list joined by blank lines. When the text does not begin with the title, the title is put in
+    front, so that the document text holds everything that is quoted from it.
+
+    Raises:
+        ValueError: no text field; the message names the fields looked for.
+    """
+    if not isinstance(rec, dict):
+        raise ValueError(f"a record must be a JSON object, got {type(rec).__name__}")
+    text = _first(rec, TEXT_FIELDS)
+    paras = rec.get("paragraphs")
+    if not text and isinstance(paras, list) and paras:
+        text = "\n\n".join(str(p) for p in paras)
+    if not text.strip():
+        raise ValueError(f"no text: expected a non-empty field {', '.join(TEXT_FIELDS)} or paragraphs")
+    title = " ".join(_first(rec, TITLE_FIELDS).split())
+    first_line = " ".join(text.lstrip().split("\n", 1)[0].split())
+    if title and first_line != title:
+        text = f"{title}\n\n{text}"
+    date = str(rec.get("date") or rec.get("published") or "")[:10]
+    return plain_document(
+        text,
+        origin=origin,
+        fmt="record",
+        date=date,
+        source=str(rec.get("source") or ""),
+        section=_first(rec, SECTION_FIELDS),
+        url=str(rec.get("url") or ""),
+    )
+
+
+def read_jsonl(lines: Iterator[str], path: str) -> Iterator[Document | Skipped]:
+    """Yield a Document per good line and a Skipped (with its line number) per bad one."""
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        origin = f"{path}#L{no}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Skipped(origin, f"line {no}: not valid JSON ({e.msg} at column {e.colno})")
+            continue
+        try:
+            yield record_document(rec, origin)
+        except ValueError as e:
+            yield Skipped(origin, f"line {no}: {e}")
+
+
+def read_csv(text: str, path: str) -> Iterator[Document | Skipped]:
+    """Yield a Document per CSV row (header row required) and a Skipped per bad row."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not any(f in reader.fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
+        yield Skipped(path, f"CSV header has no text column (expected one of {', '.join(TEXT_FIELDS)})")
+        return
+    for no, row in enumerate(reader, start=2):
+        origin = f"{path}#L{no}"
+        try:
+            yield record_document({k: v for k, v in row.items() if k}, origin)
+        except ValueError as e:
+            yield Skipped(origin, f"row at line {no}: {e}")

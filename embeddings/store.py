@@ -1,0 +1,349 @@
+"""The stored index: a folder of plain data files described by ``manifest.json``.
+
+Layout::
+
+    INDEX/
+      manifest.json          format version, model, dimension, metric, chunker and FAISS settings,
+                             counts, library versions, created/updated, and the files below
+      .lock                  writers hold an exclusive lock on it
+      g000002/               one generation: written whole, then published by replacing manifest.json
+        passages.jsonl       one passage a line, in the row order of vectors.npy
+        vectors.npy          float32 (passages x dimension), L2-normalised (cosine = inner product)
+        faiss.index          FAISS index over those vectors
+        documents.jsonl      each document's metadata and full text (quotes are checked against it)
+        files.json           source file -> sha256, size, mtime, document ids (for incremental updates)
+
+An update writes a new generation folder beside the current one and then atomically replaces
+``manifest.json``: a crash at any moment leaves the previous index whole, and a reader sees either the
+old generation or the new one. Every file is data only (JSON, ``.npy`` read with
+``allow_pickle=False``, FAISS): opening an untrusted index runs no code.
+
+    >>> import json, numpy as np                                           # doctest: +SKIP
+    >>> m = json.load(open("INDEX/manifest.json"))
+    >>> vectors = np.load("INDEX/" + m["files"]["vectors"], allow_pickle=False)
+    >>> rows = [json.loads(l) for l in open("INDEX/" + m["files"]["passages"])]
+    >>> rows[0]["text"], vectors[0] @ vectors[1]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunker import ChunkerSettings, Passage
+from .errors import IndexFormatError, IndexLockedError, ModelMismatchError
+from .faiss_index import FaissSettings, build_faiss_index
+
+FORMAT = "newsqa-index"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FILES = ("passages", "vectors", "faiss", "documents", "files")
+_FILENAMES = {
+    "passages": "passages.jsonl",
+    "vectors": "vectors.npy",
+    "faiss": "faiss.index",
+    "documents": "documents.jsonl",
+    "files": "files.json",
+}
+KEEP_GENERATIONS = 3  # the current one and two before it, for readers still loading an older one
+
+
+@dataclass
+class Snapshot:
+    """One generation of an index, loaded: passages, vectors, FAISS index, documents, files."""
+
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    vectors: np.ndarray
+    faiss_index: object
+    documents: dict[str, dict]
+    files: dict[str, dict]
+    row_of: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.row_of:
+            self.row_of = {p.passage_id: i for i, p in enumerate(self.passages)}
+
+    @property
+    def generation(self) -> str:
+        return self.manifest.get("generation", "")
+
+    def document_text(self, doc_id: str) -> str:
+        return self.documents[doc_id]["text"]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def library_versions() -> dict:
+    out = {}
+    import importlib.metadata as md
+
+    for pkg in ("newsqa", "faiss-cpu", "numpy", "sentence-transformers", "torch", "bm25s"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def read_manifest(index_dir: Path) -> dict:
+    """Read and check ``manifest.json``.
+
+    Raises:
+        IndexFormatError: missing folder or manifest, not JSON, unknown format or version, missing keys.
+    """
+    index_dir = Path(index_dir)
+    if not index_dir.exists():
+        raise IndexFormatError(f"index folder {index_dir} does not exist; build one with: newsqa index PATH --index {index_dir}")
+    mpath = index_dir / MANIFEST
+    if not mpath.is_file():
+        raise IndexFormatError(f"{index_dir} holds no {MANIFEST}: not a newsqa index (build one with newsqa index PATH --index {index_dir})")
+    try:
+        m = json.loads(mpath.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise IndexFormatError(f"{mpath} is not valid JSON ({e}); rebuild the index or restore the file") from e
+    if not isinstance(m, dict) or m.get("format") != FORMAT:
+        raise IndexFormatError(f"{mpath} is not a newsqa manifest (format {m.get('format') if isinstance(m, dict) else None!r})")
+    if m.get("format_version") != FORMAT_VERSION:
+        raise IndexFormatError(
+            f"{mpath} has format version {m.get('format_version')!r}; this newsqa reads version {FORMAT_VERSION}: "
+            "rebuild the index with this version"
+        )
+    for key in ("model", "files", "counts", "chunker"):
+        if not isinstance(m.get(key), dict):
+            raise IndexFormatError(f"{mpath}: field {key!r} is missing or not an object; rebuild the index")
+    for key in FILES:
+        rel = m["files"].get(key)
+        if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
+            raise IndexFormatError(f"{mpath}: files.{key} is missing or points outside the index folder")
+    dim = m["model"].get("dimension")
+    if not isinstance(dim, int) or dim <= 0:
+        raise IndexFormatError(f"{mpath}: model.dimension must be a positive integer, got {dim!r}")
+    return m
+
+
+def check_model(manifest: dict, name: str, checksum: str, dimension: int, where: Path) -> None:
+    """Refuse an index made by another model or dimension."""
+    m = manifest["model"]
+    if m.get("dimension") != dimension:
+        raise ModelMismatchError(
+            f"index {where} holds {m.get('dimension')}-dimensional vectors from {m.get('name')!r}, "
+            f"but the model {name!r} makes {dimension}-dimensional ones; use --model {m.get('name')} or a new --index folder"
+        )
+    if m.get("name") != name or (m.get("checksum") and checksum and m.get("checksum") != checksum):
+        raise ModelMismatchError(
+            f"index {where} was built with model {m.get('name')!r} (sha256 {str(m.get('checksum'))[:12]}), "
+            f"not {name!r} (sha256 {checksum[:12]}); use the same model or a new --index folder"
+        )
+
+
+def load_snapshot(index_dir: Path, *, mmap_vectors: bool = False) -> Snapshot:
+    """Load the current generation of an index.
+
+    Raises:
+        IndexFormatError: anything missing, truncated or inconsistent, named with the file and the fix.
+    """
+    index_dir = Path(index_dir)
+    m = read_manifest(index_dir)
+    files = {k: index_dir / m["files"][k] for k in FILES}
+    for k, p in files.items():
+        if not p.is_file():
+            raise IndexFormatError(f"index {index_dir}: {m['files'][k]} is missing; rebuild the index")
+        want = m.get("sizes", {}).get(k)
+        if want is not None and p.stat().st_size != want:
+            raise IndexFormatError(
+                f"index {index_dir}: {m['files'][k]} is {p.stat().st_size} bytes, the manifest says {want} "
+                "(truncated or edited); rebuild the index"
+            )
+    try:
+        passages = [Passage.from_row(json.loads(line)) for line in _lines(files["passages"])]
+    except (ValueError, TypeError, KeyError) as e:
+        raise IndexFormatError(f"index {index_dir}: {m['files']['passages']} has a bad row ({e}); rebuild the index") from e
+    try:
+        vectors = np.load(files["vectors"], allow_pickle=False, mmap_mode="r" if mmap_vectors else None)
+    except (ValueError, OSError, EOFError) as e:
+        raise IndexFormatError(f"index {index_dir}: {m['files']['vectors']} is not a readable .npy ({e}); rebuild the index") from e
+    dim = m["model"]["dimension"]
+    if vectors.ndim != 2 or vectors.shape[1] != dim or vectors.dtype != np.float32:
+        raise IndexFormatError(
+            f"index {index_dir}: vectors are {vectors.dtype} {vectors.shape}, expected float32 (n, {dim}); rebuild the index"
+        )
+    if len(passages) != vectors.shape[0]:
+        raise IndexFormatError(
+            f"index {index_dir}: {len(passages)} passages but {vectors.shape[0]} vectors; the passage table and "
+            "vectors disagree: rebuild the index"
+        )
+    if m["counts"].get("passages") not in (None, len(passages)):
+        raise IndexFormatError(f"index {index_dir}: manifest counts.passages={m['counts'].get('passages')} but the table has {len(passages)}")
+    import faiss
+
+    try:
+        index = faiss.read_index(str(files["faiss"]))
+    except RuntimeError as e:
+        raise IndexFormatError(f"index {index_dir}: {m['files']['faiss']} cannot be read by FAISS (truncated?); rebuild the index") from e
+    if index.ntotal != len(passages) or index.d != dim:
+        raise IndexFormatError(f"index {index_dir}: FAISS index holds {index.ntotal}x{index.d}, expected {len(passages)}x{dim}")
+    if hasattr(index, "hnsw"):
+        index.hnsw.efSearch = int(m.get("faiss", {}).get("ef_search", 96))
+    try:
+        documents = {}
+        for line in _lines(files["documents"]):
+            d = json.loads(line)
+            documents[d["doc_id"]] = d
+        file_table = json.loads(files["files"].read_text(encoding="utf-8"))
+    except (ValueError, KeyError, TypeError) as e:
+        raise IndexFormatError(f"index {index_dir}: documents or files table is damaged ({e}); rebuild the index") from e
+    missing = {p.doc_id for p in passages} - documents.keys()
+    if missing:
+        raise IndexFormatError(f"index {index_dir}: {len(missing)} passages name documents that are not stored; rebuild the index")
+    return Snapshot(index_dir, m, passages, vectors, index, documents, file_table)
+
+
+def _lines(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield line
+
+
+@contextmanager
+def writer_lock(index_dir: Path, timeout: float = 30.0):
+    """Hold the index's exclusive writer lock; wait up to ``timeout`` seconds for another writer.
+
+    Raises:
+        IndexLockedError: another process still holds the lock after ``timeout`` seconds.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    f = open(index_dir / ".lock", "a+")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"index {index_dir} is being updated by another process (lock {index_dir / '.lock'}); "
+                        "wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        f.close()  # closing releases the lock
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def write_generation(
+    index_dir: Path,
+    *,
+    passages: list[Passage],
+    vectors: np.ndarray,
+    documents: dict[str, dict],
+    files: dict[str, dict],
+    model: dict,
+    chunker: ChunkerSettings,
+    faiss_settings: FaissSettings,
+    previous: dict | None,
+    faiss_index=None,
+) -> dict:
+    """Write a new generation and publish it by replacing ``manifest.json`` (call under ``writer_lock``).
+
+    Returns the new manifest.
+    """
+    import faiss
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    prev_gen = (previous or {}).get("generation", "g000000")
+    number = int(prev_gen[1:]) + 1 if prev_gen[1:].isdigit() else 1
+    while (index_dir / f"g{number:06d}").exists():
+        number += 1  # a folder left by a crashed update: never reuse it
+    gen = f"g{number:06d}"
+    tmp = index_dir / f".{gen}.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+
+    with open(tmp / _FILENAMES["passages"], "w", encoding="utf-8") as f:
+        for p in passages:
+            f.write(json.dumps(p.to_row(), ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(passages), model["dimension"])
+    with open(tmp / _FILENAMES["vectors"], "wb") as f:
+        np.save(f, vectors, allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+    index = faiss_index if faiss_index is not None else build_faiss_index(vectors, faiss_settings)
+    faiss.write_index(index, str(tmp / _FILENAMES["faiss"]))
+    with open(tmp / _FILENAMES["documents"], "w", encoding="utf-8") as f:
+        for d in documents.values():
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    _fsync_write(tmp / _FILENAMES["files"], json.dumps(files, ensure_ascii=False, indent=0).encode("utf-8"))
+    os.replace(tmp, index_dir / gen)
+
+    now = _now()
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model": model,
+        "metric": "inner_product",
+        "normalized": True,
+        "chunker": chunker.to_dict(),
+        "faiss": {**faiss_settings.to_dict(), "built": faiss_settings.resolved_kind(len(passages))},
+        "counts": {"documents": len(documents), "passages": len(passages), "files": len(files)},
+        "versions": library_versions(),
+        "created": (previous or {}).get("created", now),
+        "updated": now,
+        "generation": gen,
+        "files": {k: f"{gen}/{_FILENAMES[k]}" for k in FILES},
+        "sizes": {k: (index_dir / gen / _FILENAMES[k]).stat().st_size for k in FILES},
+    }
+    mtmp = index_dir / f".{MANIFEST}.{os.getpid()}.tmp"
+    _fsync_write(mtmp, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+    os.replace(mtmp, index_dir / MANIFEST)
+    _fsync_dir(index_dir)
+    _remove_old_generations(index_dir, keep=gen)
+    return manifest
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_old_generations(index_dir: Path, keep: str) -> None:
+    gens = sorted(p.name for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("g") and p.name[1:].isdigit())
+    older = [g for g in gens if g < keep]
+    for g in older[: max(0, len(older) - (KEEP_GENERATIONS - 1))]:
+        shutil.rmtree(index_dir / g, ignore_errors=True)
+    for p in index_dir.glob(".g*.tmp"):  # left by a crashed update
+        shutil.rmtree(p, ignore_errors=True)

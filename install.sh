@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a cited answer: a virtual environment in .venv, the CPU build of
+# PyTorch first (so nothing pulls a multi-GB CUDA build), newsqa with its test extras, then a first
+# question answered from the built-in sample corpus.
+#
+#   ./install.sh            set up and ask the sample question
+#   ./install.sh --no-demo  set up only (CI)
+#
+# PYTHON=python3.12 ./install.sh picks another interpreter. Elsewhere than this machine, the CPU wheel
+# of torch comes from PyTorch's CPU index: TORCH_INDEX=https://download.pytorch.org/whl/cpu ./install.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  if [ -n "${TORCH_INDEX:-}" ]; then
+    .venv/bin/pip install -q "$TORCH_SPEC" --index-url "$TORCH_INDEX"
+  else
+    .venv/bin/pip install -q "$TORCH_SPEC"
+  fi
+fi
+.venv/bin/pip install -q -e '.[test]'
+if [ "${1:-}" != "--no-demo" ]; then
+  export HF_HUB_OFFLINE=1
+  echo
+  echo '$ newsqa ask "What did Putin say when asked if Moscow would help Kim build satellites?"'
+  .venv/bin/newsqa ask "What did Putin say when asked if Moscow would help Kim build satellites?"
+  echo
+  echo "Set up. Activate with: source .venv/bin/activate   (then: newsqa --help)"
+fi

@@ -1,0 +1,84 @@
+"""Retrieved passages to a cited answer: choose quotes, check them, cite them, or abstain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from embeddings.store import Snapshot
+
+from .abstain import AbstainSettings, should_abstain
+from .dates import resolve_relative_dates
+from .followup import Resolved
+from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
+from .spans import find_answer_span
+from .timeline import newest_first
+from .types import Answer, Citation, Hit
+
+NOT_FOUND = "Not found in the indexed articles."
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    quotes: QuoteSettings = field(default_factory=QuoteSettings)
+    abstain: AbstainSettings = field(default_factory=AbstainSettings)
+    related: int = 3  # nearest passages shown when abstaining
+
+
+def verified(snapshot: Snapshot, doc_id: str, start: int, end: int, quote: str) -> bool:
+    """True when ``quote`` is exactly the stored document text at ``[start:end]``."""
+    doc = snapshot.documents.get(doc_id)
+    return doc is not None and 0 <= start < end <= len(doc["text"]) and doc["text"][start:end] == quote
+
+
+def coverage_note(snapshot: Snapshot) -> str:
+    docs = snapshot.documents.values()
+    dates = sorted(d["date"] for d in docs if d.get("date"))
+    span = f" dated {dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (f" dated {dates[0]}" if dates else "")
+    heads = sum(1 for p in snapshot.passages if p.kind == "headline")
+    return (f"The collection holds {len(snapshot.documents)} article{'s' if len(snapshot.documents) != 1 else ''}{span} "
+            f"({len(snapshot.passages)} passages, {heads} of them headlines).")
+
+
+def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
+                   snapshot: Snapshot, encoder: Encoder, idf: IdfTable, settings: AnswerSettings) -> Answer:
+    text_of = snapshot.document_text
+    scored = score_candidates(resolved.query, qvec, candidates(hits, text_of, settings.quotes), encoder, idf,
+                              settings.quotes, hits)
+    best = scored[0] if scored else None
+    abstain, conf = should_abstain(best, settings.abstain)
+    retrieved = tuple(hits[:k])
+    if abstain:
+        return Answer(question, f"{NOT_FOUND} {coverage_note(snapshot)}", True, (), retrieved,
+                      related=tuple(hits[: settings.related]), coverage=coverage_note(snapshot),
+                      resolved_question=resolved.query, confidence=conf)
+    chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot)
+    citations = []
+    for c in chosen:
+        if not verified(snapshot, c.hit.passage.doc_id, c.start, c.end, c.text):
+            continue  # never show a quote that does not match its document
+        citations.append(_citation(len(citations) + 1, c, resolved.query, snapshot))
+    if not citations:
+        return Answer(question, f"{NOT_FOUND} {coverage_note(snapshot)}", True, (), retrieved,
+                      related=tuple(hits[: settings.related]), coverage=coverage_note(snapshot),
+                      resolved_question=resolved.query, confidence=0.0)
+    answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
+    return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
+                  resolved_question=resolved.query, confidence=conf)
+
+
+def _citation(n: int, c: Candidate, question: str, snapshot: Snapshot) -> Citation:
+    p = c.hit.passage
+    doc_text = snapshot.document_text(p.doc_id)
+    span = find_answer_span(question, c.text)
+    dates = tuple(resolve_relative_dates(c.text, p.date, offset=c.start)) if p.kind != "headline" else ()
+    return Citation(
+        n=n, quote=c.text, doc_id=p.doc_id, passage_id=p.passage_id, title=p.title, date=p.date,
+        source=p.source, section=p.section, kind=p.kind, paragraph=p.paragraph, start=c.start, end=c.end,
+        score=c.score, heading=p.heading,
+        answer_span=(c.start + span[0], c.start + span[1]) if span else None,
+        answer_text=c.text[span[0]:span[1]] if span else "",
+        dates=dates, context_before=context_before(c, doc_text),
+    )

@@ -1,0 +1,264 @@
+"""The ``newsqa`` command: index articles, ask questions, chat, serve the browser app, evaluate.
+
+Each sub-command's ``--help`` shows its options and examples. User mistakes (a missing file, a bad
+option, a damaged index) end in one readable line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+
+from embeddings.errors import NewsqaError
+
+EPILOG = """\
+examples:
+  newsqa ask "What did Putin say when asked if Moscow would help Kim build satellites?"
+      (no index yet: answers from the built-in sample corpus, the 2023-09-14 news page)
+  newsqa index ~/news/ --index ~/news-index       read a folder of articles into an index
+  newsqa ask "Who won the Mercury Prize?" --index ~/news-index --json
+  newsqa chat --index ~/news-index                 a conversation with follow-up questions
+  newsqa ui --index ~/news-index                   the browser chat on http://127.0.0.1:7860
+  newsqa eval questions.jsonl --corpus ~/news/     score the engine on a question set
+
+The default index is $NEWSQA_HOME/index (NEWSQA_HOME defaults to ~/.local/share/newsqa).
+"""
+
+
+def _add_index_opt(p: argparse.ArgumentParser, help_extra: str = "") -> None:
+    p.add_argument("--index", metavar="DIR", default=None,
+                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)" + help_extra)
+
+
+def _add_filter_opts(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters (applied inside the search)")
+    g.add_argument("--since", metavar="YYYY-MM-DD", default="", help="only articles dated on or after this day")
+    g.add_argument("--until", metavar="YYYY-MM-DD", default="", help="only articles dated on or before this day")
+    g.add_argument("--section", action="append", default=[], help="only this section (repeatable)")
+    g.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    g.add_argument("--kind", action="append", choices=["paragraph", "headline"], default=[],
+                   help="only article paragraphs or only headlines (repeatable)")
+    g.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document id (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsqa",
+        description="Ask questions of a collection of news articles. Every answer is verbatim quotes, "
+                    "each cited (headline, date, source, paragraph); when the articles do not answer, "
+                    "newsqa says so.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newsqa {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="read articles (files or folders) into an index",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Build or update an index from news pages, .txt, .md, .html, .jsonl and .csv files.\n"
+                                   "Folders are read recursively. Unchanged files are not read again; a changed\n"
+                                   "file replaces its passages. Updates are all or nothing.",
+                       epilog="examples:\n  newsqa index ../shared/corpus/bbc/articles --index bbc-index\n"
+                              "  newsqa index news.jsonl more/ --index my-index --prune\n")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
+    _add_index_opt(p)
+    p.add_argument("--model", default=None,
+                   help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
+    p.add_argument("--max-file-mb", type=float, default=20.0, help="refuse single article files above this size (default 20)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local (default) or ray: read, chunk and encode as a Ray Data pipeline (pip install newsqa[ray])")
+    p.add_argument("--address", default=None, help="with --engine ray: the Ray cluster address (default: start a local one)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("ask", help="ask one question", formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Answer a question with verbatim, cited quotes from the index.",
+                       epilog="examples:\n  newsqa ask \"Where did Putin show Kim around?\"\n"
+                              "  newsqa ask \"death toll Morocco\" --kind headline --json\n")
+    p.add_argument("question", help="the question (quote it)")
+    _add_index_opt(p)
+    p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--history", action="append", default=[], metavar="QUESTION",
+                   help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    _add_filter_opts(p)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal",
+                       description="Ask questions one after another; follow-ups use the earlier turns. "
+                                   "Commands: /clear forgets the conversation, /quit leaves.")
+    _add_index_opt(p)
+    p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    _add_filter_opts(p)
+
+    p = sub.add_parser("info", help="what an index holds (articles, passages, dates, sections, model)")
+    _add_index_opt(p)
+    p.add_argument("--json", action="store_true")
+
+    for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set")):
+        try:
+            mod = __import__(module, fromlist=["add_parser"])
+        except ImportError:
+            continue
+        mod.add_parser(sub, name, text)
+    return parser
+
+
+def _version() -> str:
+    try:
+        import importlib.metadata as md
+
+        return md.version("newsqa")
+    except Exception:
+        return "dev"
+
+
+def _filters(args):
+    from .types import Filters
+
+    return Filters(date_from=args.since, date_to=args.until, sections=tuple(args.section), sources=tuple(args.source),
+                   kinds=tuple(args.kind), doc_ids=tuple(args.doc))
+
+
+def cmd_index(args) -> int:
+    from embeddings.indexer import update_index
+
+    from .engine import default_index_dir
+
+    index_dir = args.index or str(default_index_dir())
+    kwargs = dict(model=args.model, prune=args.prune, progress=False if args.no_progress else None,
+                  max_file_bytes=int(args.max_file_mb * 2**20))
+    if args.engine == "ray":
+        from embeddings.ray_pipeline import update_index_ray
+
+        report = update_index_ray(args.paths, index_dir, address=args.address, **kwargs)
+    else:
+        report = update_index(args.paths, index_dir, **kwargs)
+    if args.json:
+        out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
+        out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+        print(json.dumps(out, indent=2))
+    else:
+        for s in report.skipped:
+            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(report.summary_line())
+    return 0
+
+
+def format_answer(answer) -> str:
+    """The answer as a person reads it in a terminal: quotes with markers, then the citations."""
+    lines = [textwrap.fill(answer.answer, width=100)]
+    if answer.abstained:
+        if answer.related:
+            lines.append("\nRelated, but not an answer:")
+            for h in answer.related:
+                p = h.passage
+                lines.append(textwrap.fill(f"- {p.text}", width=100, subsequent_indent="  "))
+                lines.append(f"  ({p.title}, {p.date or 'undated'}, {p.kind} {p.paragraph})")
+        return "\n".join(lines)
+    lines.append("")
+    for c in answer.citations:
+        where = f"headline list, position {c.paragraph}" if c.kind == "headline" and c.paragraph else (
+            "headline" if c.kind == "headline" else f"paragraph {c.paragraph}")
+        meta = ", ".join(x for x in (c.source, c.date or "undated", c.section, where) if x)
+        lines.append(f"[{c.n}] {c.title} ({meta})")
+        if c.heading:
+            lines.append(f"    under the subheading {c.heading}")
+        if c.answer_text:
+            lines.append(f"    short answer: {c.answer_text}")
+        for d in c.dates:
+            lines.append(f"    \u201c{d['text']}\u201d = {d['resolved']} ({d['basis']})")
+    if answer.timeline:
+        lines.append("\nEarlier reports of this story (newest first):")
+        for t in answer.timeline:
+            lines.append(f"  - {t['when']}: {t['quote']}")
+    return "\n".join(lines)
+
+
+def cmd_ask(args) -> int:
+    from .engine import Engine
+
+    engine = Engine.open(args.index, model=args.model)
+    answer = engine.ask(args.question, k=args.k, filters=_filters(args), history=args.history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from .engine import Engine
+
+    engine = Engine.open(args.index, model=args.model)
+    s = engine.summary()
+    print(f"newsqa chat: {s['articles']} articles, {s['passages']} passages. /clear forgets, /quit leaves.")
+    history: list[str] = []
+    filters = _filters(args)
+    while True:
+        try:
+            q = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not q:
+            continue
+        if q in ("/quit", "/exit"):
+            return 0
+        if q == "/clear":
+            history.clear()
+            print("(conversation cleared)")
+            continue
+        try:
+            answer = engine.ask(q, k=args.k, filters=filters, history=history)
+        except NewsqaError as e:
+            print(f"newsqa: {e}")
+            continue
+        print(format_answer(answer))
+        history.append(q)
+
+
+def cmd_info(args) -> int:
+    from embeddings.store import load_snapshot
+
+    from .engine import collection_summary, ensure_default_index
+
+    index_dir = args.index or ensure_default_index()
+    s = collection_summary(load_snapshot(index_dir))
+    if args.json:
+        print(json.dumps(s, indent=2))
+    else:
+        for k, v in s.items():
+            print(f"{k:>9}: {', '.join(v) if isinstance(v, list) else v}")
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info}
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    func = COMMANDS.get(args.command) or getattr(args, "func", None)
+    try:
+        return func(args) or 0
+    except NewsqaError as e:
+        print(f"newsqa {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

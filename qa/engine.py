@@ -1,0 +1,218 @@
+"""The question-answering engine: open an index once, answer many questions.
+
+    >>> from qa import Engine                                               # doctest: +SKIP
+    >>> engine = Engine.open("my-index")
+    >>> answer = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")
+    >>> answer.citations[0].quote
+    'When asked by Russian media if Moscow would help Kim build satellites, Putin said: “That’s why we came here.”'
+
+An Engine is safe to share between threads: each question works on the snapshot current when it
+began, and ``refresh()`` swaps in a newer index generation without disturbing questions in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.encoder import Encoder, load_encoder
+from embeddings.errors import IndexFormatError
+from embeddings.indexer import embed_text
+from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, read_manifest
+
+from .answer import AnswerSettings, compose_answer
+from .errors import QuestionError
+from .followup import resolve_followup
+from .quotes import IdfTable
+from .retrieve import RetrievalSettings, Retriever
+from .types import Answer, Filters
+
+MAX_QUESTION_CHARS = 2000
+MAX_K = 100
+
+
+def default_home() -> Path:
+    """Where newsqa keeps its data: ``$NEWSQA_HOME``, else ``$XDG_DATA_HOME/newsqa`` or ``~/.local/share/newsqa``."""
+    if os.environ.get("NEWSQA_HOME"):
+        return Path(os.environ["NEWSQA_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newsqa"
+
+
+def default_index_dir() -> Path:
+    return default_home() / "index"
+
+
+def sample_index_dir() -> Path:
+    return default_home() / "sample-index"
+
+
+@dataclass
+class _State:
+    snapshot: Snapshot
+    retriever: Retriever
+    idf: IdfTable
+    manifest_mtime: float
+
+
+class Engine:
+    """Answers questions from one index. Build with ``Engine.open``."""
+
+    def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
+                 retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings()):
+        self.index_dir = Path(index_dir)
+        self.encoder = encoder
+        self._state = state
+        self._lock = threading.Lock()
+        self.retrieval_settings = retrieval
+        self.answer_settings = answer
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
+             retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
+             progress: bool = False) -> "Engine":
+        """Open an index (and load its model).
+
+        Args:
+            index_dir: the index folder. ``None``: the default index if it exists, else the sample
+                index, built from the built-in sample corpus on first use.
+            encoder: an already loaded encoder (tests pass a fake one); else ``model`` or the model
+                named in the manifest is loaded from local files.
+
+        Raises:
+            IndexFormatError: no index there, or a damaged one. ModelMismatchError: wrong model.
+        """
+        if index_dir is None:
+            if encoder is None and not (default_index_dir() / MANIFEST).exists():
+                encoder = load_encoder(model)  # load once: the sample index is built with it, then served
+            index_dir = ensure_default_index(encoder=encoder, model=model, progress=progress)
+        index_dir = Path(index_dir)
+        manifest = read_manifest(index_dir)
+        if encoder is None:
+            encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"])
+        check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+        state = _load_state(index_dir, encoder, retrieval)
+        return cls(index_dir, encoder, state, retrieval, answer)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._state.snapshot
+
+    def refresh(self) -> bool:
+        """Load a newer generation if the index changed on disk. Returns True if it did."""
+        try:
+            mtime = (self.index_dir / MANIFEST).stat().st_mtime
+        except OSError:
+            return False
+        if mtime == self._state.manifest_mtime:
+            return False
+        with self._lock:
+            if mtime == self._state.manifest_mtime:
+                return False
+            m = read_manifest(self.index_dir)
+            if m.get("generation") == self._state.snapshot.generation:
+                self._state = replace(self._state, manifest_mtime=mtime)
+                return False
+            self._state = _load_state(self.index_dir, self.encoder, self.retrieval_settings)
+            return True
+
+    def summary(self) -> dict:
+        """Articles, passages, date range, sections, sources and model of the open index."""
+        return collection_summary(self._state.snapshot)
+
+    def ask(self, question: str, *, k: int = 5, filters: Filters | None = None, history: list[str] | None = None,
+            retrieval: RetrievalSettings | None = None) -> Answer:
+        """Answer ``question`` with verbatim quotes from the index, or abstain.
+
+        Args:
+            question: the question.
+            k: how many passages to retrieve (1-100).
+            filters: restrict to dates, sections, sources, kinds or documents.
+            history: earlier questions of the conversation, oldest first (for follow-ups).
+
+        Raises:
+            QuestionError: empty, wordless or overlong question; k out of range.
+        """
+        t0 = time.perf_counter()
+        question = validate_question(question)
+        if not isinstance(k, int) or k < 1 or k > MAX_K:
+            raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
+        state = self._state  # one snapshot for the whole question, whatever refresh() does meanwhile
+        retriever = state.retriever if retrieval is None else Retriever.with_settings(state.retriever, retrieval)
+        resolved = resolve_followup(question, history or [])
+        t1 = time.perf_counter()
+        qvec = self.encoder.encode_queries([resolved.query])[0] if retriever.settings.mode != "bm25" else None
+        t2 = time.perf_counter()
+        hits = retriever.search(resolved.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+        t3 = time.perf_counter()
+        answer = compose_answer(
+            question, resolved, qvec, hits, k, state.snapshot, self.encoder, state.idf, self.answer_settings
+        )
+        t4 = time.perf_counter()
+        timings = {"embed": (t2 - t1) * 1e3, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
+                   "total": (t4 - t0) * 1e3}
+        return replace(answer, timings_ms=timings)
+
+
+def validate_question(question) -> str:
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}")
+    q = " ".join(question.split())
+    if not q:
+        raise QuestionError("the question is empty; ask something, e.g. newsqa ask \"Who met Putin?\"")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(q)} characters long; the limit is {MAX_QUESTION_CHARS}: ask a shorter one")
+    if not any(ch.isalnum() for ch in q):
+        raise QuestionError("the question has no words (only punctuation or symbols); ask with words")
+    return q
+
+
+def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings) -> _State:
+    mtime = (index_dir / MANIFEST).stat().st_mtime
+    snap = load_snapshot(index_dir)
+    if snap.manifest["model"]["dimension"] != encoder.dimension:
+        raise IndexFormatError(f"index {index_dir} changed model while open; reopen it")
+    texts = [embed_text(p) for p in snap.passages]
+    return _State(snap, Retriever(snap, encoder, retrieval, texts=texts), IdfTable(texts), mtime)
+
+
+def collection_summary(snap: Snapshot) -> dict:
+    docs = snap.documents.values()
+    dates = sorted(d["date"] for d in docs if d.get("date"))
+    sections = sorted({d["section"] for d in docs if d.get("section")})
+    sources = sorted({d["source"] for d in docs if d.get("source")})
+    kinds: dict[str, int] = {}
+    for p in snap.passages:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    return {
+        "index": str(snap.path),
+        "articles": len(snap.documents),
+        "passages": len(snap.passages),
+        "kinds": kinds,
+        "date_from": dates[0] if dates else "",
+        "date_to": dates[-1] if dates else "",
+        "undated": sum(1 for d in docs if not d.get("date")),
+        "sections": sections,
+        "sources": sources,
+        "model": snap.manifest["model"]["name"],
+        "updated": snap.manifest.get("updated", ""),
+    }
+
+
+def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = None, progress: bool = False) -> Path:
+    """The default index if one exists, else the sample index (built from the sample corpus if needed)."""
+    d = default_index_dir()
+    if (d / MANIFEST).exists():
+        return d
+    s = sample_index_dir()
+    if not (s / MANIFEST).exists():
+        from embeddings import sample_corpus_path
+        from embeddings.indexer import update_index
+
+        update_index([sample_corpus_path()], s, encoder=encoder, model=model, progress=progress)
+    return s

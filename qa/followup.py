@@ -1,0 +1,68 @@
+"""Follow-up questions resolved with the earlier turns, without a language model.
+
+A follow-up ("Where did they meet?", "What about the second one?") leans on the conversation: it has a
+pronoun or a demonstrative with no topic words of its own, or it is elliptic ("And Russia?"). Such a
+question is searched together with the content words of the most recent earlier question that had
+a topic, so "they" finds the people of the previous turn.
+
+    >>> resolve_followup("Where did they meet?", ["Who did Kim Jong Un meet in Russia?"]).query
+    'Where did they meet? (Kim Jong Un meet Russia)'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import QUESTION_WORDS, STOPWORDS, words
+
+_ANAPHORA = re.compile(
+    r"\b(he|she|they|them|his|her|hers|their|theirs|it|its|this|that|these|those|there|the same|"
+    r"the (first|second|third|last|other|latter|former)( one)?|what about|how about|and what|what else)\b",
+    re.I,
+)
+_MIN_OWN_TOPIC_WORDS = 2  # a question with fewer topic words of its own leans on the conversation
+
+
+@dataclass(frozen=True)
+class Resolved:
+    question: str
+    query: str  # what is searched
+    carried: str = ""  # words carried over from the conversation ("" if none)
+
+    @property
+    def is_followup(self) -> bool:
+        return bool(self.carried)
+
+
+def topic_words(text: str) -> list[str]:
+    """Words of ``text`` that name its topic (case kept), in order, without repeats."""
+    out = []
+    seen = set()
+    for w in re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)*", text):
+        lw = w.lower()
+        if lw in STOPWORDS or lw in QUESTION_WORDS or lw in seen or _ANAPHORA.fullmatch(lw):
+            continue
+        seen.add(lw)
+        out.append(w)
+    return out
+
+
+def resolve_followup(question: str, history: list[str]) -> Resolved:
+    """Resolve ``question`` against ``history`` (earlier questions, oldest first)."""
+    if not history:
+        return Resolved(question, question)
+    own = topic_words(question)
+    leans = bool(_ANAPHORA.search(question)) or len(own) < _MIN_OWN_TOPIC_WORDS
+    if not leans:
+        return Resolved(question, question)
+    for prev in reversed(history):
+        carried = [w for w in topic_words(prev) if w.lower() not in {o.lower() for o in own}]
+        if carried:
+            c = " ".join(carried)
+            return Resolved(question, f"{question} ({c})", c)
+    return Resolved(question, question)
+
+
+def content_words_count(text: str) -> int:
+    return len([w for w in words(text) if w not in STOPWORDS])

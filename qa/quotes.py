@@ -1,0 +1,123 @@
+"""Passages to quotes: score every sentence of the top passages against the question, keep the best
+one or two, and check each against the stored document text by its offsets.
+
+A sentence's score mixes its own meaning match (cosine of sentence and question vectors), the share
+of the question's content words it holds (weighted by rarity, idf), and the rank of its passage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+
+from .text import question_terms, terms
+from .types import Hit
+
+# Sentences that lean on the one before ("He said...", "But it..."): shown with that sentence as context.
+_LEANS_BACK = re.compile(r"^[\"'\u201c\u2018]?(he|she|it|they|this|that|these|those|his|her|their|its|but|and|so|however|there)\b", re.I)
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    passages: int = 6  # how many top passages' sentences compete
+    max_sentences: int = 2
+    w_dense: float = 0.55
+    w_lexical: float = 0.35
+    w_rank: float = 0.10
+    second_ratio: float = 0.92  # a second sentence must score this close to the first
+    max_quote_words: int = 60  # a single sentence longer than this is still quoted whole
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    dense: float = 0.0
+    lexical: float = 0.0
+    rank_prior: float = 0.0
+    score: float = 0.0
+    covered: frozenset = frozenset()
+
+
+class IdfTable:
+    """Inverse document frequency of content terms over the indexed passages."""
+
+    def __init__(self, texts: list[str]):
+        df: dict[str, int] = {}
+        for t in texts:
+            for w in set(terms(t)):
+                df[w] = df.get(w, 0) + 1
+        self.n = max(1, len(texts))
+        self.df = df
+
+    def __call__(self, term: str) -> float:
+        d = self.df.get(term, 0)
+        return math.log(1.0 + (self.n - d + 0.5) / (d + 0.5))
+
+
+def candidates(hits: list[Hit], doc_text, settings: QuoteSettings) -> list[Candidate]:
+    out = []
+    for h in hits[: settings.passages]:
+        text = doc_text(h.passage.doc_id)
+        for s, e in h.passage.sentences:
+            out.append(Candidate(h, s, e, text[s:e]))
+    return out
+
+
+def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], encoder: Encoder, idf: IdfTable,
+                     settings: QuoteSettings, hits: list[Hit]) -> list[Candidate]:
+    """Fill in each candidate's scores; return them best first."""
+    if not cands:
+        return []
+    qt = list(dict.fromkeys(question_terms(question)))
+    total = sum(idf(t) for t in qt) or 1.0
+    vecs = encoder.encode_queries([c.text for c in cands]) if qvec is not None else None
+    rank_of = {h.row: r for r, h in enumerate(hits)}
+    for i, c in enumerate(cands):
+        st = set(terms(c.text))
+        cov = frozenset(t for t in qt if t in st)
+        c.covered = cov
+        c.lexical = sum(idf(t) for t in cov) / total if qt else 0.0
+        c.dense = float(vecs[i] @ qvec) if vecs is not None else 0.0
+        c.rank_prior = 1.0 / (1.0 + rank_of.get(c.hit.row, 10))
+        c.score = settings.w_dense * c.dense + settings.w_lexical * c.lexical + settings.w_rank * c.rank_prior
+    return sorted(cands, key=lambda c: (-c.score, c.hit.row, c.start))
+
+
+def choose(scored: list[Candidate], settings: QuoteSettings) -> list[Candidate]:
+    """The best sentence, and a second one only if it is nearly as good and adds question words."""
+    if not scored:
+        return []
+    best = scored[0]
+    chosen = [best]
+    covered = set(best.covered)
+    for c in scored[1 : 1 + 8]:
+        if len(chosen) >= settings.max_sentences:
+            break
+        if c.score < settings.second_ratio * best.score:
+            break
+        if c.text == best.text or not (set(c.covered) - covered):
+            continue
+        chosen.append(c)
+        covered |= c.covered
+    # Read in document order within a passage, best passage first.
+    return chosen
+
+
+def context_before(c: Candidate, doc_text: str) -> str:
+    """The previous sentence of the same passage, when the quote opens by leaning on it."""
+    if not _LEANS_BACK.match(c.text):
+        return ""
+    prev = None
+    for s, e in c.hit.passage.sentences:
+        if s >= c.start:
+            break
+        prev = (s, e)
+    return doc_text[prev[0] : prev[1]] if prev else ""

@@ -1,0 +1,121 @@
+"""Question to ranked passages: dense (FAISS) and BM25 searches fused by reciprocal rank.
+
+Filters are applied inside both searches (a FAISS ID selector or a masked exact scan; a BM25 weight
+mask), so a filter never empties a result that a bigger top-k would have filled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from embeddings.indexer import embed_text
+from embeddings.store import Snapshot
+
+from .bm25 import BM25Index
+from .types import Filters, Hit
+
+RRF_K = 60  # the usual reciprocal-rank constant (Cormack et al. 2009)
+# Below this many allowed rows, a filtered dense search scans them exactly with numpy.
+_EXACT_SCAN_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    depth: int = 50  # how deep each retriever goes before fusion
+    rrf_k: int = RRF_K
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    mode: str = "hybrid"  # "hybrid", "dense" or "bm25"
+
+
+class Retriever:
+    """Hybrid search over one index snapshot."""
+
+    def __init__(self, snapshot: Snapshot, encoder: Encoder, settings: RetrievalSettings = RetrievalSettings(),
+                 texts: list[str] | None = None, bm25: BM25Index | None = None):
+        self.snapshot = snapshot
+        self.encoder = encoder
+        self.settings = settings
+        self.bm25 = bm25 or BM25Index(texts if texts is not None else [embed_text(p) for p in snapshot.passages])
+        self._meta_cache: dict[Filters, np.ndarray] = {}
+
+    @classmethod
+    def with_settings(cls, other: "Retriever", settings: RetrievalSettings) -> "Retriever":
+        """The same indexes searched with other settings (e.g. a baseline mode)."""
+        r = cls(other.snapshot, other.encoder, settings, bm25=other.bm25)
+        r._meta_cache = other._meta_cache
+        return r
+
+    def allowed_rows(self, filters: Filters | None) -> np.ndarray | None:
+        """Row numbers that pass ``filters`` (None when there is no filter)."""
+        if filters is None or filters.is_empty():
+            return None
+        rows = self._meta_cache.get(filters)
+        if rows is None:
+            rows = np.fromiter((i for i, p in enumerate(self.snapshot.passages) if filters.allows(p)), dtype=np.int64)
+            if len(self._meta_cache) > 64:
+                self._meta_cache.clear()
+            self._meta_cache[filters] = rows
+        return rows
+
+    def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        snap = self.snapshot
+        n = len(snap.passages)
+        if n == 0 or (rows is not None and len(rows) == 0):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        q = qvec.reshape(1, -1).astype(np.float32)
+        if rows is not None and len(rows) <= _EXACT_SCAN_ROWS:
+            scores = np.asarray(snap.vectors[rows]) @ q[0]
+            k = min(k, len(rows))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return rows[top], scores[top].astype(np.float32)
+        k = min(k, n if rows is None else len(rows))
+        if rows is not None:
+            import faiss
+
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+            if hasattr(snap.faiss_index, "hnsw"):
+                params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(rows), efSearch=snap.faiss_index.hnsw.efSearch)
+            D, I = snap.faiss_index.search(q, k, params=params)
+        else:
+            D, I = snap.faiss_index.search(q, k)
+        keep = I[0] >= 0
+        return I[0][keep].astype(np.int64), D[0][keep].astype(np.float32)
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
+        """Top ``k`` passages for ``question``, fused from dense and BM25 rankings."""
+        s = self.settings
+        rows = self.allowed_rows(filters)
+        depth = max(s.depth, k)
+        dense_rank: dict[int, tuple[int, float]] = {}
+        bm25_rank: dict[int, tuple[int, float]] = {}
+        if s.mode in ("hybrid", "dense"):
+            if qvec is None:
+                qvec = self.encoder.encode_queries([question])[0]
+            I, D = self.dense_search(qvec, depth, rows)
+            dense_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(zip(I, D), start=1)}
+        if s.mode in ("hybrid", "bm25"):
+            mask = None
+            if rows is not None:
+                mask = np.zeros(self.bm25.n, dtype=np.float32)
+                mask[rows] = 1.0
+            I, D = self.bm25.search(question, depth, mask)
+            bm25_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(zip(I, D), start=1)}
+        fused: dict[int, float] = {}
+        for i, (r, _) in dense_rank.items():
+            fused[i] = fused.get(i, 0.0) + s.dense_weight / (s.rrf_k + r)
+        for i, (r, _) in bm25_rank.items():
+            fused[i] = fused.get(i, 0.0) + s.bm25_weight / (s.rrf_k + r)
+        order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        hits = []
+        for i in order:
+            dr, dv = dense_rank.get(i, (0, 0.0))
+            br, bv = bm25_rank.get(i, (0, 0.0))
+            if not dr and qvec is not None:
+                dv = float(np.asarray(self.snapshot.vectors[i]) @ qvec)
+            hits.append(Hit(self.snapshot.passages[i], i, fused[i], dv, bv, dr, br))
+        return hits

@@ -1,0 +1,127 @@
+"""Typed values of the question side: Filters in; Hit, Citation and Answer out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from embeddings.chunker import Passage
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval (applied inside the search, not by cutting a top-k afterwards).
+
+    Dates are ISO ``YYYY-MM-DD`` and inclusive; documents without a date pass a date filter only when
+    ``keep_undated`` is true. Empty tuples mean "any".
+    """
+
+    date_from: str = ""
+    date_to: str = ""
+    sections: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    keep_undated: bool = False
+
+    def is_empty(self) -> bool:
+        return not (self.date_from or self.date_to or self.sections or self.sources or self.kinds or self.doc_ids)
+
+    def allows(self, p: Passage) -> bool:
+        if self.kinds and p.kind not in self.kinds:
+            return False
+        if self.doc_ids and p.doc_id not in self.doc_ids:
+            return False
+        if self.sections and p.section.lower() not in {s.lower() for s in self.sections}:
+            return False
+        if self.sources and p.source.lower() not in {s.lower() for s in self.sources}:
+            return False
+        if self.date_from or self.date_to:
+            if not p.date:
+                return self.keep_undated
+            if self.date_from and p.date < self.date_from:
+                return False
+            if self.date_to and p.date > self.date_to:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the ranks it had in each retriever (0 = absent)."""
+
+    passage: Passage
+    row: int
+    score: float
+    dense: float = 0.0
+    bm25: float = 0.0
+    dense_rank: int = 0
+    bm25_rank: int = 0
+
+    def to_dict(self) -> dict:
+        p = self.passage
+        return {"passage_id": p.passage_id, "doc_id": p.doc_id, "kind": p.kind, "text": p.text,
+                "score": round(self.score, 6), "dense": round(self.dense, 6), "bm25": round(self.bm25, 6),
+                "title": p.title, "date": p.date, "paragraph": p.paragraph}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One verbatim quote: ``quote == document_text[start:end]`` (checked before it is returned)."""
+
+    n: int
+    quote: str
+    doc_id: str
+    passage_id: str
+    title: str
+    date: str
+    source: str
+    section: str
+    kind: str
+    paragraph: int
+    start: int
+    end: int
+    score: float
+    heading: str = ""
+    answer_span: tuple[int, int] | None = None  # document offsets of the short answer inside the quote
+    answer_text: str = ""
+    dates: tuple[dict, ...] = ()  # relative dates resolved against the article's date
+    context_before: str = ""  # the sentence before, where the quote alone would mislead
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["score"] = round(self.score, 6)
+        d["answer_span"] = list(self.answer_span) if self.answer_span else None
+        d["dates"] = list(self.dates)
+        return d
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``Engine.ask`` returns; ``to_dict()`` is the ``newsqa ask --json`` object."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Hit, ...]
+    timings_ms: dict = field(default_factory=dict)
+    related: tuple[Hit, ...] = ()  # when abstaining: nearest passages, "related, but not an answer"
+    coverage: str = ""  # when abstaining: what the collection covers
+    timeline: tuple[dict, ...] = ()  # other values of an updated story, newest first
+    resolved_question: str = ""  # the question after follow-up resolution (= question if none)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [h.to_dict() for h in self.retrieved],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "related": [h.to_dict() for h in self.related],
+            "coverage": self.coverage,
+            "timeline": list(self.timeline),
+            "resolved_question": self.resolved_question or self.question,
+            "confidence": round(self.confidence, 4),
+        }

@@ -1,0 +1,137 @@
+import json
+
+import pytest
+from helpers import BBC, SEED, need
+
+from embeddings.chunker import chunk_document
+from embeddings.readers import iter_files, read_file
+
+
+def test_bbc_text_file():
+    r = read_file(need(BBC / "articles" / "business" / "001.txt"))
+    d = r.documents[0]
+    assert d.title == "Ad sales boost Time Warner profit"
+    assert d.blocks[1].text.startswith("Quarterly profits at US media giant TimeWarner jumped 76%")
+    assert d.fmt == "text"
+
+
+def test_latin1_file_is_decoded():
+    r = read_file(need(BBC / "articles" / "sport" / "199.txt"))
+    assert not r.skipped
+    text = r.documents[0].text
+    assert "\ufffd" not in text
+    assert "Chelsea sack Mutu" in text
+    assert any(ord(c) > 127 for c in text)  # the Latin-1 characters came through as letters
+
+
+def test_bbc_jsonl_records():
+    r = read_file(need(BBC / "bbc_news.jsonl"))
+    assert not r.skipped
+    assert len(r.documents) == 2225
+    assert sum(1 for d in r.documents for b in d.blocks if b.kind == "paragraph") == 10547
+    assert len({d.doc_id for d in r.documents}) == 2225 - 98  # exact duplicates share an id
+    first = r.documents[0]
+    assert first.section == "business" and first.title == "Ad sales boost Time Warner profit"
+
+
+def test_same_article_as_txt_and_jsonl_has_same_id():
+    a = read_file(need(BBC / "articles" / "business" / "001.txt")).documents[0]
+    line = (BBC / "bbc_news.jsonl").open().readline()
+    from embeddings.readers.records import record_document
+
+    b = record_document(json.loads(line), "x")
+    assert a.doc_id == b.doc_id
+
+
+def test_passage_offsets_seed_and_200_bbc_articles():
+    files = [p for p in iter_files([need(BBC / "articles")]) if hasattr(p, "suffix")][:200]
+    docs = read_file(SEED).documents + [d for f in files for d in read_file(f).documents]
+    assert len(docs) == 201
+    n = 0
+    for d in docs:
+        for p in chunk_document(d):
+            assert d.text[p.start:p.end] == p.text
+            for s, e in p.sentences:
+                assert p.start <= s < e <= p.end
+            n += 1
+    assert n > 1000
+
+
+def test_long_paragraph_is_split_at_sentences(tmp_path):
+    sent = "The council met again on Tuesday to discuss the budget for the coming year. "
+    f = tmp_path / "long.txt"
+    f.write_text("Title\n\n" + sent * 40)
+    d = read_file(f).documents[0]
+    ps = [p for p in chunk_document(d) if p.kind == "paragraph"]
+    assert len(ps) > 1
+    assert all(p.text.endswith(".") for p in ps)
+    assert [p.part for p in ps] == list(range(1, len(ps) + 1))
+
+
+def test_markdown_and_html(tmp_path):
+    md = tmp_path / "a.md"
+    md.write_text("# Floods hit the valley\n\nRivers rose overnight.\n\n## Damage\n\nRoads were closed.\n")
+    d = read_file(md).documents[0]
+    assert d.title == "Floods hit the valley"
+    paras = [b for b in d.blocks if b.kind == "paragraph"]
+    assert [p.text for p in paras] == ["Rivers rose overnight.", "Roads were closed."]
+    assert paras[1].heading == "Damage"
+    html = tmp_path / "a.html"
+    html.write_text(
+        "<html><head><title>Storm closes port</title><script>alert(1)</script><style>p{}</style></head>"
+        "<body><nav>Home | World</nav><article><h1>Storm closes port</h1>"
+        + "".join(f"<p>The harbour master said ships would wait {i} more days before the storm passed the coast.</p>" for i in range(4))
+        + "</article></body></html>"
+    )
+    r = read_file(html)
+    assert not r.skipped, r.skipped
+    d = r.documents[0]
+    assert d.title == "Storm closes port"
+    assert "alert(1)" not in d.text and "p{}" not in d.text
+    assert sum(1 for b in d.blocks if b.kind == "paragraph") == 4
+
+
+def test_csv_records(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text('title,text,date,section\nPort reopens,"The port reopened on Monday.",2024-01-02,business\n,,,\n')
+    r = read_file(f)
+    assert len(r.documents) == 1 and r.documents[0].date == "2024-01-02"
+    assert len(r.skipped) == 1 and "line 3" in r.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n ", "empty"),
+        ("binary.txt", bytes(range(256)) * 10, "binary"),
+        ("x.pdf", b"%PDF-1.4", "unsupported"),
+    ],
+)
+def test_bad_files_are_skipped_with_reason(tmp_path, name, data, reason):
+    f = tmp_path / name
+    f.write_bytes(data)
+    r = read_file(f)
+    assert not r.documents
+    assert r.skipped and reason in r.skipped[0].reason and name in r.skipped[0].path
+
+
+def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text('{"title": "A", "text": "Alpha news."}\n{not json\n{"title": "B"}\n{"text": "Beta news."}\n')
+    r = read_file(f)
+    assert len(r.documents) == 2
+    reasons = sorted(s.reason for s in r.skipped)
+    assert reasons[0].startswith("line 2") and reasons[1].startswith("line 3")
+
+
+def test_missing_path_and_symlink_loop(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("Title\n\nBody text here.")
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
+    items = list(iter_files([tmp_path / "d", tmp_path / "nope"]))
+    files = [i for i in items if hasattr(i, "suffix")]
+    skipped = [i for i in items if not hasattr(i, "suffix")]
+    assert [f.name for f in files] == ["a.txt"]
+    assert any("symlink loop" in s.reason for s in skipped)
+    assert any("no such file" in s.reason for s in skipped)

@@ -1,0 +1,50 @@
+"""The engine with the fake encoder: fast checks of the API, validation and offsets."""
+
+import pytest
+from helpers import SEED
+
+from embeddings.indexer import update_index
+from qa import Engine, Filters, QuestionError
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, fake_encoder):
+    d = tmp_path_factory.mktemp("idx")
+    update_index([SEED], d, encoder=fake_encoder, progress=False)
+    return Engine.open(d, encoder=fake_encoder)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "?!...", "x" * 2001])
+def test_bad_questions_raise_question_error(engine, q):
+    with pytest.raises(QuestionError):
+        engine.ask(q)
+
+
+@pytest.mark.parametrize("k", [0, -3, 101])
+def test_bad_k(engine, k):
+    with pytest.raises(QuestionError, match="k must be"):
+        engine.ask("Who met Putin?", k=k)
+
+
+def test_every_citation_matches_its_document(engine):
+    for q in ["Who met Putin?", "Morocco quake death toll", "Taylor Swift awards", "sanctions on North Korea"]:
+        a = engine.ask(q)
+        for c in a.citations:
+            assert engine.snapshot.document_text(c.doc_id)[c.start:c.end] == c.quote
+
+
+def test_kind_filter_applies_inside_search(engine):
+    a = engine.ask("Putin Kim summit", k=5, filters=Filters(kinds=("headline",)))
+    assert a.retrieved and all(h.passage.kind == "headline" for h in a.retrieved)
+    a = engine.ask("Putin Kim summit", k=5, filters=Filters(kinds=("paragraph",)))
+    assert a.retrieved and all(h.passage.kind == "paragraph" for h in a.retrieved)
+
+
+def test_date_filter_excluding_everything_gives_abstention(engine):
+    a = engine.ask("Putin Kim summit", filters=Filters(date_to="2020-01-01"))
+    assert a.abstained and not a.retrieved
+
+
+def test_to_dict_shape(engine):
+    d = engine.ask("Who met Putin?").to_dict()
+    assert isinstance(d["abstained"], bool) and isinstance(d["timings_ms"]["total"], float)
