@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from embeddings.encoder import Encoder
 from embeddings.store import Snapshot
 
 from .abstain import AbstainSettings, should_abstain
@@ -43,9 +42,9 @@ def coverage_note(snapshot: Snapshot) -> str:
 
 
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
-                   snapshot: Snapshot, encoder: Encoder, idf: IdfTable, settings: AnswerSettings) -> Answer:
+                   snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
-    scored = score_candidates(resolved.query, qvec, candidates(hits, text_of, settings.quotes), encoder, idf,
+    scored = score_candidates(resolved.query, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors, idf,
                               settings.quotes, hits)
     best = scored[0] if scored else None
     abstain, conf = should_abstain(best, settings.abstain)

@@ -28,7 +28,7 @@ from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, rea
 from .answer import AnswerSettings, compose_answer
 from .errors import QuestionError
 from .followup import resolve_followup
-from .quotes import IdfTable
+from .quotes import IdfTable, SentenceVectors
 from .retrieve import RetrievalSettings, Retriever
 from .types import Answer, Filters
 
@@ -71,6 +71,7 @@ class Engine:
         self._lock = threading.Lock()
         self.retrieval_settings = retrieval
         self.answer_settings = answer
+        self.sentence_vectors = SentenceVectors(encoder)
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
@@ -134,29 +135,43 @@ class Engine:
             k: how many passages to retrieve (1-100).
             filters: restrict to dates, sections, sources, kinds or documents.
             history: earlier questions of the conversation, oldest first (for follow-ups).
+            retrieval: other retrieval settings for this question (e.g. ``mode="bm25"``).
 
         Raises:
             QuestionError: empty, wordless or overlong question; k out of range.
+
+        Example:
+            >>> engine.ask("Where did Putin show Kim around?").citations[0].quote   # doctest: +SKIP
         """
+        return self.ask_many([question], k=k, filters=filters, histories=[history or []], retrieval=retrieval)[0]
+
+    def ask_many(self, questions: list[str], *, k: int = 5, filters: Filters | None = None,
+                 histories: list[list[str]] | None = None, retrieval: RetrievalSettings | None = None) -> list[Answer]:
+        """Answer several questions; their embeddings are computed in one batch (evaluation, load)."""
         t0 = time.perf_counter()
-        question = validate_question(question)
-        if not isinstance(k, int) or k < 1 or k > MAX_K:
+        questions = [validate_question(q) for q in questions]
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1 or k > MAX_K:
             raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
-        state = self._state  # one snapshot for the whole question, whatever refresh() does meanwhile
+        histories = histories or [[] for _ in questions]
+        state = self._state  # one snapshot for these questions, whatever refresh() does meanwhile
         retriever = state.retriever if retrieval is None else Retriever.with_settings(state.retriever, retrieval)
-        resolved = resolve_followup(question, history or [])
+        resolved = [resolve_followup(q, h or []) for q, h in zip(questions, histories)]
         t1 = time.perf_counter()
-        qvec = self.encoder.encode_queries([resolved.query])[0] if retriever.settings.mode != "bm25" else None
-        t2 = time.perf_counter()
-        hits = retriever.search(resolved.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
-        t3 = time.perf_counter()
-        answer = compose_answer(
-            question, resolved, qvec, hits, k, state.snapshot, self.encoder, state.idf, self.answer_settings
-        )
-        t4 = time.perf_counter()
-        timings = {"embed": (t2 - t1) * 1e3, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
-                   "total": (t4 - t0) * 1e3}
-        return replace(answer, timings_ms=timings)
+        qvecs = (self.encoder.encode_queries([r.query for r in resolved]) if retriever.settings.mode != "bm25"
+                 else [None] * len(resolved))
+        embed_ms = (time.perf_counter() - t1) * 1e3 / max(1, len(questions))
+        out = []
+        for q, r, qvec in zip(questions, resolved, qvecs):
+            t2 = time.perf_counter()
+            hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+            t3 = time.perf_counter()
+            answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
+                                    self.answer_settings)
+            t4 = time.perf_counter()
+            timings = {"embed": embed_ms, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
+                       "total": embed_ms + (t4 - t2) * 1e3 + ((t1 - t0) * 1e3 / max(1, len(questions)))}
+            out.append(replace(answer, timings_ms=timings))
+        return out
 
 
 def validate_question(question) -> str:

@@ -46,6 +46,44 @@ class Candidate:
     covered: frozenset = frozenset()
 
 
+class SentenceVectors:
+    """Vectors of candidate sentences, encoded on first use and kept (LRU) across questions.
+
+    Sentences are encoded at question time (not at index time, which keeps the index build at the
+    speed of encoding passages); the cache makes repeated sentences free.
+    """
+
+    def __init__(self, encoder: Encoder, maxsize: int = 200_000):
+        import threading
+        from collections import OrderedDict
+
+        self.encoder = encoder
+        self.maxsize = maxsize
+        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vecs = self.encoder.encode_documents(missing)
+            with self._lock:
+                for t, v in zip(missing, vecs):
+                    self._cache[t] = v
+                while len(self._cache) > self.maxsize:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for t in texts:
+                v = self._cache.get(t)
+                if v is None:  # evicted meanwhile by another thread
+                    v = self.encoder.encode_documents([t])[0]
+                else:
+                    self._cache.move_to_end(t)
+                out.append(v)
+        return np.stack(out) if out else np.zeros((0, self.encoder.dimension), np.float32)
+
+
 class IdfTable:
     """Inverse document frequency of content terms over the indexed passages."""
 
@@ -71,14 +109,14 @@ def candidates(hits: list[Hit], doc_text, settings: QuoteSettings) -> list[Candi
     return out
 
 
-def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], encoder: Encoder, idf: IdfTable,
+def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], sentence_vectors, idf: IdfTable,
                      settings: QuoteSettings, hits: list[Hit]) -> list[Candidate]:
     """Fill in each candidate's scores; return them best first."""
     if not cands:
         return []
     qt = list(dict.fromkeys(question_terms(question)))
     total = sum(idf(t) for t in qt) or 1.0
-    vecs = encoder.encode_queries([c.text for c in cands]) if qvec is not None else None
+    vecs = sentence_vectors([c.text for c in cands]) if qvec is not None else None
     rank_of = {h.row: r for r, h in enumerate(hits)}
     for i, c in enumerate(cands):
         st = set(terms(c.text))
