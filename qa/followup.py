@@ -6,7 +6,7 @@ question is searched together with the content words of the most recent earlier 
 a topic, so "they" finds the people of the previous turn.
 
     >>> resolve_followup("Where did they meet?", ["Who did Kim Jong Un meet in Russia?"]).query
-    'Where did they meet? (Kim Jong Un meet Russia)'
+    'Where did they meet? (Kim Jong Un Russia)'
 """
 
 from __future__ import annotations
@@ -48,16 +48,48 @@ def topic_words(text: str) -> list[str]:
     return out
 
 
-def resolve_followup(question: str, history: list[str]) -> Resolved:
-    """Resolve ``question`` against ``history`` (earlier questions, oldest first)."""
+def _turn(item) -> tuple[str, str]:
+    """A history item: a question string, or a dict/tuple with the question and its answer text."""
+    if isinstance(item, dict):
+        return str(item.get("question") or ""), str(item.get("answer") or "")
+    if isinstance(item, (tuple, list)):
+        return (str(item[0]) if item else ""), (str(item[1]) if len(item) > 1 else "")
+    return str(item), ""
+
+
+def answer_entities(answer: str, limit: int = 4) -> list[str]:
+    """Names in an earlier answer (capitalised runs not at a sentence start), the likely referents."""
+    from .spans import NAME
+
+    out: list[str] = []
+    for m in NAME.finditer(answer):
+        name = m.group(0).strip(" .")
+        before = answer[: m.start()].rstrip()
+        if not before or before.endswith((".", "\u201c", '"', "[")) or name.lower() in STOPWORDS:
+            continue
+        if name not in out:
+            out.append(name)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def resolve_followup(question: str, history: list) -> Resolved:
+    """Resolve ``question`` against ``history``: earlier turns, oldest first, each a question string or
+    ``{"question": ..., "answer": ...}`` (the answer's names are carried over too)."""
     if not history:
         return Resolved(question, question)
     own = topic_words(question)
     leans = bool(_ANAPHORA.search(question)) or len(own) < _MIN_OWN_TOPIC_WORDS
     if not leans:
         return Resolved(question, question)
-    for prev in reversed(history):
-        carried = [w for w in topic_words(prev) if w.lower() not in {o.lower() for o in own}]
+    owned = {o.lower() for o in own}
+    for item in reversed(history):
+        prev_q, prev_a = _turn(item)
+        carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
+        for name in answer_entities(prev_a):
+            if not any(part.lower() in owned or part in carried for part in name.split()):
+                carried.append(name)
         if carried:
             c = " ".join(carried)
             return Resolved(question, f"{question} ({c})", c)

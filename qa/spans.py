@@ -1,9 +1,113 @@
-"""The short answer inside a quote, for questions that ask for a specific thing (how many, who, when,
-where, which), marked only when one candidate stands out; otherwise nothing is marked."""
+"""The short answer inside a quote, for questions that ask for a specific thing.
+
+"How many/much" looks for a number, "when" for a date or time expression, "who" for a name, "where"
+for a place after a locative preposition, "which/what <noun>" for a name. A span is marked only when
+it can be found with confidence: after dropping what the question itself already says, exactly one
+candidate is left, or one is clearly nearest to the words the question and the quote share.
+Otherwise nothing is marked (better no mark than a wrong one).
+
+    >>> q = "How many trips abroad had Kim made?"
+    >>> s = "Kim had previously made just seven trips abroad in his 12 years in power, all in 2018 and 2019."
+    >>> a, b = find_answer_span(q, s); s[a:b]
+    'seven'
+"""
 
 from __future__ import annotations
 
+import re
+
+from .text import terms
+
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 r"hundred|thousand|dozens?|hundreds|thousands|millions?|billions?")
+NUMBER = re.compile(
+    r"(?:[$£€¥]\s?)?\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:%|per ?cent|percent|million|billion|bn|m|km|kg|metres?|meters?))?(?![\w])"
+    r"|\b(?:" + _NUMBER_WORDS + r")(?:[- ](?:" + _NUMBER_WORDS + r"))*\b",
+    re.I,
+)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+WHEN = re.compile(
+    r"\b(?:(?:on|last|next|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:\d{1,2}\s+)?(?:" + _MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b"
+    r"|\b(?:in\s+)?(?:1[5-9]|20)\d{2}\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year)|"
+    r"\d+|a|two|three|four|five|six|seven|eight|nine|ten)\s*(?:days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))\b"
+)
+# A run of capitalised words (a name), allowing inner particles and initials: "Kim Jong Un", "A. R. Rahman".
+NAME = re.compile(
+    r"(?:[A-Z][\w'\u2019.-]*|[A-Z]\.)(?:\s+(?:of|de|da|van|von|bin|al)?\s*(?:[A-Z][\w'\u2019.-]*|[A-Z]\.))*"
+)
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|inside|around|across|toward|towards|off)\s+(?:the\s+)?$", re.I)
+_SENTENCE_START_WORDS = {"the", "a", "an", "it", "he", "she", "they", "this", "that", "but", "and", "in", "on", "at",
+                         "after", "before", "as", "when", "asked", "for", "amid"}
+
+
+def question_type(question: str) -> str:
+    q = question.lower().strip()
+    if re.search(r"\bhow (many|much)\b", q) or re.search(r"\bwhat (is|was) the (number|death toll|toll|total|price|cost|age)\b", q):
+        return "number"
+    if re.search(r"\bhow old\b", q):
+        return "number"
+    if re.match(r"^(when|what (day|date|year|month|time))\b", q) or re.search(r"\b(on )?what (day|date)\b", q):
+        return "when"
+    if re.match(r"^(who|whom|whose)\b", q):
+        return "who"
+    if re.match(r"^where\b", q):
+        return "where"
+    return ""
+
+
+def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
+    if qtype == "number":
+        spans = [m.span() for m in NUMBER.finditer(quote)]
+    elif qtype == "when":
+        spans = [m.span() for m in WHEN.finditer(quote)]
+    elif qtype in ("who", "where"):
+        spans = []
+        for m in NAME.finditer(quote):
+            s, e = m.span()
+            text = quote[s:e].rstrip(".")
+            e = s + len(text)
+            first = text.split()[0].lower() if text.split() else ""
+            if s == 0 or quote[:s].rstrip().endswith((".", "\u201c", '"')):
+                if first in _SENTENCE_START_WORDS:
+                    continue  # a capital only because it starts the sentence
+            if qtype == "where" and not _LOCATIVE.search(quote[max(0, s - 12):s]):
+                continue
+            if len(text) >= 2:
+                spans.append((s, e))
+    else:
+        return []
+    return [(s, e) for s, e in spans if quote[s:e].strip()]
+
 
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
-    """Offsets of the short answer inside ``quote``, or None. (A first version: marks nothing.)"""
+    """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
+    qtype = question_type(question)
+    if not qtype:
+        return None
+    qterms = set(terms(question))
+    qlow = question.lower()
+    cands = []
+    for s, e in _candidates(qtype, quote):
+        text = quote[s:e]
+        t = set(terms(text))
+        if text.lower() in qlow or (t and t <= qterms):
+            continue  # the question already says it
+        cands.append((s, e))
+    if not cands:
+        return None
+    if len(cands) == 1:
+        return cands[0]
+    # Several: the one nearest to the words the question and the quote share, if clearly nearest.
+    anchors = [m.start() for m in re.finditer(r"[^\W_]+", quote) if set(terms(m.group(0))) & qterms]
+    if not anchors:
+        return None
+    def dist(span):
+        return min(abs((span[0] + span[1]) / 2 - a) for a in anchors)
+    ranked = sorted(cands, key=dist)
+    if dist(ranked[0]) * 1.8 < dist(ranked[1]):
+        return ranked[0]
     return None
