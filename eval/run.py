@@ -1,0 +1,259 @@
+"""Run the engine (and the baselines) over a question set: questions in, per-question outcomes out.
+
+    >>> from eval.run import evaluate                                       # doctest: +SKIP
+    >>> run = evaluate("../shared/benchmarks/squad-v1.1-dev.json", out="squad-eval", baselines=True)
+    >>> run.metrics["hit@5"], run.metrics["baselines"]["bm25"]["hit@5"]
+
+Questions go to ``Engine.ask_many`` in fixed batches (their embeddings are computed together), always
+in file order, so a run over the same index and questions gives the same results. The baselines
+(``--baselines``) answer the same questions over the same index with BM25 alone and dense retrieval
+alone, taking the top passage as the answer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import QuestionFileError
+from .metrics import Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank, hit_curve, summarize
+from .question_sets import Question, QuestionSet, load_questions
+
+SYSTEM = "newsqa"
+BASELINES = ("bm25", "dense")
+BATCH = 64  # questions per ask_many call (fixed: batch composition must not change results)
+
+
+@dataclass
+class Record:
+    """One question's full result for ``results.jsonl``: the question, the system's answer object
+    (``newsqa ask --json`` fields) and every system's outcome."""
+
+    question: Question
+    answer: dict
+    outcomes: dict[str, Outcome]
+    baseline_passages: dict[str, dict] = field(default_factory=dict)  # system -> top passage (to_dict of its Hit)
+
+
+@dataclass
+class EvalRun:
+    """Everything an evaluation produced; ``metrics`` is what ``metrics.json`` holds."""
+
+    questions: QuestionSet
+    k: int
+    systems: tuple[str, ...]
+    records: list[Record]
+    metrics: dict
+    curves: dict[str, list[float]]
+    latencies: dict[str, list[float]]
+
+
+def _answer_fields(d: dict) -> dict:
+    keep = ("question", "answer", "abstained", "citations", "retrieved", "timings_ms", "resolved_question", "confidence")
+    return {key: d[key] for key in keep if key in d}
+
+
+def _in_docs(q: Question, doc_id: str) -> bool:
+    return not q.doc_ids or doc_id in q.doc_ids
+
+
+def system_outcome(q: Question, answer, snapshot) -> Outcome:
+    """Score the engine's ``Answer`` to ``q`` (citations checked against the stored document text)."""
+    texts = [h.passage.text if _in_docs(q, h.passage.doc_id) else "" for h in answer.retrieved]
+    quotes = tuple(c.quote for c in answer.citations)
+    valid = 0
+    for c in answer.citations:
+        doc = snapshot.documents.get(c.doc_id)
+        valid += int(doc is not None and doc["text"][c.start:c.end] == c.quote)
+    short = next((c.answer_text for c in answer.citations if c.answer_text), "")
+    has_gold = q.answerable and bool(short)
+    return Outcome(
+        system=SYSTEM, id=q.id, kind=q.kind, answerable=q.answerable, abstained=answer.abstained,
+        rank=first_hit_rank(texts, q.answers) if q.answerable else 0,
+        quotes=quotes,
+        quote_hit=q.answerable and any(contains_answer(c.quote, q.answers) and _in_docs(q, c.doc_id) for c in answer.citations),
+        short_answer=short,
+        em=best_over_golds(exact_match, short, q.answers) if has_gold else None,
+        f1=best_over_golds(f1_score, short, q.answers) if has_gold else None,
+        citations=len(answer.citations), citations_valid=valid,
+        latency_ms=float(answer.timings_ms.get("total", 0.0)), confidence=float(answer.confidence),
+    )
+
+
+def baseline_outcome(name: str, q: Question, answer, snapshot) -> Outcome:
+    """Score a baseline: its top retrieved passage is its answer (no abstention, no short answer)."""
+    texts = [h.passage.text if _in_docs(q, h.passage.doc_id) else "" for h in answer.retrieved]
+    top = answer.retrieved[0].passage if answer.retrieved else None
+    valid = 0
+    if top is not None:
+        doc = snapshot.documents.get(top.doc_id)
+        valid = int(doc is not None and doc["text"][top.start:top.end] == top.text)
+    t = answer.timings_ms
+    return Outcome(
+        system=name, id=q.id, kind=q.kind, answerable=q.answerable, abstained=top is None,
+        rank=first_hit_rank(texts, q.answers) if q.answerable else 0,
+        quotes=(top.text,) if top is not None else (),
+        quote_hit=q.answerable and bool(texts) and contains_answer(texts[0], q.answers),
+        citations=int(top is not None), citations_valid=valid,
+        # retrieval only: composing an answer is not part of what a baseline does
+        latency_ms=float(t.get("embed", 0.0) + t.get("retrieve", 0.0)),
+    )
+
+
+def check_questions(questions) -> None:
+    """Fail before running when a question would be refused by the engine (empty of words, too long).
+
+    Raises:
+        QuestionFileError: naming the ids of the refused questions and why.
+    """
+    from qa.engine import validate_question
+    from qa.errors import QuestionError
+
+    bad = []
+    for q in questions:
+        try:
+            validate_question(q.question)
+            for h in q.history:
+                validate_question(h)
+        except QuestionError as e:
+            bad.append(f"{q.id}: {e}")
+    if bad:
+        raise QuestionFileError(f"{len(bad)} question(s) the engine refuses: " + "; ".join(bad[:5]))
+
+
+def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, progress: bool = False,
+                  batch: int = BATCH) -> list[Record]:
+    """Answer every question with the engine (and the baselines); one ``Record`` per question, in order.
+
+    Args:
+        engine: an open ``qa.Engine``.
+        questions: ``Question`` values.
+        k: passages retrieved per question (hit@n needs n <= k).
+        baselines: also run BM25-only and dense-only retrieval (top passage as the answer).
+        progress: show a tqdm progress bar on stderr.
+    """
+    check_questions(questions)
+    settings = {name: replace(engine.retrieval_settings, mode=name) for name in (BASELINES if baselines else ())}
+    snapshot = engine.snapshot
+    records: list[Record] = []
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, leave=False)
+    try:
+        for i in range(0, len(questions), batch):
+            qs = list(questions[i : i + batch])
+            texts = [q.question for q in qs]
+            histories = [list(q.history) for q in qs]
+            answers = engine.ask_many(texts, k=k, histories=histories)
+            base = {name: engine.ask_many(texts, k=k, histories=histories, retrieval=s) for name, s in settings.items()}
+            for j, (q, a) in enumerate(zip(qs, answers)):
+                rec = Record(q, _answer_fields(a.to_dict()), {SYSTEM: system_outcome(q, a, snapshot)})
+                for name, bas in base.items():
+                    rec.outcomes[name] = baseline_outcome(name, q, bas[j], snapshot)
+                    rec.baseline_passages[name] = bas[j].retrieved[0].to_dict() if bas[j].retrieved else {}
+                records.append(rec)
+            if bar is not None:
+                bar.update(len(qs))
+    finally:
+        if bar is not None:
+            bar.close()
+    return records
+
+
+def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> tuple[dict, dict, dict]:
+    """metrics.json's figures (the system's at the top, baselines under ``baselines``), the hit@k
+    curves and the latencies of each system."""
+    per = {s: [r.outcomes[s] for r in records] for s in systems}
+    metrics = summarize(per[SYSTEM], k)
+    metrics["by_kind"] = by_kind(per[SYSTEM], k)
+    metrics["baselines"] = {}
+    for s in systems[1:]:
+        m = summarize(per[s], k)
+        m["by_kind"] = by_kind(per[s], k)
+        metrics["baselines"][s] = m
+    curves = {s: hit_curve(per[s], k) for s in systems}
+    latencies = {s: [o.latency_ms for o in per[s]] for s in systems}
+    return metrics, curves, latencies
+
+
+def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.PathLike | None = None,
+             corpus: list[str | os.PathLike] | None = None, out: str | os.PathLike | None = None, k: int = 10,
+             limit: int | None = None, baselines: bool = False, model: str | None = None, encoder=None,
+             progress: bool = False) -> EvalRun:
+    """Evaluate the engine on a question set, and write the report when ``out`` is given.
+
+    Args:
+        questions: a JSONL or SQuAD JSON file, or a loaded ``QuestionSet``.
+        index: an existing index folder; else ``corpus`` paths are indexed into a temporary folder;
+            else a SQuAD file's own contexts; else the default index.
+        out: folder for ``metrics.json``, ``results.jsonl``, ``report.md`` and the plots.
+        k: passages retrieved per question (1-100).
+        limit: only the first ``limit`` questions (the corpus stays whole).
+        baselines: also run BM25-only and dense-only retrieval.
+        model, encoder: the model to build and open the index with (default: the packaged model, or
+            the one named in an existing index).
+
+    Returns:
+        An ``EvalRun`` whose ``metrics`` is the content of ``metrics.json``.
+
+    Raises:
+        QuestionFileError: malformed question file (lines named). EvalError: conflicting options.
+        NewsqaError: index or model problems.
+
+    Example:
+        >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)  # doctest: +SKIP
+    """
+    from qa.errors import QuestionError
+
+    from .corpus import prepare_index
+    from .errors import EvalError
+
+    t0 = time.perf_counter()
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
+        raise QuestionError(f"k must be between 1 and 100, got {k}")
+    if limit is not None and limit < 1:
+        raise EvalError(f"--limit must be at least 1, got {limit}")
+    qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)
+    qs = qs.limited(limit)
+    if encoder is None and model is not None and (index is None or corpus or qs.corpus):
+        from embeddings.encoder import load_encoder
+
+        encoder = load_encoder(model)
+    if encoder is None and index is None and (corpus or qs.corpus):
+        from embeddings.encoder import load_encoder
+
+        encoder = load_encoder(None)
+    prepared = prepare_index(qs, index=index, corpus=corpus, encoder=encoder, progress=progress)
+    try:
+        from qa import Engine
+
+        engine = Engine.open(prepared.path, encoder=encoder, model=model)
+        systems = (SYSTEM,) + (BASELINES if baselines else ())
+        t_run = time.perf_counter()
+        records = run_questions(engine, qs.questions, k=k, baselines=baselines, progress=progress)
+        run_s = time.perf_counter() - t_run
+        metrics, curves, latencies = compute_metrics(records, systems, k)
+        summary = engine.summary()
+        metrics["run"] = {
+            "questions_file": str(qs.path), "format": qs.format, "k": k, "limit": limit,
+            "index": prepared.describe(),
+            "index_source": prepared.source,
+            "documents": summary["articles"], "passages": summary["passages"], "model": summary["model"],
+            "index_build_s": round(prepared.build_s, 2) if prepared.build_s is not None else None,
+            "answer_s": round(run_s, 2), "wall_s": round(time.perf_counter() - t0, 2),
+            "skipped_files": list(prepared.skipped),
+        }
+    finally:
+        prepared.cleanup()
+    run = EvalRun(qs, k, systems, records, metrics, curves, latencies)
+    if out is not None:
+        from .report import write_report
+
+        metrics["run"]["wall_s"] = round(time.perf_counter() - t0, 2)
+        write_report(run, Path(out))
+    return run

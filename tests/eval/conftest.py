@@ -1,0 +1,25 @@
+"""Fixtures of the evaluation tests: a tiny SQuAD v2.0-shaped file."""
+
+import json
+
+import pytest
+
+
+def _squad_v2():
+    return {"version": "v2.0", "data": [
+        {"title": "Normans", "paragraphs": [
+            {"context": "The Normans gave their name to Normandy, a region in France.",
+             "qas": [{"id": "n1", "question": "In what country is Normandy located?", "is_impossible": False,
+                      "answers": [{"text": "France", "answer_start": 55}]},
+                     {"id": "n2", "question": "Who gave their name to Normandy in the 1000s?", "is_impossible": True,
+                      "answers": [], "plausible_answers": [{"text": "Normans", "answer_start": 4}]}]},
+            {"context": "Rollo was the first ruler of Normandy.",
+             "qas": [{"id": "n3", "question": "Who ruled Normandy first?", "is_impossible": False,
+                      "answers": [{"text": "Rollo", "answer_start": 0}, {"text": "Rollo", "answer_start": 0}]}]}]}]}
+
+
+@pytest.fixture
+def squad_v2_file(tmp_path):
+    p = tmp_path / "squad-v2-tiny.json"
+    p.write_text(json.dumps(_squad_v2()), encoding="utf-8")
+    return p
