@@ -23,7 +23,7 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     .venv/bin/pip install -q "$TORCH_SPEC"
   fi
 fi
-.venv/bin/pip install -q -e '.[test]'
+.venv/bin/pip install -q -e '.[test,ray]'  # ray: the optional --engine ray, tested in CI
 if [ "${1:-}" != "--no-demo" ]; then
   export HF_HUB_OFFLINE=1
   echo

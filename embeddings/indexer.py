@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -27,7 +27,8 @@ from .documents import KIND_HEADLINE, Document, Skipped
 from .encoder import Encoder, load_encoder
 from .errors import IndexFormatError
 from .faiss_index import FaissSettings
-from .readers import DEFAULT_MAX_FILE_BYTES, iter_files, read_file
+from .passage_table import doc_ids_of
+from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, iter_files, read_file
 from .store import MANIFEST, check_model, load_snapshot, write_generation, writer_lock
 
 
@@ -115,9 +116,41 @@ def update_index(
         IndexLockedError: another writer holds the index.
         IndexFormatError: the existing index is damaged (it is left as it is).
     """
+    progress = sys.stderr.isatty() if progress is None else progress
+
+    def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
+        for item in _progress(items, len(items), "reading", progress):
+            yield read_file(item, max_bytes=max_file_bytes), None
+
+    return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
+                   faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local)
+
+
+# Reads the given files in order: each file's FileRead, and its documents' passages when the reader
+# chunked them already (a distributed reader does), else None.
+ReadFiles = Callable[[list[Path]], Iterable[tuple[FileRead, "dict[str, list[Passage]] | None"]]]
+
+
+def _update(
+    paths: Iterable[str | os.PathLike],
+    index_dir: str | os.PathLike,
+    *,
+    encoder: Encoder | None,
+    model: str | None,
+    prune: bool,
+    progress: bool,
+    chunker: ChunkerSettings,
+    faiss_settings: FaissSettings | None,
+    lock_timeout: float,
+    read_files: ReadFiles,
+    wrap_encoder: Callable[[Encoder], Encoder] | None = None,
+) -> IndexReport:
+    """The one update both engines run: diff files against the index, read and chunk what changed
+    (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
+    and publish a new generation. See ``update_index`` for the arguments.
+    """
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
-    progress = sys.stderr.isatty() if progress is None else progress
     report = IndexReport(str(index_dir))
     with writer_lock(index_dir, timeout=lock_timeout):
         prev = load_snapshot(index_dir) if (index_dir / MANIFEST).exists() else None
@@ -137,9 +170,10 @@ def update_index(
         files: dict[str, dict] = {k: dict(v) for k, v in (prev.files if prev else {}).items()}
         stored: dict[str, dict] = dict(prev.documents) if prev else {}
         new_docs: dict[str, Document] = {}
+        chunked: dict[str, list[Passage]] = {}
 
-        items = list(iter_files(paths))
-        for item in _progress(items, len(items), "reading", progress):
+        candidates: list[tuple[Path, str, os.stat_result, dict | None]] = []
+        for item in iter_files(paths):
             if isinstance(item, Skipped):
                 report.skipped.append(item)
                 continue
@@ -153,7 +187,9 @@ def update_index(
             if rec and rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns:
                 report.files_unchanged += 1
                 continue
-            fr = read_file(item, max_bytes=max_file_bytes)
+            candidates.append((item, key, st, rec))
+        for (item, key, st, rec), (fr, parts) in zip(candidates, read_files([c[0] for c in candidates])):
+            chunked.update(parts or {})
             report.skipped.extend(fr.skipped)
             if not fr.sha256:
                 continue  # unreadable: whatever was indexed from it before stays
@@ -175,13 +211,14 @@ def update_index(
                 del files[key]
 
         live = {i for rec in files.values() for i in rec["doc_ids"]}
-        kept_rows = [i for i, p in enumerate(prev.passages) if p.doc_id in live] if prev else []
+        kept_rows = [i for i, d in enumerate(doc_ids_of(prev.passages)) if d in live] if prev else []
         report.removed = (len(prev.passages) - len(kept_rows)) if prev else 0
         report.unchanged = len(kept_rows)
 
-        new_passages: list[Passage] = [p for d in new_docs.values() if d.doc_id in live for p in chunk_document(d, chunker)]
+        new_passages: list[Passage] = [p for d in new_docs.values() if d.doc_id in live
+                                       for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
         report.added = len(new_passages)
-        new_vectors = _encode_new(new_passages, prev, encoder, progress, report)
+        new_vectors = _encode_new(new_passages, prev, wrap_encoder(encoder) if wrap_encoder else encoder, progress, report)
 
         documents = {i: stored[i] for i in stored if i in live}
         documents.update({d.doc_id: document_row(d) for d in new_docs.values() if d.doc_id in live})

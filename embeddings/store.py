@@ -8,6 +8,8 @@ Layout::
       .lock                  writers hold an exclusive lock on it
       g000002/               one generation: written whole, then published by replacing manifest.json
         passages.jsonl       one passage a line, in the row order of vectors.npy
+        passages.columns.npz byte offset of each line, passage ids, document and kind codes (numpy
+                             arrays): opening parses no line until a passage is used
         vectors.npy          float32 (passages x dimension), L2-normalised (cosine = inner product)
         faiss.index          FAISS index over those vectors
         documents.jsonl      each document's metadata and full text (quotes are checked against it)
@@ -42,6 +44,7 @@ import numpy as np
 from .chunker import ChunkerSettings, Passage
 from .errors import IndexFormatError, IndexLockedError, ModelMismatchError
 from .faiss_index import FaissSettings, build_faiss_index
+from .passage_table import PassageTable, doc_ids_of, write_table
 
 FORMAT = "newsqa-index"
 FORMAT_VERSION = 1
@@ -53,7 +56,11 @@ _FILENAMES = {
     "faiss": "faiss.index",
     "documents": "documents.jsonl",
     "files": "files.json",
+    "columns": "passages.columns.npz",
 }
+# Written since 0.1 beside passages.jsonl and read when the manifest lists it; an index without it
+# (older writers) still opens, parsing passages.jsonl whole. Additive, so FORMAT_VERSION stays 1.
+OPTIONAL_FILES = ("columns",)
 KEEP_GENERATIONS = 3  # the current one and two before it, for readers still loading an older one
 
 
@@ -68,11 +75,15 @@ class Snapshot:
     faiss_index: object
     documents: dict[str, dict]
     files: dict[str, dict]
-    row_of: dict[str, int] = field(default_factory=dict)
+    _row_of: dict[str, int] | None = field(default=None, repr=False)
 
-    def __post_init__(self):
-        if not self.row_of:
-            self.row_of = {p.passage_id: i for i, p in enumerate(self.passages)}
+    @property
+    def row_of(self) -> dict[str, int]:
+        """Passage id -> row (built on first use: a dict of every id)."""
+        if self._row_of is None:
+            ids = self.passages.passage_ids.tolist() if isinstance(self.passages, PassageTable) else [p.passage_id for p in self.passages]
+            self._row_of = {pid: i for i, pid in enumerate(ids)}
+        return self._row_of
 
     @property
     def generation(self) -> str:
@@ -168,7 +179,15 @@ def load_snapshot(index_dir: Path, *, mmap_vectors: bool = False) -> Snapshot:
                 "(truncated or edited); rebuild the index"
             )
     try:
-        passages = [Passage.from_row(json.loads(line)) for line in _lines(files["passages"])]
+        rel = m["files"].get("columns")
+        columns = index_dir / rel if isinstance(rel, str) and ".." not in Path(rel).parts and not Path(rel).is_absolute() else None
+        if columns is not None and columns.is_file():
+            want = m.get("sizes", {}).get("columns")
+            if want is not None and columns.stat().st_size != want:
+                raise ValueError(f"{rel} is {columns.stat().st_size} bytes, the manifest says {want} (truncated or edited)")
+            passages = PassageTable.open(files["passages"], columns)
+        else:  # written without columns (or they were deleted): parse the table whole
+            passages = [Passage.from_row(json.loads(line)) for line in _lines(files["passages"])]
     except (ValueError, TypeError, KeyError) as e:
         raise IndexFormatError(f"index {index_dir}: {m['files']['passages']} has a bad row ({e}); rebuild the index") from e
     try:
@@ -205,7 +224,7 @@ def load_snapshot(index_dir: Path, *, mmap_vectors: bool = False) -> Snapshot:
         file_table = json.loads(files["files"].read_text(encoding="utf-8"))
     except (ValueError, KeyError, TypeError) as e:
         raise IndexFormatError(f"index {index_dir}: documents or files table is damaged ({e}); rebuild the index") from e
-    missing = {p.doc_id for p in passages} - documents.keys()
+    missing = set(doc_ids_of(passages)) - documents.keys()
     if missing:
         raise IndexFormatError(f"index {index_dir}: {len(missing)} passages name documents that are not stored; rebuild the index")
     return Snapshot(index_dir, m, passages, vectors, index, documents, file_table)
@@ -284,9 +303,8 @@ def write_generation(
         shutil.rmtree(tmp)
     tmp.mkdir()
 
-    with open(tmp / _FILENAMES["passages"], "w", encoding="utf-8") as f:
-        for p in passages:
-            f.write(json.dumps(p.to_row(), ensure_ascii=False) + "\n")
+    with open(tmp / _FILENAMES["passages"], "wb") as f:
+        write_table(f, tmp / _FILENAMES["columns"], passages)
         f.flush()
         os.fsync(f.fileno())
     vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(passages), model["dimension"])
@@ -318,8 +336,8 @@ def write_generation(
         "created": (previous or {}).get("created", now),
         "updated": now,
         "generation": gen,
-        "files": {k: f"{gen}/{_FILENAMES[k]}" for k in FILES},
-        "sizes": {k: (index_dir / gen / _FILENAMES[k]).stat().st_size for k in FILES},
+        "files": {k: f"{gen}/{_FILENAMES[k]}" for k in FILES + OPTIONAL_FILES},
+        "sizes": {k: (index_dir / gen / _FILENAMES[k]).stat().st_size for k in FILES + OPTIONAL_FILES},
     }
     mtmp = index_dir / f".{MANIFEST}.{os.getpid()}.tmp"
     _fsync_write(mtmp, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))

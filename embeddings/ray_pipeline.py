@@ -1,0 +1,203 @@
+"""Indexing on a Ray cluster: reading, chunking and encoding as Ray Data pipelines.
+
+The update is the indexer's own (``indexer._update``): the same diff against the stored index, the
+same reuse of stored vectors, the same ``write_generation``. Only two steps run on the cluster:
+
+1. the changed files are read and chunked by Ray tasks (``map_batches`` over file paths);
+2. the new passage texts are encoded by a pool of encoder actors (``map_batches`` with a callable
+   class, one model load per actor; one GPU per actor where the cluster has GPUs).
+
+The driver keeps the index folder, so the index is written where ``newsqa index`` runs. On a
+multi-node cluster every node needs newsqa installed and the input files at the same path (a shared
+filesystem); a model given by ``--model DIR`` must be at that path on every node too.
+
+    >>> from embeddings.ray_pipeline import update_index_ray                 # doctest: +SKIP
+    >>> report = update_index_ray(["articles/"], "my-index")                 # a local Ray
+    >>> report = update_index_ray(["/shared/articles"], "my-index", address="auto")  # a running cluster
+
+Ray is an optional extra: ``pip install newsqa[ray]``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .chunker import ChunkerSettings, Passage, chunk_document
+from .encoder import DEFAULT_MODEL, Encoder, HashingEncoder, load_encoder
+from .errors import NewsqaError
+from .faiss_index import FaissSettings
+from .indexer import IndexReport, _update
+from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, read_file
+
+READ_BATCH = 8  # files per read task
+ENCODE_BATCH = 128  # texts per encoder call (what sentence-transformers batches best on CPU)
+
+
+class RayMissingError(NewsqaError, ImportError):
+    """Ray is not installed (an ``ImportError``, shown by the CLI as one line)."""
+
+
+def require_ray():
+    """Import ray, or raise ``RayMissingError`` naming the install command."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as e:
+        raise RayMissingError(
+            f"--engine ray needs Ray Data, which is not installed ({e}); install it with: pip install newsqa[ray]"
+        ) from e
+    return ray
+
+
+def model_spec(encoder: Encoder) -> str | None:
+    """What an actor passes to ``load_encoder`` to load the same model as ``encoder``."""
+    if isinstance(encoder, HashingEncoder):
+        return f"hashing:{encoder.dimension}"
+    if encoder.name == DEFAULT_MODEL:
+        return None  # the packaged model, checksum-verified on each node
+    model_dir = getattr(encoder, "model_dir", None)
+    if model_dir is None:
+        raise NewsqaError(f"encoder {encoder.name!r} cannot be loaded on Ray workers: give a local model folder")
+    return str(model_dir)
+
+
+def _read_and_chunk(batch: dict, *, max_file_bytes: int, chunker: ChunkerSettings) -> dict:
+    """Ray task: read and chunk a batch of files; results travel pickled (Documents, Passages)."""
+    out = []
+    for path in batch["path"]:
+        fr = read_file(Path(path), max_bytes=max_file_bytes)
+        parts = {d.doc_id: chunk_document(d, chunker) for d in fr.documents}
+        out.append(pickle.dumps((fr, parts), protocol=pickle.HIGHEST_PROTOCOL))
+    return {"i": batch["i"], "result": np.array(out, dtype=object)}
+
+
+class _EncoderActor:
+    """Ray actor: loads the model once, then encodes batches of texts."""
+
+    def __init__(self, spec: str | None, dimension: int, use_gpu: bool):
+        self.encoder = load_encoder(spec)
+        if use_gpu and hasattr(self.encoder, "model"):
+            self.encoder.model.to("cuda")
+        if self.encoder.dimension != dimension:
+            raise NewsqaError(f"Ray worker loaded a {self.encoder.dimension}-dimensional model, expected {dimension}")
+
+    def __call__(self, batch: dict) -> dict:
+        texts = [str(t) for t in batch["text"]]
+        return {"i": batch["i"], "vector": self.encoder.encode_documents(texts)}
+
+
+class RayEncoder:
+    """The driver's encoder, with ``encode_documents`` run by a pool of Ray actors."""
+
+    def __init__(self, encoder: Encoder, *, actors: int, use_gpu: bool, batch_size: int = ENCODE_BATCH):
+        self.local = encoder
+        self.name, self.checksum, self.dimension = encoder.name, encoder.checksum, encoder.dimension
+        self.actors, self.use_gpu, self.batch_size = actors, use_gpu, batch_size
+
+    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        import ray.data
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)])
+        ds = ds.map_batches(
+            _EncoderActor,
+            fn_constructor_kwargs={"spec": model_spec(self.local), "dimension": self.dimension, "use_gpu": self.use_gpu},
+            batch_size=self.batch_size,
+            batch_format="numpy",
+            concurrency=self.actors,
+            num_gpus=1 if self.use_gpu else 0,
+            num_cpus=0 if self.use_gpu else 1,
+        )
+        filled = 0
+        for b in ds.iter_batches(batch_size=4096, batch_format="numpy"):
+            out[b["i"]] = b["vector"]
+            filled += len(b["i"])
+        if filled != len(texts):
+            raise NewsqaError(f"Ray encoded {filled} of {len(texts)} passages; run the update again")
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.local.encode_queries(texts)
+
+
+def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings):
+    def read(items: list[Path]) -> Iterable[tuple[FileRead, dict[str, list[Passage]]]]:
+        import ray.data
+
+        if not items:
+            return []
+        ds = ray.data.from_items([{"i": i, "path": str(p)} for i, p in enumerate(items)])
+        ds = ds.map_batches(_read_and_chunk, batch_size=READ_BATCH, batch_format="numpy",
+                            fn_kwargs={"max_file_bytes": max_file_bytes, "chunker": chunker})
+        results: list = [None] * len(items)
+        for b in ds.iter_batches(batch_size=256, batch_format="numpy"):
+            for i, blob in zip(b["i"], b["result"]):
+                results[int(i)] = pickle.loads(blob)
+        lost = [str(items[i]) for i, r in enumerate(results) if r is None]
+        if lost:
+            raise NewsqaError(f"Ray returned no result for {len(lost)} files (first: {lost[0]}); run the update again")
+        return results
+
+    return read
+
+
+def update_index_ray(
+    paths: Iterable[str | os.PathLike],
+    index_dir: str | os.PathLike,
+    *,
+    address: str | None = None,
+    encoder: Encoder | None = None,
+    model: str | None = None,
+    prune: bool = False,
+    progress: bool | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    chunker: ChunkerSettings = ChunkerSettings(),
+    faiss_settings: FaissSettings | None = None,
+    lock_timeout: float = 30.0,
+    num_cpus: int | None = None,
+    encoders: int | None = None,
+) -> IndexReport:
+    """``update_index`` with reading, chunking and encoding on Ray; writes the same index.
+
+    Args:
+        address: a running cluster (``"auto"`` or ``"ray://host:10001"``); None starts a local Ray
+            (unless this process already called ``ray.init``).
+        encoder: the model, loaded on the driver for its name, checksum and dimension; each actor
+            loads the same model (``model`` as for ``update_index``).
+        num_cpus: CPUs of a local Ray (default: all).
+        encoders: encoder actors (default: one per GPU if the cluster has GPUs, else one per CPU).
+        Other arguments as for ``embeddings.indexer.update_index``.
+
+    Raises:
+        RayMissingError: Ray is not installed (``pip install newsqa[ray]``).
+    """
+    ray = require_ray()
+    started = False
+    if not ray.is_initialized():
+        ray.init(address=address, num_cpus=num_cpus if address is None else None,
+                 include_dashboard=False, log_to_driver=False, ignore_reinit_error=True,
+                 runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
+        started = True
+    try:
+        progress = sys.stderr.isatty() if progress is None else progress
+        ray.data.DataContext.get_current().enable_progress_bars = bool(progress)
+        res = ray.cluster_resources()
+        gpus = int(res.get("GPU", 0))
+        n_actors = encoders or (gpus if gpus else max(1, int(res.get("CPU", 1))))
+        return _update(
+            paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
+            faiss_settings=faiss_settings, lock_timeout=lock_timeout,
+            read_files=_ray_reader(max_file_bytes, chunker),
+            wrap_encoder=lambda enc: RayEncoder(enc, actors=n_actors, use_gpu=gpus > 0),
+        )
+    finally:
+        if started:
+            ray.shutdown()
