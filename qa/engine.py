@@ -22,14 +22,14 @@ import numpy as np
 
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.errors import IndexFormatError
-from embeddings.indexer import embed_text
+from embeddings.passage_table import kind_counts
 from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, read_manifest
 
 from .answer import AnswerSettings, compose_answer
 from .errors import QuestionError
 from .followup import resolve_followup
 from .quotes import IdfTable, SentenceVectors
-from .retrieve import RetrievalSettings, Retriever
+from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
 from .types import Answer, Filters
 
 MAX_QUESTION_CHARS = 2000
@@ -189,11 +189,14 @@ def validate_question(question) -> str:
 
 def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings) -> _State:
     mtime = (index_dir / MANIFEST).stat().st_mtime
-    snap = load_snapshot(index_dir)
+    # Vectors memory-mapped: FAISS holds its own copy for search; the rows read here are few.
+    snap = load_snapshot(index_dir, mmap_vectors=True)
     if snap.manifest["model"]["dimension"] != encoder.dimension:
         raise IndexFormatError(f"index {index_dir} changed model while open; reopen it")
-    texts = [embed_text(p) for p in snap.passages]
-    return _State(snap, Retriever(snap, encoder, retrieval, texts=texts), IdfTable(texts), mtime)
+    bm25 = bm25_for_snapshot(snap)  # saved beside the generation: no passage is tokenised again
+    idf = IdfTable([])  # the same counts as IdfTable(texts), taken from the BM25 postings
+    idf.n, idf.df = max(1, len(snap.passages)), bm25.document_frequencies()
+    return _State(snap, Retriever(snap, encoder, retrieval, bm25=bm25), idf, mtime)
 
 
 def collection_summary(snap: Snapshot) -> dict:
@@ -201,9 +204,7 @@ def collection_summary(snap: Snapshot) -> dict:
     dates = sorted(d["date"] for d in docs if d.get("date"))
     sections = sorted({d["section"] for d in docs if d.get("section")})
     sources = sorted({d["source"] for d in docs if d.get("source")})
-    kinds: dict[str, int] = {}
-    for p in snap.passages:
-        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    kinds = kind_counts(snap.passages)
     return {
         "index": str(snap.path),
         "articles": len(snap.documents),

@@ -6,12 +6,15 @@ mask), so a filter never empties a result that a bigger top-k would have filled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from embeddings.chunker import Passage
 from embeddings.encoder import Encoder
 from embeddings.indexer import embed_text
+from embeddings.passage_table import PassageTable
 from embeddings.store import Snapshot
 
 from .bm25 import BM25Index
@@ -55,7 +58,11 @@ class Retriever:
             return None
         rows = self._meta_cache.get(filters)
         if rows is None:
-            rows = np.fromiter((i for i, p in enumerate(self.snapshot.passages) if filters.allows(p)), dtype=np.int64)
+            passages = self.snapshot.passages
+            if isinstance(passages, PassageTable):
+                rows = _allowed_rows_by_columns(passages, self.snapshot.documents, filters)
+            else:
+                rows = np.fromiter((i for i, p in enumerate(passages) if filters.allows(p)), dtype=np.int64)
             if len(self._meta_cache) > 64:
                 self._meta_cache.clear()
             self._meta_cache[filters] = rows
@@ -119,3 +126,38 @@ class Retriever:
                 dv = float(np.asarray(self.snapshot.vectors[i]) @ qvec)
             hits.append(Hit(self.snapshot.passages[i], i, fused[i], dv, bv, dr, br))
         return hits
+
+
+def bm25_for_snapshot(snapshot: Snapshot, texts: list[str] | None = None) -> BM25Index:
+    """The BM25 index of a snapshot: the one saved in its generation folder, else built (and saved)."""
+    rel = Path(snapshot.manifest["files"]["passages"])
+    passages_file = snapshot.path / rel
+    return BM25Index.for_generation(
+        passages_file.parent, len(snapshot.passages), passages_file.stat().st_size,
+        lambda: texts if texts is not None else [embed_text(p) for p in snapshot.passages],
+    )
+
+
+def _allowed_rows_by_columns(table: PassageTable, documents: dict[str, dict], filters: Filters) -> np.ndarray:
+    """``filters.allows`` over a passage table without parsing its rows.
+
+    A passage carries its document's date, source and section, so those filters (and ``doc_ids``)
+    are decided once per document, on a stand-in passage with the document's metadata; the kind is
+    decided from the kind column.
+    """
+    by_doc = replace(filters, kinds=())
+    ok_doc = np.zeros(len(table.doc_ids), dtype=bool)
+    if by_doc.is_empty():
+        ok_doc[:] = True
+    else:
+        for j, doc_id in enumerate(table.doc_ids.tolist()):
+            d = documents.get(doc_id, {})
+            stand_in = Passage(passage_id="", doc_id=doc_id, kind="", paragraph=0, start=0, end=0, text="", sentences=(),
+                               title=d.get("title", ""), date=d.get("date", ""), source=d.get("source", ""),
+                               section=d.get("section", ""))
+            ok_doc[j] = by_doc.allows(stand_in)
+    mask = ok_doc[table.doc]
+    if filters.kinds:
+        ok_kind = np.array([k in filters.kinds for k in table.kind_names], dtype=bool)
+        mask &= ok_kind[table.kind_codes]
+    return np.flatnonzero(mask).astype(np.int64)

@@ -1,0 +1,33 @@
+"""Filters over the passage columns select exactly the rows ``Filters.allows`` selects."""
+
+import shutil
+
+import numpy as np
+from helpers import SEED
+
+from embeddings.indexer import update_index
+from embeddings.passage_table import PassageTable
+from embeddings.store import load_snapshot
+from qa.retrieve import Retriever
+from qa.types import Filters
+
+
+def test_column_filters_equal_row_filters(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    (src / "b.md").write_text("# Port reopens\n\nThe port reopened on Monday.\n\nShips queued outside.\n")
+    update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
+    snap = load_snapshot(tmp_path / "idx")
+    assert isinstance(snap.passages, PassageTable)
+    r = Retriever(snap, fake_encoder)
+    rows = list(snap.passages)
+    doc = rows[-1].doc_id
+    for f in (Filters(kinds=("headline",)), Filters(kinds=("paragraph",), date_to="2023-09-14"),
+              Filters(date_from="2023-09-15"), Filters(date_from="2023-09-15", keep_undated=True),
+              Filters(doc_ids=(doc,)), Filters(sections=("world",), kinds=("paragraph",)), Filters(sources=("nobody",))):
+        want = [i for i, p in enumerate(rows) if f.allows(p)]
+        assert r.allowed_rows(f).tolist() == want, f
+    assert snap.passages.kind_counts() == {k: sum(p.kind == k for p in rows) for k in {p.kind for p in rows}}
+    assert snap.row_of[rows[7].passage_id] == 7 and snap.passages[-1] == rows[-1]
+    assert np.array_equal(r.allowed_rows(Filters(kinds=("headline",))), r.allowed_rows(Filters(kinds=("headline",))))
