@@ -1,0 +1,54 @@
+"""The ``newsqa ui`` command: serve the browser chat."""
+
+from __future__ import annotations
+
+import argparse
+
+from embeddings.errors import NewsqaError
+
+EPILOG = """\
+examples:
+  newsqa ui                                 the built-in sample corpus on http://127.0.0.1:7860
+  newsqa ui --index bbc-index --port 8000
+  python -c 'from gradio_client import Client; print(Client("http://127.0.0.1:7860/").predict("Who met Putin?", api_name="/ask"))'
+"""
+
+
+def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    """Add the ``ui`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Serve the chat in the browser: answers with cited quotes, their sources beside "
+                                   "them, filters, uploads of new articles, and an /ask API endpoint.",
+                       epilog=EPILOG)
+    p.add_argument("--index", metavar="DIR", default=None,
+                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    p.add_argument("--uploads", metavar="DIR", default=None,
+                   help="where uploaded articles are saved (default: <index>-uploads beside the index)")
+    p.add_argument("--max-upload-mb", type=float, default=5.0, help="largest uploaded file (default 5)")
+    p.add_argument("--no-uploads", action="store_true", help="hide the upload box")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    if not 0 < args.port < 65536:
+        raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
+    if args.max_upload_mb <= 0:
+        raise NewsqaError(f"--max-upload-mb must be greater than 0, got {args.max_upload_mb}")
+    from qa import Engine
+
+    from .app import build_app, launch_blocks
+    from .uploads import UploadLimits
+
+    limits = UploadLimits(max_file_bytes=int(args.max_upload_mb * 2**20))
+    engine = Engine.open(args.index, model=args.model, progress=True)
+    demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)
+    print(f"newsqa ui: serving {engine.index_dir} on http://{args.host}:{args.port} (Ctrl-C stops)")
+    try:
+        launch_blocks(demo, host=args.host, port=args.port, block=True, limits=limits)
+    except OSError as e:
+        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
+    return 0

@@ -1,0 +1,261 @@
+"""Answers to what the browser shows: chat Markdown with citation markers, source cards as HTML.
+
+Pure functions (no Gradio), so they are tested on their own. Article text, titles, questions and
+file names are untrusted: every piece of it passes through ``md_text`` (chat Markdown) or
+``html.escape`` (panel HTML) before it is shown, so ``<script>``, ``<img onerror=...>`` and
+``[x](javascript:...)`` show as the characters they are and run nothing.
+
+    >>> md_text("[x](javascript:alert(1))")
+    '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
+    >>> escape("<b>")
+    '&lt;b&gt;'
+"""
+
+from __future__ import annotations
+
+import html
+import string
+
+from qa.types import Answer, Citation, Hit
+
+# Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
+# literally, either as an HTML entity or backslash-escaped (CommonMark allows escaping any ASCII
+# punctuation).
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_MD_PUNCT = frozenset(string.punctuation) - set(_ENTITIES)
+
+RELATED_LABEL = "related, not an answer"
+CHAT_SNIPPET_CHARS = 220
+HEADLINE_WINDOW = 3  # listed headlines shown on each side of a cited one
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value (quotes included), for text and attribute values alike."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def md_text(text: object) -> str:
+    """Untrusted text as Markdown that renders exactly as that text (no markup, links, HTML, LaTeX).
+
+    Line breaks become spaces: a quote is one run of text, never a Markdown block.
+    """
+    out = []
+    for ch in " ".join(("" if text is None else str(text)).split()):
+        if ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch in _MD_PUNCT:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def anchor(turn: int, n: int, prefix: str = "c") -> str:
+    """The element id of a source card: turn number and citation number (``nq-t2-c1``)."""
+    return f"nq-t{turn}-{prefix}{n}"
+
+
+def marker(turn: int, n: int) -> str:
+    """A citation marker in chat Markdown: ``[1]``, a link to its source card in the panel."""
+    return f"[\\[{n}\\]](#{anchor(turn, n)})"
+
+
+def _snippet(text: str, limit: int = CHAT_SNIPPET_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def _md_keep_edges(text: str) -> str:
+    """``md_text`` that keeps a leading and trailing space (the text beside a bold short answer)."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + md_text(text) + trail
+
+
+def _quote_md(c: Citation) -> str:
+    """The quote with its short answer in bold, when there is one."""
+    if c.answer_span and c.start <= c.answer_span[0] < c.answer_span[1] <= c.end:
+        a, b = c.answer_span[0] - c.start, c.answer_span[1] - c.start
+        return _md_keep_edges(c.quote[:a]) + "**" + md_text(c.quote[a:b]) + "**" + _md_keep_edges(c.quote[b:])
+    return md_text(c.quote)
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The chat reply: quotes with numbered markers, or the abstention with what is related.
+
+    Args:
+        answer: what ``Engine.ask`` returned.
+        turn: the number of this question in the conversation (markers link to ``nq-t{turn}-c{n}``).
+    """
+    if answer.abstained:
+        head = answer.answer
+        if answer.coverage and head.endswith(answer.coverage):
+            head = head[: -len(answer.coverage)].strip()
+        lines = [f"**{md_text(head)}**"]
+        if answer.coverage:
+            lines.append(md_text(answer.coverage))
+        if answer.related:
+            lines.append(f"**{md_text(RELATED_LABEL.capitalize())}:**")
+            for i, h in enumerate(answer.related, 1):
+                p = h.passage
+                where = md_text(", ".join(x for x in (p.title, p.date or "undated") if x))
+                lines.append(f"- \u201c{md_text(_snippet(p.text))}\u201d \u2014 *{where}* "
+                             f"[\\(see\\)](#{anchor(turn, i, 'r')})")
+        return "\n\n".join(lines)
+    parts = [f"\u201c{_quote_md(c)}\u201d {marker(turn, c.n)}" for c in answer.citations]
+    text = " ".join(parts)
+    if answer.timeline:
+        text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
+            f"- {md_text(t.get('when', ''))}: {md_text(t.get('quote', ''))}" for t in answer.timeline)
+    return text
+
+
+def error_markdown(message: str) -> str:
+    return "**Cannot answer:** " + md_text(message)
+
+
+# --- the sources panel -------------------------------------------------------------------------------
+
+
+def _block_of(document: dict | None, kind: str, start: int, end: int):
+    """The stored block (paragraph or listed headline) holding ``[start, end)``, as a tuple."""
+    for b in (document or {}).get("blocks", []):
+        if b[0] == kind and b[1] <= start and end <= b[2]:
+            return b
+    return None
+
+
+def _highlight(text: str, base: int, start: int, end: int, span: tuple[int, int] | None) -> str:
+    """``text`` (which starts at document offset ``base``) escaped, with [start, end) in a <mark>
+    and the short answer ``span`` inside it in a <strong class="nq-answer">."""
+    s, e = max(0, start - base), min(len(text), end - base)
+    inner = escape(text[s:e])
+    if span and start <= span[0] < span[1] <= end:
+        a, b = span[0] - base, span[1] - base
+        inner = (escape(text[s:a]) + f'<strong class="nq-answer" title="short answer">{escape(text[a:b])}</strong>'
+                 + escape(text[b:e]))
+    return f'{escape(text[:s])}<mark class="nq-quote">{inner}</mark>{escape(text[e:])}'
+
+
+def _meta_line(title_bits: list[str]) -> str:
+    return " \u00b7 ".join(escape(x) for x in title_bits if x)
+
+
+def _where(c_kind: str, paragraph: int) -> str:
+    if c_kind == "headline":
+        return f"headline list, position {paragraph}" if paragraph else "headline"
+    return f"paragraph {paragraph}"
+
+
+def _headline_list(document: dict | None, block, start: int, end: int, span) -> str:
+    """The listed headlines around a cited one, the cited one highlighted."""
+    text = (document or {}).get("text", "")
+    listed = sorted((b for b in (document or {}).get("blocks", []) if b[0] == "headline" and b[3] > 0),
+                    key=lambda b: b[3])
+    idx = next((i for i, b in enumerate(listed) if b is block), None)
+    if idx is None:
+        return ""
+    window = listed[max(0, idx - HEADLINE_WINDOW): idx + HEADLINE_WINDOW + 1]
+    items = []
+    for b in window:
+        if b is block:
+            items.append(f'<li class="nq-hit">{_highlight(text[b[1]:b[2]], b[1], start, end, span)}</li>')
+        else:
+            items.append(f"<li>{escape(text[b[1]:b[2]])}</li>")
+    return f'<ol class="nq-headlines" start="{int(window[0][3])}">{"".join(items)}</ol>'
+
+
+def citation_card(c: Citation, document: dict | None, turn: int) -> str:
+    """One source card: headline, date, source, section, where, and the whole paragraph (or the
+    headline list around a listed headline) with the quote highlighted and the short answer marked.
+
+    Args:
+        c: the citation.
+        document: the stored document row (``snapshot.documents[c.doc_id]``: ``text`` and ``blocks``);
+            None shows the quote alone.
+        turn: the conversation turn (for the card's anchor id).
+    """
+    block = _block_of(document, c.kind, c.start, c.end)
+    text = (document or {}).get("text", "")
+    body = ""
+    if block is not None and c.kind == "headline" and block[3] > 0:
+        body = _headline_list(document, block, c.start, c.end, c.answer_span)
+        body = f'<div class="nq-label">From the list of other headlines on the page:</div>{body}'
+    elif block is not None:
+        body = f'<p class="nq-para">{_highlight(text[block[1]:block[2]], block[1], c.start, c.end, c.answer_span)}</p>'
+    if not body:
+        body = f'<p class="nq-para">{_highlight(c.quote, c.start, c.start, c.end, c.answer_span)}</p>'
+    extra = []
+    if c.heading:
+        extra.append(f'<div class="nq-note">under the subheading <em>{escape(c.heading)}</em></div>')
+    if c.context_before:
+        extra.append(f'<div class="nq-note">preceded by: \u201c{escape(c.context_before)}\u201d</div>')
+    if c.answer_text:
+        extra.append(f'<div class="nq-note">short answer: <strong class="nq-answer">{escape(c.answer_text)}</strong></div>')
+    for d in c.dates:
+        extra.append(f'<div class="nq-note">\u201c{escape(d.get("text", ""))}\u201d = {escape(d.get("resolved", ""))}'
+                     f' ({escape(d.get("basis", ""))})</div>')
+    meta = _meta_line([c.date or "undated", c.source, c.section, _where(c.kind, c.paragraph)])
+    return (f'<article class="nq-card" id="{anchor(turn, c.n)}">'
+            f'<div class="nq-card-head"><span class="nq-n">[{int(c.n)}]</span> '
+            f'<span class="nq-title">{escape(c.title or "(untitled)")}</span></div>'
+            f'<div class="nq-meta">{meta}</div>{body}{"".join(extra)}</article>')
+
+
+def related_card(h: Hit, i: int, turn: int) -> str:
+    """A nearest passage shown when abstaining, labelled as related, not an answer."""
+    p = h.passage
+    meta = _meta_line([p.date or "undated", p.source, p.section, _where(p.kind, p.paragraph)])
+    return (f'<article class="nq-card nq-related" id="{anchor(turn, i, "r")}">'
+            f'<div class="nq-label">{escape(RELATED_LABEL)}</div>'
+            f'<div class="nq-card-head"><span class="nq-title">{escape(p.title or "(untitled)")}</span></div>'
+            f'<div class="nq-meta">{meta}</div><p class="nq-para">{escape(p.text)}</p></article>')
+
+
+def turn_html(answer: Answer, turn: int, documents: dict[str, dict]) -> str:
+    """The sources of one conversation turn: its question, then a card per citation (or related passage)."""
+    if answer.abstained:
+        cards = "".join(related_card(h, i, turn) for i, h in enumerate(answer.related, 1))
+        cards = cards or '<p class="nq-empty">No related passages.</p>'
+    else:
+        cards = "".join(citation_card(c, documents.get(c.doc_id), turn) for c in answer.citations)
+    return (f'<section class="nq-turn" id="nq-t{turn}"><div class="nq-turn-q">Q{turn}: {escape(answer.question)}</div>'
+            f"{cards}</section>")
+
+
+def sources_html(turns: list[str]) -> str:
+    """The whole panel: the turns' sections, newest first."""
+    if not turns:
+        return '<div class="nq-sources"><p class="nq-empty">Sources of the answers appear here.</p></div>'
+    return '<div class="nq-sources">' + "".join(reversed(turns)) + "</div>"
+
+
+def summary_html(s: dict) -> str:
+    """The index summary (``Engine.summary()``) as a small table."""
+    dates = (f"{s['date_from']} to {s['date_to']}" if s.get("date_from") and s["date_from"] != s.get("date_to")
+             else s.get("date_from") or "none")
+    if s.get("undated"):
+        dates += f" ({s['undated']} undated)"
+    kinds = ", ".join(f"{v} {k}s" for k, v in sorted(s.get("kinds", {}).items()))
+    passages = f"{s.get('passages', 0)} ({kinds})" if kinds else s.get("passages", 0)
+    rows = [("articles", s.get("articles", 0)), ("passages", passages),
+            ("dates", dates), ("sections", ", ".join(s.get("sections", [])) or "none"),
+            ("sources", ", ".join(s.get("sources", [])) or "none"), ("model", s.get("model", "")),
+            ("updated", s.get("updated", ""))]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<table class="nq-summary">{body}</table>'
+
+
+def upload_report_html(saved: list[str], refused: list[tuple[str, str]], report_line: str = "",
+                       skipped: list[tuple[str, str]] = ()) -> str:
+    """What an upload did: files added, refused (with why), skipped by the reader, the index report."""
+    parts = []
+    if saved:
+        parts.append("<div class='nq-ok'>Added: " + ", ".join(escape(n) for n in saved) + "</div>")
+    for name, why in refused:
+        parts.append(f"<div class='nq-refused'>Refused {escape(name)}: {escape(why)}</div>")
+    for name, why in skipped:
+        parts.append(f"<div class='nq-refused'>Not indexed {escape(name)}: {escape(why)}</div>")
+    if report_line:
+        parts.append(f"<div class='nq-note'>{escape(report_line)}</div>")
+    return "".join(parts) or "<div class='nq-note'>No files.</div>"
