@@ -27,9 +27,11 @@ class FaissSettings:
 
     kind: str = "auto"
     approx_threshold: int = 1_000_000
-    hnsw_m: int = 32
-    ef_construction: int = 80
-    ef_search: int = 96
+    # M=16 / efConstruction=64 builds a 1M-passage HNSW about 3x faster than 32/80 on 2 cores;
+    # efSearch=128 keeps recall@10 against exact search >= 0.95 (see eval/bench.py).
+    hnsw_m: int = 16
+    ef_construction: int = 64
+    ef_search: int = 128
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":

@@ -1,0 +1,376 @@
+"""Benchmarks of one machine, measured in one run: build throughput against the bare model, ``ask``
+latency at growing index sizes, cold start, memory, bytes per passage, approximate-search recall,
+and re-indexing an unchanged corpus. Writes ``bench.json`` and ``bench.md`` to ``--out``.
+
+    python -m eval.bench --sizes 10k,100k,1m --out bench-out
+    python -m eval.bench --sizes 10k --build-files 300 --out quick     # a few minutes
+
+Sizes above the real corpus (BBC, ~12.7k passages) are padded with generated passages (words drawn
+from the BBC vocabulary by frequency) and random unit vectors of the model's dimension, written with
+``embeddings.store.write_generation`` directly; the output says so. Padded indexes are cached in
+``--cache`` (rebuilt when missing). Absolute times on a shared machine are noisy: compare the ratios
+measured within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BBC_DEFAULT = ROOT.parent / "shared" / "corpus" / "bbc" / "articles"
+PAD_SEED = 7
+PAD_PASSAGES_PER_DOC = 10
+
+
+def parse_size(s: str) -> int:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", s.strip().lower())
+    if not m:
+        raise SystemExit(f"bad size {s!r}: use e.g. 10k, 100k, 1m or a number")
+    return int(float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2)])
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import torch
+
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "ram_gib": round(mem / 2**30, 1),
+            "torch_threads": torch.get_num_threads(), "python": platform.python_version(),
+            "load_avg_at_start": [round(x, 2) for x in os.getloadavg()], "shared_with_other_processes": True}
+
+
+def _pct(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(xs), q)) if xs else float("nan")
+
+
+# -- build ------------------------------------------------------------------------------------------
+
+def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[dict, Path]:
+    """First build vs the bare model on the same texts (bare, build, bare: the mean of the two bare
+    runs brackets the build against load drifting), then a re-index of the unchanged corpus."""
+    import shutil
+
+    from embeddings.indexer import embed_text, update_index
+    from embeddings.readers import iter_files
+
+    src: list[Path] | Path = corpus
+    if files:
+        src = [p for p in iter_files([corpus]) if isinstance(p, Path)][:files]
+    index_dir = work / "bbc-index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+
+    # The texts the build will encode, found by reading and chunking once (not timed).
+    from embeddings.chunker import chunk_document
+    from embeddings.readers import read_file
+
+    texts: dict[str, None] = {}
+    seen: set[str] = set()
+    for p in iter_files(src if isinstance(src, list) else [src]):
+        if not isinstance(p, Path):
+            continue
+        for d in read_file(p).documents:
+            if d.doc_id not in seen:
+                seen.add(d.doc_id)
+                texts.update((embed_text(x), None) for x in chunk_document(d))
+    texts_l = list(texts)
+
+    def bare() -> float:
+        t = time.perf_counter()
+        encoder.encode_documents(texts_l)
+        return time.perf_counter() - t
+
+    bare1 = bare()
+    report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=encoder, progress=False)
+    bare2 = bare()
+    re_report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=encoder, progress=False)
+    bare_s = (bare1 + bare2) / 2
+    out = {
+        "documents": report.documents_total, "passages": report.passages_total, "encoded_texts": report.encoded,
+        "build_s": round(report.seconds, 2), "bare_encode_s": [round(bare1, 2), round(bare2, 2)],
+        "build_passages_per_s": round(report.added / report.seconds, 1),
+        "bare_passages_per_s": round(len(texts_l) / bare_s, 1),
+        # the same texts encoded either way: the ratio is the pipeline's share of the time
+        "build_vs_bare": round(bare_s / report.seconds, 3),
+        "reindex_unchanged_s": round(re_report.seconds, 3),
+        "reindex_fraction": round(re_report.seconds / report.seconds, 4),
+        "reindex_written": re_report.written,
+    }
+    out["same_texts"] = report.encoded == len(texts_l)
+    return out, index_dir
+
+
+# -- padded stores ---------------------------------------------------------------------------------
+
+def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
+    """An index of ``target`` passages: the base index's plus generated ones (cached by size)."""
+    from embeddings.chunker import ChunkerSettings, Passage
+    from embeddings.documents import content_hash
+    from embeddings.faiss_index import FaissSettings
+    from embeddings.store import MANIFEST, load_snapshot, write_generation, writer_lock
+    from qa.retrieve import bm25_for_snapshot
+
+    base = load_snapshot(base_dir)
+    n_real = len(base.passages)
+    out = cache / f"padded-{target}-from-{n_real}"
+    if (out / MANIFEST).exists():
+        return out, json.loads((out / "bench-padding.json").read_text())
+    t0 = time.perf_counter()
+    pad = max(0, target - n_real)
+    rng = np.random.default_rng(PAD_SEED)
+    words: dict[str, int] = {}
+    for p in base.passages:
+        for w in re.findall(r"[A-Za-z]+", p.text):
+            words[w] = words.get(w, 0) + 1
+    vocab = np.array(list(words))
+    freq = np.array(list(words.values()), dtype=np.float64)
+    freq /= freq.sum()
+    passages = list(base.passages)
+    documents = dict(base.documents)
+    n_docs = (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC
+    lengths = rng.integers(12, 40, size=pad)
+    drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
+    pos = 0
+    k = 0
+    for j in range(n_docs):
+        title = f"Generated filler article {j}"
+        paras, blocks = [], []
+        text = title
+        blocks.append(["headline", 0, len(title), 0, ""])
+        for _ in range(min(PAD_PASSAGES_PER_DOC, pad - k)):
+            sent = " ".join(vocab[drawn[pos:pos + lengths[k]]]).capitalize() + "."
+            pos += lengths[k]
+            k += 1
+            start = len(text) + 2
+            text = text + "\n\n" + sent
+            paras.append((start, start + len(sent), sent))
+        doc_id = content_hash("bench-padding", str(j), n=16)
+        for i, (s, e, sent) in enumerate(paras, start=1):
+            blocks.append(["paragraph", s, e, i, ""])
+            passages.append(Passage(passage_id=content_hash(doc_id, "paragraph", str(s), str(e), sent), doc_id=doc_id,
+                                    kind="paragraph", paragraph=i, start=s, end=e, text=sent, sentences=((s, e),),
+                                    title=title, source="generated", section="generated"))
+        documents[doc_id] = {"doc_id": doc_id, "title": title, "date": "", "source": "generated", "section": "generated",
+                             "url": "", "origin": "bench padding", "published": "", "format": "generated",
+                             "text": text, "blocks": blocks}
+    dim = base.manifest["model"]["dimension"]
+    vec = rng.standard_normal((pad, dim), dtype=np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    vectors = np.concatenate([np.asarray(base.vectors), vec])
+    del vec
+    t_gen = time.perf_counter() - t0
+    settings = FaissSettings(**{k: v for k, v in base.manifest.get("faiss", {}).items() if k != "built"})
+    out.mkdir(parents=True, exist_ok=True)
+    t1 = time.perf_counter()
+    with writer_lock(out):
+        write_generation(out, passages=passages, vectors=vectors, documents=documents, files={},
+                         model=base.manifest["model"], chunker=ChunkerSettings(**base.manifest["chunker"]),
+                         faiss_settings=settings, previous=None)
+    t_write = time.perf_counter() - t1
+    del passages, vectors, documents
+    t2 = time.perf_counter()
+    bm25_for_snapshot(load_snapshot(out, mmap_vectors=True))  # saved beside the generation, as a first open does
+    info = {"real_passages": n_real, "generated_passages": pad, "generated_documents": n_docs,
+            "padding": "generated passages (BBC words by frequency) with random unit vectors",
+            "generate_s": round(t_gen, 1), "write_generation_s": round(t_write, 1),
+            "faiss_kind": settings.resolved_kind(target), "bm25_first_build_s": round(time.perf_counter() - t2, 1)}
+    (out / "bench-padding.json").write_text(json.dumps(info))
+    return out, info
+
+
+# -- serving (in a fresh process per index) --------------------------------------------------------
+
+def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
+    """Cold start, latency, memory and recall of one index, measured in this (fresh) process."""
+    t0 = time.perf_counter()
+    from embeddings.encoder import load_encoder
+    from qa import Engine
+
+    enc = load_encoder(None)
+    t1 = time.perf_counter()
+    engine = Engine.open(index_dir, encoder=enc)
+    t2 = time.perf_counter()
+    engine.ask(questions[0])
+    t3 = time.perf_counter()
+    for q in questions[1:1 + warmup]:
+        engine.ask(q)
+    lat, parts = [], {"embed": [], "retrieve": [], "answer": []}
+    abstained = 0
+    timed = questions[1 + warmup:]
+    for q in timed:
+        t = time.perf_counter()
+        a = engine.ask(q)
+        lat.append((time.perf_counter() - t) * 1e3)
+        abstained += a.abstained
+        for k in parts:
+            parts[k].append(a.timings_ms[k])
+    snap = engine.snapshot
+    retr = engine._state.retriever
+    bm25_ms, dense_ms = [], []
+    qvecs = enc.encode_queries(timed)
+    for q, v in zip(timed, qvecs):
+        t = time.perf_counter()
+        retr.bm25.search(q, 50)
+        bm25_ms.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        retr.dense_search(v, 50, None)
+        dense_ms.append((time.perf_counter() - t) * 1e3)
+    recall = None
+    if hasattr(snap.faiss_index, "hnsw") or "IVF" in type(snap.faiss_index).__name__:
+        _, approx = snap.faiss_index.search(qvecs, 10)
+        vecs = snap.vectors
+        exact = []
+        for q in qvecs:
+            s = np.empty(len(vecs), np.float32)
+            for a in range(0, len(vecs), 200_000):
+                s[a:a + 200_000] = np.asarray(vecs[a:a + 200_000]) @ q
+            exact.append(np.argpartition(-s, 10)[:10])
+        recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(approx, exact)]))
+    gen_dir = (index_dir / snap.manifest["files"]["passages"]).parent
+    size = sum(f.stat().st_size for f in gen_dir.rglob("*") if f.is_file())
+    vm = {}
+    for line in open("/proc/self/status"):
+        if line.startswith(("VmRSS", "VmHWM")):
+            vm[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return {
+        "passages": len(snap.passages), "faiss": type(snap.faiss_index).__name__,
+        "open_plus_first_answer_s": round(t3 - t1, 3), "open_s": round(t2 - t1, 3), "first_answer_s": round(t3 - t2, 3),
+        "model_load_s": round(t1 - t0, 3), "cold_with_model_s": round(t3 - t0, 3),
+        "ask_ms_p50": round(_pct(lat, 50), 1), "ask_ms_p95": round(_pct(lat, 95), 1), "asks": len(lat),
+        "abstained": abstained,
+        "embed_ms_p50": round(_pct(parts["embed"], 50), 1), "retrieve_ms_p50": round(_pct(parts["retrieve"], 50), 1),
+        "answer_ms_p50": round(_pct(parts["answer"], 50), 1),
+        "bm25_ms_p50": round(_pct(bm25_ms, 50), 2), "bm25_ms_p95": round(_pct(bm25_ms, 95), 2),
+        "dense_ms_p50": round(_pct(dense_ms, 50), 2), "dense_ms_p95": round(_pct(dense_ms, 95), 2),
+        "recall_at_10": None if recall is None else round(recall, 4),
+        "peak_rss_mb": round(vm.get("VmHWM", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), 0),
+        "rss_mb": round(vm.get("VmRSS", 0), 0),
+        "index_bytes": size, "bytes_per_passage": round(size / max(1, len(snap.passages)), 0),
+    }
+
+
+def questions_from(index_dir: Path, n: int) -> list[str]:
+    """Questions made of BBC headlines (one per article, spread over the corpus)."""
+    from embeddings.store import load_snapshot
+
+    titles = sorted({d["title"] for d in load_snapshot(index_dir).documents.values() if d.get("title")})
+    rng = np.random.default_rng(11)
+    return [f"What happened: {t}?" for t in rng.choice(titles, size=min(n, len(titles)), replace=False)]
+
+
+def serve_in_subprocess(index_dir: Path, questions: list[str], warmup: int) -> dict:
+    qfile = index_dir.parent / f".bench-questions-{os.getpid()}.json"
+    qfile.write_text(json.dumps(questions))
+    r = subprocess.run([sys.executable, "-m", "eval.bench", "--serve", str(index_dir), "--questions", str(qfile),
+                        "--warmup", str(warmup)], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+    qfile.unlink(missing_ok=True)
+    if r.returncode:
+        raise RuntimeError(f"serving {index_dir} failed:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+def markdown(res: dict) -> str:
+    m, b = res["machine"], res.get("build")
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, no GPU, torch {m['torch_threads']} threads, "
+             f"Python {m['python']}; shared with other processes (load average {m['load_avg_at_start']} at start). "
+             f"Model all-MiniLM-L6-v2 (384-d).", ""]
+    if b:
+        lines += ["| build (BBC) | value |", "|---|---|",
+                  f"| passages (documents) | {b['passages']} ({b['documents']}) |",
+                  f"| index build | {b['build_passages_per_s']} passages/s ({b['build_s']} s) |",
+                  f"| bare `encode`, same texts | {b['bare_passages_per_s']} passages/s ({b['bare_encode_s']} s, before/after) |",
+                  f"| **build / bare encode** | **{b['build_vs_bare']}** (target ≥ 0.85) |",
+                  f"| re-index unchanged corpus | {b['reindex_unchanged_s']} s = **{100 * b['reindex_fraction']:.2f}%** of the first build (target < 5%) |",
+                  ""]
+    lines += ["| passages | index | `ask` p50 / p95 ms | embed / retrieve / answer p50 ms | dense p50 ms | BM25 p50 / p95 ms "
+              "| open + 1st answer s (with model load) | peak RSS MB | bytes / passage | recall@10 vs exact |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in res["serving"]:
+        pad = " (padded)" if s.get("padding") else ""
+        lines.append(
+            f"| {s['passages']:,}{pad} | {s['faiss']} | {s['ask_ms_p50']} / {s['ask_ms_p95']} | "
+            f"{s['embed_ms_p50']} / {s['retrieve_ms_p50']} / {s['answer_ms_p50']} | {s['dense_ms_p50']} | "
+            f"{s['bm25_ms_p50']} / {s['bm25_ms_p95']} | {s['open_plus_first_answer_s']} ({s['cold_with_model_s']}) | "
+            f"{s['peak_rss_mb']:.0f} | {s['bytes_per_passage']:.0f} | {s['recall_at_10'] if s['recall_at_10'] is not None else 'exact'} |")
+    if any(s.get("padding") for s in res["serving"]):
+        lines += ["", "Padded: above the real BBC passages, generated passages (BBC words drawn by frequency) with "
+                  "random unit vectors; questions are BBC headlines, so their true neighbours are real passages."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k,100k,1m", help="index sizes to serve (the smallest real one is BBC itself)")
+    ap.add_argument("--corpus", type=Path, default=BBC_DEFAULT)
+    ap.add_argument("--out", type=Path, default=Path("bench-out"))
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsqa-bench-cache")
+    ap.add_argument("--build-files", type=int, default=None, help="build from only the first N files (quick runs)")
+    ap.add_argument("--no-build", action="store_true", help="reuse the cached BBC index; skip the build benchmark")
+    ap.add_argument("--questions-n", type=int, default=60)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if args.serve:
+        print(json.dumps(serve(args.serve, json.loads(args.questions.read_text()), args.warmup)))
+        return 0
+
+    from embeddings.encoder import load_encoder
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    res: dict = {"machine": machine(), "serving": [], "padding": {}}
+
+    def save():
+        (args.out / "bench.json").write_text(json.dumps(res, indent=2))
+        (args.out / "bench.md").write_text(markdown(res))
+
+    base = args.cache / "bbc-index"
+    if not args.no_build:
+        enc = load_encoder(None)
+        res["build"], base = bench_build(args.corpus, args.cache, enc, args.build_files)
+        del enc
+        save()
+        print(json.dumps(res["build"]), flush=True)
+    questions = questions_from(base, args.questions_n + args.warmup + 1)
+    from embeddings.store import read_manifest
+
+    n_real = read_manifest(base)["counts"]["passages"]
+    for size in sorted(parse_size(s) for s in args.sizes.split(",")):
+        if size <= n_real * 1.5:
+            index_dir, info = base, None
+        else:
+            index_dir, info = build_padded(base, size, args.cache)
+            res["padding"][str(size)] = info
+        s = serve_in_subprocess(index_dir, questions, args.warmup)
+        s["padding"] = info
+        res["serving"].append(s)
+        save()
+        print(json.dumps(s), flush=True)
+    print((args.out / "bench.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

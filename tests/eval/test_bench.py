@@ -1,0 +1,40 @@
+"""The benchmark's padded store: the real passages plus generated ones, opened and answered from."""
+
+import shutil
+
+from helpers import SEED
+
+from embeddings.indexer import update_index
+from embeddings.passage_table import PassageTable
+from embeddings.store import load_snapshot
+from eval.bench import build_padded, markdown, parse_size
+from qa import Engine
+
+
+def test_parse_size():
+    assert [parse_size(s) for s in ("10k", "1m", "2500", "1.5k")] == [10_000, 1_000_000, 2500, 1500]
+
+
+def test_padded_store_opens_and_answers(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    padded, info = build_padded(tmp_path / "base", 2000, tmp_path / "cache")
+    assert info["real_passages"] == 233 and info["generated_passages"] == 1767
+    snap = load_snapshot(padded)
+    assert isinstance(snap.passages, PassageTable) and len(snap.passages) == 2000
+    base = load_snapshot(tmp_path / "base")
+    assert [p.passage_id for p in base.passages] == snap.passages.passage_ids[:233].tolist()
+    assert all(snap.document_text(p.doc_id)[p.start:p.end] == p.text for p in snap.passages[-30:])
+    assert (padded / snap.manifest["files"]["passages"]).parent.joinpath("bm25", "newsqa.json").is_file()
+    engine = Engine.open(padded, encoder=fake_encoder)
+    a = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")
+    assert not a.abstained and a.citations[0].doc_id in base.documents
+    assert build_padded(tmp_path / "base", 2000, tmp_path / "cache")[0] == padded  # cached
+    md = markdown({"machine": {"cpu": "x", "cores": 2, "ram_gib": 1, "torch_threads": 2, "python": "3", "load_avg_at_start": []},
+                   "serving": [{"passages": 2000, "padding": info, "faiss": "IndexFlatIP", "ask_ms_p50": 1, "ask_ms_p95": 2,
+                                "embed_ms_p50": 1, "retrieve_ms_p50": 1, "answer_ms_p50": 1, "dense_ms_p50": 1,
+                                "bm25_ms_p50": 1, "bm25_ms_p95": 1, "open_plus_first_answer_s": 1, "cold_with_model_s": 2,
+                                "peak_rss_mb": 1, "bytes_per_passage": 1, "recall_at_10": None}]})
+    assert "2,000 (padded)" in md and "random unit vectors" in md
