@@ -116,10 +116,21 @@ def test_abstention_shows_coverage_and_related(browser, ui_server):
     msg = ask(page, "Who won the football world cup in 1966?")
     text = msg.inner_text()
     assert "Not found in the indexed articles" in text and "The collection holds" in text
-    related = page.locator("#nq-sources-box .nq-related")
-    if related.count():
-        assert "related, not an answer" in related.first.inner_text().lower()
-        assert "Related, not an answer" in text
+    assert "Related, not an answer" in text
+    assert msg.locator("a[href='#nq-t1-r1']").count() == 1
+    related = page.locator("#nq-sources-box #nq-t1-r1.nq-related")
+    assert "related, not an answer" in related.inner_text().lower()
+    assert related.locator(".nq-para").inner_text().strip()
+    assert page.locator("#nq-sources-box mark.nq-quote").count() == 0  # nothing is presented as a quote
+
+    # filters: a date range after the corpus finds nothing; a malformed date is refused in words
+    page.locator("#nq-filters").get_by_text("Filters").first.click()
+    page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("2024-01-01")
+    assert "Not found" in ask(page, SATELLITES).inner_text()
+    page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("14/09/2023")
+    assert "YYYY-MM-DD" in ask(page, SATELLITES).inner_text()
+    page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("2023-09-14")
+    assert "That\u2019s why we came here" in ask(page, SATELLITES).inner_text()
     page.context.close()
 
 
