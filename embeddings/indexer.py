@@ -153,7 +153,8 @@ def _update(
     index_dir = Path(index_dir)
     report = IndexReport(str(index_dir))
     with writer_lock(index_dir, timeout=lock_timeout):
-        prev = load_snapshot(index_dir) if (index_dir / MANIFEST).exists() else None
+        # Vectors memory-mapped: an update reads only the rows it keeps, and nothing when nothing changed.
+        prev = load_snapshot(index_dir, mmap_vectors=True) if (index_dir / MANIFEST).exists() else None
         if encoder is None:
             want = model or (prev.manifest["model"].get("path") or prev.manifest["model"]["name"] if prev else None)
             encoder = load_encoder(want)

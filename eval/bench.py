@@ -353,6 +353,12 @@ def main(argv: list[str] | None = None) -> int:
         del enc
         save()
         print(json.dumps(res["build"]), flush=True)
+    from embeddings.store import load_snapshot
+    from qa.retrieve import bm25_for_snapshot
+
+    t = time.perf_counter()  # the first open after a build saves the BM25 index; time it apart
+    bm25_for_snapshot(load_snapshot(base, mmap_vectors=True))
+    res["bm25_first_build_s"] = {"base": round(time.perf_counter() - t, 2)}
     questions = questions_from(base, args.questions_n + args.warmup + 1)
     from embeddings.store import read_manifest
 
