@@ -197,8 +197,10 @@ def _update(
             if rec and rec.get("sha256") == fr.sha256:
                 report.files_unchanged += 1
                 continue
-            if not fr.documents and rec:
-                continue  # now unreadable or empty: keep what was indexed before, the reason is reported
+            if not fr.documents:
+                # Unreadable or empty: not recorded (so it is reported again next time), and whatever
+                # was indexed from it before stays. The reason is in report.skipped.
+                continue
             files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "doc_ids": list(dict.fromkeys(d.doc_id for d in fr.documents))}
             for d in fr.documents:
@@ -223,7 +225,8 @@ def _update(
 
         documents = {i: stored[i] for i in stored if i in live}
         documents.update({d.doc_id: document_row(d) for d in new_docs.values() if d.doc_id in live})
-        changed = prev is None or report.added or report.removed or files != prev.files
+        # Nothing could be read into a new index: write no empty index (the CLI exits non-zero).
+        changed = (prev is None and bool(files)) or report.added or report.removed or (prev is not None and files != prev.files)
         if changed:
             passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
             parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]
@@ -252,7 +255,7 @@ def _update(
             report.written = True
             report.passages_total = len(passages)
         else:
-            report.passages_total = len(prev.passages)
+            report.passages_total = len(prev.passages) if prev else 0
         report.documents_total = len(documents)
     report.seconds = time.perf_counter() - t0
     return report

@@ -140,14 +140,30 @@ def read_manifest(index_dir: Path) -> dict:
         if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
             raise IndexFormatError(f"{mpath}: files.{key} is missing or points outside the index folder")
     dim = m["model"].get("dimension")
-    if not isinstance(dim, int) or dim <= 0:
+    if not isinstance(dim, int) or isinstance(dim, bool) or dim <= 0:
         raise IndexFormatError(f"{mpath}: model.dimension must be a positive integer, got {dim!r}")
+    # A hand-edited manifest must fail here with its field named, not as a crash further on.
+    for key, ok, want in (
+        ("model.name", isinstance(m["model"].get("name"), str) and m["model"]["name"], "a non-empty string"),
+        ("model.path", isinstance(m["model"].get("path", ""), str), "a string"),
+        ("generation", isinstance(m.get("generation", ""), str), "a string"),
+        ("faiss", isinstance(m.get("faiss", {}), dict), "an object"),
+        ("sizes", isinstance(m.get("sizes", {}), dict)
+         and all(isinstance(v, int) and v >= 0 for v in m.get("sizes", {}).values()), "an object of byte counts"),
+    ):
+        if not ok:
+            raise IndexFormatError(f"{mpath}: field {key!r} must be {want}; rebuild the index or restore the file")
     return m
 
 
 def check_model(manifest: dict, name: str, checksum: str, dimension: int, where: Path) -> None:
     """Refuse an index made by another model or dimension."""
     m = manifest["model"]
+    if m.get("dimension") != dimension and m.get("name") == name:
+        raise ModelMismatchError(
+            f"index {where}: its manifest says model {name!r} makes {m.get('dimension')}-dimensional vectors, "
+            f"but it makes {dimension}-dimensional ones (was {MANIFEST} edited?); rebuild the index"
+        )
     if m.get("dimension") != dimension:
         raise ModelMismatchError(
             f"index {where} holds {m.get('dimension')}-dimensional vectors from {m.get('name')!r}, "
@@ -163,11 +179,33 @@ def check_model(manifest: dict, name: str, checksum: str, dimension: int, where:
 def load_snapshot(index_dir: Path, *, mmap_vectors: bool = False) -> Snapshot:
     """Load the current generation of an index.
 
+    A writer may publish newer generations while this one loads and then delete it (only
+    ``KEEP_GENERATIONS`` are kept): if loading fails and the manifest meanwhile names another
+    generation, that one is loaded instead, so a slow reader never fails because of a writer.
+
     Raises:
         IndexFormatError: anything missing, truncated or inconsistent, named with the file and the fix.
     """
     index_dir = Path(index_dir)
     m = read_manifest(index_dir)
+    for attempt in range(5):
+        try:
+            try:
+                return _load_generation(index_dir, m, mmap_vectors)
+            except OSError as e:  # a file vanished or cannot be opened
+                raise IndexFormatError(
+                    f"index {index_dir}: cannot read {e.filename or m.get('generation')}: {e.strerror or e}; "
+                    "check its permissions or rebuild the index"
+                ) from e
+        except IndexFormatError:
+            newer = read_manifest(index_dir)
+            if attempt == 4 or newer.get("generation") == m.get("generation"):
+                raise
+            m = newer
+    raise AssertionError("unreachable")
+
+
+def _load_generation(index_dir: Path, m: dict, mmap_vectors: bool) -> Snapshot:
     files = {k: index_dir / m["files"][k] for k in FILES}
     for k, p in files.items():
         if not p.is_file():
@@ -220,9 +258,13 @@ def load_snapshot(index_dir: Path, *, mmap_vectors: bool = False) -> Snapshot:
         documents = {}
         for line in _lines(files["documents"]):
             d = json.loads(line)
+            if not isinstance(d.get("text"), str):
+                raise ValueError(f"document {d.get('doc_id')!r} has no text")
             documents[d["doc_id"]] = d
         file_table = json.loads(files["files"].read_text(encoding="utf-8"))
-    except (ValueError, KeyError, TypeError) as e:
+        if not isinstance(file_table, dict) or not all(isinstance(v, dict) for v in file_table.values()):
+            raise ValueError(f"{m['files']['files']} is not an object of file records")
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise IndexFormatError(f"index {index_dir}: documents or files table is damaged ({e}); rebuild the index") from e
     missing = set(doc_ids_of(passages)) - documents.keys()
     if missing:
@@ -245,6 +287,8 @@ def writer_lock(index_dir: Path, timeout: float = 30.0):
         IndexLockedError: another process still holds the lock after ``timeout`` seconds.
     """
     index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexFormatError(f"--index {index_dir} is a file, not an index folder; name a folder")
     index_dir.mkdir(parents=True, exist_ok=True)
     f = open(index_dir / ".lock", "a+")
     deadline = time.monotonic() + timeout
@@ -314,13 +358,16 @@ def write_generation(
         os.fsync(f.fileno())
     index = faiss_index if faiss_index is not None else build_faiss_index(vectors, faiss_settings)
     faiss.write_index(index, str(tmp / _FILENAMES["faiss"]))
+    _fsync_file(tmp / _FILENAMES["faiss"])  # written by FAISS itself: make it durable before publishing
     with open(tmp / _FILENAMES["documents"], "w", encoding="utf-8") as f:
         for d in documents.values():
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
         f.flush()
         os.fsync(f.fileno())
     _fsync_write(tmp / _FILENAMES["files"], json.dumps(files, ensure_ascii=False, indent=0).encode("utf-8"))
+    _fsync_dir(tmp)
     os.replace(tmp, index_dir / gen)
+    _fsync_dir(index_dir)  # the generation's name is on disk before a manifest can point at it
 
     now = _now()
     manifest = {
@@ -347,6 +394,14 @@ def write_generation(
     return manifest
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -365,3 +420,5 @@ def _remove_old_generations(index_dir: Path, keep: str) -> None:
         shutil.rmtree(index_dir / g, ignore_errors=True)
     for p in index_dir.glob(".g*.tmp"):  # left by a crashed update
         shutil.rmtree(p, ignore_errors=True)
+    for p in index_dir.glob(f".{MANIFEST}.*.tmp"):  # a manifest a crashed update never published
+        p.unlink(missing_ok=True)

@@ -68,9 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
-    p.add_argument("--max-file-mb", type=float, default=20.0, help="refuse single article files above this size (default 20)")
+    p.add_argument("--max-file-mb", type=_positive_mb, default=20.0,
+                   help="refuse single article files (and single JSONL records) above this size (default 20)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local (default) or ray: read, chunk and encode as a Ray Data pipeline (pip install newsqa[ray])")
+    p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+                   help="how long to wait for another update of the same index to finish (default 30)")
     p.add_argument("--address", default=None, help="with --engine ray: the Ray cluster address (default: start a local one)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -109,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_mb(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not mb > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
+    return mb
+
+
 def _version() -> str:
     try:
         import importlib.metadata as md
@@ -133,6 +146,8 @@ def cmd_index(args) -> int:
     index_dir = args.index or str(default_index_dir())
     kwargs = dict(model=args.model, prune=args.prune, progress=False if args.no_progress else None,
                   max_file_bytes=int(args.max_file_mb * 2**20))
+    if args.wait != 30.0:  # only when asked, so other engines need not know the option
+        kwargs["lock_timeout"] = max(0.0, args.wait)
     if args.engine == "ray":
         from embeddings.ray_pipeline import update_index_ray
 
@@ -147,6 +162,12 @@ def cmd_index(args) -> int:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         print(report.summary_line())
+    if report.skipped and not (report.documents_read or report.files_unchanged):
+        # Every path given was unreadable: nothing was indexed or changed. Say so and fail, so that a
+        # script does not take an empty run for success.
+        print(f"newsqa index: error: nothing could be read from the {len(args.paths)} path(s) given "
+              f"(see the reasons above); the index {index_dir} was not changed", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -254,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         return func(args) or 0
     except NewsqaError as e:
         print(f"newsqa {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # e.g. an index folder that cannot be created or written: a user's setting
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"newsqa {args.command}: error: {where}{e.strerror or e}; check the path and its permissions",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

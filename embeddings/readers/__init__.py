@@ -116,7 +116,7 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
         size = path.stat().st_size
         if suffix in JSONL_SUFFIXES:
             out.sha256 = file_sha256(path)
-            out.documents, out.skipped = _split(_read_jsonl_file(path))
+            out.documents, out.skipped = _split(_read_jsonl_file(path, max_bytes))
             if not out.documents and not out.skipped:
                 out.skipped.append(Skipped(str(path), "empty file"))
             return out
@@ -160,20 +160,50 @@ def _has_content(doc: Document, out: FileRead) -> bool:
     return False
 
 
+# Bad records reported one by one per file; past this, one line counts the rest (a binary or non-JSONL
+# file renamed .jsonl would otherwise print a line for each of its millions of lines).
+MAX_REPORTED_BAD_RECORDS = 20
+
+
 def _split(items) -> tuple[list[Document], list[Skipped]]:
-    docs, skipped = [], []
+    docs, skipped, more, first_more = [], [], 0, None
     for it in items:
-        (docs if isinstance(it, Document) else skipped).append(it)
+        if isinstance(it, Document):
+            docs.append(it)
+        elif len(skipped) < MAX_REPORTED_BAD_RECORDS:
+            skipped.append(it)
+        else:
+            more += 1
+            first_more = first_more or it
+    if more:
+        where = first_more.path.rsplit("#", 1)[0]
+        skipped.append(Skipped(where, f"{more} more bad records after the first {MAX_REPORTED_BAD_RECORDS} "
+                                      f"(from {first_more.path.rsplit('#', 1)[-1]}); is this really a records file?"))
     return docs, skipped
 
 
-def _read_jsonl_file(path: Path) -> Iterator[Document | Skipped]:
-    """Stream a JSONL file line by line (never whole into memory); each line decoded on its own."""
+def _read_jsonl_file(path: Path, max_line_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Document | Skipped]:
+    """Stream a JSONL file line by line (never whole into memory); each line decoded on its own.
+
+    A line over ``max_line_bytes`` (one record bigger than the article size limit) is skipped without
+    being held in memory, and reported with its line number.
+    """
     from .records import read_jsonl
 
     def lines():
         with open(path, "rb") as f:
-            for no, raw in enumerate(f, start=1):
+            no = 0
+            while True:
+                raw = f.readline(max_line_bytes + 1)
+                if not raw:
+                    break
+                no += 1
+                if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                    while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the overlong line, read in bounded pieces and dropped
+                    yield Skipped(f"{path}#L{no}", f"line {no}: record is over the {max_line_bytes / 2**20:.0f} MiB "
+                                                   "limit for one article (raise --max-file-mb)")
+                    continue
                 try:
                     yield raw.decode("utf-8-sig" if no == 1 else "utf-8")
                 except UnicodeDecodeError:

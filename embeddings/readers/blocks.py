@@ -48,7 +48,9 @@ def plain_document(text: str, *, origin: str, fmt: str, title_from_markdown: boo
         chunk = text[s:e]
         if title_from_markdown and chunk.startswith("#") and "\n" not in chunk:
             stripped = chunk.lstrip("#").strip()
-            off = s + chunk.index(stripped) if stripped else s
+            if not stripped:
+                continue  # a bare "#": no heading text, nothing to index
+            off = s + chunk.index(stripped)
             if not title:
                 title = stripped
                 blocks.append(Block(KIND_HEADLINE, off, off + len(stripped), stripped, 0))

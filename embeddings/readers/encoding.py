@@ -36,9 +36,12 @@ def decode(data: bytes, path) -> tuple[str, str]:
 def _detect(data: bytes, path) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
+    mixed = _mixed(data)
+    if mixed is not None:
+        return mixed
     best = from_bytes(data).best()
     if best is None:
-        raise ReadError(path, "not UTF-8 and no other text encoding detected")
+        raise ReadError(path, "not UTF-8 and no other text encoding detected; save the file as UTF-8")
     enc = best.encoding
     # On short Western-European text charset-normalizer wavers between Latin-1 cousins (cp1250,
     # iso8859_15, mac_roman...). For those, cp1252 is what legacy Western news files use.
@@ -49,3 +52,27 @@ def _detect(data: bytes, path) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             continue
     return str(best), enc
+
+
+def _mixed(data: bytes) -> tuple[str, str] | None:
+    """Mostly UTF-8 with some legacy lines (files pasted together): UTF-8 where a line is, cp1252 elsewhere.
+
+    Returns None unless at least half of the non-ASCII lines are valid UTF-8 (then it is not a mixed
+    UTF-8 file but a legacy one, for detection). Decoding such a file whole in one legacy encoding
+    would turn its UTF-8 lines into mojibake ("cafÃ©").
+    """
+    lines = data.splitlines(keepends=True)
+    out, utf8, legacy = [], 0, 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            legacy += 1
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(line.decode("latin_1"))
+    if not utf8 or utf8 < legacy:
+        return None
+    return "".join(out), "utf-8+cp1252"

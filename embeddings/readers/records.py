@@ -60,6 +60,9 @@ def record_document(rec: dict, origin: str) -> Document:
 def read_jsonl(lines: Iterator[str], path: str) -> Iterator[Document | Skipped]:
     """Yield a Document per good line and a Skipped (with its line number) per bad one."""
     for no, line in enumerate(lines, start=1):
+        if isinstance(line, Skipped):  # a line the file reader already refused (e.g. over the size limit)
+            yield line
+            continue
         if not line.strip():
             continue
         origin = f"{path}#L{no}"
@@ -76,13 +79,30 @@ def read_jsonl(lines: Iterator[str], path: str) -> Iterator[Document | Skipped]:
 
 def read_csv(text: str, path: str) -> Iterator[Document | Skipped]:
     """Yield a Document per CSV row (header row required) and a Skipped per bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not any(f in reader.fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
+    # Articles are longer than the csv module's default 128 KiB field limit; the file itself is already
+    # bounded by the reader's size limit.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": quoted fields keep their line breaks
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as e:
+        yield Skipped(path, f"not a readable CSV header ({e})")
+        return
+    if not fieldnames or not any(f in fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
         yield Skipped(path, f"CSV header has no text column (expected one of {', '.join(TEXT_FIELDS)})")
         return
-    for no, row in enumerate(reader, start=2):
+    no = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # the rest of the file cannot be split into rows reliably
+            yield Skipped(f"{path}#L{reader.line_num}", f"line {reader.line_num}: malformed CSV ({e}); rows after it not read")
+            return
+        no += 1
         origin = f"{path}#L{no}"
         try:
-            yield record_document({k: v for k, v in row.items() if k}, origin)
-        except ValueError as e:
+            yield record_document({k: v for k, v in row.items() if isinstance(k, str) and k}, origin)
+        except (ValueError, AttributeError) as e:
             yield Skipped(origin, f"row at line {no}: {e}")

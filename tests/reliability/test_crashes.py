@@ -1,0 +1,266 @@
+"""Crashes lose nothing; two writers never interleave; a reader sees the old index or the new one.
+
+The kill test SIGKILLs ``newsqa index`` (the real command, in a subprocess) during an update, at
+random moments and at moments aimed at each stage (reading, encoding, writing the generation,
+replacing the manifest). Each time the index must open and answer exactly as before the update (or,
+when the kill came after the manifest was replaced, exactly as after it), and re-running the update
+must complete it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+from reliability.util import QUESTIONS, answers, write_corpus
+
+from embeddings.encoder import HashingEncoder
+from embeddings.errors import IndexLockedError
+from embeddings.indexer import update_index
+from embeddings.store import load_snapshot
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
+
+# The real command, with stage markers printed on stdout (functions wrapped in the child process only).
+STAGED = textwrap.dedent("""
+    import os, sys
+    import embeddings.indexer as ix, embeddings.store as st, embeddings.encoder as enc
+    def mark(name):
+        print(name, flush=True)
+    def wrap(mod, attr, name, once=True):
+        f = getattr(mod, attr, None)
+        if f is None:
+            return
+        seen = []
+        def w(*a, **k):
+            if not (once and seen):
+                seen.append(1); mark(name)
+            return f(*a, **k)
+        setattr(mod, attr, w)
+    wrap(ix, "read_file", "reading")
+    wrap(enc.HashingEncoder, "encode_documents", "encoding")
+    wrap(ix, "write_generation", "writing")
+    real_replace = os.replace
+    def replace(src, dst):
+        if str(dst).endswith("manifest.json"):
+            mark("manifest")
+        return real_replace(src, dst)
+    os.replace = replace
+    from qa.cli import main
+    rc = main(sys.argv[1:])
+    mark("done")
+    sys.exit(rc)
+""")
+
+
+def _index_cmd(src, index, staged=False):
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "qa.cli"]
+    return head + ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
+
+
+def _state(index: Path) -> dict[str, bytes]:
+    """The published state: the data files the manifest names (the manifest itself has timestamps)."""
+    m = json.loads((index / "manifest.json").read_text())
+    return {k: (index / rel).read_bytes() for k, rel in m["files"].items() if k != "files"}
+
+
+def _answers(index: Path) -> list[dict]:
+    from qa import Engine
+
+    return answers(Engine.open(index, encoder=HashingEncoder(256)), QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def kill_setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kill")
+    src = root / "src"
+    write_corpus(src, 40, seed=1)
+    base = root / "base"
+    update_index([src], base, encoder=HashingEncoder(256), progress=False)
+    write_corpus(src, 160, seed=2, start=1000)  # the update: 160 new articles (~800 passages)
+    after = root / "after"
+    shutil.copytree(base, after)
+    r = subprocess.run(_index_cmd(src, after), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return {"src": src, "base": base, "before_manifest": (base / "manifest.json").read_bytes(),
+            "before_answers": _answers(base), "before_state": _state(base),
+            "after_state": _state(after), "after_answers": _answers(after)}
+
+
+def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
+    s = kill_setup
+    rng = random.Random(20240914)
+    # Half at random moments of the plain command, half aimed at a stage (random delay after its marker).
+    plans = [("random", None, None)] * 12 + [
+        (stage, stage, delay) for stage, delay in
+        [("reading", 0.05), ("encoding", 0.05), ("writing", 0.03), ("manifest", 0.002)] for _ in range(3)
+    ]
+    t0 = time.monotonic()
+    p = subprocess.run(_index_cmd(s["src"], tmp_path / "timing"), cwd=ROOT, env=ENV, capture_output=True, timeout=60)
+    full = time.monotonic() - t0  # a whole update from an empty index: an upper bound for the kill window
+    outcomes = {"before": 0, "after": 0}
+    stages_hit = set()
+    for n, (kind, stage, delay) in enumerate(plans):
+        index = tmp_path / f"i{n}"
+        shutil.copytree(s["base"], index)
+        proc = subprocess.Popen(_index_cmd(s["src"], index, staged=stage is not None), cwd=ROOT, env=ENV,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if stage is None:
+            time.sleep(rng.uniform(0.05, full))
+        else:
+            for line in proc.stdout:
+                if line.strip() == stage:
+                    stages_hit.add(stage)
+                    break
+            else:
+                pytest.fail(f"the update ended before stage {stage!r} (markers out of date?)")
+            time.sleep(rng.uniform(0, delay))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+        # The index opens and answers exactly as before the update, or (killed after publishing) as after.
+        if (index / "manifest.json").read_bytes() == s["before_manifest"]:
+            assert _state(index) == s["before_state"]
+            assert _answers(index) == s["before_answers"], f"kill {n} ({kind}) changed the answers"
+            outcomes["before"] += 1
+        else:
+            assert _state(index) == s["after_state"], f"kill {n} ({kind}) left a mix"
+            assert _answers(index) == s["after_answers"]
+            outcomes["after"] += 1
+        # Re-running the update completes it, and cleans what the killed one left behind.
+        r = subprocess.run(_index_cmd(s["src"], index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert _state(index) == s["after_state"]
+        assert not [p.name for p in index.iterdir() if p.name.endswith(".tmp")]
+        shutil.rmtree(index)
+    assert sum(outcomes.values()) == len(plans) >= 20
+    assert outcomes["before"] >= 12, outcomes  # most kills landed inside the update
+    assert stages_hit == {"reading", "encoding", "writing", "manifest"}
+    print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, full update {full:.2f} s")
+
+
+def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
+    src_a = write_corpus(tmp_path / "a", 60, seed=3)
+    src_b = write_corpus(tmp_path / "b", 5, seed=4, start=5000)
+    index = tmp_path / "index"
+    update_index([write_corpus(tmp_path / "base", 3, seed=5, start=9000)], index, encoder=HashingEncoder(256),
+                 progress=False)
+    slow = STAGED.replace('wrap(ix, "write_generation", "writing")',
+                          'wrap(ix, "write_generation", "writing")\n'
+                          'import time; _w = ix.write_generation\n'
+                          'ix.write_generation = lambda *a, **k: (time.sleep(1.5), _w(*a, **k))[1]')
+    proc = subprocess.Popen([sys.executable, "-c", slow, "index", str(src_a), "--index", str(index),
+                             "--model", "hashing", "--no-progress"], cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if line.strip() == "reading":
+                break
+        # The first writer holds the lock: a second one with a short wait fails with a clear message...
+        r = subprocess.run([sys.executable, "-m", "qa.cli", "index", str(src_b), "--index", str(index),
+                            "--model", "hashing", "--no-progress", "--wait", "0.3"],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert "is being updated by another process" in r.stderr and "try again" in r.stderr
+        # ...and one that waits runs after it: both updates are in the index, none lost.
+        t0 = time.monotonic()
+        report = update_index([src_b], index, encoder=HashingEncoder(256), progress=False, lock_timeout=30)
+        waited = time.monotonic() - t0
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert waited > 0.5 and report.added == 25
+    snap = load_snapshot(index)
+    assert len(snap.documents) == 3 + 60 + 5
+    assert snap.manifest["counts"] == {"documents": 68, "passages": 68 * 5, "files": 68}
+
+
+def _check_consistent(snap, answer) -> None:
+    assert len(snap.passages) == snap.vectors.shape[0] == snap.faiss_index.ntotal == snap.manifest["counts"]["passages"]
+    for c in answer.citations:
+        assert snap.document_text(c.doc_id)[c.start:c.end] == c.quote
+    for h in answer.retrieved:
+        assert snap.passages[h.row].passage_id == h.passage.passage_id
+
+
+def test_reader_sees_old_or_new_never_a_mix(tmp_path):
+    from qa import Engine
+
+    index = tmp_path / "index"
+    update_index([write_corpus(tmp_path / "s0", 20, seed=10)], index, encoder=HashingEncoder(256), progress=False)
+    engine = Engine.open(index, encoder=HashingEncoder(256))
+    stop = threading.Event()
+    seen: set[str] = set()
+    errors: list[BaseException] = []
+    asked = [0]
+
+    def reader():
+        try:
+            while not stop.is_set():
+                engine.refresh()
+                snap = engine.snapshot
+                seen.add(snap.generation)
+                for q in QUESTIONS:
+                    _check_consistent(snap, engine.ask(q))
+                    asked[0] += 1
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for i in range(6):  # six updates by another process; older generations get deleted meanwhile
+            src = write_corpus(tmp_path / f"s{i + 1}", 15, seed=20 + i, start=100 * (i + 1))
+            r = subprocess.run(_index_cmd(src, index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+            assert r.returncode == 0, r.stderr
+    finally:
+        time.sleep(0.3)
+        stop.set()
+        t.join(timeout=60)
+    assert not errors, errors[0]
+    engine.refresh()
+    assert engine.snapshot.generation == json.loads((index / "manifest.json").read_text())["generation"]
+    assert len(engine.snapshot.documents) == 20 + 6 * 15
+    assert len(seen) >= 3 and asked[0] > 20, (seen, asked)
+
+
+def test_slow_reader_survives_its_generation_being_deleted(tmp_path, monkeypatch):
+    """A reader that read the manifest, then paused while three updates ran, still loads an index."""
+    import embeddings.store as store
+
+    index = tmp_path / "index"
+    enc = HashingEncoder(256)
+    update_index([write_corpus(tmp_path / "s0", 5, seed=30)], index, encoder=enc, progress=False)
+    first = json.loads((index / "manifest.json").read_text())["generation"]
+    real = store._load_generation
+    calls = []
+
+    def slow_load(index_dir, m, mmap_vectors):
+        if not calls:  # the first attempt: meanwhile writers publish three generations
+            calls.append("paused")
+            for i in range(store.KEEP_GENERATIONS):
+                update_index([write_corpus(tmp_path / f"s{i + 1}", 2, seed=31 + i, start=50 * (i + 1))], index,
+                             encoder=enc, progress=False)
+            assert not (index / first).exists()  # the generation this reader was about to load is gone
+        calls.append(m["generation"])
+        return real(index_dir, m, mmap_vectors)
+
+    monkeypatch.setattr(store, "_load_generation", slow_load)
+    snap = store.load_snapshot(index)
+    assert calls[0] == "paused" and calls[-1] == snap.generation != first
+    assert snap.generation == json.loads((index / "manifest.json").read_text())["generation"]
+    assert len(snap.documents) == 5 + 2 * store.KEEP_GENERATIONS
