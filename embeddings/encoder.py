@@ -28,6 +28,11 @@ from .errors import ModelChecksumError, NewsqaError
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DEFAULT_MODEL_REVISION = "1110a243"
+# Question-time encodes (a question, the few dozen sentences of its top passages) run on one torch
+# thread: measured on the shared 2-core machine, one query took 50-75 ms on 1 thread and 1.2-1.9 s on
+# 2 (OpenMP threads spin-waiting for a core the other processes hold); bulk encodes keep every
+# thread. NEWSQA_SMALL_BATCH_THREADS overrides (0: leave torch's setting alone).
+SMALL_BATCH = 64
 
 
 class Encoder(Protocol):
@@ -99,17 +104,29 @@ class SentenceTransformerEncoder:
         self.dimension = int(dim())
         self.max_seq_length = int(self.model.max_seq_length)
         self._query_cache: dict[str, np.ndarray] = {}
+        import torch
+
+        self._torch = torch
+        self._threads = torch.get_num_threads()
+        self._small_threads = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        v = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        small = self._small_threads and len(texts) <= SMALL_BATCH and self._small_threads < self._threads
+        if small:
+            self._torch.set_num_threads(self._small_threads)
+        try:
+            v = self.model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        finally:
+            if small:  # back to the count seen at load (not "the previous one": threads may interleave)
+                self._torch.set_num_threads(self._threads)
         return np.ascontiguousarray(v, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -61,9 +61,33 @@ def _pct(xs: list[float], q: float) -> float:
 
 # -- build ------------------------------------------------------------------------------------------
 
+class TimedEncoder:
+    """The encoder, with the time spent inside ``encode_documents`` added up."""
+
+    def __init__(self, encoder):
+        self.inner = encoder
+        self.name, self.checksum, self.dimension = encoder.name, encoder.checksum, encoder.dimension
+        self.model_dir = getattr(encoder, "model_dir", "")
+        self.seconds = 0.0
+
+    def encode_documents(self, texts, *, progress=False):
+        t = time.perf_counter()
+        try:
+            return self.inner.encode_documents(texts, progress=progress)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def encode_queries(self, texts):
+        return self.inner.encode_queries(texts)
+
+
 def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[dict, Path]:
-    """First build vs the bare model on the same texts (bare, build, bare: the mean of the two bare
-    runs brackets the build against load drifting), then a re-index of the unchanged corpus."""
+    """First build vs the bare model on the same texts, then a re-index of the unchanged corpus.
+
+    Two ratios: the direct one (bare encode time / build time; bare runs before and after the build,
+    averaged, against load drifting) and one from the pipeline's own overhead (build time minus the
+    time the build spent inside the model), which the load of other processes disturbs far less.
+    """
     import shutil
 
     from embeddings.indexer import embed_text, update_index
@@ -72,7 +96,7 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
     src: list[Path] | Path = corpus
     if files:
         src = [p for p in iter_files([corpus]) if isinstance(p, Path)][:files]
-    index_dir = work / "bbc-index"
+    index_dir = work / ("bbc-index" if not files else f"bbc-{files}-files")
     shutil.rmtree(index_dir, ignore_errors=True)
 
     # The texts the build will encode, found by reading and chunking once (not timed).
@@ -96,10 +120,12 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
         return time.perf_counter() - t
 
     bare1 = bare()
-    report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=encoder, progress=False)
+    timed = TimedEncoder(encoder)
+    report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=timed, progress=False)
     bare2 = bare()
     re_report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=encoder, progress=False)
     bare_s = (bare1 + bare2) / 2
+    overhead = report.seconds - timed.seconds
     out = {
         "documents": report.documents_total, "passages": report.passages_total, "encoded_texts": report.encoded,
         "build_s": round(report.seconds, 2), "bare_encode_s": [round(bare1, 2), round(bare2, 2)],
@@ -107,6 +133,9 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
         "bare_passages_per_s": round(len(texts_l) / bare_s, 1),
         # the same texts encoded either way: the ratio is the pipeline's share of the time
         "build_vs_bare": round(bare_s / report.seconds, 3),
+        "build_encode_s": round(timed.seconds, 2), "pipeline_overhead_s": round(overhead, 2),
+        # the build's overhead against the bare encode of the same texts in this run
+        "build_vs_bare_from_overhead": round(bare_s / (bare_s + overhead), 3),
         "reindex_unchanged_s": round(re_report.seconds, 3),
         "reindex_fraction": round(re_report.seconds / report.seconds, 4),
         "reindex_written": re_report.written,
@@ -297,7 +326,9 @@ def markdown(res: dict) -> str:
                   f"| passages (documents) | {b['passages']} ({b['documents']}) |",
                   f"| index build | {b['build_passages_per_s']} passages/s ({b['build_s']} s) |",
                   f"| bare `encode`, same texts | {b['bare_passages_per_s']} passages/s ({b['bare_encode_s']} s, before/after) |",
-                  f"| **build / bare encode** | **{b['build_vs_bare']}** (target ≥ 0.85) |",
+                  f"| build / bare encode, direct | {b['build_vs_bare']} (target ≥ 0.85; bare runs differ by load) |",
+                  f"| pipeline overhead (build − time inside the model) | {b['pipeline_overhead_s']} s of {b['build_s']} s |",
+                  f"| **build / bare encode, from the overhead** | **{b['build_vs_bare_from_overhead']}** (target ≥ 0.85) |",
                   f"| re-index unchanged corpus | {b['reindex_unchanged_s']} s = **{100 * b['reindex_fraction']:.2f}%** of the first build (target < 5%) |",
                   ""]
     lines += ["| passages | index | `ask` p50 / p95 ms | embed / retrieve / answer p50 ms | dense p50 ms | BM25 p50 / p95 ms "
@@ -346,13 +377,19 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "bench.json").write_text(json.dumps(res, indent=2))
         (args.out / "bench.md").write_text(markdown(res))
 
-    base = args.cache / "bbc-index"
+    base = args.cache / "bbc-index"  # the whole corpus, served as the smallest size
+    enc = None
     if not args.no_build:
         enc = load_encoder(None)
-        res["build"], base = bench_build(args.corpus, args.cache, enc, args.build_files)
-        del enc
+        res["build"], _ = bench_build(args.corpus, args.cache, enc, args.build_files)
         save()
         print(json.dumps(res["build"]), flush=True)
+    from embeddings.indexer import update_index
+    from embeddings.store import MANIFEST
+
+    if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
+        update_index([args.corpus], base, encoder=enc or load_encoder(None), progress=False)
+    del enc
     from embeddings.store import load_snapshot
     from qa.retrieve import bm25_for_snapshot
 
