@@ -44,8 +44,9 @@ def coverage_note(snapshot: Snapshot) -> str:
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
-    scored = score_candidates(resolved.query, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors, idf,
-                              settings.quotes, hits)
+    own = resolved.question if resolved.is_followup and resolved.query.startswith(resolved.question) else resolved.query
+    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors, idf,
+                              settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
     best = scored[0] if scored else None
     abstain, conf = should_abstain(best, settings.abstain)
     retrieved = tuple(hits[:k])

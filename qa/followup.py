@@ -21,7 +21,8 @@ _ANAPHORA = re.compile(
     r"the (first|second|third|last|other|latter|former)( one)?|what about|how about|and what|what else)\b",
     re.I,
 )
-_MIN_OWN_TOPIC_WORDS = 2  # a question with fewer topic words of its own leans on the conversation
+_MIN_OWN_TOPIC_WORDS = 2
+_ELLIPSIS = re.compile(r"^(and|what about|how about|and what about)\s+(.{1,60}?)\s*\??$", re.I)  # a question with fewer topic words of its own leans on the conversation
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,17 @@ def resolve_followup(question: str, history: list) -> Resolved:
     if not leans:
         return Resolved(question, question)
     owned = {o.lower() for o in own}
+    ell = _ELLIPSIS.match(question.strip())
+    if ell and own and any(w[:1].isupper() for w in topic_words(ell.group(2))):
+        # "And Kim?" after "How old is Putin?": ask the previous question again about Kim.
+        for item in reversed(history):
+            prev_q, _ = _turn(item)
+            names = [m.group(0) for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*", prev_q)]
+            if names:
+                target = max(names, key=len)
+                return Resolved(question, prev_q.replace(target, ell.group(2).strip(), 1), target)
+            if topic_words(prev_q):
+                break
     for item in reversed(history):
         prev_q, prev_a = _turn(item)
         carried = [w for w in topic_words(prev_q) if w.lower() not in owned]

@@ -44,11 +44,26 @@ _SENTENCE_START_WORDS = {"the", "a", "an", "it", "he", "she", "they", "this", "t
                          "after", "before", "as", "when", "asked", "for", "amid"}
 
 
+DURATION = re.compile(
+    r"\b(?:(?:more than|less than|about|around|nearly|almost|over|some|just|at least)\s+)?"
+    r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|many|dozens of)"
+    r"(?:\s+and\s+a\s+half)?\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+    r"(?:\s+and\s+a\s+half)?\b",
+    re.I,
+)
+# Ages in news style: "Putin, 70, and Kim, 39," / "aged 70" / "a 70-year-old".
+AGE = re.compile(r"(?<=,\s)\d{1,3}(?=,)|\baged\s+\d{1,3}\b|\b\d{1,3}(?=-year-old\b)|(?<=\()\d{1,3}(?=\))")
+
+
 def question_type(question: str) -> str:
     q = question.lower().strip()
+    if re.search(r"\b(how old|what age|what is the age|aged?)\b", q):
+        return "age"
+    if re.search(r"\bhow long\b", q):
+        return "duration"
     if re.search(r"\bhow (many|much)\b", q) or re.search(r"\bwhat (is|was) the (number|death toll|toll|total|price|cost|age)\b", q):
         return "number"
-    if re.search(r"\bhow old\b", q):
+    if re.search(r"\b(how (far|big|large|tall|high|often|fast)|what (percentage|share|amount))\b", q):
         return "number"
     if re.match(r"^(when|what (day|date|year|month|time))\b", q) or re.search(r"\b(on )?what (day|date)\b", q):
         return "when"
@@ -60,7 +75,11 @@ def question_type(question: str) -> str:
 
 
 def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
-    if qtype == "number":
+    if qtype == "age":
+        spans = [m.span() for m in AGE.finditer(quote)]
+    elif qtype == "duration":
+        spans = [m.span() for m in DURATION.finditer(quote)]
+    elif qtype == "number":
         spans = [m.span() for m in NUMBER.finditer(quote)]
     elif qtype == "when":
         spans = [m.span() for m in WHEN.finditer(quote)]
@@ -76,6 +95,8 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
                     continue  # a capital only because it starts the sentence
             if qtype == "where" and not _LOCATIVE.search(quote[max(0, s - 12):s]):
                 continue
+            if text.endswith(("\u2019s", "'s")):
+                continue  # a possessive names the owner of something else, not the answer
             if len(text) >= 2:
                 spans.append((s, e))
     else:
@@ -83,11 +104,11 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if quote[s:e].strip()]
 
 
-def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
-    """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
+def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
+    """Spans of ``quote`` of the kind the question asks for, less what the question already says."""
     qtype = question_type(question)
     if not qtype:
-        return None
+        return []
     qterms = set(terms(question))
     qlow = question.lower()
     cands = []
@@ -97,6 +118,13 @@ def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
         if text.lower() in qlow or (t and t <= qterms):
             continue  # the question already says it
         cands.append((s, e))
+    return cands
+
+
+def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
+    """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
+    cands = answer_candidates(question, quote)
+    qterms = set(terms(question))
     if not cands:
         return None
     if len(cands) == 1:

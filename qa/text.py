@@ -20,6 +20,9 @@ STOPWORDS = frozenset(
 )
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())
+# Words that point at the document rather than at its content ("quoted in the story").
+META_WORDS = frozenset("article articles story stories report reports reported reporting quoted quote quotes "
+                       "mentioned mention mentions news page text piece headline headlines write writes wrote".split())
 
 
 @lru_cache(maxsize=1)
@@ -53,4 +56,8 @@ def terms(text: str) -> list[str]:
 
 
 def question_terms(text: str) -> list[str]:
-    return _stem_all([w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS])
+    """Content terms of a question: without question words and words about the document itself."""
+    ws = words(text)
+    # "how old", "how long", "how far": the word after "how" asks for a kind of answer, not a topic.
+    ws = [w for i, w in enumerate(ws) if not (i and ws[i - 1] == "how")]
+    return _stem_all([w for w in ws if w not in STOPWORDS and w not in QUESTION_WORDS and w not in META_WORDS])
