@@ -156,8 +156,10 @@ def test_invalid_citation_is_counted(fake_index, fake_encoder):
     bad = replace(good, n=2, start=good.start + 1)
     o = system_outcome(q, replace(a, abstained=False, citations=(good, bad)), engine.snapshot)
     assert (o.citations, o.citations_valid) == (2, 1)
-    b = baseline_outcome("bm25", q, a, engine.snapshot)
+    b = baseline_outcome("bm25", q, list(a.retrieved), engine.snapshot, 1.0)
     assert b.citations == 1 and b.citations_valid == 1 and b.quotes == (p.text,)
+    moved = replace(hit, passage=replace(p, start=p.start + 1))
+    assert baseline_outcome("bm25", q, [moved], engine.snapshot, 1.0).citations_valid == 0
     assert len(HIT_KS) == 3
 
 
@@ -171,3 +173,21 @@ def test_real_model_on_the_seed_page(tmp_path, seed_index, real_encoder):
     assert m["baselines"]["dense"]["hit@10"] >= 1 / 3
     assert m["run"]["model"] == "all-MiniLM-L6-v2"
     assert (out / "report.md").is_file()
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense"])
+def test_baseline_retrieval_matches_the_engine_in_that_mode(fake_index, fake_encoder, mode):
+    """The fast baseline path (retrieval only) ranks exactly as Engine.ask in the same mode."""
+    from dataclasses import replace
+
+    from qa import Engine
+    from eval.run import BaselineRetriever
+
+    engine = Engine.open(fake_index, encoder=fake_encoder)
+    qs = [Question(r["id"], r["question"], tuple(r["answers"]), tuple(r.get("history", ()))) for r in QUESTIONS]
+    got = BaselineRetriever(engine, mode).search(qs, 10, [0.0] * len(qs))
+    for q, (hits, ms) in zip(qs, got):
+        want = engine.ask(q.question, k=10, history=list(q.history),
+                          retrieval=replace(engine.retrieval_settings, mode=mode)).retrieved
+        assert [h.passage.passage_id for h in hits] == [h.passage.passage_id for h in want]
+        assert ms >= 0
