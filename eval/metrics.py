@@ -1,8 +1,10 @@
 """Metrics: plain functions over answers and per-question outcomes.
 
 Answer matching follows the SQuAD evaluation script: lowercase, punctuation removed, the articles
-"a", "an", "the" removed, whitespace collapsed. A gold answer is *inside* a text when its normalised
-tokens appear as a contiguous run of the text's normalised tokens.
+"a", "an", "the" removed, whitespace collapsed (EM and F1 use exactly this). A gold answer is *inside*
+a text when its normalised tokens appear as a contiguous run of the text's normalised tokens; there
+punctuation becomes a space instead of vanishing, so "18" is found in "18-karat" and "24–10" in
+"won 24–10." (removing it would glue "18karat" into one token and miss the answer).
 
     >>> normalize_answer("The  Denver Broncos!")
     'denver broncos'
@@ -24,9 +26,12 @@ _PUNCT = set(string.punctuation) | set("\u2018\u2019\u201c\u201d\u2013\u2014\u20
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 
 
-def normalize_answer(text: str) -> str:
-    """SQuAD normalisation: lowercase, no punctuation, no articles, single spaces."""
-    text = "".join(ch for ch in text.lower() if ch not in _PUNCT)
+def normalize_answer(text: str, punct: str = "") -> str:
+    """SQuAD normalisation: lowercase, no punctuation, no articles, single spaces.
+
+    ``punct`` replaces each punctuation mark ("" removes it, as SQuAD does; " " splits tokens there).
+    """
+    text = "".join(punct if ch in _PUNCT else ch for ch in text.lower())
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
 
@@ -57,9 +62,9 @@ def best_over_golds(fn, prediction: str, golds: Sequence[str]) -> float:
 
 def contains_answer(text: str, golds: Iterable[str]) -> bool:
     """True when a gold answer's normalised tokens appear contiguously in the normalised ``text``."""
-    hay = " " + normalize_answer(text) + " "
+    hay = " " + normalize_answer(text, " ") + " "
     for g in golds:
-        n = normalize_answer(g)
+        n = normalize_answer(g, " ")
         if n and f" {n} " in hay:
             return True
     return False

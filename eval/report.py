@@ -5,6 +5,7 @@ question), ``report.md`` (tables, plots, the worst failures with their quotes) a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .metrics import HIT_KS, Outcome, contains_answer, normalize_answer
@@ -209,11 +210,10 @@ def worst_failures(records: list[Record], n: int = FAILURES_SHOWN) -> list[Recor
 
 def _excerpt(text: str, golds, width: int = 320) -> str:
     """The passage around its first gold answer (or its start), marked **like this**."""
-    norm_text = text
-    low = norm_text.lower()
     for g in golds:
-        i = low.find(g.lower())
-        if i >= 0:
+        m = re.search(r"(?<!\w)" + re.escape(g) + r"(?!\w)", text, re.I)
+        if m:
+            i = m.start()
             s = max(0, i - width // 2)
             e = min(len(text), i + len(g) + width // 2)
             return ("…" if s else "") + text[s:i] + "**" + text[i : i + len(g)] + "**" + text[i + len(g) : e] + ("…" if e < len(text) else "")

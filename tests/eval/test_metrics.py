@@ -33,6 +33,9 @@ def test_contains_answer_respects_token_boundaries():
     assert not contains_answer("In 1999, Apple made it.", ["199"])
     assert contains_answer("Super Bowl 50 was won by the Denver Broncos.", ["Nope", "denver broncos!"])
     assert not contains_answer("anything", [])
+    assert contains_answer("a large, 18-karat gold-plated \"50\".", ["18"])  # punctuation splits tokens here
+    assert contains_answer("Denver won 24\u201310.", ["24\u201310"]) and contains_answer("U.S. troops", ["U.S."])
+    assert not contains_answer("In 2018 it grew.", ["18"])
     assert not contains_answer("the a an", ["the"])  # a gold answer that normalises to nothing never matches
 
 
