@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="append", default=[], metavar="QUESTION",
                    help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    p.add_argument("--reranker", default=None, metavar="DIR",
+                   help="re-rank passages with a local cross-encoder folder (default: no re-ranking)")
     _add_filter_opts(p)
 
     p = sub.add_parser("chat", help="an interactive conversation in the terminal",
@@ -204,7 +206,12 @@ def format_answer(answer) -> str:
 def cmd_ask(args) -> int:
     from .engine import Engine
 
-    engine = Engine.open(args.index, model=args.model)
+    reranker = None
+    if args.reranker:
+        from .rerank import CrossEncoderReranker
+
+        reranker = CrossEncoderReranker(args.reranker)
+    engine = Engine.open(args.index, model=args.model, reranker=reranker)
     answer = engine.ask(args.question, k=args.k, filters=_filters(args), history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -29,6 +29,7 @@ from .answer import AnswerSettings, compose_answer
 from .errors import QuestionError
 from .followup import resolve_followup
 from .quotes import IdfTable, SentenceVectors
+from .rerank import Reranker
 from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
 from .types import Answer, Filters
 
@@ -64,7 +65,8 @@ class Engine:
     """Answers questions from one index. Build with ``Engine.open``."""
 
     def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
-                 retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings()):
+                 retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
+                 reranker: Reranker | None = None):
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self._state = state
@@ -72,11 +74,12 @@ class Engine:
         self.retrieval_settings = retrieval
         self.answer_settings = answer
         self.sentence_vectors = SentenceVectors(encoder)
+        self.reranker = reranker
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
              retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-             progress: bool = False) -> "Engine":
+             reranker: Reranker | None = None, progress: bool = False) -> "Engine":
         """Open an index (and load its model).
 
         Args:
@@ -84,6 +87,7 @@ class Engine:
                 index, built from the built-in sample corpus on first use.
             encoder: an already loaded encoder (tests pass a fake one); else ``model`` or the model
                 named in the manifest is loaded from local files.
+            reranker: an optional re-ranking stage (``qa.rerank``); default: none.
 
         Raises:
             IndexFormatError: no index there, or a damaged one. ModelMismatchError: wrong model.
@@ -98,7 +102,7 @@ class Engine:
             encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"])
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         state = _load_state(index_dir, encoder, retrieval)
-        return cls(index_dir, encoder, state, retrieval, answer)
+        return cls(index_dir, encoder, state, retrieval, answer, reranker)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -164,6 +168,8 @@ class Engine:
         for q, r, qvec in zip(questions, resolved, qvecs):
             t2 = time.perf_counter()
             hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+            if self.reranker is not None and retrieval is None:
+                hits = self.reranker.rerank(r.query, hits)
             t3 = time.perf_counter()
             answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
                                     self.answer_settings)

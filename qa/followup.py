@@ -66,8 +66,9 @@ def answer_entities(answer: str, limit: int = 4) -> list[str]:
     for m in NAME.finditer(answer):
         name = m.group(0).strip(" .")
         before = answer[: m.start()].rstrip()
-        if not before or before.endswith((".", "\u201c", '"', "[")) or name.lower() in STOPWORDS:
-            continue
+        at_start = not before or before.endswith((".", "\u201c", '"', "[", "?", "!"))
+        if name.lower() in STOPWORDS or (at_start and name.split()[0].lower() in STOPWORDS):
+            continue  # "The summit" at a sentence start is no name
         if name not in out:
             out.append(name)
         if len(out) >= limit:

@@ -178,7 +178,9 @@ def choose(scored: list[Candidate], settings: QuoteSettings) -> list[Candidate]:
             continue  # adds neither question words, nor the kind of thing asked for, nor the next sentence
         chosen.append(c)
         covered |= c.covered
-    # Read in document order within a passage, best passage first.
+    # The quote that holds the kind of thing asked for leads ("on Wednesday" for "when...").
+    if len(chosen) > 1 and chosen[1].typed and not chosen[0].typed:
+        chosen = [chosen[1], chosen[0]] + chosen[2:]
     return chosen
 
 

@@ -129,6 +129,11 @@ def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
         return None
     if len(cands) == 1:
         return cands[0]
+    if question_type(question) == "age":
+        # "Putin, 70, and Kim, 39": an age belongs to the name just before it.
+        owned = [c for c in cands if set(terms(quote[max(0, c[0] - 40):c[0]].rstrip(" ,(").split(" ")[-1])) & qterms]
+        if len(owned) == 1:
+            return owned[0]
     # Several: the one nearest to the words the question and the quote share, if clearly nearest.
     anchors = [m.start() for m in re.finditer(r"[^\W_]+", quote) if set(terms(m.group(0))) & qterms]
     if not anchors:

@@ -16,7 +16,7 @@ from .quotes import Candidate
 from .spans import NUMBER
 from .text import terms
 
-PEER_SCORE_RATIO = 0.8  # a peer must score at least this share of the best candidate
+PEER_SCORE_RATIO = 0.6  # a peer must score at least this share of the best candidate
 MIN_STORY_OVERLAP = 0.2  # Jaccard overlap of content terms (numbers left out) to count as one story
 MAX_TIMELINE = 5
 
