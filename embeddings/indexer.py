@@ -169,7 +169,7 @@ def _update(
             FaissSettings(**{k: v for k, v in prev.manifest.get("faiss", {}).items() if k != "built"}) if prev else FaissSettings()
         )
         files: dict[str, dict] = {k: dict(v) for k, v in (prev.files if prev else {}).items()}
-        stored: dict[str, dict] = dict(prev.documents) if prev else {}
+        stored = prev.documents if prev else {}  # read-only; a lazy table parses only the rows used
         new_docs: dict[str, Document] = {}
         chunked: dict[str, list[Passage]] = {}
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import mmap
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from .chunker import Passage
+from .errors import IndexFormatError
 
 COLUMNS = ("offsets", "passage_id", "doc", "doc_ids", "kind", "kind_names")
 
@@ -152,3 +153,89 @@ def kind_counts(passages: Sequence[Passage]) -> dict[str, int]:
     for p in passages:
         out[p.kind] = out.get(p.kind, 0) + 1
     return out
+
+
+def write_documents(f, columns_path: Path, documents) -> None:
+    """Write document rows as JSON lines to the open binary file ``f``, their offsets and ids to ``columns_path``."""
+    offsets = np.zeros(len(documents) + 1, dtype=np.int64)
+    pos = 0
+    ids = []
+    for i, d in enumerate(documents.values()):
+        line = (json.dumps(d, ensure_ascii=False) + "\n").encode("utf-8")
+        f.write(line)
+        pos += len(line)
+        offsets[i + 1] = pos
+        ids.append(d["doc_id"])
+    with open(columns_path, "wb") as cf:
+        np.savez(cf, offsets=offsets, doc_id=_str_array(ids))
+        cf.flush()
+        os.fsync(cf.fileno())
+
+
+class DocumentTable(Mapping):
+    """``doc_id -> document row`` read on demand from ``documents.jsonl`` by byte offsets.
+
+    A row is parsed when it is looked up (an answer looks up a few); iterating the values parses
+    every row once and keeps them (what an eager load did at open).
+    """
+
+    def __init__(self, path: Path, offsets: np.ndarray, ids: np.ndarray):
+        self.path = Path(path)
+        self.offsets = offsets
+        self._row = {d: i for i, d in enumerate(ids.tolist())}
+        self._file = open(self.path, "rb")
+        size = os.fstat(self._file.fileno()).st_size
+        self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._cache: dict[str, dict] = {}
+        self._complete = False
+
+    @classmethod
+    def open(cls, path: Path, columns_path: Path) -> "DocumentTable":
+        with np.load(columns_path, allow_pickle=False) as z:
+            if not {"offsets", "doc_id"} <= set(z.files):
+                raise ValueError(f"{columns_path.name} lacks offsets or doc_id")
+            offsets, ids = z["offsets"], z["doc_id"]
+        size = Path(path).stat().st_size
+        if len(offsets) != len(ids) + 1 or offsets[0] != 0 or offsets[-1] != size or (len(ids) and np.any(np.diff(offsets) <= 0)):
+            raise ValueError(f"{columns_path.name}: offsets do not match {Path(path).name} ({size} bytes)")
+        return cls(path, offsets, ids)
+
+    def _parse(self, i: int) -> dict:
+        try:
+            d = json.loads(self._mm[self.offsets[i]: self.offsets[i + 1]])
+        except ValueError as e:
+            raise IndexFormatError(f"{self.path}: document row {i + 1} is not JSON ({e}); rebuild the index") from e
+        if not isinstance(d, dict) or not isinstance(d.get("text"), str):
+            raise IndexFormatError(f"{self.path}: document row {i + 1} has no text; rebuild the index")
+        return d
+
+    def __getitem__(self, doc_id: str) -> dict:
+        d = self._cache.get(doc_id)
+        if d is None:
+            d = self._parse(self._row[doc_id])  # KeyError for an unknown id, as a dict
+            if len(self._cache) >= 20_000 and not self._complete:
+                self._cache.clear()
+            self._cache[doc_id] = d
+        return d
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self._row
+
+    def __iter__(self):
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def _load_all(self) -> None:
+        if not self._complete:
+            self._cache = {d: self._parse(i) for d, i in self._row.items()}
+            self._complete = True
+
+    def values(self):
+        self._load_all()
+        return self._cache.values()
+
+    def items(self):
+        self._load_all()
+        return self._cache.items()

@@ -10,6 +10,7 @@ Layout::
         passages.jsonl       one passage a line, in the row order of vectors.npy
         passages.columns.npz byte offset of each line, passage ids, document and kind codes (numpy
                              arrays): opening parses no line until a passage is used
+        documents.columns.npz byte offset and id of each line of documents.jsonl, likewise
         vectors.npy          float32 (passages x dimension), L2-normalised (cosine = inner product)
         faiss.index          FAISS index over those vectors
         documents.jsonl      each document's metadata and full text (quotes are checked against it)
@@ -44,7 +45,7 @@ import numpy as np
 from .chunker import ChunkerSettings, Passage
 from .errors import IndexFormatError, IndexLockedError, ModelMismatchError
 from .faiss_index import FaissSettings, build_faiss_index
-from .passage_table import PassageTable, doc_ids_of, write_table
+from .passage_table import DocumentTable, PassageTable, doc_ids_of, write_documents, write_table
 
 FORMAT = "newsqa-index"
 FORMAT_VERSION = 1
@@ -57,10 +58,11 @@ _FILENAMES = {
     "documents": "documents.jsonl",
     "files": "files.json",
     "columns": "passages.columns.npz",
+    "documents_columns": "documents.columns.npz",
 }
 # Written since 0.1 beside passages.jsonl and read when the manifest lists it; an index without it
 # (older writers) still opens, parsing passages.jsonl whole. Additive, so FORMAT_VERSION stays 1.
-OPTIONAL_FILES = ("columns",)
+OPTIONAL_FILES = ("columns", "documents_columns")
 KEEP_GENERATIONS = 3  # the current one and two before it, for readers still loading an older one
 
 
@@ -217,12 +219,8 @@ def _load_generation(index_dir: Path, m: dict, mmap_vectors: bool) -> Snapshot:
                 "(truncated or edited); rebuild the index"
             )
     try:
-        rel = m["files"].get("columns")
-        columns = index_dir / rel if isinstance(rel, str) and ".." not in Path(rel).parts and not Path(rel).is_absolute() else None
-        if columns is not None and columns.is_file():
-            want = m.get("sizes", {}).get("columns")
-            if want is not None and columns.stat().st_size != want:
-                raise ValueError(f"{rel} is {columns.stat().st_size} bytes, the manifest says {want} (truncated or edited)")
+        columns = _optional_file(index_dir, m, "columns")
+        if columns:
             passages = PassageTable.open(files["passages"], columns)
         else:  # written without columns (or they were deleted): parse the table whole
             passages = [Passage.from_row(json.loads(line)) for line in _lines(files["passages"])]
@@ -255,8 +253,9 @@ def _load_generation(index_dir: Path, m: dict, mmap_vectors: bool) -> Snapshot:
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = int(m.get("faiss", {}).get("ef_search", 96))
     try:
-        documents = {}
-        for line in _lines(files["documents"]):
+        doc_columns = _optional_file(index_dir, m, "documents_columns")
+        documents = DocumentTable.open(files["documents"], doc_columns) if doc_columns else {}
+        for line in _lines(files["documents"]) if not doc_columns else ():
             d = json.loads(line)
             if not isinstance(d.get("text"), str):
                 raise ValueError(f"document {d.get('doc_id')!r} has no text")
@@ -270,6 +269,20 @@ def _load_generation(index_dir: Path, m: dict, mmap_vectors: bool) -> Snapshot:
     if missing:
         raise IndexFormatError(f"index {index_dir}: {len(missing)} passages name documents that are not stored; rebuild the index")
     return Snapshot(index_dir, m, passages, vectors, index, documents, file_table)
+
+
+def _optional_file(index_dir: Path, m: dict, key: str) -> Path | None:
+    """An optional file of the generation (see OPTIONAL_FILES), if the manifest lists it and it is whole."""
+    rel = m["files"].get(key)
+    if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
+        return None
+    path = index_dir / rel
+    if not path.is_file():
+        return None
+    want = m.get("sizes", {}).get(key)
+    if want is not None and path.stat().st_size != want:
+        raise ValueError(f"{rel} is {path.stat().st_size} bytes, the manifest says {want} (truncated or edited)")
+    return path
 
 
 def _lines(path: Path):
@@ -359,9 +372,8 @@ def write_generation(
     index = faiss_index if faiss_index is not None else build_faiss_index(vectors, faiss_settings)
     faiss.write_index(index, str(tmp / _FILENAMES["faiss"]))
     _fsync_file(tmp / _FILENAMES["faiss"])  # written by FAISS itself: make it durable before publishing
-    with open(tmp / _FILENAMES["documents"], "w", encoding="utf-8") as f:
-        for d in documents.values():
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    with open(tmp / _FILENAMES["documents"], "wb") as f:
+        write_documents(f, tmp / _FILENAMES["documents_columns"], documents)
         f.flush()
         os.fsync(f.fileno())
     _fsync_write(tmp / _FILENAMES["files"], json.dumps(files, ensure_ascii=False, indent=0).encode("utf-8"))
