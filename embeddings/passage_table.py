@@ -67,7 +67,7 @@ def _str_array(values: list[str]) -> np.ndarray:
 class PassageTable(Sequence):
     """A read-only sequence of ``Passage`` backed by ``passages.jsonl`` and its columns.
 
-    Indexing parses one line; iterating parses every line (use the columns where you can:
+    Indexing parses one line; iterating parses every line once and keeps them (use the columns where you can:
     ``doc_id_of_rows``, ``kind_codes``, ``kind_counts``, ``passage_ids``).
     """
 
@@ -84,6 +84,7 @@ class PassageTable(Sequence):
         size = os.fstat(self._file.fileno()).st_size
         self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         self._kind_counts: dict[str, int] | None = None
+        self._all: list[Passage] | None = None
 
     @classmethod
     def open(cls, path: Path, columns_path: Path) -> "PassageTable":
@@ -115,12 +116,17 @@ class PassageTable(Sequence):
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError(f"passage row {i} out of range (0..{self._n - 1})")
+        if self._all is not None:
+            return self._all[i]
         row = json.loads(self._mm[self.offsets[i]: self.offsets[i + 1]])
         return Passage.from_row(row)
 
     def __iter__(self):
-        for i in range(self._n):
-            yield self[i]
+        # A whole-table scan parses every row once and keeps them (what an eager open did), so a
+        # caller that scans per question pays it once, not per question.
+        if self._all is None:
+            self._all = [self[i] for i in range(self._n)]
+        return iter(self._all)
 
     def doc_id_of_rows(self) -> np.ndarray:
         """The document id of every row (a numpy string array)."""
