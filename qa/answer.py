@@ -33,6 +33,15 @@ def verified(snapshot: Snapshot, doc_id: str, start: int, end: int, quote: str) 
 
 
 def coverage_note(snapshot: Snapshot) -> str:
+    """What the collection covers, in a sentence (computed once per index generation)."""
+    note = getattr(snapshot, "_coverage_note", None)
+    if note is None:
+        note = _coverage(snapshot)
+        snapshot._coverage_note = note
+    return note
+
+
+def _coverage(snapshot: Snapshot) -> str:
     docs = snapshot.documents.values()
     dates = sorted(d["date"] for d in docs if d.get("date"))
     span = f" dated {dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (f" dated {dates[0]}" if dates else "")
@@ -51,9 +60,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     abstain, conf = should_abstain(best, settings.abstain)
     retrieved = tuple(hits[:k])
     if abstain:
-        return Answer(question, f"{NOT_FOUND} {coverage_note(snapshot)}", True, (), retrieved,
-                      related=tuple(hits[: settings.related]), coverage=coverage_note(snapshot),
-                      resolved_question=resolved.query, confidence=conf)
+        return _abstention(question, resolved, hits, retrieved, snapshot, settings, conf)
     chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot)
     citations = []
     for c in chosen:
@@ -61,12 +68,18 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
             continue  # never show a quote that does not match its document
         citations.append(_citation(len(citations) + 1, c, resolved.query, snapshot))
     if not citations:
-        return Answer(question, f"{NOT_FOUND} {coverage_note(snapshot)}", True, (), retrieved,
-                      related=tuple(hits[: settings.related]), coverage=coverage_note(snapshot),
-                      resolved_question=resolved.query, confidence=0.0)
+        return _abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0)
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf)
+
+
+def _abstention(question: str, resolved: Resolved, hits: list[Hit], retrieved: tuple, snapshot: Snapshot,
+                settings: AnswerSettings, conf: float) -> Answer:
+    """Not found: say what the collection covers and show the nearest passages as related."""
+    note = coverage_note(snapshot)
+    return Answer(question, f"{NOT_FOUND} {note}", True, (), retrieved, related=tuple(hits[: settings.related]),
+                  coverage=note, resolved_question=resolved.query, confidence=conf)
 
 
 def _citation(n: int, c: Candidate, question: str, snapshot: Snapshot) -> Citation:

@@ -104,9 +104,18 @@ class IdfTable:
         return math.log(1.0 + (self.n - d + 0.5) / (d + 0.5))
 
 
+def is_title(h: Hit) -> bool:
+    """An article's own headline (not one of a page's listed headlines)."""
+    return h.passage.kind == "headline" and h.passage.paragraph == 0
+
+
 def candidates(hits: list[Hit], doc_text, settings: QuoteSettings) -> list[Candidate]:
+    """The sentences of the top passages. An article's own headline names its topic rather than
+    answering about it, so it is quoted only when no other passage came back."""
+    top = hits[: settings.passages]
+    body = [h for h in top if not is_title(h)] or top
     out = []
-    for h in hits[: settings.passages]:
+    for h in body:
         text = doc_text(h.passage.doc_id)
         for s, e in h.passage.sentences:
             out.append(Candidate(h, s, e, text[s:e]))
