@@ -119,6 +119,7 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
         encoder.encode_documents(texts_l)
         return time.perf_counter() - t
 
+    encoder.encode_documents(texts_l[:256])  # warm-up: the first encode of a process runs slower
     bare1 = bare()
     timed = TimedEncoder(encoder)
     report = update_index(src if isinstance(src, list) else [src], index_dir, encoder=timed, progress=False)
