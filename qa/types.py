@@ -45,6 +45,13 @@ class Filters:
         return True
 
 
+def location_label(kind: str, paragraph: int) -> str:
+    """Where a passage sits in its page: "paragraph 9", "headline", "headline list, position 78"."""
+    if kind == "headline":
+        return f"headline list, position {paragraph}" if paragraph else "headline"
+    return f"paragraph {paragraph}"
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved passage with its fused score and the ranks it had in each retriever (0 = absent)."""

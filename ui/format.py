@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import string
 
-from qa.types import Answer, Citation, Hit
+from qa.types import Answer, Citation, Hit, location_label
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
 # literally, either as an HTML entity or backslash-escaped (CommonMark allows escaping any ASCII
@@ -141,12 +141,6 @@ def _meta_line(title_bits: list[str]) -> str:
     return " \u00b7 ".join(escape(x) for x in title_bits if x)
 
 
-def _where(c_kind: str, paragraph: int) -> str:
-    if c_kind == "headline":
-        return f"headline list, position {paragraph}" if paragraph else "headline"
-    return f"paragraph {paragraph}"
-
-
 def _headline_list(document: dict | None, block, start: int, end: int, span) -> str:
     """The listed headlines around a cited one, the cited one highlighted."""
     text = (document or {}).get("text", "")
@@ -195,7 +189,7 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
     for d in c.dates:
         extra.append(f'<div class="nq-note">\u201c{escape(d.get("text", ""))}\u201d = {escape(d.get("resolved", ""))}'
                      f' ({escape(d.get("basis", ""))})</div>')
-    meta = _meta_line([c.date or "undated", c.source, c.section, _where(c.kind, c.paragraph)])
+    meta = _meta_line([c.date or "undated", c.source, c.section, location_label(c.kind, c.paragraph)])
     return (f'<article class="nq-card" id="{anchor(turn, c.n)}">'
             f'<div class="nq-card-head"><span class="nq-n">[{int(c.n)}]</span> '
             f'<span class="nq-title">{escape(c.title or "(untitled)")}</span></div>'
@@ -205,7 +199,7 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
 def related_card(h: Hit, i: int, turn: int) -> str:
     """A nearest passage shown when abstaining, labelled as related, not an answer."""
     p = h.passage
-    meta = _meta_line([p.date or "undated", p.source, p.section, _where(p.kind, p.paragraph)])
+    meta = _meta_line([p.date or "undated", p.source, p.section, location_label(p.kind, p.paragraph)])
     return (f'<article class="nq-card nq-related" id="{anchor(turn, i, "r")}">'
             f'<div class="nq-label">{escape(RELATED_LABEL)}</div>'
             f'<div class="nq-card-head"><span class="nq-title">{escape(p.title or "(untitled)")}</span></div>'

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..documents import Document, Skipped
+from ..documents import Document, Skipped, file_sha256
 from ..errors import ReadError
 from .encoding import decode
 from .newspage import looks_like_newspage, read_newspage
@@ -97,14 +97,6 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
                 yield path
         else:
             yield Skipped(str(path), "not a regular file (broken link or special file)")
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileRead:
