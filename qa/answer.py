@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from embeddings.passage_table import kind_counts
 from embeddings.store import Snapshot
 
 from .abstain import AbstainSettings, should_abstain
@@ -32,22 +33,39 @@ def verified(snapshot: Snapshot, doc_id: str, start: int, end: int, quote: str) 
     return doc is not None and 0 <= start < end <= len(doc["text"]) and doc["text"][start:end] == quote
 
 
+def collection_summary(snap: Snapshot) -> dict:
+    """Articles, passages, date range, sections, sources and model of an index generation."""
+    docs = snap.documents.values()
+    dates = sorted(d["date"] for d in docs if d.get("date"))
+    sections = sorted({d["section"] for d in docs if d.get("section")})
+    sources = sorted({d["source"] for d in docs if d.get("source")})
+    kinds = kind_counts(snap.passages)
+    return {
+        "index": str(snap.path),
+        "articles": len(snap.documents),
+        "passages": len(snap.passages),
+        "kinds": kinds,
+        "date_from": dates[0] if dates else "",
+        "date_to": dates[-1] if dates else "",
+        "undated": sum(1 for d in docs if not d.get("date")),
+        "sections": sections,
+        "sources": sources,
+        "model": snap.manifest["model"]["name"],
+        "updated": snap.manifest.get("updated", ""),
+    }
+
+
 def coverage_note(snapshot: Snapshot) -> str:
     """What the collection covers, in a sentence (computed once per index generation)."""
     note = getattr(snapshot, "_coverage_note", None)
     if note is None:
-        note = _coverage(snapshot)
+        s = collection_summary(snapshot)
+        a, lo, hi = s["articles"], s["date_from"], s["date_to"]
+        span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else "")
+        note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
+                f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
         snapshot._coverage_note = note
     return note
-
-
-def _coverage(snapshot: Snapshot) -> str:
-    docs = snapshot.documents.values()
-    dates = sorted(d["date"] for d in docs if d.get("date"))
-    span = f" dated {dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (f" dated {dates[0]}" if dates else "")
-    heads = sum(1 for p in snapshot.passages if p.kind == "headline")
-    return (f"The collection holds {len(snapshot.documents)} article{'s' if len(snapshot.documents) != 1 else ''}{span} "
-            f"({len(snapshot.passages)} passages, {heads} of them headlines).")
 
 
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,

@@ -18,14 +18,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.errors import IndexFormatError
-from embeddings.passage_table import kind_counts
 from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, read_manifest
 
-from .answer import AnswerSettings, compose_answer
+from .answer import AnswerSettings, collection_summary, compose_answer
 from .errors import QuestionError
 from .followup import resolve_followup
 from .quotes import IdfTable, SentenceVectors
@@ -200,30 +198,8 @@ def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings)
     if snap.manifest["model"]["dimension"] != encoder.dimension:
         raise IndexFormatError(f"index {index_dir} changed model while open; reopen it")
     bm25 = bm25_for_snapshot(snap)  # saved beside the generation: no passage is tokenised again
-    idf = IdfTable([])  # the same counts as IdfTable(texts), taken from the BM25 postings
-    idf.n, idf.df = max(1, len(snap.passages)), bm25.document_frequencies()
+    idf = IdfTable.from_counts(len(snap.passages), bm25.document_frequencies())  # = IdfTable(texts)
     return _State(snap, Retriever(snap, encoder, retrieval, bm25=bm25), idf, mtime)
-
-
-def collection_summary(snap: Snapshot) -> dict:
-    docs = snap.documents.values()
-    dates = sorted(d["date"] for d in docs if d.get("date"))
-    sections = sorted({d["section"] for d in docs if d.get("section")})
-    sources = sorted({d["source"] for d in docs if d.get("source")})
-    kinds = kind_counts(snap.passages)
-    return {
-        "index": str(snap.path),
-        "articles": len(snap.documents),
-        "passages": len(snap.passages),
-        "kinds": kinds,
-        "date_from": dates[0] if dates else "",
-        "date_to": dates[-1] if dates else "",
-        "undated": sum(1 for d in docs if not d.get("date")),
-        "sections": sections,
-        "sources": sources,
-        "model": snap.manifest["model"]["name"],
-        "updated": snap.manifest.get("updated", ""),
-    }
 
 
 def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = None, progress: bool = False) -> Path:
