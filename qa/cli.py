@@ -226,7 +226,7 @@ def cmd_chat(args) -> int:
     engine = Engine.open(args.index, model=args.model)
     s = engine.summary()
     print(f"newsqa chat: {s['articles']} articles, {s['passages']} passages. /clear forgets, /quit leaves.")
-    history: list[str] = []
+    history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
     filters = _filters(args)
     while True:
         try:
@@ -248,7 +248,7 @@ def cmd_chat(args) -> int:
             print(f"newsqa: {e}")
             continue
         print(format_answer(answer))
-        history.append(q)
+        history.append({"question": q, "answer": "" if answer.abstained else answer.answer})
 
 
 def cmd_info(args) -> int:

@@ -128,7 +128,7 @@ class Engine:
         """Articles, passages, date range, sections, sources and model of the open index."""
         return collection_summary(self._state.snapshot)
 
-    def ask(self, question: str, *, k: int = 5, filters: Filters | None = None, history: list[str] | None = None,
+    def ask(self, question: str, *, k: int = 5, filters: Filters | None = None, history: list | None = None,
             retrieval: RetrievalSettings | None = None) -> Answer:
         """Answer ``question`` with verbatim quotes from the index, or abstain.
 
@@ -136,7 +136,8 @@ class Engine:
             question: the question.
             k: how many passages to retrieve (1-100).
             filters: restrict to dates, sections, sources, kinds or documents.
-            history: earlier questions of the conversation, oldest first (for follow-ups).
+            history: earlier turns of the conversation, oldest first (for follow-ups): question
+                strings, or ``{"question": ..., "answer": ...}`` dicts (the answer's names carry over).
             retrieval: other retrieval settings for this question (e.g. ``mode="bm25"``).
 
         Raises:

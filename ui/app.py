@@ -163,7 +163,9 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn)})
         documents = engine.snapshot.documents
         session["count"] = turn
-        session["questions"] = session["questions"] + [question]
+        # The answer's names are carried into follow-ups ("they" = the people it quoted).
+        said = "" if answer.abstained else answer.answer
+        session["questions"] = session["questions"] + [{"question": question, "answer": said}]
         session["turns"] = (session["turns"] + [fmt.turn_html(answer, turn, documents)])[-MAX_TURNS_SHOWN:]
         return chat, session, fmt.sources_html(session["turns"]), ""
 
