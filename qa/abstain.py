@@ -3,7 +3,7 @@
 The best quote must match the question in meaning (sentence cosine) and share its rarer words
 (idf-weighted coverage of the question's content words). A question whose best quote shares only
 generic words, or that no sentence is close to, is not answered. The thresholds are calibrated on the
-development sets (see ``eval/`` and the README's "Abstention" section).
+development sets (the README's "Answer quality" section gives the figures).
 """
 
 from __future__ import annotations
