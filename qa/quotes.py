@@ -24,7 +24,7 @@ _LEANS_BACK = re.compile(r"^[\"'\u201c\u2018]?(he|she|it|they|this|that|these|th
 
 @dataclass(frozen=True)
 class QuoteSettings:
-    passages: int = 6  # how many top passages' sentences compete
+    passages: int = 8  # how many top passages' sentences compete
     max_sentences: int = 2
     # Weights chosen by a grid search on the seed questions and 800 SQuAD dev questions (README,
     # "Answer quality"); the surface is flat near the optimum, so round values were kept.
