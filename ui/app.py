@@ -291,6 +291,9 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
 def launch_blocks(demo, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
                   limits: UploadLimits = UploadLimits(), quiet: bool = False) -> str:
     """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL when ``block`` is False."""
+    # Gradio keeps a record of each of its last N events in memory (10,000 by default): bounded, but it
+    # reads as growth for the first 10,000 questions; a few hundred are enough for its status display.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
     # Gradio refuses far larger uploads before they reach the app; ours explain the limit in words.
     _, url, _ = demo.queue(default_concurrency_limit=8).launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, share=False, quiet=quiet,
