@@ -52,7 +52,7 @@ def test_reranker_protocol_is_applied(seed_index, real_encoder):
     plain = Engine.open(seed_index, encoder=real_encoder)
     reranked = Engine.open(seed_index, encoder=real_encoder, reranker=Reverse())
     q = "Where did Putin show Kim around?"
-    a, b = plain.ask(q, k=6), reranked.ask(q, k=6)
+    a, b = plain.ask(q, k=10), reranked.ask(q, k=10)  # k above the quote pool: every hit is returned
     assert [h.passage.passage_id for h in b.retrieved] == [h.passage.passage_id for h in a.retrieved][::-1]
 
 
