@@ -53,8 +53,9 @@ class IndexReport:
     def summary_line(self) -> str:
         dup = f" ({self.duplicates} duplicates)" if self.duplicates else ""
         same = f", {self.files_unchanged} files unchanged" if self.files_unchanged else ""
+        docs = "document" if self.documents_read == 1 else "documents"
         return (
-            f"read {self.documents_read} documents{dup}{same}, skipped {len(self.skipped)}; "
+            f"read {self.documents_read} {docs}{dup}{same}, skipped {len(self.skipped)}; "
             f"passages: {self.added} added, {self.unchanged} unchanged, {self.removed} removed; "
             f"{self.seconds:.1f} s -> {self.index_dir} ({self.documents_total} documents, {self.passages_total} passages)"
         )

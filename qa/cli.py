@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+from pathlib import Path
 import textwrap
 
 from embeddings.errors import NewsqaError
@@ -28,9 +30,10 @@ The default index is $NEWSQA_HOME/index (NEWSQA_HOME defaults to ~/.local/share/
 """
 
 
-def _add_index_opt(p: argparse.ArgumentParser, help_extra: str = "") -> None:
+def _add_index_opt(p: argparse.ArgumentParser, writes: bool = False) -> None:
     p.add_argument("--index", metavar="DIR", default=None,
-                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)" + help_extra)
+                   help="index folder to build or update (default: $NEWSQA_HOME/index)" if writes else
+                   "index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if there is none)")
 
 
 def _add_filter_opts(p: argparse.ArgumentParser) -> None:
@@ -64,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="examples:\n  newsqa index ../shared/corpus/bbc/articles --index bbc-index\n"
                               "  newsqa index news.jsonl more/ --index my-index --prune\n")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
-    _add_index_opt(p)
+    _add_index_opt(p, writes=True)
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
@@ -101,9 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
     _add_filter_opts(p)
 
-    p = sub.add_parser("info", help="what an index holds (articles, passages, dates, sections, model)")
+    p = sub.add_parser("info", help="what an index holds (articles, passages, dates, sections, model)",
+                       description="Summarise an index: articles, passages by kind, date range, sections, "
+                                   "sources, model and last update.")
     _add_index_opt(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
     for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set")):
         try:
@@ -122,6 +127,10 @@ def _positive_mb(value: str) -> float:
     if not mb > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
     return mb
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _version() -> str:
@@ -146,6 +155,7 @@ def cmd_index(args) -> int:
     from .engine import default_index_dir
 
     index_dir = args.index or str(default_index_dir())
+    existed = Path(index_dir).exists()
     kwargs = dict(model=args.model, prune=args.prune, progress=False if args.no_progress else None,
                   max_file_bytes=int(args.max_file_mb * 2**20))
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
@@ -160,11 +170,15 @@ def cmd_index(args) -> int:
         out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
         print(json.dumps(out, indent=2))
-    else:
+    nothing_read = bool(report.skipped) and not (report.documents_read or report.files_unchanged)
+    if not args.json:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
-        print(report.summary_line())
-    if report.skipped and not (report.documents_read or report.files_unchanged):
+        if not nothing_read:
+            print(report.summary_line())
+    if nothing_read:
+        if not existed and not report.written:
+            shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace
         # Every path given was unreadable: nothing was indexed or changed. Say so and fail, so that a
         # script does not take an empty run for success.
         print(f"newsqa index: error: nothing could be read from the {len(args.paths)} path(s) given "
@@ -225,7 +239,8 @@ def cmd_chat(args) -> int:
 
     engine = Engine.open(args.index, model=args.model)
     s = engine.summary()
-    print(f"newsqa chat: {s['articles']} articles, {s['passages']} passages. /clear forgets, /quit leaves.")
+    print(f"newsqa chat: {_count(s['articles'], 'article')}, {_count(s['passages'], 'passage')}. "
+          "/clear forgets, /quit leaves.")
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
     filters = _filters(args)
     while True:
@@ -262,6 +277,8 @@ def cmd_info(args) -> int:
         print(json.dumps(s, indent=2))
     else:
         for k, v in s.items():
+            if isinstance(v, dict):
+                v = ", ".join(f"{n} {name}" for name, n in v.items())
             print(f"{k:>9}: {', '.join(v) if isinstance(v, list) else v}")
     return 0
 

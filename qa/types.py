@@ -23,6 +23,21 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     keep_undated: bool = False
 
+    def __post_init__(self):
+        import datetime as dt
+
+        from .errors import QuestionError
+
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    dt.date.fromisoformat(value)
+                except (TypeError, ValueError):
+                    raise QuestionError(f"{name} must be a date as YYYY-MM-DD (e.g. 2023-09-14), got {value!r}") from None
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QuestionError(f"date_from {self.date_from} is after date_to {self.date_to}")
+
     def is_empty(self) -> bool:
         return not (self.date_from or self.date_to or self.sections or self.sources or self.kinds or self.doc_ids)
 
