@@ -30,7 +30,7 @@ class ChunkerSettings:
     """
 
     max_tokens: int = 200
-    version: int = 1
+    version: int = 2  # 2: a sentence may end after a number ("$10.9bn.")
 
     def to_dict(self) -> dict:
         return asdict(self)

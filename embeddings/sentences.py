@@ -3,6 +3,9 @@
     >>> text = 'Putin said: “That’s why we came here.” U.S. officials said so. Mr. Kim left.'
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['Putin said: “That’s why we came here.”', 'U.S. officials said so.', 'Mr. Kim left.']
+    >>> text = 'Sales rose 2% to $11.1bn from $10.9bn. Its profits grew.'
+    >>> [text[s:e] for s, e in split_sentences(text)]
+    ['Sales rose 2% to $11.1bn from $10.9bn.', 'Its profits grew.']
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ ABBREVIATIONS = {
 }
 _CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # not "$10.9bn" or "42.7": a number ends a sentence
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -44,7 +48,7 @@ def _is_boundary(text: str, s: int, dot: int) -> bool:
         return False
     if len(word) == 1 and word.isupper():  # an initial: "A. R. Rahman"
         return False
-    if "." in word.strip("."):  # U.S. / U.N. / e.g.: an abbreviation with inner periods
+    if _DOTTED.fullmatch(word.rstrip(".")):  # U.S. / U.N. / e.g.: letters with inner periods
         return False
     return True
 
