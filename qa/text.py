@@ -27,10 +27,11 @@ META_WORDS = frozenset("article articles story stories report reports reported r
 
 @lru_cache(maxsize=1)
 def _stemmer():
+    # No silent fallback: BM25 indexes saved with stems must be searched with the same stems.
     try:
         import Stemmer
-    except ImportError:  # PyStemmer is a declared dependency; fall back to no stemming
-        return None
+    except ImportError as e:
+        raise ImportError("newsqa needs PyStemmer for its word stems: pip install PyStemmer") from e
     return Stemmer.Stemmer("english")
 
 
@@ -46,8 +47,7 @@ def words(text: str) -> list[str]:
 
 
 def _stem_all(ws: list[str]) -> list[str]:
-    st = _stemmer()
-    return st.stemWords(ws) if st is not None else ws
+    return _stemmer().stemWords(ws)
 
 
 def terms(text: str) -> list[str]:

@@ -1,24 +1,17 @@
 """The lazily read passage and document tables give exactly the rows of the JSON files."""
 
 import json
-import shutil
 
 import pytest
-from helpers import SEED
+from helpers import seed_and_markdown_index
 
-from embeddings.indexer import update_index
 from embeddings.passage_table import DocumentTable, PassageTable
 from embeddings.store import load_snapshot
 from embeddings.chunker import Passage
 
 
 def test_tables_equal_the_json_lines(tmp_path, fake_encoder):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(SEED, src / "seed.txt")
-    (src / "b.md").write_text("# Port reopens\n\nThe port reopened on Monday.\n\nShips queued “outside”.\n")
-    update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
-    snap = load_snapshot(tmp_path / "idx")
+    snap = load_snapshot(seed_and_markdown_index(tmp_path, fake_encoder))
     m = snap.manifest
     assert isinstance(snap.passages, PassageTable) and isinstance(snap.documents, DocumentTable)
     rows = [Passage.from_row(json.loads(line)) for line in open(tmp_path / "idx" / m["files"]["passages"], encoding="utf-8")]

@@ -1,11 +1,9 @@
 """Filters over the passage columns select exactly the rows ``Filters.allows`` selects."""
 
-import shutil
 
 import numpy as np
-from helpers import SEED
+from helpers import seed_and_markdown_index
 
-from embeddings.indexer import update_index
 from embeddings.passage_table import PassageTable
 from embeddings.store import load_snapshot
 from qa.retrieve import Retriever
@@ -13,12 +11,7 @@ from qa.types import Filters
 
 
 def test_column_filters_equal_row_filters(tmp_path, fake_encoder):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(SEED, src / "seed.txt")
-    (src / "b.md").write_text("# Port reopens\n\nThe port reopened on Monday.\n\nShips queued outside.\n")
-    update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
-    snap = load_snapshot(tmp_path / "idx")
+    snap = load_snapshot(seed_and_markdown_index(tmp_path, fake_encoder))
     assert isinstance(snap.passages, PassageTable)
     r = Retriever(snap, fake_encoder)
     rows = list(snap.passages)
