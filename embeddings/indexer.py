@@ -222,7 +222,8 @@ def _update(
         new_passages: list[Passage] = [p for d in new_docs.values() if d.doc_id in live
                                        for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
         report.added = len(new_passages)
-        new_vectors = _encode_new(new_passages, prev, wrap_encoder(encoder) if wrap_encoder else encoder, progress, report)
+        enc = wrap_encoder(encoder) if wrap_encoder else encoder
+        new_vectors, new_sentences = _encode_new(new_passages, prev, enc, progress, report)
 
         documents = {i: stored[i] for i in stored if i in live}
         documents.update({d.doc_id: document_row(d) for d in new_docs.values() if d.doc_id in live})
@@ -232,6 +233,7 @@ def _update(
             passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
             parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]
             vectors = np.concatenate(parts, axis=0) if parts else np.zeros((0, encoder.dimension), np.float32)
+            kept_sv, kept_counts = _kept_sentence_vectors(prev, kept_rows, enc, progress)
             faiss_index = None
             if prev is not None and report.removed == 0 and faiss_settings.resolved_kind(len(passages)) == prev.manifest.get("faiss", {}).get("built"):
                 import faiss  # append to a copy of the current index instead of rebuilding it
@@ -252,6 +254,8 @@ def _update(
                 faiss_settings=faiss_settings,
                 previous=prev.manifest if prev else None,
                 faiss_index=faiss_index,
+                sentence_vectors=np.concatenate([kept_sv, *new_sentences]),
+                sentence_counts=np.concatenate([kept_counts, np.array([len(x) for x in new_sentences], dtype=np.int64)]),
             )
             report.written = True
             report.passages_total = len(passages)
@@ -262,27 +266,63 @@ def _update(
     return report
 
 
-def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool, report: IndexReport) -> np.ndarray:
-    """Vectors for new passages, reusing stored vectors of identical embedded text."""
+def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The kept passages' sentence vectors (rows, and sentences per passage): read from the store,
+    or (an index written before they were stored) computed once by encoding those passages again."""
+    if prev is None or not kept_rows:
+        return np.zeros((0, encoder.dimension), np.float32), np.zeros(0, np.int64)
+    if prev.sentence_vectors is not None:
+        counts = np.diff(prev.sentence_rows)
+        keep = np.zeros(len(counts), dtype=bool)
+        keep[kept_rows] = True  # kept_rows ascend, so the mask keeps their order
+        return np.asarray(prev.sentence_vectors[np.repeat(keep, counts)], dtype=np.float32), counts[keep]
+    kept = [prev.passages[i] for i in kept_rows]
+    _, svecs = encoder.encode_passages([embed_text(p) for p in kept], [sentence_spans(p) for p in kept], progress=progress)
+    return svecs, np.array([len(p.sentences) for p in kept], dtype=np.int64)
+
+
+def sentence_spans(p: Passage) -> list[tuple[int, int]]:
+    """A passage's sentences as character ranges of its ``embed_text``."""
+    shift = (len(p.title) + 1 if p.kind != KIND_HEADLINE and p.title else 0) - p.start
+    return [(s + shift, e + shift) for s, e in p.sentences]
+
+
+def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool,
+                report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Vectors for new passages and for their sentences, reusing the stored ones of identical text."""
     texts = [embed_text(p) for p in new_passages]
+    spans = [tuple(sentence_spans(p)) for p in new_passages]
     out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    known: dict[str, int] = {}
+    sents: list[np.ndarray | None] = [None] * len(texts)
+    known: dict[tuple, int] = {}
     if prev is not None and texts:
         want = set(texts)
         for i, p in enumerate(prev.passages):
             t = embed_text(p)
             if t in want:
-                known.setdefault(t, i)
-    todo: dict[str, list[int]] = {}
-    for j, t in enumerate(texts):
-        if t in known:
-            out[j] = prev.vectors[known[t]]
+                known.setdefault((t, tuple(sentence_spans(p))), i)
+    todo: dict[tuple, list[int]] = {}
+    for j, key in enumerate(zip(texts, spans)):
+        stored = stored_sentence_vectors(prev, known[key]) if key in known else None
+        if stored is not None:
+            out[j], sents[j] = prev.vectors[known[key]], stored
         else:
-            todo.setdefault(t, []).append(j)
+            todo.setdefault(key, []).append(j)
     if todo:
         uniq = list(todo)
-        vecs = encoder.encode_documents(uniq, progress=progress)
-        for t, v in zip(uniq, vecs):
-            out[todo[t]] = v
+        vecs, svecs = encoder.encode_passages([t for t, _ in uniq], [sp for _, sp in uniq], progress=progress)
+        at = 0
+        for (t, sp), v in zip(uniq, vecs):
+            for j in todo[(t, sp)]:
+                out[j], sents[j] = v, svecs[at : at + len(sp)]
+            at += len(sp)
         report.encoded = len(uniq)
-    return out
+    return out, sents
+
+
+def stored_sentence_vectors(snap, row: int) -> np.ndarray | None:
+    """Passage ``row``'s stored sentence vectors (float32), or None if the index has none."""
+    if snap is None or snap.sentence_vectors is None:
+        return None
+    r = snap.sentence_rows
+    return np.asarray(snap.sentence_vectors[r[row] : r[row + 1]], dtype=np.float32)

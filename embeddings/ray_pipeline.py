@@ -20,6 +20,7 @@ Ray is an optional extra: ``pip install newsqa[ray]``.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sys
@@ -89,11 +90,16 @@ class _EncoderActor:
 
     def __call__(self, batch: dict) -> dict:
         texts = [str(t) for t in batch["text"]]
-        return {"i": batch["i"], "vector": self.encoder.encode_documents(texts)}
+        spans = [[tuple(s) for s in json.loads(str(x))] for x in batch["spans"]]
+        vecs, svecs = self.encoder.encode_passages(texts, spans)
+        cuts = np.cumsum([len(s) for s in spans])[:-1]
+        # ragged per-passage sentence vectors travel as raw float32 bytes
+        sentences = np.array([a.astype(np.float32).tobytes() for a in np.split(svecs, cuts)], dtype=object)
+        return {"i": batch["i"], "vector": vecs, "sentences": sentences}
 
 
 class RayEncoder:
-    """The driver's encoder, with ``encode_documents`` run by a pool of Ray actors."""
+    """The driver's encoder, with ``encode_passages`` run by a pool of Ray actors."""
 
     def __init__(self, encoder: Encoder, *, actors: int, use_gpu: bool, batch_size: int = ENCODE_BATCH):
         self.local = encoder
@@ -101,12 +107,17 @@ class RayEncoder:
         self.actors, self.use_gpu, self.batch_size = actors, use_gpu, batch_size
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        return self.encode_passages(texts, [[] for _ in texts], progress=progress)[0]
+
+    def encode_passages(self, texts: Sequence[str], spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
         import ray.data
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        sentences: list = [None] * len(texts)
         if not texts:
-            return out
-        ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)])
+            return out, np.zeros((0, self.dimension), np.float32)
+        ds = ray.data.from_items([{"i": i, "text": t, "spans": json.dumps([list(x) for x in sp])}
+                                  for i, (t, sp) in enumerate(zip(texts, spans))])
         ds = ds.map_batches(
             _EncoderActor,
             fn_constructor_kwargs={"spec": model_spec(self.local), "dimension": self.dimension, "use_gpu": self.use_gpu},
@@ -119,10 +130,12 @@ class RayEncoder:
         filled = 0
         for b in ds.iter_batches(batch_size=4096, batch_format="numpy"):
             out[b["i"]] = b["vector"]
+            for i, raw in zip(b["i"], b["sentences"]):
+                sentences[int(i)] = np.frombuffer(raw, dtype=np.float32).reshape(-1, self.dimension)
             filled += len(b["i"])
-        if filled != len(texts):
+        if filled != len(texts) or any(s is None or len(s) != len(sp) for s, sp in zip(sentences, spans)):
             raise NewsqaError(f"Ray encoded {filled} of {len(texts)} passages; run the update again")
-        return out
+        return out, np.concatenate(sentences).astype(np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.local.encode_queries(texts)

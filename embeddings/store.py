@@ -12,6 +12,10 @@ Layout::
                              arrays): opening parses no line until a passage is used
         documents.columns.npz byte offset and id of each line of documents.jsonl, likewise
         vectors.npy          float32 (passages x dimension), L2-normalised (cosine = inner product)
+        sentences.npy        float16 (sentences x dimension): each passage sentence's vector, pooled
+                             from the passage's forward pass (zero rows: encode at question time)
+        sentence_rows.npy    int64 (passages + 1): passage row r's sentences are rows
+                             sentence_rows[r] .. sentence_rows[r+1] of sentences.npy
         faiss.index          FAISS index over those vectors
         documents.jsonl      each document's metadata and full text (quotes are checked against it)
         files.json           source file -> sha256, size, mtime, document ids (for incremental updates)
@@ -59,10 +63,13 @@ _FILENAMES = {
     "files": "files.json",
     "columns": "passages.columns.npz",
     "documents_columns": "documents.columns.npz",
+    "sentence_vectors": "sentences.npy",
+    "sentence_rows": "sentence_rows.npy",
 }
-# Written since 0.1 beside passages.jsonl and read when the manifest lists it; an index without it
-# (older writers) still opens, parsing passages.jsonl whole. Additive, so FORMAT_VERSION stays 1.
-OPTIONAL_FILES = ("columns", "documents_columns")
+# Written since 0.1 and read when the manifest lists them; an index without them (older writers)
+# still opens: without columns it parses passages.jsonl whole, without sentence vectors it encodes
+# candidate sentences at question time. Additive, so FORMAT_VERSION stays 1.
+OPTIONAL_FILES = ("columns", "documents_columns", "sentence_vectors", "sentence_rows")
 KEEP_GENERATIONS = 3  # the current one and two before it, for readers still loading an older one
 
 
@@ -77,6 +84,8 @@ class Snapshot:
     faiss_index: object
     documents: dict[str, dict]
     files: dict[str, dict]
+    sentence_vectors: np.ndarray | None = None  # float16 (sentences x dim), memory-mapped
+    sentence_rows: np.ndarray | None = None  # int64 (passages + 1)
     _row_of: dict[str, int] | None = field(default=None, repr=False)
 
     @property
@@ -268,7 +277,27 @@ def _load_generation(index_dir: Path, m: dict, mmap_vectors: bool) -> Snapshot:
     missing = set(doc_ids_of(passages)) - documents.keys()
     if missing:
         raise IndexFormatError(f"index {index_dir}: {len(missing)} passages name documents that are not stored; rebuild the index")
-    return Snapshot(index_dir, m, passages, vectors, index, documents, file_table)
+    sentence_vectors, sentence_rows = _load_sentence_vectors(index_dir, m, len(passages), dim)
+    return Snapshot(index_dir, m, passages, vectors, index, documents, file_table, sentence_vectors, sentence_rows)
+
+
+def _load_sentence_vectors(index_dir: Path, m: dict, n_passages: int, dim: int):
+    """The stored sentence vectors and their row offsets, or (None, None) for an index without them."""
+    try:
+        vpath, rpath = _optional_file(index_dir, m, "sentence_vectors"), _optional_file(index_dir, m, "sentence_rows")
+        if not (vpath and rpath):
+            return None, None
+        sv = np.load(vpath, allow_pickle=False, mmap_mode="r")
+        rows = np.load(rpath, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise IndexFormatError(f"index {index_dir}: sentence vectors are damaged ({e}); rebuild the index") from e
+    if (sv.ndim != 2 or sv.shape[1] != dim or sv.dtype != np.float16 or rows.dtype != np.int64
+            or rows.shape != (n_passages + 1,) or rows[0] != 0 or rows[-1] != sv.shape[0] or (np.diff(rows) < 0).any()):
+        raise IndexFormatError(
+            f"index {index_dir}: sentence vectors {sv.dtype} {sv.shape} and rows {rows.dtype} {rows.shape} do not fit "
+            f"{n_passages} passages of dimension {dim}; rebuild the index"
+        )
+    return sv, rows
 
 
 def _optional_file(index_dir: Path, m: dict, key: str) -> Path | None:
@@ -341,8 +370,14 @@ def write_generation(
     faiss_settings: FaissSettings,
     previous: dict | None,
     faiss_index=None,
+    sentence_vectors: np.ndarray | None = None,
+    sentence_counts: np.ndarray | None = None,
 ) -> dict:
     """Write a new generation and publish it by replacing ``manifest.json`` (call under ``writer_lock``).
+
+    ``sentence_vectors`` (one row per passage sentence, in passage order) and ``sentence_counts``
+    (sentences per passage) are stored as float16 with their row offsets; without them the index
+    has none and questions encode candidate sentences themselves.
 
     Returns the new manifest.
     """
@@ -369,6 +404,19 @@ def write_generation(
         np.save(f, vectors, allow_pickle=False)
         f.flush()
         os.fsync(f.fileno())
+    written = FILES + OPTIONAL_FILES
+    if sentence_vectors is not None and sentence_counts is not None:
+        rows = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
+        sv = np.asarray(sentence_vectors).reshape(-1, model["dimension"]).astype(np.float16)
+        if len(rows) != len(passages) + 1 or rows[-1] != len(sv):
+            raise ValueError(f"{len(sv)} sentence vectors for {rows[-1]} sentences of {len(passages)} passages")
+        for key, arr in (("sentence_vectors", sv), ("sentence_rows", rows)):
+            with open(tmp / _FILENAMES[key], "wb") as f:
+                np.save(f, arr, allow_pickle=False)
+                f.flush()
+                os.fsync(f.fileno())
+    else:
+        written = tuple(k for k in written if k not in ("sentence_vectors", "sentence_rows"))
     index = faiss_index if faiss_index is not None else build_faiss_index(vectors, faiss_settings)
     faiss.write_index(index, str(tmp / _FILENAMES["faiss"]))
     _fsync_file(tmp / _FILENAMES["faiss"])  # written by FAISS itself: make it durable before publishing
@@ -395,8 +443,8 @@ def write_generation(
         "created": (previous or {}).get("created", now),
         "updated": now,
         "generation": gen,
-        "files": {k: f"{gen}/{_FILENAMES[k]}" for k in FILES + OPTIONAL_FILES},
-        "sizes": {k: (index_dir / gen / _FILENAMES[k]).stat().st_size for k in FILES + OPTIONAL_FILES},
+        "files": {k: f"{gen}/{_FILENAMES[k]}" for k in written},
+        "sizes": {k: (index_dir / gen / _FILENAMES[k]).stat().st_size for k in written},
     }
     mtmp = index_dir / f".{MANIFEST}.{os.getpid()}.tmp"
     _fsync_write(mtmp, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))

@@ -164,8 +164,8 @@ def warm_sentence_vectors(engine, n_questions: int, *, progress: bool = False, c
     most passages. Returns the seconds it took.
     """
     snap = engine.snapshot
-    if n_questions * engine.answer_settings.quotes.passages < len(snap.passages):
-        return None
+    if snap.sentence_vectors is not None or n_questions * engine.answer_settings.quotes.passages < len(snap.passages):
+        return None  # stored with the index, or too few questions to touch most passages
     texts = sorted(dict.fromkeys(snap.document_text(p.doc_id)[s:e] for p in snap.passages for s, e in p.sentences),
                    key=len)
     t0 = time.perf_counter()
@@ -176,7 +176,7 @@ def warm_sentence_vectors(engine, n_questions: int, *, progress: bool = False, c
         bar = tqdm(total=len(texts), desc="encoding sentences", unit="sent", file=sys.stderr, leave=False)
     try:
         for i in range(0, len(texts), chunk):
-            engine.sentence_vectors(texts[i : i + chunk])
+            engine.sentence_vectors.encode_texts(texts[i : i + chunk])
             if bar is not None:
                 bar.update(len(texts[i : i + chunk]))
     finally:

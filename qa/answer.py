@@ -72,14 +72,14 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
     own = resolved.question if resolved.is_followup and resolved.query.startswith(resolved.question) else resolved.query
-    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors, idf,
+    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors.for_snapshot(snapshot), idf,
                               settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
     best = scored[0] if scored else None
     abstain, conf = should_abstain(best, settings.abstain)
     retrieved = tuple(hits[:k])
     if abstain:
         return _abstention(question, resolved, hits, retrieved, snapshot, settings, conf)
-    chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot)
+    chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot, resolved.question)
     citations = []
     for c in chosen:
         if not verified(snapshot, c.hit.passage.doc_id, c.start, c.end, c.text):

@@ -1,8 +1,10 @@
 """Passages to quotes: score every sentence of the top passages against the question, keep the best
 one or two, and check each against the stored document text by its offsets.
 
-A sentence's score mixes its own meaning match (cosine of sentence and question vectors), the share
-of the question's content words it holds (weighted by rarity, idf), and the rank of its passage.
+A sentence's score mixes its own meaning match (cosine of the question vector and the sentence's
+vector, pooled at index time from its passage's forward pass, so it carries the passage's context),
+the share of the question's content words it holds (weighted by rarity, idf), and the rank of its
+passage.
 """
 
 from __future__ import annotations
@@ -26,14 +28,17 @@ _LEANS_BACK = re.compile(r"^[\"'\u201c\u2018]?(he|she|it|they|this|that|these|th
 class QuoteSettings:
     passages: int = 8  # how many top passages' sentences compete
     max_sentences: int = 2
-    # Weights chosen by a grid search on the seed questions and 800 SQuAD dev questions (README,
-    # "Answer quality"); the surface is flat near the optimum, so round values were kept.
-    w_dense: float = 0.45
-    w_lexical: float = 0.35
-    w_rank: float = 0.05
-    w_type: float = 0.08  # bonus for holding the kind of thing asked for (a number for "how many"...)
-    second_ratio: float = 0.75  # a second sentence must score this close to the first
-    encode_top: int = 8  # candidates whose sentence vectors are computed (the rest are dropped)
+    # Weights chosen by a grid search on the seed questions and 800 SQuAD dev questions with the
+    # stored (context-pooled) sentence vectors (README, "Answer quality"): meaning match leads; the
+    # passage rank adds nothing once a sentence's vector carries its passage's context.
+    w_dense: float = 0.8
+    w_lexical: float = 0.2
+    w_rank: float = 0.0
+    w_type: float = 0.04  # bonus for holding the kind of thing asked for (a number for "how many"...)
+    second_ratio: float = 0.7  # a second sentence must score this close to the first
+    # Only for an index without stored sentence vectors (written before they were): the candidates
+    # whose vectors are encoded at question time, best first by the cheap signals.
+    encode_top: int = 8
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Candidate:
     start: int
     end: int
     text: str
+    index: int = 0  # the sentence's number within its passage
     dense: float = 0.0
     lexical: float = 0.0
     rank_prior: float = 0.0
@@ -51,10 +57,11 @@ class Candidate:
 
 
 class SentenceVectors:
-    """Vectors of candidate sentences, encoded on first use and kept (LRU) across questions.
+    """Vectors of candidate sentences: the index's stored ones, else encoded and kept (LRU).
 
-    Sentences are encoded at question time (not at index time, which keeps the index build at the
-    speed of encoding passages); the cache makes repeated sentences free.
+    ``for_snapshot(snap)`` gives the callable the quote step uses on a list of candidates. A sentence
+    without a stored vector (an index written before they were stored, or a sentence past the model's
+    window) is encoded on its own at question time; the cache makes repeats free.
     """
 
     def __init__(self, encoder: Encoder, maxsize: int = 200_000):
@@ -66,7 +73,11 @@ class SentenceVectors:
         self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
+    def for_snapshot(self, snapshot) -> "CandidateVectors":
+        return CandidateVectors(self, snapshot)
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Vectors of sentences encoded on their own (cached)."""
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
@@ -86,6 +97,28 @@ class SentenceVectors:
                     self._cache.move_to_end(t)
                 out.append(v)
         return np.stack(out) if out else np.zeros((0, self.encoder.dimension), np.float32)
+
+
+class CandidateVectors:
+    """Candidate sentences -> vectors, for one index generation."""
+
+    def __init__(self, parent: SentenceVectors, snapshot):
+        self.parent = parent
+        self.vectors = getattr(snapshot, "sentence_vectors", None)
+        self.rows = getattr(snapshot, "sentence_rows", None)
+        self.stored = self.vectors is not None
+
+    def __call__(self, cands: list["Candidate"]) -> np.ndarray:
+        if not cands:
+            return np.zeros((0, self.parent.encoder.dimension), np.float32)
+        if not self.stored:
+            return self.parent.encode_texts([c.text for c in cands])
+        at = np.array([self.rows[c.hit.row] + c.index for c in cands], dtype=np.int64)
+        out = np.asarray(self.vectors[at], dtype=np.float32)
+        empty = np.flatnonzero(~out.any(axis=1))  # a sentence the passage's forward pass did not reach
+        if len(empty):
+            out[empty] = self.parent.encode_texts([cands[i].text for i in empty])
+        return out
 
 
 class IdfTable:
@@ -124,8 +157,8 @@ def candidates(hits: list[Hit], doc_text, settings: QuoteSettings) -> list[Candi
     out = []
     for h in body:
         text = doc_text(h.passage.doc_id)
-        for s, e in h.passage.sentences:
-            out.append(Candidate(h, s, e, text[s:e]))
+        for i, (s, e) in enumerate(h.passage.sentences):
+            out.append(Candidate(h, s, e, text[s:e], index=i))
     return out
 
 
@@ -160,10 +193,11 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
         c.typed = bool(qtype) and _has_typed_answer(question, c.text)
         c.score = (settings.w_lexical * c.lexical + settings.w_rank * c.rank_prior
                    + (settings.w_type if c.typed else 0.0))
-    # Encoding sentences is most of a question's cost: only the best few by the cheap signals are
-    # encoded (on the dev sets, 8 of ~26 SQuAD candidates lost 0.1 point of quote_hit).
-    cands = sorted(cands, key=lambda c: (-c.score, c.hit.row, c.start))[: settings.encode_top]
-    vecs = sentence_vectors([c.text for c in cands]) if qvec is not None else None
+    if qvec is not None and not getattr(sentence_vectors, "stored", False):
+        # Encoding sentences at question time would be most of its cost: only the best few by the
+        # cheap signals are (on the dev sets, 8 of ~26 SQuAD candidates lost 0.1 point of quote_hit).
+        cands = sorted(cands, key=lambda c: (-c.score, c.hit.row, c.start))[: settings.encode_top]
+    vecs = sentence_vectors(cands) if qvec is not None else None
     for i, c in enumerate(cands):
         c.dense = float(vecs[i] @ qvec) if vecs is not None else 0.0
         c.score += settings.w_dense * c.dense

@@ -6,6 +6,8 @@ to 2,901" above "Morocco earthquake toll passes 2,800"; articles of different da
 figures. Candidates that tell the same story (they share the question's words and most of their own
 topic words) but carry different numbers are ordered by recency: the article date first, then the
 position in a headline list (1 = newest); an article paragraph counts as its page's newest news.
+A question that asks for the earlier state ("what was it in the earlier report?", "originally")
+is answered with the oldest version instead, the newer ones in the timeline.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ from embeddings.store import Snapshot
 
 from .quotes import Candidate
 from .spans import NUMBER
-from .text import terms
+from .text import terms, words
 
 PEER_SCORE_RATIO = 0.6  # a peer must score at least this share of the best candidate
 MIN_STORY_OVERLAP = 0.2  # Jaccard overlap of content terms (numbers left out) to count as one story
 MAX_TIMELINE = 5
+EARLIER_WORDS = frozenset("earlier previous previously original originally initial initially".split())
+
+
+def asks_for_earlier(question: str) -> bool:
+    return any(w in EARLIER_WORDS for w in words(question.lower()))
 
 
 def _numbers(text: str) -> frozenset[str]:
@@ -53,8 +60,10 @@ def same_story(a: Candidate, b: Candidate) -> bool:
     return len(ta & tb) / len(ta | tb) >= MIN_STORY_OVERLAP
 
 
-def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Snapshot) -> tuple[list[Candidate], list[dict]]:
-    """Reorder ``chosen`` so an updated story is answered with its newest value; return the timeline."""
+def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Snapshot,
+                 question: str = "") -> tuple[list[Candidate], list[dict]]:
+    """Reorder ``chosen`` so an updated story is answered with its newest value (or, asked for the
+    earlier one, its oldest); return the timeline of the other versions."""
     if not chosen:
         return chosen, []
     best = chosen[0]
@@ -65,13 +74,15 @@ def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Sna
     for c in scored[1:15]:
         if c.score < PEER_SCORE_RATIO * best.score:
             break
+        if c.text == best.text or not same_story(best, c):
+            continue
         nums = _numbers(c.text)
-        if nums and nums != best_numbers and c.text != best.text and same_story(best, c):
+        if nums and nums != best_numbers:
             if all(_numbers(g.text) != nums for g in group):
                 group.append(c)
     if len(group) == 1:
         return chosen, []
-    group.sort(key=recency, reverse=True)
+    group.sort(key=recency, reverse=not asks_for_earlier(question))
     newest = group[0]
     rest = [c for c in chosen[1:] if c not in group]
     timeline = [{"when": when_label(c), "quote": c.text, "doc_id": c.hit.passage.doc_id, "start": c.start,

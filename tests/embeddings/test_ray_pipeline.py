@@ -37,6 +37,10 @@ def test_ray_path_equals_local_path(tmp_path, real_encoder, local_ray):
     assert a.documents.keys() == b.documents.keys() and a.files == b.files
     cos = np.sum(np.asarray(a.vectors) * np.asarray(b.vectors), axis=1)
     assert cos.min() >= 0.9999, cos.min()
+    assert np.array_equal(a.sentence_rows, b.sentence_rows)
+    sa, sb = np.asarray(a.sentence_vectors, np.float32), np.asarray(b.sentence_vectors, np.float32)
+    scos = np.sum(sa * sb, axis=1) / np.maximum(1e-9, np.linalg.norm(sa, axis=1) * np.linalg.norm(sb, axis=1))
+    assert scos.min() >= 0.999, scos.min()  # stored as float16
     # Unchanged files: the Ray path reads nothing and writes nothing, like the local one.
     again = update_index_ray([src], tmp_path / "ray", encoder=real_encoder, progress=False)
     assert (again.added, again.written, again.files_unchanged) == (0, False, 4)

@@ -9,16 +9,17 @@ def cand(dense, lexical):
 
 
 def test_far_in_meaning_is_never_answered_even_with_shared_words():
-    assert should_abstain(cand(0.2, 1.0), S)[0]
+    assert should_abstain(cand(S.min_dense - 0.05, 1.0), S)[0]
 
 
 def test_close_in_meaning_is_answered_with_few_shared_words():
-    assert not should_abstain(cand(0.65, 0.0), S)[0]
+    assert not should_abstain(cand(S.confident_dense + 0.05, 0.0), S)[0]
 
 
 def test_in_between_needs_the_question_words():
-    assert should_abstain(cand(0.45, 0.1), S)[0]
-    assert not should_abstain(cand(0.45, 0.5), S)[0]
+    between = (S.min_dense + S.confident_dense) / 2
+    assert should_abstain(cand(between, S.min_lexical - 0.1), S)[0]
+    assert not should_abstain(cand(between, S.min_lexical + 0.1), S)[0]
 
 
 def test_confidence_is_monotone_and_bounded():
@@ -32,3 +33,14 @@ def test_confidence_is_monotone_and_bounded():
 
 def test_nothing_retrieved_abstains():
     assert should_abstain(None, S) == (True, 0.0)
+
+
+def test_headlines_are_judged_on_their_own_scale():
+    from types import SimpleNamespace
+
+    headline = Candidate(hit=SimpleNamespace(passage=SimpleNamespace(kind="headline")), start=0, end=1, text="x",
+                         dense=(S.confident_dense + S.headline_confident_dense) / 2, lexical=0.0)
+    paragraph = Candidate(hit=SimpleNamespace(passage=SimpleNamespace(kind="paragraph")), start=0, end=1, text="x",
+                          dense=headline.dense, lexical=0.0)
+    assert S.confident_dense < S.headline_confident_dense
+    assert should_abstain(headline, S)[0] and not should_abstain(paragraph, S)[0]

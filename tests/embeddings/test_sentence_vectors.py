@@ -1,0 +1,126 @@
+"""Sentence vectors stored with the index: pooled from the passage's own forward pass, kept row for
+row through updates, read by the quote step, and not needed to open an older index."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from helpers import SEED
+
+from embeddings.errors import IndexFormatError
+from embeddings.indexer import embed_text, sentence_spans, update_index
+from embeddings.store import load_snapshot
+
+
+def _index(tmp_path, encoder, name="idx"):
+    src = tmp_path / "src"
+    if not src.exists():
+        src.mkdir()
+        shutil.copy(SEED, src / "seed.txt")
+    update_index([src], tmp_path / name, encoder=encoder, progress=False)
+    return src, tmp_path / name
+
+
+def _by_passage(snap):
+    r = snap.sentence_rows
+    return {p.passage_id: np.asarray(snap.sentence_vectors[r[i]:r[i + 1]], np.float32) for i, p in enumerate(snap.passages)}
+
+
+def test_one_vector_per_sentence_in_passage_order(tmp_path, fake_encoder):
+    _, idx = _index(tmp_path, fake_encoder)
+    snap = load_snapshot(idx)
+    assert snap.sentence_vectors.dtype == np.float16
+    assert list(np.diff(snap.sentence_rows)) == [len(p.sentences) for p in snap.passages]
+    # The hashing encoder encodes each sentence alone: row k of a passage is its k-th sentence.
+    p = next(p for p in snap.passages if len(p.sentences) > 1)
+    row = list(snap.passages).index(p)
+    text = snap.document_text(p.doc_id)
+    want = fake_encoder.encode_documents([text[s:e] for s, e in p.sentences])
+    got = np.asarray(snap.sentence_vectors[snap.sentence_rows[row]:snap.sentence_rows[row + 1]], np.float32)
+    assert np.allclose(got, want, atol=2e-3)  # float16
+
+
+def test_spans_index_the_embedded_text(tmp_path, fake_encoder):
+    _, idx = _index(tmp_path, fake_encoder)
+    snap = load_snapshot(idx)
+    for p in snap.passages:
+        t, doc = embed_text(p), snap.document_text(p.doc_id)
+        assert [t[s:e] for s, e in sentence_spans(p)] == [doc[s:e] for s, e in p.sentences]
+
+
+def test_update_keeps_each_passages_sentence_vectors(tmp_path, fake_encoder):
+    src, idx = _index(tmp_path, fake_encoder)
+    before = _by_passage(load_snapshot(idx))
+    (src / "extra.md").write_text("# Extra story\n\nA new paragraph. With two sentences.\n")
+    r = update_index([src], idx, encoder=fake_encoder, progress=False)
+    assert r.added == 2 and r.unchanged == 233
+    after = _by_passage(load_snapshot(idx))
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+    _, fresh = _index(tmp_path, fake_encoder, "fresh")
+    rebuilt = _by_passage(load_snapshot(fresh))
+    assert after.keys() == rebuilt.keys() and all(np.allclose(after[k], rebuilt[k]) for k in after)
+
+
+def test_older_index_without_them_opens_answers_and_gains_them_on_update(tmp_path, fake_encoder):
+    from qa import Engine
+
+    src, idx = _index(tmp_path, fake_encoder)
+    m = json.loads((idx / "manifest.json").read_text())
+    for key in ("sentence_vectors", "sentence_rows"):  # as written before they were stored
+        (idx / m["files"].pop(key)).unlink()
+        m["sizes"].pop(key)
+    (idx / "manifest.json").write_text(json.dumps(m))
+    assert load_snapshot(idx).sentence_vectors is None
+    a = Engine.open(idx, encoder=fake_encoder).ask("Where did Putin show Kim around?")
+    assert a.citations and not a.abstained  # sentences encoded at question time
+    (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
+    update_index([src], idx, encoder=fake_encoder, progress=False)
+    snap = load_snapshot(idx)
+    assert snap.sentence_vectors is not None and snap.sentence_rows[-1] == sum(len(p.sentences) for p in snap.passages)
+
+
+def test_damaged_sentence_vectors_are_named(tmp_path, fake_encoder):
+    _, idx = _index(tmp_path, fake_encoder)
+    m = json.loads((idx / "manifest.json").read_text())
+    rows = idx / m["files"]["sentence_rows"]
+    np.save(rows, np.load(rows)[:-1], allow_pickle=False)  # one row short, size updated to match
+    m["sizes"]["sentence_rows"] = rows.stat().st_size
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexFormatError, match="sentence vectors"):
+        load_snapshot(idx)
+
+
+@pytest.mark.slow
+def test_model_pools_sentences_from_the_passage_pass(real_encoder):
+    texts = ["Putin met Kim at the cosmodrome. They talked about rockets.", "A headline alone",
+             "word " * 400 + "Past the window."]
+    spans = [[(0, 32), (33, 59)], [(0, 16)], [(0, 20), (2000, 2016)]]
+    pvec, svec = real_encoder.encode_passages(texts, spans)
+    # The passage vectors are the model's own (as encode gives them) ...
+    assert (pvec * real_encoder.encode_documents(texts)).sum(1).min() >= 0.9999
+    # ... each sentence is a unit vector near the same sentence encoded alone ...
+    alone = real_encoder.encode_documents([texts[0][s:e] for s, e in spans[0]])
+    assert np.allclose(np.linalg.norm(svec[:4], axis=1), 1.0, atol=1e-5)
+    assert (svec[:2] * alone).sum(1).min() > 0.6 and svec[0] @ alone[0] > svec[0] @ alone[1]
+    # ... a one-sentence passage's sentence is close to the passage ...
+    assert svec[2] @ pvec[1] > 0.9
+    # ... and a sentence past the model's window is a zero row (the quote step encodes it alone).
+    assert not svec[4].any()
+
+
+def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
+    from embeddings.encoder import HashingEncoder
+    from qa import Engine
+
+    _, idx = _index(tmp_path, fake_encoder)
+    seen = []
+
+    class Counting(HashingEncoder):
+        def encode_documents(self, texts, *, progress=False):
+            seen.extend(texts)
+            return super().encode_documents(texts, progress=progress)
+
+    engine = Engine.open(idx, encoder=Counting(256))
+    a = engine.ask("Where did Putin show Kim around?")
+    assert a.citations and seen == ["Where did Putin show Kim around?"]
