@@ -73,3 +73,9 @@ def test_seed_question_set_floor(seed_engine):
     for q, a in zip(qs, answers):
         for c in a.citations:
             assert seed_engine.snapshot.document_text(c.doc_id)[c.start:c.end] == c.quote
+
+
+def test_asked_for_the_earlier_report_answers_with_the_oldest(seed_engine):
+    a = seed_engine.ask("What was the death toll of the Morocco earthquake in the earlier report?")
+    assert not a.abstained and "2,700" in a.citations[0].quote
+    assert any("2,901" in t["quote"] for t in a.timeline)
