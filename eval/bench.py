@@ -62,7 +62,7 @@ def _pct(xs: list[float], q: float) -> float:
 # -- build ------------------------------------------------------------------------------------------
 
 class TimedEncoder:
-    """The encoder, with the time spent inside ``encode_documents`` added up."""
+    """The encoder, with the time spent inside the model (``encode_passages``) added up."""
 
     def __init__(self, encoder):
         self.inner = encoder
@@ -74,6 +74,13 @@ class TimedEncoder:
         t = time.perf_counter()
         try:
             return self.inner.encode_documents(texts, progress=progress)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def encode_passages(self, texts, spans, *, progress=False):
+        t = time.perf_counter()
+        try:
+            return self.inner.encode_passages(texts, spans, progress=progress)
         finally:
             self.seconds += time.perf_counter() - t
 
@@ -157,7 +164,7 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
 
     base = load_snapshot(base_dir)
     n_real = len(base.passages)
-    out = cache / f"padded-{target}-from-{n_real}"
+    out = cache / f"padded-{target}-from-{n_real}-v2"  # v2: with sentence vectors
     if (out / MANIFEST).exists():
         return out, json.loads((out / "bench-padding.json").read_text())
     t0 = time.perf_counter()
@@ -202,6 +209,11 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
     vec = rng.standard_normal((pad, dim), dtype=np.float32)
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     vectors = np.concatenate([np.asarray(base.vectors), vec])
+    # A generated passage is one sentence: its sentence vector is its passage vector.
+    if base.sentence_vectors is None:
+        raise SystemExit(f"{base_dir} has no stored sentence vectors; rebuild it with this version")
+    sentence_vectors = np.concatenate([np.asarray(base.sentence_vectors, np.float32), vec])
+    sentence_counts = np.concatenate([np.diff(base.sentence_rows), np.ones(pad, np.int64)])
     del vec
     t_gen = time.perf_counter() - t0
     settings = FaissSettings(**{k: v for k, v in base.manifest.get("faiss", {}).items() if k != "built"})
@@ -210,7 +222,9 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
     with writer_lock(out):
         write_generation(out, passages=passages, vectors=vectors, documents=documents, files={},
                          model=base.manifest["model"], chunker=ChunkerSettings(**base.manifest["chunker"]),
-                         faiss_settings=settings, previous=None)
+                         faiss_settings=settings, previous=None,
+                         sentence_vectors=sentence_vectors, sentence_counts=sentence_counts)
+    del sentence_vectors
     t_write = time.perf_counter() - t1
     del passages, vectors, documents
     t2 = time.perf_counter()
