@@ -21,6 +21,9 @@ STOPWORDS = frozenset(
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())
 # Words that point at the document rather than at its content ("quoted in the story").
+# Nouns that name the kind of answer after "what"/"which" ("What age...", "In which year..."): like
+# the word after "how", they say what to look for, and the answer sentence rarely repeats them.
+ANSWER_TYPE_WORDS = frozenset("age year years day date month time number percentage amount price cost total".split())
 META_WORDS = frozenset("article articles story stories report reports reported reporting quoted quote quotes "
                        "mentioned mention mentions news page text piece headline headlines write writes wrote".split())
 
@@ -55,9 +58,17 @@ def terms(text: str) -> list[str]:
     return _stem_all([w for w in words(text) if w not in STOPWORDS])
 
 
+def _after_what(ws: list[str], i: int) -> bool:
+    """``ws[i]`` follows "what"/"which", directly or as "what is the" / "what was the"."""
+    before = ws[max(0, i - 3) : i]
+    return bool(before) and (before[-1] in ("what", "which") or (len(before) == 3 and before[0] in ("what", "which")
+                                                               and before[1] in ("is", "was", "are", "were") and before[2] == "the"))
+
+
 def question_terms(text: str) -> list[str]:
     """Content terms of a question: without question words and words about the document itself."""
     ws = words(text)
     # "how old", "how long", "how far": the word after "how" asks for a kind of answer, not a topic.
     ws = [w for i, w in enumerate(ws) if not (i and ws[i - 1] == "how")]
+    ws = [w for i, w in enumerate(ws) if not (w in ANSWER_TYPE_WORDS and _after_what(ws, i))]
     return _stem_all([w for w in ws if w not in STOPWORDS and w not in QUESTION_WORDS and w not in META_WORDS])
