@@ -229,6 +229,8 @@ def _update(
         documents.update({d.doc_id: document_row(d) for d in new_docs.values() if d.doc_id in live})
         # Nothing could be read into a new index: write no empty index (the CLI exits non-zero).
         changed = (prev is None and bool(files)) or report.added or report.removed or (prev is not None and files != prev.files)
+        # An index written before sentence vectors were stored gains them on its next update.
+        changed = changed or (prev is not None and prev.sentence_vectors is None and len(prev.passages) > 0)
         if changed:
             passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
             parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]

@@ -66,7 +66,7 @@ _FILENAMES = {
     "sentence_vectors": "sentences.npy",
     "sentence_rows": "sentence_rows.npy",
 }
-# Written since 0.1 and read when the manifest lists them; an index without them (older writers)
+# Columns since 0.1, sentence vectors since 0.2; read when the manifest lists them. An index without them
 # still opens: without columns it parses passages.jsonl whole, without sentence vectors it encodes
 # candidate sentences at question time. Additive, so FORMAT_VERSION stays 1.
 OPTIONAL_FILES = ("columns", "documents_columns", "sentence_vectors", "sentence_rows")

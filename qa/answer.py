@@ -51,6 +51,9 @@ def collection_summary(snap: Snapshot) -> dict:
         "sections": sections,
         "sources": sources,
         "model": snap.manifest["model"]["name"],
+        # stored with the index since 0.2; without them sentences are encoded at question time
+        "sentences": ("stored" if snap.sentence_vectors is not None
+                      else "not stored: run `newsqa index` on it again to add them"),
         "updated": snap.manifest.get("updated", ""),
     }
 

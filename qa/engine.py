@@ -209,7 +209,7 @@ def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = 
     if (d / MANIFEST).exists():
         return d
     s = sample_index_dir()
-    if not (s / MANIFEST).exists():
+    if not (s / MANIFEST).exists() or "sentence_vectors" not in read_manifest(s).get("files", {}):
         from embeddings import sample_corpus_path
         from embeddings.indexer import update_index
 

@@ -62,22 +62,39 @@ def test_update_keeps_each_passages_sentence_vectors(tmp_path, fake_encoder):
     assert after.keys() == rebuilt.keys() and all(np.allclose(after[k], rebuilt[k]) for k in after)
 
 
-def test_older_index_without_them_opens_answers_and_gains_them_on_update(tmp_path, fake_encoder):
-    from qa import Engine
-
-    src, idx = _index(tmp_path, fake_encoder)
+def _strip_sentence_vectors(idx):
     m = json.loads((idx / "manifest.json").read_text())
     for key in ("sentence_vectors", "sentence_rows"):  # as written before they were stored
         (idx / m["files"].pop(key)).unlink()
         m["sizes"].pop(key)
     (idx / "manifest.json").write_text(json.dumps(m))
+
+
+@pytest.mark.parametrize("changed", [True, False])
+def test_older_index_without_them_opens_answers_and_gains_them_on_update(tmp_path, fake_encoder, changed):
+    from qa import Engine
+
+    src, idx = _index(tmp_path, fake_encoder)
+    want = _by_passage(load_snapshot(idx))
+    _strip_sentence_vectors(idx)
     assert load_snapshot(idx).sentence_vectors is None
     a = Engine.open(idx, encoder=fake_encoder).ask("Where did Putin show Kim around?")
     assert a.citations and not a.abstained  # sentences encoded at question time
-    (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
-    update_index([src], idx, encoder=fake_encoder, progress=False)
-    snap = load_snapshot(idx)
-    assert snap.sentence_vectors is not None and snap.sentence_rows[-1] == sum(len(p.sentences) for p in snap.passages)
+    if changed:
+        (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
+    r = update_index([src], idx, encoder=fake_encoder, progress=False)  # unchanged files too
+    assert r.written
+    got = _by_passage(load_snapshot(idx))
+    assert all(np.array_equal(want[k], got[k]) for k in want)
+
+
+def test_sample_index_of_an_older_version_is_rebuilt_with_them(fake_encoder):
+    from qa.engine import ensure_default_index, sample_index_dir
+
+    ensure_default_index(encoder=fake_encoder)
+    _strip_sentence_vectors(sample_index_dir())
+    ensure_default_index(encoder=fake_encoder)
+    assert load_snapshot(sample_index_dir()).sentence_vectors is not None
 
 
 def test_damaged_sentence_vectors_are_named(tmp_path, fake_encoder):
