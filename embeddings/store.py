@@ -407,7 +407,7 @@ def write_generation(
     written = FILES + OPTIONAL_FILES
     if sentence_vectors is not None and sentence_counts is not None:
         rows = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
-        sv = np.asarray(sentence_vectors).reshape(-1, model["dimension"]).astype(np.float16)
+        sv = np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, model["dimension"])
         if len(rows) != len(passages) + 1 or rows[-1] != len(sv):
             raise ValueError(f"{len(sv)} sentence vectors for {rows[-1]} sentences of {len(passages)} passages")
         for key, arr in (("sentence_vectors", sv), ("sentence_rows", rows)):

@@ -342,7 +342,7 @@ def markdown(res: dict) -> str:
                   f"| index build | {b['build_passages_per_s']} passages/s ({b['build_s']} s) |",
                   f"| bare `encode`, same texts | {b['bare_passages_per_s']} passages/s ({b['bare_encode_s']} s, before/after) |",
                   f"| build / bare encode, direct | {b['build_vs_bare']} (target ≥ 0.85; bare runs differ by load) |",
-                  f"| pipeline overhead (build − time inside the model) | {b['pipeline_overhead_s']} s of {b['build_s']} s |",
+                  f"| pipeline overhead (build − time inside `encode_passages`: the model and the sentence pooling) | {b['pipeline_overhead_s']} s of {b['build_s']} s |",
                   f"| **build / bare encode, from the overhead** | **{b['build_vs_bare_from_overhead']}** (target ≥ 0.85) |",
                   f"| re-index unchanged corpus | {b['reindex_unchanged_s']} s = **{100 * b['reindex_fraction']:.2f}%** of the first build (target < 5%) |",
                   ""]

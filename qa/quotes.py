@@ -113,9 +113,13 @@ class CandidateVectors:
             return np.zeros((0, self.parent.encoder.dimension), np.float32)
         if not self.stored:
             return self.parent.encode_texts([c.text for c in cands])
-        at = np.array([self.rows[c.hit.row] + c.index for c in cands], dtype=np.int64)
-        out = np.asarray(self.vectors[at], dtype=np.float32)
-        empty = np.flatnonzero(~out.any(axis=1))  # a sentence the passage's forward pass did not reach
+        first = np.array([self.rows[c.hit.row] for c in cands], dtype=np.int64)
+        count = np.array([self.rows[c.hit.row + 1] for c in cands], dtype=np.int64) - first
+        index = np.array([c.index for c in cands], dtype=np.int64)
+        inside = index < count  # a passage's rows must hold its sentences (else: encode, never borrow)
+        out = np.zeros((len(cands), self.vectors.shape[1]), dtype=np.float32)
+        out[inside] = self.vectors[(first + index)[inside]]
+        empty = np.flatnonzero(~out.any(axis=1))  # not pooled (cut by the model's window) or not stored
         if len(empty):
             out[empty] = self.parent.encode_texts([cands[i].text for i in empty])
         return out

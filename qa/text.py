@@ -20,10 +20,10 @@ STOPWORDS = frozenset(
 )
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())
-# Words that point at the document rather than at its content ("quoted in the story").
 # Nouns that name the kind of answer after "what"/"which" ("What age...", "In which year..."): like
 # the word after "how", they say what to look for, and the answer sentence rarely repeats them.
 ANSWER_TYPE_WORDS = frozenset("age year years day date month time number percentage amount price cost total".split())
+# Words that point at the document rather than at its content ("quoted in the story").
 META_WORDS = frozenset("article articles story stories report reports reported reporting quoted quote quotes "
                        "mentioned mention mentions news page text piece headline headlines write writes wrote".split())
 

@@ -157,7 +157,9 @@ def index_uploads(saved: list[Path], engine, progress: Callable[[float, str], No
     progress = progress or (lambda f, d: None)
     progress(0.2, f"Reading and encoding {len(saved)} file{'s' if len(saved) != 1 else ''}")
     try:
-        report = update_index([str(p) for p in saved], engine.index_dir, encoder=engine.encoder, progress=False)
+        # add_sentence_vectors=False: an upload never re-encodes a whole older index inside a request
+        report = update_index([str(p) for p in saved], engine.index_dir, encoder=engine.encoder, progress=False,
+                              add_sentence_vectors=False)
     except OSError as e:
         raise NewsqaError(f"cannot update the index: {e.strerror or e}") from e
     progress(0.9, "Loading the updated index")

@@ -122,8 +122,25 @@ def test_model_pools_sentences_from_the_passage_pass(real_encoder):
     assert (svec[:2] * alone).sum(1).min() > 0.6 and svec[0] @ alone[0] > svec[0] @ alone[1]
     # ... a one-sentence passage's sentence is close to the passage ...
     assert svec[2] @ pvec[1] > 0.9
-    # ... and a sentence past the model's window is a zero row (the quote step encodes it alone).
+    # ... and a sentence past the model's window, or cut by it, is a zero row (encoded alone later).
     assert not svec[4].any()
+    cut = "word " * 250 + "Kim Jong Un arrived at the Vostochny cosmodrome on Tuesday."
+    _, s2 = real_encoder.encode_passages([cut], [[(0, 1250), (1250, len(cut))]])
+    assert s2[0].any() and not s2[1].any()
+
+
+def test_a_model_that_cannot_be_pooled_leaves_sentences_to_question_time(tmp_path):
+    from sentence_transformers import SentenceTransformer, models
+
+    from embeddings.encoder import default_model_dir, load_encoder
+
+    st = SentenceTransformer(str(default_model_dir()), local_files_only=True)
+    dense = models.Dense(in_features=384, out_features=128)  # a projection after pooling
+    SentenceTransformer(modules=[st[0], st[1], dense]).save(str(tmp_path / "dense"))
+    enc = load_encoder(str(tmp_path / "dense"))
+    assert not enc.pools_sentences
+    pvec, svec = enc.encode_passages(["One sentence. Two."], [[(0, 13), (14, 18)]])
+    assert pvec.shape == (1, 128) and svec.shape == (2, 128) and not svec.any()
 
 
 def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
@@ -141,3 +158,27 @@ def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
     engine = Engine.open(idx, encoder=Counting(256))
     a = engine.ask("Where did Putin show Kim around?")
     assert a.citations and seen == ["Where did Putin show Kim around?"]
+
+
+def test_a_browser_upload_does_not_reencode_an_older_index(tmp_path, fake_encoder):
+    src, idx = _index(tmp_path, fake_encoder)
+    _strip_sentence_vectors(idx)
+    (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
+    r = update_index([src], idx, encoder=fake_encoder, progress=False, add_sentence_vectors=False)
+    assert r.written and r.encoded == 2 and r.sentence_vectors_added == 0  # the new title and paragraph
+    assert load_snapshot(idx).sentence_vectors is None  # still the older kind, answered as before
+    r = update_index([src], idx, encoder=fake_encoder, progress=False)
+    assert r.sentence_vectors_added == 235 and "given sentence vectors" in r.summary_line()
+
+
+def test_a_passage_never_borrows_the_next_ones_sentence_vector(tmp_path, fake_encoder):
+    from types import SimpleNamespace
+
+    from qa.quotes import Candidate, SentenceVectors
+
+    snap = SimpleNamespace(sentence_vectors=np.eye(3, 256, dtype=np.float16), sentence_rows=np.array([0, 1, 3]))
+    hit = SimpleNamespace(row=0)
+    vecs = SentenceVectors(fake_encoder).for_snapshot(snap)
+    cands = [Candidate(hit, 0, 5, "First"), Candidate(hit, 6, 12, "Second", index=1)]  # row 0 stores one
+    out = vecs(cands)
+    assert np.allclose(out[0], np.eye(1, 256)[0]) and np.allclose(out[1], fake_encoder.encode_documents(["Second"])[0])
