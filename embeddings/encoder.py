@@ -41,6 +41,9 @@ DEFAULT_MODEL_REVISION = "1110a243"
 SMALL_BATCH = 64
 
 
+Spans = Sequence[Sequence[tuple[int, int]]]  # per text, its sentences as (start, end) character ranges
+
+
 class Encoder(Protocol):
     name: str
     dimension: int
@@ -50,14 +53,10 @@ class Encoder(Protocol):
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
-    def encode_passages(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
-                        progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Passage vectors (len(texts) x dim) and sentence vectors (one row per span, in order, each
         span a (start, end) character range of its text; a span the model never saw is a zero row)."""
         ...
-
-
-Spans = Sequence[Sequence[tuple[int, int]]]
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:

@@ -245,8 +245,8 @@ def _update(
             passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
             parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]
             vectors = np.concatenate(parts, axis=0) if parts else np.zeros((0, encoder.dimension), np.float32)
-            with_sentences = not old_format or add_sentence_vectors
-            if with_sentences:
+            sentence_vectors = sentence_counts = None  # None: kept as an index of the older kind
+            if not old_format or add_sentence_vectors:
                 kept_sv, kept_counts, upgraded = _kept_sentence_vectors(prev, kept_rows, enc, progress)
                 report.encoded += upgraded
                 report.sentence_vectors_added = upgraded
@@ -272,8 +272,8 @@ def _update(
                 faiss_settings=faiss_settings,
                 previous=prev.manifest if prev else None,
                 faiss_index=faiss_index,
-                sentence_vectors=sentence_vectors if with_sentences else None,
-                sentence_counts=sentence_counts if with_sentences else None,
+                sentence_vectors=sentence_vectors,
+                sentence_counts=sentence_counts,
             )
             report.written = True
             report.passages_total = len(passages)
@@ -302,8 +302,8 @@ def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder,
 
 
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:
-    """A passage's sentences as character ranges of its ``embed_text``."""
-    shift = (len(p.title) + 1 if p.kind != KIND_HEADLINE and p.title else 0) - p.start
+    """A passage's sentences as character ranges of its ``embed_text`` (which ends with the passage text)."""
+    shift = len(embed_text(p)) - len(p.text) - p.start
     return [(s + shift, e + shift) for s, e in p.sentences]
 
 
@@ -323,7 +323,7 @@ def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progres
                 known.setdefault((t, tuple(sentence_spans(p))), i)
     todo: dict[tuple, list[int]] = {}
     for j, key in enumerate(zip(texts, spans)):
-        stored = stored_sentence_vectors(prev, known[key]) if key in known else None
+        stored = prev.sentence_vectors_of(known[key]) if key in known else None
         if stored is not None:
             out[j], sents[j] = prev.vectors[known[key]], stored
         else:
@@ -338,11 +338,3 @@ def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progres
             at += len(sp)
         report.encoded = len(uniq)
     return out, sents
-
-
-def stored_sentence_vectors(snap, row: int) -> np.ndarray | None:
-    """Passage ``row``'s stored sentence vectors (float32), or None if the index has none."""
-    if snap is None or snap.sentence_vectors is None:
-        return None
-    r = snap.sentence_rows
-    return np.asarray(snap.sentence_vectors[r[row] : r[row + 1]], dtype=np.float32)

@@ -135,7 +135,7 @@ class RayEncoder:
             filled += len(b["i"])
         if filled != len(texts) or any(s is None or len(s) != len(sp) for s, sp in zip(sentences, spans)):
             raise NewsqaError(f"Ray encoded {filled} of {len(texts)} passages; run the update again")
-        return out, np.concatenate(sentences).astype(np.float32)
+        return out, np.concatenate(sentences)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.local.encode_queries(texts)

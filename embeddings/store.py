@@ -103,6 +103,13 @@ class Snapshot:
     def document_text(self, doc_id: str) -> str:
         return self.documents[doc_id]["text"]
 
+    def sentence_vectors_of(self, row: int) -> np.ndarray | None:
+        """Passage ``row``'s stored sentence vectors (float32, one per sentence), or None without them."""
+        if self.sentence_vectors is None:
+            return None
+        r = self.sentence_rows
+        return np.asarray(self.sentence_vectors[r[row] : r[row + 1]], dtype=np.float32)
+
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -400,21 +407,15 @@ def write_generation(
         f.flush()
         os.fsync(f.fileno())
     vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(passages), model["dimension"])
-    with open(tmp / _FILENAMES["vectors"], "wb") as f:
-        np.save(f, vectors, allow_pickle=False)
-        f.flush()
-        os.fsync(f.fileno())
+    _save_npy(tmp / _FILENAMES["vectors"], vectors)
     written = FILES + OPTIONAL_FILES
     if sentence_vectors is not None and sentence_counts is not None:
         rows = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
         sv = np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, model["dimension"])
         if len(rows) != len(passages) + 1 or rows[-1] != len(sv):
             raise ValueError(f"{len(sv)} sentence vectors for {rows[-1]} sentences of {len(passages)} passages")
-        for key, arr in (("sentence_vectors", sv), ("sentence_rows", rows)):
-            with open(tmp / _FILENAMES[key], "wb") as f:
-                np.save(f, arr, allow_pickle=False)
-                f.flush()
-                os.fsync(f.fileno())
+        _save_npy(tmp / _FILENAMES["sentence_vectors"], sv)
+        _save_npy(tmp / _FILENAMES["sentence_rows"], rows)
     else:
         written = tuple(k for k in written if k not in ("sentence_vectors", "sentence_rows"))
     index = faiss_index if faiss_index is not None else build_faiss_index(vectors, faiss_settings)
@@ -452,6 +453,14 @@ def write_generation(
     _fsync_dir(index_dir)
     _remove_old_generations(index_dir, keep=gen)
     return manifest
+
+
+def _save_npy(path: Path, arr: np.ndarray) -> None:
+    """``arr`` as a data-only ``.npy`` file, on disk before the call returns."""
+    with open(path, "wb") as f:
+        np.save(f, arr, allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _fsync_file(path: Path) -> None:

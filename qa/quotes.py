@@ -3,8 +3,8 @@ one or two, and check each against the stored document text by its offsets.
 
 A sentence's score mixes its own meaning match (cosine of the question vector and the sentence's
 vector, pooled at index time from its passage's forward pass, so it carries the passage's context),
-the share of the question's content words it holds (weighted by rarity, idf), and the rank of its
-passage.
+the share of the question's content words it holds (weighted by rarity, idf) and whether it holds
+the kind of answer asked for; its passage's rank can be weighted in too (0 by default).
 """
 
 from __future__ import annotations

@@ -23,8 +23,7 @@ def _index(tmp_path, encoder, name="idx"):
 
 
 def _by_passage(snap):
-    r = snap.sentence_rows
-    return {p.passage_id: np.asarray(snap.sentence_vectors[r[i]:r[i + 1]], np.float32) for i, p in enumerate(snap.passages)}
+    return {p.passage_id: snap.sentence_vectors_of(i) for i, p in enumerate(snap.passages)}
 
 
 def test_one_vector_per_sentence_in_passage_order(tmp_path, fake_encoder):
@@ -37,7 +36,7 @@ def test_one_vector_per_sentence_in_passage_order(tmp_path, fake_encoder):
     row = list(snap.passages).index(p)
     text = snap.document_text(p.doc_id)
     want = fake_encoder.encode_documents([text[s:e] for s, e in p.sentences])
-    got = np.asarray(snap.sentence_vectors[snap.sentence_rows[row]:snap.sentence_rows[row + 1]], np.float32)
+    got = snap.sentence_vectors_of(row)
     assert np.allclose(got, want, atol=2e-3)  # float16
 
 
