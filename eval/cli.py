@@ -37,6 +37,8 @@ def add_parser(sub, name: str = "eval", help_text: str = "score the engine on a 
     p.add_argument("--out", metavar="DIR", default="eval-out", help="output folder (default: eval-out)")
     p.add_argument("-k", type=int, default=10, help="passages retrieved per question (default 10; hit@10 needs 10)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N questions")
+    p.add_argument("--split", choices=("dev", "test"), default=None, help="only the questions of this split "
+                   "(tune on dev; report test separately)")
     p.add_argument("--baselines", action="store_true", help="also run BM25-only and dense-only retrieval "
                    "(top passage as the answer)")
     p.add_argument("--model", default=None, help="model folder (or 'hashing' for the test encoder) to build and "
@@ -51,7 +53,7 @@ def cmd_eval(args) -> int:
     from .run import evaluate
 
     progress = False if args.no_progress else sys.stderr.isatty()
-    run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
+    run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit, split=args.split,
                    baselines=args.baselines, model=args.model, progress=progress)
     print(summary_text(run.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")

@@ -163,9 +163,26 @@ class Outcome:
     citations_valid: int = 0
     latency_ms: float = 0.0
     confidence: float = 0.0
+    state: str = ""  # answered | unsure | not_found ("" for a baseline: answered unless abstained)
+    split: str = ""
 
 
 HIT_KS = (1, 5, 10)
+
+
+def states(outcomes: Sequence[Outcome]) -> dict:
+    """Shares of the three answer states: ``unsure_rate`` over all questions, ``abstain_or_unsure``
+    over the unanswerable ones, ``unsure_answerable`` over the answerable ones."""
+    def st(o):
+        return o.state or ("not_found" if o.abstained else "answered")
+
+    unans = [o for o in outcomes if not o.answerable]
+    ans = [o for o in outcomes if o.answerable]
+    return {
+        "unsure_rate": mean(float(st(o) == "unsure") for o in outcomes),
+        "abstain_or_unsure": mean(float(st(o) != "answered") for o in unans),
+        "unsure_answerable": mean(float(st(o) == "unsure") for o in ans),
+    }
 
 
 def summarize(outcomes: Sequence[Outcome], k: int) -> dict:
@@ -192,6 +209,11 @@ def summarize(outcomes: Sequence[Outcome], k: int) -> dict:
     out["citation_validity"] = (sum(o.citations_valid for o in outcomes) / cites) if cites else None
     out["answered"] = len(answered)
     out.update(abstention([o.abstained for o in outcomes], [o.answerable for o in outcomes]))
+    out.update(states(outcomes))
+    # A marked short answer reads as vouched for: its precision (EM over the marked ones) beside how many.
+    out["marked_precision"] = out["em"]
+    out["marked"] = len(short)
+    out["marked_rate"] = (len(short) / len([o for o in ans if not o.abstained])) if any(not o.abstained for o in ans) else None
     out["p50"] = percentile(lat, 50)
     out["p95"] = percentile(lat, 95)
     return out
@@ -209,3 +231,20 @@ def by_kind(outcomes: Sequence[Outcome], k: int) -> dict[str, dict]:
     for o in outcomes:
         groups.setdefault(o.kind or "(none)", []).append(o)
     return {kind: summarize(groups[kind], k) for kind in sorted(groups)}
+
+
+def tradeoff(outcomes: Sequence[Outcome], steps: int = 41) -> dict:
+    """Abstention on unanswerable vs false abstention on answerable as the confidence threshold moves.
+
+    At threshold t a question is abstained on when its confidence is below t (an abstention by rule
+    has confidence 0, so it stays abstained). ``operating_point`` is what the run itself did.
+    """
+    ans = [o for o in outcomes if o.answerable]
+    un = [o for o in outcomes if not o.answerable]
+    if not ans or not un:
+        return {}
+    ts = [i / (steps - 1) for i in range(steps)]
+    fa = [sum(o.confidence < t for o in ans) / len(ans) for t in ts]
+    ab = [sum(o.confidence < t for o in un) / len(un) for t in ts]
+    op = [sum(o.abstained for o in ans) / len(ans), sum(o.abstained for o in un) / len(un)]
+    return {"thresholds": ts, "false_abstain": fa, "abstain": ab, "operating_point": op}

@@ -37,6 +37,10 @@ class Question:
         history: earlier questions of the conversation, oldest first.
         kind: a label for the per-kind breakdown (e.g. ``"follow-up"``); ``""`` when none.
         doc_ids: documents an answer must come from (empty: any document).
+        split: ``"dev"`` (tuned on) or ``"test"`` (never tuned on); ``""`` when the file has none.
+        qtype: the kind of answer asked for (``"who"``, ``"how much"``...), when the file says.
+        exclude_files: article files searched around (synthetic near-misses: the question's own
+            article removed), matched against the end of each document's origin path.
     """
 
     id: str
@@ -45,6 +49,9 @@ class Question:
     history: tuple[str, ...] = ()
     kind: str = ""
     doc_ids: tuple[str, ...] = ()
+    split: str = ""
+    qtype: str = ""
+    exclude_files: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -59,6 +66,12 @@ class QuestionSet:
     format: str  # "jsonl", "squad-v1.1", "squad-v2.0"
     questions: tuple[Question, ...]
     corpus: tuple[dict, ...] = field(default=(), repr=False)  # {"title": str, "paragraphs": [str, ...]}
+
+    def only_split(self, split: str | None) -> "QuestionSet":
+        """The questions of one split (``"dev"``/``"test"``); ``None`` or ``""``: all of them."""
+        if not split:
+            return self
+        return QuestionSet(self.path, self.format, tuple(q for q in self.questions if q.split == split), self.corpus)
 
     def limited(self, n: int | None) -> "QuestionSet":
         """The first ``n`` questions (the corpus is kept whole, so retrieval is as hard as in a full run)."""
@@ -158,7 +171,14 @@ def question_from_record(rec) -> Question:
     kind = rec.get("kind") or ""
     if not isinstance(kind, str):
         raise ValueError(f"'kind' must be a string, got {type(kind).__name__}")
-    return Question(str(qid), question, answers, _str_list(rec, "history"), kind, _str_list(rec, "doc_ids"))
+    split = rec.get("split") or ""
+    if split not in ("", "dev", "test"):
+        raise ValueError(f"'split' must be \"dev\" or \"test\", got {split!r}")
+    qtype = rec.get("qtype") or ""
+    if not isinstance(qtype, str):
+        raise ValueError(f"'qtype' must be a string, got {type(qtype).__name__}")
+    return Question(str(qid), question, answers, _str_list(rec, "history"), kind, _str_list(rec, "doc_ids"),
+                    split, qtype, _str_list(rec, "exclude_files"))
 
 
 def parse_squad(text: str, path: str = "<squad>") -> QuestionSet:

@@ -12,7 +12,7 @@ from .metrics import HIT_KS, Outcome, contains_answer, normalize_answer
 from .run import SYSTEM, EvalRun, Record
 
 FAILURES_SHOWN = 10
-FILES = ("metrics.json", "results.jsonl", "report.md", "hit_at_k.png", "latency.png")
+FILES = ("metrics.json", "results.jsonl", "report.md", "hit_at_k.png", "latency.png", "tradeoff.png")
 
 # (key, label, kind of number) in the order of the report's table
 ROWS = [(f"hit@{n}", f"hit@{n}", "ratio") for n in HIT_KS] + [
@@ -25,7 +25,11 @@ ROWS = [(f"hit@{n}", f"hit@{n}", "ratio") for n in HIT_KS] + [
     ("citation_validity", "citation validity", "ratio"),
     ("abstain_precision", "abstain precision", "ratio"),
     ("abstain_recall", "abstain recall", "ratio"),
+    ("abstain_or_unsure", "abstained or unsure (unanswerable)", "ratio"),
     ("false_abstain", "false abstention (answerable)", "ratio"),
+    ("unsure_answerable", "unsure (answerable)", "ratio"),
+    ("marked_precision", "marked short answers: precision (EM)", "ratio"),
+    ("marked", "marked short answers: count", "count"),
     ("p50", "latency p50 (ms)", "num"),
     ("p95", "latency p95 (ms)", "num"),
 ]
@@ -40,6 +44,7 @@ def write_report(run: EvalRun, out: Path) -> dict[str, Path]:
     write_results(run, paths["results.jsonl"])
     plot_hit_curve(run.curves, paths["hit_at_k.png"])
     plot_latency(run.latencies, paths["latency.png"])
+    plot_tradeoff(run.metrics.get("tradeoff", {}), paths["tradeoff.png"])
     paths["report.md"].write_text(render_markdown(run), encoding="utf-8")
     return paths
 
@@ -72,7 +77,8 @@ def result_row(rec: Record, k: int) -> dict:
     """One line of ``results.jsonl``: the question, gold answers, the answer object, and the hit flags."""
     q = rec.question
     o = rec.outcomes[SYSTEM]
-    row = {"id": q.id, "kind": q.kind, "answers": list(q.answers), "history": list(q.history)}
+    row = {"id": q.id, "kind": q.kind, "split": q.split, "answerable": q.answerable, "answers": list(q.answers),
+           "history": list(q.history)}
     if q.doc_ids:
         row["doc_ids"] = list(q.doc_ids)
     row.update(rec.answer)
@@ -148,6 +154,30 @@ def plot_latency(latencies: dict[str, list[float]], path: Path) -> None:
     fig.savefig(path, format="png", metadata=_PNG_META)
 
 
+def plot_tradeoff(curve: dict, path: Path) -> None:
+    """Abstention on unanswerable questions against false abstention on answerable ones, as the
+    confidence threshold moves (the run's operating point marked)."""
+    fig = _figure()
+    ax = fig.add_subplot(1, 1, 1)
+    xs, ys = curve.get("false_abstain", []), curve.get("abstain", [])
+    if xs and ys:
+        ax.plot(xs, ys, marker=".", label="newsqa, threshold moved")
+        op = curve.get("operating_point")
+        if op:
+            ax.plot([op[0]], [op[1]], "o", color="red", label="as run")
+        ax.axvline(0.05, color="grey", linestyle=":", label="false abstention 0.05")
+        ax.legend(loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "needs answerable and unanswerable questions", ha="center", va="center")
+    ax.set_xlabel("false abstention (answerable questions)")
+    ax.set_ylabel("abstention (unanswerable questions)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, format="png", metadata=_PNG_META)
+
+
 def _fmt(v, kind: str) -> str:
     if v is None:
         return "–"
@@ -174,13 +204,15 @@ def _figures_table(run: EvalRun) -> list[str]:
 def _kind_table(run: EvalRun) -> list[str]:
     m = run.metrics
     bases = list(m.get("baselines", {}))
-    head = ["kind", "questions", "hit@1", "hit@5", "MRR", "quote_hit", "false abstain", "abstain recall", "p50 ms"]
+    head = ["kind", "questions", "hit@1", "hit@5", "MRR", "quote_hit", "false abstain", "abstain recall",
+            "abstain or unsure", "marked (precision)", "p50 ms"]
     head += [f"{b} quote_hit" for b in bases]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for kind, s in m["by_kind"].items():
         cells = [_cell(kind), str(s["questions"]), _fmt(s["hit@1"], "ratio"), _fmt(s["hit@5"], "ratio"),
                  _fmt(s["mrr"], "ratio"), _fmt(s["quote_hit"], "ratio"), _fmt(s["false_abstain"], "ratio"),
-                 _fmt(s["abstain_recall"], "ratio"), _fmt(s["p50"], "num")]
+                 _fmt(s["abstain_recall"], "ratio"), _fmt(s.get("abstain_or_unsure"), "ratio"),
+                 f"{s.get('marked', 0)} ({_fmt(s.get('marked_precision'), 'ratio')})", _fmt(s["p50"], "num")]
         cells += [_fmt(m["baselines"][b]["by_kind"][kind]["quote_hit"], "ratio") for b in bases]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -267,6 +299,7 @@ def render_markdown(run: EvalRun) -> str:
         "## Plots", "",
         "![hit@k for the system and the baselines](hit_at_k.png)", "",
         "![latency per question](latency.png)", "",
+        "![abstention on unanswerable vs false abstention as the threshold moves](tradeoff.png)", "",
     ]
     failed = [(failure_kind(rec), rec) for rec in run.records]
     counts: dict[str, int] = {}

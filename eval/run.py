@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import QuestionFileError
-from .metrics import Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank, hit_curve, summarize
+from .metrics import Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank, hit_curve, summarize, tradeoff
 from .question_sets import Question, QuestionSet, load_questions
 
 SYSTEM = "newsqa"
@@ -52,7 +52,8 @@ class EvalRun:
 
 
 def _answer_fields(d: dict) -> dict:
-    keep = ("question", "answer", "abstained", "citations", "retrieved", "timings_ms", "resolved_question", "confidence")
+    keep = ("question", "answer", "abstained", "citations", "retrieved", "timings_ms", "resolved_question", "confidence",
+            "answer_state", "abstain_reason", "signals")
     return {key: d[key] for key in keep if key in d}
 
 
@@ -80,6 +81,7 @@ def system_outcome(q: Question, answer, snapshot) -> Outcome:
         f1=best_over_golds(f1_score, short, q.answers) if has_gold else None,
         citations=len(answer.citations), citations_valid=valid,
         latency_ms=float(answer.timings_ms.get("total", 0.0)), confidence=float(answer.confidence),
+        state=answer.state, split=q.split,
     )
 
 
@@ -185,6 +187,16 @@ def warm_sentence_vectors(engine, n_questions: int, *, progress: bool = False, c
     return time.perf_counter() - t0
 
 
+def excluding(snapshot, files) -> "Filters":
+    """Filters that keep every document except those whose origin path ends with one of ``files``."""
+    from qa.types import Filters
+
+    ends = tuple("/" + f.lstrip("/") for f in files)
+    keep = tuple(d for d, meta in snapshot.documents.items()
+                 if not ("/" + str(meta.get("origin", "")).lstrip("/")).endswith(ends))
+    return Filters(doc_ids=keep)
+
+
 def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, progress: bool = False,
                   batch: int = BATCH) -> list[Record]:
     """Answer every question with the engine (and the baselines); one ``Record`` per question, in order.
@@ -211,6 +223,9 @@ def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, pr
             texts = [q.question for q in qs]
             histories = [list(q.history) for q in qs]
             answers = engine.ask_many(texts, k=k, histories=histories)
+            for j, q in enumerate(qs):
+                if q.exclude_files:  # a synthetic near-miss: asked again with its own article removed
+                    answers[j] = engine.ask(q.question, k=k, history=histories[j], filters=excluding(snapshot, q.exclude_files))
             embed_ms = [float(a.timings_ms.get("embed", 0.0)) for a in answers]
             base = {name: r.search(qs, k, embed_ms) for name, r in base_retrievers.items()}
             for j, (q, a) in enumerate(zip(qs, answers)):
@@ -234,6 +249,9 @@ def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> 
     per = {s: [r.outcomes[s] for r in records] for s in systems}
     metrics = summarize(per[SYSTEM], k)
     metrics["by_kind"] = by_kind(per[SYSTEM], k)
+    metrics["tradeoff"] = tradeoff(per[SYSTEM])
+    metrics["by_split"] = {sp: summarize([o for o in per[SYSTEM] if o.split == sp], k)
+                           for sp in sorted({o.split for o in per[SYSTEM]} - {""})}
     metrics["baselines"] = {}
     for s in systems[1:]:
         m = summarize(per[s], k)
@@ -247,6 +265,7 @@ def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> 
 def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.PathLike | None = None,
              corpus: list[str | os.PathLike] | None = None, out: str | os.PathLike | None = None, k: int = 10,
              limit: int | None = None, baselines: bool = False, model: str | None = None, encoder=None,
+             split: str | None = None,
              progress: bool = False) -> EvalRun:
     """Evaluate the engine on a question set, and write the report when ``out`` is given.
 
@@ -257,6 +276,7 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
         out: folder for ``metrics.json``, ``results.jsonl``, ``report.md`` and the plots.
         k: passages retrieved per question (1-100).
         limit: only the first ``limit`` questions (the corpus stays whole).
+        split: only the questions of this split (``"dev"`` or ``"test"``); None: all.
         baselines: also run BM25-only and dense-only retrieval.
         model, encoder: the model to build and open the index with (default: the packaged model, or
             the one named in an existing index).
@@ -282,7 +302,9 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
     if limit is not None and limit < 1:
         raise EvalError(f"--limit must be at least 1, got {limit}")
     qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)
-    qs = qs.limited(limit)
+    qs = qs.only_split(split).limited(limit)
+    if not qs.questions:
+        raise EvalError(f"no questions of split {split!r} in {qs.path}")
     if encoder is None and model is not None and (index is None or corpus or qs.corpus):
         from embeddings.encoder import load_encoder
 
@@ -304,7 +326,7 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
         metrics, curves, latencies = compute_metrics(records, systems, k)
         summary = engine.summary()
         metrics["run"] = {
-            "questions_file": str(qs.path), "format": qs.format, "k": k, "limit": limit,
+            "questions_file": str(qs.path), "format": qs.format, "k": k, "limit": limit, "split": split or "",
             "index": prepared.describe(),
             "index_source": prepared.source,
             "documents": summary["articles"], "passages": summary["passages"], "model": summary["model"],

@@ -1,25 +1,38 @@
-"""Knowing when not to answer.
+"""Knowing when not to answer, and saying why.
 
-The best quote must match the question in meaning (sentence cosine) and share its rarer words
-(idf-weighted coverage of the question's content words). A question whose best quote shares only
-generic words, or that no sentence is close to, is not answered. The thresholds are calibrated on the
-development sets (the README's "Answer quality" section gives the figures).
+Three states: ``answered`` (the quotes answer), ``unsure`` (the closest passages, which may not
+answer) and ``not_found`` (no answer; the nearest passages are shown as related). The decision:
+
+1. rules that need no weighing: a name, number or year of the question that no passage holds
+   (``unknown_terms``), a year outside the collection (``out_of_time_range``);
+2. a logistic model over the signals of ``qa.signals`` (weights fitted on the development sets
+   under a false-abstention budget, stored as plain JSON beside this file: ``abstain_model.json``)
+   gives the probability that the best quote answers; below ``abstain_below`` the engine abstains,
+   below ``unsure_below`` it answers as unsure.
+
+Without the model file the older hand-set rule (sentence cosine and word share thresholds) decides.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from .quotes import Candidate
+from .signals import FEATURES, Signals
+
+MODEL_FILE = Path(__file__).with_name("abstain_model.json")
+ANSWERED, UNSURE, NOT_FOUND = "answered", "unsure", "not_found"
+_WHAT = {"number": "the number asked for", "age": "the age", "duration": "how long", "when": "the date",
+         "who": "the name asked for", "where": "the place"}
 
 
 @dataclass(frozen=True)
 class AbstainSettings:
-    # Calibrated on answerable questions (seed set, SQuAD sample: false abstention <= 5%) against
-    # off-corpus questions (seed off-corpus, and each corpus' questions asked of the other corpus).
-    # Two scales: a paragraph sentence's vector is pooled inside its passage (context raises the
-    # cosine of related but non-answering sentences less than it raises answers'), a headline's is
-    # the headline encoded alone, whose cosines run higher for a merely related question.
+    # The hand-set rule (used when no model file is there): calibrated on the seed set and SQuAD.
     min_dense: float = 0.15  # below this sentence cosine, never answer
     confident_dense: float = 0.45  # at or above it, answer even with few shared words
     min_lexical: float = 0.40  # idf-weighted share of the question's content words in the quote
@@ -27,6 +40,9 @@ class AbstainSettings:
     headline_confident_dense: float = 0.60
     headline_min_lexical: float = 0.30
     min_confidence: float = 0.5
+    use_model: bool = True  # the fitted model (abstain_model.json) when present
+    unknown_rule: bool = True  # abstain when a name/number/year of the question is in no passage
+    time_rule: bool = True  # abstain when a year of the question is outside the collection
 
     def for_kind(self, kind: str) -> tuple[float, float, float]:
         if kind == "headline":
@@ -34,8 +50,21 @@ class AbstainSettings:
         return self.min_dense, self.confident_dense, self.min_lexical
 
 
+@dataclass(frozen=True)
+class Decision:
+    """The abstention step's verdict: a state, a 0..1 confidence and, unless answered, a reason."""
+
+    state: str
+    confidence: float
+    reason: dict | None = None  # {"code", "text", "terms"}
+
+    @property
+    def abstained(self) -> bool:
+        return self.state == NOT_FOUND
+
+
 def confidence(best: Candidate, s: AbstainSettings) -> float:
-    """A 0..1 score of the best quote; below 0.5 the engine abstains."""
+    """The hand-set rule's 0..1 score of the best quote; below 0.5 it abstains."""
     lo, sure, lex = s.for_kind(best.hit.passage.kind if best.hit is not None else "paragraph")
     if best.dense < lo:
         return 0.5 * max(0.0, best.dense) / lo * min(1.0, best.lexical / lex if lex else 1.0)
@@ -47,7 +76,97 @@ def confidence(best: Candidate, s: AbstainSettings) -> float:
 
 
 def should_abstain(best: Candidate | None, s: AbstainSettings) -> tuple[bool, float]:
+    """The hand-set rule alone (kept for comparison): (abstain?, confidence)."""
     if best is None:
         return True, 0.0
     c = confidence(best, s)
     return c < s.min_confidence, c
+
+
+@dataclass(frozen=True)
+class AbstainModel:
+    """Logistic regression over standardised ``Signals.features()``, with its two thresholds."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    abstain_below: float
+    unsure_below: float
+
+    def probability(self, sig: Signals) -> float:
+        x = dict(zip(FEATURES, sig.features()))
+        z = sum(w * ((x[f] - m) / s if f != "bias" else 1.0)
+                for f, w, m, s in zip(self.features, self.weights, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AbstainModel":
+        from .errors import NewsqaError
+
+        try:
+            m = cls(tuple(d["features"]), tuple(map(float, d["weights"])), tuple(map(float, d["mean"])),
+                    tuple(map(float, d["scale"])), float(d["abstain_below"]), float(d["unsure_below"]))
+        except (KeyError, TypeError, ValueError) as e:
+            raise NewsqaError(f"abstention model is malformed ({e}); delete or refit {MODEL_FILE.name}") from None
+        unknown = [f for f in m.features if f not in FEATURES]
+        if unknown or not (len(m.features) == len(m.weights) == len(m.mean) == len(m.scale)):
+            raise NewsqaError(f"abstention model names unknown features {unknown} or has uneven lists; refit it")
+        return m
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str = str(MODEL_FILE)) -> AbstainModel | None:
+    """The fitted model, or None when the file is absent (then the hand-set rule decides)."""
+    p = Path(path)
+    if not p.exists():
+        return None
+    return AbstainModel.from_dict(json.loads(p.read_text(encoding="utf-8")))
+
+
+def _reason(code: str, text: str, terms=()) -> dict:
+    return {"code": code, "text": text, "terms": list(terms)}
+
+
+def _join(ws) -> str:
+    ws = list(ws)
+    return ws[0] if len(ws) == 1 else ", ".join(ws[:-1]) + " or " + ws[-1]
+
+
+def reason_for(sig: Signals, subject: str) -> dict:
+    """Why the engine does not answer, in words and as a code."""
+    if sig.unknown_salient:
+        return _reason("unknown_terms", f"no article mentions {_join(sig.unknown_salient)}", sig.unknown_salient)
+    if sig.years_out:
+        text = (f"{sig.time_text}; the question asks about {_join(sig.years_out)}" if sig.time_text
+                else f"no article mentions {_join(sig.years_out)}")
+        return _reason("out_of_time_range", text, sig.years_out)
+    if sig.missing_top:
+        return _reason("unknown_terms", f"no article close to the question mentions {_join(sig.missing_top)}",
+                       sig.missing_top)
+    if sig.type_missing and subject:
+        return _reason("not_stated", f"the articles about {subject} do not give {_WHAT.get(sig.qtype, 'the answer')}",
+                       ())
+    return _reason("low_match", "no passage matches the question closely enough", ())
+
+
+def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: str = "",
+           model: AbstainModel | None = None) -> Decision:
+    """The state of the answer to a question whose best quote is ``best`` (None: no candidate)."""
+    if best is None:
+        return Decision(NOT_FOUND, 0.0, _reason("low_match", "no passage came back for the question"))
+    if s.unknown_rule and sig.unknown_salient:
+        return Decision(NOT_FOUND, 0.0, reason_for(sig, subject))
+    if s.time_rule and sig.years_out:
+        return Decision(NOT_FOUND, 0.0, reason_for(Signals(years_out=sig.years_out, time_text=sig.time_text), subject))
+    if model is None and s.use_model:
+        model = load_model()
+    if model is None or not s.use_model:
+        c = confidence(best, s)
+        return Decision(ANSWERED, c) if c >= s.min_confidence else Decision(NOT_FOUND, c, reason_for(sig, subject))
+    p = model.probability(sig)
+    if p < model.abstain_below:
+        return Decision(NOT_FOUND, p, reason_for(sig, subject))
+    if p < model.unsure_below:
+        return Decision(UNSURE, p, reason_for(sig, subject))
+    return Decision(ANSWERED, p)

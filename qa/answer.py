@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from embeddings.passage_table import kind_counts
 from embeddings.store import Snapshot
 
-from .abstain import AbstainSettings, should_abstain
+from .abstain import UNSURE, AbstainSettings, decide
 from .dates import resolve_relative_dates
 from .followup import Resolved
+from .signals import ArticleTerms, compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
 from .spans import find_answer_span
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "Not found in the indexed articles."
+UNSURE_NOTE = "These are the closest passages; they may not answer the question."
+_ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
 
 
 @dataclass(frozen=True)
@@ -78,21 +81,38 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors.for_snapshot(snapshot), idf,
                               settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
     best = scored[0] if scored else None
-    abstain, conf = should_abstain(best, settings.abstain)
+    picked = choose(scored, settings.quotes)
+    sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, _ARTICLE_TERMS)
+    verdict = decide(best, sig, settings.abstain, subject_of(own, best))
     retrieved = tuple(hits[:k])
-    if abstain:
-        return _abstention(question, resolved, hits, retrieved, snapshot, settings, conf)
-    chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot, resolved.question)
+    extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
+    if verdict.abstained:
+        out = _abstention(question, resolved, hits, retrieved, snapshot, settings, verdict.confidence)
+        return replace(out, answer=_with_reason(out.answer, verdict.reason), **extra)
+    conf = verdict.confidence
+    chosen, timeline = newest_first(picked, scored, snapshot, resolved.question)
     citations = []
     for c in chosen:
         if not verified(snapshot, c.hit.passage.doc_id, c.start, c.end, c.text):
             continue  # never show a quote that does not match its document
         citations.append(_citation(len(citations) + 1, c, resolved.query, snapshot))
     if not citations:
-        return _abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0)
+        extra.update(answer_state="not_found", abstain_reason=verdict.reason or {
+            "code": "low_match", "text": "no quote could be checked against its article", "terms": []})
+        return replace(_abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0), **extra)
+    if verdict.state == UNSURE:
+        citations = [replace(c, answer_span=None, answer_text="") for c in citations]  # no bold answer when unsure
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
-                  resolved_question=resolved.query, confidence=conf)
+                  resolved_question=resolved.query, confidence=conf, **extra)
+
+
+def _with_reason(text: str, reason: dict | None) -> str:
+    """"Not found in the indexed articles." followed by the reason as a sentence."""
+    if not reason or not reason.get("text") or not text.startswith(NOT_FOUND):
+        return text
+    why = reason["text"][0].upper() + reason["text"][1:]
+    return f"{NOT_FOUND} {why}.{text[len(NOT_FOUND):]}"
 
 
 def _abstention(question: str, resolved: Resolved, hits: list[Hit], retrieved: tuple, snapshot: Snapshot,

@@ -190,6 +190,10 @@ def cmd_index(args) -> int:
 def format_answer(answer) -> str:
     """The answer as a person reads it in a terminal: quotes with markers, then the citations."""
     lines = [textwrap.fill(answer.answer, width=100)]
+    if getattr(answer, "answer_state", "") == "unsure":
+        why = (answer.abstain_reason or {}).get("text", "")
+        lines.insert(0, "Unsure: these are the closest passages; they may not answer the question"
+                     + (f" ({why})." if why else "."))
     if answer.abstained:
         if answer.related:
             lines.append("\nRelated, but not an answer:")

@@ -55,8 +55,63 @@ DURATION = re.compile(
 AGE = re.compile(r"(?<=,\s)\d{1,3}(?=,)|\baged\s+\d{1,3}\b|\b\d{1,3}(?=-year-old\b)|(?<=\()\d{1,3}(?=\))")
 
 
+# "Who is Tony Blair?": asks what the person is (a role), not for a name.
+_WHO_IS = re.compile(r"^who\s+(?:is|was)\s+(?!(?:the|a|an|in|on|at|to|for|by|from|now|still|likely|expected|said|being)\b)"
+                     r"((?:[\w'\u2019.-]+\s*){1,5}?)\s*\??$", re.I)
+_ROLE_WORDS = frozenset("""minister secretary leader president chairman chairwoman chair chief executive director manager
+    coach mp spokesman spokeswoman boss head star actor actress singer player captain founder governor chancellor
+    editor economist analyst governor judge premier prime king queen prince princess commissioner ambassador
+    mayor general officer official producer presenter writer author designer striker midfielder defender
+    goalkeeper champion winner boxer runner sprinter tennis golfer rider driver musician rapper band group
+    commentator controller adviser advisor deputy vice founder owner partner lawyer spokesperson""".split())
+_APPOSITIVE = re.compile(r"^,\s+((?:the|a|an|former|then|now)\s+[^,.;:\u201c\"]{3,80}?)(?=[,.;]|\s+(?:said|says|has|had|is|was|will|told)\b)",
+                         re.I)
+_IS_A = re.compile(r"^\s+(?:is|was|has been|became)\s+((?:the|a|an)\s+[^,.;:]{3,80}?)(?=[,.;]|\s+(?:who|which|and|since|until)\b|$)")
+
+
+def who_is_subject(question: str) -> str:
+    """The name in "Who is <Name>?" ("" when the question is not of that shape: "Who is the chief
+    executive of BT?" asks for a name, "Who is chief economist at Deloitte?" too)."""
+    m = _WHO_IS.match(" ".join(question.split()))
+    if not m:
+        return ""
+    name = m.group(1).strip()
+    first = name.split()[0].lower()
+    if first in _ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
+        return ""  # "Who is chief executive of BT?": a role asking for a name
+    return name
+
+
+def role_span(name: str, quote: str) -> tuple[int, int] | None:
+    """The role or description of ``name`` in ``quote``: "Home Secretary" in "Home Secretary David
+    Blunkett said", "the UKIP MEP" in "Kilroy-Silk, the UKIP MEP, said"; None when it has none."""
+    words_ = name.split()
+    for form in (name, words_[-1]) if len(words_) > 1 else (name,):
+        for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", quote, re.I):
+            after = quote[m.end():]
+            a = _APPOSITIVE.match(after) or _IS_A.match(after)
+            if a:
+                return m.end() + a.start(1), m.end() + a.end(1)
+            pre = re.search(r"((?:[A-Za-z][\w'\u2019-]*\s+){1,4})$", quote[:m.start()])
+            if pre:
+                cand = pre.group(1).split()
+                # keep the run of words just before the name that ends in a role word
+                while cand and cand[-1].lower() in {w.lower() for w in words_}:
+                    cand.pop()
+                while cand and cand[0].lower() in _SENTENCE_START_WORDS | {"said", "says", "by", "with", "of", "to", "from"}:
+                    cand.pop(0)
+                if cand and cand[-1].lower().rstrip("'s") in _ROLE_WORDS:
+                    text = " ".join(cand)
+                    start = quote.rfind(text, 0, m.start())
+                    if start >= 0:
+                        return start, start + len(text)
+    return None
+
+
 def question_type(question: str) -> str:
     q = question.lower().strip()
+    if who_is_subject(question):
+        return "role"
     if re.search(r"\b(how old|what age|what is the age|aged?)\b", q):
         return "age"
     if re.search(r"\bhow long\b", q):
@@ -71,6 +126,11 @@ def question_type(question: str) -> str:
         return "who"
     if re.match(r"^where\b", q):
         return "where"
+    if re.match(r"^(which|what)\s+(?!(is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)[a-z]+", q) and \
+            re.match(r"^(which|what)\s+(\w+\s+){0,2}(judge|footballer|player|minister|leader|company|firm|band|"
+                     r"singer|actor|actress|team|club|country|city|director|executive|man|woman|person|chairman|"
+                     r"journalist|adviser|newspaper|group|party|bank|airline|manager|coach|striker|star|network)\b", q):
+        return "name"
     return ""
 
 
@@ -83,7 +143,7 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in NUMBER.finditer(quote)]
     elif qtype == "when":
         spans = [m.span() for m in WHEN.finditer(quote)]
-    elif qtype in ("who", "where"):
+    elif qtype in ("who", "where", "name"):
         spans = []
         for m in NAME.finditer(quote):
             s, e = m.span()
@@ -109,6 +169,9 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
     qtype = question_type(question)
     if not qtype:
         return []
+    if qtype == "role":
+        r = role_span(who_is_subject(question), quote)
+        return [r] if r else []
     qterms = set(terms(question))
     qlow = question.lower()
     cands = []
@@ -117,15 +180,44 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
         t = set(terms(text))
         if text.lower() in qlow or (t and t <= qterms):
             continue  # the question already says it
+        if qtype in ("who", "name", "where") and t & qterms:
+            # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
+            for m in re.finditer(r"\S+\s+", text):
+                rest = text[m.end():]
+                if not (set(terms(text[:m.end()])) <= qterms):
+                    break
+                if rest and not (set(terms(rest)) & qterms):
+                    s, text, t = s + m.end(), rest, set(terms(rest))
+                    break
+            if t & qterms:
+                continue  # a name sharing the question's words is its subject ("Rugby World Cup"), not the answer
+            e = s + len(text)
         cands.append((s, e))
     return cands
+
+
+MIN_SUBJECT_SHARE = 0.5  # share of the question's content words a marked quote must hold
+
+
+def about_subject(question: str, quote: str) -> bool:
+    """The quote holds at least half of the question's content words (it is about what was asked)."""
+    from .signals import salient_words
+    from .text import question_terms
+
+    qt = set(question_terms(question))
+    if not qt:
+        return False
+    have = set(terms(quote))
+    if any(set(terms(w)) - have for w in salient_words(question)):
+        return False  # a name, number or year of the question is not in the quote
+    return len(qt & have) / len(qt) >= MIN_SUBJECT_SHARE
 
 
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
     cands = answer_candidates(question, quote)
     qterms = set(terms(question))
-    if not cands:
+    if not cands or not about_subject(question, quote):
         return None
     if len(cands) == 1:
         return cands[0]

@@ -132,6 +132,14 @@ class Answer:
     timeline: tuple[dict, ...] = ()  # other values of an updated story, newest first
     resolved_question: str = ""  # the question after follow-up resolution (= question if none)
     confidence: float = 0.0
+    # answered | unsure (closest passages, may not answer) | not_found; see qa.abstain
+    answer_state: str = ""
+    abstain_reason: dict | None = None  # {"code", "text", "terms"} unless answered
+    signals: dict = field(default_factory=dict)  # what qa.signals found (for evaluation and debugging)
+
+    @property
+    def state(self) -> str:
+        return self.answer_state or ("not_found" if self.abstained else "answered")
 
     def to_dict(self) -> dict:
         return {
@@ -146,4 +154,7 @@ class Answer:
             "timeline": list(self.timeline),
             "resolved_question": self.resolved_question or self.question,
             "confidence": round(self.confidence, 4),
+            "answer_state": self.state,
+            "abstain_reason": dict(self.abstain_reason) if self.abstain_reason else None,
+            "signals": dict(self.signals),
         }

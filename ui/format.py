@@ -25,6 +25,7 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;
 _MD_PUNCT = frozenset(string.punctuation) - set(_ENTITIES)
 
 RELATED_LABEL = "related, not an answer"
+UNSURE_LABEL = "Closest passages; they may not answer this"
 CHAT_SNIPPET_CHARS = 220
 HEADLINE_WINDOW = 3  # listed headlines shown on each side of a cited one
 
@@ -104,6 +105,10 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         return "\n\n".join(lines)
     parts = [f"\u201c{_quote_md(c)}\u201d {marker(turn, c.n)}" for c in answer.citations]
     text = " ".join(parts)
+    if getattr(answer, "answer_state", "") == "unsure":  # a weak quote must not look like a sure one
+        why = (answer.abstain_reason or {}).get("text", "")
+        text = (f"*{md_text(UNSURE_LABEL)}" + (f" ({md_text(why)})" if why else "") + ":*\n\n"
+                + "\n\n".join(f"> {p}" for p in parts))
     if answer.timeline:
         text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
             f"- {md_text(t.get('when', ''))}: {md_text(t.get('quote', ''))}" for t in answer.timeline)

@@ -1,0 +1,133 @@
+"""Fit the abstention model (``qa/abstain_model.json``) on the dev split of evaluation runs.
+
+Input: ``results.jsonl`` files of ``newsqa eval`` runs (each line holds the question's kind, split,
+whether it is answerable and the answer's ``signals``). Only ``split == "dev"`` rows (and rows
+without a split, e.g. the seed set) are fitted on; ``test`` rows are never read for fitting.
+
+The fit: logistic regression (numpy, L2, class-balanced) of "answerable" on the standardised
+features of ``qa.signals.FEATURES``; then the two thresholds: ``abstain_below`` the highest that keeps
+false abstention on the answerable dev questions within ``budget`` (the rules' own abstentions
+included), ``unsure_below`` the highest that keeps answerable questions marked unsure or abstained
+within ``unsure_budget``.
+
+    python -m eval.calibrate out-bbc/results.jsonl out-seed/results.jsonl --out qa/abstain_model.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from qa.signals import FEATURES
+
+
+def features_of(sig: dict) -> list[float]:
+    """``Signals.features()`` from the ``signals`` dict of an answer."""
+    return [float(sig.get("dense", 0.0)), float(sig.get("lexical", 0.0)), float(bool(sig.get("headline"))),
+            float(bool(sig.get("unknown_terms"))), float(bool(sig.get("unknown_salient"))),
+            float(bool(sig.get("missing_top"))), float(sig.get("article_missing", 0.0)),
+            float(bool(sig.get("years_out"))), float(bool(sig.get("type_missing"))), 1.0]
+
+
+def ruled_out(sig: dict) -> bool:
+    """Abstained by a rule before any weighing (unknown names/numbers, years out of range)."""
+    return bool(sig.get("unknown_salient")) or bool(sig.get("years_out"))
+
+
+def load_rows(paths: list[str], splits=("dev", "")) -> list[dict]:
+    rows = []
+    for p in paths:
+        for line in Path(p).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r.get("split", "") not in splits or "signals" not in r:
+                continue
+            rows.append({"set": Path(p).parent.name, "id": r["id"], "kind": r.get("kind", ""),
+                         "answerable": bool(r["answerable"]), "signals": r["signals"], "split": r.get("split", "")})
+    return rows
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 500) -> np.ndarray:
+    """Class-balanced L2 logistic regression by Newton steps; ``x`` holds a bias column (last)."""
+    w = np.zeros(x.shape[1])
+    pos = max(1, int(y.sum()))
+    neg = max(1, len(y) - pos)
+    sw = np.where(y > 0, len(y) / (2 * pos), len(y) / (2 * neg))
+    reg = np.full(x.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        g = x.T @ (sw * (p - y)) + reg * w
+        h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-9)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def threshold_for(p_ans: np.ndarray, budget: float, already: int, n: int) -> float:
+    """The highest threshold t with (already + #(p_ans < t)) / n <= budget."""
+    allowed = int(np.floor(budget * n)) - already
+    if allowed <= 0 or not len(p_ans):
+        return float(min(p_ans.min(), 0.5)) if len(p_ans) else 0.5
+    s = np.sort(p_ans)
+    return float(s[min(allowed, len(s) - 1)]) if allowed < len(s) else float(s[-1] + 1e-6)
+
+
+def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.15, l2: float = 1.0,
+        use: tuple[str, ...] = FEATURES) -> dict:
+    """The model dict (as stored in ``abstain_model.json``) fitted on ``rows``."""
+    idx = [FEATURES.index(f) for f in use]
+    free = [r for r in rows if not ruled_out(r["signals"])]
+    x = np.array([[features_of(r["signals"])[i] for i in idx] for r in free], dtype=float)
+    y = np.array([float(r["answerable"]) for r in free])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    bias = use.index("bias")
+    mean[bias], scale[bias] = 0.0, 1.0
+    z = (x - mean) / scale
+    z[:, bias] = 1.0
+    w = fit_logistic(z, y, l2=l2)
+    p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+    n_ans = sum(r["answerable"] for r in rows)
+    ruled_ans = sum(1 for r in rows if r["answerable"] and ruled_out(r["signals"]))
+    p_ans = p[y > 0]
+    t_abs = threshold_for(p_ans, budget, ruled_ans, n_ans)
+    t_uns = max(t_abs, threshold_for(p_ans, unsure_budget, ruled_ans, n_ans))
+    return {"features": list(use), "weights": [round(float(v), 6) for v in w],
+            "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
+            "abstain_below": round(t_abs, 6), "unsure_below": round(t_uns, 6),
+            "fitted_on": {"rows": len(rows), "answerable": n_ans, "budget": budget, "unsure_budget": unsure_budget,
+                          "l2": l2, "sets": sorted({r["set"] for r in rows})}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.split("\n")[0])
+    ap.add_argument("results", nargs="+", help="results.jsonl files of newsqa eval runs")
+    ap.add_argument("--out", default=None, help="write the model JSON here (default: print it)")
+    ap.add_argument("--budget", type=float, default=0.04, help="false abstention allowed on dev (default 0.04)")
+    ap.add_argument("--unsure-budget", type=float, default=0.15)
+    ap.add_argument("--l2", type=float, default=1.0)
+    a = ap.parse_args(argv)
+    rows = load_rows(a.results)
+    if not rows:
+        raise SystemExit("no dev rows with signals in the given results files (run newsqa eval with this version)")
+    model = fit(rows, a.budget, a.unsure_budget, a.l2)
+    text = json.dumps(model, indent=1) + "\n"
+    if a.out:
+        Path(a.out).write_text(text, encoding="utf-8")
+        print(f"wrote {a.out} ({model['fitted_on']['rows']} rows)", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

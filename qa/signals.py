@@ -1,0 +1,208 @@
+"""Signals that a question is not answered by the collection, from cheap checks on the best quote.
+
+- unknown terms: names, numbers and years of the question that no passage holds (document
+  frequency 0: the answer cannot be there);
+- missing terms: the question's salient words (names, numbers) absent from every retrieved article,
+  and the idf-weighted share of its content words absent from the best quote's own article;
+- time scope: years the question names that fall outside the collection (a dated collection: after
+  its last date, or before its first and never mentioned; an undated one: no text mentions it);
+- answer type: the question asks for a kind of thing (a number, a date, a name) and the best quote
+  holds none that the question does not already say.
+
+``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from .quotes import Candidate, IdfTable
+from .spans import answer_candidates, question_type
+from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
+            "year_out", "type_missing", "bias")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the checks found for one question and its best quote."""
+
+    dense: float = 0.0
+    lexical: float = 0.0
+    headline: bool = False
+    unknown_terms: tuple[str, ...] = ()  # question words no passage holds (as the question spells them)
+    unknown_salient: tuple[str, ...] = ()  # of those, names / numbers / years
+    missing_top: tuple[str, ...] = ()  # salient words absent from every retrieved article
+    article_missing: float = 0.0  # idf-weighted share of question terms absent from the best quote's article
+    years_out: tuple[str, ...] = ()  # years the question names outside the collection
+    type_missing: bool = False  # asks for a kind of thing the best quotes do not hold
+    qtype: str = ""
+    time_text: str = ""  # the collection's time scope, in words (for the reason)
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def features(self) -> list[float]:
+        """Numbers in the order of ``FEATURES``."""
+        return [self.dense, self.lexical, float(self.headline), float(bool(self.unknown_terms)),
+                float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
+                float(bool(self.years_out)), float(self.type_missing), 1.0]
+
+    def to_dict(self) -> dict:
+        return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
+                "unknown_terms": list(self.unknown_terms), "unknown_salient": list(self.unknown_salient),
+                "missing_top": list(self.missing_top), "article_missing": round(self.article_missing, 4),
+                "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype}
+
+
+def salient_words(question: str) -> list[str]:
+    """Names, numbers and years of the question: capitalised words past its first, and digits."""
+    out = []
+    for i, m in enumerate(_TOKEN.finditer(question)):
+        w = m.group(0).rstrip(".")
+        low = w.lower().replace("\u2019", "'")
+        if low.endswith("'s"):
+            w, low = w[:-2], low[:-2]
+        if not w or low in STOPWORDS or low in QUESTION_WORDS:
+            continue
+        if any(ch.isdigit() for ch in w) or (i > 0 and w[0].isupper()):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+_DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": says where, not who
+
+
+def unknown_names(question: str, df) -> list[str]:
+    """Names (runs of capitalised words), numbers and years of the question of which no word is in any
+    passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is."""
+    groups: list[list[str]] = []
+    prev_end = -2
+    toks = list(_TOKEN.finditer(question))
+    sal = set(salient_words(question))
+    for m in toks:
+        w = m.group(0).rstrip(".")
+        if w.lower().endswith(("'s", "\u2019s")):
+            w = w[:-2]
+        if w not in sal:
+            prev_end = -2
+            continue
+        gap = question[prev_end:m.start()] if prev_end >= 0 else None
+        digits = any(ch.isdigit() for ch in w) or (groups and any(ch.isdigit() for ch in groups[-1][-1]))
+        if groups and gap is not None and gap.strip() == "" and not digits:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+        prev_end = m.end()
+    out = []
+    for g in groups:
+        if len(g) == 1 and _DEMONYM.search(g[0]) and not any(ch.isdigit() for ch in g[0]):
+            continue
+        ts = [_term_of(w) for w in g]
+        if all(t and df.get(t, 0) == 0 for t in ts):
+            out.append(" ".join(g))
+    return out
+
+
+def _term_of(word: str) -> str:
+    t = terms(word)
+    return t[0] if len(t) == 1 else ""
+
+
+class ArticleTerms:
+    """The set of content terms of each document, computed on first use and kept (LRU)."""
+
+    def __init__(self, maxsize: int = 4096):
+        self._cache: OrderedDict = OrderedDict()
+        self.maxsize = maxsize
+
+    def __call__(self, snapshot, doc_id: str) -> frozenset:
+        key = (id(snapshot), doc_id)
+        got = self._cache.get(key)
+        if got is None:
+            got = frozenset(terms(snapshot.document_text(doc_id)))
+            self._cache[key] = got
+            while len(self._cache) > self.maxsize:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return got
+
+
+def time_scope(snapshot) -> tuple[str, str]:
+    """(first date, last date) of the collection's dated articles; ("", "") when none is dated."""
+    scope = getattr(snapshot, "_time_scope", None)
+    if scope is None:
+        dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
+        scope = (dates[0], dates[-1]) if dates else ("", "")
+        snapshot._time_scope = scope
+    return scope
+
+
+def years_outside(years: list[str], snapshot, idf: IdfTable) -> tuple[list[str], str]:
+    """Years of the question the collection cannot be about, and the collection's scope in words."""
+    lo, hi = time_scope(snapshot)
+    out = []
+    for y in years:
+        mentioned = idf.df.get(y, 0) > 0
+        if hi and lo:
+            if y > hi[:4] or (y < lo[:4] and not mentioned):
+                out.append(y)
+        elif not mentioned:
+            out.append(y)
+    text = f"the articles run from {lo} to {hi}" if lo and hi else ""
+    return out, text
+
+
+def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits, snapshot, idf: IdfTable,
+                    article_terms: ArticleTerms) -> Signals:
+    """The signals of ``question`` against its scored candidates (best first) and retrieved hits."""
+    best = scored[0] if scored else None
+    content = list(dict.fromkeys(question_terms(question)))
+    # A question word that is a stop word or a question word is not a term: only content terms count.
+    surface = {}
+    for w in words(question):
+        t = _term_of(w)
+        if t and t in content:
+            surface.setdefault(t, w)
+    unknown_t = [t for t in content if idf.df.get(t, 0) == 0]
+    sal = salient_words(question)
+    sal_terms = {w: _term_of(w) for w in sal}
+    unknown_sal = unknown_names(question, idf.df)
+    top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
+    top_sets = [article_terms(snapshot, d) for d in top_docs]
+    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
+    art_missing = 0.0
+    if best is not None and content:
+        art = article_terms(snapshot, best.hit.passage.doc_id)
+        weight = {t: idf(t) for t in content}
+        total = sum(weight.values()) or 1.0
+        art_missing = sum(w for t, w in weight.items() if t not in art) / total
+    years = [w for w in sal if _YEAR.match(w)]
+    years_out, time_text = years_outside(years, snapshot, idf)
+    qtype = question_type(question)
+    type_missing = bool(qtype) and best is not None and not any(
+        answer_candidates(question, c.text) for c in scored[: max(1, chosen_n)])
+    return Signals(
+        dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
+        headline=bool(best and best.hit.passage.kind == "headline"),
+        unknown_terms=tuple(surface.get(t, t) for t in unknown_t), unknown_salient=tuple(unknown_sal),
+        missing_top=tuple(missing_top), article_missing=art_missing, years_out=tuple(years_out),
+        type_missing=type_missing, qtype=qtype, time_text=time_text,
+    )
+
+
+def subject_of(question: str, best: Candidate | None) -> str:
+    """What the question is about, in its own words: its names that the best quote holds, else the
+    question words the quote shares (for "the articles about X do not give...")."""
+    if best is None:
+        return ""
+    have = set(terms(best.text))
+    names = [w for w in salient_words(question) if _term_of(w) in have and not _YEAR.match(w)]
+    if names:
+        return " ".join(names[:3])
+    shared = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_WORDS and _term_of(w) in have]
+    return " ".join(list(dict.fromkeys(shared))[:3])

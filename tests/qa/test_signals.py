@@ -1,0 +1,51 @@
+from types import SimpleNamespace
+
+from qa.quotes import Candidate, IdfTable
+from qa.signals import ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
+
+
+def test_salient_words_are_names_and_numbers():
+    assert salient_words("How much did Norland Shipyards pay in 2022?") == ["Norland", "Shipyards", "2022"]
+    assert salient_words("What is the price?") == []
+
+
+def test_a_name_is_unknown_only_when_none_of_its_words_is_in_any_passage():
+    df = {"halep": 3, "shipyard": 2, "world": 50, "cup": 40}
+    assert unknown_names("How long is Simona Halep's ban?", df) == []
+    assert unknown_names("Who owns Zorblat Trading?", df) == ["Zorblat Trading"]
+    assert unknown_names("Which Canadian leader was stuck?", df) == []  # a demonym says where, not who
+    assert unknown_names("Who won the 2010 World Cup?", df) == ["2010"]
+
+
+def _snap(dates):
+    return SimpleNamespace(documents={f"d{i}": {"date": d} for i, d in enumerate(dates)})
+
+
+def test_time_scope_of_undated_and_dated_collections():
+    idf = IdfTable.from_counts(100, {"2004": 9, "2019": 2})
+    out, text = years_outside(["2004", "2022"], _snap(["", ""]), idf)
+    assert out == ["2022"] and text == ""
+    out, text = years_outside(["2019", "2024", "2015", "2023"], _snap(["2023-08-01", "2023-09-14"]), idf)
+    assert out == ["2024", "2015"]  # after the last date; before the first and never mentioned
+    assert text == "the articles run from 2023-08-01 to 2023-09-14"
+
+
+def _cand(text, doc="d0", kind="paragraph"):
+    p = SimpleNamespace(doc_id=doc, kind=kind)
+    return Candidate(hit=SimpleNamespace(passage=p, row=0), start=0, end=len(text), text=text, dense=0.5, lexical=0.5)
+
+
+def test_signals_of_a_question_whose_asked_fact_is_missing():
+    doc = "The merger of Alpha and Beta was agreed on Monday. Shareholders welcomed it."
+    snap = SimpleNamespace(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+    best = _cand("The merger of Alpha and Beta was agreed on Monday.")
+    hits = [best.hit]
+    sig = compute_signals("How much did Alpha pay for Beta?", [best], 1, hits, snap, idf, ArticleTerms())
+    assert sig.type_missing and sig.qtype == "number"
+    assert not sig.unknown_salient and sig.article_missing > 0  # "pay" is not in the article
+    sig2 = compute_signals("When was the merger of Alpha and Beta agreed?", [best], 1, hits, snap, idf, ArticleTerms())
+    assert not sig2.type_missing and sig2.article_missing == 0.0
+    sig3 = compute_signals("How much did Zorblat pay?", [best], 1, hits, snap, idf, ArticleTerms())
+    assert sig3.unknown_salient == ("Zorblat",)
+    assert subject_of("How much did Alpha pay for Beta?", best) == "Alpha Beta"
