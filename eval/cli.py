@@ -53,7 +53,8 @@ def cmd_eval(args) -> int:
     from .run import evaluate
 
     progress = False if args.no_progress else sys.stderr.isatty()
-    run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit, split=args.split,
+    run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
+                   split=args.split,
                    baselines=args.baselines, model=args.model, progress=progress)
     print(summary_text(run.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import QuestionFileError
-from .metrics import Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank, hit_curve, summarize, tradeoff
+from .metrics import (Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank,
+                      hit_curve, summarize, tradeoff)
 from .question_sets import Question, QuestionSet, load_questions
 
 SYSTEM = "newsqa"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
@@ -60,6 +61,11 @@ class Signals:
 
 def salient_words(question: str) -> list[str]:
     """Names, numbers and years of the question: capitalised words past its first, and digits."""
+    return list(_salient(question))
+
+
+@lru_cache(maxsize=1024)
+def _salient(question: str) -> tuple[str, ...]:
     out = []
     for i, m in enumerate(_TOKEN.finditer(question)):
         w = m.group(0).rstrip(".")
@@ -70,10 +76,15 @@ def salient_words(question: str) -> list[str]:
             continue
         if any(ch.isdigit() for ch in w) or (i > 0 and w[0].isupper()):
             out.append(w)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 _DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": says where, not who
+
+
+def is_demonym(word: str) -> bool:
+    """"Russian", "Chinese": a word that says where someone is from (often absent from the answer)."""
+    return bool(_DEMONYM.search(word)) and not any(ch.isdigit() for ch in word) and word[:1].isupper()
 
 
 def unknown_names(question: str, df) -> list[str]:
@@ -107,6 +118,7 @@ def unknown_names(question: str, df) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def _term_of(word: str) -> str:
     t = terms(word)
     return t[0] if len(t) == 1 else ""

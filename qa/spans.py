@@ -108,6 +108,11 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
     return None
 
 
+_NAME_NOUNS = ("judge|footballer|player|minister|leader|company|firm|band|singer|actor|actress|team|club|country|city|"
+               "director|executive|man|woman|person|chairman|journalist|adviser|newspaper|group|party|bank|airline|"
+               "manager|coach|striker|star|network|secretary|president|official|agency|organisation|organization")
+
+
 def question_type(question: str) -> str:
     q = question.lower().strip()
     if who_is_subject(question):
@@ -127,9 +132,7 @@ def question_type(question: str) -> str:
     if re.match(r"^where\b", q):
         return "where"
     if re.match(r"^(which|what)\s+(?!(is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)[a-z]+", q) and \
-            re.match(r"^(which|what)\s+(\w+\s+){0,2}(judge|footballer|player|minister|leader|company|firm|band|"
-                     r"singer|actor|actress|team|club|country|city|director|executive|man|woman|person|chairman|"
-                     r"journalist|adviser|newspaper|group|party|bank|airline|manager|coach|striker|star|network)\b", q):
+            re.match(r"^(which|what)\s+(\w+\s+){0,2}(" + _NAME_NOUNS + r")\b", q):
         return "name"
     return ""
 
@@ -182,13 +185,17 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
             continue  # the question already says it
         if qtype in ("who", "name", "where") and t & qterms:
             # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
+            # "Judge Letitia Clark", "Foreign Minister Sergei Lavrov" for "Which judge/minister...": the
+            # words up to the question's common noun go; a name of the question is never trimmed
+            lower_q = set(terms(" ".join(w for w in question.split() if w[:1].islower())))
+            last = None
             for m in re.finditer(r"\S+\s+", text):
-                rest = text[m.end():]
-                if not (set(terms(text[:m.end()])) <= qterms):
-                    break
+                if set(terms(m.group(0))) & lower_q:
+                    last = m
+            if last is not None:
+                rest = text[last.end():]
                 if rest and not (set(terms(rest)) & qterms):
-                    s, text, t = s + m.end(), rest, set(terms(rest))
-                    break
+                    s, text, t = s + last.end(), rest, set(terms(rest))
             if t & qterms:
                 continue  # a name sharing the question's words is its subject ("Rugby World Cup"), not the answer
             e = s + len(text)
@@ -208,9 +215,46 @@ def about_subject(question: str, quote: str) -> bool:
     if not qt:
         return False
     have = set(terms(quote))
-    if any(set(terms(w)) - have for w in salient_words(question)):
+    from .signals import is_demonym
+
+    if any(set(terms(w)) - have for w in salient_words(question) if not is_demonym(w)):
         return False  # a name, number or year of the question is not in the quote
     return len(qt & have) / len(qt) >= MIN_SUBJECT_SHARE
+
+
+
+
+def _next_to_asked_noun(question: str, quote: str, cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"Which minister..." keeps the names next to "minister" ("Defence Minister Sergei Shoigu");
+    "how many people..." the numbers before "people". Other questions keep every candidate."""
+    qtype = question_type(question)
+    if qtype not in ("name", "number"):
+        return cands
+    noun = ""
+    if qtype == "name":
+        m = re.match(r"^(?:which|what)\s+(?:\w+\s+){0,2}?(" + _NAME_NOUNS + r")\b", question.strip(), re.I)
+        noun = m.group(1) if m else ""
+    else:
+        m = re.match(r"^how many\s+(?:[a-z]+\s+)?([a-z]+)\b", question.strip(), re.I)
+        noun = m.group(1) if m else ""
+        if noun in ("have", "has", "had", "did", "do", "does", "were", "was", "are", "is", "will", "would"):
+            m = re.match(r"^how many\s+([a-z]+)", question.strip(), re.I)
+            noun = m.group(1) if m else ""
+    target = set(terms(noun)) if noun else set()
+    if not target:
+        return cands
+    near = []
+    for s, e in cands:
+        before = quote[max(0, s - 40):s].split()[-4:]
+        after = quote[e:e + 40].split()[:3]
+        window = before if qtype == "name" else after
+        if qtype == "name":
+            window = before + (after if quote[e:e + 2].startswith(",") else [])
+        if set(terms(" ".join(window))) & target:
+            near.append((s, e))
+    if near:
+        return near
+    return cands if (qtype == "number" and len(cands) == 1) else []
 
 
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
@@ -218,6 +262,9 @@ def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     cands = answer_candidates(question, quote)
     qterms = set(terms(question))
     if not cands or not about_subject(question, quote):
+        return None
+    cands = _next_to_asked_noun(question, quote, cands)
+    if not cands:
         return None
     if len(cands) == 1:
         return cands[0]

@@ -44,3 +44,73 @@ def test_headlines_are_judged_on_their_own_scale():
                           dense=headline.dense, lexical=0.0)
     assert S.confident_dense < S.headline_confident_dense
     assert should_abstain(headline, S)[0] and not should_abstain(paragraph, S)[0]
+
+
+# -- the three states and their reasons ---------------------------------------------------------
+
+import json
+
+import pytest
+
+from qa.abstain import MODEL_FILE, NOT_FOUND, UNSURE, ANSWERED, AbstainModel, decide, load_model
+from qa.signals import FEATURES, Signals
+
+
+def _model(w_dense=4.0, lo=0.3, hi=0.6):
+    weights = [w_dense if f == "dense" else 0.0 for f in FEATURES]
+    return AbstainModel(FEATURES, tuple(weights), (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), lo, hi)
+
+
+def test_a_name_no_passage_holds_is_not_found_with_its_reason():
+    sig = Signals(dense=0.9, lexical=1.0, unknown_salient=("Norland Shipyards",))
+    d = decide(cand(0.9, 1.0), sig, S, model=_model())
+    assert d.state == NOT_FOUND and d.abstained
+    assert d.reason == {"code": "unknown_terms", "text": "no article mentions Norland Shipyards",
+                        "terms": ["Norland Shipyards"]}
+
+
+def test_years_outside_the_collection_say_so():
+    undated = decide(cand(0.9, 1.0), Signals(dense=0.9, years_out=("2022",)), S, model=_model())
+    assert undated.reason["code"] == "out_of_time_range" and undated.reason["text"] == "no article mentions 2022"
+    dated = decide(cand(0.9, 1.0), Signals(dense=0.9, years_out=("2019",),
+                                           time_text="the articles run from 2023-08-01 to 2023-09-14"), S, model=_model())
+    assert dated.reason["text"] == "the articles run from 2023-08-01 to 2023-09-14; the question asks about 2019"
+
+
+def test_model_thresholds_give_three_states():
+    m = _model()
+    states = [decide(cand(d, 0.5), Signals(dense=d), S, model=m).state for d in (-1.0, 0.1, 1.0)]
+    # p = sigmoid(4 d): 0.018 < 0.3, 0.599 in [0.3, 0.6), 0.982 >= 0.6
+    assert states == [NOT_FOUND, UNSURE, ANSWERED]
+
+
+def test_not_stated_names_the_subject_and_what_is_missing():
+    sig = Signals(dense=-1.0, type_missing=True, qtype="number")
+    d = decide(cand(-1.0, 0.5), sig, S, subject="Alpha Beta", model=_model())
+    assert d.reason["code"] == "not_stated" and d.reason["text"] == "the articles about Alpha Beta do not give the number asked for"
+
+
+def test_the_rules_can_be_switched_off():
+    from dataclasses import replace
+
+    sig = Signals(dense=1.0, unknown_salient=("Zorblat",))
+    assert decide(cand(1.0, 1.0), sig, replace(S, unknown_rule=False), model=_model()).state == ANSWERED
+
+
+def test_malformed_model_file_is_refused():
+    from qa.errors import NewsqaError
+
+    with pytest.raises(NewsqaError, match="malformed"):
+        AbstainModel.from_dict({"features": ["dense"]})
+    with pytest.raises(NewsqaError, match="unknown features"):
+        AbstainModel.from_dict({"features": ["nope"], "weights": [1], "mean": [0], "scale": [1],
+                                "abstain_below": 0.1, "unsure_below": 0.2})
+
+
+def test_the_shipped_model_is_plain_json_over_known_features():
+    if not MODEL_FILE.exists():
+        pytest.skip("no fitted model shipped")
+    d = json.loads(MODEL_FILE.read_text())
+    m = load_model()
+    assert set(m.features) <= set(FEATURES) and 0.0 <= m.abstain_below <= m.unsure_below <= 1.0
+    assert d["fitted_on"]["budget"] <= 0.05

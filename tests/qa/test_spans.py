@@ -44,3 +44,31 @@ def test_question_types():
     assert question_type("How many people died?") == "number"
     assert question_type("Where did they meet?") == "where"
     assert question_type("What did Putin say?") == ""
+
+
+# -- precision first: the wrong bold answers are gone -----------------------------------
+
+@pytest.mark.parametrize("q,s,want", [
+    ("Who is David Blunkett?", "Home Secretary David Blunkett said the plans, announced in Yorkshire, would go ahead.",
+     "Home Secretary"),
+    ("Who is Robert Kilroy-Silk?", "Robert Kilroy-Silk, the former chat show host, has quit UKIP.", "the former chat show host"),
+    ("Who is Tony Blair?", "Prime Minister Tony Blair met George Bush on Monday.", "Prime Minister"),
+    ("Which judge is hearing the Yukos bankruptcy case in Houston?",
+     "Judge Letitia Clark is hearing the Yukos bankruptcy case in Houston.", "Letitia Clark"),
+    ("Who is the chief executive of BT?", "BT chief executive Ben Verwaayen said profits rose.", "Ben Verwaayen"),
+    ("Which Russian minister is going to Pyongyang?",
+     "The Kremlin said Foreign Minister Sergei Lavrov is going to Pyongyang.", "Sergei Lavrov"),
+])
+def test_who_is_marks_the_role_and_which_marks_the_name_next_to_the_asked_noun(q, s, want):
+    assert question_type("Who is David Blunkett?") == "role"
+    assert span(q, s) == want
+
+
+@pytest.mark.parametrize("q,s", [
+    ("who is tony blair", "Mr Blair met George Bush on Monday."),  # another name is never X's role
+    ("Who won the 2010 football World Cup?", "England won the Rugby World Cup Sevens in Hong Kong."),  # 2010 not in it
+    ("When did he die?", "He was born on 3 May 1920 in Leeds."),  # not about dying
+    ("Who won the World Cup?", "Italy beat Wales while the Rugby World Cup Sevens went on."),  # the question's own words
+])
+def test_no_mark_is_better_than_a_wrong_one(q, s):
+    assert span(q, s) is None
