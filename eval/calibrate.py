@@ -108,6 +108,30 @@ def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.15, l2:
                           "l2": l2, "sets": sorted({r["set"] for r in rows})}}
 
 
+def probabilities(rows: list[dict], model: dict) -> np.ndarray:
+    """The model's probability for each row (0 for a row a rule abstains on)."""
+    idx = [FEATURES.index(f) for f in model["features"]]
+    x = np.array([[features_of(r["signals"])[i] for i in idx] for r in rows], dtype=float)
+    z = (x - np.array(model["mean"])) / np.array(model["scale"])
+    z[:, model["features"].index("bias")] = 1.0
+    p = 1 / (1 + np.exp(-np.clip(z @ np.array(model["weights"]), -30, 30)))
+    return np.where([ruled_out(r["signals"]) for r in rows], 0.0, p)
+
+
+def simulate(rows: list[dict], model: dict) -> dict:
+    """What the model would do on ``rows``, per set and kind: shares abstained, abstained-or-unsure."""
+    p = probabilities(rows, model)
+    out: dict = {}
+    for r, pr in zip(rows, p):
+        key = f"{r['set']}/{r['kind'] or ('answerable' if r['answerable'] else 'unanswerable')}/{r['split'] or '-'}"
+        g = out.setdefault(key, {"n": 0, "abstained": 0, "abstained_or_unsure": 0})
+        g["n"] += 1
+        g["abstained"] += int(pr < model["abstain_below"])
+        g["abstained_or_unsure"] += int(pr < model["unsure_below"])
+    return {k: {"n": g["n"], "abstained": round(g["abstained"] / g["n"], 3),
+                "abstained_or_unsure": round(g["abstained_or_unsure"] / g["n"], 3)} for k, g in sorted(out.items())}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.split("\n")[0])
     ap.add_argument("results", nargs="+", help="results.jsonl files of newsqa eval runs")
@@ -120,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         raise SystemExit("no dev rows with signals in the given results files (run newsqa eval with this version)")
     model = fit(rows, a.budget, a.unsure_budget, a.l2)
+    for key, g in simulate(load_rows(a.results, splits=("dev", "test", "")), model).items():
+        print(f"{key:50} n={g['n']:5} abstained {g['abstained']:.3f} abstained-or-unsure {g['abstained_or_unsure']:.3f}",
+              file=sys.stderr)
     text = json.dumps(model, indent=1) + "\n"
     if a.out:
         Path(a.out).write_text(text, encoding="utf-8")

@@ -154,18 +154,50 @@ def time_scope(snapshot) -> tuple[str, str]:
     return scope
 
 
-def years_outside(years: list[str], snapshot, idf: IdfTable) -> tuple[list[str], str]:
-    """Years of the question the collection cannot be about, and the collection's scope in words."""
+_PAST = re.compile(r"\b(?:did|was|were|had|won|became|held|paid|took|beat|sold|made|left|died|\w+ed)\b", re.I)
+MAIN_YEAR_SHARE = 0.25  # years mentioned at least this often relative to the most mentioned one
+
+
+def mentioned_years(snapshot, idf: IdfTable) -> tuple[str, str]:
+    """For an undated collection, the span of the years its texts mention most ("2004", "2005"):
+    the years whose passage count is at least a quarter of the most mentioned year's."""
+    got = getattr(snapshot, "_mentioned_years", None)
+    if got is None:
+        counts = {t: n for t, n in idf.df.items() if len(t) == 4 and _YEAR.match(t)}
+        top = max(counts.values(), default=0)
+        main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
+        got = (main[0], main[-1]) if main else ("", "")
+        try:
+            snapshot._mentioned_years = got
+        except AttributeError:
+            pass
+    return got
+
+
+def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "") -> tuple[list[str], str]:
+    """Years of the question the collection cannot be about, and the collection's scope in words.
+
+    Dated collection: after its last date, or before its first and never mentioned. Undated: never
+    mentioned, or asked about in the past tense ("Who won in 2010?") while after the years its texts
+    mention most (a 2005 article can announce a 2010 event, not report its result)."""
     lo, hi = time_scope(snapshot)
     out = []
+    main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(snapshot, idf)
+    past = bool(_PAST.search(question))
     for y in years:
         mentioned = idf.df.get(y, 0) > 0
         if hi and lo:
             if y > hi[:4] or (y < lo[:4] and not mentioned):
                 out.append(y)
-        elif not mentioned:
+        elif not mentioned or (past and main_hi and y > main_hi):
             out.append(y)
-    text = f"the articles run from {lo} to {hi}" if lo and hi else ""
+    if lo and hi:
+        text = f"the articles run from {lo} to {hi}"
+    elif out and all(idf.df.get(y, 0) > 0 for y in out) and main_hi:
+        span = main_lo if main_lo == main_hi else f"{main_lo}-{main_hi}"
+        text = f"the articles are undated; the years they mention most are {span}"
+    else:
+        text = ""
     return out, text
 
 
@@ -194,7 +226,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         total = sum(weight.values()) or 1.0
         art_missing = sum(w for t, w in weight.items() if t not in art) / total
     years = [w for w in sal if _YEAR.match(w)]
-    years_out, time_text = years_outside(years, snapshot, idf)
+    years_out, time_text = years_outside(years, snapshot, idf, question)
     qtype = question_type(question)
     type_missing = bool(qtype) and best is not None and not any(
         answer_candidates(question, c.text) for c in scored[: max(1, chosen_n)])

@@ -61,3 +61,15 @@ def test_user_mistake_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["ask", "Who?", "--index", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "does not exist" in err[0]
+
+
+def test_unsure_and_not_found_read_differently_in_the_terminal():
+    from qa.cli import format_answer
+    from qa.types import Answer
+
+    why = {"code": "low_match", "text": "no passage matches the question closely enough", "terms": []}
+    unsure = format_answer(Answer("q", "\u201cA quote.\u201d [1]", False, (), (), answer_state="unsure", abstain_reason=why))
+    assert unsure.startswith("Unsure: these are the closest passages; they may not answer the question")
+    assert why["text"] in unsure
+    sure = format_answer(Answer("q", "\u201cA quote.\u201d [1]", False, (), (), answer_state="answered"))
+    assert "Unsure" not in sure

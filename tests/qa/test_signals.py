@@ -49,3 +49,11 @@ def test_signals_of_a_question_whose_asked_fact_is_missing():
     sig3 = compute_signals("How much did Zorblat pay?", [best], 1, hits, snap, idf, ArticleTerms())
     assert sig3.unknown_salient == ("Zorblat",)
     assert subject_of("How much did Alpha pay for Beta?", best) == "Alpha Beta"
+
+
+def test_undated_collection_past_events_after_its_main_years_are_out_of_range():
+    idf = IdfTable.from_counts(1000, {"2004": 300, "2005": 250, "2003": 40, "2010": 6})
+    out, text = years_outside(["2010"], _snap(["", ""]), idf, "Who won the 2010 World Cup?")
+    assert out == ["2010"] and text == "the articles are undated; the years they mention most are 2004-2005"
+    out, _ = years_outside(["2010"], _snap(["", ""]), idf, "Who will host the 2010 World Cup?")
+    assert out == []  # a 2005 article can announce a 2010 event

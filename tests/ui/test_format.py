@@ -168,3 +168,14 @@ def test_summary_html_lists_counts_dates_sections_and_model():
     out = fmt.summary_html(s)
     for bit in ("2023-09-01 to 2023-09-14", "7 paragraphs", "2 headlines", "all-MiniLM-L6-v2", "&lt;b&gt;x&lt;/b&gt;"):
         assert bit in out
+
+
+def test_an_unsure_answer_is_labelled_and_never_bolded():
+    c = _citation(PARA, 33, 64, answer_span=(50, 52))
+    reason = {"code": "not_stated", "text": "the articles about the toll do not give the date", "terms": []}
+    a = Answer("q", "", False, (c,), (), answer_state="unsure", abstain_reason=reason)
+    md = fmt.answer_markdown(a, 1)
+    assert md.startswith("*" + fmt.md_text(fmt.UNSURE_LABEL))
+    assert fmt.md_text(reason["text"]) in md
+    sure = fmt.answer_markdown(Answer("q", "", False, (c,), (), answer_state="answered"), 1)
+    assert fmt.UNSURE_LABEL not in sure
