@@ -97,10 +97,18 @@ def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.15, l2:
     w = fit_logistic(z, y, l2=l2)
     p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
     n_ans = sum(r["answerable"] for r in rows)
-    ruled_ans = sum(1 for r in rows if r["answerable"] and ruled_out(r["signals"]))
-    p_ans = p[y > 0]
-    t_abs = threshold_for(p_ans, budget, ruled_ans, n_ans)
-    t_uns = max(t_abs, threshold_for(p_ans, unsure_budget, ruled_ans, n_ans))
+    # The budget holds on every set (a large synthetic set must not spend a small hand-written one's).
+    t_abs = t_uns = 1.0
+    for name in sorted({r["set"] for r in rows}):
+        in_set = np.array([r["set"] == name for r in free])
+        n_set = sum(1 for r in rows if r["set"] == name and r["answerable"])
+        if not n_set:
+            continue
+        ruled_set = sum(1 for r in rows if r["set"] == name and r["answerable"] and ruled_out(r["signals"]))
+        p_ans = p[(y > 0) & in_set]
+        t_abs = min(t_abs, threshold_for(p_ans, budget, ruled_set, n_set))
+        t_uns = min(t_uns, threshold_for(p_ans, unsure_budget, ruled_set, n_set))
+    t_uns = max(t_abs, t_uns)
     return {"features": list(use), "weights": [round(float(v), 6) for v in w],
             "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
             "abstain_below": round(t_abs, 6), "unsure_below": round(t_uns, 6),

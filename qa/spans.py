@@ -30,7 +30,7 @@ _MONTHS = r"January|February|March|April|May|June|July|August|September|October|
 WHEN = re.compile(
     r"\b(?:(?:on|last|next|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\b(?:\d{1,2}\s+)?(?:" + _MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b"
-    r"|\b(?:in\s+)?(?:1[5-9]|20)\d{2}\b"
+    r"|\b(?:1[5-9]|20)\d{2}\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year)|"
     r"\d+|a|two|three|four|five|six|seven|eight|nine|ten)\s*(?:days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))\b"
@@ -137,6 +137,23 @@ def question_type(question: str) -> str:
     return ""
 
 
+_MONEY_Q = re.compile(r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|price|spend|spent|worth|fund|funding|sell|sold|buy|"
+                      r"bought|fee|fine|fined|salary|earn|earned|raise|raised|charge|invest|invested|deal|bid)\b|"
+                      r"\bwhat (?:is|was) the (?:price|cost)\b", re.I)
+_MONEY = re.compile(r"[$£€¥]|\b(?:bn|m|million|billion|trillion|pounds?|dollars?|euros?|yen|won|pence|p)\b", re.I)
+_YEAR_ONLY = re.compile(r"^(?:1[5-9]|20)\d{2}$")
+
+
+def _fits_question(question: str, quote: str, span: tuple[int, int], qtype: str) -> bool:
+    """Narrower kinds inside a type: "how much did it cost" wants money, "what year" a year."""
+    text = quote[span[0]:span[1]]
+    if qtype == "number" and _MONEY_Q.search(question):
+        return bool(_MONEY.search(text + quote[span[1]:span[1] + 9]))
+    if qtype == "when" and re.search(r"\b(what|which|in what) year\b", question, re.I):
+        return bool(_YEAR_ONLY.match(text))
+    return True
+
+
 def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     if qtype == "age":
         spans = [m.span() for m in AGE.finditer(quote)]
@@ -183,6 +200,8 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
         t = set(terms(text))
         if text.lower() in qlow or (t and t <= qterms):
             continue  # the question already says it
+        if not _fits_question(question, quote, (s, e), qtype):
+            continue
         if qtype in ("who", "name", "where") and t & qterms:
             # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
             # "Judge Letitia Clark", "Foreign Minister Sergei Lavrov" for "Which judge/minister...": the
