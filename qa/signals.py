@@ -87,6 +87,40 @@ def is_demonym(word: str) -> bool:
     return bool(_DEMONYM.search(word)) and not any(ch.isdigit() for ch in word) and word[:1].isupper()
 
 
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+class _FoldedDf(dict):
+    """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić")."""
+
+    def __init__(self, df):
+        super().__init__(df)
+        self.folded: dict[str, int] = {}
+        for t, n in df.items():
+            f = _fold(t)
+            if f != t:
+                for key in {f, _term_of(f)} - {""}:  # "hervé" stems to itself, "herve" to "herv"
+                    self.folded[key] = self.folded.get(key, 0) + n
+
+    def get(self, key, default=None):
+        got = super().get(key)
+        if got is None:
+            got = self.folded.get(_fold(key))
+        return default if got is None else got
+
+
+def folded_df(idf: IdfTable) -> dict:
+    """``idf.df`` with accent-free lookups (built once per table)."""
+    got = getattr(idf, "_folded_df", None)
+    if got is None or got[0] is not idf.df:
+        got = (idf.df, _FoldedDf(idf.df))
+        idf._folded_df = got
+    return got[1]
+
+
 def unknown_names(question: str, df) -> list[str]:
     """Names (runs of capitalised words), numbers and years of the question of which no word is in any
     passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is."""
@@ -112,8 +146,8 @@ def unknown_names(question: str, df) -> list[str]:
     for g in groups:
         if len(g) == 1 and _DEMONYM.search(g[0]) and not any(ch.isdigit() for ch in g[0]):
             continue
-        ts = [_term_of(w) for w in g]
-        if all(t and df.get(t, 0) == 0 for t in ts):
+        ts = [(_term_of(w), _term_of(_fold(w))) for w in g]
+        if all(t and df.get(t, 0) == 0 and df.get(f, 0) == 0 for t, f in ts):
             out.append(" ".join(g))
     return out
 
@@ -212,10 +246,11 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         t = _term_of(w)
         if t and t in content:
             surface.setdefault(t, w)
-    unknown_t = [t for t in content if idf.df.get(t, 0) == 0]
+    unknown_t = [t for t in content if folded_df(idf).get(t, 0) == 0]
     sal = salient_words(question)
     sal_terms = {w: _term_of(w) for w in sal}
-    unknown_sal = unknown_names(question, idf.df)
+    df = folded_df(idf)
+    unknown_sal = unknown_names(question, df)
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]

@@ -111,6 +111,7 @@ def test_the_shipped_model_is_plain_json_over_known_features():
     if not MODEL_FILE.exists():
         pytest.skip("no fitted model shipped")
     d = json.loads(MODEL_FILE.read_text())
+    load_model.cache_clear()
     m = load_model()
     assert set(m.features) <= set(FEATURES) and 0.0 <= m.abstain_below <= m.unsure_below <= 1.0
     assert d["fitted_on"]["budget"] <= 0.05

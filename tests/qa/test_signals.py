@@ -57,3 +57,11 @@ def test_undated_collection_past_events_after_its_main_years_are_out_of_range():
     assert out == ["2010"] and text == "the articles are undated; the years they mention most are 2004-2005"
     out, _ = years_outside(["2010"], _snap(["", ""]), idf, "Who will host the 2010 World Cup?")
     assert out == []  # a 2005 article can announce a 2010 event
+
+
+def test_a_name_written_without_its_accents_is_known():
+    from qa.signals import folded_df
+
+    idf = IdfTable.from_counts(10, {"gospić": 2, "hervé": 1})
+    assert unknown_names("When was Tesla returned to Gospic?", folded_df(idf)) == ["Tesla"]
+    assert unknown_names("When did Herve serve?", folded_df(idf)) == []
