@@ -99,3 +99,24 @@ def test_summarize_by_hand():
     kinds = by_kind(outs, 5)
     assert list(kinds) == ["when", "who"] and kinds["who"]["hit@1"] == 0.5 and kinds["when"]["false_abstain"] == 1.0
     assert hit_curve(outs, 3) == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
+def test_states_and_tradeoff_curve():
+    from eval.metrics import Outcome, states, summarize, tradeoff
+
+    def o(ans, state, conf, em=None):
+        return Outcome("newsqa", "x", "k", ans, state == "not_found", 1 if ans else 0, (), False, em=em, f1=em,
+                       confidence=conf, state=state)
+
+    outs = [o(True, "answered", 0.9, 1.0), o(True, "unsure", 0.4, None), o(True, "not_found", 0.1),
+            o(False, "not_found", 0.0), o(False, "unsure", 0.35), o(False, "answered", 0.8)]
+    st = states(outs)
+    assert st["abstain_or_unsure"] == 2 / 3 and st["unsure_answerable"] == 1 / 3
+    m = summarize(outs, 10)
+    assert m["marked"] == 1 and m["marked_precision"] == 1.0 and m["marked_rate"] == 0.5
+    c = tradeoff(outs, steps=11)
+    assert c["false_abstain"][0] == 0.0 and c["abstain"][0] == 0.0  # threshold 0: nothing abstained
+    assert c["false_abstain"][-1] == 1.0 and c["abstain"][-1] == 1.0
+    assert all(a <= b for a, b in zip(c["abstain"], c["abstain"][1:]))  # moves one way
+    assert c["operating_point"] == [1 / 3, 1 / 3]
+    assert tradeoff([o(True, "answered", 0.9)]) == {}

@@ -105,3 +105,23 @@ def test_written_corpus_reads_as_one_document_per_article(tmp_path):
     assert [d.title for d in docs] == ["Normans", "Rollo"]
     assert [[b.kind for b in d.blocks] for d in docs] == [["headline", "paragraph", "paragraph"], ["headline", "paragraph"]]
     assert docs[0].text[docs[0].blocks[2].start:docs[0].blocks[2].end] == "Second para."
+
+
+def test_split_qtype_and_excluded_files_are_read():
+    from eval.question_sets import parse_jsonl
+
+    qs = parse_jsonl('{"id": "a", "question": "Who?", "answers": ["X"], "split": "dev", "qtype": "who"}\n'
+                     '{"id": "b", "question": "What?", "answers": [], "split": "test", "exclude_files": ["t/1.txt"]}\n')
+    assert [q.split for q in qs.questions] == ["dev", "test"] and qs.questions[0].qtype == "who"
+    assert qs.questions[1].exclude_files == ("t/1.txt",)
+    assert [q.id for q in qs.only_split("test").questions] == ["b"] and len(qs.only_split(None).questions) == 2
+
+
+def test_an_unknown_split_is_refused():
+    import pytest
+
+    from eval.errors import QuestionFileError
+    from eval.question_sets import parse_jsonl
+
+    with pytest.raises(QuestionFileError, match="split"):
+        parse_jsonl('{"id": "a", "question": "Who?", "answers": ["X"], "split": "train"}\n')
