@@ -86,6 +86,8 @@ def test_followup_counts_splits_and_fields():
         assert r["history"] and all(isinstance(h, str) and h.strip() for h in r["history"]), r["id"]
         assert r["question"] not in r["history"], r["id"]
         assert r.get("alone", False) is (r["kind"] == "standalone_after"), r["id"]
+        if r["kind"] == "followup":
+            assert len(r["history_answers"]) == len(r["history"]) and all(r["history_answers"]), r["id"]
 
 
 def test_every_shape_gold_string_is_verbatim_in_its_files():
@@ -108,5 +110,6 @@ def test_every_followup_answer_is_verbatim_in_its_file(corpus):
         if r["corpus"] != corpus:
             continue
         text = _article(corpus, r["file"])
-        missing += [f"{r['id']}: {a!r}" for a in r["answers"] if a not in text]
+        gold = [*r["answers"], *(a for turn in r.get("history_answers", []) for a in turn)]
+        missing += [f"{r['id']}: {a!r}" for a in gold if a not in text]
     assert not missing, "not verbatim in the named file: " + "; ".join(missing)
