@@ -1,5 +1,5 @@
 """The question-shape and follow-up dev sets: they load, their counts and splits hold, and every gold
-string is a verbatim quote of the article it names (see eval/questions/README-shapes.md)."""
+string is a verbatim quote of the article it names (see eval/questions/README.md)."""
 
 import json
 from collections import Counter
