@@ -48,7 +48,8 @@ def load_rows(paths: list[str], splits=("dev", "")) -> list[dict]:
             if r.get("split", "") not in splits or "signals" not in r:
                 continue
             rows.append({"set": Path(p).parent.name, "id": r["id"], "kind": r.get("kind", ""),
-                         "answerable": bool(r["answerable"]), "signals": r["signals"], "split": r.get("split", "")})
+                         "answerable": bool(r["answerable"]), "signals": r["signals"], "split": r.get("split", ""),
+                         "quote_hit": bool(r.get("quote_hit")), "em": r.get("em")})
     return rows
 
 
@@ -132,12 +133,20 @@ def simulate(rows: list[dict], model: dict) -> dict:
     out: dict = {}
     for r, pr in zip(rows, p):
         key = f"{r['set']}/{r['kind'] or ('answerable' if r['answerable'] else 'unanswerable')}/{r['split'] or '-'}"
-        g = out.setdefault(key, {"n": 0, "abstained": 0, "abstained_or_unsure": 0})
+        g = out.setdefault(key, {"n": 0, "abstained": 0, "abstained_or_unsure": 0, "quote_hit": 0, "marked": 0, "em": 0.0})
         g["n"] += 1
         g["abstained"] += int(pr < model["abstain_below"])
         g["abstained_or_unsure"] += int(pr < model["unsure_below"])
+        if pr >= model["abstain_below"]:
+            g["quote_hit"] += int(r.get("quote_hit", False))
+        if pr >= model["unsure_below"] and r.get("em") is not None:  # an unsure answer marks nothing
+            g["marked"] += 1
+            g["em"] += float(r["em"])
     return {k: {"n": g["n"], "abstained": round(g["abstained"] / g["n"], 3),
-                "abstained_or_unsure": round(g["abstained_or_unsure"] / g["n"], 3)} for k, g in sorted(out.items())}
+                "abstained_or_unsure": round(g["abstained_or_unsure"] / g["n"], 3),
+                "quote_hit": round(g["quote_hit"] / g["n"], 3), "marked": g["marked"],
+                "marked_precision": round(g["em"] / g["marked"], 3) if g["marked"] else None}
+            for k, g in sorted(out.items())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("no dev rows with signals in the given results files (run newsqa eval with this version)")
     model = fit(rows, a.budget, a.unsure_budget, a.l2)
     for key, g in simulate(load_rows(a.results, splits=("dev", "test", "")), model).items():
-        print(f"{key:50} n={g['n']:5} abstained {g['abstained']:.3f} abstained-or-unsure {g['abstained_or_unsure']:.3f}",
-              file=sys.stderr)
+        print(f"{key:45} n={g['n']:4} abstained {g['abstained']:.3f} or unsure {g['abstained_or_unsure']:.3f} "
+              f"quote_hit {g['quote_hit']:.3f} marked {g['marked']} ({g['marked_precision']})", file=sys.stderr)
     text = json.dumps(model, indent=1) + "\n"
     if a.out:
         Path(a.out).write_text(text, encoding="utf-8")

@@ -82,6 +82,10 @@ def _salient(question: str) -> tuple[str, ...]:
 _DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": says where, not who
 
 
+RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
+RARE_SHARE = 0.001
+
+
 def is_demonym(word: str) -> bool:
     """"Russian", "Chinese": a word that says where someone is from (often absent from the answer)."""
     return bool(_DEMONYM.search(word)) and not any(ch.isdigit() for ch in word) and word[:1].isupper()
@@ -96,8 +100,9 @@ def _fold(text: str) -> str:
 class _FoldedDf(dict):
     """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić")."""
 
-    def __init__(self, df):
+    def __init__(self, df, n: int = 0):
         super().__init__(df)
+        self.n = n
         self.folded: dict[str, int] = {}
         for t, n in df.items():
             f = _fold(t)
@@ -116,7 +121,7 @@ def folded_df(idf: IdfTable) -> dict:
     """``idf.df`` with accent-free lookups (built once per table)."""
     got = getattr(idf, "_folded_df", None)
     if got is None or got[0] is not idf.df:
-        got = (idf.df, _FoldedDf(idf.df))
+        got = (idf.df, _FoldedDf(idf.df, idf.n))
         idf._folded_df = got
     return got[1]
 
@@ -143,11 +148,16 @@ def unknown_names(question: str, df) -> list[str]:
             groups.append([w])
         prev_end = m.end()
     out = []
+    rare = max(RARE_DF, int(RARE_SHARE * getattr(df, "n", 0) or 0))
     for g in groups:
         if len(g) == 1 and _DEMONYM.search(g[0]) and not any(ch.isdigit() for ch in g[0]):
             continue
-        ts = [(_term_of(w), _term_of(_fold(w))) for w in g]
-        if all(t and df.get(t, 0) == 0 and df.get(f, 0) == 0 for t, f in ts):
+        counts = [max(df.get(t, 0), df.get(f, 0)) for t, f in ((_term_of(w), _term_of(_fold(w))) for w in g)]
+        if not any(c == 0 for c in counts):
+            continue
+        # "Norland Shipyards", "Nintendo Wii": a word no passage holds, beside only common ones. "Simona
+        # Halep" is known when the rare "Halep" is (the first name just not printed).
+        if not any(0 < c <= rare for c in counts):
             out.append(" ".join(g))
     return out
 

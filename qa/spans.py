@@ -149,6 +149,8 @@ def _fits_question(question: str, quote: str, span: tuple[int, int], qtype: str)
     text = quote[span[0]:span[1]]
     if qtype == "number" and _MONEY_Q.search(question):
         return bool(_MONEY.search(text + quote[span[1]:span[1] + 9]))
+    if qtype == "number" and re.search(r"\b(what (share|percentage|proportion)|what per ?cent|how much of)\b", question, re.I):
+        return bool(re.search(r"%|per ?cent", text + quote[span[1]:span[1] + 9], re.I))
     if qtype == "when" and re.search(r"\b(what|which|in what) year\b", question, re.I):
         return bool(_YEAR_ONLY.match(text))
     return True
@@ -202,6 +204,10 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
             continue  # the question already says it
         if not _fits_question(question, quote, (s, e), qtype):
             continue
+        if qtype == "who" and not _person_like(text):
+            continue
+        if qtype == "when" and _RELATIVE.match(text):
+            continue  # "last year" in an article of unknown date answers nothing
         if qtype in ("who", "name", "where") and t & qterms:
             # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
             # "Judge Letitia Clark", "Foreign Minister Sergei Lavrov" for "Which judge/minister...": the
@@ -222,7 +228,26 @@ def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
     return cands
 
 
+_RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)
+_NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
+
+
+def _person_like(text: str) -> bool:
+    """A who-answer: two or more words ("Noel Forgeard", "Mr Schweitzer"), not a demonym, an acronym,
+    a news agency or a title with a possessive ("Who's Your Daddy")."""
+    from .signals import is_demonym
+
+    ws = text.split()
+    if len(ws) < 2 or any(w.lower().endswith(("'s", "\u2019s")) for w in ws):
+        return False
+    return not (is_demonym(ws[0]) and len(ws) == 1) and ws[0].lower() not in _NOT_PEOPLE and not text.isupper()
+
+
+_IRREGULAR = {"won": "win", "sold": "sell", "bought": "buy", "paid": "pay", "took": "take", "made": "make",
+              "left": "leav", "held": "hold", "led": "lead", "ran": "run", "gave": "give", "becam": "becom",
+              "wrote": "write", "written": "write", "chose": "choos", "chosen": "choos", "met": "meet"}
 MIN_SUBJECT_SHARE = 0.5  # share of the question's content words a marked quote must hold
+MIN_NAME_SHARE = 0.75  # for a name: another person in a sentence about the topic is the common wrong mark
 
 
 def about_subject(question: str, quote: str) -> bool:
@@ -230,15 +255,16 @@ def about_subject(question: str, quote: str) -> bool:
     from .signals import salient_words
     from .text import question_terms
 
-    qt = set(question_terms(question))
+    qt = {_IRREGULAR.get(t, t) for t in question_terms(question)}
     if not qt:
         return False
-    have = set(terms(quote))
+    have = {_IRREGULAR.get(t, t) for t in terms(quote)}
     from .signals import is_demonym
 
     if any(set(terms(w)) - have for w in salient_words(question) if not is_demonym(w)):
         return False  # a name, number or year of the question is not in the quote
-    return len(qt & have) / len(qt) >= MIN_SUBJECT_SHARE
+    need = MIN_NAME_SHARE if question_type(question) in ("who", "name") else MIN_SUBJECT_SHARE
+    return len(qt & have) / len(qt) >= need
 
 
 

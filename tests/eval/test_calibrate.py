@@ -1,0 +1,42 @@
+import json
+
+import numpy as np
+
+from eval.calibrate import fit, load_rows, simulate
+from qa.abstain import AbstainModel, decide
+from qa.signals import Signals
+
+
+def _rows(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        ans = i % 2 == 0
+        dense = rng.normal(0.6 if ans else 0.35, 0.1)
+        rows.append({"set": "s", "id": str(i), "kind": "a" if ans else "u", "answerable": ans, "split": "dev",
+                     "signals": {"dense": dense, "lexical": rng.uniform(0.3, 1.0), "type_missing": (not ans) and i % 3 == 0}})
+    return rows
+
+
+def test_fit_keeps_false_abstention_within_the_budget_and_separates():
+    rows = _rows()
+    model = fit(rows, budget=0.05, unsure_budget=0.2)
+    sim = simulate(rows, model)
+    assert sim["s/a/dev"]["abstained"] <= 0.05 and sim["s/a/dev"]["abstained_or_unsure"] <= 0.2
+    assert sim["s/u/dev"]["abstained"] > 0.3  # the unanswerable ones are mostly caught
+    w = dict(zip(model["features"], model["weights"]))
+    assert w["dense"] > 0 and w["type_missing"] < 0
+    # the stored dict is what qa.abstain reads, and gives the same verdicts
+    m = AbstainModel.from_dict(json.loads(json.dumps(model)))
+    r = rows[1]
+    sig = Signals(dense=r["signals"]["dense"], lexical=r["signals"]["lexical"], type_missing=r["signals"]["type_missing"])
+    p = m.probability(sig)
+    assert (decide(object(), sig, __import__("qa.abstain", fromlist=["x"]).AbstainSettings(), model=m).state == "not_found") == (p < m.abstain_below)
+
+
+def test_test_rows_are_never_fitted_on(tmp_path):
+    f = tmp_path / "out" / "results.jsonl"
+    f.parent.mkdir()
+    f.write_text("\n".join(json.dumps({"id": i, "answerable": True, "split": sp, "signals": {"dense": 0.5}})
+                           for i, sp in enumerate(["dev", "test", "", "test"])) + "\n")
+    assert [r["split"] for r in load_rows([str(f)])] == ["dev", ""]
