@@ -81,7 +81,7 @@ def threshold_for(p_ans: np.ndarray, budget: float, already: int, n: int) -> flo
     return float(s[min(allowed, len(s) - 1)]) if allowed < len(s) else float(s[-1] + 1e-6)
 
 
-def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.15, l2: float = 1.0,
+def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2: float = 1.0,
         use: tuple[str, ...] = FEATURES) -> dict:
     """The model dict (as stored in ``abstain_model.json``) fitted on ``rows``."""
     idx = [FEATURES.index(f) for f in use]
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("results", nargs="+", help="results.jsonl files of newsqa eval runs")
     ap.add_argument("--out", default=None, help="write the model JSON here (default: print it)")
     ap.add_argument("--budget", type=float, default=0.04, help="false abstention allowed on dev (default 0.04)")
-    ap.add_argument("--unsure-budget", type=float, default=0.15)
+    ap.add_argument("--unsure-budget", type=float, default=0.25)
     ap.add_argument("--l2", type=float, default=1.0)
     a = ap.parse_args(argv)
     rows = load_rows(a.results)
