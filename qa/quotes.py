@@ -211,7 +211,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
 def _has_typed_answer(question: str, sentence: str) -> bool:
     from .spans import answer_candidates
 
-    return bool(answer_candidates(question, sentence))
+    return bool(answer_candidates(question, sentence, strict=False))
 
 
 def _next_to(a: Candidate, b: Candidate) -> bool:

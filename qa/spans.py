@@ -186,9 +186,19 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if quote[s:e].strip()]
 
 
-def answer_candidates(question: str, quote: str) -> list[tuple[int, int]]:
-    """Spans of ``quote`` of the kind the question asks for, less what the question already says."""
+def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tuple[int, int]]:
+    """Spans of ``quote`` of the kind the question asks for, less what the question already says.
+
+    ``strict=False`` is the looser test the quote scorer uses for its small "holds the kind of thing
+    asked for" bonus (kept as it was calibrated: any name for "who", no narrower kinds)."""
     qtype = question_type(question)
+    if not strict:
+        qtype = {"role": "who", "name": ""}.get(qtype, qtype)
+        if not qtype:
+            return []
+        qterms, qlow = set(terms(question)), question.lower()
+        return [(s, e) for s, e in _candidates(qtype, quote)
+                if not (quote[s:e].lower() in qlow or (set(terms(quote[s:e])) and set(terms(quote[s:e])) <= qterms))]
     if not qtype:
         return []
     if qtype == "role":
