@@ -152,6 +152,9 @@ def unknown_names(question: str, df) -> list[str]:
     for g in groups:
         if len(g) == 1 and _DEMONYM.search(g[0]) and not any(ch.isdigit() for ch in g[0]):
             continue
+        g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
+        if not g:
+            continue
         counts = [max(df.get(t, 0), df.get(f, 0)) for t, f in ((_term_of(w), _term_of(_fold(w))) for w in g)]
         if not any(c == 0 for c in counts):
             continue

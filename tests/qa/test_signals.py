@@ -65,3 +65,7 @@ def test_a_name_written_without_its_accents_is_known():
     idf = IdfTable.from_counts(10, {"gospić": 2, "hervé": 1})
     assert unknown_names("When was Tesla returned to Gospic?", folded_df(idf)) == ["Tesla"]
     assert unknown_names("When did Herve serve?", folded_df(idf)) == []
+
+
+def test_an_abbreviation_with_dots_is_not_an_unknown_name():
+    assert unknown_names("Who is the U.S. State Department spokesman?", {"state": 5, "depart": 5}) == []
