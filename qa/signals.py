@@ -126,6 +126,13 @@ def folded_df(idf: IdfTable) -> dict:
     return got[1]
 
 
+def _word_df(word: str, df) -> int:
+    """Passages holding ``word``; a word of several terms ("Kilroy-Silk", "1-1") counts by its rarest part."""
+    parts = terms(word) or [word.lower()]
+    folded = terms(_fold(word)) or parts
+    return min(max(df.get(t, 0), df.get(f, 0)) for t, f in zip(parts, folded + parts[len(folded):]))
+
+
 def unknown_names(question: str, df) -> list[str]:
     """Names (runs of capitalised words), numbers and years of the question of which no word is in any
     passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is."""
@@ -155,7 +162,7 @@ def unknown_names(question: str, df) -> list[str]:
         g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
         if not g:
             continue
-        counts = [max(df.get(t, 0), df.get(f, 0)) for t, f in ((_term_of(w), _term_of(_fold(w))) for w in g)]
+        counts = [_word_df(w, df) for w in g]
         if not any(c == 0 for c in counts):
             continue
         # "Norland Shipyards", "Nintendo Wii": a word no passage holds, beside only common ones. "Simona
@@ -231,6 +238,8 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     out = []
     main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(snapshot, idf)
     past = bool(_PAST.search(question))
+    # "pledged in 2000 to ... by 2010": a year inside the collection's own years makes the later one a plan
+    past = past and not any(main_lo and y <= main_hi for y in years)
     for y in years:
         mentioned = idf.df.get(y, 0) > 0
         if hi and lo:

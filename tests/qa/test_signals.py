@@ -69,3 +69,15 @@ def test_a_name_written_without_its_accents_is_known():
 
 def test_an_abbreviation_with_dots_is_not_an_unknown_name():
     assert unknown_names("Who is the U.S. State Department spokesman?", {"state": 5, "depart": 5}) == []
+
+
+def test_hyphenated_names_and_scores_count_by_their_parts():
+    df = {"robert": 40, "kilroy": 4, "silk": 9, "1": 50}
+    assert unknown_names("How much does Robert Kilroy-Silk say it costs?", df) == []
+    assert unknown_names("Who scored in their 1-1 draw?", df) == []
+
+
+def test_a_plan_for_a_later_year_made_in_the_collections_years_is_in_range():
+    idf = IdfTable.from_counts(1000, {"2004": 300, "2005": 250, "2000": 80, "2010": 6})
+    q = "Where did EU leaders pledge in 2000 to make Europe's economy outstrip the US's by 2010?"
+    assert years_outside(["2000", "2010"], _snap(["", ""]), idf, q)[0] == []
