@@ -78,7 +78,10 @@ def threshold_for(p_ans: np.ndarray, budget: float, already: int, n: int) -> flo
     if allowed <= 0 or not len(p_ans):
         return float(min(p_ans.min(), 0.5)) if len(p_ans) else 0.5
     s = np.sort(p_ans)
-    return float(s[min(allowed, len(s) - 1)]) if allowed < len(s) else float(s[-1] + 1e-6)
+    if allowed >= len(s):
+        return float(s[-1] + 1e-6)
+    # midway between the last allowed and the first kept one: rounding the stored weights cannot flip them
+    return float((s[allowed - 1] + s[allowed]) / 2)
 
 
 def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2: float = 1.0,
