@@ -23,6 +23,7 @@ from .types import Filters, Hit
 RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (README)
 # Below this many allowed rows, a filtered dense search scans them exactly with numpy.
 _EXACT_SCAN_ROWS = 50_000
+_TIE_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class Retriever:
         dense: list[tuple[int, float]] = []
         bm25: list[tuple[int, float]] = []
         if s.mode in ("hybrid", "dense"):
-            I, D = self.dense_search(qvec, depth, rows, scan)
+            # A few past the depth, so passages tied with the last one are cut by row, as merge_ranked does.
+            I, D = self.dense_search(qvec, depth + _TIE_MARGIN, rows, scan)
             dense = merge_ranked([list(zip(I.tolist(), D.tolist()))], depth)
         if s.mode in ("hybrid", "bm25"):
             mask = None

@@ -110,7 +110,7 @@ class RayBackend:
 
 def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, model: str | None = None,
            address: str | None = None, num_cpus: float = 0.5, max_ongoing_requests: int = 16,
-           upload_dir: str | None = None) -> RayBackend:
+           upload_dir: str | None = None, name: str = APP_NAME) -> RayBackend:
     """Start (or join) Ray, deploy the engine replicas (and shards), return a backend for ``serve.api``.
 
     Args:
@@ -119,6 +119,7 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
         shards: 0 for none; else the number of shard deployments retrieval is split across.
         address: a Ray cluster's address (``auto``, ``ray://host:10001``); None starts a local Ray.
         num_cpus: CPUs reserved per replica (fractions let several share a small machine).
+        name: the Serve application's name (several can run side by side).
     """
     import ray
 
@@ -129,10 +130,10 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
     index_dir = str(os.path.abspath(index_dir))
     opts = {"ray_actor_options": {"num_cpus": num_cpus, "runtime_env": _runtime_env()},
             "max_ongoing_requests": max_ongoing_requests}
-    shard_apps = [serve.deployment(ShardReplica, name=f"newsqa-shard-{i}", num_replicas=1, **opts)
+    shard_apps = [serve.deployment(ShardReplica, name=f"{name}-shard-{i}", num_replicas=1, **opts)
                   .bind(index_dir, i, shards, model) for i in range(shards)]
-    engine = serve.deployment(EngineReplica, name="newsqa-engine", num_replicas=replicas, **opts)
-    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=APP_NAME,
+    engine = serve.deployment(EngineReplica, name=f"{name}-engine", num_replicas=replicas, **opts)
+    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=name,
                        route_prefix=None, blocking=False)
     return RayBackend(handle)
 
@@ -147,7 +148,6 @@ def _runtime_env() -> dict:
                          "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}}
 
 
-def shutdown() -> None:
-    """Remove the deployments (Ray itself stays up if it was running before)."""
-    serve = _serve()
-    serve.delete(APP_NAME)
+def shutdown(name: str = APP_NAME) -> None:
+    """Remove the application's deployments (Ray itself stays up)."""
+    _serve().delete(name)
