@@ -126,6 +126,10 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
     serve = _serve()
     if not ray.is_initialized():
         ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False)
+    need, have = (replicas + shards) * num_cpus, ray.cluster_resources().get("CPU", 0)
+    if need > have:  # Serve would wait for ever for the replicas it cannot place
+        raise NewsqaError(f"{replicas} replicas and {shards} shards at {num_cpus:g} CPU each need {need:g} CPUs; "
+                          f"the Ray cluster has {have:g}: lower --cpus-per-replica or add nodes")
     serve.start(proxy_location="Disabled")
     index_dir = str(os.path.abspath(index_dir))
     opts = {"ray_actor_options": {"num_cpus": num_cpus, "runtime_env": _runtime_env()},

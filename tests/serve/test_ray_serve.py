@@ -32,8 +32,8 @@ def ray_apps(tmp_path_factory, seed_index, real_encoder):
                 raise
             ray.shutdown()
     try:
-        replicas = deploy(index, replicas=2, name="t-replicas")
-        shards = deploy(index, replicas=1, shards=2, name="t-shards")
+        replicas = deploy(index, replicas=2, name="t-replicas", num_cpus=0.25)  # 5 actors on 2 CPUs
+        shards = deploy(index, replicas=1, shards=2, name="t-shards", num_cpus=0.25)
         yield index, replicas, shards
     finally:
         for name in ("t-replicas", "t-shards"):
