@@ -18,7 +18,6 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from embeddings.chunker import Passage
 from embeddings.documents import Skipped
 from embeddings.indexer import IndexReport
 from qa.engine import MAX_K, MAX_QUESTION_CHARS
@@ -99,7 +98,6 @@ AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel
 FiltersModel = model_from_fields(Filters, {}, name="Filters")
 SkippedModel = model_from_fields(Skipped, {}, name="Skipped", extra="allow")
 IndexReportModel = model_from_fields(IndexReport, {Skipped: SkippedModel}, name="IndexReport", extra="allow")
-assert Passage  # imported so the nested annotations of Hit resolve
 
 
 class HistoryTurn(BaseModel):

@@ -10,23 +10,11 @@ from qa.types import Filters
 from embeddings.indexer import update_index
 
 
-class JitteredHashingEncoder(__import__("embeddings.encoder", fromlist=["HashingEncoder"]).HashingEncoder):
-    """The fake encoder plus a small text-seeded jitter: bag-of-words vectors tie exactly (many
-    passages score 0.0), and FAISS cuts a run of ties at the depth in an order of its own; real
-    model vectors do not tie, and neither do these."""
-
-    def _vec(self, text):
-        import zlib
-
-        import numpy as np
-
-        v = super()._vec(text) + 0.01 * np.random.default_rng(zlib.crc32(text.encode())).standard_normal(self.dimension)
-        return (v / np.linalg.norm(v)).astype(np.float32)
-
-
 @pytest.fixture(scope="module")
 def fake_encoder():
-    return JitteredHashingEncoder(256)
+    from helpers import jittered_hashing_encoder
+
+    return jittered_hashing_encoder(256)
 
 
 @pytest.fixture(scope="module")
