@@ -16,7 +16,7 @@ def serve_index_pristine(tmp_path_factory, fake_encoder):
     return seed_and_markdown_index(tmp_path_factory.mktemp("serve-src"), fake_encoder)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def api(tmp_path_factory, serve_index_pristine, fake_encoder):
     """``(url, engine)``: the API with the chat mounted at /, token set, on a free port of 127.0.0.1."""
     from qa import Engine
