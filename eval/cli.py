@@ -19,7 +19,7 @@ question file (JSONL), one question a line:
   {"id": "q2", "question": "Where did they meet?", "answers": ["Vostochny"], "history": ["Who met Putin?"]}
   {"id": "q3", "question": "Who won the 2031 World Cup?", "answers": []}     (abstaining is right)
 
-outputs in --out: metrics.json, results.jsonl, report.md, hit_at_k.png, latency.png
+outputs in --out: metrics.json, results.jsonl, report.md, hit_at_k.png, latency.png, tradeoff.png
 """
 
 
