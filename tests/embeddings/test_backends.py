@@ -197,3 +197,64 @@ def test_manifest_records_backend_precision_and_every_backend_used(tmp_path, fak
     assert (m["backend"], m["precision"], m["backends"]) == ("hashing", "fp32", ["hashing"])
     fields = model_fields(_encoder("openvino", 0.99998), {"backend": "torch"})
     assert fields["backends"] == ["openvino", "torch"] and fields["parity_min_cosine"] == 0.99998
+
+
+@pytest.fixture(scope="module")
+def tiny_bert():
+    """A two-layer random BERT made from a config (no weights downloaded): fast to export."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=64, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=48, max_position_embeddings=40)
+    model = BertModel(cfg).eval()
+    ids = np.array([[2, 5, 9, 11, 3, 0], [2, 7, 3, 0, 0, 0]], np.int64)
+    feeds = {"input_ids": ids, "token_type_ids": np.zeros_like(ids), "attention_mask": (ids > 0).astype(np.int64)}
+    return model, feeds
+
+
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
+    from embeddings.backends.choose import installed
+    from embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, TorchRunner
+
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed")
+    model, feeds = tiny_bert
+    folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
+    threads = Threads(bulk=2, small=1)
+    runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    want = TorchRunner(model, threads).forward(feeds)
+    longer = {k: np.concatenate([v, v[:, :2]], axis=1) for k, v in feeds.items()}  # dynamic length
+    for small in (False, True):
+        got = runner.forward(feeds, small=small)
+        assert got.shape == want.shape and np.allclose(got, want, atol=1e-4)
+    assert runner.forward(longer).shape == (2, 8, 32)
+
+
+def test_torch_threads_switch_only_under_the_lock(tiny_bert):
+    import torch
+
+    from embeddings.backends.runners import Threads, TorchRunner
+
+    model, feeds = tiny_bert
+    bulk = torch.get_num_threads()
+    runner = TorchRunner(model, Threads(bulk=bulk, small=1))
+    want = runner.forward(feeds)
+    out, errors = [], []
+
+    def go(small):
+        try:
+            for _ in range(20):
+                out.append(np.allclose(runner.forward(feeds, small=small), want, atol=1e-6))
+        except Exception as e:  # pragma: no cover - the failure this test looks for
+            errors.append(e)
+
+    ts = [threading.Thread(target=go, args=(i % 2 == 0,)) for i in range(6)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors and len(out) == 120 and all(out)
+    assert torch.get_num_threads() == bulk
