@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -29,7 +30,7 @@ from embeddings.indexer import embed_text, sentence_spans
 from embeddings.readers import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
-BBC = ROOT.parent / "shared" / "corpus" / "bbc" / "articles"
+BBC = Path(os.environ.get("NEWSQA_SHARED", ROOT.parent / "shared")) / "corpus" / "bbc" / "articles"
 QUESTIONS = ROOT / "eval" / "questions" / "seed.jsonl"
 
 
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = args.backends or ([b for b in ("openvino", "onnx", "onnx-int8") if installed(b)]
                                + (["torch-bf16"] if has_native_bf16(cpu_flags()) else []))
     texts, spans = paragraphs(args.corpus, args.paragraphs)
+    if not texts:
+        ap.error(f"no passages read from {args.corpus}: give --corpus")
     encs, notes = encoders(wanted)
     res = {"cpu": cpu_name(), "bf16_native": has_native_bf16(cpu_flags()), "paragraphs": len(texts),
            "sentences": sum(len(s) for s in spans), "rounds": args.rounds, "threads": str(encs["torch"].threads),
