@@ -36,3 +36,7 @@ class BackendCacheError(NewsqaError):
 
 class BackendUnavailableError(NewsqaError):
     """An encoder backend cannot run here (its package is not installed, or it failed to load)."""
+
+
+class DocumentNotFoundError(NewsqaError):
+    """A document id asked for is not in the index."""
