@@ -23,7 +23,7 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     .venv/bin/pip install -q "$TORCH_SPEC"
   fi
 fi
-.venv/bin/pip install -q -e '.[test,ray]'  # ray: the optional --engine ray, tested in CI
+.venv/bin/pip install -q -e '.[test,ray,backends]'  # ray: --engine ray; backends: OpenVINO / ONNX Runtime; both tested in CI
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

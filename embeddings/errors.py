@@ -30,5 +30,13 @@ class IndexLockedError(NewsqaError):
     """Another process is writing to the index."""
 
 
+class BackendCacheError(NewsqaError):
+    """A cached converted model does not match its recorded checksums (it is refused and rebuilt)."""
+
+
+class BackendUnavailableError(NewsqaError):
+    """An encoder backend cannot run here (its package is not installed, or it failed to load)."""
+
+
 class DocumentNotFoundError(NewsqaError):
     """A document id asked for is not in the index."""

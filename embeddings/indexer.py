@@ -24,6 +24,7 @@ import numpy as np
 
 from .chunker import ChunkerSettings, Passage, chunk_document
 from .documents import KIND_HEADLINE, Document, Skipped
+from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
@@ -103,6 +104,7 @@ def update_index(
     faiss_settings: FaissSettings | None = None,
     lock_timeout: float = 30.0,
     add_sentence_vectors: bool = True,
+    backend: str | None = None,
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -112,6 +114,8 @@ def update_index(
         encoder: an already loaded encoder; else ``model`` is loaded (the packaged default if None).
         prune: drop documents whose source files no longer exist.
         progress: show progress bars (default: when stderr is a terminal).
+        backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
+            default ``auto``); recorded in the manifest.
         add_sentence_vectors: an index written before sentence vectors were stored gains them
             (its passages are encoded once more). False keeps such an index as it is, for quick
             updates (a browser upload); a new or current index always has them.
@@ -132,7 +136,7 @@ def update_index(
 
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
-                   add_sentence_vectors=add_sentence_vectors)
+                   add_sentence_vectors=add_sentence_vectors, backend=backend)
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -171,6 +175,7 @@ def _update(
     read_files: ReadFiles,
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     add_sentence_vectors: bool = True,
+    backend: str | None = None,
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
@@ -186,9 +191,10 @@ def _update(
         prev = load_snapshot(index_dir, mmap_vectors=True) if (index_dir / MANIFEST).exists() else None
         if encoder is None:
             want = model or (prev.manifest["model"].get("path") or prev.manifest["model"]["name"] if prev else None)
-            encoder = load_encoder(want)
+            encoder = load_encoder(want, backend=backend)
         if prev is not None:
             check_model(prev.manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+            check_mix(prev.manifest["model"], encoder, index_dir)
             if chunker is None:
                 chunker = ChunkerSettings(**prev.manifest["chunker"])
             if prev.manifest["chunker"] != chunker.to_dict():
@@ -290,7 +296,8 @@ def _update(
                 files=files,
                 model={"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
                        "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
-                       "embed_text": "title+paragraph, headline alone"},
+                       "embed_text": "title+paragraph, headline alone",
+                       **model_fields(encoder, prev.manifest["model"] if prev else None)},
                 chunker=chunker,
                 faiss_settings=faiss_settings,
                 previous=prev.manifest if prev else None,

@@ -81,8 +81,10 @@ def _read_and_chunk(batch: dict, *, max_file_bytes: int, chunker: ChunkerSetting
 class _EncoderActor:
     """Ray actor: loads the model once, then encodes batches of texts."""
 
-    def __init__(self, spec: str | None, dimension: int, use_gpu: bool):
-        self.encoder = load_encoder(spec)
+    def __init__(self, spec: str | None, dimension: int, use_gpu: bool, backend: str = "torch"):
+        # The driver's chosen backend (never "auto": every actor runs the same forward pass, and
+        # checks its parity itself); a GPU runs torch.
+        self.encoder = load_encoder(spec, backend="torch" if use_gpu else backend)
         if use_gpu and hasattr(self.encoder, "model"):
             self.encoder.model.to("cuda")
         if self.encoder.dimension != dimension:
@@ -104,6 +106,8 @@ class RayEncoder:
     def __init__(self, encoder: Encoder, *, actors: int, use_gpu: bool, batch_size: int = ENCODE_BATCH):
         self.local = encoder
         self.name, self.checksum, self.dimension = encoder.name, encoder.checksum, encoder.dimension
+        self.backend, self.precision = getattr(encoder, "backend", "torch"), getattr(encoder, "precision", "fp32")
+        self.parity = getattr(encoder, "parity", None)
         self.actors, self.use_gpu, self.batch_size = actors, use_gpu, batch_size
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
@@ -120,7 +124,8 @@ class RayEncoder:
                                   for i, (t, sp) in enumerate(zip(texts, spans))])
         ds = ds.map_batches(
             _EncoderActor,
-            fn_constructor_kwargs={"spec": model_spec(self.local), "dimension": self.dimension, "use_gpu": self.use_gpu},
+            fn_constructor_kwargs={"spec": model_spec(self.local), "dimension": self.dimension, "use_gpu": self.use_gpu,
+                                   "backend": self.backend if self.backend != "hashing" else "torch"},
             batch_size=self.batch_size,
             batch_format="numpy",
             concurrency=self.actors,
@@ -177,6 +182,7 @@ def update_index_ray(
     lock_timeout: float = 30.0,
     num_cpus: int | None = None,
     encoders: int | None = None,
+    backend: str | None = None,
 ) -> IndexReport:
     """``update_index`` with reading, chunking and encoding on Ray; writes the same index.
 
@@ -187,6 +193,7 @@ def update_index_ray(
             loads the same model (``model`` as for ``update_index``).
         num_cpus: CPUs of a local Ray (default: all).
         encoders: encoder actors (default: one per GPU if the cluster has GPUs, else one per CPU).
+        backend: the forward pass, chosen on the driver (``auto`` by default); actors run the same.
         Other arguments as for ``embeddings.indexer.update_index``.
 
     Raises:
@@ -209,7 +216,7 @@ def update_index_ray(
             paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
             faiss_settings=faiss_settings, lock_timeout=lock_timeout,
             read_files=_ray_reader(max_file_bytes, chunker),
-            wrap_encoder=lambda enc: RayEncoder(enc, actors=n_actors, use_gpu=gpus > 0),
+            wrap_encoder=lambda enc: RayEncoder(enc, actors=n_actors, use_gpu=gpus > 0), backend=backend,
         )
     finally:
         if started:

@@ -373,11 +373,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-build", action="store_true", help="reuse the cached BBC index; skip the build benchmark")
     ap.add_argument("--questions-n", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--backend", default=None, help="encoder backend for the build and serving (default: "
+                    "$NEWSQA_BACKEND or auto); python -m eval.bench_backends compares them")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if args.backend:  # this entry point's own process and the serving subprocesses it starts
+        os.environ["NEWSQA_BACKEND"] = args.backend
     if args.serve:
         print(json.dumps(serve(args.serve, json.loads(args.questions.read_text()), args.warmup)))
         return 0
@@ -396,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     enc = None
     if not args.no_build:
         enc = load_encoder(None)
+        res["backend"] = {"backend": enc.backend, "precision": enc.precision, "note": getattr(enc, "note", "")}
         res["build"], _ = bench_build(args.corpus, args.cache, enc, args.build_files)
         save()
         print(json.dumps(res["build"]), flush=True)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 import textwrap
 
+from embeddings.backends import BACKENDS
 from embeddings.errors import NewsqaError
 
 EPILOG = """\
@@ -48,6 +49,12 @@ def _add_filter_opts(p: argparse.ArgumentParser) -> None:
     g.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document id (repeatable)")
 
 
+def _add_backend_opt(p) -> None:
+    p.add_argument("--backend", choices=BACKENDS, default=None,
+                   help="the encoder's forward pass (default: $NEWSQA_BACKEND or auto: the fastest that passes "
+                        "the parity check against torch fp32 on this CPU; see docs/backends.md)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsqa",
@@ -71,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_opt(p, writes=True)
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
+    _add_backend_opt(p)
     p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
     p.add_argument("--max-file-mb", type=_positive_mb, default=20.0,
                    help="refuse single article files (and single JSONL records) above this size (default 20)")
@@ -93,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="append", default=[], metavar="QUESTION",
                    help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    _add_backend_opt(p)
     p.add_argument("--reranker", default=None, metavar="DIR",
                    help="re-rank passages with a local cross-encoder folder (default: no re-ranking)")
     _add_filter_opts(p)
@@ -103,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_opt(p)
     p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    _add_backend_opt(p)
     _add_filter_opts(p)
 
     p = sub.add_parser("info", help="what an index holds (articles, passages, dates, sections, model)",
@@ -158,7 +168,7 @@ def cmd_index(args) -> int:
 
     index_dir = args.index or str(default_index_dir())
     existed = Path(index_dir).exists()
-    kwargs = dict(model=args.model, prune=args.prune, progress=False if args.no_progress else None,
+    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune, progress=False if args.no_progress else None,
                   max_file_bytes=int(args.max_file_mb * 2**20))
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
@@ -231,7 +241,7 @@ def cmd_ask(args) -> int:
         from .rerank import CrossEncoderReranker
 
         reranker = CrossEncoderReranker(args.reranker)
-    engine = Engine.open(args.index, model=args.model, reranker=reranker)
+    engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
     answer = engine.ask(args.question, k=args.k, filters=_filters(args), history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -243,7 +253,7 @@ def cmd_ask(args) -> int:
 def cmd_chat(args) -> int:
     from .engine import Engine
 
-    engine = Engine.open(args.index, model=args.model)
+    engine = Engine.open(args.index, model=args.model, backend=args.backend)
     s = engine.summary()
     print(f"newsqa chat: {_count(s['articles'], 'article')}, {_count(s['passages'], 'passage')}. "
           "/clear forgets, /quit leaves.")

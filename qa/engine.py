@@ -86,7 +86,8 @@ class Engine:
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
              retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-             reranker: Reranker | None = None, progress: bool = False, search: Search | None = None) -> "Engine":
+             reranker: Reranker | None = None, progress: bool = False, search: Search | None = None,
+             backend: str | None = None) -> "Engine":
         """Open an index (and load its model).
 
         Args:
@@ -95,6 +96,8 @@ class Engine:
             encoder: an already loaded encoder (tests pass a fake one); else ``model`` or the model
                 named in the manifest is loaded from local files.
             reranker: an optional re-ranking stage (``qa.rerank``); default: none.
+            backend: the encoder's forward pass when it is loaded here (``embeddings.backends``;
+                default ``auto``: the fastest that passes the parity check on this CPU).
             search: ``search(retriever, query, k, filters, qvec) -> hits`` instead of
                 ``retriever.search`` (``qa.shards.fan_out`` searches shards).
 
@@ -103,12 +106,12 @@ class Engine:
         """
         if index_dir is None:
             if encoder is None and not (default_index_dir() / MANIFEST).exists():
-                encoder = load_encoder(model)  # load once: the sample index is built with it, then served
+                encoder = load_encoder(model, backend=backend)  # load once: the sample index is built with it, then served
             index_dir = ensure_default_index(encoder=encoder, model=model, progress=progress)
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         if encoder is None:
-            encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"])
+            encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"], backend=backend)
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         state = _load_state(index_dir, encoder, retrieval)
         return cls(index_dir, encoder, state, retrieval, answer, reranker, search)

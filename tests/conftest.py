@@ -10,6 +10,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# The real-model tests run torch fp32 (the reference); tests/embeddings/test_backends*.py pick others.
+os.environ.setdefault("NEWSQA_BACKEND", "torch")
 
 from helpers import BBC, ROOT, SEED, SHARED, SQUAD, need  # noqa: F401
 

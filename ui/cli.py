@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from embeddings.backends import BACKENDS
 from embeddings.errors import NewsqaError
 
 EPILOG = """\
@@ -25,6 +26,8 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    p.add_argument("--backend", choices=BACKENDS, default=None,
+                   help="the encoder's forward pass (default: $NEWSQA_BACKEND or auto; see docs/backends.md)")
     p.add_argument("--uploads", metavar="DIR", default=None,
                    help="where uploaded articles are saved (default: <index>-uploads beside the index)")
     p.add_argument("--max-upload-mb", type=float, default=5.0, help="largest uploaded file (default 5)")
@@ -44,7 +47,7 @@ def run(args) -> int:
     from .uploads import UploadLimits
 
     limits = UploadLimits(max_file_bytes=int(args.max_upload_mb * 2**20))
-    engine = Engine.open(args.index, model=args.model, progress=True)
+    engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)
     print(f"newsqa ui: serving {engine.index_dir} on http://{args.host}:{args.port} (Ctrl-C stops)")
     try:

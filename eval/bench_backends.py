@@ -1,0 +1,132 @@
+"""Encoder backends compared in one run: paragraphs/s, question-encode latency and vector parity
+against torch fp32, every backend measured interleaved (A, B, C, A, B, C...) so that load from other
+processes on a shared machine hits them alike; figures are ratios within the run.
+
+    python -m eval.bench_backends --paragraphs 600 --rounds 2 --out bench-backends.json
+
+The baseline is bare sentence-transformers ``model.encode`` (torch fp32) of the same texts; each
+backend runs ``encode_passages`` (passage and pooled sentence vectors, what an index build runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.backends.choose import checked, installed, make_runner, resolve
+from embeddings.backends.cpu import cpu_flags, cpu_name, has_native_bf16
+from embeddings.backends.parity import min_cosine
+from embeddings.chunker import chunk_document
+from embeddings.encoder import load_encoder
+from embeddings.indexer import embed_text, sentence_spans
+from embeddings.readers import read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+BBC = Path(os.environ.get("NEWSQA_SHARED", ROOT.parent / "shared")) / "corpus" / "bbc" / "articles"
+QUESTIONS = ROOT / "eval" / "questions" / "seed.jsonl"
+
+
+def paragraphs(corpus: Path, n: int) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """The first ``n`` passages (as the index embeds them) of the corpus, files in sorted order."""
+    texts, spans = [], []
+    for f in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        for d in read_file(f).documents:
+            for p in chunk_document(d):
+                texts.append(embed_text(p))
+                spans.append(sentence_spans(p))
+                if len(texts) >= n:
+                    return texts, spans
+    return texts, spans
+
+
+def questions(n: int) -> list[str]:
+    out = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return (out * (n // max(1, len(out)) + 1))[:n]
+
+
+def encoders(wanted: list[str]) -> dict:
+    """torch fp32 plus each wanted backend that loads and passes parity (else it is reported as not used)."""
+    base = load_encoder(None, backend="torch")
+    out, notes = {"torch": base}, {}
+    for b in wanted:
+        if b == "onnx-int8":  # measured even when it fails parity (it is never used then)
+            out[b] = checked(base, make_runner(b, base))
+            notes[b] = f"parity {'holds' if out[b].parity.ok else 'fails'}: measured only, never chosen"
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            enc = resolve(base, b)
+        notes[b] = enc.note or "; ".join(str(w.message) for w in caught)
+        if enc is not base:
+            out[b] = enc
+    return out, notes
+
+
+def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
+    """Interleaved timings: per round, bare ST encode then each backend's encode_passages and single-question encodes."""
+    base = encs["torch"]
+    bulk: dict[str, list[float]] = {"bare": []}
+    lat: dict[str, list[float]] = {}
+    vecs = {}
+    for r in range(rounds):
+        t = time.perf_counter()
+        bare = base.model.encode(texts, batch_size=base.batch_size, normalize_embeddings=True)
+        bulk["bare"].append(time.perf_counter() - t)
+        for name, enc in encs.items():
+            t = time.perf_counter()
+            vecs[name] = enc.encode_passages(texts, spans)
+            bulk.setdefault(name, []).append(time.perf_counter() - t)
+            for q in qs:
+                t = time.perf_counter()
+                enc.encode_documents([f"{q} ({r})"])  # distinct text: no cache
+                lat.setdefault(name, []).append((time.perf_counter() - t) * 1000)
+    ref_p, ref_s = vecs["torch"]
+    out = {"bare_st_fp32": {"seconds": [round(x, 2) for x in bulk["bare"]],
+                            "paragraphs_per_s": round(len(texts) / min(bulk["bare"]), 1),
+                            "min_cosine_vs_torch_runner": round(min_cosine(bare, ref_p), 6)}}
+    for name in encs:
+        best = min(bulk[name])
+        out[name] = {"seconds": [round(x, 2) for x in bulk[name]], "paragraphs_per_s": round(len(texts) / best, 1),
+                     "vs_bare_st": round(min(bulk["bare"]) / best, 3), "vs_torch": round(min(bulk["torch"]) / best, 3),
+                     "query_p50_ms": round(statistics.median(lat[name]), 2),
+                     "min_cosine_passage": round(min_cosine(vecs[name][0], ref_p), 6),
+                     "min_cosine_sentence": round(min_cosine(vecs[name][1], ref_s), 6),
+                     "parity": encs[name].parity.to_dict() if encs[name].parity else None}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench_backends", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=BBC)
+    ap.add_argument("--paragraphs", type=int, default=600)
+    ap.add_argument("--questions", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--backends", nargs="+", default=None, help="default: every installed one (bf16 where native)")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    wanted = args.backends or ([b for b in ("openvino", "onnx", "onnx-int8") if installed(b)]
+                               + (["torch-bf16"] if has_native_bf16(cpu_flags()) else []))
+    texts, spans = paragraphs(args.corpus, args.paragraphs)
+    if not texts:
+        ap.error(f"no passages read from {args.corpus}: give --corpus")
+    encs, notes = encoders(wanted)
+    res = {"cpu": cpu_name(), "bf16_native": has_native_bf16(cpu_flags()), "paragraphs": len(texts),
+           "sentences": sum(len(s) for s in spans), "rounds": args.rounds, "threads": str(encs["torch"].threads),
+           "notes": notes, "results": run(texts, spans, questions(args.questions), encs, args.rounds)}
+    text = json.dumps(res, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

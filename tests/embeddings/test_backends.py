@@ -1,0 +1,260 @@
+"""Encoder backends: the auto choice per CPU, the parity check and its fallback, the converted-model
+cache's checksums, the manifest's mixing rule, and the runners' threads. Fast: a fake encoder
+stands in for the model here (the real model is in test_backends_model.py)."""
+
+import json
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+from embeddings.backends import choose, convert
+from embeddings.backends.choose import BackendFallbackWarning, auto_candidates, resolve
+from embeddings.backends.convert import BackendCacheWarning, converted, verify
+from embeddings.backends.manifest import check_mix, model_fields
+from embeddings.backends.parity import Parity, check_parity, min_cosine, probe_texts
+from embeddings.encoder import HashingEncoder
+from embeddings.errors import BackendCacheError, ModelMismatchError
+from embeddings.indexer import update_index
+from embeddings.store import read_manifest
+
+AVX2 = frozenset({"sse4_2", "avx", "avx2", "fma"})
+XEON = AVX2 | {"avx512f", "avx512_bf16", "amx_bf16", "amx_tile"}
+
+
+class FakeRunner:
+    def __init__(self, backend, noise=0.0, precision="fp32"):
+        self.backend, self.noise, self.precision = backend, noise, precision
+
+
+class FakeBase(HashingEncoder):
+    """A torch-fp32 stand-in: hashing vectors; a sibling on a runner adds that runner's noise."""
+
+    pools_sentences = True
+
+    def __init__(self, runner=None):
+        super().__init__(64)
+        self.runner = runner or FakeRunner("torch")
+        self.backend, self.precision = self.runner.backend, self.runner.precision
+        self.checksum, self.threads, self.note, self.parity = "fake-sha", "fake", "", None
+
+    def with_runner(self, runner):
+        return FakeBase(runner)
+
+    def encode_documents(self, texts, *, progress=False):
+        v = super().encode_documents(texts)
+        if self.runner.noise:
+            rng = np.random.default_rng(0)
+            v = v + self.runner.noise * rng.standard_normal(v.shape).astype(np.float32)
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+        return v
+
+
+@pytest.fixture
+def fake_backends(monkeypatch):
+    """Every backend "installed", built as a FakeRunner with the noise given in ``noise``."""
+    noise = {"openvino": 0.0, "onnx": 0.0, "torch-bf16": 0.0, "onnx-int8": 0.2}
+    monkeypatch.setattr(choose, "installed", lambda b: True)
+    monkeypatch.setattr(choose, "make_runner", lambda b, base, home=None: FakeRunner(b, noise[b]))
+    return noise
+
+
+def test_probe_set_is_shipped_news():
+    texts = probe_texts()
+    assert len(texts) >= 24 and max(len(t) for t in texts) > 1200  # one longer than the 256-token window
+
+
+def test_auto_tries_bf16_only_where_the_cpu_has_it(monkeypatch):
+    monkeypatch.setattr(choose, "installed", lambda b: True)
+    assert auto_candidates(AVX2) == ["openvino", "onnx"]
+    assert auto_candidates(XEON) == ["torch-bf16", "openvino", "onnx"]
+    monkeypatch.setattr(choose, "installed", lambda b: b == "onnx")
+    assert auto_candidates(AVX2) == ["onnx"]
+
+
+def test_parity_pass_keeps_the_backend(fake_backends, tmp_path):
+    enc = resolve(FakeBase(), "openvino", home=tmp_path)
+    assert enc.backend == "openvino" and enc.parity.ok and enc.parity.worst >= 0.9999
+
+
+def test_perturbed_backend_fails_parity_falls_back_and_says_so(fake_backends, tmp_path):
+    base = FakeBase()
+    with pytest.warns(BackendFallbackWarning, match="parity check failed"):
+        enc = resolve(base, "onnx-int8", home=tmp_path)
+    assert enc is base and enc.backend == "torch"
+    assert "onnx-int8" in enc.note and "min cosine" in enc.note
+    p = check_parity(base.with_runner(FakeRunner("onnx-int8", 0.2)), base)
+    assert not p.ok and p.worst < 0.99
+
+
+def test_unavailable_backend_falls_back(monkeypatch, tmp_path):
+    monkeypatch.setattr(choose, "installed", lambda b: False)
+    with pytest.warns(BackendFallbackWarning, match="cannot run here"):
+        enc = resolve(FakeBase(), "openvino", home=tmp_path)
+    assert enc.backend == "torch"
+
+
+def _timings(seconds):
+    return lambda encs, rounds=3: {e.backend: seconds[e.backend] for e in encs}
+
+
+def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, monkeypatch, tmp_path):
+    fake_backends["openvino"] = 0.3  # fastest, but fails parity: never chosen
+    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.2, "onnx": 0.5, "torch-bf16": 0.6}))
+    with pytest.warns(BackendFallbackWarning, match="openvino"):
+        enc = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
+    assert enc.backend == "onnx" and enc.parity.ok
+    monkeypatch.setattr(choose, "time_encoders", lambda *a, **k: pytest.fail("a cached choice times nothing"))
+    again = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
+    assert again.backend == "onnx" and "chosen earlier" in again.note
+    cache = json.loads((tmp_path / "backends" / "auto.json").read_text())
+    assert [v["backend"] for v in cache.values()] == ["onnx"]
+
+
+def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypatch, tmp_path):
+    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.95, "onnx": 1.3}))
+    enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path)
+    assert enc.backend == "torch" and "openvino 1.05x" in enc.note
+
+
+def test_auto_choice_is_per_cpu(fake_backends, monkeypatch, tmp_path):
+    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.9, "torch-bf16": 0.4}))
+    assert resolve(FakeBase(), "auto", flags=XEON, home=tmp_path).backend == "torch-bf16"
+    assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path).backend == "openvino"
+
+
+def test_min_cosine_skips_rows_the_reference_did_not_pool():
+    want = np.array([[1.0, 0.0], [0.0, 0.0]], np.float32)
+    assert min_cosine(np.array([[1.0, 0.0], [0.0, 1.0]], np.float32), want) == 1.0
+    assert min_cosine(np.array([[0.0, 0.0], [0.0, 1.0]], np.float32), want) == 0.0  # a row lost: fails
+
+
+def _fake_export(calls):
+    def export(hf_model, example, out):
+        calls.append(out)
+        (out / "model.onnx").write_bytes(b"onnx bytes " + json.dumps(sorted(example)).encode())
+    return export
+
+
+def test_cache_is_made_once_then_reused(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setitem(convert._EXPORT, "onnx", _fake_export(calls))
+    a = converted("onnx", None, {"input_ids": 0}, model_name="m", source_sha256="ab" * 32, home=tmp_path)
+    b = converted("onnx", None, {"input_ids": 0}, model_name="m", source_sha256="ab" * 32, home=tmp_path)
+    assert a == b and len(calls) == 1
+    meta = json.loads((a / "meta.json").read_text())
+    assert meta["source_sha256"] == "ab" * 32 and len(meta["files"]["model.onnx"]) == 64
+
+
+def test_cache_with_a_wrong_checksum_is_refused_and_rebuilt(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setitem(convert._EXPORT, "onnx", _fake_export(calls))
+    folder = converted("onnx", None, {"input_ids": 0}, model_name="m", source_sha256="ab" * 32, home=tmp_path)
+    (folder / "model.onnx").write_bytes(b"tampered")
+    with pytest.raises(BackendCacheError, match="sha256"):
+        verify(folder, "onnx", "ab" * 32)
+    with pytest.warns(BackendCacheWarning, match="refused"):
+        again = converted("onnx", None, {"input_ids": 0}, model_name="m", source_sha256="ab" * 32, home=tmp_path)
+    assert len(calls) == 2 and (again / "model.onnx").read_bytes().startswith(b"onnx bytes")
+    verify(again, "onnx", "ab" * 32)
+
+
+def test_cache_of_other_source_weights_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setitem(convert._EXPORT, "onnx", _fake_export([]))
+    folder = converted("onnx", None, {"input_ids": 0}, model_name="m", source_sha256="ab" * 32, home=tmp_path)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["source_sha256"] = "cd" * 32
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(BackendCacheError, match="converted from weights"):
+        verify(folder, "onnx", "ab" * 32)
+
+
+def _encoder(backend, parity_worst=None):
+    e = FakeBase(FakeRunner(backend))
+    if parity_worst is not None:
+        e.parity = Parity(backend, "fp32", parity_worst, parity_worst, parity_worst)
+    return e
+
+
+def test_mixing_backends_only_when_parity_holds():
+    torch_index = {"backend": "torch"}
+    check_mix(torch_index, _encoder("openvino", 0.99999), "idx")
+    check_mix({"backend": "openvino"}, _encoder("torch"), "idx")  # the reference joins anything
+    check_mix({}, _encoder("torch"), "idx")  # an index older than the field: torch fp32
+    with pytest.raises(ModelMismatchError, match="no parity check"):
+        check_mix(torch_index, _encoder("onnx"), "idx")
+    with pytest.raises(ModelMismatchError, match="min cosine 0.93"):
+        check_mix(torch_index, _encoder("onnx-int8", 0.93), "idx")
+
+
+def test_manifest_records_backend_precision_and_every_backend_used(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("# Port reopens\n\nThe port reopened on Monday.\n")
+    update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
+    m = read_manifest(tmp_path / "idx")["model"]
+    assert (m["backend"], m["precision"], m["backends"]) == ("hashing", "fp32", ["hashing"])
+    fields = model_fields(_encoder("openvino", 0.99998), {"backend": "torch"})
+    assert fields["backends"] == ["openvino", "torch"] and fields["parity_min_cosine"] == 0.99998
+
+
+@pytest.fixture(scope="module")
+def tiny_bert():
+    """A two-layer random BERT made from a config (no weights downloaded): fast to export."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=64, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=48, max_position_embeddings=40)
+    model = BertModel(cfg).eval()
+    ids = np.array([[2, 5, 9, 11, 3, 0], [2, 7, 3, 0, 0, 0]], np.int64)
+    feeds = {"input_ids": ids, "token_type_ids": np.zeros_like(ids), "attention_mask": (ids > 0).astype(np.int64)}
+    return model, feeds
+
+
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
+    from embeddings.backends.choose import installed
+    from embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, TorchRunner
+
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed")
+    model, feeds = tiny_bert
+    folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
+    threads = Threads(bulk=2, small=1)
+    runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    want = TorchRunner(model, threads).forward(feeds)
+    longer = {k: np.concatenate([v, v[:, :2]], axis=1) for k, v in feeds.items()}  # dynamic length
+    for small in (False, True):
+        got = runner.forward(feeds, small=small)
+        assert got.shape == want.shape and np.allclose(got, want, atol=1e-4)
+    assert runner.forward(longer).shape == (2, 8, 32)
+
+
+def test_torch_threads_switch_only_under_the_lock(tiny_bert):
+    import torch
+
+    from embeddings.backends.runners import Threads, TorchRunner
+
+    model, feeds = tiny_bert
+    bulk = torch.get_num_threads()
+    runner = TorchRunner(model, Threads(bulk=bulk, small=1))
+    want = runner.forward(feeds)
+    out, errors = [], []
+
+    def go(small):
+        try:
+            for _ in range(20):
+                out.append(np.allclose(runner.forward(feeds, small=small), want, atol=1e-6))
+        except Exception as e:  # pragma: no cover - the failure this test looks for
+            errors.append(e)
+
+    ts = [threading.Thread(target=go, args=(i % 2 == 0,)) for i in range(6)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors and len(out) == 120 and all(out)
+    assert torch.get_num_threads() == bulk

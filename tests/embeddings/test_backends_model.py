@@ -1,0 +1,76 @@
+"""Each installed backend against torch fp32 with the real packaged model (slow: each converts the
+model once, into this session's temporary NEWSQA_HOME), and the encoder's threads under concurrency."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from embeddings.backends.choose import installed, resolve
+from embeddings.backends.parity import min_cosine
+
+pytestmark = pytest.mark.slow
+TEXTS = ["Putin met Kim at the Vostochny cosmodrome. They talked about rockets.",
+         "Shares fell 3% on Monday.", "word " * 300 + "Past the window."]
+SPANS = [[(0, 42), (43, 70)], [(0, 25)], [(0, 20), (1500, 1516)]]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("backends-home")
+
+
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_backend_vectors_match_torch(backend, real_encoder, home):
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed (pip install 'newsqa[backends]')")
+    enc = resolve(real_encoder, backend, home=home)
+    assert enc.backend == backend and enc.parity.ok, enc.note
+    assert enc.model is real_encoder.model  # one loaded model, another forward pass
+    p, s = enc.encode_passages(TEXTS, SPANS)
+    rp, rs = real_encoder.encode_passages(TEXTS, SPANS)
+    assert min_cosine(p, rp) >= 0.9999 and min_cosine(s, rs) >= 0.9999
+    assert [bool(r.any()) for r in s] == [bool(r.any()) for r in rs]  # the same sentences pooled
+    q = enc.encode_queries(["Who met Putin?"])
+    assert float(q[0] @ real_encoder.encode_queries(["Who met Putin?"])[0]) >= 0.9999
+    again = resolve(real_encoder, backend, home=home)  # the cached conversion, checksums verified
+    assert again.backend == backend and np.allclose(again.encode_documents(TEXTS[:1]), p[:1], atol=1e-5)
+
+
+def test_engine_answers_alike_on_another_backend(seed_index, seed_engine, home, monkeypatch):
+    if not installed("onnx"):
+        pytest.skip("onnxruntime is not installed")
+    from qa import Engine
+
+    monkeypatch.setenv("NEWSQA_HOME", str(home))
+    engine = Engine.open(seed_index, backend="onnx")
+    assert engine.encoder.backend == "onnx"
+    q = "Where did Putin take Kim on a tour of Russia's space facilities?"
+    want, got = seed_engine.ask(q), engine.ask(q)
+    assert not want.abstained and [c.quote for c in got.citations] == [c.quote for c in want.citations]
+
+
+def test_concurrent_encodes_are_exact_and_leave_torch_threads_alone(real_encoder):
+    import torch
+
+    questions = [f"What did the minister say about question {i}?" for i in range(24)]
+    serial = real_encoder.encode_documents(questions[:1])
+    bulk_texts = ["A longer passage about the economy, rates and jobs. " * 8] * 66  # > 64: a bulk encode
+    want_bulk = real_encoder.encode_documents(bulk_texts)
+    errors, results = [], {}
+
+    def ask(i):
+        try:
+            results[i] = real_encoder.encode_queries([questions[i]])[0]
+        except Exception as e:  # pragma: no cover - the failure this test looks for
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(questions))]
+    bulk = threading.Thread(target=lambda: results.setdefault("bulk", real_encoder.encode_documents(bulk_texts)))
+    for t in [bulk, *threads]:
+        t.start()
+    for t in [bulk, *threads]:
+        t.join()
+    assert not errors and len(results) == len(questions) + 1
+    assert np.allclose(results[0], serial[0], atol=1e-5) and np.allclose(results["bulk"], want_bulk, atol=1e-5)
+    assert torch.get_num_threads() == real_encoder.threads.bulk
