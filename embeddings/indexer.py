@@ -28,7 +28,7 @@ from .encoder import Encoder, load_encoder
 from .errors import IndexFormatError
 from .faiss_index import FaissSettings
 from .passage_table import doc_ids_of
-from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, iter_files, read_file
+from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .store import MANIFEST, check_model, load_snapshot, write_generation, writer_lock
 
 
@@ -103,6 +103,8 @@ def update_index(
     faiss_settings: FaissSettings | None = None,
     lock_timeout: float = 30.0,
     add_sentence_vectors: bool = True,
+    section_from_folder: bool = True,
+    remove: Iterable[str | os.PathLike] = (),
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -115,6 +117,10 @@ def update_index(
         add_sentence_vectors: an index written before sentence vectors were stored gains them
             (its passages are encoded once more). False keeps such an index as it is, for quick
             updates (a browser upload); a new or current index always has them.
+        section_from_folder: a plain ``.txt``/``.md`` file in a sub-folder of a folder in ``paths``
+            gets that sub-folder's name as its section (unless the file names its own).
+        remove: files to take out of the index (their articles leave it, unless another indexed
+            file holds the same article); the files themselves are not touched.
 
     Returns:
         An ``IndexReport``; nothing is written when nothing changed.
@@ -125,14 +131,16 @@ def update_index(
         IndexFormatError: the existing index is damaged (it is left as it is).
     """
     progress = sys.stderr.isatty() if progress is None else progress
+    paths = list(paths)
+    roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
 
     def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
         for item in _progress(items, len(items), "reading", progress):
-            yield read_file(item, max_bytes=max_file_bytes), None
+            yield read_file(item, max_bytes=max_file_bytes, section=folder_section(item, roots)), None
 
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
-                   add_sentence_vectors=add_sentence_vectors)
+                   add_sentence_vectors=add_sentence_vectors, remove=remove)
 
 
 # Reads the given files in order: each file's FileRead, and its documents' passages when the reader
@@ -154,6 +162,7 @@ def _update(
     read_files: ReadFiles,
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     add_sentence_vectors: bool = True,
+    remove: Iterable[str | os.PathLike] = (),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
     (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
@@ -222,6 +231,8 @@ def _update(
         if prune:
             for key in [k for k in files if not Path(k).exists()]:
                 del files[key]
+        for gone in remove:
+            files.pop(str(Path(gone).resolve()), None)
 
         live = {i for rec in files.values() for i in rec["doc_ids"]}
         kept_rows = [i for i, d in enumerate(doc_ids_of(prev.passages)) if d in live] if prev else []

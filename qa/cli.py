@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
+    p.add_argument("--section-from-folder", action=argparse.BooleanOptionalAction, default=True,
+                   help="a plain .txt/.md file in a sub-folder gets the sub-folder's name as its section, "
+                        "unless the file names one (default: on; --no-section-from-folder turns it off)")
     p.add_argument("--max-file-mb", type=_positive_mb, default=20.0,
                    help="refuse single article files (and single JSONL records) above this size (default 20)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
@@ -165,7 +168,7 @@ def cmd_index(args) -> int:
 
         report = update_index_ray(args.paths, index_dir, address=args.address, **kwargs)
     else:
-        report = update_index(args.paths, index_dir, **kwargs)
+        report = update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
