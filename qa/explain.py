@@ -43,7 +43,7 @@ def describe_filters(f: Filters) -> str:
     if f.kinds:
         parts.append("among " + " and ".join("headlines" if k == "headline" else "article paragraphs" for k in f.kinds))
     if f.doc_ids:
-        parts.append(f"among the {_plural(len(f.doc_ids), 'chosen article')}")
+        parts.append("chosen in Documents" if not parts else "and chosen in Documents")
     return " ".join(parts)
 
 
@@ -87,7 +87,7 @@ def filter_note(snapshot: Snapshot, f: Filters) -> str:
             why = (f" ({'all ' if undated == len(snapshot.documents) else ''}{_plural(undated, 'article')} "
                    f"{'have' if undated != 1 else 'has'} no date, and a date filter leaves undated articles out)")
         return f"No article {what}{why}."
-    return f"Nothing that answers it among the {_plural(n, 'article')} {what}."
+    return f"Nothing in the {_plural(n, 'article')} {what} answers it."
 
 
 def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], list[str]]:

@@ -113,7 +113,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         gr.Markdown("## newsqa\nAsk about the news. Every answer is **verbatim quotes** from the articles, "
                     "each with a numbered citation; click a number to see its source in the *Sources* panel.")
         gr.HTML(VIEW_TABS_HTML, elem_id="nq-viewtabs")
-        with gr.Row(equal_height=False):
+        with gr.Row(equal_height=False, elem_id="nq-main"):
             with gr.Column(scale=3, min_width=360, elem_id="nq-chat-col"):
                 chatbot = gr.Chatbot(elem_id="nq-chat", show_label=False, height=480, sanitize_html=True,
                                      latex_delimiters=[], allow_tags=False, feedback_options=None,
@@ -147,7 +147,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
                                            show_label=False, elem_id="nq-docs-search", max_lines=1)
                     doc_table = gr.Dataframe(headers=["title", "date", "section", "source", "file", "passages", "id"],
                                              interactive=False, wrap=True, max_height=360, elem_id="nq-docs-table",
-                                             column_widths=["38%", "11%", "11%", "11%", "15%", "7%", "7%"],
+                                             column_widths=["34%", "11%", "12%", "10%", "13%", "9%", "11%"],
                                              show_label=False)
                     doc_info = gr.HTML("", elem_id="nq-docs-info")
                     with gr.Row():

@@ -130,7 +130,7 @@ class Handlers:
         session["listed"] = [r.doc_id for r in listed]
         if session.get("selected") not in session["listed"]:
             session["selected"] = ""
-        value = [r.cells() + [r.doc_id] for r in listed]
+        value = [r.cells() + [r.doc_id[:8]] for r in listed]
         return gr.update(value=value), session, self._docs_info(session, len(rows))
 
     def _docs_info(self, session: dict, total: int, extra: str = "") -> str:
@@ -148,8 +148,9 @@ class Handlers:
     def docs_select(self, session: dict, evt: gr.SelectData):
         session = dict(session or new_session())
         value = getattr(evt, "row_value", None) or []
-        if value:
-            session["selected"] = str(value[-1])
+        short = str(value[-1]) if value else ""
+        if short:  # the table shows the first 8 hex digits of the id; sorting moves rows, the id does not
+            session["selected"] = next((d for d in session.get("listed") or [] if d.startswith(short)), "")
         return session, self._docs_info(session, len(self.engine.snapshot.documents))
 
     def scope_listed(self, session: dict):

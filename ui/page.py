@@ -8,6 +8,7 @@ narrow screen (under 760 px) a Chat / Sources switch shows one of the two instea
 CSS = """
 #nq-sources-box { max-height: calc(100vh - 220px); min-height: 200px; overflow-y: auto !important;
                   overscroll-behavior: contain; position: relative; }
+#nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
 #nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
 .nq-sources { display: flex; flex-direction: column; gap: 10px; }
 .nq-turn { border-top: 2px solid var(--border-color-primary); padding-top: 6px; }
@@ -47,14 +48,14 @@ table.nq-summary th { font-weight: 600; width: 6em; }
 #nq-viewtabs { display: none; }
 #nq-viewtabs button { padding: 6px 18px; border: 1px solid var(--border-color-primary); border-radius: 6px;
     background: var(--background-fill-secondary); margin-right: 6px; font-weight: 600; }
-body[data-nq-view="sources"] #nq-viewtabs button[data-nq-view="sources"],
-body:not([data-nq-view="sources"]) #nq-viewtabs button[data-nq-view="chat"] {
+#nq-viewtabs[data-nq-view="sources"] button[data-nq-view="sources"],
+#nq-viewtabs:not([data-nq-view="sources"]) button[data-nq-view="chat"] {
     background: var(--color-accent); color: white; }
 @media (max-width: 760px) {
   #nq-viewtabs { display: block; position: sticky; top: 0; z-index: 50;
                  background: var(--background-fill-primary); padding: 4px 0; }
-  body[data-nq-view="sources"] #nq-chat-col { display: none !important; }
-  body:not([data-nq-view="sources"]) #nq-sources-col { display: none !important; }
+  #nq-main[data-nq-view="sources"] #nq-chat-col { display: none !important; }
+  #nq-main:not([data-nq-view="sources"]) #nq-sources-col { display: none !important; }
   #nq-sources-box { max-height: calc(100vh - 170px); }
 }
 """
@@ -67,7 +68,13 @@ body:not([data-nq-view="sources"]) #nq-viewtabs button[data-nq-view="chat"] {
 HEAD = """
 <script>
 (function () {
-  function setView(v) { document.body.setAttribute("data-nq-view", v); }
+  // Gradio scopes the app's CSS under its container, so the view is set on elements inside it.
+  function setView(v) {
+    ["nq-main", "nq-viewtabs"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.setAttribute("data-nq-view", v);
+    });
+  }
   function narrow() { return window.matchMedia("(max-width: 760px)").matches; }
   function scrollPanelTo(el) {
     var box = document.getElementById("nq-sources-box");

@@ -152,7 +152,7 @@ def test_upload_then_answerable_in_other_sessions(browser, ui_server, tmp_path):
     f.write_text(BRIDGE, encoding="utf-8")
     articles_before = articles_in_summary(page)
     status = upload(page, f)
-    assert "Added: tavua bridge.txt" in status
+    assert "tavua bridge.txt: added" in status
     saved = list(upload_dir.iterdir())
     assert any(p.name.startswith("tavua_bridge-") and p.suffix == ".txt" for p in saved)
     assert articles_in_summary(page) == articles_before + 1
@@ -173,7 +173,7 @@ def test_upload_then_answerable_in_other_sessions(browser, ui_server, tmp_path):
     if page.locator("#nq-upload").get_by_text("notes.exe").count():
         page.locator("#nq-add-btn").click()
         page.locator("#nq-upload-status .nq-refused").first.wait_for(timeout=30_000)
-        assert "unsupported file type .exe" in page.locator("#nq-upload-status").inner_text()
+        assert ".exe is not a supported type" in page.locator("#nq-upload-status").inner_text()
     assert not any(p.suffix == ".exe" for p in upload_dir.iterdir())
     assert dialogs == []
     page.context.close()
@@ -188,7 +188,7 @@ def test_injection_document_shows_literally_and_runs_nothing(browser, ui_server,
     f = tmp_path / "&lt;img src=x onerror=alert(1)&gt;[y](javascript:alert(1)).txt"
     f.write_text(INJECTED, encoding="utf-8")
     status = upload(page, f)
-    assert "Added: &lt;img src=x onerror=alert(1)&gt;[y](javascript" in status
+    assert "&lt;img src=x onerror=alert(1)&gt;[y](javascript:alert(1)).txt: added" in status
 
     msg = ask(page, "When will the Savusavu pontoon reopen?")
     chat_text = msg.inner_text()
