@@ -229,11 +229,14 @@ def cmd_ask(args) -> int:
 
         reranker = CrossEncoderReranker(args.reranker)
     engine = Engine.open(args.index, model=args.model, reranker=reranker)
-    answer = engine.ask(args.question, k=args.k, filters=_filters(args), history=args.history)
+    filters = _filters(args)
+    answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         print(format_answer(answer))
+        if answer.abstained and not filters.is_empty():
+            print(_without_filters(engine, args.question, args.k, filters, args.history))
     return 0
 
 
@@ -243,7 +246,8 @@ def cmd_chat(args) -> int:
     engine = Engine.open(args.index, model=args.model)
     s = engine.summary()
     print(f"newsqa chat: {_count(s['articles'], 'article')}, {_count(s['passages'], 'passage')}. "
-          "/clear forgets, /quit leaves.")
+          "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
+    save_history = _line_editing()
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
     filters = _filters(args)
     while True:
@@ -251,10 +255,12 @@ def cmd_chat(args) -> int:
             q = input("\nyou> ").strip()
         except (EOFError, KeyboardInterrupt):
             print()
+            save_history()
             return 0
         if not q:
             continue
         if q in ("/quit", "/exit"):
+            save_history()
             return 0
         if q == "/clear":
             history.clear()
@@ -266,7 +272,49 @@ def cmd_chat(args) -> int:
             print(f"newsqa: {e}")
             continue
         print(format_answer(answer))
+        if answer.abstained and not filters.is_empty():
+            print(_without_filters(engine, q, args.k, filters, history))
         history.append({"question": q, "answer": "" if answer.abstained else answer.answer})
+
+
+HISTORY_LINES = 1000
+
+
+def _line_editing():
+    """Line editing and history for ``input()`` (the standard ``readline`` where present), the
+    history kept in ``$NEWSQA_HOME/chat-history``. Returns the function that saves it."""
+    try:
+        import readline
+    except ImportError:  # e.g. Windows without pyreadline: plain input() still works
+        return lambda: None
+    from .engine import default_home
+
+    path = default_home() / "chat-history"
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass
+    readline.set_history_length(HISTORY_LINES)
+
+    def save():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError:
+            pass
+
+    return save
+
+
+def _without_filters(engine, question: str, k: int, filters, history) -> str:
+    """Why the filters found nothing, and the answer without them."""
+    from .explain import filter_note
+
+    note = filter_note(engine.snapshot, filters)
+    without = engine.ask(question, k=k, history=history)
+    if without.abstained:
+        return f"\n{note} Without the filters, too: not found."
+    return f"\n{note}\nWithout the filters:\n{format_answer(without)}"
 
 
 def cmd_info(args) -> int:

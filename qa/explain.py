@@ -100,10 +100,11 @@ def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], li
     for d in snapshot.documents.values():
         if d.get("section"):
             sections.add(d["section"])
-        for w in set(words(d.get("title") or "")):
+        for w in dict.fromkeys(words(d.get("title") or "")):
             if len(w) > 2 and w not in STOPWORDS and w not in _NOT_TOPICS and not w.isdigit():
                 counts[w] += 1
-    top = [w for w, c in counts.most_common(n) if c > 1] or [w for w, _ in counts.most_common(n)]
+    ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))  # ties alphabetical: stable output
+    top = [w for w, c in ranked[:n] if c > 1] or [w for w, _ in ranked[:n]]
     result = (sorted(sections), top)
     try:
         snapshot._main_topics = result
