@@ -38,7 +38,7 @@ def scope_html(session: dict) -> str:
     if not n:
         return ""
     return (f"<div class='nq-note' id='nq-scope-note'>Asking only {_plural(n, 'article')} chosen in "
-            "<em>Documents</em>. <em>Ask all articles</em> there (or below) lifts it.</div>")
+            "<em>Documents</em>; <em>Ask all articles</em> there lifts it.</div>")
 
 
 class Handlers:
