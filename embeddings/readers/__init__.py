@@ -90,8 +90,8 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
             yield from _walk(path, seen_dirs)
         elif entry.is_file():
             if path.suffix.lower() not in SUPPORTED:
-                yield Skipped(str(path), f"not an article type: {path.suffix or 'no extension'} files are not read "
-                                         f"(read: {', '.join(sorted(SUPPORTED))})")
+                yield Skipped(str(path), f"unsupported type {path.suffix or '(no extension)'}: not read as an "
+                                         f"article (read: {', '.join(sorted(SUPPORTED))})")
             elif path.stem.lower().startswith(_NOT_ARTICLES):
                 yield Skipped(str(path), f"passed over: a file named {path.stem.split('.')[0].upper()}... is taken for "
                                          "project notes, not an article; to index it anyway, give its path "
