@@ -166,7 +166,8 @@ def cmd_index(args) -> int:
     if args.engine == "ray":
         from embeddings.ray_pipeline import update_index_ray
 
-        report = update_index_ray(args.paths, index_dir, address=args.address, **kwargs)
+        report = update_index_ray(args.paths, index_dir, address=args.address,
+                                  section_from_folder=args.section_from_folder, **kwargs)
     else:
         report = update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
     if args.json:
