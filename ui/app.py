@@ -167,7 +167,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
             with gr.Column(scale=2, min_width=320, elem_id="nq-sources-col"):
                 gr.Markdown("### Sources", elem_id="nq-sources-title")
                 sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
-                with gr.Accordion("Index", open=False, elem_id="nq-index"):
+                with gr.Accordion("Index", open=True, elem_id="nq-index"):
                     summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
         with gr.Column(visible=False, elem_id="nq-article-modal") as article_view:
             with gr.Row():
