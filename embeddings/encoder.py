@@ -183,9 +183,7 @@ class SentenceTransformerEncoder:
         small = len(texts) <= SMALL_BATCH
         bar = None
         if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(texts), desc=desc, unit="passage")
+            bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc)
         try:
             for b in range(0, len(order), self.batch_size):
                 idx = order[b : b + self.batch_size]
@@ -197,7 +195,8 @@ class SentenceTransformerEncoder:
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled
                 if bar is not None:
-                    bar.update(len(idx))
+                    bar.update(cost[b // self.batch_size])
+                    bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
         finally:
             if bar is not None:
                 bar.close()
@@ -252,6 +251,26 @@ class SentenceTransformerEncoder:
                     self._query_cache.clear()
                 self._query_cache.update((t, found[t]) for t in missing)
         return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, desc: str = "Encoding"):
+    """A progress bar over the work of the batches (longest texts first), not their count.
+
+    A batch costs about its size times its longest text (padding; ~4 characters a word piece, capped
+    at the model's window), so the first, longest batches move the bar as much as they take time,
+    and the ETA does not start at three times the real one.
+
+    Returns:
+        ``(bar, cost)``: the tqdm bar and each batch's cost in the bar's units.
+    """
+    from tqdm.auto import tqdm
+
+    cap = 4 * max_tokens
+    cost = [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
+            for b in range(0, len(order), batch_size)]
+    bar = tqdm(total=sum(cost), desc=desc, unit="", unit_scale=True,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
+    return bar, cost
 
 
 class HashingEncoder:

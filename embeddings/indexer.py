@@ -29,7 +29,7 @@ from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .passage_table import doc_ids_of
-from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, iter_files, read_file
+from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .store import MANIFEST, check_model, load_snapshot, write_generation, writer_lock
 
 
@@ -105,6 +105,8 @@ def update_index(
     lock_timeout: float = 30.0,
     add_sentence_vectors: bool = True,
     backend: str | None = None,
+    section_from_folder: bool = True,
+    remove: Iterable[str | os.PathLike] = (),
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -119,6 +121,10 @@ def update_index(
         add_sentence_vectors: an index written before sentence vectors were stored gains them
             (its passages are encoded once more). False keeps such an index as it is, for quick
             updates (a browser upload); a new or current index always has them.
+        section_from_folder: a plain ``.txt``/``.md`` file in a sub-folder of a folder in ``paths``
+            gets that sub-folder's name as its section (unless the file names its own).
+        remove: files to take out of the index (their articles leave it, unless another indexed
+            file holds the same article); the files themselves are not touched.
 
     Returns:
         An ``IndexReport``; nothing is written when nothing changed.
@@ -129,14 +135,16 @@ def update_index(
         IndexFormatError: the existing index is damaged (it is left as it is).
     """
     progress = sys.stderr.isatty() if progress is None else progress
+    paths = list(paths)
+    roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
 
     def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
         for item in _progress(items, len(items), "reading", progress):
-            yield read_file(item, max_bytes=max_file_bytes), None
+            yield read_file(item, max_bytes=max_file_bytes, section=folder_section(item, roots)), None
 
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
-                   add_sentence_vectors=add_sentence_vectors, backend=backend)
+                   add_sentence_vectors=add_sentence_vectors, backend=backend, remove=remove)
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -176,6 +184,7 @@ def _update(
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     add_sentence_vectors: bool = True,
     backend: str | None = None,
+    remove: Iterable[str | os.PathLike] = (),
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
@@ -249,6 +258,8 @@ def _update(
         if prune:
             for key in [k for k in files if not Path(k).exists()]:
                 del files[key]
+        for gone in remove:
+            files.pop(str(Path(gone).resolve()), None)
         if drop_doc_ids:
             _drop_documents(files, drop_doc_ids, index_dir)
 

@@ -34,7 +34,7 @@ from .encoder import DEFAULT_MODEL, Encoder, HashingEncoder, load_encoder
 from .errors import NewsqaError
 from .faiss_index import FaissSettings
 from .indexer import IndexReport, _update
-from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, read_file
+from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, read_file
 
 READ_BATCH = 8  # files per read task
 ENCODE_BATCH = 128  # texts per encoder call (what sentence-transformers batches best on CPU)
@@ -71,8 +71,8 @@ def model_spec(encoder: Encoder) -> str | None:
 def _read_and_chunk(batch: dict, *, max_file_bytes: int, chunker: ChunkerSettings) -> dict:
     """Ray task: read and chunk a batch of files; results travel pickled (Documents, Passages)."""
     out = []
-    for path in batch["path"]:
-        fr = read_file(Path(path), max_bytes=max_file_bytes)
+    for path, section in zip(batch["path"], batch["section"]):
+        fr = read_file(Path(path), max_bytes=max_file_bytes, section=str(section))
         parts = {d.doc_id: chunk_document(d, chunker) for d in fr.documents}
         out.append(pickle.dumps((fr, parts), protocol=pickle.HIGHEST_PROTOCOL))
     return {"i": batch["i"], "result": np.array(out, dtype=object)}
@@ -146,13 +146,14 @@ class RayEncoder:
         return self.local.encode_queries(texts)
 
 
-def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings):
+def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings, roots: list[Path] = ()):
     def read(items: list[Path]) -> Iterable[tuple[FileRead, dict[str, list[Passage]]]]:
         import ray.data
 
         if not items:
             return []
-        ds = ray.data.from_items([{"i": i, "path": str(p)} for i, p in enumerate(items)])
+        ds = ray.data.from_items([{"i": i, "path": str(p), "section": folder_section(p, roots)}
+                                  for i, p in enumerate(items)])
         ds = ds.map_batches(_read_and_chunk, batch_size=READ_BATCH, batch_format="numpy",
                             fn_kwargs={"max_file_bytes": max_file_bytes, "chunker": chunker})
         results: list = [None] * len(items)
@@ -183,6 +184,7 @@ def update_index_ray(
     num_cpus: int | None = None,
     encoders: int | None = None,
     backend: str | None = None,
+    section_from_folder: bool = True,
 ) -> IndexReport:
     """``update_index`` with reading, chunking and encoding on Ray; writes the same index.
 
@@ -212,10 +214,12 @@ def update_index_ray(
         res = ray.cluster_resources()
         gpus = int(res.get("GPU", 0))
         n_actors = encoders or (gpus if gpus else max(1, int(res.get("CPU", 1))))
+        paths = list(paths)
+        roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
         return _update(
             paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
             faiss_settings=faiss_settings, lock_timeout=lock_timeout,
-            read_files=_ray_reader(max_file_bytes, chunker),
+            read_files=_ray_reader(max_file_bytes, chunker, roots),
             wrap_encoder=lambda enc: RayEncoder(enc, actors=n_actors, use_gpu=gpus > 0), backend=backend,
         )
     finally:

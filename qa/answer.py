@@ -11,6 +11,7 @@ from embeddings.store import Snapshot
 
 from .abstain import UNSURE, AbstainSettings, decide
 from .dates import resolve_relative_dates
+from .explain import topics_sentence
 from .followup import Resolved
 from .signals import ArticleTerms, compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
@@ -67,9 +68,13 @@ def coverage_note(snapshot: Snapshot) -> str:
     if note is None:
         s = collection_summary(snapshot)
         a, lo, hi = s["articles"], s["date_from"], s["date_to"]
-        span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else "")
+        span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else " (undated)")
+        if lo and s["undated"]:
+            span += f" ({s['undated']} undated)"
         note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
                 f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
+        topics = topics_sentence(snapshot)
+        note = f"{note} {topics}" if topics else note
         snapshot._coverage_note = note
     return note
 
@@ -126,6 +131,7 @@ def _abstention(question: str, resolved: Resolved, hits: list[Hit], retrieved: t
 def _citation(n: int, c: Candidate, question: str, snapshot: Snapshot) -> Citation:
     p = c.hit.passage
     doc_text = snapshot.document_text(p.doc_id)
+    doc = snapshot.documents.get(p.doc_id) or {}
     span = find_answer_span(question, c.text)
     dates = tuple(resolve_relative_dates(c.text, p.date, offset=c.start)) if p.kind != "headline" else ()
     return Citation(
@@ -135,4 +141,5 @@ def _citation(n: int, c: Candidate, question: str, snapshot: Snapshot) -> Citati
         answer_span=(c.start + span[0], c.start + span[1]) if span else None,
         answer_text=c.text[span[0]:span[1]] if span else "",
         dates=dates, context_before=context_before(c, doc_text),
+        origin=doc.get("origin", ""), url=doc.get("url", ""),
     )

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     _add_backend_opt(p)
     p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
+    p.add_argument("--section-from-folder", action=argparse.BooleanOptionalAction, default=True,
+                   help="a plain .txt/.md file in a sub-folder gets the sub-folder's name as its section, "
+                        "unless the file names one (default: on; --no-section-from-folder turns it off)")
     p.add_argument("--max-file-mb", type=_positive_mb, default=20.0,
                    help="refuse single article files (and single JSONL records) above this size (default 20)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
@@ -175,9 +178,10 @@ def cmd_index(args) -> int:
     if args.engine == "ray":
         from embeddings.ray_pipeline import update_index_ray
 
-        report = update_index_ray(args.paths, index_dir, address=args.address, **kwargs)
+        report = update_index_ray(args.paths, index_dir, address=args.address,
+                                  section_from_folder=args.section_from_folder, **kwargs)
     else:
-        report = update_index(args.paths, index_dir, **kwargs)
+        report = update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
@@ -242,11 +246,14 @@ def cmd_ask(args) -> int:
 
         reranker = CrossEncoderReranker(args.reranker)
     engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
-    answer = engine.ask(args.question, k=args.k, filters=_filters(args), history=args.history)
+    filters = _filters(args)
+    answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         print(format_answer(answer))
+        if answer.abstained and not filters.is_empty():
+            print(_without_filters(engine, args.question, args.k, filters, args.history))
     return 0
 
 
@@ -256,7 +263,8 @@ def cmd_chat(args) -> int:
     engine = Engine.open(args.index, model=args.model, backend=args.backend)
     s = engine.summary()
     print(f"newsqa chat: {_count(s['articles'], 'article')}, {_count(s['passages'], 'passage')}. "
-          "/clear forgets, /quit leaves.")
+          "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
+    save_history = _line_editing()
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
     filters = _filters(args)
     while True:
@@ -264,10 +272,12 @@ def cmd_chat(args) -> int:
             q = input("\nyou> ").strip()
         except (EOFError, KeyboardInterrupt):
             print()
+            save_history()
             return 0
         if not q:
             continue
         if q in ("/quit", "/exit"):
+            save_history()
             return 0
         if q == "/clear":
             history.clear()
@@ -279,7 +289,49 @@ def cmd_chat(args) -> int:
             print(f"newsqa: {e}")
             continue
         print(format_answer(answer))
+        if answer.abstained and not filters.is_empty():
+            print(_without_filters(engine, q, args.k, filters, history))
         history.append({"question": q, "answer": "" if answer.abstained else answer.answer})
+
+
+HISTORY_LINES = 1000
+
+
+def _line_editing():
+    """Line editing and history for ``input()`` (the standard ``readline`` where present), the
+    history kept in ``$NEWSQA_HOME/chat-history``. Returns the function that saves it."""
+    try:
+        import readline
+    except ImportError:  # e.g. Windows without pyreadline: plain input() still works
+        return lambda: None
+    from .engine import default_home
+
+    path = default_home() / "chat-history"
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass
+    readline.set_history_length(HISTORY_LINES)
+
+    def save():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError:
+            pass
+
+    return save
+
+
+def _without_filters(engine, question: str, k: int, filters, history) -> str:
+    """Why the filters found nothing, and the answer without them."""
+    from .explain import filter_note
+
+    note = filter_note(engine.snapshot, filters)
+    without = engine.ask(question, k=k, history=history)
+    if without.abstained:
+        return f"\n{note} Without the filters, too: not found."
+    return f"\n{note}\nWithout the filters:\n{format_answer(without)}"
 
 
 def cmd_info(args) -> int:

@@ -108,6 +108,8 @@ class Citation:
     answer_text: str = ""
     dates: tuple[dict, ...] = ()  # relative dates resolved against the article's date
     context_before: str = ""  # the sentence before, where the quote alone would mislead
+    origin: str = ""  # the file (or file#line of a record) the article was read from
+    url: str = ""  # the article's address, when its file gave one
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -5,7 +5,10 @@
     >>> launch("bbc-index", port=8000)
 
 Layout: the chat (questions, answers with citation markers) on the left; the sources of every answer
-(newest first) and the index summary on the right; filters and the upload box below the chat.
+(newest first, in a panel that scrolls itself) and the index summary on the right; filters, the
+Documents table and the upload box below the chat; the whole article opens over the page. Under
+760 px wide, a Chat / Sources switch shows one of the two. The event handlers are in ``handlers.py``,
+the CSS and script in ``page.py``.
 
 State: the Engine is shared by all sessions (it is thread-safe and refreshes itself when the index
 changes); everything about a conversation (its questions, its source cards) lives in ``gr.State``,
@@ -21,7 +24,8 @@ from pathlib import Path
 from embeddings.errors import NewsqaError
 
 from . import format as fmt
-from .uploads import UploadLimits, default_upload_dir, index_uploads, save_uploads
+from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
+from .uploads import UploadLimits, default_upload_dir
 
 SAMPLE_TITLE = "Kim Jong Un meets Putin in Russia as missiles launch from North Korea"
 SAMPLE_EXAMPLES = [
@@ -30,60 +34,12 @@ SAMPLE_EXAMPLES = [
     "What is the death toll from the floods in Greece?",
 ]
 KINDS = {"any": (), "article paragraphs": ("paragraph",), "headlines": ("headline",)}
-MAX_TURNS_SHOWN = 20  # source sections kept in the panel; older ones drop off
-
-CSS = """
-#nq-sources-box { max-height: 70vh; overflow-y: auto; }
-#nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
-.nq-sources { display: flex; flex-direction: column; gap: 10px; }
-.nq-turn { border-top: 2px solid var(--border-color-primary); padding-top: 6px; }
-.nq-turn-q { font-weight: 600; margin-bottom: 6px; overflow-wrap: anywhere; }
-.nq-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
-           margin-bottom: 8px; background: var(--background-fill-secondary); scroll-margin-top: 8px;
-           transition: box-shadow 0.3s; overflow-wrap: anywhere; }
-.nq-card.nq-flash { box-shadow: 0 0 0 3px #f5b400; }
-.nq-card-head { font-weight: 600; }
-.nq-n { color: var(--color-accent); }
-.nq-meta { font-size: 0.85em; opacity: 0.8; margin: 2px 0 6px; }
-.nq-para { margin: 0; line-height: 1.5; }
-mark.nq-quote { background: #fff2a8; color: #111; padding: 0 1px; }
-strong.nq-answer { background: #ffd36b; color: #111; text-decoration: underline; }
-.nq-note { font-size: 0.85em; margin-top: 4px; }
-.nq-label { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; opacity: 0.75; }
-.nq-related { border-style: dashed; }
-.nq-headlines { margin: 0; padding-left: 2.2em; }
-.nq-headlines li.nq-hit { font-weight: 600; }
-table.nq-summary { border-collapse: collapse; width: 100%; }
-table.nq-summary th, table.nq-summary td { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
-    padding: 3px 8px !important; font-size: 0.9em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-table.nq-summary th { font-weight: 600; width: 6em; }
-.nq-refused { color: #b3261e; }
-.nq-ok { color: #1e7b34; }
-.nq-empty { opacity: 0.7; }
-"""
-
-# Clicking a citation marker brings its source card into view (and flashes it). Delegated, in the
-# capture phase, so the chat's own link handling (new tab) does not run for these in-page links.
-HEAD = """
-<script>
-document.addEventListener("click", function (ev) {
-  var a = ev.target && ev.target.closest ? ev.target.closest("a[href*='#nq-t']") : null;
-  if (!a) return;
-  var id = decodeURIComponent((a.getAttribute("href") || "").split("#").pop());
-  var el = document.getElementById(id);
-  ev.preventDefault(); ev.stopPropagation();
-  if (!el) return;
-  el.scrollIntoView({behavior: "smooth", block: "start"});
-  el.classList.add("nq-flash");
-  setTimeout(function () { el.classList.remove("nq-flash"); }, 1600);
-}, true);
-</script>
-"""
-
 
 def new_session() -> dict:
-    """A conversation: its questions (for follow-ups) and the HTML of each turn's sources."""
-    return {"questions": [], "turns": [], "count": 0}
+    """A conversation's state (see ``ui.handlers.new_session``)."""
+    from .handlers import new_session as _new
+
+    return _new()
 
 
 def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
@@ -110,12 +66,14 @@ def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
 
 
 def default_examples(engine) -> list[str]:
-    """Questions that the open index can answer: the sample ones, else a few article headlines."""
+    """Questions the open index answers: the sample ones, else questions made from its headlines and
+    checked by asking them (``ui.examples.checked_examples``)."""
+    from .examples import checked_examples
+
     docs = engine.snapshot.documents.values()
     if any(d.get("title") == SAMPLE_TITLE for d in docs):
         return list(SAMPLE_EXAMPLES)
-    titles = sorted((d for d in docs if d.get("title")), key=lambda d: d.get("date", ""), reverse=True)
-    return [d["title"][:100] for d in titles[:3]]
+    return checked_examples(engine)
 
 
 def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: UploadLimits = UploadLimits(),
@@ -127,11 +85,12 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         upload_dir: where uploaded articles are saved (default: ``<index>-uploads`` beside the index).
         limits: upload limits (size, count, types).
         examples: example questions (default: ``default_examples(engine)``).
-        allow_uploads: False hides the upload box.
+        allow_uploads: False hides the upload box (and deleting uploads).
 
     Returns:
-        A ``gr.Blocks``; launch it with ``launch_blocks`` (which adds the CSS, the marker script and
-        the upload size limit) or mount it yourself.
+        A ``gr.Blocks``; launch it with ``launch_blocks`` (which adds ``ui.page.CSS`` and ``HEAD``:
+        the layout, the marker and article-view script, and the upload size limit) or mount it yourself
+        with those.
 
     Example:
         >>> demo = build_app(Engine.open())                                 # doctest: +SKIP
@@ -140,69 +99,117 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
+    from .handlers import Handlers, scope_html
+
     upload_dir = Path(upload_dir) if upload_dir else default_upload_dir(engine.index_dir)
     examples = default_examples(engine) if examples is None else examples
     summary0 = engine.summary()
+    h = Handlers(engine, upload_dir, limits, parse_filters)
+    ask_opts = dict(api_visibility="private", concurrency_limit=8, concurrency_id="ask")
+    private = dict(api_visibility="private")
 
-    def chat_turn(question: str, chat: list, session: dict, date_from: str, date_to: str, sections: list,
-            sources: list, kind: str, k: float):
-        chat = list(chat or [])
-        session = dict(session or new_session())
-        question = (question or "").strip()
-        if not question:
-            return chat, session, gr.skip(), gr.skip()
-        chat.append({"role": "user", "content": fmt.md_text(question)})
-        try:
-            filters = parse_filters(date_from, date_to, sections, sources, kind)
-            engine.refresh()  # pick up articles another session (or process) added
-            answer = engine.ask(question, k=int(k), filters=filters, history=session["questions"])
-        except NewsqaError as e:
-            chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
-            return chat, session, gr.skip(), ""
-        turn = session["count"] + 1
-        chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn)})
-        documents = engine.snapshot.documents
-        session["count"] = turn
-        # The answer's names are carried into follow-ups ("they" = the people it quoted).
-        said = "" if answer.abstained else answer.answer
-        session["questions"] = session["questions"] + [{"question": question, "answer": said}]
-        session["turns"] = (session["turns"] + [fmt.turn_html(answer, turn, documents)])[-MAX_TURNS_SHOWN:]
-        return chat, session, fmt.sources_html(session["turns"]), ""
+    with gr.Blocks(title="newsqa: questions over the news", analytics_enabled=False) as demo:
+        session = gr.State(new_session())
+        gr.Markdown("## newsqa\nAsk about the news. Every answer is **verbatim quotes** from the articles, "
+                    "each with a numbered citation; click a number to see its source in the *Sources* panel.")
+        gr.HTML(VIEW_TABS_HTML, elem_id="nq-viewtabs")
+        with gr.Row(equal_height=False, elem_id="nq-main"):
+            with gr.Column(scale=3, min_width=360, elem_id="nq-chat-col"):
+                chatbot = gr.Chatbot(elem_id="nq-chat", show_label=False, height=480, sanitize_html=True,
+                                     latex_delimiters=[], allow_tags=False, feedback_options=None,
+                                     buttons=[], layout="bubble",
+                                     placeholder="Ask a question about the indexed articles; the sources "
+                                                 "of each answer appear in the *Sources* panel.")
+                with gr.Row():
+                    question = gr.Textbox(elem_id="nq-question", show_label=False, scale=5, max_lines=4,
+                                          placeholder=("Ask a question, e.g. " + examples[0]) if examples
+                                          else "Ask a question about the indexed articles",
+                                          submit_btn=False)
+                    ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
+                    clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
+                unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm")
+                scope = gr.HTML("", elem_id="nq-scope")
+                if examples:
+                    gr.Examples(examples=[[e] for e in examples], inputs=[question], label="Example questions")
+                with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
+                    with gr.Row():
+                        date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
+                        date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
+                        kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
+                    with gr.Row():
+                        sections = gr.Dropdown(summary0["sections"], multiselect=True, label="Sections",
+                                               elem_id="nq-sections", allow_custom_value=True)
+                        sources_dd = gr.Dropdown(summary0["sources"], multiselect=True, label="Sources",
+                                                 elem_id="nq-sources-filter", allow_custom_value=True)
+                        k = gr.Slider(1, 20, value=5, step=1, label="Passages to search (k)", elem_id="nq-k")
+                with gr.Accordion("Documents", open=False, elem_id="nq-docs"):
+                    doc_query = gr.Textbox(placeholder="Search titles, dates, sections, sources, files",
+                                           show_label=False, elem_id="nq-docs-search", max_lines=1)
+                    doc_table = gr.Dataframe(headers=["title", "date", "section", "source", "file", "passages", "id"],
+                                             interactive=False, wrap=True, max_height=360, elem_id="nq-docs-table",
+                                             column_widths=["34%", "11%", "12%", "10%", "13%", "9%", "11%"],
+                                             show_label=False)
+                    doc_info = gr.HTML("", elem_id="nq-docs-info")
+                    with gr.Row():
+                        scope_list_btn = gr.Button("Ask only the listed", size="sm", elem_id="nq-scope-listed")
+                        scope_one_btn = gr.Button("Ask only the selected", size="sm", elem_id="nq-scope-selected")
+                        scope_all_btn = gr.Button("Ask all articles", size="sm", elem_id="nq-scope-all")
+                        delete_btn = gr.Button("Delete the selected upload", size="sm", variant="stop",
+                                               elem_id="nq-delete", visible=allow_uploads)
+                if allow_uploads:
+                    with gr.Accordion("Add articles", open=False, elem_id="nq-add"):
+                        gr.Markdown(fmt.md_text("Upload articles to add them to the index: " + limits.describe())
+                                    + "\\. Other open sessions see them from their next question\\.")
+                        files = gr.File(file_count="multiple", type="filepath", label="Article files",
+                                        elem_id="nq-upload")
+                        add_btn = gr.Button("Add to index", elem_id="nq-add-btn")
+                        upload_status = gr.HTML(elem_id="nq-upload-status")
+            with gr.Column(scale=2, min_width=320, elem_id="nq-sources-col"):
+                gr.Markdown("### Sources", elem_id="nq-sources-title")
+                sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
+                with gr.Accordion("Index", open=True, elem_id="nq-index"):
+                    summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
+        with gr.Column(visible=False, elem_id="nq-article-modal") as article_view:
+            with gr.Row():
+                gr.Markdown("**The whole article**, the quote highlighted")
+                close_btn = gr.Button("Close", size="sm", elem_id="nq-article-close", scale=0, min_width=80)
+            article = gr.HTML("", elem_id="nq-article")
+        open_req = gr.Textbox(visible="hidden", elem_id="nq-open-req")
+        open_btn = gr.Button("open", visible="hidden", elem_id="nq-open-btn")
 
-    def clear():
-        return [], new_session(), fmt.sources_html([]), ""
+        filters = [date_from, date_to, sections, sources_dd, kind]
+        inputs = [question, chatbot, session, *filters, k]
+        outputs = [chatbot, session, sources_box, question, unfilter_btn]
+        for event, name in ((ask_btn.click, "chat_turn"), (question.submit, "chat_submit")):
+            event(h.chat_turn, inputs, outputs, api_name=name, **ask_opts)
+        unfilter_btn.click(h.unfilter, [session], [*filters, session, question, scope], **private).then(
+            h.chat_turn, inputs, outputs, **ask_opts)
+        for c in (clear_btn.click, chatbot.clear):
+            c(h.clear, [session], [chatbot, session, sources_box, question, unfilter_btn], **private)
+        open_btn.click(h.open_article, [open_req], [article, article_view], **private).then(
+            None, None, None, js=SCROLL_TO_QUOTE_JS)
+        close_btn.click(lambda: gr.update(visible=False), None, article_view, **private)
 
-    def refresh_summary():
-        engine.refresh()
-        s = engine.summary()
-        return (fmt.summary_html(s), gr.update(choices=s["sections"]), gr.update(choices=s["sources"]))
+        doc_query.change(h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
+        doc_table.select(h.docs_select, [session], [session, doc_info], **private)
+        scope_list_btn.click(h.scope_listed, [session], [session, scope], **private)
+        scope_one_btn.click(h.scope_selected, [session], [session, scope], **private)
+        scope_all_btn.click(h.scope_all, [session], [session, scope], **private)
+        summary_out = [summary, sections, sources_dd]
+        delete_btn.click(h.delete_selected, [doc_query, session], [doc_table, session, doc_info, *summary_out],
+                         concurrency_limit=1, concurrency_id="upload", **private)
+        if allow_uploads:
+            add_btn.click(h.add_files, [files], [upload_status, *summary_out, files],
+                          concurrency_limit=1, concurrency_id="upload", **private).then(
+                h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
+        demo.load(h.refresh_summary, None, summary_out, **private).then(
+            h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
+        gr.api(_api_ask(engine), api_name="ask", concurrency_limit=8, concurrency_id="ask")
+    return demo
 
-    def add_files(files, progress=gr.Progress()):
-        paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
-        if not paths:
-            return (fmt.upload_report_html([], [("(nothing)", "choose one or more files first")]),
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        progress(0.05, desc="Checking files")
-        res = save_uploads(paths, upload_dir, limits)
-        saved_names = [n for n, _ in res.saved]
-        line, skipped = "", []
-        if res.saved:
-            try:
-                report = index_uploads([p for _, p in res.saved], engine,
-                                       progress=lambda f, d: progress(f, desc=d))
-            except NewsqaError as e:
-                return (fmt.upload_report_html([], res.refused + [(n, str(e)) for n in saved_names]),
-                        gr.skip(), gr.skip(), gr.skip(), None)
-            by_path = {str(p): n for n, p in res.saved}
-            skipped = [(by_path.get(s.path, Path(s.path).name), s.reason) for s in report.skipped]
-            bad = {n for n, _ in skipped}
-            saved_names = [n for n in saved_names if n not in bad]
-            line = (f"{report.documents_read} article{'s' if report.documents_read != 1 else ''} read, "
-                    f"{report.added} passages added; the index now holds {report.documents_total} articles "
-                    f"and {report.passages_total} passages.")
-        progress(1.0, desc="Done")
-        summary, sec, src = refresh_summary()
-        return fmt.upload_report_html(saved_names, res.refused, line, skipped), summary, sec, src, None
+
+def _api_ask(engine):
+    import gradio as gr
 
     def api_ask(question: str, k: int = 5, since: str = "", until: str = "", section: str = "",
                 source: str = "", kind: str = "", history: list[str] | None = None) -> dict:
@@ -224,68 +231,12 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
             label = {"paragraph": "article paragraphs", "headline": "headlines", "": "any"}[kind]
             f = parse_filters(since, until, [section] if section else [], [source] if source else [], label)
             engine.refresh()
-            answer = engine.ask(question, k=int(k), filters=f,
-                                history=[str(h) for h in (history or [])])
+            answer = engine.ask(question, k=int(k), filters=f, history=[str(h) for h in (history or [])])
         except NewsqaError as e:
             raise gr.Error(str(e)) from None
         return answer.to_dict()
 
-    with gr.Blocks(title="newsqa: questions over the news", analytics_enabled=False) as demo:
-        session = gr.State(new_session())
-        gr.Markdown("## newsqa\nAsk about the news. Every answer is **verbatim quotes** from the articles, "
-                    "each with a numbered citation; click a number to see its source on the right.")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
-                chatbot = gr.Chatbot(elem_id="nq-chat", label="Conversation", height=480, sanitize_html=True,
-                                     latex_delimiters=[], allow_tags=False, feedback_options=None,
-                                     buttons=["copy"], layout="bubble",
-                                     placeholder="Ask a question about the indexed articles.")
-                with gr.Row():
-                    question = gr.Textbox(elem_id="nq-question", show_label=False, scale=5, max_lines=4,
-                                          placeholder="Ask a question, e.g. " + (examples[0] if examples else ""),
-                                          submit_btn=False)
-                    ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
-                    clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
-                if examples:
-                    gr.Examples(examples=[[e] for e in examples], inputs=[question], label="Example questions")
-                with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
-                    with gr.Row():
-                        date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
-                        date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
-                        kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
-                    with gr.Row():
-                        sections = gr.Dropdown(summary0["sections"], multiselect=True, label="Sections",
-                                               elem_id="nq-sections", allow_custom_value=True)
-                        sources_dd = gr.Dropdown(summary0["sources"], multiselect=True, label="Sources",
-                                                 elem_id="nq-sources-filter", allow_custom_value=True)
-                        k = gr.Slider(1, 20, value=5, step=1, label="Passages to search (k)", elem_id="nq-k")
-                if allow_uploads:
-                    with gr.Accordion("Add articles", open=False, elem_id="nq-add"):
-                        gr.Markdown(fmt.md_text("Upload articles to add them to the index: " + limits.describe())
-                                    + "\\. Other open sessions see them from their next question\\.")
-                        files = gr.File(file_count="multiple", file_types=sorted(limits.suffixes), type="filepath",
-                                        label="Article files", elem_id="nq-upload")
-                        add_btn = gr.Button("Add to index", elem_id="nq-add-btn")
-                        upload_status = gr.HTML(elem_id="nq-upload-status")
-            with gr.Column(scale=2, min_width=340):
-                gr.Markdown("### Sources", elem_id="nq-sources-title")
-                sources_box = gr.HTML(fmt.sources_html([]), label="Sources", elem_id="nq-sources-box")
-                with gr.Accordion("Index", open=True, elem_id="nq-index"):
-                    summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
-
-        inputs = [question, chatbot, session, date_from, date_to, sections, sources_dd, kind, k]
-        outputs = [chatbot, session, sources_box, question]
-        for event, name in ((ask_btn.click, "chat_turn"), (question.submit, "chat_submit")):
-            event(chat_turn, inputs, outputs, api_name=name, api_visibility="private", concurrency_limit=8,
-                  concurrency_id="ask")
-        clear_btn.click(clear, None, [chatbot, session, sources_box, question], api_visibility="private")
-        chatbot.clear(clear, None, [chatbot, session, sources_box, question], api_visibility="private")
-        if allow_uploads:
-            add_btn.click(add_files, [files], [upload_status, summary, sections, sources_dd, files],
-                          api_visibility="private", concurrency_limit=1, concurrency_id="upload")
-        demo.load(refresh_summary, None, [summary, sections, sources_dd], api_visibility="private")
-        gr.api(api_ask, api_name="ask", concurrency_limit=8, concurrency_id="ask")
-    return demo
+    return api_ask
 
 
 def launch_blocks(demo, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True,

@@ -198,7 +198,50 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
     return (f'<article class="nq-card" id="{anchor(turn, c.n)}">'
             f'<div class="nq-card-head"><span class="nq-n">[{int(c.n)}]</span> '
             f'<span class="nq-title">{escape(c.title or "(untitled)")}</span></div>'
-            f'<div class="nq-meta">{meta}</div>{body}{"".join(extra)}</article>')
+            f'<div class="nq-meta">{meta}</div>{body}{"".join(extra)}'
+            f'{open_link(c.doc_id, c.start, c.end, c.answer_span)}</article>')
+
+
+def open_link(doc_id: str, start: int, end: int, span: tuple[int, int] | None = None) -> str:
+    """The card's "Open the article" link: the app's script opens the article view for these offsets."""
+    a, b = span or (0, 0)
+    return (f'<a class="nq-open" href="#nq-article" role="button" data-doc="{escape(doc_id)}" '
+            f'data-start="{int(start)}" data-end="{int(end)}" data-a="{int(a)}" data-b="{int(b)}">'
+            "Open the article ↗</a>")
+
+
+def _safe_url(url: str) -> str:
+    """``url`` if it is a plain http(s) address, else "" (never a javascript: or data: link)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) and not any(ch.isspace() for ch in url) else ""
+
+
+def article_html(document: dict | None, start: int, end: int, span: tuple[int, int] | None = None) -> str:
+    """The whole stored article, the quote ``[start, end)`` in ``<mark id="nq-article-quote">``.
+
+    Args:
+        document: the stored document row (``text``, ``title``, ``date``, ``source``, ``section``,
+            ``origin``, ``url``); None says the article is no longer in the index.
+        start, end: the quote's document offsets; span: the short answer inside it, if any.
+    """
+    if not document:
+        return '<div class="nq-article"><p class="nq-empty">This article is no longer in the index.</p></div>'
+    text = document.get("text", "")
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if end > start:
+        body = _highlight(text, 0, start, end, span).replace('<mark class="nq-quote">',
+                                                             '<mark class="nq-quote" id="nq-article-quote">', 1)
+    else:
+        body = escape(text)
+    meta = _meta_line([document.get("date") or "undated", document.get("source"), document.get("section")])
+    origin = document.get("origin") or ""
+    url = _safe_url(document.get("url", ""))
+    links = f'<div class="nq-meta">file: <code>{escape(origin)}</code></div>' if origin else ""
+    if url:
+        links += (f'<div class="nq-meta"><a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+                  f"{escape(url)}</a></div>")
+    return (f'<div class="nq-article"><h3 class="nq-article-title">{escape(document.get("title") or "(untitled)")}</h3>'
+            f'<div class="nq-meta">{meta}</div>{links}<div class="nq-article-text">{body}</div></div>')
 
 
 def related_card(h: Hit, i: int, turn: int) -> str:
@@ -211,15 +254,19 @@ def related_card(h: Hit, i: int, turn: int) -> str:
             f'<div class="nq-meta">{meta}</div><p class="nq-para">{escape(p.text)}</p></article>')
 
 
-def turn_html(answer: Answer, turn: int, documents: dict[str, dict]) -> str:
-    """The sources of one conversation turn: its question, then a card per citation (or related passage)."""
+def turn_html(answer: Answer, turn: int, documents: dict[str, dict], note: str = "") -> str:
+    """The sources of one conversation turn: its question, then a card per citation (or related passage).
+
+    ``note`` (plain text) goes under the question, e.g. what was searched.
+    """
     if answer.abstained:
         cards = "".join(related_card(h, i, turn) for i, h in enumerate(answer.related, 1))
         cards = cards or '<p class="nq-empty">No related passages.</p>'
     else:
         cards = "".join(citation_card(c, documents.get(c.doc_id), turn) for c in answer.citations)
+    note = f'<div class="nq-turn-note">{escape(note)}</div>' if note else ""
     return (f'<section class="nq-turn" id="nq-t{turn}"><div class="nq-turn-q">Q{turn}: {escape(answer.question)}</div>'
-            f"{cards}</section>")
+            f"{note}{cards}</section>")
 
 
 def sources_html(turns: list[str]) -> str:
@@ -243,6 +290,27 @@ def summary_html(s: dict) -> str:
             ("updated", s.get("updated", ""))]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f'<table class="nq-summary">{body}</table>'
+
+
+def upload_lines_html(lines: list[tuple[str, str, str]], summary: str = "") -> str:
+    """One line per uploaded file: ``(name, status, words)``; status is ok, duplicate or refused."""
+    cls = {"ok": "nq-ok", "duplicate": "nq-dup", "refused": "nq-refused"}
+    label = {"ok": "added", "duplicate": "duplicate", "refused": "refused"}
+    items = "".join(f'<li class="{cls.get(st, "nq-refused")}"><strong>{escape(name)}</strong>: '
+                    f'{escape(label.get(st, st))}{" — " + escape(why) if why else ""}</li>'
+                    for name, st, why in lines)
+    out = f'<ul class="nq-upload-lines">{items}</ul>' if items else "<div class='nq-note'>No files.</div>"
+    return out + (f"<div class='nq-note'>{escape(summary)}</div>" if summary else "")
+
+
+def filter_note_markdown(note: str, without: Answer | None, turn: int) -> str:
+    """The chat reply when the filters left nothing: why, then what the question finds without them."""
+    head = f"**{md_text(note)}**"
+    if without is None:
+        return head
+    if without.abstained:
+        return head + "\n\nWithout the filters, too: " + md_text(without.answer)
+    return head + "\n\n*Without the filters:* " + answer_markdown(without, turn)
 
 
 def upload_report_html(saved: list[str], refused: list[tuple[str, str]], report_line: str = "",

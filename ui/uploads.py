@@ -77,8 +77,8 @@ def check_file(name: str, data_head: bytes, size: int, limits: UploadLimits) -> 
     """The reason to refuse a file, or "" to accept it."""
     suffix = Path(name).suffix.lower()
     if suffix not in limits.suffixes:
-        return (f"unsupported file type {suffix or '(no extension)'}; "
-                f"accepted: {', '.join(sorted(limits.suffixes))}")
+        return (f"{suffix or 'a file without an extension'} is not a supported type; "
+                f"supported: {', '.join(sorted(limits.suffixes))}")
     if size == 0:
         return "the file is empty"
     if size > limits.max_file_bytes:

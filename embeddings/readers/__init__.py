@@ -90,17 +90,44 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
             yield from _walk(path, seen_dirs)
         elif entry.is_file():
             if path.suffix.lower() not in SUPPORTED:
-                yield Skipped(str(path), f"unsupported file type {path.suffix or '(none)'}")
+                yield Skipped(str(path), f"unsupported type {path.suffix or '(no extension)'}: not read as an "
+                                         f"article (read: {', '.join(sorted(SUPPORTED))})")
             elif path.stem.lower().startswith(_NOT_ARTICLES):
-                yield Skipped(str(path), "looks like a README/LICENSE, not an article (name it to index it)")
+                yield Skipped(str(path), f"passed over: a file named {path.stem.split('.')[0].upper()}... is taken for "
+                                         "project notes, not an article; to index it anyway, give its path "
+                                         "on its own or rename it")
             else:
                 yield path
         else:
             yield Skipped(str(path), "not a regular file (broken link or special file)")
 
 
-def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileRead:
-    """Read one file into documents. Never raises for bad content: problems become ``skipped``."""
+def folder_section(path: str | os.PathLike, roots: Iterable[str | os.PathLike]) -> str:
+    """The section a folder gives ``path``: the name of its folder when that folder lies inside one of
+    the ``roots`` (the folders being indexed), else "".
+
+    >>> folder_section("bbc/articles/sport/001.txt", ["bbc/articles"])
+    'sport'
+    >>> folder_section("bbc/articles/001.txt", ["bbc/articles"])
+    ''
+    """
+    parent = Path(path).parent
+    for root in roots:
+        root = Path(root)
+        if parent != root and parent.is_relative_to(root):
+            return parent.name
+    return ""
+
+
+def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, section: str = "") -> FileRead:
+    """Read one file into documents. Never raises for bad content: problems become ``skipped``.
+
+    Args:
+        path: the file.
+        max_bytes: refuse a single article file larger than this.
+        section: the section of a plain ``.txt``/``.md`` article that names none itself (the folder's,
+            see ``folder_section``); news pages, HTML and records keep their own.
+    """
     path = Path(path)
     out = FileRead(str(path))
     suffix = path.suffix.lower()
@@ -130,11 +157,12 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
 
             out.documents.append(read_html(text, str(path)))
         elif suffix in MARKDOWN_SUFFIXES:
-            out.documents.append(plain_document(text, origin=str(path), fmt="markdown", title_from_markdown=True))
+            out.documents.append(plain_document(text, origin=str(path), fmt="markdown", title_from_markdown=True,
+                                                section=section))
         elif looks_like_newspage(text):
             out.documents.append(read_newspage(text, str(path)))
         else:
-            out.documents.append(plain_document(text, origin=str(path), fmt="text"))
+            out.documents.append(plain_document(text, origin=str(path), fmt="text", section=section))
     except ReadError as e:
         out.skipped.append(Skipped(e.path, e.reason))
     except PermissionError:
@@ -207,4 +235,4 @@ def _read_jsonl_file(path: Path, max_line_bytes: int = DEFAULT_MAX_FILE_BYTES) -
     yield from read_jsonl(lines(), str(path))
 
 
-__all__ = ["FileRead", "iter_files", "read_file", "file_sha256", "DEFAULT_MAX_FILE_BYTES", "SUPPORTED"]
+__all__ = ["FileRead", "folder_section", "iter_files", "read_file", "file_sha256", "DEFAULT_MAX_FILE_BYTES", "SUPPORTED"]

@@ -43,7 +43,7 @@ def ask(page, question: str):
 
 def articles_in_summary(page) -> int:
     row = page.locator("#nq-summary tr", has_text="articles").first
-    return int(row.locator("td").inner_text())
+    return int(row.locator("td").text_content())  # the Index box may be closed
 
 
 def upload(page, path):
@@ -132,7 +132,7 @@ def test_abstention_shows_coverage_and_related(browser, ui_server):
     # filters: a date range after the corpus finds nothing; a malformed date is refused in words
     page.locator("#nq-filters").get_by_text("Filters").first.click()
     page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("2024-01-01")
-    assert "Not found" in ask(page, SATELLITES).inner_text()
+    assert "No article from 2024-01-01 on" in ask(page, SATELLITES).inner_text()  # the filter says it did it
     page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("14/09/2023")
     assert "YYYY-MM-DD" in ask(page, SATELLITES).inner_text()
     page.locator("#nq-date-from input, #nq-date-from textarea").first.fill("2023-09-14")
@@ -152,7 +152,7 @@ def test_upload_then_answerable_in_other_sessions(browser, ui_server, tmp_path):
     f.write_text(BRIDGE, encoding="utf-8")
     articles_before = articles_in_summary(page)
     status = upload(page, f)
-    assert "Added: tavua bridge.txt" in status
+    assert "tavua bridge.txt: added" in status
     saved = list(upload_dir.iterdir())
     assert any(p.name.startswith("tavua_bridge-") and p.suffix == ".txt" for p in saved)
     assert articles_in_summary(page) == articles_before + 1
@@ -173,7 +173,7 @@ def test_upload_then_answerable_in_other_sessions(browser, ui_server, tmp_path):
     if page.locator("#nq-upload").get_by_text("notes.exe").count():
         page.locator("#nq-add-btn").click()
         page.locator("#nq-upload-status .nq-refused").first.wait_for(timeout=30_000)
-        assert "unsupported file type .exe" in page.locator("#nq-upload-status").inner_text()
+        assert ".exe is not a supported type" in page.locator("#nq-upload-status").inner_text()
     assert not any(p.suffix == ".exe" for p in upload_dir.iterdir())
     assert dialogs == []
     page.context.close()
@@ -188,7 +188,7 @@ def test_injection_document_shows_literally_and_runs_nothing(browser, ui_server,
     f = tmp_path / "&lt;img src=x onerror=alert(1)&gt;[y](javascript:alert(1)).txt"
     f.write_text(INJECTED, encoding="utf-8")
     status = upload(page, f)
-    assert "Added: &lt;img src=x onerror=alert(1)&gt;[y](javascript" in status
+    assert "&lt;img src=x onerror=alert(1)&gt;[y](javascript" in status and ".txt: added" in status
 
     msg = ask(page, "When will the Savusavu pontoon reopen?")
     chat_text = msg.inner_text()

@@ -134,6 +134,9 @@ def test_citation_card_escapes_title_paragraph_and_metadata(payload):
     s = text.index("Then")
     c = _citation(text, s, text.index("End") - 1, title=payload, heading=payload, context_before=payload)
     card = fmt.citation_card(c, _doc(text, [["paragraph", 0, len(text), 1, ""]]), 1)
+    own = re.findall(r'<a class="nq-open" [^>]*>[^<]*</a>', card)
+    assert len(own) == 1 and 'data-doc="d1"' in own[0]  # the app's one link: "Open the article"
+    card = card.replace(own[0], "")
     assert "<script" not in card and "<img" not in card and "<a " not in card
     assert fmt.escape(payload) in card
     # the text a reader sees is exactly the payload
@@ -179,3 +182,30 @@ def test_an_unsure_answer_is_labelled_and_never_bolded():
     assert fmt.md_text(reason["text"]) in md
     sure = fmt.answer_markdown(Answer("q", "", False, (c,), (), answer_state="answered"), 1)
     assert fmt.UNSURE_LABEL not in sure
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_article_view_highlights_the_quote_and_escapes_everything(payload):
+    text = f"{payload} headline\n\nFirst paragraph {payload}.\n\nThen a quoted sentence here. End."
+    s, e = text.index("Then"), text.index(" End")
+    doc = {"text": text, "title": payload, "date": "", "source": payload, "section": "sport",
+           "origin": f"/up/{payload}.txt", "url": f"javascript:{payload}"}
+    page = fmt.article_html(doc, s, e)
+    assert "<script" not in page and "<img" not in page and "<a " not in page  # javascript: url dropped
+    assert re.search(r'<mark class="nq-quote" id="nq-article-quote">Then a quoted sentence here\.</mark>', page)
+    assert _visible_text(page).count(payload) == 5  # title, source, file, twice in the text
+    assert "undated" in page and "sport" in page
+
+
+def test_article_view_links_a_plain_url_and_says_when_the_article_is_gone():
+    doc = {"text": "Title\n\nBody text.", "title": "Title", "url": "https://example.org/a?b=1&c=2"}
+    page = fmt.article_html(doc, 7, 17)
+    assert '<a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">' in page
+    assert "no longer in the index" in fmt.article_html(None, 0, 5)
+
+
+def test_upload_lines_one_per_file_with_status():
+    html = fmt.upload_lines_html([("a.txt", "ok", "1 article"), ("b.docx", "refused", ".docx is not read"),
+                                  ("c.txt", "duplicate", "the index already holds this article")], "now 3")
+    items = re.findall(r"<li class=\"(nq-\w+)\"><strong>([^<]*)</strong>: (\w+)", html)
+    assert items == [("nq-ok", "a.txt", "added"), ("nq-refused", "b.docx", "refused"), ("nq-dup", "c.txt", "duplicate")]

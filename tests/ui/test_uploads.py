@@ -30,8 +30,8 @@ def test_safe_name_keeps_the_type_and_tells_contents_apart():
 def test_check_file_refuses_with_reasons():
     lim = UploadLimits(max_file_bytes=100)
     assert check_file("a.txt", b"hello", 5, lim) == ""
-    assert "unsupported file type .exe" in check_file("a.exe", b"MZ", 2, lim)
-    assert "unsupported file type (no extension)" in check_file("README", b"x", 1, lim)
+    assert ".exe is not a supported type; supported: " in check_file("a.exe", b"MZ", 2, lim)
+    assert "a file without an extension is not a supported type" in check_file("README", b"x", 1, lim)
     assert "over the" in check_file("a.txt", b"x", 101, lim)
     assert "empty" in check_file("a.txt", b"", 0, lim)
     assert "binary" in check_file("a.txt", b"ab\x00cd", 5, lim)
@@ -53,7 +53,7 @@ def test_save_uploads_saves_accepted_and_refuses_the_rest(tmp_path):
     assert saved.name.startswith("My_story_final-") and saved.suffix == ".txt"
     reasons = dict(res.refused)
     assert set(reasons) == {"tool.exe", "big.txt", "bin.txt"}
-    assert "unsupported" in reasons["tool.exe"] and "limit" in reasons["big.txt"] and "binary" in reasons["bin.txt"]
+    assert "not a supported type" in reasons["tool.exe"] and "limit" in reasons["big.txt"] and "binary" in reasons["bin.txt"]
     assert sorted(p.name for p in up.iterdir()) == [saved.name]  # nothing else written, no temp files left
 
 

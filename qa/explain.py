@@ -1,0 +1,124 @@
+"""Words that explain an answer's context: what a collection is about, and what a filter left out.
+
+    >>> from qa.types import Filters
+    >>> describe_filters(Filters(date_from="2004-01-01", date_to="2004-02-01", sections=("sport",)))
+    'from 2004-01-01 to 2004-02-01 in section sport'
+
+``main_topics`` names a collection's sections and its most frequent headline words (computed once
+per index generation); ``filter_note`` says, when a filtered question found nothing, whether the
+filters left any article at all ("No article from 2004-01-01 to 2004-02-01 in section sport").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from embeddings.store import Snapshot
+
+from .text import STOPWORDS, words
+from .types import Filters
+
+TOPIC_WORDS = 8
+# Headline words that name no topic (reporting verbs, "new", numbers are dropped separately).
+_NOT_TOPICS = frozenset("new says say said set back over top make makes made gets get takes take plan plans "
+                        "call calls bid hits hit faces face us uk".split())
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def describe_filters(f: Filters) -> str:
+    """The filters as a phrase: "from 2004-01-01 to 2004-02-01 in section sport", "" for none."""
+    parts = []
+    if f.date_from and f.date_to:
+        parts.append(f"from {f.date_from} to {f.date_to}")
+    elif f.date_from:
+        parts.append(f"from {f.date_from} on")
+    elif f.date_to:
+        parts.append(f"up to {f.date_to}")
+    for label, values in (("section", f.sections), ("source", f.sources)):
+        if values:
+            parts.append(f"in {label}{'s' if len(values) > 1 else ''} {' or '.join(values)}")
+    if f.kinds:
+        parts.append("among " + " and ".join("headlines" if k == "headline" else "article paragraphs" for k in f.kinds))
+    if f.doc_ids:
+        parts.append("chosen in Documents" if not parts else "and chosen in Documents")
+    return " ".join(parts)
+
+
+def matching_documents(snapshot: Snapshot, f: Filters) -> int:
+    """How many documents pass the document-level filters (dates, sections, sources, document ids)."""
+    secs = {s.lower() for s in f.sections}
+    srcs = {s.lower() for s in f.sources}
+    ids = set(f.doc_ids)
+    n = 0
+    for doc_id, d in snapshot.documents.items():
+        if ids and doc_id not in ids:
+            continue
+        if secs and (d.get("section") or "").lower() not in secs:
+            continue
+        if srcs and (d.get("source") or "").lower() not in srcs:
+            continue
+        date = d.get("date") or ""
+        if f.date_from or f.date_to:
+            if not date:
+                if not f.keep_undated:
+                    continue
+            elif (f.date_from and date < f.date_from) or (f.date_to and date > f.date_to):
+                continue
+        n += 1
+    return n
+
+
+def filter_note(snapshot: Snapshot, f: Filters) -> str:
+    """Why a filtered question found nothing, in a sentence ("" when no filter was set).
+
+    Example: "No article from 2004-01-01 to 2004-02-01 in section sport (the 2127 articles are undated)."
+    """
+    if f is None or f.is_empty():
+        return ""
+    what = describe_filters(f)
+    n = matching_documents(snapshot, f)
+    if n == 0:
+        undated = sum(1 for d in snapshot.documents.values() if not d.get("date"))
+        why = ""
+        if (f.date_from or f.date_to) and undated:
+            why = (f" ({'all ' if undated == len(snapshot.documents) else ''}{_plural(undated, 'article')} "
+                   f"{'have' if undated != 1 else 'has'} no date, and a date filter leaves undated articles out)")
+        return f"No article {what}{why}."
+    return f"Nothing in the {_plural(n, 'article')} {what} answers it."
+
+
+def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], list[str]]:
+    """The collection's sections and its ``n`` most frequent headline words (cached per generation)."""
+    cached = getattr(snapshot, "_main_topics", None)
+    if cached is not None and len(cached[1]) >= min(n, len(cached[1])):
+        return cached[0], cached[1][:n]
+    counts: Counter = Counter()
+    sections: set[str] = set()
+    for d in snapshot.documents.values():
+        if d.get("section"):
+            sections.add(d["section"])
+        for w in dict.fromkeys(words(d.get("title") or "")):
+            if len(w) > 2 and w not in STOPWORDS and w not in _NOT_TOPICS and not w.isdigit():
+                counts[w] += 1
+    ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))  # ties alphabetical: stable output
+    top = [w for w, c in ranked[:n] if c > 1] or [w for w, _ in ranked[:n]]
+    result = (sorted(sections), top)
+    try:
+        snapshot._main_topics = result
+    except AttributeError:  # a frozen or slotted snapshot: compute again next time
+        pass
+    return result
+
+
+def topics_sentence(snapshot: Snapshot) -> str:
+    """ "Its sections: business, sport. Frequent headline words: election, film, ..." ("" if none)."""
+    sections, top = main_topics(snapshot)
+    parts = []
+    if sections:
+        parts.append("Its sections: " + ", ".join(sections) + ".")
+    if top:
+        parts.append("Frequent headline words: " + ", ".join(top) + ".")
+    return " ".join(parts)

@@ -1,0 +1,73 @@
+"""Words that explain: filters as a phrase, why a filtered question found nothing, a collection's topics."""
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.indexer import update_index
+from qa import Engine
+from qa.cli import main
+from qa.explain import describe_filters, filter_note, main_topics
+from qa.types import Filters
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, fake_encoder):
+    root = tmp_path_factory.mktemp("explain")
+    for rel, text in {"sport/a.txt": "Rugby cup final won by Tavua\n\nTavua beat Nadi 24 to 10 in the rugby cup final.\n",
+                      "sport/b.txt": "Rugby coach quits\n\nThe rugby coach quit on Monday after the cup final.\n",
+                      "business/c.txt": "Sugar mill raises cane price\n\nThe mill raised the cane price to 85 dollars.\n"}.items():
+        (root / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "src" / rel).write_text(text)
+    update_index([root / "src"], root / "idx", encoder=fake_encoder, progress=False)
+    return Engine.open(root / "idx", encoder=fake_encoder)
+
+
+def test_describe_filters():
+    assert describe_filters(Filters()) == ""
+    assert describe_filters(Filters(date_from="2004-01-01")) == "from 2004-01-01 on"
+    assert describe_filters(Filters(date_to="2004-01-01", sections=("sport", "tech"))) == "up to 2004-01-01 in sections sport or tech"
+    assert describe_filters(Filters(doc_ids=("x",))) == "chosen in Documents"
+
+
+def test_filter_note_names_the_filter_and_the_undated_articles(engine):
+    f = Filters(date_from="2004-01-01", date_to="2004-02-01", sections=("sport",))
+    note = filter_note(engine.snapshot, f)
+    assert note.startswith("No article from 2004-01-01 to 2004-02-01 in section sport")
+    assert "all 3 articles have no date" in note
+    assert filter_note(engine.snapshot, Filters(sections=("sport",))) == "Nothing in the 2 articles in section sport answers it."
+    assert filter_note(engine.snapshot, Filters(sections=("weather",))) == "No article in section weather."
+    assert filter_note(engine.snapshot, Filters()) == ""
+
+
+def test_main_topics_are_sections_and_frequent_headline_words(engine):
+    sections, words = main_topics(engine.snapshot)
+    assert sections == ["business", "sport"]
+    assert words[0] == "rugby"  # in two headlines
+
+
+def test_not_found_names_the_topics(engine):
+    a = engine.ask("Who won the 1966 football world cup in England?")
+    if not a.abstained:
+        pytest.skip("the fake encoder answered; the coverage note is checked on abstentions only")
+    assert "Its sections: business, sport." in a.coverage and "rugby" in a.coverage and "(undated)" in a.coverage
+
+
+def test_cli_ask_explains_an_empty_filtered_result(engine, capsys):
+    code = main(["ask", "Who did Tavua beat in the rugby cup final?", "--index", str(engine.index_dir),
+                 "--section", "business", "--since", "2004-01-01"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "No article from 2004-01-01 on in section business" in out
+    assert "Without the filters:" in out and "Nadi" in out
+
+
+def test_cli_section_filter_works_on_folder_sections(engine, capsys):
+    assert main(["ask", "Who did Tavua beat in the rugby cup final?", "--index", str(engine.index_dir),
+                 "--section", "sport", "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert not out["abstained"] and {c["section"] for c in out["citations"]} == {"sport"}
+    c = out["citations"][0]
+    assert Path(c["origin"]).name == "a.txt" and c["url"] == ""

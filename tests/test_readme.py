@@ -1,0 +1,85 @@
+"""The README's commands run as written (from the clone, in a fresh NEWSQA_HOME).
+
+Every line of its ```bash blocks is run: ``newsqa ...`` through ``qa.cli.main`` (the console script's
+function) in a temporary folder that sees the clone's ``embeddings/`` (so ``embeddings/sample_corpus``
+resolves as it does in the clone), and its ```python block with ``exec``. The two set-up commands
+are checked to be the ones CI runs (``.ci/run``), not run again. Blocks without ``bash`` (the BBC
+build, ``newsqa ui``) are shown, not run: they take minutes or serve forever.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+import pytest
+
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+README = ROOT / "README.md"
+SETUP = ["./install.sh", ".venv/bin/python -m pytest"]
+
+
+def blocks(lang: str) -> list[str]:
+    return re.findall(rf"^```{lang}\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.S | re.M)
+
+
+def commands() -> list[str]:
+    out = []
+    for block in blocks("bash"):
+        for line in block.splitlines():
+            line = re.sub(r"\s+#.*$", "", line).strip()
+            if line:
+                out.append(line)
+    return out
+
+
+def test_readme_is_a_short_page_that_links_its_docs():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", text):
+        if link.endswith((".png", ".md")) and link not in ("docs/answer-shapes.md", "docs/backends.md", "docs/serving.md"):
+            assert (ROOT / link).exists(), link
+    assert "no dates" in text.lower() and "sections" in text
+
+
+def test_the_setup_commands_are_the_ones_ci_runs():
+    cmds = commands()
+    assert cmds[:2] == SETUP
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "install.sh" in ci and "-m pytest" in ci
+
+
+def test_every_readme_command_runs(tmp_path, monkeypatch, capsys):
+    from qa.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    os.symlink(ROOT / "embeddings", tmp_path / "embeddings")
+    ran = []
+    for line in commands()[2:]:
+        argv = shlex.split(line)
+        assert argv[0] == "newsqa", f"a README command that the test does not know how to run: {line}"
+        try:
+            code = main(argv[1:])
+        except SystemExit as e:  # --help
+            code = e.code
+        out = capsys.readouterr()
+        assert code == 0, f"{line}\n{out.err}"
+        ran.append((line, " ".join(out.out.split())))  # text answers are wrapped at 100 columns
+    text = dict(ran)
+    assert any("That\u2019s why we came here" in o for c, o in ran if c.startswith('newsqa ask "What did Putin say when'))
+    assert any("articles" in o and "sections" in o for c, o in ran if c.startswith("newsqa info"))
+    assert any('"origin":' in o for c, o in ran if "--json" in c)
+    assert any("examples:" in o for c, o in ran if c == "newsqa --help")
+    assert len(text) >= 6
+
+
+def test_the_python_example_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (code,) = blocks("python")
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "sample_corpus" in out and "Putin" in out

@@ -1,0 +1,355 @@
+"""The page as a reader meets it, in headless Chromium: panels that never overlap (wide and narrow),
+a sources panel that scrolls itself, markers that keep the chat in view, the whole article with the
+quote highlighted, the Documents table, filters that explain an empty result, a mixed upload.
+
+One app for the module, over a small collection in section folders, with the fake (hashing)
+encoder: the model is not the point here. Screenshots go to ``$NEWSQA_ARTIFACTS`` (the docs/ ones
+were made with ``NEWSQA_ARTIFACTS=docs``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from helpers import SEED
+
+pytestmark = [pytest.mark.browser]
+
+BOT = "#nq-chat [data-testid='bot']"
+FILLER = ("The council published the figures in its annual report, which runs to more than two hundred pages "
+          "and covers roads, schools, water and the harbour, and which the mayor presented on the steps of the "
+          "town hall to a crowd of residents, traders and visitors from the other islands.")
+
+
+def _article(title: str, facts: list[str], filler: int = 6) -> str:
+    paras = facts[:1] + [FILLER.replace("council", f"council ({i})") for i in range(filler)] + facts[1:]
+    return title + "\n\n" + "\n\n".join(paras) + "\n"
+
+
+ARTICLES = {
+    "sport/rugby.txt": _article("Tavua rugby club wins the island cup", [
+        "The Tavua rugby club won the island cup on Saturday, beating Nadi by 24 points to 10 in the final.",
+        "The Tavua captain Josefa Ravai said the win was for the whole village."]),
+    "sport/rowing.txt": _article("Lautoka rowers take the harbour regatta", [
+        "Lautoka rowers finished the harbour regatta course in six minutes and forty seconds.",
+        "The regatta drew eleven crews from four islands."]),
+    "business/sugar.txt": _article("Sugar mill raises cane price for growers", [
+        "The Rarawai sugar mill raised the cane price to 85 dollars a tonne for the new season.",
+        "Growers had asked for 90 dollars a tonne."]),
+    # the cited paragraph comes last, after 14 others: the article view must scroll to it
+    "business/ferry.txt": _article("Ferry company orders two new boats", [
+        "The first boat is due in March next year.",
+        "The Patterson ferry company ordered two new boats from a shipyard in Suva for 12 million dollars."],
+        filler=14),
+}
+QUESTIONS = ["Who did the Tavua rugby club beat in the island cup final?",
+             "How long did the Lautoka rowers take for the harbour regatta course?",
+             "What cane price did the Rarawai sugar mill set for growers?",
+             "How many new boats did the Patterson ferry company order?"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, fake_encoder):
+    """The app on 127.0.0.1 over the collection (sport/, business/ and the seed page); stopped after."""
+    from embeddings.indexer import update_index
+    from qa import Engine
+    from ui.app import build_app, launch_blocks
+
+    root = tmp_path_factory.mktemp("layout")
+    src = root / "articles"
+    for rel, text in ARTICLES.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text, encoding="utf-8")
+    shutil.copy(SEED, src / "seed.txt")
+    update_index([src], root / "index", encoder=fake_encoder, progress=False)
+    old_tmp = os.environ.get("GRADIO_TEMP_DIR")
+    os.environ["GRADIO_TEMP_DIR"] = str(root / "gradio-tmp")
+    engine = Engine.open(root / "index", encoder=fake_encoder)
+    demo = build_app(engine, upload_dir=root / "uploads", examples=QUESTIONS[:2])
+    url = launch_blocks(demo, host="127.0.0.1", port=free_port(), block=False, quiet=True)
+    try:
+        yield url, engine, root / "uploads"
+    finally:
+        demo.close()
+        if old_tmp is None:
+            os.environ.pop("GRADIO_TEMP_DIR", None)
+        else:
+            os.environ["GRADIO_TEMP_DIR"] = old_tmp
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    d = Path(os.environ.get("NEWSQA_ARTIFACTS") or Path(__file__).parent / ".artifacts")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def open_page(browser, url, width=1440, height=900):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_selector("#nq-question textarea", timeout=30_000)
+    return page
+
+
+def ask(page, question: str):
+    before = page.locator(BOT).count()
+    page.locator("#nq-question textarea").fill(question)
+    page.locator("#nq-ask").click()
+    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('#nq-sources-box .nq-turn').length >= 1", timeout=30_000)
+    return page.locator(BOT).nth(before)
+
+
+PANELS = ["#nq-viewtabs", "#nq-chat", "#nq-question", "#nq-ask", "#nq-clear", "#nq-filters", "#nq-docs",
+          "#nq-add", "#nq-sources-title", "#nq-sources-box", "#nq-index"]
+
+
+def boxes(page) -> dict:
+    """Bounding boxes (page coordinates) of the visible panels."""
+    return page.evaluate("""(sels) => {
+        const out = {};
+        for (const s of sels) {
+            const el = document.querySelector(s);
+            if (!el) continue;
+            const r = el.getBoundingClientRect();
+            const st = getComputedStyle(el);
+            if (r.width < 1 || r.height < 1 || st.display === "none" || st.visibility === "hidden") continue;
+            out[s] = [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY];
+        }
+        return out;
+    }""", PANELS)
+
+
+def overlaps(b: dict) -> list:
+    names = list(b)
+    bad = []
+    for i, a in enumerate(names):
+        for c in names[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = b[a], b[c]
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
+                bad.append((a, c))
+    return bad
+
+
+def test_panels_never_overlap_and_the_sources_panel_scrolls_itself(browser, app, shots):
+    url, _, _ = app
+    page = open_page(browser, url)
+    for q in QUESTIONS * 2:
+        ask(page, q)
+    assert page.locator("#nq-summary").is_visible()  # the Index box (open) sits under the panel
+    b = boxes(page)
+    assert {"#nq-chat", "#nq-sources-box", "#nq-index", "#nq-filters"} <= set(b)
+    assert overlaps(b) == []
+    box = page.locator("#nq-sources-box")
+    info = box.evaluate("el => ({sh: el.scrollHeight, ch: el.clientHeight, oy: getComputedStyle(el).overflowY})")
+    assert info["oy"] == "auto" and info["sh"] > info["ch"] + 100  # 8 turns of cards: it must scroll
+    # newest question first
+    assert page.locator("#nq-sources-box .nq-turn").first.get_attribute("id") == "nq-t8"
+    y0 = page.evaluate("scrollY")
+    box.hover()
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(400)
+    assert box.evaluate("el => el.scrollTop") > 0
+    assert page.evaluate("scrollY") == y0  # the panel scrolled, not the page
+    page.screenshot(path=str(shots / "ui-wide.png"))
+    page.screenshot(path=str(shots / "screenshot.png"))
+
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.wait_for_timeout(400)
+    assert page.locator("#nq-viewtabs").is_visible()
+    assert page.locator("#nq-chat").is_visible() and not page.locator("#nq-sources-box").is_visible()
+    assert overlaps(boxes(page)) == []
+    page.screenshot(path=str(shots / "ui-narrow-chat.png"))
+    page.locator("#nq-viewtabs button[data-nq-view='sources']").click()
+    page.wait_for_timeout(300)
+    assert page.locator("#nq-sources-box").is_visible() and not page.locator("#nq-chat").is_visible()
+    b = boxes(page)
+    assert overlaps(b) == []
+    top = page.locator("#nq-sources-box").evaluate("el => el.getBoundingClientRect().top")
+    assert top < 400  # the sources are at the top of the phone screen, not 1,100 px below the chat
+    page.screenshot(path=str(shots / "ui-narrow-sources.png"))
+    page.context.close()
+
+
+def test_a_marker_click_scrolls_only_the_sources_panel(browser, app, shots):
+    url, _, _ = app
+    page = open_page(browser, url)
+    first = ask(page, QUESTIONS[0])
+    for q in QUESTIONS[1:] * 2:
+        ask(page, q)
+    card = page.locator("#nq-t1-c1")
+    box = page.locator("#nq-sources-box")
+    box.evaluate("el => el.scrollTop = 0")
+    page.evaluate("window.scrollTo(0, 0)")
+    box_rect = box.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert card.evaluate("el => el.getBoundingClientRect().top") > box_rect[1]  # out of sight at first
+    chat_top = page.locator("#nq-chat").evaluate("el => el.getBoundingClientRect().top")
+    first.locator("a[href='#nq-t1-c1']").click()
+    page.wait_for_function("document.getElementById('nq-t1-c1').classList.contains('nq-flash')", timeout=5_000)
+    page.wait_for_timeout(900)  # smooth scrolling
+    top = card.evaluate("el => el.getBoundingClientRect().top")
+    assert box_rect[0] - 1 <= top < box_rect[1] - 20  # the card is in the panel's view
+    assert page.evaluate("scrollY") == 0  # the page did not move
+    assert page.locator("#nq-chat").evaluate("el => el.getBoundingClientRect().top") == chat_top
+    assert len(page.context.pages) == 1
+    page.screenshot(path=str(shots / "ui-marker.png"))
+
+    # on a phone the marker switches to the Sources view and shows the card
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.wait_for_timeout(300)
+    first.locator("a[href='#nq-t1-c1']").click()
+    page.wait_for_timeout(900)
+    assert page.locator("#nq-sources-box").is_visible()
+    top = card.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < 800
+    page.context.close()
+
+
+def test_the_article_view_opens_with_the_quote_highlighted(browser, app, shots):
+    url, engine, _ = app
+    page = open_page(browser, url)
+    ask(page, QUESTIONS[3])
+    card = page.locator("#nq-t1-c1")
+    quote = card.locator("mark.nq-quote").inner_text()
+    card.locator("a.nq-open").click()
+    modal = page.locator("#nq-article-modal")
+    modal.wait_for(state="visible", timeout=15_000)
+    mark = page.locator("#nq-article-quote")
+    mark.wait_for(timeout=10_000)
+    assert mark.inner_text() == quote
+    assert "Ferry company orders two new boats" in modal.locator(".nq-article-title").inner_text()
+    assert "ferry.txt" in modal.inner_text() and "business" in modal.inner_text()
+    # the whole article: every paragraph of the stored text, not just the cited one
+    assert modal.locator(".nq-article-text").inner_text().count("annual report") == 14
+    page.wait_for_timeout(500)
+    m = modal.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    t = mark.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert m[0] <= t[0] and t[1] <= m[1]  # scrolled into view (it is the article's last paragraph)
+    assert modal.evaluate("el => el.scrollTop") > 0
+    page.screenshot(path=str(shots / "ui-article.png"))
+    page.locator("#nq-article-close").click()
+    modal.wait_for(state="hidden", timeout=10_000)
+    page.context.close()
+
+
+def test_an_empty_filtered_result_explains_itself(browser, app, shots):
+    url, _, _ = app
+    page = open_page(browser, url)
+    page.locator("#nq-filters").get_by_text("Filters").first.click()
+    page.locator("#nq-date-from textarea, #nq-date-from input").first.fill("2004-01-01")
+    page.locator("#nq-date-to textarea, #nq-date-to input").first.fill("2004-02-01")
+    sec = page.locator("#nq-sections input").first
+    sec.fill("sport")
+    sec.press("Enter")
+    page.keyboard.press("Escape")
+    msg = ask(page, QUESTIONS[0]).inner_text()
+    assert "No article from 2004-01-01 to 2004-02-01 in section sport" in msg
+    assert "Without the filters" in msg and "Nadi" in msg
+    unfilter = page.locator("#nq-unfilter")
+    assert unfilter.is_visible()
+    page.screenshot(path=str(shots / "ui-filtered.png"))
+    unfilter.click()
+    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length >= 2", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('#nq-sources-box .nq-turn').length >= 2", timeout=60_000)
+    again = page.locator(BOT).last.inner_text()
+    assert "No article" not in again and "Nadi" in again
+    assert page.locator("#nq-date-from textarea, #nq-date-from input").first.input_value() == ""
+    page.context.close()
+
+
+def _table_titles(page) -> list[str]:
+    return [t.strip() for t in page.locator("#nq-docs-table .virtual-row [data-col='0']").all_inner_texts()]
+
+
+def test_the_documents_table_lists_filters_scopes_and_deletes(browser, app, tmp_path, shots):
+    url, engine, upload_dir = app
+    page = open_page(browser, url)
+    page.locator("#nq-docs").get_by_text("Documents").first.click()
+    page.wait_for_function("document.querySelectorAll('#nq-docs-table .virtual-row').length >= 5", timeout=30_000)
+    total = len(engine.snapshot.documents)
+    assert len(_table_titles(page)) == total
+    assert "Tavua rugby club wins the island cup" in " ".join(_table_titles(page))
+    page.locator("#nq-docs-search textarea, #nq-docs-search input").first.fill("sport")
+    page.wait_for_function("document.querySelectorAll('#nq-docs-table .virtual-row').length == 2", timeout=30_000)
+    assert sorted(_table_titles(page)) == ["Lautoka rowers take the harbour regatta", "Tavua rugby club wins the island cup"]
+    page.locator("#nq-scope-listed").click()
+    page.locator("#nq-scope-note").wait_for(timeout=10_000)
+    assert "Asking only 2 articles" in page.locator("#nq-scope-note").inner_text()
+    msg = ask(page, QUESTIONS[3]).inner_text()  # about the ferry (business): outside the scope
+    assert "Nothing in the 2 articles chosen in Documents answers it." in msg
+    assert "12 million" not in msg.split("Without the filters")[0]
+    page.screenshot(path=str(shots / "ui-documents.png"))
+    page.locator("#nq-scope-all").click()
+    page.wait_for_function("!document.getElementById('nq-scope-note')", timeout=10_000)
+
+    # an uploaded article: listed, selected, deleted (from the index and the upload folder)
+    f = tmp_path / "market.txt"
+    f.write_text(_article("Night market opens at the wharf", ["The new night market at the wharf opened with "
+                                                               "forty stalls on Friday."], filler=1))
+    page.locator("#nq-add").get_by_text("Add articles").click()
+    page.locator("#nq-upload input[type=file]").set_input_files(str(f))
+    page.locator("#nq-upload").get_by_text(".txt").first.wait_for(timeout=60_000)
+    page.locator("#nq-add-btn").click()
+    page.locator("#nq-upload-status li").first.wait_for(timeout=60_000)
+    page.locator("#nq-docs-search textarea, #nq-docs-search input").first.fill("night market")
+    page.wait_for_function("document.querySelectorAll('#nq-docs-table .virtual-row').length == 1", timeout=30_000)
+    assert len(engine.snapshot.documents) == total + 1
+    page.locator("#nq-docs-table .virtual-row [data-col='0']").first.click()
+    page.wait_for_function("document.getElementById('nq-docs-info').innerText.includes('Selected')", timeout=10_000)
+    assert "can be deleted" in page.locator("#nq-docs-info").inner_text()
+    page.locator("#nq-delete").click()
+    page.wait_for_function("document.getElementById('nq-docs-info').innerText.includes('Deleted')", timeout=60_000)
+    assert _table_titles(page) in ([], [""])
+    engine.refresh()
+    assert len(engine.snapshot.documents) == total
+    assert not any(p.name.startswith("market-") for p in upload_dir.iterdir())
+    # an indexed (not uploaded) article cannot be deleted from here
+    page.locator("#nq-docs-search textarea, #nq-docs-search input").first.fill("ferry")
+    page.wait_for_function("document.querySelectorAll('#nq-docs-table .virtual-row').length == 1", timeout=30_000)
+    page.locator("#nq-docs-table .virtual-row [data-col='0']").first.click()
+    page.wait_for_function("document.getElementById('nq-docs-info').innerText.includes('Selected')", timeout=10_000)
+    page.locator("#nq-delete").click()
+    page.wait_for_function("document.getElementById('nq-docs-info').innerText.includes('not uploaded')", timeout=30_000)
+    assert len(engine.snapshot.documents) == total
+    page.context.close()
+
+
+def test_a_mixed_upload_accepts_the_good_file_and_names_the_bad_one(browser, app, tmp_path, shots):
+    url, engine, upload_dir = app
+    page = open_page(browser, url)
+    good = tmp_path / "regatta-report.txt"
+    good.write_text(_article("Regatta volunteers thanked", ["The regatta committee thanked its sixty volunteers."],
+                             filler=1))
+    bad = tmp_path / "report.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a docx")
+    dup = tmp_path / "rugby again.txt"
+    dup.write_text(ARTICLES["sport/rugby.txt"], encoding="utf-8")
+    page.locator("#nq-add").get_by_text("Add articles").click()
+    page.locator("#nq-upload input[type=file]").set_input_files([str(good), str(bad), str(dup)])
+    page.locator("#nq-upload").get_by_text(".docx").first.wait_for(timeout=60_000)
+    page.locator("#nq-add-btn").click()
+    page.wait_for_function("document.querySelectorAll('#nq-upload-status li').length == 3", timeout=60_000)
+    lines = page.locator("#nq-upload-status li").all_inner_texts()
+    by_name = {ln.split(":", 1)[0]: ln for ln in lines}
+    assert "added" in by_name["regatta-report.txt"] and "Regatta volunteers thanked" in by_name["regatta-report.txt"]
+    assert ".docx is not a supported type; supported: " in by_name["report.docx"]
+    assert "duplicate" in by_name["rugby again.txt"] and "Tavua rugby club" in by_name["rugby again.txt"]
+    status = page.locator("#nq-upload-status")
+    r = status.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert r[0] < 900  # the result is on screen, next to the button
+    assert "error" not in page.locator("#nq-upload").inner_text().lower()
+    assert not any(p.suffix == ".docx" for p in upload_dir.iterdir())
+    page.screenshot(path=str(shots / "ui-upload.png"))
+    page.context.close()

@@ -1,0 +1,110 @@
+"""The Documents panel's data: the indexed articles as table rows, searched; deleting an upload.
+
+    >>> rows = [Row("d1", "Port reopens", "2023-09-14", "World", "Reuters", "a.txt", 3, "/x/a.txt")]
+    >>> [r.title for r in search(rows, "port")]
+    ['Port reopens']
+
+Pure functions over ``snapshot.documents`` (the stored document rows) and the passage table; the
+one that writes (``delete_upload``) goes through the indexer, like an upload.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from embeddings.errors import NewsqaError
+
+COLUMNS = ["title", "date", "section", "source", "file", "passages"]
+
+
+@dataclass(frozen=True)
+class Row:
+    doc_id: str
+    title: str
+    date: str
+    section: str
+    source: str
+    file: str
+    passages: int
+    origin: str
+
+    def cells(self) -> list:
+        return [self.title, self.date, self.section, self.source, self.file, self.passages]
+
+
+def passage_counts(snapshot) -> Counter:
+    """Passages per document id."""
+    from embeddings.passage_table import doc_ids_of
+
+    return Counter(doc_ids_of(snapshot.passages))
+
+
+def document_rows(snapshot) -> list[Row]:
+    """Every article of the snapshot as a row, newest first, then by title (cached per generation)."""
+    cached = getattr(snapshot, "_document_rows", None)
+    if cached is not None:
+        return cached
+    counts = passage_counts(snapshot)
+    rows = []
+    for doc_id, d in snapshot.documents.items():
+        origin = d.get("origin") or ""
+        rows.append(Row(doc_id, d.get("title") or "(untitled)", d.get("date") or "", d.get("section") or "",
+                        d.get("source") or "", Path(origin.split("#", 1)[0]).name if origin else "",
+                        counts.get(doc_id, 0), origin))
+    rows.sort(key=lambda r: r.title.lower())
+    rows.sort(key=lambda r: r.date, reverse=True)
+    try:
+        snapshot._document_rows = rows
+    except AttributeError:
+        pass
+    return rows
+
+
+def search(rows: list[Row], query: str) -> list[Row]:
+    """The rows whose title, date, section, source or file holds every word of ``query`` (any case)."""
+    words = (query or "").lower().split()
+    if not words:
+        return list(rows)
+    out = []
+    for r in rows:
+        hay = " ".join((r.title, r.date, r.section, r.source, r.file)).lower()
+        if all(w in hay for w in words):
+            out.append(r)
+    return out
+
+
+def is_upload(row: Row, upload_dir: str | Path) -> bool:
+    """True when the article's file lies in the upload folder (only those may be deleted here)."""
+    if not row.origin:
+        return False
+    try:
+        return Path(row.origin.split("#", 1)[0]).resolve().parent == Path(upload_dir).resolve()
+    except OSError:
+        return False
+
+
+def delete_upload(row: Row, engine, upload_dir: str | Path):
+    """Take an uploaded article out of the index and delete its file from the upload folder.
+
+    Returns:
+        The indexer's ``IndexReport``.
+
+    Raises:
+        NewsqaError: the article was not uploaded here, or the index cannot be updated.
+    """
+    from embeddings.indexer import update_index
+
+    if not is_upload(row, upload_dir):
+        raise NewsqaError(f"{row.file or row.title} was not uploaded in the app (it is not in {upload_dir}); "
+                          "remove it from its folder and run `newsqa index --prune` instead")
+    path = Path(row.origin.split("#", 1)[0]).resolve()
+    try:
+        report = update_index([], engine.index_dir, encoder=engine.encoder, progress=False,
+                              add_sentence_vectors=False, remove=[path])
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise NewsqaError(f"cannot delete {row.file}: {e.strerror or e}") from e
+    engine.refresh()
+    return report

@@ -1,0 +1,242 @@
+"""What the app's buttons do: one method per event, over one shared Engine and a per-session dict.
+
+Imported by ``build_app`` only (it imports Gradio). Every method takes the session's ``gr.State``
+dict and returns a new one; nothing mutable is kept on the instance except the engine and settings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gradio as gr
+
+from embeddings.errors import NewsqaError
+from qa.explain import filter_note
+from qa.types import Filters
+
+from . import documents as docs
+from . import format as fmt
+from .uploads import UploadLimits, index_uploads, save_uploads
+
+MAX_TURNS_SHOWN = 20  # source sections kept in the panel; older ones drop off
+
+
+def new_session() -> dict:
+    """A conversation: its questions (for follow-ups), the HTML of each turn's sources, the last
+    question, the articles the chat is limited to (``scope``), the Documents table's listed and
+    selected articles."""
+    return {"questions": [], "turns": [], "count": 0, "last": "", "scope": [], "listed": [], "selected": ""}
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def scope_html(session: dict) -> str:
+    n = len(session.get("scope") or [])
+    if not n:
+        return ""
+    return (f"<div class='nq-note' id='nq-scope-note'>Asking only {_plural(n, 'article')} chosen in "
+            "<em>Documents</em>; <em>Ask all articles</em> there lifts it.</div>")
+
+
+class Handlers:
+    """The event handlers of one app (see ``ui.app.build_app``)."""
+
+    def __init__(self, engine, upload_dir: Path, limits: UploadLimits, parse_filters):
+        self.engine = engine
+        self.upload_dir = Path(upload_dir)
+        self.limits = limits
+        self.parse_filters = parse_filters
+
+    # --- the chat -------------------------------------------------------------------------------
+
+    def chat_turn(self, question: str, chat: list, session: dict, date_from: str, date_to: str, sections: list,
+                  sources: list, kind: str, k: float):
+        chat = list(chat or [])
+        session = dict(session or new_session())
+        question = (question or "").strip()
+        if not question:
+            return chat, session, gr.skip(), gr.skip(), gr.skip()
+        chat.append({"role": "user", "content": fmt.md_text(question)})
+        session["last"] = question
+        try:
+            f = self.parse_filters(date_from, date_to, sections, sources, kind)
+            if session.get("scope"):
+                f = Filters(f.date_from, f.date_to, f.sections, f.sources, f.kinds, tuple(session["scope"]))
+            self.engine.refresh()  # pick up articles another session (or process) added
+            answer = self.engine.ask(question, k=int(k), filters=f, history=session["questions"])
+        except NewsqaError as e:
+            chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
+            return chat, session, gr.skip(), "", gr.update(visible=False)
+        turn = session["count"] + 1
+        snapshot = self.engine.snapshot
+        shown, unfilter = answer, False
+        if answer.abstained and not f.is_empty():
+            note = filter_note(snapshot, f)
+            without = self.engine.ask(question, k=int(k), history=session["questions"])
+            chat.append({"role": "assistant", "content": fmt.filter_note_markdown(note, without, turn)})
+            shown, unfilter = without, True
+            searched = f"{note} Shown: the answer without the filters."
+        else:
+            chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn)})
+            searched = (f"searched the best {int(k)} of {_plural(len(snapshot.passages), 'passage')}"
+                        + (" (filtered)" if not f.is_empty() else ""))
+        session["count"] = turn
+        # The answer's names are carried into follow-ups ("they" = the people it quoted).
+        said = "" if shown.abstained else shown.answer
+        session["questions"] = session["questions"] + [{"question": question, "answer": said}]
+        card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
+        session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
+        return chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter)
+
+    def clear(self, session: dict):
+        fresh = new_session()
+        for key in ("scope", "listed", "selected"):
+            fresh[key] = (session or {}).get(key, fresh[key])
+        return [], fresh, fmt.sources_html([]), "", gr.update(visible=False)
+
+    def unfilter(self, session: dict):
+        """"Ask without filters": empty every filter and put the last question back in the box."""
+        session = dict(session or new_session())
+        session["scope"] = []
+        return ("", "", [], [], "any", session, session.get("last", ""), scope_html(session))
+
+    # --- index summary, article view ---------------------------------------------------------------
+
+    def refresh_summary(self):
+        self.engine.refresh()
+        s = self.engine.summary()
+        return fmt.summary_html(s), gr.update(choices=s["sections"]), gr.update(choices=s["sources"])
+
+    def open_article(self, request: str):
+        try:
+            r = json.loads(request or "{}")
+            doc_id, start, end = str(r["doc"]), int(r["start"]), int(r["end"])
+            span = (int(r.get("a", 0)), int(r.get("b", 0)))
+        except (ValueError, KeyError, TypeError):
+            return fmt.article_html(None, 0, 0), gr.update(visible=True)
+        doc = self.engine.snapshot.documents.get(doc_id)
+        return fmt.article_html(doc, start, end, span if span[1] > span[0] else None), gr.update(visible=True)
+
+    # --- the Documents panel --------------------------------------------------------------------
+
+    def docs_table(self, query: str, session: dict):
+        session = dict(session or new_session())
+        self.engine.refresh()
+        rows = docs.document_rows(self.engine.snapshot)
+        listed = docs.search(rows, query)
+        session["listed"] = [r.doc_id for r in listed]
+        if session.get("selected") not in session["listed"]:
+            session["selected"] = ""
+        value = [r.cells() + [r.doc_id[:8]] for r in listed]
+        return gr.update(value=value), session, self._docs_info(session, len(rows))
+
+    def _docs_info(self, session: dict, total: int, extra: str = "") -> str:
+        sel = session.get("selected")
+        row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None) if sel else None
+        parts = [f"{_plural(len(session.get('listed') or []), 'article')} listed of {total:,}."]
+        if row:
+            up = " (uploaded: can be deleted)" if docs.is_upload(row, self.upload_dir) else ""
+            parts.append(f"Selected: \u201c{row.title}\u201d{up}.")
+        else:
+            parts.append("Click a row to select an article.")
+        html = "<div class='nq-note' id='nq-docs-note'>" + " ".join(fmt.escape(p) for p in parts) + "</div>"
+        return html + (f"<div class='nq-note'>{fmt.escape(extra)}</div>" if extra else "")
+
+    def docs_select(self, session: dict, evt: gr.SelectData):
+        session = dict(session or new_session())
+        value = getattr(evt, "row_value", None) or []
+        short = str(value[-1]) if value else ""
+        if short:  # the table shows the first 8 hex digits of the id; sorting moves rows, the id does not
+            session["selected"] = next((d for d in session.get("listed") or [] if d.startswith(short)), "")
+        return session, self._docs_info(session, len(self.engine.snapshot.documents))
+
+    def scope_listed(self, session: dict):
+        session = dict(session or new_session())
+        session["scope"] = list(session.get("listed") or [])
+        return session, scope_html(session)
+
+    def scope_selected(self, session: dict):
+        session = dict(session or new_session())
+        session["scope"] = [session["selected"]] if session.get("selected") else []
+        return session, scope_html(session)
+
+    def scope_all(self, session: dict):
+        session = dict(session or new_session())
+        session["scope"] = []
+        return session, scope_html(session)
+
+    def delete_selected(self, query: str, session: dict):
+        session = dict(session or new_session())
+        sel = session.get("selected")
+        row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None)
+        if row is None:
+            table, session, info = self.docs_table(query, session)
+            return table, session, info + "<div class='nq-refused'>Select an article first.</div>", gr.skip(), gr.skip(), gr.skip()
+        try:
+            docs.delete_upload(row, self.engine, self.upload_dir)
+        except NewsqaError as e:
+            table, session, info = self.docs_table(query, session)
+            return table, session, info + f"<div class='nq-refused'>{fmt.escape(e)}</div>", gr.skip(), gr.skip(), gr.skip()
+        session["selected"] = ""
+        session["scope"] = [d for d in session.get("scope") or [] if d != row.doc_id]
+        table, session, info = self.docs_table(query, session)
+        info += f"<div class='nq-ok'>Deleted \u201c{fmt.escape(row.title)}\u201d ({fmt.escape(row.file)}).</div>"
+        return (table, session, info, *self.refresh_summary())
+
+    # --- uploads --------------------------------------------------------------------------------
+
+    def add_files(self, files, progress=gr.Progress()):
+        paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
+        if not paths:
+            return (fmt.upload_lines_html([("(nothing)", "refused", "choose one or more files first")]),
+                    gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        progress(0.05, desc="Checking files")
+        res = save_uploads(paths, self.upload_dir, self.limits)
+        lines = [(n, "refused", why) for n, why in res.refused]
+        summary = ""
+        if res.saved:
+            before = self.engine.snapshot
+            known_files, known_docs = set(getattr(before, "files", {}) or {}), set(before.documents.keys())
+            try:
+                report = index_uploads([p for _, p in res.saved], self.engine,
+                                       progress=lambda f, d: progress(f, desc=d))
+            except NewsqaError as e:
+                lines += [(n, "refused", str(e)) for n, _ in res.saved]
+                return fmt.upload_lines_html(lines), gr.skip(), gr.skip(), gr.skip(), None
+            lines += self._saved_lines(res.saved, report, known_files, known_docs)
+            summary = (f"The index now holds {_plural(report.documents_total, 'article')} and "
+                       f"{_plural(report.passages_total, 'passage')}.")
+        progress(1.0, desc="Done")
+        added = sum(1 for _, st, _ in lines if st == "ok")
+        gr.Info(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
+        return (fmt.upload_lines_html(lines, summary), *self.refresh_summary(), None)
+
+    def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[tuple[str, str, str]]:
+        """Per saved file: added (with its title), a duplicate (same file, or an article already held),
+        or not indexed (the reader's reason)."""
+        skipped = {}
+        for s in report.skipped:
+            skipped.setdefault(str(Path(s.path.split("#", 1)[0]).resolve()), s.reason)
+        snap = self.engine.snapshot
+        files = getattr(snap, "files", {}) or {}
+        out = []
+        for name, path in saved:
+            key = str(Path(path).resolve())
+            rec = files.get(key)
+            if key in known_files:
+                out.append((name, "duplicate", "the same file was uploaded before; nothing changed"))
+            elif rec is None:
+                out.append((name, "refused", skipped.get(key, "no article could be read from it")))
+            else:
+                ids = list(rec.get("doc_ids") or [])
+                new = [i for i in ids if i not in known_docs]
+                titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or '(untitled)'}\u201d"
+                                   for i in (new or ids)[:3])
+                if not new:
+                    out.append((name, "duplicate", f"the index already holds this article: {titles}"))
+                else:
+                    out.append((name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
+        return out

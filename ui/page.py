@@ -1,0 +1,136 @@
+"""The page's CSS and script (passed to ``launch``): layout, the sources panel, the article view.
+
+Layout rules the browser tests hold the page to: the sources panel scrolls inside itself and never
+runs under another panel; a citation marker scrolls only that panel (the chat stays in view); on a
+narrow screen (under 760 px) a Chat / Sources switch shows one of the two instead of a long page.
+"""
+
+CSS = """
+#nq-sources-box { max-height: calc(100vh - 220px); min-height: 200px; overflow-y: auto !important;
+                  overscroll-behavior: contain; position: relative; }
+#nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
+#nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
+.nq-sources { display: flex; flex-direction: column; gap: 10px; }
+.nq-turn { border-top: 2px solid var(--border-color-primary); padding-top: 6px; }
+.nq-turn-q { font-weight: 600; margin-bottom: 6px; overflow-wrap: anywhere; }
+.nq-turn-note { font-size: 0.8em; opacity: 0.75; margin: -4px 0 6px; }
+.nq-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
+           margin-bottom: 8px; background: var(--background-fill-secondary); scroll-margin-top: 8px;
+           transition: box-shadow 0.3s; overflow-wrap: anywhere; }
+.nq-card.nq-flash { box-shadow: 0 0 0 3px #f5b400; }
+.nq-card-head { font-weight: 600; }
+.nq-n { color: var(--color-accent); }
+.nq-meta { font-size: 0.85em; opacity: 0.8; margin: 2px 0 6px; overflow-wrap: anywhere; }
+.nq-para { margin: 0; line-height: 1.5; }
+a.nq-open { display: inline-block; margin-top: 6px; font-size: 0.85em; color: var(--color-accent); }
+mark.nq-quote { background: #fff2a8; color: #111; padding: 0 1px; }
+strong.nq-answer { background: #ffd36b; color: #111; text-decoration: underline; }
+.nq-note { font-size: 0.85em; margin-top: 4px; }
+.nq-label { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; opacity: 0.75; }
+.nq-related { border-style: dashed; }
+.nq-headlines { margin: 0; padding-left: 2.2em; }
+.nq-headlines li.nq-hit { font-weight: 600; }
+table.nq-summary { border-collapse: collapse; width: 100%; }
+table.nq-summary th, table.nq-summary td { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
+    padding: 3px 8px !important; font-size: 0.9em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.nq-summary th { font-weight: 600; width: 6em; }
+.nq-refused { color: #b3261e; }
+.nq-ok { color: #1e7b34; }
+.nq-dup { color: #8a5a00; }
+.nq-upload-lines { margin: 4px 0; padding-left: 1.2em; }
+.nq-empty { opacity: 0.7; }
+#nq-article-modal { position: fixed !important; top: 4vh; left: 50%; transform: translateX(-50%);
+    width: min(860px, 94vw); max-height: 92vh; overflow-y: auto; z-index: 1000;
+    background: var(--background-fill-primary); border: 1px solid var(--border-color-primary);
+    border-radius: 10px; box-shadow: 0 10px 40px rgba(0,0,0,0.35); padding: 12px 16px; }
+.nq-article-text { white-space: pre-wrap; line-height: 1.55; overflow-wrap: anywhere; }
+#nq-article-quote { scroll-margin: 40vh; }
+#nq-viewtabs { display: none; }
+#nq-viewtabs button { padding: 6px 18px; border: 1px solid var(--border-color-primary); border-radius: 6px;
+    background: var(--background-fill-secondary); margin-right: 6px; font-weight: 600; }
+#nq-viewtabs[data-nq-view="sources"] button[data-nq-view="sources"],
+#nq-viewtabs:not([data-nq-view="sources"]) button[data-nq-view="chat"] {
+    background: var(--color-accent); color: white; }
+@media (max-width: 760px) {
+  #nq-viewtabs { display: block; position: sticky; top: 0; z-index: 50;
+                 background: var(--background-fill-primary); padding: 4px 0; }
+  #nq-main[data-nq-view="sources"] #nq-chat-col { display: none !important; }
+  #nq-main:not([data-nq-view="sources"]) #nq-sources-col { display: none !important; }
+  #nq-sources-box { max-height: calc(100vh - 170px); }
+}
+"""
+
+# Clicks handled in the capture phase, before the chat's own link handling (which would open a tab):
+# - a citation marker scrolls the sources panel (only it) to its card and flashes the card; on a
+#   narrow screen it first switches to the Sources view;
+# - "Open the article" asks the app (through a hidden field and button) for the article view;
+# - the narrow-screen Chat / Sources switch.
+HEAD = """
+<script>
+(function () {
+  // Gradio scopes the app's CSS under its container, so the view is set on elements inside it.
+  function setView(v) {
+    ["nq-main", "nq-viewtabs"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.setAttribute("data-nq-view", v);
+    });
+  }
+  function narrow() { return window.matchMedia("(max-width: 760px)").matches; }
+  function scrollPanelTo(el) {
+    var box = document.getElementById("nq-sources-box");
+    if (!box) return;
+    var delta = el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    box.scrollTo({top: box.scrollTop + delta, behavior: "smooth"});
+  }
+  document.addEventListener("click", function (ev) {
+    var t = ev.target && ev.target.closest ? ev.target : null;
+    if (!t) return;
+    var tab = t.closest("#nq-viewtabs button[data-nq-view]");
+    if (tab) { ev.preventDefault(); setView(tab.getAttribute("data-nq-view")); return; }
+    var open = t.closest("a.nq-open");
+    if (open) {
+      ev.preventDefault(); ev.stopPropagation();
+      var field = document.querySelector("#nq-open-req textarea, #nq-open-req input");
+      var btn = document.getElementById("nq-open-btn");
+      if (!field || !btn) return;
+      field.value = JSON.stringify({doc: open.dataset.doc, start: +open.dataset.start, end: +open.dataset.end,
+                                    a: +open.dataset.a, b: +open.dataset.b});
+      field.dispatchEvent(new Event("input", {bubbles: true}));
+      setTimeout(function () { btn.click(); }, 30);
+      return;
+    }
+    var a = t.closest("a[href*='#nq-t']");
+    if (!a) return;
+    ev.preventDefault(); ev.stopPropagation();
+    var id = decodeURIComponent((a.getAttribute("href") || "").split("#").pop());
+    var el = document.getElementById(id);
+    if (!el) return;
+    if (narrow()) setView("sources");
+    setTimeout(function () {
+      scrollPanelTo(el);
+      el.classList.add("nq-flash");
+      setTimeout(function () { el.classList.remove("nq-flash"); }, 1600);
+    }, narrow() ? 50 : 0);
+  }, true);
+})();
+</script>
+"""
+
+# Run after the article view is filled: bring the highlighted quote to the middle of the view.
+SCROLL_TO_QUOTE_JS = """
+() => {
+  let tries = 0;
+  const go = () => {
+    const modal = document.getElementById("nq-article-modal");
+    const mark = document.getElementById("nq-article-quote");
+    if (!modal || !mark) { if (tries++ < 40) setTimeout(go, 50); return; }
+    const delta = mark.getBoundingClientRect().top - modal.getBoundingClientRect().top;
+    modal.scrollTop += delta - modal.clientHeight / 3;
+  };
+  setTimeout(go, 30);
+}
+"""
+
+VIEW_TABS_HTML = ('<div role="tablist" aria-label="Show">'
+                  '<button type="button" data-nq-view="chat">Chat</button>'
+                  '<button type="button" data-nq-view="sources">Sources</button></div>')
