@@ -25,7 +25,7 @@ from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, rea
 
 from .answer import AnswerSettings, collection_summary, compose_answer
 from .errors import QuestionError
-from .followup import resolve_followup
+from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
 from .rerank import Reranker
 from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
@@ -160,23 +160,44 @@ class Engine:
         retriever = state.retriever if retrieval is None else Retriever.with_settings(state.retriever, retrieval)
         resolved = [resolve_followup(q, h or []) for q, h in zip(questions, histories)]
         t1 = time.perf_counter()
-        qvecs = (self.encoder.encode_queries([r.query for r in resolved]) if retriever.settings.mode != "bm25"
-                 else [None] * len(resolved))
+        queries = [r.query for r in resolved] + [r.question for r in resolved if r.unsure]
+        vecs = (self.encoder.encode_queries(queries) if retriever.settings.mode != "bm25" else [None] * len(queries))
+        qvecs, alone_vecs = list(vecs[: len(resolved)]), iter(vecs[len(resolved):])
         embed_ms = (time.perf_counter() - t1) * 1e3 / max(1, len(questions))
         out = []
         for q, r, qvec in zip(questions, resolved, qvecs):
             t2 = time.perf_counter()
-            hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
-            if self.reranker is not None and retrieval is None:
-                hits = self.reranker.rerank(r.query, hits)
-            t3 = time.perf_counter()
-            answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
-                                    self.answer_settings)
+            answer = self._answer(q, r, qvec, k, filters, retriever, retrieval, state)
+            t3 = t2 + answer.timings_ms.get("retrieve", 0.0) / 1e3
+            if r.unsure:  # both readings: the rewrite only if its evidence is clearly better
+                alone = self._answer(q, Resolved(q, q), next(alone_vecs), k, filters, retriever, retrieval, state)
+                if not keep_rewrite(answer, alone):
+                    answer = alone
             t4 = time.perf_counter()
             timings = {"embed": embed_ms, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
                        "total": embed_ms + (t4 - t2) * 1e3 + ((t1 - t0) * 1e3 / max(1, len(questions)))}
             out.append(replace(answer, timings_ms=timings))
         return out
+
+    def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: _State) -> Answer:
+        """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
+        t0 = time.perf_counter()
+        hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+        if self.reranker is not None and retrieval is None:
+            hits = self.reranker.rerank(r.query, hits)
+        ms = (time.perf_counter() - t0) * 1e3
+        answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings)
+        return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten)
+
+
+REWRITE_MARGIN = 0.15  # an unsure rewrite must beat the question alone by this much confidence
+
+
+def keep_rewrite(rewritten: Answer, alone: Answer) -> bool:
+    """Keep the rewritten reading of an unsure follow-up only when its evidence is clearly better."""
+    if rewritten.abstained:
+        return False
+    return alone.abstained or rewritten.confidence >= alone.confidence + REWRITE_MARGIN
 
 
 def validate_question(question) -> str:

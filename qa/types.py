@@ -132,6 +132,9 @@ class Answer:
     timeline: tuple[dict, ...] = ()  # other values of an updated story, newest first
     resolved_question: str = ""  # the question after follow-up resolution (= question if none)
     confidence: float = 0.0
+    rewritten: bool = False  # the question was read as a follow-up and searched as resolved_question
+    shape: str = ""  # the kind of question detected (qa.shapes): fact, who_is, why, overview, compare, list
+    verdict: str = ""  # compare: "3.1% vs 4.4%", only when both values are quoted (never inside a quote)
 
     def to_dict(self) -> dict:
         return {
@@ -146,4 +149,7 @@ class Answer:
             "timeline": list(self.timeline),
             "resolved_question": self.resolved_question or self.question,
             "confidence": round(self.confidence, 4),
+            "rewritten": self.rewritten,
+            "shape": self.shape,
+            "verdict": self.verdict,
         }

@@ -4,7 +4,7 @@ from qa.followup import answer_entities, resolve_followup
 def test_pronoun_followup_carries_topic_of_previous_question():
     r = resolve_followup("Where did they meet?", ["Who did Kim Jong Un meet in Russia?"])
     assert r.is_followup and "Kim Jong Un" in r.query and "Russia" in r.query
-    assert r.query.startswith("Where did they meet?")
+    assert r.query.startswith("Where did Kim Jong Un meet?") and r.rewritten
 
 
 def test_followup_carries_names_from_previous_answer():
