@@ -41,6 +41,9 @@ def add_parser(sub, name: str = "eval", help_text: str = "score the engine on a 
                    "(top passage as the answer)")
     p.add_argument("--model", default=None, help="model folder (or 'hashing' for the test encoder) to build and "
                    "open the index with")
+    p.add_argument("--split", default=None, help="only the questions of this split (dev, test)")
+    p.add_argument("--set-corpus", default=None, metavar="NAME", help="only the questions about this corpus "
+                   "(a question's \"corpus\" field: bbc, seed)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_eval)
     return p
@@ -52,7 +55,8 @@ def cmd_eval(args) -> int:
 
     progress = False if args.no_progress else sys.stderr.isatty()
     run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
-                   baselines=args.baselines, model=args.model, progress=progress)
+                   baselines=args.baselines, model=args.model, progress=progress, split=args.split,
+                   set_corpus=args.set_corpus)
     print(summary_text(run.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")
     return 0

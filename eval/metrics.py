@@ -163,9 +163,19 @@ class Outcome:
     citations_valid: int = 0
     latency_ms: float = 0.0
     confidence: float = 0.0
+    facts: int = 0  # gold facts of the question (0: none given)
+    facts_found: int = 0  # of them, inside a quote
+    same_as_alone: bool | None = None  # a standalone-after question: same citations as asked alone
+    shape: str = ""  # the answer shape the engine detected
 
 
 HIT_KS = (1, 5, 10)
+SHAPE_KINDS = frozenset(("who_is", "why", "overview", "compare", "list"))  # kinds named like qa.shapes
+
+
+def facts_found(quotes: Sequence[str], facts: Sequence[Sequence[str]]) -> int:
+    """How many facts have one of their alternatives inside one of the quotes."""
+    return sum(1 for alts in facts if any(contains_answer(q, alts) for q in quotes))
 
 
 def summarize(outcomes: Sequence[Outcome], k: int) -> dict:
@@ -192,6 +202,13 @@ def summarize(outcomes: Sequence[Outcome], k: int) -> dict:
     out["citation_validity"] = (sum(o.citations_valid for o in outcomes) / cites) if cites else None
     out["answered"] = len(answered)
     out.update(abstention([o.abstained for o in outcomes], [o.answerable for o in outcomes]))
+    with_facts = [o for o in outcomes if o.facts]
+    out["fact_recall"] = mean(o.facts_found / o.facts for o in with_facts)  # share of gold facts inside the quotes
+    out["facts_all"] = mean(float(o.facts_found == o.facts) for o in with_facts)  # every fact (compare: both values)
+    alone = [o.same_as_alone for o in outcomes if o.same_as_alone is not None]
+    out["same_as_alone"] = mean(float(a) for a in alone)
+    shaped = [o for o in outcomes if o.kind in SHAPE_KINDS]
+    out["shape_match"] = mean(float(o.shape == o.kind) for o in shaped)
     out["p50"] = percentile(lat, 50)
     out["p95"] = percentile(lat, 95)
     return out

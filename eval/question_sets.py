@@ -45,6 +45,10 @@ class Question:
     history: tuple[str, ...] = ()
     kind: str = ""
     doc_ids: tuple[str, ...] = ()
+    split: str = ""  # "dev" or "test" (hand-written sets); "" when none
+    facts: tuple[tuple[str, ...], ...] = ()  # gold facts, each a tuple of verbatim alternatives
+    alone: bool = False  # a standalone question after an unrelated one: must be answered as if alone
+    corpus: str = ""  # which corpus the question is about ("bbc", "seed"), for mixed sets
 
     @property
     def answerable(self) -> bool:
@@ -59,6 +63,11 @@ class QuestionSet:
     format: str  # "jsonl", "squad-v1.1", "squad-v2.0"
     questions: tuple[Question, ...]
     corpus: tuple[dict, ...] = field(default=(), repr=False)  # {"title": str, "paragraphs": [str, ...]}
+
+    def only(self, split: str | None = None, corpus: str | None = None) -> "QuestionSet":
+        """The questions of one split and/or one corpus (None: all)."""
+        qs = tuple(q for q in self.questions if (split is None or q.split == split) and (corpus is None or q.corpus == corpus))
+        return QuestionSet(self.path, self.format, qs, self.corpus)
 
     def limited(self, n: int | None) -> "QuestionSet":
         """The first ``n`` questions (the corpus is kept whole, so retrieval is as hard as in a full run)."""
@@ -158,7 +167,25 @@ def question_from_record(rec) -> Question:
     kind = rec.get("kind") or ""
     if not isinstance(kind, str):
         raise ValueError(f"'kind' must be a string, got {type(kind).__name__}")
-    return Question(str(qid), question, answers, _str_list(rec, "history"), kind, _str_list(rec, "doc_ids"))
+    split, corpus = rec.get("split") or "", rec.get("corpus") or ""
+    if not isinstance(split, str) or not isinstance(corpus, str):
+        raise ValueError("'split' and 'corpus' must be strings")
+    return Question(str(qid), question, answers, _str_list(rec, "history"), kind, _str_list(rec, "doc_ids"),
+                    split, _facts(rec), bool(rec.get("alone", False)), corpus)
+
+
+def _facts(rec: dict) -> tuple[tuple[str, ...], ...]:
+    """``facts``: a list whose items are a string or a list of alternative strings."""
+    raw = rec.get("facts") or []
+    if not isinstance(raw, list):
+        raise ValueError("'facts' must be a list (each fact a string or a list of alternatives)")
+    out = []
+    for f in raw:
+        alts = [f] if isinstance(f, str) else f
+        if not isinstance(alts, list) or not alts or not all(isinstance(a, str) and a.strip() for a in alts):
+            raise ValueError(f"a fact must be a non-empty string or list of strings, got {json.dumps(f)[:60]}")
+        out.append(tuple(alts))
+    return tuple(out)
 
 
 def parse_squad(text: str, path: str = "<squad>") -> QuestionSet:

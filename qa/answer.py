@@ -13,6 +13,8 @@ from .abstain import AbstainSettings, should_abstain
 from .dates import resolve_relative_dates
 from .followup import Resolved
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
+from .shapes import Pool, detect, merge_same_paragraph, shape_quotes
+from .shapes.compare import apply_marks
 from .spans import find_answer_span
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
@@ -75,14 +77,19 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
     own = resolved.question if resolved.is_followup and resolved.query.startswith(resolved.question) else resolved.query
-    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors.for_snapshot(snapshot), idf,
+    vectors = sentence_vectors.for_snapshot(snapshot)
+    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), vectors, idf,
                               settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
     best = scored[0] if scored else None
     abstain, conf = should_abstain(best, settings.abstain)
     retrieved = tuple(hits[:k])
     if abstain:
         return _abstention(question, resolved, hits, retrieved, snapshot, settings, conf)
-    chosen, timeline = newest_first(choose(scored, settings.quotes), scored, snapshot, resolved.question)
+    shape = detect(resolved.query)
+    shaped = shape_quotes(shape, Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes))
+    chosen, timeline = ((shaped.chosen, []) if shaped.chosen
+                        else newest_first(choose(scored, settings.quotes), scored, snapshot, resolved.question))
+    chosen = merge_same_paragraph(chosen, text_of)
     citations = []
     for c in chosen:
         if not verified(snapshot, c.hit.passage.doc_id, c.start, c.end, c.text):
@@ -90,9 +97,11 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         citations.append(_citation(len(citations) + 1, c, resolved.query, snapshot))
     if not citations:
         return _abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0)
+    citations = apply_marks(citations, shaped.marks)
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
-                  resolved_question=resolved.query, confidence=conf)
+                  resolved_question=resolved.query, confidence=conf, shape=shape.kind,
+                  verdict=shaped.verdict if len(citations) == len(chosen) else "")
 
 
 def _abstention(question: str, resolved: Resolved, hits: list[Hit], retrieved: tuple, snapshot: Snapshot,

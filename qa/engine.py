@@ -28,6 +28,7 @@ from .errors import QuestionError
 from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
 from .rerank import Reranker
+from .shapes import detect, extra_queries, search_depth
 from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
 from .types import Answer, Filters
 
@@ -182,12 +183,29 @@ class Engine:
     def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: _State) -> Answer:
         """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
         t0 = time.perf_counter()
-        hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+        shape = detect(r.query)
+        depth = max(k, self.answer_settings.quotes.passages, search_depth(shape))
+        hits = retriever.search(r.query, k=depth, filters=filters, qvec=qvec)
+        extra = extra_queries(r.query, shape)
+        if extra:  # compare: each side searched on its own too, its passages interleaved with the question's
+            vecs = self.encoder.encode_queries(extra) if qvec is not None else [None] * len(extra)
+            hits = interleave([hits] + [retriever.search(x, k=depth, filters=filters, qvec=v) for x, v in zip(extra, vecs)])
         if self.reranker is not None and retrieval is None:
             hits = self.reranker.rerank(r.query, hits)
         ms = (time.perf_counter() - t0) * 1e3
         answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings)
         return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten)
+
+
+def interleave(lists: list[list]) -> list:
+    """Hits of several searches, round-robin, each passage once (its first place kept)."""
+    out, seen = [], set()
+    for i in range(max(len(x) for x in lists)):
+        for x in lists:
+            if i < len(x) and x[i].row not in seen:
+                seen.add(x[i].row)
+                out.append(x[i])
+    return out
 
 
 REWRITE_MARGIN = 0.15  # an unsure rewrite must beat the question alone by this much confidence

@@ -33,12 +33,14 @@ _ANAPHORA = re.compile(
     r"the (first|second|third|last|other|latter|former)( one)?|what about|how about|and what|what else)\b",
     re.I,
 )
-_PRONOUN = re.compile(rf"\b({_PERSONAL}|{_POSSESSIVE}|it)\b", re.I)
+_PRONOUN = re.compile(rf"\b({_PERSONAL}|{_POSSESSIVE}|it|there(?!\s+(?:is|are|was|were|been|be|will|have|has)\b))\b", re.I)
 _SURE_PRONOUN = re.compile(rf"^({_PERSONAL}|{_POSSESSIVE})$", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(this|that|these|those)\b(?!\s+(year|week|month|season|time|morning|weekend|summer|winter|spring|autumn|quarter)\b)", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 _ORDINAL_ONE = re.compile(r"\bthe (first|second|third|fourth|fifth|last)(?: one| item| article| story| quote)?\b(?!\s+[a-z])", re.I)
 _ELLIPSIS = re.compile(r"^(?:and|what about|how about|and what about|and how about)\s+(.{1,60}?)\s*[?.!]*$", re.I)
+_FULL_QUESTION = re.compile(r"^(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|"
+                            r"will|can|could|should|would)\b", re.I)
 _ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|next|previous)\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019-]*)*")
 _QUOTE_ITEM = re.compile(r"\u201c(.+?)\u201d\s*\[(\d+)\]", re.S)
@@ -129,7 +131,8 @@ def _has_antecedent(question: str, at: int) -> bool:
 def _reading(question: str) -> str:
     """How ``question`` leans on the conversation: "ellipsis", "ordinal", "sure", "unsure" or ""."""
     q = question.strip()
-    if _ELLIPSIS.match(q):
+    m = _ELLIPSIS.match(q)
+    if m and not _FULL_QUESTION.match(m.group(1)):
         return "ellipsis"
     if _ORDINAL_ONE.search(q):
         return "ordinal"
@@ -137,10 +140,13 @@ def _reading(question: str) -> str:
     for m in _PRONOUN.finditer(q):
         if _has_antecedent(q, m.start()):
             continue
-        if _SURE_PRONOUN.match(m.group(0)) and not names:
+        word = m.group(0).lower()
+        if (_SURE_PRONOUN.match(word) or word == "there") and not names:
             return "sure"
         if not names:
-            return "unsure"  # "it"/"its" or a pronoun beside a name: may be an expletive or the name's
+            return "unsure"  # "it"/"its": may be an expletive ("how long does it take")
+        if _SURE_PRONOUN.match(word):
+            return "unsure"  # "What did he say the U.S. would do?": a name, but not the pronoun's
     if not names and _DEMONSTRATIVE.search(q) and len(topic_words(q)) < 3:
         return "unsure"
     if not names and len(topic_words(q)) < _MIN_OWN_TOPIC_WORDS:
@@ -226,13 +232,22 @@ def _resolve_ordinal(question: str, history: list) -> Resolved | None:
     return None
 
 
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean|can|ic|i)$")
+
+
 def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
-    """Who or what a pronoun of the next question most likely means."""
-    q_names = own_names(prev_q)
+    """Who or what a pronoun of the next question most likely means ("" when unclear: then the
+    previous turn's topic words are carried instead)."""
+    q_names = [n for n in own_names(prev_q) if not _NATIONALITY.match(n)]
     a_names = answer_entities(prev_a) if prev_a else []
     person = pronoun.lower() in ("he", "she", "him", "his", "her")
-    if person and _WHO_ASKS.match(prev_q) and a_names and not re.match(r"^\s*who\s+(is|was)\b", prev_q, re.I):
-        return a_names[0]  # "Who won the prize?" -> "How old is she?": the answer's name
+    who_is = re.match(r"^\s*(?i:who|what)\s+(?i:is|was)\s+[A-Z]", prev_q)
+    plural = pronoun.lower() in ("they", "them", "their")
+    if plural and re.search(r"\b[a-z]{3,}[^s\W]s\b", prev_q) and not who_is:
+        return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
+    person = person or plural
+    if person and _WHO_ASKS.match(prev_q) and not who_is:
+        return a_names[0] if a_names else ""  # "Who won the prize?" -> "How old is she?": the answer's name
     if pronoun.lower() in ("it", "its") and len(q_names) != 1:
         return ""  # a thing: carry the previous topic instead of guessing which name
     if q_names:
@@ -250,7 +265,7 @@ def _resolve_pronoun(question: str, history: list) -> Resolved | None:
         if not _has_antecedent(question, pm.start()):
             m = pm
             break
-    ref = _referent(prev_q, prev_a, m.group(0)) if m else ""
+    ref = _referent(prev_q, prev_a, m.group(0)) if m and m.group(0).lower() != "there" else ""
     if m and ref:
         possessive = m.group(0).lower() in ("his", "her", "their", "its")
         sub = f"{ref}\u2019s" if possessive and not ref.endswith("s") else (f"{ref}\u2019" if possessive else ref)

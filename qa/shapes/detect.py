@@ -1,0 +1,72 @@
+"""Which kind of question this is, by rules on its wording (no model).
+
+    >>> detect("Who is David Blunkett?").kind, detect("Who is David Blunkett?").subject
+    ('who_is', 'David Blunkett')
+    >>> detect("Is the Sony PSP more expensive than the Nintendo DS?").sides
+    ('the Sony PSP', 'the Nintendo DS')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("fact", "who_is", "why", "overview", "compare", "list")
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: str  # one of KINDS
+    subject: str = ""  # who_is: X; overview: the topic
+    sides: tuple[str, ...] = ()  # compare: the two things compared
+
+
+_WHO_IS = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?!the\b|a\b|an\b|it\b|this\b|that\b|there\b)"
+                     r"((?:[A-Z0-9][\w'\u2019.&-]*\s*)+)\??$")
+_WHO_IS_TELL = re.compile(r"^tell me who\s+(.+?)\s+(?:is|was)\??$", re.I)
+_WHY = re.compile(r"^(?:why\b|how come\b|what (?:was|is|were|are) the reasons?\b|for what reason\b|"
+                  r"what (?:caused|led to|prompted)\b|what (?:are|were) the (?:main )?reasons\b)", re.I)
+_OVERVIEW = re.compile(r"^(?:what\s+(?:has\s+)?happened(?:\s+(?:to|at|in|with|on))?|tell me (?:more\s+)?about|"
+                       r"what(?:'s|\s+is)\s+(?:the story|going on|the latest)(?:\s+(?:with|about|on|at|in))?|"
+                       r"give me an? (?:overview|summary|brief) of|summari[sz]e|overview of|"
+                       r"what do (?:we|you) know about)\s+(.+?)\??$", re.I)
+_COMPARATIVE = (r"more|less|bigger|smaller|higher|lower|faster|slower|cheaper|dearer|larger|better|worse|"
+                r"greater|longer|shorter|older|younger|more expensive|less expensive|richer|stronger|weaker")
+_COMPARE_THAN = re.compile(rf"^(?:is|was|are|were|did|does|do|has|have|will)\s+(.+?)\s+(?:{_COMPARATIVE})"
+                           rf"(?:\s+\w+)?\s+than\s+(.+?)\??$", re.I)
+_COMPARE_OR = re.compile(rf"^(?:which|who|what)\b.*?\b(?:{_COMPARATIVE}|most|least)\b.*?,?\s+(.+?)\s+or\s+(.+?)\??$", re.I)
+_COMPARE_AND = re.compile(r"^(?:compare|how do(?:es)?|what is the difference between|difference between)\s+(.+?)\s+"
+                          r"(?:and|with|to|versus|vs\.?)\s+(.+?)(?:\s+compare)?\??$", re.I)
+_AUX = r"(?:is|was|are|were|do|does|did|has|have|had|will|can|could|would|should)\b"
+_LIST = re.compile(r"^(?:(?i:which|what)\s+(?!" + _AUX + r")(?:[a-z]+\s+)?(?P<noun>[a-z]+s)\b(?<!ss)|"
+                   r"(?i:name) (?:the|all|some)\b|(?i:list) (?:the|all)\b|(?i:who|what) (?:are|were) the\b)")
+_NOT_PLURAL = frozenset("is was does has its this us news series species means politics economics analysis "
+                        "process status success loss crisis business".split())
+
+
+def detect(question: str) -> Shape:
+    """The shape of ``question``: who_is, why, overview, compare, list, or fact (the default)."""
+    q = " ".join(question.split()).strip()
+    m = _WHO_IS.match(q) or _WHO_IS_TELL.match(q)
+    if m:
+        return Shape("who_is", subject=m.group(1).strip(" ?"))
+    if _WHY.match(q):
+        return Shape("why")
+    for rx in (_COMPARE_THAN, _COMPARE_OR, _COMPARE_AND):
+        m = rx.match(q)
+        if m:
+            a, b = (s.strip(" ,?") for s in m.groups()[-2:])
+            if a and b and a.lower() != b.lower():
+                return Shape("compare", sides=(_trim_side(a), _trim_side(b)))
+    m = _OVERVIEW.match(q)
+    if m:
+        return Shape("overview", subject=m.group(1).strip())
+    m = _LIST.match(q)
+    if m and (m.group("noun") or "").lower() not in _NOT_PLURAL:
+        return Shape("list")
+    return Shape("fact")
+
+
+def _trim_side(side: str) -> str:
+    """ "2004, the UK" -> "the UK": a side is the last comma-separated part."""
+    return side.split(",")[-1].strip()

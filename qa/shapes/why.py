@@ -1,0 +1,37 @@
+"""Why: the sentence that carries the cause of the event asked about ("because", "after", "over",
+"following", "due to", "amid", "the reason"), from the article about that event."""
+
+from __future__ import annotations
+
+import re
+
+from ..quotes import Candidate
+from .pool import Pool
+
+CAUSE = re.compile(r"\b(because|after|over|following|due to|amid|the reason|reasons?|as a result of|owing to|"
+                   r"thanks to|blamed|caused by|led to|prompted|in protest|sparked|forced|so that|since|saying)\b", re.I)
+STRONG = re.compile(r"\b(because|due to|the reason|reasons? for|as a result of|owing to|blamed|caused by|in protest)\b", re.I)
+MIN_RATIO = 0.75  # a cause sentence must score this close to the best sentence
+
+
+def cause_bonus(text: str) -> float:
+    if STRONG.search(text):
+        return 0.12
+    return 0.06 if CAUSE.search(text) else 0.0
+
+
+def choose_why(pool: Pool) -> list[Candidate]:
+    """The best cause-bearing sentence (plus the best sentence if it is another); [] if none."""
+    if not pool.scored:
+        return []
+    best = pool.scored[0]
+    top_docs = {c.hit.passage.doc_id for c in pool.scored[:3]}
+    cause = [c for c in pool.scored[:20] if cause_bonus(c.text) and c.score >= MIN_RATIO * best.score
+             and c.hit.passage.doc_id in top_docs]
+    if not cause:
+        return []
+    lead = max(cause, key=lambda c: c.score + cause_bonus(c.text))
+    out = [lead]
+    if best is not lead and best.text != lead.text:
+        out.append(best)
+    return out
