@@ -98,6 +98,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     if not citations:
         return _abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0)
     citations = apply_marks(citations, shaped.marks)
+    timeline = [dict(t, n=len(citations) + 1 + i) for i, t in enumerate(timeline)]  # markers after the answer's
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf, shape=shape.kind,

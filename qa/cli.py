@@ -190,6 +190,10 @@ def cmd_index(args) -> int:
 def format_answer(answer) -> str:
     """The answer as a person reads it in a terminal: quotes with markers, then the citations."""
     lines = [textwrap.fill(answer.answer, width=100)]
+    if getattr(answer, "rewritten", False):
+        lines.append(f"(Searched for: {answer.resolved_question})")
+    if getattr(answer, "verdict", ""):
+        lines.append(f"Compared: {answer.verdict}")
     if answer.abstained:
         if answer.related:
             lines.append("\nRelated, but not an answer:")
@@ -213,7 +217,9 @@ def format_answer(answer) -> str:
     if answer.timeline:
         lines.append("\nEarlier reports of this story (newest first):")
         for t in answer.timeline:
-            lines.append(f"  - {t['when']}: {t['quote']}")
+            lines.append(textwrap.fill(f"[{t.get('n', '')}] \u201c{t['quote']}\u201d", width=100, initial_indent="  ",
+                                       subsequent_indent="      "))
+            lines.append(f"      {t.get('title', '')} ({t.get('source') or ''}{', ' if t.get('source') else ''}{t['when']})")
     return "\n".join(lines)
 
 

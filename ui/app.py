@@ -145,7 +145,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
     summary0 = engine.summary()
 
     def chat_turn(question: str, chat: list, session: dict, date_from: str, date_to: str, sections: list,
-            sources: list, kind: str, k: float):
+            sources: list, kind: str, k: float, alone: bool = False):
         chat = list(chat or [])
         session = dict(session or new_session())
         question = (question or "").strip()
@@ -155,7 +155,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         try:
             filters = parse_filters(date_from, date_to, sections, sources, kind)
             engine.refresh()  # pick up articles another session (or process) added
-            answer = engine.ask(question, k=int(k), filters=filters, history=session["questions"])
+            answer = engine.ask(question, k=int(k), filters=filters, history=[] if alone else session["questions"])
         except NewsqaError as e:
             chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
             return chat, session, gr.skip(), ""
@@ -167,7 +167,12 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         said = "" if answer.abstained else answer.answer
         session["questions"] = session["questions"] + [{"question": question, "answer": said}]
         session["turns"] = (session["turns"] + [fmt.turn_html(answer, turn, documents)])[-MAX_TURNS_SHOWN:]
+        session["last"] = question
         return chat, session, fmt.sources_html(session["turns"]), ""
+
+    def ask_alone(chat: list, session: dict, *rest):
+        """The last question again, as a new question (no follow-up reading)."""
+        return chat_turn((session or {}).get("last", ""), chat, session, *rest, alone=True)
 
     def clear():
         return [], new_session(), fmt.sources_html([]), ""
@@ -246,6 +251,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
                                           submit_btn=False)
                     ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
                     clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
+                    alone_btn = gr.Button("Ask last as new question", elem_id="nq-ask-new", scale=1, min_width=80)
                 if examples:
                     gr.Examples(examples=[[e] for e in examples], inputs=[question], label="Example questions")
                 with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
@@ -278,6 +284,8 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         for event, name in ((ask_btn.click, "chat_turn"), (question.submit, "chat_submit")):
             event(chat_turn, inputs, outputs, api_name=name, api_visibility="private", concurrency_limit=8,
                   concurrency_id="ask")
+        alone_btn.click(ask_alone, inputs[1:], outputs, api_visibility="private", concurrency_limit=8,
+                        concurrency_id="ask")
         clear_btn.click(clear, None, [chatbot, session, sources_box, question], api_visibility="private")
         chatbot.clear(clear, None, [chatbot, session, sources_box, question], api_visibility="private")
         if allow_uploads:

@@ -41,9 +41,10 @@ def description(subject: str, sentence: str, headline: bool = False) -> str:
         if re.search(rf"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:the|a|an|now|one|still|Britain|Russia|[A-Z])",
                      sentence):
             return "copula"
-        if re.search(rf"\b(?:{_ROLE})s?\s+(?:[A-Z][\w'-]*\s+)?{f}\b", sentence, re.I):
+        if re.search(rf"\b(?:{_ROLE})s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", sentence, re.I):
             return "role"
-        if headline and re.match(rf"^{f}\b\s+\w+", sentence):
+        if headline and re.match(rf"^{f}\s+(?:quits|resigns|named|appointed|becomes|elected|steps down|to (?:quit|lead|head|join)|"
+                                 rf"joins|leaves|sacked|made|set to (?:lead|quit|head|join))\b", sentence, re.I):
             return "headline"
     return ""
 
