@@ -194,7 +194,7 @@ class Engine:
             hits = self.reranker.rerank(r.query, hits)
         ms = (time.perf_counter() - t0) * 1e3
         answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings)
-        return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten)
+        return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)
 
 
 def interleave(lists: list[list]) -> list:
