@@ -44,7 +44,11 @@ _FULL_QUESTION = re.compile(r"^(?:who|whom|whose|what|when|where|which|why|how|i
 _ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|next|previous)\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019-]*)*")
 _QUOTE_ITEM = re.compile(r"\u201c(.+?)\u201d\s*\[(\d+)\]", re.S)
-_WHO_ASKS = re.compile(r"^\s*(who|whom|which (man|woman|player|minister|person))\b", re.I)
+_PERSON_NOUNS = ("man|woman|person|people|actor|actress|star|singer|rapper|player|prop|coach|manager|minister|leader|"
+                 "boss|chief|director|captain|striker|winger|presenter|author|writer|artist|band|champion|mp|mep|"
+                 "chairman|executive|secretary|spokesman|politician|judge|president|official|winner|host")
+# asks for someone ("Who won...", "Which coach was sacked..."): the answer names them
+_WHO_ASKS = re.compile(rf"^\s*(?:who|whom|(?:which|what)(?:\s+[\w'-]+){{0,3}}?\s+(?:{_PERSON_NOUNS})s?)\b", re.I)
 _MIN_OWN_TOPIC_WORDS = 2
 
 
@@ -145,12 +149,12 @@ def _reading(question: str) -> str:
             return "sure"
         if not names:
             return "unsure"  # "it"/"its": may be an expletive ("how long does it take")
-        if _SURE_PRONOUN.match(word):
+        if word in ("he", "she", "they", "him", "them"):
             return "unsure"  # "What did he say the U.S. would do?": a name, but not the pronoun's
     if not names and _DEMONSTRATIVE.search(q) and len(topic_words(q)) < 3:
         return "unsure"
-    if not names and len(topic_words(q)) < _MIN_OWN_TOPIC_WORDS:
-        return "unsure"
+    if not names:
+        return "unsure"  # no name of its own ("Which province is the offer aimed at?"): maybe the last subject's
     return ""
 
 
@@ -204,24 +208,59 @@ def _resolve_ellipsis(question: str, history: list) -> Resolved | None:
                 new = new[om.start():].strip()
                 break
     if not target:
-        names = own_names(prev_q)
-        if names and any(w[:1].isupper() for w in new.split()):
-            target = max(names, key=len)
+        target = _same_slot(prev_q, new)
     if target and target in prev_q:
         return Resolved(question, prev_q.replace(target, new, 1), target)
     carried = " ".join(w for w in topic_words(prev_q) if w.lower() not in {t.lower() for t in topic_words(new)})
     return Resolved(question, f"{prev_q} ({new})", carried or prev_q) if carried else None
 
 
+_TIME_WORD = re.compile(r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                        r"(?:19|20)\d\d|(?:the )?(?:first|second|third|fourth|last|final) (?:quarter|half))\b", re.I)
+_PREPOSITION = re.compile(r"^(in|at|for|from|to|on|by|of)\s+(.+)$", re.I)
+
+
+def _same_slot(prev_q: str, new: str) -> str:
+    """The phrase of ``prev_q`` that ``new`` takes the place of ("" if none is clear): "in Wales" for
+    "in England", "in December" for "in 2004", "Brent crude" for "US crude", "Kim" for "Putin"."""
+    pm = _PREPOSITION.match(new)
+    if pm:
+        prep, rest = pm.group(1).lower(), pm.group(2)
+        if _TIME_WORD.match(rest):
+            slot = re.search(rf"\b{prep}\s+(?:the\s+)?{_TIME_WORD.pattern[1:]}(?:\s+(?:of\s+)?(?:19|20)\d\d)?", prev_q, re.I)
+        else:
+            slot = re.search(rf"\b{prep}\s+(?:the\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*", prev_q)
+        return slot.group(0) if slot else ""
+    words_ = new.split()
+    if len(words_) > 1 and words_[-1].islower():  # "Brent crude" takes the place of "US crude"
+        slot = re.search(rf"\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*\s+{re.escape(words_[-1])}\b", prev_q)
+        if slot:
+            return slot.group(0)
+    names = own_names(prev_q)
+    if names and any(w[:1].isupper() for w in words_):
+        return names[0]
+    return ""
+
+
 def _resolve_ordinal(question: str, history: list) -> Resolved | None:
-    """ "the second one" -> the names of the previous answer's second quote."""
+    """ "the second one" -> the second of the names the previous question offered ("A or B"), else
+    the names of the previous answer's second quote."""
     m = _ORDINAL_ONE.search(question)
+    n = _ORDINALS[m.group(1).lower()]
+    prev = _previous(history)
+    if prev is not None:
+        names = own_names(prev[0])
+        pair = re.search(r"(\S.*?)\s+(?:or|and|vs\.?|versus)\s+(.+)", prev[0])
+        if pair and len(names) >= 2:
+            offered = [x for x in names if x in prev[0][pair.start(): pair.end()]]
+            if len(offered) >= 2 and n <= len(offered):
+                ref = offered[n - 1 if n > 0 else -1]
+                return Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
     for item in reversed(history):
         _, prev_a = _turn(item)
         items = [t for t, _n in _QUOTE_ITEM.findall(prev_a)]
         if not items:
             continue
-        n = _ORDINALS[m.group(1).lower()]
         if n > len(items):
             return None
         text = items[n - 1 if n > 0 else -1]
@@ -247,11 +286,12 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
         return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
     person = person or plural
     if person and _WHO_ASKS.match(prev_q) and not who_is:
-        return a_names[0] if a_names else ""  # "Who won the prize?" -> "How old is she?": the answer's name
-    if pronoun.lower() in ("it", "its") and len(q_names) != 1:
+        return a_names[0] if a_names else ""  # "Which coach was sacked?" -> "Who replaced him?": the answer's
+    if pronoun.lower() in ("it", "its") and len(q_names) > 1:
         return ""  # a thing: carry the previous topic instead of guessing which name
     if q_names:
-        return q_names[0]  # the subject usually comes first
+        multi = [n for n in q_names if " " in n]
+        return (multi or q_names)[0]  # a person's full name before a place's ("Northampton coach Budge Pountney")
     return a_names[0] if a_names else ""
 
 
@@ -276,13 +316,20 @@ def _resolve_pronoun(question: str, history: list) -> Resolved | None:
         return Resolved(question, query, ref)
     owned = {o.lower() for o in topic_words(question)}
     carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
-    for name in answer_entities(prev_a):
+    for name in answer_entities(prev_a) + _older_names(history, prev_q):
         if not any(part.lower() in owned or part in carried for part in name.split()):
             carried.append(name)
     if carried:
         c = " ".join(carried)
         return Resolved(question, f"{question} ({c})", c)
     return None
+
+
+def _older_names(history: list, prev_q: str) -> list[str]:
+    """Names of the turn before the previous one (a two-turn conversation keeps its subject)."""
+    qs = [_turn(item)[0] for item in history]
+    i = max((j for j, q in enumerate(qs) if q == prev_q), default=-1)
+    return own_names(qs[i - 1]) if i >= 1 else []
 
 
 def content_words_count(text: str) -> int:

@@ -36,8 +36,8 @@ def test_answer_entities_skip_sentence_starts():
 STANDALONE_AFTER = [
     ("How fast did the US economy grow in the third quarter?", "Who won the Whitbread novel prize?"),
     ("Is it true that Blair will resign?", "Who is Kim?"),
-    ("What did the company say about its profits?", "What happened to Yukos?"),
-    ("Who won this year's award?", "What did Sony launch?"),
+    ("What did Time Warner say its quarterly profits were?", "What happened to Yukos?"),
+    ("How many nominations did Vera Drake get at this year's awards?", "What did Sony launch?"),
     ("Which firm bought Yukos?", "How old is Putin?"),
 ]
 
@@ -80,3 +80,13 @@ def test_it_with_a_topic_of_its_own_is_unsure():
 def test_full_question_after_and_is_not_an_ellipsis():
     r = resolve_followup("And where will he look at the Pacific fleet?", ["Which Russian city's aviation plants will Kim visit?"])
     assert "Kim" in r.query and "Pacific fleet" in r.query and "Russian city" not in r.query
+
+
+def test_a_question_without_a_name_of_its_own_is_unsure_not_rewritten_outright():
+    r = resolve_followup("Which province is the offer aimed at?", ["How many Gurkhas has Britain offered to send?"])
+    assert r.unsure and "Gurkhas" in r.query
+
+
+def test_the_second_one_after_a_question_offering_two_names():
+    r = resolve_followup("Who directed the second one?", ["Did Vera Drake or Dead Man's Shoes get more nominations?"])
+    assert r.query == "Who directed Dead Man's Shoes?"
