@@ -38,8 +38,11 @@ _COMPARE_OR = re.compile(rf"^(?:which|who|what)\b.*?\b(?:{_COMPARATIVE}|most|lea
 _COMPARE_AND = re.compile(r"^(?:compare|how do(?:es)?|what is the difference between|difference between)\s+(.+?)\s+"
                           r"(?:and|with|to|versus|vs\.?)\s+(.+?)(?:\s+compare)?\??$", re.I)
 _AUX = r"(?:is|was|are|were|do|does|did|has|have|had|will|can|could|would|should)\b"
-_LIST = re.compile(r"^(?:(?i:which|what)\s+(?!" + _AUX + r")(?:[a-z]+\s+)?(?P<noun>[a-z]+s)\b(?<!ss)|"
-                   r"(?i:name) (?:the|all|some)\b|(?i:list) (?:the|all)\b|(?i:who|what) (?:are|were) the\b)")
+_LIST = re.compile(r"^(?:(?i:in|on|at|for|from|to|of|with|against)\s+)?(?:(?i:which|what)\s+(?!" + _AUX + r")"
+                   r"(?:(?:[a-z]+\s+)?(?P<noun>[a-z]+s)\b(?<!ss)|(?:[\w'-]+\s+){1,3}?(?P<noun2>[a-z]+s)\b(?<!ss)(?=\s+"
+                   + _AUX + r"|\s+\w+ed\b))|"
+                   r"(?i:name) (?:the|all|some)\b|(?i:list) (?:the|all)\b|(?i:who|what) (?:are|were) the\b|"
+                   r"(?i:who) (?:is|are|was|were) (?:up for|nominated|shortlisted|in the running))")
 _NOT_PLURAL = frozenset("is was does has its this us news series species means politics economics analysis "
                         "process status success loss crisis business".split())
 
@@ -58,13 +61,43 @@ def detect(question: str) -> Shape:
             a, b = (s.strip(" ,?") for s in m.groups()[-2:])
             if a and b and a.lower() != b.lower():
                 return Shape("compare", sides=(_trim_side(a), _trim_side(b)))
+    if _YES_NO_COMPARE.match(q) and " or " in q:
+        sides = or_pair(q)
+        if sides:
+            return Shape("compare", sides=sides)
     m = _OVERVIEW.match(q)
     if m:
         return Shape("overview", subject=m.group(1).strip())
     m = _LIST.match(q)
-    if m and (m.group("noun") or "").lower() not in _NOT_PLURAL:
+    if m and (m.group("noun") or m.group("noun2") or "").lower() not in _NOT_PLURAL:
         return Shape("list")
     return Shape("fact")
+
+
+_YES_NO_COMPARE = re.compile(rf"^(?:(?:[^,]+,\s*)?(?:is|was|are|were|did|does|do|has|have|will)\b.*\b"
+                             rf"(?:{_COMPARATIVE}|more|fewer)\b)", re.I)
+_STOP = frozenset("in at on for from to of with by during this last the a an".split())
+_PREP = frozenset("in at on for from to with by during".split())
+_HALT = frozenset(f"{_COMPARATIVE}|fewer|sell|earn|win|sent|rise|grow|than|is|was|did|does|get|have|has".split("|"))
+
+
+def or_pair(q: str) -> tuple[str, str] | None:
+    """ "...higher in Wales or in Scotland in the figures?" -> ("in Wales", "in Scotland")."""
+    left_words, right_words = q[: q.index(" or ")].split(), q[q.index(" or ") + 4:].rstrip(" ?").split()
+    left: list[str] = []
+    for w in reversed(left_words):
+        if w.lower() in _HALT or w.endswith(",") or len(left) >= 4:
+            break
+        left.insert(0, w)
+        if w.lower() in _PREP:
+            break
+    right: list[str] = []
+    for i, w in enumerate(right_words):
+        if (i > 0 and w.lower() in _PREP) or len(right) >= 4 or w.lower() in ("this", "according"):
+            break
+        right.append(w)
+    a, b = " ".join(left).strip(" ,"), " ".join(right).strip(" ,")
+    return (a, b) if a and b and a.lower() != b.lower() else None
 
 
 def _trim_side(side: str) -> str:
