@@ -12,7 +12,7 @@ def _answer(rewritten: bool, verdict: str = "") -> Answer:
 
 
 def test_rewritten_question_is_shown_in_the_browser_and_the_terminal():
-    assert "Searched for: Why did David Blunkett resign?" in answer_markdown(_answer(True), 1)
+    assert "Searched for: Why did David Blunkett resign\\?" in answer_markdown(_answer(True), 1)  # Markdown-escaped
     assert "Searched for: Why did David Blunkett resign?" in format_answer(_answer(True))
 
 
