@@ -278,7 +278,8 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     """Who or what a pronoun of the next question most likely means ("" when unclear: then the
     previous turn's topic words are carried instead)."""
     q_names = [n for n in own_names(prev_q) if not _NATIONALITY.match(n)]
-    a_names = answer_entities(prev_a) if prev_a else []
+    a_names = [n for n in (answer_entities(prev_a) if prev_a else []) if not n.endswith(("\u2019s", "'s"))]
+    a_names = [n for n in a_names if " " in n] + [n for n in a_names if " " not in n]  # full names first
     person = pronoun.lower() in ("he", "she", "him", "his", "her")
     who_is = re.match(r"^\s*(?i:who|what)\s+(?i:is|was)\s+[A-Z]", prev_q)
     plural = pronoun.lower() in ("they", "them", "their")

@@ -27,7 +27,8 @@ _WHO_IS_TELL = re.compile(r"^tell me who\s+(.+?)\s+(?:is|was)\??$", re.I)
 _WHY = re.compile(r"^(?:why\b|how come\b|what (?:was|is|were|are) the reasons?\b|for what reason\b|"
                   r"what (?:caused|led to|prompted)\b|what (?:are|were) the (?:main )?reasons\b)", re.I)
 _OVERVIEW = re.compile(r"^(?:what\s+(?:has\s+)?happened(?:\s+(?:to|at|in|with|on))?|tell me (?:more\s+)?about|"
-                       r"what(?:'s|\s+is)\s+(?:the story|going on|the latest)(?:\s+(?:with|about|on|at|in))?|"
+                       r"what(?:'s|\s+is)\s+(?:the story|going on|the latest news)(?:\s+(?:with|about|on|at|in))?|"
+                       r"what(?:'s|\s+is)\s+the latest (?:on|with|about)|"
                        r"give me an? (?:overview|summary|brief) of|summari[sz]e|overview of|"
                        r"what do (?:we|you) know about)\s+(.+?)\??$", re.I)
 _COMPARATIVE = (r"more|less|bigger|smaller|higher|lower|faster|slower|cheaper|dearer|larger|better|worse|"
