@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
-MIN_QUOTES, FIRST_ARTICLE = 3, 4  # a brief holds 3-5 quotes; the best article gives up to 4
+MIN_QUOTES, FIRST_ARTICLE = 3, 5  # a brief holds 3-5 quotes; the best article gives up to 5 sentences
 
 
 def choose_brief(pool: Pool) -> list[Candidate]:

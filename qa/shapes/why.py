@@ -21,17 +21,23 @@ def cause_bonus(text: str) -> float:
 
 
 def choose_why(pool: Pool) -> list[Candidate]:
-    """The best cause-bearing sentence (plus the best sentence if it is another); [] if none."""
+    """The best sentence and the best cause-bearing sentence of its article (or of the top sentences),
+    in article order; [] if there is nothing to quote."""
     if not pool.scored:
         return []
     best = pool.scored[0]
     top_docs = {c.hit.passage.doc_id for c in pool.scored[:3]}
     cause = [c for c in pool.scored[:20] if cause_bonus(c.text) and c.score >= MIN_RATIO * best.score
              and c.hit.passage.doc_id in top_docs]
+    if not cause:  # the cause is often further down the event's own article
+        article = pool.article(best.hit.passage.doc_id) if best.hit.passage.kind != "headline" else []
+        cause = [c for c in article if cause_bonus(c.text) and c.text != best.text and c.score >= 0.5 * best.score]
     if not cause:
         return []
     lead = max(cause, key=lambda c: c.score + cause_bonus(c.text))
     out = [lead]
     if best is not lead and best.text != lead.text:
         out.append(best)
+    if all(c.hit.passage.doc_id == out[0].hit.passage.doc_id for c in out):
+        out.sort(key=lambda c: c.start)
     return out
