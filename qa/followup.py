@@ -148,7 +148,9 @@ def _reading(question: str) -> str:
         if (_SURE_PRONOUN.match(word) or word == "there") and not names:
             return "sure"
         if not names:
-            return "unsure"  # "it"/"its": may be an expletive ("how long does it take")
+            after = q[m.end():].lower()
+            expletive = word == "it" and re.match(r"\s+(?:take|takes|took|true|possible|likely|like|worth|matter|mean|is|was)\b", after)
+            return "unsure" if expletive else "sure"  # "How long does it take...": maybe no referent at all
         if word in ("he", "she", "they", "him", "them"):
             return "unsure"  # "What did he say the U.S. would do?": a name, but not the pronoun's
     if not names and _DEMONSTRATIVE.search(q) and len(topic_words(q)) < 3:

@@ -72,9 +72,10 @@ def test_the_second_one_points_at_the_second_quote_of_the_previous_answer():
     assert "Baikal Finance Group" in r.query and "Manchester" not in r.query
 
 
-def test_it_with_a_topic_of_its_own_is_unsure():
+def test_it_with_no_name_is_a_followup_but_an_expletive_it_is_unsure():
     r = resolve_followup("How much did it cost?", ["What did Sony launch in Japan?"])
-    assert r.unsure and r.rewritten and "Sony" in r.query
+    assert not r.unsure and r.rewritten and "Sony" in r.query
+    assert resolve_followup("How long does it take?", ["What did Sony launch in Japan?"]).unsure
 
 
 def test_full_question_after_and_is_not_an_ellipsis():
