@@ -16,6 +16,7 @@ from ..text import terms
 from .pool import Pool
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_DATE_NEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _UNIT = re.compile(r"[%$£€¥]|per ?cent|percent|\b(?:bn|billion|million|m)\b", re.I)
 _GENERIC = frozenset(terms("economy economies firm company price prices profit profits sales figure the"))
 
@@ -50,11 +51,18 @@ def values(text: str) -> list[Value]:
     out = []
     for m in NUMBER.finditer(text):
         t = m.group(0).strip()
-        if not any(ch.isdigit() for ch in t) or _YEAR.match(t):
+        if not any(ch.isdigit() for ch in t) or _YEAR.match(t) or _DATE_NEAR.search(text[max(0, m.start() - 10): m.end() + 10]) and t.isdigit():
             continue
         out.append(Value(m.start(), m.start() + len(m.group(0).rstrip()), t))
     united = [v for v in out if _UNIT.search(v.text)]
     return united or out
+
+
+def unit(value: str) -> str:
+    """The kind of a value: "percent", "money" or "count" (a verdict compares like with like)."""
+    if re.search(r"%|per ?cent|percent", value, re.I):
+        return "percent"
+    return "money" if re.search(r"[$£€¥]", value) else "count"
 
 
 def _value_for(c: Candidate, key: set[str]) -> Value | None:
@@ -96,7 +104,7 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
             marks.setdefault((c.hit.passage.doc_id, c.start), (c.start + v.start, c.start + v.end))
     (ca, va), (cb, vb) = picked
     verdict = ""
-    if va is not None and vb is not None and not (ca is cb and va == vb):
+    if va is not None and vb is not None and not (ca is cb and va == vb) and unit(va.text) == unit(vb.text):
         verdict = f"{a}: {va.text} vs {b}: {vb.text}"
     return chosen, verdict, marks
 
