@@ -1,12 +1,13 @@
-"""What happened / tell me about / overview: a short brief of 3-5 quotes from the best article (a
-second article when the first is short), in article order, each cited."""
+"""What happened / tell me about / overview: a short brief of 3-5 quotes: the best article's lead and
+best sentences in article order, then the next article's best sentence when it scores near the best."""
 
 from __future__ import annotations
 
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
-MIN_QUOTES, FIRST_ARTICLE = 3, 5  # a brief holds 3-5 quotes; the best article gives up to 5 sentences
+MIN_QUOTES, FIRST_ARTICLE = 3, 4  # a brief holds 3-5 quotes; the best article gives up to 4 sentences
+SECOND_ARTICLE, SECOND_RATIO = 1, 0.8  # the next article adds its best sentence if it scores near the best
 
 
 def choose_brief(pool: Pool) -> list[Candidate]:
@@ -19,11 +20,13 @@ def choose_brief(pool: Pool) -> list[Candidate]:
         sents = pool.article(doc_id)
         if not sents:
             continue
-        want = FIRST_ARTICLE if not out else MIN_QUOTES - len(out)
-        if want <= 0:
-            break
-        lead = sents[0]
-        picked = [lead] + sorted((c for c in sents[1:] if len(c.text) > 30), key=lambda c: -c.score)
+        if out:  # a second article: its best sentence when it scores near the best, more if the first was short
+            want = max(MIN_QUOTES - len(out), SECOND_ARTICLE)
+            picked = sorted((c for c in sents if len(c.text) > 30 and c.score >= SECOND_RATIO * pool.scored[0].score),
+                            key=lambda c: -c.score)
+        else:
+            want = FIRST_ARTICLE
+            picked = [sents[0]] + sorted((c for c in sents[1:] if len(c.text) > 30), key=lambda c: -c.score)
         chosen: list[Candidate] = []
         for c in picked:
             if len(chosen) >= want:
@@ -32,6 +35,4 @@ def choose_brief(pool: Pool) -> list[Candidate]:
                 continue
             chosen.append(c)
         out.extend(sorted(chosen, key=lambda c: c.start))
-        if len(out) >= MIN_QUOTES:
-            break
     return out
