@@ -25,7 +25,7 @@ import numpy as np
 from .chunker import ChunkerSettings, Passage, chunk_document
 from .documents import KIND_HEADLINE, Document, Skipped
 from .encoder import Encoder, load_encoder
-from .errors import IndexFormatError
+from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .passage_table import doc_ids_of
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, iter_files, read_file
@@ -135,6 +135,23 @@ def update_index(
                    add_sentence_vectors=add_sentence_vectors)
 
 
+def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
+                     lock_timeout: float = 30.0) -> IndexReport:
+    """Remove documents (all their passages) from the index; a new generation is published.
+
+    The file a document came from stays recorded without it, so it is not read again until that
+    file changes (re-indexing an unchanged folder does not bring it back).
+
+    Raises:
+        DocumentNotFoundError: a document id is not in the index (nothing is removed).
+    """
+    drop = frozenset(doc_ids)
+    if not (Path(index_dir) / MANIFEST).exists():
+        raise IndexFormatError(f"no index at {index_dir}; build one with newsqa index")
+    return _update([], index_dir, encoder=encoder, model=None, prune=False, progress=False, chunker=None,
+                   faiss_settings=None, lock_timeout=lock_timeout, read_files=lambda items: [], drop_doc_ids=drop)
+
+
 # Reads the given files in order: each file's FileRead, and its documents' passages when the reader
 # chunked them already (a distributed reader does), else None.
 ReadFiles = Callable[[list[Path]], Iterable[tuple[FileRead, "dict[str, list[Passage]] | None"]]]
@@ -154,10 +171,12 @@ def _update(
     read_files: ReadFiles,
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     add_sentence_vectors: bool = True,
+    drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
     (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
-    and publish a new generation. See ``update_index`` for the arguments.
+    and publish a new generation. See ``update_index`` for the arguments; ``drop_doc_ids`` are
+    removed (``delete_documents``); ``chunker=None`` keeps the index's own settings.
     """
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
@@ -170,6 +189,8 @@ def _update(
             encoder = load_encoder(want)
         if prev is not None:
             check_model(prev.manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+            if chunker is None:
+                chunker = ChunkerSettings(**prev.manifest["chunker"])
             if prev.manifest["chunker"] != chunker.to_dict():
                 raise IndexFormatError(
                     f"index {index_dir} was chunked with {prev.manifest['chunker']}, not {chunker.to_dict()}; "
@@ -222,6 +243,8 @@ def _update(
         if prune:
             for key in [k for k in files if not Path(k).exists()]:
                 del files[key]
+        if drop_doc_ids:
+            _drop_documents(files, drop_doc_ids, index_dir)
 
         live = {i for rec in files.values() for i in rec["doc_ids"]}
         kept_rows = [i for i, d in enumerate(doc_ids_of(prev.passages)) if d in live] if prev else []
@@ -282,6 +305,17 @@ def _update(
         report.documents_total = len(documents)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _drop_documents(files: dict[str, dict], doc_ids: frozenset[str], index_dir: Path) -> None:
+    """Take ``doc_ids`` out of the file records (in place); all must be there."""
+    known = {i for rec in files.values() for i in rec["doc_ids"]}
+    missing = sorted(doc_ids - known)
+    if missing:
+        raise DocumentNotFoundError(f"no document {', '.join(missing)} in the index {index_dir}; "
+                                    "see the doc_id of a citation or GET /v1/index")
+    for rec in files.values():
+        rec["doc_ids"] = [i for i in rec["doc_ids"] if i not in doc_ids]
 
 
 def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder,

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 
 from embeddings.encoder import Encoder, load_encoder
@@ -32,6 +33,13 @@ from .shapes import detect, extra_queries, search_depth
 from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
 from .types import Answer, Filters
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .types import Hit
+
+# search(retriever, query, k, filters, qvec) -> the top k hits, as Retriever.search returns them
+Search = Callable[[Retriever, str, int, "Filters | None", "np.ndarray | None"], "list[Hit]"]
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 
@@ -65,7 +73,7 @@ class Engine:
 
     def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
                  retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-                 reranker: Reranker | None = None):
+                 reranker: Reranker | None = None, search: Search | None = None):
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self._state = state
@@ -74,11 +82,12 @@ class Engine:
         self.answer_settings = answer
         self.sentence_vectors = SentenceVectors(encoder)
         self.reranker = reranker
+        self.search = search  # None: the retriever's own search; else e.g. a fan-out over shards (qa.shards)
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
              retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-             reranker: Reranker | None = None, progress: bool = False) -> "Engine":
+             reranker: Reranker | None = None, progress: bool = False, search: Search | None = None) -> "Engine":
         """Open an index (and load its model).
 
         Args:
@@ -87,6 +96,8 @@ class Engine:
             encoder: an already loaded encoder (tests pass a fake one); else ``model`` or the model
                 named in the manifest is loaded from local files.
             reranker: an optional re-ranking stage (``qa.rerank``); default: none.
+            search: ``search(retriever, query, k, filters, qvec) -> hits`` instead of
+                ``retriever.search`` (``qa.shards.fan_out`` searches shards).
 
         Raises:
             IndexFormatError: no index there, or a damaged one. ModelMismatchError: wrong model.
@@ -101,7 +112,7 @@ class Engine:
             encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"])
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         state = _load_state(index_dir, encoder, retrieval)
-        return cls(index_dir, encoder, state, retrieval, answer, reranker)
+        return cls(index_dir, encoder, state, retrieval, answer, reranker, search)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -180,16 +191,21 @@ class Engine:
             out.append(replace(answer, timings_ms=timings))
         return out
 
+    def _search(self, retriever, query: str, depth: int, filters, qvec):
+        if self.search is None:
+            return retriever.search(query, k=depth, filters=filters, qvec=qvec)
+        return self.search(retriever, query, depth, filters, qvec)
+
     def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: _State) -> Answer:
         """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
         t0 = time.perf_counter()
         shape = detect(r.query)
         depth = max(k, self.answer_settings.quotes.passages, search_depth(shape))
-        hits = retriever.search(r.query, k=depth, filters=filters, qvec=qvec)
+        hits = self._search(retriever, r.query, depth, filters, qvec)
         extra = extra_queries(r.query, shape)
         if extra:  # compare: each side searched on its own too, its passages interleaved with the question's
             vecs = self.encoder.encode_queries(extra) if qvec is not None else [None] * len(extra)
-            hits = interleave([hits] + [retriever.search(x, k=depth, filters=filters, qvec=v) for x, v in zip(extra, vecs)])
+            hits = interleave([hits] + [self._search(retriever, x, depth, filters, v) for x, v in zip(extra, vecs)])
         if self.reranker is not None and retrieval is None:
             hits = self.reranker.rerank(r.query, hits)
         ms = (time.perf_counter() - t0) * 1e3
