@@ -43,6 +43,8 @@ def add_parser(sub, name: str = "eval", help_text: str = "score the engine on a 
                    "(top passage as the answer)")
     p.add_argument("--model", default=None, help="model folder (or 'hashing' for the test encoder) to build and "
                    "open the index with")
+    p.add_argument("--set-corpus", default=None, metavar="NAME", help="only the questions about this corpus "
+                   "(a question's \"corpus\" field: bbc, seed)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_eval)
     return p
@@ -54,7 +56,7 @@ def cmd_eval(args) -> int:
 
     progress = False if args.no_progress else sys.stderr.isatty()
     run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
-                   split=args.split,
+                   split=args.split, set_corpus=args.set_corpus,
                    baselines=args.baselines, model=args.model, progress=progress)
     print(summary_text(run.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")

@@ -165,9 +165,19 @@ class Outcome:
     confidence: float = 0.0
     state: str = ""  # answered | unsure | not_found ("" for a baseline: answered unless abstained)
     split: str = ""
+    facts: int = 0  # gold facts of the question (0: none given)
+    facts_found: int = 0  # of them, inside a quote
+    same_as_alone: bool | None = None  # a standalone-after question: same citations as asked alone
+    shape: str = ""  # the answer shape the engine detected
 
 
 HIT_KS = (1, 5, 10)
+SHAPE_KINDS = frozenset(("who_is", "why", "overview", "compare", "list"))  # kinds named like qa.shapes
+
+
+def facts_found(quotes: Sequence[str], facts: Sequence[Sequence[str]]) -> int:
+    """How many facts have one of their alternatives inside one of the quotes."""
+    return sum(1 for alts in facts if any(contains_answer(q, alts) for q in quotes))
 
 
 def states(outcomes: Sequence[Outcome]) -> dict:
@@ -214,6 +224,13 @@ def summarize(outcomes: Sequence[Outcome], k: int) -> dict:
     out["marked_precision"] = out["em"]
     out["marked"] = len(short)
     out["marked_rate"] = (len(short) / len([o for o in ans if not o.abstained])) if any(not o.abstained for o in ans) else None
+    with_facts = [o for o in outcomes if o.facts]
+    out["fact_recall"] = mean(o.facts_found / o.facts for o in with_facts)  # share of gold facts inside the quotes
+    out["facts_all"] = mean(float(o.facts_found == o.facts) for o in with_facts)  # every fact (compare: both values)
+    alone = [o.same_as_alone for o in outcomes if o.same_as_alone is not None]
+    out["same_as_alone"] = mean(float(a) for a in alone)
+    shaped = [o for o in outcomes if o.kind in SHAPE_KINDS]
+    out["shape_match"] = mean(float(o.shape == o.kind) for o in shaped)
     out["p50"] = percentile(lat, 50)
     out["p95"] = percentile(lat, 95)
     return out

@@ -49,9 +49,12 @@ class Question:
     history: tuple[str, ...] = ()
     kind: str = ""
     doc_ids: tuple[str, ...] = ()
-    split: str = ""
+    split: str = ""  # "dev" or "test" (hand-written sets); "" when none
     qtype: str = ""
-    exclude_files: tuple[str, ...] = ()
+    exclude_files: tuple[str, ...] = ()  # article files left out of the corpus for this question (synthetic near-misses)
+    facts: tuple[tuple[str, ...], ...] = ()  # gold facts, each a tuple of verbatim alternatives
+    alone: bool = False  # a standalone question after an unrelated one: must be answered as if alone
+    corpus: str = ""  # which corpus the question is about ("bbc", "seed"), for mixed sets
 
     @property
     def answerable(self) -> bool:
@@ -67,11 +70,10 @@ class QuestionSet:
     questions: tuple[Question, ...]
     corpus: tuple[dict, ...] = field(default=(), repr=False)  # {"title": str, "paragraphs": [str, ...]}
 
-    def only_split(self, split: str | None) -> "QuestionSet":
-        """The questions of one split (``"dev"``/``"test"``); ``None`` or ``""``: all of them."""
-        if not split:
-            return self
-        return QuestionSet(self.path, self.format, tuple(q for q in self.questions if q.split == split), self.corpus)
+    def only(self, split: str | None = None, corpus: str | None = None) -> "QuestionSet":
+        """The questions of one split (``"dev"``/``"test"``) and/or one corpus (None or ``""``: all)."""
+        qs = tuple(q for q in self.questions if (not split or q.split == split) and (not corpus or q.corpus == corpus))
+        return QuestionSet(self.path, self.format, qs, self.corpus)
 
     def limited(self, n: int | None) -> "QuestionSet":
         """The first ``n`` questions (the corpus is kept whole, so retrieval is as hard as in a full run)."""
@@ -171,14 +173,30 @@ def question_from_record(rec) -> Question:
     kind = rec.get("kind") or ""
     if not isinstance(kind, str):
         raise ValueError(f"'kind' must be a string, got {type(kind).__name__}")
-    split = rec.get("split") or ""
+    split, corpus = rec.get("split") or "", rec.get("corpus") or ""
+    if not isinstance(split, str) or not isinstance(corpus, str):
+        raise ValueError("'split' and 'corpus' must be strings")
     if split not in ("", "dev", "test"):
         raise ValueError(f"'split' must be \"dev\" or \"test\", got {split!r}")
     qtype = rec.get("qtype") or ""
     if not isinstance(qtype, str):
         raise ValueError(f"'qtype' must be a string, got {type(qtype).__name__}")
     return Question(str(qid), question, answers, _str_list(rec, "history"), kind, _str_list(rec, "doc_ids"),
-                    split, qtype, _str_list(rec, "exclude_files"))
+                    split, qtype, _str_list(rec, "exclude_files"), _facts(rec), bool(rec.get("alone", False)), corpus)
+
+
+def _facts(rec: dict) -> tuple[tuple[str, ...], ...]:
+    """``facts``: a list whose items are a string or a list of alternative strings."""
+    raw = rec.get("facts") or []
+    if not isinstance(raw, list):
+        raise ValueError("'facts' must be a list (each fact a string or a list of alternatives)")
+    out = []
+    for f in raw:
+        alts = [f] if isinstance(f, str) else f
+        if not isinstance(alts, list) or not alts or not all(isinstance(a, str) and a.strip() for a in alts):
+            raise ValueError(f"a fact must be a non-empty string or list of strings, got {json.dumps(f)[:60]}")
+        out.append(tuple(alts))
+    return tuple(out)
 
 
 def parse_squad(text: str, path: str = "<squad>") -> QuestionSet:

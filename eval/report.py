@@ -30,6 +30,9 @@ ROWS = [(f"hit@{n}", f"hit@{n}", "ratio") for n in HIT_KS] + [
     ("unsure_answerable", "unsure (answerable)", "ratio"),
     ("marked_precision", "marked short answers: precision (EM)", "ratio"),
     ("marked", "marked short answers: count", "count"),
+    ("fact_recall", "fact recall (gold facts inside the quotes)", "ratio"),
+    ("facts_all", "all facts inside the quotes (compare: both values)", "ratio"),
+    ("same_as_alone", "standalone-after answered as alone", "ratio"),
     ("p50", "latency p50 (ms)", "num"),
     ("p95", "latency p95 (ms)", "num"),
 ]
@@ -85,6 +88,12 @@ def result_row(rec: Record, k: int) -> dict:
     row.update(_flags(o, k))
     row.update({"short_answer": o.short_answer, "em": o.em, "f1": o.f1, "citations_valid": o.citations_valid,
                 "latency_ms": round(o.latency_ms, 2)})
+    if q.facts:
+        row.update({"facts": [list(f) for f in q.facts], "facts_found": o.facts_found})
+    if o.same_as_alone is not None:
+        row["same_as_alone"] = o.same_as_alone
+    if q.split:
+        row["split"] = q.split
     if rec.baseline_passages:
         row["baselines"] = {name: {**_flags(b, k), "latency_ms": round(b.latency_ms, 2), "passage": rec.baseline_passages[name]}
                             for name, b in rec.outcomes.items() if name != SYSTEM}
@@ -205,14 +214,16 @@ def _kind_table(run: EvalRun) -> list[str]:
     m = run.metrics
     bases = list(m.get("baselines", {}))
     head = ["kind", "questions", "hit@1", "hit@5", "MRR", "quote_hit", "false abstain", "abstain recall",
-            "abstain or unsure", "marked (precision)", "p50 ms"]
+            "abstain or unsure", "marked (precision)", "p50 ms", "fact recall", "all facts", "as alone", "shape match"]
     head += [f"{b} quote_hit" for b in bases]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for kind, s in m["by_kind"].items():
         cells = [_cell(kind), str(s["questions"]), _fmt(s["hit@1"], "ratio"), _fmt(s["hit@5"], "ratio"),
                  _fmt(s["mrr"], "ratio"), _fmt(s["quote_hit"], "ratio"), _fmt(s["false_abstain"], "ratio"),
                  _fmt(s["abstain_recall"], "ratio"), _fmt(s.get("abstain_or_unsure"), "ratio"),
-                 f"{s.get('marked', 0)} ({_fmt(s.get('marked_precision'), 'ratio')})", _fmt(s["p50"], "num")]
+                 f"{s.get('marked', 0)} ({_fmt(s.get('marked_precision'), 'ratio')})", _fmt(s["p50"], "num"),
+                 _fmt(s.get("fact_recall"), "ratio"), _fmt(s.get("facts_all"), "ratio"), _fmt(s.get("same_as_alone"), "ratio"),
+                 _fmt(s.get("shape_match"), "ratio")]
         cells += [_fmt(m["baselines"][b]["by_kind"][kind]["quote_hit"], "ratio") for b in bases]
         lines.append("| " + " | ".join(cells) + " |")
     return lines

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import QuestionFileError
-from .metrics import (Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, first_hit_rank,
-                      hit_curve, summarize, tradeoff)
+from .metrics import (Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, facts_found,
+                      first_hit_rank, hit_curve, summarize, tradeoff)
 from .question_sets import Question, QuestionSet, load_questions
 
 SYSTEM = "newsqa"
@@ -54,7 +54,7 @@ class EvalRun:
 
 def _answer_fields(d: dict) -> dict:
     keep = ("question", "answer", "abstained", "citations", "retrieved", "timings_ms", "resolved_question", "confidence",
-            "answer_state", "abstain_reason", "signals")
+            "answer_state", "abstain_reason", "signals", "rewritten", "shape", "verdict", "timeline")
     return {key: d[key] for key in keep if key in d}
 
 
@@ -83,6 +83,7 @@ def system_outcome(q: Question, answer, snapshot) -> Outcome:
         citations=len(answer.citations), citations_valid=valid,
         latency_ms=float(answer.timings_ms.get("total", 0.0)), confidence=float(answer.confidence),
         state=answer.state, split=q.split,
+        facts=len(q.facts), facts_found=facts_found(quotes, q.facts), shape=getattr(answer, "shape", ""),
     )
 
 
@@ -213,6 +214,7 @@ def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, pr
     base_retrievers = {name: BaselineRetriever(engine, name) for name in (BASELINES if baselines else ())}
     snapshot = engine.snapshot
     records: list[Record] = []
+    turns: dict = {}  # earlier questions of conversations -> their answers (asked once)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -222,15 +224,19 @@ def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, pr
         for i in range(0, len(questions), batch):
             qs = list(questions[i : i + batch])
             texts = [q.question for q in qs]
-            histories = [list(q.history) for q in qs]
+            histories = [conversation(engine, q.history, k, turns) for q in qs]
             answers = engine.ask_many(texts, k=k, histories=histories)
             for j, q in enumerate(qs):
                 if q.exclude_files:  # a synthetic near-miss: asked again with its own article removed
                     answers[j] = engine.ask(q.question, k=k, history=histories[j], filters=excluding(snapshot, q.exclude_files))
+            alone_of = _alone_answers(engine, qs, k)
             embed_ms = [float(a.timings_ms.get("embed", 0.0)) for a in answers]
             base = {name: r.search(qs, k, embed_ms) for name, r in base_retrievers.items()}
             for j, (q, a) in enumerate(zip(qs, answers)):
-                rec = Record(q, _answer_fields(a.to_dict()), {SYSTEM: system_outcome(q, a, snapshot)})
+                out = system_outcome(q, a, snapshot)
+                if q.id in alone_of:
+                    out = replace(out, same_as_alone=_cited(a) == _cited(alone_of[q.id]))
+                rec = Record(q, _answer_fields(a.to_dict()), {SYSTEM: out})
                 for name, results in base.items():
                     hits, ms = results[j]
                     rec.outcomes[name] = baseline_outcome(name, q, hits, snapshot, ms)
@@ -242,6 +248,31 @@ def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, pr
         if bar is not None:
             bar.close()
     return records
+
+
+def conversation(engine, history: tuple[str, ...], k: int, cache: dict) -> list[dict]:
+    """The earlier turns as the chat passes them: each earlier question asked in order (with the
+    turns before it), with its answer text, so a follow-up can point at the previous answer."""
+    turns: list[dict] = []
+    for i, h in enumerate(history):
+        key = tuple(history[: i + 1])
+        if key not in cache:
+            a = engine.ask(h, k=k, history=list(turns))
+            cache[key] = "" if a.abstained else a.answer
+        turns.append({"question": h, "answer": cache[key]})
+    return turns
+
+
+def _alone_answers(engine, qs, k: int) -> dict:
+    """Answers of the standalone-after questions asked with no history (the reference they must equal)."""
+    alone = [q for q in qs if q.alone and q.history]
+    if not alone:
+        return {}
+    return dict(zip((q.id for q in alone), engine.ask_many([q.question for q in alone], k=k)))
+
+
+def _cited(answer) -> tuple:
+    return tuple((c.doc_id, c.start, c.end) for c in answer.citations)
 
 
 def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> tuple[dict, dict, dict]:
@@ -266,8 +297,7 @@ def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> 
 def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.PathLike | None = None,
              corpus: list[str | os.PathLike] | None = None, out: str | os.PathLike | None = None, k: int = 10,
              limit: int | None = None, baselines: bool = False, model: str | None = None, encoder=None,
-             split: str | None = None,
-             progress: bool = False) -> EvalRun:
+             progress: bool = False, split: str | None = None, set_corpus: str | None = None) -> EvalRun:
     """Evaluate the engine on a question set, and write the report when ``out`` is given.
 
     Args:
@@ -277,7 +307,8 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
         out: folder for ``metrics.json``, ``results.jsonl``, ``report.md`` and the plots.
         k: passages retrieved per question (1-100).
         limit: only the first ``limit`` questions (the corpus stays whole).
-        split: only the questions of this split (``"dev"`` or ``"test"``); None: all.
+        split, set_corpus: only the questions of this split ("dev", "test") / about this corpus ("bbc");
+            None: all.
         baselines: also run BM25-only and dense-only retrieval.
         model, encoder: the model to build and open the index with (default: the packaged model, or
             the one named in an existing index).
@@ -303,9 +334,11 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
     if limit is not None and limit < 1:
         raise EvalError(f"--limit must be at least 1, got {limit}")
     qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)
-    qs = qs.only_split(split).limited(limit)
-    if not qs.questions:
-        raise EvalError(f"no questions of split {split!r} in {qs.path}")
+    if split is not None or set_corpus is not None:
+        qs = qs.only(split, set_corpus)
+        if not qs.questions:
+            raise EvalError(f"no question of split {split!r} and corpus {set_corpus!r} in {qs.path}")
+    qs = qs.limited(limit)
     if encoder is None and model is not None and (index is None or corpus or qs.corpus):
         from embeddings.encoder import load_encoder
 

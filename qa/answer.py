@@ -15,6 +15,8 @@ from .explain import topics_sentence
 from .followup import Resolved
 from .signals import ArticleTerms, compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
+from .shapes import Pool, detect, merge_same_paragraph, shape_quotes
+from .shapes.compare import apply_marks
 from .spans import find_answer_span
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
@@ -83,7 +85,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
     own = resolved.question if resolved.is_followup and resolved.query.startswith(resolved.question) else resolved.query
-    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), sentence_vectors.for_snapshot(snapshot), idf,
+    vectors = sentence_vectors.for_snapshot(snapshot)
+    scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), vectors, idf,
                               settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
     best = scored[0] if scored else None
     picked = choose(scored, settings.quotes)
@@ -95,7 +98,11 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         out = _abstention(question, resolved, hits, retrieved, snapshot, settings, verdict.confidence)
         return replace(out, answer=_with_reason(out.answer, verdict.reason), **extra)
     conf = verdict.confidence
-    chosen, timeline = newest_first(picked, scored, snapshot, resolved.question)
+    shape = detect(resolved.query)
+    shaped = shape_quotes(shape, Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes))
+    chosen, timeline = ((shaped.chosen, []) if shaped.chosen
+                        else newest_first(picked, scored, snapshot, resolved.question))
+    chosen = merge_same_paragraph(chosen, text_of)
     citations = []
     for c in chosen:
         if not verified(snapshot, c.hit.passage.doc_id, c.start, c.end, c.text):
@@ -105,11 +112,15 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         extra.update(answer_state="not_found", abstain_reason=verdict.reason or {
             "code": "low_match", "text": "no quote could be checked against its article", "terms": []})
         return replace(_abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0), **extra)
-    if verdict.state == UNSURE:
+    citations = apply_marks(citations, shaped.marks)
+    unsure = verdict.state == UNSURE
+    if unsure:
         citations = [replace(c, answer_span=None, answer_text="") for c in citations]  # no bold answer when unsure
+    timeline = [dict(t, n=len(citations) + 1 + i) for i, t in enumerate(timeline)]  # markers after the answer's
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
-                  resolved_question=resolved.query, confidence=conf, **extra)
+                  resolved_question=resolved.query, confidence=conf, shape=shape.kind,
+                  verdict=shaped.verdict if len(citations) == len(chosen) and not unsure else "", **extra)
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

@@ -210,6 +210,10 @@ def format_answer(answer) -> str:
         why = (answer.abstain_reason or {}).get("text", "")
         lines.insert(0, "Unsure: these are the closest passages; they may not answer the question"
                      + (f" ({why})." if why else "."))
+    if getattr(answer, "rewritten", False):
+        lines.append(f"(Searched for: {answer.resolved_question})")
+    if getattr(answer, "verdict", ""):
+        lines.append(f"Compared: {answer.verdict}")
     if answer.abstained:
         if answer.related:
             lines.append("\nRelated, but not an answer:")
@@ -233,7 +237,9 @@ def format_answer(answer) -> str:
     if answer.timeline:
         lines.append("\nEarlier reports of this story (newest first):")
         for t in answer.timeline:
-            lines.append(f"  - {t['when']}: {t['quote']}")
+            lines.append(textwrap.fill(f"[{t.get('n', '')}] \u201c{t['quote']}\u201d", width=100, initial_indent="  ",
+                                       subsequent_indent="      "))
+            lines.append(f"      {t.get('title', '')} ({t.get('source') or ''}{', ' if t.get('source') else ''}{t['when']})")
     return "\n".join(lines)
 
 

@@ -26,9 +26,10 @@ from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, rea
 
 from .answer import AnswerSettings, collection_summary, compose_answer
 from .errors import QuestionError
-from .followup import resolve_followup
+from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
 from .rerank import Reranker
+from .shapes import detect, extra_queries, search_depth
 from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
 from .types import Answer, Filters
 
@@ -174,25 +175,66 @@ class Engine:
         retriever = state.retriever if retrieval is None else Retriever.with_settings(state.retriever, retrieval)
         resolved = [resolve_followup(q, h or []) for q, h in zip(questions, histories)]
         t1 = time.perf_counter()
-        qvecs = (self.encoder.encode_queries([r.query for r in resolved]) if retriever.settings.mode != "bm25"
-                 else [None] * len(resolved))
+        queries = [r.query for r in resolved] + [r.question for r in resolved if r.unsure]
+        vecs = (self.encoder.encode_queries(queries) if retriever.settings.mode != "bm25" else [None] * len(queries))
+        qvecs, alone_vecs = list(vecs[: len(resolved)]), iter(vecs[len(resolved):])
         embed_ms = (time.perf_counter() - t1) * 1e3 / max(1, len(questions))
         out = []
         for q, r, qvec in zip(questions, resolved, qvecs):
             t2 = time.perf_counter()
-            depth = max(k, self.answer_settings.quotes.passages)
-            hits = (retriever.search(r.query, k=depth, filters=filters, qvec=qvec) if self.search is None
-                    else self.search(retriever, r.query, depth, filters, qvec))
-            if self.reranker is not None and retrieval is None:
-                hits = self.reranker.rerank(r.query, hits)
-            t3 = time.perf_counter()
-            answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
-                                    self.answer_settings)
+            answer = self._answer(q, r, qvec, k, filters, retriever, retrieval, state)
+            t3 = t2 + answer.timings_ms.get("retrieve", 0.0) / 1e3
+            if r.unsure:  # both readings: the rewrite only if its evidence is clearly better
+                alone = self._answer(q, Resolved(q, q), next(alone_vecs), k, filters, retriever, retrieval, state)
+                if not keep_rewrite(answer, alone):
+                    answer = alone
             t4 = time.perf_counter()
             timings = {"embed": embed_ms, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
                        "total": embed_ms + (t4 - t2) * 1e3 + ((t1 - t0) * 1e3 / max(1, len(questions)))}
             out.append(replace(answer, timings_ms=timings))
         return out
+
+    def _search(self, retriever, query: str, depth: int, filters, qvec):
+        if self.search is None:
+            return retriever.search(query, k=depth, filters=filters, qvec=qvec)
+        return self.search(retriever, query, depth, filters, qvec)
+
+    def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: _State) -> Answer:
+        """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
+        t0 = time.perf_counter()
+        shape = detect(r.query)
+        depth = max(k, self.answer_settings.quotes.passages, search_depth(shape))
+        hits = self._search(retriever, r.query, depth, filters, qvec)
+        extra = extra_queries(r.query, shape)
+        if extra:  # compare: each side searched on its own too, its passages interleaved with the question's
+            vecs = self.encoder.encode_queries(extra) if qvec is not None else [None] * len(extra)
+            hits = interleave([hits] + [self._search(retriever, x, depth, filters, v) for x, v in zip(extra, vecs)])
+        if self.reranker is not None and retrieval is None:
+            hits = self.reranker.rerank(r.query, hits)
+        ms = (time.perf_counter() - t0) * 1e3
+        answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings)
+        return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)
+
+
+def interleave(lists: list[list]) -> list:
+    """Hits of several searches, round-robin, each passage once (its first place kept)."""
+    out, seen = [], set()
+    for i in range(max(len(x) for x in lists)):
+        for x in lists:
+            if i < len(x) and x[i].row not in seen:
+                seen.add(x[i].row)
+                out.append(x[i])
+    return out
+
+
+REWRITE_MARGIN = 0.15  # an unsure rewrite must beat the question alone by this much confidence
+
+
+def keep_rewrite(rewritten: Answer, alone: Answer) -> bool:
+    """Keep the rewritten reading of an unsure follow-up only when its evidence is clearly better."""
+    if rewritten.abstained:
+        return False
+    return alone.abstained or rewritten.confidence >= alone.confidence + REWRITE_MARGIN
 
 
 def validate_question(question) -> str:

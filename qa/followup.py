@@ -1,12 +1,22 @@
 """Follow-up questions resolved with the earlier turns, without a language model.
 
-A follow-up ("Where did they meet?", "What about the second one?") leans on the conversation: it has a
-pronoun or a demonstrative with no topic words of its own, or it is elliptic ("And Russia?"). Such a
-question is searched together with the content words of the most recent earlier question that had
-a topic, so "they" finds the people of the previous turn.
+A question is read as a follow-up only when it cannot stand alone:
 
-    >>> resolve_followup("Where did they meet?", ["Who did Kim Jong Un meet in Russia?"]).query
-    'Where did they meet? (Kim Jong Un Russia)'
+- a pronoun (he, she, his, their, it...) with no antecedent in the question itself ("Why did he
+  resign?"), the question naming no subject of its own;
+- an ellipsis ("And the second quarter?", "What about Kim?"), which re-asks the previous question
+  about the new thing;
+- "the second one" / "the third" (no noun after it), pointing at an item of the previous answer.
+
+A question that names its own subject (a proper name, or a noun before the pronoun: "Did Blunkett
+say he would go?") is never rewritten. Where the reading is uncertain ("it", a demonstrative, with
+some topic words of the question's own) the result is marked ``unsure``: the engine then searches
+both readings and keeps the rewritten one only if its evidence is clearly better.
+
+    >>> resolve_followup("Why did he resign?", ["Who is David Blunkett?"]).query
+    'Why did David Blunkett resign?'
+    >>> resolve_followup("How fast did the US economy grow in the third quarter?", ["Who won the Whitbread prize?"]).rewritten
+    False
 """
 
 from __future__ import annotations
@@ -16,13 +26,30 @@ from dataclasses import dataclass
 
 from .text import QUESTION_WORDS, STOPWORDS, words
 
+_PERSONAL = r"he|she|him|they|them"
+_POSSESSIVE = r"his|her|their|its"
 _ANAPHORA = re.compile(
-    r"\b(he|she|they|them|his|her|hers|their|theirs|it|its|this|that|these|those|there|the same|"
+    rf"\b({_PERSONAL}|{_POSSESSIVE}|hers|theirs|it|this|that|these|those|there|the same|"
     r"the (first|second|third|last|other|latter|former)( one)?|what about|how about|and what|what else)\b",
     re.I,
 )
+_PRONOUN = re.compile(rf"\b({_PERSONAL}|{_POSSESSIVE}|it|there(?!\s+(?:is|are|was|were|been|be|will|have|has)\b))\b", re.I)
+_SURE_PRONOUN = re.compile(rf"^({_PERSONAL}|{_POSSESSIVE})$", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(this|that|these|those)\b(?!\s+(year|week|month|season|time|morning|weekend|summer|winter|spring|autumn|quarter)\b)", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+_ORDINAL_ONE = re.compile(r"\bthe (first|second|third|fourth|fifth|last)(?: one| item| article| story| quote)?\b(?!\s+[a-z])", re.I)
+_ELLIPSIS = re.compile(r"^(?:and|what about|how about|and what about|and how about)\s+(.{1,60}?)\s*[?.!]*$", re.I)
+_FULL_QUESTION = re.compile(r"^(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|"
+                            r"will|can|could|should|would)\b", re.I)
+_ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|next|previous)\b", re.I)
+_NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019-]*)*")
+_QUOTE_ITEM = re.compile(r"\u201c(.+?)\u201d\s*\[(\d+)\]", re.S)
+_PERSON_NOUNS = ("man|woman|person|people|actor|actress|star|singer|rapper|player|prop|coach|manager|minister|leader|"
+                 "boss|chief|director|captain|striker|winger|presenter|author|writer|artist|band|champion|mp|mep|"
+                 "chairman|executive|secretary|spokesman|politician|judge|president|official|winner|host")
+# asks for someone ("Who won...", "Which coach was sacked..."): the answer names them
+_WHO_ASKS = re.compile(rf"^\s*(?:who|whom|(?:which|what)(?:\s+[\w'-]+){{0,3}}?\s+(?:{_PERSON_NOUNS})s?)\b", re.I)
 _MIN_OWN_TOPIC_WORDS = 2
-_ELLIPSIS = re.compile(r"^(and|what about|how about|and what about)\s+(.{1,60}?)\s*\??$", re.I)  # a question with fewer topic words of its own leans on the conversation
 
 
 @dataclass(frozen=True)
@@ -30,10 +57,15 @@ class Resolved:
     question: str
     query: str  # what is searched
     carried: str = ""  # words carried over from the conversation ("" if none)
+    unsure: bool = False  # both readings should be searched; keep the rewrite only if clearly better
 
     @property
     def is_followup(self) -> bool:
         return bool(self.carried)
+
+    @property
+    def rewritten(self) -> bool:
+        return self.query != self.question
 
 
 def topic_words(text: str) -> list[str]:
@@ -46,6 +78,22 @@ def topic_words(text: str) -> list[str]:
             continue
         seen.add(lw)
         out.append(w)
+    return out
+
+
+def own_names(question: str) -> list[str]:
+    """Proper names the question itself holds (capitalised runs, the first word only if not a
+    question or stop word): "US", "David Blunkett", "Whitbread"."""
+    out = []
+    for m in _NAME_RUN.finditer(question):
+        name = m.group(0)
+        parts = name.split()
+        if m.start() == 0 or question[: m.start()].rstrip().endswith(("?", ".", "!")):
+            while parts and (parts[0].lower() in STOPWORDS or parts[0].lower() in QUESTION_WORDS
+                             or _ANAPHORA.fullmatch(parts[0])):
+                parts = parts[1:]
+        if parts and not (len(parts) == 1 and parts[0].lower() in ("i",)):
+            out.append(" ".join(parts))
     return out
 
 
@@ -76,37 +124,215 @@ def answer_entities(answer: str, limit: int = 4) -> list[str]:
     return out
 
 
+_NOUN_PHRASE = re.compile(r"\b(the|a|an)\s+[a-z][\w-]+", re.I)
+
+
+def _has_antecedent(question: str, at: int) -> bool:
+    """A name or a noun phrase ("the company") stands before position ``at``: the pronoun refers to it."""
+    return bool(own_names(question[:at]) or _NOUN_PHRASE.search(question[:at]))
+
+
+def _reading(question: str) -> str:
+    """How ``question`` leans on the conversation: "ellipsis", "ordinal", "sure", "unsure" or ""."""
+    q = question.strip()
+    m = _ELLIPSIS.match(q)
+    if m and not _FULL_QUESTION.match(m.group(1)):
+        return "ellipsis"
+    if _ORDINAL_ONE.search(q):
+        return "ordinal"
+    names = own_names(q)
+    for m in _PRONOUN.finditer(q):
+        if _has_antecedent(q, m.start()):
+            continue
+        word = m.group(0).lower()
+        if (_SURE_PRONOUN.match(word) or word == "there") and not names:
+            return "sure"
+        if not names:
+            after = q[m.end():].lower()
+            expletive = word == "it" and re.match(r"\s+(?:take|takes|took|true|possible|likely|like|worth|matter|mean|is|was)\b", after)
+            return "unsure" if expletive else "sure"  # "How long does it take...": maybe no referent at all
+        if word in ("he", "she", "they", "him", "them"):
+            return "unsure"  # "What did he say the U.S. would do?": a name, but not the pronoun's
+    if not names and _DEMONSTRATIVE.search(q) and len(topic_words(q)) < 3:
+        return "unsure"
+    if not names:
+        return "unsure"  # no name of its own ("Which province is the offer aimed at?"): maybe the last subject's
+    return ""
+
+
 def resolve_followup(question: str, history: list) -> Resolved:
     """Resolve ``question`` against ``history``: earlier turns, oldest first, each a question string or
-    ``{"question": ..., "answer": ...}`` (the answer's names are carried over too)."""
+    ``{"question": ..., "answer": ...}`` (the answer's names and quotes are used too)."""
     if not history:
         return Resolved(question, question)
-    own = topic_words(question)
-    leans = bool(_ANAPHORA.search(question)) or len(own) < _MIN_OWN_TOPIC_WORDS
-    if not leans:
+    kind = _reading(question)
+    if not kind:
         return Resolved(question, question)
-    owned = {o.lower() for o in own}
-    ell = _ELLIPSIS.match(question.strip())
-    if ell and own and any(w[:1].isupper() for w in topic_words(ell.group(2))):
-        # "And Kim?" after "How old is Putin?": ask the previous question again about Kim.
-        for item in reversed(history):
-            prev_q, _ = _turn(item)
-            names = [m.group(0) for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*", prev_q)]
-            if names:
-                target = max(names, key=len)
-                return Resolved(question, prev_q.replace(target, ell.group(2).strip(), 1), target)
-            if topic_words(prev_q):
-                break
+    if kind == "ellipsis":
+        r = _resolve_ellipsis(question, history)
+        if r is not None:
+            return r
+    if kind == "ordinal":
+        r = _resolve_ordinal(question, history)
+        if r is not None:
+            return r
+    r = _resolve_pronoun(question, history)
+    if r is None:
+        return Resolved(question, question)
+    return Resolved(r.question, r.query, r.carried, unsure=(kind == "unsure"))
+
+
+def _previous(history: list) -> tuple[str, str] | None:
+    """The most recent earlier turn whose question has a topic of its own."""
     for item in reversed(history):
-        prev_q, prev_a = _turn(item)
-        carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
-        for name in answer_entities(prev_a):
-            if not any(part.lower() in owned or part in carried for part in name.split()):
-                carried.append(name)
-        if carried:
-            c = " ".join(carried)
-            return Resolved(question, f"{question} ({c})", c)
-    return Resolved(question, question)
+        q, a = _turn(item)
+        if topic_words(q):
+            return q, a
+    return None
+
+
+def _resolve_ellipsis(question: str, history: list) -> Resolved | None:
+    """ "And Kim?" after "How old is Putin?" -> "How old is Kim?"; "And the second quarter?" after
+    "...in the third quarter?" -> "...in the second quarter?"."""
+    prev = _previous(history)
+    if prev is None:
+        return None
+    prev_q, _ = prev
+    new = _ELLIPSIS.match(question.strip()).group(1).strip()
+    target = ""
+    om = _ORDINAL_WORD.search(new)
+    if om:  # "the second quarter" replaces "the third quarter": same phrase, another ordinal
+        tail = new[om.end():].strip().lower()
+        for pm in _ORDINAL_WORD.finditer(prev_q):
+            after = prev_q[pm.end():].strip().lower()
+            if tail and after.startswith(tail.split()[0]):
+                target = prev_q[pm.start(): pm.end() + 1 + len(tail)].strip()
+                new = new[om.start():].strip()
+                break
+    if not target:
+        target = _same_slot(prev_q, new)
+    if target and target in prev_q:
+        return Resolved(question, prev_q.replace(target, new, 1), target)
+    carried = " ".join(w for w in topic_words(prev_q) if w.lower() not in {t.lower() for t in topic_words(new)})
+    return Resolved(question, f"{prev_q} ({new})", carried or prev_q) if carried else None
+
+
+_TIME_WORD = re.compile(r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                        r"(?:19|20)\d\d|(?:the )?(?:first|second|third|fourth|last|final) (?:quarter|half))\b", re.I)
+_PREPOSITION = re.compile(r"^(in|at|for|from|to|on|by|of)\s+(.+)$", re.I)
+
+
+def _same_slot(prev_q: str, new: str) -> str:
+    """The phrase of ``prev_q`` that ``new`` takes the place of ("" if none is clear): "in Wales" for
+    "in England", "in December" for "in 2004", "Brent crude" for "US crude", "Kim" for "Putin"."""
+    pm = _PREPOSITION.match(new)
+    if pm:
+        prep, rest = pm.group(1).lower(), pm.group(2)
+        if _TIME_WORD.match(rest):
+            slot = re.search(rf"\b{prep}\s+(?:the\s+)?{_TIME_WORD.pattern[1:]}(?:\s+(?:of\s+)?(?:19|20)\d\d)?", prev_q, re.I)
+        else:
+            slot = re.search(rf"\b{prep}\s+(?:the\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*", prev_q)
+        return slot.group(0) if slot else ""
+    words_ = new.split()
+    if len(words_) > 1 and words_[-1].islower():  # "Brent crude" takes the place of "US crude"
+        slot = re.search(rf"\b[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*\s+{re.escape(words_[-1])}\b", prev_q)
+        if slot:
+            return slot.group(0)
+    names = own_names(prev_q)
+    if names and any(w[:1].isupper() for w in words_):
+        return names[0]
+    return ""
+
+
+def _resolve_ordinal(question: str, history: list) -> Resolved | None:
+    """ "the second one" -> the second of the names the previous question offered ("A or B"), else
+    the names of the previous answer's second quote."""
+    m = _ORDINAL_ONE.search(question)
+    n = _ORDINALS[m.group(1).lower()]
+    prev = _previous(history)
+    if prev is not None:
+        names = own_names(prev[0])
+        pair = re.search(r"(\S.*?)\s+(?:or|and|vs\.?|versus)\s+(.+)", prev[0])
+        if pair and len(names) >= 2:
+            offered = [x for x in names if x in prev[0][pair.start(): pair.end()]]
+            if len(offered) >= 2 and n <= len(offered):
+                ref = offered[n - 1 if n > 0 else -1]
+                return Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
+    for item in reversed(history):
+        _, prev_a = _turn(item)
+        items = [t for t, _n in _QUOTE_ITEM.findall(prev_a)]
+        if not items:
+            continue
+        if n > len(items):
+            return None
+        text = items[n - 1 if n > 0 else -1]
+        ref = " ".join(answer_entities(f"\u201c{text}\u201d", limit=3)) or " ".join(topic_words(text)[:6])
+        if not ref:
+            return None
+        return Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
+    return None
+
+
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean|can|ic|i)$")
+
+
+def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
+    """Who or what a pronoun of the next question most likely means ("" when unclear: then the
+    previous turn's topic words are carried instead)."""
+    q_names = [n for n in own_names(prev_q) if not _NATIONALITY.match(n)]
+    a_names = [n for n in (answer_entities(prev_a) if prev_a else []) if not n.endswith(("\u2019s", "'s"))]
+    a_names = [n for n in a_names if " " in n] + [n for n in a_names if " " not in n]  # full names first
+    person = pronoun.lower() in ("he", "she", "him", "his", "her")
+    who_is = re.match(r"^\s*(?i:who|what)\s+(?i:is|was)\s+[A-Z]", prev_q)
+    plural = pronoun.lower() in ("they", "them", "their")
+    if plural and re.search(r"\b[a-z]{3,}[^s\W]s\b", prev_q) and not who_is:
+        return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
+    person = person or plural
+    if person and _WHO_ASKS.match(prev_q) and not who_is:
+        return a_names[0] if a_names else ""  # "Which coach was sacked?" -> "Who replaced him?": the answer's
+    if pronoun.lower() in ("it", "its") and len(q_names) > 1:
+        return ""  # a thing: carry the previous topic instead of guessing which name
+    if q_names:
+        multi = [n for n in q_names if " " in n]
+        return (multi or q_names)[0]  # a person's full name before a place's ("Northampton coach Budge Pountney")
+    return a_names[0] if a_names else ""
+
+
+def _resolve_pronoun(question: str, history: list) -> Resolved | None:
+    prev = _previous(history)
+    if prev is None:
+        return None
+    prev_q, prev_a = prev
+    m = None
+    for pm in _PRONOUN.finditer(question):
+        if not _has_antecedent(question, pm.start()):
+            m = pm
+            break
+    ref = _referent(prev_q, prev_a, m.group(0)) if m and m.group(0).lower() != "there" else ""
+    if m and ref:
+        possessive = m.group(0).lower() in ("his", "her", "their", "its")
+        sub = f"{ref}\u2019s" if possessive and not ref.endswith("s") else (f"{ref}\u2019" if possessive else ref)
+        query = question[: m.start()] + sub + question[m.end():]
+        others = [n for n in own_names(prev_q) + answer_entities(prev_a) if n not in query]
+        if m.group(0).lower() in ("they", "them", "their") and others:
+            query = f"{query} ({' '.join(dict.fromkeys(others[:2]))})"  # "they": the others of the previous turn
+        return Resolved(question, query, ref)
+    owned = {o.lower() for o in topic_words(question)}
+    carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
+    for name in answer_entities(prev_a) + _older_names(history, prev_q):
+        if not any(part.lower() in owned or part in carried for part in name.split()):
+            carried.append(name)
+    if carried:
+        c = " ".join(carried)
+        return Resolved(question, f"{question} ({c})", c)
+    return None
+
+
+def _older_names(history: list, prev_q: str) -> list[str]:
+    """Names of the turn before the previous one (a two-turn conversation keeps its subject)."""
+    qs = [_turn(item)[0] for item in history]
+    i = max((j for j, q in enumerate(qs) if q == prev_q), default=-1)
+    return own_names(qs[i - 1]) if i >= 1 else []
 
 
 def content_words_count(text: str) -> int:

@@ -1,5 +1,12 @@
 """Updated stories: when several quotes answer with different values at different times, the answer is
-the newest and the others become a short timeline.
+the newest and the others become a short timeline of the same story.
+
+A quote joins the timeline only when it tells the same fact about the same subject: it shares a name
+with the answer (same entity), its numbers are of the same kind of quantity (a percentage with a
+percentage, money with money, a count of the same thing), and most of its words. And only where its
+place in time is known: a different article date, or a position in the same headline list. An
+undated collection (the BBC set) gets no timeline: "earlier" would be a guess. Each entry is a full
+citation (headline, date or list position, its own marker ``n`` after the answer's).
 
 News updates a story: a site's headline list (newest first) carries "Morocco quake: death toll rises
 to 2,901" above "Morocco earthquake toll passes 2,800"; articles of different dates report different
@@ -11,6 +18,8 @@ is answered with the oldest version instead, the newer ones in the timeline.
 """
 
 from __future__ import annotations
+
+import re
 
 from embeddings.store import Snapshot
 
@@ -50,14 +59,64 @@ def when_label(c: Candidate) -> str:
     return f"{date}, paragraph {p.paragraph}" if p.kind == "paragraph" else date
 
 
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'\u2019-]+")
+_MONEY = re.compile(r"[$£€¥]|\b(?:bn|billion|million|m)\b|dollars?|pounds?|euros?", re.I)
+_PERCENT = re.compile(r"%|per ?cent|percent", re.I)
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised words not opening a sentence: the entities a quote is about."""
+    return frozenset(m.group(0).lower() for m in _NAME.finditer(text))
+
+
+def quantity_kinds(text: str) -> frozenset[str]:
+    """The kinds of quantity ``text`` states: "percent", "money" or "count"."""
+    out = set()
+    for m in NUMBER.finditer(text):
+        t = m.group(0)
+        if not any(ch.isdigit() for ch in t) or re.fullmatch(r"(?:19|20)\d{2}", t.strip()):
+            continue
+        around = text[max(0, m.start() - 1): m.end() + 9]
+        if _PERCENT.search(around):
+            out.add("percent")
+        elif _MONEY.search(around):
+            out.add("money")
+        else:
+            out.add("count")
+    return frozenset(out)
+
+
 def same_story(a: Candidate, b: Candidate) -> bool:
+    """Same subject (a shared name), same kind of quantity, and most of the words of the story."""
     ta, tb = _story_terms(a.text), _story_terms(b.text)
     if not ta or not tb:
         return False
     shared_q = a.covered & b.covered
     if a.covered and len(shared_q) < 0.5 * len(a.covered):
         return False
+    na, nb = names(a.text), names(b.text)
+    if (na or nb) and not (na & nb):
+        return False
+    if not (quantity_kinds(a.text) & quantity_kinds(b.text)):
+        return False
     return len(ta & tb) / len(ta | tb) >= MIN_STORY_OVERLAP
+
+
+def ordered(a: Candidate, b: Candidate) -> bool:
+    """Their order in time is known: different article dates, or places in one headline list."""
+    pa, pb = a.hit.passage, b.hit.passage
+    if pa.date and pb.date and pa.date != pb.date:
+        return True
+    listed = pa.kind == pb.kind == "headline" and pa.paragraph > 0 and pb.paragraph > 0
+    return listed and pa.doc_id == pb.doc_id and pa.paragraph != pb.paragraph
+
+
+def entry(c: Candidate, n: int) -> dict:
+    """A timeline entry: a full citation of ``c`` with its marker ``n``."""
+    p = c.hit.passage
+    return {"n": n, "when": when_label(c), "quote": c.text, "title": p.title, "date": p.date, "source": p.source,
+            "doc_id": p.doc_id, "passage_id": p.passage_id, "start": c.start, "end": c.end, "kind": p.kind,
+            "paragraph": p.paragraph, "position": p.paragraph}
 
 
 def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Snapshot,
@@ -74,7 +133,7 @@ def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Sna
     for c in scored[1:15]:
         if c.score < PEER_SCORE_RATIO * best.score:
             break
-        if c.text == best.text or not same_story(best, c):
+        if c.text == best.text or not same_story(best, c) or not ordered(best, c):
             continue
         nums = _numbers(c.text)
         if nums and nums != best_numbers:
@@ -85,7 +144,7 @@ def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Sna
     group.sort(key=recency, reverse=not asks_for_earlier(question))
     newest = group[0]
     rest = [c for c in chosen[1:] if c not in group]
-    timeline = [{"when": when_label(c), "quote": c.text, "doc_id": c.hit.passage.doc_id, "start": c.start,
-                 "end": c.end, "date": c.hit.passage.date, "kind": c.hit.passage.kind,
-                 "position": c.hit.passage.paragraph} for c in group[1 : 1 + MAX_TIMELINE]]
-    return [newest] + rest, timeline
+    answer = [newest] + rest
+    first_n = len(answer) + 1  # markers continue after the answer's own citations
+    timeline = [entry(c, first_n + i) for i, c in enumerate(group[1 : 1 + MAX_TIMELINE])]
+    return answer, timeline

@@ -134,6 +134,9 @@ class Answer:
     timeline: tuple[dict, ...] = ()  # other values of an updated story, newest first
     resolved_question: str = ""  # the question after follow-up resolution (= question if none)
     confidence: float = 0.0
+    rewritten: bool = False  # the question was read as a follow-up and searched as resolved_question
+    shape: str = ""  # the kind of question detected (qa.shapes): fact, who_is, why, overview, compare, list
+    verdict: str = ""  # compare: "3.1% vs 4.4%", only when both values are quoted (never inside a quote)
     # answered | unsure (closest passages, may not answer) | not_found; see qa.abstain
     answer_state: str = ""
     abstain_reason: dict | None = None  # {"code", "text", "terms"} unless answered
@@ -159,4 +162,7 @@ class Answer:
             "answer_state": self.state,
             "abstain_reason": dict(self.abstain_reason) if self.abstain_reason else None,
             "signals": dict(self.signals),
+            "rewritten": self.rewritten,
+            "shape": self.shape,
+            "verdict": self.verdict,
         }

@@ -127,6 +127,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
                                           submit_btn=False)
                     ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
                     clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
+                    alone_btn = gr.Button("Ask last as new question", elem_id="nq-ask-new", scale=1, min_width=80)
                 unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm")
                 scope = gr.HTML("", elem_id="nq-scope")
                 if examples:
@@ -182,6 +183,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         outputs = [chatbot, session, sources_box, question, unfilter_btn]
         for event, name in ((ask_btn.click, "chat_turn"), (question.submit, "chat_submit")):
             event(h.chat_turn, inputs, outputs, api_name=name, **ask_opts)
+        alone_btn.click(h.ask_alone, inputs[1:], outputs, **ask_opts)
         unfilter_btn.click(h.unfilter, [session], [*filters, session, question, scope], **private).then(
             h.chat_turn, inputs, outputs, **ask_opts)
         for c in (clear_btn.click, chatbot.clear):

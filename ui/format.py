@@ -102,17 +102,27 @@ def answer_markdown(answer: Answer, turn: int) -> str:
                 where = md_text(", ".join(x for x in (p.title, p.date or "undated") if x))
                 lines.append(f"- \u201c{md_text(_snippet(p.text))}\u201d \u2014 *{where}* "
                              f"[\\(see\\)](#{anchor(turn, i, 'r')})")
-        return "\n\n".join(lines)
+        return "\n\n".join(lines) + searched_for_markdown(answer)
     parts = [f"\u201c{_quote_md(c)}\u201d {marker(turn, c.n)}" for c in answer.citations]
     text = " ".join(parts)
     if getattr(answer, "answer_state", "") == "unsure":  # a weak quote must not look like a sure one
         why = (answer.abstain_reason or {}).get("text", "")
         text = (f"*{md_text(UNSURE_LABEL)}" + (f" ({md_text(why)})" if why else "") + ":*\n\n"
                 + "\n\n".join(f"> {p}" for p in parts))
+    if getattr(answer, "verdict", ""):
+        text += f"\n\n**Compared:** {md_text(answer.verdict)}"
     if answer.timeline:
         text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
-            f"- {md_text(t.get('when', ''))}: {md_text(t.get('quote', ''))}" for t in answer.timeline)
-    return text
+            f"- \u201c{md_text(t.get('quote', ''))}\u201d \\[{t.get('n', '')}\\] \u2014 "
+            f"*{md_text(', '.join(x for x in (t.get('title', ''), t.get('when', '')) if x))}*" for t in answer.timeline)
+    return text + searched_for_markdown(answer)
+
+
+def searched_for_markdown(answer: Answer) -> str:
+    """ "Searched for: ..." under an answer whose question was read as a follow-up ("" otherwise)."""
+    if not getattr(answer, "rewritten", False):
+        return ""
+    return f"\n\n*Searched for: {md_text(answer.resolved_question)}*"
 
 
 def error_markdown(message: str) -> str:

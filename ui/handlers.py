@@ -53,7 +53,7 @@ class Handlers:
     # --- the chat -------------------------------------------------------------------------------
 
     def chat_turn(self, question: str, chat: list, session: dict, date_from: str, date_to: str, sections: list,
-                  sources: list, kind: str, k: float):
+                  sources: list, kind: str, k: float, alone: bool = False):
         chat = list(chat or [])
         session = dict(session or new_session())
         question = (question or "").strip()
@@ -66,7 +66,8 @@ class Handlers:
             if session.get("scope"):
                 f = Filters(f.date_from, f.date_to, f.sections, f.sources, f.kinds, tuple(session["scope"]))
             self.engine.refresh()  # pick up articles another session (or process) added
-            answer = self.engine.ask(question, k=int(k), filters=f, history=session["questions"])
+            history = [] if alone else session["questions"]
+            answer = self.engine.ask(question, k=int(k), filters=f, history=history)
         except NewsqaError as e:
             chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
             return chat, session, gr.skip(), "", gr.update(visible=False)
@@ -75,7 +76,7 @@ class Handlers:
         shown, unfilter = answer, False
         if answer.abstained and not f.is_empty():
             note = filter_note(snapshot, f)
-            without = self.engine.ask(question, k=int(k), history=session["questions"])
+            without = self.engine.ask(question, k=int(k), history=history)
             chat.append({"role": "assistant", "content": fmt.filter_note_markdown(note, without, turn)})
             shown, unfilter = without, True
             searched = f"{note} Shown: the answer without the filters."
@@ -90,6 +91,10 @@ class Handlers:
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
         return chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter)
+
+    def ask_alone(self, chat: list, session: dict, *rest):
+        """The last question again, as a new question (no follow-up reading)."""
+        return self.chat_turn((session or {}).get("last", ""), chat, session, *rest, alone=True)
 
     def clear(self, session: dict):
         fresh = new_session()

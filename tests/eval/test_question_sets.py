@@ -114,7 +114,7 @@ def test_split_qtype_and_excluded_files_are_read():
                      '{"id": "b", "question": "What?", "answers": [], "split": "test", "exclude_files": ["t/1.txt"]}\n')
     assert [q.split for q in qs.questions] == ["dev", "test"] and qs.questions[0].qtype == "who"
     assert qs.questions[1].exclude_files == ("t/1.txt",)
-    assert [q.id for q in qs.only_split("test").questions] == ["b"] and len(qs.only_split(None).questions) == 2
+    assert [q.id for q in qs.only("test").questions] == ["b"] and len(qs.only(None).questions) == 2
 
 
 def test_an_unknown_split_is_refused():

@@ -4,7 +4,7 @@ from qa.followup import answer_entities, resolve_followup
 def test_pronoun_followup_carries_topic_of_previous_question():
     r = resolve_followup("Where did they meet?", ["Who did Kim Jong Un meet in Russia?"])
     assert r.is_followup and "Kim Jong Un" in r.query and "Russia" in r.query
-    assert r.query.startswith("Where did they meet?")
+    assert r.query.startswith("Where did they meet?") and r.rewritten
 
 
 def test_followup_carries_names_from_previous_answer():
@@ -30,3 +30,64 @@ def test_no_history_no_change():
 
 def test_answer_entities_skip_sentence_starts():
     assert answer_entities("“The summit began. Russian President Vladimir Putin spoke.”") == ["Russian President Vladimir Putin"]
+
+
+# Issue 12: a question that can stand alone is never rewritten; one that cannot is, visibly.
+STANDALONE_AFTER = [
+    ("How fast did the US economy grow in the third quarter?", "Who won the Whitbread novel prize?"),
+    ("Is it true that Blair will resign?", "Who is Kim?"),
+    ("What did Time Warner say its quarterly profits were?", "What happened to Yukos?"),
+    ("How many nominations did Vera Drake get at this year's awards?", "What did Sony launch?"),
+    ("Which firm bought Yukos?", "How old is Putin?"),
+]
+
+
+def test_standalone_questions_after_unrelated_ones_are_not_rewritten():
+    for q, prev in STANDALONE_AFTER:
+        r = resolve_followup(q, [prev])
+        assert not r.rewritten and r.query == q and not r.unsure, q
+
+
+def test_pronoun_without_antecedent_is_replaced_by_the_previous_subject():
+    r = resolve_followup("Why did he resign?", ["Who is David Blunkett?"])
+    assert r.rewritten and r.query == "Why did David Blunkett resign?" and not r.unsure
+    r = resolve_followup("What is his new party called?", ["Who is Robert Kilroy-Silk?"])
+    assert r.query == "What is Robert Kilroy-Silk\u2019s new party called?"
+
+
+def test_person_pronoun_after_a_who_question_means_the_answer():
+    prev = {"question": "Who won the Whitbread novel prize?", "answer": "\u201cAndrea Levy won the prize.\u201d [1]"}
+    assert resolve_followup("How old is she?", [prev]).query == "How old is Andrea Levy?"
+
+
+def test_ellipsis_with_an_ordinal_replaces_the_ordinal_phrase():
+    r = resolve_followup("And the second quarter?", ["How fast did the US economy grow in the third quarter?"])
+    assert r.query == "How fast did the US economy grow in the second quarter?"
+
+
+def test_the_second_one_points_at_the_second_quote_of_the_previous_answer():
+    prev = {"question": "Which firms bid?",
+            "answer": "\u201cGlazer bid for Manchester United.\u201d [1] \u201cYukos was sold to Baikal Finance Group.\u201d [2]"}
+    r = resolve_followup("Tell me more about the second one", [prev])
+    assert "Baikal Finance Group" in r.query and "Manchester" not in r.query
+
+
+def test_it_with_no_name_is_a_followup_but_an_expletive_it_is_unsure():
+    r = resolve_followup("How much did it cost?", ["What did Sony launch in Japan?"])
+    assert not r.unsure and r.rewritten and "Sony" in r.query
+    assert resolve_followup("How long does it take?", ["What did Sony launch in Japan?"]).unsure
+
+
+def test_full_question_after_and_is_not_an_ellipsis():
+    r = resolve_followup("And where will he look at the Pacific fleet?", ["Which Russian city's aviation plants will Kim visit?"])
+    assert "Kim" in r.query and "Pacific fleet" in r.query and "Russian city" not in r.query
+
+
+def test_a_question_without_a_name_of_its_own_is_unsure_not_rewritten_outright():
+    r = resolve_followup("Which province is the offer aimed at?", ["How many Gurkhas has Britain offered to send?"])
+    assert r.unsure and "Gurkhas" in r.query
+
+
+def test_the_second_one_after_a_question_offering_two_names():
+    r = resolve_followup("Who directed the second one?", ["Did Vera Drake or Dead Man's Shoes get more nominations?"])
+    assert r.query == "Who directed Dead Man's Shoes?"

@@ -1,0 +1,63 @@
+"""Answer shapes: each kind of question gets the quotes that serve it (still verbatim and cited).
+
+``detect`` names the kind (fact, who_is, why, overview, compare, list); ``shape_quotes`` picks the
+quotes for it from the scored candidates (an empty choice falls back to the fact answer's one or
+two sentences). One module a job: detect, who_is, why, brief (overview), compare, listing, merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .compare import choose_compare, side_queries
+from .detect import KINDS, Shape, detect
+from .merge import merge_same_paragraph
+from .pool import Pool
+
+__all__ = ["KINDS", "Pool", "Shape", "Shaped", "detect", "extra_queries", "merge_same_paragraph", "search_depth",
+           "shape_quotes"]
+
+
+@dataclass(frozen=True)
+class Shaped:
+    chosen: list  # Candidates in the order shown; [] = use the fact answer
+    verdict: str = ""
+    marks: dict = field(default_factory=dict)  # (doc_id, start) -> document offsets of a value to mark
+
+
+def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
+    """The quotes for ``shape``, or an empty choice for a fact question (or when the shape finds none)."""
+    if shape.kind == "who_is":
+        from .who_is import choose_who_is
+
+        return Shaped(choose_who_is(pool, shape.subject))
+    if shape.kind == "why":
+        from .why import choose_why
+
+        return Shaped(choose_why(pool))
+    if shape.kind == "overview":
+        from .brief import choose_brief
+
+        return Shaped(choose_brief(pool))
+    if shape.kind == "list":
+        from .listing import choose_list
+
+        return Shaped(choose_list(pool))
+    if shape.kind == "compare":
+        chosen, verdict, marks = choose_compare(pool, shape.sides)
+        return Shaped(chosen, verdict, marks)
+    return Shaped([])
+
+
+def search_depth(shape: Shape) -> int:
+    """How many passages to retrieve at least for this shape (0: the default)."""
+    if shape.kind == "list":
+        from .listing import PASSAGES
+
+        return PASSAGES
+    return 16 if shape.kind == "who_is" else 0
+
+
+def extra_queries(question: str, shape: Shape) -> list[str]:
+    """Further searches a shape needs (compare: one per side)."""
+    return side_queries(question, shape.sides) if shape.kind == "compare" else []

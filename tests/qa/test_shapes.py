@@ -1,0 +1,54 @@
+"""Answer shapes: detection rules, the description and value finders, and merged citations (fast)."""
+
+import pytest
+
+from qa.shapes import detect
+from qa.shapes.compare import side_terms, values
+from qa.shapes.who_is import description
+from qa.shapes.why import cause_bonus
+
+
+@pytest.mark.parametrize("q,kind", [
+    ("Who is David Blunkett?", "who_is"), ("What is Yukos?", "who_is"), ("Who is the home secretary?", "fact"),
+    ("Why did he resign?", "why"), ("What caused the fall in sales?", "why"),
+    ("What happened to Yukos?", "overview"), ("Tell me about the Glazer bid", "overview"),
+    ("Is the Sony PSP more expensive than the Nintendo DS?", "compare"),
+    ("Which grew faster in 2004, the UK or the US economy?", "compare"),
+    ("Which countries did Bush visit?", "list"), ("Name the films nominated for an Oscar", "list"),
+    ("Which firm bought Yukos?", "fact"), ("What does Yukos do?", "fact"), ("How fast did the US economy grow?", "fact"),
+])
+def test_detect(q, kind):
+    assert detect(q).kind == kind
+
+
+def test_compare_sides_and_their_distinctive_words():
+    s = detect("Which grew faster in 2004, the UK or the US economy?")
+    assert s.sides == ("the UK", "the US economy")
+    assert side_terms(*s.sides) == {"uk"} and side_terms(s.sides[1], s.sides[0]) == {"us"}
+
+
+def test_values_prefer_percentages_and_money_and_skip_years():
+    assert [v.text for v in values("In 2004 the economy grew 3.1% after 2.5% in 2003, said 12 analysts.")] == ["3.1%", "2.5%"]
+    assert [v.text for v in values("The PSP will cost $250 in 2005.")] == ["$250"]
+
+
+@pytest.mark.parametrize("sentence,kind", [
+    ("David Blunkett, the home secretary, said he would stay.", "appositive"),
+    ("Mr Blunkett, who is blind, resigned.", "appositive"),
+    ("Yukos is Russia's biggest oil producer.", "copula"),
+    ("Home Secretary David Blunkett has resigned.", "role"),
+    ("The minister met Blunkett's aides.", ""),
+])
+def test_description_kinds(sentence, kind):
+    subject = "Yukos" if "Yukos" in sentence else "David Blunkett"
+    assert description(subject, sentence) == kind
+
+
+def test_headline_with_the_subject_quitting_describes_him():
+    assert description("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", headline=True) == "headline"
+    assert description("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", headline=False) == ""
+
+
+def test_cause_words():
+    assert cause_bonus("He resigned because of the visa row.") > cause_bonus("He resigned after the row.") > 0
+    assert cause_bonus("He resigned on Wednesday.") == 0

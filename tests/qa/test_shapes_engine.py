@@ -1,0 +1,107 @@
+"""Answer shapes end to end on a tiny corpus with the fake encoder: each shape's quotes, the
+compare verdict, merged citations and timelines (fast)."""
+
+import pytest
+
+from embeddings.indexer import update_index
+from qa import Engine
+from qa.abstain import AbstainSettings
+from qa.answer import AnswerSettings
+
+ARTICLES = {
+    "blunkett.txt": "Blunkett quits as home secretary\n\n"
+                    "David Blunkett has resigned as home secretary after a row over a visa for his former lover's nanny.\n\n"
+                    "Mr Blunkett, the home secretary since 2001, said he had done nothing wrong. "
+                    "He resigned because an inquiry found that an application had been speeded up.\n\n"
+                    "The prime minister said he accepted the resignation with great regret.\n\n"
+                    "Charles Clarke will replace him at the Home Office.\n",
+    "uk.txt": "UK economy grows at slower pace\n\n"
+              "The UK economy grew by 3.1% in 2004, official figures showed.\n\n"
+              "Growth slowed in the final quarter as consumers spent less.\n",
+    "us.txt": "US economy expands strongly\n\n"
+              "The US economy grew by 4.4% in 2004, the fastest pace in five years.\n\n"
+              "Consumer spending rose strongly during the year.\n",
+    "films.txt": "Oscar nominations announced\n\n"
+                 "The Aviator was nominated for the best picture Oscar, with eleven nominations.\n\n"
+                 "Million Dollar Baby and Finding Neverland received seven nominations each.\n",
+    "films2.txt": "Ray wins praise\n\n"
+                  "Ray was also among the films nominated for the best picture Oscar.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, fake_encoder):
+    src = tmp_path_factory.mktemp("src")
+    for name, text in ARTICLES.items():
+        (src / name).write_text(text)
+    d = tmp_path_factory.mktemp("idx")
+    update_index([src], d, encoder=fake_encoder, progress=False)
+    # The hashing encoder's cosines run low: abstention is not what these tests check.
+    settings = AnswerSettings(abstain=AbstainSettings(min_confidence=0.2))
+    return Engine.open(d, encoder=fake_encoder, answer=settings)
+
+
+def _quotes(a):
+    return " ".join(c.quote for c in a.citations)
+
+
+def test_who_is_quotes_a_description(engine):
+    a = engine.ask("Who is David Blunkett?")
+    assert a.shape == "who_is" and not a.abstained
+    assert "the home secretary" in a.citations[0].quote or "quits as home secretary" in a.citations[0].quote
+
+
+def test_why_quotes_the_cause(engine):
+    a = engine.ask("Why did David Blunkett resign?")
+    assert a.shape == "why"
+    assert "because" in a.citations[0].quote or "after a row" in a.citations[0].quote
+
+
+def test_overview_is_a_brief_in_article_order(engine):
+    a = engine.ask("What happened to David Blunkett?")
+    assert a.shape == "overview" and 3 <= len(a.citations) <= 5
+    same_doc = [c for c in a.citations if c.doc_id == a.citations[0].doc_id]
+    assert [c.start for c in same_doc] == sorted(c.start for c in same_doc)
+
+
+def test_compare_quotes_both_sides_and_gives_a_verdict(engine):
+    a = engine.ask("Which grew faster in 2004, the UK or the US economy?")
+    assert a.shape == "compare"
+    text = _quotes(a)
+    assert "3.1%" in text and "4.4%" in text
+    assert "3.1%" in a.verdict and "4.4%" in a.verdict
+    assert a.verdict not in text  # the verdict is its own field, never a quote
+    assert {c.answer_text for c in a.citations} >= {"3.1%", "4.4%"}
+
+
+def test_list_quotes_items_across_articles(engine):
+    a = engine.ask("Which films were nominated for the Oscar?")
+    assert a.shape == "list"
+    docs = [c.doc_id for c in a.citations]
+    assert len(set(docs)) >= 2 and max(docs.count(d) for d in docs) <= 3
+    assert "Ray" in _quotes(a) and "Aviator" in _quotes(a)
+
+
+def test_no_paragraph_is_cited_twice(engine):
+    for q in ["Who is David Blunkett?", "Why did David Blunkett resign?", "What happened to David Blunkett?",
+              "Which grew faster in 2004, the UK or the US economy?", "Which films were nominated for the Oscar?"]:
+        a = engine.ask(q)
+        keys = [c.passage_id for c in a.citations]
+        assert len(keys) == len(set(keys)), q
+        for c in a.citations:
+            assert engine.snapshot.document_text(c.doc_id)[c.start:c.end] == c.quote
+
+
+def test_undated_collection_has_no_timeline(engine):
+    a = engine.ask("How much did the economy grow in 2004?")
+    assert a.timeline == ()
+
+
+def test_followup_is_shown_as_rewritten_and_standalone_is_not(engine):
+    a = engine.ask("Why did he resign?", history=["Who is David Blunkett?"])
+    assert a.rewritten and a.resolved_question == "Why did David Blunkett resign?"
+    alone = engine.ask("Which films were nominated for the Oscar?")
+    after = engine.ask("Which films were nominated for the Oscar?", history=["Who is David Blunkett?"])
+    assert not after.rewritten and [c.quote for c in after.citations] == [c.quote for c in alone.citations]
+    d = a.to_dict()
+    assert d["rewritten"] is True and d["shape"] == "why"
