@@ -61,13 +61,26 @@ def _live_sizes(m: Manifest) -> list[int]:
     return out
 
 
-def plan_merge(m: Manifest, *, full: bool = False) -> list[str] | None:
-    """The names of the next contiguous run of segments to merge, or None when the policy is content."""
+def plan_merge(m: Manifest, *, full: bool = False, everything: bool = False) -> list[str] | None:
+    """The names of the next contiguous run of segments to merge, or None when the policy is content.
+
+    ``full``: every run of segments up to ``MAX_MERGE_PASSAGES`` (and any with tombstones) becomes one
+    segment; ``everything``: the whole index becomes one segment (large HNSW graphs are rebuilt).
+    """
     segs = m.segments
-    if full:
-        run = [s.name for s in segs]
-        return run if len(run) > 1 or (run and m.tombstones.get(run[0])) else None
     sizes = _live_sizes(m)
+    if everything or full:
+        limit = float("inf") if everything else MAX_MERGE_PASSAGES
+        i = 0
+        while i < len(segs):
+            j = i
+            while j < len(segs) and sizes[j] <= limit:
+                j += 1
+            run = [s.name for s in segs[i:j]]
+            if len(run) > 1 or (len(run) == 1 and m.tombstones.get(run[0])):
+                return run
+            i = j + 1
+        return None
     tiers = [_tier(n) for n in sizes]
     for t in sorted(set(tiers)):
         i = 0
@@ -89,9 +102,12 @@ def needs_merge(m: Manifest) -> bool:
     return plan_merge(m) is not None
 
 
-def compact_index(index_dir: str | os.PathLike, *, full: bool = False, lock_timeout: float = 30.0,
-                  max_merges: int = 100) -> CompactReport:
-    """Merge segments while the policy (or ``full``) says so; see the module docstring."""
+def compact_index(index_dir: str | os.PathLike, *, full: bool = False, everything: bool = False,
+                  lock_timeout: float = 30.0, max_merges: int = 100) -> CompactReport:
+    """Merge segments while the policy (or ``full`` / ``everything``, see ``plan_merge``) says so.
+
+    An index of an older format is migrated first. Returns what was merged.
+    """
     from .migrations import migrate
 
     t0 = time.perf_counter()
@@ -101,13 +117,12 @@ def compact_index(index_dir: str | os.PathLike, *, full: bool = False, lock_time
     report = CompactReport(segments_before=len(read_manifest(index_dir).segments))
     for _ in range(max_merges):
         reader = open_reader(index_dir, ann=False)
-        names = plan_merge(reader.info, full=full)
+        names = plan_merge(reader.info, full=full, everything=everything)
         if not names:
             break
         merged = _merge(index_dir, reader, names, lock_timeout, report)
         if not merged:
             break  # the segments changed under us (another compaction): stop; the next run goes on
-        full = False
     report.segments_after = len(read_manifest(index_dir).segments)
     report.seconds = time.perf_counter() - t0
     return report

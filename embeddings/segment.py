@@ -248,6 +248,7 @@ class Segment:
                 or (n and self.sentence_rows[-1] != info.sentences)):
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
+        self._files = self._read_files()
         self.doc_codes = self.passages.column("doc").to_numpy()
         self.kind_column = self.passages.column("kind")
         self._doc_row: dict[str, int] | None = None
@@ -285,6 +286,10 @@ class Segment:
         return d
 
     def files(self) -> dict[str, dict]:
+        """The file records this segment wrote (read at open: a retired segment's folder may go)."""
+        return self._files
+
+    def _read_files(self) -> dict[str, dict]:
         try:
             out = json.loads((self.dir / file_name("files")).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:

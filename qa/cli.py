@@ -110,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_opt(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
+    p = sub.add_parser("compact", help="merge an index's small segments (and upgrade an older format)",
+                       description="Merge small segments into larger ones and drop deleted rows, by the tiered merge "
+                                   "policy (updates run it too). Readers and writers are blocked only for the "
+                                   "manifest swap. An index of an older format is upgraded first.")
+    _add_index_opt(p, writes=True)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--full", action="store_true", help="merge every run of small segments into one (not the large ones)")
+    g.add_argument("--all", action="store_true", help="merge the whole index into one segment (rebuilds large HNSW graphs)")
+    p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS", help="how long to wait for a writer (default 30)")
+
     for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set")):
         try:
             mod = __import__(module, fromlist=["add_parser"])
@@ -283,7 +293,18 @@ def cmd_info(args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info}
+def cmd_compact(args) -> int:
+    from embeddings.compaction import compact_index
+
+    from .engine import default_index_dir
+
+    report = compact_index(args.index or default_index_dir(), full=args.full, everything=args.all,
+                           lock_timeout=max(0.0, args.wait))
+    print(report.summary_line())
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info, "compact": cmd_compact}
 
 
 def main(argv: list[str] | None = None) -> int:

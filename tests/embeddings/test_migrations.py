@@ -1,31 +1,67 @@
-"""The lazily read passage and document tables give exactly the rows of the JSON files."""
+"""Migration 1 -> 2: a format-1 index (one generation of JSON lines) becomes one segment on its next
+update, with the same passages, documents, vectors and sentence vectors; readers refuse format 1
+with the command that upgrades it."""
 
 import json
 
+import numpy as np
 import pytest
-from helpers import seed_and_markdown_index
+from format1 import write_generation
+from helpers import SEED
 
-from embeddings.passage_table import DocumentTable, PassageTable
-from embeddings.store import load_snapshot
-from embeddings.chunker import Passage
+from embeddings.chunker import ChunkerSettings, chunk_document
+from embeddings.compaction import compact_index
+from embeddings.errors import IndexFormatError
+from embeddings.faiss_index import FaissSettings
+from embeddings.indexer import document_row, embed_text, sentence_spans, update_index
+from embeddings.readers import read_file
+from embeddings.reader import open_reader
 
 
-def test_tables_equal_the_json_lines(tmp_path, fake_encoder):
-    snap = load_snapshot(seed_and_markdown_index(tmp_path, fake_encoder))
-    m = snap.manifest
-    assert isinstance(snap.passages, PassageTable) and isinstance(snap.documents, DocumentTable)
-    rows = [Passage.from_row(json.loads(line)) for line in open(tmp_path / "idx" / m["files"]["passages"], encoding="utf-8")]
-    docs = [json.loads(line) for line in open(tmp_path / "idx" / m["files"]["documents"], encoding="utf-8")]
-    assert list(snap.passages) == rows and snap.passages[-1] == rows[-1] and snap.passages[2:4] == rows[2:4]
-    with pytest.raises(IndexError):
-        snap.passages[len(rows)]
-    assert len(snap.documents) == len(docs) and list(snap.documents) == [d["doc_id"] for d in docs]
-    assert snap.documents[docs[1]["doc_id"]] == docs[1] and docs[0]["doc_id"] in snap.documents
-    assert "nope" not in snap.documents and snap.documents.get("nope") is None
-    assert dict(snap.documents.items()) == {d["doc_id"]: d for d in docs}
-    # An index written without the columns files (an older writer) opens the same, parsed whole.
-    for k in ("columns", "documents_columns"):
-        (tmp_path / "idx" / m["files"].pop(k)).unlink()
-    (tmp_path / "idx" / "manifest.json").write_text(json.dumps(m))
-    old = load_snapshot(tmp_path / "idx")
-    assert isinstance(old.passages, list) and old.passages == rows and old.documents == {d["doc_id"]: d for d in docs}
+def _format1_index(tmp_path, encoder, *, sentence_vectors=True):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "seed.txt").write_text(SEED.read_text())
+    fr = read_file(src / "seed.txt")
+    passages = [p for d in fr.documents for p in chunk_document(d)]
+    vecs, svecs = encoder.encode_passages([embed_text(p) for p in passages], [sentence_spans(p) for p in passages])
+    idx = tmp_path / "v1"
+    st = (src / "seed.txt").stat()
+    files = {str((src / "seed.txt").resolve()): {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                                   "doc_ids": [d.doc_id for d in fr.documents]}}
+    model = {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension, "path": ""}
+    write_generation(idx, passages=passages, vectors=vecs, documents={d.doc_id: document_row(d) for d in fr.documents},
+                     files=files, model=model, chunker=ChunkerSettings(), faiss_settings=FaissSettings(), previous=None,
+                     sentence_vectors=svecs if sentence_vectors else None,
+                     sentence_counts=np.array([len(p.sentences) for p in passages]) if sentence_vectors else None)
+    return src, idx, passages, vecs, svecs
+
+
+def test_reader_refuses_format_1_with_the_upgrade_command(tmp_path, fake_encoder):
+    _, idx, *_ = _format1_index(tmp_path, fake_encoder)
+    with pytest.raises(IndexFormatError, match="format version 1.*newsqa compact --index"):
+        open_reader(idx)
+
+
+def test_next_update_migrates_format_1_to_one_equal_segment(tmp_path, fake_encoder):
+    src, idx, passages, vecs, svecs = _format1_index(tmp_path, fake_encoder)
+    r = update_index([src], idx, encoder=fake_encoder, progress=False)
+    assert (r.added, r.removed, r.files_unchanged, r.encoded) == (0, 0, 1, 0)  # the files table came along
+    reader = open_reader(idx)
+    m = json.loads((idx / "manifest.json").read_text())
+    assert m["format_version"] == 2 and m["migrations"] == [1] and len(reader.segments) == 1
+    assert not any(p.name.startswith("g0") for p in idx.iterdir())  # the old generation is gone
+    assert list(reader.passages) == passages
+    assert np.array_equal(np.asarray(reader.vectors), vecs)
+    assert np.array_equal(np.asarray(reader.sentence_vectors), svecs.astype(np.float16))
+    assert reader.document_text(passages[0].doc_id)[passages[3].start:passages[3].end] == passages[3].text
+    q = fake_encoder.encode_queries(["Putin Kim spaceport"])[0]
+    assert reader.dense_search(q, 3)[0].tolist() == np.argsort(-(vecs @ q), kind="stable")[:3].tolist()
+
+
+def test_format_1_without_sentence_vectors_migrates_with_zero_rows(tmp_path, fake_encoder):
+    src, idx, passages, *_ = _format1_index(tmp_path, fake_encoder, sentence_vectors=False)
+    compact_index(idx)  # newsqa compact migrates too
+    reader = open_reader(idx)
+    assert reader.sentence_vectors.shape == (sum(len(p.sentences) for p in passages), fake_encoder.dimension)
+    assert not np.asarray(reader.sentence_vectors).any()  # zero: encoded at question time
