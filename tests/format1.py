@@ -160,3 +160,29 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+
+
+def format1_index(tmp_path, encoder, *, sentence_vectors=True, idx=None):
+    """A format-1 index of the seed page at ``idx`` (default tmp_path/v1): (src, idx, passages, vectors, sentence vectors)."""
+    from helpers import SEED
+
+    from embeddings.chunker import chunk_document
+    from embeddings.indexer import document_row, embed_text, sentence_spans
+    from embeddings.readers import read_file
+
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / "seed.txt").write_text(SEED.read_text())
+    fr = read_file(src / "seed.txt")
+    passages = [p for d in fr.documents for p in chunk_document(d)]
+    vecs, svecs = encoder.encode_passages([embed_text(p) for p in passages], [sentence_spans(p) for p in passages])
+    idx = idx or tmp_path / "v1"
+    st = (src / "seed.txt").stat()
+    files = {str((src / "seed.txt").resolve()): {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                                   "doc_ids": [d.doc_id for d in fr.documents]}}
+    model = {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension, "path": ""}
+    write_generation(idx, passages=passages, vectors=vecs, documents={d.doc_id: document_row(d) for d in fr.documents},
+                     files=files, model=model, chunker=ChunkerSettings(), faiss_settings=FaissSettings(), previous=None,
+                     sentence_vectors=svecs if sentence_vectors else None,
+                     sentence_counts=np.array([len(p.sentences) for p in passages]) if sentence_vectors else None)
+    return src, idx, passages, vecs, svecs

@@ -6,35 +6,12 @@ import json
 
 import numpy as np
 import pytest
-from format1 import write_generation
-from helpers import SEED
+from format1 import format1_index as _format1_index
 
-from embeddings.chunker import ChunkerSettings, chunk_document
 from embeddings.compaction import compact_index
 from embeddings.errors import IndexFormatError
-from embeddings.faiss_index import FaissSettings
-from embeddings.indexer import document_row, embed_text, sentence_spans, update_index
-from embeddings.readers import read_file
+from embeddings.indexer import update_index
 from embeddings.reader import open_reader
-
-
-def _format1_index(tmp_path, encoder, *, sentence_vectors=True):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "seed.txt").write_text(SEED.read_text())
-    fr = read_file(src / "seed.txt")
-    passages = [p for d in fr.documents for p in chunk_document(d)]
-    vecs, svecs = encoder.encode_passages([embed_text(p) for p in passages], [sentence_spans(p) for p in passages])
-    idx = tmp_path / "v1"
-    st = (src / "seed.txt").stat()
-    files = {str((src / "seed.txt").resolve()): {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                                   "doc_ids": [d.doc_id for d in fr.documents]}}
-    model = {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension, "path": ""}
-    write_generation(idx, passages=passages, vectors=vecs, documents={d.doc_id: document_row(d) for d in fr.documents},
-                     files=files, model=model, chunker=ChunkerSettings(), faiss_settings=FaissSettings(), previous=None,
-                     sentence_vectors=svecs if sentence_vectors else None,
-                     sentence_counts=np.array([len(p.sentences) for p in passages]) if sentence_vectors else None)
-    return src, idx, passages, vecs, svecs
 
 
 def test_reader_refuses_format_1_with_the_upgrade_command(tmp_path, fake_encoder):
