@@ -90,6 +90,15 @@ class IndexReader:
         a, b = seg.sentence_rows[r], seg.sentence_rows[r + 1]
         return np.asarray(seg.sentence_vectors[a:b], dtype=np.float32)
 
+    def document_columns(self, names: Sequence[str]) -> dict[str, list]:
+        """Metadata columns (e.g. date, section) of the live documents, read from the Arrow columns."""
+        out: dict[str, list] = {n: [] for n in names}
+        for seg, live in zip(self.segments, self.live_docs):
+            for n in names:
+                col = seg.documents.column(n).to_pylist()
+                out[n].extend(col if live.all() else [v for v, ok in zip(col, live) if ok])
+        return out
+
     @property
     def files(self) -> dict[str, dict]:
         """Source file -> record (sha256, size, mtime_ns, doc_ids) over all segments, newest wins."""

@@ -186,36 +186,10 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
     vocab = np.array(list(words))
     freq = np.array(list(words.values()), dtype=np.float64)
     freq /= freq.sum()
-    passages, documents = [], []
     n_docs = (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC
     lengths = rng.integers(12, 40, size=pad)
     drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
-    pos = k = 0
-    for j in range(n_docs):
-        title = f"Generated filler article {j}"
-        paras, blocks, text = [], [["headline", 0, len(title), 0, ""]], title
-        for _ in range(min(PAD_PASSAGES_PER_DOC, pad - k)):
-            sent = " ".join(vocab[drawn[pos:pos + lengths[k]]]).capitalize() + "."
-            pos += lengths[k]
-            k += 1
-            start = len(text) + 2
-            text = text + "\n\n" + sent
-            paras.append((start, start + len(sent), sent))
-        doc_id = content_hash("bench-padding", str(j), n=16)
-        for i, (s, e, sent) in enumerate(paras, start=1):
-            blocks.append(["paragraph", s, e, i, ""])
-            passages.append(Passage(passage_id=content_hash(doc_id, "paragraph", str(s), str(e), sent), doc_id=doc_id,
-                                    kind="paragraph", paragraph=i, start=s, end=e, text=sent, sentences=((s, e),),
-                                    title=title, source="generated", section="generated"))
-        documents.append({"doc_id": doc_id, "title": title, "date": "", "source": "generated", "section": "generated",
-                          "url": "", "origin": "bench padding", "published": "", "format": "generated",
-                          "text": text, "blocks": blocks})
-    dim = base.dimension
-    vec = rng.standard_normal((pad, dim), dtype=np.float32)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    # A generated passage is one sentence: its sentence vector is its passage vector.
-    gen = segment_data(passages, vec, [v[None, :] for v in vec], documents, {})
-    del passages, documents
+    gen = _generated_segment(vocab, drawn, lengths, n_docs, base.dimension, rng)
     seg = base.segments[0]
     shift = seg.info.documents
     gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
@@ -224,12 +198,12 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
 
     data = SegmentData(
         passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
-        vectors=np.concatenate([np.asarray(seg.vectors), vec]),
+        vectors=np.concatenate([np.asarray(seg.vectors), gen.vectors]),
         sentence_vectors=np.concatenate([np.asarray(seg.sentence_vectors), gen.sentence_vectors]),
         sentence_rows=np.concatenate([np.asarray(seg.sentence_rows), gen.sentence_rows[1:] + seg.info.sentences]),
         postings=merge_postings([(seg.postings, np.arange(len(seg))), (gen.postings, np.arange(pad) + len(seg))]),
         files={})
-    del vec, gen
+    del gen
     t_gen = time.perf_counter() - t0
     settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
     t1 = time.perf_counter()
@@ -247,6 +221,73 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
             "generate_s": round(t_gen, 1), "write_segment_s": round(t_write, 1), "faiss_kind": fields["ann"]}
     (out / "bench-padding.json").write_text(json.dumps(info))
     return out, info
+
+
+def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int, dim: int, rng):
+    """The generated passages as segment data, built column-wise (no Passage objects: 1M of them
+    would take most of the build): one sentence of drawn words per passage, ten per document."""
+    import pyarrow as pa
+
+    from embeddings.documents import content_hash
+    from embeddings.lexical import terms
+    from embeddings.segment import SegmentData, _csr, documents_table
+
+    pad = len(lengths)
+    cuts = np.concatenate([[0], np.cumsum(lengths)])
+    texts = [" ".join(vocab[drawn[cuts[k]:cuts[k + 1]]].tolist()).capitalize() + "." for k in range(pad)]
+    doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
+    para = np.arange(pad) % PAD_PASSAGES_PER_DOC + 1
+    starts, ends, docs, doc_ids, titles = np.zeros(pad, np.int64), np.zeros(pad, np.int64), [], [], []
+    for j in range(n_docs):
+        title = f"Generated filler article {j}"
+        text, blocks = title, [["headline", 0, len(title), 0, ""]]
+        for k in range(j * PAD_PASSAGES_PER_DOC, min(pad, (j + 1) * PAD_PASSAGES_PER_DOC)):
+            starts[k] = len(text) + 2
+            text = text + "\n\n" + texts[k]
+            ends[k] = starts[k] + len(texts[k])
+            blocks.append(["paragraph", int(starts[k]), int(ends[k]), int(para[k]), ""])
+        doc_ids.append(content_hash("bench-padding", str(j), n=16))
+        titles.append(title)
+        docs.append({"doc_id": doc_ids[-1], "title": title, "date": "", "source": "generated", "section": "generated",
+                     "url": "", "origin": "bench padding", "published": "", "format": "generated", "text": text,
+                     "blocks": blocks})
+    str_col = lambda v: pa.array(v, pa.string())  # noqa: E731
+    passages = pa.table({
+        "passage_id": str_col([f"{k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[doc_of].tolist()),
+        "doc": pa.array(doc_of.astype(np.int32)), "kind": str_col(["paragraph"] * pad),
+        "paragraph": pa.array(para.astype(np.int32)), "part": pa.array(np.zeros(pad, np.int32)),
+        "start": pa.array(starts), "end": pa.array(ends), "text": str_col(texts),
+        "sentence_starts": pa.array([[int(x)] for x in starts], pa.list_(pa.int64())),
+        "sentence_ends": pa.array([[int(x)] for x in ends], pa.list_(pa.int64())),
+        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[doc_of].tolist()), "date": str_col([""] * pad),
+        "source": str_col(["generated"] * pad), "section": str_col(["generated"] * pad),
+        "embed_hash": pa.array(rng.integers(0, 2**63, size=pad, dtype=np.int64).astype(np.uint64)),
+    })
+    # Postings without tokenising 1M texts: each drawn word's term is known from the vocabulary,
+    # and every passage's embedded text starts with its title ("Generated filler article J").
+    vocab_terms = [terms(w) for w in vocab.tolist()]
+    title_terms = terms("Generated filler article")
+    names = sorted({t[0] for t in vocab_terms if t} | set(title_terms))
+    tid = {t: i for i, t in enumerate(names)}
+    word_term = np.array([tid[t[0]] if t else -1 for t in vocab_terms], np.int64)
+    number_base = len(names)
+    names = names + [str(j) for j in range(n_docs)]
+    tok_t = word_term[drawn]
+    tok_r = np.repeat(np.arange(pad), lengths)
+    keep = tok_t >= 0
+    tok_t, tok_r = tok_t[keep], tok_r[keep]
+    title_t = np.concatenate([np.repeat(np.array([tid[t] for t in title_terms]), pad), number_base + doc_of])
+    title_r = np.concatenate([np.tile(np.arange(pad), len(title_terms)), np.arange(pad)])
+    key = np.concatenate([tok_t, title_t]) * pad + np.concatenate([tok_r, title_r])
+    del tok_t, tok_r
+    uniq, tf = np.unique(key, return_counts=True)
+    doclen = (np.bincount(np.repeat(np.arange(pad), lengths)[keep], minlength=pad) + len(title_terms) + 1).astype(np.int32)
+    postings = _csr(np.array(names), uniq // pad, (uniq % pad).astype(np.int32), tf.astype(np.float32), doclen)
+    vec = rng.standard_normal((pad, dim), dtype=np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    # A generated passage is one sentence: its sentence vector is its passage vector.
+    return SegmentData(passages, documents_table(docs), vec, vec.astype(np.float16),
+                       np.arange(pad + 1, dtype=np.int64), postings, {})
 
 
 # -- serving (in a fresh process per index) --------------------------------------------------------
