@@ -120,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--all", action="store_true", help="merge the whole index into one segment (rebuilds large HNSW graphs)")
     p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS", help="how long to wait for a writer (default 30)")
 
+    p = sub.add_parser("watch", help="follow folders: index new and changed files, drop deleted ones",
+                       description="Poll PATHs every few seconds and keep the index up to date: new and changed files "
+                                   "are indexed (one small segment per change), deleted ones removed. A running "
+                                   "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to follow")
+    _add_index_opt(p, writes=True)
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+
     for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set")):
         try:
             mod = __import__(module, fromlist=["add_parser"])
@@ -304,7 +313,21 @@ def cmd_compact(args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info, "compact": cmd_compact}
+def cmd_watch(args) -> int:
+    from embeddings.watch import watch
+
+    from .engine import default_index_dir
+
+    index_dir = args.index or default_index_dir()
+    print(f"watching {', '.join(args.paths)} -> {index_dir} (every {args.interval:g} s; Ctrl-C stops)", flush=True)
+    kwargs = {"model": args.model} if args.model else {}
+    for report in watch(args.paths, index_dir, interval=max(0.1, args.interval), **kwargs):
+        print(report.summary_line(), flush=True)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info, "compact": cmd_compact,
+            "watch": cmd_watch}
 
 
 def main(argv: list[str] | None = None) -> int:
