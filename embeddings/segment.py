@@ -225,6 +225,8 @@ class Segment:
         self.name = info.name
         self.dir = Path(index_dir) / SEGMENTS_DIR / info.name
         where = f"index {index_dir}: segment {info.name}"
+        if info.ann == "hnsw" and file_name("faiss") not in info.sizes:
+            raise IndexFormatError(f"{where}: an hnsw segment without faiss.index (it cannot be read by FAISS); rebuild the index")
         try:
             for fname, size in info.sizes.items():
                 got = (self.dir / fname).stat().st_size
