@@ -26,6 +26,7 @@ import fcntl
 import shutil
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import IndexFormatError, IndexLockedError, ModelMismatchError
@@ -49,7 +50,8 @@ def read_manifest(index_dir: Path) -> dict:
     return read_manifest_model(index_dir).to_dict()
 
 
-def library_versions() -> dict:
+@lru_cache(maxsize=1)
+def _versions() -> tuple:
     import importlib.metadata as md
 
     out = {}
@@ -58,7 +60,12 @@ def library_versions() -> dict:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             pass
-    return out
+    return tuple(out.items())
+
+
+def library_versions() -> dict:
+    """Versions of the libraries that write the index (read once per process: metadata is slow)."""
+    return dict(_versions())
 
 
 def check_model(manifest, name: str, checksum: str, dimension: int, where: Path) -> None:

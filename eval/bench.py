@@ -154,7 +154,7 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
 
 # -- padded stores ---------------------------------------------------------------------------------
 
-def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
+def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") -> tuple[Path, dict]:
     """An index of ``target`` passages: the base index's plus generated ones, as ONE segment (so its
     ANN kind is the one an index of that size gets), cached by size."""
     import pyarrow as pa
@@ -171,7 +171,7 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
 
     base = open_reader(base_dir, ann=False)
     n_real = base.live_passages
-    out = cache / f"padded-{target}-from-{n_real}-v3"  # v3: format 2 (segments)
+    out = cache / f"padded-{target}-from-{n_real}-v3{'' if ann == 'auto' else '-' + ann}"  # v3: format 2 (segments)
     if (out / MANIFEST).exists():
         return out, json.loads((out / "bench-padding.json").read_text())
     if len(base.segments) != 1 or base.info.tombstones:
@@ -206,6 +206,8 @@ def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
     del gen
     t_gen = time.perf_counter() - t0
     settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
+    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
+        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
     t1 = time.perf_counter()
     with writer_lock(out):
         tmp, fields = write_segment(out, ".bench.tmp", data, settings, TOKENIZER_VERSION)
@@ -431,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--updates", action="store_true",
                     help="benchmark updates instead of serving: add/visible/delete/compact per size (bench.json 'updates')")
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
+    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw"], default="auto",
+                    help="ANN kind of a padded index (default: by size; flat skips the HNSW build)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -472,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
 
         res["updates"] = []
         for size in sorted(parse_size(s) for s in args.sizes.split(",")):
-            index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache)[0]
+            index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
             res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds))
             save()
             print(json.dumps(res["updates"][-1]), flush=True)
