@@ -295,7 +295,7 @@ def _tombstones(prev, dead: list[str]) -> tuple[dict[str, set[str]], int]:
     removed = 0
     for doc_id in dead:
         for seg, live in zip(reversed(prev.segments), reversed(prev.live_docs)):
-            row = seg.doc_row.get(doc_id)
+            row = seg.find_document(doc_id)
             if row is not None and live[row]:
                 out.setdefault(seg.name, set()).add(doc_id)
                 removed += int(seg.passages_per_document()[row])

@@ -226,7 +226,7 @@ class DocumentView(Mapping):
 
     def _find(self, doc_id: str) -> tuple[int, int] | None:
         for i in range(len(self._r.segments) - 1, -1, -1):
-            row = self._r.segments[i].doc_row.get(doc_id)
+            row = self._r.segments[i].find_document(doc_id)
             if row is not None and self._r.live_docs[i][row]:
                 return i, row
         return None

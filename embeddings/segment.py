@@ -278,6 +278,19 @@ class Segment:
             self._doc_row = {d: i for i, d in enumerate(self.documents.column("doc_id").to_pylist())}
         return self._doc_row
 
+    def find_document(self, doc_id: str) -> int | None:
+        """The row of ``doc_id`` in documents.arrow, or None (a C scan until the dict is built: a writer
+        looks up a few ids once, a reader many ids many times)."""
+        if self._doc_row is not None:
+            return self._doc_row.get(doc_id)
+        import pyarrow.compute as pc
+
+        self._lookups = getattr(self, "_lookups", 0) + 1
+        if self._lookups > 64:
+            return self.doc_row.get(doc_id)
+        i = pc.index(self.documents.column("doc_id"), doc_id).as_py()
+        return None if i < 0 else i
+
     def passages_per_document(self) -> np.ndarray:
         """How many passages each row of documents.arrow has."""
         return np.bincount(self.doc_codes, minlength=self.info.documents)
