@@ -433,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--updates", action="store_true",
                     help="benchmark updates instead of serving: add/visible/delete/compact per size (bench.json 'updates')")
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
+    ap.add_argument("--model", default=None, help="--updates: the model ('hashing': the test encoder, to time the "
+                    "index side alone; default: the packaged model)")
     ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw"], default="auto",
                     help="ANN kind of a padded index (default: by size; flat skips the HNSW build)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
@@ -465,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     from embeddings.store import MANIFEST
 
     if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
-        update_index([args.corpus], base, encoder=enc or load_encoder(None), progress=False)
+        update_index([args.corpus], base, encoder=enc or load_encoder(args.model), progress=False)
     del enc
     questions = questions_from(base, args.questions_n + args.warmup + 1)
     from embeddings.store import read_manifest
@@ -477,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         res["updates"] = []
         for size in sorted(parse_size(s) for s in args.sizes.split(",")):
             index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
-            res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds))
+            res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
             save()
             print(json.dumps(res["updates"][-1]), flush=True)
         return 0

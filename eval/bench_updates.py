@@ -39,12 +39,12 @@ def articles(corpus: Path, n: int, tag: str) -> list[tuple[str, str]]:
     return out
 
 
-def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int) -> dict:
+def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: str | None = None) -> dict:
     """Run in a fresh process: ``n`` single-article adds, ``deletes`` deletes; timings and peak RSS."""
     from embeddings.encoder import load_encoder
     from embeddings.indexer import update_index
 
-    enc = load_encoder(None)
+    enc = load_encoder(model)
     adds, dels, written = [], [], []
     for name, text in articles(corpus, n, "w"):
         (src / name).write_text(text, encoding="utf-8")
@@ -62,7 +62,8 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int) -> dict:
     return {"adds": adds, "deletes": dels, "passages_per_add": statistics.mean(written), "peak_rss_mb": vm["VmHWM"]}
 
 
-def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5) -> dict:
+def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
+                  model: str | None = None) -> dict:
     from embeddings.compaction import compact_index
     from embeddings.encoder import load_encoder
     from embeddings.indexer import update_index
@@ -78,14 +79,14 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
     shutil.copyfile(index_dir / "manifest.json", index / "manifest.json")
     src.mkdir()
     n0 = read_manifest(index).counts.passages
-    r = subprocess.run([sys.executable, "-m", "eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"],
+    r = subprocess.run([sys.executable, "-m", "eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"] + ([model] if model else []),
                        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     if r.returncode:
         raise RuntimeError(f"update benchmark writer failed:\n{r.stderr[-3000:]}")
     w = json.loads(r.stdout.strip().splitlines()[-1])
     segments_after_adds = len(read_manifest(index).segments)
 
-    enc = load_encoder(None)
+    enc = load_encoder(model)
     engine = Engine.open(index, encoder=enc)
     engine.ask("What happened?")
     visible = []
@@ -109,7 +110,7 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
         t = time.perf_counter()
         engine.ask(q)
         asks.append((time.perf_counter() - t) * 1e3)
-    out = {"passages": n0, "adds": n_adds, "passages_per_add": w["passages_per_add"],
+    out = {"passages": n0, "model": enc.name, "adds": n_adds, "passages_per_add": w["passages_per_add"],
            "add_p50_s": _pct(w["adds"], 50), "add_p95_s": _pct(w["adds"], 95), "add_max_s": _pct(w["adds"], 100),
            "visible_p50_s": _pct(visible, 50), "visible_max_s": _pct(visible, 100),
            "delete_p50_s": _pct(w["deletes"], 50), "update_peak_rss_mb": round(w["peak_rss_mb"]),
@@ -123,4 +124,4 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
 
 if __name__ == "__main__":
     index, src, corpus, n, deletes = sys.argv[1:6]
-    print(json.dumps(writer(Path(index), Path(src), Path(corpus), int(n), int(deletes))))
+    print(json.dumps(writer(Path(index), Path(src), Path(corpus), int(n), int(deletes), *sys.argv[6:7])))
