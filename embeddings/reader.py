@@ -133,6 +133,18 @@ class IndexReader:
         return r[order], s[order]
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` best scores, best first; ties (also at the cut) go to the lower position,
+    so a merge that renumbers rows but keeps their order gives the same results."""
+    if k >= len(scores):
+        idx = np.arange(len(scores))
+    else:
+        kth = np.partition(-scores, k - 1)[k - 1]
+        above = np.flatnonzero(-scores < kth)
+        idx = np.concatenate([above, np.flatnonzero(-scores == kth)[: k - len(above)]])
+    return idx[np.lexsort((idx, -scores[idx]))]
+
+
 def _search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None, rows: np.ndarray | None):
     n = len(seg)
     if n == 0 or (rows is not None and len(rows) == 0):
@@ -150,9 +162,7 @@ def _search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None
                 return _EMPTY
             scores = np.asarray(seg.vectors[rows]) @ q[0]
             cand = rows
-        kk = min(k, len(scores))
-        top = np.argpartition(-scores, kk - 1)[:kk]
-        top = top[np.lexsort((top, -scores[top]))]
+        top = top_k(scores, k)
         return (top if cand is None else cand[top]).astype(np.int64), scores[top].astype(np.float32)
     import faiss
 

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from embeddings.reader import top_k
+
 from .text import terms
 
 K1, B = 1.5, 0.75
@@ -117,10 +119,8 @@ class SegmentBM25:
         if allowed is not None:
             keep &= np.isin(cand, allowed)
         cand, scores = cand[keep], scores[keep]
-        if len(cand) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            cand, scores = cand[part], scores[part]
-        return cand.astype(np.int64), scores
+        top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
+        return cand[top].astype(np.int64), scores[top]
 
 
 class DocumentFrequencies:
