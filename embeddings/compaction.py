@@ -27,7 +27,7 @@ from .lexical import TOKENIZER_VERSION, terms
 from .manifest import Manifest, read_manifest
 from .reader import IndexReader, open_reader
 from .segment import SegmentData, merge_postings, next_segment_name, publish_segment, write_segment
-from .store import publish, writer_lock
+from .store import publish, remove_unlisted, writer_lock
 
 MERGE_FACTOR = 10
 MAX_MERGE_PASSAGES = 500_000
@@ -114,6 +114,7 @@ def compact_index(index_dir: str | os.PathLike, *, full: bool = False, everythin
     index_dir = Path(index_dir)
     with writer_lock(index_dir, timeout=lock_timeout):
         migrate(index_dir)
+        remove_unlisted(index_dir, read_manifest(index_dir))  # what a killed writer or merge left
     report = CompactReport(segments_before=len(read_manifest(index_dir).segments))
     for _ in range(max_merges):
         reader = open_reader(index_dir, ann=False)
