@@ -28,3 +28,7 @@ class ModelChecksumError(NewsqaError):
 
 class IndexLockedError(NewsqaError):
     """Another process is writing to the index."""
+
+
+class DocumentNotFoundError(NewsqaError):
+    """A document id asked for is not in the index."""

@@ -25,7 +25,7 @@ import numpy as np
 from .chunker import ChunkerSettings, Passage, chunk_document
 from .documents import KIND_HEADLINE, Document, Skipped
 from .encoder import Encoder, load_encoder
-from .errors import IndexFormatError
+from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .lexical import TOKENIZER_VERSION, terms
 from .migrations import migrate
@@ -142,6 +142,23 @@ def update_index(
                    compact=compact)
 
 
+def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
+                     lock_timeout: float = 30.0) -> IndexReport:
+    """Remove documents (all their passages) from the index; a new generation is published.
+
+    The file a document came from stays recorded without it, so it is not read again until that
+    file changes (re-indexing an unchanged folder does not bring it back).
+
+    Raises:
+        DocumentNotFoundError: a document id is not in the index (nothing is removed).
+    """
+    drop = frozenset(doc_ids)
+    if not (Path(index_dir) / MANIFEST).exists():
+        raise IndexFormatError(f"no index at {index_dir}; build one with newsqa index")
+    return _update([], index_dir, encoder=encoder, model=None, prune=False, progress=False, chunker=None,
+                   faiss_settings=None, lock_timeout=lock_timeout, read_files=lambda items: [], drop_doc_ids=drop)
+
+
 # Reads the given files in order: each file's FileRead, and its documents' passages when the reader
 # chunked them already (a distributed reader does), else None.
 ReadFiles = Callable[[list[Path]], Iterable[tuple[FileRead, "dict[str, list[Passage]] | None"]]]
@@ -162,11 +179,13 @@ def _update(
     wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     add_sentence_vectors: bool = True,
     compact: bool = True,
+    drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
     (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
     write one segment holding only what was added and publish it with tombstones for what was
-    deleted or replaced. See ``update_index`` for the arguments.
+    deleted or replaced. See ``update_index`` for the arguments; ``drop_doc_ids`` are
+    removed (``delete_documents``); ``chunker=None`` keeps the index's own settings.
     """
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
@@ -179,6 +198,8 @@ def _update(
             encoder = load_encoder(want)
         if prev is not None:
             check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+            if chunker is None:
+                chunker = ChunkerSettings(**prev.info.chunker)
             if prev.info.chunker != chunker.to_dict():
                 raise IndexFormatError(
                     f"index {index_dir} was chunked with {prev.info.chunker}, not {chunker.to_dict()}; "
@@ -189,6 +210,10 @@ def _update(
         files: dict[str, dict] = {k: dict(v) for k, v in (prev.files if prev else {}).items()}
         stored = prev.documents if prev else {}
         new_docs, chunked, changed_files, gone = _read_changes(paths, files, stored, read_files, prune, report)
+        if drop_doc_ids:
+            _drop_documents(files, drop_doc_ids, index_dir)
+            gone |= set(drop_doc_ids)
+            changed_files += [k for k, rec in files.items() if k not in changed_files]  # their records changed
         refs = {i for rec in files.values() for i in rec["doc_ids"]}
         dead = sorted({i for i in gone if i not in refs and i in stored})
         new_passages = [p for d in new_docs.values()
@@ -318,6 +343,17 @@ def segment_data(passages: Sequence[Passage], vectors: np.ndarray, sentences: li
     sv = np.concatenate([np.asarray(x, np.float16).reshape(-1, dim) for x in sentences]) if sentences else np.zeros((0, dim), np.float16)
     return SegmentData(passages_table(passages, doc_row, hashes), documents_table(documents), vectors, sv,
                        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), build_postings(texts, terms), files)
+
+
+def _drop_documents(files: dict[str, dict], doc_ids: frozenset[str], index_dir: Path) -> None:
+    """Take ``doc_ids`` out of the file records (in place); all must be there."""
+    known = {i for rec in files.values() for i in rec["doc_ids"]}
+    missing = sorted(doc_ids - known)
+    if missing:
+        raise DocumentNotFoundError(f"no document {', '.join(missing)} in the index {index_dir}; "
+                                    "see the doc_id of a citation or GET /v1/index")
+    for rec in files.values():
+        rec["doc_ids"] = [i for i in rec["doc_ids"] if i not in doc_ids]
 
 
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:

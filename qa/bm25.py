@@ -194,7 +194,11 @@ class BM25Index:
         keep = scores > 0
         cand, scores = cand[keep], scores[keep]
         if len(cand) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
+            # The best k; of passages tied with the k-th, the lowest rows (cand ascends), so a
+            # search over part of the rows (a shard) cuts exactly where the whole index does.
+            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+            above, tied = np.flatnonzero(scores > kth), np.flatnonzero(scores == kth)
+            part = np.concatenate([above, tied[: k - len(above)]])
             cand, scores = cand[part], scores[part]
         order = np.lexsort((cand, -scores))  # best first; ties by row, so results are deterministic
         return cand[order].astype(np.int64), scores[order]

@@ -25,6 +25,7 @@ examples:
   newsqa chat --index ~/news-index                 a conversation with follow-up questions
   newsqa ui --index ~/news-index                   the browser chat on http://127.0.0.1:7860
   newsqa eval questions.jsonl --corpus ~/news/     score the engine on a question set
+  newsqa serve --index ~/news-index                the HTTP API on http://127.0.0.1:8000 (docs at /docs)
 
 The default index is $NEWSQA_HOME/index (NEWSQA_HOME defaults to ~/.local/share/newsqa).
 """
@@ -129,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
 
-    for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set")):
+    for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set"),
+                               ("serve", "serve.cli", "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)")):
         try:
             mod = __import__(module, fromlist=["add_parser"])
         except ImportError:

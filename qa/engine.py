@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 
 from embeddings.encoder import Encoder, load_encoder
@@ -35,6 +36,13 @@ from .rerank import Reranker
 from .retrieve import RetrievalSettings, Retriever
 from .types import Answer, Filters
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .types import Hit
+
+# search(retriever, query, k, filters, qvec) -> the top k hits, as Retriever.search returns them
+Search = Callable[[Retriever, str, int, "Filters | None", "np.ndarray | None"], "list[Hit]"]
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 
@@ -68,7 +76,7 @@ class Engine:
 
     def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
                  retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-                 reranker: Reranker | None = None, auto_refresh: bool = True):
+                 reranker: Reranker | None = None, search: Search | None = None, auto_refresh: bool = True):
         self.index_dir = Path(index_dir)
         self.auto_refresh = auto_refresh
         self.encoder = encoder
@@ -78,11 +86,12 @@ class Engine:
         self.answer_settings = answer
         self.sentence_vectors = SentenceVectors(encoder)
         self.reranker = reranker
+        self.search = search  # None: the retriever's own search; else e.g. a fan-out over shards (qa.shards)
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
              retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-             reranker: Reranker | None = None, progress: bool = False) -> "Engine":
+             reranker: Reranker | None = None, progress: bool = False, search: Search | None = None) -> "Engine":
         """Open an index (and load its model).
 
         Args:
@@ -91,6 +100,8 @@ class Engine:
             encoder: an already loaded encoder (tests pass a fake one); else ``model`` or the model
                 named in the manifest is loaded from local files.
             reranker: an optional re-ranking stage (``qa.rerank``); default: none.
+            search: ``search(retriever, query, k, filters, qvec) -> hits`` instead of
+                ``retriever.search`` (``qa.shards.fan_out`` searches shards).
 
         Raises:
             IndexFormatError: no index there, or a damaged one. ModelMismatchError: wrong model.
@@ -105,7 +116,7 @@ class Engine:
             encoder = load_encoder(model or manifest.model.path or manifest.model.name)
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         state = _load_state(index_dir, encoder, retrieval, None)
-        return cls(index_dir, encoder, state, retrieval, answer, reranker)
+        return cls(index_dir, encoder, state, retrieval, answer, reranker, search)
 
     @property
     def snapshot(self) -> IndexReader:
@@ -183,7 +194,9 @@ class Engine:
         out = []
         for q, r, qvec in zip(questions, resolved, qvecs):
             t2 = time.perf_counter()
-            hits = retriever.search(r.query, k=max(k, self.answer_settings.quotes.passages), filters=filters, qvec=qvec)
+            depth = max(k, self.answer_settings.quotes.passages)
+            hits = (retriever.search(r.query, k=depth, filters=filters, qvec=qvec) if self.search is None
+                    else self.search(retriever, r.query, depth, filters, qvec))
             if self.reranker is not None and retrieval is None:
                 hits = self.reranker.rerank(r.query, hits)
             t3 = time.perf_counter()

@@ -19,6 +19,8 @@ from .bm25 import SegmentBM25
 from .types import Filters, Hit
 
 RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (README)
+_EXACT_SCAN_ROWS = 50_000  # kept for qa.shards: flat segments are always scanned exactly
+_TIE_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -62,25 +64,45 @@ class Retriever:
             self._meta_cache[filters] = rows
         return rows
 
-    def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Top ``k`` live rows (within ``rows``) by inner product: see ``IndexReader.dense_search``."""
+    def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None,
+                     scan: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` live rows (within ``rows``) by inner product: see ``IndexReader.dense_search``
+        (flat segments are always scanned exactly; ``scan`` is accepted for shards and ignored)."""
         return self.snapshot.dense_search(qvec, k, rows)
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
         """Top ``k`` passages for ``question``, fused from dense and BM25 rankings."""
+        if qvec is None and self.settings.mode in ("hybrid", "dense"):
+            qvec = self.encoder.encode_queries([question])[0]
+        depth = max(self.settings.depth, k)
+        dense, bm25 = self.ranked(question, depth, self.allowed_rows(filters), qvec)
+        return self.fuse(dense, bm25, k, qvec)
+
+    def ranked(self, question: str, depth: int, rows: np.ndarray | None, qvec: np.ndarray | None,
+               scan: bool | None = None) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """The dense and the BM25 ranking, each its best ``depth`` ``(row, score)``, best first.
+
+        Both scores are global (cosine; BM25 with the whole index's statistics), so the rankings of
+        disjoint ``rows`` (shards) merged by ``merge_ranked`` equal the ranking of their union.
+        """
         s = self.settings
-        rows = self.allowed_rows(filters)
-        depth = max(s.depth, k)
-        dense_rank: dict[int, tuple[int, float]] = {}
-        bm25_rank: dict[int, tuple[int, float]] = {}
+        dense: list[tuple[int, float]] = []
+        bm25: list[tuple[int, float]] = []
         if s.mode in ("hybrid", "dense"):
-            if qvec is None:
-                qvec = self.encoder.encode_queries([question])[0]
-            I, D = self.dense_search(qvec, depth, rows)
-            dense_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(zip(I, D), start=1)}
+            # A few past the depth, so passages tied with the last one are cut by row, as merge_ranked does.
+            I, D = self.dense_search(qvec, depth + _TIE_MARGIN, rows, scan)
+            dense = merge_ranked([list(zip(I.tolist(), D.tolist()))], depth)
         if s.mode in ("hybrid", "bm25"):
             I, D = self.bm25.search(question, depth, rows)
-            bm25_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(zip(I, D), start=1)}
+            bm25 = merge_ranked([list(zip(I.tolist(), D.tolist()))], depth)
+        return dense, bm25
+
+    def fuse(self, dense: list[tuple[int, float]], bm25: list[tuple[int, float]], k: int,
+             qvec: np.ndarray | None) -> list[Hit]:
+        """Reciprocal-rank fusion of two rankings (from ``ranked``) into the top ``k`` hits."""
+        s = self.settings
+        dense_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(dense, start=1)}
+        bm25_rank = {int(i): (r, float(d)) for r, (i, d) in enumerate(bm25, start=1)}
         fused: dict[int, float] = {}
         for i, (r, _) in dense_rank.items():
             fused[i] = fused.get(i, 0.0) + s.dense_weight / (s.rrf_k + r)
@@ -95,6 +117,11 @@ class Retriever:
                 dv = float(np.asarray(self.snapshot.vectors[i]) @ qvec)
             hits.append(Hit(self.snapshot.passages[i], i, fused[i], dv, bv, dr, br))
         return hits
+
+
+def merge_ranked(rankings: list[list[tuple[int, float]]], depth: int) -> list[tuple[int, float]]:
+    """Rankings of disjoint rows merged into one: best ``depth`` by score, ties by row (deterministic)."""
+    return sorted((x for r in rankings for x in r), key=lambda x: (-x[1], x[0]))[:depth]
 
 
 def _allowed_rows_of_segment(seg, filters: Filters) -> np.ndarray:

@@ -30,3 +30,24 @@ def seed_and_markdown_index(tmp_path, encoder):
     (src / "b.md").write_text("# Port reopens\n\nThe port reopened on Monday.\n\nShips queued \u201coutside\u201d.\n")
     update_index([src], tmp_path / "idx", encoder=encoder, progress=False)
     return tmp_path / "idx"
+
+
+def jittered_hashing_encoder(dimension: int = 256):
+    """The fake encoder plus a small text-seeded jitter, under the same name (``hashing-256``).
+
+    Bag-of-words vectors tie exactly (many passages score 0.0 for a question), and FAISS cuts a run
+    of ties at the search depth in an order of its own; real model vectors do not tie, nor do these.
+    An index built with it is opened with the plain fake encoder (``load_encoder("hashing-256")``).
+    """
+    import zlib
+
+    import numpy as np
+
+    from embeddings.encoder import HashingEncoder
+
+    class JitteredHashingEncoder(HashingEncoder):
+        def _vec(self, text):
+            v = super()._vec(text) + 0.01 * np.random.default_rng(zlib.crc32(text.encode())).standard_normal(self.dimension)
+            return (v / np.linalg.norm(v)).astype(np.float32)
+
+    return JitteredHashingEncoder(dimension)

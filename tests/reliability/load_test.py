@@ -1,15 +1,19 @@
-"""Load test of the browser app's ``/ask`` API: N concurrent clients for S seconds, on 127.0.0.1 only.
+"""Load test of the question APIs: N concurrent clients for S seconds, on 127.0.0.1 only.
 
-Starts ``newsqa ui`` in a subprocess on a free loopback port, drives ``/ask`` through
-``gradio_client`` from ``clients`` threads until ``seconds`` have passed, checks every answer is well
-formed (the ``newsqa ask --json`` shape; each citation's quote is its document's text at its offsets),
-samples the server's RSS every 0.2 s, and stops the server.
+Targets: ``gradio`` (``newsqa ui``, its ``/ask`` through ``gradio_client``), ``api`` (``newsqa serve``,
+``POST /v1/ask`` through httpx), ``ray`` (``newsqa serve --ray --replicas 2``, the same endpoint).
+Each starts its server in a subprocess on a free loopback port, drives it from ``clients`` threads
+until ``seconds`` have passed, checks every answer is well formed (the ``newsqa ask --json`` shape;
+each citation's quote is its document's text at its offsets), samples the server's RSS every 0.2 s
+(with Ray: the sum of its Serve replicas), and stops the server. Targets run one after another in
+one run, so their throughputs compare as a ratio.
 
-    .venv/bin/python tests/reliability/load_test.py                      # 20 clients, 60 s, sample corpus
-    .venv/bin/python tests/reliability/load_test.py --index bbc-index --clients 20 --seconds 60
+    .venv/bin/python tests/reliability/load_test.py                      # gradio, 20 clients, 60 s, sample corpus
+    .venv/bin/python tests/reliability/load_test.py --target gradio,api,ray --clients 20 --seconds 60
+    .venv/bin/python tests/reliability/load_test.py --index bbc-index --target api
 
-Prints one JSON object: requests, errors, p50/p95/max latency (ms), peak RSS and the mean RSS of the
-first and last thirds of the run (MB).
+Prints one JSON object per target: requests, errors, p50/p95/max latency (ms), peak RSS and the mean
+RSS of the first and last thirds of the run (MB); with several targets, also the throughput ratios.
 """
 
 from __future__ import annotations
@@ -73,21 +77,43 @@ def check_answer(got: dict, question: str, documents: dict[str, str]) -> None:
         assert f"[{c['n']}]" in got["answer"]
 
 
-def start_server(index: Path, port: int, tmp: Path) -> subprocess.Popen:
+SERVER_ARGS = {
+    "gradio": ["ui", "--no-uploads"],
+    "api": ["serve", "--no-ui"],
+    "ray": ["serve", "--ray", "--replicas", "2"],
+}
+READY_PATH = {"gradio": "config", "api": "healthz", "ray": "healthz"}
+
+
+def start_server(index: Path, port: int, tmp: Path, target: str = "gradio") -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "GRADIO_TEMP_DIR": str(tmp / "gradio-tmp"), "NEWSQA_HOME": str(tmp / "home")}
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", "ui", "--index", str(index), "--host", "127.0.0.1",
-                             "--port", str(port), "--no-uploads"], cwd=ROOT, env=env,
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return subprocess.Popen([sys.executable, "-m", "qa.cli", *SERVER_ARGS[target], "--index", str(index),
+                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def wait_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
+def replica_pids() -> list[int]:
+    """Processes of Ray Serve replicas of newsqa (their RSS is the Ray server's memory)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if b"ServeReplica:newsqa" in (d / "cmdline").read_bytes():
+                    out.append(int(d.name))
+            except OSError:
+                pass
+    return out
+
+
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 600, path: str = "config") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
         try:
-            with urllib.request.urlopen(url + "config", timeout=2) as r:
+            with urllib.request.urlopen(url + path, timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -107,11 +133,31 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.stderr.close()
 
 
-def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60, seed: int = 6,
-             questions: list[str] = QUESTIONS) -> dict:
-    """Serve ``index``, load it, stop it; returns the figures (see the module docstring)."""
-    from gradio_client import Client
+class _ApiClient:
+    """``POST /v1/ask`` with the call shape of ``gradio_client.Client.predict``."""
 
+    def __init__(self, url: str):
+        import httpx
+
+        self.http = httpx.Client(base_url=url, timeout=120)
+
+    def predict(self, question: str, k: int = 5, api_name: str = "/ask") -> dict:
+        r = self.http.post("/v1/ask", json={"question": question, "k": k})
+        r.raise_for_status()
+        return r.json()
+
+
+def _client(url: str, target: str):
+    if target == "gradio":
+        from gradio_client import Client
+
+        return Client(url, verbose=False)
+    return _ApiClient(url)
+
+
+def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60, seed: int = 6,
+             questions: list[str] = QUESTIONS, target: str = "gradio") -> dict:
+    """Serve ``index`` (``target``: gradio, api or ray), load it, stop it; returns the figures."""
     from embeddings.store import load_snapshot
 
     index = Path(index)
@@ -119,28 +165,29 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
     tmp = Path(tempfile.mkdtemp(prefix="newsqa-load-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    proc = start_server(index, port, tmp)
+    proc = start_server(index, port, tmp, target)
     samples: list[tuple[float, float]] = []
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     try:
-        wait_up(url, proc)
-        warm = Client(url, verbose=False)
+        wait_up(url, proc, path=READY_PATH[target])
+        warm = _client(url, target)
         for q in questions:  # warm-up: first-use costs are not growth
             check_answer(warm.predict(q, api_name="/ask"), q, documents)
+        pids = replica_pids() if target == "ray" else [proc.pid]
 
         stop = threading.Event()
 
         def sample():
             while not stop.is_set():
-                samples.append((time.monotonic(), rss_mb(proc.pid)))
+                samples.append((time.monotonic(), sum(rss_mb(p) for p in pids)))
                 stop.wait(0.2)
 
         def client(n: int):
             rng = random.Random(seed + n)
             try:
-                c = Client(url, verbose=False)
+                c = _client(url, target)
             except Exception as e:  # counted, reported
                 with lock:
                     errors.append(f"client {n}: cannot connect: {e}")
@@ -180,6 +227,7 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
         return round(lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 1) if lat else None
 
     return {
+        "target": target,
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
@@ -209,14 +257,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=None, help="index folder (default: the sample corpus, indexed in a tmp folder)")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--target", default="gradio", help="comma-separated: gradio, api, ray (default gradio)")
     args = p.parse_args(argv)
+    targets = [t.strip() for t in args.target.split(",") if t.strip()]
     if not (1 <= args.clients <= 64 and 0 < args.seconds <= 600):
         p.error("clients must be 1-64 and seconds 1-600 (the test is bounded)")
+    if not targets or any(t not in SERVER_ARGS for t in targets):
+        p.error(f"--target must name some of {', '.join(SERVER_ARGS)}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     index = Path(args.index) if args.index else _sample_index(Path(tempfile.mkdtemp(prefix="newsqa-load-index-")))
-    out = run_load(index, clients=args.clients, seconds=args.seconds)
+    runs = [run_load(index, clients=args.clients, seconds=args.seconds, target=t) for t in targets]
+    out = runs[0] if len(runs) == 1 else {"runs": runs, "throughput_vs_first": {
+        r["target"]: round(r["requests_per_second"] / max(runs[0]["requests_per_second"], 1e-9), 2) for r in runs}}
     print(json.dumps(out, indent=2, ensure_ascii=False))
-    return 1 if out["errors"] or not out["requests"] else 0
+    return 1 if any(r["errors"] or not r["requests"] for r in runs) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+"""The ``newsqa serve`` command: the HTTP API (and the browser chat at ``/``) on uvicorn, or on Ray Serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from embeddings.errors import NewsqaError
+
+EPILOG = """\
+examples:
+  newsqa serve --index bbc-index                    http://127.0.0.1:8000 (API docs at /docs, chat at /)
+  curl -s localhost:8000/v1/ask -H 'content-type: application/json' -d '{"question": "Who met Putin?"}'
+  NEWSQA_API_TOKEN=s3cret newsqa serve              also POST/DELETE /v1/documents, with that bearer token
+  newsqa serve --ray --replicas 2                   the engine as 2 Ray Serve replicas (local Ray)
+  newsqa serve --ray --address auto --shards 4      on a Ray cluster, retrieval split across 4 shards
+"""
+
+
+def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    """Add the ``serve`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Serve newsqa over HTTP: /v1/ask, /v1/ask/batch, /v1/index, /v1/documents, "
+                                   "/v1/chat/completions (OpenAI-compatible), /healthz, /metrics; the browser "
+                                   "chat at /. Write endpoints need NEWSQA_API_TOKEN.", epilog=EPILOG)
+    p.add_argument("--index", metavar="DIR", default=None,
+                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    p.add_argument("--no-ui", action="store_true", help="the API only, no browser chat at /")
+    g = p.add_argument_group("Ray Serve (pip install 'newsqa[ray]')")
+    g.add_argument("--ray", action="store_true", help="run the engine as Ray Serve deployments")
+    g.add_argument("--address", default=None, help="Ray cluster address (default: start a local Ray)")
+    g.add_argument("--replicas", type=int, default=1, help="engine replicas (default 1)")
+    g.add_argument("--shards", type=int, default=0, help="split retrieval by document across N shards (default: none)")
+    g.add_argument("--cpus-per-replica", type=float, default=0.5, help="CPUs Ray reserves per replica (default 0.5)")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    if not 0 < args.port < 65536:
+        raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
+    if args.replicas < 1 or args.shards < 0 or args.shards == 1:
+        raise NewsqaError("--replicas must be 1 or more and --shards 0 (none) or 2 or more")
+    from . import server
+
+    token = os.environ.get("NEWSQA_API_TOKEN") or None
+    if args.ray:
+        from qa.engine import ensure_default_index
+
+        from .api import create_app
+        from .ray_serve import deploy
+
+        index = args.index or str(ensure_default_index(progress=True))
+        backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
+                         num_cpus=args.cpus_per_replica)
+        app = create_app(backend, token=token)  # the chat needs an engine in this process: API only
+        where = f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"
+    else:
+        from qa import Engine
+
+        engine = Engine.open(args.index, model=args.model, progress=True)
+        app = server.local_app(engine, token=token, gradio=not args.no_ui)
+        where = str(engine.index_dir)
+    print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
+          f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
+    try:
+        server.run(app, host=args.host, port=args.port)
+    except OSError as e:
+        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
+    return 0

@@ -1,0 +1,157 @@
+"""The engine as Ray Serve deployments behind the same HTTP API: replicas, and shards by document.
+
+    newsqa serve --ray --replicas 2                       # 2 engine replicas on a local Ray
+    newsqa serve --ray --address auto --shards 4          # on a cluster: 4 shard deployments
+
+Every replica opens the same index folder (shared storage on a cluster) and loads a newer
+generation when one is published (``Engine.refresh`` before each call). With ``shards=N`` each of N
+shard deployments searches only its documents' passages; an engine replica fans the question out,
+merges their rankings and fuses them exactly as one process does (``qa.shards``), then composes
+the answer. The HTTP front end (``serve.api``, run by uvicorn in the calling process) forwards
+each call through a deployment handle, so the endpoints are the same with or without Ray.
+
+    >>> backend = deploy("my-index", replicas=2)                            # doctest: +SKIP
+    >>> backend.ask("Who met Putin?")["citations"][0]["quote"]
+"""
+
+from __future__ import annotations
+
+import os
+
+from embeddings.errors import NewsqaError
+
+from .errors import ApiError, missing_extra, status_of
+
+APP_NAME = "newsqa"
+
+
+def _serve():
+    try:
+        from ray import serve
+    except ImportError as e:
+        raise missing_extra("ray[serve]", "ray") from e
+    return serve
+
+
+def _wrapped(fn, *args):
+    """Run ``fn``; an engine error comes back as a value (it crosses the process boundary intact)."""
+    try:
+        return {"ok": fn(*args)}
+    except NewsqaError as e:
+        return {"error": str(e), "status": status_of(e)}
+
+
+class EngineReplica:
+    """One engine (a Ray Serve replica); with ``shards`` (deployment handles) retrieval fans out."""
+
+    def __init__(self, index_dir: str, model: str | None = None, shards: list | None = None,
+                 upload_dir: str | None = None):
+        from qa import Engine
+
+        from .backend import LocalBackend
+
+        search = None
+        if shards:
+            from qa.shards import fan_out
+
+            def call_shards(req: dict) -> list:
+                pending = [h.ranked.remote(req) for h in shards]
+                return [p.result() for p in pending]
+
+            search = fan_out(call_shards)
+        self.backend = LocalBackend(Engine.open(index_dir, model=model, search=search), upload_dir=upload_dir)
+
+    def call(self, method: str, *args):
+        if method not in ("ask", "ask_batch", "summary", "add_documents", "delete_document"):
+            return {"error": f"unknown method {method}", "status": 400}
+        return _wrapped(getattr(self.backend, method), *args)
+
+
+class ShardReplica:
+    """Shard ``shard`` of ``n``: searches only its documents' passages (``qa.shards.Shard``)."""
+
+    def __init__(self, index_dir: str, shard: int, n: int, model: str | None = None):
+        from qa import Engine
+        from qa.shards import Shard
+
+        self.shard = Shard(Engine.open(index_dir, model=model), shard, n)
+
+    def ranked(self, req: dict):
+        return self.shard.ranked(**req)
+
+
+class RayBackend:
+    """The ``serve.backend`` calls, forwarded to the ``EngineReplica`` deployment through its handle."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def _call(self, method: str, *args):
+        got = self.handle.call.remote(method, *args).result()
+        if "error" in got:
+            raise ApiError(got["status"], got["error"])
+        return got["ok"]
+
+    def ask(self, question, k=5, filters=None, history=None):
+        return self._call("ask", question, k, filters, history)
+
+    def ask_batch(self, questions, k=5, filters=None):
+        return self._call("ask_batch", questions, k, filters)
+
+    def summary(self):
+        return self._call("summary")
+
+    def add_documents(self, files):
+        return self._call("add_documents", files)
+
+    def delete_document(self, doc_id):
+        return self._call("delete_document", doc_id)
+
+
+def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, model: str | None = None,
+           address: str | None = None, num_cpus: float = 0.5, max_ongoing_requests: int = 16,
+           upload_dir: str | None = None, name: str = APP_NAME) -> RayBackend:
+    """Start (or join) Ray, deploy the engine replicas (and shards), return a backend for ``serve.api``.
+
+    Args:
+        index_dir: the index folder every replica opens (shared storage on a cluster).
+        replicas: engine replicas (each holds the model and answers whole questions).
+        shards: 0 for none; else the number of shard deployments retrieval is split across.
+        address: a Ray cluster's address (``auto``, ``ray://host:10001``); None starts a local Ray.
+        num_cpus: CPUs reserved per replica (fractions let several share a small machine).
+        name: the Serve application's name (several can run side by side).
+    """
+    import ray
+
+    serve = _serve()
+    if not ray.is_initialized():
+        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False)
+    need, have = (replicas + shards) * num_cpus, ray.cluster_resources().get("CPU", 0)
+    if need > have:  # Serve would wait for ever for the replicas it cannot place
+        raise NewsqaError(f"{replicas} replicas and {shards} shards at {num_cpus:g} CPU each need {need:g} CPUs; "
+                          f"the Ray cluster has {have:g}: lower --cpus-per-replica or add nodes")
+    serve.start(proxy_location="Disabled")
+    index_dir = str(os.path.abspath(index_dir))
+    opts = {"ray_actor_options": {"num_cpus": num_cpus, "runtime_env": _runtime_env()},
+            "max_ongoing_requests": max_ongoing_requests}
+    shard_apps = [serve.deployment(ShardReplica, name=f"{name}-shard-{i}", num_replicas=1, **opts)
+                  .bind(index_dir, i, shards, model) for i in range(shards)]
+    engine = serve.deployment(EngineReplica, name=f"{name}-engine", num_replicas=replicas, **opts)
+    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=name,
+                       route_prefix=None, blocking=False)
+    return RayBackend(handle)
+
+
+def _runtime_env() -> dict:
+    """Replicas import this code (the folder it runs from first) and never reach a model hub."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    return {"env_vars": {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
+                         "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}}
+
+
+def shutdown(name: str = APP_NAME) -> None:
+    """Remove the application's deployments (Ray itself stays up)."""
+    _serve().delete(name)

@@ -1,0 +1,77 @@
+"""Put the pieces together and run them: the API, the browser chat at ``/``, uvicorn.
+
+    >>> app = local_app(Engine.open("my-index"), token=None)               # doctest: +SKIP
+    >>> run(app, host="127.0.0.1", port=8000)                               # blocks; Ctrl-C stops
+    >>> server = start(app, "127.0.0.1", 0)     # in a thread (tests, benchmarks); server.url; server.stop()
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+from ui.uploads import UploadLimits
+
+from .api import create_app
+from .backend import LocalBackend
+
+
+def local_app(engine, *, token: str | None = None, limits: UploadLimits = UploadLimits(),
+              upload_dir=None, gradio: bool = True):
+    """The API over ``engine`` in this process, with the Gradio chat mounted at ``/`` (``gradio=True``)."""
+    app = create_app(LocalBackend(engine, upload_dir=upload_dir, limits=limits), token=token, limits=limits)
+    if gradio:
+        mount_chat(app, engine, limits=limits, upload_dir=upload_dir)
+    return app
+
+
+def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir=None) -> None:
+    """Mount the browser chat (``ui.app``) at ``/`` of ``app`` (after the API routes, which take precedence)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
+    import gradio as gr
+
+    from ui.app import CSS, HEAD, build_app
+
+    demo = build_app(engine, upload_dir=upload_dir, limits=limits).queue(default_concurrency_limit=8)
+    gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,
+                        footer_links=["api"], ssr_mode=False, show_error=True)
+
+
+def run(app, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve ``app`` with uvicorn until Ctrl-C (access log off: one line per question is noise)."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+class Running:
+    """A uvicorn server running in a thread of this process."""
+
+    def __init__(self, server, thread: threading.Thread, url: str):
+        self.server, self.thread, self.url = server, thread, url
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def start(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 60) -> Running:
+    """Start ``app`` in a thread on ``host:port`` (0: a free port); returns when it accepts requests."""
+    import uvicorn
+
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True, name=f"uvicorn-{port}")
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on {host}:{port} did not start")
+        time.sleep(0.05)
+    return Running(server, thread, f"http://{host}:{port}")

@@ -1,0 +1,53 @@
+"""delete_documents: a document's passages leave the index; unknown ids change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.errors import DocumentNotFoundError
+from embeddings.indexer import delete_documents, update_index
+from embeddings.store import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    from reliability.util import write_corpus
+
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 30)
+
+
+@pytest.fixture(scope="module")
+def small_index_pristine(tmp_path_factory, small_corpus, fake_encoder):
+    d = tmp_path_factory.mktemp("idx") / "index"
+    update_index([small_corpus], d, encoder=fake_encoder, progress=False)
+    return d
+
+
+@pytest.fixture
+def small_index(tmp_path, small_index_pristine):
+    import shutil
+
+    shutil.copytree(small_index_pristine, tmp_path / "index")
+    return tmp_path / "index"
+
+
+def test_delete_removes_a_document_and_stays_removed(small_index, small_corpus, fake_encoder):
+    before = load_snapshot(small_index)
+    doc_id = next(iter(before.documents))
+    n_doc = sum(1 for p in before.passages if p.doc_id == doc_id)
+    report = delete_documents(small_index, [doc_id], encoder=fake_encoder)
+    after = load_snapshot(small_index)
+    assert report.removed == n_doc > 0 and report.written
+    assert doc_id not in after.documents and len(after.passages) == len(before.passages) - n_doc
+    assert after.faiss_index.ntotal == len(after.passages) == len(after.vectors)
+    assert after.generation != before.generation
+    # Re-indexing the unchanged folder does not bring it back (its file is unchanged).
+    update_index([small_corpus], small_index, encoder=fake_encoder, progress=False)
+    assert doc_id not in load_snapshot(small_index).documents
+
+
+def test_deleting_an_unknown_document_changes_nothing(small_index, fake_encoder):
+    gen = load_snapshot(small_index).generation
+    with pytest.raises(DocumentNotFoundError, match="no document ffffffffffffffff"):
+        delete_documents(small_index, ["ffffffffffffffff"], encoder=fake_encoder)
+    assert load_snapshot(small_index).generation == gen

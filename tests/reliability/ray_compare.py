@@ -1,0 +1,132 @@
+"""Ray Serve against one process on a real index: the same hits and answers? at what cost?
+
+Opens the index in this process (the reference), then deploys it on a local Ray as 2 engine
+replicas and as 1 engine over 2 shards, asks every question of each, and compares the top-10
+passage ids and the whole answer object (timings aside). Prints one JSON object: how many
+questions matched, per-question latency (sequential, ms) of each, their throughput with
+``--clients`` concurrent callers, and the resident memory of the Ray processes (MB).
+
+    .venv/bin/python tests/reliability/ray_compare.py --index /work/idx/bbc --questions 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def questions_of(engine, n: int) -> list[str]:
+    """Headlines of the index as questions (sorted, so runs repeat), plus a few free-form ones."""
+    titles = sorted({d.get("title", "") for d in engine.snapshot.documents.values() if d.get("title")})
+    step = max(1, len(titles) // max(1, n - 4))
+    return titles[::step][: n - 4] + ["Who won the election?", "What happened to oil prices?",
+                                      "Which film won the award?", "Who won the Mercury Prize?"]
+
+
+def comparable(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k != "timings_ms"}
+
+
+def rss_of(marker: bytes) -> float:
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if marker in (d / "cmdline").read_bytes():
+                    for line in (d / "status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) / 1024
+            except OSError:
+                pass
+    return round(total, 1)
+
+
+def timed(ask, questions) -> tuple[list[dict], list[float]]:
+    out, ms = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        out.append(ask(q))
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return out, ms
+
+
+def throughput(ask, questions, clients: int, seconds: float) -> float:
+    stop, done, lock = threading.Event(), [0], threading.Lock()
+
+    def run(n):
+        i = n
+        while not stop.is_set():
+            ask(questions[i % len(questions)])
+            i += clients
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(timeout=120)
+    return round(done[0] / (time.monotonic() - t0), 2)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--index", required=True)
+    p.add_argument("--questions", type=int, default=40)
+    p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--seconds", type=float, default=30)
+    args = p.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import ray
+
+    from qa import Engine
+    from serve.ray_serve import deploy
+
+    one = Engine.open(args.index)
+    qs = questions_of(one, args.questions)
+    ref, ref_ms = timed(lambda q: one.ask(q, k=10).to_dict(), qs)
+    result = {"index": args.index, "passages": len(one.snapshot.passages), "questions": len(qs),
+              "one_process": {"ms_mean": round(statistics.fmean(ref_ms), 1), "rss_mb": rss_of(b"ray_compare.py"),
+                              "per_s": throughput(lambda q: one.ask(q, k=10), qs, args.clients, args.seconds)}}
+    for attempt in range(3):
+        try:
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
+    for name, kw in (("replicas2", {"replicas": 2}), ("shards2", {"replicas": 1, "shards": 2})):
+        t0 = time.perf_counter()
+        backend = deploy(args.index, name=name, **kw)
+        ready = time.perf_counter() - t0
+        got, ms = timed(lambda q: backend.ask(q, 10, None, []), qs)
+        same_ids = sum([h["passage_id"] for h in a["retrieved"]] == [h["passage_id"] for h in b["retrieved"]]
+                       for a, b in zip(ref, got))
+        same = sum(comparable(a) == comparable(b) for a, b in zip(ref, got))
+        result[name] = {"deploy_s": round(ready, 1), "same_top10_ids": same_ids, "same_answer_object": same,
+                        "ms_mean": round(statistics.fmean(ms), 1),
+                        "per_s": throughput(lambda q: backend.ask(q, 10, None, []), qs, args.clients, args.seconds),
+                        "rss_mb_ray_replicas": rss_of(f"ServeReplica:{name}".encode())}
+        from ray import serve
+
+        serve.delete(name)
+    print(json.dumps(result, indent=2))
+    ray.shutdown()
+    return 0 if all(result[n]["same_answer_object"] == len(qs) for n in ("replicas2", "shards2")) else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Every endpoint of the HTTP API through a real HTTP client against a server started here."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+TOKEN = "test-token-5b1f"  # = conftest.TOKEN (tests/serve is not a package: `serve` is the code's)
+
+
+def without_timings(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k != "timings_ms"}
+
+Q = "When did the port reopen?"
+
+
+def test_ask_returns_the_same_object_as_ask_json(api, client):
+    url, engine = api
+    r = client.post("/v1/ask", json={"question": Q, "k": 3})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert without_timings(got) == without_timings(engine.ask(Q, k=3).to_dict())
+    assert not got["abstained"] and got["citations"][0]["quote"] == "The port reopened on Monday."
+    text = engine.snapshot.document_text(got["citations"][0]["doc_id"])
+    c = got["citations"][0]
+    assert text[c["start"]:c["end"]] == c["quote"]
+
+
+def test_ask_with_filters_and_history(api, client):
+    url, engine = api
+    from qa.types import Filters
+
+    body = {"question": Q, "filters": {"kinds": ["headline"]}, "history": ["Who met Putin?", {"question": "x", "answer": ""}]}
+    got = client.post("/v1/ask", json=body).json()
+    want = engine.ask(Q, filters=Filters(kinds=("headline",)), history=["Who met Putin?", {"question": "x", "answer": ""}])
+    assert without_timings(got) == without_timings(want.to_dict())
+    assert all(h["kind"] == "headline" for h in got["retrieved"])
+
+
+def test_batch_answers_each_question(api, client):
+    url, engine = api
+    qs = [Q, "What did Putin say when asked if Moscow would help Kim build satellites?"]
+    r = client.post("/v1/ask/batch", json={"questions": qs, "k": 4})
+    assert r.status_code == 200, r.text
+    got = r.json()["answers"]
+    assert [a["question"] for a in got] == qs
+    assert [without_timings(a) for a in got] == [without_timings(a.to_dict()) for a in engine.ask_many(qs, k=4)]
+
+
+def test_index_summary_and_health(api, client):
+    url, engine = api
+    s = client.get("/v1/index").json()
+    assert s["articles"] == len(engine.snapshot.documents) and s["passages"] == len(engine.snapshot.passages)
+    assert s["generation"] == engine.snapshot.generation and s["model"] == "hashing-256"
+    assert {"date_from", "date_to", "sections", "sources", "updated"} <= set(s)
+    h = client.get("/healthz").json()
+    assert h["status"] == "ok" and h["generation"] == engine.snapshot.generation
+
+
+@pytest.mark.parametrize("body, status, needle", [
+    ({"question": Q, "k": 0}, 422, "k: Input should be greater than or equal to 1"),
+    ({"question": Q, "k": "many"}, 422, "k: "),
+    ({"question": ""}, 422, "question"),
+    ({"question": "?!"}, 400, "no words"),
+    ({"question": "x " * 3000}, 400, "the limit is 2000"),
+    ({"k": 3}, 422, "question: Field required"),
+    ({"question": Q, "colour": "red"}, 422, "colour: Extra inputs are not permitted"),
+    ({"question": Q, "filters": {"date_from": "2023-13-40"}}, 400, "date_from must be a date"),
+    ({"question": Q, "filters": {"section": "x"}}, 422, "filters.section"),
+    ({"question": Q, "history": [{"q": 1}]}, 422, "history"),
+])
+def test_bad_requests_get_one_readable_4xx_and_no_traceback(client, caplog, body, status, needle):
+    with caplog.at_level(logging.DEBUG):
+        r = client.post("/v1/ask", json=body)
+    assert r.status_code == status, r.text
+    err = r.json()["error"]
+    assert needle in err["message"] and "\n" not in err["message"] and err["code"] == status
+    assert not [rec for rec in caplog.records if rec.exc_info or "Traceback" in rec.getMessage()]
+
+
+def test_malformed_json(client):
+    r = client.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "JSON" in r.json()["error"]["message"]
+
+
+def test_write_endpoints_need_the_token(client):
+    files = [("files", ("a.md", b"# T\n\nText.\n"))]
+    r = client.post("/v1/documents", files=files)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in r.json()["error"]["message"]
+    r = client.post("/v1/documents", files=files, headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 403 and "not the server's token" in r.json()["error"]["message"]
+    r = client.delete("/v1/documents/0123456789abcdef", headers={"Authorization": f"Basic {TOKEN}"})
+    assert r.status_code == 403
+
+
+def test_write_endpoints_are_off_without_a_configured_token(serve_index_pristine, fake_encoder, tmp_path):
+    import shutil
+
+    import httpx
+
+    from qa import Engine
+    from serve.server import local_app, start
+
+    shutil.copytree(serve_index_pristine, tmp_path / "i")
+    server = start(local_app(Engine.open(tmp_path / "i", encoder=fake_encoder), token=None, gradio=False))
+    try:
+        r = httpx.delete(server.url + "/v1/documents/0123456789abcdef", headers={"Authorization": "Bearer anything"})
+        assert r.status_code == 403 and "NEWSQA_API_TOKEN" in r.json()["error"]["message"]
+        assert httpx.get(server.url + "/").status_code == 404  # gradio=False: no chat at /
+        r = httpx.get(server.url + "/v1/ask")
+        assert r.status_code == 405 and r.json()["error"]["message"] == "Method Not Allowed"
+    finally:
+        server.stop()
+
+
+def test_upload_checks_indexes_and_delete_removes(api, client):
+    url, engine = api
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    gen0 = client.get("/v1/index").json()["generation"]
+    article = "# Bridge opens at dawn\n\nThe new bridge over the Vale river opened to traffic on Tuesday.\n".encode()
+    files = [("files", ("../../bridge.md", article)), ("files", ("tool.exe", b"MZ")),
+             ("files", ("empty.txt", b"")), ("files", ("bin.txt", b"ab\x00cd"))]
+    r = client.post("/v1/documents", files=files, headers=auth)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["saved"] == ["bridge.md"] and out["report"]["added"] >= 1
+    reasons = {x["name"]: x["reason"] for x in out["refused"]}
+    assert "unsupported file type .exe" in reasons["tool.exe"]
+    assert reasons["empty.txt"] == "the file is empty" and "binary" in reasons["bin.txt"]
+    got = client.post("/v1/ask", json={"question": "When did the bridge over the Vale river open?"}).json()
+    assert got["citations"] and "bridge" in got["citations"][0]["quote"]
+    doc_id = got["citations"][0]["doc_id"]
+    assert client.get("/v1/index").json()["generation"] != gen0
+
+    r = client.delete(f"/v1/documents/{doc_id}", headers=auth)
+    assert r.status_code == 200 and r.json()["report"]["removed"] >= 1, r.text
+    assert doc_id not in engine.snapshot.documents
+    again = client.post("/v1/ask", json={"question": "When did the bridge over the Vale river open?"}).json()
+    assert doc_id not in {c["doc_id"] for c in again["citations"]} | {h["doc_id"] for h in again["retrieved"]}
+    r = client.delete(f"/v1/documents/{doc_id}", headers=auth)
+    assert r.status_code == 404 and doc_id in r.json()["error"]["message"]
+
+
+def test_upload_over_the_limit_is_refused_before_it_is_read(client):
+    big = b"a" * (51 * 2**20)
+    r = client.post("/v1/documents", files=[("files", ("big.txt", big))], headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+
+
+def test_metrics_count_questions_abstentions_and_generation(client):
+    def value(text, name):
+        lines = [ln for ln in text.splitlines() if ln.startswith(name + " ") or ln.startswith(name + "{")]
+        return sum(float(ln.rsplit(" ", 1)[1]) for ln in lines)
+
+    before = client.get("/metrics").text
+    client.post("/v1/ask", json={"question": Q})
+    client.post("/v1/ask", json={"question": "Who won the Mercury Prize for jazz in 1997?"})
+    client.post("/v1/ask", json={"question": Q, "k": 0})
+    r = client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    after = r.text
+    assert value(after, "newsqa_questions_total") == value(before, "newsqa_questions_total") + 2
+    assert value(after, "newsqa_question_seconds_count") == value(before, "newsqa_question_seconds_count") + 2
+    assert value(after, "newsqa_abstentions_total") >= value(before, "newsqa_abstentions_total")
+    assert value(after, 'newsqa_request_errors_total{status="422"}') == value(before, 'newsqa_request_errors_total{status="422"}') + 1
+    assert value(after, "newsqa_index_generation") >= 1 and "newsqa_question_seconds_bucket" in after
+
+
+def test_openapi_schema_mirrors_the_answer_dataclass(api, client):
+    url, engine = api
+    from serve.schemas import AnswerModel
+
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/ask", "/v1/ask/batch", "/v1/index", "/v1/documents", "/v1/documents/{doc_id}", "/healthz",
+            "/metrics", "/v1/chat/completions", "/v1/models"} <= set(spec["paths"])
+    answer = engine.ask(Q).to_dict()
+    schema = spec["components"]["schemas"]["Answer"]
+    assert set(schema["properties"]) == set(answer) == set(AnswerModel.model_fields)
+    assert set(spec["components"]["schemas"]["Citation"]["properties"]) == set(answer["citations"][0])
+    assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(answer["retrieved"][0])
+    AnswerModel.model_validate(answer)
+    assert client.get("/docs").status_code == 200
+
+
+def test_a_new_answer_field_flows_into_the_model(monkeypatch):
+    """Issues 11/12 add Answer fields: the derived model follows the dataclass, no list to edit."""
+    import dataclasses
+
+    from qa.types import Answer
+    from serve.schemas import CitationModel, HitModel, model_from_to_dict
+    from qa.types import Citation, Hit
+
+    @dataclasses.dataclass(frozen=True)
+    class Answer2(Answer):
+        abstain_reason: str = ""
+
+        def to_dict(self):
+            return {**super().to_dict(), "abstain_reason": self.abstain_reason}
+
+    m = model_from_to_dict(Answer2, {Citation: CitationModel, Hit: HitModel})
+    assert m.model_fields["abstain_reason"].annotation is str
+
+
+def test_the_chat_is_mounted_at_the_root(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "<html" in r.text.lower()
+    cfg = client.get("/config")
+    assert cfg.status_code == 200 and "components" in cfg.json()

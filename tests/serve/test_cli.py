@@ -1,0 +1,48 @@
+"""``newsqa serve``: a real server from the command line; mistakes end in one line and exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers import ROOT
+from reliability.util import assert_one_line_error, cli
+
+
+def test_bad_options_are_one_line_errors():
+    assert_one_line_error(cli("serve", "--port", "0"), "--port must be between 1 and 65535")
+    assert_one_line_error(cli("serve", "--shards", "1"), "--shards 0 (none) or 2 or more")
+
+
+def test_serve_answers_over_http_and_stops_on_ctrl_c(serve_index_pristine, tmp_path):
+    import signal
+
+    import httpx
+    from reliability.load_test import free_port
+
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "NEWSQA_HOME": str(tmp_path)}
+    env.pop("NEWSQA_API_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--index", str(serve_index_pristine), "--no-ui",
+                             "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() is not None else "slow"
+            time.sleep(0.3)
+        r = httpx.post(url + "/v1/ask", json={"question": "When did the port reopen?"}, timeout=60)
+        assert r.status_code == 200 and r.json()["citations"][0]["quote"] == "The port reopened on Monday."
+        assert httpx.post(url + "/v1/ask", json={"question": 5}, timeout=60).status_code == 422
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert "write endpoints off" in out and "Traceback" not in err, (out, err)

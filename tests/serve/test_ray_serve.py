@@ -1,0 +1,104 @@
+"""Ray Serve on a local ``ray.init(num_cpus=2)``: 2 replicas, and 2 shards, answer as one process does."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = ["What did Putin say when asked if Moscow would help Kim build satellites?",
+             "Where did Putin show Kim around?", "What is the death toll from the floods in Greece?",
+             "When did the port reopen?", "Who closed the harbour?", "What did the council say about the budget?"]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    """The fake encoder the replicas load from the manifest (a real model would only add minutes)."""
+    from embeddings.encoder import load_encoder
+
+    return load_encoder("hashing-256")
+
+
+@pytest.fixture(scope="module")
+def ray_apps(tmp_path_factory):
+    """Two Serve applications over one index (seed page, Markdown article, 30 small articles):
+    2 replicas; 1 replica over 2 shards."""
+    pytest.importorskip("ray.serve")
+    import ray
+
+    from embeddings.indexer import update_index
+    from helpers import jittered_hashing_encoder, seed_and_markdown_index
+    from reliability.util import write_corpus
+    from serve.ray_serve import deploy, shutdown
+
+    root = tmp_path_factory.mktemp("ray")
+    index = seed_and_markdown_index(root, jittered_hashing_encoder())  # passages without exact ties
+    update_index([write_corpus(root / "more", 30)], index, encoder=jittered_hashing_encoder(), progress=False)
+    for attempt in range(3):  # Ray gives its raylet 30 s to start: not always enough on a loaded 2-core machine
+        try:
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+            break
+        except Exception as e:
+            if "timed out during startup" not in str(e) or attempt == 2:
+                raise
+            ray.shutdown()
+    try:
+        replicas = deploy(index, replicas=2, name="t-replicas", num_cpus=0.25)  # 5 actors on 2 CPUs
+        shards = deploy(index, replicas=1, shards=2, name="t-shards", num_cpus=0.25)
+        yield index, replicas, shards
+    finally:
+        for name in ("t-replicas", "t-shards"):
+            try:
+                shutdown(name)
+            except Exception:
+                pass
+        from ray import serve
+
+        serve.shutdown()
+        ray.shutdown()
+
+
+def _comparable(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k != "timings_ms"}
+
+
+def test_replicas_and_shards_answer_as_one_process(ray_apps, encoder):
+    from qa import Engine
+
+    index, replicas, shards = ray_apps
+    one = Engine.open(index, encoder=encoder)
+    for q in QUESTIONS:
+        want = one.ask(q, k=10).to_dict()
+        for backend in (replicas, shards):
+            got = backend.ask(q, 10, None, [])
+            assert [h["passage_id"] for h in got["retrieved"]] == [h["passage_id"] for h in want["retrieved"]]
+            assert _comparable(got) == _comparable(want)
+    batch = replicas.ask_batch(QUESTIONS[:2], 5, None)
+    assert [a["answer"] for a in batch] == [one.ask(q).answer for q in QUESTIONS[:2]]
+
+
+def test_http_api_over_ray_and_a_new_generation_is_picked_up(ray_apps, encoder, tmp_path):
+    import httpx
+
+    from embeddings.indexer import update_index
+    from serve.api import create_app
+    from serve.server import start
+
+    index, replicas, shards = ray_apps
+    server = start(create_app(shards, token=None))
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as c:
+            r = c.post("/v1/ask", json={"question": QUESTIONS[0]})
+            assert r.status_code == 200 and r.json()["citations"]
+            r = c.post("/v1/ask", json={"question": "?!"})
+            assert r.status_code == 400 and "no words" in r.json()["error"]["message"]
+            gen = c.get("/v1/index").json()["generation"]
+            (tmp_path / "new.md").write_text("# Lighthouse relit\n\nThe old lighthouse at Skerry Point was relit on Friday.\n")
+            update_index([tmp_path / "new.md"], index, encoder=encoder, progress=False)
+            got = c.post("/v1/ask", json={"question": "When was the lighthouse at Skerry Point relit?"}).json()
+            assert c.get("/v1/index").json()["generation"] != gen
+            assert "lighthouse" in got["citations"][0]["quote"]
+            for b in (replicas, shards):  # every replica and shard refreshes before it answers
+                assert b.ask("When was the lighthouse at Skerry Point relit?", 5, None, [])["citations"]
+    finally:
+        server.stop()
