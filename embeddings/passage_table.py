@@ -145,8 +145,8 @@ class PassageTable(Sequence):
 
 
 def doc_ids_of(passages: Sequence[Passage]) -> list[str]:
-    """Each row's document id, from the columns when ``passages`` is a ``PassageTable``."""
-    if isinstance(passages, PassageTable):
+    """Each row's document id, from the columns when the table has them (a reader's or a format-1 table)."""
+    if hasattr(passages, "doc_id_of_rows"):
         return passages.doc_id_of_rows().tolist()
     return [p.doc_id for p in passages]
 
