@@ -1,8 +1,10 @@
 """Documents -> passages -> vectors -> stored index.
 
 Stages, one module each: ``readers/`` (files to ``Document``), ``chunker`` (``Passage``), ``encoder``
-(vectors), ``faiss_index``, ``store`` (the index folder and its manifest), ``indexer`` (the update
-that ties them together).
+(vectors), ``lexical`` (index terms), ``faiss_index``; the stored index: ``segment`` (one immutable
+segment's files), ``manifest`` (the validated list of live segments and tombstones), ``store``
+(locking, publishing), ``reader`` (``IndexReader``, the one read model), ``compaction`` (merges),
+``migrations`` (older formats); ``indexer`` (the update that ties them together) and ``watch``.
 """
 
 from importlib import resources

@@ -28,9 +28,13 @@ from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
-from .passage_table import doc_ids_of
+from .lexical import TOKENIZER_VERSION, terms
+from .migrations import migrate
+from .reader import open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
-from .store import MANIFEST, check_model, load_snapshot, write_generation, writer_lock
+from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
+                      publish_segment, write_segment)
+from .store import MANIFEST, check_model, publish, writer_lock
 
 
 @dataclass
@@ -51,6 +55,7 @@ class IndexReport:
     written: bool = False
     documents_total: int = 0
     passages_total: int = 0
+    pruned: list[str] = field(default_factory=list)  # source files whose documents were dropped
 
     def summary_line(self) -> str:
         dup = f" ({self.duplicates} duplicates)" if self.duplicates else ""
@@ -107,6 +112,7 @@ def update_index(
     backend: str | None = None,
     section_from_folder: bool = True,
     remove: Iterable[str | os.PathLike] = (),
+    compact: bool = True,
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -118,16 +124,17 @@ def update_index(
         progress: show progress bars (default: when stderr is a terminal).
         backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
             default ``auto``); recorded in the manifest.
-        add_sentence_vectors: an index written before sentence vectors were stored gains them
-            (its passages are encoded once more). False keeps such an index as it is, for quick
-            updates (a browser upload); a new or current index always has them.
         section_from_folder: a plain ``.txt``/``.md`` file in a sub-folder of a folder in ``paths``
             gets that sub-folder's name as its section (unless the file names its own).
         remove: files to take out of the index (their articles leave it, unless another indexed
             file holds the same article); the files themselves are not touched.
+        add_sentence_vectors: kept for callers of format 1; every segment stores sentence vectors
+            (a migrated format-1 index without them has zero rows: encoded at question time).
+        compact: merge small segments afterwards when the merge policy says so (``embeddings.compaction``).
 
     Returns:
-        An ``IndexReport``; nothing is written when nothing changed.
+        An ``IndexReport``; nothing is written when nothing changed. An update writes one segment
+        holding what it added and tombstones what it replaced or pruned: its cost follows the change.
 
     Raises:
         ModelMismatchError: the index was built with another model.
@@ -144,7 +151,7 @@ def update_index(
 
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
-                   add_sentence_vectors=add_sentence_vectors, backend=backend, remove=remove)
+                   add_sentence_vectors=add_sentence_vectors, backend=backend, remove=remove, compact=compact)
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -185,144 +192,178 @@ def _update(
     add_sentence_vectors: bool = True,
     backend: str | None = None,
     remove: Iterable[str | os.PathLike] = (),
+    compact: bool = True,
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update both engines run: diff files against the index, read and chunk what changed
     (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
-    and publish a new generation. See ``update_index`` for the arguments; ``drop_doc_ids`` are
+    write one segment holding only what was added and publish it with tombstones for what was
+    deleted or replaced. See ``update_index`` for the arguments; ``drop_doc_ids`` are
     removed (``delete_documents``); ``chunker=None`` keeps the index's own settings.
     """
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
     report = IndexReport(str(index_dir))
     with writer_lock(index_dir, timeout=lock_timeout):
-        # Vectors memory-mapped: an update reads only the rows it keeps, and nothing when nothing changed.
-        prev = load_snapshot(index_dir, mmap_vectors=True) if (index_dir / MANIFEST).exists() else None
+        migrate(index_dir)  # an older format is upgraded once, in place, before anything else
+        prev = open_reader(index_dir, ann=False) if (index_dir / MANIFEST).exists() else None
         if encoder is None:
-            want = model or (prev.manifest["model"].get("path") or prev.manifest["model"]["name"] if prev else None)
+            want = model or (prev.info.model.path or prev.info.model.name if prev else None)
             encoder = load_encoder(want, backend=backend)
         if prev is not None:
-            check_model(prev.manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
-            check_mix(prev.manifest["model"], encoder, index_dir)
+            check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+            check_mix(prev.info.model.model_dump(), encoder, index_dir)
             if chunker is None:
-                chunker = ChunkerSettings(**prev.manifest["chunker"])
-            if prev.manifest["chunker"] != chunker.to_dict():
+                chunker = ChunkerSettings(**prev.info.chunker)
+            if prev.info.chunker != chunker.to_dict():
                 raise IndexFormatError(
-                    f"index {index_dir} was chunked with {prev.manifest['chunker']}, not {chunker.to_dict()}; "
+                    f"index {index_dir} was chunked with {prev.info.chunker}, not {chunker.to_dict()}; "
                     "use the same settings or a new --index folder"
                 )
         faiss_settings = faiss_settings or (
-            FaissSettings(**{k: v for k, v in prev.manifest.get("faiss", {}).items() if k != "built"}) if prev else FaissSettings()
-        )
+            FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
         files: dict[str, dict] = {k: dict(v) for k, v in (prev.files if prev else {}).items()}
-        stored = prev.documents if prev else {}  # read-only; a lazy table parses only the rows used
-        new_docs: dict[str, Document] = {}
-        chunked: dict[str, list[Passage]] = {}
-
-        candidates: list[tuple[Path, str, os.stat_result, dict | None]] = []
-        for item in iter_files(paths):
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                continue
-            key = str(item.resolve())
-            try:
-                st = item.stat()
-            except OSError as e:
-                report.skipped.append(Skipped(str(item), f"cannot read: {e.strerror or e}"))
-                continue
-            rec = files.get(key)
-            if rec and rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns:
-                report.files_unchanged += 1
-                continue
-            candidates.append((item, key, st, rec))
-        for (item, key, st, rec), (fr, parts) in zip(candidates, read_files([c[0] for c in candidates])):
-            chunked.update(parts or {})
-            report.skipped.extend(fr.skipped)
-            if not fr.sha256:
-                continue  # unreadable: whatever was indexed from it before stays
-            if rec and rec.get("sha256") == fr.sha256:
-                report.files_unchanged += 1
-                continue
-            if not fr.documents:
-                # Unreadable or empty: not recorded (so it is reported again next time), and whatever
-                # was indexed from it before stays. The reason is in report.skipped.
-                continue
-            files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "doc_ids": list(dict.fromkeys(d.doc_id for d in fr.documents))}
-            for d in fr.documents:
-                report.documents_read += 1
-                if d.doc_id in new_docs or d.doc_id in stored:
-                    report.duplicates += 1
-                else:
-                    new_docs[d.doc_id] = d
-        if prune:
-            for key in [k for k in files if not Path(k).exists()]:
-                del files[key]
-        for gone in remove:
-            files.pop(str(Path(gone).resolve()), None)
+        stored = prev.documents if prev else {}
+        new_docs, chunked, changed_files, gone = _read_changes(paths, files, stored, read_files, prune, report)
+        for path in remove:  # files taken out (a deleted upload): their articles leave unless held elsewhere
+            key = str(Path(path).resolve())
+            if key in files:
+                gone.update(files.pop(key)["doc_ids"])
+                report.pruned.append(key)
         if drop_doc_ids:
             _drop_documents(files, drop_doc_ids, index_dir)
-
-        live = {i for rec in files.values() for i in rec["doc_ids"]}
-        kept_rows = [i for i, d in enumerate(doc_ids_of(prev.passages)) if d in live] if prev else []
-        report.removed = (len(prev.passages) - len(kept_rows)) if prev else 0
-        report.unchanged = len(kept_rows)
-
-        new_passages: list[Passage] = [p for d in new_docs.values() if d.doc_id in live
-                                       for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
+            gone |= set(drop_doc_ids)
+            changed_files += [k for k, rec in files.items() if k not in changed_files]  # their records changed
+        refs = {i for rec in files.values() for i in rec["doc_ids"]}
+        dead = sorted({i for i in gone if i not in refs and i in stored})
+        new_passages = [p for d in new_docs.values()
+                        for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
         report.added = len(new_passages)
+        tombstones, report.removed = _tombstones(prev, dead)
+        report.unchanged = (prev.live_passages if prev else 0) - report.removed
         enc = wrap_encoder(encoder) if wrap_encoder else encoder
-        new_vectors, new_sentences = _encode_new(new_passages, prev, enc, progress, report)
-
-        documents = {i: stored[i] for i in stored if i in live}
-        documents.update({d.doc_id: document_row(d) for d in new_docs.values() if d.doc_id in live})
-        # Nothing could be read into a new index: write no empty index (the CLI exits non-zero).
-        changed = (prev is None and bool(files)) or report.added or report.removed or (prev is not None and files != prev.files)
-        # An index written before sentence vectors were stored gains them on its next update.
-        old_format = prev is not None and prev.sentence_vectors is None and len(prev.passages) > 0
-        changed = changed or (old_format and add_sentence_vectors)
-        if changed:
-            passages = [prev.passages[i] for i in kept_rows] + new_passages if prev else new_passages
-            parts = ([prev.vectors[kept_rows]] if prev else []) + [new_vectors]
-            vectors = np.concatenate(parts, axis=0) if parts else np.zeros((0, encoder.dimension), np.float32)
-            sentence_vectors = sentence_counts = None  # None: kept as an index of the older kind
-            if not old_format or add_sentence_vectors:
-                kept_sv, kept_counts, upgraded = _kept_sentence_vectors(prev, kept_rows, enc, progress)
-                report.encoded += upgraded
-                report.sentence_vectors_added = upgraded
-                sentence_vectors = np.concatenate([kept_sv, *(x.astype(np.float16) for x in new_sentences)])
-                sentence_counts = np.concatenate([kept_counts, np.array([len(x) for x in new_sentences], dtype=np.int64)])
-            faiss_index = None
-            if prev is not None and report.removed == 0 and faiss_settings.resolved_kind(len(passages)) == prev.manifest.get("faiss", {}).get("built"):
-                import faiss  # append to a copy of the current index instead of rebuilding it
-
-                faiss_index = faiss.clone_index(prev.faiss_index)
-                if len(new_vectors):
-                    faiss_index.add(new_vectors)
-            write_generation(
-                index_dir,
-                passages=passages,
-                vectors=vectors,
-                documents=documents,
-                files=files,
-                model={"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
-                       "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
-                       "embed_text": "title+paragraph, headline alone",
-                       **model_fields(encoder, prev.manifest["model"] if prev else None)},
-                chunker=chunker,
-                faiss_settings=faiss_settings,
-                previous=prev.manifest if prev else None,
-                faiss_index=faiss_index,
-                sentence_vectors=sentence_vectors,
-                sentence_counts=sentence_counts,
-            )
+        segments = list(prev.info.segments) if prev else []
+        if new_passages or changed_files:
+            vectors, sentences = _encode_new(new_passages, prev, enc, progress, report)
+            data = segment_data(new_passages, vectors, sentences, [document_row(d) for d in new_docs.values()],
+                                {k: files[k] for k in changed_files})
+            tmp, fields = write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)
+            segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
+        gone_keys = set(report.pruned)
+        deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(changed_files)) | gone_keys
+        report.documents_total = (len(stored) if prev else 0) - len(dead) + len(new_docs)
+        report.passages_total = report.unchanged + report.added
+        if prev is None and not files:
+            pass  # nothing could be read into a new index: write no empty index (the CLI exits non-zero)
+        elif prev is None or new_passages or changed_files or dead or gone_keys:
+            manifest = publish(index_dir, prev.info if prev else None, base=_base(encoder, chunker, faiss_settings, prev),
+                               segments=segments, tombstones=tombstones, deleted_files=sorted(deleted_files),
+                               counts={"documents": report.documents_total, "passages": report.passages_total,
+                                       "files": len(files), "tombstoned_passages": _tombstoned(prev, report.removed)},
+                               migrations=None if prev else [])
             report.written = True
-            report.passages_total = len(passages)
-        else:
-            report.passages_total = len(prev.passages) if prev else 0
-        report.documents_total = len(documents)
+    if report.written and compact:
+        from .compaction import compact_index, needs_merge
+
+        if needs_merge(manifest):
+            compact_index(index_dir, lock_timeout=lock_timeout)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _base(encoder: Encoder, chunker: ChunkerSettings, faiss_settings: FaissSettings, prev=None) -> dict:
+    """The settings a new index records once for all its segments (and the backend of its vectors)."""
+    return {"model": {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
+                      "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
+                      "embed_text": "title+paragraph, headline alone",
+                      **model_fields(encoder, prev.info.model.model_dump() if prev is not None else None)},
+            "metric": "inner_product", "normalized": True, "chunker": chunker.to_dict(), "faiss": faiss_settings.to_dict()}
+
+
+def _read_changes(paths, files: dict, stored, read_files: ReadFiles, prune: bool, report: IndexReport):
+    """Read the new and changed files: (new documents, their passages if the reader chunked them,
+    keys of the files recorded anew, ids of documents whose file was replaced or pruned). ``files``
+    is updated in place."""
+    new_docs: dict[str, Document] = {}
+    chunked: dict[str, list[Passage]] = {}
+    changed: list[str] = []
+    gone: set[str] = set()
+    candidates: list[tuple[Path, str, os.stat_result, dict | None]] = []
+    for item in iter_files(paths):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        key = str(item.resolve())
+        try:
+            st = item.stat()
+        except OSError as e:
+            report.skipped.append(Skipped(str(item), f"cannot read: {e.strerror or e}"))
+            continue
+        rec = files.get(key)
+        if rec and rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns:
+            report.files_unchanged += 1
+            continue
+        candidates.append((item, key, st, rec))
+    for (item, key, st, rec), (fr, parts) in zip(candidates, read_files([c[0] for c in candidates])):
+        chunked.update(parts or {})
+        report.skipped.extend(fr.skipped)
+        if not fr.sha256:
+            continue  # unreadable: whatever was indexed from it before stays
+        if rec and rec.get("sha256") == fr.sha256:
+            report.files_unchanged += 1
+            continue
+        if not fr.documents:
+            # Unreadable or empty: not recorded (so it is reported again next time), and whatever
+            # was indexed from it before stays. The reason is in report.skipped.
+            continue
+        ids = list(dict.fromkeys(d.doc_id for d in fr.documents))
+        if rec:
+            gone.update(set(rec["doc_ids"]) - set(ids))
+        files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_ids": ids}
+        changed.append(key)
+        for d in fr.documents:
+            report.documents_read += 1
+            if d.doc_id in new_docs or d.doc_id in stored:
+                report.duplicates += 1
+            else:
+                new_docs[d.doc_id] = d
+    if prune:
+        for key in [k for k in files if not Path(k).exists()]:
+            gone.update(files.pop(key)["doc_ids"])
+            report.pruned.append(key)
+    return new_docs, chunked, changed, gone
+
+
+def _tombstones(prev, dead: list[str]) -> tuple[dict[str, set[str]], int]:
+    """The manifest's tombstones with ``dead`` documents added (to the segment holding each), and
+    how many passages that deletes."""
+    out = {k: set(v) for k, v in (prev.info.tombstones.items() if prev else ())}
+    removed = 0
+    for doc_id in dead:
+        for seg, live in zip(reversed(prev.segments), reversed(prev.live_docs)):
+            row = seg.find_document(doc_id)
+            if row is not None and live[row]:
+                out.setdefault(seg.name, set()).add(doc_id)
+                removed += int(seg.passages_per_document()[row])
+                break
+    return out, removed
+
+
+def _tombstoned(prev, removed: int) -> int:
+    return (prev.info.counts.tombstoned_passages if prev else 0) + removed
+
+
+def segment_data(passages: Sequence[Passage], vectors: np.ndarray, sentences: list[np.ndarray],
+                 documents: list[dict], files: dict[str, dict]) -> SegmentData:
+    """A new segment's contents: ``passages`` (of ``documents``) with their vectors and sentence vectors."""
+    doc_row = {d["doc_id"]: i for i, d in enumerate(documents)}
+    texts = [embed_text(p) for p in passages]
+    hashes = [embed_hash(t, sentence_spans(p)) for t, p in zip(texts, passages)]
+    dim = vectors.shape[1]
+    counts = np.array([len(x) for x in sentences], dtype=np.int64)
+    sv = np.concatenate([np.asarray(x, np.float16).reshape(-1, dim) for x in sentences]) if sentences else np.zeros((0, dim), np.float16)
+    return SegmentData(passages_table(passages, doc_row, hashes), documents_table(documents), vectors, sv,
+                       np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), build_postings(texts, terms), files)
 
 
 def _drop_documents(files: dict[str, dict], doc_ids: frozenset[str], index_dir: Path) -> None:
@@ -336,23 +377,6 @@ def _drop_documents(files: dict[str, dict], doc_ids: frozenset[str], index_dir: 
         rec["doc_ids"] = [i for i in rec["doc_ids"] if i not in doc_ids]
 
 
-def _kept_sentence_vectors(prev, kept_rows: list[int], encoder: Encoder,
-                           progress: bool) -> tuple[np.ndarray, np.ndarray, int]:
-    """The kept passages' sentence vectors (float16 rows, sentences per passage, passages encoded):
-    read from the store, or (an index written before they were stored) computed once by encoding
-    those passages again."""
-    if prev is None or not kept_rows:
-        return np.zeros((0, encoder.dimension), np.float16), np.zeros(0, np.int64), 0
-    if prev.sentence_vectors is not None:
-        counts = np.diff(prev.sentence_rows)
-        keep = np.zeros(len(counts), dtype=bool)
-        keep[kept_rows] = True  # kept_rows ascend, so the mask keeps their order
-        return np.asarray(prev.sentence_vectors[np.repeat(keep, counts)], dtype=np.float16), counts[keep], 0
-    kept = [prev.passages[i] for i in kept_rows]
-    _, svecs = encoder.encode_passages([embed_text(p) for p in kept], [sentence_spans(p) for p in kept], progress=progress)
-    return svecs.astype(np.float16), np.array([len(p.sentences) for p in kept], dtype=np.int64), len(kept)
-
-
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:
     """A passage's sentences as character ranges of its ``embed_text`` (which ends with the passage text)."""
     shift = len(embed_text(p)) - len(p.text) - p.start
@@ -361,23 +385,26 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
 
 def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool,
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Vectors for new passages and for their sentences, reusing the stored ones of identical text."""
+    """Vectors for new passages and for their sentences, reusing the stored ones of identical text
+    (found by the segments' ``embed_hash`` column, tombstoned rows included: an edited article
+    re-encodes only its edited paragraphs)."""
     texts = [embed_text(p) for p in new_passages]
     spans = [tuple(sentence_spans(p)) for p in new_passages]
+    hashes = np.array([embed_hash(t, s) for t, s in zip(texts, spans)], dtype=np.uint64)
     out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
     sents: list[np.ndarray | None] = [None] * len(texts)
-    known: dict[tuple, int] = {}
-    if prev is not None and texts:
-        want = set(texts)
-        for i, p in enumerate(prev.passages):
-            t = embed_text(p)
-            if t in want:
-                known.setdefault((t, tuple(sentence_spans(p))), i)
+    known: dict[int, tuple] = {}
+    for seg in (prev.segments if prev is not None and len(texts) else ()):
+        col = seg.passages.column("embed_hash").to_numpy()
+        for r in np.flatnonzero(np.isin(col, hashes)).tolist():
+            known.setdefault(int(col[r]), (seg, r))
     todo: dict[tuple, list[int]] = {}
     for j, key in enumerate(zip(texts, spans)):
-        stored = prev.sentence_vectors_of(known[key]) if key in known else None
-        if stored is not None:
-            out[j], sents[j] = prev.vectors[known[key]], stored
+        hit = known.get(int(hashes[j]))
+        if hit is not None:
+            seg, r = hit
+            out[j] = seg.vectors[r]
+            sents[j] = np.asarray(seg.sentence_vectors[seg.sentence_rows[r]:seg.sentence_rows[r + 1]], np.float32)
         else:
             todo.setdefault(key, []).append(j)
     if todo:

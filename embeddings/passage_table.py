@@ -1,4 +1,4 @@
-"""The passage table of a generation, read on demand instead of parsed whole at open.
+"""The passage table of a format-1 generation (read by the 1 -> 2 migration only), read on demand.
 
 ``passages.jsonl`` stays the table other tools read (one JSON row a line). Beside it the writer puts
 ``passages.columns.npz`` (plain numpy arrays, read with ``allow_pickle=False``): the byte offset of
@@ -145,15 +145,15 @@ class PassageTable(Sequence):
 
 
 def doc_ids_of(passages: Sequence[Passage]) -> list[str]:
-    """Each row's document id, from the columns when ``passages`` is a ``PassageTable``."""
-    if isinstance(passages, PassageTable):
+    """Each row's document id, from the columns when the table has them (a reader's or a format-1 table)."""
+    if hasattr(passages, "doc_id_of_rows"):
         return passages.doc_id_of_rows().tolist()
     return [p.doc_id for p in passages]
 
 
 def kind_counts(passages: Sequence[Passage]) -> dict[str, int]:
-    """How many passages of each kind, from the columns when ``passages`` is a ``PassageTable``."""
-    if isinstance(passages, PassageTable):
+    """How many (live) passages of each kind, from the columns when the table has them."""
+    if hasattr(passages, "kind_counts"):
         return passages.kind_counts()
     out: dict[str, int] = {}
     for p in passages:

@@ -1,7 +1,7 @@
 """Indexing on a Ray cluster: reading, chunking and encoding as Ray Data pipelines.
 
 The update is the indexer's own (``indexer._update``): the same diff against the stored index, the
-same reuse of stored vectors, the same ``write_generation``. Only two steps run on the cluster:
+same reuse of stored vectors, the same one new segment per update. Only two steps run on the cluster:
 
 1. the changed files are read and chunked by Ray tasks (``map_batches`` over file paths);
 2. the new passage texts are encoded by a pool of encoder actors (``map_batches`` with a callable

@@ -154,87 +154,142 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
 
 # -- padded stores ---------------------------------------------------------------------------------
 
-def build_padded(base_dir: Path, target: int, cache: Path) -> tuple[Path, dict]:
-    """An index of ``target`` passages: the base index's plus generated ones (cached by size)."""
-    from embeddings.chunker import ChunkerSettings, Passage
+def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") -> tuple[Path, dict]:
+    """An index of ``target`` passages: the base index's plus generated ones, as ONE segment (so its
+    ANN kind is the one an index of that size gets), cached by size."""
+    import pyarrow as pa
+
+    from embeddings.chunker import Passage
     from embeddings.documents import content_hash
     from embeddings.faiss_index import FaissSettings
-    from embeddings.store import MANIFEST, load_snapshot, write_generation, writer_lock
-    from qa.retrieve import bm25_for_snapshot
+    from embeddings.indexer import segment_data
+    from embeddings.lexical import TOKENIZER_VERSION
+    from embeddings.manifest import MANIFEST, read_manifest
+    from embeddings.reader import open_reader
+    from embeddings.segment import SegmentData, publish_segment, write_segment
+    from embeddings.store import publish, writer_lock
 
-    base = load_snapshot(base_dir)
-    n_real = len(base.passages)
-    out = cache / f"padded-{target}-from-{n_real}-v2"  # v2: with sentence vectors
+    base = open_reader(base_dir, ann=False)
+    n_real = base.live_passages
+    out = cache / f"padded-{target}-from-{n_real}-v3{'' if ann == 'auto' else '-' + ann}"  # v3: format 2 (segments)
     if (out / MANIFEST).exists():
         return out, json.loads((out / "bench-padding.json").read_text())
+    if len(base.segments) != 1 or base.info.tombstones:
+        raise SystemExit(f"{base_dir}: compact it to one segment first (newsqa compact --full --index {base_dir})")
     t0 = time.perf_counter()
     pad = max(0, target - n_real)
     rng = np.random.default_rng(PAD_SEED)
     words: dict[str, int] = {}
-    for p in base.passages:
-        for w in re.findall(r"[A-Za-z]+", p.text):
+    for t in base.segments[0].passages.column("text").to_pylist():
+        for w in re.findall(r"[A-Za-z]+", t):
             words[w] = words.get(w, 0) + 1
     vocab = np.array(list(words))
     freq = np.array(list(words.values()), dtype=np.float64)
     freq /= freq.sum()
-    passages = list(base.passages)
-    documents = dict(base.documents)
     n_docs = (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC
     lengths = rng.integers(12, 40, size=pad)
     drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
-    pos = 0
-    k = 0
-    for j in range(n_docs):
-        title = f"Generated filler article {j}"
-        paras, blocks = [], []
-        text = title
-        blocks.append(["headline", 0, len(title), 0, ""])
-        for _ in range(min(PAD_PASSAGES_PER_DOC, pad - k)):
-            sent = " ".join(vocab[drawn[pos:pos + lengths[k]]]).capitalize() + "."
-            pos += lengths[k]
-            k += 1
-            start = len(text) + 2
-            text = text + "\n\n" + sent
-            paras.append((start, start + len(sent), sent))
-        doc_id = content_hash("bench-padding", str(j), n=16)
-        for i, (s, e, sent) in enumerate(paras, start=1):
-            blocks.append(["paragraph", s, e, i, ""])
-            passages.append(Passage(passage_id=content_hash(doc_id, "paragraph", str(s), str(e), sent), doc_id=doc_id,
-                                    kind="paragraph", paragraph=i, start=s, end=e, text=sent, sentences=((s, e),),
-                                    title=title, source="generated", section="generated"))
-        documents[doc_id] = {"doc_id": doc_id, "title": title, "date": "", "source": "generated", "section": "generated",
-                             "url": "", "origin": "bench padding", "published": "", "format": "generated",
-                             "text": text, "blocks": blocks}
-    dim = base.manifest["model"]["dimension"]
-    vec = rng.standard_normal((pad, dim), dtype=np.float32)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    vectors = np.concatenate([np.asarray(base.vectors), vec])
-    # A generated passage is one sentence: its sentence vector is its passage vector.
-    if base.sentence_vectors is None:
-        raise SystemExit(f"{base_dir} has no stored sentence vectors; rebuild it with this version")
-    sentence_vectors = np.concatenate([np.asarray(base.sentence_vectors, np.float32), vec])
-    sentence_counts = np.concatenate([np.diff(base.sentence_rows), np.ones(pad, np.int64)])
-    del vec
+    gen = _generated_segment(vocab, drawn, lengths, n_docs, base.dimension, rng)
+    seg = base.segments[0]
+    shift = seg.info.documents
+    gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
+                                 pa.array(gen.passages.column("doc").to_numpy() + shift, pa.int32()))
+    from embeddings.segment import merge_postings
+
+    data = SegmentData(
+        passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
+        vectors=np.concatenate([np.asarray(seg.vectors), gen.vectors]),
+        sentence_vectors=np.concatenate([np.asarray(seg.sentence_vectors), gen.sentence_vectors]),
+        sentence_rows=np.concatenate([np.asarray(seg.sentence_rows), gen.sentence_rows[1:] + seg.info.sentences]),
+        postings=merge_postings([(seg.postings, np.arange(len(seg))), (gen.postings, np.arange(pad) + len(seg))]),
+        files={})
+    del gen
     t_gen = time.perf_counter() - t0
-    settings = FaissSettings(**{k: v for k, v in base.manifest.get("faiss", {}).items() if k != "built"})
-    out.mkdir(parents=True, exist_ok=True)
+    settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
+    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
+        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
     t1 = time.perf_counter()
     with writer_lock(out):
-        write_generation(out, passages=passages, vectors=vectors, documents=documents, files={},
-                         model=base.manifest["model"], chunker=ChunkerSettings(**base.manifest["chunker"]),
-                         faiss_settings=settings, previous=None,
-                         sentence_vectors=sentence_vectors, sentence_counts=sentence_counts)
-    del sentence_vectors
+        tmp, fields = write_segment(out, ".bench.tmp", data, settings, TOKENIZER_VERSION)
+        info = publish_segment(tmp, "s000001", fields)
+        publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
+                segments=[info], tombstones={}, deleted_files=[],
+                counts={"documents": data.documents.num_rows, "passages": len(data), "files": 0})
     t_write = time.perf_counter() - t1
-    del passages, vectors, documents
-    t2 = time.perf_counter()
-    bm25_for_snapshot(load_snapshot(out, mmap_vectors=True))  # saved beside the generation, as a first open does
+    del data
+    read_manifest(out)
     info = {"real_passages": n_real, "generated_passages": pad, "generated_documents": n_docs,
             "padding": "generated passages (BBC words by frequency) with random unit vectors",
-            "generate_s": round(t_gen, 1), "write_generation_s": round(t_write, 1),
-            "faiss_kind": settings.resolved_kind(target), "bm25_first_build_s": round(time.perf_counter() - t2, 1)}
+            "generate_s": round(t_gen, 1), "write_segment_s": round(t_write, 1), "faiss_kind": fields["ann"]}
     (out / "bench-padding.json").write_text(json.dumps(info))
     return out, info
+
+
+def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int, dim: int, rng):
+    """The generated passages as segment data, built column-wise (no Passage objects: 1M of them
+    would take most of the build): one sentence of drawn words per passage, ten per document."""
+    import pyarrow as pa
+
+    from embeddings.documents import content_hash
+    from embeddings.lexical import terms
+    from embeddings.segment import SegmentData, _csr, documents_table
+
+    pad = len(lengths)
+    cuts = np.concatenate([[0], np.cumsum(lengths)])
+    texts = [" ".join(vocab[drawn[cuts[k]:cuts[k + 1]]].tolist()).capitalize() + "." for k in range(pad)]
+    doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
+    para = np.arange(pad) % PAD_PASSAGES_PER_DOC + 1
+    starts, ends, docs, doc_ids, titles = np.zeros(pad, np.int64), np.zeros(pad, np.int64), [], [], []
+    for j in range(n_docs):
+        title = f"Generated filler article {j}"
+        text, blocks = title, [["headline", 0, len(title), 0, ""]]
+        for k in range(j * PAD_PASSAGES_PER_DOC, min(pad, (j + 1) * PAD_PASSAGES_PER_DOC)):
+            starts[k] = len(text) + 2
+            text = text + "\n\n" + texts[k]
+            ends[k] = starts[k] + len(texts[k])
+            blocks.append(["paragraph", int(starts[k]), int(ends[k]), int(para[k]), ""])
+        doc_ids.append(content_hash("bench-padding", str(j), n=16))
+        titles.append(title)
+        docs.append({"doc_id": doc_ids[-1], "title": title, "date": "", "source": "generated", "section": "generated",
+                     "url": "", "origin": "bench padding", "published": "", "format": "generated", "text": text,
+                     "blocks": blocks})
+    str_col = lambda v: pa.array(v, pa.string())  # noqa: E731
+    passages = pa.table({
+        "passage_id": str_col([f"{k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[doc_of].tolist()),
+        "doc": pa.array(doc_of.astype(np.int32)), "kind": str_col(["paragraph"] * pad),
+        "paragraph": pa.array(para.astype(np.int32)), "part": pa.array(np.zeros(pad, np.int32)),
+        "start": pa.array(starts), "end": pa.array(ends), "text": str_col(texts),
+        "sentence_starts": pa.array([[int(x)] for x in starts], pa.list_(pa.int64())),
+        "sentence_ends": pa.array([[int(x)] for x in ends], pa.list_(pa.int64())),
+        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[doc_of].tolist()), "date": str_col([""] * pad),
+        "source": str_col(["generated"] * pad), "section": str_col(["generated"] * pad),
+        "embed_hash": pa.array(rng.integers(0, 2**63, size=pad, dtype=np.int64).astype(np.uint64)),
+    })
+    # Postings without tokenising 1M texts: each drawn word's term is known from the vocabulary,
+    # and every passage's embedded text starts with its title ("Generated filler article J").
+    vocab_terms = [terms(w) for w in vocab.tolist()]
+    title_terms = terms("Generated filler article")
+    names = sorted({t[0] for t in vocab_terms if t} | set(title_terms))
+    tid = {t: i for i, t in enumerate(names)}
+    word_term = np.array([tid[t[0]] if t else -1 for t in vocab_terms], np.int64)
+    number_base = len(names)
+    names = names + [str(j) for j in range(n_docs)]
+    tok_t = word_term[drawn]
+    tok_r = np.repeat(np.arange(pad), lengths)
+    keep = tok_t >= 0
+    tok_t, tok_r = tok_t[keep], tok_r[keep]
+    title_t = np.concatenate([np.repeat(np.array([tid[t] for t in title_terms]), pad), number_base + doc_of])
+    title_r = np.concatenate([np.tile(np.arange(pad), len(title_terms)), np.arange(pad)])
+    key = np.concatenate([tok_t, title_t]) * pad + np.concatenate([tok_r, title_r])
+    del tok_t, tok_r
+    uniq, tf = np.unique(key, return_counts=True)
+    doclen = (np.bincount(np.repeat(np.arange(pad), lengths)[keep], minlength=pad) + len(title_terms) + 1).astype(np.int32)
+    postings = _csr(np.array(names), uniq // pad, (uniq % pad).astype(np.int32), tf.astype(np.float32), doclen)
+    vec = rng.standard_normal((pad, dim), dtype=np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    # A generated passage is one sentence: its sentence vector is its passage vector.
+    return SegmentData(passages, documents_table(docs), vec, vec.astype(np.float16),
+                       np.arange(pad + 1, dtype=np.int64), postings, {})
 
 
 # -- serving (in a fresh process per index) --------------------------------------------------------
@@ -263,8 +318,8 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
         abstained += a.abstained
         for k in parts:
             parts[k].append(a.timings_ms[k])
-    snap = engine.snapshot
-    retr = engine._state.retriever
+    snap = engine.reader
+    retr = engine.retriever
     bm25_ms, dense_ms = [], []
     qvecs = enc.encode_queries(timed)
     for q, v in zip(timed, qvecs):
@@ -275,9 +330,10 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
         retr.dense_search(v, 50, None)
         dense_ms.append((time.perf_counter() - t) * 1e3)
     recall = None
-    if hasattr(snap.faiss_index, "hnsw") or "IVF" in type(snap.faiss_index).__name__:
-        _, approx = snap.faiss_index.search(qvecs, 10)
-        vecs = snap.vectors
+    big = max(snap.segments, key=len)
+    if big.faiss is not None:
+        _, approx = big.faiss.search(qvecs, 10)
+        vecs = big.vectors
         exact = []
         for q in qvecs:
             s = np.empty(len(vecs), np.float32)
@@ -285,14 +341,14 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
                 s[a:a + 200_000] = np.asarray(vecs[a:a + 200_000]) @ q
             exact.append(np.argpartition(-s, 10)[:10])
         recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(approx, exact)]))
-    gen_dir = (index_dir / snap.manifest["files"]["passages"]).parent
-    size = sum(f.stat().st_size for f in gen_dir.rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for s in snap.segments for f in s.dir.rglob("*") if f.is_file())
     vm = {}
     for line in open("/proc/self/status"):
         if line.startswith(("VmRSS", "VmHWM")):
             vm[line.split(":")[0]] = int(line.split()[1]) / 1024
     return {
-        "passages": len(snap.passages), "faiss": type(snap.faiss_index).__name__,
+        "passages": snap.live_passages, "faiss": "+".join(sorted({s.info.ann for s in snap.segments})),
+        "segments": len(snap.segments),
         "open_plus_first_answer_s": round(t3 - t1, 3), "open_s": round(t2 - t1, 3), "first_answer_s": round(t3 - t2, 3),
         "model_load_s": round(t1 - t0, 3), "cold_with_model_s": round(t3 - t0, 3),
         "ask_ms_p50": round(_pct(lat, 50), 1), "ask_ms_p95": round(_pct(lat, 95), 1), "asks": len(lat),
@@ -312,7 +368,8 @@ def questions_from(index_dir: Path, n: int) -> list[str]:
     """Questions made of BBC headlines (one per article, spread over the corpus)."""
     from embeddings.store import load_snapshot
 
-    titles = sorted({d["title"] for d in load_snapshot(index_dir).documents.values() if d.get("title")})
+    reader = load_snapshot(index_dir)
+    titles = sorted({t for s in reader.segments for t in s.documents.column("title").to_pylist() if t})
     rng = np.random.default_rng(11)
     return [f"What happened: {t}?" for t in rng.choice(titles, size=min(n, len(titles)), replace=False)]
 
@@ -375,6 +432,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--backend", default=None, help="encoder backend for the build and serving (default: "
                     "$NEWSQA_BACKEND or auto); python -m eval.bench_backends compares them")
+    ap.add_argument("--updates", action="store_true",
+                    help="benchmark updates instead of serving: add/visible/delete/compact per size (bench.json 'updates')")
+    ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
+    ap.add_argument("--model", default=None, help="--updates: the model ('hashing': the test encoder, to time the "
+                    "index side alone; default: the packaged model)")
+    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw"], default="auto",
+                    help="ANN kind of a padded index (default: by size; flat skips the HNSW build)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -408,18 +472,22 @@ def main(argv: list[str] | None = None) -> int:
     from embeddings.store import MANIFEST
 
     if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
-        update_index([args.corpus], base, encoder=enc or load_encoder(None), progress=False)
+        update_index([args.corpus], base, encoder=enc or load_encoder(args.model), progress=False)
     del enc
-    from embeddings.store import load_snapshot
-    from qa.retrieve import bm25_for_snapshot
-
-    t = time.perf_counter()  # the first open after a build saves the BM25 index; time it apart
-    bm25_for_snapshot(load_snapshot(base, mmap_vectors=True))
-    res["bm25_first_build_s"] = {"base": round(time.perf_counter() - t, 2)}
     questions = questions_from(base, args.questions_n + args.warmup + 1)
     from embeddings.store import read_manifest
 
     n_real = read_manifest(base)["counts"]["passages"]
+    if args.updates:
+        from eval.bench_updates import bench_updates
+
+        res["updates"] = []
+        for size in sorted(parse_size(s) for s in args.sizes.split(",")):
+            index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
+            res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
+            save()
+            print(json.dumps(res["updates"][-1]), flush=True)
+        return 0
     for size in sorted(parse_size(s) for s in args.sizes.split(",")):
         if size <= n_real * 1.5:
             index_dir, info = base, None

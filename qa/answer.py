@@ -41,19 +41,19 @@ def verified(snapshot: Snapshot, doc_id: str, start: int, end: int, quote: str) 
 
 def collection_summary(snap: Snapshot) -> dict:
     """Articles, passages, date range, sections, sources and model of an index generation."""
-    docs = snap.documents.values()
-    dates = sorted(d["date"] for d in docs if d.get("date"))
-    sections = sorted({d["section"] for d in docs if d.get("section")})
-    sources = sorted({d["source"] for d in docs if d.get("source")})
+    meta = snap.document_columns(("date", "section", "source"))  # live documents, from the columns
+    dates = sorted(d for d in meta["date"] if d)
+    sections = sorted({d for d in meta["section"] if d})
+    sources = sorted({d for d in meta["source"] if d})
     kinds = kind_counts(snap.passages)
     return {
         "index": str(snap.path),
-        "articles": len(snap.documents),
-        "passages": len(snap.passages),
+        "articles": len(meta["date"]),
+        "passages": snap.live_passages,
         "kinds": kinds,
         "date_from": dates[0] if dates else "",
         "date_to": dates[-1] if dates else "",
-        "undated": sum(1 for d in docs if not d.get("date")),
+        "undated": sum(1 for d in meta["date"] if not d),
         "sections": sections,
         "sources": sources,
         "model": snap.manifest["model"]["name"],

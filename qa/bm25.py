@@ -1,38 +1,159 @@
-"""BM25 over passages (bm25s), searched sparsely, with filters applied inside the scoring as a mask.
+"""BM25 over an index's segments, scored with collection-wide statistics, filters and tombstones inside.
 
-The scores of every (term, passage) pair are precomputed by bm25s into a sparse matrix (one column
-per term); a query only touches the postings of its own terms, so its cost grows with those postings,
-not with the number of passages. The index is saved beside the generation it belongs to (bm25s
-``save``: ``.npy`` arrays read without pickle, a JSON vocabulary), so opening a large index does not
-tokenise every passage again:
+Each segment stores term-frequency postings (``embeddings.segment``: terms, rows, tf, passage
+lengths). A query looks up only its own terms in each segment and scores their postings with the
+statistics of the whole live collection (N, document frequency, mean length; tombstoned rows
+excluded), the Lucene BM25 that bm25s computes (k1=1.5, b=0.75): the same scores as one bm25s index
+over all live passages, without a whole-collection index to rebuild when a segment is added.
 
-    INDEX/g000003/bm25/      data/indices/indptr .npy, vocab.index.json, params.index.json (bm25s),
-                             newsqa.json (passage count, tokenizer version, passages file size)
-
-It is a cache derived from ``passages.jsonl``: written by the first reader that opens the
-generation (atomically; skipped when the folder is read-only), checked against the generation
-before use, rebuilt when it does not match, and safe to delete.
+Why not tantivy: its BM25 and segments would fit, but it would need its own copy of every text,
+its own tokenizer pipeline fed our stems, and a second storage format beside the Arrow tables; the
+postings here are ~12 bytes per (term, passage) pair in plain ``.npy`` files and score in
+milliseconds (docs/index-format.md has the measurements).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-from pathlib import Path
-from typing import Callable
+import math
 
 import numpy as np
 
+from embeddings.reader import top_k
+
 from .text import terms
 
-TOKENIZER_VERSION = 1  # bump when qa.text.terms changes: saved indexes are then rebuilt
-CACHE_DIR = "bm25"
-_META = "newsqa.json"
+K1, B = 1.5, 0.75
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+class SegmentBM25:
+    """BM25 search over the live passages of an ``IndexReader``.
+
+        >>> bm25 = SegmentBM25(reader)                                      # doctest: +SKIP
+        >>> rows, scores = bm25.search("earthquake toll in Morocco", 10)
+    """
+
+    def __init__(self, reader, k1: float = K1, b: float = B):
+        self.reader = reader
+        self.k1, self.b = k1, b
+        self.n = reader.live_passages
+        total = 0
+        for seg, live in zip(reader.segments, reader.live_rows):
+            dl = np.asarray(seg.postings["lex_doclen"])
+            total += int(dl.sum() if live is None else dl[live].sum())
+        self.avgdl = total / self.n if self.n else 1.0
+        self._df_cache: dict[str, int] = {}
+
+    def _span(self, seg, term: str) -> tuple[int, int] | None:
+        names = seg.postings["lex_terms"]
+        i = int(np.searchsorted(names, term))
+        if i < len(names) and names[i] == term:
+            ptr = seg.postings["lex_indptr"]
+            return int(ptr[i]), int(ptr[i + 1])
+        return None
+
+    def df(self, term: str) -> int:
+        """How many live passages hold ``term``."""
+        got = self._df_cache.get(term)
+        if got is None:
+            got = 0
+            for seg, live in zip(self.reader.segments, self.reader.live_rows):
+                span = self._span(seg, term)
+                if span:
+                    got += span[1] - span[0] if live is None else int(live[np.asarray(seg.postings["lex_rows"][span[0]:span[1]])].sum())
+            if len(self._df_cache) > 100_000:
+                self._df_cache.clear()
+            self._df_cache[term] = got
+        return got
+
+    def idf(self, term: str) -> float:
+        d = self.df(term)
+        return math.log(1 + (self.n - d + 0.5) / (d + 0.5))
+
+    def document_frequencies(self) -> "DocumentFrequencies":
+        """``term -> df`` for ``qa.quotes.IdfTable`` (looked up per term, never built whole)."""
+        return DocumentFrequencies(self)
+
+    def search(self, query: str, k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` live rows and scores (score 0 dropped); ``rows``: sorted global rows allowed."""
+        qterms = terms(query)
+        if not qterms or not self.n or k < 1:
+            return _EMPTY
+        idf = {t: self.idf(t) for t in set(qterms)}
+        local = self.reader.split_rows(rows) if rows is not None else None
+        out_rows, out_scores = [], []
+        for i, seg in enumerate(self.reader.segments):
+            if local is not None and not len(local[i]):
+                continue
+            got = self._search_segment(seg, qterms, idf, k, self.reader.live_rows[i], None if local is None else local[i])
+            if len(got[0]):
+                out_rows.append(got[0] + self.reader.starts[i])
+                out_scores.append(got[1])
+        if not out_rows:
+            return _EMPTY
+        r, s = np.concatenate(out_rows), np.concatenate(out_scores)
+        order = np.lexsort((r, -s))[:k]  # best first; ties by row, so results are deterministic
+        return r[order].astype(np.int64), s[order]
+
+    def _search_segment(self, seg, qterms, idf, k, live, allowed):
+        parts_r, parts_s = [], []
+        doclen = seg.postings["lex_doclen"]
+        for t in qterms:  # a repeated query term counts again, as in bm25s
+            span = self._span(seg, t)
+            if not span or span[0] == span[1]:
+                continue
+            r = np.asarray(seg.postings["lex_rows"][span[0]:span[1]])
+            tf = np.asarray(seg.postings["lex_tf"][span[0]:span[1]], dtype=np.float32)
+            dl = np.asarray(doclen[r], dtype=np.float32)
+            parts_r.append(r)
+            parts_s.append(np.float32(idf[t]) * tf / (tf + np.float32(self.k1) * (1 - self.b + self.b * dl / np.float32(self.avgdl))))
+        if not parts_r:
+            return _EMPTY
+        rows, vals = np.concatenate(parts_r), np.concatenate(parts_s).astype(np.float32)
+        cand, inverse = np.unique(rows, return_inverse=True)
+        scores = np.zeros(len(cand), dtype=np.float32)
+        np.add.at(scores, inverse, vals)
+        keep = scores > 0
+        if live is not None:
+            keep &= live[cand]
+        if allowed is not None:
+            keep &= np.isin(cand, allowed)
+        cand, scores = cand[keep], scores[keep]
+        top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
+        return cand[top].astype(np.int64), scores[top]
+
+
+class DocumentFrequencies:
+    """A read-only ``term -> df`` view over a ``SegmentBM25`` (what ``IdfTable`` looks terms up in)."""
+
+    def __init__(self, bm25: SegmentBM25):
+        self._bm25 = bm25
+
+    def get(self, term: str, default: int = 0) -> int:
+        return self._bm25.df(term) or default
+
+    def vocabulary(self):
+        """Every term of the live segments' postings (each once)."""
+        seen: set[str] = set()
+        for seg in self._bm25.reader.segments:
+            for t in seg.postings["lex_terms"]:
+                t = str(t)
+                if t not in seen:
+                    seen.add(t)
+                    yield t
+
+    def __getitem__(self, term: str) -> int:
+        d = self._bm25.df(term)
+        if not d:
+            raise KeyError(term)
+        return d
+
+    def __contains__(self, term) -> bool:
+        return bool(self._bm25.df(term))
 
 
 class BM25Index:
-    """Lexical index of passage texts (headline + paragraph, as embedded).
+    """bm25s over texts held in memory: the reference ``SegmentBM25`` is measured against (tests, eval).
 
         >>> idx = BM25Index(["Putin met Kim", "Morocco quake toll rises"])
         >>> idx.search("earthquake toll in Morocco", 1)[0].tolist()
@@ -53,54 +174,6 @@ class BM25Index:
         self._indices = scores.get("indices")
         self._indptr = scores.get("indptr")
         self._vocab: dict[str, int] = getattr(model, "vocab_dict", None) or {}
-
-    # -- persistence -------------------------------------------------------------------------------
-
-    @classmethod
-    def for_generation(cls, gen_dir: Path, n: int, passages_bytes: int, texts: Callable[[], list[str]]) -> "BM25Index":
-        """The saved index of a generation folder if it matches, else one built from ``texts()`` and saved."""
-        want = {"passages": int(n), "tokenizer": TOKENIZER_VERSION, "passages_bytes": int(passages_bytes)}
-        cache = Path(gen_dir) / CACHE_DIR
-        loaded = cls._load(cache, want)
-        if loaded is not None:
-            return loaded
-        index = cls(texts())
-        index._save(cache, want)
-        return index
-
-    @classmethod
-    def _load(cls, cache: Path, want: dict) -> "BM25Index | None":
-        try:
-            meta = json.loads((cache / _META).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(meta, dict) or any(meta.get(k) != v for k, v in want.items()):
-            return None
-        if want["passages"] == 0:
-            return cls([])
-        import bm25s
-
-        try:
-            model = bm25s.BM25.load(str(cache), mmap=True, allow_pickle=False, show_progress=False)
-        except Exception:  # damaged or from another bm25s: rebuild rather than fail the open
-            return None
-        index = cls(model=model)
-        if index.n != want["passages"] or index._indptr is None:
-            return None
-        return index
-
-    def _save(self, cache: Path, meta: dict) -> None:
-        tmp = cache.with_name(f".{CACHE_DIR}.{os.getpid()}.tmp")
-        try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            if self.n:
-                self._bm25.save(str(tmp), show_progress=False)
-            (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
-            shutil.rmtree(cache, ignore_errors=True)
-            os.replace(tmp, cache)
-        except OSError:  # a read-only index folder: keep the index in memory only
-            shutil.rmtree(tmp, ignore_errors=True)
 
     # -- search ------------------------------------------------------------------------------------
 

@@ -124,6 +124,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_opt(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
+    p = sub.add_parser("compact", help="merge an index's small segments (and upgrade an older format)",
+                       description="Merge small segments into larger ones and drop deleted rows, by the tiered merge "
+                                   "policy (updates run it too). Readers and writers are blocked only for the "
+                                   "manifest swap. An index of an older format is upgraded first.")
+    _add_index_opt(p, writes=True)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--full", action="store_true", help="merge every run of small segments into one (not the large ones)")
+    g.add_argument("--all", action="store_true", help="merge the whole index into one segment (rebuilds large HNSW graphs)")
+    p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS", help="how long to wait for a writer (default 30)")
+
+    p = sub.add_parser("watch", help="follow folders: index new and changed files, drop deleted ones",
+                       description="Poll PATHs every few seconds and keep the index up to date: new and changed files "
+                                   "are indexed (one small segment per change), deleted ones removed. A running "
+                                   "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to follow")
+    _add_index_opt(p, writes=True)
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+
     for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set"),
                                ("serve", "serve.cli", "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)")):
         try:
@@ -357,7 +376,32 @@ def cmd_info(args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info}
+def cmd_compact(args) -> int:
+    from embeddings.compaction import compact_index
+
+    from .engine import default_index_dir
+
+    report = compact_index(args.index or default_index_dir(), full=args.full, everything=args.all,
+                           lock_timeout=max(0.0, args.wait))
+    print(report.summary_line())
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from embeddings.watch import watch
+
+    from .engine import default_index_dir
+
+    index_dir = args.index or default_index_dir()
+    print(f"watching {', '.join(args.paths)} -> {index_dir} (every {args.interval:g} s; Ctrl-C stops)", flush=True)
+    kwargs = {"model": args.model} if args.model else {}
+    for report in watch(args.paths, index_dir, interval=max(0.1, args.interval), **kwargs):
+        print(report.summary_line(), flush=True)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "info": cmd_info, "compact": cmd_compact,
+            "watch": cmd_watch}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,10 @@
     >>> answer.citations[0].quote
     'When asked by Russian media if Moscow would help Kim build satellites, Putin said: “That’s why we came here.”'
 
-An Engine is safe to share between threads: each question works on the snapshot current when it
-began, and ``refresh()`` swaps in a newer index generation without disturbing questions in flight.
+An Engine is safe to share between threads: each question works on the ``IndexReader`` current when
+it began. Before each question the engine checks the manifest (one ``stat``) and, when a writer
+published since, opens the new manifest reusing every segment it already has open: an update is
+answered from on the next question, without a restart and without disturbing questions in flight.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Callable
 
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.errors import IndexFormatError
-from embeddings.store import MANIFEST, Snapshot, check_model, load_snapshot, read_manifest
+from embeddings.manifest import FORMAT_VERSION, manifest_version, read_manifest
+from embeddings.reader import IndexReader, manifest_stamp, open_reader
+from embeddings.store import MANIFEST, check_model
 
 from .answer import AnswerSettings, collection_summary, compose_answer
 from .errors import QuestionError
@@ -30,7 +34,7 @@ from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
 from .rerank import Reranker
 from .shapes import detect, extra_queries, search_depth
-from .retrieve import RetrievalSettings, Retriever, bm25_for_snapshot
+from .retrieve import RetrievalSettings, Retriever
 from .types import Answer, Filters
 
 if TYPE_CHECKING:
@@ -60,12 +64,12 @@ def sample_index_dir() -> Path:
     return default_home() / "sample-index"
 
 
-@dataclass
+@dataclass(frozen=True)
 class _State:
-    snapshot: Snapshot
+    snapshot: IndexReader
     retriever: Retriever
     idf: IdfTable
-    manifest_mtime: float
+    stamp: tuple | None  # the manifest file's identity when it was read
 
 
 class Engine:
@@ -73,8 +77,9 @@ class Engine:
 
     def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
                  retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-                 reranker: Reranker | None = None, search: Search | None = None):
+                 reranker: Reranker | None = None, search: Search | None = None, auto_refresh: bool = True):
         self.index_dir = Path(index_dir)
+        self.auto_refresh = auto_refresh
         self.encoder = encoder
         self._state = state
         self._lock = threading.Lock()
@@ -112,31 +117,41 @@ class Engine:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         if encoder is None:
-            encoder = load_encoder(model or manifest["model"].get("path") or manifest["model"]["name"], backend=backend)
+            encoder = load_encoder(model or manifest.model.path or manifest.model.name, backend=backend)
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
-        state = _load_state(index_dir, encoder, retrieval)
+        state = _load_state(index_dir, encoder, retrieval, None)
         return cls(index_dir, encoder, state, retrieval, answer, reranker, search)
 
     @property
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> IndexReader:
+        """The index as this engine currently reads it (the public read model; see ``reader``)."""
         return self._state.snapshot
 
+    @property
+    def reader(self) -> IndexReader:
+        return self._state.snapshot
+
+    @property
+    def retriever(self) -> Retriever:
+        """The current retriever (dense + BM25 over the current reader)."""
+        return self._state.retriever
+
     def refresh(self) -> bool:
-        """Load a newer generation if the index changed on disk. Returns True if it did."""
-        try:
-            mtime = (self.index_dir / MANIFEST).stat().st_mtime
-        except OSError:
-            return False
-        if mtime == self._state.manifest_mtime:
+        """Open the newer manifest if a writer published one (segments already open are reused).
+
+        Cheap when nothing changed (one ``stat`` of manifest.json). Returns True if it swapped.
+        """
+        stamp = manifest_stamp(self.index_dir)
+        if stamp is None or stamp == self._state.stamp:
             return False
         with self._lock:
-            if mtime == self._state.manifest_mtime:
+            if stamp == self._state.stamp:
                 return False
             m = read_manifest(self.index_dir)
-            if m.get("generation") == self._state.snapshot.generation:
-                self._state = replace(self._state, manifest_mtime=mtime)
+            if m.generation == self._state.snapshot.generation:
+                self._state = replace(self._state, stamp=stamp)
                 return False
-            self._state = _load_state(self.index_dir, self.encoder, self.retrieval_settings)
+            self._state = _load_state(self.index_dir, self.encoder, self.retrieval_settings, self._state.snapshot)
             return True
 
     def summary(self) -> dict:
@@ -171,6 +186,8 @@ class Engine:
         if not isinstance(k, int) or isinstance(k, bool) or k < 1 or k > MAX_K:
             raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
         histories = histories or [[] for _ in questions]
+        if self.auto_refresh:
+            self.refresh()
         state = self._state  # one snapshot for these questions, whatever refresh() does meanwhile
         retriever = state.retriever if retrieval is None else Retriever.with_settings(state.retriever, retrieval)
         resolved = [resolve_followup(q, h or []) for q, h in zip(questions, histories)]
@@ -250,15 +267,14 @@ def validate_question(question) -> str:
     return q
 
 
-def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings) -> _State:
-    mtime = (index_dir / MANIFEST).stat().st_mtime
-    # Vectors memory-mapped: FAISS holds its own copy for search; the rows read here are few.
-    snap = load_snapshot(index_dir, mmap_vectors=True)
-    if snap.manifest["model"]["dimension"] != encoder.dimension:
+def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings, previous: IndexReader | None) -> _State:
+    stamp = manifest_stamp(index_dir)
+    reader = open_reader(index_dir, previous=previous)
+    if reader.dimension != encoder.dimension:
         raise IndexFormatError(f"index {index_dir} changed model while open; reopen it")
-    bm25 = bm25_for_snapshot(snap)  # saved beside the generation: no passage is tokenised again
-    idf = IdfTable.from_counts(len(snap.passages), bm25.document_frequencies())  # = IdfTable(texts)
-    return _State(snap, Retriever(snap, encoder, retrieval, bm25=bm25), idf, mtime)
+    retriever = Retriever(reader, encoder, retrieval)
+    idf = IdfTable.from_counts(reader.live_passages, retriever.bm25.document_frequencies())
+    return _State(reader, retriever, idf, stamp)
 
 
 def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = None, progress: bool = False) -> Path:
@@ -267,7 +283,7 @@ def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = 
     if (d / MANIFEST).exists():
         return d
     s = sample_index_dir()
-    if not (s / MANIFEST).exists() or "sentence_vectors" not in read_manifest(s).get("files", {}):
+    if manifest_version(s) != FORMAT_VERSION:  # missing, or of an older format (the update migrates it)
         from embeddings import sample_corpus_path
         from embeddings.indexer import update_index
 

@@ -97,23 +97,29 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-class _FoldedDf(dict):
-    """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić")."""
+class _FoldedDf:
+    """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić").
+
+    ``df`` is a ``term -> count`` mapping, or the BM25 index's per-term view (which lists its
+    ``vocabulary()`` instead of holding every count): only terms that accents change are folded.
+    """
 
     def __init__(self, df, n: int = 0):
-        super().__init__(df)
+        self.df = df
         self.n = n
         self.folded: dict[str, int] = {}
-        for t, n in df.items():
+        accented = ((t, c) for t, c in df.items() if not t.isascii()) if isinstance(df, dict) else (
+            (t, df.get(t, 0)) for t in df.vocabulary() if not t.isascii())
+        for t, c in accented:
             f = _fold(t)
             if f != t:
                 for key in {f, _term_of(f)} - {""}:  # "hervé" stems to itself, "herve" to "herv"
-                    self.folded[key] = self.folded.get(key, 0) + n
+                    self.folded[key] = self.folded.get(key, 0) + c
 
     def get(self, key, default=None):
-        got = super().get(key)
-        if got is None:
-            got = self.folded.get(_fold(key))
+        got = self.df.get(key)
+        if not got:
+            got = self.folded.get(_fold(key)) or got
         return default if got is None else got
 
 
@@ -217,7 +223,8 @@ def mentioned_years(snapshot, idf: IdfTable) -> tuple[str, str]:
     the years whose passage count is at least a quarter of the most mentioned year's."""
     got = getattr(snapshot, "_mentioned_years", None)
     if got is None:
-        counts = {t: n for t, n in idf.df.items() if len(t) == 4 and _YEAR.match(t)}
+        # looked up year by year: the BM25 index's df view holds no whole vocabulary to scan
+        counts = {t: n for t in map(str, range(1800, 2100)) if _YEAR.match(t) and (n := idf.df.get(t, 0))}
         top = max(counts.values(), default=0)
         main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
         got = (main[0], main[-1]) if main else ("", "")

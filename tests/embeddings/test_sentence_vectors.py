@@ -1,5 +1,5 @@
 """Sentence vectors stored with the index: pooled from the passage's own forward pass, kept row for
-row through updates, read by the quote step, and not needed to open an older index."""
+row through updates (and merges), read by the quote step."""
 
 import json
 import shutil
@@ -61,49 +61,32 @@ def test_update_keeps_each_passages_sentence_vectors(tmp_path, fake_encoder):
     assert after.keys() == rebuilt.keys() and all(np.allclose(after[k], rebuilt[k]) for k in after)
 
 
-def _strip_sentence_vectors(idx):
-    m = json.loads((idx / "manifest.json").read_text())
-    for key in ("sentence_vectors", "sentence_rows"):  # as written before they were stored
-        (idx / m["files"].pop(key)).unlink()
-        m["sizes"].pop(key)
-    (idx / "manifest.json").write_text(json.dumps(m))
+def test_sample_index_of_an_older_format_is_upgraded(tmp_path, fake_encoder):
+    from format1 import format1_index
 
-
-@pytest.mark.parametrize("changed", [True, False])
-def test_older_index_without_them_opens_answers_and_gains_them_on_update(tmp_path, fake_encoder, changed):
-    from qa import Engine
-
-    src, idx = _index(tmp_path, fake_encoder)
-    want = _by_passage(load_snapshot(idx))
-    _strip_sentence_vectors(idx)
-    assert load_snapshot(idx).sentence_vectors is None
-    a = Engine.open(idx, encoder=fake_encoder).ask("Where did Putin show Kim around?")
-    assert a.citations and not a.abstained  # sentences encoded at question time
-    if changed:
-        (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
-    r = update_index([src], idx, encoder=fake_encoder, progress=False)  # unchanged files too
-    assert r.written
-    got = _by_passage(load_snapshot(idx))
-    assert all(np.array_equal(want[k], got[k]) for k in want)
-
-
-def test_sample_index_of_an_older_version_is_rebuilt_with_them(fake_encoder):
     from qa.engine import ensure_default_index, sample_index_dir
 
-    ensure_default_index(encoder=fake_encoder)
-    _strip_sentence_vectors(sample_index_dir())
-    ensure_default_index(encoder=fake_encoder)
-    assert load_snapshot(sample_index_dir()).sentence_vectors is not None
+    format1_index(tmp_path, fake_encoder, idx=sample_index_dir())
+    with pytest.raises(IndexFormatError, match="newsqa compact"):
+        load_snapshot(sample_index_dir())
+    ensure_default_index(encoder=fake_encoder)  # the sample update migrates it
+    snap = load_snapshot(sample_index_dir())
+    assert snap.info.migrations == [1] and snap.sentence_vectors.shape[0] > 0
 
 
 def test_damaged_sentence_vectors_are_named(tmp_path, fake_encoder):
     _, idx = _index(tmp_path, fake_encoder)
     m = json.loads((idx / "manifest.json").read_text())
-    rows = idx / m["files"]["sentence_rows"]
+    seg = m["segments"][0]
+    rows = idx / "segments" / seg["name"] / "sentence_rows.npy"
     np.save(rows, np.load(rows)[:-1], allow_pickle=False)  # one row short, size updated to match
-    m["sizes"]["sentence_rows"] = rows.stat().st_size
+    seg["sizes"]["sentence_rows.npy"] = rows.stat().st_size
     (idx / "manifest.json").write_text(json.dumps(m))
-    with pytest.raises(IndexFormatError, match="sentence vectors"):
+    with pytest.raises(IndexFormatError, match="sentences"):
+        load_snapshot(idx)
+    seg["sizes"]["sentence_rows.npy"] += 8  # and a size that disagrees is named with the file
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexFormatError, match="sentence_rows.npy is"):
         load_snapshot(idx)
 
 
@@ -157,17 +140,6 @@ def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
     engine = Engine.open(idx, encoder=Counting(256))
     a = engine.ask("Where did Putin show Kim around?")
     assert a.citations and seen == ["Where did Putin show Kim around?"]
-
-
-def test_a_browser_upload_does_not_reencode_an_older_index(tmp_path, fake_encoder):
-    src, idx = _index(tmp_path, fake_encoder)
-    _strip_sentence_vectors(idx)
-    (src / "extra.md").write_text("# Extra story\n\nA new paragraph.\n")
-    r = update_index([src], idx, encoder=fake_encoder, progress=False, add_sentence_vectors=False)
-    assert r.written and r.encoded == 2 and r.sentence_vectors_added == 0  # the new title and paragraph
-    assert load_snapshot(idx).sentence_vectors is None  # still the older kind, answered as before
-    r = update_index([src], idx, encoder=fake_encoder, progress=False)
-    assert r.sentence_vectors_added == 235 and "given sentence vectors" in r.summary_line()
 
 
 def test_a_passage_never_borrows_the_next_ones_sentence_vector(tmp_path, fake_encoder):

@@ -24,18 +24,25 @@ def test_round_trip_manifest_and_files(tmp_path, fake_encoder):
     r = update_index([src], idx, encoder=fake_encoder, progress=False)
     assert r.added == 233 and r.written
     m = json.loads((idx / "manifest.json").read_text())
-    assert m["format_version"] == 1 and m["model"]["dimension"] == 256 and m["metric"] == "inner_product"
-    assert m["counts"] == {"documents": 1, "passages": 233, "files": 1}
-    assert {"faiss-cpu", "numpy"} <= set(m["versions"])
-    # Plain numpy reads the vectors in passage-table order.
-    vecs = np.load(idx / m["files"]["vectors"], allow_pickle=False)
-    rows = [json.loads(line) for line in open(idx / m["files"]["passages"])]
-    assert vecs.shape == (233, 256) and len(rows) == 233
-    assert np.allclose(vecs[5], fake_encoder.encode_documents([rows[5]["title"] + "\n" + rows[5]["text"]])[0])
+    assert m["format_version"] == 2 and m["model"]["dimension"] == 256 and m["metric"] == "inner_product"
+    assert m["counts"] == {"documents": 1, "passages": 233, "files": 1, "segments": 1, "tombstoned_passages": 0}
+    assert {"faiss-cpu", "numpy", "pyarrow"} <= set(m["versions"])
+    # The reuse example of docs/index-format.md: pandas reads the table, numpy the vectors, in one order.
+    import pandas as pd
+    import pyarrow.feather as feather
+
+    seg = idx / "segments" / m["segments"][0]["name"]
+    rows = feather.read_table(seg / "passages.arrow").to_pandas()
+    assert isinstance(rows, pd.DataFrame)
+    vecs = np.load(seg / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    assert vecs.shape == (233, 256) and len(rows) == 233 and m["segments"][0]["ann"] == "flat"
+    assert np.allclose(vecs[5], fake_encoder.encode_documents([rows.title[5] + "\n" + rows.text[5]])[0])
+    docs = feather.read_table(seg / "documents.arrow").to_pandas()
+    assert docs.doc_id.tolist() == [rows.doc_id[0]] and docs.text[0][rows.start[3]:rows.end[3]] == rows.text[3]
     snap = load_snapshot(idx)
-    doc = snap.documents[rows[0]["doc_id"]]
+    doc = snap.documents[rows.doc_id[0]]
     assert all(doc["text"][p.start:p.end] == p.text for p in snap.passages)
-    assert snap.faiss_index.ntotal == 233
+    assert len(snap.passages) == snap.live_passages == 233
 
 
 def test_reindex_is_a_noop(tmp_path, fake_encoder):
@@ -55,12 +62,24 @@ def test_changed_file_replaces_its_passages_and_reuses_vectors(tmp_path, fake_en
     f = src / "seed.txt"
     f.write_text(f.read_text().replace("Defence Minister Sergei Shoigu attended the talks.",
                                        "Defence Minister Sergei Shoigu did attend the talks."))
-    r = update_index([src], idx, encoder=fake_encoder, progress=False)
+    r = update_index([src], idx, encoder=fake_encoder, progress=False, compact=False)
     assert r.removed == 233 and r.added == 233
     assert r.encoded == 1  # only the edited paragraph is encoded again
     snap = load_snapshot(idx)
-    assert any("did attend" in p.text for p in snap.passages)
-    assert not any("Shoigu attended" in p.text for p in snap.passages)
+    live = [p for i, p in enumerate(snap.passages) if snap.is_live(i)]
+    assert len(live) == 233 and len(snap.documents) == 1
+    assert any("did attend" in p.text for p in live)
+    assert not any("Shoigu attended" in p.text for p in live)
+    # The update wrote one segment with the new version and a tombstone for the old one, not a copy.
+    m = snap.info
+    assert [s.passages for s in m.segments] == [233, 233] and list(m.tombstones) == [m.segments[0].name]
+    # Compaction drops the wholly deleted segment (its file record is superseded by the newer one).
+    from embeddings.compaction import compact_index
+
+    assert compact_index(idx).merges == 1
+    after = load_snapshot(idx)
+    assert [s.passages for s in after.info.segments] == [233] and not after.info.tombstones
+    assert [p.text for p in after.passages] == [p.text for p in live] and list(after.files) == list(snap.files)
 
 
 def test_prune_removes_documents_of_deleted_files(tmp_path, fake_encoder):

@@ -5,7 +5,6 @@ import shutil
 from helpers import SEED
 
 from embeddings.indexer import update_index
-from embeddings.passage_table import PassageTable
 from embeddings.store import load_snapshot
 from eval.bench import build_padded, markdown, parse_size
 from qa import Engine
@@ -23,11 +22,12 @@ def test_padded_store_opens_and_answers(tmp_path, fake_encoder):
     padded, info = build_padded(tmp_path / "base", 2000, tmp_path / "cache")
     assert info["real_passages"] == 233 and info["generated_passages"] == 1767
     snap = load_snapshot(padded)
-    assert isinstance(snap.passages, PassageTable) and len(snap.passages) == 2000
+    assert len(snap.segments) == 1 and len(snap.passages) == snap.live_passages == 2000  # one segment: one ANN kind
     base = load_snapshot(tmp_path / "base")
-    assert [p.passage_id for p in base.passages] == snap.passages.passage_ids[:233].tolist()
+    ids = snap.segments[0].passages.column("passage_id").to_pylist()
+    assert [p.passage_id for p in base.passages] == ids[:233]
     assert all(snap.document_text(p.doc_id)[p.start:p.end] == p.text for p in snap.passages[-30:])
-    assert (padded / snap.manifest["files"]["passages"]).parent.joinpath("bm25", "newsqa.json").is_file()
+    assert len(snap.documents) == len(base.documents) + info["generated_documents"]
     engine = Engine.open(padded, encoder=fake_encoder)
     a = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")
     assert not a.abstained and a.citations[0].doc_id in base.documents

@@ -1,8 +1,11 @@
-"""BM25: the sparse search ranks as bm25s's dense scoring does; the saved index is reused."""
+"""BM25 over segments: the same scores as one bm25s index over the live passages, tombstones and
+filters applied inside the search, collection-wide statistics summed over segments."""
 
 import numpy as np
 
-from qa.bm25 import CACHE_DIR, BM25Index
+from embeddings.indexer import embed_text, update_index
+from embeddings.reader import open_reader
+from qa.bm25 import BM25Index, SegmentBM25
 from qa.text import terms
 
 TEXTS = [
@@ -11,52 +14,61 @@ TEXTS = [
     "Kim inspected Russian fighter jets in Komsomolsk",
     "The quake in Morocco destroyed villages in the Atlas mountains",
     "Markets fell as oil prices rose",
-    "",
     "Putin praised the talks with Kim as useful",
-] * 7
+]
+QUERIES = ("Putin Kim talks", "Morocco quake toll", "oil markets", "Kim Kim jets", "nothing matches zzz", "Atlas villages")
 
 
-def _dense(index: BM25Index, query: str, mask=None):
-    scores = index._bm25.get_scores(terms(query))
-    return scores if mask is None else scores * mask
+def _segmented_index(tmp_path, encoder):
+    """Three segments (one file each, added one by one), then one file replaced: a tombstone."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"a{i}.md").write_text(f"# Story {i}\n\n" + "\n\n".join(TEXTS[i:] + TEXTS[:i][: i + 1]) + "\n")
+        update_index([src], tmp_path / "idx", encoder=encoder, progress=False, compact=False)
+    (src / "a1.md").write_text("# Story 1 again\n\n" + "\n\n".join(TEXTS[::2]) + "\n")
+    update_index([src], tmp_path / "idx", encoder=encoder, progress=False, compact=False)
+    return open_reader(tmp_path / "idx")
 
 
-def test_sparse_search_equals_dense_scores():
-    index = BM25Index(TEXTS)
+def test_segment_scores_equal_one_bm25s_index_over_live_passages(tmp_path, fake_encoder):
+    reader = _segmented_index(tmp_path, fake_encoder)
+    assert len(reader.segments) == 4 and reader.info.tombstones
+    live = [i for i in range(len(reader)) if reader.is_live(i)]
+    assert 0 < len(live) < len(reader)
+    ref = BM25Index([embed_text(reader.passages[i]) for i in live])
+    bm25 = SegmentBM25(reader)
     rng = np.random.default_rng(0)
-    for q in ("Putin Kim talks", "Morocco quake toll", "oil markets", "Kim Kim jets", "nothing matches zzz"):
-        mask = (rng.random(len(TEXTS)) > 0.4).astype(np.float32)
-        for m in (None, mask):
-            rows, scores = index.search(q, 5, m)
-            dense = _dense(index, q, m)
-            want = np.sort(dense[dense > 0])[::-1][:5]
-            assert np.allclose(scores, want, rtol=1e-5), q
-            assert np.allclose(dense[rows], scores, rtol=1e-5)
-            if m is not None:
-                assert m[rows].all()
+    for q in QUERIES:
+        allowed = np.array(sorted(rng.choice(len(reader), size=len(reader) // 2, replace=False)))
+        for rows in (None, allowed):
+            got_rows, got = bm25.search(q, 8, rows)
+            mask = None if rows is None else np.isin(live, rows).astype(np.float32)
+            want_rows, want = ref.search(q, 8, mask)
+            assert np.allclose(got, want, rtol=1e-5), q
+            assert all(reader.is_live(r) for r in got_rows)  # tombstoned rows never come back
+            if rows is not None:
+                assert set(got_rows) <= set(rows)
+            # Same passages at each score (rows differ: the reference numbers live rows only).
+            assert sorted(np.array(live)[want_rows].tolist()) == sorted(got_rows.tolist()) or len(set(got)) < len(got)
 
 
-def test_saved_index_is_reused_and_checked(tmp_path):
-    calls = []
-
-    def texts():
-        calls.append(1)
-        return TEXTS
-
-    a = BM25Index.for_generation(tmp_path, len(TEXTS), 1234, texts)
-    assert (tmp_path / CACHE_DIR / "newsqa.json").is_file() and len(calls) == 1
-    b = BM25Index.for_generation(tmp_path, len(TEXTS), 1234, texts)
-    assert len(calls) == 1  # loaded, not tokenised again
-    assert a.search("Morocco quake", 3)[0].tolist() == b.search("Morocco quake", 3)[0].tolist()
-    assert a.document_frequencies() == b.document_frequencies()
-    BM25Index.for_generation(tmp_path, len(TEXTS), 999, texts)  # another passages file: rebuilt
-    assert len(calls) == 2
-
-
-def test_document_frequencies_match_a_count():
-    index = BM25Index(TEXTS)
+def test_document_frequencies_are_collection_wide(tmp_path, fake_encoder):
+    reader = _segmented_index(tmp_path, fake_encoder)
+    bm25 = SegmentBM25(reader)
     df: dict[str, int] = {}
-    for t in TEXTS:
-        for w in set(terms(t)):
-            df[w] = df.get(w, 0) + 1
-    assert index.document_frequencies() == df
+    for i in range(len(reader)):
+        if reader.is_live(i):
+            for w in set(terms(embed_text(reader.passages[i])) or [""]):
+                df[w] = df.get(w, 0) + 1
+    freqs = bm25.document_frequencies()
+    assert all(freqs.get(w) == n for w, n in df.items()) and freqs.get("zzzz") == 0
+    assert bm25.n == reader.live_passages == sum(1 for i in range(len(reader)) if reader.is_live(i))
+
+
+def test_reference_sparse_search_equals_dense_scores():
+    index = BM25Index(TEXTS * 7)
+    for q in QUERIES:
+        rows, scores = index.search(q, 5)
+        dense = index._bm25.get_scores(terms(q))
+        assert np.allclose(scores, np.sort(dense[dense > 0])[::-1][:5], rtol=1e-5), q

@@ -4,7 +4,7 @@
 import numpy as np
 from helpers import seed_and_markdown_index
 
-from embeddings.passage_table import PassageTable
+from embeddings.reader import PassageView
 from embeddings.store import load_snapshot
 from qa.retrieve import Retriever
 from qa.types import Filters
@@ -12,7 +12,7 @@ from qa.types import Filters
 
 def test_column_filters_equal_row_filters(tmp_path, fake_encoder):
     snap = load_snapshot(seed_and_markdown_index(tmp_path, fake_encoder))
-    assert isinstance(snap.passages, PassageTable)
+    assert isinstance(snap.passages, PassageView)
     r = Retriever(snap, fake_encoder)
     rows = list(snap.passages)
     doc = rows[-1].doc_id
@@ -22,5 +22,5 @@ def test_column_filters_equal_row_filters(tmp_path, fake_encoder):
         want = [i for i, p in enumerate(rows) if f.allows(p)]
         assert r.allowed_rows(f).tolist() == want, f
     assert snap.passages.kind_counts() == {k: sum(p.kind == k for p in rows) for k in {p.kind for p in rows}}
-    assert snap.row_of[rows[7].passage_id] == 7 and snap.passages[-1] == rows[-1]
+    assert snap.passages[7] == rows[7] and snap.passages[-1] == rows[-1]
     assert np.array_equal(r.allowed_rows(Filters(kinds=("headline",))), r.allowed_rows(Filters(kinds=("headline",))))

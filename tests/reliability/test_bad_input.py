@@ -297,82 +297,68 @@ def _edit_manifest(d: Path, fn) -> None:
     (d / "manifest.json").write_text(json.dumps(m))
 
 
-def _file(d: Path, key: str) -> Path:
-    return d / _manifest(d)["files"][key]
+def _seg_file(d: Path, name: str, *, resize: bool = True):
+    """A file of the first segment; ``resize``: the manifest's size is updated after the damage (so
+    the loader itself, not the size check, must notice)."""
+    seg = _manifest(d)["segments"][0]
+    path = d / "segments" / seg["name"] / name
+
+    def done():
+        if resize:
+            _edit_manifest(d, lambda m: m["segments"][0]["sizes"].update({name: path.stat().st_size}))
+    return path, done
 
 
-def _drop_sizes(d: Path) -> None:
-    _edit_manifest(d, lambda m: m.pop("sizes", None))
-
-
-def _truncate_faiss(d: Path) -> None:
-    f = _file(d, "faiss")
-    f.write_bytes(f.read_bytes()[:-100])
-    _drop_sizes(d)  # past the size check: FAISS itself must refuse it
-
-
-def _truncate_faiss_sized(d: Path) -> None:
-    f = _file(d, "faiss")
-    f.write_bytes(f.read_bytes()[:100])
-
-
-def _rows_disagree(d: Path) -> None:
-    f = _file(d, "passages")
-    f.write_bytes(b"".join(f.read_bytes().splitlines(keepends=True)[:-7]))
-    _edit_manifest(d, lambda m: (m.pop("sizes", None), m["counts"].pop("passages", None),
-                                 m["files"].pop("columns", None)))
+def _truncate(name: str, keep: int, resize: bool = True):
+    def damage(d: Path) -> None:
+        f, done = _seg_file(d, name, resize=resize)
+        f.write_bytes(f.read_bytes()[:keep])
+        done()
+    return damage
 
 
 def _vectors_short(d: Path) -> None:
-    f = _file(d, "vectors")
-    v = np.load(f, allow_pickle=False)
-    np.save(f, v[:-3], allow_pickle=False)
-    _drop_sizes(d)
+    f, done = _seg_file(d, "vectors.npy")
+    np.save(f, np.load(f, allow_pickle=False)[:-3], allow_pickle=False)
+    done()
 
 
-def _vectors_truncated(d: Path) -> None:
-    f = _file(d, "vectors")
-    f.write_bytes(f.read_bytes()[:1000])
-    _drop_sizes(d)
+def _files_not_object(d: Path) -> None:
+    f, done = _seg_file(d, "files.json")
+    f.write_text("[1]")
+    done()
 
 
-def _garbage_row(d: Path) -> None:
-    f = _file(d, "passages")
-    f.write_bytes(f.read_bytes() + b"garbage\n")
-    _edit_manifest(d, lambda m: (m.pop("sizes", None), m["files"].pop("columns", None)))
+def _seg_edit(fn):
+    return lambda d: _edit_manifest(d, lambda m: fn(m["segments"][0]))
 
 
 DAMAGE = {
     "folder does not exist": (lambda d: shutil.rmtree(d), ["does not exist", "newsqa index"]),
     "folder is empty": (lambda d: [shutil.rmtree(p) if p.is_dir() else p.unlink() for p in d.iterdir()],
                         ["no manifest.json", "newsqa index"]),
-    "truncated faiss (size check)": (_truncate_faiss_sized, ["faiss.index", "truncated or edited"]),
-    "truncated faiss": (_truncate_faiss, ["faiss.index", "cannot be read by FAISS"]),
+    "truncated table (size check)": (_truncate("passages.arrow", 100, resize=False), ["passages.arrow is", "truncated or edited"]),
+    "truncated table": (_truncate("passages.arrow", 100), ["is damaged", "rebuild"]),
+    "hnsw segment without its FAISS index": (_seg_edit(lambda s: s.update(ann="hnsw")), ["faiss.index", "cannot be read by FAISS"]),
     "manifest not JSON": (lambda d: (d / "manifest.json").write_text('{"format": "newsqa-index", '),
                           ["manifest.json is not valid JSON"]),
     "manifest not UTF-8": (lambda d: (d / "manifest.json").write_bytes(b"\xff\xfe{}"), ["manifest.json is not valid JSON"]),
     "manifest a list": (lambda d: (d / "manifest.json").write_text("[1, 2]"), ["not a newsqa manifest"]),
-    "manifest wrong counts": (lambda d: _edit_manifest(d, lambda m: m["counts"].update(passages=7)),
-                              ["counts.passages=7"]),
-    "manifest path with ..": (lambda d: _edit_manifest(d, lambda m: m["files"].update(passages="../../etc/passwd")),
-                              ["files.passages", "outside the index folder"]),
-    "manifest absolute path": (lambda d: _edit_manifest(d, lambda m: m["files"].update(vectors="/etc/passwd")),
-                               ["files.vectors", "outside the index folder"]),
-    "manifest wrong dimension": (lambda d: _edit_manifest(d, lambda m: m["model"].update(dimension=384)),
-                                 ["384"]),
-    "manifest dimension not a number": (lambda d: _edit_manifest(d, lambda m: m["model"].update(dimension="256")),
-                                        ["model.dimension must be a positive integer"]),
+    "manifest wrong counts": (_seg_edit(lambda s: s.update(passages=7)), ["7 passages", "disagree"]),
+    "manifest segment name with ..": (_seg_edit(lambda s: s.update(name="../../etc")), ["segments.0.name"]),
+    "manifest wrong dimension": (lambda d: _edit_manifest(d, lambda m: m["model"].update(dimension=384)), ["384"]),
+    "manifest dimension not a number": (lambda d: _edit_manifest(d, lambda m: m["model"].update(dimension="x")),
+                                        ["model.dimension"]),
     "manifest model name not text": (lambda d: _edit_manifest(d, lambda m: m["model"].update(name=5)), ["model.name"]),
-    "manifest sizes not an object": (lambda d: _edit_manifest(d, lambda m: m.update(sizes=[1])), ["'sizes'"]),
+    "manifest sizes not an object": (_seg_edit(lambda s: s.update(sizes=[1])), ["segments.0.sizes"]),
     "manifest generation not text": (lambda d: _edit_manifest(d, lambda m: m.update(generation=7)), ["'generation'"]),
     "manifest unknown version": (lambda d: _edit_manifest(d, lambda m: m.update(format_version=99)), ["format version 99"]),
-    "manifest names a missing file": (lambda d: _edit_manifest(d, lambda m: m["files"].update(faiss="g999999/faiss.index")),
-                                      ["g999999/faiss.index is missing"]),
-    "passage rows disagree with vectors": (_rows_disagree, ["passages but", "vectors", "disagree"]),
-    "vectors fewer than passages": (_vectors_short, ["passages but", "vectors"]),
-    "vectors truncated": (_vectors_truncated, ["vectors.npy is not a readable .npy"]),
-    "garbage passage row": (_garbage_row, ["passages.jsonl"]),
-    "files table not an object": (lambda d: (_file(d, "files").write_text("[1]"), _drop_sizes(d)), ["files.json"]),
+    "manifest names a missing segment": (_seg_edit(lambda s: s.update(name="s999999")), ["s999999", "is missing"]),
+    "tombstones of an unlisted segment": (lambda d: _edit_manifest(d, lambda m: m.update(tombstones={"s999999": ["x"]})),
+                                          ["tombstones name segments"]),
+    "vectors fewer than passages": (_vectors_short, ["disagree with the manifest"]),
+    "vectors truncated": (_truncate("vectors.npy", 1000), ["is damaged", "rebuild"]),
+    "files table not an object": (_files_not_object, ["files.json"]),
 }
 
 

@@ -1,8 +1,8 @@
 """Crashes lose nothing; two writers never interleave; a reader sees the old index or the new one.
 
 The kill test SIGKILLs ``newsqa index`` (the real command, in a subprocess) during an update, at
-random moments and at moments aimed at each stage (reading, encoding, writing the generation,
-replacing the manifest). Each time the index must open and answer exactly as before the update (or,
+random moments and at moments aimed at each stage (reading, encoding, writing the segment,
+replacing the manifest); the compaction kill test does the same to ``newsqa compact``. Each time the index must open and answer exactly as before the update (or,
 when the kill came after the manifest was replaced, exactly as after it), and re-running the update
 must complete it.
 """
@@ -50,7 +50,10 @@ STAGED = textwrap.dedent("""
         setattr(mod, attr, w)
     wrap(ix, "read_file", "reading")
     wrap(enc.HashingEncoder, "encode_documents", "encoding")
-    wrap(ix, "write_generation", "writing")
+    wrap(ix, "write_segment", "writing")
+    import embeddings.compaction as cp
+    wrap(cp, "merged_data", "merging")
+    wrap(cp, "write_segment", "writing")
     real_replace = os.replace
     def replace(src, dst):
         if str(dst).endswith("manifest.json"):
@@ -69,10 +72,20 @@ def _index_cmd(src, index, staged=False):
     return head + ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
 
 
-def _state(index: Path) -> dict[str, bytes]:
-    """The published state: the data files the manifest names (the manifest itself has timestamps)."""
+def _state(index: Path) -> list:
+    """The published state: the files of the segments the manifest lists, in order, and the
+    tombstones by segment position (names and timestamps may differ between equal states)."""
     m = json.loads((index / "manifest.json").read_text())
-    return {k: (index / rel).read_bytes() for k, rel in m["files"].items() if k != "files"}
+    names = [s["name"] for s in m["segments"]]
+    segs = [{f: (index / "segments" / n / f).read_bytes() for f in s["sizes"]} for n, s in zip(names, m["segments"])]
+    return [segs, {names.index(k): v for k, v in m["tombstones"].items()}, m["counts"], m["deleted_files"]]
+
+
+def _no_leftovers(index: Path) -> None:
+    """Nothing a killed writer left: no hidden folders or manifests, no segment the manifest does not list."""
+    listed = {s["name"] for s in json.loads((index / "manifest.json").read_text())["segments"]}
+    assert not [p.name for p in index.iterdir() if p.name.endswith(".tmp")]
+    assert sorted(p.name for p in (index / "segments").iterdir()) == sorted(listed)
 
 
 def _answers(index: Path) -> list[dict]:
@@ -143,7 +156,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
         r = subprocess.run(_index_cmd(s["src"], index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         assert _state(index) == s["after_state"]
-        assert not [p.name for p in index.iterdir() if p.name.endswith(".tmp")]
+        _no_leftovers(index)
         shutil.rmtree(index)
     assert sum(outcomes.values()) == len(plans) >= 20
     assert outcomes["before"] >= 12, outcomes  # most kills landed inside the update
@@ -157,10 +170,10 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     index = tmp_path / "index"
     update_index([write_corpus(tmp_path / "base", 3, seed=5, start=9000)], index, encoder=HashingEncoder(256),
                  progress=False)
-    slow = STAGED.replace('wrap(ix, "write_generation", "writing")',
-                          'wrap(ix, "write_generation", "writing")\n'
-                          'import time; _w = ix.write_generation\n'
-                          'ix.write_generation = lambda *a, **k: (time.sleep(1.5), _w(*a, **k))[1]')
+    slow = STAGED.replace('wrap(ix, "write_segment", "writing")',
+                          'wrap(ix, "write_segment", "writing")\n'
+                          'import time; _w = ix.write_segment\n'
+                          'ix.write_segment = lambda *a, **k: (time.sleep(8), _w(*a, **k))[1]')
     proc = subprocess.Popen([sys.executable, "-c", slow, "index", str(src_a), "--index", str(index),
                              "--model", "hashing", "--no-progress"], cwd=ROOT, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -186,11 +199,13 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     assert waited > 0.5 and report.added == 25
     snap = load_snapshot(index)
     assert len(snap.documents) == 3 + 60 + 5
-    assert snap.manifest["counts"] == {"documents": 68, "passages": 68 * 5, "files": 68}
+    assert snap.manifest["counts"] == {"documents": 68, "passages": 68 * 5, "files": 68, "segments": 3,
+                                       "tombstoned_passages": 0}
 
 
 def _check_consistent(snap, answer) -> None:
-    assert len(snap.passages) == snap.vectors.shape[0] == snap.faiss_index.ntotal == snap.manifest["counts"]["passages"]
+    assert len(snap.passages) == snap.vectors.shape[0] == int(snap.starts[-1])
+    assert snap.live_passages == snap.manifest["counts"]["passages"] == len(snap.documents) * 5
     for c in answer.citations:
         assert snap.document_text(c.doc_id)[c.start:c.end] == c.quote
     for h in answer.retrieved:
@@ -203,6 +218,7 @@ def test_reader_sees_old_or_new_never_a_mix(tmp_path):
     index = tmp_path / "index"
     update_index([write_corpus(tmp_path / "s0", 20, seed=10)], index, encoder=HashingEncoder(256), progress=False)
     engine = Engine.open(index, encoder=HashingEncoder(256))
+    engine.auto_refresh = False  # refreshed by hand below, so each check knows the view it answered from
     stop = threading.Event()
     seen: set[str] = set()
     errors: list[BaseException] = []
@@ -238,29 +254,151 @@ def test_reader_sees_old_or_new_never_a_mix(tmp_path):
     assert len(seen) >= 3 and asked[0] > 20, (seen, asked)
 
 
-def test_slow_reader_survives_its_generation_being_deleted(tmp_path, monkeypatch):
-    """A reader that read the manifest, then paused while three updates ran, still loads an index."""
-    import embeddings.store as store
+def test_slow_reader_survives_its_segments_being_merged_away(tmp_path, monkeypatch):
+    """A reader that read the manifest, then paused while updates and a merge retired its segments,
+    still opens an index (the newer one)."""
+    import embeddings.reader as reader_mod
+    from embeddings.compaction import compact_index
 
     index = tmp_path / "index"
     enc = HashingEncoder(256)
     update_index([write_corpus(tmp_path / "s0", 5, seed=30)], index, encoder=enc, progress=False)
-    first = json.loads((index / "manifest.json").read_text())["generation"]
-    real = store._load_generation
+    first = json.loads((index / "manifest.json").read_text())["segments"][0]["name"]
+    real = reader_mod.Segment
     calls = []
 
-    def slow_load(index_dir, m, mmap_vectors):
-        if not calls:  # the first attempt: meanwhile writers publish three generations
+    def slow_segment(index_dir, info, *a, **k):
+        if not calls:  # the first attempt: meanwhile writers publish three updates and merge everything
             calls.append("paused")
-            for i in range(store.KEEP_GENERATIONS):
+            for i in range(3):
                 update_index([write_corpus(tmp_path / f"s{i + 1}", 2, seed=31 + i, start=50 * (i + 1))], index,
                              encoder=enc, progress=False)
-            assert not (index / first).exists()  # the generation this reader was about to load is gone
-        calls.append(m["generation"])
-        return real(index_dir, m, mmap_vectors)
+            compact_index(index, full=True)
+            assert not (index / "segments" / first).exists()  # the segment this reader was about to open is gone
+        calls.append(info.name)
+        return real(index_dir, info, *a, **k)
 
-    monkeypatch.setattr(store, "_load_generation", slow_load)
-    snap = store.load_snapshot(index)
-    assert calls[0] == "paused" and calls[-1] == snap.generation != first
+    monkeypatch.setattr(reader_mod, "Segment", slow_segment)
+    snap = reader_mod.open_reader(index)
+    assert calls[0] == "paused" and calls[1] == first and calls[-1] != first
     assert snap.generation == json.loads((index / "manifest.json").read_text())["generation"]
-    assert len(snap.documents) == 5 + 2 * store.KEEP_GENERATIONS
+    assert len(snap.segments) == 1 and len(snap.documents) == 5 + 2 * 3
+
+
+def _compact_cmd(index, staged=False):
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "qa.cli"]
+    return head + ["compact", "--index", str(index), "--full"]
+
+
+@pytest.fixture(scope="module")
+def compact_setup(tmp_path_factory):
+    """An index of 12 one-update segments with deletions, and what it answers before and after a merge."""
+    root = tmp_path_factory.mktemp("compact")
+    base = root / "base"
+    enc = HashingEncoder(256)
+    srcs = [write_corpus(root / f"s{i}", 3, seed=40 + i, start=10 * i) for i in range(12)]
+    for src in srcs:
+        update_index([src], base, encoder=enc, progress=False, compact=False)
+    for f in sorted(srcs[4].iterdir())[:2]:
+        f.unlink()
+    update_index([], base, encoder=enc, progress=False, prune=True, compact=False)
+    after = root / "after"
+    shutil.copytree(base, after)
+    r = subprocess.run(_compact_cmd(after), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads((after / "manifest.json").read_text())["segments"]) == 1
+    return {"base": base, "before_manifest": (base / "manifest.json").read_bytes(), "before_state": _state(base),
+            "answers": _answers(base), "after_state": _state(after)}
+
+
+def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
+    s = compact_setup
+    assert _answers(s["base"]) == s["answers"]
+    rng = random.Random(7)
+    plans = [("random", None, None)] * 10 + [(st, st, d) for st, d in
+                                              [("merging", 0.05), ("writing", 0.05), ("manifest", 0.002)] for _ in range(4)]
+    t0 = time.monotonic()
+    shutil.copytree(s["base"], tmp_path / "timing")
+    subprocess.run(_compact_cmd(tmp_path / "timing"), cwd=ROOT, env=ENV, capture_output=True, timeout=60)
+    full = time.monotonic() - t0
+    outcomes = {"before": 0, "after": 0}
+    for n, (kind, stage, delay) in enumerate(plans):
+        index = tmp_path / f"c{n}"
+        shutil.copytree(s["base"], index)
+        proc = subprocess.Popen(_compact_cmd(index, staged=stage is not None), cwd=ROOT, env=ENV,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if stage is None:
+            time.sleep(rng.uniform(0.05, full))
+        else:
+            for line in proc.stdout:
+                if line.strip() == stage:
+                    break
+            else:
+                pytest.fail(f"the compaction ended before stage {stage!r}")
+            time.sleep(rng.uniform(0, delay))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        # Before: the same segments; after: the merged one. Never a mix, and the same answers either way.
+        if (index / "manifest.json").read_bytes() == s["before_manifest"]:
+            assert _state(index) == s["before_state"]
+            outcomes["before"] += 1
+        else:
+            assert _state(index) == s["after_state"], f"kill {n} ({kind}) left a mix"
+            outcomes["after"] += 1
+        assert _answers(index) == s["answers"], f"kill {n} ({kind}) changed the answers"
+        r = subprocess.run(_compact_cmd(index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert _state(index) == s["after_state"]
+        _no_leftovers(index)
+        shutil.rmtree(index)
+    assert sum(outcomes.values()) == len(plans) >= 20 and outcomes["before"] >= 10, outcomes
+    print(f"\ncompaction kill test: {len(plans)} SIGKILLs, {outcomes}, full compaction {full:.2f} s")
+
+
+def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
+    """100 one-article segments merged while five threads ask: no error, every answer from one whole view."""
+    from embeddings.compaction import compact_index
+    from qa import Engine
+
+    index = tmp_path / "index"
+    enc = HashingEncoder(256)
+    src = write_corpus(tmp_path / "src", 100, seed=60)
+    for f in sorted(src.iterdir()):
+        update_index([f], index, encoder=enc, progress=False, compact=False)
+    assert len(json.loads((index / "manifest.json").read_text())["segments"]) == 100
+    engine = Engine.open(index, encoder=enc)
+    want = answers(engine, QUESTIONS)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    asked = [0]
+
+    def ask():
+        own = Engine.open(index, encoder=enc)  # refreshed by hand: each check knows the view it answered from
+        own.auto_refresh = False
+        try:
+            while not stop.is_set():
+                own.refresh()
+                snap = own.snapshot
+                for q in QUESTIONS:
+                    _check_consistent(snap, own.ask(q))
+                    engine.ask(q)  # and one engine shared by all threads, refreshing itself
+                    asked[0] += 1
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask) for _ in range(5)]
+    for t in threads:
+        t.start()
+    try:
+        report = compact_index(index)
+    finally:
+        time.sleep(0.3)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert not errors, errors[0]
+    assert report.merges >= 1 and report.segments_after < 12 and report.passages_rewritten == 500, report
+    engine.refresh()
+    assert len(engine.snapshot.segments) == report.segments_after and asked[0] >= 5 * len(QUESTIONS)  # every thread asked them all meanwhile
+    assert answers(engine, QUESTIONS) == want  # the same answers from the merged segments

@@ -127,7 +127,7 @@ def test_upload_checks_indexes_and_delete_removes(api, client):
     out = r.json()
     assert out["saved"] == ["bridge.md"] and out["report"]["added"] >= 1
     reasons = {x["name"]: x["reason"] for x in out["refused"]}
-    assert "unsupported file type .exe" in reasons["tool.exe"]
+    assert ".exe is not a supported type" in reasons["tool.exe"]
     assert reasons["empty.txt"] == "the file is empty" and "binary" in reasons["bin.txt"]
     got = client.post("/v1/ask", json={"question": "When did the bridge over the Vale river open?"}).json()
     assert got["citations"] and "bridge" in got["citations"][0]["quote"]

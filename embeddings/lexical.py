@@ -1,0 +1,55 @@
+"""Index terms: one tokenizer (lowercase, stop words out, Snowball stems) for the lexical postings
+written into every segment and for everything in ``qa`` that matches words (BM25, sentence scoring,
+abstention), so that they agree on what a "word" is. Bump ``TOKENIZER_VERSION`` when it changes:
+segments record the version they were tokenised with, and compaction re-tokenises older ones.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+TOKENIZER_VERSION = 1
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say tell told did does according
+    """.split()
+)
+@lru_cache(maxsize=1)
+def _stemmer():
+    # No silent fallback: BM25 indexes saved with stems must be searched with the same stems.
+    try:
+        import Stemmer
+    except ImportError as e:
+        raise ImportError("newsqa needs PyStemmer for its word stems: pip install PyStemmer") from e
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lowercased words of ``text`` (apostrophes normalised, possessive 's dropped)."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        w = w.replace("\u2019", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        out.append(w)
+    return out
+
+
+def _stem_all(ws: list[str]) -> list[str]:
+    return _stemmer().stemWords(ws)
+
+
+def terms(text: str) -> list[str]:
+    """Content terms: stop words removed, stemmed. Used by BM25 and by sentence scoring."""
+    return _stem_all([w for w in words(text) if w not in STOPWORDS])
+
+

@@ -1,0 +1,200 @@
+"""Numbered migrations of the stored index format, run once by the next writer (under its lock).
+
+    1 -> 2   a format-1 index (one generation folder g00000N/ of JSON-lines tables, vectors and a
+             FAISS index, rewritten whole by every update) becomes one format-2 segment: its
+             passages and documents as Arrow tables, its vectors and sentence vectors as they were,
+             term-frequency postings computed once, its FAISS index kept when it is an HNSW one.
+
+Each migration publishes a complete new manifest (atomically), so a crash leaves the index in the
+format it had; the next writer runs the migration again. After it, nothing reads the old format:
+readers of a format-1 index are told to run ``newsqa compact`` (which migrates) instead.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from .chunker import Passage
+from .errors import IndexFormatError
+from .manifest import FORMAT, FORMAT_VERSION, MANIFEST, manifest_version
+from .passage_table import DocumentTable, PassageTable, doc_ids_of
+
+V1_FILES = ("passages", "vectors", "faiss", "documents", "files")
+
+
+def migrate(index_dir: Path) -> list[int]:
+    """Bring the index at ``index_dir`` to the current format (call under ``writer_lock``).
+
+    Returns the numbers of the migrations run (empty when the index is current or absent).
+    """
+    index_dir = Path(index_dir)
+    ran = []
+    version = manifest_version(index_dir)
+    while version is not None and version < FORMAT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise IndexFormatError(f"index {index_dir} has format version {version!r}, which no migration upgrades; rebuild the index")
+        step(index_dir)
+        ran.append(version)
+        version = manifest_version(index_dir)
+    return ran
+
+
+def _migrate_1(index_dir: Path) -> None:
+    """Format 1 -> 2: the current generation becomes segment s000001."""
+    import faiss
+
+    from .faiss_index import FaissSettings
+    from .indexer import segment_data
+    from .reader import open_reader
+    from .segment import publish_segment, write_segment
+    from .lexical import TOKENIZER_VERSION
+    from .store import publish
+
+    m = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    if m.get("format") != FORMAT:
+        raise IndexFormatError(f"{index_dir / MANIFEST} is not a newsqa manifest; rebuild the index")
+    old = _load_v1(index_dir, m)
+    passages = list(old["passages"])
+    dim = m["model"]["dimension"]
+    if old["sentence_vectors"] is not None:
+        r = old["sentence_rows"]
+        sentences = [np.asarray(old["sentence_vectors"][r[i]:r[i + 1]]) for i in range(len(passages))]
+    else:  # an index older than stored sentence vectors: zero rows, encoded at question time
+        sentences = [np.zeros((len(p.sentences), dim), np.float16) for p in passages]
+    order = list(dict.fromkeys(doc_ids_of(old["passages"])))
+    seen = set(order)
+    docs = [old["documents"][d] for d in order] + [d for i, d in old["documents"].items() if i not in seen]
+    data = segment_data(passages, np.asarray(old["vectors"]), sentences, docs, old["files"])
+    settings = FaissSettings(**{k: v for k, v in m.get("faiss", {}).items() if k != "built" and k in FaissSettings.__dataclass_fields__})
+    tmp, fields = write_segment(index_dir, ".migrate.tmp", data, FaissSettings(kind="flat"), TOKENIZER_VERSION)
+    kind = settings.resolved_kind(len(passages))
+    if kind == "hnsw":  # keep the HNSW graph the old index built (hours at 10M), or build it once
+        if m.get("faiss", {}).get("built") == "hnsw":
+            shutil.copyfile(old["faiss_file"], tmp / "faiss.index")
+        else:
+            from .faiss_index import build_faiss_index
+
+            faiss.write_index(build_faiss_index(np.asarray(old["vectors"]), settings), str(tmp / "faiss.index"))
+        fields["ann"] = "hnsw"
+        fields["sizes"]["faiss.index"] = (tmp / "faiss.index").stat().st_size
+    seg = publish_segment(tmp, "s000001", fields)
+    base = {"model": m["model"], "metric": "inner_product", "normalized": True, "chunker": m["chunker"],
+            "faiss": settings.to_dict()}
+    publish(index_dir, None, base=base, segments=[seg], tombstones={}, deleted_files=[],
+            counts={"documents": len(docs), "passages": len(passages), "files": len(old["files"])}, migrations=[1])
+    for p in index_dir.iterdir():  # the format-1 generations: nothing reads them any more
+        if p.is_dir() and (p.name[:1] == "g" and p.name[1:].isdigit() or p.name.startswith(".g")):
+            shutil.rmtree(p, ignore_errors=True)
+    open_reader(index_dir, ann=False)  # fail here, not at the next question, if the result does not open
+
+
+MIGRATIONS = {1: _migrate_1}
+
+
+def _load_v1(index_dir: Path, m: dict) -> dict:
+    files = {k: index_dir / m["files"][k] for k in V1_FILES}
+    for k, p in files.items():
+        if not p.is_file():
+            raise IndexFormatError(f"index {index_dir}: {m['files'][k]} is missing; rebuild the index")
+        want = m.get("sizes", {}).get(k)
+        if want is not None and p.stat().st_size != want:
+            raise IndexFormatError(
+                f"index {index_dir}: {m['files'][k]} is {p.stat().st_size} bytes, the manifest says {want} "
+                "(truncated or edited); rebuild the index"
+            )
+    try:
+        columns = _optional_file(index_dir, m, "columns")
+        if columns:
+            passages = PassageTable.open(files["passages"], columns)
+        else:  # written without columns (or they were deleted): parse the table whole
+            passages = [Passage.from_row(json.loads(line)) for line in _lines(files["passages"])]
+    except (ValueError, TypeError, KeyError) as e:
+        raise IndexFormatError(f"index {index_dir}: {m['files']['passages']} has a bad row ({e}); rebuild the index") from e
+    try:
+        vectors = np.load(files["vectors"], allow_pickle=False, mmap_mode="r")
+    except (ValueError, OSError, EOFError) as e:
+        raise IndexFormatError(f"index {index_dir}: {m['files']['vectors']} is not a readable .npy ({e}); rebuild the index") from e
+    dim = m["model"]["dimension"]
+    if vectors.ndim != 2 or vectors.shape[1] != dim or vectors.dtype != np.float32:
+        raise IndexFormatError(
+            f"index {index_dir}: vectors are {vectors.dtype} {vectors.shape}, expected float32 (n, {dim}); rebuild the index"
+        )
+    if len(passages) != vectors.shape[0]:
+        raise IndexFormatError(
+            f"index {index_dir}: {len(passages)} passages but {vectors.shape[0]} vectors; the passage table and "
+            "vectors disagree: rebuild the index"
+        )
+    if m["counts"].get("passages") not in (None, len(passages)):
+        raise IndexFormatError(f"index {index_dir}: manifest counts.passages={m['counts'].get('passages')} but the table has {len(passages)}")
+    try:
+        doc_columns = _optional_file(index_dir, m, "documents_columns")
+        documents = DocumentTable.open(files["documents"], doc_columns) if doc_columns else {}
+        for line in _lines(files["documents"]) if not doc_columns else ():
+            d = json.loads(line)
+            if not isinstance(d.get("text"), str):
+                raise ValueError(f"document {d.get('doc_id')!r} has no text")
+            documents[d["doc_id"]] = d
+        file_table = json.loads(files["files"].read_text(encoding="utf-8"))
+        if not isinstance(file_table, dict) or not all(isinstance(v, dict) for v in file_table.values()):
+            raise ValueError(f"{m['files']['files']} is not an object of file records")
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise IndexFormatError(f"index {index_dir}: documents or files table is damaged ({e}); rebuild the index") from e
+    missing = set(doc_ids_of(passages)) - documents.keys()
+    if missing:
+        raise IndexFormatError(f"index {index_dir}: {len(missing)} passages name documents that are not stored; rebuild the index")
+    sentence_vectors, sentence_rows = _load_sentence_vectors(index_dir, m, len(passages), dim)
+    return {"passages": passages, "vectors": vectors, "documents": documents, "files": file_table,
+            "sentence_vectors": sentence_vectors, "sentence_rows": sentence_rows, "faiss_file": files["faiss"]}
+
+
+def _load_sentence_vectors(index_dir: Path, m: dict, n_passages: int, dim: int):
+    """The stored sentence vectors and their row offsets, or (None, None) for an index without them."""
+    try:
+        vpath, rpath = _optional_file(index_dir, m, "sentence_vectors"), _optional_file(index_dir, m, "sentence_rows")
+        if not (vpath and rpath):
+            return None, None
+        sv = np.load(vpath, allow_pickle=False, mmap_mode="r")
+        rows = np.load(rpath, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise IndexFormatError(f"index {index_dir}: sentence vectors are damaged ({e}); rebuild the index") from e
+    if (sv.ndim != 2 or sv.shape[1] != dim or sv.dtype != np.float16 or rows.dtype != np.int64
+            or rows.shape != (n_passages + 1,) or rows[0] != 0 or rows[-1] != sv.shape[0] or (np.diff(rows) < 0).any()):
+        raise IndexFormatError(
+            f"index {index_dir}: sentence vectors {sv.dtype} {sv.shape} and rows {rows.dtype} {rows.shape} do not fit "
+            f"{n_passages} passages of dimension {dim}; rebuild the index"
+        )
+    return sv, rows
+
+
+def _optional_file(index_dir: Path, m: dict, key: str) -> Path | None:
+    """An optional file of the generation (see OPTIONAL_FILES), if the manifest lists it and it is whole."""
+    rel = m["files"].get(key)
+    if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
+        return None
+    path = index_dir / rel
+    if not path.is_file():
+        return None
+    want = m.get("sizes", {}).get(key)
+    if want is not None and path.stat().st_size != want:
+        raise ValueError(f"{rel} is {path.stat().st_size} bytes, the manifest says {want} (truncated or edited)")
+    return path
+
+
+def _lines(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield line
+
+
+
+def _lines(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield line

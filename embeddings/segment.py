@@ -1,0 +1,337 @@
+"""One immutable segment of an index: what one update (or one merge) added, in plain files.
+
+    segments/s000004/
+      passages.arrow     Arrow IPC file, one row per passage (row order = vectors.npy); columns
+                         passage_id, doc_id, doc (row in documents.arrow), kind, paragraph, start, end,
+                         text, sentence_starts, sentence_ends, heading, part, title, date, source,
+                         section, embed_hash (uint64 of the embedded text and its sentence spans)
+      documents.arrow    Arrow IPC file, one row per document: doc_id, title, date, source, section,
+                         url, origin, published, format, text, blocks (JSON)
+      vectors.npy        float32 (passages x dimension), L2-normalised: cosine = inner product
+      sentences.npy      float16 (sentences x dimension), pooled per passage sentence (zero: not pooled)
+      sentence_rows.npy  int64 (passages + 1): row r's sentences are sentence_rows[r]..[r+1]
+      lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
+      faiss.index        only for an "hnsw" segment (large); a "flat" one is scanned exactly
+      files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
+
+Everything is data (Arrow, ``.npy`` without pickle, JSON, FAISS) and opened memory-mapped, so
+opening a segment reads its small columns only and serving memory is what questions touch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .chunker import Passage
+from .errors import IndexFormatError
+from .faiss_index import FaissSettings, build_faiss_index
+from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
+
+LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
+NPY = ("vectors", "sentences", "sentence_rows") + LEX
+ARROW = ("passages", "documents")
+DOC_COLUMNS = ("doc_id", "title", "date", "source", "section", "url", "origin", "published", "format", "text", "blocks")
+_STR_PASSAGE = ("passage_id", "doc_id", "kind", "text", "heading", "title", "date", "source", "section")
+
+
+def file_name(key: str) -> str:
+    return {"passages": "passages.arrow", "documents": "documents.arrow", "faiss": "faiss.index",
+            "files": "files.json"}.get(key, f"{key}.npy")
+
+
+def embed_hash(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    """A 64-bit hash of an embedded text and its sentence spans: equal hash, reusable vectors."""
+    h = hashlib.blake2b(text.encode("utf-8"), digest_size=8)
+    h.update(json.dumps([list(s) for s in spans]).encode())
+    return int.from_bytes(h.digest(), "little")
+
+
+# -- building ----------------------------------------------------------------------------------------
+
+@dataclass
+class SegmentData:
+    """Everything a segment holds, in memory, before it is written."""
+
+    passages: "pa.Table"  # noqa: F821
+    documents: "pa.Table"  # noqa: F821
+    vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_rows: np.ndarray
+    postings: dict[str, np.ndarray]
+    files: dict[str, dict]
+
+    def __len__(self) -> int:
+        return self.passages.num_rows
+
+
+def passages_table(passages: Sequence[Passage], doc_row: dict[str, int], hashes: Sequence[int]):
+    """Passages as an Arrow table; ``doc_row`` maps each document id to its row in documents.arrow."""
+    import pyarrow as pa
+
+    cols = {k: [getattr(p, k) for p in passages] for k in _STR_PASSAGE}
+    cols["doc"] = pa.array([doc_row[p.doc_id] for p in passages], pa.int32())
+    cols["paragraph"] = pa.array([p.paragraph for p in passages], pa.int32())
+    cols["part"] = pa.array([p.part for p in passages], pa.int32())
+    cols["start"] = pa.array([p.start for p in passages], pa.int64())
+    cols["end"] = pa.array([p.end for p in passages], pa.int64())
+    cols["sentence_starts"] = pa.array([[s for s, _ in p.sentences] for p in passages], pa.list_(pa.int64()))
+    cols["sentence_ends"] = pa.array([[e for _, e in p.sentences] for p in passages], pa.list_(pa.int64()))
+    cols["embed_hash"] = pa.array(np.asarray(hashes, dtype=np.uint64), pa.uint64())
+    order = ("passage_id", "doc_id", "doc", "kind", "paragraph", "part", "start", "end", "text", "sentence_starts",
+             "sentence_ends", "heading", "title", "date", "source", "section", "embed_hash")
+    return pa.table({k: cols[k] if not isinstance(cols[k], list) else pa.array(cols[k], pa.string()) for k in order})
+
+
+def documents_table(rows: Sequence[dict]):
+    """Document rows (``indexer.document_row``) as an Arrow table; ``blocks`` kept as JSON text."""
+    import pyarrow as pa
+
+    cols = {k: [str(r.get(k, "") or "") for r in rows] for k in DOC_COLUMNS if k != "blocks"}
+    cols["blocks"] = [json.dumps(r.get("blocks", []), ensure_ascii=False) for r in rows]
+    return pa.table({k: pa.array(cols[k], pa.string()) for k in DOC_COLUMNS})
+
+
+def build_postings(texts: Sequence[str], tokenize) -> dict[str, np.ndarray]:
+    """Term-frequency postings of ``texts`` (``tokenize`` gives each text's terms; an empty text one "")."""
+    vocab: dict[str, int] = {}
+    t_ids, r_ids, tfs = [], [], []
+    doclen = np.zeros(len(texts), dtype=np.int32)
+    for r, text in enumerate(texts):
+        toks = tokenize(text) or [""]
+        doclen[r] = len(toks)
+        for t, c in Counter(toks).items():
+            t_ids.append(vocab.setdefault(t, len(vocab)))
+            r_ids.append(r)
+            tfs.append(c)
+    names = np.array(list(vocab), dtype=str) if vocab else np.zeros(0, dtype="U1")
+    return _csr(names, np.asarray(t_ids, np.int64), np.asarray(r_ids, np.int32), np.asarray(tfs, np.float32), doclen)
+
+
+def _csr(names: np.ndarray, t: np.ndarray, r: np.ndarray, tf: np.ndarray, doclen: np.ndarray) -> dict[str, np.ndarray]:
+    """Postings sorted by term (alphabetically) then row."""
+    order_terms = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), np.int64)
+    rank[order_terms] = np.arange(len(names))
+    t = rank[t] if len(t) else t
+    o = np.lexsort((r, t))
+    counts = np.bincount(t, minlength=len(names)) if len(t) else np.zeros(len(names), np.int64)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return {"lex_terms": names[order_terms], "lex_indptr": indptr, "lex_rows": r[o].astype(np.int32),
+            "lex_tf": tf[o].astype(np.float32), "lex_doclen": doclen.astype(np.int32)}
+
+
+def merge_postings(parts: list[tuple[dict, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Postings of several segments as one: ``parts`` holds each one's postings and row map
+    (old row -> new row, -1 for a dropped row)."""
+    all_names = np.unique(np.concatenate([p["lex_terms"] for p, _ in parts])) if parts else np.zeros(0, "U1")
+    ts, rs, tfs, lens = [], [], [], []
+    for post, remap in parts:
+        ids = np.searchsorted(all_names, post["lex_terms"])
+        t = np.repeat(ids, np.diff(post["lex_indptr"]))
+        r = remap[np.asarray(post["lex_rows"])]
+        keep = r >= 0
+        ts.append(t[keep]), rs.append(r[keep]), tfs.append(np.asarray(post["lex_tf"])[keep])
+        keep_rows = remap >= 0
+        lens.append((remap[keep_rows], np.asarray(post["lex_doclen"])[keep_rows]))
+    n = sum(int((m >= 0).sum()) for _, m in parts)
+    doclen = np.zeros(n, np.int32)
+    for rows, dl in lens:
+        doclen[rows] = dl
+    t = np.concatenate(ts) if ts else np.zeros(0, np.int64)
+    used = np.unique(t)  # terms whose every posting was dropped go
+    t = np.searchsorted(used, t)
+    return _csr(all_names[used], t, np.concatenate(rs).astype(np.int32) if rs else np.zeros(0, np.int32),
+                np.concatenate(tfs) if tfs else np.zeros(0, np.float32), doclen)
+
+
+def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_settings: FaissSettings,
+                  tokenizer: int) -> tuple[Path, dict]:
+    """Write ``data`` into ``segments/<tmp_name>`` (a hidden folder); returns it and its fields for
+    ``SegmentInfo`` (without the name). ``publish_segment`` gives it its name."""
+    import faiss
+    import pyarrow as pa
+
+    tmp = Path(index_dir) / SEGMENTS_DIR / tmp_name
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    n, dim = data.vectors.shape
+    for key, table in (("passages", data.passages), ("documents", data.documents)):
+        with pa.OSFile(str(tmp / file_name(key)), "wb") as sink:
+            with pa.ipc.new_file(sink, table.schema) as w:
+                w.write_table(table)
+    arrays = {"vectors": np.ascontiguousarray(data.vectors, np.float32),
+              "sentences": np.ascontiguousarray(data.sentence_vectors, np.float16).reshape(-1, dim),
+              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings}
+    for key, arr in arrays.items():
+        with open(tmp / file_name(key), "wb") as f:
+            np.save(f, arr, allow_pickle=False)
+    ann = faiss_settings.resolved_kind(n)
+    if ann == "hnsw":
+        faiss.write_index(build_faiss_index(data.vectors, faiss_settings), str(tmp / file_name("faiss")))
+    (tmp / file_name("files")).write_text(json.dumps(data.files, ensure_ascii=False), encoding="utf-8")
+    sizes = {}
+    for p in sorted(tmp.iterdir()):
+        _fsync_file(p)
+        sizes[p.name] = p.stat().st_size
+    fsync_dir(tmp)
+    return tmp, {"passages": n, "documents": data.documents.num_rows, "sentences": int(arrays["sentences"].shape[0]),
+                 "ann": ann, "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+
+
+def publish_segment(tmp: Path, name: str, fields: dict) -> SegmentInfo:
+    """Rename a written segment folder to its final name (before a manifest lists it)."""
+    final = tmp.parent / name
+    os.replace(tmp, final)
+    fsync_dir(tmp.parent)
+    return SegmentInfo(name=name, **fields)
+
+
+def next_segment_name(index_dir: Path, listed: Sequence[str]) -> str:
+    """A name no segment folder (listed, left by a crash, or retired) has used."""
+    seg_dir = Path(index_dir) / SEGMENTS_DIR
+    used = [int(n[1:]) for n in listed]
+    if seg_dir.exists():
+        used += [int(p.name[1:]) for p in seg_dir.iterdir() if p.name[:1] == "s" and p.name[1:].isdigit()]
+    return f"s{max(used, default=0) + 1:06d}"
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+class Segment:
+    """A segment opened for reading: Arrow tables and arrays memory-mapped, FAISS index if asked."""
+
+    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = 128):
+        import pyarrow as pa
+
+        self.info = info
+        self.name = info.name
+        self.dir = Path(index_dir) / SEGMENTS_DIR / info.name
+        where = f"index {index_dir}: segment {info.name}"
+        if info.ann == "hnsw" and file_name("faiss") not in info.sizes:
+            raise IndexFormatError(f"{where}: an hnsw segment without faiss.index (it cannot be read by FAISS); rebuild the index")
+        try:
+            for fname, size in info.sizes.items():
+                got = (self.dir / fname).stat().st_size
+                if got != size:
+                    raise IndexFormatError(f"{where}: {fname} is {got} bytes, the manifest says {size} (truncated or edited); rebuild the index")
+            self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
+            self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
+            arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
+        except FileNotFoundError as e:
+            raise IndexFormatError(f"{where}: {Path(e.filename or '').name or 'a file'} is missing; rebuild the index") from e
+        except (OSError, ValueError, pa.ArrowInvalid) as e:
+            raise IndexFormatError(f"{where} is damaged ({e}); rebuild the index") from e
+        self.vectors = arrays["vectors"]
+        self.sentence_vectors = arrays["sentences"]
+        self.sentence_rows = np.asarray(arrays["sentence_rows"])
+        self.postings = {k: arrays[k] for k in LEX}
+        n = info.passages
+        if (self.passages.num_rows != n or self.vectors.shape != (n, dimension) or self.vectors.dtype != np.float32
+                or self.sentence_rows.shape != (n + 1,) or self.sentence_vectors.shape != (info.sentences, dimension)
+                or self.documents.num_rows != info.documents or len(self.postings["lex_doclen"]) != n
+                or (n and self.sentence_rows[-1] != info.sentences)):
+            raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
+                                   f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
+        self._files = self._read_files()
+        self.doc_codes = self.passages.column("doc").to_numpy()
+        self.kind_column = self.passages.column("kind")
+        self._doc_row: dict[str, int] | None = None
+        self._live: dict[frozenset, tuple[np.ndarray | None, np.ndarray]] = {}
+        self.faiss = None
+        if ann and info.ann == "hnsw":
+            import faiss
+
+            try:
+                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")))
+            except RuntimeError as e:
+                raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
+            if self.faiss.ntotal != n or self.faiss.d != dimension:
+                raise IndexFormatError(f"{where}: FAISS index holds {self.faiss.ntotal}x{self.faiss.d}, expected {n}x{dimension}")
+            self.faiss.hnsw.efSearch = int(ef_search)
+
+    def __len__(self) -> int:
+        return self.info.passages
+
+    # -- documents -----------------------------------------------------------------------------------
+    @property
+    def doc_row(self) -> dict[str, int]:
+        """Document id -> row of documents.arrow (built on first use)."""
+        if self._doc_row is None:
+            self._doc_row = {d: i for i, d in enumerate(self.documents.column("doc_id").to_pylist())}
+        return self._doc_row
+
+    def find_document(self, doc_id: str) -> int | None:
+        """The row of ``doc_id`` in documents.arrow, or None (a C scan until the dict is built: a writer
+        looks up a few ids once, a reader many ids many times)."""
+        if self._doc_row is not None:
+            return self._doc_row.get(doc_id)
+        import pyarrow.compute as pc
+
+        self._lookups = getattr(self, "_lookups", 0) + 1
+        if self._lookups > 64:
+            return self.doc_row.get(doc_id)
+        i = pc.index(self.documents.column("doc_id"), doc_id).as_py()
+        return None if i < 0 else i
+
+    def passages_per_document(self) -> np.ndarray:
+        """How many passages each row of documents.arrow has."""
+        return np.bincount(self.doc_codes, minlength=self.info.documents)
+
+    def document(self, row: int) -> dict:
+        d = {k: self.documents.column(k)[row].as_py() for k in DOC_COLUMNS}
+        d["blocks"] = json.loads(d["blocks"])
+        return d
+
+    def files(self) -> dict[str, dict]:
+        """The file records this segment wrote (read at open: a retired segment's folder may go)."""
+        return self._files
+
+    def _read_files(self) -> dict[str, dict]:
+        try:
+            out = json.loads((self.dir / file_name("files")).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise IndexFormatError(f"segment {self.dir}: files.json is damaged ({e}); rebuild the index") from e
+        if not isinstance(out, dict):
+            raise IndexFormatError(f"segment {self.dir}: files.json is not an object of file records; rebuild the index")
+        return out
+
+    # -- passages ------------------------------------------------------------------------------------
+    def passage(self, row: int) -> Passage:
+        c = self.passages
+        g = {k: c.column(k)[row].as_py() for k in _STR_PASSAGE}
+        starts, ends = c.column("sentence_starts")[row].as_py(), c.column("sentence_ends")[row].as_py()
+        return Passage(passage_id=g["passage_id"], doc_id=g["doc_id"], kind=g["kind"],
+                       paragraph=c.column("paragraph")[row].as_py(), start=c.column("start")[row].as_py(),
+                       end=c.column("end")[row].as_py(), text=g["text"], sentences=tuple(zip(starts, ends)),
+                       heading=g["heading"], part=c.column("part")[row].as_py(), title=g["title"], date=g["date"],
+                       source=g["source"], section=g["section"])
+
+    def live(self, tombstones: frozenset[str]) -> tuple[np.ndarray | None, np.ndarray]:
+        """(live-row mask or None when every row is live, live-document mask) under ``tombstones``."""
+        got = self._live.get(tombstones)
+        if got is None:
+            if not tombstones:
+                got = (None, np.ones(self.info.documents, bool))
+            else:
+                dead_docs = np.array([d in tombstones for d in self.doc_row], dtype=bool)
+                got = (~dead_docs[self.doc_codes], ~dead_docs)
+            self._live = {tombstones: got}  # a segment's tombstones only grow: keep the newest
+        return got

@@ -1,0 +1,127 @@
+"""Update benchmark of one index size: single-article adds, deletes, visibility to a running
+Engine, compaction, and the writer's peak memory (``python -m eval.bench --updates``).
+
+The index is hard-linked into a scratch folder (segments are immutable, so the copy costs nothing
+and the cached index is never written). Adds and deletes run in a fresh process (its peak RSS is
+the update's); visibility is measured in this process with an open ``Engine``: from the start of
+an add until that engine answers with a citation of the new article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pct(xs, q):
+    return round(float(np.percentile(np.asarray(xs), q)), 4) if xs else None
+
+
+def articles(corpus: Path, n: int, tag: str) -> list[tuple[str, str]]:
+    """``n`` BBC articles made new (a tagged headline: new document ids, every passage re-encoded)."""
+    files = sorted(Path(corpus).rglob("*.txt"))
+    rng = np.random.default_rng(5)
+    out = []
+    for i, f in enumerate(rng.choice(files, size=n, replace=False)):
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+        head = f"{lines[0].strip()} ({tag} update {i})"
+        out.append((f"{tag}-{i}.txt", "\n".join([head] + lines[1:]) + "\n"))
+    return out
+
+
+def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: str | None = None) -> dict:
+    """Run in a fresh process: ``n`` single-article adds, ``deletes`` deletes; timings and peak RSS."""
+    from embeddings.encoder import load_encoder
+    from embeddings.indexer import update_index
+
+    enc = load_encoder(model)
+    adds, dels, written = [], [], []
+    for name, text in articles(corpus, n, "w"):
+        (src / name).write_text(text, encoding="utf-8")
+        t = time.perf_counter()
+        r = update_index([src / name], index, encoder=enc, progress=False)
+        adds.append(time.perf_counter() - t)
+        written.append(r.added)
+    for name, _ in articles(corpus, n, "w")[:deletes]:
+        (src / name).unlink()
+        t = time.perf_counter()
+        update_index([], index, encoder=enc, progress=False, prune=True)
+        dels.append(time.perf_counter() - t)
+    vm = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in open("/proc/self/status")
+          if line.startswith(("VmHWM", "VmRSS"))}
+    return {"adds": adds, "deletes": dels, "passages_per_add": statistics.mean(written), "peak_rss_mb": vm["VmHWM"]}
+
+
+def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
+                  model: str | None = None) -> dict:
+    from embeddings.compaction import compact_index
+    from embeddings.encoder import load_encoder
+    from embeddings.indexer import update_index
+    from embeddings.manifest import read_manifest
+    from qa import Engine
+
+    work = cache / f"updates-{index_dir.name}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    index, src = work / "index", work / "src"
+    shutil.copytree(index_dir, index, copy_function=os.link)  # segments are immutable: links are safe
+    (index / "manifest.json").unlink()
+    shutil.copyfile(index_dir / "manifest.json", index / "manifest.json")
+    src.mkdir()
+    n0 = read_manifest(index).counts.passages
+    r = subprocess.run([sys.executable, "-m", "eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"] + ([model] if model else []),
+                       capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    if r.returncode:
+        raise RuntimeError(f"update benchmark writer failed:\n{r.stderr[-3000:]}")
+    w = json.loads(r.stdout.strip().splitlines()[-1])
+    segments_after_adds = len(read_manifest(index).segments)
+
+    enc = load_encoder(model)
+    engine = Engine.open(index, encoder=enc)
+    engine.ask("What happened?")
+    visible = []
+    for name, text in articles(corpus, visible_n, "v"):
+        (src / name).write_text(text, encoding="utf-8")
+        head = text.splitlines()[0]
+        t = time.perf_counter()
+        update_index([src / name], index, encoder=enc, progress=False)
+        for _ in range(100):  # the answer retrieves (or cites) the new article: it is visible
+            a = engine.ask(f"What happened: {head}?", k=5)
+            if any(c.title == head for c in a.citations) or any(h.passage.title == head for h in a.retrieved):
+                break
+        else:
+            raise RuntimeError(f"a running Engine never saw {name!r}")
+        visible.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    rep = compact_index(index, full=True)
+    compact_s = time.perf_counter() - t
+    asks = []
+    for q in ("What did the minister say?", "Who won the match?", "What happened to the shares?") * 4:
+        t = time.perf_counter()
+        engine.ask(q)
+        asks.append((time.perf_counter() - t) * 1e3)
+    out = {"passages": n0, "model": enc.name, "adds": n_adds, "passages_per_add": w["passages_per_add"],
+           "add_p50_s": _pct(w["adds"], 50), "add_p95_s": _pct(w["adds"], 95), "add_max_s": _pct(w["adds"], 100),
+           "visible_p50_s": _pct(visible, 50), "visible_max_s": _pct(visible, 100),
+           "delete_p50_s": _pct(w["deletes"], 50), "update_peak_rss_mb": round(w["peak_rss_mb"]),
+           "segments_after_adds": segments_after_adds, "compact_s": round(compact_s, 3),
+           "compaction": rep.summary_line(), "segments_after_compaction": len(read_manifest(index).segments),
+           "ask_ms_p50_after": _pct(asks, 50)}
+    del engine
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+if __name__ == "__main__":
+    index, src, corpus, n, deletes = sys.argv[1:6]
+    print(json.dumps(writer(Path(index), Path(src), Path(corpus), int(n), int(deletes), *sys.argv[6:7])))
