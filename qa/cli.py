@@ -145,10 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set"),
                                ("serve", "serve.cli", "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)")):
-        try:
-            mod = __import__(module, fromlist=["add_parser"])
-        except ImportError:
-            continue
+        # Loaded here, not at the top: qa/ must not import ui/ or serve/ when used as a library. A broken
+        # import fails loudly instead of silently dropping the sub-command from --help.
+        mod = __import__(module, fromlist=["add_parser"])
         mod.add_parser(sub, name, text)
     return parser
 
