@@ -1,6 +1,8 @@
 """Paths of the test data, and a skip when the shared data is not beside the clone."""
 
 import os
+import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,29 @@ def jittered_hashing_encoder(dimension: int = 256):
             return (v / np.linalg.norm(v)).astype(np.float32)
 
     return JitteredHashingEncoder(dimension)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(engine, root: Path, **build_kwargs):
+    """The Gradio app of ``engine`` on a free port of 127.0.0.1 (uploads and Gradio's temporary copies
+    under ``root``); yields its URL and stops it afterwards."""
+    from ui.app import build_app, launch_blocks
+
+    old_tmp = os.environ.get("GRADIO_TEMP_DIR")
+    os.environ["GRADIO_TEMP_DIR"] = str(root / "gradio-tmp")  # Gradio's copies of uploads stay in tmp
+    demo = build_app(engine, upload_dir=root / "uploads", **build_kwargs)
+    try:
+        yield launch_blocks(demo, host="127.0.0.1", port=free_port(), block=False, quiet=True)
+    finally:
+        demo.close()
+        if old_tmp is None:
+            os.environ.pop("GRADIO_TEMP_DIR", None)
+        else:
+            os.environ["GRADIO_TEMP_DIR"] = old_tmp

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
+
+from helpers import running_app
 
 CHROMIUM = Path(os.environ.get("NEWSQA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -27,24 +24,13 @@ def ui_server(tmp_path_factory, seed_index, real_encoder):
     Yields ``(url, engine, upload_dir)``. Tests may add articles to this index (it is a copy).
     """
     from qa import Engine
-    from ui.app import build_app, launch_blocks
 
     root = tmp_path_factory.mktemp("ui")
     index = root / "index"
     shutil.copytree(seed_index, index)
-    old_tmp = os.environ.get("GRADIO_TEMP_DIR")
-    os.environ["GRADIO_TEMP_DIR"] = str(root / "gradio-tmp")  # Gradio's copies of uploads stay in tmp
     engine = Engine.open(index, encoder=real_encoder)
-    demo = build_app(engine, upload_dir=root / "uploads")
-    url = launch_blocks(demo, host="127.0.0.1", port=free_port(), block=False, quiet=True)
-    try:
+    with running_app(engine, root) as url:
         yield url, engine, root / "uploads"
-    finally:
-        demo.close()
-        if old_tmp is None:
-            os.environ.pop("GRADIO_TEMP_DIR", None)
-        else:
-            os.environ["GRADIO_TEMP_DIR"] = old_tmp
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from helpers import SEED
+from helpers import SEED, running_app
 
 pytestmark = [pytest.mark.browser]
 
@@ -53,10 +52,6 @@ QUESTIONS = ["Who did the Tavua rugby club beat in the island cup final?",
              "How many new boats did the Patterson ferry company order?"]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +59,6 @@ def app(tmp_path_factory, fake_encoder):
     """The app on 127.0.0.1 over the collection (sport/, business/ and the seed page); stopped after."""
     from embeddings.indexer import update_index
     from qa import Engine
-    from ui.app import build_app, launch_blocks
 
     root = tmp_path_factory.mktemp("layout")
     src = root / "articles"
@@ -73,19 +67,9 @@ def app(tmp_path_factory, fake_encoder):
         (src / rel).write_text(text, encoding="utf-8")
     shutil.copy(SEED, src / "seed.txt")
     update_index([src], root / "index", encoder=fake_encoder, progress=False)
-    old_tmp = os.environ.get("GRADIO_TEMP_DIR")
-    os.environ["GRADIO_TEMP_DIR"] = str(root / "gradio-tmp")
     engine = Engine.open(root / "index", encoder=fake_encoder)
-    demo = build_app(engine, upload_dir=root / "uploads", examples=QUESTIONS[:2])
-    url = launch_blocks(demo, host="127.0.0.1", port=free_port(), block=False, quiet=True)
-    try:
+    with running_app(engine, root, examples=QUESTIONS[:2]) as url:
         yield url, engine, root / "uploads"
-    finally:
-        demo.close()
-        if old_tmp is None:
-            os.environ.pop("GRADIO_TEMP_DIR", None)
-        else:
-            os.environ["GRADIO_TEMP_DIR"] = old_tmp
 
 
 @pytest.fixture(scope="module")
