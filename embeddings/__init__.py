@@ -13,4 +13,4 @@ from pathlib import Path
 
 def sample_corpus_path() -> Path:
     """The built-in sample corpus: the seed news page shipped as package data."""
-    return Path(str(resources.files("embeddings") / "sample_corpus"))
+    return Path(str(resources.files(__name__) / "sample_corpus"))

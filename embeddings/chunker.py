@@ -3,7 +3,7 @@
 Each ``Passage`` has a content-hash id, its document's id and metadata, its kind, paragraph number and
 character offsets into the document text, and the offsets of its sentences (answers quote sentences).
 
-    >>> from embeddings.readers import read_file
+    >>> from newsqa.embeddings.readers import read_file
     >>> doc = read_file("embeddings/sample_corpus/2023-09-14-kim-putin-summit.txt").documents[0]
     >>> ps = chunk_document(doc)
     >>> all(doc.text[p.start:p.end] == p.text for p in ps)

@@ -11,7 +11,7 @@ The driver keeps the index folder, so the index is written where ``newsqa index`
 multi-node cluster every node needs newsqa installed and the input files at the same path (a shared
 filesystem); a model given by ``--model DIR`` must be at that path on every node too.
 
-    >>> from embeddings.ray_pipeline import update_index_ray                 # doctest: +SKIP
+    >>> from newsqa.embeddings.ray_pipeline import update_index_ray                 # doctest: +SKIP
     >>> report = update_index_ray(["articles/"], "my-index")                 # a local Ray
     >>> report = update_index_ray(["/shared/articles"], "my-index", address="auto")  # a running cluster
 

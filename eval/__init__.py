@@ -1,6 +1,6 @@
 """Evaluation: question sets in, metrics and a readable report out, baselines beside.
 
-    >>> from eval import evaluate                                            # doctest: +SKIP
+    >>> from newsqa.eval import evaluate                                            # doctest: +SKIP
     >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)
     >>> run.metrics["quote_hit"], run.metrics["baselines"]["bm25"]["quote_hit"]
 

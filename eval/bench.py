@@ -2,8 +2,8 @@
 latency at growing index sizes, cold start, memory, bytes per passage, approximate-search recall,
 and re-indexing an unchanged corpus. Writes ``bench.json`` and ``bench.md`` to ``--out``.
 
-    python -m eval.bench --sizes 10k,100k,1m --out bench-out
-    python -m eval.bench --sizes 10k --build-files 300 --out quick     # a few minutes
+    python -m newsqa.eval.bench --sizes 10k,100k,1m --out bench-out
+    python -m newsqa.eval.bench --sizes 10k --build-files 300 --out quick     # a few minutes
 
 Sizes above the real corpus (BBC, ~12.7k passages) are padded with generated passages (words drawn
 from the BBC vocabulary by frequency) and random unit vectors of the model's dimension, written with
@@ -97,8 +97,8 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
     """
     import shutil
 
-    from embeddings.indexer import embed_text, update_index
-    from embeddings.readers import iter_files
+    from newsqa.embeddings.indexer import embed_text, update_index
+    from newsqa.embeddings.readers import iter_files
 
     src: list[Path] | Path = corpus
     if files:
@@ -107,8 +107,8 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
     shutil.rmtree(index_dir, ignore_errors=True)
 
     # The texts the build will encode, found by reading and chunking once (not timed).
-    from embeddings.chunker import chunk_document
-    from embeddings.readers import read_file
+    from newsqa.embeddings.chunker import chunk_document
+    from newsqa.embeddings.readers import read_file
 
     texts: dict[str, None] = {}
     seen: set[str] = set()
@@ -159,15 +159,15 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") ->
     ANN kind is the one an index of that size gets), cached by size."""
     import pyarrow as pa
 
-    from embeddings.chunker import Passage
-    from embeddings.documents import content_hash
-    from embeddings.faiss_index import FaissSettings
-    from embeddings.indexer import segment_data
-    from embeddings.lexical import TOKENIZER_VERSION
-    from embeddings.manifest import MANIFEST, read_manifest
-    from embeddings.reader import open_reader
-    from embeddings.segment import SegmentData, publish_segment, write_segment
-    from embeddings.store import publish, writer_lock
+    from newsqa.embeddings.chunker import Passage
+    from newsqa.embeddings.documents import content_hash
+    from newsqa.embeddings.faiss_index import FaissSettings
+    from newsqa.embeddings.indexer import segment_data
+    from newsqa.embeddings.lexical import TOKENIZER_VERSION
+    from newsqa.embeddings.manifest import MANIFEST, read_manifest
+    from newsqa.embeddings.reader import open_reader
+    from newsqa.embeddings.segment import SegmentData, publish_segment, write_segment
+    from newsqa.embeddings.store import publish, writer_lock
 
     base = open_reader(base_dir, ann=False)
     n_real = base.live_passages
@@ -194,7 +194,7 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") ->
     shift = seg.info.documents
     gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
                                  pa.array(gen.passages.column("doc").to_numpy() + shift, pa.int32()))
-    from embeddings.segment import merge_postings
+    from newsqa.embeddings.segment import merge_postings
 
     data = SegmentData(
         passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
@@ -230,9 +230,9 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
     would take most of the build): one sentence of drawn words per passage, ten per document."""
     import pyarrow as pa
 
-    from embeddings.documents import content_hash
-    from embeddings.lexical import terms
-    from embeddings.segment import SegmentData, _csr, documents_table
+    from newsqa.embeddings.documents import content_hash
+    from newsqa.embeddings.lexical import terms
+    from newsqa.embeddings.segment import SegmentData, _csr, documents_table
 
     pad = len(lengths)
     cuts = np.concatenate([[0], np.cumsum(lengths)])
@@ -297,8 +297,8 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
 def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
     """Cold start, latency, memory and recall of one index, measured in this (fresh) process."""
     t0 = time.perf_counter()
-    from embeddings.encoder import load_encoder
-    from qa import Engine
+    from newsqa.embeddings.encoder import load_encoder
+    from newsqa.qa import Engine
 
     enc = load_encoder(None)
     t1 = time.perf_counter()
@@ -366,7 +366,7 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
 
 def questions_from(index_dir: Path, n: int) -> list[str]:
     """Questions made of BBC headlines (one per article, spread over the corpus)."""
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     reader = load_snapshot(index_dir)
     titles = sorted({t for s in reader.segments for t in s.documents.column("title").to_pylist() if t})
@@ -377,7 +377,7 @@ def questions_from(index_dir: Path, n: int) -> list[str]:
 def serve_in_subprocess(index_dir: Path, questions: list[str], warmup: int) -> dict:
     qfile = index_dir.parent / f".bench-questions-{os.getpid()}.json"
     qfile.write_text(json.dumps(questions))
-    r = subprocess.run([sys.executable, "-m", "eval.bench", "--serve", str(index_dir), "--questions", str(qfile),
+    r = subprocess.run([sys.executable, "-m", "newsqa.eval.bench", "--serve", str(index_dir), "--questions", str(qfile),
                         "--warmup", str(warmup)], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
     qfile.unlink(missing_ok=True)
@@ -420,7 +420,7 @@ def markdown(res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(prog="python -m newsqa.eval.bench", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10k,100k,1m", help="index sizes to serve (the smallest real one is BBC itself)")
     ap.add_argument("--corpus", type=Path, default=BBC_DEFAULT)
@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions-n", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--backend", default=None, help="encoder backend for the build and serving (default: "
-                    "$NEWSQA_BACKEND or auto); python -m eval.bench_backends compares them")
+                    "$NEWSQA_BACKEND or auto); python -m newsqa.eval.bench_backends compares them")
     ap.add_argument("--updates", action="store_true",
                     help="benchmark updates instead of serving: add/visible/delete/compact per size (bench.json 'updates')")
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(serve(args.serve, json.loads(args.questions.read_text()), args.warmup)))
         return 0
 
-    from embeddings.encoder import load_encoder
+    from newsqa.embeddings.encoder import load_encoder
 
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -468,18 +468,18 @@ def main(argv: list[str] | None = None) -> int:
         res["build"], _ = bench_build(args.corpus, args.cache, enc, args.build_files)
         save()
         print(json.dumps(res["build"]), flush=True)
-    from embeddings.indexer import update_index
-    from embeddings.store import MANIFEST
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.embeddings.store import MANIFEST
 
     if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
         update_index([args.corpus], base, encoder=enc or load_encoder(args.model), progress=False)
     del enc
     questions = questions_from(base, args.questions_n + args.warmup + 1)
-    from embeddings.store import read_manifest
+    from newsqa.embeddings.store import read_manifest
 
     n_real = read_manifest(base)["counts"]["passages"]
     if args.updates:
-        from eval.bench_updates import bench_updates
+        from newsqa.eval.bench_updates import bench_updates
 
         res["updates"] = []
         for size in sorted(parse_size(s) for s in args.sizes.split(",")):

@@ -2,7 +2,7 @@
 against torch fp32, every backend measured interleaved (A, B, C, A, B, C...) so that load from other
 processes on a shared machine hits them alike; figures are ratios within the run.
 
-    python -m eval.bench_backends --paragraphs 600 --rounds 2 --out bench-backends.json
+    python -m newsqa.eval.bench_backends --paragraphs 600 --rounds 2 --out bench-backends.json
 
 The baseline is bare sentence-transformers ``model.encode`` (torch fp32) of the same texts; each
 backend runs ``encode_passages`` (passage and pooled sentence vectors, what an index build runs).
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.backends.choose import checked, installed, make_runner, resolve
-from embeddings.backends.cpu import cpu_flags, cpu_name, has_native_bf16
-from embeddings.backends.parity import min_cosine
-from embeddings.chunker import chunk_document
-from embeddings.encoder import load_encoder
-from embeddings.indexer import embed_text, sentence_spans
-from embeddings.readers import read_file
+from newsqa.embeddings.backends.choose import checked, installed, make_runner, resolve
+from newsqa.embeddings.backends.cpu import cpu_flags, cpu_name, has_native_bf16
+from newsqa.embeddings.backends.parity import min_cosine
+from newsqa.embeddings.chunker import chunk_document
+from newsqa.embeddings.encoder import load_encoder
+from newsqa.embeddings.indexer import embed_text, sentence_spans
+from newsqa.embeddings.readers import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BBC = Path(os.environ.get("NEWSQA_SHARED", ROOT.parent / "shared")) / "corpus" / "bbc" / "articles"
@@ -104,7 +104,7 @@ def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.bench_backends", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsqa.eval.bench_backends", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=BBC)
     ap.add_argument("--paragraphs", type=int, default=600)
     ap.add_argument("--questions", type=int, default=40)

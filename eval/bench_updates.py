@@ -1,5 +1,5 @@
 """Update benchmark of one index size: single-article adds, deletes, visibility to a running
-Engine, compaction, and the writer's peak memory (``python -m eval.bench --updates``).
+Engine, compaction, and the writer's peak memory (``python -m newsqa.eval.bench --updates``).
 
 The index is hard-linked into a scratch folder (segments are immutable, so the copy costs nothing
 and the cached index is never written). Adds and deletes run in a fresh process (its peak RSS is
@@ -41,8 +41,8 @@ def articles(corpus: Path, n: int, tag: str) -> list[tuple[str, str]]:
 
 def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: str | None = None) -> dict:
     """Run in a fresh process: ``n`` single-article adds, ``deletes`` deletes; timings and peak RSS."""
-    from embeddings.encoder import load_encoder
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.encoder import load_encoder
+    from newsqa.embeddings.indexer import update_index
 
     enc = load_encoder(model)
     adds, dels, written = [], [], []
@@ -64,11 +64,11 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
 
 def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
                   model: str | None = None) -> dict:
-    from embeddings.compaction import compact_index
-    from embeddings.encoder import load_encoder
-    from embeddings.indexer import update_index
-    from embeddings.manifest import read_manifest
-    from qa import Engine
+    from newsqa.embeddings.compaction import compact_index
+    from newsqa.embeddings.encoder import load_encoder
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.embeddings.manifest import read_manifest
+    from newsqa.qa import Engine
 
     work = cache / f"updates-{index_dir.name}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -79,7 +79,7 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
     shutil.copyfile(index_dir / "manifest.json", index / "manifest.json")
     src.mkdir()
     n0 = read_manifest(index).counts.passages
-    r = subprocess.run([sys.executable, "-m", "eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"] + ([model] if model else []),
+    r = subprocess.run([sys.executable, "-m", "newsqa.eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"] + ([model] if model else []),
                        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     if r.returncode:
         raise RuntimeError(f"update benchmark writer failed:\n{r.stderr[-3000:]}")

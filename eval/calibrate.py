@@ -10,7 +10,7 @@ false abstention on the answerable dev questions within ``budget`` (the rules' o
 included), ``unsure_below`` the highest that keeps answerable questions marked unsure or abstained
 within ``unsure_budget``.
 
-    python -m eval.calibrate out-bbc/results.jsonl out-seed/results.jsonl --out qa/abstain_model.json
+    python -m newsqa.eval.calibrate out-bbc/results.jsonl out-seed/results.jsonl --out qa/abstain_model.json
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.signals import FEATURES
+from newsqa.qa.signals import FEATURES
 
 
 def features_of(sig: dict) -> list[float]:
@@ -153,7 +153,7 @@ def simulate(rows: list[dict], model: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsqa.eval.calibrate", description=__doc__.split("\n")[0])
     ap.add_argument("results", nargs="+", help="results.jsonl files of newsqa eval runs")
     ap.add_argument("--out", default=None, help="write the model JSON here (default: print it)")
     ap.add_argument("--budget", type=float, default=0.04, help="false abstention allowed on dev (default 0.04)")

@@ -49,7 +49,7 @@ def prepare_index(qs: QuestionSet, *, index: str | os.PathLike | None = None,
         return PreparedIndex(Path(index), source="index")
     if not corpus and not qs.corpus:
         return PreparedIndex(None, source="default")
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     tmp = tempfile.TemporaryDirectory(prefix="newsqa-eval-")
     try:

@@ -1,6 +1,6 @@
 """Named errors of the evaluation side (the CLI prints them as one line and exits with status 2)."""
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 
 class EvalError(NewsqaError):

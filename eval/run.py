@@ -1,6 +1,6 @@
 """Run the engine (and the baselines) over a question set: questions in, per-question outcomes out.
 
-    >>> from eval.run import evaluate                                       # doctest: +SKIP
+    >>> from newsqa.eval.run import evaluate                                       # doctest: +SKIP
     >>> run = evaluate("../shared/benchmarks/squad-v1.1-dev.json", out="squad-eval", baselines=True)
     >>> run.metrics["hit@5"], run.metrics["baselines"]["bm25"]["hit@5"]
 
@@ -113,7 +113,7 @@ class BaselineRetriever:
     """
 
     def __init__(self, engine, mode: str):
-        from qa.retrieve import Retriever
+        from newsqa.qa.retrieve import Retriever
 
         self.engine = engine
         self.mode = mode
@@ -123,8 +123,8 @@ class BaselineRetriever:
     def search(self, questions: list[Question], k: int, embed_ms: list[float]) -> list[tuple[list, float]]:
         """Top ``k`` hits and the latency (ms) of each question. ``embed_ms``: the query-embedding time of
         each question in the system's batch (the same query vectors, counted for the dense baseline too)."""
-        from qa.engine import validate_question
-        from qa.followup import resolve_followup
+        from newsqa.qa.engine import validate_question
+        from newsqa.qa.followup import resolve_followup
 
         queries = [resolve_followup(validate_question(q.question), list(q.history)).query for q in questions]
         qvecs = self.engine.encoder.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
@@ -143,8 +143,8 @@ def check_questions(questions) -> None:
     Raises:
         QuestionFileError: naming the ids of the refused questions and why.
     """
-    from qa.engine import validate_question
-    from qa.errors import QuestionError
+    from newsqa.qa.engine import validate_question
+    from newsqa.qa.errors import QuestionError
 
     bad = []
     for q in questions:
@@ -191,7 +191,7 @@ def warm_sentence_vectors(engine, n_questions: int, *, progress: bool = False, c
 
 def excluding(snapshot, files) -> "Filters":
     """Filters that keep every document except those whose origin path ends with one of ``files``."""
-    from qa.types import Filters
+    from newsqa.qa.types import Filters
 
     ends = tuple("/" + f.lstrip("/") for f in files)
     keep = tuple(d for d, meta in snapshot.documents.items()
@@ -323,7 +323,7 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
     Example:
         >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)  # doctest: +SKIP
     """
-    from qa.errors import QuestionError
+    from newsqa.qa.errors import QuestionError
 
     from .corpus import prepare_index
     from .errors import EvalError
@@ -340,16 +340,16 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
             raise EvalError(f"no question of split {split!r} and corpus {set_corpus!r} in {qs.path}")
     qs = qs.limited(limit)
     if encoder is None and model is not None and (index is None or corpus or qs.corpus):
-        from embeddings.encoder import load_encoder
+        from newsqa.embeddings.encoder import load_encoder
 
         encoder = load_encoder(model)
     if encoder is None and index is None and (corpus or qs.corpus):
-        from embeddings.encoder import load_encoder
+        from newsqa.embeddings.encoder import load_encoder
 
         encoder = load_encoder(None)
     prepared = prepare_index(qs, index=index, corpus=corpus, encoder=encoder, progress=progress)
     try:
-        from qa import Engine
+        from newsqa.qa import Engine
 
         engine = Engine.open(prepared.path, encoder=encoder, model=model)
         systems = (SYSTEM,) + (BASELINES if baselines else ())

@@ -105,7 +105,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval.synthetic", description="Write synthetic near-miss sets.")
+    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets.")
     p.add_argument("source", choices=("squad", "bbc"))
     p.add_argument("input", help="SQuAD v1.1 JSON (squad) or a JSONL question set with `file` fields (bbc)")
     p.add_argument("out", help="output folder: questions.jsonl (and corpus.jsonl for squad)")

@@ -1,6 +1,6 @@
 """Question -> retrieval -> cited answer: the Python API (``Engine``) and the ``newsqa`` CLI.
 
-    >>> from qa import Engine                                               # doctest: +SKIP
+    >>> from newsqa.qa import Engine                                               # doctest: +SKIP
     >>> engine = Engine.open()            # the default index, or the built-in sample corpus
     >>> a = engine.ask("Where did Putin show Kim around?")
     >>> a.citations[0].quote, a.citations[0].title, a.citations[0].date

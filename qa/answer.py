@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from embeddings.passage_table import kind_counts
-from embeddings.store import Snapshot
+from newsqa.embeddings.passage_table import kind_counts
+from newsqa.embeddings.store import Snapshot
 
 from .abstain import UNSURE, AbstainSettings, decide
 from .dates import resolve_relative_dates

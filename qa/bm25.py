@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from embeddings.reader import top_k
+from newsqa.embeddings.reader import top_k
 
 from .text import terms
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 import textwrap
 
-from embeddings.backends import BACKENDS
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.backends import BACKENDS
+from newsqa.embeddings.errors import NewsqaError
 
 EPILOG = """\
 examples:
@@ -143,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
 
-    for name, module, text in (("ui", "ui.cli", "the browser chat (Gradio)"), ("eval", "eval.cli", "score the engine on a question set"),
-                               ("serve", "serve.cli", "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)")):
+    for name, module, text in (("ui", "newsqa.ui.cli", "the browser chat (Gradio)"), ("eval", "newsqa.eval.cli", "score the engine on a question set"),
+                               ("serve", "newsqa.serve.cli", "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)")):
         # Loaded here, not at the top: qa/ must not import ui/ or serve/ when used as a library. A broken
         # import fails loudly instead of silently dropping the sub-command from --help.
         mod = __import__(module, fromlist=["add_parser"])
@@ -183,7 +183,7 @@ def _filters(args):
 
 
 def cmd_index(args) -> int:
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     from .engine import default_index_dir
 
@@ -194,7 +194,7 @@ def cmd_index(args) -> int:
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
     if args.engine == "ray":
-        from embeddings.ray_pipeline import update_index_ray
+        from newsqa.embeddings.ray_pipeline import update_index_ray
 
         report = update_index_ray(args.paths, index_dir, address=args.address,
                                   section_from_folder=args.section_from_folder, **kwargs)
@@ -359,7 +359,7 @@ def _without_filters(engine, question: str, k: int, filters, history) -> str:
 
 
 def cmd_info(args) -> int:
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     from .engine import collection_summary, ensure_default_index
 
@@ -376,7 +376,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_compact(args) -> int:
-    from embeddings.compaction import compact_index
+    from newsqa.embeddings.compaction import compact_index
 
     from .engine import default_index_dir
 
@@ -387,7 +387,7 @@ def cmd_compact(args) -> int:
 
 
 def cmd_watch(args) -> int:
-    from embeddings.watch import watch
+    from newsqa.embeddings.watch import watch
 
     from .engine import default_index_dir
 

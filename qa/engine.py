@@ -1,6 +1,6 @@
 """The question-answering engine: open an index once, answer many questions.
 
-    >>> from qa import Engine                                               # doctest: +SKIP
+    >>> from newsqa.qa import Engine                                               # doctest: +SKIP
     >>> engine = Engine.open("my-index")
     >>> answer = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")
     >>> answer.citations[0].quote
@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 
-from embeddings.encoder import Encoder, load_encoder
-from embeddings.errors import IndexFormatError
-from embeddings.manifest import FORMAT_VERSION, manifest_version, read_manifest
-from embeddings.reader import IndexReader, manifest_stamp, open_reader
-from embeddings.store import MANIFEST, check_model
+from newsqa.embeddings.encoder import Encoder, load_encoder
+from newsqa.embeddings.errors import IndexFormatError
+from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, read_manifest
+from newsqa.embeddings.reader import IndexReader, manifest_stamp, open_reader
+from newsqa.embeddings.store import MANIFEST, check_model
 
 from .answer import AnswerSettings, collection_summary, compose_answer
 from .errors import QuestionError
@@ -284,8 +284,8 @@ def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = 
         return d
     s = sample_index_dir()
     if manifest_version(s) != FORMAT_VERSION:  # missing, or of an older format (the update migrates it)
-        from embeddings import sample_corpus_path
-        from embeddings.indexer import update_index
+        from newsqa.embeddings import sample_corpus_path
+        from newsqa.embeddings.indexer import update_index
 
         update_index([sample_corpus_path()], s, encoder=encoder, model=model, progress=progress)
     return s

@@ -1,6 +1,6 @@
 """Named errors of the question side."""
 
-from embeddings.errors import IndexFormatError, NewsqaError  # noqa: F401  (re-exported)
+from newsqa.embeddings.errors import IndexFormatError, NewsqaError  # noqa: F401  (re-exported)
 
 
 class QuestionError(NewsqaError):

@@ -1,6 +1,6 @@
 """Words that explain an answer's context: what a collection is about, and what a filter left out.
 
-    >>> from qa.types import Filters
+    >>> from newsqa.qa.types import Filters
     >>> describe_filters(Filters(date_from="2004-01-01", date_to="2004-02-01", sections=("sport",)))
     'from 2004-01-01 to 2004-02-01 in section sport'
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from embeddings.store import Snapshot
+from newsqa.embeddings.store import Snapshot
 
 from .text import STOPWORDS, words
 from .types import Filters

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embeddings.encoder import Encoder
+from newsqa.embeddings.encoder import Encoder
 
 from .text import question_terms, terms
 from .types import Hit

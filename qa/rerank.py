@@ -4,7 +4,7 @@ Any scorer of (question, passage) pairs plugs in: a cross-encoder from a local f
 (``CrossEncoderReranker``), or anything with a ``rerank(question, hits) -> hits`` method. The default
 is no re-ranking: the fused dense + BM25 order, which needs nothing beyond what is installed.
 
-    >>> from qa import Engine                                               # doctest: +SKIP
+    >>> from newsqa.qa import Engine                                               # doctest: +SKIP
     >>> engine = Engine.open("idx", reranker=CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2"))
 """
 
@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 from .types import Hit
 

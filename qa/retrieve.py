@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.chunker import Passage
-from embeddings.encoder import Encoder
-from embeddings.reader import IndexReader
+from newsqa.embeddings.chunker import Passage
+from newsqa.embeddings.encoder import Encoder
+from newsqa.embeddings.reader import IndexReader
 
 from .bm25 import SegmentBM25
 from .types import Filters, Hit

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from embeddings.passage_table import doc_ids_of
+from newsqa.embeddings.passage_table import doc_ids_of
 
 from .errors import QuestionError
 from .retrieve import RetrievalSettings, Retriever, _EXACT_SCAN_ROWS, merge_ranked

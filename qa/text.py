@@ -3,7 +3,7 @@ sentence scoring and abstention, so that they agree on what a "word of the quest
 
 from __future__ import annotations
 
-from embeddings.lexical import STOPWORDS, _stem_all, terms, words  # noqa: F401 (re-exported)
+from newsqa.embeddings.lexical import STOPWORDS, _stem_all, terms, words  # noqa: F401 (re-exported)
 
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from embeddings.chunker import Passage
+from newsqa.embeddings.chunker import Passage
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The HTTP API (FastAPI): ask, index summary, documents, health, metrics, OpenAI-compatible chat.
 
-    >>> from serve.api import create_app                                    # doctest: +SKIP
+    >>> from newsqa.serve.api import create_app                                    # doctest: +SKIP
     >>> app = create_app(LocalBackend(Engine.open("my-index")), token="s3cret")
     >>> uvicorn.run(app, host="127.0.0.1", port=8000)
 
@@ -31,8 +31,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.concurrency import run_in_threadpool
 
-from embeddings.errors import NewsqaError
-from ui.uploads import UploadLimits
+from newsqa.embeddings.errors import NewsqaError
+from newsqa.ui.uploads import UploadLimits
 
 from .errors import ApiError, status_of
 from .metrics import Metrics

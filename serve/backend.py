@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from qa.types import Filters
-from ui.uploads import UploadLimits, default_upload_dir, index_uploads, save_uploads
+from newsqa.qa.types import Filters
+from newsqa.ui.uploads import UploadLimits, default_upload_dir, index_uploads, save_uploads
 
 
 def filters_from(d: dict | None) -> Filters | None:
@@ -67,7 +67,7 @@ class LocalBackend:
         return {"saved": [n for n, _ in res.saved if n not in skipped], "refused": refused, "report": out}
 
     def delete_document(self, doc_id: str) -> dict:
-        from embeddings.indexer import delete_documents
+        from newsqa.embeddings.indexer import delete_documents
 
         report = delete_documents(self.engine.index_dir, [doc_id], encoder=self.engine.encoder)
         self.engine.refresh()

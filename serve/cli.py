@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 EPILOG = """\
 examples:
@@ -48,7 +48,7 @@ def run(args) -> int:
 
     token = os.environ.get("NEWSQA_API_TOKEN") or None
     if args.ray:
-        from qa.engine import ensure_default_index
+        from newsqa.qa.engine import ensure_default_index
 
         from .api import create_app
         from .ray_serve import deploy
@@ -59,7 +59,7 @@ def run(args) -> int:
         app = create_app(backend, token=token)  # the chat needs an engine in this process: API only
         where = f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"
     else:
-        from qa import Engine
+        from newsqa.qa import Engine
 
         engine = Engine.open(args.index, model=args.model, progress=True)
         app = server.local_app(engine, token=token, gradio=not args.no_ui)

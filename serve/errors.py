@@ -1,6 +1,6 @@
 """Named errors of the HTTP side, each with the status code it is answered with."""
 
-from embeddings.errors import DocumentNotFoundError, IndexLockedError, NewsqaError
+from newsqa.embeddings.errors import DocumentNotFoundError, IndexLockedError, NewsqaError
 
 
 class ApiError(NewsqaError):

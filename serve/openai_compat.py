@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.types import location_label
+from newsqa.qa.types import location_label
 
 from .errors import ApiError
 from .schemas import K, FiltersModel

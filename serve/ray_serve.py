@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 from .errors import ApiError, missing_extra, status_of
 
@@ -46,13 +46,13 @@ class EngineReplica:
 
     def __init__(self, index_dir: str, model: str | None = None, shards: list | None = None,
                  upload_dir: str | None = None):
-        from qa import Engine
+        from newsqa.qa import Engine
 
         from .backend import LocalBackend
 
         search = None
         if shards:
-            from qa.shards import fan_out
+            from newsqa.qa.shards import fan_out
 
             def call_shards(req: dict) -> list:
                 pending = [h.ranked.remote(req) for h in shards]
@@ -71,8 +71,8 @@ class ShardReplica:
     """Shard ``shard`` of ``n``: searches only its documents' passages (``qa.shards.Shard``)."""
 
     def __init__(self, index_dir: str, shard: int, n: int, model: str | None = None):
-        from qa import Engine
-        from qa.shards import Shard
+        from newsqa.qa import Engine
+        from newsqa.qa.shards import Shard
 
         self.shard = Shard(Engine.open(index_dir, model=model), shard, n)
 

@@ -18,10 +18,10 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from embeddings.documents import Skipped
-from embeddings.indexer import IndexReport
-from qa.engine import MAX_K, MAX_QUESTION_CHARS
-from qa.types import Answer, Citation, Filters, Hit
+from newsqa.embeddings.documents import Skipped
+from newsqa.embeddings.indexer import IndexReport
+from newsqa.qa.engine import MAX_K, MAX_QUESTION_CHARS
+from newsqa.qa.types import Answer, Citation, Filters, Hit
 
 _EMPTY = {str: "", int: 0, float: 0.0, bool: False}
 

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 
-from ui.uploads import UploadLimits
+from newsqa.ui.uploads import UploadLimits
 
 from .api import create_app
 from .backend import LocalBackend
@@ -33,7 +33,7 @@ def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
     import gradio as gr
 
-    from ui.app import CSS, HEAD, build_app
+    from newsqa.ui.app import CSS, HEAD, build_app
 
     demo = build_app(engine, upload_dir=upload_dir, limits=limits).queue(default_concurrency_limit=8)
     gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,

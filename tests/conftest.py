@@ -24,14 +24,14 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def fake_encoder():
-    from embeddings.encoder import HashingEncoder
+    from newsqa.embeddings.encoder import HashingEncoder
 
     return HashingEncoder(256)
 
 
 @pytest.fixture(scope="session")
 def real_encoder():
-    from embeddings.encoder import load_encoder
+    from newsqa.embeddings.encoder import load_encoder
 
     return load_encoder(None)
 
@@ -39,7 +39,7 @@ def real_encoder():
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, real_encoder):
     """The seed page indexed with the real packaged model (built once per session)."""
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     d = tmp_path_factory.mktemp("seed-index")
     update_index([SEED], d, encoder=real_encoder, progress=False)
@@ -48,6 +48,6 @@ def seed_index(tmp_path_factory, real_encoder):
 
 @pytest.fixture(scope="session")
 def seed_engine(seed_index, real_encoder):
-    from qa import Engine
+    from newsqa.qa import Engine
 
     return Engine.open(seed_index, encoder=real_encoder)

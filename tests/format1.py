@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.chunker import ChunkerSettings, Passage
-from embeddings.faiss_index import FaissSettings, build_faiss_index
-from embeddings.passage_table import write_documents, write_table
+from newsqa.embeddings.chunker import ChunkerSettings, Passage
+from newsqa.embeddings.faiss_index import FaissSettings, build_faiss_index
+from newsqa.embeddings.passage_table import write_documents, write_table
 
 FORMAT = "newsqa-index"
 FORMAT_VERSION = 1
@@ -166,9 +166,9 @@ def format1_index(tmp_path, encoder, *, sentence_vectors=True, idx=None):
     """A format-1 index of the seed page at ``idx`` (default tmp_path/v1): (src, idx, passages, vectors, sentence vectors)."""
     from helpers import SEED
 
-    from embeddings.chunker import chunk_document
-    from embeddings.indexer import document_row, embed_text, sentence_spans
-    from embeddings.readers import read_file
+    from newsqa.embeddings.chunker import chunk_document
+    from newsqa.embeddings.indexer import document_row, embed_text, sentence_spans
+    from newsqa.embeddings.readers import read_file
 
     src = tmp_path / "src"
     src.mkdir(exist_ok=True)

@@ -24,7 +24,7 @@ def seed_and_markdown_index(tmp_path, encoder):
     """An index of the seed page plus a two-paragraph Markdown article; returns its folder."""
     import shutil
 
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     src = tmp_path / "src"
     src.mkdir()
@@ -45,7 +45,7 @@ def jittered_hashing_encoder(dimension: int = 256):
 
     import numpy as np
 
-    from embeddings.encoder import HashingEncoder
+    from newsqa.embeddings.encoder import HashingEncoder
 
     class JitteredHashingEncoder(HashingEncoder):
         def _vec(self, text):
@@ -66,7 +66,7 @@ def free_port() -> int:
 def running_app(engine, root: Path, **build_kwargs):
     """The Gradio app of ``engine`` on a free port of 127.0.0.1 (uploads and Gradio's temporary copies
     under ``root``); yields its URL and stops it afterwards."""
-    from ui.app import build_app, launch_blocks
+    from newsqa.ui.app import build_app, launch_blocks
 
     old_tmp = os.environ.get("GRADIO_TEMP_DIR")
     os.environ["GRADIO_TEMP_DIR"] = str(root / "gradio-tmp")  # Gradio's copies of uploads stay in tmp

@@ -54,7 +54,7 @@ def test_the_setup_commands_are_the_ones_ci_runs():
 
 
 def test_every_readme_command_runs(tmp_path, monkeypatch, capsys):
-    from qa.cli import main
+    from newsqa.qa.cli import main
 
     monkeypatch.chdir(tmp_path)
     os.symlink(ROOT / "embeddings", tmp_path / "embeddings")

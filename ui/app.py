@@ -1,6 +1,6 @@
 """The browser chat: a Gradio app over one ``Engine``.
 
-    >>> from ui.app import launch                                           # doctest: +SKIP
+    >>> from newsqa.ui.app import launch                                           # doctest: +SKIP
     >>> launch()                        # the sample corpus on http://127.0.0.1:7860
     >>> launch("bbc-index", port=8000)
 
@@ -21,7 +21,7 @@ import datetime as _dt
 import os
 from pathlib import Path
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 from . import format as fmt
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
@@ -44,7 +44,7 @@ def new_session() -> dict:
 
 def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
     """The UI's filter fields as ``qa.types.Filters``; a bad date raises NewsqaError."""
-    from qa.types import Filters
+    from newsqa.qa.types import Filters
 
     dates = []
     for label, value in (("from", date_from), ("to", date_to)):
@@ -263,7 +263,7 @@ def launch(index_dir: str | os.PathLike | None = None, *, host: str = "127.0.0.1
     Returns:
         ``(demo, url)``; with ``block=True`` only after the server stops (Ctrl-C).
     """
-    from qa import Engine
+    from newsqa.qa import Engine
 
     engine = engine or Engine.open(index_dir, model=model, progress=True)
     demo = build_app(engine, upload_dir=upload_dir, limits=limits)

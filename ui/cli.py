@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from embeddings.backends import BACKENDS
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.backends import BACKENDS
+from newsqa.embeddings.errors import NewsqaError
 
 EPILOG = """\
 examples:
@@ -41,7 +41,7 @@ def run(args) -> int:
         raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
     if args.max_upload_mb <= 0:
         raise NewsqaError(f"--max-upload-mb must be greater than 0, got {args.max_upload_mb}")
-    from qa import Engine
+    from newsqa.qa import Engine
 
     from .app import build_app, launch_blocks
     from .uploads import UploadLimits

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from embeddings.errors import NewsqaError
+from newsqa.embeddings.errors import NewsqaError
 
 COLUMNS = ["title", "date", "section", "source", "file", "passages"]
 
@@ -36,7 +36,7 @@ class Row:
 
 def passage_counts(snapshot) -> Counter:
     """Passages per document id."""
-    from embeddings.passage_table import doc_ids_of
+    from newsqa.embeddings.passage_table import doc_ids_of
 
     return Counter(doc_ids_of(snapshot.passages))
 
@@ -94,7 +94,7 @@ def delete_upload(row: Row, engine, upload_dir: str | Path):
     Raises:
         NewsqaError: the article was not uploaded here, or the index cannot be updated.
     """
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     if not is_upload(row, upload_dir):
         raise NewsqaError(f"{row.file or row.title} was not uploaded in the app (it is not in {upload_dir}); "

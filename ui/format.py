@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import string
 
-from qa.types import Answer, Citation, Hit, location_label
+from newsqa.qa.types import Answer, Citation, Hit, location_label
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
 # literally, either as an HTML entity or backslash-escaped (CommonMark allows escaping any ASCII

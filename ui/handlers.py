@@ -11,9 +11,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from embeddings.errors import NewsqaError
-from qa.explain import filter_note
-from qa.types import Filters
+from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.explain import filter_note
+from newsqa.qa.types import Filters
 
 from . import documents as docs
 from . import format as fmt

@@ -1,6 +1,6 @@
 """Files and folders to Documents: one reader per format, chosen by file name and content.
 
-    >>> from embeddings.readers import read_file
+    >>> from newsqa.embeddings.readers import read_file
     >>> got = read_file("embeddings/sample_corpus/2023-09-14-kim-putin-summit.txt")
     >>> got.documents[0].title
     'Kim Jong Un meets Putin in Russia as missiles launch from North Korea'

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embeddings.passage_table import doc_ids_of
+from newsqa.embeddings.passage_table import doc_ids_of
 
 from ..quotes import Candidate, IdfTable, QuoteSettings, score_candidates
 from ..text import terms

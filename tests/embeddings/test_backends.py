@@ -9,15 +9,15 @@ import warnings
 import numpy as np
 import pytest
 
-from embeddings.backends import choose, convert
-from embeddings.backends.choose import BackendFallbackWarning, auto_candidates, resolve
-from embeddings.backends.convert import BackendCacheWarning, converted, verify
-from embeddings.backends.manifest import check_mix, model_fields
-from embeddings.backends.parity import Parity, check_parity, min_cosine, probe_texts
-from embeddings.encoder import HashingEncoder
-from embeddings.errors import BackendCacheError, ModelMismatchError
-from embeddings.indexer import update_index
-from embeddings.store import read_manifest
+from newsqa.embeddings.backends import choose, convert
+from newsqa.embeddings.backends.choose import BackendFallbackWarning, auto_candidates, resolve
+from newsqa.embeddings.backends.convert import BackendCacheWarning, converted, verify
+from newsqa.embeddings.backends.manifest import check_mix, model_fields
+from newsqa.embeddings.backends.parity import Parity, check_parity, min_cosine, probe_texts
+from newsqa.embeddings.encoder import HashingEncoder
+from newsqa.embeddings.errors import BackendCacheError, ModelMismatchError
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.store import read_manifest
 
 AVX2 = frozenset({"sse4_2", "avx", "avx2", "fma"})
 XEON = AVX2 | {"avx512f", "avx512_bf16", "amx_bf16", "amx_tile"}
@@ -216,8 +216,8 @@ def tiny_bert():
 
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
 def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
-    from embeddings.backends.choose import installed
-    from embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, TorchRunner
+    from newsqa.embeddings.backends.choose import installed
+    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, TorchRunner
 
     if not installed(backend):
         pytest.skip(f"{backend} is not installed")
@@ -236,7 +236,7 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
 def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     import torch
 
-    from embeddings.backends.runners import Threads, TorchRunner
+    from newsqa.embeddings.backends.runners import Threads, TorchRunner
 
     model, feeds = tiny_bert
     bulk = torch.get_num_threads()

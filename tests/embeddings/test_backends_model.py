@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from embeddings.backends.choose import installed, resolve
-from embeddings.backends.parity import min_cosine
+from newsqa.embeddings.backends.choose import installed, resolve
+from newsqa.embeddings.backends.parity import min_cosine
 
 pytestmark = pytest.mark.slow
 TEXTS = ["Putin met Kim at the Vostochny cosmodrome. They talked about rockets.",
@@ -40,7 +40,7 @@ def test_backend_vectors_match_torch(backend, real_encoder, home):
 def test_engine_answers_alike_on_another_backend(seed_index, seed_engine, home, monkeypatch):
     if not installed("onnx"):
         pytest.skip("onnxruntime is not installed")
-    from qa import Engine
+    from newsqa.qa import Engine
 
     monkeypatch.setenv("NEWSQA_HOME", str(home))
     engine = Engine.open(seed_index, backend="onnx")

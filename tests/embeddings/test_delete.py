@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.errors import DocumentNotFoundError
-from embeddings.indexer import delete_documents, update_index
-from embeddings.store import load_snapshot
+from newsqa.embeddings.errors import DocumentNotFoundError
+from newsqa.embeddings.indexer import delete_documents, update_index
+from newsqa.embeddings.store import load_snapshot
 
 
 @pytest.fixture(scope="module")

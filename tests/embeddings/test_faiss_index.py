@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from embeddings.faiss_index import FaissSettings, build_faiss_index
+from newsqa.embeddings.faiss_index import FaissSettings, build_faiss_index
 
 
 def test_hnsw_recall_against_flat():

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from embeddings.indexer import update_index
-from embeddings.readers import folder_section, iter_files
-from embeddings.store import load_snapshot
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.readers import folder_section, iter_files
+from newsqa.embeddings.store import load_snapshot
 
 NEWSPAGE = (" date 2023-09-14 World\n\nPort reopens after the storm\n\nBy Reuters\n\n"
             "The port reopened on Monday after the storm.\n")

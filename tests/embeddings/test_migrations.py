@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from format1 import format1_index as _format1_index
 
-from embeddings.compaction import compact_index
-from embeddings.errors import IndexFormatError
-from embeddings.indexer import update_index
-from embeddings.reader import open_reader
+from newsqa.embeddings.compaction import compact_index
+from newsqa.embeddings.errors import IndexFormatError
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.reader import open_reader
 
 
 def test_reader_refuses_format_1_with_the_upgrade_command(tmp_path, fake_encoder):

@@ -1,7 +1,7 @@
 from helpers import SEED
 
-from embeddings.readers import read_file
-from embeddings.readers.newspage import is_headline_like, is_subheading
+from newsqa.embeddings.readers import read_file
+from newsqa.embeddings.readers.newspage import is_headline_like, is_subheading
 
 
 def _doc():

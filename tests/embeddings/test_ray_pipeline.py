@@ -9,9 +9,9 @@ from helpers import BBC, SEED, need
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install newsqa[ray]")
 pytest.importorskip("ray.data")
 
-from embeddings.indexer import update_index  # noqa: E402
-from embeddings.ray_pipeline import update_index_ray  # noqa: E402
-from embeddings.store import load_snapshot  # noqa: E402
+from newsqa.embeddings.indexer import update_index  # noqa: E402
+from newsqa.embeddings.ray_pipeline import update_index_ray  # noqa: E402
+from newsqa.embeddings.store import load_snapshot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_ray_path_equals_local_path(tmp_path, real_encoder, local_ray):
 def test_missing_ray_names_the_install(monkeypatch):
     import builtins
 
-    from embeddings.ray_pipeline import RayMissingError, require_ray
+    from newsqa.embeddings.ray_pipeline import RayMissingError, require_ray
 
     real_import = builtins.__import__
 

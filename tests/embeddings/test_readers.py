@@ -3,8 +3,8 @@ import json
 import pytest
 from helpers import BBC, SEED, need
 
-from embeddings.chunker import chunk_document
-from embeddings.readers import iter_files, read_file
+from newsqa.embeddings.chunker import chunk_document
+from newsqa.embeddings.readers import iter_files, read_file
 
 
 def test_bbc_text_file():
@@ -37,7 +37,7 @@ def test_bbc_jsonl_records():
 def test_same_article_as_txt_and_jsonl_has_same_id():
     a = read_file(need(BBC / "articles" / "business" / "001.txt")).documents[0]
     line = (BBC / "bbc_news.jsonl").open().readline()
-    from embeddings.readers.records import record_document
+    from newsqa.embeddings.readers.records import record_document
 
     b = record_document(json.loads(line), "x")
     assert a.doc_id == b.doc_id

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from helpers import SEED
 
-from embeddings.errors import IndexFormatError
-from embeddings.indexer import embed_text, sentence_spans, update_index
-from embeddings.store import load_snapshot
+from newsqa.embeddings.errors import IndexFormatError
+from newsqa.embeddings.indexer import embed_text, sentence_spans, update_index
+from newsqa.embeddings.store import load_snapshot
 
 
 def _index(tmp_path, encoder, name="idx"):
@@ -64,7 +64,7 @@ def test_update_keeps_each_passages_sentence_vectors(tmp_path, fake_encoder):
 def test_sample_index_of_an_older_format_is_upgraded(tmp_path, fake_encoder):
     from format1 import format1_index
 
-    from qa.engine import ensure_default_index, sample_index_dir
+    from newsqa.qa.engine import ensure_default_index, sample_index_dir
 
     format1_index(tmp_path, fake_encoder, idx=sample_index_dir())
     with pytest.raises(IndexFormatError, match="newsqa compact"):
@@ -114,7 +114,7 @@ def test_model_pools_sentences_from_the_passage_pass(real_encoder):
 def test_a_model_that_cannot_be_pooled_leaves_sentences_to_question_time(tmp_path):
     from sentence_transformers import SentenceTransformer, models
 
-    from embeddings.encoder import default_model_dir, load_encoder
+    from newsqa.embeddings.encoder import default_model_dir, load_encoder
 
     st = SentenceTransformer(str(default_model_dir()), local_files_only=True)
     dense = models.Dense(in_features=384, out_features=128)  # a projection after pooling
@@ -126,8 +126,8 @@ def test_a_model_that_cannot_be_pooled_leaves_sentences_to_question_time(tmp_pat
 
 
 def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
-    from embeddings.encoder import HashingEncoder
-    from qa import Engine
+    from newsqa.embeddings.encoder import HashingEncoder
+    from newsqa.qa import Engine
 
     _, idx = _index(tmp_path, fake_encoder)
     seen = []
@@ -145,7 +145,7 @@ def test_a_question_encodes_only_itself(tmp_path, fake_encoder):
 def test_a_passage_never_borrows_the_next_ones_sentence_vector(tmp_path, fake_encoder):
     from types import SimpleNamespace
 
-    from qa.quotes import Candidate, SentenceVectors
+    from newsqa.qa.quotes import Candidate, SentenceVectors
 
     snap = SimpleNamespace(sentence_vectors=np.eye(3, 256, dtype=np.float16), sentence_rows=np.array([0, 1, 3]))
     hit = SimpleNamespace(row=0)

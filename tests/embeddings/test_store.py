@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from helpers import SEED
 
-from embeddings.encoder import HashingEncoder
-from embeddings.errors import IndexFormatError, ModelMismatchError
-from embeddings.indexer import update_index
-from embeddings.store import load_snapshot
+from newsqa.embeddings.encoder import HashingEncoder
+from newsqa.embeddings.errors import IndexFormatError, ModelMismatchError
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.store import load_snapshot
 
 
 def _copy_seed(tmp_path):
@@ -74,7 +74,7 @@ def test_changed_file_replaces_its_passages_and_reuses_vectors(tmp_path, fake_en
     m = snap.info
     assert [s.passages for s in m.segments] == [233, 233] and list(m.tombstones) == [m.segments[0].name]
     # Compaction drops the wholly deleted segment (its file record is superseded by the newer one).
-    from embeddings.compaction import compact_index
+    from newsqa.embeddings.compaction import compact_index
 
     assert compact_index(idx).merges == 1
     after = load_snapshot(idx)

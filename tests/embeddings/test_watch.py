@@ -4,8 +4,8 @@ answers from them on its next question."""
 import threading
 import time
 
-from embeddings.watch import watch
-from qa import Engine
+from newsqa.embeddings.watch import watch
+from newsqa.qa import Engine
 
 
 def test_watch_indexes_new_changed_and_deleted_files(tmp_path, fake_encoder):

@@ -4,10 +4,10 @@ import shutil
 
 from helpers import SEED
 
-from embeddings.indexer import update_index
-from embeddings.store import load_snapshot
-from eval.bench import build_padded, markdown, parse_size
-from qa import Engine
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.store import load_snapshot
+from newsqa.eval.bench import build_padded, markdown, parse_size
+from newsqa.qa import Engine
 
 
 def test_parse_size():

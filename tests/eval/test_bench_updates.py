@@ -4,7 +4,7 @@ import shutil
 
 from helpers import SEED
 
-from eval.bench_updates import articles, writer
+from newsqa.eval.bench_updates import articles, writer
 
 
 def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeypatch):
@@ -12,11 +12,11 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
     corpus.mkdir()
     for i in range(4):
         (corpus / f"{i}.txt").write_text(f"Story number {i}\n\nA paragraph about item {i}.\n\nAnother one.\n")
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     shutil.copy(SEED, tmp_path / "seed.txt")
     update_index([tmp_path / "seed.txt"], tmp_path / "idx", encoder=fake_encoder, progress=False)
-    monkeypatch.setattr("embeddings.encoder.load_encoder", lambda *a, **k: fake_encoder)
+    monkeypatch.setattr("newsqa.embeddings.encoder.load_encoder", lambda *a, **k: fake_encoder)
     src = tmp_path / "src"
     src.mkdir()
     out = writer(tmp_path / "idx", src, corpus, 3, 2)
@@ -24,7 +24,7 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
     assert out["peak_rss_mb"] > 0
     names = [n for n, _ in articles(corpus, 3, "w")]
     assert sorted(p.name for p in src.iterdir()) == sorted(names[2:])
-    from embeddings.reader import open_reader
+    from newsqa.embeddings.reader import open_reader
 
     r = open_reader(tmp_path / "idx")
     assert len(r.documents) == 1 + 1 and r.info.counts.passages == 233 + 3

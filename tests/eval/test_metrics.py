@@ -2,7 +2,7 @@
 
 import pytest
 
-from eval.metrics import (Outcome, abstention, best_over_golds, by_kind, contains_answer, exact_match, f1_score,
+from newsqa.eval.metrics import (Outcome, abstention, best_over_golds, by_kind, contains_answer, exact_match, f1_score,
                           first_hit_rank, hit_at, hit_curve, mrr, normalize_answer, percentile, summarize)
 
 
@@ -102,7 +102,7 @@ def test_summarize_by_hand():
 
 
 def test_states_and_tradeoff_curve():
-    from eval.metrics import Outcome, states, summarize, tradeoff
+    from newsqa.eval.metrics import Outcome, states, summarize, tradeoff
 
     def o(ans, state, conf, em=None):
         return Outcome("newsqa", "x", "k", ans, state == "not_found", 1 if ans else 0, (), False, em=em, f1=em,

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from helpers import BBC, ROOT
 
-from eval.question_sets import load_questions
+from newsqa.eval.question_sets import load_questions
 
 BBC_QUESTIONS = ROOT / "eval" / "questions" / "bbc.jsonl"
 KINDS = {"answerable": 100, "near_miss": 35, "off_corpus": 35}  # kind -> least number of questions

@@ -5,8 +5,8 @@ import json
 import pytest
 from helpers import SQUAD, need
 
-from eval.errors import QuestionFileError
-from eval.question_sets import load_questions, parse_jsonl, write_corpus
+from newsqa.eval.errors import QuestionFileError
+from newsqa.eval.question_sets import load_questions, parse_jsonl, write_corpus
 
 
 def _write(path, lines):
@@ -97,7 +97,7 @@ def test_squad_shape_errors_say_where(tmp_path, squad_v2_file):
 
 
 def test_written_corpus_reads_as_one_document_per_article(tmp_path):
-    from embeddings.readers import read_file
+    from newsqa.embeddings.readers import read_file
 
     path = write_corpus(({"title": "Normans", "paragraphs": ["First para.", "Second para."]},
                          {"title": "Rollo", "paragraphs": ["Only para."]}), tmp_path)
@@ -108,7 +108,7 @@ def test_written_corpus_reads_as_one_document_per_article(tmp_path):
 
 
 def test_split_qtype_and_excluded_files_are_read():
-    from eval.question_sets import parse_jsonl
+    from newsqa.eval.question_sets import parse_jsonl
 
     qs = parse_jsonl('{"id": "a", "question": "Who?", "answers": ["X"], "split": "dev", "qtype": "who"}\n'
                      '{"id": "b", "question": "What?", "answers": [], "split": "test", "exclude_files": ["t/1.txt"]}\n')
@@ -120,8 +120,8 @@ def test_split_qtype_and_excluded_files_are_read():
 def test_an_unknown_split_is_refused():
     import pytest
 
-    from eval.errors import QuestionFileError
-    from eval.question_sets import parse_jsonl
+    from newsqa.eval.errors import QuestionFileError
+    from newsqa.eval.question_sets import parse_jsonl
 
     with pytest.raises(QuestionFileError, match="split"):
         parse_jsonl('{"id": "a", "question": "Who?", "answers": ["X"], "split": "train"}\n')

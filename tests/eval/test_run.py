@@ -5,12 +5,12 @@ import json
 import pytest
 from helpers import SEED
 
-from embeddings.indexer import update_index
-from eval import evaluate
-from eval.metrics import HIT_KS
-from eval.report import FILES
-from eval.run import SYSTEM, baseline_outcome, system_outcome
-from eval.question_sets import Question
+from newsqa.embeddings.indexer import update_index
+from newsqa.eval import evaluate
+from newsqa.eval.metrics import HIT_KS
+from newsqa.eval.report import FILES
+from newsqa.eval.run import SYSTEM, baseline_outcome, system_outcome
+from newsqa.eval.question_sets import Question
 
 QUESTIONS = [
     {"id": "sat", "question": "What did Putin say when asked if Moscow would help Kim build satellites?",
@@ -142,13 +142,13 @@ def test_invalid_citation_is_counted(fake_index, fake_encoder):
     """Citation validity can fail: a quote that does not match its document at its offsets."""
     from dataclasses import replace
 
-    from qa import Engine
+    from newsqa.qa import Engine
 
     engine = Engine.open(fake_index, encoder=fake_encoder)
     q = Question("sat", QUESTIONS[0]["question"], ("That's why we came here",))
     a = engine.ask(q.question, k=10)
     hit = a.retrieved[0]
-    from qa.types import Citation
+    from newsqa.qa.types import Citation
 
     p = hit.passage
     good = Citation(1, p.text, p.doc_id, p.passage_id, p.title, p.date, p.source, p.section, p.kind, p.paragraph,
@@ -180,8 +180,8 @@ def test_baseline_retrieval_matches_the_engine_in_that_mode(fake_index, fake_enc
     """The fast baseline path (retrieval only) ranks exactly as Engine.ask in the same mode."""
     from dataclasses import replace
 
-    from qa import Engine
-    from eval.run import BaselineRetriever
+    from newsqa.qa import Engine
+    from newsqa.eval.run import BaselineRetriever
 
     engine = Engine.open(fake_index, encoder=fake_encoder)
     qs = [Question(r["id"], r["question"], tuple(r["answers"]), tuple(r.get("history", ()))) for r in QUESTIONS]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from eval.metrics import Outcome, facts_found, summarize
-from eval.question_sets import QuestionFileError, parse_jsonl
+from newsqa.eval.metrics import Outcome, facts_found, summarize
+from newsqa.eval.question_sets import QuestionFileError, parse_jsonl
 
 
 def test_facts_split_corpus_and_alone_are_read():

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from helpers import BBC, ROOT, SEED, need
 
-from eval.question_sets import load_questions
+from newsqa.eval.question_sets import load_questions
 
 QDIR = ROOT / "eval" / "questions"
 SHAPES = QDIR / "bbc-shapes.jsonl"

@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
-from eval.run import excluding
-from eval.synthetic import NEAR_MISS, bbc_near_miss, squad_near_miss, split_of
+from newsqa.eval.run import excluding
+from newsqa.eval.synthetic import NEAR_MISS, bbc_near_miss, squad_near_miss, split_of
 
 
 def _squad(n_articles=6, n_paras=8):

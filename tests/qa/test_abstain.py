@@ -1,5 +1,5 @@
-from qa.abstain import AbstainSettings, confidence, should_abstain
-from qa.quotes import Candidate
+from newsqa.qa.abstain import AbstainSettings, confidence, should_abstain
+from newsqa.qa.quotes import Candidate
 
 S = AbstainSettings()
 
@@ -52,8 +52,8 @@ import json
 
 import pytest
 
-from qa.abstain import MODEL_FILE, NOT_FOUND, UNSURE, ANSWERED, AbstainModel, decide, load_model
-from qa.signals import FEATURES, Signals
+from newsqa.qa.abstain import MODEL_FILE, NOT_FOUND, UNSURE, ANSWERED, AbstainModel, decide, load_model
+from newsqa.qa.signals import FEATURES, Signals
 
 
 def _model(w_dense=4.0, lo=0.3, hi=0.6):
@@ -98,7 +98,7 @@ def test_the_rules_can_be_switched_off():
 
 
 def test_malformed_model_file_is_refused():
-    from qa.errors import NewsqaError
+    from newsqa.qa.errors import NewsqaError
 
     with pytest.raises(NewsqaError, match="malformed"):
         AbstainModel.from_dict({"features": ["dense"]})

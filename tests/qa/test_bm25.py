@@ -3,10 +3,10 @@ filters applied inside the search, collection-wide statistics summed over segmen
 
 import numpy as np
 
-from embeddings.indexer import embed_text, update_index
-from embeddings.reader import open_reader
-from qa.bm25 import BM25Index, SegmentBM25
-from qa.text import terms
+from newsqa.embeddings.indexer import embed_text, update_index
+from newsqa.embeddings.reader import open_reader
+from newsqa.qa.bm25 import BM25Index, SegmentBM25
+from newsqa.qa.text import terms
 
 TEXTS = [
     "Putin met Kim Jong Un at the Vostochny spaceport",

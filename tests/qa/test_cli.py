@@ -5,8 +5,8 @@ import json
 import pytest
 from helpers import SEED
 
-from embeddings.indexer import update_index
-from qa.cli import main
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +36,15 @@ def test_chat_follow_up_uses_the_previous_turn(index, capsys, monkeypatch):
     lines = iter(["Who did Kim Jong Un meet?", "Where did they meet?", "/clear", "/quit"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
     seen = []
-    import qa.engine
+    import newsqa.qa.engine as engine_mod
 
-    real_ask = qa.engine.Engine.ask
+    real_ask = engine_mod.Engine.ask
 
     def spy(self, q, **kw):
         seen.append(list(kw.get("history") or []))  # a copy: /clear empties the live list
         return real_ask(self, q, **kw)
 
-    monkeypatch.setattr(qa.engine.Engine, "ask", spy)
+    monkeypatch.setattr(engine_mod.Engine, "ask", spy)
     assert main(["chat", "--index", str(index)]) == 0
     out = capsys.readouterr().out
     assert "(conversation cleared)" in out
@@ -64,8 +64,8 @@ def test_user_mistake_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_unsure_and_not_found_read_differently_in_the_terminal():
-    from qa.cli import format_answer
-    from qa.types import Answer
+    from newsqa.qa.cli import format_answer
+    from newsqa.qa.types import Answer
 
     why = {"code": "low_match", "text": "no passage matches the question closely enough", "terms": []}
     unsure = format_answer(Answer("q", "\u201cA quote.\u201d [1]", False, (), (), answer_state="unsure", abstain_reason=why))

@@ -1,4 +1,4 @@
-from qa.dates import resolve_relative_dates
+from newsqa.qa.dates import resolve_relative_dates
 
 PUB = "2023-09-14"  # a Thursday
 

@@ -3,8 +3,8 @@
 import pytest
 from helpers import SEED
 
-from embeddings.indexer import update_index
-from qa import Engine, Filters, QuestionError
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa import Engine, Filters, QuestionError
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.indexer import update_index
-from qa import Engine
-from qa.cli import main
-from qa.explain import describe_filters, filter_note, main_topics
-from qa.types import Filters
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa import Engine
+from newsqa.qa.cli import main
+from newsqa.qa.explain import describe_filters, filter_note, main_topics
+from newsqa.qa.types import Filters
 
 
 @pytest.fixture(scope="module")

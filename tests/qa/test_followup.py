@@ -1,4 +1,4 @@
-from qa.followup import answer_entities, resolve_followup
+from newsqa.qa.followup import answer_entities, resolve_followup
 
 
 def test_pronoun_followup_carries_topic_of_previous_question():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.types import Hit
+from newsqa.qa.types import Hit
 
 pytestmark = pytest.mark.slow
 SEED_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions" / "seed.jsonl"
@@ -43,7 +43,7 @@ def test_abstention_says_what_collection_covers_and_shows_related(seed_engine):
 
 
 def test_reranker_protocol_is_applied(seed_index, real_encoder):
-    from qa import Engine
+    from newsqa.qa import Engine
 
     class Reverse:
         def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:

@@ -4,10 +4,10 @@
 import numpy as np
 from helpers import seed_and_markdown_index
 
-from embeddings.reader import PassageView
-from embeddings.store import load_snapshot
-from qa.retrieve import Retriever
-from qa.types import Filters
+from newsqa.embeddings.reader import PassageView
+from newsqa.embeddings.store import load_snapshot
+from newsqa.qa.retrieve import Retriever
+from newsqa.qa.types import Filters
 
 
 def test_column_filters_equal_row_filters(tmp_path, fake_encoder):

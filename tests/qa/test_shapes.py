@@ -2,10 +2,10 @@
 
 import pytest
 
-from qa.shapes import detect
-from qa.shapes.compare import side_terms, values
-from qa.shapes.who_is import description
-from qa.shapes.why import cause_bonus
+from newsqa.qa.shapes import detect
+from newsqa.qa.shapes.compare import side_terms, values
+from newsqa.qa.shapes.who_is import description
+from newsqa.qa.shapes.why import cause_bonus
 
 
 @pytest.mark.parametrize("q,kind", [

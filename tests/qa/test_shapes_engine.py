@@ -3,10 +3,10 @@ compare verdict, merged citations and timelines (fast)."""
 
 import pytest
 
-from embeddings.indexer import update_index
-from qa import Engine
-from qa.abstain import AbstainSettings
-from qa.answer import AnswerSettings
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa import Engine
+from newsqa.qa.abstain import AbstainSettings
+from newsqa.qa.answer import AnswerSettings
 
 ARTICLES = {
     "blunkett.txt": "Blunkett quits as home secretary\n\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa import Engine
-from qa.shards import Shard, ShardMismatchError, fan_out, shard_of
-from qa.types import Filters
-from embeddings.indexer import update_index
+from newsqa.qa import Engine
+from newsqa.qa.shards import Shard, ShardMismatchError, fan_out, shard_of
+from newsqa.qa.types import Filters
+from newsqa.embeddings.indexer import update_index
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_bm25_cuts_ties_at_the_depth_by_row():
     """A shard sees part of the rows; it must cut a run of equal scores where the whole index does."""
     import numpy as np
 
-    from qa.bm25 import BM25Index
+    from newsqa.qa.bm25 import BM25Index
 
     idx = BM25Index(["harbour storm", "harbour storm", "harbour storm", "harbour storm", "budget"])
     assert idx.search("harbour", 2)[0].tolist() == [0, 1]

@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
-from qa.quotes import Candidate, IdfTable
-from qa.signals import ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
+from newsqa.qa.quotes import Candidate, IdfTable
+from newsqa.qa.signals import ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
 
 
 def test_salient_words_are_names_and_numbers():
@@ -60,7 +60,7 @@ def test_undated_collection_past_events_after_its_main_years_are_out_of_range():
 
 
 def test_a_name_written_without_its_accents_is_known():
-    from qa.signals import folded_df
+    from newsqa.qa.signals import folded_df
 
     idf = IdfTable.from_counts(10, {"gospić": 2, "hervé": 1})
     assert unknown_names("When was Tesla returned to Gospic?", folded_df(idf)) == ["Tesla"]

@@ -1,6 +1,6 @@
 import pytest
 
-from qa.spans import find_answer_span, question_type
+from newsqa.qa.spans import find_answer_span, question_type
 
 S_AGES = "After the tour, Putin, 70, and Kim, 39, held talks for several hours with their ministers."
 

@@ -1,6 +1,6 @@
 """Question words: what a question is about, apart from the words that say what kind of answer it wants."""
 
-from qa.text import question_terms
+from newsqa.qa.text import question_terms
 
 
 def test_the_word_after_how_names_the_kind_of_answer():

@@ -16,7 +16,7 @@ def small_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def small_index_pristine(tmp_path_factory, small_corpus, fake_encoder) -> Path:
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
 
     d = tmp_path_factory.mktemp("idx") / "index"
     update_index([small_corpus], d, encoder=fake_encoder, progress=False)

@@ -89,7 +89,7 @@ def start_server(index: Path, port: int, tmp: Path, target: str = "gradio") -> s
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "GRADIO_TEMP_DIR": str(tmp / "gradio-tmp"), "NEWSQA_HOME": str(tmp / "home")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", *SERVER_ARGS[target], "--index", str(index),
+    return subprocess.Popen([sys.executable, "-m", "newsqa.qa.cli", *SERVER_ARGS[target], "--index", str(index),
                              "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -158,7 +158,7 @@ def _client(url: str, target: str):
 def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60, seed: int = 6,
              questions: list[str] = QUESTIONS, target: str = "gradio") -> dict:
     """Serve ``index`` (``target``: gradio, api or ray), load it, stop it; returns the figures."""
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     index = Path(index)
     documents = {i: d["text"] for i, d in load_snapshot(index).documents.items()}
@@ -244,8 +244,8 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
 
 
 def _sample_index(tmp: Path) -> Path:
-    from embeddings import sample_corpus_path
-    from embeddings.indexer import update_index
+    from newsqa.embeddings import sample_corpus_path
+    from newsqa.embeddings.indexer import update_index
 
     index = tmp / "sample-index"
     update_index([sample_corpus_path()], index, progress=False)

@@ -90,8 +90,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import ray
 
-    from qa import Engine
-    from serve.ray_serve import deploy
+    from newsqa.qa import Engine
+    from newsqa.serve.ray_serve import deploy
 
     one = Engine.open(args.index)
     qs = questions_of(one, args.questions)

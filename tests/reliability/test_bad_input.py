@@ -20,7 +20,7 @@ import pytest
 from reliability.util import assert_one_line_error, cli, snapshot_bytes, write_corpus
 from helpers import ROOT
 
-from qa.cli import main
+from newsqa.qa.cli import main
 
 
 def run_main(capsys, *args) -> SimpleNamespace:
@@ -105,7 +105,7 @@ def test_malformed_jsonl_lines_reported_by_number_good_lines_indexed(tmp_path, c
     for no in (2, 3, 4, 6):
         assert f"feed.jsonl#L{no}: line {no}:" in r.stderr, r.stderr
     assert "#L1:" not in r.stderr and "#L5:" not in r.stderr
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     titles = {d["title"] for d in load_snapshot(small_index).documents.values()}
     assert {"Bridge reopens", "Mayor resigns"} <= titles
@@ -135,7 +135,7 @@ def test_wrong_and_mixed_encodings(tmp_path, capsys, small_index):
     r = index_cmd(capsys, small_index, src)
     assert r.returncode == 0 and "skipped" not in r.stderr, r.stderr
     assert "read 4 documents" in r.stdout
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     texts = {Path(d["origin"]).name: d["text"] for d in load_snapshot(small_index).documents.values() if d.get("origin")}
     assert texts["cp1252.txt"] == text
@@ -157,7 +157,7 @@ def test_html_scripts_and_styles_are_not_indexed(tmp_path, capsys, small_index):
     )
     r = index_cmd(capsys, small_index, f)
     assert r.returncode == 0, r.stderr
-    from embeddings.store import load_snapshot
+    from newsqa.embeddings.store import load_snapshot
 
     snap = load_snapshot(small_index)
     doc = next(d for d in snap.documents.values() if d.get("format") == "html")
@@ -214,7 +214,7 @@ def test_missing_path_and_bad_options(tmp_path, capsys, small_index):
 
 _RSS = textwrap.dedent("""
     import resource, sys
-    from qa.cli import main
+    from newsqa.qa.cli import main
     rc = main(sys.argv[1:])
     print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "RC", rc, flush=True)
 """)

@@ -25,17 +25,17 @@ import pytest
 from helpers import ROOT
 from reliability.util import QUESTIONS, answers, write_corpus
 
-from embeddings.encoder import HashingEncoder
-from embeddings.errors import IndexLockedError
-from embeddings.indexer import update_index
-from embeddings.store import load_snapshot
+from newsqa.embeddings.encoder import HashingEncoder
+from newsqa.embeddings.errors import IndexLockedError
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.store import load_snapshot
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
 # The real command, with stage markers printed on stdout (functions wrapped in the child process only).
 STAGED = textwrap.dedent("""
     import os, sys
-    import embeddings.indexer as ix, embeddings.store as st, embeddings.encoder as enc
+    import newsqa.embeddings.indexer as ix, newsqa.embeddings.store as st, newsqa.embeddings.encoder as enc
     def mark(name):
         print(name, flush=True)
     def wrap(mod, attr, name, once=True):
@@ -51,7 +51,7 @@ STAGED = textwrap.dedent("""
     wrap(ix, "read_file", "reading")
     wrap(enc.HashingEncoder, "encode_documents", "encoding")
     wrap(ix, "write_segment", "writing")
-    import embeddings.compaction as cp
+    import newsqa.embeddings.compaction as cp
     wrap(cp, "merged_data", "merging")
     wrap(cp, "write_segment", "writing")
     real_replace = os.replace
@@ -60,7 +60,7 @@ STAGED = textwrap.dedent("""
             mark("manifest")
         return real_replace(src, dst)
     os.replace = replace
-    from qa.cli import main
+    from newsqa.qa.cli import main
     rc = main(sys.argv[1:])
     mark("done")
     sys.exit(rc)
@@ -68,7 +68,7 @@ STAGED = textwrap.dedent("""
 
 
 def _index_cmd(src, index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "qa.cli"]
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.qa.cli"]
     return head + ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
 
 
@@ -89,7 +89,7 @@ def _no_leftovers(index: Path) -> None:
 
 
 def _answers(index: Path) -> list[dict]:
-    from qa import Engine
+    from newsqa.qa import Engine
 
     return answers(Engine.open(index, encoder=HashingEncoder(256)), QUESTIONS)
 
@@ -182,7 +182,7 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
             if line.strip() == "reading":
                 break
         # The first writer holds the lock: a second one with a short wait fails with a clear message...
-        r = subprocess.run([sys.executable, "-m", "qa.cli", "index", str(src_b), "--index", str(index),
+        r = subprocess.run([sys.executable, "-m", "newsqa.qa.cli", "index", str(src_b), "--index", str(index),
                             "--model", "hashing", "--no-progress", "--wait", "0.3"],
                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
         assert r.returncode == 2 and "Traceback" not in r.stderr
@@ -213,7 +213,7 @@ def _check_consistent(snap, answer) -> None:
 
 
 def test_reader_sees_old_or_new_never_a_mix(tmp_path):
-    from qa import Engine
+    from newsqa.qa import Engine
 
     index = tmp_path / "index"
     update_index([write_corpus(tmp_path / "s0", 20, seed=10)], index, encoder=HashingEncoder(256), progress=False)
@@ -257,8 +257,8 @@ def test_reader_sees_old_or_new_never_a_mix(tmp_path):
 def test_slow_reader_survives_its_segments_being_merged_away(tmp_path, monkeypatch):
     """A reader that read the manifest, then paused while updates and a merge retired its segments,
     still opens an index (the newer one)."""
-    import embeddings.reader as reader_mod
-    from embeddings.compaction import compact_index
+    import newsqa.embeddings.reader as reader_mod
+    from newsqa.embeddings.compaction import compact_index
 
     index = tmp_path / "index"
     enc = HashingEncoder(256)
@@ -286,7 +286,7 @@ def test_slow_reader_survives_its_segments_being_merged_away(tmp_path, monkeypat
 
 
 def _compact_cmd(index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "qa.cli"]
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.qa.cli"]
     return head + ["compact", "--index", str(index), "--full"]
 
 
@@ -358,8 +358,8 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
 
 def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
     """100 one-article segments merged while five threads ask: no error, every answer from one whole view."""
-    from embeddings.compaction import compact_index
-    from qa import Engine
+    from newsqa.embeddings.compaction import compact_index
+    from newsqa.qa import Engine
 
     index = tmp_path / "index"
     enc = HashingEncoder(256)

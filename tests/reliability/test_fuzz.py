@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from embeddings.chunker import ChunkerSettings, chunk_document
-from embeddings.documents import Document, Skipped
-from embeddings.readers import read_file
-from embeddings.readers.blocks import plain_document
+from newsqa.embeddings.chunker import ChunkerSettings, chunk_document
+from newsqa.embeddings.documents import Document, Skipped
+from newsqa.embeddings.readers import read_file
+from newsqa.embeddings.readers.blocks import plain_document
 
 # Modest by default (the whole file runs in seconds); NEWSQA_FUZZ_EXAMPLES=2000 for a deeper search.
 N = int(os.environ.get("NEWSQA_FUZZ_EXAMPLES", "80"))
@@ -119,8 +119,8 @@ def test_chunker_covers_blocks_in_order_with_exact_offsets(text, markdown, max_t
 def fuzz_engine(tmp_path_factory, fake_encoder):
     from reliability.util import write_corpus
 
-    from embeddings.indexer import update_index
-    from qa import Engine
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.qa import Engine
 
     d = tmp_path_factory.mktemp("fuzz-idx")
     update_index([write_corpus(d / "src", 12, seed=8)], d / "index", encoder=fake_encoder, progress=False)
@@ -132,7 +132,7 @@ def fuzz_engine(tmp_path_factory, fake_encoder):
                    st.sampled_from(["", " ", "?", "\x00", "who", "Who closed the harbour?" * 3, "普京", "بوتين"])),
        k=st.one_of(st.integers(-5, 110), st.sampled_from([1, 5])))
 def test_any_question_gives_an_answer_or_a_question_error(fuzz_engine, q, k):
-    from qa.errors import QuestionError
+    from newsqa.qa.errors import QuestionError
 
     try:
         a = fuzz_engine.ask(q, k=k)

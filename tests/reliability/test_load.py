@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 def test_concurrent_clients_get_well_formed_answers_and_memory_stays_flat(seed_index):
     pytest.importorskip("gradio_client")
-    pytest.importorskip("ui.app", reason="the UI is not written yet")
+    pytest.importorskip("newsqa.ui.app", reason="the UI is not written yet")
     from reliability.load_test import run_load
 
     out = run_load(seed_index, clients=8, seconds=12)

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.errors import IndexFormatError, ModelChecksumError
-from embeddings.store import load_snapshot
+from newsqa.embeddings.errors import IndexFormatError, ModelChecksumError
+from newsqa.embeddings.store import load_snapshot
 
 DATA_SUFFIXES = {".json", ".npy", ".arrow", ".index"}
 
@@ -81,8 +81,8 @@ def test_crafted_pickle_in_place_of_an_array_is_refused_without_running_it(tmp_p
         load_snapshot(small_index)
     assert "rebuild" in str(e.value) and seg["name"] in str(e.value)
     assert not marker.exists(), "unpickling ran code"
-    from qa import Engine
-    from embeddings.encoder import HashingEncoder
+    from newsqa.qa import Engine
+    from newsqa.embeddings.encoder import HashingEncoder
 
     with pytest.raises(IndexFormatError):
         Engine.open(small_index, encoder=HashingEncoder(256)).ask("Who closed the harbour?")
@@ -90,7 +90,7 @@ def test_crafted_pickle_in_place_of_an_array_is_refused_without_running_it(tmp_p
 
 
 def test_default_model_checksum_is_verified(monkeypatch, tmp_path, capsys):
-    import embeddings.encoder as enc
+    import newsqa.embeddings.encoder as enc
 
     real_dir = enc.default_model_dir()
     # A copy of the packaged model with one byte of its weights changed.
@@ -105,7 +105,7 @@ def test_default_model_checksum_is_verified(monkeypatch, tmp_path, capsys):
     msg = str(e.value)
     assert str(copy) in msg and enc.DEFAULT_MODEL_SHA256 in msg and "pip install --force-reinstall" in msg
     # The command says it in one line and stops.
-    from qa.cli import main
+    from newsqa.qa.cli import main
 
     rc = main(["index", str(tmp_path), "--index", str(tmp_path / "idx"), "--no-progress"])
     err = capsys.readouterr().err
@@ -114,7 +114,7 @@ def test_default_model_checksum_is_verified(monkeypatch, tmp_path, capsys):
 
 
 def test_expected_checksum_is_the_one_checked(monkeypatch):
-    import embeddings.encoder as enc
+    import newsqa.embeddings.encoder as enc
 
     monkeypatch.setattr(enc, "DEFAULT_MODEL_SHA256", "0" * 64)
     with pytest.raises(ModelChecksumError, match="expected 0000"):
@@ -123,7 +123,7 @@ def test_expected_checksum_is_the_one_checked(monkeypatch):
 
 # --- the UI's handling of untrusted names and text -------------------------------------------------
 
-uploads = pytest.importorskip("ui.uploads", reason="ui/uploads.py is not written yet")
+uploads = pytest.importorskip("newsqa.ui.uploads", reason="ui/uploads.py is not written yet")
 
 
 @pytest.mark.parametrize("name", [
@@ -162,7 +162,7 @@ def test_uploads_never_write_outside_their_folder(tmp_path):
     assert not too_many.saved and "too many files" in too_many.refused[0][1]
 
 
-fmt = pytest.importorskip("ui.format", reason="ui/format.py is not written yet")
+fmt = pytest.importorskip("newsqa.ui.format", reason="ui/format.py is not written yet")
 
 UNTRUSTED = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', "[click](javascript:alert(1))",
              "\" onmouseover=\"alert(1)", "<iframe src=//evil>", "$\\\\begin{x}$", "![i](http://evil/x.png)"]
@@ -179,8 +179,8 @@ def test_escaping_functions(text):
 
 
 def test_answer_with_hostile_article_text_renders_inert(tmp_path, fake_encoder):
-    from embeddings.indexer import update_index
-    from qa import Engine
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.qa import Engine
 
     src = tmp_path / "evil.md"
     src.write_text("# Harbour <script>alert('title')</script> closed\n\n"

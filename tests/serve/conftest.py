@@ -19,8 +19,8 @@ def serve_index_pristine(tmp_path_factory, fake_encoder):
 @pytest.fixture(scope="session")
 def api(tmp_path_factory, serve_index_pristine, fake_encoder):
     """``(url, engine)``: the API with the chat mounted at /, token set, on a free port of 127.0.0.1."""
-    from qa import Engine
-    from serve.server import local_app, start
+    from newsqa.qa import Engine
+    from newsqa.serve.server import local_app, start
 
     root = tmp_path_factory.mktemp("serve")
     index = root / "index"

@@ -29,7 +29,7 @@ def test_ask_returns_the_same_object_as_ask_json(api, client):
 
 def test_ask_with_filters_and_history(api, client):
     url, engine = api
-    from qa.types import Filters
+    from newsqa.qa.types import Filters
 
     body = {"question": Q, "filters": {"kinds": ["headline"]}, "history": ["Who met Putin?", {"question": "x", "answer": ""}]}
     got = client.post("/v1/ask", json=body).json()
@@ -100,8 +100,8 @@ def test_write_endpoints_are_off_without_a_configured_token(serve_index_pristine
 
     import httpx
 
-    from qa import Engine
-    from serve.server import local_app, start
+    from newsqa.qa import Engine
+    from newsqa.serve.server import local_app, start
 
     shutil.copytree(serve_index_pristine, tmp_path / "i")
     server = start(local_app(Engine.open(tmp_path / "i", encoder=fake_encoder), token=None, gradio=False))
@@ -170,7 +170,7 @@ def test_metrics_count_questions_abstentions_and_generation(client):
 
 def test_openapi_schema_mirrors_the_answer_dataclass(api, client):
     url, engine = api
-    from serve.schemas import AnswerModel
+    from newsqa.serve.schemas import AnswerModel
 
     spec = client.get("/openapi.json").json()
     assert {"/v1/ask", "/v1/ask/batch", "/v1/index", "/v1/documents", "/v1/documents/{doc_id}", "/healthz",
@@ -188,9 +188,9 @@ def test_a_new_answer_field_flows_into_the_model(monkeypatch):
     """Issues 11/12 add Answer fields: the derived model follows the dataclass, no list to edit."""
     import dataclasses
 
-    from qa.types import Answer
-    from serve.schemas import CitationModel, HitModel, model_from_to_dict
-    from qa.types import Citation, Hit
+    from newsqa.qa.types import Answer
+    from newsqa.serve.schemas import CitationModel, HitModel, model_from_to_dict
+    from newsqa.qa.types import Citation, Hit
 
     @dataclasses.dataclass(frozen=True)
     class Answer2(Answer):

@@ -14,7 +14,7 @@ QUESTIONS = ["What did Putin say when asked if Moscow would help Kim build satel
 @pytest.fixture(scope="module")
 def encoder():
     """The fake encoder the replicas load from the manifest (a real model would only add minutes)."""
-    from embeddings.encoder import load_encoder
+    from newsqa.embeddings.encoder import load_encoder
 
     return load_encoder("hashing-256")
 
@@ -26,10 +26,10 @@ def ray_apps(tmp_path_factory):
     pytest.importorskip("ray.serve")
     import ray
 
-    from embeddings.indexer import update_index
+    from newsqa.embeddings.indexer import update_index
     from helpers import jittered_hashing_encoder, seed_and_markdown_index
     from reliability.util import write_corpus
-    from serve.ray_serve import deploy, shutdown
+    from newsqa.serve.ray_serve import deploy, shutdown
 
     root = tmp_path_factory.mktemp("ray")
     index = seed_and_markdown_index(root, jittered_hashing_encoder())  # passages without exact ties
@@ -63,7 +63,7 @@ def _comparable(d: dict) -> dict:
 
 
 def test_replicas_and_shards_answer_as_one_process(ray_apps, encoder):
-    from qa import Engine
+    from newsqa.qa import Engine
 
     index, replicas, shards = ray_apps
     one = Engine.open(index, encoder=encoder)
@@ -80,9 +80,9 @@ def test_replicas_and_shards_answer_as_one_process(ray_apps, encoder):
 def test_http_api_over_ray_and_a_new_generation_is_picked_up(ray_apps, encoder, tmp_path):
     import httpx
 
-    from embeddings.indexer import update_index
-    from serve.api import create_app
-    from serve.server import start
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.serve.api import create_app
+    from newsqa.serve.server import start
 
     index, replicas, shards = ray_apps
     server = start(create_app(shards, token=None))

@@ -23,7 +23,7 @@ def ui_server(tmp_path_factory, seed_index, real_encoder):
 
     Yields ``(url, engine, upload_dir)``. Tests may add articles to this index (it is a copy).
     """
-    from qa import Engine
+    from newsqa.qa import Engine
 
     root = tmp_path_factory.mktemp("ui")
     index = root / "index"

@@ -2,12 +2,12 @@
 
 import pytest
 
-from embeddings.errors import NewsqaError
-from embeddings.indexer import update_index
-from qa import Engine
-from ui import documents as docs
-from ui.examples import checked_examples, headline_question
-from ui.uploads import index_uploads, save_uploads
+from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa import Engine
+from newsqa.ui import documents as docs
+from newsqa.ui.examples import checked_examples, headline_question
+from newsqa.ui.uploads import index_uploads, save_uploads
 
 RUGBY = "Tavua rugby club wins the island cup\n\nThe Tavua rugby club won the island cup, beating Nadi 24 to 10.\n"
 FERRY = "Ferry company orders two new boats\n\nThe Patterson ferry company ordered two new boats for 12 million dollars.\n"

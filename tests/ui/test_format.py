@@ -1,4 +1,4 @@
-"""ui.format: chat Markdown with markers, source cards with the quote highlighted, and escaping."""
+"""newsqa.ui.format: chat Markdown with markers, source cards with the quote highlighted, and escaping."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from embeddings.chunker import Passage
-from qa.types import Answer, Citation, Hit
-from ui import format as fmt
+from newsqa.embeddings.chunker import Passage
+from newsqa.qa.types import Answer, Citation, Hit
+from newsqa.ui import format as fmt
 
 PAYLOADS = [
     "<script>window.__pwned = 1</script>",

@@ -57,8 +57,8 @@ QUESTIONS = ["Who did the Tavua rugby club beat in the island cup final?",
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, fake_encoder):
     """The app on 127.0.0.1 over the collection (sport/, business/ and the seed page); stopped after."""
-    from embeddings.indexer import update_index
-    from qa import Engine
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.qa import Engine
 
     root = tmp_path_factory.mktemp("layout")
     src = root / "articles"

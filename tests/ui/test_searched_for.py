@@ -1,8 +1,8 @@
 """The reading of a follow-up is shown under its answer (browser and terminal), and only then."""
 
-from qa.cli import format_answer
-from qa.types import Answer
-from ui.format import answer_markdown
+from newsqa.qa.cli import format_answer
+from newsqa.qa.types import Answer
+from newsqa.ui.format import answer_markdown
 
 
 def _answer(rewritten: bool, verdict: str = "") -> Answer:

@@ -1,12 +1,12 @@
-"""ui.uploads: file name sanitising, type/size/count checks, saving inside the upload folder, indexing."""
+"""newsqa.ui.uploads: file name sanitising, type/size/count checks, saving inside the upload folder, indexing."""
 
 from __future__ import annotations
 
 import pytest
 
-from embeddings.errors import NewsqaError
-from ui.app import parse_filters
-from ui.uploads import UploadLimits, check_file, safe_name, save_uploads
+from newsqa.embeddings.errors import NewsqaError
+from newsqa.ui.app import parse_filters
+from newsqa.ui.uploads import UploadLimits, check_file, safe_name, save_uploads
 
 ARTICLE = "A small town gets a new bridge\n\nThe bridge over the Wai river opened on Monday.\n"
 
@@ -79,10 +79,10 @@ def test_save_uploads_total_size_limit(tmp_path):
 
 
 def test_uploaded_article_becomes_answerable(tmp_path, fake_encoder):
-    from embeddings import sample_corpus_path
-    from embeddings.indexer import update_index
-    from qa import Engine
-    from ui.uploads import index_uploads
+    from newsqa.embeddings import sample_corpus_path
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.qa import Engine
+    from newsqa.ui.uploads import index_uploads
 
     idx = tmp_path / "idx"
     update_index([sample_corpus_path()], idx, encoder=fake_encoder, progress=False)
