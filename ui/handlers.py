@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import gradio as gr
+from markupsafe import Markup
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.explain import filter_note
@@ -147,8 +148,8 @@ class Handlers:
             parts.append(f"Selected: \u201c{row.title}\u201d{up}.")
         else:
             parts.append("Click a row to select an article.")
-        html = "<div class='nq-note' id='nq-docs-note'>" + " ".join(fmt.escape(p) for p in parts) + "</div>"
-        return html + (f"<div class='nq-note'>{fmt.escape(extra)}</div>" if extra else "")
+        html = Markup("<div class='nq-note' id='nq-docs-note'>{}</div>").format(" ".join(parts))
+        return str(html + (Markup("<div class='nq-note'>{}</div>").format(extra) if extra else ""))
 
     def docs_select(self, session: dict, evt: gr.SelectData):
         session = dict(session or new_session())
@@ -184,11 +185,12 @@ class Handlers:
             docs.delete_upload(row, self.engine, self.upload_dir)
         except NewsqaError as e:
             table, session, info = self.docs_table(query, session)
-            return table, session, info + f"<div class='nq-refused'>{fmt.escape(e)}</div>", gr.skip(), gr.skip(), gr.skip()
+            info += str(Markup("<div class='nq-refused'>{}</div>").format(str(e)))
+            return table, session, info, gr.skip(), gr.skip(), gr.skip()
         session["selected"] = ""
         session["scope"] = [d for d in session.get("scope") or [] if d != row.doc_id]
         table, session, info = self.docs_table(query, session)
-        info += f"<div class='nq-ok'>Deleted \u201c{fmt.escape(row.title)}\u201d ({fmt.escape(row.file)}).</div>"
+        info += str(Markup("<div class='nq-ok'>Deleted \u201c{}\u201d ({}).</div>").format(row.title, row.file))
         return (table, session, info, *self.refresh_summary())
 
     # --- uploads --------------------------------------------------------------------------------
