@@ -44,6 +44,8 @@ from newsqa.embeddings.segment import (SegmentData, _csr, documents_table, merge
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
+from .bench_updates import bench_updates
+
 ROOT = Path(__file__).resolve().parents[1]
 BBC_DEFAULT = ROOT.parent / "shared" / "corpus" / "bbc" / "articles"
 PAD_SEED = 7
@@ -531,8 +533,6 @@ def _base_index(args, res: dict, save) -> Path:
 
 def _run_updates(args, base: Path, n_real: int, sizes: list[int], res: dict, save) -> None:
     """--updates: the update benchmark at each size (``eval.bench_updates``)."""
-    from newsqa.eval.bench_updates import bench_updates  # imported here: bench_updates imports this module's helpers
-
     res["updates"] = []
     for size in sizes:
         index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
