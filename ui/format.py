@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 from markupsafe import escape as _escape
@@ -354,12 +355,21 @@ def summary_html(s: dict) -> str:
     return str(Markup('<table class="nq-summary">{}</table>').format(body))
 
 
-def upload_lines_html(lines: list[tuple[str, str, str]], summary: str = "") -> str:
-    """One line per uploaded file: ``(name, status, words)``; status is ok, duplicate or refused."""
+class UploadLine(NamedTuple):
+    """What became of one uploaded file: ``status`` is ok, duplicate or refused; ``detail`` says why."""
+
+    name: str
+    status: str
+    detail: str
+
+
+def upload_lines_html(lines: list[UploadLine], summary: str = "") -> str:
+    """One line per uploaded file (``UploadLine``, or a plain ``(name, status, detail)`` tuple)."""
     cls = {"ok": "nq-ok", "duplicate": "nq-dup", "refused": "nq-refused"}
     label = {"ok": "added", "duplicate": "duplicate", "refused": "refused"}
     items = _join(Markup('<li class="{}"><strong>{}</strong>: {}{}</li>').format(
-        cls.get(st, "nq-refused"), name, label.get(st, st), " — " + why if why else "") for name, st, why in lines)
+        cls.get(line.status, "nq-refused"), line.name, label.get(line.status, line.status),
+        " — " + line.detail if line.detail else "") for line in map(UploadLine._make, lines))
     out = Markup('<ul class="nq-upload-lines">{}</ul>').format(items) if items else Markup("<div class='nq-note'>No files.</div>")
     return str(out + (Markup("<div class='nq-note'>{}</div>").format(summary) if summary else ""))
 

@@ -198,11 +198,11 @@ class Handlers:
     def add_files(self, files, progress=gr.Progress()):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
-            return (fmt.upload_lines_html([("(nothing)", "refused", "choose one or more files first")]),
+            return (fmt.upload_lines_html([fmt.UploadLine("(nothing)", "refused", "choose one or more files first")]),
                     gr.skip(), gr.skip(), gr.skip(), gr.skip())
         progress(0.05, desc="Checking files")
         res = save_uploads(paths, self.upload_dir, self.limits)
-        lines = [(n, "refused", why) for n, why in res.refused]
+        lines = [fmt.UploadLine(n, "refused", why) for n, why in res.refused]
         summary = ""
         if res.saved:
             before = self.engine.snapshot
@@ -211,17 +211,17 @@ class Handlers:
                 report = index_uploads([p for _, p in res.saved], self.engine,
                                        progress=lambda f, d: progress(f, desc=d))
             except NewsqaError as e:
-                lines += [(n, "refused", str(e)) for n, _ in res.saved]
+                lines += [fmt.UploadLine(n, "refused", str(e)) for n, _ in res.saved]
                 return fmt.upload_lines_html(lines), gr.skip(), gr.skip(), gr.skip(), None
             lines += self._saved_lines(res.saved, report, known_files, known_docs)
             summary = (f"The index now holds {_plural(report.documents_total, 'article')} and "
                        f"{_plural(report.passages_total, 'passage')}.")
         progress(1.0, desc="Done")
-        added = sum(1 for _, st, _ in lines if st == "ok")
+        added = sum(1 for line in lines if line.status == "ok")
         gr.Info(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
         return (fmt.upload_lines_html(lines, summary), *self.refresh_summary(), None)
 
-    def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[tuple[str, str, str]]:
+    def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[fmt.UploadLine]:
         """Per saved file: added (with its title), a duplicate (same file, or an article already held),
         or not indexed (the reader's reason)."""
         skipped = {}
@@ -234,16 +234,16 @@ class Handlers:
             key = str(Path(path).resolve())
             rec = files.get(key)
             if key in known_files:
-                out.append((name, "duplicate", "the same file was uploaded before; nothing changed"))
+                out.append(fmt.UploadLine(name, "duplicate", "the same file was uploaded before; nothing changed"))
             elif rec is None:
-                out.append((name, "refused", skipped.get(key, "no article could be read from it")))
+                out.append(fmt.UploadLine(name, "refused", skipped.get(key, "no article could be read from it")))
             else:
                 ids = list(rec.get("doc_ids") or [])
                 new = [i for i in ids if i not in known_docs]
                 titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or '(untitled)'}\u201d"
                                    for i in (new or ids)[:3])
                 if not new:
-                    out.append((name, "duplicate", f"the index already holds this article: {titles}"))
+                    out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))
                 else:
-                    out.append((name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
+                    out.append(fmt.UploadLine(name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
         return out
