@@ -7,8 +7,8 @@
 Stages, one file each: ``question_sets.py`` (JSONL / SQuAD files to ``Question`` values), ``corpus.py``
 (the index to run against, built in a temporary folder when asked), ``run.py`` (the engine and the
 baselines over the questions, to per-question ``Outcome`` values), ``metrics.py`` (plain functions
-over answers and outcomes), ``report.py`` (metrics.json, results.jsonl, report.md, plots), ``cli.py``
-(``newsqa eval``). Importing this package loads no model and no index.
+over answers and outcomes), ``report.py`` (metrics.json, results.jsonl, report.md, plots); the
+command ``newsqa eval`` is ``newsqa/cli/evaluate.py``. Importing this package loads no model and no index.
 """
 
 from .errors import EvalError, QuestionFileError

@@ -23,10 +23,28 @@ import resource
 import statistics
 import subprocess
 import sys
+import shutil
 import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+
+from newsqa.embeddings.chunker import chunk_document
+from newsqa.embeddings.documents import content_hash
+from newsqa.embeddings.encoder import load_encoder
+from newsqa.embeddings.faiss_index import FaissSettings
+from newsqa.embeddings.indexer import embed_text, update_index
+from newsqa.embeddings.lexical import TOKENIZER_VERSION, terms
+from newsqa.embeddings.manifest import MANIFEST, read_manifest
+from newsqa.embeddings.reader import open_reader
+from newsqa.embeddings.readers import iter_files, read_file
+from newsqa.embeddings.segment import (SegmentData, _csr, documents_table, merge_postings, publish_segment,
+                                write_segment)
+from newsqa.embeddings.store import load_snapshot, publish, writer_lock
+from newsqa.qa.engine import Engine
+
+from .bench_updates import bench_updates
 
 ROOT = Path(__file__).resolve().parents[1]
 BBC_DEFAULT = ROOT.parent / "shared" / "corpus" / "bbc" / "articles"
@@ -47,7 +65,7 @@ def machine() -> dict:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    import torch
+    import torch  # imported here: only a benchmark run needs it (tests import this module for its helpers)
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "ram_gib": round(mem / 2**30, 1),
@@ -95,31 +113,12 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
     averaged, against load drifting) and one from the pipeline's own overhead (build time minus the
     time the build spent inside the model), which the load of other processes disturbs far less.
     """
-    import shutil
-
-    from newsqa.embeddings.indexer import embed_text, update_index
-    from newsqa.embeddings.readers import iter_files
-
     src: list[Path] | Path = corpus
     if files:
         src = [p for p in iter_files([corpus]) if isinstance(p, Path)][:files]
     index_dir = work / ("bbc-index" if not files else f"bbc-{files}-files")
     shutil.rmtree(index_dir, ignore_errors=True)
-
-    # The texts the build will encode, found by reading and chunking once (not timed).
-    from newsqa.embeddings.chunker import chunk_document
-    from newsqa.embeddings.readers import read_file
-
-    texts: dict[str, None] = {}
-    seen: set[str] = set()
-    for p in iter_files(src if isinstance(src, list) else [src]):
-        if not isinstance(p, Path):
-            continue
-        for d in read_file(p).documents:
-            if d.doc_id not in seen:
-                seen.add(d.doc_id)
-                texts.update((embed_text(x), None) for x in chunk_document(d))
-    texts_l = list(texts)
+    texts_l = _texts_to_encode(src if isinstance(src, list) else [src])
 
     def bare() -> float:
         t = time.perf_counter()
@@ -152,23 +151,25 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
     return out, index_dir
 
 
+def _texts_to_encode(paths: list[Path]) -> list[str]:
+    """The texts a build of ``paths`` encodes, found by reading and chunking once (not timed)."""
+    texts: dict[str, None] = {}
+    seen: set[str] = set()
+    for p in iter_files(paths):
+        if not isinstance(p, Path):
+            continue
+        for d in read_file(p).documents:
+            if d.doc_id not in seen:
+                seen.add(d.doc_id)
+                texts.update((embed_text(x), None) for x in chunk_document(d))
+    return list(texts)
+
+
 # -- padded stores ---------------------------------------------------------------------------------
 
 def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") -> tuple[Path, dict]:
     """An index of ``target`` passages: the base index's plus generated ones, as ONE segment (so its
     ANN kind is the one an index of that size gets), cached by size."""
-    import pyarrow as pa
-
-    from newsqa.embeddings.chunker import Passage
-    from newsqa.embeddings.documents import content_hash
-    from newsqa.embeddings.faiss_index import FaissSettings
-    from newsqa.embeddings.indexer import segment_data
-    from newsqa.embeddings.lexical import TOKENIZER_VERSION
-    from newsqa.embeddings.manifest import MANIFEST, read_manifest
-    from newsqa.embeddings.reader import open_reader
-    from newsqa.embeddings.segment import SegmentData, publish_segment, write_segment
-    from newsqa.embeddings.store import publish, writer_lock
-
     base = open_reader(base_dir, ann=False)
     n_real = base.live_passages
     out = cache / f"padded-{target}-from-{n_real}-v3{'' if ann == 'auto' else '-' + ann}"  # v3: format 2 (segments)
@@ -179,42 +180,14 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") ->
     t0 = time.perf_counter()
     pad = max(0, target - n_real)
     rng = np.random.default_rng(PAD_SEED)
-    words: dict[str, int] = {}
-    for t in base.segments[0].passages.column("text").to_pylist():
-        for w in re.findall(r"[A-Za-z]+", t):
-            words[w] = words.get(w, 0) + 1
-    vocab = np.array(list(words))
-    freq = np.array(list(words.values()), dtype=np.float64)
-    freq /= freq.sum()
+    vocab, freq = _vocabulary(base.segments[0].passages.column("text").to_pylist())
     n_docs = (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC
     lengths = rng.integers(12, 40, size=pad)
     drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
-    gen = _generated_segment(vocab, drawn, lengths, n_docs, base.dimension, rng)
-    seg = base.segments[0]
-    shift = seg.info.documents
-    gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
-                                 pa.array(gen.passages.column("doc").to_numpy() + shift, pa.int32()))
-    from newsqa.embeddings.segment import merge_postings
-
-    data = SegmentData(
-        passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
-        vectors=np.concatenate([np.asarray(seg.vectors), gen.vectors]),
-        sentence_vectors=np.concatenate([np.asarray(seg.sentence_vectors), gen.sentence_vectors]),
-        sentence_rows=np.concatenate([np.asarray(seg.sentence_rows), gen.sentence_rows[1:] + seg.info.sentences]),
-        postings=merge_postings([(seg.postings, np.arange(len(seg))), (gen.postings, np.arange(pad) + len(seg))]),
-        files={})
-    del gen
+    data = _with_generated(base.segments[0], _generated_segment(vocab, drawn, lengths, n_docs, base.dimension, rng))
     t_gen = time.perf_counter() - t0
-    settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
-    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
-        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
     t1 = time.perf_counter()
-    with writer_lock(out):
-        tmp, fields = write_segment(out, ".bench.tmp", data, settings, TOKENIZER_VERSION)
-        info = publish_segment(tmp, "s000001", fields)
-        publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
-                segments=[info], tombstones={}, deleted_files=[],
-                counts={"documents": data.documents.num_rows, "passages": len(data), "files": 0})
+    fields = _write_padded(out, base, data, ann)
     t_write = time.perf_counter() - t1
     del data
     read_manifest(out)
@@ -225,20 +198,79 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") ->
     return out, info
 
 
+def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of ``texts`` (first seen first) and their relative frequencies."""
+    words: dict[str, int] = {}
+    for t in texts:
+        for w in re.findall(r"[A-Za-z]+", t):
+            words[w] = words.get(w, 0) + 1
+    vocab = np.array(list(words))
+    freq = np.array(list(words.values()), dtype=np.float64)
+    freq /= freq.sum()
+    return vocab, freq
+
+
+def _with_generated(seg, gen: SegmentData) -> SegmentData:
+    """One segment's data: the base segment's rows, then the generated ones (document numbers shifted)."""
+    pad = len(gen)
+    gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
+                                 pa.array(gen.passages.column("doc").to_numpy() + seg.info.documents, pa.int32()))
+    return SegmentData(
+        passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
+        vectors=np.concatenate([np.asarray(seg.vectors), gen.vectors]),
+        sentence_vectors=np.concatenate([np.asarray(seg.sentence_vectors), gen.sentence_vectors]),
+        sentence_rows=np.concatenate([np.asarray(seg.sentence_rows), gen.sentence_rows[1:] + seg.info.sentences]),
+        postings=merge_postings([(seg.postings, np.arange(len(seg))), (gen.postings, np.arange(pad) + len(seg))]),
+        files={})
+
+
+def _write_padded(out: Path, base, data: SegmentData, ann: str) -> dict:
+    """Write ``data`` as the one segment of a new index at ``out`` (the base's model and settings);
+    returns the segment's fields."""
+    settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
+    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
+        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
+    with writer_lock(out):
+        tmp, fields = write_segment(out, ".bench.tmp", data, settings, TOKENIZER_VERSION)
+        info = publish_segment(tmp, "s000001", fields)
+        publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
+                segments=[info], tombstones={}, deleted_files=[],
+                counts={"documents": data.documents.num_rows, "passages": len(data), "files": 0})
+    return fields
+
+
 def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int, dim: int, rng):
     """The generated passages as segment data, built column-wise (no Passage objects: 1M of them
     would take most of the build): one sentence of drawn words per passage, ten per document."""
-    import pyarrow as pa
-
-    from newsqa.embeddings.documents import content_hash
-    from newsqa.embeddings.lexical import terms
-    from newsqa.embeddings.segment import SegmentData, _csr, documents_table
-
     pad = len(lengths)
     cuts = np.concatenate([[0], np.cumsum(lengths)])
     texts = [" ".join(vocab[drawn[cuts[k]:cuts[k + 1]]].tolist()).capitalize() + "." for k in range(pad)]
     doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
     para = np.arange(pad) % PAD_PASSAGES_PER_DOC + 1
+    starts, ends, docs, doc_ids, titles = _generated_documents(texts, para, n_docs)
+    str_col = lambda v: pa.array(v, pa.string())  # noqa: E731
+    passages = pa.table({
+        "passage_id": str_col([f"{k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[doc_of].tolist()),
+        "doc": pa.array(doc_of.astype(np.int32)), "kind": str_col(["paragraph"] * pad),
+        "paragraph": pa.array(para.astype(np.int32)), "part": pa.array(np.zeros(pad, np.int32)),
+        "start": pa.array(starts), "end": pa.array(ends), "text": str_col(texts),
+        "sentence_starts": pa.array([[int(x)] for x in starts], pa.list_(pa.int64())),
+        "sentence_ends": pa.array([[int(x)] for x in ends], pa.list_(pa.int64())),
+        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[doc_of].tolist()), "date": str_col([""] * pad),
+        "source": str_col(["generated"] * pad), "section": str_col(["generated"] * pad),
+        "embed_hash": pa.array(rng.integers(0, 2**63, size=pad, dtype=np.int64).astype(np.uint64)),
+    })
+    postings = _generated_postings(vocab, drawn, lengths, n_docs)
+    vec = rng.standard_normal((pad, dim), dtype=np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    # A generated passage is one sentence: its sentence vector is its passage vector.
+    return SegmentData(passages, documents_table(docs), vec, vec.astype(np.float16),
+                       np.arange(pad + 1, dtype=np.int64), postings, {})
+
+
+def _generated_documents(texts: list[str], para: np.ndarray, n_docs: int):
+    """The generated articles (a title, then ten passages each): the passages' offsets and the documents."""
+    pad = len(texts)
     starts, ends, docs, doc_ids, titles = np.zeros(pad, np.int64), np.zeros(pad, np.int64), [], [], []
     for j in range(n_docs):
         title = f"Generated filler article {j}"
@@ -253,18 +285,13 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
         docs.append({"doc_id": doc_ids[-1], "title": title, "date": "", "source": "generated", "section": "generated",
                      "url": "", "origin": "bench padding", "published": "", "format": "generated", "text": text,
                      "blocks": blocks})
-    str_col = lambda v: pa.array(v, pa.string())  # noqa: E731
-    passages = pa.table({
-        "passage_id": str_col([f"{k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[doc_of].tolist()),
-        "doc": pa.array(doc_of.astype(np.int32)), "kind": str_col(["paragraph"] * pad),
-        "paragraph": pa.array(para.astype(np.int32)), "part": pa.array(np.zeros(pad, np.int32)),
-        "start": pa.array(starts), "end": pa.array(ends), "text": str_col(texts),
-        "sentence_starts": pa.array([[int(x)] for x in starts], pa.list_(pa.int64())),
-        "sentence_ends": pa.array([[int(x)] for x in ends], pa.list_(pa.int64())),
-        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[doc_of].tolist()), "date": str_col([""] * pad),
-        "source": str_col(["generated"] * pad), "section": str_col(["generated"] * pad),
-        "embed_hash": pa.array(rng.integers(0, 2**63, size=pad, dtype=np.int64).astype(np.uint64)),
-    })
+    return starts, ends, docs, doc_ids, titles
+
+
+def _generated_postings(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int) -> dict:
+    """The BM25 postings of the generated passages."""
+    pad = len(lengths)
+    doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
     # Postings without tokenising 1M texts: each drawn word's term is known from the vocabulary,
     # and every passage's embedded text starts with its title ("Generated filler article J").
     vocab_terms = [terms(w) for w in vocab.tolist()]
@@ -284,12 +311,7 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
     del tok_t, tok_r
     uniq, tf = np.unique(key, return_counts=True)
     doclen = (np.bincount(np.repeat(np.arange(pad), lengths)[keep], minlength=pad) + len(title_terms) + 1).astype(np.int32)
-    postings = _csr(np.array(names), uniq // pad, (uniq % pad).astype(np.int32), tf.astype(np.float32), doclen)
-    vec = rng.standard_normal((pad, dim), dtype=np.float32)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    # A generated passage is one sentence: its sentence vector is its passage vector.
-    return SegmentData(passages, documents_table(docs), vec, vec.astype(np.float16),
-                       np.arange(pad + 1, dtype=np.int64), postings, {})
+    return _csr(np.array(names), uniq // pad, (uniq % pad).astype(np.int32), tf.astype(np.float32), doclen)
 
 
 # -- serving (in a fresh process per index) --------------------------------------------------------
@@ -297,9 +319,6 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
 def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
     """Cold start, latency, memory and recall of one index, measured in this (fresh) process."""
     t0 = time.perf_counter()
-    from newsqa.embeddings.encoder import load_encoder
-    from newsqa.qa import Engine
-
     enc = load_encoder(None)
     t1 = time.perf_counter()
     engine = Engine.open(index_dir, encoder=enc)
@@ -319,33 +338,11 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
         for k in parts:
             parts[k].append(a.timings_ms[k])
     snap = engine.reader
-    retr = engine.retriever
-    bm25_ms, dense_ms = [], []
     qvecs = enc.encode_queries(timed)
-    for q, v in zip(timed, qvecs):
-        t = time.perf_counter()
-        retr.bm25.search(q, 50)
-        bm25_ms.append((time.perf_counter() - t) * 1e3)
-        t = time.perf_counter()
-        retr.dense_search(v, 50, None)
-        dense_ms.append((time.perf_counter() - t) * 1e3)
-    recall = None
-    big = max(snap.segments, key=len)
-    if big.faiss is not None:
-        _, approx = big.faiss.search(qvecs, 10)
-        vecs = big.vectors
-        exact = []
-        for q in qvecs:
-            s = np.empty(len(vecs), np.float32)
-            for a in range(0, len(vecs), 200_000):
-                s[a:a + 200_000] = np.asarray(vecs[a:a + 200_000]) @ q
-            exact.append(np.argpartition(-s, 10)[:10])
-        recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(approx, exact)]))
+    bm25_ms, dense_ms = _retrieval_ms(engine.retriever, timed, qvecs)
+    recall = _ann_recall(snap, qvecs)
     size = sum(f.stat().st_size for s in snap.segments for f in s.dir.rglob("*") if f.is_file())
-    vm = {}
-    for line in open("/proc/self/status"):
-        if line.startswith(("VmRSS", "VmHWM")):
-            vm[line.split(":")[0]] = int(line.split()[1]) / 1024
+    vm = _memory_mb()
     return {
         "passages": snap.live_passages, "faiss": "+".join(sorted({s.info.ann for s in snap.segments})),
         "segments": len(snap.segments),
@@ -364,10 +361,46 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
     }
 
 
+def _retrieval_ms(retr, questions: list[str], qvecs) -> tuple[list[float], list[float]]:
+    """Milliseconds of BM25 and of dense search (top 50) for each question."""
+    bm25_ms, dense_ms = [], []
+    for q, v in zip(questions, qvecs):
+        t = time.perf_counter()
+        retr.bm25.search(q, 50)
+        bm25_ms.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        retr.dense_search(v, 50, None)
+        dense_ms.append((time.perf_counter() - t) * 1e3)
+    return bm25_ms, dense_ms
+
+
+def _ann_recall(snap, qvecs) -> float | None:
+    """Recall@10 of the largest segment's ANN index against exact search (None: it is exact)."""
+    big = max(snap.segments, key=len)
+    if big.faiss is None:
+        return None
+    _, approx = big.faiss.search(qvecs, 10)
+    vecs = big.vectors
+    exact = []
+    for q in qvecs:
+        s = np.empty(len(vecs), np.float32)
+        for a in range(0, len(vecs), 200_000):
+            s[a:a + 200_000] = np.asarray(vecs[a:a + 200_000]) @ q
+        exact.append(np.argpartition(-s, 10)[:10])
+    return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(approx, exact)]))
+
+
+def _memory_mb() -> dict[str, float]:
+    """This process's VmRSS and VmHWM (peak) in MB, from /proc/self/status."""
+    vm = {}
+    for line in open("/proc/self/status"):
+        if line.startswith(("VmRSS", "VmHWM")):
+            vm[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return vm
+
+
 def questions_from(index_dir: Path, n: int) -> list[str]:
     """Questions made of BBC headlines (one per article, spread over the corpus)."""
-    from newsqa.embeddings.store import load_snapshot
-
     reader = load_snapshot(index_dir)
     titles = sorted({t for s in reader.segments for t in s.documents.column("title").to_pylist() if t})
     rng = np.random.default_rng(11)
@@ -419,7 +452,7 @@ def markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m newsqa.eval.bench", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10k,100k,1m", help="index sizes to serve (the smallest real one is BBC itself)")
@@ -441,7 +474,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="ANN kind of a padded index (default: by size; flat skips the HNSW build)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.backend:  # this entry point's own process and the serving subprocesses it starts
@@ -449,9 +486,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         print(json.dumps(serve(args.serve, json.loads(args.questions.read_text()), args.warmup)))
         return 0
-
-    from newsqa.embeddings.encoder import load_encoder
-
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
     res: dict = {"machine": machine(), "serving": [], "padding": {}}
@@ -460,35 +494,14 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "bench.json").write_text(json.dumps(res, indent=2))
         (args.out / "bench.md").write_text(markdown(res))
 
-    base = args.cache / "bbc-index"  # the whole corpus, served as the smallest size
-    enc = None
-    if not args.no_build:
-        enc = load_encoder(None)
-        res["backend"] = {"backend": enc.backend, "precision": enc.precision, "note": getattr(enc, "note", "")}
-        res["build"], _ = bench_build(args.corpus, args.cache, enc, args.build_files)
-        save()
-        print(json.dumps(res["build"]), flush=True)
-    from newsqa.embeddings.indexer import update_index
-    from newsqa.embeddings.store import MANIFEST
-
-    if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
-        update_index([args.corpus], base, encoder=enc or load_encoder(args.model), progress=False)
-    del enc
+    base = _base_index(args, res, save)
     questions = questions_from(base, args.questions_n + args.warmup + 1)
-    from newsqa.embeddings.store import read_manifest
-
-    n_real = read_manifest(base)["counts"]["passages"]
+    n_real = read_manifest(base).counts.passages
+    sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     if args.updates:
-        from newsqa.eval.bench_updates import bench_updates
-
-        res["updates"] = []
-        for size in sorted(parse_size(s) for s in args.sizes.split(",")):
-            index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
-            res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
-            save()
-            print(json.dumps(res["updates"][-1]), flush=True)
+        _run_updates(args, base, n_real, sizes, res, save)
         return 0
-    for size in sorted(parse_size(s) for s in args.sizes.split(",")):
+    for size in sizes:
         if size <= n_real * 1.5:
             index_dir, info = base, None
         else:
@@ -501,6 +514,31 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(s), flush=True)
     print((args.out / "bench.md").read_text())
     return 0
+
+
+def _base_index(args, res: dict, save) -> Path:
+    """The whole corpus' index (served as the smallest size); runs the build benchmark unless --no-build."""
+    base = args.cache / "bbc-index"
+    enc = None
+    if not args.no_build:
+        enc = load_encoder(None)
+        res["backend"] = {"backend": enc.backend, "precision": enc.precision, "note": getattr(enc, "note", "")}
+        res["build"], _ = bench_build(args.corpus, args.cache, enc, args.build_files)
+        save()
+        print(json.dumps(res["build"]), flush=True)
+    if not (base / MANIFEST).exists():  # built once, untimed, when the build benchmark used a subset
+        update_index([args.corpus], base, encoder=enc or load_encoder(args.model), progress=False)
+    return base
+
+
+def _run_updates(args, base: Path, n_real: int, sizes: list[int], res: dict, save) -> None:
+    """--updates: the update benchmark at each size (``eval.bench_updates``)."""
+    res["updates"] = []
+    for size in sizes:
+        index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
+        res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
+        save()
+        print(json.dumps(res["updates"][-1]), flush=True)
 
 
 if __name__ == "__main__":

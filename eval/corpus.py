@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsqa.embeddings.indexer import update_index
+
 from .errors import EvalError
 from .question_sets import QuestionSet, write_corpus
 
@@ -49,8 +51,6 @@ def prepare_index(qs: QuestionSet, *, index: str | os.PathLike | None = None,
         return PreparedIndex(Path(index), source="index")
     if not corpus and not qs.corpus:
         return PreparedIndex(None, source="default")
-    from newsqa.embeddings.indexer import update_index
-
     tmp = tempfile.TemporaryDirectory(prefix="newsqa-eval-")
     try:
         paths = [str(p) for p in corpus] if corpus else [str(write_corpus(qs.corpus, Path(tmp.name) / "corpus"))]

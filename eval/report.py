@@ -8,8 +8,10 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
+
 from .metrics import HIT_KS, Outcome, contains_answer, normalize_answer
-from .run import SYSTEM, EvalRun, Record
+from .records import SYSTEM, EvalRun, Record
 
 FAILURES_SHOWN = 10
 FILES = ("metrics.json", "results.jsonl", "report.md", "hit_at_k.png", "latency.png", "tradeoff.png")
@@ -109,6 +111,7 @@ def write_results(run: EvalRun, path: Path) -> None:
 
 
 def _figure(width=6.4, height=4.0):
+    # imported here: matplotlib takes a second or two to import, and only writing a report draws
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -142,8 +145,6 @@ def plot_hit_curve(curves: dict[str, list[float]], path: Path) -> None:
 
 def plot_latency(latencies: dict[str, list[float]], path: Path) -> None:
     """Histogram of per-question latency (ms) for each system, log-spaced bins."""
-    import numpy as np
-
     fig = _figure()
     ax = fig.add_subplot()
     vals = [v for vs in latencies.values() for v in vs if v > 0]

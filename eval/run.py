@@ -15,41 +15,29 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from .errors import QuestionFileError
+from tqdm.auto import tqdm
+
+from newsqa.embeddings.encoder import load_encoder
+from newsqa.qa.engine import MAX_K, Engine, validate_question
+from newsqa.qa.errors import QuestionError
+from newsqa.qa.followup import resolve_followup
+from newsqa.qa.retrieve import Retriever
+from newsqa.qa.types import Filters
+
+from .corpus import prepare_index
+from .errors import EvalError, QuestionFileError
 from .metrics import (Outcome, best_over_golds, by_kind, contains_answer, exact_match, f1_score, facts_found,
                       first_hit_rank, hit_curve, summarize, tradeoff)
 from .question_sets import Question, QuestionSet, load_questions
+from .records import BASELINES, SYSTEM, EvalRun, Record
+from .report import write_report
 
-SYSTEM = "newsqa"
-BASELINES = ("bm25", "dense")
+__all__ = ["evaluate", "run_questions", "EvalRun", "Record", "SYSTEM", "BASELINES"]
+
 BATCH = 64  # questions per ask_many call (fixed: batch composition must not change results)
-
-
-@dataclass
-class Record:
-    """One question's full result for ``results.jsonl``: the question, the system's answer object
-    (``newsqa ask --json`` fields) and every system's outcome."""
-
-    question: Question
-    answer: dict
-    outcomes: dict[str, Outcome]
-    baseline_passages: dict[str, dict] = field(default_factory=dict)  # system -> top passage (to_dict of its Hit)
-
-
-@dataclass
-class EvalRun:
-    """Everything an evaluation produced; ``metrics`` is what ``metrics.json`` holds."""
-
-    questions: QuestionSet
-    k: int
-    systems: tuple[str, ...]
-    records: list[Record]
-    metrics: dict
-    curves: dict[str, list[float]]
-    latencies: dict[str, list[float]]
 
 
 def _answer_fields(d: dict) -> dict:
@@ -113,19 +101,14 @@ class BaselineRetriever:
     """
 
     def __init__(self, engine, mode: str):
-        from newsqa.qa.retrieve import Retriever
-
         self.engine = engine
         self.mode = mode
         # the engine's own BM25 and FAISS indexes, searched in one mode (qa.retrieve's documented use)
-        self.retriever = Retriever.with_settings(engine._state.retriever, replace(engine.retrieval_settings, mode=mode))
+        self.retriever = Retriever.with_settings(engine.retriever, replace(engine.retrieval_settings, mode=mode))
 
     def search(self, questions: list[Question], k: int, embed_ms: list[float]) -> list[tuple[list, float]]:
         """Top ``k`` hits and the latency (ms) of each question. ``embed_ms``: the query-embedding time of
         each question in the system's batch (the same query vectors, counted for the dense baseline too)."""
-        from newsqa.qa.engine import validate_question
-        from newsqa.qa.followup import resolve_followup
-
         queries = [resolve_followup(validate_question(q.question), list(q.history)).query for q in questions]
         qvecs = self.engine.encoder.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
         out = []
@@ -143,9 +126,6 @@ def check_questions(questions) -> None:
     Raises:
         QuestionFileError: naming the ids of the refused questions and why.
     """
-    from newsqa.qa.engine import validate_question
-    from newsqa.qa.errors import QuestionError
-
     bad = []
     for q in questions:
         try:
@@ -173,26 +153,16 @@ def warm_sentence_vectors(engine, n_questions: int, *, progress: bool = False, c
     texts = sorted(dict.fromkeys(snap.document_text(p.doc_id)[s:e] for p in snap.passages for s, e in p.sentences),
                    key=len)
     t0 = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(texts), desc="encoding sentences", unit="sent", file=sys.stderr, leave=False)
-    try:
+    with tqdm(total=len(texts), desc="encoding sentences", unit="sent", file=sys.stderr, leave=False,
+              disable=not progress) as bar:
         for i in range(0, len(texts), chunk):
             engine.sentence_vectors.encode_texts(texts[i : i + chunk])
-            if bar is not None:
-                bar.update(len(texts[i : i + chunk]))
-    finally:
-        if bar is not None:
-            bar.close()
+            bar.update(len(texts[i : i + chunk]))
     return time.perf_counter() - t0
 
 
-def excluding(snapshot, files) -> "Filters":
+def excluding(snapshot, files) -> Filters:
     """Filters that keep every document except those whose origin path ends with one of ``files``."""
-    from newsqa.qa.types import Filters
-
     ends = tuple("/" + f.lstrip("/") for f in files)
     keep = tuple(d for d, meta in snapshot.documents.items()
                  if not ("/" + str(meta.get("origin", "")).lstrip("/")).endswith(ends))
@@ -212,41 +182,39 @@ def run_questions(engine, questions, *, k: int = 10, baselines: bool = False, pr
     """
     check_questions(questions)
     base_retrievers = {name: BaselineRetriever(engine, name) for name in (BASELINES if baselines else ())}
-    snapshot = engine.snapshot
     records: list[Record] = []
     turns: dict = {}  # earlier questions of conversations -> their answers (asked once)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, leave=False)
-    try:
+    with tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, leave=False,
+              disable=not progress) as bar:
         for i in range(0, len(questions), batch):
             qs = list(questions[i : i + batch])
-            texts = [q.question for q in qs]
-            histories = [conversation(engine, q.history, k, turns) for q in qs]
-            answers = engine.ask_many(texts, k=k, histories=histories)
-            for j, q in enumerate(qs):
-                if q.exclude_files:  # a synthetic near-miss: asked again with its own article removed
-                    answers[j] = engine.ask(q.question, k=k, history=histories[j], filters=excluding(snapshot, q.exclude_files))
-            alone_of = _alone_answers(engine, qs, k)
-            embed_ms = [float(a.timings_ms.get("embed", 0.0)) for a in answers]
-            base = {name: r.search(qs, k, embed_ms) for name, r in base_retrievers.items()}
-            for j, (q, a) in enumerate(zip(qs, answers)):
-                out = system_outcome(q, a, snapshot)
-                if q.id in alone_of:
-                    out = replace(out, same_as_alone=_cited(a) == _cited(alone_of[q.id]))
-                rec = Record(q, _answer_fields(a.to_dict()), {SYSTEM: out})
-                for name, results in base.items():
-                    hits, ms = results[j]
-                    rec.outcomes[name] = baseline_outcome(name, q, hits, snapshot, ms)
-                    rec.baseline_passages[name] = hits[0].to_dict() if hits else {}
-                records.append(rec)
-            if bar is not None:
-                bar.update(len(qs))
-    finally:
-        if bar is not None:
-            bar.close()
+            records += _run_batch(engine, qs, k, base_retrievers, turns)
+            bar.update(len(qs))
+    return records
+
+
+def _run_batch(engine, qs: list[Question], k: int, base_retrievers: dict, turns: dict) -> list[Record]:
+    """One batch of questions through the engine (one ``ask_many``) and the baselines."""
+    snapshot = engine.snapshot
+    histories = [conversation(engine, q.history, k, turns) for q in qs]
+    answers = engine.ask_many([q.question for q in qs], k=k, histories=histories)
+    for j, q in enumerate(qs):
+        if q.exclude_files:  # a synthetic near-miss: asked again with its own article removed
+            answers[j] = engine.ask(q.question, k=k, history=histories[j], filters=excluding(snapshot, q.exclude_files))
+    alone_of = _alone_answers(engine, qs, k)
+    embed_ms = [float(a.timings_ms.get("embed", 0.0)) for a in answers]
+    base = {name: r.search(qs, k, embed_ms) for name, r in base_retrievers.items()}
+    records = []
+    for j, (q, a) in enumerate(zip(qs, answers)):
+        out = system_outcome(q, a, snapshot)
+        if q.id in alone_of:
+            out = replace(out, same_as_alone=_cited(a) == _cited(alone_of[q.id]))
+        rec = Record(q, _answer_fields(a.to_dict()), {SYSTEM: out})
+        for name, results in base.items():
+            hits, ms = results[j]
+            rec.outcomes[name] = baseline_outcome(name, q, hits, snapshot, ms)
+            rec.baseline_passages[name] = hits[0].to_dict() if hits else {}
+        records.append(rec)
     return records
 
 
@@ -323,34 +291,11 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
     Example:
         >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)  # doctest: +SKIP
     """
-    from newsqa.qa.errors import QuestionError
-
-    from .corpus import prepare_index
-    from .errors import EvalError
-
     t0 = time.perf_counter()
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
-        raise QuestionError(f"k must be between 1 and 100, got {k}")
-    if limit is not None and limit < 1:
-        raise EvalError(f"--limit must be at least 1, got {limit}")
-    qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)
-    if split is not None or set_corpus is not None:
-        qs = qs.only(split, set_corpus)
-        if not qs.questions:
-            raise EvalError(f"no question of split {split!r} and corpus {set_corpus!r} in {qs.path}")
-    qs = qs.limited(limit)
-    if encoder is None and model is not None and (index is None or corpus or qs.corpus):
-        from newsqa.embeddings.encoder import load_encoder
-
-        encoder = load_encoder(model)
-    if encoder is None and index is None and (corpus or qs.corpus):
-        from newsqa.embeddings.encoder import load_encoder
-
-        encoder = load_encoder(None)
+    qs = _select(questions, k, limit, split, set_corpus)
+    encoder = _encoder_for(qs, index, corpus, model, encoder)
     prepared = prepare_index(qs, index=index, corpus=corpus, encoder=encoder, progress=progress)
     try:
-        from newsqa.qa import Engine
-
         engine = Engine.open(prepared.path, encoder=encoder, model=model)
         systems = (SYSTEM,) + (BASELINES if baselines else ())
         warm_s = warm_sentence_vectors(engine, len(qs.questions), progress=progress)
@@ -358,23 +303,48 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
         records = run_questions(engine, qs.questions, k=k, baselines=baselines, progress=progress)
         run_s = time.perf_counter() - t_run
         metrics, curves, latencies = compute_metrics(records, systems, k)
-        summary = engine.summary()
-        metrics["run"] = {
-            "questions_file": str(qs.path), "format": qs.format, "k": k, "limit": limit, "split": split or "",
-            "index": prepared.describe(),
-            "index_source": prepared.source,
-            "documents": summary["articles"], "passages": summary["passages"], "model": summary["model"],
-            "index_build_s": round(prepared.build_s, 2) if prepared.build_s is not None else None,
-            "sentence_warmup_s": round(warm_s, 2) if warm_s is not None else None,
-            "answer_s": round(run_s, 2), "wall_s": round(time.perf_counter() - t0, 2),
-            "skipped_files": list(prepared.skipped),
-        }
+        metrics["run"] = _run_info(qs, k, limit, split, prepared, engine.summary(), warm_s, run_s, t0)
     finally:
         prepared.cleanup()
     run = EvalRun(qs, k, systems, records, metrics, curves, latencies)
     if out is not None:
-        from .report import write_report
-
         metrics["run"]["wall_s"] = round(time.perf_counter() - t0, 2)
         write_report(run, Path(out))
     return run
+
+
+def _select(questions, k: int, limit: int | None, split: str | None, set_corpus: str | None) -> QuestionSet:
+    """Check ``k`` and ``limit``; load the questions and keep those asked for."""
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
+    if limit is not None and limit < 1:
+        raise EvalError(f"--limit must be at least 1, got {limit}")
+    qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)
+    if split is not None or set_corpus is not None:
+        qs = qs.only(split, set_corpus)
+        if not qs.questions:
+            raise EvalError(f"no question of split {split!r} and corpus {set_corpus!r} in {qs.path}")
+    return qs.limited(limit)
+
+
+def _encoder_for(qs: QuestionSet, index, corpus, model: str | None, encoder):
+    """The encoder to build a temporary index with (None: the engine loads the index's own model)."""
+    if encoder is None and model is not None and (index is None or corpus or qs.corpus):
+        return load_encoder(model)
+    if encoder is None and index is None and (corpus or qs.corpus):
+        return load_encoder(None)
+    return encoder
+
+
+def _run_info(qs: QuestionSet, k: int, limit, split, prepared, summary: dict, warm_s, run_s: float, t0: float) -> dict:
+    """``metrics.json``'s ``run`` section: what was run, over which index, and how long it took."""
+    return {
+        "questions_file": str(qs.path), "format": qs.format, "k": k, "limit": limit, "split": split or "",
+        "index": prepared.describe(),
+        "index_source": prepared.source,
+        "documents": summary["articles"], "passages": summary["passages"], "model": summary["model"],
+        "index_build_s": round(prepared.build_s, 2) if prepared.build_s is not None else None,
+        "sentence_warmup_s": round(warm_s, 2) if warm_s is not None else None,
+        "answer_s": round(run_s, 2), "wall_s": round(time.perf_counter() - t0, 2),
+        "skipped_files": list(prepared.skipped),
+    }

@@ -2,6 +2,6 @@
 
 Modules: ``schemas`` (pydantic models derived from ``qa.types``), ``backend`` (what the app asks of
 an engine), ``api`` (the FastAPI app), ``openai_compat`` (``/v1/chat/completions``), ``metrics``
-(Prometheus), ``server`` (uvicorn, the chat mounted at ``/``), ``ray_serve`` (replicas and shards),
-``cli`` (``newsqa serve``). Importing this package loads nothing.
+(Prometheus), ``server`` (uvicorn, the chat mounted at ``/``), ``ray_serve`` (replicas and shards);
+the ``newsqa serve`` command is ``newsqa/cli/serve.py``. Importing this package loads nothing.
 """

@@ -22,6 +22,7 @@ with a 4xx status; bad input is never logged as a traceback.
 from __future__ import annotations
 
 import hmac
+import importlib.metadata
 import logging
 import time
 
@@ -36,6 +37,7 @@ from newsqa.ui.uploads import UploadLimits
 
 from .errors import ApiError, status_of
 from .metrics import Metrics
+from .openai_compat import add_routes
 from .schemas import AnswerModel, AskBatchRequest, AskRequest, AskBatchResponse, DocumentsResponse, ErrorResponse
 
 log = logging.getLogger("newsqa.serve")
@@ -72,8 +74,15 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
     app.state.backend, app.state.metrics = backend, metrics
     _install_error_handlers(app, metrics)
     _install_upload_limit(app, limits)
-    authorize = _authorizer(token)
+    _ask_routes(app, backend, metrics)
+    _document_routes(app, backend, limits, _authorizer(token))
+    _service_routes(app, backend, metrics)
+    add_routes(app, backend, metrics)
+    return app
 
+
+def _ask_routes(app: FastAPI, backend, metrics: Metrics) -> None:
+    """``/v1/ask``, ``/v1/ask/batch`` and ``/v1/index``."""
     @app.post("/v1/ask", response_model=AnswerModel, responses=ERRORS, tags=["ask"])
     def ask(req: AskRequest):
         """Answer one question with verbatim, cited quotes (the ``newsqa ask --json`` object)."""
@@ -99,6 +108,9 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
         metrics.observe_index(s)
         return s
 
+
+def _document_routes(app: FastAPI, backend, limits: UploadLimits, authorize) -> None:
+    """``POST /v1/documents`` and ``DELETE /v1/documents/{doc_id}`` (both behind ``authorize``)."""
     @app.post("/v1/documents", response_model=DocumentsResponse, responses=ERRORS, tags=["documents"],
               dependencies=[Depends(authorize)])
     async def add_documents(files: list[UploadFile] = File(..., description="article files")):
@@ -113,6 +125,9 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
         """Remove one article (all its passages) from the index."""
         return backend.delete_document(doc_id)
 
+
+def _service_routes(app: FastAPI, backend, metrics: Metrics) -> None:
+    """``/healthz`` and ``/metrics``."""
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict:
         """``{"status": "ok", ...}`` while the server can answer."""
@@ -125,11 +140,6 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
         metrics.observe_index(backend.summary())
         body, ctype = metrics.render()
         return Response(body, media_type=ctype)
-
-    from .openai_compat import add_routes
-
-    add_routes(app, backend, metrics)
-    return app
 
 
 def _filters(model) -> dict | None:
@@ -193,8 +203,6 @@ def _install_upload_limit(app: FastAPI, limits: UploadLimits) -> None:
 
 def _version() -> str:
     try:
-        import importlib.metadata as md
-
-        return md.version("newsqa")
-    except Exception:
+        return importlib.metadata.version("newsqa")
+    except importlib.metadata.PackageNotFoundError:
         return "dev"

@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from newsqa.embeddings.indexer import delete_documents
 from newsqa.qa.types import Filters
 from newsqa.ui.uploads import UploadLimits, default_upload_dir, index_uploads, save_uploads
 
@@ -67,8 +68,6 @@ class LocalBackend:
         return {"saved": [n for n, _ in res.saved if n not in skipped], "refused": refused, "report": out}
 
     def delete_document(self, doc_id: str) -> dict:
-        from newsqa.embeddings.indexer import delete_documents
-
         report = delete_documents(self.engine.index_dir, [doc_id], encoder=self.engine.encoder)
         self.engine.refresh()
         out = {k: v for k, v in report.__dict__.items() if k != "skipped"}

@@ -12,6 +12,9 @@ import socket
 import threading
 import time
 
+import uvicorn
+
+from newsqa.ui.app import CSS, HEAD, build_app
 from newsqa.ui.uploads import UploadLimits
 
 from .api import create_app
@@ -31,9 +34,7 @@ def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir
     """Mount the browser chat (``ui.app``) at ``/`` of ``app`` (after the API routes, which take precedence)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
-    import gradio as gr
-
-    from newsqa.ui.app import CSS, HEAD, build_app
+    import gradio as gr  # imported here: only the chat needs Gradio (seconds to import; the API alone does not)
 
     demo = build_app(engine, upload_dir=upload_dir, limits=limits).queue(default_concurrency_limit=8)
     gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,
@@ -42,8 +43,6 @@ def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir
 
 def run(app, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``app`` with uvicorn until Ctrl-C (access log off: one line per question is noise)."""
-    import uvicorn
-
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
@@ -60,8 +59,6 @@ class Running:
 
 def start(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 60) -> Running:
     """Start ``app`` in a thread on ``host:port`` (0: a free port); returns when it accepts requests."""
-    import uvicorn
-
     if port == 0:
         with socket.socket() as s:
             s.bind((host, 0))

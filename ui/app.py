@@ -20,10 +20,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.engine import Engine
+from newsqa.qa.types import Filters
 
 from . import format as fmt
+from .examples import checked_examples
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
 from .uploads import UploadLimits, default_upload_dir
 
@@ -34,18 +38,19 @@ SAMPLE_EXAMPLES = [
     "What is the death toll from the floods in Greece?",
 ]
 KINDS = {"any": (), "article paragraphs": ("paragraph",), "headlines": ("headline",)}
+ASK_OPTS = dict(api_visibility="private", concurrency_limit=8, concurrency_id="ask")
+PRIVATE = dict(api_visibility="private")
+
 
 def new_session() -> dict:
     """A conversation's state (see ``ui.handlers.new_session``)."""
-    from .handlers import new_session as _new
+    from .handlers import new_session as _new  # imported here: ui.handlers imports Gradio
 
     return _new()
 
 
 def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
     """The UI's filter fields as ``qa.types.Filters``; a bad date raises NewsqaError."""
-    from newsqa.qa.types import Filters
-
     dates = []
     for label, value in (("from", date_from), ("to", date_to)):
         value = (value or "").strip()
@@ -68,8 +73,6 @@ def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
 def default_examples(engine) -> list[str]:
     """Questions the open index answers: the sample ones, else questions made from its headlines and
     checked by asking them (``ui.examples.checked_examples``)."""
-    from .examples import checked_examples
-
     docs = engine.snapshot.documents.values()
     if any(d.get("title") == SAMPLE_TITLE for d in docs):
         return list(SAMPLE_EXAMPLES)
@@ -97,121 +100,158 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         >>> launch_blocks(demo, port=7860)
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
+    import gradio as gr  # imported here (and handlers, which imports it): importing ui.app loads no Gradio
 
-    from .handlers import Handlers, scope_html
+    from .handlers import Handlers
 
     upload_dir = Path(upload_dir) if upload_dir else default_upload_dir(engine.index_dir)
     examples = default_examples(engine) if examples is None else examples
     summary0 = engine.summary()
     h = Handlers(engine, upload_dir, limits, parse_filters)
-    ask_opts = dict(api_visibility="private", concurrency_limit=8, concurrency_id="ask")
-    private = dict(api_visibility="private")
+    c = SimpleNamespace()  # the components, by name, for the event wiring
 
     with gr.Blocks(title="newsqa: questions over the news", analytics_enabled=False) as demo:
-        session = gr.State(new_session())
+        c.session = gr.State(new_session())
         gr.Markdown("## newsqa\nAsk about the news. Every answer is **verbatim quotes** from the articles, "
                     "each with a numbered citation; click a number to see its source in the *Sources* panel.")
         gr.HTML(VIEW_TABS_HTML, elem_id="nq-viewtabs")
         with gr.Row(equal_height=False, elem_id="nq-main"):
             with gr.Column(scale=3, min_width=360, elem_id="nq-chat-col"):
-                chatbot = gr.Chatbot(elem_id="nq-chat", show_label=False, height=480, sanitize_html=True,
-                                     latex_delimiters=[], allow_tags=False, feedback_options=None,
-                                     buttons=[], layout="bubble",
-                                     placeholder="Ask a question about the indexed articles; the sources "
-                                                 "of each answer appear in the *Sources* panel.")
-                with gr.Row():
-                    question = gr.Textbox(elem_id="nq-question", show_label=False, scale=5, max_lines=4,
-                                          placeholder=("Ask a question, e.g. " + examples[0]) if examples
-                                          else "Ask a question about the indexed articles",
-                                          submit_btn=False)
-                    ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
-                    clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
-                    alone_btn = gr.Button("Ask last as new question", elem_id="nq-ask-new", scale=1, min_width=80)
-                unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm")
-                scope = gr.HTML("", elem_id="nq-scope")
-                if examples:
-                    gr.Examples(examples=[[e] for e in examples], inputs=[question], label="Example questions")
-                with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
-                    with gr.Row():
-                        date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
-                        date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
-                        kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
-                    with gr.Row():
-                        sections = gr.Dropdown(summary0["sections"], multiselect=True, label="Sections",
-                                               elem_id="nq-sections", allow_custom_value=True)
-                        sources_dd = gr.Dropdown(summary0["sources"], multiselect=True, label="Sources",
-                                                 elem_id="nq-sources-filter", allow_custom_value=True)
-                        k = gr.Slider(1, 20, value=5, step=1, label="Passages to search (k)", elem_id="nq-k")
-                with gr.Accordion("Documents", open=False, elem_id="nq-docs"):
-                    doc_query = gr.Textbox(placeholder="Search titles, dates, sections, sources, files",
-                                           show_label=False, elem_id="nq-docs-search", max_lines=1)
-                    doc_table = gr.Dataframe(headers=["title", "date", "section", "source", "file", "passages", "id"],
-                                             interactive=False, wrap=True, max_height=360, elem_id="nq-docs-table",
-                                             column_widths=["34%", "11%", "12%", "10%", "13%", "9%", "11%"],
-                                             show_label=False)
-                    doc_info = gr.HTML("", elem_id="nq-docs-info")
-                    with gr.Row():
-                        scope_list_btn = gr.Button("Ask only the listed", size="sm", elem_id="nq-scope-listed")
-                        scope_one_btn = gr.Button("Ask only the selected", size="sm", elem_id="nq-scope-selected")
-                        scope_all_btn = gr.Button("Ask all articles", size="sm", elem_id="nq-scope-all")
-                        delete_btn = gr.Button("Delete the selected upload", size="sm", variant="stop",
-                                               elem_id="nq-delete", visible=allow_uploads)
+                _chat_box(gr, c, examples)
+                _filters_box(gr, c, summary0)
+                _documents_box(gr, c, allow_uploads)
                 if allow_uploads:
-                    with gr.Accordion("Add articles", open=False, elem_id="nq-add"):
-                        gr.Markdown(fmt.md_text("Upload articles to add them to the index: " + limits.describe())
-                                    + "\\. Other open sessions see them from their next question\\.")
-                        files = gr.File(file_count="multiple", type="filepath", label="Article files",
-                                        elem_id="nq-upload")
-                        add_btn = gr.Button("Add to index", elem_id="nq-add-btn")
-                        upload_status = gr.HTML(elem_id="nq-upload-status")
+                    _upload_box(gr, c, limits)
             with gr.Column(scale=2, min_width=320, elem_id="nq-sources-col"):
-                gr.Markdown("### Sources", elem_id="nq-sources-title")
-                sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
-                with gr.Accordion("Index", open=True, elem_id="nq-index"):
-                    summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
-        with gr.Column(visible=False, elem_id="nq-article-modal") as article_view:
-            with gr.Row():
-                gr.Markdown("**The whole article**, the quote highlighted")
-                close_btn = gr.Button("Close", size="sm", elem_id="nq-article-close", scale=0, min_width=80)
-            article = gr.HTML("", elem_id="nq-article")
-        open_req = gr.Textbox(visible="hidden", elem_id="nq-open-req")
-        open_btn = gr.Button("open", visible="hidden", elem_id="nq-open-btn")
-
-        filters = [date_from, date_to, sections, sources_dd, kind]
-        inputs = [question, chatbot, session, *filters, k]
-        outputs = [chatbot, session, sources_box, question, unfilter_btn]
-        for event, name in ((ask_btn.click, "chat_turn"), (question.submit, "chat_submit")):
-            event(h.chat_turn, inputs, outputs, api_name=name, **ask_opts)
-        alone_btn.click(h.ask_alone, inputs[1:], outputs, **ask_opts)
-        unfilter_btn.click(h.unfilter, [session], [*filters, session, question, scope], **private).then(
-            h.chat_turn, inputs, outputs, **ask_opts)
-        for c in (clear_btn.click, chatbot.clear):
-            c(h.clear, [session], [chatbot, session, sources_box, question, unfilter_btn], **private)
-        open_btn.click(h.open_article, [open_req], [article, article_view], **private).then(
-            None, None, None, js=SCROLL_TO_QUOTE_JS)
-        close_btn.click(lambda: gr.update(visible=False), None, article_view, **private)
-
-        doc_query.change(h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
-        doc_table.select(h.docs_select, [session], [session, doc_info], **private)
-        scope_list_btn.click(h.scope_listed, [session], [session, scope], **private)
-        scope_one_btn.click(h.scope_selected, [session], [session, scope], **private)
-        scope_all_btn.click(h.scope_all, [session], [session, scope], **private)
-        summary_out = [summary, sections, sources_dd]
-        delete_btn.click(h.delete_selected, [doc_query, session], [doc_table, session, doc_info, *summary_out],
-                         concurrency_limit=1, concurrency_id="upload", **private)
-        if allow_uploads:
-            add_btn.click(h.add_files, [files], [upload_status, *summary_out, files],
-                          concurrency_limit=1, concurrency_id="upload", **private).then(
-                h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
-        demo.load(h.refresh_summary, None, summary_out, **private).then(
-            h.docs_table, [doc_query, session], [doc_table, session, doc_info], **private)
+                _sources_panel(gr, c, summary0)
+        _article_view(gr, c)
+        _wire_chat(gr, c, h)
+        _wire_documents(demo, c, h, allow_uploads)
         gr.api(_api_ask(engine), api_name="ask", concurrency_limit=8, concurrency_id="ask")
     return demo
 
 
+def _chat_box(gr, c, examples: list[str]) -> None:
+    """The chat, the question box and its buttons, the scope line and the example questions."""
+    c.chatbot = gr.Chatbot(elem_id="nq-chat", show_label=False, height=480, sanitize_html=True,
+                           latex_delimiters=[], allow_tags=False, feedback_options=None,
+                           buttons=[], layout="bubble",
+                           placeholder="Ask a question about the indexed articles; the sources "
+                                       "of each answer appear in the *Sources* panel.")
+    with gr.Row():
+        c.question = gr.Textbox(elem_id="nq-question", show_label=False, scale=5, max_lines=4,
+                                placeholder=("Ask a question, e.g. " + examples[0]) if examples
+                                else "Ask a question about the indexed articles",
+                                submit_btn=False)
+        c.ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
+        c.clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
+        c.alone_btn = gr.Button("Ask last as new question", elem_id="nq-ask-new", scale=1, min_width=80)
+    c.unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm")
+    c.scope = gr.HTML("", elem_id="nq-scope")
+    if examples:
+        gr.Examples(examples=[[e] for e in examples], inputs=[c.question], label="Example questions")
+
+
+def _filters_box(gr, c, summary0: dict) -> None:
+    """The Filters accordion: dates, kind, sections, sources and k."""
+    with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
+        with gr.Row():
+            c.date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
+            c.date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
+            c.kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
+        with gr.Row():
+            c.sections = gr.Dropdown(summary0["sections"], multiselect=True, label="Sections",
+                                     elem_id="nq-sections", allow_custom_value=True)
+            c.sources_dd = gr.Dropdown(summary0["sources"], multiselect=True, label="Sources",
+                                       elem_id="nq-sources-filter", allow_custom_value=True)
+            c.k = gr.Slider(1, 20, value=5, step=1, label="Passages to search (k)", elem_id="nq-k")
+
+
+def _documents_box(gr, c, allow_uploads: bool) -> None:
+    """The Documents accordion: search, table, and the scope and delete buttons."""
+    with gr.Accordion("Documents", open=False, elem_id="nq-docs"):
+        c.doc_query = gr.Textbox(placeholder="Search titles, dates, sections, sources, files",
+                                 show_label=False, elem_id="nq-docs-search", max_lines=1)
+        c.doc_table = gr.Dataframe(headers=["title", "date", "section", "source", "file", "passages", "id"],
+                                   interactive=False, wrap=True, max_height=360, elem_id="nq-docs-table",
+                                   column_widths=["34%", "11%", "12%", "10%", "13%", "9%", "11%"],
+                                   show_label=False)
+        c.doc_info = gr.HTML("", elem_id="nq-docs-info")
+        with gr.Row():
+            c.scope_list_btn = gr.Button("Ask only the listed", size="sm", elem_id="nq-scope-listed")
+            c.scope_one_btn = gr.Button("Ask only the selected", size="sm", elem_id="nq-scope-selected")
+            c.scope_all_btn = gr.Button("Ask all articles", size="sm", elem_id="nq-scope-all")
+            c.delete_btn = gr.Button("Delete the selected upload", size="sm", variant="stop",
+                                     elem_id="nq-delete", visible=allow_uploads)
+
+
+def _upload_box(gr, c, limits: UploadLimits) -> None:
+    """The Add articles accordion: the upload box and its status."""
+    with gr.Accordion("Add articles", open=False, elem_id="nq-add"):
+        gr.Markdown(fmt.md_text("Upload articles to add them to the index: " + limits.describe())
+                    + "\\. Other open sessions see them from their next question\\.")
+        c.files = gr.File(file_count="multiple", type="filepath", label="Article files", elem_id="nq-upload")
+        c.add_btn = gr.Button("Add to index", elem_id="nq-add-btn")
+        c.upload_status = gr.HTML(elem_id="nq-upload-status")
+
+
+def _sources_panel(gr, c, summary0: dict) -> None:
+    """The right column: the sources of every answer and the index summary."""
+    gr.Markdown("### Sources", elem_id="nq-sources-title")
+    c.sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
+    with gr.Accordion("Index", open=True, elem_id="nq-index"):
+        c.summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
+
+
+def _article_view(gr, c) -> None:
+    """The whole article over the page, and the hidden request box the markers' script fills."""
+    with gr.Column(visible=False, elem_id="nq-article-modal") as c.article_view:
+        with gr.Row():
+            gr.Markdown("**The whole article**, the quote highlighted")
+            c.close_btn = gr.Button("Close", size="sm", elem_id="nq-article-close", scale=0, min_width=80)
+        c.article = gr.HTML("", elem_id="nq-article")
+    c.open_req = gr.Textbox(visible="hidden", elem_id="nq-open-req")
+    c.open_btn = gr.Button("open", visible="hidden", elem_id="nq-open-btn")
+
+
+def _wire_chat(gr, c, h) -> None:
+    """Events of the chat: ask, ask alone, ask without filters, clear, open and close an article."""
+    filters = [c.date_from, c.date_to, c.sections, c.sources_dd, c.kind]
+    inputs = [c.question, c.chatbot, c.session, *filters, c.k]
+    outputs = [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn]
+    for event, name in ((c.ask_btn.click, "chat_turn"), (c.question.submit, "chat_submit")):
+        event(h.chat_turn, inputs, outputs, api_name=name, **ASK_OPTS)
+    c.alone_btn.click(h.ask_alone, inputs[1:], outputs, **ASK_OPTS)
+    c.unfilter_btn.click(h.unfilter, [c.session], [*filters, c.session, c.question, c.scope], **PRIVATE).then(
+        h.chat_turn, inputs, outputs, **ASK_OPTS)
+    for clear in (c.clear_btn.click, c.chatbot.clear):
+        clear(h.clear, [c.session], [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn], **PRIVATE)
+    c.open_btn.click(h.open_article, [c.open_req], [c.article, c.article_view], **PRIVATE).then(
+        None, None, None, js=SCROLL_TO_QUOTE_JS)
+    c.close_btn.click(lambda: gr.update(visible=False), None, c.article_view, **PRIVATE)
+
+
+def _wire_documents(demo, c, h, allow_uploads: bool) -> None:
+    """Events of the Documents table, the scope buttons, deleting and adding uploads, and page load."""
+    table = [c.doc_table, c.session, c.doc_info]
+    c.doc_query.change(h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
+    c.doc_table.select(h.docs_select, [c.session], [c.session, c.doc_info], **PRIVATE)
+    c.scope_list_btn.click(h.scope_listed, [c.session], [c.session, c.scope], **PRIVATE)
+    c.scope_one_btn.click(h.scope_selected, [c.session], [c.session, c.scope], **PRIVATE)
+    c.scope_all_btn.click(h.scope_all, [c.session], [c.session, c.scope], **PRIVATE)
+    summary_out = [c.summary, c.sections, c.sources_dd]
+    c.delete_btn.click(h.delete_selected, [c.doc_query, c.session], [*table, *summary_out],
+                       concurrency_limit=1, concurrency_id="upload", **PRIVATE)
+    if allow_uploads:
+        c.add_btn.click(h.add_files, [c.files], [c.upload_status, *summary_out, c.files],
+                        concurrency_limit=1, concurrency_id="upload", **PRIVATE).then(
+            h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
+    demo.load(h.refresh_summary, None, summary_out, **PRIVATE).then(
+        h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
+
+
 def _api_ask(engine):
-    import gradio as gr
+    import gradio as gr  # imported here: importing ui.app loads no Gradio
 
     def api_ask(question: str, k: int = 5, since: str = "", until: str = "", section: str = "",
                 source: str = "", kind: str = "", history: list[str] | None = None) -> dict:
@@ -263,8 +303,6 @@ def launch(index_dir: str | os.PathLike | None = None, *, host: str = "127.0.0.1
     Returns:
         ``(demo, url)``; with ``block=True`` only after the server stops (Ctrl-C).
     """
-    from newsqa.qa import Engine
-
     engine = engine or Engine.open(index_dir, model=model, progress=True)
     demo = build_app(engine, upload_dir=upload_dir, limits=limits)
     url = launch_blocks(demo, host=host, port=port, block=block, limits=limits)

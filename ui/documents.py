@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.passage_table import doc_ids_of
 
 COLUMNS = ["title", "date", "section", "source", "file", "passages"]
 
@@ -36,7 +38,6 @@ class Row:
 
 def passage_counts(snapshot) -> Counter:
     """Passages per document id."""
-    from newsqa.embeddings.passage_table import doc_ids_of
 
     return Counter(doc_ids_of(snapshot.passages))
 
@@ -94,8 +95,6 @@ def delete_upload(row: Row, engine, upload_dir: str | Path):
     Raises:
         NewsqaError: the article was not uploaded here, or the index cannot be updated.
     """
-    from newsqa.embeddings.indexer import update_index
-
     if not is_upload(row, upload_dir):
         raise NewsqaError(f"{row.file or row.title} was not uploaded in the app (it is not in {upload_dir}); "
                           "remove it from its folder and run `newsqa index --prune` instead")

@@ -1,20 +1,25 @@
 """Answers to what the browser shows: chat Markdown with citation markers, source cards as HTML.
 
 Pure functions (no Gradio), so they are tested on their own. Article text, titles, questions and
-file names are untrusted: every piece of it passes through ``md_text`` (chat Markdown) or
-``html.escape`` (panel HTML) before it is shown, so ``<script>``, ``<img onerror=...>`` and
+file names are untrusted: every piece of it passes through ``md_text`` (chat Markdown) or is
+put into panel HTML by ``markupsafe.Markup.format`` (which escapes every argument that is not
+itself ``Markup``) before it is shown, so ``<script>``, ``<img onerror=...>`` and
 ``[x](javascript:...)`` show as the characters they are and run nothing.
 
     >>> md_text("[x](javascript:alert(1))")
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
-    >>> escape("<b>")
+    >>> str(escape("<b>"))
     '&lt;b&gt;'
 """
 
 from __future__ import annotations
 
-import html
 import string
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
 from newsqa.qa.types import Answer, Citation, Hit, location_label
 
@@ -30,9 +35,14 @@ CHAT_SNIPPET_CHARS = 220
 HEADLINE_WINDOW = 3  # listed headlines shown on each side of a cited one
 
 
-def escape(text: object) -> str:
-    """HTML-escape any value (quotes included), for text and attribute values alike."""
-    return html.escape("" if text is None else str(text), quote=True)
+def escape(text: object) -> Markup:
+    """HTML-escape any value (quotes included), for text and attribute values alike (always: a
+    ``Markup`` value passed in is escaped as its plain text)."""
+    return _escape("" if text is None else str(text))
+
+
+def _join(parts) -> Markup:
+    return Markup("").join(parts)
 
 
 def md_text(text: object) -> str:
@@ -132,46 +142,107 @@ def error_markdown(message: str) -> str:
 # --- the sources panel -------------------------------------------------------------------------------
 
 
-def _block_of(document: dict | None, kind: str, start: int, end: int):
-    """The stored block (paragraph or listed headline) holding ``[start, end)``, as a tuple."""
-    for b in (document or {}).get("blocks", []):
-        if b[0] == kind and b[1] <= start and end <= b[2]:
+@dataclass(frozen=True)
+class StoredBlock:
+    """One block of a stored document row (``documents[doc_id]["blocks"]``, stored as
+    ``[kind, start, end, number, heading]``): a paragraph or a headline and its offsets.
+
+    Attributes:
+        kind: ``"paragraph"`` or ``"headline"``.
+        start, end: character offsets into the document text.
+        number: the paragraph's number, or the headline's position in the page's list (0: the
+            article's own headline).
+        heading: the subheading above a paragraph, if any.
+    """
+
+    kind: str
+    start: int
+    end: int
+    number: int
+    heading: str = ""
+
+    @classmethod
+    def from_row(cls, row) -> "StoredBlock":
+        return cls(str(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]) if len(row) > 4 else "")
+
+
+def stored_blocks(document: dict | None) -> list[StoredBlock]:
+    """The blocks of a stored document row, typed."""
+    return [StoredBlock.from_row(b) for b in (document or {}).get("blocks", [])]
+
+
+def _block_of(document: dict | None, kind: str, start: int, end: int) -> StoredBlock | None:
+    """The stored block (paragraph or listed headline) holding ``[start, end)``."""
+    for b in stored_blocks(document):
+        if b.kind == kind and b.start <= start and end <= b.end:
             return b
     return None
 
 
-def _highlight(text: str, base: int, start: int, end: int, span: tuple[int, int] | None) -> str:
+def _highlight(text: str, base: int, start: int, end: int, span: tuple[int, int] | None) -> Markup:
     """``text`` (which starts at document offset ``base``) escaped, with [start, end) in a <mark>
     and the short answer ``span`` inside it in a <strong class="nq-answer">."""
     s, e = max(0, start - base), min(len(text), end - base)
     inner = escape(text[s:e])
     if span and start <= span[0] < span[1] <= end:
         a, b = span[0] - base, span[1] - base
-        inner = (escape(text[s:a]) + f'<strong class="nq-answer" title="short answer">{escape(text[a:b])}</strong>'
-                 + escape(text[b:e]))
-    return f'{escape(text[:s])}<mark class="nq-quote">{inner}</mark>{escape(text[e:])}'
+        inner = Markup('{}<strong class="nq-answer" title="short answer">{}</strong>{}').format(
+            text[s:a], text[a:b], text[b:e])
+    return Markup('{}<mark class="nq-quote">{}</mark>{}').format(text[:s], inner, text[e:])
 
 
-def _meta_line(title_bits: list[str]) -> str:
-    return " \u00b7 ".join(escape(x) for x in title_bits if x)
+def _meta_line(title_bits: list[str]) -> Markup:
+    return Markup(" \u00b7 ").join(x for x in title_bits if x)
 
 
-def _headline_list(document: dict | None, block, start: int, end: int, span) -> str:
+def _headline_list(document: dict | None, block: StoredBlock, start: int, end: int, span) -> Markup:
     """The listed headlines around a cited one, the cited one highlighted."""
     text = (document or {}).get("text", "")
-    listed = sorted((b for b in (document or {}).get("blocks", []) if b[0] == "headline" and b[3] > 0),
-                    key=lambda b: b[3])
-    idx = next((i for i, b in enumerate(listed) if b is block), None)
+    listed = sorted((b for b in stored_blocks(document) if b.kind == "headline" and b.number > 0),
+                    key=lambda b: b.number)
+    idx = next((i for i, b in enumerate(listed) if b == block), None)
     if idx is None:
-        return ""
+        return Markup("")
     window = listed[max(0, idx - HEADLINE_WINDOW): idx + HEADLINE_WINDOW + 1]
     items = []
     for b in window:
-        if b is block:
-            items.append(f'<li class="nq-hit">{_highlight(text[b[1]:b[2]], b[1], start, end, span)}</li>')
+        if b == block:
+            items.append(Markup('<li class="nq-hit">{}</li>').format(_highlight(text[b.start:b.end], b.start, start, end, span)))
         else:
-            items.append(f"<li>{escape(text[b[1]:b[2]])}</li>")
-    return f'<ol class="nq-headlines" start="{int(window[0][3])}">{"".join(items)}</ol>'
+            items.append(Markup("<li>{}</li>").format(text[b.start:b.end]))
+    return Markup('<ol class="nq-headlines" start="{}">{}</ol>').format(window[0].number, _join(items))
+
+
+def _card_body(c: Citation, document: dict | None) -> Markup:
+    """The paragraph (or the headline list) around the quote, the quote highlighted."""
+    block = _block_of(document, c.kind, c.start, c.end)
+    text = (document or {}).get("text", "")
+    body = Markup("")
+    if block is not None and c.kind == "headline" and block.number > 0:
+        body = (Markup('<div class="nq-label">From the list of other headlines on the page:</div>')
+                + _headline_list(document, block, c.start, c.end, c.answer_span))
+    elif block is not None:
+        body = Markup('<p class="nq-para">{}</p>').format(
+            _highlight(text[block.start:block.end], block.start, c.start, c.end, c.answer_span))
+    if not body:
+        body = Markup('<p class="nq-para">{}</p>').format(_highlight(c.quote, c.start, c.start, c.end, c.answer_span))
+    return body
+
+
+def _card_notes(c: Citation) -> Markup:
+    """The subheading, the context before, the short answer and the resolved dates of a citation."""
+    notes = []
+    if c.heading:
+        notes.append(Markup('<div class="nq-note">under the subheading <em>{}</em></div>').format(c.heading))
+    if c.context_before:
+        notes.append(Markup('<div class="nq-note">preceded by: \u201c{}\u201d</div>').format(c.context_before))
+    if c.answer_text:
+        notes.append(Markup('<div class="nq-note">short answer: <strong class="nq-answer">{}</strong></div>')
+                     .format(c.answer_text))
+    for d in c.dates:
+        notes.append(Markup('<div class="nq-note">\u201c{}\u201d = {} ({})</div>').format(
+            d.get("text", ""), d.get("resolved", ""), d.get("basis", "")))
+    return _join(notes)
 
 
 def citation_card(c: Citation, document: dict | None, turn: int) -> str:
@@ -184,40 +255,20 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
             None shows the quote alone.
         turn: the conversation turn (for the card's anchor id).
     """
-    block = _block_of(document, c.kind, c.start, c.end)
-    text = (document or {}).get("text", "")
-    body = ""
-    if block is not None and c.kind == "headline" and block[3] > 0:
-        body = _headline_list(document, block, c.start, c.end, c.answer_span)
-        body = f'<div class="nq-label">From the list of other headlines on the page:</div>{body}'
-    elif block is not None:
-        body = f'<p class="nq-para">{_highlight(text[block[1]:block[2]], block[1], c.start, c.end, c.answer_span)}</p>'
-    if not body:
-        body = f'<p class="nq-para">{_highlight(c.quote, c.start, c.start, c.end, c.answer_span)}</p>'
-    extra = []
-    if c.heading:
-        extra.append(f'<div class="nq-note">under the subheading <em>{escape(c.heading)}</em></div>')
-    if c.context_before:
-        extra.append(f'<div class="nq-note">preceded by: \u201c{escape(c.context_before)}\u201d</div>')
-    if c.answer_text:
-        extra.append(f'<div class="nq-note">short answer: <strong class="nq-answer">{escape(c.answer_text)}</strong></div>')
-    for d in c.dates:
-        extra.append(f'<div class="nq-note">\u201c{escape(d.get("text", ""))}\u201d = {escape(d.get("resolved", ""))}'
-                     f' ({escape(d.get("basis", ""))})</div>')
     meta = _meta_line([c.date or "undated", c.source, c.section, location_label(c.kind, c.paragraph)])
-    return (f'<article class="nq-card" id="{anchor(turn, c.n)}">'
-            f'<div class="nq-card-head"><span class="nq-n">[{int(c.n)}]</span> '
-            f'<span class="nq-title">{escape(c.title or "(untitled)")}</span></div>'
-            f'<div class="nq-meta">{meta}</div>{body}{"".join(extra)}'
-            f'{open_link(c.doc_id, c.start, c.end, c.answer_span)}</article>')
+    return str(Markup(
+        '<article class="nq-card" id="{}"><div class="nq-card-head"><span class="nq-n">[{}]</span> '
+        '<span class="nq-title">{}</span></div><div class="nq-meta">{}</div>{}{}{}</article>').format(
+        anchor(turn, c.n), int(c.n), c.title or "(untitled)", meta, _card_body(c, document), _card_notes(c),
+        Markup(open_link(c.doc_id, c.start, c.end, c.answer_span))))
 
 
 def open_link(doc_id: str, start: int, end: int, span: tuple[int, int] | None = None) -> str:
     """The card's "Open the article" link: the app's script opens the article view for these offsets."""
     a, b = span or (0, 0)
-    return (f'<a class="nq-open" href="#nq-article" role="button" data-doc="{escape(doc_id)}" '
-            f'data-start="{int(start)}" data-end="{int(end)}" data-a="{int(a)}" data-b="{int(b)}">'
-            "Open the article ↗</a>")
+    return str(Markup('<a class="nq-open" href="#nq-article" role="button" data-doc="{}" data-start="{}" '
+                      'data-end="{}" data-a="{}" data-b="{}">Open the article ↗</a>').format(
+        doc_id, int(start), int(end), int(a), int(b)))
 
 
 def _safe_url(url: str) -> str:
@@ -239,29 +290,31 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
     text = document.get("text", "")
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     if end > start:
-        body = _highlight(text, 0, start, end, span).replace('<mark class="nq-quote">',
-                                                             '<mark class="nq-quote" id="nq-article-quote">', 1)
+        # str.replace: Markup.replace would escape its arguments (the tags)
+        body = Markup(str(_highlight(text, 0, start, end, span)).replace(
+            '<mark class="nq-quote">', '<mark class="nq-quote" id="nq-article-quote">', 1))
     else:
         body = escape(text)
     meta = _meta_line([document.get("date") or "undated", document.get("source"), document.get("section")])
     origin = document.get("origin") or ""
     url = _safe_url(document.get("url", ""))
-    links = f'<div class="nq-meta">file: <code>{escape(origin)}</code></div>' if origin else ""
+    links = Markup('<div class="nq-meta">file: <code>{}</code></div>').format(origin) if origin else Markup("")
     if url:
-        links += (f'<div class="nq-meta"><a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">'
-                  f"{escape(url)}</a></div>")
-    return (f'<div class="nq-article"><h3 class="nq-article-title">{escape(document.get("title") or "(untitled)")}</h3>'
-            f'<div class="nq-meta">{meta}</div>{links}<div class="nq-article-text">{body}</div></div>')
+        links += Markup('<div class="nq-meta"><a href="{0}" target="_blank" rel="noopener noreferrer nofollow">'
+                        "{0}</a></div>").format(url)
+    return str(Markup('<div class="nq-article"><h3 class="nq-article-title">{}</h3><div class="nq-meta">{}</div>{}'
+                      '<div class="nq-article-text">{}</div></div>').format(
+        document.get("title") or "(untitled)", meta, links, body))
 
 
 def related_card(h: Hit, i: int, turn: int) -> str:
     """A nearest passage shown when abstaining, labelled as related, not an answer."""
     p = h.passage
     meta = _meta_line([p.date or "undated", p.source, p.section, location_label(p.kind, p.paragraph)])
-    return (f'<article class="nq-card nq-related" id="{anchor(turn, i, "r")}">'
-            f'<div class="nq-label">{escape(RELATED_LABEL)}</div>'
-            f'<div class="nq-card-head"><span class="nq-title">{escape(p.title or "(untitled)")}</span></div>'
-            f'<div class="nq-meta">{meta}</div><p class="nq-para">{escape(p.text)}</p></article>')
+    return str(Markup('<article class="nq-card nq-related" id="{}"><div class="nq-label">{}</div>'
+                      '<div class="nq-card-head"><span class="nq-title">{}</span></div>'
+                      '<div class="nq-meta">{}</div><p class="nq-para">{}</p></article>').format(
+        anchor(turn, i, "r"), RELATED_LABEL, p.title or "(untitled)", meta, p.text))
 
 
 def turn_html(answer: Answer, turn: int, documents: dict[str, dict], note: str = "") -> str:
@@ -270,17 +323,17 @@ def turn_html(answer: Answer, turn: int, documents: dict[str, dict], note: str =
     ``note`` (plain text) goes under the question, e.g. what was searched.
     """
     if answer.abstained:
-        cards = "".join(related_card(h, i, turn) for i, h in enumerate(answer.related, 1))
-        cards = cards or '<p class="nq-empty">No related passages.</p>'
+        cards = _join(Markup(related_card(h, i, turn)) for i, h in enumerate(answer.related, 1))
+        cards = cards or Markup('<p class="nq-empty">No related passages.</p>')
     else:
-        cards = "".join(citation_card(c, documents.get(c.doc_id), turn) for c in answer.citations)
-    note = f'<div class="nq-turn-note">{escape(note)}</div>' if note else ""
-    return (f'<section class="nq-turn" id="nq-t{turn}"><div class="nq-turn-q">Q{turn}: {escape(answer.question)}</div>'
-            f"{note}{cards}</section>")
+        cards = _join(Markup(citation_card(c, documents.get(c.doc_id), turn)) for c in answer.citations)
+    note_html = Markup('<div class="nq-turn-note">{}</div>').format(note) if note else Markup("")
+    return str(Markup('<section class="nq-turn" id="nq-t{}"><div class="nq-turn-q">Q{}: {}</div>{}{}</section>').format(
+        turn, turn, answer.question, note_html, cards))
 
 
 def sources_html(turns: list[str]) -> str:
-    """The whole panel: the turns' sections, newest first."""
+    """The whole panel: the turns' sections (each from ``turn_html``), newest first."""
     if not turns:
         return '<div class="nq-sources"><p class="nq-empty">Sources of the answers appear here.</p></div>'
     return '<div class="nq-sources">' + "".join(reversed(turns)) + "</div>"
@@ -298,19 +351,27 @@ def summary_html(s: dict) -> str:
             ("dates", dates), ("sections", ", ".join(s.get("sections", [])) or "none"),
             ("sources", ", ".join(s.get("sources", [])) or "none"), ("model", s.get("model", "")),
             ("updated", s.get("updated", ""))]
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return f'<table class="nq-summary">{body}</table>'
+    body = _join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows)
+    return str(Markup('<table class="nq-summary">{}</table>').format(body))
 
 
-def upload_lines_html(lines: list[tuple[str, str, str]], summary: str = "") -> str:
-    """One line per uploaded file: ``(name, status, words)``; status is ok, duplicate or refused."""
+class UploadLine(NamedTuple):
+    """What became of one uploaded file: ``status`` is ok, duplicate or refused; ``detail`` says why."""
+
+    name: str
+    status: str
+    detail: str
+
+
+def upload_lines_html(lines: list[UploadLine], summary: str = "") -> str:
+    """One line per uploaded file (``UploadLine``, or a plain ``(name, status, detail)`` tuple)."""
     cls = {"ok": "nq-ok", "duplicate": "nq-dup", "refused": "nq-refused"}
     label = {"ok": "added", "duplicate": "duplicate", "refused": "refused"}
-    items = "".join(f'<li class="{cls.get(st, "nq-refused")}"><strong>{escape(name)}</strong>: '
-                    f'{escape(label.get(st, st))}{" — " + escape(why) if why else ""}</li>'
-                    for name, st, why in lines)
-    out = f'<ul class="nq-upload-lines">{items}</ul>' if items else "<div class='nq-note'>No files.</div>"
-    return out + (f"<div class='nq-note'>{escape(summary)}</div>" if summary else "")
+    items = _join(Markup('<li class="{}"><strong>{}</strong>: {}{}</li>').format(
+        cls.get(line.status, "nq-refused"), line.name, label.get(line.status, line.status),
+        " — " + line.detail if line.detail else "") for line in map(UploadLine._make, lines))
+    out = Markup('<ul class="nq-upload-lines">{}</ul>').format(items) if items else Markup("<div class='nq-note'>No files.</div>")
+    return str(out + (Markup("<div class='nq-note'>{}</div>").format(summary) if summary else ""))
 
 
 def filter_note_markdown(note: str, without: Answer | None, turn: int) -> str:
@@ -328,11 +389,11 @@ def upload_report_html(saved: list[str], refused: list[tuple[str, str]], report_
     """What an upload did: files added, refused (with why), skipped by the reader, the index report."""
     parts = []
     if saved:
-        parts.append("<div class='nq-ok'>Added: " + ", ".join(escape(n) for n in saved) + "</div>")
+        parts.append(Markup("<div class='nq-ok'>Added: {}</div>").format(", ".join(saved)))
     for name, why in refused:
-        parts.append(f"<div class='nq-refused'>Refused {escape(name)}: {escape(why)}</div>")
+        parts.append(Markup("<div class='nq-refused'>Refused {}: {}</div>").format(name, why))
     for name, why in skipped:
-        parts.append(f"<div class='nq-refused'>Not indexed {escape(name)}: {escape(why)}</div>")
+        parts.append(Markup("<div class='nq-refused'>Not indexed {}: {}</div>").format(name, why))
     if report_line:
-        parts.append(f"<div class='nq-note'>{escape(report_line)}</div>")
-    return "".join(parts) or "<div class='nq-note'>No files.</div>"
+        parts.append(Markup("<div class='nq-note'>{}</div>").format(report_line))
+    return str(_join(parts)) or "<div class='nq-note'>No files.</div>"

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import gradio as gr
+from markupsafe import Markup
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.explain import filter_note
@@ -147,8 +148,8 @@ class Handlers:
             parts.append(f"Selected: \u201c{row.title}\u201d{up}.")
         else:
             parts.append("Click a row to select an article.")
-        html = "<div class='nq-note' id='nq-docs-note'>" + " ".join(fmt.escape(p) for p in parts) + "</div>"
-        return html + (f"<div class='nq-note'>{fmt.escape(extra)}</div>" if extra else "")
+        html = Markup("<div class='nq-note' id='nq-docs-note'>{}</div>").format(" ".join(parts))
+        return str(html + (Markup("<div class='nq-note'>{}</div>").format(extra) if extra else ""))
 
     def docs_select(self, session: dict, evt: gr.SelectData):
         session = dict(session or new_session())
@@ -184,11 +185,12 @@ class Handlers:
             docs.delete_upload(row, self.engine, self.upload_dir)
         except NewsqaError as e:
             table, session, info = self.docs_table(query, session)
-            return table, session, info + f"<div class='nq-refused'>{fmt.escape(e)}</div>", gr.skip(), gr.skip(), gr.skip()
+            info += str(Markup("<div class='nq-refused'>{}</div>").format(str(e)))
+            return table, session, info, gr.skip(), gr.skip(), gr.skip()
         session["selected"] = ""
         session["scope"] = [d for d in session.get("scope") or [] if d != row.doc_id]
         table, session, info = self.docs_table(query, session)
-        info += f"<div class='nq-ok'>Deleted \u201c{fmt.escape(row.title)}\u201d ({fmt.escape(row.file)}).</div>"
+        info += str(Markup("<div class='nq-ok'>Deleted \u201c{}\u201d ({}).</div>").format(row.title, row.file))
         return (table, session, info, *self.refresh_summary())
 
     # --- uploads --------------------------------------------------------------------------------
@@ -196,11 +198,11 @@ class Handlers:
     def add_files(self, files, progress=gr.Progress()):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
-            return (fmt.upload_lines_html([("(nothing)", "refused", "choose one or more files first")]),
+            return (fmt.upload_lines_html([fmt.UploadLine("(nothing)", "refused", "choose one or more files first")]),
                     gr.skip(), gr.skip(), gr.skip(), gr.skip())
         progress(0.05, desc="Checking files")
         res = save_uploads(paths, self.upload_dir, self.limits)
-        lines = [(n, "refused", why) for n, why in res.refused]
+        lines = [fmt.UploadLine(n, "refused", why) for n, why in res.refused]
         summary = ""
         if res.saved:
             before = self.engine.snapshot
@@ -209,17 +211,17 @@ class Handlers:
                 report = index_uploads([p for _, p in res.saved], self.engine,
                                        progress=lambda f, d: progress(f, desc=d))
             except NewsqaError as e:
-                lines += [(n, "refused", str(e)) for n, _ in res.saved]
+                lines += [fmt.UploadLine(n, "refused", str(e)) for n, _ in res.saved]
                 return fmt.upload_lines_html(lines), gr.skip(), gr.skip(), gr.skip(), None
             lines += self._saved_lines(res.saved, report, known_files, known_docs)
             summary = (f"The index now holds {_plural(report.documents_total, 'article')} and "
                        f"{_plural(report.passages_total, 'passage')}.")
         progress(1.0, desc="Done")
-        added = sum(1 for _, st, _ in lines if st == "ok")
+        added = sum(1 for line in lines if line.status == "ok")
         gr.Info(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
         return (fmt.upload_lines_html(lines, summary), *self.refresh_summary(), None)
 
-    def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[tuple[str, str, str]]:
+    def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[fmt.UploadLine]:
         """Per saved file: added (with its title), a duplicate (same file, or an article already held),
         or not indexed (the reader's reason)."""
         skipped = {}
@@ -232,16 +234,16 @@ class Handlers:
             key = str(Path(path).resolve())
             rec = files.get(key)
             if key in known_files:
-                out.append((name, "duplicate", "the same file was uploaded before; nothing changed"))
+                out.append(fmt.UploadLine(name, "duplicate", "the same file was uploaded before; nothing changed"))
             elif rec is None:
-                out.append((name, "refused", skipped.get(key, "no article could be read from it")))
+                out.append(fmt.UploadLine(name, "refused", skipped.get(key, "no article could be read from it")))
             else:
                 ids = list(rec.get("doc_ids") or [])
                 new = [i for i in ids if i not in known_docs]
                 titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or '(untitled)'}\u201d"
                                    for i in (new or ids)[:3])
                 if not new:
-                    out.append((name, "duplicate", f"the index already holds this article: {titles}"))
+                    out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))
                 else:
-                    out.append((name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
+                    out.append(fmt.UploadLine(name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
         return out

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.readers import SUPPORTED
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -152,8 +153,6 @@ def index_uploads(saved: list[Path], engine, progress: Callable[[float, str], No
     Raises:
         NewsqaError: the index is locked by another writer, or cannot be updated.
     """
-    from newsqa.embeddings.indexer import update_index
-
     progress = progress or (lambda f, d: None)
     progress(0.2, f"Reading and encoding {len(saved)} file{'s' if len(saved) != 1 else ''}")
     try:

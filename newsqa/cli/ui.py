@@ -1,4 +1,4 @@
-"""The ``newsqa ui`` command: serve the browser chat."""
+"""``newsqa ui``: serve the browser chat."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import argparse
 
 from newsqa.embeddings.backends import BACKENDS
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.engine import Engine
+from newsqa.ui.app import build_app, launch_blocks
+from newsqa.ui.uploads import UploadLimits
 
+HELP = "the browser chat (Gradio)"
 EPILOG = """\
 examples:
   newsqa ui                                 the built-in sample corpus on http://127.0.0.1:7860
@@ -15,9 +19,9 @@ examples:
 """
 
 
-def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``ui`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("ui", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Serve the chat in the browser: answers with cited quotes, their sources beside "
                                    "them, filters, uploads of new articles, and an /ask API endpoint.",
                        epilog=EPILOG)
@@ -37,15 +41,11 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
+    """Open the index and serve the chat until Ctrl-C."""
     if not 0 < args.port < 65536:
         raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
     if args.max_upload_mb <= 0:
         raise NewsqaError(f"--max-upload-mb must be greater than 0, got {args.max_upload_mb}")
-    from newsqa.qa import Engine
-
-    from .app import build_app, launch_blocks
-    from .uploads import UploadLimits
-
     limits = UploadLimits(max_file_bytes=int(args.max_upload_mb * 2**20))
     engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)

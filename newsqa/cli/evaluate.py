@@ -1,10 +1,14 @@
-"""``newsqa eval``: score the engine on a question set and write a report (plugged into ``qa.cli``)."""
+"""``newsqa eval``: score the engine on a question set and write a report."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from newsqa.eval.report import FILES
+from newsqa.eval.run import evaluate
+
+HELP = "score the engine on a question set"
 EXAMPLES = """\
 examples:
   newsqa eval questions.jsonl --corpus ~/news/ --out eval-out
@@ -23,9 +27,9 @@ outputs in --out: metrics.json, results.jsonl, report.md, hit_at_k.png, latency.
 """
 
 
-def add_parser(sub, name: str = "eval", help_text: str = "score the engine on a question set") -> argparse.ArgumentParser:
+def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``eval`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser(name, help=help_text, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("eval", help=HELP, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Answer every question of a question set, compare with the gold answers and "
                                    "write metrics, per-question results and a readable report.")
     p.add_argument("questions", metavar="QUESTIONS", help="a JSONL question file, or a SQuAD .json file")
@@ -46,19 +50,17 @@ def add_parser(sub, name: str = "eval", help_text: str = "score the engine on a 
     p.add_argument("--set-corpus", default=None, metavar="NAME", help="only the questions about this corpus "
                    "(a question's \"corpus\" field: bbc, seed)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_eval)
+    p.set_defaults(func=run)
     return p
 
 
-def cmd_eval(args) -> int:
-    from .report import FILES
-    from .run import evaluate
-
+def run(args) -> int:
+    """Evaluate, write the report files and print the headline figures."""
     progress = False if args.no_progress else sys.stderr.isatty()
-    run = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
-                   split=args.split, set_corpus=args.set_corpus,
-                   baselines=args.baselines, model=args.model, progress=progress)
-    print(summary_text(run.metrics))
+    result = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
+                      split=args.split, set_corpus=args.set_corpus,
+                      baselines=args.baselines, model=args.model, progress=progress)
+    print(summary_text(result.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")
     return 0
 

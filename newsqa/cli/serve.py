@@ -1,4 +1,4 @@
-"""The ``newsqa serve`` command: the HTTP API (and the browser chat at ``/``) on uvicorn, or on Ray Serve."""
+"""``newsqa serve``: the HTTP API (and the browser chat at ``/``) on uvicorn, or on Ray Serve."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import os
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.engine import Engine, ensure_default_index
 
+HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
 EPILOG = """\
 examples:
   newsqa serve --index bbc-index                    http://127.0.0.1:8000 (API docs at /docs, chat at /)
@@ -17,9 +19,9 @@ examples:
 """
 
 
-def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``serve`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("serve", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Serve newsqa over HTTP: /v1/ask, /v1/ask/batch, /v1/index, /v1/documents, "
                                    "/v1/chat/completions (OpenAI-compatible), /healthz, /metrics; the browser "
                                    "chat at /. Write endpoints need NEWSQA_API_TOKEN.", epilog=EPILOG)
@@ -40,30 +42,16 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
+    """Serve until Ctrl-C."""
     if not 0 < args.port < 65536:
         raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
     if args.replicas < 1 or args.shards < 0 or args.shards == 1:
         raise NewsqaError("--replicas must be 1 or more and --shards 0 (none) or 2 or more")
-    from . import server
+    # Imported here: fastapi and uvicorn take a while to import, and only this command needs them.
+    from newsqa.serve import server
 
     token = os.environ.get("NEWSQA_API_TOKEN") or None
-    if args.ray:
-        from newsqa.qa.engine import ensure_default_index
-
-        from .api import create_app
-        from .ray_serve import deploy
-
-        index = args.index or str(ensure_default_index(progress=True))
-        backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
-                         num_cpus=args.cpus_per_replica)
-        app = create_app(backend, token=token)  # the chat needs an engine in this process: API only
-        where = f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"
-    else:
-        from newsqa.qa import Engine
-
-        engine = Engine.open(args.index, model=args.model, progress=True)
-        app = server.local_app(engine, token=token, gradio=not args.no_ui)
-        where = str(engine.index_dir)
+    app, where = _ray_app(args, token) if args.ray else _local_app(args, token, server)
     print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
           f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
     try:
@@ -71,3 +59,22 @@ def run(args) -> int:
     except OSError as e:
         raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
     return 0
+
+
+def _local_app(args, token: str | None, server):
+    """The API (and chat) over an engine in this process; returns ``(app, where)``."""
+    engine = Engine.open(args.index, model=args.model, progress=True)
+    return server.local_app(engine, token=token, gradio=not args.no_ui), str(engine.index_dir)
+
+
+def _ray_app(args, token: str | None):
+    """The API over Ray Serve deployments; returns ``(app, where)``."""
+    # Imported here: ray is an optional, heavy dependency (pip install 'newsqa[ray]').
+    from newsqa.serve.api import create_app
+    from newsqa.serve.ray_serve import deploy
+
+    index = args.index or str(ensure_default_index(progress=True))
+    backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
+                     num_cpus=args.cpus_per_replica)
+    app = create_app(backend, token=token)  # the chat needs an engine in this process: API only
+    return app, f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"

@@ -1,0 +1,45 @@
+"""The ``newsqa`` command: index articles, ask questions, chat, serve the browser app, evaluate.
+
+One module per sub-command (``index``, ``ask``, ``chat``, ``info``, ``compact``, ``watch``, ``ui``,
+``evaluate`` for ``eval``, ``serve``), each with ``add_parser(sub)`` and ``run(args)``; ``parser``
+puts them together, ``present`` formats answers for the terminal, ``options`` holds the options
+several commands share. Each sub-command's ``--help`` shows its options and examples. User mistakes
+(a missing file, a bad option, a damaged index) end in one readable line on stderr and exit status 2,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from newsqa.embeddings.errors import NewsqaError
+
+from .parser import build_parser
+from .present import format_answer
+
+__all__ = ["build_parser", "format_answer", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``newsqa ARGV``; returns the exit status (2 for a user's mistake, 130 for Ctrl-C)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except NewsqaError as e:
+        print(f"newsqa {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # e.g. an index folder that cannot be created or written: a user's setting
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"newsqa {args.command}: error: {where}{e.strerror or e}; check the path and its permissions",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

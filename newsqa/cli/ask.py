@@ -1,0 +1,60 @@
+"""``newsqa ask``: answer one question with verbatim, cited quotes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from newsqa.qa.engine import Engine
+from newsqa.qa.explain import filter_note
+from newsqa.qa.rerank import CrossEncoderReranker
+
+from .options import add_backend_opt, add_filter_opts, add_index_opt, filters_from
+from .present import format_answer
+
+HELP = "ask one question"
+EPILOG = ("examples:\n  newsqa ask \"Where did Putin show Kim around?\"\n"
+          "  newsqa ask \"death toll Morocco\" --kind headline --json\n")
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Add the ``ask`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser("ask", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Answer a question with verbatim, cited quotes from the index.", epilog=EPILOG)
+    p.add_argument("question", help="the question (quote it)")
+    add_index_opt(p)
+    p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--history", action="append", default=[], metavar="QUESTION",
+                   help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    add_backend_opt(p)
+    p.add_argument("--reranker", default=None, metavar="DIR",
+                   help="re-rank passages with a local cross-encoder folder (default: no re-ranking)")
+    add_filter_opts(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    """Print the answer (or its JSON); an abstention under filters also shows the answer without them."""
+    reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
+    engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
+    filters = filters_from(args)
+    answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+        if answer.abstained and not filters.is_empty():
+            print(without_filters(engine, args.question, args.k, filters, args.history))
+    return 0
+
+
+def without_filters(engine, question: str, k: int, filters, history) -> str:
+    """Why the filters found nothing, and the answer without them."""
+    note = filter_note(engine.snapshot, filters)
+    without = engine.ask(question, k=k, history=history)
+    if without.abstained:
+        return f"\n{note} Without the filters, too: not found."
+    return f"\n{note}\nWithout the filters:\n{format_answer(without)}"

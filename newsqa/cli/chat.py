@@ -1,0 +1,92 @@
+"""``newsqa chat``: a conversation in the terminal; follow-ups use the earlier turns."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.engine import Engine, default_home
+
+from .ask import without_filters
+from .options import add_backend_opt, add_filter_opts, add_index_opt, filters_from
+from .present import count, format_answer
+
+HELP = "an interactive conversation in the terminal"
+HISTORY_LINES = 1000
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Add the ``chat`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser("chat", help=HELP,
+                       description="Ask questions one after another; follow-ups use the earlier turns. "
+                                   "Commands: /clear forgets the conversation, /quit leaves.")
+    add_index_opt(p)
+    p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    add_backend_opt(p)
+    add_filter_opts(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    """Read questions until /quit or end of input; answer each with the conversation so far."""
+    engine = Engine.open(args.index, model=args.model, backend=args.backend)
+    s = engine.summary()
+    print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "
+          "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
+    save_history = line_editing()
+    history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
+    filters = filters_from(args)
+    while True:
+        try:
+            q = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            save_history()
+            return 0
+        if q in ("/quit", "/exit"):
+            save_history()
+            return 0
+        if q == "/clear":
+            history.clear()
+            print("(conversation cleared)")
+        elif q:
+            _turn(engine, q, args.k, filters, history)
+
+
+def _turn(engine, q: str, k: int, filters, history: list[dict]) -> None:
+    """Answer one question, print it and add it to ``history``."""
+    try:
+        answer = engine.ask(q, k=k, filters=filters, history=history)
+    except NewsqaError as e:
+        print(f"newsqa: {e}")
+        return
+    print(format_answer(answer))
+    if answer.abstained and not filters.is_empty():
+        print(without_filters(engine, q, k, filters, history))
+    history.append({"question": q, "answer": "" if answer.abstained else answer.answer})
+
+
+def line_editing():
+    """Line editing and history for ``input()`` (the standard ``readline`` where present), the
+    history kept in ``$NEWSQA_HOME/chat-history``. Returns the function that saves it."""
+    try:
+        import readline  # not on every platform: imported where its absence is handled
+    except ImportError:  # e.g. Windows without pyreadline: plain input() still works
+        return lambda: None
+    path = default_home() / "chat-history"
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass
+    readline.set_history_length(HISTORY_LINES)
+
+    def save():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError:
+            pass
+
+    return save

@@ -1,0 +1,38 @@
+"""``newsqa info``: what an index holds (articles, passages, dates, sections, model)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from newsqa.embeddings.store import load_snapshot
+from newsqa.qa.engine import collection_summary, ensure_default_index
+
+from .options import add_index_opt
+
+HELP = "what an index holds (articles, passages, dates, sections, model)"
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Add the ``info`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser("info", help=HELP,
+                       description="Summarise an index: articles, passages by kind, date range, sections, "
+                                   "sources, model and last update.")
+    add_index_opt(p)
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    """Print the index summary, one ``name: value`` line each (or one JSON object)."""
+    index_dir = args.index or ensure_default_index()
+    s = collection_summary(load_snapshot(index_dir))
+    if args.json:
+        print(json.dumps(s, indent=2))
+    else:
+        for k, v in s.items():
+            if isinstance(v, dict):
+                v = ", ".join(f"{n} {name}" for name, n in v.items())
+            print(f"{k:>9}: {', '.join(v) if isinstance(v, list) else v}")
+    return 0

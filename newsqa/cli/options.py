@@ -1,0 +1,51 @@
+"""Options and values shared by several sub-commands (the index folder, filters, the backend)."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsqa.embeddings.backends import BACKENDS
+from newsqa.qa.types import Filters
+
+
+def add_index_opt(p: argparse.ArgumentParser, writes: bool = False) -> None:
+    """``--index DIR``: the folder a command writes (``writes``) or reads."""
+    p.add_argument("--index", metavar="DIR", default=None,
+                   help="index folder to build or update (default: $NEWSQA_HOME/index)" if writes else
+                   "index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if there is none)")
+
+
+def add_filter_opts(p: argparse.ArgumentParser) -> None:
+    """The search filters of ``ask`` and ``chat`` (read back by ``filters_from``)."""
+    g = p.add_argument_group("filters (applied inside the search)")
+    g.add_argument("--since", metavar="YYYY-MM-DD", default="", help="only articles dated on or after this day")
+    g.add_argument("--until", metavar="YYYY-MM-DD", default="", help="only articles dated on or before this day")
+    g.add_argument("--section", action="append", default=[], help="only this section (repeatable)")
+    g.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    g.add_argument("--kind", action="append", choices=["paragraph", "headline"], default=[],
+                   help="only article paragraphs or only headlines (repeatable)")
+    g.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document id (repeatable)")
+
+
+def add_backend_opt(p: argparse.ArgumentParser) -> None:
+    """``--backend``: the encoder's forward pass."""
+    p.add_argument("--backend", choices=BACKENDS, default=None,
+                   help="the encoder's forward pass (default: $NEWSQA_BACKEND or auto: the fastest that passes "
+                        "the parity check against torch fp32 on this CPU; see docs/backends.md)")
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    """The ``qa.types.Filters`` of the options added by ``add_filter_opts``."""
+    return Filters(date_from=args.since, date_to=args.until, sections=tuple(args.section), sources=tuple(args.source),
+                   kinds=tuple(args.kind), doc_ids=tuple(args.doc))
+
+
+def positive_mb(value: str) -> float:
+    """An argparse type: a size in MB, more than 0."""
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not mb > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
+    return mb

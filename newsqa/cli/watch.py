@@ -1,0 +1,36 @@
+"""``newsqa watch``: follow folders; index new and changed files, drop deleted ones."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsqa.embeddings.watch import watch
+from newsqa.qa.engine import default_index_dir
+
+from .options import add_index_opt
+
+HELP = "follow folders: index new and changed files, drop deleted ones"
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Add the ``watch`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
+    p = sub.add_parser("watch", help=HELP,
+                       description="Poll PATHs every few seconds and keep the index up to date: new and changed files "
+                                   "are indexed (one small segment per change), deleted ones removed. A running "
+                                   "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to follow")
+    add_index_opt(p, writes=True)
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
+    p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    """Poll until Ctrl-C, printing one line per update."""
+    index_dir = args.index or default_index_dir()
+    print(f"watching {', '.join(args.paths)} -> {index_dir} (every {args.interval:g} s; Ctrl-C stops)", flush=True)
+    kwargs = {"model": args.model} if args.model else {}
+    for report in watch(args.paths, index_dir, interval=max(0.1, args.interval), **kwargs):
+        print(report.summary_line(), flush=True)
+    return 0

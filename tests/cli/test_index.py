@@ -1,0 +1,40 @@
+"""``newsqa index``: a report as JSON, and a run that reads nothing fails and leaves no index behind."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import SEED
+
+from newsqa.cli import main
+
+
+def test_index_reports_json_and_is_idempotent(tmp_path, capsys):
+    index = tmp_path / "idx"
+    args = ["index", str(SEED), "--index", str(index), "--model", "hashing", "--no-progress", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["documents_read"] == 1 and first["skipped"] == []
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["documents_read"] == 0 and again["files_unchanged"] == 1
+
+
+def test_nothing_readable_is_exit_2_and_no_index(tmp_path, capsys):
+    bad = tmp_path / "bin.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    index = tmp_path / "idx"
+    assert main(["index", str(bad), "--index", str(index), "--model", "hashing", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing could be read from the 1 path(s)" in err and "Traceback" not in err
+    assert not index.exists()
+
+
+def test_max_file_mb_must_be_positive(tmp_path, capsys):
+    try:
+        main(["index", str(SEED), "--index", str(tmp_path / "i"), "--max-file-mb", "0"])
+    except SystemExit as e:
+        assert e.code == 2
+    else:
+        raise AssertionError("--max-file-mb 0 was accepted")
+    assert "must be more than 0, got 0" in capsys.readouterr().err

@@ -1,0 +1,94 @@
+"""The newsqa parser: every sub-command present, each ``--help`` exits 0, a bad option is one error line."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+import newsqa.qa.cli
+from newsqa import cli
+from newsqa.cli import build_parser, main
+
+COMMANDS = ["index", "ask", "chat", "info", "compact", "watch", "ui", "eval", "serve"]
+
+
+def _subcommands(parser) -> list[str]:
+    action = next(a for a in parser._actions if a.dest == "command")
+    return list(action.choices)
+
+
+def test_parser_has_every_subcommand_in_order():
+    assert _subcommands(build_parser()) == COMMANDS
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_of_each_command_exits_0(command, capsys):
+    with pytest.raises(SystemExit) as e:
+        main([command, "--help"] if command else ["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: newsqa {command or ''}".rstrip())
+    if command is None:
+        assert all(c in out for c in COMMANDS)
+
+
+BAD = {  # a mistake each sub-parser itself reports
+    "index": ["index", "a", "--max-file-mb", "x"], "ask": ["ask", "q", "-k", "x"], "chat": ["chat", "-k", "x"],
+    "info": ["info", "--index"], "compact": ["compact", "--full", "--all"], "watch": ["watch"],
+    "ui": ["ui", "--port", "x"], "eval": ["eval"], "serve": ["serve", "--port", "x"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_bad_option_is_one_error_line_and_exit_2(command, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(BAD[command])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(f"newsqa {command}: error: "), err
+    assert "Traceback" not in err and err.splitlines()[-1] == errors[0]
+
+
+def test_an_unknown_option_is_one_error_line(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["ask", "q", "--no-such-option"])
+    assert e.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "newsqa: error: unrecognized arguments: --no-such-option"
+
+
+def test_each_parsed_command_runs_its_own_module():
+    args = build_parser().parse_args(["compact", "--index", "i", "--full"])
+    assert args.func is cli.compact.run and (args.index, args.full, args.all) == ("i", True, False)
+    args = build_parser().parse_args(["eval", "q.jsonl", "-k", "3"])
+    assert args.func is cli.evaluate.run and (args.questions, args.k) == ("q.jsonl", 3)
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: newsqa" in capsys.readouterr().out
+
+
+def test_qa_cli_is_the_same_command():
+    assert newsqa.qa.cli.main is main and newsqa.qa.cli.build_parser is build_parser
+
+
+def test_the_cli_imports_the_project_directly():
+    """No ``__import__``/``importlib.import_module`` of the project's modules: a broken one fails at import."""
+    for path in sorted(Path(cli.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                assert name not in ("__import__", "importlib.import_module", "import_module"), f"{path.name}: {name}"
+
+
+def test_python_dash_m_runs_the_command():
+    for module in ("newsqa.cli", "newsqa.qa.cli"):
+        out = subprocess.run([sys.executable, "-m", module, "--version"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0 and out.stdout.startswith("newsqa "), (module, out.stderr)
