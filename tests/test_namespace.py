@@ -47,7 +47,7 @@ def test_pyproject_lists_every_package_folder():
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     listed = set(cfg["packages"])
     dirs = cfg["package-dir"]
-    on_disk = {"newsqa"}
+    on_disk = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "newsqa").rglob("__init__.py")}
     for stage in STAGES:
         assert dirs[f"newsqa.{stage}"] == stage
         for init in (ROOT / stage).rglob("__init__.py"):
