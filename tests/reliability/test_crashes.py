@@ -88,6 +88,28 @@ def _no_leftovers(index: Path) -> None:
     assert sorted(p.name for p in (index / "segments").iterdir()) == sorted(listed)
 
 
+def _kill_during(command, index: Path, stage: str | None, delay: float | None, full: float, rng) -> str | None:
+    """SIGKILL ``command(index, staged=...)``: at a random moment of its first ``full`` seconds (``stage``
+    None), or up to ``delay`` s after it printed the marker of ``stage``. Returns the stage it reached."""
+    proc = subprocess.Popen(command(index, staged=stage is not None), cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        if stage is None:
+            time.sleep(rng.uniform(0.05, full))
+            return None
+        for line in proc.stdout:
+            if line.strip() == stage:
+                break
+        else:
+            pytest.fail(f"the command ended before stage {stage!r} (markers out of date?)")
+        time.sleep(rng.uniform(0, delay))
+        return stage
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
 def _answers(index: Path) -> list[dict]:
     from newsqa.qa import Engine
 
@@ -127,21 +149,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"i{n}"
         shutil.copytree(s["base"], index)
-        proc = subprocess.Popen(_index_cmd(s["src"], index, staged=stage is not None), cwd=ROOT, env=ENV,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        if stage is None:
-            time.sleep(rng.uniform(0.05, full))
-        else:
-            for line in proc.stdout:
-                if line.strip() == stage:
-                    stages_hit.add(stage)
-                    break
-            else:
-                pytest.fail(f"the update ended before stage {stage!r} (markers out of date?)")
-            time.sleep(rng.uniform(0, delay))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        stages_hit.add(_kill_during(lambda i, staged: _index_cmd(s["src"], i, staged), index, stage, delay, full, rng))
 
         # The index opens and answers exactly as before the update, or (killed after publishing) as after.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
@@ -160,7 +168,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
         shutil.rmtree(index)
     assert sum(outcomes.values()) == len(plans) >= 20
     assert outcomes["before"] >= 12, outcomes  # most kills landed inside the update
-    assert stages_hit == {"reading", "encoding", "writing", "manifest"}
+    assert stages_hit == {None, "reading", "encoding", "writing", "manifest"}
     print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, full update {full:.2f} s")
 
 
@@ -325,20 +333,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"c{n}"
         shutil.copytree(s["base"], index)
-        proc = subprocess.Popen(_compact_cmd(index, staged=stage is not None), cwd=ROOT, env=ENV,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        if stage is None:
-            time.sleep(rng.uniform(0.05, full))
-        else:
-            for line in proc.stdout:
-                if line.strip() == stage:
-                    break
-            else:
-                pytest.fail(f"the compaction ended before stage {stage!r}")
-            time.sleep(rng.uniform(0, delay))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        _kill_during(_compact_cmd, index, stage, delay, full, rng)
         # Before: the same segments; after: the merged one. Never a mix, and the same answers either way.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
             assert _state(index) == s["before_state"]
