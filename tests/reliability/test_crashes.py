@@ -133,6 +133,7 @@ def kill_setup(tmp_path_factory):
             "after_state": _state(after), "after_answers": _answers(after)}
 
 
+@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
 def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
     s = kill_setup
     rng = random.Random(20240914)
@@ -319,6 +320,7 @@ def compact_setup(tmp_path_factory):
             "answers": _answers(base), "after_state": _state(after)}
 
 
+@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
 def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     s = compact_setup
     assert _answers(s["base"]) == s["answers"]
