@@ -221,6 +221,7 @@ def _check_consistent(snap, answer) -> None:
         assert snap.passages[h.row].passage_id == h.passage.passage_id
 
 
+@pytest.mark.slow  # six updates by subprocesses of the real command
 def test_reader_sees_old_or_new_never_a_mix(tmp_path):
     from newsqa.qa import Engine
 
@@ -353,6 +354,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     print(f"\ncompaction kill test: {len(plans)} SIGKILLs, {outcomes}, full compaction {full:.2f} s")
 
 
+@pytest.mark.slow  # 100 updates, then a merge of 100 segments
 def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
     """100 one-article segments merged while five threads ask: no error, every answer from one whole view."""
     from newsqa.embeddings.compaction import compact_index
