@@ -214,6 +214,7 @@ def tiny_bert():
     return model, feeds
 
 
+@pytest.mark.slow  # exports a BERT to OpenVINO / ONNX (torch, transformers and the converter: minutes on a busy machine)
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
 def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     from newsqa.embeddings.backends.choose import installed

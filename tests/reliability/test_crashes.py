@@ -179,11 +179,17 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     index = tmp_path / "index"
     update_index([write_corpus(tmp_path / "base", 3, seed=5, start=9000)], index, encoder=HashingEncoder(256),
                  progress=False)
-    slow = STAGED.replace('wrap(ix, "write_segment", "writing")',
+    gate = tmp_path / "go"  # the first writer holds the lock until the test creates this file (not for a time)
+    held = STAGED.replace('wrap(ix, "write_segment", "writing")',
                           'wrap(ix, "write_segment", "writing")\n'
-                          'import time; _w = ix.write_segment\n'
-                          'ix.write_segment = lambda *a, **k: (time.sleep(8), _w(*a, **k))[1]')
-    proc = subprocess.Popen([sys.executable, "-c", slow, "index", str(src_a), "--index", str(index),
+                          f'import time; _w = ix.write_segment; _gate = {str(gate)!r}\n'
+                          'def _held(*a, **k):\n'
+                          '    t = time.monotonic()\n'
+                          '    while not os.path.exists(_gate) and time.monotonic() - t < 300:\n'
+                          '        time.sleep(0.05)\n'
+                          '    return _w(*a, **k)\n'
+                          'ix.write_segment = _held')
+    proc = subprocess.Popen([sys.executable, "-c", held, "index", str(src_a), "--index", str(index),
                              "--model", "hashing", "--no-progress"], cwd=ROOT, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -197,11 +203,14 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert "is being updated by another process" in r.stderr and "try again" in r.stderr
         # ...and one that waits runs after it: both updates are in the index, none lost.
+        opener = threading.Timer(1.0, gate.touch)
         t0 = time.monotonic()
-        report = update_index([src_b], index, encoder=HashingEncoder(256), progress=False, lock_timeout=30)
+        opener.start()
+        report = update_index([src_b], index, encoder=HashingEncoder(256), progress=False, lock_timeout=300)
         waited = time.monotonic() - t0
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=120) == 0
     finally:
+        gate.touch()
         proc.kill()
         proc.stdout.close()
         proc.stderr.close()
