@@ -11,6 +11,7 @@ one run, so their throughputs compare as a ratio.
     .venv/bin/python tests/reliability/load_test.py                      # gradio, 20 clients, 60 s, sample corpus
     .venv/bin/python tests/reliability/load_test.py --target gradio,api,ray --clients 20 --seconds 60
     .venv/bin/python tests/reliability/load_test.py --index bbc-index --target api
+    .venv/bin/python tests/reliability/load_test.py --clients 6 --requests 24     # counted, as the test
 
 Prints one JSON object per target: requests, errors, p50/p95/max latency (ms), peak RSS and the mean
 RSS of the first and last thirds of the run (MB); with several targets, also the throughput ratios.
@@ -246,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=None, help="index folder (default: the sample corpus, indexed in a tmp folder)")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--requests", type=int, default=None,
+                   help="ask this many questions between the clients instead of loading for --seconds (each answer "
+                        "must equal its sequential one: what tests/reliability/test_load.py runs)")
     p.add_argument("--target", default="gradio", help="comma-separated: gradio, api, ray (default gradio)")
     args = p.parse_args(argv)
     targets = [t.strip() for t in args.target.split(",") if t.strip()]
@@ -255,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--target must name some of {', '.join(SERVER_ARGS)}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     index = Path(args.index) if args.index else _sample_index(Path(tempfile.mkdtemp(prefix="newsqa-load-index-")))
-    runs = [run_load(index, clients=args.clients, seconds=args.seconds, target=t) for t in targets]
+    runs = [run_load(index, clients=args.clients, seconds=args.seconds, requests=args.requests, target=t)
+            for t in targets]
     out = runs[0] if len(runs) == 1 else {"runs": runs, "throughput_vs_first": {
         r["target"]: round(r["requests_per_second"] / max(runs[0]["requests_per_second"], 1e-9), 2) for r in runs}}
     print(json.dumps(out, indent=2, ensure_ascii=False))
