@@ -1,8 +1,8 @@
 """Build or update a stored index from files: read -> chunk -> encode (only what is new) -> store.
 
     >>> from newsqa.embeddings.indexer import update_index                       # doctest: +SKIP
-    >>> report = update_index(["articles/"], "my-index")
-    >>> print(report.summary_line())
+    >>> report = update_index(["articles/"], "my-index")  # doctest: +SKIP
+    >>> print(report.summary_line())  # doctest: +SKIP
     read 2225 documents (98 duplicates), skipped 1; passages: 12772 added, 0 unchanged, 0 removed; 212.4 s
 
 Re-running on unchanged files reads nothing (size and modification time match) and writes nothing.

@@ -6,7 +6,7 @@ the settings every segment shares (model, chunker, FAISS). It is replaced atomic
 fsync, rename), so a reader sees the old list of segments or the new one, never a mix.
 
     >>> m = read_manifest(Path("INDEX"))                                   # doctest: +SKIP
-    >>> [s.name for s in m.segments], m.counts.passages
+    >>> [s.name for s in m.segments], m.counts.passages  # doctest: +SKIP
 """
 
 from __future__ import annotations

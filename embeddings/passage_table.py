@@ -7,9 +7,9 @@ a 1M-passage index then reads a few tens of MB of arrays instead of parsing 1M J
 is parsed when it is used (a search touches tens of them).
 
     >>> import tempfile, pathlib                                           # doctest: +SKIP
-    >>> write_table(path, passages)           # passages.jsonl + passages.columns.npz
-    >>> table = PassageTable.open(path, columns_path)
-    >>> table[3].text, len(table), table.kind_counts()
+    >>> write_table(path, passages)           # passages.jsonl + passages.columns.npz  # doctest: +SKIP
+    >>> table = PassageTable.open(path, columns_path)  # doctest: +SKIP
+    >>> table[3].text, len(table), table.kind_counts()  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ multi-node cluster every node needs newsqa installed and the input files at the 
 filesystem); a model given by ``--model DIR`` must be at that path on every node too.
 
     >>> from newsqa.embeddings.ray_pipeline import update_index_ray                 # doctest: +SKIP
-    >>> report = update_index_ray(["articles/"], "my-index")                 # a local Ray
-    >>> report = update_index_ray(["/shared/articles"], "my-index", address="auto")  # a running cluster
+    >>> report = update_index_ray(["articles/"], "my-index")                 # a local Ray  # doctest: +SKIP
+    >>> report = update_index_ray(["/shared/articles"], "my-index", address="auto")  # a running cluster  # doctest: +SKIP
 
 Ray is an optional extra: ``pip install newsqa[ray]``.
 """

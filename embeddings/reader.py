@@ -6,8 +6,8 @@ its number but no search returns it and no count includes it. Opening again afte
 the segments already open (they are immutable), so a new segment costs only its own files.
 
     >>> r = open_reader("INDEX")                                           # doctest: +SKIP
-    >>> r.passages[0].text, r.documents[r.passages[0].doc_id]["title"], len(r.documents)
-    >>> rows, scores = r.dense_search(query_vector, 10)
+    >>> r.passages[0].text, r.documents[r.passages[0].doc_id]["title"], len(r.documents)  # doctest: +SKIP
+    >>> rows, scores = r.dense_search(query_vector, 10)  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ leaves the old manifest or the new one; a reader keeps the segments it opened (m
 stay readable after a merge retires them).
 
     >>> import pyarrow.feather as feather, numpy as np, json               # doctest: +SKIP
-    >>> seg = "INDEX/segments/" + json.load(open("INDEX/manifest.json"))["segments"][0]["name"]
-    >>> passages = feather.read_table(seg + "/passages.arrow").to_pandas()
-    >>> vectors = np.load(seg + "/vectors.npy", mmap_mode="r")
-    >>> passages.text[0], vectors[0] @ vectors[1]
+    >>> seg = "INDEX/segments/" + json.load(open("INDEX/manifest.json"))["segments"][0]["name"]  # doctest: +SKIP
+    >>> passages = feather.read_table(seg + "/passages.arrow").to_pandas()  # doctest: +SKIP
+    >>> vectors = np.load(seg + "/vectors.npy", mmap_mode="r")  # doctest: +SKIP
+    >>> passages.text[0], vectors[0] @ vectors[1]  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Evaluation: question sets in, metrics and a readable report out, baselines beside.
 
     >>> from newsqa.eval import evaluate                                            # doctest: +SKIP
-    >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)
-    >>> run.metrics["quote_hit"], run.metrics["baselines"]["bm25"]["quote_hit"]
+    >>> run = evaluate("questions.jsonl", corpus=["articles/"], out="eval-out", baselines=True)  # doctest: +SKIP
+    >>> run.metrics["quote_hit"], run.metrics["baselines"]["bm25"]["quote_hit"]  # doctest: +SKIP
 
 Stages, one file each: ``question_sets.py`` (JSONL / SQuAD files to ``Question`` values), ``corpus.py``
 (the index to run against, built in a temporary folder when asked), ``run.py`` (the engine and the

@@ -2,7 +2,7 @@
 ``is_impossible``), read into typed ``Question`` values.
 
     >>> qs = load_questions("eval/questions/seed.jsonl")                   # doctest: +SKIP
-    >>> qs.questions[0].question, qs.questions[0].answers
+    >>> qs.questions[0].question, qs.questions[0].answers  # doctest: +SKIP
 
 JSONL line: ``{"id": str, "question": str, "answers": [str, ...], "history": [str]?, "kind": str?,
 "doc_ids": [str]?}``. An empty ``answers`` list means the corpus does not answer the question (the

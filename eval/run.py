@@ -1,8 +1,8 @@
 """Run the engine (and the baselines) over a question set: questions in, per-question outcomes out.
 
     >>> from newsqa.eval.run import evaluate                                       # doctest: +SKIP
-    >>> run = evaluate("../shared/benchmarks/squad-v1.1-dev.json", out="squad-eval", baselines=True)
-    >>> run.metrics["hit@5"], run.metrics["baselines"]["bm25"]["hit@5"]
+    >>> run = evaluate("../shared/benchmarks/squad-v1.1-dev.json", out="squad-eval", baselines=True)  # doctest: +SKIP
+    >>> run.metrics["hit@5"], run.metrics["baselines"]["bm25"]["hit@5"]  # doctest: +SKIP
 
 Questions go to ``Engine.ask_many`` in fixed batches (their embeddings are computed together), always
 in file order, so a run over the same index and questions gives the same results. The baselines

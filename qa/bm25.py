@@ -30,7 +30,7 @@ class SegmentBM25:
     """BM25 search over the live passages of an ``IndexReader``.
 
         >>> bm25 = SegmentBM25(reader)                                      # doctest: +SKIP
-        >>> rows, scores = bm25.search("earthquake toll in Morocco", 10)
+        >>> rows, scores = bm25.search("earthquake toll in Morocco", 10)  # doctest: +SKIP
     """
 
     def __init__(self, reader, k1: float = K1, b: float = B):

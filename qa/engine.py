@@ -1,9 +1,9 @@
 """The question-answering engine: open an index once, answer many questions.
 
     >>> from newsqa.qa import Engine                                               # doctest: +SKIP
-    >>> engine = Engine.open("my-index")
-    >>> answer = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")
-    >>> answer.citations[0].quote
+    >>> engine = Engine.open("my-index")  # doctest: +SKIP
+    >>> answer = engine.ask("What did Putin say when asked if Moscow would help Kim build satellites?")  # doctest: +SKIP
+    >>> answer.citations[0].quote  # doctest: +SKIP
     'When asked by Russian media if Moscow would help Kim build satellites, Putin said: “That’s why we came here.”'
 
 An Engine is safe to share between threads: each question works on the ``IndexReader`` current when

@@ -5,7 +5,7 @@ Any scorer of (question, passage) pairs plugs in: a cross-encoder from a local f
 is no re-ranking: the fused dense + BM25 order, which needs nothing beyond what is installed.
 
     >>> from newsqa.qa import Engine                                               # doctest: +SKIP
-    >>> engine = Engine.open("idx", reranker=CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2"))
+    >>> engine = Engine.open("idx", reranker=CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2"))  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ uses, so the hits are the same passages in the same order. Transport is the call
 the shards are plain objects (tests), on Ray Serve each is a deployment (``serve.ray_serve``).
 
     >>> shards = [Shard(engine, i, 2) for i in range(2)]                    # doctest: +SKIP
-    >>> engine.search = fan_out(lambda req: [s.ranked(**req) for s in shards])
+    >>> engine.search = fan_out(lambda req: [s.ranked(**req) for s in shards])  # doctest: +SKIP
 """
 
 from __future__ import annotations

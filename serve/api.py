@@ -1,8 +1,8 @@
 """The HTTP API (FastAPI): ask, index summary, documents, health, metrics, OpenAI-compatible chat.
 
     >>> from newsqa.serve.api import create_app                                    # doctest: +SKIP
-    >>> app = create_app(LocalBackend(Engine.open("my-index")), token="s3cret")
-    >>> uvicorn.run(app, host="127.0.0.1", port=8000)
+    >>> app = create_app(LocalBackend(Engine.open("my-index")), token="s3cret")  # doctest: +SKIP
+    >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
 
 Endpoints (all JSON; the schema is at ``/openapi.json``, docs at ``/docs``):
 

@@ -5,7 +5,7 @@ same calls to Ray Serve replicas. Every method takes and returns JSON-able value
 are ``NewsqaError`` (the app turns them into 4xx answers).
 
     >>> backend = LocalBackend(Engine.open("my-index"))                     # doctest: +SKIP
-    >>> backend.ask("Where did Putin show Kim around?")["citations"][0]["quote"]
+    >>> backend.ask("Where did Putin show Kim around?")["citations"][0]["quote"]  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ extra fields ``citations`` and ``newsqa`` (the whole ``newsqa ask --json`` objec
 ending with ``data: [DONE]``. ``GET /v1/models`` lists the one model, ``newsqa``.
 
     >>> from openai import OpenAI                                           # doctest: +SKIP
-    >>> client = OpenAI(base_url="http://127.0.0.1:8000/v1", api_key="unused")
-    >>> r = client.chat.completions.create(model="newsqa", messages=[{"role": "user", "content": "Who met Putin?"}])
-    >>> print(r.choices[0].message.content)
+    >>> client = OpenAI(base_url="http://127.0.0.1:8000/v1", api_key="unused")  # doctest: +SKIP
+    >>> r = client.chat.completions.create(model="newsqa", messages=[{"role": "user", "content": "Who met Putin?"}])  # doctest: +SKIP
+    >>> print(r.choices[0].message.content)  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ the answer. The HTTP front end (``serve.api``, run by uvicorn in the calling pro
 each call through a deployment handle, so the endpoints are the same with or without Ray.
 
     >>> backend = deploy("my-index", replicas=2)                            # doctest: +SKIP
-    >>> backend.ask("Who met Putin?")["citations"][0]["quote"]
+    >>> backend.ask("Who met Putin?")["citations"][0]["quote"]  # doctest: +SKIP
 """
 
 from __future__ import annotations

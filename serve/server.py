@@ -1,8 +1,8 @@
 """Put the pieces together and run them: the API, the browser chat at ``/``, uvicorn.
 
     >>> app = local_app(Engine.open("my-index"), token=None)               # doctest: +SKIP
-    >>> run(app, host="127.0.0.1", port=8000)                               # blocks; Ctrl-C stops
-    >>> server = start(app, "127.0.0.1", 0)     # in a thread (tests, benchmarks); server.url; server.stop()
+    >>> run(app, host="127.0.0.1", port=8000)                               # blocks; Ctrl-C stops  # doctest: +SKIP
+    >>> server = start(app, "127.0.0.1", 0)     # in a thread (tests, benchmarks); server.url; server.stop()  # doctest: +SKIP
 """
 
 from __future__ import annotations

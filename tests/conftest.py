@@ -1,8 +1,10 @@
-"""Shared fixtures: the shared data folder, a fake (hashing) encoder, and the real model once per session."""
+"""Shared fixtures: a fake (hashing) encoder, a small synthetic corpus and its index, and the real model
+and the seed index once per session."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,32 @@ def fake_encoder():
     from newsqa.embeddings.encoder import HashingEncoder
 
     return HashingEncoder(256)
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory) -> Path:
+    """30 small synthetic articles (tests/reliability/util.py ``write_corpus``), written once per session."""
+    from reliability.util import write_corpus
+
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 30)
+
+
+@pytest.fixture(scope="session")
+def small_index_pristine(tmp_path_factory, small_corpus, fake_encoder) -> Path:
+    """The small corpus indexed with the fake encoder, once per session: read it, never write it."""
+    from newsqa.embeddings.indexer import update_index
+
+    d = tmp_path_factory.mktemp("idx") / "index"
+    update_index([small_corpus], d, encoder=fake_encoder, progress=False)
+    return d
+
+
+@pytest.fixture
+def small_index(tmp_path, small_index_pristine) -> Path:
+    """A private copy of the small index (a test may change or damage it)."""
+    d = tmp_path / "index"
+    shutil.copytree(small_index_pristine, d)
+    return d
 
 
 @pytest.fixture(scope="session")

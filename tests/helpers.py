@@ -1,7 +1,10 @@
-"""Paths of the test data, and a skip when the shared data is not beside the clone."""
+"""Paths of the test data (and a skip when the shared data is not beside the clone), small indexes,
+free ports, process memory, client threads and the running app: what several test files share."""
 
 import os
 import socket
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,6 +65,56 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def pids_with(marker: bytes) -> list[int]:
+    """Processes whose command line holds ``marker`` (e.g. ``b"ServeReplica:newsqa"``)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if marker in (d / "cmdline").read_bytes():
+                    out.append(int(d.name))
+            except OSError:
+                pass
+    return out
+
+
+def run_threads(worker, n: int, seconds: float | None = None, background=None) -> float:
+    """Run ``worker(i, stop)`` in ``n`` threads and ``background(stop)`` beside them; returns the seconds taken.
+
+    With ``seconds`` the ``stop`` event is set after that long (workers loop until it is); without, each
+    worker does its share and returns. ``stop`` is set for the background when the workers are done.
+    """
+    stop = threading.Event()
+    side = threading.Thread(target=background, args=(stop,), daemon=True) if background else None
+    if side:
+        side.start()
+    threads = [threading.Thread(target=worker, args=(i, stop), daemon=True) for i in range(n)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    if seconds is not None:
+        time.sleep(seconds)
+        stop.set()
+    for t in threads:
+        t.join(timeout=60 if seconds is not None else 900)
+    elapsed = time.monotonic() - t0
+    stop.set()
+    if side:
+        side.join(timeout=5)
+    return elapsed
+
+
 @contextmanager
 def running_app(engine, root: Path, **build_kwargs):
     """The Gradio app of ``engine`` on a free port of 127.0.0.1 (uploads and Gradio's temporary copies
@@ -79,3 +132,29 @@ def running_app(engine, root: Path, **build_kwargs):
             os.environ.pop("GRADIO_TEMP_DIR", None)
         else:
             os.environ["GRADIO_TEMP_DIR"] = old_tmp
+
+
+BOT = "#nq-chat [data-testid='bot']"  # the chat's answer messages, in the browser tests
+
+
+def open_page(browser, url: str, width: int = 1440, height: int = 900, dialogs: list | None = None):
+    """A new browser page on the app at ``url``, once its question box is there (dialogs, e.g. an
+    injected ``alert``, are dismissed and their messages appended to ``dialogs``)."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    if dialogs is not None:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("#nq-question textarea", timeout=30_000)
+    return page
+
+
+def ask_in_page(page, question: str, sources: bool = False):
+    """Ask in the page; returns the new answer message's locator (with ``sources``, once the sources
+    panel shows a turn too)."""
+    before = page.locator(BOT).count()
+    page.locator("#nq-question textarea").fill(question)
+    page.locator("#nq-ask").click()
+    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
+    if sources:
+        page.wait_for_function("document.querySelectorAll('#nq-sources-box .nq-turn').length >= 1", timeout=30_000)
+    return page.locator(BOT).nth(before)

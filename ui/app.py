@@ -1,8 +1,8 @@
 """The browser chat: a Gradio app over one ``Engine``.
 
     >>> from newsqa.ui.app import launch                                           # doctest: +SKIP
-    >>> launch()                        # the sample corpus on http://127.0.0.1:7860
-    >>> launch("bbc-index", port=8000)
+    >>> launch()                        # the sample corpus on http://127.0.0.1:7860  # doctest: +SKIP
+    >>> launch("bbc-index", port=8000)  # doctest: +SKIP
 
 Layout: the chat (questions, answers with citation markers) on the left; the sources of every answer
 (newest first, in a panel that scrolls itself) and the index summary on the right; filters, the
@@ -97,7 +97,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
 
     Example:
         >>> demo = build_app(Engine.open())                                 # doctest: +SKIP
-        >>> launch_blocks(demo, port=7860)
+        >>> launch_blocks(demo, port=7860)  # doctest: +SKIP
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr  # imported here (and handlers, which imports it): importing ui.app loads no Gradio

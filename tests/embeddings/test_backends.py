@@ -214,6 +214,7 @@ def tiny_bert():
     return model, feeds
 
 
+@pytest.mark.slow  # exports a BERT to OpenVINO / ONNX (torch, transformers and the converter: minutes on a busy machine)
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
 def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     from newsqa.embeddings.backends.choose import installed
@@ -233,6 +234,7 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     assert runner.forward(longer).shape == (2, 8, 32)
 
 
+@pytest.mark.slow  # the only fast-layer user of torch + transformers (their import is most of a minute on a busy machine)
 def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     import torch
 

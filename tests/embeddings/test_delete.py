@@ -9,28 +9,6 @@ from newsqa.embeddings.indexer import delete_documents, update_index
 from newsqa.embeddings.store import load_snapshot
 
 
-@pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory):
-    from reliability.util import write_corpus
-
-    return write_corpus(tmp_path_factory.mktemp("corpus"), 30)
-
-
-@pytest.fixture(scope="module")
-def small_index_pristine(tmp_path_factory, small_corpus, fake_encoder):
-    d = tmp_path_factory.mktemp("idx") / "index"
-    update_index([small_corpus], d, encoder=fake_encoder, progress=False)
-    return d
-
-
-@pytest.fixture
-def small_index(tmp_path, small_index_pristine):
-    import shutil
-
-    shutil.copytree(small_index_pristine, tmp_path / "index")
-    return tmp_path / "index"
-
-
 def test_delete_removes_a_document_and_stays_removed(small_index, small_corpus, fake_encoder):
     before = load_snapshot(small_index)
     doc_id = next(iter(before.documents))

@@ -1,4 +1,5 @@
-"""The Ray engine writes the same index as the local one (skipped where Ray is not installed)."""
+"""The Ray engine writes the same index as the local one (skipped where Ray is not installed), and
+without Ray the error names the install."""
 
 import shutil
 
@@ -6,16 +7,16 @@ import numpy as np
 import pytest
 from helpers import BBC, SEED, need
 
-ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install newsqa[ray]")
-pytest.importorskip("ray.data")
-
-from newsqa.embeddings.indexer import update_index  # noqa: E402
-from newsqa.embeddings.ray_pipeline import update_index_ray  # noqa: E402
-from newsqa.embeddings.store import load_snapshot  # noqa: E402
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.ray_pipeline import update_index_ray
+from newsqa.embeddings.store import load_snapshot
 
 
 @pytest.fixture(scope="module")
 def local_ray():
+    """A local Ray of 2 CPUs (imported here: collecting this file, and the missing-Ray test, need no Ray)."""
+    ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install newsqa[ray]")
+    pytest.importorskip("ray.data")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
     yield

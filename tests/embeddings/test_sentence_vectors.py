@@ -111,6 +111,7 @@ def test_model_pools_sentences_from_the_passage_pass(real_encoder):
     assert s2[0].any() and not s2[1].any()
 
 
+@pytest.mark.slow  # loads the real packaged model
 def test_a_model_that_cannot_be_pooled_leaves_sentences_to_question_time(tmp_path):
     from sentence_transformers import SentenceTransformer, models
 

@@ -32,7 +32,9 @@ def test_relative_date_resolved_beside_quote(seed_engine):
 def test_followup_in_conversation(seed_engine):
     a = seed_engine.ask("Where did they meet?", history=["Who did Kim Jong Un meet in Russia?"])
     assert not a.abstained
-    assert any("Vostochny" in c.quote or "Russia" in c.quote for c in a.citations)
+    # "Russia" is in the page's headline and most of its paragraphs: only the place itself tells that the
+    # follow-up was read as "where did Kim and Putin meet"
+    assert "Vostochny" in a.citations[0].quote, [c.quote for c in a.citations]
 
 
 def test_abstention_says_what_collection_covers_and_shows_related(seed_engine):

@@ -87,7 +87,7 @@ def test_no_paragraph_is_cited_twice(engine):
               "Which grew faster in 2004, the UK or the US economy?", "Which films were nominated for the Oscar?"]:
         a = engine.ask(q)
         keys = [c.passage_id for c in a.citations]
-        assert len(keys) == len(set(keys)), q
+        assert keys and len(keys) == len(set(keys)), q  # answered (an abstention cites nothing twice, trivially)
         for c in a.citations:
             assert engine.snapshot.document_text(c.doc_id)[c.start:c.end] == c.quote
 

@@ -18,14 +18,8 @@ def fake_encoder():
 
 
 @pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory):
-    from reliability.util import write_corpus
-
-    return write_corpus(tmp_path_factory.mktemp("corpus"), 30)
-
-
-@pytest.fixture(scope="module")
 def small_index_pristine(tmp_path_factory, small_corpus, fake_encoder):
+    """The shared small corpus, indexed with this module's jittered encoder (no ties to cut)."""
     d = tmp_path_factory.mktemp("idx") / "index"
     update_index([small_corpus], d, encoder=fake_encoder, progress=False)
     return d

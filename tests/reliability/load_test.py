@@ -11,6 +11,7 @@ one run, so their throughputs compare as a ratio.
     .venv/bin/python tests/reliability/load_test.py                      # gradio, 20 clients, 60 s, sample corpus
     .venv/bin/python tests/reliability/load_test.py --target gradio,api,ray --clients 20 --seconds 60
     .venv/bin/python tests/reliability/load_test.py --index bbc-index --target api
+    .venv/bin/python tests/reliability/load_test.py --clients 6 --requests 24     # counted, as the test
 
 Prints one JSON object per target: requests, errors, p50/p95/max latency (ms), peak RSS and the mean
 RSS of the first and last thirds of the run (MB); with several targets, also the throughput ratios.
@@ -23,7 +24,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +34,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if __name__ == "__main__":  # run as a script: the project and tests/helpers.py on the path
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from helpers import free_port, pids_with, rss_mb, run_threads  # noqa: E402
+
 QUESTIONS = [
     "What did Putin say when asked if Moscow would help Kim build satellites?",
     "Where did Kim Jong Un meet Putin?",
@@ -46,23 +50,6 @@ QUESTIONS = [
 ]
 KEYS = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "related", "coverage",
         "timeline", "resolved_question", "confidence"}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def check_answer(got: dict, question: str, documents: dict[str, str]) -> None:
@@ -92,19 +79,6 @@ def start_server(index: Path, port: int, tmp: Path, target: str = "gradio") -> s
     return subprocess.Popen([sys.executable, "-m", "newsqa.qa.cli", *SERVER_ARGS[target], "--index", str(index),
                              "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
-def replica_pids() -> list[int]:
-    """Processes of Ray Serve replicas of newsqa (their RSS is the Ray server's memory)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if b"ServeReplica:newsqa" in (d / "cmdline").read_bytes():
-                    out.append(int(d.name))
-            except OSError:
-                pass
-    return out
 
 
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 600, path: str = "config") -> None:
@@ -155,9 +129,24 @@ def _client(url: str, target: str):
     return _ApiClient(url)
 
 
-def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60, seed: int = 6,
-             questions: list[str] = QUESTIONS, target: str = "gradio") -> dict:
-    """Serve ``index`` (``target``: gradio, api or ray), load it, stop it; returns the figures."""
+def comparable(answer: dict) -> dict:
+    """An answer without its timings: what must not change between runs or under concurrency."""
+    return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+
+def _share(requests: int, clients: int, n: int) -> int:
+    """How many of ``requests`` client ``n`` asks (the first ``requests % clients`` ask one more)."""
+    return requests // clients + (n < requests % clients)
+
+
+def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60, requests: int | None = None,
+             seed: int = 6, questions: list[str] = QUESTIONS, target: str = "gradio") -> dict:
+    """Serve ``index`` (``target``: gradio, api or ray), load it, stop it; returns the figures.
+
+    By time (``requests=None``): each client asks random questions at random k until ``seconds`` pass.
+    By count (``requests=N``, the test): the clients ask N questions between them, in turn, at k=5, and
+    every answer must equal that question's sequential (warm-up) answer, timings aside.
+    """
     from newsqa.embeddings.store import load_snapshot
 
     index = Path(index)
@@ -173,18 +162,27 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
     try:
         wait_up(url, proc, path=READY_PATH[target])
         warm = _client(url, target)
-        for q in questions:  # warm-up: first-use costs are not growth
-            check_answer(warm.predict(q, api_name="/ask"), q, documents)
-        pids = replica_pids() if target == "ray" else [proc.pid]
+        sequential = {}
+        for q in questions:  # warm-up: first-use costs are not growth; the reference answers
+            got = warm.predict(q, k=5, api_name="/ask")
+            check_answer(got, q, documents)
+            sequential[q] = comparable(got)
+        pids = pids_with(b"ServeReplica:newsqa") if target == "ray" else [proc.pid]
 
-        stop = threading.Event()
+        def ask(c, q: str, k: int) -> None:
+            t0 = time.perf_counter()
+            try:
+                got = c.predict(q, k=k, api_name="/ask")
+                check_answer(got, q, documents)
+                assert requests is None or comparable(got) == sequential[q], f"{q!r}: differs from its sequential answer"
+            except Exception as e:  # counted, reported
+                with lock:
+                    errors.append(f"{type(e).__name__}: {str(e)[:200]}")
+                return
+            with lock:
+                latencies.append((time.perf_counter() - t0) * 1e3)
 
-        def sample():
-            while not stop.is_set():
-                samples.append((time.monotonic(), sum(rss_mb(p) for p in pids)))
-                stop.wait(0.2)
-
-        def client(n: int):
+        def client(n: int, stop: threading.Event) -> None:
             rng = random.Random(seed + n)
             try:
                 c = _client(url, target)
@@ -192,35 +190,27 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
                 with lock:
                     errors.append(f"client {n}: cannot connect: {e}")
                 return
+            if requests is not None:
+                for i in range(_share(requests, clients, n)):
+                    ask(c, questions[(n + i * clients) % len(questions)], 5)
+                return
             while not stop.is_set():
-                q = rng.choice(questions)
-                t0 = time.perf_counter()
-                try:
-                    got = c.predict(q, k=rng.choice([3, 5, 8]), api_name="/ask")
-                    check_answer(got, q, documents)
-                except Exception as e:  # counted, reported
-                    with lock:
-                        errors.append(f"{type(e).__name__}: {str(e)[:200]}")
-                    continue
-                with lock:
-                    latencies.append((time.perf_counter() - t0) * 1e3)
+                ask(c, rng.choice(questions), rng.choice([3, 5, 8]))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        t_start = time.monotonic()
-        threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-        for t in threads:
-            t.start()
-        time.sleep(seconds)
-        stop.set()
-        for t in threads:
-            t.join(timeout=60)
-        sampler.join(timeout=5)
-        elapsed = time.monotonic() - t_start
+        def sample(stop: threading.Event) -> None:
+            while not stop.is_set():
+                samples.append((time.monotonic(), sum(rss_mb(p) for p in pids)))
+                stop.wait(0.2)
+
+        elapsed = run_threads(client, clients, None if requests is not None else seconds, background=sample)
     finally:
         stop_server(proc)
-    run = [r for t, r in samples if r > 0]
-    third = max(1, len(run) // 3)
+    return _figures(target, clients, elapsed, latencies, errors, [r for _, r in samples if r > 0])
+
+
+def _figures(target: str, clients: int, elapsed: float, latencies: list[float], errors: list[str],
+             rss: list[float]) -> dict:
+    third = max(1, len(rss) // 3)
     lat = sorted(latencies)
 
     def pct(p):
@@ -236,10 +226,10 @@ def run_load(index: str | os.PathLike, *, clients: int = 20, seconds: float = 60
         "requests_per_second": round(len(latencies) / elapsed, 1) if elapsed else 0,
         "latency_ms": {"p50": pct(50), "p95": pct(95), "max": round(lat[-1], 1) if lat else None,
                        "mean": round(statistics.fmean(lat), 1) if lat else None},
-        "server_rss_mb": {"peak": round(max(run), 1) if run else None,
-                          "first_third_mean": round(statistics.fmean(run[:third]), 1) if run else None,
-                          "last_third_mean": round(statistics.fmean(run[-third:]), 1) if run else None,
-                          "samples": len(run)},
+        "server_rss_mb": {"peak": round(max(rss), 1) if rss else None,
+                          "first_third_mean": round(statistics.fmean(rss[:third]), 1) if rss else None,
+                          "last_third_mean": round(statistics.fmean(rss[-third:]), 1) if rss else None,
+                          "samples": len(rss)},
     }
 
 
@@ -257,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=None, help="index folder (default: the sample corpus, indexed in a tmp folder)")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--requests", type=int, default=None,
+                   help="ask this many questions between the clients instead of loading for --seconds (each answer "
+                        "must equal its sequential one: what tests/reliability/test_load.py runs)")
     p.add_argument("--target", default="gradio", help="comma-separated: gradio, api, ray (default gradio)")
     args = p.parse_args(argv)
     targets = [t.strip() for t in args.target.split(",") if t.strip()]
@@ -266,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--target must name some of {', '.join(SERVER_ARGS)}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     index = Path(args.index) if args.index else _sample_index(Path(tempfile.mkdtemp(prefix="newsqa-load-index-")))
-    runs = [run_load(index, clients=args.clients, seconds=args.seconds, target=t) for t in targets]
+    runs = [run_load(index, clients=args.clients, seconds=args.seconds, requests=args.requests, target=t)
+            for t in targets]
     out = runs[0] if len(runs) == 1 else {"runs": runs, "throughput_vs_first": {
         r["target"]: round(r["requests_per_second"] / max(runs[0]["requests_per_second"], 1e-9), 2) for r in runs}}
     print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -274,5 +268,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if __name__ == "__main__":  # run as a script: the project and tests/helpers.py on the path
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from helpers import pids_with, rss_mb, run_threads  # noqa: E402
 
 
 def questions_of(engine, n: int) -> list[str]:
@@ -36,17 +39,7 @@ def comparable(d: dict) -> dict:
 
 
 def rss_of(marker: bytes) -> float:
-    total = 0.0
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if marker in (d / "cmdline").read_bytes():
-                    for line in (d / "status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1]) / 1024
-            except OSError:
-                pass
-    return round(total, 1)
+    return round(sum(rss_mb(p) for p in pids_with(marker)), 1)
 
 
 def timed(ask, questions) -> tuple[list[dict], list[float]]:
@@ -59,9 +52,9 @@ def timed(ask, questions) -> tuple[list[dict], list[float]]:
 
 
 def throughput(ask, questions, clients: int, seconds: float) -> float:
-    stop, done, lock = threading.Event(), [0], threading.Lock()
+    done, lock = [0], threading.Lock()
 
-    def run(n):
+    def run(n, stop):
         i = n
         while not stop.is_set():
             ask(questions[i % len(questions)])
@@ -69,15 +62,7 @@ def throughput(ask, questions, clients: int, seconds: float) -> float:
             with lock:
                 done[0] += 1
 
-    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(clients)]
-    t0 = time.monotonic()
-    for t in threads:
-        t.start()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join(timeout=120)
-    return round(done[0] / (time.monotonic() - t0), 2)
+    return round(done[0] / run_threads(run, clients, seconds), 2)
 
 
 def main(argv=None) -> int:
@@ -128,5 +113,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

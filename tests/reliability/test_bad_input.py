@@ -229,6 +229,7 @@ def _rss_run(*args) -> tuple[int, int, str]:
     return int(kb), int(rc), r.stderr
 
 
+@pytest.mark.slow  # a 200 MB file and two subprocesses per case
 @pytest.mark.parametrize("name", ["huge.txt", "huge.jsonl"])
 def test_200_mb_file_is_refused_without_reading_it_whole(tmp_path, small_index, name):
     small = write_corpus(tmp_path / "small", 1, seed=5, start=900)

@@ -88,6 +88,28 @@ def _no_leftovers(index: Path) -> None:
     assert sorted(p.name for p in (index / "segments").iterdir()) == sorted(listed)
 
 
+def _kill_during(command, index: Path, stage: str | None, delay: float | None, full: float, rng) -> str | None:
+    """SIGKILL ``command(index, staged=...)``: at a random moment of its first ``full`` seconds (``stage``
+    None), or up to ``delay`` s after it printed the marker of ``stage``. Returns the stage it reached."""
+    proc = subprocess.Popen(command(index, staged=stage is not None), cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        if stage is None:
+            time.sleep(rng.uniform(0.05, full))
+            return None
+        for line in proc.stdout:
+            if line.strip() == stage:
+                break
+        else:
+            pytest.fail(f"the command ended before stage {stage!r} (markers out of date?)")
+        time.sleep(rng.uniform(0, delay))
+        return stage
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
 def _answers(index: Path) -> list[dict]:
     from newsqa.qa import Engine
 
@@ -111,6 +133,7 @@ def kill_setup(tmp_path_factory):
             "after_state": _state(after), "after_answers": _answers(after)}
 
 
+@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
 def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
     s = kill_setup
     rng = random.Random(20240914)
@@ -127,21 +150,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"i{n}"
         shutil.copytree(s["base"], index)
-        proc = subprocess.Popen(_index_cmd(s["src"], index, staged=stage is not None), cwd=ROOT, env=ENV,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        if stage is None:
-            time.sleep(rng.uniform(0.05, full))
-        else:
-            for line in proc.stdout:
-                if line.strip() == stage:
-                    stages_hit.add(stage)
-                    break
-            else:
-                pytest.fail(f"the update ended before stage {stage!r} (markers out of date?)")
-            time.sleep(rng.uniform(0, delay))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        stages_hit.add(_kill_during(lambda i, staged: _index_cmd(s["src"], i, staged), index, stage, delay, full, rng))
 
         # The index opens and answers exactly as before the update, or (killed after publishing) as after.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
@@ -160,7 +169,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
         shutil.rmtree(index)
     assert sum(outcomes.values()) == len(plans) >= 20
     assert outcomes["before"] >= 12, outcomes  # most kills landed inside the update
-    assert stages_hit == {"reading", "encoding", "writing", "manifest"}
+    assert stages_hit == {None, "reading", "encoding", "writing", "manifest"}
     print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, full update {full:.2f} s")
 
 
@@ -170,11 +179,17 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     index = tmp_path / "index"
     update_index([write_corpus(tmp_path / "base", 3, seed=5, start=9000)], index, encoder=HashingEncoder(256),
                  progress=False)
-    slow = STAGED.replace('wrap(ix, "write_segment", "writing")',
+    gate = tmp_path / "go"  # the first writer holds the lock until the test creates this file (not for a time)
+    held = STAGED.replace('wrap(ix, "write_segment", "writing")',
                           'wrap(ix, "write_segment", "writing")\n'
-                          'import time; _w = ix.write_segment\n'
-                          'ix.write_segment = lambda *a, **k: (time.sleep(8), _w(*a, **k))[1]')
-    proc = subprocess.Popen([sys.executable, "-c", slow, "index", str(src_a), "--index", str(index),
+                          f'import time; _w = ix.write_segment; _gate = {str(gate)!r}\n'
+                          'def _held(*a, **k):\n'
+                          '    t = time.monotonic()\n'
+                          '    while not os.path.exists(_gate) and time.monotonic() - t < 300:\n'
+                          '        time.sleep(0.05)\n'
+                          '    return _w(*a, **k)\n'
+                          'ix.write_segment = _held')
+    proc = subprocess.Popen([sys.executable, "-c", held, "index", str(src_a), "--index", str(index),
                              "--model", "hashing", "--no-progress"], cwd=ROOT, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -188,11 +203,14 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert "is being updated by another process" in r.stderr and "try again" in r.stderr
         # ...and one that waits runs after it: both updates are in the index, none lost.
+        opener = threading.Timer(1.0, gate.touch)
         t0 = time.monotonic()
-        report = update_index([src_b], index, encoder=HashingEncoder(256), progress=False, lock_timeout=30)
+        opener.start()
+        report = update_index([src_b], index, encoder=HashingEncoder(256), progress=False, lock_timeout=300)
         waited = time.monotonic() - t0
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=120) == 0
     finally:
+        gate.touch()
         proc.kill()
         proc.stdout.close()
         proc.stderr.close()
@@ -212,6 +230,7 @@ def _check_consistent(snap, answer) -> None:
         assert snap.passages[h.row].passage_id == h.passage.passage_id
 
 
+@pytest.mark.slow  # six updates by subprocesses of the real command
 def test_reader_sees_old_or_new_never_a_mix(tmp_path):
     from newsqa.qa import Engine
 
@@ -311,6 +330,7 @@ def compact_setup(tmp_path_factory):
             "answers": _answers(base), "after_state": _state(after)}
 
 
+@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
 def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     s = compact_setup
     assert _answers(s["base"]) == s["answers"]
@@ -325,20 +345,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"c{n}"
         shutil.copytree(s["base"], index)
-        proc = subprocess.Popen(_compact_cmd(index, staged=stage is not None), cwd=ROOT, env=ENV,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        if stage is None:
-            time.sleep(rng.uniform(0.05, full))
-        else:
-            for line in proc.stdout:
-                if line.strip() == stage:
-                    break
-            else:
-                pytest.fail(f"the compaction ended before stage {stage!r}")
-            time.sleep(rng.uniform(0, delay))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        _kill_during(_compact_cmd, index, stage, delay, full, rng)
         # Before: the same segments; after: the merged one. Never a mix, and the same answers either way.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
             assert _state(index) == s["before_state"]
@@ -356,6 +363,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
     print(f"\ncompaction kill test: {len(plans)} SIGKILLs, {outcomes}, full compaction {full:.2f} s")
 
 
+@pytest.mark.slow  # 100 updates, then a merge of 100 segments
 def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
     """100 one-article segments merged while five threads ask: no error, every answer from one whole view."""
     from newsqa.embeddings.compaction import compact_index

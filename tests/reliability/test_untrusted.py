@@ -13,6 +13,8 @@ import pytest
 
 from newsqa.embeddings.errors import IndexFormatError, ModelChecksumError
 from newsqa.embeddings.store import load_snapshot
+from newsqa.ui import format as fmt
+from newsqa.ui import uploads
 
 DATA_SUFFIXES = {".json", ".npy", ".arrow", ".index"}
 
@@ -123,8 +125,6 @@ def test_expected_checksum_is_the_one_checked(monkeypatch):
 
 # --- the UI's handling of untrusted names and text -------------------------------------------------
 
-uploads = pytest.importorskip("newsqa.ui.uploads", reason="ui/uploads.py is not written yet")
-
 
 @pytest.mark.parametrize("name", [
     "../../etc/passwd", "..\\..\\x.txt", "/etc/passwd.txt", "C:\\Windows\\system.ini.txt", "a\x00b.txt",
@@ -162,7 +162,6 @@ def test_uploads_never_write_outside_their_folder(tmp_path):
     assert not too_many.saved and "too many files" in too_many.refused[0][1]
 
 
-fmt = pytest.importorskip("newsqa.ui.format", reason="ui/format.py is not written yet")
 
 UNTRUSTED = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', "[click](javascript:alert(1))",
              "\" onmouseover=\"alert(1)", "<iframe src=//evil>", "$\\\\begin{x}$", "![i](http://evil/x.png)"]

@@ -21,7 +21,7 @@ def test_serve_answers_over_http_and_stops_on_ctrl_c(serve_index_pristine, tmp_p
     import signal
 
     import httpx
-    from reliability.load_test import free_port
+    from helpers import free_port
 
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "NEWSQA_HOME": str(tmp_path)}

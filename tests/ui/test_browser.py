@@ -6,10 +6,10 @@ The app runs with the real model over a copy of the seed index (fixture ``ui_ser
 from __future__ import annotations
 
 import pytest
+from helpers import BOT, ask_in_page, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BOT = "#nq-chat [data-testid='bot']"
 SATELLITES = "What did Putin say when asked if Moscow would help Kim build satellites?"
 
 BRIDGE = ("Tavua opens its new Wairoa river bridge\n\n"
@@ -24,21 +24,10 @@ INJECTED = f"{INJECTED_TITLE}\n\n{INJECTED_PARA}\n\nA second paragraph about fis
 
 
 def new_page(browser, url, dialogs: list, height: int = 950):
-    ctx = browser.new_context(viewport={"width": 1400, "height": height})
-    page = ctx.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(url)
-    page.wait_for_selector("#nq-question textarea", timeout=30_000)
-    return page
+    return open_page(browser, url, 1400, height, dialogs)
 
 
-def ask(page, question: str):
-    """Ask in the page and return the new bot message's locator."""
-    before = page.locator(BOT).count()
-    page.locator("#nq-question textarea").fill(question)
-    page.locator("#nq-ask").click()
-    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
-    return page.locator(BOT).nth(before)
+ask = ask_in_page
 
 
 def articles_in_summary(page) -> int:

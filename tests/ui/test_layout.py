@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEED, running_app
+from helpers import BOT, SEED, ask_in_page, open_page, running_app
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BOT = "#nq-chat [data-testid='bot']"
 FILLER = ("The council published the figures in its annual report, which runs to more than two hundred pages "
           "and covers roads, schools, water and the harbour, and which the mayor presented on the steps of the "
           "town hall to a crowd of residents, traders and visitors from the other islands.")
@@ -73,27 +72,14 @@ def app(tmp_path_factory, fake_encoder):
 
 
 @pytest.fixture(scope="module")
-def shots() -> Path:
-    d = Path(os.environ.get("NEWSQA_ARTIFACTS") or Path(__file__).parent / ".artifacts")
+def shots(tmp_path_factory) -> Path:
+    d = Path(os.environ["NEWSQA_ARTIFACTS"]) if os.environ.get("NEWSQA_ARTIFACTS") else tmp_path_factory.mktemp("shots")
     d.mkdir(parents=True, exist_ok=True)
     return d
 
 
-def open_page(browser, url, width=1440, height=900):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    page = ctx.new_page()
-    page.goto(url)
-    page.wait_for_selector("#nq-question textarea", timeout=30_000)
-    return page
-
-
 def ask(page, question: str):
-    before = page.locator(BOT).count()
-    page.locator("#nq-question textarea").fill(question)
-    page.locator("#nq-ask").click()
-    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
-    page.wait_for_function(f"document.querySelectorAll('#nq-sources-box .nq-turn').length >= 1", timeout=30_000)
-    return page.locator(BOT).nth(before)
+    return ask_in_page(page, question, sources=True)
 
 
 PANELS = ["#nq-viewtabs", "#nq-chat", "#nq-question", "#nq-ask", "#nq-clear", "#nq-filters", "#nq-docs",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import openai  # a test dependency (pyproject's test extra): no skip
 import pytest
-
-openai = pytest.importorskip("openai")
 
 Q = "What did Putin say when asked if Moscow would help Kim build satellites?"
 
