@@ -16,7 +16,7 @@ def _modules_with_examples() -> list[str]:
         for f in sorted((ROOT / pkg).rglob("*.py")):
             if ">>>" in f.read_text(encoding="utf-8"):
                 parts = f.relative_to(ROOT).with_suffix("").parts
-                out.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+                out.append(".".join(("newsqa", *(parts[:-1] if parts[-1] == "__init__" else parts))))
     return out
 
 

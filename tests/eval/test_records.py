@@ -20,15 +20,15 @@ def _imports(module) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level == 1 and node.module:
                 names.add(node.module)
-            elif node.module and node.module.startswith("eval."):
-                names.add(node.module.split(".", 1)[1])
+            elif node.module and node.module.startswith("newsqa.eval."):
+                names.add(node.module.split(".", 2)[2])
     return names
 
 
 def test_report_and_run_do_not_import_each_other():
-    assert "run" not in _imports(eval.report)
-    assert "report" in _imports(eval.run)
-    assert {"run", "report"}.isdisjoint(_imports(eval.records))
+    assert "run" not in _imports(newsqa.eval.report)
+    assert "report" in _imports(newsqa.eval.run)
+    assert {"run", "report"}.isdisjoint(_imports(newsqa.eval.records))
 
 
 def test_run_reexports_the_records_it_makes():
