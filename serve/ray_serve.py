@@ -68,16 +68,24 @@ class EngineReplica:
 
 
 class ShardReplica:
-    """Shard ``shard`` of ``n``: searches only its documents' passages (``qa.shards.Shard``)."""
+    """Shard ``shard`` of ``n``: holds and searches only its part of the index (``qa.shards.Shard``).
+
+    No model: the engine replica embeds the question once and sends the vector with it.
+    """
 
     def __init__(self, index_dir: str, shard: int, n: int, model: str | None = None):
-        from newsqa.qa import Engine
         from newsqa.qa.shards import Shard
 
-        self.shard = Shard(Engine.open(index_dir, model=model), shard, n)
+        self.shard = Shard(index_dir, shard, n)
 
     def ranked(self, req: dict):
         return self.shard.ranked(**req)
+
+    def status(self) -> dict:
+        """This shard's process, generation, rows and bytes held (tests, ``ray_compare``)."""
+        self.shard.refresh()
+        return {"pid": os.getpid(), "generation": self.shard.generation, "rows": int(len(self.shard.rows())),
+                "bytes": self.shard.nbytes()}
 
 
 class RayBackend:
