@@ -34,7 +34,7 @@ from newsqa.embeddings.segment import Segment
 
 from .bm25 import B, K1, SegmentBM25
 from .errors import QuestionError
-from .retrieve import _TIE_MARGIN, RetrievalSettings, Retriever, _allowed_rows_of_segment, merge_ranked
+from .retrieve import _TIE_MARGIN, RetrievalSettings, Retriever, _allowed_rows_of_segment, exact_scores, merge_ranked
 from .text import terms
 from .types import Filters, Hit
 
@@ -205,6 +205,8 @@ class Shard:
                 cache[s.name] = part
                 parts.append((part, start, part.live(frozenset(info.tombstones.get(s.name, ())))))
             start += s.passages
+        if len(cache) != len(self._cache) or any(k not in self._cache for k in cache):
+            _release_freed_memory()  # the cut's temporaries, kept by the allocators, go back to the system
         self._cache = cache
         return _View(info.generation, parts, stamp)
 
@@ -249,6 +251,8 @@ class Shard:
         if s.mode in ("hybrid", "dense") and qvec is not None:
             q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(1, -1))
             got = [_search_segment(p, q, depth + _TIE_MARGIN, live, a) for (p, _, live), a in zip(view.parts, allowed)]
+            got = [(pos, exact_scores(p.vectors[pos], q)) if len(pos) else (pos, sc)
+                   for (p, _, _), (pos, sc) in zip(view.parts, got)]  # as Retriever.ranked rescores
             dense = merge_ranked([_global(view.parts, got)], depth)
         if s.mode in ("hybrid", "bm25"):
             if stats is None:
@@ -261,6 +265,21 @@ class Shard:
                        for (p, _, live), a in zip(view.parts, allowed)]
             bm25 = merge_ranked([_global(view.parts, got)], depth)
         return dense, bm25
+
+
+def _release_freed_memory() -> None:
+    """Give freed heap memory back to the OS (glibc keeps large freed blocks; Arrow's pool its own)."""
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 def _global(parts: list[tuple], got: list[tuple[np.ndarray, np.ndarray]]) -> Ranking:
