@@ -84,7 +84,7 @@ class SegmentPart:
         self.info = _Info(len(take_docs))
         self.doc_codes = new_doc[codes[self.rows]].astype(np.int32)
         self.kind_column = seg.kind_column.take(pa.array(self.rows)).combine_chunks()
-        self.vectors = np.array(seg.vectors[self.rows], dtype=np.float32)
+        self.vectors = _rows_of_npy(seg.dir / "vectors.npy", self.rows)
         self.postings = _postings_of_rows(seg.postings, mine, self.rows)
         self._live: tuple[frozenset, np.ndarray | None] = (frozenset(), None)
 
@@ -105,19 +105,41 @@ class SegmentPart:
         return int(sum(a.nbytes for a in arrays) + self.documents.nbytes + self.kind_column.nbytes)
 
 
+def _rows_of_npy(path: Path, rows: np.ndarray, chunk_bytes: int = 64 << 20) -> np.ndarray:
+    """``rows`` (sorted) of a 2-D ``.npy`` file, read in chunks: never more of the file in memory at
+    once than one chunk (a memory-mapped gather would map every page of the file into this process)."""
+    head = np.load(path, mmap_mode="r", allow_pickle=False)
+    n, dim = head.shape
+    dtype, offset = head.dtype, head.offset
+    del head
+    out = np.empty((len(rows), dim), dtype)
+    step = max(1, chunk_bytes // max(1, dim * dtype.itemsize))
+    with open(path, "rb") as f:
+        for a in range(0, n, step):
+            i, j = np.searchsorted(rows, [a, a + step])
+            if i == j:
+                continue
+            first, last = int(rows[i]), int(rows[j - 1]) + 1
+            f.seek(offset + first * dim * dtype.itemsize)
+            block = np.fromfile(f, dtype, count=(last - first) * dim).reshape(last - first, dim)
+            out[i:j] = block[rows[i:j] - first]
+    return out
+
+
 def _postings_of_rows(post: dict, mine: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
     """A segment's BM25 postings cut to ``rows`` (a row mask ``mine``), renumbered to positions."""
     indptr = np.asarray(post["lex_indptr"], np.int64)
     r = np.asarray(post["lex_rows"])
     keep = mine[r]
-    term = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))[keep]
-    pos = np.full(len(mine), -1, np.int64)
-    pos[rows] = np.arange(len(rows))
-    used, term = np.unique(term, return_inverse=True)
-    counts = np.bincount(term, minlength=len(used))
+    # postings are sorted by term: the kept ones stay so, and each term's count gives the new indptr
+    counts = np.bincount(np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))[keep],
+                         minlength=len(indptr) - 1)
+    used = np.flatnonzero(counts)
+    pos = np.full(len(mine), -1, np.int32)
+    pos[rows] = np.arange(len(rows), dtype=np.int32)
     return {"lex_terms": np.array(np.asarray(post["lex_terms"])[used]),
-            "lex_indptr": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-            "lex_rows": pos[r[keep]].astype(np.int32),
+            "lex_indptr": np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64),
+            "lex_rows": pos[r[keep]],
             "lex_tf": np.array(np.asarray(post["lex_tf"])[keep], dtype=np.float32),
             "lex_doclen": np.array(np.asarray(post["lex_doclen"])[rows], dtype=np.int32)}
 

@@ -17,6 +17,7 @@ each call through a deployment handle, so the endpoints are the same with or wit
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from newsqa.embeddings.errors import NewsqaError
 
@@ -62,9 +63,28 @@ class EngineReplica:
         self.backend = LocalBackend(Engine.open(index_dir, model=model, search=search), upload_dir=upload_dir)
 
     def call(self, method: str, *args):
+        if method in ("answer", "answers", "status"):  # the browser chat's calls (RemoteEngine)
+            return _wrapped(getattr(self, "_" + method), *args)
         if method not in ("ask", "ask_batch", "summary", "add_documents", "delete_document"):
             return {"error": f"unknown method {method}", "status": 400}
         return _wrapped(getattr(self.backend, method), *args)
+
+    def _answer(self, question: str, k: int, filters, history):
+        """An ``Answer`` object (Ray pickles it whole), for a chat that renders it as the UI does."""
+        engine = self.backend.engine
+        engine.refresh()
+        return engine.ask(question, k=k, filters=filters, history=history or [])
+
+    def _answers(self, questions: list[str], k: int, filters):
+        engine = self.backend.engine
+        engine.refresh()
+        return engine.ask_many(questions, k=k, filters=filters)
+
+    def _status(self) -> dict:
+        """This replica's process and generation, after a refresh (tests: every replica follows)."""
+        engine = self.backend.engine
+        engine.refresh()
+        return {"pid": os.getpid(), "generation": engine.snapshot.generation, "passages": len(engine.snapshot.passages)}
 
 
 class ShardReplica:
@@ -91,8 +111,8 @@ class ShardReplica:
 class RayBackend:
     """The ``serve.backend`` calls, forwarded to the ``EngineReplica`` deployment through its handle."""
 
-    def __init__(self, handle):
-        self.handle = handle
+    def __init__(self, handle, index_dir: str | None = None, model: str | None = None):
+        self.handle, self.index_dir, self.model = handle, index_dir, model
 
     def _call(self, method: str, *args):
         got = self.handle.call.remote(method, *args).result()
@@ -114,6 +134,66 @@ class RayBackend:
 
     def delete_document(self, doc_id):
         return self._call("delete_document", doc_id)
+
+
+class RemoteEngine:
+    """What the browser chat (``ui.app``) asks of an ``Engine``, for a front process without one.
+
+    Questions go to the Ray Serve replicas and come back as ``Answer`` objects; what the chat shows
+    besides (the documents panel, article view, source cards, summary) is read from a local
+    ``IndexReader`` of the same folder (memory-mapped, no model), refreshed when a writer publishes.
+    Uploads and deletes from the browser write the index from this process: the model is loaded
+    here on the first one (the replicas then pick up the new generation).
+
+        >>> mount_chat(app, RemoteEngine(deploy("my-index", replicas=2)))  # doctest: +SKIP
+    """
+
+    def __init__(self, backend: RayBackend, model: str | None = None):
+        from newsqa.embeddings.reader import manifest_stamp, open_reader
+
+        self._backend, self._model = backend, model or backend.model
+        self.index_dir = Path(backend.index_dir)
+        self._stamp = manifest_stamp(self.index_dir)
+        self._reader = open_reader(self.index_dir, ann=False)
+        self._encoder = None
+
+    @property
+    def snapshot(self):
+        return self._reader
+
+    reader = snapshot
+
+    def refresh(self) -> bool:
+        from newsqa.embeddings.reader import manifest_stamp, open_reader
+
+        stamp = manifest_stamp(self.index_dir)
+        if stamp is None or stamp == self._stamp:
+            return False
+        old = self._reader.generation
+        self._stamp = stamp
+        self._reader = open_reader(self.index_dir, previous=self._reader, ann=False)
+        return self._reader.generation != old
+
+    def summary(self) -> dict:
+        from newsqa.qa.answer import collection_summary
+
+        return collection_summary(self._reader)
+
+    def ask(self, question: str, *, k: int = 5, filters=None, history: list | None = None):
+        return self._backend._call("answer", question, k, filters, list(history or []))
+
+    def ask_many(self, questions: list[str], *, k: int = 5, filters=None) -> list:
+        return self._backend._call("answers", list(questions), k, filters)
+
+    @property
+    def encoder(self):
+        """The model, loaded here on first use (an upload or delete from the browser writes the index)."""
+        if self._encoder is None:
+            from newsqa.embeddings.encoder import load_encoder
+
+            m = self._reader.info.model
+            self._encoder = load_encoder(self._model or m.path or m.name)
+        return self._encoder
 
 
 def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, model: str | None = None,
@@ -147,7 +227,7 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
     engine = serve.deployment(EngineReplica, name=f"{name}-engine", num_replicas=replicas, **opts)
     handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=name,
                        route_prefix=None, blocking=False)
-    return RayBackend(handle)
+    return RayBackend(handle, index_dir, model)
 
 
 def _runtime_env() -> dict:

@@ -6,7 +6,7 @@ passage ids and the whole answer object (timings aside). Prints one JSON object:
 questions matched, per-question latency (sequential, ms) of each, their throughput with
 ``--clients`` concurrent callers, and the resident memory of the Ray processes (MB).
 
-    .venv/bin/python tests/reliability/ray_compare.py --index /work/idx/bbc --questions 40
+    .venv/bin/python tests/reliability/ray_compare.py --index /work/idx/bbc2 --questions 40
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ def main(argv=None) -> int:
         result[name] = {"deploy_s": round(ready, 1), "same_top10_ids": same_ids, "same_answer_object": same,
                         "ms_mean": round(statistics.fmean(ms), 1),
                         "per_s": throughput(lambda q: backend.ask(q, 10, None, []), qs, args.clients, args.seconds),
-                        "rss_mb_ray_replicas": rss_of(f"ServeReplica:{name}".encode())}
+                        "rss_mb_ray_replicas": rss_of(f"ServeReplica:{name}".encode()),
+                        "rss_mb_engine_replicas": rss_of(f"ServeReplica:{name}:{name}-engine".encode()),
+                        "rss_mb_each_shard": [rss_of(f"ServeReplica:{name}:{name}-shard-{i}".encode())
+                                              for i in range(kw.get("shards", 0))]}
         from ray import serve
 
         serve.delete(name)
