@@ -271,22 +271,31 @@ class Shard:
         dense: Ranking = []
         bm25: Ranking = []
         if s.mode in ("hybrid", "dense") and qvec is not None:
-            q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(1, -1))
-            got = [_search_segment(p, q, depth + _TIE_MARGIN, live, a) for (p, _, live), a in zip(view.parts, allowed)]
-            got = [(pos, exact_scores(p.vectors[pos], q)) if len(pos) else (pos, sc)
-                   for (p, _, _), (pos, sc) in zip(view.parts, got)]  # as Retriever.ranked rescores
-            dense = merge_ranked([_global(view.parts, got)], depth)
+            dense = _dense(view.parts, allowed, np.asarray(qvec, dtype=np.float32), depth)
         if s.mode in ("hybrid", "bm25"):
             if stats is None:
-                raise QuestionError("a shard scores BM25 with the whole index's statistics: send stats (qa.shards.bm25_statistics)")
-            scorer, qterms = _StatsBM25(stats), terms(query)
-            got = [_EMPTY] * len(view.parts)
-            if qterms and scorer.n and depth > 0:
-                idf = {t: scorer.idf(t) for t in set(qterms)}
-                got = [_EMPTY if a is not None and not len(a) else scorer._search_segment(p, qterms, idf, depth, live, a)
-                       for (p, _, live), a in zip(view.parts, allowed)]
-            bm25 = merge_ranked([_global(view.parts, got)], depth)
+                raise ValueError("a shard scores BM25 with the whole index's statistics: send stats (bm25_statistics)")
+            bm25 = _bm25(view.parts, allowed, query, _StatsBM25(stats), depth)
         return dense, bm25
+
+
+def _dense(parts: list[tuple], allowed: list, qvec: np.ndarray, depth: int) -> Ranking:
+    """The best ``depth`` by cosine: each part scanned (or its FAISS graph searched), a few past the
+    depth, the candidates rescored row by row, as ``Retriever.ranked`` does in one process."""
+    q = np.ascontiguousarray(qvec.reshape(1, -1))
+    got = [_search_segment(p, q, depth + _TIE_MARGIN, live, a) for (p, _, live), a in zip(parts, allowed)]
+    got = [(pos, exact_scores(p.vectors[pos], q)) if len(pos) else (pos, sc) for (p, _, _), (pos, sc) in zip(parts, got)]
+    return merge_ranked([_global(parts, got)], depth)
+
+
+def _bm25(parts: list[tuple], allowed: list, query: str, scorer: "_StatsBM25", depth: int) -> Ranking:
+    qterms = terms(query)
+    if not qterms or not scorer.n or depth < 1:
+        return []
+    idf = {t: scorer.idf(t) for t in set(qterms)}
+    got = [_EMPTY if a is not None and not len(a) else scorer._search_segment(p, qterms, idf, depth, live, a)
+           for (p, _, live), a in zip(parts, allowed)]
+    return merge_ranked([_global(parts, got)], depth)
 
 
 def _release_freed_memory() -> None:

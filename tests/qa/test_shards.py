@@ -119,7 +119,8 @@ def test_segments_tombstones_and_hnsw_split_as_one_process(tmp_path, small_index
     shards = [Shard(index, i, 2) for i in range(2)]
     sharded = Engine.open(index, encoder=fake_encoder, search=fan_out(lambda req: [s.ranked(**req) for s in shards]))
     hnsw = FaissSettings(approx_threshold=10)  # the new segment gets an HNSW graph
-    update_index([write_corpus(tmp_path / "more", 12, seed=9, start=100)], index, encoder=fake_encoder, progress=False, faiss_settings=hnsw)
+    update_index([write_corpus(tmp_path / "more", 12, seed=9, start=100)], index, encoder=fake_encoder, progress=False,
+                 faiss_settings=hnsw)
     one = Engine.open(index, encoder=fake_encoder)
     victim = sorted(one.snapshot.documents)[3]
     delete_documents(index, [victim], encoder=fake_encoder)
