@@ -73,6 +73,7 @@ def main(argv=None) -> int:
     p.add_argument("--seconds", type=float, default=30)
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")  # a loaded machine needs more than 30 s
     import ray
 
     from newsqa.qa import Engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -31,6 +33,7 @@ def ray_apps(tmp_path_factory):
     from reliability.util import write_corpus
     from newsqa.serve.ray_serve import deploy, shutdown
 
+    os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")  # 30 s is not always enough on a loaded machine
     root = tmp_path_factory.mktemp("ray")
     index = seed_and_markdown_index(root, jittered_hashing_encoder())  # passages without exact ties
     update_index([write_corpus(root / "more", 30)], index, encoder=jittered_hashing_encoder(), progress=False)
