@@ -34,12 +34,23 @@ def _serve():
     return serve
 
 
-def _wrapped(fn, *args):
-    """Run ``fn``; an engine error comes back as a value (it crosses the process boundary intact)."""
-    try:
-        return {"ok": fn(*args)}
-    except NewsqaError as e:
-        return {"error": str(e), "status": status_of(e)}
+def _wrapped(fn, *args, refresh=None):
+    """Run ``fn``; an engine error comes back as a value (it crosses the process boundary intact).
+
+    A shard that already serves a newer generation than the engine (a writer published between
+    the engine's refresh and the shard's) makes the engine ``refresh`` and the call run once more.
+    """
+    from newsqa.qa.shards import ShardMismatchError
+
+    for attempt in range(2):
+        try:
+            return {"ok": fn(*args)}
+        except ShardMismatchError as e:
+            if attempt or refresh is None or not refresh():
+                return {"error": str(e), "status": status_of(e)}
+        except NewsqaError as e:
+            return {"error": str(e), "status": status_of(e)}
+    raise AssertionError("unreachable")
 
 
 class EngineReplica:
@@ -53,21 +64,24 @@ class EngineReplica:
 
         search = None
         if shards:
-            from newsqa.qa.shards import fan_out
+            from newsqa.qa.shards import ShardMismatchError, fan_out
 
             def call_shards(req: dict) -> list:
-                pending = [h.ranked.remote(req) for h in shards]
-                return [p.result() for p in pending]
+                got = [p.result() for p in [h.ranked.remote(req) for h in shards]]
+                for g in got:
+                    if isinstance(g, dict):  # a shard on another generation (see _wrapped)
+                        raise ShardMismatchError(g["mismatch"])
+                return got
 
             search = fan_out(call_shards)
         self.backend = LocalBackend(Engine.open(index_dir, model=model, search=search), upload_dir=upload_dir)
 
     def call(self, method: str, *args):
         if method in ("answer", "answers", "status"):  # the browser chat's calls (RemoteEngine)
-            return _wrapped(getattr(self, "_" + method), *args)
+            return _wrapped(getattr(self, "_" + method), *args, refresh=self.backend.engine.refresh)
         if method not in ("ask", "ask_batch", "summary", "add_documents", "delete_document"):
             return {"error": f"unknown method {method}", "status": 400}
-        return _wrapped(getattr(self.backend, method), *args)
+        return _wrapped(getattr(self.backend, method), *args, refresh=self.backend.engine.refresh)
 
     def _answer(self, question: str, k: int, filters, history):
         """An ``Answer`` object (Ray pickles it whole), for a chat that renders it as the UI does."""
@@ -99,7 +113,12 @@ class ShardReplica:
         self.shard = Shard(index_dir, shard, n)
 
     def ranked(self, req: dict):
-        return self.shard.ranked(**req)
+        from newsqa.qa.shards import ShardMismatchError
+
+        try:
+            return self.shard.ranked(**req)
+        except ShardMismatchError as e:  # a value, not a Ray exception: the engine refreshes and retries
+            return {"mismatch": str(e)}
 
     def status(self) -> dict:
         """This shard's process, generation, rows and bytes held (tests, ``ray_compare``)."""

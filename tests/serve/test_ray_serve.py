@@ -157,3 +157,22 @@ def test_the_chat_is_mounted_in_ray_mode(ray_apps, encoder):
         assert _comparable(got) == _comparable(want.to_dict())
     finally:
         server.stop()
+
+
+def test_a_shard_ahead_of_the_engine_makes_it_refresh_and_retry():
+    """A writer published between the engine's refresh and a shard's: the engine refreshes, asks again."""
+    from newsqa.qa.shards import ShardMismatchError
+    from newsqa.serve.ray_serve import _wrapped
+
+    calls = []
+
+    def ask():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ShardMismatchError("shard 0 serves generation g000002, asked for g000001")
+        return "answer"
+
+    assert _wrapped(ask, refresh=lambda: True) == {"ok": "answer"} and len(calls) == 2
+    calls.clear()
+    got = _wrapped(ask, refresh=lambda: False)  # nothing newer to open: the refusal is the answer
+    assert got["status"] == 400 and "g000002" in got["error"] and len(calls) == 1
