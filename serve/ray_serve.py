@@ -57,7 +57,7 @@ class EngineReplica:
     """One engine (a Ray Serve replica); with ``shards`` (deployment handles) retrieval fans out."""
 
     def __init__(self, index_dir: str, model: str | None = None, shards: list | None = None,
-                 upload_dir: str | None = None):
+                 upload_dir: str | None = None, backend: str | None = None):
         from newsqa.qa import Engine
 
         from .backend import LocalBackend
@@ -74,7 +74,8 @@ class EngineReplica:
                 return got
 
             search = fan_out(call_shards)
-        self.backend = LocalBackend(Engine.open(index_dir, model=model, search=search), upload_dir=upload_dir)
+        engine = Engine.open(index_dir, model=model, search=search, backend=backend)
+        self.backend = LocalBackend(engine, upload_dir=upload_dir)
 
     def call(self, method: str, *args):
         if method in ("answer", "answers", "status"):  # the browser chat's calls (RemoteEngine)
@@ -217,7 +218,7 @@ class RemoteEngine:
 
 def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, model: str | None = None,
            address: str | None = None, num_cpus: float = 0.5, max_ongoing_requests: int = 16,
-           upload_dir: str | None = None, name: str = APP_NAME) -> RayBackend:
+           upload_dir: str | None = None, name: str = APP_NAME, backend: str | None = None) -> RayBackend:
     """Start (or join) Ray, deploy the engine replicas (and shards), return a backend for ``serve.api``.
 
     Args:
@@ -227,6 +228,10 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
         address: a Ray cluster's address (``auto``, ``ray://host:10001``); None starts a local Ray.
         num_cpus: CPUs reserved per replica (fractions let several share a small machine).
         name: the Serve application's name (several can run side by side).
+        backend: the encoder's forward pass in the replicas (``embeddings.backends``). ``auto`` decides
+            per process, and its choice depends on the threads a process has (Ray gives a replica
+            fewer than a plain process): pin one (or ``NEWSQA_BACKEND``) for answers bit-equal to
+            another process's.
     """
     import ray
 
@@ -244,7 +249,7 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
     shard_apps = [serve.deployment(ShardReplica, name=f"{name}-shard-{i}", num_replicas=1, **opts)
                   .bind(index_dir, i, shards, model) for i in range(shards)]
     engine = serve.deployment(EngineReplica, name=f"{name}-engine", num_replicas=replicas, **opts)
-    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=name,
+    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir, backend), name=name,
                        route_prefix=None, blocking=False)
     return RayBackend(handle, index_dir, model)
 
@@ -255,8 +260,11 @@ def _runtime_env() -> dict:
 
     root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    return {"env_vars": {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
-                         "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}}
+    env = {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
+           "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}
+    if os.environ.get("NEWSQA_BACKEND"):
+        env["NEWSQA_BACKEND"] = os.environ["NEWSQA_BACKEND"]
+    return {"env_vars": env}
 
 
 def shutdown(name: str = APP_NAME) -> None:

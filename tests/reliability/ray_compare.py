@@ -81,8 +81,12 @@ def main(argv=None) -> int:
 
     one = Engine.open(args.index)
     qs = questions_of(one, args.questions)
+    # auto decides per process (by its threads, which Ray gives fewer of): the replicas run this one's
+    enc = one.encoder
+    pinned = {("torch", "bf16"): "torch-bf16", ("onnx", "int8"): "onnx-int8"}.get((enc.backend, enc.precision), enc.backend)
     ref, ref_ms = timed(lambda q: one.ask(q, k=10).to_dict(), qs)
     result = {"index": args.index, "passages": len(one.snapshot.passages), "questions": len(qs),
+              "backend": pinned,
               "one_process": {"ms_mean": round(statistics.fmean(ref_ms), 1), "rss_mb": rss_of(b"ray_compare.py"),
                               "per_s": throughput(lambda q: one.ask(q, k=10), qs, args.clients, args.seconds)}}
     for attempt in range(3):
@@ -95,7 +99,7 @@ def main(argv=None) -> int:
                 raise
     for name, kw in (("replicas2", {"replicas": 2}), ("shards2", {"replicas": 1, "shards": 2})):
         t0 = time.perf_counter()
-        backend = deploy(args.index, name=name, **kw)
+        backend = deploy(args.index, name=name, backend=pinned, **kw)
         ready = time.perf_counter() - t0
         got, ms = timed(lambda q: backend.ask(q, 10, None, []), qs)
         same_ids = sum([h["passage_id"] for h in a["retrieved"]] == [h["passage_id"] for h in b["retrieved"]]
