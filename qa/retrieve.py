@@ -91,6 +91,7 @@ class Retriever:
         if s.mode in ("hybrid", "dense"):
             # A few past the depth, so passages tied with the last one are cut by row, as merge_ranked does.
             I, D = self.dense_search(qvec, depth + _TIE_MARGIN, rows, scan)
+            D = exact_scores(self.snapshot.vectors[I], qvec) if len(I) else D
             dense = merge_ranked([list(zip(I.tolist(), D.tolist()))], depth)
         if s.mode in ("hybrid", "bm25"):
             I, D = self.bm25.search(question, depth, rows)
@@ -117,6 +118,14 @@ class Retriever:
                 dv = float(np.asarray(self.snapshot.vectors[i]) @ qvec)
             hits.append(Hit(self.snapshot.passages[i], i, fused[i], dv, bv, dr, br))
         return hits
+
+
+def exact_scores(vectors: np.ndarray, qvec) -> np.ndarray:
+    """Inner products of ``vectors`` (rows) with ``qvec``, each row summed in one fixed order (numpy's
+    einsum loop), so a row scores bit-identically whichever other rows it is computed with. A BLAS
+    gemv does not: a row's last bit depends on where it falls in the matrix, so a shard scanning its
+    rows and one process scanning all would rank near-ties differently."""
+    return np.einsum("ij,j->i", np.asarray(vectors, np.float32), np.asarray(qvec, np.float32).reshape(-1))
 
 
 def merge_ranked(rankings: list[list[tuple[int, float]]], depth: int) -> list[tuple[int, float]]:

@@ -17,6 +17,7 @@ each call through a deployment handle, so the endpoints are the same with or wit
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from newsqa.embeddings.errors import NewsqaError
 
@@ -33,58 +34,105 @@ def _serve():
     return serve
 
 
-def _wrapped(fn, *args):
-    """Run ``fn``; an engine error comes back as a value (it crosses the process boundary intact)."""
-    try:
-        return {"ok": fn(*args)}
-    except NewsqaError as e:
-        return {"error": str(e), "status": status_of(e)}
+def _wrapped(fn, *args, refresh=None):
+    """Run ``fn``; an engine error comes back as a value (it crosses the process boundary intact).
+
+    A shard that already serves a newer generation than the engine (a writer published between
+    the engine's refresh and the shard's) makes the engine ``refresh`` and the call run once more.
+    """
+    from newsqa.qa.shards import ShardMismatchError
+
+    for attempt in range(2):
+        try:
+            return {"ok": fn(*args)}
+        except ShardMismatchError as e:
+            if attempt or refresh is None or not refresh():
+                return {"error": str(e), "status": status_of(e)}
+        except NewsqaError as e:
+            return {"error": str(e), "status": status_of(e)}
+    raise AssertionError("unreachable")
 
 
 class EngineReplica:
     """One engine (a Ray Serve replica); with ``shards`` (deployment handles) retrieval fans out."""
 
     def __init__(self, index_dir: str, model: str | None = None, shards: list | None = None,
-                 upload_dir: str | None = None):
+                 upload_dir: str | None = None, backend: str | None = None):
         from newsqa.qa import Engine
 
         from .backend import LocalBackend
 
         search = None
         if shards:
-            from newsqa.qa.shards import fan_out
+            from newsqa.qa.shards import ShardMismatchError, fan_out
 
             def call_shards(req: dict) -> list:
-                pending = [h.ranked.remote(req) for h in shards]
-                return [p.result() for p in pending]
+                got = [p.result() for p in [h.ranked.remote(req) for h in shards]]
+                for g in got:
+                    if isinstance(g, dict):  # a shard on another generation (see _wrapped)
+                        raise ShardMismatchError(g["mismatch"])
+                return got
 
             search = fan_out(call_shards)
-        self.backend = LocalBackend(Engine.open(index_dir, model=model, search=search), upload_dir=upload_dir)
+        engine = Engine.open(index_dir, model=model, search=search, backend=backend)
+        self.backend = LocalBackend(engine, upload_dir=upload_dir)
 
     def call(self, method: str, *args):
+        if method in ("answer", "answers", "status"):  # the browser chat's calls (RemoteEngine)
+            return _wrapped(getattr(self, "_" + method), *args, refresh=self.backend.engine.refresh)
         if method not in ("ask", "ask_batch", "summary", "add_documents", "delete_document"):
             return {"error": f"unknown method {method}", "status": 400}
-        return _wrapped(getattr(self.backend, method), *args)
+        return _wrapped(getattr(self.backend, method), *args, refresh=self.backend.engine.refresh)
+
+    def _answer(self, question: str, k: int, filters, history):
+        """An ``Answer`` object (Ray pickles it whole), for a chat that renders it as the UI does."""
+        engine = self.backend.engine
+        engine.refresh()
+        return engine.ask(question, k=k, filters=filters, history=history or [])
+
+    def _answers(self, questions: list[str], k: int, filters):
+        engine = self.backend.engine
+        engine.refresh()
+        return engine.ask_many(questions, k=k, filters=filters)
+
+    def _status(self) -> dict:
+        """This replica's process and generation, after a refresh (tests: every replica follows)."""
+        engine = self.backend.engine
+        engine.refresh()
+        return {"pid": os.getpid(), "generation": engine.snapshot.generation, "passages": len(engine.snapshot.passages)}
 
 
 class ShardReplica:
-    """Shard ``shard`` of ``n``: searches only its documents' passages (``qa.shards.Shard``)."""
+    """Shard ``shard`` of ``n``: holds and searches only its part of the index (``qa.shards.Shard``).
+
+    No model: the engine replica embeds the question once and sends the vector with it.
+    """
 
     def __init__(self, index_dir: str, shard: int, n: int, model: str | None = None):
-        from newsqa.qa import Engine
         from newsqa.qa.shards import Shard
 
-        self.shard = Shard(Engine.open(index_dir, model=model), shard, n)
+        self.shard = Shard(index_dir, shard, n)
 
     def ranked(self, req: dict):
-        return self.shard.ranked(**req)
+        from newsqa.qa.shards import ShardMismatchError
+
+        try:
+            return self.shard.ranked(**req)
+        except ShardMismatchError as e:  # a value, not a Ray exception: the engine refreshes and retries
+            return {"mismatch": str(e)}
+
+    def status(self) -> dict:
+        """This shard's process, generation, rows and bytes held (tests, ``ray_compare``)."""
+        self.shard.refresh()
+        return {"pid": os.getpid(), "generation": self.shard.generation, "rows": int(len(self.shard.rows())),
+                "bytes": self.shard.nbytes()}
 
 
 class RayBackend:
     """The ``serve.backend`` calls, forwarded to the ``EngineReplica`` deployment through its handle."""
 
-    def __init__(self, handle):
-        self.handle = handle
+    def __init__(self, handle, index_dir: str | None = None, model: str | None = None):
+        self.handle, self.index_dir, self.model = handle, index_dir, model
 
     def _call(self, method: str, *args):
         got = self.handle.call.remote(method, *args).result()
@@ -108,9 +156,69 @@ class RayBackend:
         return self._call("delete_document", doc_id)
 
 
+class RemoteEngine:
+    """What the browser chat (``ui.app``) asks of an ``Engine``, for a front process without one.
+
+    Questions go to the Ray Serve replicas and come back as ``Answer`` objects; what the chat shows
+    besides (the documents panel, article view, source cards, summary) is read from a local
+    ``IndexReader`` of the same folder (memory-mapped, no model), refreshed when a writer publishes.
+    Uploads and deletes from the browser write the index from this process: the model is loaded
+    here on the first one (the replicas then pick up the new generation).
+
+        >>> mount_chat(app, RemoteEngine(deploy("my-index", replicas=2)))  # doctest: +SKIP
+    """
+
+    def __init__(self, backend: RayBackend, model: str | None = None):
+        from newsqa.embeddings.reader import manifest_stamp, open_reader
+
+        self._backend, self._model = backend, model or backend.model
+        self.index_dir = Path(backend.index_dir)
+        self._stamp = manifest_stamp(self.index_dir)
+        self._reader = open_reader(self.index_dir, ann=False)
+        self._encoder = None
+
+    @property
+    def snapshot(self):
+        return self._reader
+
+    reader = snapshot
+
+    def refresh(self) -> bool:
+        from newsqa.embeddings.reader import manifest_stamp, open_reader
+
+        stamp = manifest_stamp(self.index_dir)
+        if stamp is None or stamp == self._stamp:
+            return False
+        old = self._reader.generation
+        self._stamp = stamp
+        self._reader = open_reader(self.index_dir, previous=self._reader, ann=False)
+        return self._reader.generation != old
+
+    def summary(self) -> dict:
+        from newsqa.qa.answer import collection_summary
+
+        return collection_summary(self._reader)
+
+    def ask(self, question: str, *, k: int = 5, filters=None, history: list | None = None):
+        return self._backend._call("answer", question, k, filters, list(history or []))
+
+    def ask_many(self, questions: list[str], *, k: int = 5, filters=None) -> list:
+        return self._backend._call("answers", list(questions), k, filters)
+
+    @property
+    def encoder(self):
+        """The model, loaded here on first use (an upload or delete from the browser writes the index)."""
+        if self._encoder is None:
+            from newsqa.embeddings.encoder import load_encoder
+
+            m = self._reader.info.model
+            self._encoder = load_encoder(self._model or m.path or m.name)
+        return self._encoder
+
+
 def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, model: str | None = None,
            address: str | None = None, num_cpus: float = 0.5, max_ongoing_requests: int = 16,
-           upload_dir: str | None = None, name: str = APP_NAME) -> RayBackend:
+           upload_dir: str | None = None, name: str = APP_NAME, backend: str | None = None) -> RayBackend:
     """Start (or join) Ray, deploy the engine replicas (and shards), return a backend for ``serve.api``.
 
     Args:
@@ -120,6 +228,10 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
         address: a Ray cluster's address (``auto``, ``ray://host:10001``); None starts a local Ray.
         num_cpus: CPUs reserved per replica (fractions let several share a small machine).
         name: the Serve application's name (several can run side by side).
+        backend: the encoder's forward pass in the replicas (``embeddings.backends``). ``auto`` decides
+            per process, and its choice depends on the threads a process has (Ray gives a replica
+            fewer than a plain process): pin one (or ``NEWSQA_BACKEND``) for answers bit-equal to
+            another process's.
     """
     import ray
 
@@ -137,9 +249,9 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
     shard_apps = [serve.deployment(ShardReplica, name=f"{name}-shard-{i}", num_replicas=1, **opts)
                   .bind(index_dir, i, shards, model) for i in range(shards)]
     engine = serve.deployment(EngineReplica, name=f"{name}-engine", num_replicas=replicas, **opts)
-    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir), name=name,
+    handle = serve.run(engine.bind(index_dir, model, shard_apps or None, upload_dir, backend), name=name,
                        route_prefix=None, blocking=False)
-    return RayBackend(handle)
+    return RayBackend(handle, index_dir, model)
 
 
 def _runtime_env() -> dict:
@@ -148,8 +260,11 @@ def _runtime_env() -> dict:
 
     root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    return {"env_vars": {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
-                         "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}}
+    env = {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
+           "TRANSFORMERS_OFFLINE": os.environ.get("TRANSFORMERS_OFFLINE", "1")}
+    if os.environ.get("NEWSQA_BACKEND"):
+        env["NEWSQA_BACKEND"] = os.environ["NEWSQA_BACKEND"]
+    return {"env_vars": env}
 
 
 def shutdown(name: str = APP_NAME) -> None:

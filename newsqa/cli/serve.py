@@ -51,7 +51,7 @@ def run(args) -> int:
     from newsqa.serve import server
 
     token = os.environ.get("NEWSQA_API_TOKEN") or None
-    app, where = _ray_app(args, token) if args.ray else _local_app(args, token, server)
+    app, where = _ray_app(args, token, server) if args.ray else _local_app(args, token, server)
     print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
           f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
     try:
@@ -67,14 +67,16 @@ def _local_app(args, token: str | None, server):
     return server.local_app(engine, token=token, gradio=not args.no_ui), str(engine.index_dir)
 
 
-def _ray_app(args, token: str | None):
+def _ray_app(args, token: str | None, server):
     """The API over Ray Serve deployments; returns ``(app, where)``."""
     # Imported here: ray is an optional, heavy dependency (pip install 'newsqa[ray]').
     from newsqa.serve.api import create_app
-    from newsqa.serve.ray_serve import deploy
+    from newsqa.serve.ray_serve import RemoteEngine, deploy
 
     index = args.index or str(ensure_default_index(progress=True))
     backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
                      num_cpus=args.cpus_per_replica)
-    app = create_app(backend, token=token)  # the chat needs an engine in this process: API only
+    app = create_app(backend, token=token)
+    if not args.no_ui:  # the chat's questions go to the replicas too; it reads the index here for display
+        server.mount_chat(app, RemoteEngine(backend, model=args.model))
     return app, f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"

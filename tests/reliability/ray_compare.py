@@ -6,7 +6,7 @@ passage ids and the whole answer object (timings aside). Prints one JSON object:
 questions matched, per-question latency (sequential, ms) of each, their throughput with
 ``--clients`` concurrent callers, and the resident memory of the Ray processes (MB).
 
-    .venv/bin/python tests/reliability/ray_compare.py --index /work/idx/bbc --questions 40
+    .venv/bin/python tests/reliability/ray_compare.py --index /work/idx/bbc2 --questions 40
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def main(argv=None) -> int:
     p.add_argument("--seconds", type=float, default=30)
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")  # a loaded machine needs more than 30 s
     import ray
 
     from newsqa.qa import Engine
@@ -80,8 +81,12 @@ def main(argv=None) -> int:
 
     one = Engine.open(args.index)
     qs = questions_of(one, args.questions)
+    # auto decides per process (by its threads, which Ray gives fewer of): the replicas run this one's
+    enc = one.encoder
+    pinned = {("torch", "bf16"): "torch-bf16", ("onnx", "int8"): "onnx-int8"}.get((enc.backend, enc.precision), enc.backend)
     ref, ref_ms = timed(lambda q: one.ask(q, k=10).to_dict(), qs)
     result = {"index": args.index, "passages": len(one.snapshot.passages), "questions": len(qs),
+              "backend": pinned,
               "one_process": {"ms_mean": round(statistics.fmean(ref_ms), 1), "rss_mb": rss_of(b"ray_compare.py"),
                               "per_s": throughput(lambda q: one.ask(q, k=10), qs, args.clients, args.seconds)}}
     for attempt in range(3):
@@ -94,7 +99,7 @@ def main(argv=None) -> int:
                 raise
     for name, kw in (("replicas2", {"replicas": 2}), ("shards2", {"replicas": 1, "shards": 2})):
         t0 = time.perf_counter()
-        backend = deploy(args.index, name=name, **kw)
+        backend = deploy(args.index, name=name, backend=pinned, **kw)
         ready = time.perf_counter() - t0
         got, ms = timed(lambda q: backend.ask(q, 10, None, []), qs)
         same_ids = sum([h["passage_id"] for h in a["retrieved"]] == [h["passage_id"] for h in b["retrieved"]]
@@ -103,7 +108,10 @@ def main(argv=None) -> int:
         result[name] = {"deploy_s": round(ready, 1), "same_top10_ids": same_ids, "same_answer_object": same,
                         "ms_mean": round(statistics.fmean(ms), 1),
                         "per_s": throughput(lambda q: backend.ask(q, 10, None, []), qs, args.clients, args.seconds),
-                        "rss_mb_ray_replicas": rss_of(f"ServeReplica:{name}".encode())}
+                        "rss_mb_ray_replicas": rss_of(f"ServeReplica:{name}".encode()),
+                        "rss_mb_engine_replicas": rss_of(f"ServeReplica:{name}:{name}-engine".encode()),
+                        "rss_mb_each_shard": [rss_of(f"ServeReplica:{name}:{name}-shard-{i}".encode())
+                                              for i in range(kw.get("shards", 0))]}
         from ray import serve
 
         serve.delete(name)
