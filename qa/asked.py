@@ -37,6 +37,7 @@ _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|h
                      r"sort|type|happened|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
 _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
                          r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
+_AGE_MORE = re.compile(r"\b(?:at|aged|age of)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
 _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
 
@@ -45,6 +46,8 @@ def asked_kind(question: str) -> str:
     """The kind of thing the question asks for ("" when it asks for no single typed thing)."""
     q = " ".join(question.split())
     base = question_type(q)
+    if base == "role" and re.search(r"['\u2019]s\b", who_is_subject(q)):
+        return "person"  # "Who is Mike Tindall's agent?" asks for a name, not a role
     if base in ("age", "duration", "role"):
         return base
     if _YEAR_Q.search(q):
@@ -118,7 +121,7 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     elif kind == "date":
         spans = [m.span() for m in WHEN.finditer(sentence)]
     elif kind == "age":
-        spans = [m.span() for m in AGE.finditer(sentence)]
+        spans = [m.span() for m in AGE.finditer(sentence)] + [m.span(1 if m.group(1) else 2) for m in _AGE_MORE.finditer(sentence)]
     elif kind == "duration":
         spans = [m.span() for m in DURATION.finditer(sentence)]
     elif kind == "person":
