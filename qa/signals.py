@@ -159,9 +159,10 @@ def _word_df(word: str, df) -> int:
     return min(max(df.get(t, 0), df.get(f, 0)) for t, f in zip(parts, folded + parts[len(folded):]))
 
 
-def unknown_names(question: str, df) -> list[str]:
+def unknown_names(question: str, df, context: str = "") -> list[str]:
     """Names (runs of capitalised words), numbers and years of the question of which no word is in any
-    passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is."""
+    passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is, nor
+    "Juventus" when ``context`` (the retrieved passages) names it by a short form ("Juve's Pogba")."""
     groups: list[list[str]] = []
     prev_end = -2
     toks = list(_TOKEN.finditer(question))
@@ -188,7 +189,7 @@ def unknown_names(question: str, df) -> list[str]:
         g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
         if not g:
             continue
-        counts = [_word_df(w, df) or _short_form_df(w, df, rare) for w in g]
+        counts = [_word_df(w, df) or _short_form_df(w, df, rare, context) for w in g]
         if not any(c == 0 for c in counts):
             continue
         # "Norland Shipyards", "Nintendo Wii": a word no passage holds, beside only common ones. "Simona
@@ -200,16 +201,17 @@ def unknown_names(question: str, df) -> list[str]:
     return out
 
 
-def _short_form_df(word: str, df, rare: int) -> int:
+def _short_form_df(word: str, df, rare: int, context: str) -> int:
     """Passages holding a rare short form of a name, "Juve" for "Juventus": a prefix of at least four
-    letters and half the word (0 when none)."""
+    letters and half the word, written as a name in ``context`` (capitalised, not first in a sentence;
+    passages joined by " | " may start with it); 0 when none ("Bright" is no short form of "Brightwater")."""
     w = word.lower()
-    if not w.isalpha() or len(w) < 6:
+    if not context or not w.isalpha() or len(w) < 6:
         return 0
     for n in range(max(4, (len(w) + 1) // 2), len(w)):
         t = _term_of(w[:n])
         c = df.get(t, 0) if t else 0
-        if 0 < c <= rare:
+        if 0 < c <= rare and re.search(r"(?:[\w,;:|]\s+|^)" + re.escape(word[0].upper() + w[1:n]) + r"(?![\w-])", context):
             return c
     return 0
 
@@ -315,7 +317,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     sal = salient_words(question)
     sal_terms = {w: _term_of(w) for w in sal}
     df = folded_df(idf)
-    unknown_sal = unknown_names(question, df)
+    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]

@@ -110,7 +110,10 @@ def test_slot_signals_of_a_near_miss_and_of_an_answer():
 
 
 def test_a_rare_short_form_of_a_name_makes_it_known():
-    df = {"juve": 2, "micro": 50, "pogba": 3}
-    assert unknown_names("Which Juventus player was suspended?", df) == []  # "Juve's Pogba..."
-    assert unknown_names("Who runs Microsoft?", df) == ["Microsoft"]  # "micro" is a common word, no short form
-    assert unknown_names("Who owns Norland?", df) == ["Norland"]
+    df = {"juve": 2, "micro": 50, "pogba": 3, "bright": 4}
+    ctx = "Football: Juve's Pogba provisionally suspended. Bright lights and a bright future."
+    assert unknown_names("Which Juventus player was suspended?", df, ctx) == []  # "Juve's Pogba..."
+    assert unknown_names("Which Juventus player was suspended?", df) == ["Juventus"]  # no passage writes it
+    assert unknown_names("Who runs Brightwater Mobile?", df, ctx) == ["Brightwater Mobile"]  # not as a name
+    assert unknown_names("Who runs Microsoft?", df, ctx) == ["Microsoft"]  # "micro" is common: no short form
+    assert unknown_names("Who owns Norland?", df, ctx) == ["Norland"]
