@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         raise SystemExit("no dev rows with signals in the given results files (run newsqa eval with this version)")
     use = tuple(f for f in a.features.split(",") if f) + ("bias",) if a.features else FEATURES
+    if set(use) - set(FEATURES):
+        raise SystemExit(f"unknown features {sorted(set(use) - set(FEATURES))}; choose from {', '.join(FEATURES[:-1])}")
     model = fit(rows, a.budget, a.unsure_budget, a.l2, use=tuple(dict.fromkeys(use)))
     splits = ("dev", "test", "") if a.show_test else ("dev", "")
     for key, g in simulate(load_rows(a.results, splits=splits), model).items():
