@@ -30,7 +30,9 @@ def features_of(sig: dict) -> list[float]:
     return [float(sig.get("dense", 0.0)), float(sig.get("lexical", 0.0)), float(bool(sig.get("headline"))),
             float(bool(sig.get("unknown_terms"))), float(bool(sig.get("unknown_salient"))),
             float(bool(sig.get("missing_top"))), float(sig.get("article_missing", 0.0)),
-            float(bool(sig.get("years_out"))), float(bool(sig.get("type_missing"))), 1.0]
+            float(bool(sig.get("years_out"))), float(bool(sig.get("type_missing"))),
+            float(bool(sig.get("kind_missing"))), float(sig.get("slot_lexical", sig.get("lexical", 0.0))),
+            float(bool(sig.get("focus_missing"))), float(sig.get("dense_margin", 0.0)), 1.0]
 
 
 def ruled_out(sig: dict) -> bool:
@@ -159,12 +161,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=0.04, help="false abstention allowed on dev (default 0.04)")
     ap.add_argument("--unsure-budget", type=float, default=0.25)
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--features", default="", help="comma-separated features to fit on (default: all of qa.signals.FEATURES)")
+    ap.add_argument("--show-test", action="store_true",
+                    help="also print the test rows' figures (only once tuning is over: never tune on them)")
     a = ap.parse_args(argv)
     rows = load_rows(a.results)
     if not rows:
         raise SystemExit("no dev rows with signals in the given results files (run newsqa eval with this version)")
-    model = fit(rows, a.budget, a.unsure_budget, a.l2)
-    for key, g in simulate(load_rows(a.results, splits=("dev", "test", "")), model).items():
+    use = tuple(f for f in a.features.split(",") if f) + ("bias",) if a.features else FEATURES
+    if set(use) - set(FEATURES):
+        raise SystemExit(f"unknown features {sorted(set(use) - set(FEATURES))}; choose from {', '.join(FEATURES[:-1])}")
+    model = fit(rows, a.budget, a.unsure_budget, a.l2, use=tuple(dict.fromkeys(use)))
+    splits = ("dev", "test", "") if a.show_test else ("dev", "")
+    for key, g in simulate(load_rows(a.results, splits=splits), model).items():
         print(f"{key:45} n={g['n']:4} abstained {g['abstained']:.3f} or unsure {g['abstained_or_unsure']:.3f} "
               f"quote_hit {g['quote_hit']:.3f} marked {g['marked']} ({g['marked_precision']})", file=sys.stderr)
     text = json.dumps(model, indent=1) + "\n"

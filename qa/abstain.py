@@ -27,7 +27,9 @@ from .signals import FEATURES, Signals
 MODEL_FILE = Path(__file__).with_name("abstain_model.json")
 ANSWERED, UNSURE, NOT_FOUND = "answered", "unsure", "not_found"
 _WHAT = {"number": "the number asked for", "age": "the age", "duration": "how long", "when": "the date",
-         "who": "the name asked for", "where": "the place"}
+         "who": "the name asked for", "where": "the place", "money": "the sum of money asked for",
+         "percent": "the share asked for", "year": "the year", "date": "the date", "count": "the number asked for",
+         "person": "the name asked for", "name": "the name asked for", "place": "the place", "role": "the role"}
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,9 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.missing_top:
         return _reason("unknown_terms", f"no article close to the question mentions {_join(sig.missing_top)}",
                        sig.missing_top)
-    if sig.type_missing and subject:
-        return _reason("not_stated", f"the articles about {subject} do not give {_WHAT.get(sig.qtype, 'the answer')}",
-                       ())
+    if (sig.type_missing or sig.kind_missing) and subject:
+        kind = sig.asked if sig.kind_missing and sig.asked else sig.qtype
+        return _reason("not_stated", f"the articles about {subject} do not give {_WHAT.get(kind, 'the answer')}", ())
     return _reason("low_match", "no passage matches the question closely enough", ())
 
 

@@ -7,7 +7,10 @@
 - time scope: years the question names that fall outside the collection (a dated collection: after
   its last date, or before its first and never mentioned; an undated one: no text mentions it);
 - answer type: the question asks for a kind of thing (a number, a date, a name) and the best quote
-  holds none that the question does not already say.
+  holds none that the question does not already say;
+- answer slot (``qa.asked``): the finer asked kind (money, percent, year, count...) in none of the
+  top sentences, the word share of the best sentence that holds one, the asked noun ("members")
+  absent from the best two; and how far the best sentence's cosine stands above the fifth's.
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
@@ -19,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .asked import slot_signals
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
@@ -26,7 +30,7 @@ from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
-            "year_out", "type_missing", "bias")
+            "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin", "bias")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ class Signals:
     years_out: tuple[str, ...] = ()  # years the question names outside the collection
     type_missing: bool = False  # asks for a kind of thing the best quotes do not hold
     qtype: str = ""
+    kind_missing: bool = False  # the asked kind (qa.asked: money, percent, year...) is in none of the top sentences
+    slot_lexical: float = 0.0  # word share of the best top sentence holding the asked kind (untyped: the best's)
+    focus_missing: bool = False  # the asked noun ("members", "tickets") is in neither of the two best sentences
+    dense_margin: float = 0.0  # the best sentence's cosine above the fifth best's
+    asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -50,13 +59,16 @@ class Signals:
         """Numbers in the order of ``FEATURES``."""
         return [self.dense, self.lexical, float(self.headline), float(bool(self.unknown_terms)),
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
-                float(bool(self.years_out)), float(self.type_missing), 1.0]
+                float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
+                float(self.focus_missing), self.dense_margin, 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
                 "unknown_terms": list(self.unknown_terms), "unknown_salient": list(self.unknown_salient),
                 "missing_top": list(self.missing_top), "article_missing": round(self.article_missing, 4),
-                "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype}
+                "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype,
+                "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
+                "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4)}
 
 
 def salient_words(question: str) -> list[str]:
@@ -82,8 +94,16 @@ def _salient(question: str) -> tuple[str, ...]:
 _DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": says where, not who
 
 
+SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
 RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
 RARE_SHARE = 0.001
+
+
+# The kind word of a company or body's name: a rare one beside an unknown word does not make it known.
+COMPANY_WORDS = frozenset("""pharmaceuticals pharma holdings group mobile shipyards systems technologies technology
+    motors airlines airways bank energy foods media capital partners industries corporation corp inc ltd plc
+    telecom networks software games studios records labs laboratories entertainment logistics ventures
+    biotech therapeutics solutions electronics semiconductors robotics analytics insurance investments""".split())
 
 
 def is_demonym(word: str) -> bool:
@@ -139,9 +159,10 @@ def _word_df(word: str, df) -> int:
     return min(max(df.get(t, 0), df.get(f, 0)) for t, f in zip(parts, folded + parts[len(folded):]))
 
 
-def unknown_names(question: str, df) -> list[str]:
+def unknown_names(question: str, df, context: str = "") -> list[str]:
     """Names (runs of capitalised words), numbers and years of the question of which no word is in any
-    passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is."""
+    passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is, nor
+    "Juventus" when ``context`` (the retrieved passages) names it by a short form ("Juve's Pogba")."""
     groups: list[list[str]] = []
     prev_end = -2
     toks = list(_TOKEN.finditer(question))
@@ -168,14 +189,31 @@ def unknown_names(question: str, df) -> list[str]:
         g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
         if not g:
             continue
-        counts = [_word_df(w, df) for w in g]
+        counts = [_word_df(w, df) or _short_form_df(w, df, rare, context) for w in g]
         if not any(c == 0 for c in counts):
             continue
         # "Norland Shipyards", "Nintendo Wii": a word no passage holds, beside only common ones. "Simona
-        # Halep" is known when the rare "Halep" is (the first name just not printed).
-        if not any(0 < c <= rare for c in counts):
+        # Halep" is known when the rare "Halep" is (the first name just not printed); "Teverin
+        # Pharmaceuticals" is not: a company's kind word is no surname.
+        known_rare = [w for w, c in zip(g, counts) if 0 < c <= rare]
+        if not known_rare or all(w.lower() in COMPANY_WORDS for w in known_rare):
             out.append(" ".join(g))
     return out
+
+
+def _short_form_df(word: str, df, rare: int, context: str) -> int:
+    """Passages holding a rare short form of a name, "Juve" for "Juventus": a prefix of at least four
+    letters and half the word, written as a name in ``context`` (capitalised, not first in a sentence;
+    passages joined by " | " may start with it); 0 when none ("Bright" is no short form of "Brightwater")."""
+    w = word.lower()
+    if not context or not w.isalpha() or len(w) < 6:
+        return 0
+    for n in range(max(4, (len(w) + 1) // 2), len(w)):
+        t = _term_of(w[:n])
+        c = df.get(t, 0) if t else 0
+        if 0 < c <= rare and re.search(r"(?:[\w,;:|]\s+|^)" + re.escape(word[0].upper() + w[1:n]) + r"(?![\w-])", context):
+            return c
+    return 0
 
 
 @lru_cache(maxsize=8192)
@@ -279,7 +317,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     sal = salient_words(question)
     sal_terms = {w: _term_of(w) for w in sal}
     df = folded_df(idf)
-    unknown_sal = unknown_names(question, df)
+    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
@@ -294,12 +332,17 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     qtype = question_type(question)
     type_missing = bool(qtype) and best is not None and not any(
         answer_candidates(question, c.text) for c in scored[: max(1, chosen_n)])
+    slot = slot_signals(question, [(c.text, c.lexical) for c in scored[:SLOT_TOP]], top=SLOT_TOP)
+    dense = [c.dense for c in scored[:5]]
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
         unknown_terms=tuple(surface.get(t, t) for t in unknown_t), unknown_salient=tuple(unknown_sal),
         missing_top=tuple(missing_top), article_missing=art_missing, years_out=tuple(years_out),
         type_missing=type_missing, qtype=qtype, time_text=time_text,
+        kind_missing=bool(slot.kind) and best is not None and not slot.filled,
+        slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
+        focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
     )
 
 

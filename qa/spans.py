@@ -151,6 +151,9 @@ def _fits_question(question: str, quote: str, span: tuple[int, int], qtype: str)
         return bool(_MONEY.search(text + quote[span[1]:span[1] + 9]))
     if qtype == "number" and re.search(r"\b(what (share|percentage|proportion)|what per ?cent|how much of)\b", question, re.I):
         return bool(re.search(r"%|per ?cent", text + quote[span[1]:span[1] + 9], re.I))
+    if qtype == "number" and re.search(r"\bhow (many|big|large)\b", question, re.I):
+        # "How big was the trade gap?", "How many people...": a percentage is a change or a share, not the size
+        return not re.search(r"%|per ?cent", text + quote[span[1]:span[1] + 9], re.I)
     if qtype == "when" and re.search(r"\b(what|which|in what) year\b", question, re.I):
         return bool(_YEAR_ONLY.match(text))
     return True
@@ -162,7 +165,7 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     elif qtype == "duration":
         spans = [m.span() for m in DURATION.finditer(quote)]
     elif qtype == "number":
-        spans = [m.span() for m in NUMBER.finditer(quote)]
+        spans = [m.span() for m in NUMBER.finditer(quote) if _whole_number(quote, *m.span())]
     elif qtype == "when":
         spans = [m.span() for m in WHEN.finditer(quote)]
     elif qtype in ("who", "where", "name"):
@@ -184,6 +187,17 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     else:
         return []
     return [(s, e) for s, e in spans if quote[s:e].strip()]
+
+
+_CUT_NUMBER = re.compile(r"^(?:\.\d|[^\W_])")
+
+
+def _whole_number(quote: str, s: int, e: int) -> bool:
+    """Not a piece of a longer token ("7" of "7.2MB") nor a number word inside a name ("Six Nations")."""
+    if _CUT_NUMBER.match(quote[e:e + 2]):
+        return False
+    text = quote[s:e]
+    return not (text[:1].isupper() and not text[:1].isdigit() and re.match(r"^[ -]?[A-Z]", quote[e:e + 2]))
 
 
 def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tuple[int, int]]:
@@ -312,11 +326,30 @@ def _next_to_asked_noun(question: str, quote: str, cands: list[tuple[int, int]])
     return cands if (qtype == "number" and len(cands) == 1) else []
 
 
+_WHO_VERB = re.compile(r"^(?:who|which \w+)\s+(?:(?:has|have|had|will|would|is|was)\s+(?:been\s+)?)?([a-z]+)\b", re.I)
+_NOT_VERBS = frozenset("is was are were did does do has have had will would can could the a an".split())
+
+
+def states_the_act(question: str, quote: str) -> bool:
+    """"Who scored for United?" is answered by a sentence that says who scored: the question's verb
+    (the word after "who") must be in the quote, else the name there did something else."""
+    if question_type(question) not in ("who", "name"):
+        return True
+    m = _WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in _NOT_VERBS:
+        return True
+    t = terms(m.group(1).lower())
+    if len(t) != 1:
+        return True
+    have = {_IRREGULAR.get(x, x) for x in terms(quote)}
+    return _IRREGULAR.get(t[0], t[0]) in have
+
+
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
     cands = answer_candidates(question, quote)
     qterms = set(terms(question))
-    if not cands or not about_subject(question, quote):
+    if not cands or not about_subject(question, quote) or not states_the_act(question, quote):
         return None
     cands = _next_to_asked_noun(question, quote, cands)
     if not cands:

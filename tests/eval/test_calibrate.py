@@ -40,3 +40,25 @@ def test_test_rows_are_never_fitted_on(tmp_path):
     f.write_text("\n".join(json.dumps({"id": i, "answerable": True, "split": sp, "signals": {"dense": 0.5}})
                            for i, sp in enumerate(["dev", "test", "", "test"])) + "\n")
     assert [r["split"] for r in load_rows([str(f)])] == ["dev", ""]
+
+
+def test_slot_features_are_read_from_the_signals_and_can_be_chosen(tmp_path, capsys):
+    from newsqa.eval.calibrate import features_of, main
+    from newsqa.qa.signals import FEATURES
+
+    sig = Signals(dense=0.5, lexical=0.4, kind_missing=True, slot_lexical=0.2, focus_missing=True, dense_margin=0.1)
+    assert features_of(sig.to_dict()) == sig.features()  # the dict of an answer gives the engine's vector
+    assert len(sig.features()) == len(FEATURES)
+    rows = _rows()
+    for r in rows:  # the unanswerable ones lack the asked kind more often
+        r["signals"]["kind_missing"] = (not r["answerable"]) and int(r["id"]) % 4 == 1
+    model = fit(rows, use=("dense", "kind_missing", "bias"))
+    w = dict(zip(model["features"], model["weights"]))
+    assert model["features"] == ["dense", "kind_missing", "bias"] and w["kind_missing"] < 0
+    f = tmp_path / "run" / "results.jsonl"
+    f.parent.mkdir()
+    f.write_text("\n".join(json.dumps({**r, "split": "test" if i % 5 == 0 else "dev"}) for i, r in enumerate(rows)) + "\n")
+    assert main([str(f), "--features", "dense,lexical", "--out", str(tmp_path / "m.json")]) == 0
+    err = capsys.readouterr().err
+    assert "run/a/dev" in err and "run/a/test" not in err  # test rows' outcomes are not shown while tuning
+    assert json.loads((tmp_path / "m.json").read_text())["features"] == ["dense", "lexical", "bias"]

@@ -114,3 +114,20 @@ def test_the_shipped_model_is_plain_json_over_known_features():
     m = load_model()
     assert set(m.features) <= set(FEATURES) and 0.0 <= m.abstain_below <= m.unsure_below <= 1.0
     assert d["fitted_on"]["budget"] <= 0.05
+
+
+def test_an_unfilled_answer_slot_says_which_kind_is_missing():
+    sig = Signals(dense=-1.0, kind_missing=True, asked="money", qtype="number")
+    d = decide(cand(-1.0, 0.5), sig, S, subject="Parken", model=_model())
+    assert d.reason == {"code": "not_stated", "text": "the articles about Parken do not give the sum of money asked for",
+                        "terms": []}
+
+
+def test_the_slot_features_move_the_probability():
+    w = {"kind_missing": -3.0, "focus_missing": -1.0, "slot_lexical": 2.0}
+    m = AbstainModel(FEATURES, tuple(w.get(f, 0.0) for f in FEATURES), (0.0,) * len(FEATURES),
+                     (1.0,) * len(FEATURES), 0.3, 0.6)
+    filled = m.probability(Signals(slot_lexical=0.8))
+    empty = m.probability(Signals(kind_missing=True, focus_missing=True, slot_lexical=0.0))
+    assert filled > 0.8 and empty < 0.05
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9, kind_missing=True, focus_missing=True), S, model=m).state == NOT_FOUND

@@ -17,6 +17,12 @@ def test_a_name_is_unknown_only_when_none_of_its_words_is_in_any_passage():
     assert unknown_names("Who won the 2010 World Cup?", df) == ["2010"]
 
 
+def test_a_company_kind_word_does_not_make_an_unknown_name_known():
+    df = {"halep": 3, "pharmaceut": 2, "shipyard": 2}
+    assert unknown_names("Where is Teverin Pharmaceuticals building a factory?", df) == ["Teverin Pharmaceuticals"]
+    assert unknown_names("How long is Simona Halep's ban?", df) == []  # a surname: the first name just not printed
+
+
 def _snap(dates):
     return SimpleNamespace(documents={f"d{i}": {"date": d} for i, d in enumerate(dates)})
 
@@ -81,3 +87,33 @@ def test_a_plan_for_a_later_year_made_in_the_collections_years_is_in_range():
     idf = IdfTable.from_counts(1000, {"2004": 300, "2005": 250, "2000": 80, "2010": 6})
     q = "Where did EU leaders pledge in 2000 to make Europe's economy outstrip the US's by 2010?"
     assert years_outside(["2000", "2010"], _snap(["", ""]), idf, q)[0] == []
+
+
+def test_slot_signals_of_a_near_miss_and_of_an_answer():
+    doc = "Tickets for the Parken concert sold out. The Parken concert will star Tina Turner."
+    snap = SimpleNamespace(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+    near = [_cand("The Parken concert will star Tina Turner."), _cand("Tickets for the Parken concert sold out.")]
+    sig = compute_signals("How much do tickets cost for the Parken concert?", near, 1, [near[0].hit], snap, idf,
+                          ArticleTerms())
+    assert sig.asked == "money" and sig.kind_missing  # no sum of money in the top sentences
+    paid = [_cand("Tickets for the Parken concert cost 400 kroner.")]
+    sig2 = compute_signals("How much do tickets cost for the Parken concert?", paid, 1, [paid[0].hit], snap, idf,
+                           ArticleTerms())
+    assert not sig2.kind_missing and sig2.slot_lexical == 0.5
+    sig3 = compute_signals("How many members does the Parken club have?", near, 1, [near[0].hit], snap, idf,
+                           ArticleTerms())
+    assert sig3.focus_missing and sig3.kind_missing  # neither "members" nor a count
+    assert len(sig.features()) == len(__import__("newsqa.qa.signals").signals.FEATURES)
+    untyped = compute_signals("Why was the Parken concert moved?", near, 1, [near[0].hit], snap, idf, ArticleTerms())
+    assert not untyped.kind_missing and untyped.slot_lexical == near[0].lexical
+
+
+def test_a_rare_short_form_of_a_name_makes_it_known():
+    df = {"juve": 2, "micro": 50, "pogba": 3, "bright": 4}
+    ctx = "Football: Juve's Pogba provisionally suspended. Bright lights and a bright future."
+    assert unknown_names("Which Juventus player was suspended?", df, ctx) == []  # "Juve's Pogba..."
+    assert unknown_names("Which Juventus player was suspended?", df) == ["Juventus"]  # no passage writes it
+    assert unknown_names("Who runs Brightwater Mobile?", df, ctx) == ["Brightwater Mobile"]  # not as a name
+    assert unknown_names("Who runs Microsoft?", df, ctx) == ["Microsoft"]  # "micro" is common: no short form
+    assert unknown_names("Who owns Norland?", df, ctx) == ["Norland"]

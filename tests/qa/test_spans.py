@@ -72,3 +72,26 @@ def test_who_is_marks_the_role_and_which_marks_the_name_next_to_the_asked_noun(q
 ])
 def test_no_mark_is_better_than_a_wrong_one(q, s):
     assert span(q, s) is None
+
+
+@pytest.mark.parametrize("q,s", [
+    # the name there did something else than the asked act ("scored")
+    ("Who scored for Manchester United in their 1-1 draw with Fulham?",
+     "Boss Sir Alex Ferguson was left ruing Manchester United's failure after his side's 1-1 draw with Fulham."),
+    # a number word inside a name is not a number
+    ("How many caps has Gareth Llewellyn won for Wales?",
+     "Wales record cap holder Gareth Llewellyn will retire from Test rugby at the end of the Six Nations."),
+    # a piece of a longer token: "7" of "7.2MB"
+    ("How much data does an hour of listening use?", "An hour of listening would involve about 7.2MB of data."),
+    # a percentage is not the size asked for
+    ("How big was the UK trade gap in November?", "The UK's trade gap narrowed in November, helped by a 7.5% rise in exports."),
+])
+def test_no_wrong_mark(q, s):
+    assert span(q, s) is None
+
+
+def test_the_asked_act_stated_keeps_the_mark():
+    q = "Who scored for Manchester United in their 1-1 draw with Fulham?"
+    assert span(q, "Alan Smith scored for Manchester United in the 1-1 draw with Fulham.") == "Alan Smith"
+    assert span("Who won the Mercury Prize?", "Jazz quintet Ezra Collective wins Mercury Prize") == "Ezra Collective"
+    assert span("How many caps has Llewellyn won?", "Llewellyn has won 92 caps for Wales.") == "92"

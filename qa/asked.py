@@ -1,0 +1,163 @@
+"""The answer slot of a question: what kind of thing it asks for, and whether a sentence fills it.
+
+A near miss (the articles cover the story, but no sentence states the asked fact) reads like an
+answer to word and meaning overlap. What tells it apart is the slot: "How much do tickets cost?"
+needs a sum of money in a sentence about tickets; "What share of the market..." a percentage;
+"Which surgeon..." a name. ``asked_kind`` names the slot (finer than ``spans.question_type``:
+money, percent and year are kinds of their own), ``kind_spans`` finds fillers of it in a sentence
+(less what the question already says), ``focus_term`` the asked noun ("tickets", "members",
+"surgeon") and ``slot_signals`` measures the best sentences against all three.
+
+    >>> asked_kind("How much do tickets cost for the concert?"), focus_term("How many tickets were sold?")
+    ('money', 'ticket')
+    >>> kind_spans("money", "How much do tickets cost?", "Tickets are priced at £45.")
+    [(22, 25)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .spans import _MONEY_Q, AGE, DURATION, NUMBER, WHEN, _candidates, _person_like, question_type, who_is_subject
+from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
+
+KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
+_COST = re.compile(r"\b(?:what|how much)\b.*\b(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
+                   r"budget|value|bid|deal worth|prize money)\b", re.I)
+_PERCENT = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|percentage|proportion|per ?cent|rate)\b"
+                      r"|\bwhat per ?cent\b|\bhow much of\b|\b(?:share|percentage|proportion) of\b", re.I)
+_YEAR_Q = re.compile(r"\b(?:what|which|in what|in which) year\b", re.I)
+_COUNT = re.compile(r"\bhow (?:many|much|far|big|large|tall|high|often|fast|heavy)\b"
+                    r"|\bwhat (?:is|was|were|are) the (?:number|attendance|population|death toll|toll|total|score|size|"
+                    r"turnout|crowd|audience|circulation|distance)\b", re.I)
+_PERSON_Q = re.compile(r"^(?:who|whom|whose)\b|\bwhat (?:is|was) the name of the (?:man|woman|person|boy|girl|player|"
+                       r"driver|officer|victim|suspect|judge|surgeon|doctor)\b", re.I)
+_NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|kind|"
+                     r"sort|type|happened|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
+_MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
+                         r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
+_AGE_MORE = re.compile(r"\b(?:at|aged|age of)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
+_AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
+_QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
+
+
+def asked_kind(question: str) -> str:
+    """The kind of thing the question asks for ("" when it asks for no single typed thing)."""
+    q = " ".join(question.split())
+    base = question_type(q)
+    if base == "role" and re.search(r"['\u2019]s\b", who_is_subject(q)):
+        return "person"  # "Who is Mike Tindall's agent?" asks for a name, not a role
+    if base in ("age", "duration", "role"):
+        return base
+    if _YEAR_Q.search(q):
+        return "year"
+    if _PERCENT.search(q):
+        return "percent"
+    if _MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
+        return "money"
+    if base == "number" or _COUNT.search(q):
+        return "count"
+    if base == "when":
+        return "date"
+    if _PERSON_Q.search(q):
+        return "person"
+    if base == "where":
+        return "place"
+    if base == "name" or _NAME_Q.search(q):
+        return "name"
+    return ""
+
+
+def focus_term(question: str) -> str:
+    """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
+    does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""
+    ws = re.findall(r"[A-Za-z][\w'-]*", question)
+    low = [w.lower() for w in ws]
+    nxt = None
+    for i, w in enumerate(low):
+        if i + 1 < len(low) and w == "how" and low[i + 1] in ("many", "much"):
+            nxt = i + 2
+            break
+        if w in ("which", "what") and i + 1 < len(low):
+            if low[i + 1] in _AUX and i + 2 < len(low) and low[i + 2] == "the":
+                nxt = i + 3
+            elif low[i + 1] not in _AUX:
+                nxt = i + 1
+            break
+    if nxt is None:
+        return ""
+    for w, lw in zip(ws[nxt:nxt + 3], low[nxt:nxt + 3]):
+        if lw in _AUX:
+            break  # "How much did Rosneft pay": the word after is a verb's subject, no asked noun
+        if lw in STOPWORDS or lw in QUESTION_WORDS or lw in ANSWER_TYPE_WORDS or lw in ("name", "title", "amount"):
+            continue
+        if w[0].isupper():
+            continue  # a name of the question ("How many Gizmondo handhelds"): its subject, not the asked noun
+        t = terms(lw)
+        return t[0] if len(t) == 1 else ""
+    return ""
+
+
+def _said(question: str, text: str) -> bool:
+    t = set(terms(text))
+    return text.lower() in question.lower() or bool(t and t <= set(terms(question)))
+
+
+def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]:
+    """Spans of ``sentence`` of the asked ``kind`` that the question does not already say."""
+    if kind in ("money", "percent", "count"):
+        spans = [m.span() for m in NUMBER.finditer(sentence)]
+        if kind == "money":
+            spans = [(s, e) for s, e in spans if re.search(r"[$£€¥]", sentence[max(0, s - 2):e])
+                     or _MONEY_UNIT.match(sentence[e:e + 12])]
+        elif kind == "percent":
+            spans = [(s, e) for s, e in spans if "%" in sentence[s:e] or re.match(r"\s?(?:%|per ?cent)", sentence[e:e + 9], re.I)
+                     or re.search(r"per ?cent$", sentence[s:e], re.I)]
+        else:  # a year is not a count
+            spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])]
+    elif kind == "year":
+        spans = [m.span() for m in re.finditer(r"\b(?:1[5-9]|20)\d{2}\b", sentence)]
+    elif kind == "date":
+        spans = [m.span() for m in WHEN.finditer(sentence)]
+    elif kind == "age":
+        spans = [m.span() for m in AGE.finditer(sentence)] + [m.span(1 if m.group(1) else 2) for m in _AGE_MORE.finditer(sentence)]
+    elif kind == "duration":
+        spans = [m.span() for m in DURATION.finditer(sentence)]
+    elif kind == "person":
+        spans = [sp for sp in _candidates("who", sentence) if _person_like(sentence[sp[0]:sp[1]])]
+    elif kind == "place":
+        spans = _candidates("where", sentence)
+    elif kind == "name":
+        spans = _candidates("name", sentence) + [m.span(1) for m in _QUOTED.finditer(sentence)]
+    elif kind == "role":
+        from .spans import role_span
+
+        r = role_span(who_is_subject(question), sentence)
+        spans = [r] if r else []
+    else:
+        return []
+    return [(s, e) for s, e in spans if sentence[s:e].strip() and not _said(question, sentence[s:e])]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """How the best sentences meet the question's answer slot."""
+
+    kind: str = ""
+    filled: bool = True  # one of the top sentences holds a span of the asked kind (True when untyped)
+    slot_lexical: float = 0.0  # the best word share among the top sentences holding such a span
+    focus: str = ""
+    focus_missing: bool = False  # the asked noun is in none of the top sentences
+
+
+def slot_signals(question: str, sentences: list[tuple[str, float]], top: int = 3) -> Slot:
+    """The slot of ``question`` against its best ``sentences`` ((text, word share), best first)."""
+    kind = asked_kind(question)
+    focus = focus_term(question)
+    best = sentences[:top]
+    focus_missing = bool(focus) and bool(best) and not any(focus in set(terms(t)) for t, _ in best[:2])
+    if not kind:
+        return Slot("", True, 0.0, focus, focus_missing)
+    typed = [lex for t, lex in best if kind_spans(kind, question, t)]
+    return Slot(kind, bool(typed), max(typed, default=0.0), focus, focus_missing)

@@ -1,0 +1,72 @@
+import pytest
+
+from newsqa.qa.asked import asked_kind, focus_term, kind_spans, slot_signals
+
+
+@pytest.mark.parametrize("q,kind", [
+    ("How much do tickets cost for the concert?", "money"),
+    ("What will the handheld cost when it goes on sale in the US?", "money"),
+    ("How much did Rosneft pay for Yuganskneftegas?", "money"),
+    ("What was Channel 4's share of the TV audience in January?", "percent"),
+    ("What percentage of voters backed the plan?", "percent"),
+    ("In what year did the Berlin Wall fall?", "year"),
+    ("When was Ray Charles born?", "date"),
+    ("How many members does the Veritas party have?", "count"),
+    ("What was the attendance when Fulham drew with United?", "count"),
+    ("How old is Toshiyuki Shiga?", "age"),
+    ("What is the name of the man charged with the murder?", "person"),
+    ("Who scored the winner?", "person"),
+    ("Which surgeon operated on his arm?", "name"),
+    ("Where was she born?", "place"),
+    ("Who is David Blunkett?", "role"),
+    ("What did Putin say?", ""),
+    ("Why did the talks fail?", ""),
+])
+def test_asked_kind(q, kind):
+    assert asked_kind(q) == kind
+
+
+def test_focus_term_is_the_asked_noun_not_a_name_or_a_verb():
+    assert focus_term("How many members does the party have?") == "member"
+    assert focus_term("Which surgeon operated on Phil Vickery?") == "surgeon"
+    assert focus_term("What was the attendance at the match?") == "attend"
+    assert focus_term("How many Gizmondo handhelds were sold?") == "handheld"  # the name is skipped
+    assert focus_term("How much did Rosneft pay?") == ""  # a verb follows: no asked noun
+    assert focus_term("In what year did the wall fall?") == ""  # "year" names the kind, not a topic
+    assert focus_term("Why did it fail?") == ""
+
+
+def test_kind_spans_narrow_kinds_and_drop_what_the_question_says():
+    s = "The club paid £9.3bn in 2004, 12% more than the 40 rivals offered."
+    text = lambda kind, q: [s[a:b] for a, b in kind_spans(kind, q, s)]
+    assert text("money", "How much did the club pay?") == ["£9.3bn"]
+    assert text("percent", "What share did it gain?") == ["12%"]
+    assert text("year", "In what year did it pay?") == ["2004"]
+    assert "2004" not in text("count", "How many rivals were there?")  # a year is not a count
+    assert text("year", "What did the club pay in 2004?") == []  # the question says 2004
+
+
+def test_slot_is_unfilled_when_no_top_sentence_holds_the_asked_kind():
+    q = "How much do tickets cost for the concert at Parken stadium?"
+    near = slot_signals(q, [("The concert at Parken stadium will feature Tina Turner.", 0.6),
+                            ("Organisers expect 50,000 fans.", 0.2)])
+    assert near.kind == "money" and not near.filled
+    assert near.focus == ""  # "How much do...": an auxiliary follows, no asked noun
+    hit = slot_signals(q, [("Tickets for the concert at Parken stadium cost 400 kroner.", 0.8)])
+    assert hit.filled and hit.slot_lexical == 0.8 and not hit.focus_missing
+    untyped = slot_signals("Why did the concert move?", [("It moved to Parken.", 0.5)])
+    assert untyped.kind == "" and untyped.filled
+
+
+def test_focus_missing_when_the_asked_noun_is_in_no_top_sentence():
+    q = "How many members does the Veritas party have?"
+    assert slot_signals(q, [("Veritas, Latin for truth, was launched in February.", 0.5)]).focus_missing
+    assert not slot_signals(q, [("Veritas says it has 2,000 members.", 0.7)]).focus_missing
+
+
+def test_age_fillers_and_a_possessive_who_is_question():
+    assert asked_kind("Who is Mike Tindall's agent?") == "person"  # a name, not Tindall's role
+    s = "Nadal, who at 18 years and 187 days becomes the youngest ever victor."
+    assert [s[a:b] for a, b in kind_spans("age", "At what age did Nadal win?", s)] == ["18"]
+    t = "He is 46 years old."
+    assert [t[a:b] for a, b in kind_spans("age", "How old is he?", t)] == ["46"]
