@@ -52,3 +52,20 @@ def test_headline_with_the_subject_quitting_describes_him():
 def test_cause_words():
     assert cause_bonus("He resigned because of the visa row.") > cause_bonus("He resigned after the row.") > 0
     assert cause_bonus("He resigned on Wednesday.") == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Claudio Ranieri has been sacked as Valencia coach just eight months after taking charge.",
+    "Fraud has risen since the start of 2005.", "Prices have risen since November.",
+    "Prices rose over the past year.", "Italian Ranieri took over the Valencia job in June 2004.",
+])
+def test_time_words_and_particles_are_no_cause(sentence):
+    assert cause_bonus(sentence) == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "He quit over the row.", "The decision followed a board meeting following the side's Uefa Cup exit.",
+    "Robert Napier won £2,450 after he claimed he suffered eczema.",
+])
+def test_cause_words_still_count_beside_numbers_and_events(sentence):
+    assert cause_bonus(sentence) > 0
