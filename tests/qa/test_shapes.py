@@ -120,3 +120,24 @@ def test_time_words_outside_the_sides_and_one_report_for_both_sides():
     v = Value(0, 1, "5%")
     pair = _best_pair([(1.0, a1, v), (0.95, a2, v)], [(1.0, b1, v)])
     assert pair[0][0] is a2  # nearly as good, and from the report that gives the other side too
+
+
+def test_a_brief_starts_with_the_article_most_about_the_question():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*scores):
+        return [SimpleNamespace(score=s) for s in scores]
+
+    # "mention" has the single best sentence; "story" has several good ones: the story leads
+    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d])
+    assert most_about(pool, ["mention", "story"]) == ["story", "mention"]
+
+
+def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
+    from newsqa.qa.shapes.brief import fact_bonus
+
+    assert fact_bonus("The economy is set to grow about 8% this year.") > 0
+    assert fact_bonus("He was joined by Damien Hockney.") > 0
+    assert fact_bonus("There is fresh hope, they say.") == 0
