@@ -84,10 +84,10 @@ def coverage_note(snapshot: Snapshot) -> str:
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
     text_of = snapshot.document_text
-    own = resolved.question if resolved.is_followup and resolved.query.startswith(resolved.question) else resolved.query
+    own, carried = resolved.scoring()  # the words that decide the quote; carried ones count half
     vectors = sentence_vectors.for_snapshot(snapshot)
     scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), vectors, idf,
-                              settings.quotes, hits, carried=resolved.carried if own is resolved.question else "")
+                              settings.quotes, hits, carried=carried)
     best = scored[0] if scored else None
     picked = choose(scored, settings.quotes)
     sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, _ARTICLE_TERMS)

@@ -22,7 +22,7 @@ both readings and keeps the rewritten one only if its evidence is clearly better
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .text import QUESTION_WORDS, STOPWORDS, words
 
@@ -58,6 +58,15 @@ class Resolved:
     query: str  # what is searched
     carried: str = ""  # words carried over from the conversation ("" if none)
     unsure: bool = False  # both readings should be searched; keep the rewrite only if clearly better
+    context: str = ""  # the previous turn's other topic words, searched in brackets after a rewritten question
+
+    def scoring(self) -> tuple[str, str]:
+        """The question whose words decide the quote, and the carried words that count half."""
+        if self.is_followup and self.query.startswith(self.question):
+            return self.question, self.carried
+        if self.context and self.query.endswith(f" ({self.context})"):
+            return self.query[: -len(self.context) - 3], self.context
+        return self.query, ""
 
     @property
     def is_followup(self) -> bool:
@@ -179,7 +188,7 @@ def resolve_followup(question: str, history: list) -> Resolved:
     r = _resolve_pronoun(question, history)
     if r is None:
         return Resolved(question, question)
-    return Resolved(r.question, r.query, r.carried, unsure=(kind == "unsure"))
+    return replace(r, unsure=(kind == "unsure"))
 
 
 def _previous(history: list) -> tuple[str, str] | None:
@@ -257,7 +266,8 @@ def _resolve_ordinal(question: str, history: list) -> Resolved | None:
             offered = [x for x in names if x in prev[0][pair.start(): pair.end()]]
             if len(offered) >= 2 and n <= len(offered):
                 ref = offered[n - 1 if n > 0 else -1]
-                return Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
+                r = Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
+                return with_context(r, prev[0], leave_out=tuple(x for x in offered[: max(2, n)] if x != ref))
     for item in reversed(history):
         _, prev_a = _turn(item)
         items = [t for t, _n in _QUOTE_ITEM.findall(prev_a)]
@@ -273,6 +283,7 @@ def _resolve_ordinal(question: str, history: list) -> Resolved | None:
     return None
 
 
+_DEFINED = re.compile(r"^\s*(?:what|what's)\s+(?:is|was|are|were|'s)?\s*((?:an?\s+|the\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,3})\s*\?\s*$", re.I)
 _NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean|can|ic|i)$")
 
 
@@ -290,6 +301,10 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     person = person or plural
     if person and _WHO_ASKS.match(prev_q) and not who_is:
         return a_names[0] if a_names else ""  # "Which coach was sacked?" -> "Who replaced him?": the answer's
+    defined = _DEFINED.match(prev_q)
+    if (pronoun.lower() in ("it", "its") and defined and not own_names(defined.group(1))
+            and not _ANAPHORA.search(defined.group(1)) and not re.search(r"(?:ed|own)$", defined.group(1))):
+        return defined.group(1)  # "What is card-not-present fraud?" -> "How much has it risen?": the thing defined
     if pronoun.lower() in ("it", "its") and len(q_names) > 1:
         return ""  # a thing: carry the previous topic instead of guessing which name
     if q_names:
@@ -316,7 +331,8 @@ def _resolve_pronoun(question: str, history: list) -> Resolved | None:
         others = [n for n in own_names(prev_q) + answer_entities(prev_a) if n not in query]
         if m.group(0).lower() in ("they", "them", "their") and others:
             query = f"{query} ({' '.join(dict.fromkeys(others[:2]))})"  # "they": the others of the previous turn
-        return Resolved(question, query, ref)
+            return Resolved(question, query, ref)
+        return with_context(Resolved(question, query, ref), prev_q)
     owned = {o.lower() for o in topic_words(question)}
     carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
     for name in answer_entities(prev_a) + _older_names(history, prev_q):
@@ -326,6 +342,25 @@ def _resolve_pronoun(question: str, history: list) -> Resolved | None:
         c = " ".join(carried)
         return Resolved(question, f"{question} ({c})", c)
     return None
+
+
+def with_context(r: Resolved, prev_q: str, leave_out: tuple = ()) -> Resolved:
+    """``r`` searched with the previous question's names it lacks ("Davis Cup" for "How many of Tim
+    Henman's matches did he win?" after "When did Tim Henman make his Davis Cup debut?"), in brackets;
+    they count half when the quote is chosen. Only names: the previous question's other words would
+    pull the search back to the previous answer. ``leave_out``: names not meant (the other side of
+    an "A or B")."""
+    def bare(w: str) -> str:
+        return re.sub(r"['\u2019]s$", "", w.lower())
+
+    have = {bare(w) for w in topic_words(r.query)}
+    skip = {bare(w) for name in leave_out for w in name.split()}
+    extra = [n for n in own_names(prev_q) if not _NATIONALITY.match(n) and not _ORDINAL_WORD.search(n)
+             and not any(bare(w) in have or bare(w) in skip for w in n.split())]
+    if not extra:
+        return r
+    c = " ".join(dict.fromkeys(extra))
+    return Resolved(r.question, f"{r.query} ({c})", r.carried, r.unsure, context=c)
 
 
 def _older_names(history: list, prev_q: str) -> list[str]:

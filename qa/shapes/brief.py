@@ -3,18 +3,43 @@ best sentences in article order, then the next article's best sentence when it s
 
 from __future__ import annotations
 
+import re
+
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
-MIN_QUOTES, FIRST_ARTICLE = 3, 4  # a brief holds 3-5 quotes; the best article gives up to 4 sentences
+MIN_QUOTES, FIRST_ARTICLE = 3, 5  # a brief holds 3-5 quotes; the best article gives up to 5 sentences
+ARTICLES_COMPARED, TOP_SENTENCES = 4, 4  # the article most about the question: best mean of its top 4 sentences
 SECOND_ARTICLE, SECOND_RATIO = 1, 0.8  # the next article adds its best sentence if it scores near the best
+
+
+_FACT = re.compile(r"\d|\b[A-Z][a-z]+\s+[A-Z][a-z]+")
+FACT_BONUS = 0.05  # a sentence with a figure or a full name tells a fact of the story
+
+
+LEAD_SENTENCES, LEAD_BONUS = 4, 0.05  # news tells the story first: the sentences after the lead count more
+
+
+def fact_bonus(text: str) -> float:
+    return FACT_BONUS if _FACT.search(text[1:]) else 0.0
+
+
+def most_about(pool: Pool, docs: list[str]) -> list[str]:
+    """``docs`` with the article most about the question first: the best mean score of its top
+    sentences (one sentence matching well makes a passing mention, several make the story)."""
+    def aboutness(doc_id: str) -> float:
+        top = sorted((c.score for c in pool.article(doc_id)), reverse=True)[:TOP_SENTENCES]
+        return sum(top) / len(top) if top else 0.0
+
+    head = sorted(docs[:ARTICLES_COMPARED], key=lambda d: -aboutness(d))
+    return head + docs[ARTICLES_COMPARED:]
 
 
 def choose_brief(pool: Pool) -> list[Candidate]:
     """The article's lead sentence and its best-scoring others, in article order; [] if none."""
     if not pool.scored:
         return []
-    docs = list(dict.fromkeys(c.hit.passage.doc_id for c in pool.scored[:10]))
+    docs = most_about(pool, list(dict.fromkeys(c.hit.passage.doc_id for c in pool.scored[:10])))
     out: list[Candidate] = []
     for doc_id in docs[:2]:
         sents = pool.article(doc_id)
@@ -26,7 +51,9 @@ def choose_brief(pool: Pool) -> list[Candidate]:
                             key=lambda c: -c.score)
         else:
             want = FIRST_ARTICLE
-            picked = [sents[0]] + sorted((c for c in sents[1:] if len(c.text) > 30), key=lambda c: -c.score)
+            early = {id(c) for c in sents[1:1 + LEAD_SENTENCES]}
+            picked = [sents[0]] + sorted((c for c in sents[1:] if len(c.text) > 30),
+                                         key=lambda c: -(c.score + fact_bonus(c.text) + (LEAD_BONUS if id(c) in early else 0.0)))
         chosen: list[Candidate] = []
         for c in picked:
             if len(chosen) >= want:

@@ -18,6 +18,10 @@ from .pool import Pool
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _DATE_NEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _UNIT = re.compile(r"[%$£€¥]|per ?cent|percent|\b(?:bn|billion|million|m)\b", re.I)
+VALUE_BONUS = 0.2  # a sentence holding a value for its side
+TIME_BONUS = 0.05  # a sentence of the year or month the question names
+SAME_ARTICLE = 0.1  # both sides' values from one report
+PAIR_TOP = 6  # the best few sentences of each side are paired
 _GENERIC = frozenset(terms("economy economies firm company price prices profit profits sales figure the"))
 
 
@@ -46,12 +50,17 @@ def side_queries(question: str, sides: tuple[str, ...]) -> list[str]:
     return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
 
 
-def values(text: str) -> list[Value]:
-    """Quantities in ``text`` (percentages and money first), years and bare number words left out."""
+def values(text: str, nouns: frozenset = frozenset()) -> list[Value]:
+    """Quantities in ``text`` (percentages and money first), years left out; a number word counts
+    only before one of ``nouns`` (the thing the question counts: "seven nominations")."""
     out = []
     for m in NUMBER.finditer(text):
         t = m.group(0).strip()
-        if not any(ch.isdigit() for ch in t) or _YEAR.match(t) or _DATE_NEAR.search(text[max(0, m.start() - 10): m.end() + 10]) and t.isdigit():
+        if not any(ch.isdigit() for ch in t):
+            after = re.match(r"\s+(?:[\w-]+\s+)?([\w-]+)", text[m.end():])
+            if not (nouns and after and set(terms(after.group(0))) & nouns):
+                continue
+        elif _YEAR.match(t) or _DATE_NEAR.search(text[max(0, m.start() - 10): m.end() + 10]) and t.isdigit():
             continue
         out.append(Value(m.start(), m.start() + len(m.group(0).rstrip()), t))
     united = [v for v in out if _UNIT.search(v.text)]
@@ -65,15 +74,60 @@ def unit(value: str) -> str:
     return "money" if re.search(r"[$£€¥]", value) else "count"
 
 
-def _value_for(c: Candidate, key: set[str]) -> Value | None:
-    """The value nearest to a word of ``key`` in the sentence."""
-    vals = values(c.text)
-    if not vals:
+_CLAUSE = re.compile(r"\b(?:and|while|whereas|but|compared with|against)\b|,\s")
+
+
+def _anchors(text: str, key: set[str]) -> list[int]:
+    return [m.start() for m in re.finditer(r"[^\W_]+", text) if set(terms(m.group(0))) & key]
+
+
+def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns: frozenset = frozenset(),
+               currency: str = "") -> Value | None:
+    """The value nearest to a word of ``key`` in the sentence, unless it stands nearer to a word of
+    the other side (then it is theirs: "a second version ... will be sold for $599")."""
+    vals = values(c.text, nouns)
+    anchors = _anchors(c.text, key)
+    if not vals or not anchors:
         return None
-    anchors = [m.start() for m in re.finditer(r"[^\W_]+", c.text) if set(terms(m.group(0))) & key]
-    if not anchors:
+    theirs = _anchors(c.text, set(other) - set(key)) if other else []
+
+    def gap(v: Value, a: int) -> int:  # a value pairs with a word of its own clause, no other value between
+        lo, hi = (v.end, a) if v.end <= a else (a, v.start)
+        between = c.text[lo:hi]
+        if ";" in between or any(lo <= w.start < hi for w in vals):
+            return 10 ** 5
+        if v.end <= a and _CLAUSE.search(between):
+            return 10 ** 5  # "rose 0.8% in January and Nationwide ...": a new clause, another subject
+        return abs(v.start - a)
+
+    def dist(v: Value, at: list[int]) -> int:
+        return min(gap(v, a) for a in at) if at else 10 ** 6
+
+    mine = [v for v in vals if dist(v, anchors) < 10 ** 5 and dist(v, anchors) <= dist(v, theirs)]
+    if not mine:
         return None
-    return min(vals, key=lambda v: min(abs(v.start - a) for a in anchors))
+    mine.sort(key=lambda v: dist(v, anchors))
+    if currency and any(_currency(v.text) == currency for v in mine):
+        return next(v for v in mine if _currency(v.text) == currency)
+    return mine[0]
+
+
+def _currency(value: str) -> str:
+    m = re.search(r"[$£€¥]|\byen\b|\beuros?\b", value, re.I)
+    return m.group(0).lower() if m else ""
+
+
+_TIME = re.compile(r"\b(?:(?:19|20)\d{2}|January|February|March|April|May|June|July|August|September|October|"
+                   r"November|December)\b")
+
+
+def time_words(question: str, sides: tuple[str, ...]) -> set[str]:
+    """Years and months the question names outside its two sides ("in 2004" of "Which grew faster in
+    2004, the UK or the US economy?"): the sentences of that time are the ones compared."""
+    rest = question
+    for s in sides:
+        rest = rest.replace(s, " ")
+    return {m.group(0).lower() for m in _TIME.finditer(rest)}
 
 
 def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate], str, dict]:
@@ -81,18 +135,23 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
     values are quoted) and the marks: (doc_id, start) -> document offsets of the value."""
     a, b = sides
     keys = (side_terms(a, b), side_terms(b, a))
-    picked: list[tuple[Candidate, Value | None]] = []
-    for key in keys:
-        best = None
+    nouns = frozenset(terms(pool.question)) - keys[0] - keys[1]
+    when = time_words(pool.question, sides)
+    ranked = []
+    for key, other in (keys, keys[::-1]):
+        side = []
         for c in pool.scored[:30]:
-            st = set(terms(c.text))
-            if not st & key:
+            if not set(terms(c.text)) & key:
                 continue
-            v = _value_for(c, key)
-            rank = c.score + (0.2 if v else 0.0)
-            if best is None or rank > best[0]:
-                best = (rank, c, v)
-        picked.append((best[1], best[2]) if best else (None, None))
+            v = _value_for(c, key, other, nouns)
+            in_time = bool(when) and bool(when & {w.lower() for w in _TIME.findall(c.text)})
+            side.append((c.score + (VALUE_BONUS if v else 0.0) + (TIME_BONUS if in_time else 0.0), c, v))
+        ranked.append(sorted(side, key=lambda x: -x[0])[:PAIR_TOP])
+    picked = _best_pair(*ranked)
+    (ca, va), (cb, vb) = picked
+    if va is not None and vb is not None and _currency(va.text) != _currency(vb.text):
+        vb = _value_for(cb, keys[1], keys[0], nouns, currency=_currency(va.text)) or vb  # "$188 vs $150", not "$188 vs £78"
+        picked[1] = (cb, vb)
     chosen: list[Candidate] = []
     marks: dict = {}
     for c, v in picked:
@@ -102,11 +161,20 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
             chosen.append(c)
         if v is not None:
             marks.setdefault((c.hit.passage.doc_id, c.start), (c.start + v.start, c.start + v.end))
-    (ca, va), (cb, vb) = picked
     verdict = ""
     if va is not None and vb is not None and not (ca is cb and va == vb) and unit(va.text) == unit(vb.text):
         verdict = f"{a}: {va.text} vs {b}: {vb.text}"
     return chosen, verdict, marks
+
+
+def _best_pair(side_a: list, side_b: list) -> list[tuple]:
+    """The quote of each side, best together: one report giving both sides counts more
+    (SAME_ARTICLE), and so does a value for each."""
+    if not side_a or not side_b:
+        return [(x[0][1], x[0][2]) if x else (None, None) for x in (side_a, side_b)]
+    best = max(((ra + rb + (SAME_ARTICLE if ca.hit.passage.doc_id == cb.hit.passage.doc_id and va and vb else 0.0),
+                 (ca, va), (cb, vb)) for ra, ca, va in side_a for rb, cb, vb in side_b), key=lambda x: x[0])
+    return [best[1], best[2]]
 
 
 def apply_marks(citations: list, marks: dict) -> list:

@@ -15,10 +15,34 @@ MIN_RATIO = 0.75  # a cause sentence must score this close to the best sentence
 ARTICLE_RATIO = 0.3  # further down the event's article, a cause sentence need score only this share
 
 
+# "eight months after taking charge", "since November", "over the past year": time, not cause
+_TIME_BEFORE = re.compile(r"\b(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|moments?|shortly|soon|long|"
+                          r"straight|immediately)\s+$", re.I)
+_TIME_AFTER = re.compile(r"^\s+(?:the\s+(?:past|last|next|first|start|end|beginning|summer|winter|spring|autumn|years?|"
+                         r"weekend|holiday|festive|christmas)\b|(?:last|this|next)\b|then\b|\d|(?:january|february|march|april|"
+                         r"may|june|july|august|september|october|november|december)\b|\w+\s+(?:years?|months?|weeks?|days?)\b)", re.I)
+_TIME_WORDS = ("after", "since", "over", "following")
+# "took over the job", "handed over": a verb's particle, not "over the row"
+_PARTICLE = re.compile(r"\b(?:take|takes|took|taken|taking|hand|hands|handed|handing|turn|turns|turned|turning|"
+                       r"win|won|winning|get|got|all|left|start|started|starting)\s+$", re.I)
+
+
+def _causal(text: str, m: re.Match) -> bool:
+    """A cause word that is not a mere time ("months after", "since May", "over the past year")."""
+    word = m.group(0).lower()
+    if word not in _TIME_WORDS:
+        return True
+    if word in ("after", "following") and _TIME_BEFORE.search(text[: m.start()]):
+        return False
+    if word == "over" and _PARTICLE.search(text[: m.start()]):
+        return False
+    return not _TIME_AFTER.match(text[m.end():])
+
+
 def cause_bonus(text: str) -> float:
     if STRONG.search(text):
         return 0.12
-    return 0.06 if CAUSE.search(text) else 0.0
+    return 0.06 if any(_causal(text, m) for m in CAUSE.finditer(text)) else 0.0
 
 
 def choose_why(pool: Pool) -> list[Candidate]:

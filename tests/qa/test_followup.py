@@ -57,7 +57,8 @@ def test_pronoun_without_antecedent_is_replaced_by_the_previous_subject():
 
 def test_person_pronoun_after_a_who_question_means_the_answer():
     prev = {"question": "Who won the Whitbread novel prize?", "answer": "\u201cAndrea Levy won the prize.\u201d [1]"}
-    assert resolve_followup("How old is she?", [prev]).query == "How old is Andrea Levy?"
+    r = resolve_followup("How old is she?", [prev])
+    assert r.scoring()[0] == "How old is Andrea Levy?" and r.context == "Whitbread"
 
 
 def test_ellipsis_with_an_ordinal_replaces_the_ordinal_phrase():
@@ -90,4 +91,32 @@ def test_a_question_without_a_name_of_its_own_is_unsure_not_rewritten_outright()
 
 def test_the_second_one_after_a_question_offering_two_names():
     r = resolve_followup("Who directed the second one?", ["Did Vera Drake or Dead Man's Shoes get more nominations?"])
-    assert r.query == "Who directed Dead Man's Shoes?"
+    assert r.scoring()[0] == "Who directed Dead Man's Shoes?" and "Vera" not in r.query
+
+
+def test_a_rewritten_followup_is_searched_with_the_previous_names_in_brackets():
+    r = resolve_followup("How many of his matches did he win?", ["When did Tim Henman make his Davis Cup debut?"])
+    assert r.query == "How many of Tim Henman\u2019s matches did he win? (Davis Cup)" and r.context == "Davis Cup"
+    assert "Henman" not in r.context  # words the rewritten question already holds are not carried again
+    own, carried = r.scoring()
+    assert own == "How many of Tim Henman\u2019s matches did he win?" and carried == r.context
+
+
+def test_the_second_one_leaves_the_other_side_out_of_the_context():
+    r = resolve_followup("Who directed the second one?",
+                         ["Did Vera Drake or Dead Man's Shoes get more nominations at the Film Awards?"])
+    assert r.query.startswith("Who directed Dead Man's Shoes? (") and "Film Awards" in r.context
+    assert "Vera" not in r.context and "Drake" not in r.context
+
+
+def test_it_after_a_what_is_question_means_the_thing_defined():
+    r = resolve_followup("By how much has it risen since the start of the year?", ["What is card-not-present fraud?"])
+    assert r.query == "By how much has card-not-present fraud risen since the start of the year?"
+    # "What is his new party called?" defines nothing: "its" is not "his new party called"
+    r = resolve_followup("Who is its deputy leader?", ["Who is Robert Kilroy-Silk?", "What is his new party called?"])
+    assert "called\u2019s" not in r.query
+
+
+def test_a_question_naming_its_subject_gets_no_context():
+    r = resolve_followup("Why did he resign?", ["Who is David Blunkett?"])
+    assert r.context == "" and r.scoring() == ("Why did David Blunkett resign?", "")

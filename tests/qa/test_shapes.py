@@ -52,3 +52,92 @@ def test_headline_with_the_subject_quitting_describes_him():
 def test_cause_words():
     assert cause_bonus("He resigned because of the visa row.") > cause_bonus("He resigned after the row.") > 0
     assert cause_bonus("He resigned on Wednesday.") == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Claudio Ranieri has been sacked as Valencia coach just eight months after taking charge.",
+    "Fraud has risen since the start of 2005.", "Prices have risen since November.",
+    "Prices rose over the past year.", "Italian Ranieri took over the Valencia job in June 2004.",
+])
+def test_time_words_and_particles_are_no_cause(sentence):
+    assert cause_bonus(sentence) == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "He quit over the row.", "The decision followed a board meeting following the side's Uefa Cup exit.",
+    "Robert Napier won £2,450 after he claimed he suffered eczema.",
+])
+def test_cause_words_still_count_beside_numbers_and_events(sentence):
+    assert cause_bonus(sentence) > 0
+
+
+def _cand(text, doc="d1"):
+    from types import SimpleNamespace
+
+    from newsqa.qa.quotes import Candidate
+
+    return Candidate(SimpleNamespace(passage=SimpleNamespace(doc_id=doc)), 0, len(text), text)
+
+
+def test_number_words_are_values_only_before_the_thing_counted():
+    from newsqa.qa.text import terms
+
+    s = "Vera Drake received seven nominations, one more than last year."
+    assert [v.text for v in values(s, frozenset(terms("nominations")))] == ["seven"]
+    assert values(s) == []
+
+
+@pytest.mark.parametrize("text,side,other,want", [
+    ("Halifax said prices rose by 0.8% in January and Nationwide reported a rise of 0.4%.", "Halifax", "Nationwide", "0.8%"),
+    ("Halifax said prices rose by 0.8% in January and Nationwide reported a rise of 0.4%.", "Nationwide", "Halifax", "0.4%"),
+    ("The price was £192,713 in England; £139,544 in Wales; £116,542 in Scotland.", "Wales", "Scotland", "£139,544"),
+    ("Million Dollar Baby has seven nominations while The Aviator has 11.", "Aviator", "Baby", "11"),
+    ("The Mac mini comes without a monitor and a second version with a larger hard drive will be sold for $599.",
+     "Mac mini", "version larger hard drive", None),
+])
+def test_a_value_belongs_to_the_side_of_its_own_clause(text, side, other, want):
+    from newsqa.qa.shapes.compare import _value_for
+    from newsqa.qa.text import terms
+
+    v = _value_for(_cand(text), set(terms(side)), set(terms(other)), frozenset(terms("nominations")))
+    assert (v.text if v else None) == want
+
+
+def test_the_verdict_compares_one_currency():
+    from newsqa.qa.shapes.compare import _value_for
+    from newsqa.qa.text import terms
+
+    c = _cand("The PSP sells for 19,800 yen ($188; £98) while Nintendo's DS sells for $150 (£78).")
+    assert _value_for(c, set(terms("Nintendo DS")), set(terms("Sony PSP")), currency="$").text == "$150"
+
+
+def test_time_words_outside_the_sides_and_one_report_for_both_sides():
+    from newsqa.qa.shapes.compare import Value, _best_pair, time_words
+
+    assert time_words("Which grew faster in 2004, the UK or the US economy?", ("the UK", "the US economy")) == {"2004"}
+    assert time_words("Were more texts sent in December 2004 or in October 2004?", ("in December 2004", "in October 2004")) == set()
+    a1, a2, b1 = _cand("A rose 5%.", "x"), _cand("A rose 6%.", "y"), _cand("B rose 4%.", "y")
+    v = Value(0, 1, "5%")
+    pair = _best_pair([(1.0, a1, v), (0.95, a2, v)], [(1.0, b1, v)])
+    assert pair[0][0] is a2  # nearly as good, and from the report that gives the other side too
+
+
+def test_a_brief_starts_with_the_article_most_about_the_question():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*scores):
+        return [SimpleNamespace(score=s) for s in scores]
+
+    # "mention" has the single best sentence; "story" has several good ones: the story leads
+    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d])
+    assert most_about(pool, ["mention", "story"]) == ["story", "mention"]
+
+
+def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
+    from newsqa.qa.shapes.brief import fact_bonus
+
+    assert fact_bonus("The economy is set to grow about 8% this year.") > 0
+    assert fact_bonus("He was joined by Damien Hockney.") > 0
+    assert fact_bonus("There is fresh hope, they say.") == 0
