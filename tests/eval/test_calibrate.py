@@ -3,7 +3,7 @@ import json
 import numpy as np
 
 from newsqa.eval.calibrate import fit, load_rows, simulate
-from newsqa.qa.abstain import AbstainModel, decide
+from newsqa.qa.abstain import AbstainModel, AbstainSettings, decide
 from newsqa.qa.signals import Signals
 
 
@@ -31,7 +31,7 @@ def test_fit_keeps_false_abstention_within_the_budget_and_separates():
     r = rows[1]
     sig = Signals(dense=r["signals"]["dense"], lexical=r["signals"]["lexical"], type_missing=r["signals"]["type_missing"])
     p = m.probability(sig)
-    assert (decide(object(), sig, __import__("newsqa.qa.abstain", fromlist=["x"]).AbstainSettings(), model=m).state == "not_found") == (p < m.abstain_below)
+    assert (decide(object(), sig, AbstainSettings(), model=m).state == "not_found") == (p < m.abstain_below)
 
 
 def test_test_rows_are_never_fitted_on(tmp_path):

@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 from newsqa.qa.quotes import Candidate, IdfTable
-from newsqa.qa.signals import ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
+from newsqa.qa.signals import FEATURES, ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
 
 
 def test_salient_words_are_names_and_numbers():
@@ -104,7 +104,7 @@ def test_slot_signals_of_a_near_miss_and_of_an_answer():
     sig3 = compute_signals("How many members does the Parken club have?", near, 1, [near[0].hit], snap, idf,
                            ArticleTerms())
     assert sig3.focus_missing and sig3.kind_missing  # neither "members" nor a count
-    assert len(sig.features()) == len(__import__("newsqa.qa.signals").signals.FEATURES)
+    assert len(sig.features()) == len(FEATURES)
     untyped = compute_signals("Why was the Parken concert moved?", near, 1, [near[0].hit], snap, idf, ArticleTerms())
     assert not untyped.kind_missing and untyped.slot_lexical == near[0].lexical
 
