@@ -31,7 +31,7 @@ import numpy as np
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
-from .backends.runners import Runner, Threads, TorchRunner, torch_threads
+from .backends.runners import Runner, Threads, TorchRunner, forward_many, torch_threads
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
 
@@ -184,13 +184,16 @@ class SentenceTransformerEncoder:
         bar = None
         if progress:
             bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc)
-        try:
+
+        def feeds():  # tokenised lazily: a pipelined runner tokenises the next batch while one runs
             for b in range(0, len(order), self.batch_size):
                 idx = order[b : b + self.batch_size]
                 enc = self.tokenize([texts[i] for i in idx], offsets=offsets)
-                offs = enc.pop("offset_mapping", None)
-                tokens = self.runner.forward(enc, small=small)
-                mask = enc["attention_mask"].astype(bool)
+                yield (b, idx, enc.pop("offset_mapping", None), enc["attention_mask"]), enc
+
+        try:
+            for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
+                mask = mask.astype(bool)
                 m = mask[..., None].astype(np.float32)
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled

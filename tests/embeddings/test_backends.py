@@ -234,6 +234,39 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     assert runner.forward(longer).shape == (2, 8, 32)
 
 
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_pipelined_bulk_encode_keeps_order_and_values(backend, tiny_bert, tmp_path):
+    """forward_many (several requests / runs in flight, one thread each) gives each batch's own
+    token vectors in the order fed, as forward does one at a time; a consumer may stop early."""
+    from newsqa.embeddings.backends.choose import installed
+    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, forward_many
+
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed")
+    model, feeds = tiny_bert
+    folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
+    threads = Threads(bulk=2, small=1)
+    runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    batches = [{k: v[:, : 3 + i % 4] for k, v in feeds.items()} for i in range(7)]  # lengths differ
+    got = list(forward_many(runner, ((i, f) for i, f in enumerate(batches))))
+    assert [k for k, _ in got] == list(range(7))
+    for (_, tokens), f in zip(got, batches):
+        assert tokens.shape == (2, f["input_ids"].shape[1], 32) and np.allclose(tokens, runner.forward(f), atol=1e-5)
+    first = next(iter(forward_many(runner, ((i, f) for i, f in enumerate(batches)))))
+    assert first[0] == 0 and np.allclose(first[1], got[0][1], atol=1e-5)
+
+
+def test_forward_many_of_a_plain_runner_is_forward_in_order():
+    from newsqa.embeddings.backends.runners import forward_many
+
+    class Plain:
+        def forward(self, feeds, *, small=False):
+            return feeds["x"] * 2
+
+    out = list(forward_many(Plain(), ((k, {"x": np.full(2, k)}) for k in (3, 1, 2))))
+    assert [k for k, _ in out] == [3, 1, 2] and [int(v[0]) for _, v in out] == [6, 2, 4]
+
+
 @pytest.mark.slow  # the only fast-layer user of torch + transformers (their import is most of a minute on a busy machine)
 def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     import torch
