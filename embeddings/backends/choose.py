@@ -21,11 +21,15 @@ from pathlib import Path
 from ..errors import BackendUnavailableError, NewsqaError
 from .convert import _versions, converted, newsqa_home
 from .cpu import cpu_flags, cpu_name, has_native_bf16
-from .parity import check_parity, probe_inputs
+from .parity import Parity, check_parity, probe_inputs
 from .runners import OnnxRunner, OpenVINORunner, TorchRunner
 
 BACKENDS = ("auto", "torch", "torch-bf16", "openvino", "onnx", "onnx-int8")
 MIN_SPEEDUP = 1.10
+# ``auto`` tries ONNX Runtime only when OpenVINO cannot run or fails parity: it was slower than
+# OpenVINO in every bulk measurement (Xeon with AMX: 0.74x vs 2.12x torch; AVX2 EPYC: see
+# docs/backends.md), and each candidate costs the first run a conversion, a parity check and timing.
+FALLBACK_ONLY = {"onnx": "openvino"}
 TIMING_ROUNDS = 2
 
 
@@ -98,11 +102,17 @@ def _auto(base, flags: frozenset[str], home: Path | None):
     known = _read_json(cache).get(key)
     if known:
         choice = known["backend"]
-        enc = base if choice == "torch" else _try(base, choice, home)
+        enc = base if choice == "torch" else _known(base, choice, known.get("parity", {}).get(choice), home)
         if enc is not None:
             enc.note = f"auto: {choice} (chosen earlier on this CPU: {known['why']})"
             return enc
-    passing = [e for e in (_try(base, b, home) for b in auto_candidates(flags)) if e is not None]
+    passing: list = []
+    for b in auto_candidates(flags):
+        if FALLBACK_ONLY.get(b) in {e.backend for e in passing}:
+            continue  # not converted, checked nor timed: the first run costs one conversion less
+        enc = _try(base, b, home)
+        if enc is not None:
+            passing.append(enc)
     seconds = time_encoders([base, *passing])
     best = min(passing, key=lambda e: seconds[e.backend], default=base)
     speedup = seconds["torch"] / seconds[best.backend] if best is not base else 1.0
@@ -115,6 +125,22 @@ def _auto(base, flags: frozenset[str], home: Path | None):
     cache.write_text(json.dumps(data, indent=2), encoding="utf-8")
     enc.note = f"auto: {enc.backend} ({why})"
     return enc
+
+
+def _known(base, backend: str, parity: dict | None, home: Path | None):
+    """The encoder of a cached ``auto`` choice. Its parity, measured when it was chosen, is reused
+    when it held: the cache key fixes the CPU, the weights' sha256, the library versions and the
+    threads, and ``make_runner`` verified the converted files' checksums, so the check would run the
+    same computation again (a load then encodes no probes). Else it is checked now."""
+    if not parity or not parity.get("ok"):
+        return _try(base, backend, home)
+    try:
+        enc = base.with_runner(make_runner(backend, base, home))
+    except (BackendUnavailableError, ImportError, RuntimeError, OSError):
+        return _try(base, backend, home)  # says why, or None
+    fields = {k: parity[k] for k in ("backend", "precision", "passage", "sentence", "query", "threshold")}
+    enc.parity = Parity(**fields)
+    return enc if enc.parity.ok and enc.parity.backend == backend else _try(base, backend, home)
 
 
 def _try(base, backend: str, home: Path | None):

@@ -106,16 +106,40 @@ def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, mon
         enc = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
     assert enc.backend == "onnx" and enc.parity.ok
     monkeypatch.setattr(choose, "time_encoders", lambda *a, **k: pytest.fail("a cached choice times nothing"))
+    real_check = choose.check_parity
+    monkeypatch.setattr(choose, "check_parity", lambda *a: pytest.fail("a cached choice reuses its parity"))
     again = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
     assert again.backend == "onnx" and "chosen earlier" in again.note
-    cache = json.loads((tmp_path / "backends" / "auto.json").read_text())
+    assert again.parity.ok and again.parity == enc.parity
+    cache_file = tmp_path / "backends" / "auto.json"
+    cache = json.loads(cache_file.read_text())
     assert [v["backend"] for v in cache.values()] == ["onnx"]
+    for v in cache.values():  # a cached choice without a parity that held: checked again
+        v["parity"] = {}
+    cache_file.write_text(json.dumps(cache))
+    calls = []
+    monkeypatch.setattr(choose, "check_parity", lambda *a: calls.append(1) or real_check(*a))
+    third = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
+    assert third.backend == "onnx" and third.parity.ok and calls == [1]
 
 
 def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypatch, tmp_path):
     monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.95, "onnx": 1.3}))
     enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path)
     assert enc.backend == "torch" and "openvino 1.05x" in enc.note
+
+
+def test_auto_skips_onnx_when_openvino_passes(fake_backends, monkeypatch, tmp_path):
+    made = []
+    monkeypatch.setattr(choose, "make_runner", lambda b, base, home=None: made.append(b) or FakeRunner(b, fake_backends[b]))
+    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.4}))
+    assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path).backend == "openvino"
+    assert made == ["openvino"]  # ONNX not even converted
+    fake_backends["openvino"] = 0.3  # fails parity: ONNX is tried instead
+    made.clear()
+    with pytest.warns(BackendFallbackWarning, match="openvino"):
+        enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path / "other")
+    assert enc.backend == "onnx" and made == ["openvino", "onnx"]
 
 
 def test_auto_choice_is_per_cpu(fake_backends, monkeypatch, tmp_path):
@@ -293,3 +317,25 @@ def test_torch_threads_switch_only_under_the_lock(tiny_bert):
         t.join()
     assert not errors and len(out) == 120 and all(out)
     assert torch.get_num_threads() == bulk
+
+
+@pytest.mark.parametrize("offsets", [False, True])
+def test_unpadded_rows_padded_per_batch_as_the_tokenizer_pads(offsets):
+    """The encoder tokenises once unpadded (to sort by token count), then pads each batch itself:
+    exactly what the tokenizer's own padding gives for those rows, right- or left-padded."""
+    from transformers import AutoTokenizer
+
+    from newsqa.embeddings.encoder import _padded, default_model_dir
+
+    tok = AutoTokenizer.from_pretrained(str(default_model_dir()))
+    texts = ["Shares fell 3% on Monday, traders said.", "Hi", "", "Putin met Kim at the cosmodrome on Wednesday."]
+    idx = np.array([3, 0, 1, 2])
+    for side in ("right", "left"):
+        tok.padding_side = side
+        enc = tok(texts, truncation=True, max_length=256, return_offsets_mapping=offsets)
+        got = _padded({k: enc[k] for k in enc.keys()}, idx, tok.pad_token_id, side == "left")
+        want = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=256,
+                   return_tensors="np", return_offsets_mapping=offsets)
+        assert sorted(got) == sorted(want.keys())
+        for k in want.keys():
+            assert np.array_equal(got[k], np.asarray(want[k], dtype=np.int64)), (side, k)
