@@ -26,10 +26,6 @@ from .runners import OnnxRunner, OpenVINORunner, TorchRunner
 
 BACKENDS = ("auto", "torch", "torch-bf16", "openvino", "onnx", "onnx-int8")
 MIN_SPEEDUP = 1.10
-# ``auto`` tries ONNX Runtime only when OpenVINO cannot run or fails parity: it was slower than
-# OpenVINO in every bulk measurement (Xeon with AMX: 0.74x vs 2.12x torch; AVX2 EPYC: see
-# docs/backends.md), and each candidate costs the first run a conversion, a parity check and timing.
-FALLBACK_ONLY = {"onnx": "openvino"}
 TIMING_ROUNDS = 2
 
 
@@ -106,13 +102,7 @@ def _auto(base, flags: frozenset[str], home: Path | None):
         if enc is not None:
             enc.note = f"auto: {choice} (chosen earlier on this CPU: {known['why']})"
             return enc
-    passing: list = []
-    for b in auto_candidates(flags):
-        if FALLBACK_ONLY.get(b) in {e.backend for e in passing}:
-            continue  # not converted, checked nor timed: the first run costs one conversion less
-        enc = _try(base, b, home)
-        if enc is not None:
-            passing.append(enc)
+    passing = [e for e in (_try(base, b, home) for b in auto_candidates(flags)) if e is not None]
     seconds = time_encoders([base, *passing])
     best = min(passing, key=lambda e: seconds[e.backend], default=base)
     speedup = seconds["torch"] / seconds[best.backend] if best is not base else 1.0
@@ -158,9 +148,11 @@ def _try(base, backend: str, home: Path | None):
 
 
 def time_encoders(encoders: list, rounds: int = TIMING_ROUNDS) -> dict[str, float]:
-    """Best-of-``rounds`` seconds of each encoder on the probe passages plus eight single queries,
+    """Best-of-``rounds`` seconds of each encoder on the probe passages (three times over: more than
+    a small batch, so the bulk path an index build runs is what is timed) plus eight single queries,
     interleaved (A, B, A, B...) so that load from other processes hits all alike."""
     passages, spans, queries = probe_inputs()
+    passages, spans = passages * 3, spans * 3
     best: dict[str, float] = {}
     for _ in range(rounds):
         for enc in encoders:

@@ -129,19 +129,6 @@ def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypa
     assert enc.backend == "torch" and "openvino 1.05x" in enc.note
 
 
-def test_auto_skips_onnx_when_openvino_passes(fake_backends, monkeypatch, tmp_path):
-    made = []
-    monkeypatch.setattr(choose, "make_runner", lambda b, base, home=None: made.append(b) or FakeRunner(b, fake_backends[b]))
-    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.4}))
-    assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path).backend == "openvino"
-    assert made == ["openvino"]  # ONNX not even converted
-    fake_backends["openvino"] = 0.3  # fails parity: ONNX is tried instead
-    made.clear()
-    with pytest.warns(BackendFallbackWarning, match="openvino"):
-        enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path / "other")
-    assert enc.backend == "onnx" and made == ["openvino", "onnx"]
-
-
 def test_auto_choice_is_per_cpu(fake_backends, monkeypatch, tmp_path):
     monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.9, "torch-bf16": 0.4}))
     assert resolve(FakeBase(), "auto", flags=XEON, home=tmp_path).backend == "torch-bf16"
