@@ -31,7 +31,7 @@ import numpy as np
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
-from .backends.runners import Runner, Threads, TorchRunner, torch_threads
+from .backends.runners import Runner, Threads, TorchRunner, forward_many, torch_threads
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
 
@@ -178,19 +178,29 @@ class SentenceTransformerEncoder:
         return {k: np.asarray(v, dtype=np.int64) for k, v in enc.items()}
 
     def _batches(self, texts: Sequence[str], *, offsets: bool, progress: bool, desc: str):
-        """Longest texts first, as ``SentenceTransformer.encode`` does: (rows, tokens, mask, offsets, pooled)."""
-        order = np.argsort([-len(t) for t in texts], kind="stable")
+        """Texts by token count, longest first, so a batch pads next to nothing (sorting by characters,
+        as ``SentenceTransformer.encode`` does, padded the whole BBC corpus by 27% at 64 a batch; by
+        tokens 1%): yields (rows, tokens, mask, offsets, pooled) per batch."""
+        with self._tok_lock:  # one fast batch call, unpadded; each batch is padded to its longest
+            enc_all = self.model.tokenizer(list(texts), truncation=True, max_length=self.max_seq_length,
+                                           return_offsets_mapping=offsets)
+        enc_all = {k: enc_all[k] for k in enc_all.keys()}
+        order = np.argsort([-len(ids) for ids in enc_all["input_ids"]], kind="stable")
+        pad = (self.model.tokenizer.pad_token_id or 0, self.model.tokenizer.padding_side == "left")
         small = len(texts) <= SMALL_BATCH
         bar = None
         if progress:
             bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc)
-        try:
+
+        def feeds():  # tokenised lazily: a pipelined runner tokenises the next batch while one runs
             for b in range(0, len(order), self.batch_size):
                 idx = order[b : b + self.batch_size]
-                enc = self.tokenize([texts[i] for i in idx], offsets=offsets)
-                offs = enc.pop("offset_mapping", None)
-                tokens = self.runner.forward(enc, small=small)
-                mask = enc["attention_mask"].astype(bool)
+                enc = _padded(enc_all, idx, *pad)
+                yield (b, idx, enc.pop("offset_mapping", None), enc["attention_mask"]), enc
+
+        try:
+            for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
+                mask = mask.astype(bool)
                 m = mask[..., None].astype(np.float32)
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled
@@ -251,6 +261,24 @@ class SentenceTransformerEncoder:
                     self._query_cache.clear()
                 self._query_cache.update((t, found[t]) for t in missing)
         return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def _padded(enc: dict, idx, pad_id: int, left: bool) -> dict[str, np.ndarray]:
+    """Rows ``idx`` of unpadded tokenizer output as int64 arrays padded to their longest row, as the
+    tokenizer itself pads (``pad_id`` for ids, 0 for the mask, type ids and offsets)."""
+    width = max(len(enc["input_ids"][i]) for i in idx)
+    out = {}
+    for key, rows in enc.items():
+        a = np.full((len(idx), width, 2) if key == "offset_mapping" else (len(idx), width),
+                    pad_id if key == "input_ids" else 0, dtype=np.int64)
+        for j, i in enumerate(idx):
+            n = len(rows[i])
+            if n and left:
+                a[j, width - n:] = rows[i]
+            elif n:
+                a[j, :n] = rows[i]
+        out[key] = a
+    return out
 
 
 def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, desc: str = "Encoding"):

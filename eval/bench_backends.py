@@ -71,12 +71,13 @@ def encoders(wanted: list[str]) -> dict:
 
 
 def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
-    """Interleaved timings: per round, bare ST encode then each backend's encode_passages and single-question encodes."""
+    """Interleaved timings: per round, bare ST encode then each backend's encode_passages; then the
+    question encodes, each question on every backend in turn (warm, no cache)."""
     base = encs["torch"]
     bulk: dict[str, list[float]] = {"bare": []}
-    lat: dict[str, list[float]] = {}
-    vecs = {}
-    for r in range(rounds):
+    vecs, load = {}, []
+    for _ in range(rounds):
+        load.append(round(os.getloadavg()[0], 1))
         t = time.perf_counter()
         bare = base.model.encode(texts, batch_size=base.batch_size, normalize_embeddings=True)
         bulk["bare"].append(time.perf_counter() - t)
@@ -84,30 +85,43 @@ def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
             t = time.perf_counter()
             vecs[name] = enc.encode_passages(texts, spans)
             bulk.setdefault(name, []).append(time.perf_counter() - t)
-            for q in qs:
-                t = time.perf_counter()
-                enc.encode_documents([f"{q} ({r})"])  # distinct text: no cache
-                lat.setdefault(name, []).append((time.perf_counter() - t) * 1000)
+    lat = question_latency(qs, encs)
     ref_p, ref_s = vecs["torch"]
-    out = {"bare_st_fp32": {"seconds": [round(x, 2) for x in bulk["bare"]],
+    out = {"load_average_per_round": load,
+           "bare_st_fp32": {"seconds": [round(x, 2) for x in bulk["bare"]],
                             "paragraphs_per_s": round(len(texts) / min(bulk["bare"]), 1),
                             "min_cosine_vs_torch_runner": round(min_cosine(bare, ref_p), 6)}}
     for name in encs:
         best = min(bulk[name])
         out[name] = {"seconds": [round(x, 2) for x in bulk[name]], "paragraphs_per_s": round(len(texts) / best, 1),
                      "vs_bare_st": round(min(bulk["bare"]) / best, 3), "vs_torch": round(min(bulk["torch"]) / best, 3),
+                     "vs_bare_st_per_round": [round(b / x, 3) for b, x in zip(bulk["bare"], bulk[name])],
                      "query_p50_ms": round(statistics.median(lat[name]), 2),
+                     "query_p90_ms": round(float(np.percentile(lat[name], 90)), 2),
                      "min_cosine_passage": round(min_cosine(vecs[name][0], ref_p), 6),
                      "min_cosine_sentence": round(min_cosine(vecs[name][1], ref_s), 6),
                      "parity": encs[name].parity.to_dict() if encs[name].parity else None}
     return out
 
 
+def question_latency(qs: list[str], encs: dict) -> dict[str, list[float]]:
+    """Milliseconds of one question's encode on each backend, interleaved question by question."""
+    for enc in encs.values():
+        enc.encode_documents(["A warm-up question?"])  # compiled and allocated before timing
+    lat: dict[str, list[float]] = {name: [] for name in encs}
+    for i, q in enumerate(qs):
+        for name, enc in encs.items():
+            t = time.perf_counter()
+            enc.encode_documents([f"{q} ({i})"])  # distinct text: no cache
+            lat[name].append((time.perf_counter() - t) * 1000)
+    return lat
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m newsqa.eval.bench_backends", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=BBC)
     ap.add_argument("--paragraphs", type=int, default=600)
-    ap.add_argument("--questions", type=int, default=40)
+    ap.add_argument("--questions", type=int, default=200, help="single-question encodes per backend")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--backends", nargs="+", default=None, help="default: every installed one (bf16 where native)")
     ap.add_argument("--out", type=Path, default=None)

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import BackendUnavailableError, NewsqaError
 from .convert import _versions, converted, newsqa_home
 from .cpu import cpu_flags, cpu_name, has_native_bf16
-from .parity import check_parity, probe_inputs
+from .parity import Parity, check_parity, probe_inputs
 from .runners import OnnxRunner, OpenVINORunner, TorchRunner
 
 BACKENDS = ("auto", "torch", "torch-bf16", "openvino", "onnx", "onnx-int8")
@@ -98,7 +98,7 @@ def _auto(base, flags: frozenset[str], home: Path | None):
     known = _read_json(cache).get(key)
     if known:
         choice = known["backend"]
-        enc = base if choice == "torch" else _try(base, choice, home)
+        enc = base if choice == "torch" else _known(base, choice, known.get("parity", {}).get(choice), home)
         if enc is not None:
             enc.note = f"auto: {choice} (chosen earlier on this CPU: {known['why']})"
             return enc
@@ -117,6 +117,22 @@ def _auto(base, flags: frozenset[str], home: Path | None):
     return enc
 
 
+def _known(base, backend: str, parity: dict | None, home: Path | None):
+    """The encoder of a cached ``auto`` choice. Its parity, measured when it was chosen, is reused
+    when it held: the cache key fixes the CPU, the weights' sha256, the library versions and the
+    threads, and ``make_runner`` verified the converted files' checksums, so the check would run the
+    same computation again (a load then encodes no probes). Else it is checked now."""
+    if not parity or not parity.get("ok"):
+        return _try(base, backend, home)
+    try:
+        enc = base.with_runner(make_runner(backend, base, home))
+    except (BackendUnavailableError, ImportError, RuntimeError, OSError):
+        return _try(base, backend, home)  # says why, or None
+    fields = {k: parity[k] for k in ("backend", "precision", "passage", "sentence", "query", "threshold")}
+    enc.parity = Parity(**fields)
+    return enc if enc.parity.ok and enc.parity.backend == backend else _try(base, backend, home)
+
+
 def _try(base, backend: str, home: Path | None):
     """The checked encoder, or None (said) when the backend cannot run or fails parity."""
     try:
@@ -132,9 +148,11 @@ def _try(base, backend: str, home: Path | None):
 
 
 def time_encoders(encoders: list, rounds: int = TIMING_ROUNDS) -> dict[str, float]:
-    """Best-of-``rounds`` seconds of each encoder on the probe passages plus eight single queries,
+    """Best-of-``rounds`` seconds of each encoder on the probe passages (three times over: more than
+    a small batch, so the bulk path an index build runs is what is timed) plus eight single queries,
     interleaved (A, B, A, B...) so that load from other processes hits all alike."""
     passages, spans, queries = probe_inputs()
+    passages, spans = passages * 3, spans * 3
     best: dict[str, float] = {}
     for _ in range(rounds):
         for enc in encoders:

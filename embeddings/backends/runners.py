@@ -13,10 +13,12 @@ lock that sets the count it needs, and no two switch it at once.
 from __future__ import annotations
 
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Iterable, Protocol
 
 import numpy as np
 
@@ -59,6 +61,15 @@ class Runner(Protocol):
         ...
 
 
+def forward_many(runner, items: Iterable[tuple[object, dict]], *, small: bool = False):
+    """``(key, token vectors)`` for each ``(key, feeds)`` in order: the runner's own pipelined
+    ``forward_many`` where it has one, else one ``forward`` after another."""
+    many = getattr(runner, "forward_many", None)
+    if many is not None:
+        return many(items, small=small)
+    return ((key, runner.forward(feeds, small=small)) for key, feeds in items)
+
+
 class TorchRunner:
     """The Hugging Face transformer itself, fp32 or under bf16 autocast."""
 
@@ -79,33 +90,78 @@ class TorchRunner:
 
 
 class OpenVINORunner:
-    """An OpenVINO IR on the CPU plugin; one compiled model per thread count, made on first use."""
+    """An OpenVINO IR on the CPU plugin, compiled on first use per (threads, hint).
+
+    A small batch (a question, a few sentences) runs on a LATENCY-hinted model with the small thread
+    count and one reused infer request per thread. A bulk encode (``forward_many``) runs on a
+    THROUGHPUT-hinted model with one stream per bulk thread (one thread each) and as many requests in
+    flight, so the streams never wait on each other's threads and tokenising the next batch overlaps
+    the inference of the last.
+    """
 
     backend = "openvino"
 
     def __init__(self, xml: Path, threads: Threads):
         import openvino as ov
 
-        self._core = ov.Core()
+        self._ov, self._core = ov, ov.Core()
         self._model = self._core.read_model(str(xml))
         self.threads = threads
-        self._compiled: dict[int, object] = {}
+        self._compiled: dict[tuple[int, str], object] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()  # this thread's infer request per compiled model
         # The plugin picks bf16 by itself where the CPU has it natively (AVX512_BF16 / AMX): record it.
-        self.precision = _ov_precision(self._compiled_for(threads.bulk))
+        self.precision = _ov_precision(self._compiled_for(threads.bulk, "LATENCY"))
 
-    def _compiled_for(self, n: int):
+    def _compiled_for(self, n: int, hint: str):
         with self._lock:
-            if n not in self._compiled:
-                self._compiled[n] = self._core.compile_model(
-                    self._model, "CPU", {"INFERENCE_NUM_THREADS": n, "PERFORMANCE_HINT": "LATENCY"})
-            return self._compiled[n]
+            if (n, hint) not in self._compiled:
+                config = {"INFERENCE_NUM_THREADS": n, "PERFORMANCE_HINT": hint}
+                if hint == "THROUGHPUT":
+                    config["NUM_STREAMS"] = n
+                self._compiled[n, hint] = self._core.compile_model(self._model, "CPU", config)
+            return self._compiled[n, hint]
 
     def forward(self, feeds: dict[str, np.ndarray], *, small: bool = False) -> np.ndarray:
-        compiled = self._compiled_for(self.threads.for_batch(small))
-        request = compiled.create_infer_request()  # one per call: requests are not shared across threads
+        compiled = self._compiled_for(self.threads.for_batch(small), "LATENCY")
+        requests = self._local.__dict__.setdefault("requests", {})
+        request = requests.get(id(compiled))
+        if request is None:  # requests are not shared across threads: one per thread, reused
+            request = requests[id(compiled)] = compiled.create_infer_request()
         out = request.infer({k: np.ascontiguousarray(v) for k, v in feeds.items()})
-        return np.asarray(out[compiled.output(0)], dtype=np.float32)
+        return np.array(out[compiled.output(0)], dtype=np.float32)
+
+    def forward_many(self, items: Iterable[tuple[object, dict]], *, small: bool = False):
+        """``(key, token vectors)`` for each ``(key, feeds)``, in order, several requests in flight."""
+        n = self.threads.for_batch(small)
+        if small or n < 2:
+            yield from ((key, self.forward(feeds, small=small)) for key, feeds in items)
+            return
+        compiled = self._compiled_for(n, "THROUGHPUT")
+        flight = max(2, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+        free = [compiled.create_infer_request() for _ in range(flight)]
+        pending: deque = deque()
+        try:
+            for key, feeds in items:
+                if not free:
+                    yield _finished(pending, free)
+                request = free.pop()
+                request.start_async({k: np.ascontiguousarray(v) for k, v in feeds.items()})
+                pending.append((key, request))
+            while pending:
+                yield _finished(pending, free)
+        finally:
+            for _, request in pending:  # a consumer that stopped early: let the requests finish
+                request.wait()
+
+
+def _finished(pending: deque, free: list):
+    """Wait for the oldest request in flight; its output and key; the request back to ``free``."""
+    key, request = pending.popleft()
+    request.wait()
+    out = np.array(request.get_output_tensor(0).data, dtype=np.float32)  # a copy: the request is reused
+    free.append(request)
+    return key, out
 
 
 def _ov_precision(compiled) -> str:
@@ -126,6 +182,7 @@ class OnnxRunner:
         self.backend = "onnx-int8" if int8 else "onnx"
         self.precision = "int8" if int8 else "fp32"
         self._sessions: dict[int, object] = {}
+        self._names: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
         self._session_for(threads.bulk)
 
@@ -140,7 +197,30 @@ class OnnxRunner:
             return self._sessions[n]
 
     def forward(self, feeds: dict[str, np.ndarray], *, small: bool = False) -> np.ndarray:
-        session = self._session_for(self.threads.for_batch(small))
-        names = {i.name for i in session.get_inputs()}
+        return self._run(self._session_for(self.threads.for_batch(small)), feeds)
+
+    def _run(self, session, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        names = self._names.get(id(session))
+        if names is None:
+            names = self._names[id(session)] = frozenset(i.name for i in session.get_inputs())
         out = session.run(None, {k: np.ascontiguousarray(v, dtype=np.int64) for k, v in feeds.items() if k in names})
         return np.asarray(out[0], dtype=np.float32)
+
+    def forward_many(self, items: Iterable[tuple[object, dict]], *, small: bool = False):
+        """``(key, token vectors)`` for each ``(key, feeds)``, in order: one single-threaded run per
+        bulk thread at once (a session runs concurrently), so no run waits on another's threads."""
+        n = self.threads.for_batch(small)
+        if small or n < 2:
+            yield from ((key, self.forward(feeds, small=small)) for key, feeds in items)
+            return
+        session = self._session_for(1)
+        with ThreadPoolExecutor(n, thread_name_prefix="newsqa-onnx") as pool:
+            pending: deque = deque()
+            for key, feeds in items:
+                if len(pending) >= n:
+                    done_key, fut = pending.popleft()
+                    yield done_key, fut.result()
+                pending.append((key, pool.submit(self._run, session, feeds)))
+            while pending:
+                done_key, fut = pending.popleft()
+                yield done_key, fut.result()

@@ -106,10 +106,21 @@ def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, mon
         enc = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
     assert enc.backend == "onnx" and enc.parity.ok
     monkeypatch.setattr(choose, "time_encoders", lambda *a, **k: pytest.fail("a cached choice times nothing"))
+    real_check = choose.check_parity
+    monkeypatch.setattr(choose, "check_parity", lambda *a: pytest.fail("a cached choice reuses its parity"))
     again = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
     assert again.backend == "onnx" and "chosen earlier" in again.note
-    cache = json.loads((tmp_path / "backends" / "auto.json").read_text())
+    assert again.parity.ok and again.parity == enc.parity
+    cache_file = tmp_path / "backends" / "auto.json"
+    cache = json.loads(cache_file.read_text())
     assert [v["backend"] for v in cache.values()] == ["onnx"]
+    for v in cache.values():  # a cached choice without a parity that held: checked again
+        v["parity"] = {}
+    cache_file.write_text(json.dumps(cache))
+    calls = []
+    monkeypatch.setattr(choose, "check_parity", lambda *a: calls.append(1) or real_check(*a))
+    third = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
+    assert third.backend == "onnx" and third.parity.ok and calls == [1]
 
 
 def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypatch, tmp_path):
@@ -234,6 +245,39 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     assert runner.forward(longer).shape == (2, 8, 32)
 
 
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_pipelined_bulk_encode_keeps_order_and_values(backend, tiny_bert, tmp_path):
+    """forward_many (several requests / runs in flight, one thread each) gives each batch's own
+    token vectors in the order fed, as forward does one at a time; a consumer may stop early."""
+    from newsqa.embeddings.backends.choose import installed
+    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, forward_many
+
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed")
+    model, feeds = tiny_bert
+    folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
+    threads = Threads(bulk=2, small=1)
+    runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    batches = [{k: v[:, : 3 + i % 4] for k, v in feeds.items()} for i in range(7)]  # lengths differ
+    got = list(forward_many(runner, ((i, f) for i, f in enumerate(batches))))
+    assert [k for k, _ in got] == list(range(7))
+    for (_, tokens), f in zip(got, batches):
+        assert tokens.shape == (2, f["input_ids"].shape[1], 32) and np.allclose(tokens, runner.forward(f), atol=1e-5)
+    first = next(iter(forward_many(runner, ((i, f) for i, f in enumerate(batches)))))
+    assert first[0] == 0 and np.allclose(first[1], got[0][1], atol=1e-5)
+
+
+def test_forward_many_of_a_plain_runner_is_forward_in_order():
+    from newsqa.embeddings.backends.runners import forward_many
+
+    class Plain:
+        def forward(self, feeds, *, small=False):
+            return feeds["x"] * 2
+
+    out = list(forward_many(Plain(), ((k, {"x": np.full(2, k)}) for k in (3, 1, 2))))
+    assert [k for k, _ in out] == [3, 1, 2] and [int(v[0]) for _, v in out] == [6, 2, 4]
+
+
 @pytest.mark.slow  # the only fast-layer user of torch + transformers (their import is most of a minute on a busy machine)
 def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     import torch
@@ -260,3 +304,25 @@ def test_torch_threads_switch_only_under_the_lock(tiny_bert):
         t.join()
     assert not errors and len(out) == 120 and all(out)
     assert torch.get_num_threads() == bulk
+
+
+@pytest.mark.parametrize("offsets", [False, True])
+def test_unpadded_rows_padded_per_batch_as_the_tokenizer_pads(offsets):
+    """The encoder tokenises once unpadded (to sort by token count), then pads each batch itself:
+    exactly what the tokenizer's own padding gives for those rows, right- or left-padded."""
+    from transformers import AutoTokenizer
+
+    from newsqa.embeddings.encoder import _padded, default_model_dir
+
+    tok = AutoTokenizer.from_pretrained(str(default_model_dir()))
+    texts = ["Shares fell 3% on Monday, traders said.", "Hi", "", "Putin met Kim at the cosmodrome on Wednesday."]
+    idx = np.array([3, 0, 1, 2])
+    for side in ("right", "left"):
+        tok.padding_side = side
+        enc = tok(texts, truncation=True, max_length=256, return_offsets_mapping=offsets)
+        got = _padded({k: enc[k] for k in enc.keys()}, idx, tok.pad_token_id, side == "left")
+        want = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=256,
+                   return_tensors="np", return_offsets_mapping=offsets)
+        assert sorted(got) == sorted(want.keys())
+        for k in want.keys():
+            assert np.array_equal(got[k], np.asarray(want[k], dtype=np.int64)), (side, k)
