@@ -13,6 +13,7 @@ the segments already open (they are immutable), so a new segment costs only its 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +39,11 @@ class IndexReader:
         masks = [s.live(t) for s, t in zip(segments, self.tombstones)]
         self.live_rows = [m[0] for m in masks]  # per segment: None (all live) or a bool mask
         self.live_docs = [m[1] for m in masks]
-        self.live_passages = sum(len(s) if m is None else int(m.sum()) for s, m in zip(segments, self.live_rows))
+        self.live_passages = sum(s.live_stats(t)[0] for s, t in zip(segments, self.tombstones))
         self.passages = PassageView(self)
         self.documents = DocumentView(self)
         self.vectors = RowView(self, "vectors")
         self.sentence_vectors = RowView(self, "sentence_vectors")
-        shift = np.concatenate([[0], np.cumsum([s.info.sentences for s in segments])]).astype(np.int64)
-        self.sentence_rows = np.concatenate(
-            [np.asarray(s.sentence_rows[:-1]) + shift[i] for i, s in enumerate(segments)] + [shift[-1:]]).astype(np.int64)
         self._files: dict | None = None
 
     # -- identity ----------------------------------------------------------------------------------
@@ -59,6 +57,14 @@ class IndexReader:
 
     def __len__(self) -> int:
         return int(self.starts[-1])
+
+    @cached_property
+    def sentence_rows(self) -> np.ndarray:
+        """Global row -> first global sentence row (passages + 1), built on first use (not on open:
+        it is as long as the index)."""
+        shift = np.concatenate([[0], np.cumsum([s.info.sentences for s in self.segments])]).astype(np.int64)
+        return np.concatenate([np.asarray(s.sentence_rows[:-1]) + shift[i] for i, s in enumerate(self.segments)]
+                              + [shift[-1:]]).astype(np.int64)
 
     # -- rows --------------------------------------------------------------------------------------
     def locate(self, row: int) -> tuple[int, int]:
@@ -318,7 +324,8 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
     for attempt in range(5):
         try:
             ef = int(info.faiss.get("ef_search", 128))
-            segs = [reuse[s.name] if s.name in reuse and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
+            segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s
+                    and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
                     else Segment(index_dir, s, info.model.dimension, ann=ann, ef_search=ef) for s in info.segments]
             return IndexReader(index_dir, info, segs)
         except IndexFormatError:

@@ -255,6 +255,9 @@ class Segment:
         self.kind_column = self.passages.column("kind")
         self._doc_row: dict[str, int] | None = None
         self._live: dict[frozenset, tuple[np.ndarray | None, np.ndarray]] = {}
+        self._live_stats: dict[frozenset, tuple[int, int]] = {}
+        self._hash_index: tuple[np.ndarray, np.ndarray] | None = None
+        self._hash_lookups = 0
         self.faiss = None
         if ann and info.ann == "hnsw":
             import faiss
@@ -335,3 +338,37 @@ class Segment:
                 got = (~dead_docs[self.doc_codes], ~dead_docs)
             self._live = {tombstones: got}  # a segment's tombstones only grow: keep the newest
         return got
+
+    def live_stats(self, tombstones: frozenset[str]) -> tuple[int, int]:
+        """(live passages, their total length in terms) under ``tombstones`` (kept for the newest set)."""
+        got = self._live_stats.get(tombstones)
+        if got is None:
+            rows, _ = self.live(tombstones)
+            dl = np.asarray(self.postings["lex_doclen"])
+            got = (len(self), int(dl.sum())) if rows is None else (int(rows.sum()), int(dl[rows].sum()))
+            self._live_stats = {tombstones: got}
+        return got
+
+    def rows_of_hashes(self, hashes: np.ndarray) -> dict[int, int]:
+        """``embed_hash -> first row`` holding it, for those of ``hashes`` this segment has.
+
+        The first lookup scans the column; from the second on (a writer process adding one article
+        after another) a sorted copy answers by binary search, so an add does not scan the index.
+        """
+        col = self.passages.column("embed_hash").to_numpy()
+        hashes = np.asarray(hashes, np.uint64)
+        self._hash_lookups += 1
+        if self._hash_index is None and self._hash_lookups < 2:
+            rows = np.flatnonzero(np.isin(col, hashes))
+            out: dict[int, int] = {}
+            for r in rows.tolist():
+                out.setdefault(int(col[r]), r)
+            return out
+        if self._hash_index is None:
+            order = np.argsort(col, kind="stable")
+            self._hash_index = (col[order], order)
+        keys, order = self._hash_index
+        at = np.searchsorted(keys, hashes)
+        ok = at < len(keys)
+        ok[ok] = keys[at[ok]] == hashes[ok]
+        return {int(h): int(order[a]) for h, a in zip(hashes[ok].tolist(), at[ok].tolist())}

@@ -37,10 +37,7 @@ class SegmentBM25:
         self.reader = reader
         self.k1, self.b = k1, b
         self.n = reader.live_passages
-        total = 0
-        for seg, live in zip(reader.segments, reader.live_rows):
-            dl = np.asarray(seg.postings["lex_doclen"])
-            total += int(dl.sum() if live is None else dl[live].sum())
+        total = sum(seg.live_stats(t)[1] for seg, t in zip(reader.segments, reader.tombstones))  # kept per segment
         self.avgdl = total / self.n if self.n else 1.0
         self._df_cache: dict[str, int] = {}
 
