@@ -105,6 +105,12 @@ class IndexReader:
                 out[n].extend(col if live.all() else [v for v, ok in zip(col, live) if ok])
         return out
 
+    def date_range(self) -> tuple[str, str]:
+        """(first, last) date of the live dated documents; ("", "") when none is dated (per segment, kept)."""
+        got = [seg.date_range(t) for seg, t in zip(self.segments, self.tombstones)]
+        got = [g for g in got if g[0]]
+        return (min(g[0] for g in got), max(g[1] for g in got)) if got else ("", "")
+
     @property
     def files(self) -> dict[str, dict]:
         """Source file -> record (sha256, size, mtime_ns, doc_ids) over all segments, newest wins."""

@@ -258,6 +258,8 @@ class Segment:
         self._live_stats: dict[frozenset, tuple[int, int]] = {}
         self._hash_index: tuple[np.ndarray, np.ndarray] | None = None
         self._hash_lookups = 0
+        self._per_tombstones: dict[tuple[str, frozenset], object] = {}
+        self._non_ascii: np.ndarray | None = None
         self.faiss = None
         if ann and info.ann == "hnsw":
             import faiss
@@ -372,3 +374,32 @@ class Segment:
         ok = at < len(keys)
         ok[ok] = keys[at[ok]] == hashes[ok]
         return {int(h): int(order[a]) for h, a in zip(hashes[ok].tolist(), at[ok].tolist())}
+
+    def date_range(self, tombstones: frozenset[str]) -> tuple[str, str]:
+        """(first, last) date of the live dated documents ("", "" when none is dated), kept per segment."""
+        got = self._per_tombstones.get(("dates", tombstones))
+        if got is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            col = self.documents.column("date")
+            _, live_docs = self.live(tombstones)
+            if not live_docs.all():
+                col = col.filter(pa.array(live_docs))
+            col = col.filter(pc.not_equal(col, ""))
+            mm = pc.min_max(col) if len(col) else None
+            got = (mm["min"].as_py(), mm["max"].as_py()) if mm is not None else ("", "")
+            self._per_tombstones = {k: v for k, v in self._per_tombstones.items() if k[1] == tombstones}
+            self._per_tombstones[("dates", tombstones)] = got
+        return got
+
+    def non_ascii_terms(self) -> np.ndarray:
+        """The postings' terms with a non-ASCII letter (what accent folding looks at), found once."""
+        if self._non_ascii is None:
+            names = np.asarray(self.postings["lex_terms"])
+            if names.dtype.kind == "U" and len(names) and names.dtype.itemsize:
+                codes = np.ascontiguousarray(names).view(np.uint32).reshape(len(names), -1)
+                self._non_ascii = names[(codes > 127).any(axis=1)]
+            else:
+                self._non_ascii = np.array([t for t in names.tolist() if not str(t).isascii()], dtype=str)
+        return self._non_ascii
