@@ -103,9 +103,9 @@ class UpdateHooks:
     """How an update's work runs elsewhere (``embeddings.ray_pipeline``); None: in this process.
 
     ``read_files(roots, max_file_bytes, chunker, progress)`` gives the ``ReadFiles`` function;
-    ``wrap_encoder`` wraps the encoder (e.g. a pool of actors); ``write_segments(index_dir, batch,
-    faiss_settings)`` writes the new passages as one or more hidden segment folders (``NewSegments``)
-    that the update names and publishes in one manifest swap.
+    ``wrap_encoder`` wraps the encoder; ``write_segments(index_dir, batch, faiss_settings, prev,
+    report, encoder)`` encodes and writes the new passages (a ``NewBatch``) as one or more hidden segment
+    folders, returning ``[(folder, fields)]``, which the update names and publishes in one manifest swap.
     """
 
     read_files: Callable[..., "ReadFiles"] | None = None
@@ -347,7 +347,7 @@ def _write(index_dir: Path, prev, change: _Change, enc: Encoder, encoder: Encode
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
             written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
         else:
-            written = write_segments(index_dir, change.batch, faiss_settings)
+            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, enc)
         for tmp, fields in written:
             segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
@@ -481,36 +481,51 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
 
 def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool,
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Vectors for new passages and for their sentences, reusing the stored ones of identical text
-    (found by the segments' ``embed_hash`` column, tombstoned rows included: an edited article
-    re-encodes only its edited paragraphs)."""
+    """Vectors for new passages and for their sentences, reusing the stored ones of identical text."""
+    out, sents = stored_vectors(new_passages, prev, encoder.dimension)
+    encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
+    report.encoded += encoded
+    report.encode_seconds += seconds
+    return out, sents
+
+
+def stored_vectors(new_passages: Sequence[Passage], prev, dimension: int) -> tuple[np.ndarray, list]:
+    """The stored vectors of passages whose embedded text (and sentence spans) is already in the
+    index (found by the segments' ``embed_hash``, tombstoned rows included: an edited article
+    re-encodes only its edited paragraphs); ``sentences[j]`` is None where passage j needs encoding."""
     texts = [embed_text(p) for p in new_passages]
-    spans = [tuple(sentence_spans(p)) for p in new_passages]
-    hashes = np.array([embed_hash(t, s) for t, s in zip(texts, spans)], dtype=np.uint64)
-    out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    hashes = np.array([embed_hash(t, sentence_spans(p)) for t, p in zip(texts, new_passages)], dtype=np.uint64)
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
     sents: list[np.ndarray | None] = [None] * len(texts)
     known: dict[int, tuple] = {}
     for seg in (prev.segments if prev is not None and len(texts) else ()):
         for h, r in seg.rows_of_hashes(hashes).items():
             known.setdefault(h, (seg, r))
-    todo: dict[tuple, list[int]] = {}
-    for j, key in enumerate(zip(texts, spans)):
-        hit = known.get(int(hashes[j]))
-        if hit is not None:
-            seg, r = hit
+    for j, h in enumerate(hashes.tolist()):
+        if h in known:
+            seg, r = known[h]
             out[j] = seg.vectors[r]
             sents[j] = np.asarray(seg.sentence_vectors[seg.sentence_rows[r]:seg.sentence_rows[r + 1]], np.float32)
-        else:
-            todo.setdefault(key, []).append(j)
-    if todo:
-        uniq = list(todo)
-        t0 = time.perf_counter()
-        vecs, svecs = encoder.encode_passages([t for t, _ in uniq], [sp for _, sp in uniq], progress=progress)
-        report.encode_seconds += time.perf_counter() - t0
-        at = 0
-        for (t, sp), v in zip(uniq, vecs):
-            for j in todo[(t, sp)]:
-                out[j], sents[j] = v, svecs[at : at + len(sp)]
-            at += len(sp)
-        report.encoded = len(uniq)
     return out, sents
+
+
+def encode_missing(passages: Sequence[Passage], out: np.ndarray, sents: list, encoder: Encoder,
+                   progress: bool = False) -> tuple[int, float]:
+    """Encode the passages ``stored_vectors`` left (``sents[j] is None``), each distinct text once,
+    filling ``out`` and ``sents`` in place. Returns (texts encoded, seconds the model took)."""
+    todo: dict[tuple, list[int]] = {}
+    for j, p in enumerate(passages):
+        if sents[j] is None:
+            todo.setdefault((embed_text(p), tuple(sentence_spans(p))), []).append(j)
+    if not todo:
+        return 0, 0.0
+    uniq = list(todo)
+    t0 = time.perf_counter()
+    vecs, svecs = encoder.encode_passages([t for t, _ in uniq], [sp for _, sp in uniq], progress=progress)
+    seconds = time.perf_counter() - t0
+    at = 0
+    for (t, sp), v in zip(uniq, vecs):
+        for j in todo[(t, sp)]:
+            out[j], sents[j] = v, svecs[at : at + len(sp)]
+        at += len(sp)
+    return len(uniq), seconds

@@ -163,12 +163,14 @@ def _search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None
         return _EMPTY
     if rows is not None and live is not None:
         rows = rows[live[rows]]
-    elif rows is None and live is not None and seg.faiss is None:
-        rows = np.flatnonzero(live)
     if seg.faiss is None or (rows is not None and len(rows) <= 50_000):
-        if rows is None:
+        if rows is None:  # the whole segment, scanned in place (no copy of its live rows' vectors)
             scores = np.asarray(seg.vectors) @ q[0]
-            cand = None
+            cand = None if live is None else np.flatnonzero(live)
+            if cand is not None:
+                if not len(cand):
+                    return _EMPTY
+                scores = scores[cand]
         else:
             if not len(rows):
                 return _EMPTY

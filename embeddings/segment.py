@@ -265,7 +265,9 @@ class Segment:
             import faiss
 
             try:
-                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")))
+                # The graph is read; its stored vectors stay in the file, memory-mapped (serving
+                # memory is what the searches touch), where this FAISS can map them.
+                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
             except RuntimeError as e:
                 raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
             if self.faiss.ntotal != n or self.faiss.d != dimension:

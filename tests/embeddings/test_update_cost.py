@@ -129,3 +129,31 @@ def test_date_range_over_segments_skips_tombstoned_documents(tmp_path, fake_enco
     assert r.date_range() == (dates[0], dates[-1]) == ("2003-07-08", "2005-03-04")
     update_index([], idx, encoder=fake_encoder, progress=False, remove=[src / "d2.jsonl"], compact=False)
     assert open_reader(idx, ann=False).date_range() == ("2004-01-02", "2005-03-04")
+
+
+def test_an_hnsw_segment_is_served_memory_mapped_with_tombstones_inside(tmp_path, fake_encoder):
+    import faiss
+
+    from newsqa.embeddings.faiss_index import FaissSettings
+    from newsqa.embeddings.indexer import delete_documents
+    from reliability.util import write_corpus
+
+    idx = tmp_path / "idx"
+    update_index([write_corpus(tmp_path / "c", 20)], idx, encoder=fake_encoder, progress=False,
+                 faiss_settings=FaissSettings(kind="hnsw"), compact=False)
+    r = open_reader(idx)
+    seg = r.segments[0]
+    assert seg.info.ann == "hnsw" and seg.faiss is not None
+    doc = next(iter(r.documents))
+    delete_documents(idx, [doc], encoder=fake_encoder)
+    r = open_reader(idx, previous=r)
+    in_memory = faiss.read_index(str(seg.dir / "faiss.index"))  # read whole, as before
+    q = np.asarray(r.vectors[3])
+    rows, scores = r.dense_search(q, 10)
+    live = r.live_rows[0]
+    assert len(rows) == 10 and all(live[rows]) and doc not in {r.passages[i].doc_id for i in rows}
+    sel = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.flatnonzero(~live).astype(np.int64)))
+    _, want = in_memory.search(q.reshape(1, -1), 10, params=faiss.SearchParametersHNSW(sel=sel, efSearch=128))
+    assert rows.tolist() == want[0].tolist()
+    flat = np.flatnonzero(live)[np.argsort(-(np.asarray(r.vectors)[live] @ q), kind="stable")[:10]]
+    assert len(set(rows.tolist()) & set(flat.tolist())) >= 9  # recall against the exact masked scan
