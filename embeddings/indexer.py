@@ -103,13 +103,11 @@ class UpdateHooks:
     """How an update's work runs elsewhere (``embeddings.ray_pipeline``); None: in this process.
 
     ``read_files(roots, max_file_bytes, chunker, progress)`` gives the ``ReadFiles`` function;
-    ``wrap_encoder`` wraps the encoder; ``write_segments(index_dir, batch, faiss_settings, prev,
-    report, encoder)`` encodes and writes the new passages (a ``NewBatch``) as one or more hidden segment
+    ``write_segments(index_dir, batch, faiss_settings, prev, report, encoder)`` encodes and writes the new passages (a ``NewBatch``) as one or more hidden segment
     folders, returning ``[(folder, fields)]``, which the update names and publishes in one manifest swap.
     """
 
     read_files: Callable[..., "ReadFiles"] | None = None
-    wrap_encoder: Callable[[Encoder], Encoder] | None = None
     write_segments: Callable[..., list[tuple[Path, dict]]] | None = None
 
 
@@ -172,7 +170,7 @@ def update_index(
     read = hooks.read_files(roots, max_file_bytes, chunker, progress) if hooks.read_files else read_local
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read,
-                   wrap_encoder=hooks.wrap_encoder, write_segments=hooks.write_segments, backend=backend,
+                   write_segments=hooks.write_segments, backend=backend,
                    remove=remove, compact=compact)
 
 
@@ -247,7 +245,6 @@ def _update(
     faiss_settings: FaissSettings | None,
     lock_timeout: float,
     read_files: ReadFiles,
-    wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     write_segments: Callable[..., list[tuple[Path, dict]]] | None = None,
     backend: str | None = None,
     remove: Iterable[str | os.PathLike] = (),
@@ -255,8 +252,7 @@ def _update(
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update every engine runs: diff files against the index, read and chunk what changed
-    (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
-    write the segment(s) holding only what was added (``write_segments``; default one, here) and
+    (``read_files``), encode only new text (``encoder``), write the segment(s) holding only what was added (``write_segments``; default one, here) and
     publish them in one manifest swap with tombstones for what was deleted or replaced. See
     ``update_index`` for the arguments; ``drop_doc_ids`` are removed (``delete_documents``);
     ``chunker=None`` keeps the index's own settings.
@@ -270,13 +266,11 @@ def _update(
         prev = _open_previous(index_dir)
         encoder, chunker, faiss_settings = _settings(index_dir, prev, encoder, model, backend, chunker, faiss_settings)
         change = _collect(index_dir, prev, paths, read_files, chunker, prune, remove, drop_doc_ids, report)
-        enc = wrap_encoder(encoder) if wrap_encoder else encoder
         if change is None and prev is not None:  # nothing changed: the report says what the index holds
             report.unchanged = report.passages_total = prev.info.counts.passages
             report.documents_total = prev.info.counts.documents
         elif change is not None:
-            manifest = _write(index_dir, prev, change, enc, encoder, chunker, faiss_settings, write_segments,
-                              progress, report)
+            manifest = _write(index_dir, prev, change, encoder, chunker, faiss_settings, write_segments, progress, report)
     if manifest is not None and compact:
         from .compaction import compact_index, needs_merge
 
@@ -333,7 +327,7 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
     return _Change(batch, records, changed_files, dead, gone_keys, prev.info.counts.documents if prev else 0)
 
 
-def _write(index_dir: Path, prev, change: _Change, enc: Encoder, encoder: Encoder, chunker: ChunkerSettings,
+def _write(index_dir: Path, prev, change: _Change, encoder: Encoder, chunker: ChunkerSettings,
            faiss_settings: FaissSettings, write_segments, progress: bool, report: IndexReport):
     """Encode and write the new segment(s), then publish the manifest listing them (one swap)."""
     report.added = len(change.batch.passages)
@@ -342,12 +336,12 @@ def _write(index_dir: Path, prev, change: _Change, enc: Encoder, encoder: Encode
     segments = list(prev.info.segments) if prev else []
     if change.batch.passages or change.changed_files:
         if write_segments is None:
-            vectors, sentences = _encode_new(change.batch.passages, prev, enc, progress, report)
+            vectors, sentences = _encode_new(change.batch.passages, prev, encoder, progress, report)
             data = segment_data(change.batch.passages, vectors, sentences,
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
             written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
         else:
-            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, enc)
+            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder)
         for tmp, fields in written:
             segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys

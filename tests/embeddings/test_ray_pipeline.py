@@ -93,3 +93,19 @@ def test_ray_writes_one_segment_per_worker_batch_in_one_swap(tmp_path, fake_enco
     gone = sorted(src.iterdir())[0]
     r = update_index_ray([], tmp_path / "ray", encoder=fake_encoder, progress=False, remove=[gone], compact=False)
     assert r.written and r.removed > 0 and str(gone.resolve()) not in open_reader(tmp_path / "ray").files
+
+
+def test_worker_batches_cut_at_documents_with_the_file_records_last():
+    from types import SimpleNamespace as NS
+
+    from newsqa.embeddings.indexer import NewBatch
+    from newsqa.embeddings.ray_pipeline import split_batch
+
+    docs = [NS(doc_id=f"d{i}") for i in range(5)]
+    passages = [NS(doc_id=f"d{i}") for i, n in enumerate([3, 1, 4, 1, 5]) for _ in range(n)]
+    parts = split_batch(NewBatch(docs, passages, {"f": {"doc_ids": ["d0"]}}), 2, min_passages=1)
+    assert [len(p.passages) for p in parts] == [8, 6] and [len(p.documents) for p in parts] == [3, 2]
+    assert [p.files for p in parts] == [{}, {"f": {"doc_ids": ["d0"]}}]
+    assert [q for p in parts for q in p.passages] == passages  # every passage once, in order
+    assert len(split_batch(NewBatch(docs, passages, {}), 2)) == 1  # below the minimum: one segment
+    assert len(split_batch(NewBatch([], [], {"f": {}}), 4)) == 1  # records alone still make a segment
