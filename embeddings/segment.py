@@ -377,6 +377,15 @@ class Segment:
         ok[ok] = keys[at[ok]] == hashes[ok]
         return {int(h): int(order[a]) for h, a in zip(hashes[ok].tolist(), at[ok].tolist())}
 
+    def kept(self, name: str, tombstones: frozenset[str], compute):
+        """``compute()``, kept on this segment for ``tombstones`` (a segment is immutable and its
+        tombstones only grow: what a reader derives from it is computed once, not per reader)."""
+        key = (name, tombstones)
+        if key not in self._per_tombstones:
+            self._per_tombstones = {k: v for k, v in self._per_tombstones.items() if k[1] == tombstones}
+            self._per_tombstones[key] = compute()
+        return self._per_tombstones[key]
+
     def date_range(self, tombstones: frozenset[str]) -> tuple[str, str]:
         """(first, last) date of the live dated documents ("", "" when none is dated), kept per segment."""
         got = self._per_tombstones.get(("dates", tombstones))

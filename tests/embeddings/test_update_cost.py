@@ -157,3 +157,29 @@ def test_an_hnsw_segment_is_served_memory_mapped_with_tombstones_inside(tmp_path
     assert rows.tolist() == want[0].tolist()
     flat = np.flatnonzero(live)[np.argsort(-(np.asarray(r.vectors)[live] @ q), kind="stable")[:10]]
     assert len(set(rows.tolist()) & set(flat.tolist())) >= 9  # recall against the exact masked scan
+
+
+def test_collection_topics_are_summed_per_segment_and_skip_tombstoned_documents(grown, fake_encoder, monkeypatch):
+    from collections import Counter
+
+    from newsqa.embeddings.indexer import delete_documents
+    from newsqa.qa.explain import _count_topics, main_topics
+
+    src, idx = grown
+    r = open_reader(idx, ann=False)
+    delete_documents(idx, [next(iter(r.documents))], encoder=fake_encoder)
+    r = open_reader(idx, ann=False, previous=r)
+
+    def whole(reader):  # the old way: every live document read
+        sections, counts = set(), Counter()
+        for d in reader.documents.values():
+            _count_topics(d.get("section"), d.get("title"), sections, counts)
+        ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))
+        return sorted(sections), [w for w, c in ranked[:12] if c > 1] or [w for w, _ in ranked[:12]]
+
+    assert main_topics(r, 12) == whole(r) and "ministry" in main_topics(r, 12)[1]
+    update_index([_article(src, 8)], idx, encoder=fake_encoder, progress=False, compact=False)
+    r2 = open_reader(idx, ann=False, previous=r)
+    want = whole(r2)
+    monkeypatch.setattr(reader_mod.DocumentView, "values", lambda self: pytest.fail("every document read"))
+    assert main_topics(r2, 12) == want
