@@ -103,8 +103,9 @@ class UpdateHooks:
     """How an update's work runs elsewhere (``embeddings.ray_pipeline``); None: in this process.
 
     ``read_files(roots, max_file_bytes, chunker, progress)`` gives the ``ReadFiles`` function;
-    ``write_segments(index_dir, batch, faiss_settings, prev, report, encoder)`` encodes and writes the new passages (a ``NewBatch``) as one or more hidden segment
-    folders, returning ``[(folder, fields)]``, which the update names and publishes in one manifest swap.
+    ``write_segments(index_dir, batch, faiss_settings, prev, report, encoder)`` encodes and writes
+    the new passages (a ``NewBatch``) as one or more hidden segment folders, returning
+    ``[(folder, fields)]``, which the update names and publishes in one manifest swap.
     """
 
     read_files: Callable[..., "ReadFiles"] | None = None
@@ -170,8 +171,7 @@ def update_index(
     read = hooks.read_files(roots, max_file_bytes, chunker, progress) if hooks.read_files else read_local
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read,
-                   write_segments=hooks.write_segments, backend=backend,
-                   remove=remove, compact=compact)
+                   write_segments=hooks.write_segments, backend=backend, remove=remove, compact=compact)
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -252,8 +252,8 @@ def _update(
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
     """The one update every engine runs: diff files against the index, read and chunk what changed
-    (``read_files``), encode only new text (``encoder``), write the segment(s) holding only what was added (``write_segments``; default one, here) and
-    publish them in one manifest swap with tombstones for what was deleted or replaced. See
+    (``read_files``), encode only new text (``encoder``), write the segment(s) holding only what
+    was added (``write_segments``; default: one, in this process) and publish them in one manifest swap with tombstones for what was deleted or replaced. See
     ``update_index`` for the arguments; ``drop_doc_ids`` are removed (``delete_documents``);
     ``chunker=None`` keeps the index's own settings.
     """

@@ -332,7 +332,7 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
     for attempt in range(5):
         try:
             ef = int(info.faiss.get("ef_search", 128))
-            segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s
+            segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s and reuse[s.name].still_on_disk()
                     and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
                     else Segment(index_dir, s, info.model.dimension, ann=ann, ef_search=ef) for s in info.segments]
             return IndexReader(index_dir, info, segs)

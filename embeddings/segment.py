@@ -205,6 +205,14 @@ def next_segment_name(index_dir: Path, listed: Sequence[str]) -> str:
     return f"s{max(used, default=0) + 1:06d}"
 
 
+def _folder_stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -251,6 +259,7 @@ class Segment:
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
         self._files = self._read_files()
+        self._stamp = _folder_stamp(self.dir)
         self.doc_codes = self.passages.column("doc").to_numpy()
         self.kind_column = self.passages.column("kind")
         self._doc_row: dict[str, int] | None = None
@@ -276,6 +285,11 @@ class Segment:
 
     def __len__(self) -> int:
         return self.info.passages
+
+    def still_on_disk(self) -> bool:
+        """True while this segment's folder is the one it was opened from (a reader reuses it only
+        then: an index deleted and built again at the same path has new folders of the same names)."""
+        return _folder_stamp(self.dir) == self._stamp
 
     # -- documents -----------------------------------------------------------------------------------
     @property
