@@ -28,9 +28,10 @@ from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
+from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
 from .migrations import migrate
-from .reader import open_reader
+from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
                       publish_segment, write_segment)
@@ -52,6 +53,7 @@ class IndexReport:
     encoded: int = 0
     sentence_vectors_added: int = 0  # kept passages of an older index encoded again for them
     seconds: float = 0.0
+    encode_seconds: float = 0.0  # of ``seconds``: the model encoding the new text (not the index's work)
     written: bool = False
     documents_total: int = 0
     passages_total: int = 0
@@ -96,6 +98,20 @@ def _progress(iterable, total, desc, enabled):
     return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr)
 
 
+@dataclass(frozen=True)
+class UpdateHooks:
+    """How an update's work runs elsewhere (``embeddings.ray_pipeline``); None: in this process.
+
+    ``read_files(roots, max_file_bytes, chunker, progress)`` gives the ``ReadFiles`` function;
+    ``write_segments(index_dir, batch, faiss_settings, prev, report, encoder)`` encodes and writes
+    the new passages (a ``NewBatch``) as one or more hidden segment folders, returning
+    ``[(folder, fields)]``, which the update names and publishes in one manifest swap.
+    """
+
+    read_files: Callable[..., "ReadFiles"] | None = None
+    write_segments: Callable[..., list[tuple[Path, dict]]] | None = None
+
+
 def update_index(
     paths: Iterable[str | os.PathLike],
     index_dir: str | os.PathLike,
@@ -113,6 +129,7 @@ def update_index(
     section_from_folder: bool = True,
     remove: Iterable[str | os.PathLike] = (),
     compact: bool = True,
+    hooks: UpdateHooks | None = None,
 ) -> IndexReport:
     """Build the index at ``index_dir`` or bring it up to date with ``paths``.
 
@@ -131,6 +148,7 @@ def update_index(
         add_sentence_vectors: kept for callers of format 1; every segment stores sentence vectors
             (a migrated format-1 index without them has zero rows: encoded at question time).
         compact: merge small segments afterwards when the merge policy says so (``embeddings.compaction``).
+        hooks: run reading, encoding and segment writing elsewhere (``update_index_ray``).
 
     Returns:
         An ``IndexReport``; nothing is written when nothing changed. An update writes one segment
@@ -144,14 +162,16 @@ def update_index(
     progress = sys.stderr.isatty() if progress is None else progress
     paths = list(paths)
     roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
+    hooks = hooks or UpdateHooks()
 
     def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
         for item in _progress(items, len(items), "reading", progress):
             yield read_file(item, max_bytes=max_file_bytes, section=folder_section(item, roots)), None
 
+    read = hooks.read_files(roots, max_file_bytes, chunker, progress) if hooks.read_files else read_local
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
-                   faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read_local,
-                   add_sentence_vectors=add_sentence_vectors, backend=backend, remove=remove, compact=compact)
+                   faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read,
+                   write_segments=hooks.write_segments, backend=backend, remove=remove, compact=compact)
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -176,6 +196,43 @@ def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, en
 ReadFiles = Callable[[list[Path]], Iterable[tuple[FileRead, "dict[str, list[Passage]] | None"]]]
 
 
+@dataclass
+class NewBatch:
+    """What an update adds: its documents (rows for documents.arrow), passages and file records."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    files: dict[str, dict]
+
+
+@dataclass
+class _Change:
+    """What one update does: the batch it adds and the documents and files that go."""
+
+    batch: NewBatch
+    records: FileRecords
+    changed_files: list[str]
+    dead: list[str]
+    gone_keys: set[str]
+    documents_before: int
+
+
+# The reader a writer process last opened, per index: its segments are reused by the next update
+# of that index in this process (segments are immutable), so an add opens only the new segment.
+_WRITER_READERS: dict[Path, IndexReader] = {}
+
+
+def _open_previous(index_dir: Path) -> IndexReader | None:
+    if not (index_dir / MANIFEST).exists():
+        return None
+    key = index_dir.resolve()
+    prev = open_reader(index_dir, ann=False, previous=_WRITER_READERS.pop(key, None))
+    while len(_WRITER_READERS) >= 4:
+        _WRITER_READERS.pop(next(iter(_WRITER_READERS)))
+    _WRITER_READERS[key] = prev
+    return prev
+
+
 def _update(
     paths: Iterable[str | os.PathLike],
     index_dir: str | os.PathLike,
@@ -184,91 +241,119 @@ def _update(
     model: str | None,
     prune: bool,
     progress: bool,
-    chunker: ChunkerSettings,
+    chunker: ChunkerSettings | None,
     faiss_settings: FaissSettings | None,
     lock_timeout: float,
     read_files: ReadFiles,
-    wrap_encoder: Callable[[Encoder], Encoder] | None = None,
-    add_sentence_vectors: bool = True,
+    write_segments: Callable[..., list[tuple[Path, dict]]] | None = None,
     backend: str | None = None,
     remove: Iterable[str | os.PathLike] = (),
     compact: bool = True,
     drop_doc_ids: frozenset[str] = frozenset(),
 ) -> IndexReport:
-    """The one update both engines run: diff files against the index, read and chunk what changed
-    (``read_files``), encode only new text (``encoder``, optionally wrapped, e.g. to run on Ray),
-    write one segment holding only what was added and publish it with tombstones for what was
-    deleted or replaced. See ``update_index`` for the arguments; ``drop_doc_ids`` are
-    removed (``delete_documents``); ``chunker=None`` keeps the index's own settings.
+    """The one update every engine runs: diff files against the index, read and chunk what changed
+    (``read_files``), encode only new text (``encoder``), write the segment(s) holding only what
+    was added (``write_segments``; default: one, in this process) and publish them in one manifest swap with tombstones for what was deleted or replaced. See
+    ``update_index`` for the arguments; ``drop_doc_ids`` are removed (``delete_documents``);
+    ``chunker=None`` keeps the index's own settings.
     """
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
     report = IndexReport(str(index_dir))
+    manifest = None
     with writer_lock(index_dir, timeout=lock_timeout):
         migrate(index_dir)  # an older format is upgraded once, in place, before anything else
-        prev = open_reader(index_dir, ann=False) if (index_dir / MANIFEST).exists() else None
-        if encoder is None:
-            want = model or (prev.info.model.path or prev.info.model.name if prev else None)
-            encoder = load_encoder(want, backend=backend)
-        if prev is not None:
-            check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
-            check_mix(prev.info.model.model_dump(), encoder, index_dir)
-            if chunker is None:
-                chunker = ChunkerSettings(**prev.info.chunker)
-            if prev.info.chunker != chunker.to_dict():
-                raise IndexFormatError(
-                    f"index {index_dir} was chunked with {prev.info.chunker}, not {chunker.to_dict()}; "
-                    "use the same settings or a new --index folder"
-                )
-        faiss_settings = faiss_settings or (
-            FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
-        files: dict[str, dict] = {k: dict(v) for k, v in (prev.files if prev else {}).items()}
-        stored = prev.documents if prev else {}
-        new_docs, chunked, changed_files, gone = _read_changes(paths, files, stored, read_files, prune, report)
-        for path in remove:  # files taken out (a deleted upload): their articles leave unless held elsewhere
-            key = str(Path(path).resolve())
-            if key in files:
-                gone.update(files.pop(key)["doc_ids"])
-                report.pruned.append(key)
-        if drop_doc_ids:
-            _drop_documents(files, drop_doc_ids, index_dir)
-            gone |= set(drop_doc_ids)
-            changed_files += [k for k, rec in files.items() if k not in changed_files]  # their records changed
-        refs = {i for rec in files.values() for i in rec["doc_ids"]}
-        dead = sorted({i for i in gone if i not in refs and i in stored})
-        new_passages = [p for d in new_docs.values()
-                        for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
-        report.added = len(new_passages)
-        tombstones, report.removed = _tombstones(prev, dead)
-        report.unchanged = (prev.live_passages if prev else 0) - report.removed
-        enc = wrap_encoder(encoder) if wrap_encoder else encoder
-        segments = list(prev.info.segments) if prev else []
-        if new_passages or changed_files:
-            vectors, sentences = _encode_new(new_passages, prev, enc, progress, report)
-            data = segment_data(new_passages, vectors, sentences, [document_row(d) for d in new_docs.values()],
-                                {k: files[k] for k in changed_files})
-            tmp, fields = write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)
-            segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
-        gone_keys = set(report.pruned)
-        deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(changed_files)) | gone_keys
-        report.documents_total = (len(stored) if prev else 0) - len(dead) + len(new_docs)
-        report.passages_total = report.unchanged + report.added
-        if prev is None and not files:
-            pass  # nothing could be read into a new index: write no empty index (the CLI exits non-zero)
-        elif prev is None or new_passages or changed_files or dead or gone_keys:
-            manifest = publish(index_dir, prev.info if prev else None, base=_base(encoder, chunker, faiss_settings, prev),
-                               segments=segments, tombstones=tombstones, deleted_files=sorted(deleted_files),
-                               counts={"documents": report.documents_total, "passages": report.passages_total,
-                                       "files": len(files), "tombstoned_passages": _tombstoned(prev, report.removed)},
-                               migrations=None if prev else [])
-            report.written = True
-    if report.written and compact:
+        prev = _open_previous(index_dir)
+        encoder, chunker, faiss_settings = _settings(index_dir, prev, encoder, model, backend, chunker, faiss_settings)
+        change = _collect(index_dir, prev, paths, read_files, chunker, prune, remove, drop_doc_ids, report)
+        if change is None and prev is not None:  # nothing changed: the report says what the index holds
+            report.unchanged = report.passages_total = prev.info.counts.passages
+            report.documents_total = prev.info.counts.documents
+        elif change is not None:
+            manifest = _write(index_dir, prev, change, encoder, chunker, faiss_settings, write_segments, progress, report)
+    if manifest is not None and compact:
         from .compaction import compact_index, needs_merge
 
         if needs_merge(manifest):
             compact_index(index_dir, lock_timeout=lock_timeout)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
+    """The encoder, chunker and FAISS settings of this update, checked against the index's own."""
+    if encoder is None:
+        want = model or (prev.info.model.path or prev.info.model.name if prev else None)
+        encoder = load_encoder(want, backend=backend)
+    if prev is not None:
+        check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
+        check_mix(prev.info.model.model_dump(), encoder, index_dir)
+        if chunker is None:
+            chunker = ChunkerSettings(**prev.info.chunker)
+        if prev.info.chunker != chunker.to_dict():
+            raise IndexFormatError(
+                f"index {index_dir} was chunked with {prev.info.chunker}, not {chunker.to_dict()}; "
+                "use the same settings or a new --index folder"
+            )
+    faiss_settings = faiss_settings or (
+        FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
+    return encoder, chunker, faiss_settings
+
+
+def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: ChunkerSettings, prune: bool,
+             remove, drop_doc_ids: frozenset[str], report: IndexReport) -> _Change | None:
+    """Diff the files against the index and read what changed; None when nothing is to be written."""
+    records = FileRecords(prev)
+    stored = prev.documents if prev else {}
+    new_docs, chunked, changed_files, gone = _read_changes(paths, records, stored, read_files, prune, report)
+    for path in remove:  # files taken out (a deleted upload): their articles leave unless held elsewhere
+        key = str(Path(path).resolve())
+        if key in records:
+            gone.update(records.pop(key)["doc_ids"])
+            report.pruned.append(key)
+    if drop_doc_ids:
+        changed_files += [k for k in _drop_documents(records, drop_doc_ids, index_dir) if k not in changed_files]
+        gone |= set(drop_doc_ids)
+    held = records.referenced(gone)  # only read whole when documents went
+    dead = sorted({i for i in gone if i not in held and i in stored})
+    passages = [p for d in new_docs.values()
+                for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
+    gone_keys = set(report.pruned)
+    if prev is None and not len(records):
+        return None  # nothing could be read into a new index: write no empty index (the CLI exits non-zero)
+    if prev is not None and not (passages or changed_files or dead or gone_keys):
+        return None
+    batch = NewBatch(list(new_docs.values()), passages, {k: records.changed[k] for k in changed_files})
+    return _Change(batch, records, changed_files, dead, gone_keys, prev.info.counts.documents if prev else 0)
+
+
+def _write(index_dir: Path, prev, change: _Change, encoder: Encoder, chunker: ChunkerSettings,
+           faiss_settings: FaissSettings, write_segments, progress: bool, report: IndexReport):
+    """Encode and write the new segment(s), then publish the manifest listing them (one swap)."""
+    report.added = len(change.batch.passages)
+    tombstones, report.removed = _tombstones(prev, change.dead)
+    report.unchanged = (prev.info.counts.passages if prev else 0) - report.removed
+    segments = list(prev.info.segments) if prev else []
+    if change.batch.passages or change.changed_files:
+        if write_segments is None:
+            vectors, sentences = _encode_new(change.batch.passages, prev, encoder, progress, report)
+            data = segment_data(change.batch.passages, vectors, sentences,
+                                [document_row(d) for d in change.batch.documents], change.batch.files)
+            written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
+        else:
+            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder)
+        for tmp, fields in written:
+            segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
+    deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
+    report.documents_total = change.documents_before - len(change.dead) + len(change.batch.documents)
+    report.passages_total = report.unchanged + report.added
+    manifest = publish(index_dir, prev.info if prev else None, base=_base(encoder, chunker, faiss_settings, prev),
+                       segments=segments, tombstones=tombstones, deleted_files=sorted(deleted_files),
+                       counts={"documents": report.documents_total, "passages": report.passages_total,
+                               "files": len(change.records), "tombstoned_passages": _tombstoned(prev, report.removed)},
+                       migrations=None if prev else [])
+    report.written = True
+    return manifest
 
 
 def _base(encoder: Encoder, chunker: ChunkerSettings, faiss_settings: FaissSettings, prev=None) -> dict:
@@ -280,7 +365,7 @@ def _base(encoder: Encoder, chunker: ChunkerSettings, faiss_settings: FaissSetti
             "metric": "inner_product", "normalized": True, "chunker": chunker.to_dict(), "faiss": faiss_settings.to_dict()}
 
 
-def _read_changes(paths, files: dict, stored, read_files: ReadFiles, prune: bool, report: IndexReport):
+def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prune: bool, report: IndexReport):
     """Read the new and changed files: (new documents, their passages if the reader chunked them,
     keys of the files recorded anew, ids of documents whose file was replaced or pruned). ``files``
     is updated in place."""
@@ -366,15 +451,20 @@ def segment_data(passages: Sequence[Passage], vectors: np.ndarray, sentences: li
                        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), build_postings(texts, terms), files)
 
 
-def _drop_documents(files: dict[str, dict], doc_ids: frozenset[str], index_dir: Path) -> None:
-    """Take ``doc_ids`` out of the file records (in place); all must be there."""
-    known = {i for rec in files.values() for i in rec["doc_ids"]}
+def _drop_documents(files: FileRecords, doc_ids: frozenset[str], index_dir: Path) -> list[str]:
+    """Take ``doc_ids`` out of the file records; all must be there. Returns the files whose records changed."""
+    items = files.items()
+    known = {i for _, rec in items for i in rec["doc_ids"]}
     missing = sorted(doc_ids - known)
     if missing:
         raise DocumentNotFoundError(f"no document {', '.join(missing)} in the index {index_dir}; "
                                     "see the doc_id of a citation or GET /v1/index")
-    for rec in files.values():
-        rec["doc_ids"] = [i for i in rec["doc_ids"] if i not in doc_ids]
+    changed = []
+    for key, rec in items:
+        if any(i in doc_ids for i in rec["doc_ids"]):
+            files[key] = {**rec, "doc_ids": [i for i in rec["doc_ids"] if i not in doc_ids]}
+            changed.append(key)
+    return changed
 
 
 def sentence_spans(p: Passage) -> list[tuple[int, int]]:
@@ -385,35 +475,51 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
 
 def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool,
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Vectors for new passages and for their sentences, reusing the stored ones of identical text
-    (found by the segments' ``embed_hash`` column, tombstoned rows included: an edited article
-    re-encodes only its edited paragraphs)."""
+    """Vectors for new passages and for their sentences, reusing the stored ones of identical text."""
+    out, sents = stored_vectors(new_passages, prev, encoder.dimension)
+    encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
+    report.encoded += encoded
+    report.encode_seconds += seconds
+    return out, sents
+
+
+def stored_vectors(new_passages: Sequence[Passage], prev, dimension: int) -> tuple[np.ndarray, list]:
+    """The stored vectors of passages whose embedded text (and sentence spans) is already in the
+    index (found by the segments' ``embed_hash``, tombstoned rows included: an edited article
+    re-encodes only its edited paragraphs); ``sentences[j]`` is None where passage j needs encoding."""
     texts = [embed_text(p) for p in new_passages]
-    spans = [tuple(sentence_spans(p)) for p in new_passages]
-    hashes = np.array([embed_hash(t, s) for t, s in zip(texts, spans)], dtype=np.uint64)
-    out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    hashes = np.array([embed_hash(t, sentence_spans(p)) for t, p in zip(texts, new_passages)], dtype=np.uint64)
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
     sents: list[np.ndarray | None] = [None] * len(texts)
     known: dict[int, tuple] = {}
     for seg in (prev.segments if prev is not None and len(texts) else ()):
-        col = seg.passages.column("embed_hash").to_numpy()
-        for r in np.flatnonzero(np.isin(col, hashes)).tolist():
-            known.setdefault(int(col[r]), (seg, r))
-    todo: dict[tuple, list[int]] = {}
-    for j, key in enumerate(zip(texts, spans)):
-        hit = known.get(int(hashes[j]))
-        if hit is not None:
-            seg, r = hit
+        for h, r in seg.rows_of_hashes(hashes).items():
+            known.setdefault(h, (seg, r))
+    for j, h in enumerate(hashes.tolist()):
+        if h in known:
+            seg, r = known[h]
             out[j] = seg.vectors[r]
             sents[j] = np.asarray(seg.sentence_vectors[seg.sentence_rows[r]:seg.sentence_rows[r + 1]], np.float32)
-        else:
-            todo.setdefault(key, []).append(j)
-    if todo:
-        uniq = list(todo)
-        vecs, svecs = encoder.encode_passages([t for t, _ in uniq], [sp for _, sp in uniq], progress=progress)
-        at = 0
-        for (t, sp), v in zip(uniq, vecs):
-            for j in todo[(t, sp)]:
-                out[j], sents[j] = v, svecs[at : at + len(sp)]
-            at += len(sp)
-        report.encoded = len(uniq)
     return out, sents
+
+
+def encode_missing(passages: Sequence[Passage], out: np.ndarray, sents: list, encoder: Encoder,
+                   progress: bool = False) -> tuple[int, float]:
+    """Encode the passages ``stored_vectors`` left (``sents[j] is None``), each distinct text once,
+    filling ``out`` and ``sents`` in place. Returns (texts encoded, seconds the model took)."""
+    todo: dict[tuple, list[int]] = {}
+    for j, p in enumerate(passages):
+        if sents[j] is None:
+            todo.setdefault((embed_text(p), tuple(sentence_spans(p))), []).append(j)
+    if not todo:
+        return 0, 0.0
+    uniq = list(todo)
+    t0 = time.perf_counter()
+    vecs, svecs = encoder.encode_passages([t for t, _ in uniq], [sp for _, sp in uniq], progress=progress)
+    seconds = time.perf_counter() - t0
+    at = 0
+    for (t, sp), v in zip(uniq, vecs):
+        for j in todo[(t, sp)]:
+            out[j], sents[j] = v, svecs[at : at + len(sp)]
+        at += len(sp)
+    return len(uniq), seconds

@@ -1,15 +1,16 @@
 """Indexing on a Ray cluster: reading, chunking and encoding as Ray Data pipelines.
 
-The update is the indexer's own (``indexer._update``): the same diff against the stored index, the
-same reuse of stored vectors, the same one new segment per update. Only two steps run on the cluster:
+The update is the indexer's own (``update_index`` with ``UpdateHooks``): the same diff against the
+stored index, the same reuse of stored vectors, the same tombstones. Two steps run on the cluster:
 
 1. the changed files are read and chunked by Ray tasks (``map_batches`` over file paths);
-2. the new passage texts are encoded by a pool of encoder actors (``map_batches`` with a callable
-   class, one model load per actor; one GPU per actor where the cluster has GPUs).
+2. the new documents are cut into one batch per worker; each worker (an actor: one model load; one
+   GPU where the cluster has GPUs) encodes its batch and writes it as its own segment, in parallel.
 
-The driver keeps the index folder, so the index is written where ``newsqa index`` runs. On a
-multi-node cluster every node needs newsqa installed and the input files at the same path (a shared
-filesystem); a model given by ``--model DIR`` must be at that path on every node too.
+The driver then names the segments and publishes them in one manifest swap, so a build has no
+single-writer bottleneck and a reader sees all of them or none. On a multi-node cluster every node
+needs newsqa installed, the input files at the same path and the index folder on a shared
+filesystem; a model given by ``--model DIR`` must be at that path on every node too.
 
     >>> from newsqa.embeddings.ray_pipeline import update_index_ray                 # doctest: +SKIP
     >>> report = update_index_ray(["articles/"], "my-index")                 # a local Ray  # doctest: +SKIP
@@ -20,12 +21,11 @@ Ray is an optional extra: ``pip install newsqa[ray]``.
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import sys
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
@@ -33,11 +33,14 @@ from .chunker import ChunkerSettings, Passage, chunk_document
 from .encoder import DEFAULT_MODEL, Encoder, HashingEncoder, load_encoder
 from .errors import NewsqaError
 from .faiss_index import FaissSettings
-from .indexer import IndexReport, _update
-from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, read_file
+from .indexer import (IndexReport, NewBatch, UpdateHooks, document_row, encode_missing, segment_data, stored_vectors,
+                      update_index)
+from .lexical import TOKENIZER_VERSION
+from .readers import FileRead, folder_section, read_file
+from .segment import write_segment
 
 READ_BATCH = 8  # files per read task
-ENCODE_BATCH = 128  # texts per encoder call (what sentence-transformers batches best on CPU)
+MIN_SEGMENT_PASSAGES = 64  # a worker batch (one segment) holds at least this many passages, unless it is all
 
 
 class RayMissingError(NewsqaError, ImportError):
@@ -78,8 +81,9 @@ def _read_and_chunk(batch: dict, *, max_file_bytes: int, chunker: ChunkerSetting
     return {"i": batch["i"], "result": np.array(out, dtype=object)}
 
 
-class _EncoderActor:
-    """Ray actor: loads the model once, then encodes batches of texts."""
+class _SegmentActor:
+    """Ray actor: loads the model once, then encodes a batch of new passages and writes them as one
+    hidden segment folder of the index (the driver names and publishes it)."""
 
     def __init__(self, spec: str | None, dimension: int, use_gpu: bool, backend: str = "torch"):
         # The driver's chosen backend (never "auto": every actor runs the same forward pass, and
@@ -90,60 +94,66 @@ class _EncoderActor:
         if self.encoder.dimension != dimension:
             raise NewsqaError(f"Ray worker loaded a {self.encoder.dimension}-dimensional model, expected {dimension}")
 
-    def __call__(self, batch: dict) -> dict:
-        texts = [str(t) for t in batch["text"]]
-        spans = [[tuple(s) for s in json.loads(str(x))] for x in batch["spans"]]
-        vecs, svecs = self.encoder.encode_passages(texts, spans)
-        cuts = np.cumsum([len(s) for s in spans])[:-1]
-        # ragged per-passage sentence vectors travel as raw float32 bytes
-        sentences = np.array([a.astype(np.float32).tobytes() for a in np.split(svecs, cuts)], dtype=object)
-        return {"i": batch["i"], "vector": vecs, "sentences": sentences}
+    def write(self, index_dir: str, tmp_name: str, batch: NewBatch, vectors: np.ndarray, sentences: list,
+              faiss_settings: FaissSettings) -> tuple[str, dict, int, float]:
+        vectors = np.array(vectors)  # Ray hands arrays over read-only
+        encoded, seconds = encode_missing(batch.passages, vectors, sentences, self.encoder)
+        data = segment_data(batch.passages, vectors, sentences, [document_row(d) for d in batch.documents], batch.files)
+        tmp, fields = write_segment(Path(index_dir), tmp_name, data, faiss_settings, TOKENIZER_VERSION)
+        return str(tmp), fields, encoded, seconds
 
 
-class RayEncoder:
-    """The driver's encoder, with ``encode_passages`` run by a pool of Ray actors."""
+def split_batch(batch: NewBatch, parts: int, min_passages: int | None = None) -> list[NewBatch]:
+    """``batch`` cut at document boundaries into up to ``parts`` batches of about equal passages
+    (none below ``min_passages`` unless it is the only one); the file records go with the last one."""
+    target = max(min_passages or MIN_SEGMENT_PASSAGES, -(-len(batch.passages) // max(1, parts)))
+    by_doc: dict[str, list[Passage]] = {}
+    for p in batch.passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    out: list[NewBatch] = []
+    for d in batch.documents:
+        if not out or len(out[-1].passages) >= target:
+            out.append(NewBatch([], [], {}))
+        out[-1].documents.append(d)
+        out[-1].passages.extend(by_doc.get(d.doc_id, []))
+    if not out:
+        out.append(NewBatch([], [], {}))
+    out[-1].files = dict(batch.files)
+    return out
 
-    def __init__(self, encoder: Encoder, *, actors: int, use_gpu: bool, batch_size: int = ENCODE_BATCH):
-        self.local = encoder
-        self.name, self.checksum, self.dimension = encoder.name, encoder.checksum, encoder.dimension
-        self.backend, self.precision = getattr(encoder, "backend", "torch"), getattr(encoder, "precision", "fp32")
-        self.parity = getattr(encoder, "parity", None)
-        self.actors, self.use_gpu, self.batch_size = actors, use_gpu, batch_size
 
-    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        return self.encode_passages(texts, [[] for _ in texts], progress=progress)[0]
+class RaySegmentWriter:
+    """``write_segments`` for ``update_index``: one segment per worker batch, written in parallel by
+    a pool of ``_SegmentActor`` (one model load each); the update publishes them in one swap."""
 
-    def encode_passages(self, texts: Sequence[str], spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        import ray.data
+    def __init__(self, actors: int, use_gpu: bool):
+        self.actors, self.use_gpu = actors, use_gpu
+        self.batches = 0  # how many segments the last update wrote
 
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        sentences: list = [None] * len(texts)
-        if not texts:
-            return out, np.zeros((0, self.dimension), np.float32)
-        ds = ray.data.from_items([{"i": i, "text": t, "spans": json.dumps([list(x) for x in sp])}
-                                  for i, (t, sp) in enumerate(zip(texts, spans))])
-        ds = ds.map_batches(
-            _EncoderActor,
-            fn_constructor_kwargs={"spec": model_spec(self.local), "dimension": self.dimension, "use_gpu": self.use_gpu,
-                                   "backend": self.backend if self.backend != "hashing" else "torch"},
-            batch_size=self.batch_size,
-            batch_format="numpy",
-            concurrency=self.actors,
-            num_gpus=1 if self.use_gpu else 0,
-            num_cpus=0 if self.use_gpu else 1,
-        )
-        filled = 0
-        for b in ds.iter_batches(batch_size=4096, batch_format="numpy"):
-            out[b["i"]] = b["vector"]
-            for i, raw in zip(b["i"], b["sentences"]):
-                sentences[int(i)] = np.frombuffer(raw, dtype=np.float32).reshape(-1, self.dimension)
-            filled += len(b["i"])
-        if filled != len(texts) or any(s is None or len(s) != len(sp) for s, sp in zip(sentences, spans)):
-            raise NewsqaError(f"Ray encoded {filled} of {len(texts)} passages; run the update again")
-        return out, np.concatenate(sentences)
+    def __call__(self, index_dir: Path, batch: NewBatch, faiss_settings: FaissSettings, prev, report: IndexReport,
+                 encoder: Encoder) -> list[tuple[Path, dict]]:
+        import ray
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.local.encode_queries(texts)
+        parts = split_batch(batch, self.actors)
+        self.batches = len(parts)
+        backend = getattr(encoder, "backend", "torch")
+        actor_cls = ray.remote(num_gpus=1 if self.use_gpu else 0, num_cpus=0 if self.use_gpu else 1)(_SegmentActor)
+        pool = [actor_cls.remote(model_spec(encoder), encoder.dimension, self.use_gpu,
+                                 backend if backend not in ("hashing", "auto") else "torch")
+                for _ in range(min(self.actors, len(parts)))]
+        futures = []
+        for i, part in enumerate(parts):
+            vectors, sentences = stored_vectors(part.passages, prev, encoder.dimension)
+            futures.append(pool[i % len(pool)].write.remote(str(index_dir), f".ray{i}.{os.getpid()}.tmp", part,
+                                                            vectors, sentences, faiss_settings))
+        out = []
+        for tmp, fields, encoded, seconds in ray.get(futures):
+            report.encoded += encoded
+            report.encode_seconds += seconds
+            out.append((Path(tmp), fields))
+        for a in pool:
+            ray.kill(a)
+        return out
 
 
 def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings, roots: list[Path] = ()):
@@ -173,30 +183,22 @@ def update_index_ray(
     index_dir: str | os.PathLike,
     *,
     address: str | None = None,
-    encoder: Encoder | None = None,
-    model: str | None = None,
-    prune: bool = False,
-    progress: bool | None = None,
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-    chunker: ChunkerSettings = ChunkerSettings(),
-    faiss_settings: FaissSettings | None = None,
-    lock_timeout: float = 30.0,
     num_cpus: int | None = None,
     encoders: int | None = None,
-    backend: str | None = None,
-    section_from_folder: bool = True,
+    **options,
 ) -> IndexReport:
-    """``update_index`` with reading, chunking and encoding on Ray; writes the same index.
+    """``update_index`` with reading and chunking on Ray tasks and the new documents cut into one
+    batch per worker, each encoded and written as its own segment by a Ray actor, in parallel; the
+    driver publishes all of them in one manifest swap. The index is the same as a local update's
+    (the same passages, vectors and file records, in more segments).
 
     Args:
         address: a running cluster (``"auto"`` or ``"ray://host:10001"``); None starts a local Ray
-            (unless this process already called ``ray.init``).
-        encoder: the model, loaded on the driver for its name, checksum and dimension; each actor
-            loads the same model (``model`` as for ``update_index``).
+            (unless this process already called ``ray.init``). Workers write into ``index_dir``:
+            on a multi-node cluster it must be on a filesystem every node shares.
         num_cpus: CPUs of a local Ray (default: all).
-        encoders: encoder actors (default: one per GPU if the cluster has GPUs, else one per CPU).
-        backend: the forward pass, chosen on the driver (``auto`` by default); actors run the same.
-        Other arguments as for ``embeddings.indexer.update_index``.
+        encoders: worker actors (default: one per GPU if the cluster has GPUs, else one per CPU).
+        options: the keyword arguments of ``embeddings.indexer.update_index`` (the same, all of them).
 
     Raises:
         RayMissingError: Ray is not installed (``pip install newsqa[ray]``).
@@ -209,19 +211,14 @@ def update_index_ray(
                  runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
         started = True
     try:
-        progress = sys.stderr.isatty() if progress is None else progress
-        ray.data.DataContext.get_current().enable_progress_bars = bool(progress)
+        progress = options.get("progress")
+        ray.data.DataContext.get_current().enable_progress_bars = bool(sys.stderr.isatty() if progress is None else progress)
         res = ray.cluster_resources()
         gpus = int(res.get("GPU", 0))
-        n_actors = encoders or (gpus if gpus else max(1, int(res.get("CPU", 1))))
-        paths = list(paths)
-        roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
-        return _update(
-            paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
-            faiss_settings=faiss_settings, lock_timeout=lock_timeout,
-            read_files=_ray_reader(max_file_bytes, chunker, roots),
-            wrap_encoder=lambda enc: RayEncoder(enc, actors=n_actors, use_gpu=gpus > 0), backend=backend,
-        )
+        writer = RaySegmentWriter(encoders or (gpus if gpus else max(1, int(res.get("CPU", 1)))), gpus > 0)
+        hooks = UpdateHooks(read_files=lambda roots, max_bytes, chunker, _progress: _ray_reader(max_bytes, chunker, roots),
+                            write_segments=writer)
+        return update_index(paths, index_dir, hooks=hooks, **options)
     finally:
         if started:
             ray.shutdown()

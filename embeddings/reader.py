@@ -13,6 +13,7 @@ the segments already open (they are immutable), so a new segment costs only its 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +39,11 @@ class IndexReader:
         masks = [s.live(t) for s, t in zip(segments, self.tombstones)]
         self.live_rows = [m[0] for m in masks]  # per segment: None (all live) or a bool mask
         self.live_docs = [m[1] for m in masks]
-        self.live_passages = sum(len(s) if m is None else int(m.sum()) for s, m in zip(segments, self.live_rows))
+        self.live_passages = sum(s.live_stats(t)[0] for s, t in zip(segments, self.tombstones))
         self.passages = PassageView(self)
         self.documents = DocumentView(self)
         self.vectors = RowView(self, "vectors")
         self.sentence_vectors = RowView(self, "sentence_vectors")
-        shift = np.concatenate([[0], np.cumsum([s.info.sentences for s in segments])]).astype(np.int64)
-        self.sentence_rows = np.concatenate(
-            [np.asarray(s.sentence_rows[:-1]) + shift[i] for i, s in enumerate(segments)] + [shift[-1:]]).astype(np.int64)
         self._files: dict | None = None
 
     # -- identity ----------------------------------------------------------------------------------
@@ -59,6 +57,14 @@ class IndexReader:
 
     def __len__(self) -> int:
         return int(self.starts[-1])
+
+    @cached_property
+    def sentence_rows(self) -> np.ndarray:
+        """Global row -> first global sentence row (passages + 1), built on first use (not on open:
+        it is as long as the index)."""
+        shift = np.concatenate([[0], np.cumsum([s.info.sentences for s in self.segments])]).astype(np.int64)
+        return np.concatenate([np.asarray(s.sentence_rows[:-1]) + shift[i] for i, s in enumerate(self.segments)]
+                              + [shift[-1:]]).astype(np.int64)
 
     # -- rows --------------------------------------------------------------------------------------
     def locate(self, row: int) -> tuple[int, int]:
@@ -98,6 +104,12 @@ class IndexReader:
                 col = seg.documents.column(n).to_pylist()
                 out[n].extend(col if live.all() else [v for v, ok in zip(col, live) if ok])
         return out
+
+    def date_range(self) -> tuple[str, str]:
+        """(first, last) date of the live dated documents; ("", "") when none is dated (per segment, kept)."""
+        got = [seg.date_range(t) for seg, t in zip(self.segments, self.tombstones)]
+        got = [g for g in got if g[0]]
+        return (min(g[0] for g in got), max(g[1] for g in got)) if got else ("", "")
 
     @property
     def files(self) -> dict[str, dict]:
@@ -151,12 +163,14 @@ def _search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None
         return _EMPTY
     if rows is not None and live is not None:
         rows = rows[live[rows]]
-    elif rows is None and live is not None and seg.faiss is None:
-        rows = np.flatnonzero(live)
     if seg.faiss is None or (rows is not None and len(rows) <= 50_000):
-        if rows is None:
+        if rows is None:  # the whole segment, scanned in place (no copy of its live rows' vectors)
             scores = np.asarray(seg.vectors) @ q[0]
-            cand = None
+            cand = None if live is None else np.flatnonzero(live)
+            if cand is not None:
+                if not len(cand):
+                    return _EMPTY
+                scores = scores[cand]
         else:
             if not len(rows):
                 return _EMPTY
@@ -318,7 +332,8 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
     for attempt in range(5):
         try:
             ef = int(info.faiss.get("ef_search", 128))
-            segs = [reuse[s.name] if s.name in reuse and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
+            segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s and reuse[s.name].still_on_disk()
+                    and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
                     else Segment(index_dir, s, info.model.dimension, ann=ann, ef_search=ef) for s in info.segments]
             return IndexReader(index_dir, info, segs)
         except IndexFormatError:

@@ -205,6 +205,14 @@ def next_segment_name(index_dir: Path, listed: Sequence[str]) -> str:
     return f"s{max(used, default=0) + 1:06d}"
 
 
+def _folder_stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -251,16 +259,24 @@ class Segment:
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
         self._files = self._read_files()
+        self._stamp = _folder_stamp(self.dir)
         self.doc_codes = self.passages.column("doc").to_numpy()
         self.kind_column = self.passages.column("kind")
         self._doc_row: dict[str, int] | None = None
         self._live: dict[frozenset, tuple[np.ndarray | None, np.ndarray]] = {}
+        self._live_stats: dict[frozenset, tuple[int, int]] = {}
+        self._hash_index: tuple[np.ndarray, np.ndarray] | None = None
+        self._hash_lookups = 0
+        self._per_tombstones: dict[tuple[str, frozenset], object] = {}
+        self._non_ascii: np.ndarray | None = None
         self.faiss = None
         if ann and info.ann == "hnsw":
             import faiss
 
             try:
-                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")))
+                # The graph is read; its stored vectors stay in the file, memory-mapped (serving
+                # memory is what the searches touch), where this FAISS can map them.
+                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
             except RuntimeError as e:
                 raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
             if self.faiss.ntotal != n or self.faiss.d != dimension:
@@ -269,6 +285,11 @@ class Segment:
 
     def __len__(self) -> int:
         return self.info.passages
+
+    def still_on_disk(self) -> bool:
+        """True while this segment's folder is the one it was opened from (a reader reuses it only
+        then: an index deleted and built again at the same path has new folders of the same names)."""
+        return _folder_stamp(self.dir) == self._stamp
 
     # -- documents -----------------------------------------------------------------------------------
     @property
@@ -335,3 +356,75 @@ class Segment:
                 got = (~dead_docs[self.doc_codes], ~dead_docs)
             self._live = {tombstones: got}  # a segment's tombstones only grow: keep the newest
         return got
+
+    def live_stats(self, tombstones: frozenset[str]) -> tuple[int, int]:
+        """(live passages, their total length in terms) under ``tombstones`` (kept for the newest set)."""
+        got = self._live_stats.get(tombstones)
+        if got is None:
+            rows, _ = self.live(tombstones)
+            dl = np.asarray(self.postings["lex_doclen"])
+            got = (len(self), int(dl.sum())) if rows is None else (int(rows.sum()), int(dl[rows].sum()))
+            self._live_stats = {tombstones: got}
+        return got
+
+    def rows_of_hashes(self, hashes: np.ndarray) -> dict[int, int]:
+        """``embed_hash -> first row`` holding it, for those of ``hashes`` this segment has.
+
+        The first lookup scans the column; from the second on (a writer process adding one article
+        after another) a sorted copy answers by binary search, so an add does not scan the index.
+        """
+        col = self.passages.column("embed_hash").to_numpy()
+        hashes = np.asarray(hashes, np.uint64)
+        self._hash_lookups += 1
+        if self._hash_index is None and self._hash_lookups < 2:
+            rows = np.flatnonzero(np.isin(col, hashes))
+            out: dict[int, int] = {}
+            for r in rows.tolist():
+                out.setdefault(int(col[r]), r)
+            return out
+        if self._hash_index is None:
+            order = np.argsort(col, kind="stable")
+            self._hash_index = (col[order], order)
+        keys, order = self._hash_index
+        at = np.searchsorted(keys, hashes)
+        ok = at < len(keys)
+        ok[ok] = keys[at[ok]] == hashes[ok]
+        return {int(h): int(order[a]) for h, a in zip(hashes[ok].tolist(), at[ok].tolist())}
+
+    def kept(self, name: str, tombstones: frozenset[str], compute):
+        """``compute()``, kept on this segment for ``tombstones`` (a segment is immutable and its
+        tombstones only grow: what a reader derives from it is computed once, not per reader)."""
+        key = (name, tombstones)
+        if key not in self._per_tombstones:
+            self._per_tombstones = {k: v for k, v in self._per_tombstones.items() if k[1] == tombstones}
+            self._per_tombstones[key] = compute()
+        return self._per_tombstones[key]
+
+    def date_range(self, tombstones: frozenset[str]) -> tuple[str, str]:
+        """(first, last) date of the live dated documents ("", "" when none is dated), kept per segment."""
+        got = self._per_tombstones.get(("dates", tombstones))
+        if got is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            col = self.documents.column("date")
+            _, live_docs = self.live(tombstones)
+            if not live_docs.all():
+                col = col.filter(pa.array(live_docs))
+            col = col.filter(pc.not_equal(col, ""))
+            mm = pc.min_max(col) if len(col) else None
+            got = (mm["min"].as_py(), mm["max"].as_py()) if mm is not None else ("", "")
+            self._per_tombstones = {k: v for k, v in self._per_tombstones.items() if k[1] == tombstones}
+            self._per_tombstones[("dates", tombstones)] = got
+        return got
+
+    def non_ascii_terms(self) -> np.ndarray:
+        """The postings' terms with a non-ASCII letter (what accent folding looks at), found once."""
+        if self._non_ascii is None:
+            names = np.asarray(self.postings["lex_terms"])
+            if names.dtype.kind == "U" and len(names) and names.dtype.itemsize:
+                codes = np.ascontiguousarray(names).view(np.uint32).reshape(len(names), -1)
+                self._non_ascii = names[(codes > 127).any(axis=1)]
+            else:
+                self._non_ascii = np.array([t for t in names.tolist() if not str(t).isascii()], dtype=str)
+        return self._non_ascii

@@ -45,12 +45,13 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
     from newsqa.embeddings.indexer import update_index
 
     enc = load_encoder(model)
-    adds, dels, written = [], [], []
+    adds, encode, dels, written = [], [], [], []
     for name, text in articles(corpus, n, "w"):
         (src / name).write_text(text, encoding="utf-8")
         t = time.perf_counter()
         r = update_index([src / name], index, encoder=enc, progress=False)
         adds.append(time.perf_counter() - t)
+        encode.append(r.encode_seconds)
         written.append(r.added)
     for name, _ in articles(corpus, n, "w")[:deletes]:
         (src / name).unlink()
@@ -59,7 +60,7 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
         dels.append(time.perf_counter() - t)
     vm = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in open("/proc/self/status")
           if line.startswith(("VmHWM", "VmRSS"))}
-    return {"adds": adds, "deletes": dels, "passages_per_add": statistics.mean(written), "peak_rss_mb": vm["VmHWM"]}
+    return {"adds": adds, "encode": encode, "deletes": dels, "passages_per_add": statistics.mean(written), "peak_rss_mb": vm["VmHWM"]}
 
 
 def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
@@ -89,12 +90,12 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
     enc = load_encoder(model)
     engine = Engine.open(index, encoder=enc)
     engine.ask("What happened?")
-    visible = []
+    visible, visible_enc = [], []
     for name, text in articles(corpus, visible_n, "v"):
         (src / name).write_text(text, encoding="utf-8")
         head = text.splitlines()[0]
         t = time.perf_counter()
-        update_index([src / name], index, encoder=enc, progress=False)
+        visible_enc.append(update_index([src / name], index, encoder=enc, progress=False).encode_seconds)
         for _ in range(100):  # the answer retrieves (or cites) the new article: it is visible
             a = engine.ask(f"What happened: {head}?", k=5)
             if any(c.title == head for c in a.citations) or any(h.passage.title == head for h in a.retrieved):
@@ -112,7 +113,12 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
         asks.append((time.perf_counter() - t) * 1e3)
     out = {"passages": n0, "model": enc.name, "adds": n_adds, "passages_per_add": w["passages_per_add"],
            "add_p50_s": _pct(w["adds"], 50), "add_p95_s": _pct(w["adds"], 95), "add_max_s": _pct(w["adds"], 100),
+           # the add without the model encoding the article (that part is the same at any index size)
+           "add_index_p50_s": _pct([a - e for a, e in zip(w["adds"], w["encode"])], 50),
+           "add_index_p95_s": _pct([a - e for a, e in zip(w["adds"], w["encode"])], 95),
+           "encode_p50_s": _pct(w["encode"], 50),
            "visible_p50_s": _pct(visible, 50), "visible_max_s": _pct(visible, 100),
+           "visible_index_p50_s": _pct([v - e for v, e in zip(visible, visible_enc)], 50),
            "delete_p50_s": _pct(w["deletes"], 50), "update_peak_rss_mb": round(w["peak_rss_mb"]),
            "segments_after_adds": segments_after_adds, "compact_s": round(compact_s, 3),
            "compaction": rep.summary_line(), "segments_after_compaction": len(read_manifest(index).segments),

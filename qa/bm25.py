@@ -37,10 +37,7 @@ class SegmentBM25:
         self.reader = reader
         self.k1, self.b = k1, b
         self.n = reader.live_passages
-        total = 0
-        for seg, live in zip(reader.segments, reader.live_rows):
-            dl = np.asarray(seg.postings["lex_doclen"])
-            total += int(dl.sum() if live is None else dl[live].sum())
+        total = sum(seg.live_stats(t)[1] for seg, t in zip(reader.segments, reader.tombstones))  # kept per segment
         self.avgdl = total / self.n if self.n else 1.0
         self._df_cache: dict[str, int] = {}
 
@@ -57,13 +54,29 @@ class SegmentBM25:
         got = self._df_cache.get(term)
         if got is None:
             got = 0
-            for seg, live in zip(self.reader.segments, self.reader.live_rows):
-                span = self._span(seg, term)
-                if span:
-                    got += span[1] - span[0] if live is None else int(live[np.asarray(seg.postings["lex_rows"][span[0]:span[1]])].sum())
+            for seg, live, tomb in zip(self.reader.segments, self.reader.live_rows, self.reader.tombstones):
+                got += self._segment_df(seg, term, live, tomb)
             if len(self._df_cache) > 100_000:
                 self._df_cache.clear()
             self._df_cache[term] = got
+        return got
+
+    def _segment_df(self, seg, term: str, live, tombstones: frozenset) -> int:
+        """Live passages of ``seg`` holding ``term``, kept on the segment (a new reader after an
+        update looks terms up again only in the new segment)."""
+        cache = getattr(seg, "_df_cache", None)
+        if cache is None or cache[0] != tombstones or len(cache[1]) > 200_000:
+            cache = (tombstones, {})
+            try:
+                seg._df_cache = cache
+            except AttributeError:
+                pass
+        got = cache[1].get(term)
+        if got is None:
+            span = self._span(seg, term)
+            got = 0 if not span else (span[1] - span[0] if live is None else
+                                      int(live[np.asarray(seg.postings["lex_rows"][span[0]:span[1]])].sum()))
+            cache[1][term] = got
         return got
 
     def idf(self, term: str) -> float:
@@ -138,6 +151,16 @@ class DocumentFrequencies:
         for seg in self._bm25.reader.segments:
             for t in seg.postings["lex_terms"]:
                 t = str(t)
+                if t not in seen:
+                    seen.add(t)
+                    yield t
+
+    def non_ascii_terms(self):
+        """The terms with a non-ASCII letter (each once): what accent folding needs, without the
+        whole vocabulary (kept per segment)."""
+        seen: set[str] = set()
+        for seg in self._bm25.reader.segments:
+            for t in seg.non_ascii_terms().tolist():
                 if t not in seen:
                     seen.add(t)
                     yield t

@@ -90,6 +90,25 @@ def filter_note(snapshot: Snapshot, f: Filters) -> str:
     return f"Nothing in the {_plural(n, 'article')} {what} answers it."
 
 
+def _count_topics(section, title, sections: set, counts: Counter) -> None:
+    if section:
+        sections.add(section)
+    for w in dict.fromkeys(words(title or "")):
+        if len(w) > 2 and w not in STOPWORDS and w not in _NOT_TOPICS and not w.isdigit():
+            counts[w] += 1
+
+
+def _segment_topics(seg, live_docs) -> tuple[set, Counter]:
+    """Sections and headline-word counts of a segment's live documents (two columns read, not every document)."""
+    sections: set[str] = set()
+    counts: Counter = Counter()
+    titles, secs = seg.documents.column("title").to_pylist(), seg.documents.column("section").to_pylist()
+    for title, section, ok in zip(titles, secs, live_docs.tolist()):
+        if ok:
+            _count_topics(section, title, sections, counts)
+    return sections, counts
+
+
 def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], list[str]]:
     """The collection's sections and its ``n`` most frequent headline words (cached per generation)."""
     cached = getattr(snapshot, "_main_topics", None)
@@ -97,12 +116,14 @@ def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], li
         return cached[0], cached[1][:n]
     counts: Counter = Counter()
     sections: set[str] = set()
-    for d in snapshot.documents.values():
-        if d.get("section"):
-            sections.add(d["section"])
-        for w in dict.fromkeys(words(d.get("title") or "")):
-            if len(w) > 2 and w not in STOPWORDS and w not in _NOT_TOPICS and not w.isdigit():
-                counts[w] += 1
+    if hasattr(snapshot, "segments"):  # kept per segment: a new reader after an update counts only the new one
+        for seg, tomb, live in zip(snapshot.segments, snapshot.tombstones, snapshot.live_docs):
+            secs, c = seg.kept("topics", tomb, lambda seg=seg, live=live: _segment_topics(seg, live))
+            sections |= secs
+            counts.update(c)
+    else:
+        for d in snapshot.documents.values():
+            _count_topics(d.get("section"), d.get("title"), sections, counts)
     ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))  # ties alphabetical: stable output
     top = [w for w, c in ranked[:n] if c > 1] or [w for w, _ in ranked[:n]]
     result = (sorted(sections), top)

@@ -129,7 +129,8 @@ class _FoldedDf:
         self.n = n
         self.folded: dict[str, int] = {}
         accented = ((t, c) for t, c in df.items() if not t.isascii()) if isinstance(df, dict) else (
-            (t, df.get(t, 0)) for t in df.vocabulary() if not t.isascii())
+            (t, df.get(t, 0)) for t in (df.non_ascii_terms() if hasattr(df, "non_ascii_terms") else df.vocabulary())
+            if not t.isascii())
         for t, c in accented:
             f = _fold(t)
             if f != t:
@@ -246,8 +247,11 @@ def time_scope(snapshot) -> tuple[str, str]:
     """(first date, last date) of the collection's dated articles; ("", "") when none is dated."""
     scope = getattr(snapshot, "_time_scope", None)
     if scope is None:
-        dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
-        scope = (dates[0], dates[-1]) if dates else ("", "")
+        if hasattr(snapshot, "date_range"):  # per segment, kept: no scan of every document per new reader
+            scope = snapshot.date_range()
+        else:
+            dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
+            scope = (dates[0], dates[-1]) if dates else ("", "")
         snapshot._time_scope = scope
     return scope
 

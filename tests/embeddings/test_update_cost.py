@@ -1,0 +1,185 @@
+"""An update's cost follows the change: an add opens only the new segment, reads no stored
+vectors or whole tables, and a running Engine's next reader scans no whole collection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import newsqa.embeddings.reader as reader_mod
+from newsqa.embeddings.indexer import _WRITER_READERS, update_index
+from newsqa.embeddings.reader import open_reader
+
+
+def _article(d, i, extra=""):
+    p = d / f"a{i}.txt"
+    p.write_text(f"Story {i} of the Ministry{extra}\n\nA paragraph about item {i} in Zürich.\n\n"
+                 f"Another paragraph, number {i}.\n", encoding="utf-8")
+    return p
+
+
+class _Untouchable:
+    """Stands in for a stored array: any read fails the test."""
+
+    shape = (0, 0)
+
+    def __getitem__(self, idx):
+        raise AssertionError("an add read another segment's vectors")
+
+    def __array__(self, *a, **k):
+        raise AssertionError("an add read another segment's vectors")
+
+
+@pytest.fixture
+def grown(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    idx = tmp_path / "idx"
+    for i in range(3):
+        update_index([_article(src, i)], idx, encoder=fake_encoder, progress=False, compact=False)
+    return src, idx
+
+
+def test_an_add_opens_only_the_new_segment_and_reads_no_stored_vectors(grown, fake_encoder, monkeypatch):
+    src, idx = grown
+    opened = []
+    real = reader_mod.Segment
+
+    def counting(index_dir, info, *a, **k):
+        opened.append(info.name)
+        return real(index_dir, info, *a, **k)
+
+    monkeypatch.setattr(reader_mod, "Segment", counting)
+    cached = _WRITER_READERS[idx.resolve()]
+    for seg in cached.segments:  # the segments this process has open: their vectors must stay unread
+        monkeypatch.setattr(seg, "vectors", _Untouchable())
+        monkeypatch.setattr(seg, "sentence_vectors", _Untouchable())
+    before = open_reader(idx, ann=False).info.segment_names()
+    opened.clear()
+    r = update_index([_article(src, 9)], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert r.written and r.added == 3 and r.encoded == 3
+    assert opened == [before[-1]]  # the segment the previous add wrote; the older ones were reused
+    after = open_reader(idx, ann=False)
+    assert len(after.segments) == len(before) + 1 and after.info.counts.files == 4
+
+
+def test_file_counts_and_records_stay_exact_through_edits_removes_and_prunes(grown, fake_encoder):
+    src, idx = grown
+
+    def check():
+        r = open_reader(idx, ann=False)
+        assert r.info.counts.files == len(r.files)
+        assert r.info.counts.documents == len(r.documents) and r.info.counts.passages == r.live_passages
+        return r
+
+    assert len(check().files) == 3
+    _article(src, 1, extra=" (edited)")  # a replaced file: its old document is tombstoned
+    update_index([src], idx, encoder=fake_encoder, progress=False, compact=False)
+    r = check()
+    assert len(r.files) == 3 and any("edited" in d["title"] for d in r.documents.values())
+    update_index([], idx, encoder=fake_encoder, progress=False, remove=[src / "a0.txt"], compact=False)
+    assert len(check().files) == 2
+    (src / "a2.txt").unlink()
+    update_index([src], idx, encoder=fake_encoder, progress=False, prune=True, compact=False)
+    r = check()
+    assert sorted(k.rsplit("/", 1)[-1] for k in r.files) == ["a0.txt", "a1.txt"]  # a0 is in the folder again
+    rep = update_index([src], idx, encoder=fake_encoder, progress=False, compact=False)  # nothing changed
+    assert not rep.written and rep.passages_total == r.live_passages and rep.documents_total == len(r.documents)
+
+
+def test_hash_lookup_by_binary_search_finds_what_the_scan_finds(grown):
+    _, idx = grown
+    seg = open_reader(idx, ann=False).segments[0]
+    col = seg.passages.column("embed_hash").to_numpy()
+    want = np.concatenate([col[[0, len(col) - 1]], np.array([12345], np.uint64)])
+    first = seg.rows_of_hashes(want)  # a scan
+    second = seg.rows_of_hashes(want)  # the sorted copy
+    assert first == second == {int(col[0]): 0, int(col[-1]): len(col) - 1}
+
+
+def test_a_new_reader_scans_no_whole_collection(grown, fake_encoder, monkeypatch):
+    from newsqa.qa import Engine
+    from newsqa.qa.bm25 import DocumentFrequencies
+
+    src, idx = grown
+    engine = Engine.open(idx, encoder=fake_encoder)
+    engine.ask("What about item 1?")
+    r0 = engine.reader
+    vocab = sorted({str(t) for s in r0.segments for t in s.postings["lex_terms"]})
+    assert sorted(DocumentFrequencies(engine.retriever.bm25).non_ascii_terms()) == [t for t in vocab if not t.isascii()]
+    assert r0.date_range() == ("", "")  # undated plain-text articles
+    monkeypatch.setattr(reader_mod.DocumentView, "values", lambda self: pytest.fail("every document read"))
+    monkeypatch.setattr(DocumentFrequencies, "vocabulary", lambda self: pytest.fail("the whole vocabulary read"))
+    update_index([_article(src, 7)], idx, encoder=fake_encoder, progress=False, compact=False)
+    a = engine.ask("What about item 7 in Zürich?")
+    assert engine.reader.generation != r0.generation
+    assert any("Story 7" in h.passage.title for h in a.retrieved)
+
+
+def test_date_range_over_segments_skips_tombstoned_documents(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    idx = tmp_path / "idx"
+    for i, date in enumerate(["2004-01-02", "2005-03-04", "2003-07-08"]):
+        (src / f"d{i}.jsonl").write_text(
+            f'{{"title": "Dated story {i}", "date": "{date}", "text": "Text of story {i} here."}}\n', encoding="utf-8")
+        update_index([src / f"d{i}.jsonl"], idx, encoder=fake_encoder, progress=False, compact=False)
+    r = open_reader(idx, ann=False)
+    dates = sorted(d["date"] for d in r.documents.values() if d.get("date"))
+    assert r.date_range() == (dates[0], dates[-1]) == ("2003-07-08", "2005-03-04")
+    update_index([], idx, encoder=fake_encoder, progress=False, remove=[src / "d2.jsonl"], compact=False)
+    assert open_reader(idx, ann=False).date_range() == ("2004-01-02", "2005-03-04")
+
+
+def test_an_hnsw_segment_is_served_memory_mapped_with_tombstones_inside(tmp_path, fake_encoder):
+    import faiss
+
+    from newsqa.embeddings.faiss_index import FaissSettings
+    from newsqa.embeddings.indexer import delete_documents
+    from reliability.util import write_corpus
+
+    idx = tmp_path / "idx"
+    update_index([write_corpus(tmp_path / "c", 20)], idx, encoder=fake_encoder, progress=False,
+                 faiss_settings=FaissSettings(kind="hnsw"), compact=False)
+    r = open_reader(idx)
+    seg = r.segments[0]
+    assert seg.info.ann == "hnsw" and seg.faiss is not None
+    doc = next(iter(r.documents))
+    delete_documents(idx, [doc], encoder=fake_encoder)
+    r = open_reader(idx, previous=r)
+    in_memory = faiss.read_index(str(seg.dir / "faiss.index"))  # read whole, as before
+    q = np.asarray(r.vectors[3])
+    rows, scores = r.dense_search(q, 10)
+    live = r.live_rows[0]
+    assert len(rows) == 10 and all(live[rows]) and doc not in {r.passages[i].doc_id for i in rows}
+    sel = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.flatnonzero(~live).astype(np.int64)))
+    _, want = in_memory.search(q.reshape(1, -1), 10, params=faiss.SearchParametersHNSW(sel=sel, efSearch=128))
+    assert rows.tolist() == want[0].tolist()
+    flat = np.flatnonzero(live)[np.argsort(-(np.asarray(r.vectors)[live] @ q), kind="stable")[:10]]
+    assert len(set(rows.tolist()) & set(flat.tolist())) >= 9  # recall against the exact masked scan
+
+
+def test_collection_topics_are_summed_per_segment_and_skip_tombstoned_documents(grown, fake_encoder, monkeypatch):
+    from collections import Counter
+
+    from newsqa.embeddings.indexer import delete_documents
+    from newsqa.qa.explain import _count_topics, main_topics
+
+    src, idx = grown
+    r = open_reader(idx, ann=False)
+    delete_documents(idx, [next(iter(r.documents))], encoder=fake_encoder)
+    r = open_reader(idx, ann=False, previous=r)
+
+    def whole(reader):  # the old way: every live document read
+        sections, counts = set(), Counter()
+        for d in reader.documents.values():
+            _count_topics(d.get("section"), d.get("title"), sections, counts)
+        ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))
+        return sorted(sections), [w for w, c in ranked[:12] if c > 1] or [w for w, _ in ranked[:12]]
+
+    assert main_topics(r, 12) == whole(r) and "ministry" in main_topics(r, 12)[1]
+    update_index([_article(src, 8)], idx, encoder=fake_encoder, progress=False, compact=False)
+    r2 = open_reader(idx, ann=False, previous=r)
+    want = whole(r2)
+    monkeypatch.setattr(reader_mod.DocumentView, "values", lambda self: pytest.fail("every document read"))
+    assert main_topics(r2, 12) == want
