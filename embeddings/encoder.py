@@ -162,8 +162,6 @@ class SentenceTransformerEncoder:
         self.backend, self.precision = self.runner.backend, self.runner.precision
         self.parity = None  # a backends.Parity once checked against torch fp32
         self.note = ""  # why this backend (a fallback says so)
-        self._query_cache: dict[str, np.ndarray] = {}
-        self._cache_lock = threading.Lock()
         self._tok_lock = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
 
     def with_runner(self, runner: Runner) -> "SentenceTransformerEncoder":
@@ -251,16 +249,8 @@ class SentenceTransformerEncoder:
         return _unit_rows(pvec), _unit_rows(svec)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        with self._cache_lock:
-            found = {t: self._query_cache[t] for t in texts if t in self._query_cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            found.update(zip(missing, self.encode_documents(missing)))
-            with self._cache_lock:
-                if len(self._query_cache) > 4096:
-                    self._query_cache.clear()
-                self._query_cache.update((t, found[t]) for t in missing)
-        return np.stack([found[t] for t in texts]).astype(np.float32)
+        """Question vectors (uncached: ``qa.caches.QueryVectors`` keeps the engine's)."""
+        return self.encode_documents(texts)
 
 
 def _padded(enc: dict, idx, pad_id: int, left: bool) -> dict[str, np.ndarray]:

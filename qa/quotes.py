@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsqa.embeddings.caching import LockedLRU
 from newsqa.embeddings.encoder import Encoder
 
 from .text import question_terms, terms
@@ -65,37 +66,22 @@ class SentenceVectors:
     """
 
     def __init__(self, encoder: Encoder, maxsize: int = 200_000):
-        import threading
-        from collections import OrderedDict
-
         self.encoder = encoder
         self.maxsize = maxsize
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = LockedLRU(maxsize)
 
     def for_snapshot(self, snapshot) -> "CandidateVectors":
         return CandidateVectors(self, snapshot)
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         """Vectors of sentences encoded on their own (cached)."""
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        found = self._cache.get_many(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            vecs = self.encoder.encode_documents(missing)
-            with self._lock:
-                for t, v in zip(missing, vecs):
-                    self._cache[t] = v
-                while len(self._cache) > self.maxsize:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            out = []
-            for t in texts:
-                v = self._cache.get(t)
-                if v is None:  # evicted meanwhile by another thread
-                    v = self.encoder.encode_documents([t])[0]
-                else:
-                    self._cache.move_to_end(t)
-                out.append(v)
+            made = dict(zip(missing, self.encoder.encode_documents(missing)))
+            self._cache.put_many(made.items())
+            found.update(made)
+        out = [found[t] for t in texts]
         return np.stack(out) if out else np.zeros((0, self.encoder.dimension), np.float32)
 
 
