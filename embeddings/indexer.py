@@ -30,6 +30,7 @@ from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
+from .manifest import model_to_load
 from .migrations import migrate
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
@@ -283,8 +284,7 @@ def _update(
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
     """The encoder, chunker and FAISS settings of this update, checked against the index's own."""
     if encoder is None:
-        want = model or (prev.info.model.path or prev.info.model.name if prev else None)
-        encoder = load_encoder(want, backend=backend)
+        encoder = load_encoder(model_to_load(prev.info if prev else None, model), backend=backend)
     if prev is not None:
         check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         check_mix(prev.info.model.model_dump(), encoder, index_dir)

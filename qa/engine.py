@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable
 
 from newsqa.embeddings.encoder import Encoder, load_encoder
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, read_manifest
+from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, model_to_load, read_manifest
 from newsqa.embeddings.reader import IndexReader, manifest_stamp, open_reader
 from newsqa.embeddings.store import MANIFEST, check_model
 
@@ -141,7 +141,7 @@ class Engine:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         if encoder is None:
-            encoder = load_encoder(model or manifest.model.path or manifest.model.name, backend=backend)
+            encoder = load_encoder(model_to_load(manifest, model), backend=backend)
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         state = _load_state(index_dir, encoder, retrieval, None, caches)
         return cls(index_dir, encoder, state, retrieval, answer, reranker, search, caches=caches)
