@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
@@ -202,12 +203,9 @@ class SentenceTransformerEncoder:
                 m = mask[..., None].astype(np.float32)
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled
-                if bar is not None:
-                    bar.update(cost[b // self.batch_size])
+                bar.update(cost[b // self.batch_size])
+                if progress:
                     bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
-        finally:
-            if bar is not None:
-                bar.close()
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -281,8 +279,6 @@ def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, des
     Returns:
         ``(bar, cost)``: the tqdm bar and each batch's cost in the bar's units.
     """
-    from tqdm.auto import tqdm
-
     cap = 4 * max_tokens
     cost = [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
             for b in range(0, len(order), batch_size)]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .chunker import ChunkerSettings, Passage, chunk_document
 from .documents import KIND_HEADLINE, Document, Skipped
@@ -92,11 +93,7 @@ def document_row(doc: Document) -> dict:
 
 
 def _progress(iterable, total, desc, enabled):
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr)
+    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr, disable=not enabled)
 
 
 @dataclass(frozen=True)
