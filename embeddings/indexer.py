@@ -23,8 +23,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from .chunker import ChunkerSettings, Passage, chunk_document
-from .documents import KIND_HEADLINE, Document, Skipped
+from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
+from .documents import Document, Skipped
 from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
@@ -72,17 +72,6 @@ class IndexReport:
             f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
             f"{self.seconds:.1f} s -> {self.index_dir} ({self.documents_total} documents, {self.passages_total} passages)"
         )
-
-
-def embed_text(p: Passage) -> str:
-    """The text a passage is embedded as: a paragraph with its headline in front, a headline alone.
-
-    The headline gives a paragraph the context its sentences leave implicit ("the summit" of which
-    story); listed headlines are separate stories, so they are embedded alone.
-    """
-    if p.kind == KIND_HEADLINE or not p.title:
-        return p.text
-    return f"{p.title}\n{p.text}"
 
 
 def document_row(doc: Document) -> dict:

@@ -105,7 +105,7 @@ class BaselineRetriever:
         """Top ``k`` hits and the latency (ms) of each question. ``embed_ms``: the query-embedding time of
         each question in the system's batch (the same query vectors, counted for the dense baseline too)."""
         queries = [resolve_followup(validate_question(q.question), list(q.history)).query for q in questions]
-        qvecs = self.engine.encoder.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
+        qvecs = self.engine.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
         out = []
         for query, qvec, e_ms in zip(queries, qvecs, embed_ms):
             t0 = time.perf_counter()

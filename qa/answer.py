@@ -8,7 +8,7 @@ import numpy as np
 
 from newsqa.embeddings.caching import PerReader
 from newsqa.embeddings.passage_table import kind_counts
-from newsqa.embeddings.store import Snapshot
+from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .abstain import UNSURE, AbstainSettings, decide
 from .caches import ArticleTerms

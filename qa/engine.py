@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 
+from newsqa.embeddings import sample_corpus_path
 from newsqa.embeddings.encoder import Encoder, load_encoder
 from newsqa.embeddings.errors import IndexFormatError
+from newsqa.embeddings.indexer import update_index  # the sample index is built on first use
 from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, model_to_load, read_manifest
 from newsqa.embeddings.reader import IndexReader, manifest_stamp, open_reader
 from newsqa.embeddings.store import MANIFEST, check_model
@@ -318,8 +320,5 @@ def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = 
         return d
     s = sample_index_dir()
     if manifest_version(s) != FORMAT_VERSION:  # missing, or of an older format (the update migrates it)
-        from newsqa.embeddings import sample_corpus_path
-        from newsqa.embeddings.indexer import update_index
-
         update_index([sample_corpus_path()], s, encoder=encoder, model=model, progress=progress)
     return s

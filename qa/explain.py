@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from newsqa.embeddings.caching import PerReader
-from newsqa.embeddings.store import Snapshot
+from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .text import STOPWORDS, words
 from .types import Filters

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .spans import NAME
 from .text import QUESTION_WORDS, STOPWORDS, words
 
 _PERSONAL = r"he|she|him|they|them"
@@ -117,8 +118,6 @@ def _turn(item) -> tuple[str, str]:
 
 def answer_entities(answer: str, limit: int = 4) -> list[str]:
     """Names in an earlier answer (capitalised runs not at a sentence start), the likely referents."""
-    from .spans import NAME
-
     out: list[str] = []
     for m in NAME.finditer(answer):
         name = m.group(0).strip(" .")

@@ -18,6 +18,7 @@ import numpy as np
 from newsqa.embeddings.caching import LockedLRU
 from newsqa.embeddings.encoder import Encoder
 
+from .spans import answer_candidates, question_type
 from .text import question_terms, terms
 from .types import Hit
 
@@ -164,8 +165,6 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
     """
     if not cands:
         return []
-    from .spans import question_type
-
     qtype = question_type(question)
     own = list(dict.fromkeys(question_terms(question)))
     extra = [t for t in dict.fromkeys(question_terms(carried)) if t not in own] if carried else []
@@ -195,8 +194,6 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
 
 
 def _has_typed_answer(question: str, sentence: str) -> bool:
-    from .spans import answer_candidates
-
     return bool(answer_candidates(question, sentence, strict=False))
 
 
