@@ -77,7 +77,7 @@ class IndexReport:
 def document_row(doc: Document) -> dict:
     row = doc.meta()
     row["text"] = doc.text
-    row["blocks"] = [[b.kind, b.start, b.end, b.paragraph, b.heading] for b in doc.blocks]
+    row["blocks"] = [b.to_row() for b in doc.blocks]
     return row
 
 

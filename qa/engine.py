@@ -201,8 +201,9 @@ class Engine:
             question: the question.
             k: how many passages to retrieve (1-100).
             filters: restrict to dates, sections, sources, kinds or documents.
-            history: earlier turns of the conversation, oldest first (for follow-ups): question
-                strings, or ``{"question": ..., "answer": ...}`` dicts (the answer's names carry over).
+            history: earlier turns of the conversation, oldest first (for follow-ups): ``qa.Turn``
+                values, question strings, or ``{"question": ..., "answer": ...}`` dicts (the answer's
+                names carry over).
             retrieval: other retrieval settings for this question (e.g. ``mode="bm25"``).
 
         Raises:

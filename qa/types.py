@@ -83,6 +83,26 @@ class Filters:
         return True
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation: its question and the answer's text ("" if not kept)."""
+
+    question: str
+    answer: str = ""
+
+    @classmethod
+    def of(cls, item) -> "Turn":
+        """A turn from what callers pass as history: a ``Turn``, a question string, a
+        ``{"question", "answer"}`` dict or a ``(question, answer)`` pair."""
+        if isinstance(item, Turn):
+            return item
+        if isinstance(item, dict):
+            return cls(str(item.get("question") or ""), str(item.get("answer") or ""))
+        if isinstance(item, (tuple, list)):
+            return cls(str(item[0]) if item else "", str(item[1]) if len(item) > 1 else "")
+        return cls(str(item))
+
+
 def location_label(kind: str, paragraph: int) -> str:
     """Where a passage sits in its page: "paragraph 9", "headline", "headline list, position 78"."""
     if kind == "headline":
