@@ -203,9 +203,12 @@ class SentenceTransformerEncoder:
                 m = mask[..., None].astype(np.float32)
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled
-                bar.update(cost[b // self.batch_size])
-                if progress:
+                if bar is not None:
+                    bar.update(cost[b // self.batch_size])
                     bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
+        finally:
+            if bar is not None:
+                bar.close()
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
