@@ -10,7 +10,7 @@ PACKAGES = ("embeddings", "qa")
 
 def _module(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    return ".".join(["newsqa", *(parts[:-1] if parts[-1] == "__init__" else parts)])
 
 
 def _top_level_imports(path: Path, module: str) -> set[str]:
