@@ -123,3 +123,15 @@ def _pack(text: str, spans: list[tuple[int, int]], max_tokens: int) -> list[list
     if cur:
         groups.append(cur)
     return groups
+
+
+def embed_text(p: Passage) -> str:
+    """The text a passage is embedded as: a paragraph with its headline in front, a headline alone.
+
+    The headline gives a paragraph the context its sentences leave implicit ("the summit" of which
+    story); listed headlines are separate stories, so they are embedded alone. The index writer and
+    every reader of stored vectors (compaction, benchmarks) use this one function.
+    """
+    if p.kind == KIND_HEADLINE or not p.title:
+        return p.text
+    return f"{p.title}\n{p.text}"

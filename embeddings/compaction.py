@@ -201,7 +201,7 @@ def merged_data(reader: IndexReader, idx: list[int]) -> tuple[SegmentData, int]:
         if seg.info.tokenizer == TOKENIZER_VERSION:
             posts.append((seg.postings, remap))
         else:  # tokenised by an older tokenizer: tokenise again
-            from .indexer import embed_text
+            from .chunker import embed_text
 
             texts = [embed_text(seg.passage(r)) for r in range(len(seg))]
             from .segment import build_postings

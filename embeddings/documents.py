@@ -54,6 +54,17 @@ class Block:
     paragraph: int
     heading: str = ""
 
+    def to_row(self) -> list:
+        """The block as a stored document row keeps it: ``[kind, start, end, paragraph, heading]``."""
+        return [self.kind, self.start, self.end, self.paragraph, self.heading]
+
+
+def stored_blocks(row: dict) -> tuple[Block, ...]:
+    """The blocks of a stored document row (``text`` and ``blocks`` rows from ``Block.to_row``), typed."""
+    text = row.get("text", "")
+    return tuple(Block(b[0], b[1], b[2], text[b[1]:b[2]], b[3], b[4] if len(b) > 4 else "")
+                 for b in row.get("blocks", []))
+
 
 @dataclass(frozen=True)
 class Document:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
@@ -162,8 +163,6 @@ class SentenceTransformerEncoder:
         self.backend, self.precision = self.runner.backend, self.runner.precision
         self.parity = None  # a backends.Parity once checked against torch fp32
         self.note = ""  # why this backend (a fallback says so)
-        self._query_cache: dict[str, np.ndarray] = {}
-        self._cache_lock = threading.Lock()
         self._tok_lock = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
 
     def with_runner(self, runner: Runner) -> "SentenceTransformerEncoder":
@@ -251,16 +250,8 @@ class SentenceTransformerEncoder:
         return _unit_rows(pvec), _unit_rows(svec)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        with self._cache_lock:
-            found = {t: self._query_cache[t] for t in texts if t in self._query_cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            found.update(zip(missing, self.encode_documents(missing)))
-            with self._cache_lock:
-                if len(self._query_cache) > 4096:
-                    self._query_cache.clear()
-                self._query_cache.update((t, found[t]) for t in missing)
-        return np.stack([found[t] for t in texts]).astype(np.float32)
+        """Question vectors (uncached: ``qa.caches.QueryVectors`` keeps the engine's)."""
+        return self.encode_documents(texts)
 
 
 def _padded(enc: dict, idx, pad_id: int, left: bool) -> dict[str, np.ndarray]:
@@ -291,8 +282,6 @@ def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, des
     Returns:
         ``(bar, cost)``: the tqdm bar and each batch's cost in the bar's units.
     """
-    from tqdm.auto import tqdm
-
     cap = 4 * max_tokens
     cost = [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
             for b in range(0, len(order), batch_size)]

@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 
+DEFAULT_EF_SEARCH = 128  # the one HNSW efSearch default: built into settings, used on load when unrecorded
+
+
 @dataclass(frozen=True)
 class FaissSettings:
     """Which FAISS index to build.
@@ -31,7 +34,7 @@ class FaissSettings:
     # efSearch=128 keeps recall@10 against exact search >= 0.95 (see eval/bench.py).
     hnsw_m: int = 16
     ef_construction: int = 64
-    ef_search: int = 128
+    ef_search: int = DEFAULT_EF_SEARCH
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":

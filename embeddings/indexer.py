@@ -21,15 +21,17 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+from tqdm.auto import tqdm
 
-from .chunker import ChunkerSettings, Passage, chunk_document
-from .documents import KIND_HEADLINE, Document, Skipped
+from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
+from .documents import Document, Skipped
 from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
+from .manifest import model_to_load
 from .migrations import migrate
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
@@ -72,30 +74,15 @@ class IndexReport:
         )
 
 
-def embed_text(p: Passage) -> str:
-    """The text a passage is embedded as: a paragraph with its headline in front, a headline alone.
-
-    The headline gives a paragraph the context its sentences leave implicit ("the summit" of which
-    story); listed headlines are separate stories, so they are embedded alone.
-    """
-    if p.kind == KIND_HEADLINE or not p.title:
-        return p.text
-    return f"{p.title}\n{p.text}"
-
-
 def document_row(doc: Document) -> dict:
     row = doc.meta()
     row["text"] = doc.text
-    row["blocks"] = [[b.kind, b.start, b.end, b.paragraph, b.heading] for b in doc.blocks]
+    row["blocks"] = [b.to_row() for b in doc.blocks]
     return row
 
 
 def _progress(iterable, total, desc, enabled):
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr)
+    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr, disable=not enabled)
 
 
 @dataclass(frozen=True)
@@ -283,8 +270,7 @@ def _update(
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
     """The encoder, chunker and FAISS settings of this update, checked against the index's own."""
     if encoder is None:
-        want = model or (prev.info.model.path or prev.info.model.name if prev else None)
-        encoder = load_encoder(want, backend=backend)
+        encoder = load_encoder(model_to_load(prev.info if prev else None, model), backend=backend)
     if prev is not None:
         check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
         check_mix(prev.info.model.model_dump(), encoder, index_dir)

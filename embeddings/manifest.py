@@ -36,6 +36,14 @@ class ModelInfo(BaseModel):
     path: str = ""
 
 
+def model_to_load(info: "Manifest | None", model: str | None = None) -> str | None:
+    """The model spec to load for an index (``encoder.load_encoder``): ``model`` when given, else the
+    folder the index was built from, else its model's name; None (the packaged default) without an index."""
+    if model:
+        return model
+    return (info.model.path or info.model.name) if info is not None else None
+
+
 class SegmentInfo(BaseModel):
     """One immutable segment: its folder ``segments/NAME``, counts, ANN kind and file sizes."""
 

@@ -20,8 +20,13 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
+from .faiss_index import FaissSettings, build_faiss_index
+from .lexical import TOKENIZER_VERSION
 from .manifest import FORMAT, FORMAT_VERSION, MANIFEST, manifest_version
 from .passage_table import DocumentTable, PassageTable, doc_ids_of
+from .reader import open_reader
+from .segment import publish_segment, write_segment
+from .store import publish
 
 V1_FILES = ("passages", "vectors", "faiss", "documents", "files")
 
@@ -46,14 +51,9 @@ def migrate(index_dir: Path) -> list[int]:
 
 def _migrate_1(index_dir: Path) -> None:
     """Format 1 -> 2: the current generation becomes segment s000001."""
-    import faiss
+    import faiss  # the FAISS library loads only when an old index is upgraded
 
-    from .faiss_index import FaissSettings
-    from .indexer import segment_data
-    from .reader import open_reader
-    from .segment import publish_segment, write_segment
-    from .lexical import TOKENIZER_VERSION
-    from .store import publish
+    from .indexer import segment_data  # not at the top: the indexer imports this module
 
     m = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     if m.get("format") != FORMAT:
@@ -77,8 +77,6 @@ def _migrate_1(index_dir: Path) -> None:
         if m.get("faiss", {}).get("built") == "hnsw":
             shutil.copyfile(old["faiss_file"], tmp / "faiss.index")
         else:
-            from .faiss_index import build_faiss_index
-
             faiss.write_index(build_faiss_index(np.asarray(old["vectors"]), settings), str(tmp / "faiss.index"))
         fields["ann"] = "hnsw"
         fields["sizes"]["faiss.index"] = (tmp / "faiss.index").stat().st_size

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .caching import LockedLRU
 from .chunker import Passage
 from .errors import IndexFormatError
 
@@ -182,8 +183,11 @@ class DocumentTable(Mapping):
     """``doc_id -> document row`` read on demand from ``documents.jsonl`` by byte offsets.
 
     A row is parsed when it is looked up (an answer looks up a few); iterating the values parses
-    every row once and keeps them (what an eager load did at open).
+    every row once and keeps them (what an eager load did at open). Looked-up rows are kept in an
+    LRU of ``cache_size`` (``embeddings.caching``).
     """
+
+    cache_size = 20_000
 
     def __init__(self, path: Path, offsets: np.ndarray, ids: np.ndarray):
         self.path = Path(path)
@@ -192,8 +196,8 @@ class DocumentTable(Mapping):
         self._file = open(self.path, "rb")
         size = os.fstat(self._file.fileno()).st_size
         self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._cache: dict[str, dict] = {}
-        self._complete = False
+        self._cache = LockedLRU(self.cache_size)
+        self._all: dict[str, dict] | None = None  # every row, once values() or items() asked for them
 
     @classmethod
     def open(cls, path: Path, columns_path: Path) -> "DocumentTable":
@@ -216,13 +220,9 @@ class DocumentTable(Mapping):
         return d
 
     def __getitem__(self, doc_id: str) -> dict:
-        d = self._cache.get(doc_id)
-        if d is None:
-            d = self._parse(self._row[doc_id])  # KeyError for an unknown id, as a dict
-            if len(self._cache) >= 20_000 and not self._complete:
-                self._cache.clear()
-            self._cache[doc_id] = d
-        return d
+        if self._all is not None:
+            return self._all[doc_id]
+        return self._cache.get_or_make(doc_id, lambda d: self._parse(self._row[d]))  # KeyError for an unknown id
 
     def __contains__(self, doc_id) -> bool:
         return doc_id in self._row
@@ -233,15 +233,13 @@ class DocumentTable(Mapping):
     def __len__(self) -> int:
         return len(self._row)
 
-    def _load_all(self) -> None:
-        if not self._complete:
-            self._cache = {d: self._parse(i) for d, i in self._row.items()}
-            self._complete = True
+    def _load_all(self) -> dict[str, dict]:
+        if self._all is None:
+            self._all = {d: self._parse(i) for d, i in self._row.items()}
+        return self._all
 
     def values(self):
-        self._load_all()
-        return self._cache.values()
+        return self._load_all().values()
 
     def items(self):
-        self._load_all()
-        return self._cache.items()
+        return self._load_all().items()

@@ -20,6 +20,7 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
+from .faiss_index import DEFAULT_EF_SEARCH
 from .manifest import MANIFEST, Manifest, read_manifest
 from .segment import Segment
 
@@ -331,7 +332,7 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
     reuse = {s.name: s for s in previous.segments} if previous is not None else {}
     for attempt in range(5):
         try:
-            ef = int(info.faiss.get("ef_search", 128))
+            ef = int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH))
             segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s and reuse[s.name].still_on_disk()
                     and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
                     else Segment(index_dir, s, info.model.dimension, ann=ann, ef_search=ef) for s in info.segments]

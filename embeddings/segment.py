@@ -33,7 +33,7 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import FaissSettings, build_faiss_index
+from .faiss_index import DEFAULT_EF_SEARCH, FaissSettings, build_faiss_index
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
 LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
@@ -226,7 +226,7 @@ def _fsync_file(path: Path) -> None:
 class Segment:
     """A segment opened for reading: Arrow tables and arrays memory-mapped, FAISS index if asked."""
 
-    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = 128):
+    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = DEFAULT_EF_SEARCH):
         import pyarrow as pa
 
         self.info = info

@@ -22,12 +22,12 @@ stay readable after a merge retires them).
 
 from __future__ import annotations
 
-import fcntl
 import shutil
-import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .errors import IndexFormatError, IndexLockedError, ModelMismatchError
 from .manifest import (FORMAT, FORMAT_VERSION, MANIFEST, SEGMENTS_DIR, Counts, Manifest, SegmentInfo, now,
@@ -99,23 +99,18 @@ def writer_lock(index_dir: Path, timeout: float = 30.0):
     if index_dir.exists() and not index_dir.is_dir():
         raise IndexFormatError(f"--index {index_dir} is a file, not an index folder; name a folder")
     index_dir.mkdir(parents=True, exist_ok=True)
-    f = open(index_dir / ".lock", "a+")
-    deadline = time.monotonic() + timeout
+    lock = FileLock(index_dir / ".lock", timeout=timeout, poll_interval=0.05, preserve_lock_file=True)
     try:
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"index {index_dir} is being updated by another process (lock {index_dir / '.lock'}); "
-                        "wait for it to finish and try again"
-                    ) from None
-                time.sleep(0.05)
+        lock.acquire()
+    except Timeout:
+        raise IndexLockedError(
+            f"index {index_dir} is being updated by another process (lock {index_dir / '.lock'}); "
+            "wait for it to finish and try again"
+        ) from None
+    try:
         yield
     finally:
-        f.close()  # closing releases the lock
+        lock.release()
 
 
 BACKEND_FIELDS = ("backend", "precision", "backends", "parity_min_cosine")

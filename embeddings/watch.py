@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .encoder import load_encoder
 from .indexer import IndexReport, update_index
+from .manifest import MANIFEST, model_to_load, read_manifest
 
 
 def _listing(paths: list[Path]) -> dict[str, tuple[int, int]]:
@@ -40,15 +42,9 @@ def watch(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike, *, i
     The first pass indexes whatever is new; later passes run only when the listing changed.
     """
     paths = [Path(p) for p in paths]
-    if encoder is None:
-        from .encoder import load_encoder
-        from .manifest import read_manifest
-
-        want = None
-        if (Path(index_dir) / "manifest.json").exists():
-            m = read_manifest(Path(index_dir))
-            want = m.model.path or m.model.name
-        encoder = load_encoder(update_kwargs.pop("model", None) or want)
+    if encoder is None:  # loaded once for every pass, as update_index would load it
+        info = read_manifest(Path(index_dir)) if (Path(index_dir) / MANIFEST).exists() else None
+        encoder = load_encoder(model_to_load(info, update_kwargs.pop("model", None)), backend=update_kwargs.get("backend"))
     seen: dict[str, tuple[int, int]] | None = None
     while not stop():
         now = _listing(paths)

@@ -21,7 +21,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from newsqa.embeddings.encoder import load_encoder
-from newsqa.qa.engine import MAX_K, Engine, validate_question
+from newsqa.qa.answer import verified
+from newsqa.qa.engine import Engine, validate_k, validate_question
 from newsqa.qa.errors import QuestionError
 from newsqa.qa.followup import resolve_followup
 from newsqa.qa.retrieve import Retriever
@@ -54,10 +55,7 @@ def system_outcome(q: Question, answer, snapshot) -> Outcome:
     """Score the engine's ``Answer`` to ``q`` (citations checked against the stored document text)."""
     texts = [h.passage.text if _in_docs(q, h.passage.doc_id) else "" for h in answer.retrieved]
     quotes = tuple(c.quote for c in answer.citations)
-    valid = 0
-    for c in answer.citations:
-        doc = snapshot.documents.get(c.doc_id)
-        valid += int(doc is not None and doc["text"][c.start:c.end] == c.quote)
+    valid = sum(verified(snapshot, c.doc_id, c.start, c.end, c.quote) for c in answer.citations)
     short = next((c.answer_text for c in answer.citations if c.answer_text), "")
     has_gold = q.answerable and bool(short)
     return Outcome(
@@ -79,10 +77,7 @@ def baseline_outcome(name: str, q: Question, hits, snapshot, latency_ms: float) 
     """Score a baseline: its top retrieved passage is its answer (no abstention, no short answer)."""
     texts = [h.passage.text if _in_docs(q, h.passage.doc_id) else "" for h in hits]
     top = hits[0].passage if hits else None
-    valid = 0
-    if top is not None:
-        doc = snapshot.documents.get(top.doc_id)
-        valid = int(doc is not None and doc["text"][top.start:top.end] == top.text)
+    valid = int(top is not None and verified(snapshot, top.doc_id, top.start, top.end, top.text))
     return Outcome(
         system=name, id=q.id, kind=q.kind, answerable=q.answerable, abstained=top is None,
         rank=first_hit_rank(texts, q.answers) if q.answerable else 0,
@@ -110,7 +105,7 @@ class BaselineRetriever:
         """Top ``k`` hits and the latency (ms) of each question. ``embed_ms``: the query-embedding time of
         each question in the system's batch (the same query vectors, counted for the dense baseline too)."""
         queries = [resolve_followup(validate_question(q.question), list(q.history)).query for q in questions]
-        qvecs = self.engine.encoder.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
+        qvecs = self.engine.encode_queries(queries) if self.mode != "bm25" else [None] * len(queries)
         out = []
         for query, qvec, e_ms in zip(queries, qvecs, embed_ms):
             t0 = time.perf_counter()
@@ -315,8 +310,7 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
 
 def _select(questions, k: int, limit: int | None, split: str | None, set_corpus: str | None) -> QuestionSet:
     """Check ``k`` and ``limit``; load the questions and keep those asked for."""
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
+    validate_k(k)
     if limit is not None and limit < 1:
         raise EvalError(f"--limit must be at least 1, got {limit}")
     qs = questions if isinstance(questions, QuestionSet) else load_questions(questions)

@@ -6,8 +6,10 @@
     >>> a.citations[0].quote, a.citations[0].title, a.citations[0].date  # doctest: +SKIP
 """
 
-from .engine import Engine, default_index_dir, sample_index_dir
+from .caches import CacheSizes
+from .engine import Engine, EngineState, default_index_dir, sample_index_dir
 from .errors import QuestionError
-from .types import Answer, Citation, Filters, Hit
+from .types import Answer, Citation, Filters, Hit, Turn
 
-__all__ = ["Engine", "Answer", "Citation", "Filters", "Hit", "QuestionError", "default_index_dir", "sample_index_dir"]
+__all__ = ["Engine", "EngineState", "CacheSizes", "Answer", "Citation", "Filters", "Hit", "Turn", "QuestionError",
+           "default_index_dir", "sample_index_dir"]

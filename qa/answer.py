@@ -6,14 +6,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from newsqa.embeddings.caching import PerReader
 from newsqa.embeddings.passage_table import kind_counts
-from newsqa.embeddings.store import Snapshot
+from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .abstain import UNSURE, AbstainSettings, decide
+from .caches import ArticleTerms
 from .dates import resolve_relative_dates
 from .explain import topics_sentence
 from .followup import Resolved
-from .signals import ArticleTerms, compute_signals, subject_of
+from .signals import compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
 from .shapes import Pool, detect, merge_same_paragraph, shape_quotes
 from .shapes.compare import apply_marks
@@ -66,23 +68,27 @@ def collection_summary(snap: Snapshot) -> dict:
 
 def coverage_note(snapshot: Snapshot) -> str:
     """What the collection covers, in a sentence (computed once per index generation)."""
-    note = getattr(snapshot, "_coverage_note", None)
-    if note is None:
-        s = collection_summary(snapshot)
-        a, lo, hi = s["articles"], s["date_from"], s["date_to"]
-        span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else " (undated)")
-        if lo and s["undated"]:
-            span += f" ({s['undated']} undated)"
-        note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
-                f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
-        topics = topics_sentence(snapshot)
-        note = f"{note} {topics}" if topics else note
-        snapshot._coverage_note = note
-    return note
+    return _COVERAGE.get_or_make(snapshot, _coverage_note)
+
+
+def _coverage_note(snapshot: Snapshot) -> str:
+    s = collection_summary(snapshot)
+    a, lo, hi = s["articles"], s["date_from"], s["date_to"]
+    span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else " (undated)")
+    if lo and s["undated"]:
+        span += f" ({s['undated']} undated)"
+    note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
+            f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
+    topics = topics_sentence(snapshot)
+    return f"{note} {topics}" if topics else note
+
+
+_COVERAGE = PerReader()
 
 
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
-                   snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings) -> Answer:
+                   snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings, *,
+                   article_terms: ArticleTerms = _ARTICLE_TERMS) -> Answer:
     text_of = snapshot.document_text
     own, carried = resolved.scoring()  # the words that decide the quote; carried ones count half
     vectors = sentence_vectors.for_snapshot(snapshot)
@@ -90,7 +96,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                               settings.quotes, hits, carried=carried)
     best = scored[0] if scored else None
     picked = choose(scored, settings.quotes)
-    sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, _ARTICLE_TERMS)
+    sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, article_terms)
     verdict = decide(best, sig, settings.abstain, subject_of(own, best))
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}

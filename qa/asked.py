@@ -124,8 +124,9 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
         spans = [m.span() for m in AGE.finditer(sentence)] + [m.span(1 if m.group(1) else 2) for m in _AGE_MORE.finditer(sentence)]
     elif kind == "duration":
         spans = [m.span() for m in DURATION.finditer(sentence)]
-    elif kind == "person":
+    elif kind == "person":  # a name, or the agent of a passive ("closed by the mayor" answers "Who closed...?")
         spans = [sp for sp in _candidates("who", sentence) if _person_like(sentence[sp[0]:sp[1]])]
+        spans += [m.span(1) for m in _BY_AGENT.finditer(sentence)]
     elif kind == "place":
         spans = _candidates("where", sentence)
     elif kind == "name":
@@ -138,6 +139,10 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     else:
         return []
     return [(s, e) for s, e in spans if sentence[s:e].strip() and not _said(question, sentence[s:e])]
+
+
+_BY_AGENT = re.compile(r"\bby ((?:the|its|their|his|her) (?!way\b|time\b|end\b)[a-z][\w-]+"
+                       r"(?: (?!on\b|in\b|at\b|of\b|and\b|or\b|to\b|for\b|with\b|after\b|before\b)[a-z][\w-]+)?)")
 
 
 @dataclass(frozen=True)

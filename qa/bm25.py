@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from newsqa.embeddings.caching import LockedLRU
 from newsqa.embeddings.reader import top_k
 
 from .text import terms
@@ -33,13 +34,13 @@ class SegmentBM25:
         >>> rows, scores = bm25.search("earthquake toll in Morocco", 10)  # doctest: +SKIP
     """
 
-    def __init__(self, reader, k1: float = K1, b: float = B):
+    def __init__(self, reader, k1: float = K1, b: float = B, cache_size: int = 100_000):
         self.reader = reader
         self.k1, self.b = k1, b
         self.n = reader.live_passages
         total = sum(seg.live_stats(t)[1] for seg, t in zip(reader.segments, reader.tombstones))  # kept per segment
         self.avgdl = total / self.n if self.n else 1.0
-        self._df_cache: dict[str, int] = {}
+        self._df_cache = LockedLRU(cache_size)  # term -> df over this reader's live passages
 
     def _span(self, seg, term: str) -> tuple[int, int] | None:
         names = seg.postings["lex_terms"]
@@ -51,14 +52,12 @@ class SegmentBM25:
 
     def df(self, term: str) -> int:
         """How many live passages hold ``term``."""
-        got = self._df_cache.get(term)
-        if got is None:
-            got = 0
-            for seg, live, tomb in zip(self.reader.segments, self.reader.live_rows, self.reader.tombstones):
-                got += self._segment_df(seg, term, live, tomb)
-            if len(self._df_cache) > 100_000:
-                self._df_cache.clear()
-            self._df_cache[term] = got
+        return self._df_cache.get_or_make(term, self._count)
+
+    def _count(self, term: str) -> int:
+        got = 0
+        for seg, live, tomb in zip(self.reader.segments, self.reader.live_rows, self.reader.tombstones):
+            got += self._segment_df(seg, term, live, tomb)
         return got
 
     def _segment_df(self, seg, term: str, live, tombstones: frozenset) -> int:

@@ -22,13 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 
+from newsqa.embeddings import sample_corpus_path
 from newsqa.embeddings.encoder import Encoder, load_encoder
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, read_manifest
+from newsqa.embeddings.indexer import update_index  # the sample index is built on first use
+from newsqa.embeddings.manifest import FORMAT_VERSION, manifest_version, model_to_load, read_manifest
 from newsqa.embeddings.reader import IndexReader, manifest_stamp, open_reader
 from newsqa.embeddings.store import MANIFEST, check_model
 
 from .answer import AnswerSettings, collection_summary, compose_answer
+from .caches import ArticleTerms, CacheSizes, QueryVectors
 from .errors import QuestionError
 from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
@@ -64,20 +67,39 @@ def sample_index_dir() -> Path:
     return default_home() / "sample-index"
 
 
+def validate_k(k) -> int:
+    """``k`` if it is a whole number of passages in 1..``MAX_K`` (the one rule: engine, eval, UI).
+
+    Raises:
+        QuestionError: not an int, or out of range.
+    """
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1 or k > MAX_K:
+        raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
+    return k
+
+
 @dataclass(frozen=True)
-class _State:
+class EngineState:
+    """One index generation as the engine answers from it (``Engine.current()``): read it whole, so
+    the reader, retriever and idf table are of the same generation whatever a refresh does."""
+
     snapshot: IndexReader
     retriever: Retriever
     idf: IdfTable
     stamp: tuple | None  # the manifest file's identity when it was read
 
+    @property
+    def reader(self) -> IndexReader:
+        return self.snapshot
+
 
 class Engine:
     """Answers questions from one index. Build with ``Engine.open``."""
 
-    def __init__(self, index_dir: Path, encoder: Encoder, state: _State,
+    def __init__(self, index_dir: Path, encoder: Encoder, state: EngineState,
                  retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
-                 reranker: Reranker | None = None, search: Search | None = None, auto_refresh: bool = True):
+                 reranker: Reranker | None = None, search: Search | None = None, auto_refresh: bool = True,
+                 caches: CacheSizes = CacheSizes()):
         self.index_dir = Path(index_dir)
         self.auto_refresh = auto_refresh
         self.encoder = encoder
@@ -85,7 +107,10 @@ class Engine:
         self._lock = threading.Lock()
         self.retrieval_settings = retrieval
         self.answer_settings = answer
-        self.sentence_vectors = SentenceVectors(encoder)
+        self.caches = caches
+        self.query_vectors = QueryVectors(encoder, caches.queries)
+        self.sentence_vectors = SentenceVectors(encoder, caches.sentences)
+        self.article_terms = ArticleTerms(caches.articles)
         self.reranker = reranker
         self.search = search  # None: the retriever's own search; else e.g. a fan-out over shards (qa.shards)
 
@@ -93,7 +118,7 @@ class Engine:
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None, model: str | None = None,
              retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings = AnswerSettings(),
              reranker: Reranker | None = None, progress: bool = False, search: Search | None = None,
-             backend: str | None = None) -> "Engine":
+             backend: str | None = None, caches: CacheSizes = CacheSizes()) -> "Engine":
         """Open an index (and load its model).
 
         Args:
@@ -106,6 +131,7 @@ class Engine:
                 default ``auto``: the fastest that passes the parity check on this CPU).
             search: ``search(retriever, query, k, filters, qvec) -> hits`` instead of
                 ``retriever.search`` (``qa.shards.fan_out`` searches shards).
+            caches: how many entries each cache keeps (``qa.caches``).
 
         Raises:
             IndexFormatError: no index there, or a damaged one. ModelMismatchError: wrong model.
@@ -117,10 +143,14 @@ class Engine:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         if encoder is None:
-            encoder = load_encoder(model or manifest.model.path or manifest.model.name, backend=backend)
+            encoder = load_encoder(model_to_load(manifest, model), backend=backend)
         check_model(manifest, encoder.name, encoder.checksum, encoder.dimension, index_dir)
-        state = _load_state(index_dir, encoder, retrieval, None)
-        return cls(index_dir, encoder, state, retrieval, answer, reranker, search)
+        state = _load_state(index_dir, encoder, retrieval, None, caches)
+        return cls(index_dir, encoder, state, retrieval, answer, reranker, search, caches=caches)
+
+    def current(self) -> EngineState:
+        """The generation the next question is answered from (reader, retriever, idf; one consistent view)."""
+        return self._state
 
     @property
     def snapshot(self) -> IndexReader:
@@ -151,8 +181,13 @@ class Engine:
             if m.generation == self._state.snapshot.generation:
                 self._state = replace(self._state, stamp=stamp)
                 return False
-            self._state = _load_state(self.index_dir, self.encoder, self.retrieval_settings, self._state.snapshot)
+            self._state = _load_state(self.index_dir, self.encoder, self.retrieval_settings, self._state.snapshot,
+                                      self.caches)
             return True
+
+    def encode_queries(self, texts: list[str]) -> "np.ndarray":
+        """Question vectors as the engine searches with them (cached: ``qa.caches.QueryVectors``)."""
+        return self.query_vectors(texts)
 
     def summary(self) -> dict:
         """Articles, passages, date range, sections, sources and model of the open index."""
@@ -166,8 +201,9 @@ class Engine:
             question: the question.
             k: how many passages to retrieve (1-100).
             filters: restrict to dates, sections, sources, kinds or documents.
-            history: earlier turns of the conversation, oldest first (for follow-ups): question
-                strings, or ``{"question": ..., "answer": ...}`` dicts (the answer's names carry over).
+            history: earlier turns of the conversation, oldest first (for follow-ups): ``qa.Turn``
+                values, question strings, or ``{"question": ..., "answer": ...}`` dicts (the answer's
+                names carry over).
             retrieval: other retrieval settings for this question (e.g. ``mode="bm25"``).
 
         Raises:
@@ -183,8 +219,7 @@ class Engine:
         """Answer several questions; their embeddings are computed in one batch (evaluation, load)."""
         t0 = time.perf_counter()
         questions = [validate_question(q) for q in questions]
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1 or k > MAX_K:
-            raise QuestionError(f"k must be between 1 and {MAX_K}, got {k}")
+        validate_k(k)
         histories = histories or [[] for _ in questions]
         if self.auto_refresh:
             self.refresh()
@@ -193,7 +228,7 @@ class Engine:
         resolved = [resolve_followup(q, h or []) for q, h in zip(questions, histories)]
         t1 = time.perf_counter()
         queries = [r.query for r in resolved] + [r.question for r in resolved if r.unsure]
-        vecs = (self.encoder.encode_queries(queries) if retriever.settings.mode != "bm25" else [None] * len(queries))
+        vecs = (self.query_vectors(queries) if retriever.settings.mode != "bm25" else [None] * len(queries))
         qvecs, alone_vecs = list(vecs[: len(resolved)]), iter(vecs[len(resolved):])
         embed_ms = (time.perf_counter() - t1) * 1e3 / max(1, len(questions))
         out = []
@@ -216,7 +251,7 @@ class Engine:
             return retriever.search(query, k=depth, filters=filters, qvec=qvec)
         return self.search(retriever, query, depth, filters, qvec)
 
-    def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: _State) -> Answer:
+    def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: EngineState) -> Answer:
         """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
         t0 = time.perf_counter()
         shape = detect(r.query)
@@ -224,12 +259,13 @@ class Engine:
         hits = self._search(retriever, r.query, depth, filters, qvec)
         extra = extra_queries(r.query, shape)
         if extra:  # compare: each side searched on its own too, its passages interleaved with the question's
-            vecs = self.encoder.encode_queries(extra) if qvec is not None else [None] * len(extra)
+            vecs = self.query_vectors(extra) if qvec is not None else [None] * len(extra)
             hits = interleave([hits] + [self._search(retriever, x, depth, filters, v) for x, v in zip(extra, vecs)])
         if self.reranker is not None and retrieval is None:
             hits = self.reranker.rerank(r.query, hits)
         ms = (time.perf_counter() - t0) * 1e3
-        answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings)
+        answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings,
+                                article_terms=self.article_terms)
         return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)
 
 
@@ -267,14 +303,15 @@ def validate_question(question) -> str:
     return q
 
 
-def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings, previous: IndexReader | None) -> _State:
+def _load_state(index_dir: Path, encoder: Encoder, retrieval: RetrievalSettings, previous: IndexReader | None,
+                caches: CacheSizes) -> EngineState:
     stamp = manifest_stamp(index_dir)
     reader = open_reader(index_dir, previous=previous)
     if reader.dimension != encoder.dimension:
         raise IndexFormatError(f"index {index_dir} changed model while open; reopen it")
-    retriever = Retriever(reader, encoder, retrieval)
+    retriever = Retriever(reader, encoder, retrieval, caches=caches)
     idf = IdfTable.from_counts(reader.live_passages, retriever.bm25.document_frequencies())
-    return _State(reader, retriever, idf, stamp)
+    return EngineState(reader, retriever, idf, stamp)
 
 
 def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = None, progress: bool = False) -> Path:
@@ -284,8 +321,5 @@ def ensure_default_index(*, encoder: Encoder | None = None, model: str | None = 
         return d
     s = sample_index_dir()
     if manifest_version(s) != FORMAT_VERSION:  # missing, or of an older format (the update migrates it)
-        from newsqa.embeddings import sample_corpus_path
-        from newsqa.embeddings.indexer import update_index
-
         update_index([sample_corpus_path()], s, encoder=encoder, model=model, progress=progress)
     return s

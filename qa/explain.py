@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from newsqa.embeddings.store import Snapshot
+from newsqa.embeddings.caching import PerReader
+from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .text import STOPWORDS, words
 from .types import Filters
@@ -110,10 +111,14 @@ def _segment_topics(seg, live_docs) -> tuple[set, Counter]:
 
 
 def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], list[str]]:
-    """The collection's sections and its ``n`` most frequent headline words (cached per generation)."""
-    cached = getattr(snapshot, "_main_topics", None)
-    if cached is not None and len(cached[1]) >= min(n, len(cached[1])):
-        return cached[0], cached[1][:n]
+    """The collection's sections and its ``n`` most frequent headline words (counted once per generation)."""
+    sections, ranked = _TOPICS.get_or_make(snapshot, _headline_word_counts)
+    top = [w for w, c in ranked[:n] if c > 1] or [w for w, _ in ranked[:n]]
+    return sections, top
+
+
+def _headline_word_counts(snapshot: Snapshot) -> tuple[list[str], list[tuple[str, int]]]:
+    """The sorted sections, and the headline words with their counts, most frequent first."""
     counts: Counter = Counter()
     sections: set[str] = set()
     if hasattr(snapshot, "segments"):  # kept per segment: a new reader after an update counts only the new one
@@ -124,14 +129,10 @@ def main_topics(snapshot: Snapshot, n: int = TOPIC_WORDS) -> tuple[list[str], li
     else:
         for d in snapshot.documents.values():
             _count_topics(d.get("section"), d.get("title"), sections, counts)
-    ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))  # ties alphabetical: stable output
-    top = [w for w, c in ranked[:n] if c > 1] or [w for w, _ in ranked[:n]]
-    result = (sorted(sections), top)
-    try:
-        snapshot._main_topics = result
-    except AttributeError:  # a frozen or slotted snapshot: compute again next time
-        pass
-    return result
+    return sorted(sections), sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))  # ties alphabetical: stable
+
+
+_TOPICS = PerReader()
 
 
 def topics_sentence(snapshot: Snapshot) -> str:

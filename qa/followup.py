@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Sequence
 
+from .spans import NAME
 from .text import QUESTION_WORDS, STOPWORDS, words
+from .types import Turn
 
 _PERSONAL = r"he|she|him|they|them"
 _POSSESSIVE = r"his|her|their|its"
@@ -106,19 +109,14 @@ def own_names(question: str) -> list[str]:
     return out
 
 
-def _turn(item) -> tuple[str, str]:
-    """A history item: a question string, or a dict/tuple with the question and its answer text."""
-    if isinstance(item, dict):
-        return str(item.get("question") or ""), str(item.get("answer") or "")
-    if isinstance(item, (tuple, list)):
-        return (str(item[0]) if item else ""), (str(item[1]) if len(item) > 1 else "")
-    return str(item), ""
+def as_turns(history: Sequence) -> list[Turn]:
+    """The conversation as ``Turn`` values; each item a ``Turn``, a question string, a
+    ``{"question": ..., "answer": ...}`` dict or a ``(question, answer)`` pair (``Turn.of``)."""
+    return [Turn.of(item) for item in history]
 
 
 def answer_entities(answer: str, limit: int = 4) -> list[str]:
     """Names in an earlier answer (capitalised runs not at a sentence start), the likely referents."""
-    from .spans import NAME
-
     out: list[str] = []
     for m in NAME.finditer(answer):
         name = m.group(0).strip(" .")
@@ -169,11 +167,12 @@ def _reading(question: str) -> str:
     return ""
 
 
-def resolve_followup(question: str, history: list) -> Resolved:
-    """Resolve ``question`` against ``history``: earlier turns, oldest first, each a question string or
-    ``{"question": ..., "answer": ...}`` (the answer's names and quotes are used too)."""
+def resolve_followup(question: str, history: Sequence) -> Resolved:
+    """Resolve ``question`` against ``history``: earlier turns, oldest first, each a question string,
+    ``{"question": ..., "answer": ...}`` or a ``Turn`` (the answer's names and quotes are used too)."""
     if not history:
         return Resolved(question, question)
+    history = as_turns(history)
     kind = _reading(question)
     if not kind:
         return Resolved(question, question)
@@ -191,16 +190,15 @@ def resolve_followup(question: str, history: list) -> Resolved:
     return replace(r, unsure=(kind == "unsure"))
 
 
-def _previous(history: list) -> tuple[str, str] | None:
-    """The most recent earlier turn whose question has a topic of its own."""
-    for item in reversed(history):
-        q, a = _turn(item)
-        if topic_words(q):
-            return q, a
+def _previous(history: list[Turn]) -> tuple[str, str] | None:
+    """The most recent earlier turn whose question has a topic of its own, as (question, answer)."""
+    for t in reversed(history):
+        if topic_words(t.question):
+            return t.question, t.answer
     return None
 
 
-def _resolve_ellipsis(question: str, history: list) -> Resolved | None:
+def _resolve_ellipsis(question: str, history: list[Turn]) -> Resolved | None:
     """ "And Kim?" after "How old is Putin?" -> "How old is Kim?"; "And the second quarter?" after
     "...in the third quarter?" -> "...in the second quarter?"."""
     prev = _previous(history)
@@ -253,7 +251,7 @@ def _same_slot(prev_q: str, new: str) -> str:
     return ""
 
 
-def _resolve_ordinal(question: str, history: list) -> Resolved | None:
+def _resolve_ordinal(question: str, history: list[Turn]) -> Resolved | None:
     """ "the second one" -> the second of the names the previous question offered ("A or B"), else
     the names of the previous answer's second quote."""
     m = _ORDINAL_ONE.search(question)
@@ -268,8 +266,8 @@ def _resolve_ordinal(question: str, history: list) -> Resolved | None:
                 ref = offered[n - 1 if n > 0 else -1]
                 r = Resolved(question, question[: m.start()] + ref + question[m.end():], ref)
                 return with_context(r, prev[0], leave_out=tuple(x for x in offered[: max(2, n)] if x != ref))
-    for item in reversed(history):
-        _, prev_a = _turn(item)
+    for turn in reversed(history):
+        prev_a = turn.answer
         items = [t for t, _n in _QUOTE_ITEM.findall(prev_a)]
         if not items:
             continue
@@ -313,7 +311,7 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     return a_names[0] if a_names else ""
 
 
-def _resolve_pronoun(question: str, history: list) -> Resolved | None:
+def _resolve_pronoun(question: str, history: list[Turn]) -> Resolved | None:
     prev = _previous(history)
     if prev is None:
         return None
@@ -363,9 +361,9 @@ def with_context(r: Resolved, prev_q: str, leave_out: tuple = ()) -> Resolved:
     return Resolved(r.question, f"{r.query} ({c})", r.carried, r.unsure, context=c)
 
 
-def _older_names(history: list, prev_q: str) -> list[str]:
+def _older_names(history: list[Turn], prev_q: str) -> list[str]:
     """Names of the turn before the previous one (a two-turn conversation keeps its subject)."""
-    qs = [_turn(item)[0] for item in history]
+    qs = [t.question for t in history]
     i = max((j for j, q in enumerate(qs) if q == prev_q), default=-1)
     return own_names(qs[i - 1]) if i >= 1 else []
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsqa.embeddings.caching import LockedLRU
 from newsqa.embeddings.encoder import Encoder
 
+from .spans import answer_candidates, question_type
 from .text import question_terms, terms
 from .types import Hit
 
@@ -65,37 +67,22 @@ class SentenceVectors:
     """
 
     def __init__(self, encoder: Encoder, maxsize: int = 200_000):
-        import threading
-        from collections import OrderedDict
-
         self.encoder = encoder
         self.maxsize = maxsize
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = LockedLRU(maxsize)
 
     def for_snapshot(self, snapshot) -> "CandidateVectors":
         return CandidateVectors(self, snapshot)
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         """Vectors of sentences encoded on their own (cached)."""
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        found = self._cache.get_many(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            vecs = self.encoder.encode_documents(missing)
-            with self._lock:
-                for t, v in zip(missing, vecs):
-                    self._cache[t] = v
-                while len(self._cache) > self.maxsize:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            out = []
-            for t in texts:
-                v = self._cache.get(t)
-                if v is None:  # evicted meanwhile by another thread
-                    v = self.encoder.encode_documents([t])[0]
-                else:
-                    self._cache.move_to_end(t)
-                out.append(v)
+            made = dict(zip(missing, self.encoder.encode_documents(missing)))
+            self._cache.put_many(made.items())
+            found.update(made)
+        out = [found[t] for t in texts]
         return np.stack(out) if out else np.zeros((0, self.encoder.dimension), np.float32)
 
 
@@ -178,8 +165,6 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
     """
     if not cands:
         return []
-    from .spans import question_type
-
     qtype = question_type(question)
     own = list(dict.fromkeys(question_terms(question)))
     extra = [t for t in dict.fromkeys(question_terms(carried)) if t not in own] if carried else []
@@ -209,8 +194,6 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
 
 
 def _has_typed_answer(question: str, sentence: str) -> bool:
-    from .spans import answer_candidates
-
     return bool(answer_candidates(question, sentence, strict=False))
 
 

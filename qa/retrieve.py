@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from newsqa.embeddings.caching import LockedLRU
 from newsqa.embeddings.chunker import Passage
 from newsqa.embeddings.encoder import Encoder
 from newsqa.embeddings.reader import IndexReader
 
 from .bm25 import SegmentBM25
+from .caches import CacheSizes
 from .types import Filters, Hit
 
 RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (README)
@@ -36,33 +38,30 @@ class Retriever:
     """Hybrid search over one ``IndexReader`` (a fixed view of the index)."""
 
     def __init__(self, snapshot: IndexReader, encoder: Encoder, settings: RetrievalSettings = RetrievalSettings(),
-                 bm25: SegmentBM25 | None = None):
+                 bm25: SegmentBM25 | None = None, caches: CacheSizes = CacheSizes()):
         self.snapshot = snapshot
         self.encoder = encoder
         self.settings = settings
-        self.bm25 = bm25 or SegmentBM25(snapshot)
-        self._meta_cache: dict[Filters, np.ndarray] = {}
+        self.bm25 = bm25 or SegmentBM25(snapshot, cache_size=caches.terms)
+        self._rows_cache = LockedLRU(caches.filters)  # Filters -> allowed rows (this generation)
 
     @classmethod
     def with_settings(cls, other: "Retriever", settings: RetrievalSettings) -> "Retriever":
         """The same indexes searched with other settings (e.g. a baseline mode)."""
         r = cls(other.snapshot, other.encoder, settings, bm25=other.bm25)
-        r._meta_cache = other._meta_cache
+        r._rows_cache = other._rows_cache
         return r
 
     def allowed_rows(self, filters: Filters | None) -> np.ndarray | None:
         """Sorted global rows that pass ``filters`` (None when there is no filter)."""
         if filters is None or filters.is_empty():
             return None
-        rows = self._meta_cache.get(filters)
-        if rows is None:
-            reader = self.snapshot
-            parts = [_allowed_rows_of_segment(seg, filters) + reader.starts[i] for i, seg in enumerate(reader.segments)]
-            rows = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-            if len(self._meta_cache) > 64:
-                self._meta_cache.clear()
-            self._meta_cache[filters] = rows
-        return rows
+        return self._rows_cache.get_or_make(filters, self._rows_of)
+
+    def _rows_of(self, filters: Filters) -> np.ndarray:
+        reader = self.snapshot
+        parts = [_allowed_rows_of_segment(seg, filters) + reader.starts[i] for i, seg in enumerate(reader.segments)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
     def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None,
                      scan: bool | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import terms
+from .text import question_terms, terms
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -259,7 +259,7 @@ _NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".spli
 def _person_like(text: str) -> bool:
     """A who-answer: two or more words ("Noel Forgeard", "Mr Schweitzer"), not a demonym, an acronym,
     a news agency or a title with a possessive ("Who's Your Daddy")."""
-    from .signals import is_demonym
+    from .signals import is_demonym  # not at the top: qa.signals imports this module
 
     ws = text.split()
     if len(ws) < 2 or any(w.lower().endswith(("'s", "\u2019s")) for w in ws):
@@ -276,15 +276,12 @@ MIN_NAME_SHARE = 0.75  # for a name: another person in a sentence about the topi
 
 def about_subject(question: str, quote: str) -> bool:
     """The quote holds at least half of the question's content words (it is about what was asked)."""
-    from .signals import salient_words
-    from .text import question_terms
+    from .signals import is_demonym, salient_words  # not at the top: qa.signals imports this module
 
     qt = {_IRREGULAR.get(t, t) for t in question_terms(question)}
     if not qt:
         return False
     have = {_IRREGULAR.get(t, t) for t in terms(quote)}
-    from .signals import is_demonym
-
     if any(set(terms(w)) - have for w in salient_words(question) if not is_demonym(w)):
         return False  # a name, number or year of the question is not in the quote
     need = MIN_NAME_SHARE if question_type(question) in ("who", "name") else MIN_SUBJECT_SHARE

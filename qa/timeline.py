@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from newsqa.embeddings.store import Snapshot
+from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .quotes import Candidate
 from .spans import NUMBER

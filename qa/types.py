@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from newsqa.embeddings.chunker import Passage
+
+from .errors import QuestionError
+
+
+def check_date(value: str, name: str = "date") -> str:
+    """``value`` if it is a day written ``YYYY-MM-DD`` ("" for none): the one date rule of filters
+    (``Filters``, the browser's date fields). Stored dates are compared as strings, so any other
+    spelling that ``date.fromisoformat`` accepts (``20230914``) would filter wrongly.
+
+    Raises:
+        QuestionError: not such a date.
+    """
+    if not value:
+        return ""
+    ok = isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
+    try:
+        ok = ok and dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        ok = False
+    if not ok:
+        raise QuestionError(f"{name} must be a date as YYYY-MM-DD (e.g. 2023-09-14), got {value!r}")
+    return value
+
+
+def check_date_range(date_from: str, date_to: str, names: tuple[str, str] = ("date_from", "date_to")) -> None:
+    """Both dates valid (``check_date``) and the range not empty.
+
+    Raises:
+        QuestionError: a bad date, or ``date_from`` after ``date_to``.
+    """
+    check_date(date_from, names[0])
+    check_date(date_to, names[1])
+    if date_from and date_to and date_from > date_to:
+        raise QuestionError(f"the date range is empty: {names[0]} {date_from} is after {names[1]} {date_to}")
 
 
 @dataclass(frozen=True)
@@ -24,19 +59,7 @@ class Filters:
     keep_undated: bool = False
 
     def __post_init__(self):
-        import datetime as dt
-
-        from .errors import QuestionError
-
-        for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            if value:
-                try:
-                    dt.date.fromisoformat(value)
-                except (TypeError, ValueError):
-                    raise QuestionError(f"{name} must be a date as YYYY-MM-DD (e.g. 2023-09-14), got {value!r}") from None
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise QuestionError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        check_date_range(self.date_from, self.date_to)
 
     def is_empty(self) -> bool:
         return not (self.date_from or self.date_to or self.sections or self.sources or self.kinds or self.doc_ids)
@@ -58,6 +81,26 @@ class Filters:
             if self.date_to and p.date > self.date_to:
                 return False
         return True
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation: its question and the answer's text ("" if not kept)."""
+
+    question: str
+    answer: str = ""
+
+    @classmethod
+    def of(cls, item) -> "Turn":
+        """A turn from what callers pass as history: a ``Turn``, a question string, a
+        ``{"question", "answer"}`` dict or a ``(question, answer)`` pair."""
+        if isinstance(item, Turn):
+            return item
+        if isinstance(item, dict):
+            return cls(str(item.get("question") or ""), str(item.get("answer") or ""))
+        if isinstance(item, (tuple, list)):
+            return cls(str(item[0]) if item else "", str(item[1]) if len(item) > 1 else "")
+        return cls(str(item))
 
 
 def location_label(kind: str, paragraph: int) -> str:

@@ -17,14 +17,13 @@ one per browser session. Nothing mutable is kept in module globals.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from pathlib import Path
 from types import SimpleNamespace
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine
-from newsqa.qa.types import Filters
+from newsqa.qa.types import Filters, check_date_range
 
 from . import format as fmt
 from .examples import checked_examples
@@ -51,19 +50,8 @@ def new_session() -> dict:
 
 def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
     """The UI's filter fields as ``qa.types.Filters``; a bad date raises NewsqaError."""
-    dates = []
-    for label, value in (("from", date_from), ("to", date_to)):
-        value = (value or "").strip()
-        if value:
-            try:
-                _dt.date.fromisoformat(value)
-            except ValueError:
-                raise NewsqaError(f"the date {label} is {value!r}; write it as YYYY-MM-DD, e.g. 2023-09-14") from None
-            if len(value) != 10:
-                raise NewsqaError(f"the date {label} is {value!r}; write it as YYYY-MM-DD, e.g. 2023-09-14")
-        dates.append(value)
-    if dates[0] and dates[1] and dates[0] > dates[1]:
-        raise NewsqaError(f"the date range is empty: from {dates[0]} is after to {dates[1]}")
+    dates = [(date_from or "").strip(), (date_to or "").strip()]
+    check_date_range(*dates, names=("the date from", "the date to"))
     if kind not in KINDS:
         raise NewsqaError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
     return Filters(date_from=dates[0], date_to=dates[1], sections=tuple(sections or ()),

@@ -263,6 +263,7 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
         Markup(open_link(c.doc_id, c.start, c.end, c.answer_span))))
 
 
+
 def open_link(doc_id: str, start: int, end: int, span: tuple[int, int] | None = None) -> str:
     """The card's "Open the article" link: the app's script opens the article view for these offsets."""
     a, b = span or (0, 0)

@@ -23,10 +23,10 @@ from typing import Callable, Iterable
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.readers import SUPPORTED
+from newsqa.embeddings.readers.encoding import SNIFF_BYTES, has_nul_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_STEM_CHARS = 80
-SNIFF_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def check_file(name: str, data_head: bytes, size: int, limits: UploadLimits) -> 
         return "the file is empty"
     if size > limits.max_file_bytes:
         return f"the file is {size / 2**20:.1f} MB, over the {limits.max_file_bytes / 2**20:g} MB limit"
-    if b"\x00" in data_head:
+    if has_nul_bytes(data_head):
         return "not a text file (it holds binary data)"
     return ""
 

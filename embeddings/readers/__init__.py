@@ -21,8 +21,10 @@ from typing import Iterable, Iterator
 from ..documents import Document, Skipped, file_sha256
 from ..errors import ReadError
 from .encoding import decode
-from .newspage import looks_like_newspage, read_newspage
 from .blocks import plain_document
+from .html import read_html
+from .newspage import looks_like_newspage, read_newspage
+from .records import read_csv, read_jsonl
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -149,12 +151,8 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
         out.sha256 = hashlib.sha256(data).hexdigest()
         text, _enc = decode(data, path)
         if suffix in CSV_SUFFIXES:
-            from .records import read_csv
-
             out.documents, out.skipped = _split(read_csv(text, str(path)))
         elif suffix in HTML_SUFFIXES:
-            from .html import read_html
-
             out.documents.append(read_html(text, str(path)))
         elif suffix in MARKDOWN_SUFFIXES:
             out.documents.append(plain_document(text, origin=str(path), fmt="markdown", title_from_markdown=True,
@@ -208,8 +206,6 @@ def _read_jsonl_file(path: Path, max_line_bytes: int = DEFAULT_MAX_FILE_BYTES) -
     A line over ``max_line_bytes`` (one record bigger than the article size limit) is skipped without
     being held in memory, and reported with its line number.
     """
-    from .records import read_jsonl
-
     def lines():
         with open(path, "rb") as f:
             no = 0

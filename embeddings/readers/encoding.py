@@ -10,6 +10,15 @@ _WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "iso8859_2", "cp1252", "cp1250
             "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_9", "cp1254"}
 
 
+SNIFF_BYTES = 65536  # how much of a file the binary test reads
+
+
+def has_nul_bytes(head: bytes) -> bool:
+    """True when the first ``SNIFF_BYTES`` hold a NUL byte and the bytes are not UTF-16 (which has them
+    in plain text, after its byte-order mark): the one test for "binary, not text" (readers, uploads)."""
+    return b"\x00" in head[:SNIFF_BYTES] and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def decode(data: bytes, path) -> tuple[str, str]:
     """Decode file bytes to text and name the encoding used.
 
@@ -18,7 +27,7 @@ def decode(data: bytes, path) -> tuple[str, str]:
     """
     if not data.strip():
         raise ReadError(path, "empty file")
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if has_nul_bytes(data):
         raise ReadError(path, "binary file (NUL bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):
         text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"

@@ -17,6 +17,7 @@ read as headlines (short, no sentence-final punctuation).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..documents import KIND_HEADLINE, KIND_PARAGRAPH, Block, Document
 from .blocks import split_blocks
@@ -72,14 +73,45 @@ def _norm(s: str) -> str:
 
 
 def read_newspage(text: str, origin: str) -> Document:
-    """Parse a news page into a Document of paragraph and headline blocks."""
+    """Parse a news page into a Document of paragraph and headline blocks.
+
+    Steps: the header line (date, section), the preamble (headline, source, publication line),
+    the article's paragraphs, and the trailing list of other headlines.
+    """
     first_nl = text.find("\n")
     header_end = len(text) if first_nl == -1 else first_nl
     m = HEADER.match(text.lstrip("\ufeff"), 0)
     date, section = (m.group(1), m.group(2).strip()) if m else ("", "")
     spans = list(split_blocks(text, header_end))
+    pre = _preamble(text, spans)
+    body = spans[pre.end:]
+    j = _headline_list_start(text, body)
+    blocks = pre.blocks + _paragraphs(text, body[:j]) + _listed_headlines(text, body[j:], pre.title)
+    return Document(
+        doc_id=Document.make_id(text.strip()),
+        text=text,
+        title=pre.title,
+        blocks=tuple(blocks),
+        date=date,
+        source=pre.source,
+        section=section,
+        origin=origin,
+        published=pre.published,
+        fmt="newspage",
+    )
 
-    # Preamble: headline, then source / publication / [Source: ...] lines, up to and including the tag.
+
+@dataclass(frozen=True)
+class _Preamble:
+    title: str
+    source: str
+    published: str
+    blocks: list[Block]  # the headline's block
+    end: int  # the first span after the preamble
+
+
+def _preamble(text: str, spans: list[tuple[int, int]]) -> _Preamble:
+    """Headline, then source / publication / [Source: ...] lines, up to and including the tag."""
     title, source, published = "", "", ""
     blocks: list[Block] = []
     i = 0
@@ -104,9 +136,12 @@ def read_newspage(text: str, origin: str) -> Document:
         else:
             break
         i += 1
+    return _Preamble(title, source, published, blocks, i)
 
-    body = spans[i:]
-    # The trailing headline list: the longest run of headline-like blocks at the end.
+
+def _headline_list_start(text: str, body: list[tuple[int, int]]) -> int:
+    """Where the trailing headline list begins in ``body`` (``len(body)`` when there is none): the
+    longest run of headline-like blocks at the end, past any subheading that opens it."""
     j = len(body)
     while j > 0 and is_headline_like(text[body[j - 1][0] : body[j - 1][1]]):
         j -= 1
@@ -116,10 +151,13 @@ def read_newspage(text: str, origin: str) -> Document:
     # list starts at the first block that is not a subheading (subheadings are ALL CAPS).
     while j < len(body) and is_subheading(text[body[j][0] : body[j][1]]):
         j += 1
+    return j
 
-    heading = ""
-    n = 0
-    for s, e in body[:j]:
+
+def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Block]:
+    """The article's paragraphs, numbered from 1, each under the last subheading before it."""
+    blocks, heading, n = [], "", 0
+    for s, e in spans:
         chunk = text[s:e]
         if FURNITURE.match(chunk.strip()):
             continue
@@ -128,23 +166,11 @@ def read_newspage(text: str, origin: str) -> Document:
             continue
         n += 1
         blocks.append(Block(KIND_PARAGRAPH, s, e, chunk, n, heading))
+    return blocks
 
+
+def _listed_headlines(text: str, spans: list[tuple[int, int]], title: str) -> list[Block]:
+    """The other stories' headlines, by their position in the list (the page's own one left out)."""
     own = _norm(title)
-    for pos, (s, e) in enumerate(body[j:], start=1):
-        chunk = text[s:e]
-        if _norm(chunk) == own:
-            continue  # the article's own headline, already indexed as its title
-        blocks.append(Block(KIND_HEADLINE, s, e, chunk, pos))
-
-    return Document(
-        doc_id=Document.make_id(text.strip()),
-        text=text,
-        title=title,
-        blocks=tuple(blocks),
-        date=date,
-        source=source,
-        section=section,
-        origin=origin,
-        published=published,
-        fmt="newspage",
-    )
+    return [Block(KIND_HEADLINE, s, e, text[s:e], pos) for pos, (s, e) in enumerate(spans, start=1)
+            if _norm(text[s:e]) != own]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from typing import Iterator
 
 from ..documents import Document, Skipped
@@ -79,30 +80,51 @@ def read_jsonl(lines: Iterator[str], path: str) -> Iterator[Document | Skipped]:
 
 def read_csv(text: str, path: str) -> Iterator[Document | Skipped]:
     """Yield a Document per CSV row (header row required) and a Skipped per bad row."""
-    # Articles are longer than the csv module's default 128 KiB field limit; the file itself is already
-    # bounded by the reader's size limit.
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": quoted fields keep their line breaks
     try:
-        fieldnames = reader.fieldnames
+        fieldnames, rows, error = _split_csv(text)
     except csv.Error as e:
         yield Skipped(path, f"not a readable CSV header ({e})")
         return
     if not fieldnames or not any(f in fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
         yield Skipped(path, f"CSV header has no text column (expected one of {', '.join(TEXT_FIELDS)})")
         return
-    no = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:  # the rest of the file cannot be split into rows reliably
-            yield Skipped(f"{path}#L{reader.line_num}", f"line {reader.line_num}: malformed CSV ({e}); rows after it not read")
-            return
-        no += 1
+    for no, row in enumerate(rows, start=2):
         origin = f"{path}#L{no}"
         try:
             yield record_document({k: v for k, v in row.items() if isinstance(k, str) and k}, origin)
         except (ValueError, AttributeError) as e:
             yield Skipped(origin, f"row at line {no}: {e}")
+    if error is not None:  # the rest of the file cannot be split into rows reliably
+        line, e = error
+        yield Skipped(f"{path}#L{line}", f"line {line}: malformed CSV ({e}); rows after it not read")
+
+
+# Articles are longer than the csv module's default 128 KiB field limit (the file itself is already
+# bounded by the reader's size limit). The limit is process-wide: it is raised only while a file is
+# split into rows, under this lock, and put back after.
+_CSV_LIMIT = threading.Lock()
+
+
+def _split_csv(text: str) -> tuple[list[str] | None, list[dict], tuple[int, csv.Error] | None]:
+    """The header, the rows, and the first malformed row's (line, error) if any.
+
+    Raises:
+        csv.Error: the header row cannot be read.
+    """
+    rows: list[dict] = []
+    with _CSV_LIMIT:
+        was = csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": quoted fields keep their line breaks
+            fieldnames = reader.fieldnames
+            if not fieldnames or not any(f in fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
+                return fieldnames, rows, None
+            while True:
+                try:
+                    rows.append(next(reader))
+                except StopIteration:
+                    return fieldnames, rows, None
+                except csv.Error as e:
+                    return fieldnames, rows, (reader.line_num, e)
+        finally:
+            csv.field_size_limit(was)

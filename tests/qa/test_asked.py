@@ -70,3 +70,11 @@ def test_age_fillers_and_a_possessive_who_is_question():
     assert [s[a:b] for a, b in kind_spans("age", "At what age did Nadal win?", s)] == ["18"]
     t = "He is 46 years old."
     assert [t[a:b] for a, b in kind_spans("age", "How old is he?", t)] == ["46"]
+
+
+def test_the_agent_of_a_passive_answers_a_who_question():
+    s = "The harbour was closed by the mayor on Tuesday."
+    assert [s[a:b] for a, b in kind_spans("person", "Who closed the harbour?", s)] == ["the mayor"]
+    s2 = "It was bought by the finance minister."
+    assert [s2[a:b] for a, b in kind_spans("person", "Who bought it?", s2)] == ["the finance minister"]
+    assert kind_spans("person", "Who closed the harbour?", "The harbour was closed by the end of May.") == []
