@@ -1,6 +1,6 @@
 """The README's commands run as written (from the clone, in a fresh NEWSQA_HOME).
 
-Every line of its ```bash blocks is run: ``newsqa ...`` through ``qa.cli.main`` (the console script's
+Every line of its ```bash blocks is run: ``newsqa ...`` through ``newsqa.cli.main`` (the console script's
 function) in a temporary folder that sees the clone's ``embeddings/`` (so ``embeddings/sample_corpus``
 resolves as it does in the clone), and its ```python block with ``exec``. The two set-up commands
 are checked to be the ones CI runs (``.ci/run``), not run again. Blocks without ``bash`` (the BBC
@@ -54,7 +54,7 @@ def test_the_setup_commands_are_the_ones_ci_runs():
 
 
 def test_every_readme_command_runs(tmp_path, monkeypatch, capsys):
-    from newsqa.qa.cli import main
+    from newsqa.cli import main
 
     monkeypatch.chdir(tmp_path)
     os.symlink(ROOT / "embeddings", tmp_path / "embeddings")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-import newsqa.qa.cli
 from newsqa import cli
 from newsqa.cli import build_parser, main
 
@@ -74,10 +73,6 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "usage: newsqa" in capsys.readouterr().out
 
 
-def test_qa_cli_is_the_same_command():
-    assert newsqa.qa.cli.main is main and newsqa.qa.cli.build_parser is build_parser
-
-
 def test_the_cli_imports_the_project_directly():
     """No ``__import__``/``importlib.import_module`` of the project's modules: a broken one fails at import."""
     for path in sorted(Path(cli.__file__).parent.glob("*.py")):
@@ -88,7 +83,7 @@ def test_the_cli_imports_the_project_directly():
 
 
 def test_python_dash_m_runs_the_command():
-    for module in ("newsqa.cli", "newsqa.qa.cli"):
+    for module in ("newsqa.cli",):
         out = subprocess.run([sys.executable, "-m", module, "--version"], cwd=ROOT, capture_output=True, text=True,
                              timeout=120)
         assert out.returncode == 0 and out.stdout.startswith("newsqa "), (module, out.stderr)

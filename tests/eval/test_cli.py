@@ -5,7 +5,7 @@ import json
 import pytest
 from helpers import SEED
 
-from newsqa.qa.cli import main
+from newsqa.cli import main
 
 
 def test_eval_command_writes_the_report(tmp_path, capsys):

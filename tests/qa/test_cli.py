@@ -6,7 +6,7 @@ import pytest
 from helpers import SEED
 
 from newsqa.embeddings.indexer import update_index
-from newsqa.qa.cli import main
+from newsqa.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_user_mistake_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_unsure_and_not_found_read_differently_in_the_terminal():
-    from newsqa.qa.cli import format_answer
+    from newsqa.cli import format_answer
     from newsqa.qa.types import Answer
 
     why = {"code": "low_match", "text": "no passage matches the question closely enough", "terms": []}

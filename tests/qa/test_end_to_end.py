@@ -32,7 +32,7 @@ def test_off_corpus_question_abstains(seed_engine):
 def test_cli_ask_json_on_sample_corpus(tmp_path):
     """No index anywhere: `newsqa ask` builds one from the built-in sample corpus."""
     env = {"NEWSQA_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "newsqa.qa.cli", "ask", PUTIN_Q, "--json"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "newsqa.cli", "ask", PUTIN_Q, "--json"], capture_output=True, text=True,
                          env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)

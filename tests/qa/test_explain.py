@@ -6,7 +6,7 @@ import pytest
 
 from newsqa.embeddings.indexer import update_index
 from newsqa.qa import Engine
-from newsqa.qa.cli import main
+from newsqa.cli import main
 from newsqa.qa.explain import describe_filters, filter_note, main_topics
 from newsqa.qa.types import Filters
 

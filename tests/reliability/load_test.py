@@ -76,7 +76,7 @@ def start_server(index: Path, port: int, tmp: Path, target: str = "gradio") -> s
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "GRADIO_TEMP_DIR": str(tmp / "gradio-tmp"), "NEWSQA_HOME": str(tmp / "home")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return subprocess.Popen([sys.executable, "-m", "newsqa.qa.cli", *SERVER_ARGS[target], "--index", str(index),
+    return subprocess.Popen([sys.executable, "-m", "newsqa.cli", *SERVER_ARGS[target], "--index", str(index),
                              "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 

@@ -1,6 +1,6 @@
 """Bad input through the CLI: one readable error line, a non-zero exit, no traceback, the index unchanged.
 
-Most cases call ``qa.cli.main`` in this process (an escaping exception fails the test just as a
+Most cases call ``newsqa.cli.main`` in this process (an escaping exception fails the test just as a
 traceback would); the memory-bound ones run the real command in a subprocess.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from reliability.util import assert_one_line_error, cli, snapshot_bytes, write_corpus
 from helpers import ROOT
 
-from newsqa.qa.cli import main
+from newsqa.cli import main
 
 
 def run_main(capsys, *args) -> SimpleNamespace:
@@ -214,7 +214,7 @@ def test_missing_path_and_bad_options(tmp_path, capsys, small_index):
 
 _RSS = textwrap.dedent("""
     import resource, sys
-    from newsqa.qa.cli import main
+    from newsqa.cli import main
     rc = main(sys.argv[1:])
     print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "RC", rc, flush=True)
 """)

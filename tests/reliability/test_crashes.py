@@ -60,7 +60,7 @@ STAGED = textwrap.dedent("""
             mark("manifest")
         return real_replace(src, dst)
     os.replace = replace
-    from newsqa.qa.cli import main
+    from newsqa.cli import main
     rc = main(sys.argv[1:])
     mark("done")
     sys.exit(rc)
@@ -68,7 +68,7 @@ STAGED = textwrap.dedent("""
 
 
 def _index_cmd(src, index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.qa.cli"]
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.cli"]
     return head + ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
 
 
@@ -197,7 +197,7 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
             if line.strip() == "reading":
                 break
         # The first writer holds the lock: a second one with a short wait fails with a clear message...
-        r = subprocess.run([sys.executable, "-m", "newsqa.qa.cli", "index", str(src_b), "--index", str(index),
+        r = subprocess.run([sys.executable, "-m", "newsqa.cli", "index", str(src_b), "--index", str(index),
                             "--model", "hashing", "--no-progress", "--wait", "0.3"],
                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
         assert r.returncode == 2 and "Traceback" not in r.stderr
@@ -305,7 +305,7 @@ def test_slow_reader_survives_its_segments_being_merged_away(tmp_path, monkeypat
 
 
 def _compact_cmd(index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.qa.cli"]
+    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.cli"]
     return head + ["compact", "--index", str(index), "--full"]
 
 

@@ -107,7 +107,7 @@ def test_default_model_checksum_is_verified(monkeypatch, tmp_path, capsys):
     msg = str(e.value)
     assert str(copy) in msg and enc.DEFAULT_MODEL_SHA256 in msg and "pip install --force-reinstall" in msg
     # The command says it in one line and stops.
-    from newsqa.qa.cli import main
+    from newsqa.cli import main
 
     rc = main(["index", str(tmp_path), "--index", str(tmp_path / "idx"), "--no-progress"])
     err = capsys.readouterr().err

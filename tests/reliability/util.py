@@ -38,9 +38,9 @@ def answers(engine, questions=QUESTIONS) -> list[dict]:
 
 
 def cli(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
-    """``python -m newsqa.qa.cli ARGS`` in a subprocess (the real command, with its exit status and stderr)."""
+    """``python -m newsqa.cli ARGS`` in a subprocess (the real command, with its exit status and stderr)."""
     e = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "newsqa.qa.cli", *map(str, args)], cwd=ROOT, env=e,
+    return subprocess.run([sys.executable, "-m", "newsqa.cli", *map(str, args)], cwd=ROOT, env=e,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -26,7 +26,7 @@ def test_serve_answers_over_http_and_stops_on_ctrl_c(serve_index_pristine, tmp_p
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "NEWSQA_HOME": str(tmp_path)}
     env.pop("NEWSQA_API_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "newsqa.qa.cli", "serve", "--index", str(serve_index_pristine), "--no-ui",
+    proc = subprocess.Popen([sys.executable, "-m", "newsqa.cli", "serve", "--index", str(serve_index_pristine), "--no-ui",
                              "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from newsqa.qa.cli import build_parser, main
+from newsqa.cli import build_parser, main
 
 
 def test_ui_subcommand_parses_its_options():

@@ -1,6 +1,6 @@
 """The reading of a follow-up is shown under its answer (browser and terminal), and only then."""
 
-from newsqa.qa.cli import format_answer
+from newsqa.cli import format_answer
 from newsqa.qa.types import Answer
 from newsqa.ui.format import answer_markdown
 
