@@ -63,21 +63,47 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
     return {"adds": adds, "encode": encode, "deletes": dels, "passages_per_add": statistics.mean(written), "peak_rss_mb": vm["VmHWM"]}
 
 
+def _linked_copy(index_dir: Path, index: Path) -> Path:
+    """A copy of ``index_dir`` whose segment files are hard links (segments are immutable: safe) and
+    whose manifest is its own (the benchmark's writes must not publish into the original)."""
+    shutil.copytree(index_dir, index, copy_function=os.link)
+    (index / "manifest.json").unlink()
+    shutil.copyfile(index_dir / "manifest.json", index / "manifest.json")
+    return index
+
+
+def _visible(engine, enc, index: Path, src: Path, corpus: Path, n: int) -> tuple[list[float], list[float]]:
+    """Seconds from the start of each of ``n`` adds until the running ``engine`` answers from the new
+    article, and the part of each add the model spent encoding it."""
+    from newsqa.embeddings.indexer import update_index
+
+    visible, visible_enc = [], []
+    for name, text in articles(corpus, n, "v"):
+        (src / name).write_text(text, encoding="utf-8")
+        head = text.splitlines()[0]
+        t = time.perf_counter()
+        visible_enc.append(update_index([src / name], index, encoder=enc, progress=False).encode_seconds)
+        for _ in range(100):  # the answer retrieves (or cites) the new article: it is visible
+            a = engine.ask(f"What happened: {head}?", k=5)
+            if any(c.title == head for c in a.citations) or any(h.passage.title == head for h in a.retrieved):
+                break
+        else:
+            raise RuntimeError(f"a running Engine never saw {name!r}")
+        visible.append(time.perf_counter() - t)
+    return visible, visible_enc
+
+
 def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
                   model: str | None = None) -> dict:
     from newsqa.embeddings.compaction import compact_index
     from newsqa.embeddings.encoder import load_encoder
-    from newsqa.embeddings.indexer import update_index
     from newsqa.embeddings.manifest import read_manifest
     from newsqa.qa import Engine
 
     work = cache / f"updates-{index_dir.name}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    index, src = work / "index", work / "src"
-    shutil.copytree(index_dir, index, copy_function=os.link)  # segments are immutable: links are safe
-    (index / "manifest.json").unlink()
-    shutil.copyfile(index_dir / "manifest.json", index / "manifest.json")
+    index, src = _linked_copy(index_dir, work / "index"), work / "src"
     src.mkdir()
     n0 = read_manifest(index).counts.passages
     r = subprocess.run([sys.executable, "-m", "newsqa.eval.bench_updates", str(index), str(src), str(corpus), str(n_adds), "5"] + ([model] if model else []),
@@ -90,19 +116,7 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
     enc = load_encoder(model)
     engine = Engine.open(index, encoder=enc)
     engine.ask("What happened?")
-    visible, visible_enc = [], []
-    for name, text in articles(corpus, visible_n, "v"):
-        (src / name).write_text(text, encoding="utf-8")
-        head = text.splitlines()[0]
-        t = time.perf_counter()
-        visible_enc.append(update_index([src / name], index, encoder=enc, progress=False).encode_seconds)
-        for _ in range(100):  # the answer retrieves (or cites) the new article: it is visible
-            a = engine.ask(f"What happened: {head}?", k=5)
-            if any(c.title == head for c in a.citations) or any(h.passage.title == head for h in a.retrieved):
-                break
-        else:
-            raise RuntimeError(f"a running Engine never saw {name!r}")
-        visible.append(time.perf_counter() - t)
+    visible, visible_enc = _visible(engine, enc, index, src, corpus, visible_n)
     t = time.perf_counter()
     rep = compact_index(index, full=True)
     compact_s = time.perf_counter() - t

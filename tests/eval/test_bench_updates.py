@@ -28,3 +28,23 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
 
     r = open_reader(tmp_path / "idx")
     assert len(r.documents) == 1 + 1 and r.info.counts.passages == 233 + 3
+
+
+def test_bench_updates_reports_every_field_the_issue_asks_for(tmp_path):
+    """The whole benchmark end to end (writer subprocess, a running Engine, compaction) on a tiny index."""
+    from newsqa.embeddings.encoder import load_encoder
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.eval.bench_updates import bench_updates
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(4):
+        (corpus / f"{i}.txt").write_text(f"Harbour story {i} closes\n\nThe harbour {i} was closed on day {i}.\n\nMore.\n")
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    update_index([tmp_path / "seed.txt"], tmp_path / "idx", encoder=load_encoder("hashing"), progress=False)
+    out = bench_updates(tmp_path / "idx", corpus, tmp_path / "cache", n_adds=2, visible_n=1, model="hashing")
+    for field in ("passages", "add_p50_s", "add_p95_s", "visible_p50_s", "delete_p50_s", "update_peak_rss_mb",
+                  "compact_s", "add_index_p50_s", "encode_p50_s"):
+        assert isinstance(out[field], (int, float)) and out[field] >= 0, field
+    assert out["passages"] == 233 and out["adds"] == 2 and out["segments_after_compaction"] <= out["segments_after_adds"] + 1
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())  # its work folder is removed
