@@ -245,6 +245,7 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     assert runner.forward(longer).shape == (2, 8, 32)
 
 
+@pytest.mark.slow  # converts a model with OpenVINO and ONNX (torch + transformers imports)
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
 def test_pipelined_bulk_encode_keeps_order_and_values(backend, tiny_bert, tmp_path):
     """forward_many (several requests / runs in flight, one thread each) gives each batch's own

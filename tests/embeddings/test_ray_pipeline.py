@@ -65,6 +65,7 @@ def test_missing_ray_names_the_install(monkeypatch):
     assert isinstance(e.value, RayMissingError)
 
 
+@pytest.mark.slow  # starts a local Ray (about half a minute)
 def test_ray_writes_one_segment_per_worker_batch_in_one_swap(tmp_path, fake_encoder, local_ray, monkeypatch):
     import newsqa.embeddings.ray_pipeline as rp
     from newsqa.embeddings.reader import open_reader
