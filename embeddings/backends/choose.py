@@ -119,9 +119,9 @@ def _auto(base, flags: frozenset[str], home: Path | None):
 
 def _known(base, backend: str, parity: dict | None, home: Path | None):
     """The encoder of a cached ``auto`` choice. Its parity, measured when it was chosen, is reused
-    when it held: the cache key fixes the CPU, the weights' sha256, the library versions and the
-    threads, and ``make_runner`` verified the converted files' checksums, so the check would run the
-    same computation again (a load then encodes no probes). Else it is checked now."""
+    when it held: the cache key fixes the CPU, the weights' sha256 and the library versions, and
+    ``make_runner`` verified the converted files' checksums, so the check would run the same
+    computation again (a load then encodes no probes). Else it is checked now."""
     if not parity or not parity.get("ok"):
         return _try(base, backend, home)
     try:
@@ -165,8 +165,11 @@ def time_encoders(encoders: list, rounds: int = TIMING_ROUNDS) -> dict[str, floa
 
 
 def _choice_key(base, flags: frozenset[str]) -> str:
+    """The machine, weights, library versions and candidates: not the process's thread count, so every
+    process on one machine (a Ray replica runs with one thread) encodes with the same backend, and the
+    same question gets the same answer from each of them."""
     parts = [cpu_name(), " ".join(sorted(flags)), base.checksum, json.dumps(_versions(), sort_keys=True),
-             str(base.threads), ",".join(auto_candidates(flags))]
+             ",".join(auto_candidates(flags))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 

@@ -327,3 +327,15 @@ def test_unpadded_rows_padded_per_batch_as_the_tokenizer_pads(offsets):
         assert sorted(got) == sorted(want.keys())
         for k in want.keys():
             assert np.array_equal(got[k], np.asarray(want[k], dtype=np.int64)), (side, k)
+
+
+def test_the_auto_choice_is_shared_by_processes_with_other_thread_counts():
+    """A Ray replica (one thread) and the front process (two) must encode alike: same cached choice."""
+    from types import SimpleNamespace
+
+    from newsqa.embeddings.backends.choose import _choice_key
+
+    one, two = SimpleNamespace(checksum="ab" * 32, threads=1), SimpleNamespace(checksum="ab" * 32, threads=2)
+    flags = frozenset({"avx2"})
+    assert _choice_key(one, flags) == _choice_key(two, flags)
+    assert _choice_key(one, flags) != _choice_key(SimpleNamespace(checksum="cd" * 32, threads=1), flags)
