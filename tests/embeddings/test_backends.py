@@ -225,11 +225,10 @@ def tiny_bert():
     return model, feeds
 
 
-@pytest.mark.slow  # exports a BERT to OpenVINO / ONNX (torch, transformers and the converter: minutes on a busy machine)
-@pytest.mark.parametrize("backend", ["openvino", "onnx"])
-def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
+def _converted_runner(backend: str, tiny_bert, tmp_path):
+    """The tiny model converted for ``backend`` and its runner: (runner, torch model, feeds, threads)."""
     from newsqa.embeddings.backends.choose import installed
-    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, TorchRunner
+    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads
 
     if not installed(backend):
         pytest.skip(f"{backend} is not installed")
@@ -237,6 +236,15 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
     folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
     threads = Threads(bulk=2, small=1)
     runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    return runner, model, feeds, threads
+
+
+@pytest.mark.slow  # exports a BERT to OpenVINO / ONNX (torch, transformers and the converter: minutes on a busy machine)
+@pytest.mark.parametrize("backend", ["openvino", "onnx"])
+def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
+    from newsqa.embeddings.backends.runners import TorchRunner
+
+    runner, model, feeds, threads = _converted_runner(backend, tiny_bert, tmp_path)
     want = TorchRunner(model, threads).forward(feeds)
     longer = {k: np.concatenate([v, v[:, :2]], axis=1) for k, v in feeds.items()}  # dynamic length
     for small in (False, True):
@@ -250,15 +258,9 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
 def test_pipelined_bulk_encode_keeps_order_and_values(backend, tiny_bert, tmp_path):
     """forward_many (several requests / runs in flight, one thread each) gives each batch's own
     token vectors in the order fed, as forward does one at a time; a consumer may stop early."""
-    from newsqa.embeddings.backends.choose import installed
-    from newsqa.embeddings.backends.runners import OnnxRunner, OpenVINORunner, Threads, forward_many
+    from newsqa.embeddings.backends.runners import forward_many
 
-    if not installed(backend):
-        pytest.skip(f"{backend} is not installed")
-    model, feeds = tiny_bert
-    folder = converted(backend, model, feeds, model_name="tiny", source_sha256="ef" * 32, home=tmp_path)
-    threads = Threads(bulk=2, small=1)
-    runner = OpenVINORunner(folder / "model.xml", threads) if backend == "openvino" else OnnxRunner(folder / "model.onnx", threads)
+    runner, model, feeds, _ = _converted_runner(backend, tiny_bert, tmp_path)
     batches = [{k: v[:, : 3 + i % 4] for k, v in feeds.items()} for i in range(7)]  # lengths differ
     got = list(forward_many(runner, ((i, f) for i, f in enumerate(batches))))
     assert [k for k, _ in got] == list(range(7))
