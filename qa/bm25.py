@@ -97,7 +97,7 @@ class SegmentBM25:
         for i, seg in enumerate(self.reader.segments):
             if local is not None and not len(local[i]):
                 continue
-            got = self._search_segment(seg, qterms, idf, k, self.reader.live_rows[i], None if local is None else local[i])
+            got = self.search_segment(seg, qterms, idf, k, self.reader.live_rows[i], None if local is None else local[i])
             if len(got[0]):
                 out_rows.append(got[0] + self.reader.starts[i])
                 out_scores.append(got[1])
@@ -107,7 +107,10 @@ class SegmentBM25:
         order = np.lexsort((r, -s))[:k]  # best first; ties by row, so results are deterministic
         return r[order].astype(np.int64), s[order]
 
-    def _search_segment(self, seg, qterms, idf, k, live, allowed):
+    def search_segment(self, seg, qterms, idf, k, live, allowed):
+        """Top ``k`` local rows of one segment and their BM25 scores for ``qterms`` (``idf``: term ->
+        idf, from the statistics this scorer holds); ``live``: live-row mask or None; ``allowed``:
+        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``."""
         parts_r, parts_s = [], []
         doclen = seg.postings["lex_doclen"]
         for t in qterms:  # a repeated query term counts again, as in bm25s

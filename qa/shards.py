@@ -29,12 +29,12 @@ import numpy as np
 
 from newsqa.embeddings.errors import IndexFormatError
 from newsqa.embeddings.manifest import SEGMENTS_DIR, read_manifest
-from newsqa.embeddings.reader import _search_segment, manifest_stamp
+from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
 
 from .bm25 import B, K1, SegmentBM25
 from .errors import QuestionError
-from .retrieve import _TIE_MARGIN, RetrievalSettings, Retriever, _allowed_rows_of_segment, exact_scores, merge_ranked
+from .retrieve import TIE_MARGIN, RetrievalSettings, Retriever, allowed_rows_of_segment, exact_scores, merge_ranked
 from .text import terms
 from .types import Filters, Hit
 
@@ -267,7 +267,7 @@ class Shard:
             raise ShardMismatchError(f"shard {self.shard} serves generation {view.generation}, asked for {generation}")
         s = RetrievalSettings(**settings)
         f = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in filters.items()}) if filters else None
-        allowed = [None if f is None or f.is_empty() else _allowed_rows_of_segment(p, f) for p, _, _ in view.parts]
+        allowed = [None if f is None or f.is_empty() else allowed_rows_of_segment(p, f) for p, _, _ in view.parts]
         dense: Ranking = []
         bm25: Ranking = []
         if s.mode in ("hybrid", "dense") and qvec is not None:
@@ -283,7 +283,7 @@ def _dense(parts: list[tuple], allowed: list, qvec: np.ndarray, depth: int) -> R
     """The best ``depth`` by cosine: each part scanned (or its FAISS graph searched), a few past the
     depth, the candidates rescored row by row, as ``Retriever.ranked`` does in one process."""
     q = np.ascontiguousarray(qvec.reshape(1, -1))
-    got = [_search_segment(p, q, depth + _TIE_MARGIN, live, a) for (p, _, live), a in zip(parts, allowed)]
+    got = [search_segment(p, q, depth + TIE_MARGIN, live, a) for (p, _, live), a in zip(parts, allowed)]
     got = [(pos, exact_scores(p.vectors[pos], q)) if len(pos) else (pos, sc) for (p, _, _), (pos, sc) in zip(parts, got)]
     return merge_ranked([_global(parts, got)], depth)
 
@@ -293,7 +293,7 @@ def _bm25(parts: list[tuple], allowed: list, query: str, scorer: "_StatsBM25", d
     if not qterms or not scorer.n or depth < 1:
         return []
     idf = {t: scorer.idf(t) for t in set(qterms)}
-    got = [_EMPTY if a is not None and not len(a) else scorer._search_segment(p, qterms, idf, depth, live, a)
+    got = [_EMPTY if a is not None and not len(a) else scorer.search_segment(p, qterms, idf, depth, live, a)
            for (p, _, live), a in zip(parts, allowed)]
     return merge_ranked([_global(parts, got)], depth)
 
