@@ -7,7 +7,6 @@ a row mask on the BM25 postings), so neither ever empties a result that a bigger
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 

@@ -20,15 +20,19 @@ in ``serve.ray_serve``.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import threading
 import zlib
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pyarrow as pa
 
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.manifest import SEGMENTS_DIR, read_manifest
+from newsqa.embeddings.faiss_index import DEFAULT_EF_SEARCH
+from newsqa.embeddings.manifest import read_manifest
 from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
 
@@ -68,8 +72,6 @@ class SegmentPart:
     faiss = None
 
     def __init__(self, seg: Segment, shard: int, n: int):
-        import pyarrow as pa
-
         self.name = seg.name
         doc_ids = seg.documents.column("doc_id").to_pylist()
         mine_doc = np.fromiter((shard_of(d, n) == shard for d in doc_ids), dtype=bool, count=len(doc_ids))
@@ -213,7 +215,7 @@ class Shard:
         raise AssertionError("unreachable")
 
     def _view_of(self, info, stamp) -> _View:
-        ef = int(info.faiss.get("ef_search", 128))
+        ef = int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH))
         hnsw = [s.name for s in info.segments if s.ann == "hnsw"]
         parts, start, cache = [], 0, {}
         for s in info.segments:
@@ -247,6 +249,12 @@ class Shard:
     @property
     def generation(self) -> str:
         return self._view.generation
+
+    @property
+    def parts(self) -> list[tuple]:
+        """What this shard holds now: ``(part, first global row of its segment, live mask)`` per
+        segment (a ``SegmentPart`` of a flat one, or a ``WholeSegment``)."""
+        return self._view.parts
 
     def rows(self) -> np.ndarray:
         """The global rows this shard holds (tombstoned ones included), ascending."""
@@ -300,11 +308,6 @@ def _bm25(parts: list[tuple], allowed: list, query: str, scorer: "_StatsBM25", d
 
 def _release_freed_memory() -> None:
     """Give freed heap memory back to the OS (glibc keeps large freed blocks; Arrow's pool its own)."""
-    import ctypes
-    import gc
-
-    import pyarrow as pa
-
     gc.collect()
     pa.default_memory_pool().release_unused()
     try:
