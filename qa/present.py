@@ -1,8 +1,8 @@
 """What a citation shows, once, for every presenter (the terminal, the browser): data, not markup.
 
-The terminal (``newsqa.cli.present``) and the browser card (``newsqa.ui.format``) both render a
-``CitationView`` (and a related passage's ``PassageView``), never a ``Citation`` field by field, so
-the two cannot show different fields or word a note differently.
+The terminal (``newsqa.cli.present``) and the browser (``newsqa.ui.format``) both render a
+``CitationView`` (a related passage's ``PassageView``, an earlier report's ``TimelineView``), never
+a ``Citation`` field by field, so the two cannot show different fields or word a note differently.
 
     >>> from newsqa.qa.types import Citation
     >>> c = Citation(n=1, quote="He said yes.", doc_id="d", passage_id="p", title="Talks", date="",
@@ -94,6 +94,17 @@ class PassageView:
     text: str
 
 
+@dataclass(frozen=True)
+class TimelineView:
+    """An earlier report of the story (``Answer.timeline``): its marker, quote, headline and meta
+    (source, when; empty ones left out)."""
+
+    n: str
+    quote: str
+    title: str
+    meta: tuple[str, ...]
+
+
 def meta_parts(date: str, source: str, section: str, kind: str, paragraph: int) -> tuple[str, ...]:
     """Date (or ``undated``), source, section, where in the page; empty ones left out."""
     return tuple(x for x in (date or UNDATED, source, section, location_label(kind, paragraph)) if x)
@@ -112,6 +123,12 @@ def citation_view(c: Citation) -> CitationView:
     span = tuple(c.answer_span) if c.answer_span else None
     return CitationView(int(c.n), c.title or UNTITLED, meta_parts(c.date, c.source, c.section, c.kind, c.paragraph),
                         tuple(notes), c.quote, c.doc_id, c.kind, int(c.paragraph), int(c.start), int(c.end), span)
+
+
+def timeline_view(t: dict) -> TimelineView:
+    """One entry of ``Answer.timeline`` (a dict from ``qa.timeline.entry``) as every presenter shows it."""
+    meta = tuple(x for x in (t.get("source") or "", t.get("when") or "") if x)
+    return TimelineView(str(t.get("n", "")), t.get("quote", ""), t.get("title", ""), meta)
 
 
 def passage_view(p: Passage) -> PassageView:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
-from newsqa.qa.present import UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view
+from newsqa.qa.present import UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view, timeline_view
 from newsqa.qa.types import Answer, Citation, Hit
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
@@ -124,8 +124,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         text += f"\n\n**Compared:** {md_text(answer.verdict)}"
     if answer.timeline:
         text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
-            f"- \u201c{md_text(t.get('quote', ''))}\u201d \\[{t.get('n', '')}\\] \u2014 "
-            f"*{md_text(', '.join(x for x in (t.get('title', ''), t.get('when', '')) if x))}*" for t in answer.timeline)
+            f"- \u201c{md_text(v.quote)}\u201d \\[{v.n}\\] \u2014 "
+            f"*{md_text(', '.join(x for x in (v.title, *v.meta) if x))}*" for v in map(timeline_view, answer.timeline))
     return text + searched_for_markdown(answer)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from newsqa.qa.present import CitationView, Note, citation_view, passage_view
+from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view
 
 WIDTH = 100
 
@@ -71,8 +71,8 @@ def _timeline(answer) -> list[str]:
     if not answer.timeline:
         return []
     lines = ["\nEarlier reports of this story (newest first):"]
-    for t in answer.timeline:
-        lines.append(textwrap.fill(f"[{t.get('n', '')}] \u201c{t['quote']}\u201d", width=WIDTH, initial_indent="  ",
+    for v in map(timeline_view, answer.timeline):
+        lines.append(textwrap.fill(f"[{v.n}] \u201c{v.quote}\u201d", width=WIDTH, initial_indent="  ",
                                    subsequent_indent="      "))
-        lines.append(f"      {t.get('title', '')} ({t.get('source') or ''}{', ' if t.get('source') else ''}{t['when']})")
+        lines.append(f"      {v.title} ({', '.join(v.meta)})")
     return lines

@@ -11,7 +11,7 @@ import pytest
 
 from newsqa.cli.present import citation_lines, format_answer
 from newsqa.embeddings.chunker import Passage
-from newsqa.qa.present import NOT_SHOWN, citation_view, passage_view
+from newsqa.qa.present import NOT_SHOWN, citation_view, passage_view, timeline_view
 from newsqa.qa.types import Answer, Citation, Hit
 from newsqa.ui import format as fmt
 
@@ -95,3 +95,14 @@ def test_related_passages_show_the_same_meta_in_both():
     cli, card = format_answer(answer), _card_text(fmt.related_card(answer.related[0], 1, 1))
     assert f"({v.title}, {', '.join(v.meta)})" in cli
     assert " \u00b7 ".join(v.meta) in card and v.title in card and v.text in card
+
+
+def test_an_earlier_report_shows_the_same_in_both():
+    entry = {"n": 3, "when": "2023-09-12", "quote": "The toll rose to 2,000.", "title": "Quake toll rises",
+             "date": "2023-09-12", "source": "AP"}
+    v = timeline_view(entry)
+    assert (v.n, v.meta) == ("3", ("AP", "2023-09-12"))
+    answer = Answer("q", "\u201cThe toll is 2,900.\u201d [1]", False, (FULL,), (), timeline=(entry,))
+    cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
+    for piece in (v.quote, v.title, *v.meta):
+        assert piece in cli and fmt.md_text(piece) in chat, piece  # the chat used to leave out the source
