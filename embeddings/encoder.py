@@ -187,9 +187,7 @@ class SentenceTransformerEncoder:
         order = np.argsort([-len(ids) for ids in enc_all["input_ids"]], kind="stable")
         pad = (self.model.tokenizer.pad_token_id or 0, self.model.tokenizer.padding_side == "left")
         small = len(texts) <= SMALL_BATCH
-        bar = None
-        if progress:
-            bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc)
+        bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc, disable=not progress)
 
         def feeds():  # tokenised lazily: a pipelined runner tokenises the next batch while one runs
             for b in range(0, len(order), self.batch_size):
@@ -203,12 +201,10 @@ class SentenceTransformerEncoder:
                 m = mask[..., None].astype(np.float32)
                 pooled = (tokens * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)  # mean pooling
                 yield idx, tokens, mask, offs, pooled
-                if bar is not None:
-                    bar.update(cost[b // self.batch_size])
-                    bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
+                bar.update(cost[b // self.batch_size])
+                bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -272,7 +268,8 @@ def _padded(enc: dict, idx, pad_id: int, left: bool) -> dict[str, np.ndarray]:
     return out
 
 
-def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, desc: str = "Encoding"):
+def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, desc: str = "Encoding",
+              disable: bool = False):
     """A progress bar over the work of the batches (longest texts first), not their count.
 
     A batch costs about its size times its longest text (padding; ~4 characters a word piece, capped
@@ -280,12 +277,13 @@ def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, des
     and the ETA does not start at three times the real one.
 
     Returns:
-        ``(bar, cost)``: the tqdm bar and each batch's cost in the bar's units.
+        ``(bar, cost)``: the tqdm bar (``disable``: one that shows nothing) and each batch's cost in
+        the bar's units.
     """
     cap = 4 * max_tokens
     cost = [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
             for b in range(0, len(order), batch_size)]
-    bar = tqdm(total=sum(cost), desc=desc, unit="", unit_scale=True,
+    bar = tqdm(total=sum(cost), desc=desc, unit="", unit_scale=True, disable=disable,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
     return bar, cost
 

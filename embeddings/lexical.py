@@ -44,12 +44,13 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _stem_all(ws: list[str]) -> list[str]:
+def stem_all(ws: list[str]) -> list[str]:
+    """``ws`` stemmed, in order (the stemmer BM25 and sentence scoring use)."""
     return _stemmer().stemWords(ws)
 
 
 def terms(text: str) -> list[str]:
     """Content terms: stop words removed, stemmed. Used by BM25 and by sentence scoring."""
-    return _stem_all([w for w in words(text) if w not in STOPWORDS])
+    return stem_all([w for w in words(text) if w not in STOPWORDS])
 
 

@@ -135,7 +135,7 @@ class IndexReader:
         local = self.split_rows(rows) if rows is not None else [None] * len(self.segments)
         found_rows, found_scores = [], []
         for i, seg in enumerate(self.segments):
-            got = _search_segment(seg, q, k, self.live_rows[i], local[i])
+            got = search_segment(seg, q, k, self.live_rows[i], local[i])
             if len(got[0]):
                 found_rows.append(got[0] + self.starts[i])
                 found_scores.append(got[1])
@@ -158,7 +158,14 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return idx[np.lexsort((idx, -scores[idx]))]
 
 
-def _search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None, rows: np.ndarray | None):
+def search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None, rows: np.ndarray | None):
+    """Top ``k`` local rows of one segment by inner product with ``q`` (shape ``(1, dim)``), and their scores.
+
+    ``live``: the segment's live-row mask (None: no tombstones); ``rows``: sorted local rows allowed
+    (None: all). A flat segment, or a few allowed rows, is scanned exactly; an HNSW segment is
+    searched with the tombstones and ``rows`` as a FAISS ID selector. Used by ``dense_search`` and,
+    per shard, by ``qa.shards``.
+    """
     n = len(seg)
     if n == 0 or (rows is not None and len(rows) == 0):
         return _EMPTY

@@ -20,6 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from newsqa.embeddings.compaction import compact_index
+from newsqa.embeddings.encoder import load_encoder
+from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.manifest import read_manifest
+from newsqa.qa import Engine
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -41,9 +47,6 @@ def articles(corpus: Path, n: int, tag: str) -> list[tuple[str, str]]:
 
 def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: str | None = None) -> dict:
     """Run in a fresh process: ``n`` single-article adds, ``deletes`` deletes; timings and peak RSS."""
-    from newsqa.embeddings.encoder import load_encoder
-    from newsqa.embeddings.indexer import update_index
-
     enc = load_encoder(model)
     adds, encode, dels, written = [], [], [], []
     for name, text in articles(corpus, n, "w"):
@@ -75,8 +78,6 @@ def _linked_copy(index_dir: Path, index: Path) -> Path:
 def _visible(engine, enc, index: Path, src: Path, corpus: Path, n: int) -> tuple[list[float], list[float]]:
     """Seconds from the start of each of ``n`` adds until the running ``engine`` answers from the new
     article, and the part of each add the model spent encoding it."""
-    from newsqa.embeddings.indexer import update_index
-
     visible, visible_enc = [], []
     for name, text in articles(corpus, n, "v"):
         (src / name).write_text(text, encoding="utf-8")
@@ -95,11 +96,6 @@ def _visible(engine, enc, index: Path, src: Path, corpus: Path, n: int) -> tuple
 
 def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 20, visible_n: int = 5,
                   model: str | None = None) -> dict:
-    from newsqa.embeddings.compaction import compact_index
-    from newsqa.embeddings.encoder import load_encoder
-    from newsqa.embeddings.manifest import read_manifest
-    from newsqa.qa import Engine
-
     work = cache / f"updates-{index_dir.name}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

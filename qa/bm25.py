@@ -15,16 +15,40 @@ milliseconds (docs/index-format.md has the measurements).
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
-from newsqa.embeddings.caching import LockedLRU
+from newsqa.embeddings.caching import LockedLRU, PerReader
 from newsqa.embeddings.reader import top_k
 
 from .text import terms
 
 K1, B = 1.5, 0.75
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+SEGMENT_DF_SIZE = 200_000  # terms whose live document frequency each segment keeps
+
+
+class _SegmentDF:
+    """One segment's ``term -> live df`` for its current tombstones (a reader with other tombstones
+    starts it afresh): a ``LockedLRU``, like every cache here."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tombstones: frozenset | None = None
+        self._cache = LockedLRU(SEGMENT_DF_SIZE)
+
+    def get_or_make(self, tombstones: frozenset, term: str, make) -> int:
+        with self._lock:
+            if self._tombstones != tombstones:
+                self._tombstones, self._cache = tombstones, LockedLRU(SEGMENT_DF_SIZE)
+            cache = self._cache
+        return cache.get_or_make(term, make)
+
+
+_SEGMENT_DF = PerReader()  # segment -> its _SegmentDF, dropped with the segment (segments are shared by readers)
 
 
 class SegmentBM25:
@@ -61,22 +85,14 @@ class SegmentBM25:
         return got
 
     def _segment_df(self, seg, term: str, live, tombstones: frozenset) -> int:
-        """Live passages of ``seg`` holding ``term``, kept on the segment (a new reader after an
+        """Live passages of ``seg`` holding ``term``, kept per segment (a new reader after an
         update looks terms up again only in the new segment)."""
-        cache = getattr(seg, "_df_cache", None)
-        if cache is None or cache[0] != tombstones or len(cache[1]) > 200_000:
-            cache = (tombstones, {})
-            try:
-                seg._df_cache = cache
-            except AttributeError:
-                pass
-        got = cache[1].get(term)
-        if got is None:
-            span = self._span(seg, term)
-            got = 0 if not span else (span[1] - span[0] if live is None else
-                                      int(live[np.asarray(seg.postings["lex_rows"][span[0]:span[1]])].sum()))
-            cache[1][term] = got
-        return got
+        def count(t: str) -> int:
+            span = self._span(seg, t)
+            return 0 if not span else (span[1] - span[0] if live is None else
+                                       int(live[np.asarray(seg.postings["lex_rows"][span[0]:span[1]])].sum()))
+
+        return _SEGMENT_DF.get_or_make(seg, lambda _: _SegmentDF()).get_or_make(tombstones, term, count)
 
     def idf(self, term: str) -> float:
         d = self.df(term)
@@ -97,7 +113,7 @@ class SegmentBM25:
         for i, seg in enumerate(self.reader.segments):
             if local is not None and not len(local[i]):
                 continue
-            got = self._search_segment(seg, qterms, idf, k, self.reader.live_rows[i], None if local is None else local[i])
+            got = self.search_segment(seg, qterms, idf, k, self.reader.live_rows[i], None if local is None else local[i])
             if len(got[0]):
                 out_rows.append(got[0] + self.reader.starts[i])
                 out_scores.append(got[1])
@@ -107,7 +123,10 @@ class SegmentBM25:
         order = np.lexsort((r, -s))[:k]  # best first; ties by row, so results are deterministic
         return r[order].astype(np.int64), s[order]
 
-    def _search_segment(self, seg, qterms, idf, k, live, allowed):
+    def search_segment(self, seg, qterms, idf, k, live, allowed):
+        """Top ``k`` local rows of one segment and their BM25 scores for ``qterms`` (``idf``: term ->
+        idf, from the statistics this scorer holds); ``live``: live-row mask or None; ``allowed``:
+        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``."""
         parts_r, parts_s = [], []
         doclen = seg.postings["lex_doclen"]
         for t in qterms:  # a repeated query term counts again, as in bm25s

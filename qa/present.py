@@ -1,5 +1,9 @@
 """What a citation shows, once, for every presenter (the terminal, the browser): data, not markup.
 
+The terminal (``newsqa.cli.present``) and the browser (``newsqa.ui.format``) both render a
+``CitationView`` (a related passage's ``PassageView``, an earlier report's ``TimelineView``), never
+a ``Citation`` field by field, so the two cannot show different fields or word a note differently.
+
     >>> from newsqa.qa.types import Citation
     >>> c = Citation(n=1, quote="He said yes.", doc_id="d", passage_id="p", title="Talks", date="",
     ...              source="Reuters", section="", kind="paragraph", paragraph=3, start=0, end=12, score=1.0,
@@ -7,17 +11,32 @@
     >>> v = citation_view(c)
     >>> v.meta
     ('undated', 'Reuters', 'paragraph 3')
-    >>> [(n.kind, n.text) for n in v.notes]
-    [('context', 'Putin was asked.')]
+    >>> [(n.label, n.text) for n in v.notes]
+    [('preceded by:', 'Putin was asked.')]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsqa.embeddings.chunker import Passage
+
 from .types import Citation, location_label
 
 UNTITLED = "(untitled)"
+UNDATED = "undated"
+
+# The words before a note's text, the same in every presenter ("date" notes read "“text” = resolved (basis)").
+NOTE_LABELS = {"heading": "under the subheading", "context": "preceded by:", "answer": "short answer:", "date": ""}
+
+# Fields of ``Citation`` that no presenter shows on a citation, and why (a test keeps this list whole:
+# a new field must be shown by the view or named here).
+NOT_SHOWN = {
+    "passage_id": "an internal id (in --json)",
+    "score": "a ranking detail (in --json)",
+    "origin": "the browser's article view shows it from the stored document; in --json",
+    "url": "the browser's article view shows it from the stored document; in --json",
+}
 
 
 @dataclass(frozen=True)
@@ -31,17 +50,68 @@ class Note:
     resolved: str = ""
     basis: str = ""
 
+    @property
+    def label(self) -> str:
+        """The words shown before ``text`` (``NOTE_LABELS``)."""
+        return NOTE_LABELS[self.kind]
+
 
 @dataclass(frozen=True)
 class CitationView:
+    """A citation as every presenter shows it.
+
+    Attributes:
+        n: the marker number.
+        title: the headline, or ``(untitled)``.
+        meta: date (or ``undated``), source, section, where in the page; empty ones left out.
+        notes: the lines under it (subheading, context before, short answer, resolved dates).
+        quote: the verbatim quote; ``doc_id``, ``start``, ``end``: where it is in the stored document.
+        kind, number: ``paragraph`` and its number, or ``headline`` and its position in the page's
+            list (0: the article's own headline).
+        answer_span: document offsets of the short answer inside the quote, if any.
+    """
+
     n: int
-    title: str  # the headline, or "(untitled)"
-    meta: tuple[str, ...]  # date (or "undated"), source, section, where in the page; empty ones left out
+    title: str
+    meta: tuple[str, ...]
     notes: tuple[Note, ...]
+    quote: str = ""
+    doc_id: str = ""
+    kind: str = "paragraph"
+    number: int = 0
+    start: int = 0
+    end: int = 0
+    answer_span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """A related passage (shown when abstaining): its headline, meta line (as ``CitationView.meta``)
+    and text."""
+
+    title: str
+    meta: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """An earlier report of the story (``Answer.timeline``): its marker, quote, headline and meta
+    (source, when; empty ones left out)."""
+
+    n: str
+    quote: str
+    title: str
+    meta: tuple[str, ...]
+
+
+def meta_parts(date: str, source: str, section: str, kind: str, paragraph: int) -> tuple[str, ...]:
+    """Date (or ``undated``), source, section, where in the page; empty ones left out."""
+    return tuple(x for x in (date or UNDATED, source, section, location_label(kind, paragraph)) if x)
 
 
 def citation_view(c: Citation) -> CitationView:
-    """The headline, the meta line's parts and the notes of ``c``, in the order they are shown."""
+    """The headline, the meta line's parts, the notes and the quote's place of ``c``, in the order shown."""
     notes = []
     if c.heading:
         notes.append(Note("heading", c.heading))
@@ -50,5 +120,17 @@ def citation_view(c: Citation) -> CitationView:
     if c.answer_text:
         notes.append(Note("answer", c.answer_text))
     notes += [Note("date", d.get("text", ""), d.get("resolved", ""), d.get("basis", "")) for d in c.dates]
-    meta = tuple(x for x in (c.date or "undated", c.source, c.section, location_label(c.kind, c.paragraph)) if x)
-    return CitationView(int(c.n), c.title or UNTITLED, meta, tuple(notes))
+    span = tuple(c.answer_span) if c.answer_span else None
+    return CitationView(int(c.n), c.title or UNTITLED, meta_parts(c.date, c.source, c.section, c.kind, c.paragraph),
+                        tuple(notes), c.quote, c.doc_id, c.kind, int(c.paragraph), int(c.start), int(c.end), span)
+
+
+def timeline_view(t: dict) -> TimelineView:
+    """One entry of ``Answer.timeline`` (a dict from ``qa.timeline.entry``) as every presenter shows it."""
+    meta = tuple(x for x in (t.get("source") or "", t.get("when") or "") if x)
+    return TimelineView(str(t.get("n", "")), t.get("quote", ""), t.get("title", ""), meta)
+
+
+def passage_view(p: Passage) -> PassageView:
+    """A related passage's headline, meta line and text."""
+    return PassageView(p.title or UNTITLED, meta_parts(p.date, p.source, p.section, p.kind, p.paragraph), p.text)

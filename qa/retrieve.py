@@ -7,7 +7,6 @@ a row mask on the BM25 postings), so neither ever empties a result that a bigger
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
@@ -21,8 +20,9 @@ from .caches import CacheSizes
 from .types import Filters, Hit
 
 RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (README)
-_EXACT_SCAN_ROWS = 50_000  # kept for qa.shards: flat segments are always scanned exactly
-_TIE_MARGIN = 8
+# Rows the dense search fetches past the depth, so passages tied with the last one are cut by row (as
+# ``merge_ranked`` does) the same way in one process and across shards (``qa.shards``).
+TIE_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Retriever:
 
     def _rows_of(self, filters: Filters) -> np.ndarray:
         reader = self.snapshot
-        parts = [_allowed_rows_of_segment(seg, filters) + reader.starts[i] for i, seg in enumerate(reader.segments)]
+        parts = [allowed_rows_of_segment(seg, filters) + reader.starts[i] for i, seg in enumerate(reader.segments)]
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
     def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None,
@@ -89,7 +89,7 @@ class Retriever:
         bm25: list[tuple[int, float]] = []
         if s.mode in ("hybrid", "dense"):
             # A few past the depth, so passages tied with the last one are cut by row, as merge_ranked does.
-            I, D = self.dense_search(qvec, depth + _TIE_MARGIN, rows, scan)
+            I, D = self.dense_search(qvec, depth + TIE_MARGIN, rows, scan)
             D = exact_scores(self.snapshot.vectors[I], qvec) if len(I) else D
             dense = merge_ranked([list(zip(I.tolist(), D.tolist()))], depth)
         if s.mode in ("hybrid", "bm25"):
@@ -132,8 +132,8 @@ def merge_ranked(rankings: list[list[tuple[int, float]]], depth: int) -> list[tu
     return sorted((x for r in rankings for x in r), key=lambda x: (-x[1], x[0]))[:depth]
 
 
-def _allowed_rows_of_segment(seg, filters: Filters) -> np.ndarray:
-    """``filters.allows`` over one segment's rows, from its columns, without building its passages.
+def allowed_rows_of_segment(seg, filters: Filters) -> np.ndarray:
+    """Sorted local rows of ``seg`` that pass ``filters`` (``filters.allows`` over the segment's rows, from its columns, without building its passages). Used per shard by ``qa.shards``.
 
     A passage carries its document's date, source and section, so those filters (and ``doc_ids``)
     are decided once per document, on a stand-in passage with the document's metadata; the kind is

@@ -20,21 +20,25 @@ in ``serve.ray_serve``.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import threading
 import zlib
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pyarrow as pa
 
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.manifest import SEGMENTS_DIR, read_manifest
-from newsqa.embeddings.reader import _search_segment, manifest_stamp
+from newsqa.embeddings.faiss_index import DEFAULT_EF_SEARCH
+from newsqa.embeddings.manifest import read_manifest
+from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
 
 from .bm25 import B, K1, SegmentBM25
 from .errors import QuestionError
-from .retrieve import _TIE_MARGIN, RetrievalSettings, Retriever, _allowed_rows_of_segment, exact_scores, merge_ranked
+from .retrieve import TIE_MARGIN, RetrievalSettings, Retriever, allowed_rows_of_segment, exact_scores, merge_ranked
 from .text import terms
 from .types import Filters, Hit
 
@@ -68,8 +72,6 @@ class SegmentPart:
     faiss = None
 
     def __init__(self, seg: Segment, shard: int, n: int):
-        import pyarrow as pa
-
         self.name = seg.name
         doc_ids = seg.documents.column("doc_id").to_pylist()
         mine_doc = np.fromiter((shard_of(d, n) == shard for d in doc_ids), dtype=bool, count=len(doc_ids))
@@ -213,7 +215,7 @@ class Shard:
         raise AssertionError("unreachable")
 
     def _view_of(self, info, stamp) -> _View:
-        ef = int(info.faiss.get("ef_search", 128))
+        ef = int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH))
         hnsw = [s.name for s in info.segments if s.ann == "hnsw"]
         parts, start, cache = [], 0, {}
         for s in info.segments:
@@ -248,6 +250,12 @@ class Shard:
     def generation(self) -> str:
         return self._view.generation
 
+    @property
+    def parts(self) -> list[tuple]:
+        """What this shard holds now: ``(part, first global row of its segment, live mask)`` per
+        segment (a ``SegmentPart`` of a flat one, or a ``WholeSegment``)."""
+        return self._view.parts
+
     def rows(self) -> np.ndarray:
         """The global rows this shard holds (tombstoned ones included), ascending."""
         parts = [p.rows + start for p, start, _ in self._view.parts]
@@ -267,7 +275,7 @@ class Shard:
             raise ShardMismatchError(f"shard {self.shard} serves generation {view.generation}, asked for {generation}")
         s = RetrievalSettings(**settings)
         f = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in filters.items()}) if filters else None
-        allowed = [None if f is None or f.is_empty() else _allowed_rows_of_segment(p, f) for p, _, _ in view.parts]
+        allowed = [None if f is None or f.is_empty() else allowed_rows_of_segment(p, f) for p, _, _ in view.parts]
         dense: Ranking = []
         bm25: Ranking = []
         if s.mode in ("hybrid", "dense") and qvec is not None:
@@ -283,7 +291,7 @@ def _dense(parts: list[tuple], allowed: list, qvec: np.ndarray, depth: int) -> R
     """The best ``depth`` by cosine: each part scanned (or its FAISS graph searched), a few past the
     depth, the candidates rescored row by row, as ``Retriever.ranked`` does in one process."""
     q = np.ascontiguousarray(qvec.reshape(1, -1))
-    got = [_search_segment(p, q, depth + _TIE_MARGIN, live, a) for (p, _, live), a in zip(parts, allowed)]
+    got = [search_segment(p, q, depth + TIE_MARGIN, live, a) for (p, _, live), a in zip(parts, allowed)]
     got = [(pos, exact_scores(p.vectors[pos], q)) if len(pos) else (pos, sc) for (p, _, _), (pos, sc) in zip(parts, got)]
     return merge_ranked([_global(parts, got)], depth)
 
@@ -293,18 +301,13 @@ def _bm25(parts: list[tuple], allowed: list, query: str, scorer: "_StatsBM25", d
     if not qterms or not scorer.n or depth < 1:
         return []
     idf = {t: scorer.idf(t) for t in set(qterms)}
-    got = [_EMPTY if a is not None and not len(a) else scorer._search_segment(p, qterms, idf, depth, live, a)
+    got = [_EMPTY if a is not None and not len(a) else scorer.search_segment(p, qterms, idf, depth, live, a)
            for (p, _, live), a in zip(parts, allowed)]
     return merge_ranked([_global(parts, got)], depth)
 
 
 def _release_freed_memory() -> None:
     """Give freed heap memory back to the OS (glibc keeps large freed blocks; Arrow's pool its own)."""
-    import ctypes
-    import gc
-
-    import pyarrow as pa
-
     gc.collect()
     pa.default_memory_pool().release_unused()
     try:

@@ -3,7 +3,7 @@ sentence scoring and abstention, so that they agree on what a "word of the quest
 
 from __future__ import annotations
 
-from newsqa.embeddings.lexical import STOPWORDS, _stem_all, terms, words  # noqa: F401 (re-exported)
+from newsqa.embeddings.lexical import STOPWORDS, stem_all, terms, words  # noqa: F401 (re-exported)
 
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())
@@ -28,4 +28,4 @@ def question_terms(text: str) -> list[str]:
     # "how old", "how long", "how far": the word after "how" asks for a kind of answer, not a topic.
     ws = [w for i, w in enumerate(ws) if not (i and ws[i - 1] == "how")]
     ws = [w for i, w in enumerate(ws) if not (w in ANSWER_TYPE_WORDS and _after_what(ws, i))]
-    return _stem_all([w for w in ws if w not in STOPWORDS and w not in QUESTION_WORDS and w not in META_WORDS])
+    return stem_all([w for w in ws if w not in STOPWORDS and w not in QUESTION_WORDS and w not in META_WORDS])

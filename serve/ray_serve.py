@@ -19,8 +19,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from newsqa.embeddings.encoder import load_encoder
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.reader import manifest_stamp, open_reader
+from newsqa.qa import Engine
+from newsqa.qa.answer import collection_summary
+from newsqa.qa.shards import Shard, ShardMismatchError, fan_out
 
+from .backend import LocalBackend
 from .errors import ApiError, missing_extra, status_of
 
 APP_NAME = "newsqa"
@@ -40,8 +46,6 @@ def _wrapped(fn, *args, refresh=None):
     A shard that already serves a newer generation than the engine (a writer published between
     the engine's refresh and the shard's) makes the engine ``refresh`` and the call run once more.
     """
-    from newsqa.qa.shards import ShardMismatchError
-
     for attempt in range(2):
         try:
             return {"ok": fn(*args)}
@@ -58,14 +62,8 @@ class EngineReplica:
 
     def __init__(self, index_dir: str, model: str | None = None, shards: list | None = None,
                  upload_dir: str | None = None, backend: str | None = None):
-        from newsqa.qa import Engine
-
-        from .backend import LocalBackend
-
         search = None
         if shards:
-            from newsqa.qa.shards import ShardMismatchError, fan_out
-
             def call_shards(req: dict) -> list:
                 got = [p.result() for p in [h.ranked.remote(req) for h in shards]]
                 for g in got:
@@ -109,13 +107,9 @@ class ShardReplica:
     """
 
     def __init__(self, index_dir: str, shard: int, n: int, model: str | None = None):
-        from newsqa.qa.shards import Shard
-
         self.shard = Shard(index_dir, shard, n)
 
     def ranked(self, req: dict):
-        from newsqa.qa.shards import ShardMismatchError
-
         try:
             return self.shard.ranked(**req)
         except ShardMismatchError as e:  # a value, not a Ray exception: the engine refreshes and retries
@@ -169,8 +163,6 @@ class RemoteEngine:
     """
 
     def __init__(self, backend: RayBackend, model: str | None = None):
-        from newsqa.embeddings.reader import manifest_stamp, open_reader
-
         self._backend, self._model = backend, model or backend.model
         self.index_dir = Path(backend.index_dir)
         self._stamp = manifest_stamp(self.index_dir)
@@ -184,8 +176,6 @@ class RemoteEngine:
     reader = snapshot
 
     def refresh(self) -> bool:
-        from newsqa.embeddings.reader import manifest_stamp, open_reader
-
         stamp = manifest_stamp(self.index_dir)
         if stamp is None or stamp == self._stamp:
             return False
@@ -195,8 +185,6 @@ class RemoteEngine:
         return self._reader.generation != old
 
     def summary(self) -> dict:
-        from newsqa.qa.answer import collection_summary
-
         return collection_summary(self._reader)
 
     def ask(self, question: str, *, k: int = 5, filters=None, history: list | None = None):
@@ -209,8 +197,6 @@ class RemoteEngine:
     def encoder(self):
         """The model, loaded here on first use (an upload or delete from the browser writes the index)."""
         if self._encoder is None:
-            from newsqa.embeddings.encoder import load_encoder
-
             m = self._reader.info.model
             self._encoder = load_encoder(self._model or m.path or m.name)
         return self._encoder
@@ -233,9 +219,9 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
             fewer than a plain process): pin one (or ``NEWSQA_BACKEND``) for answers bit-equal to
             another process's.
     """
+    serve = _serve()  # ray is optional and heavy: imported here (_serve names the pip install if it is missing)
     import ray
 
-    serve = _serve()
     if not ray.is_initialized():
         ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False)
     need, have = (replicas + shards) * num_cpus, ray.cluster_resources().get("CPU", 0)
@@ -256,8 +242,6 @@ def deploy(index_dir: str | os.PathLike, *, replicas: int = 1, shards: int = 0, 
 
 def _runtime_env() -> dict:
     """Replicas import this code (the folder it runs from first) and never reach a model hub."""
-    from pathlib import Path
-
     root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
     env = {"PYTHONPATH": path, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),

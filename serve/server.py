@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 
 import uvicorn
 
-from newsqa.ui.app import CSS, HEAD, build_app
+from newsqa.ui.app import CSS, HEAD, build_app, import_gradio
 from newsqa.ui.uploads import UploadLimits
 
 from .api import create_app
@@ -32,9 +31,7 @@ def local_app(engine, *, token: str | None = None, limits: UploadLimits = Upload
 
 def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir=None) -> None:
     """Mount the browser chat (``ui.app``) at ``/`` of ``app`` (after the API routes, which take precedence)."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
-    import gradio as gr  # imported here: only the chat needs Gradio (seconds to import; the API alone does not)
+    gr = import_gradio()  # only the chat needs Gradio (seconds to import; the API alone does not)
 
     demo = build_app(engine, upload_dir=upload_dir, limits=limits).queue(default_concurrency_limit=8)
     gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,

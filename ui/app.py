@@ -41,6 +41,18 @@ ASK_OPTS = dict(api_visibility="private", concurrency_limit=8, concurrency_id="a
 PRIVATE = dict(api_visibility="private")
 
 
+def import_gradio():
+    """Gradio, imported with its analytics off and its in-memory event record bounded (it reads both
+    from the environment; an explicit setting wins). Every place that starts Gradio calls this."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Gradio keeps a record of each of its last N events in memory (10,000 by default): bounded, but it
+    # reads as growth for the first 10,000 questions; a few hundred are enough for its status display.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
+    import gradio as gr  # imported here: importing ui.app loads no Gradio (it takes seconds)
+
+    return gr
+
+
 def new_session() -> dict:
     """A conversation's state (see ``ui.handlers.new_session``)."""
     from .handlers import new_session as _new  # imported here: ui.handlers imports Gradio
@@ -87,10 +99,8 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         >>> demo = build_app(Engine.open())                                 # doctest: +SKIP
         >>> launch_blocks(demo, port=7860)  # doctest: +SKIP
     """
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr  # imported here (and handlers, which imports it): importing ui.app loads no Gradio
-
-    from .handlers import Handlers
+    gr = import_gradio()
+    from .handlers import Handlers  # imported here: ui.handlers imports Gradio
 
     upload_dir = Path(upload_dir) if upload_dir else default_upload_dir(engine.index_dir)
     examples = default_examples(engine) if examples is None else examples
@@ -272,9 +282,7 @@ def _api_ask(engine):
 def launch_blocks(demo, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
                   limits: UploadLimits = UploadLimits(), quiet: bool = False) -> str:
     """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL when ``block`` is False."""
-    # Gradio keeps a record of each of its last N events in memory (10,000 by default): bounded, but it
-    # reads as growth for the first 10,000 questions; a few hundred are enough for its status display.
-    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
+    import_gradio()  # (already imported by build_app: sets the event record's bound if it was not)
     # Gradio refuses far larger uploads before they reach the app; ours explain the limit in words.
     _, url, _ = demo.queue(default_concurrency_limit=8).launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, share=False, quiet=quiet,

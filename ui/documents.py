@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsqa.embeddings.caching import PerReader
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.passage_table import doc_ids_of
+from newsqa.qa.present import UNTITLED
 
 COLUMNS = ["title", "date", "section", "source", "file", "passages"]
 
@@ -43,24 +45,24 @@ def passage_counts(snapshot) -> Counter:
 
 
 def document_rows(snapshot) -> list[Row]:
-    """Every article of the snapshot as a row, newest first, then by title (cached per generation)."""
-    cached = getattr(snapshot, "_document_rows", None)
-    if cached is not None:
-        return cached
+    """Every article of the snapshot as a row, newest first, then by title (made once per generation)."""
+    return _ROWS.get_or_make(snapshot, _rows_of)
+
+
+def _rows_of(snapshot) -> list[Row]:
     counts = passage_counts(snapshot)
     rows = []
     for doc_id, d in snapshot.documents.items():
         origin = d.get("origin") or ""
-        rows.append(Row(doc_id, d.get("title") or "(untitled)", d.get("date") or "", d.get("section") or "",
+        rows.append(Row(doc_id, d.get("title") or UNTITLED, d.get("date") or "", d.get("section") or "",
                         d.get("source") or "", Path(origin.split("#", 1)[0]).name if origin else "",
                         counts.get(doc_id, 0), origin))
     rows.sort(key=lambda r: r.title.lower())
     rows.sort(key=lambda r: r.date, reverse=True)
-    try:
-        snapshot._document_rows = rows
-    except AttributeError:
-        pass
     return rows
+
+
+_ROWS = PerReader()  # the rows of each open generation, dropped with its reader
 
 
 def search(rows: list[Row], query: str) -> list[Row]:

@@ -21,7 +21,8 @@ from typing import NamedTuple
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
-from newsqa.qa.types import Answer, Citation, Hit, location_label
+from newsqa.qa.present import UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view, timeline_view
+from newsqa.qa.types import Answer, Citation, Hit
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
 # literally, either as an HTML entity or backslash-escaped (CommonMark allows escaping any ASCII
@@ -109,7 +110,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
             lines.append(f"**{md_text(RELATED_LABEL.capitalize())}:**")
             for i, h in enumerate(answer.related, 1):
                 p = h.passage
-                where = md_text(", ".join(x for x in (p.title, p.date or "undated") if x))
+                where = md_text(", ".join(x for x in (p.title, p.date or UNDATED) if x))
                 lines.append(f"- \u201c{md_text(_snippet(p.text))}\u201d \u2014 *{where}* "
                              f"[\\(see\\)](#{anchor(turn, i, 'r')})")
         return "\n\n".join(lines) + searched_for_markdown(answer)
@@ -123,8 +124,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         text += f"\n\n**Compared:** {md_text(answer.verdict)}"
     if answer.timeline:
         text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
-            f"- \u201c{md_text(t.get('quote', ''))}\u201d \\[{t.get('n', '')}\\] \u2014 "
-            f"*{md_text(', '.join(x for x in (t.get('title', ''), t.get('when', '')) if x))}*" for t in answer.timeline)
+            f"- \u201c{md_text(v.quote)}\u201d \\[{v.n}\\] \u2014 "
+            f"*{md_text(', '.join(x for x in (v.title, *v.meta) if x))}*" for v in map(timeline_view, answer.timeline))
     return text + searched_for_markdown(answer)
 
 
@@ -213,41 +214,39 @@ def _headline_list(document: dict | None, block: StoredBlock, start: int, end: i
     return Markup('<ol class="nq-headlines" start="{}">{}</ol>').format(window[0].number, _join(items))
 
 
-def _card_body(c: Citation, document: dict | None) -> Markup:
+def _card_body(v: CitationView, document: dict | None) -> Markup:
     """The paragraph (or the headline list) around the quote, the quote highlighted."""
-    block = _block_of(document, c.kind, c.start, c.end)
+    block = _block_of(document, v.kind, v.start, v.end)
     text = (document or {}).get("text", "")
     body = Markup("")
-    if block is not None and c.kind == "headline" and block.number > 0:
+    if block is not None and v.kind == "headline" and block.number > 0:
         body = (Markup('<div class="nq-label">From the list of other headlines on the page:</div>')
-                + _headline_list(document, block, c.start, c.end, c.answer_span))
+                + _headline_list(document, block, v.start, v.end, v.answer_span))
     elif block is not None:
         body = Markup('<p class="nq-para">{}</p>').format(
-            _highlight(text[block.start:block.end], block.start, c.start, c.end, c.answer_span))
+            _highlight(text[block.start:block.end], block.start, v.start, v.end, v.answer_span))
     if not body:
-        body = Markup('<p class="nq-para">{}</p>').format(_highlight(c.quote, c.start, c.start, c.end, c.answer_span))
+        body = Markup('<p class="nq-para">{}</p>').format(_highlight(v.quote, v.start, v.start, v.end, v.answer_span))
     return body
 
 
-def _card_notes(c: Citation) -> Markup:
-    """The subheading, the context before, the short answer and the resolved dates of a citation."""
-    notes = []
-    if c.heading:
-        notes.append(Markup('<div class="nq-note">under the subheading <em>{}</em></div>').format(c.heading))
-    if c.context_before:
-        notes.append(Markup('<div class="nq-note">preceded by: \u201c{}\u201d</div>').format(c.context_before))
-    if c.answer_text:
-        notes.append(Markup('<div class="nq-note">short answer: <strong class="nq-answer">{}</strong></div>')
-                     .format(c.answer_text))
-    for d in c.dates:
-        notes.append(Markup('<div class="nq-note">\u201c{}\u201d = {} ({})</div>').format(
-            d.get("text", ""), d.get("resolved", ""), d.get("basis", "")))
-    return _join(notes)
+_NOTE_HTML = {
+    "heading": Markup('<div class="nq-note">{label} <em>{text}</em></div>'),
+    "context": Markup('<div class="nq-note">{label} \u201c{text}\u201d</div>'),
+    "answer": Markup('<div class="nq-note">{label} <strong class="nq-answer">{text}</strong></div>'),
+    "date": Markup('<div class="nq-note">\u201c{text}\u201d = {resolved} ({basis})</div>'),
+}
+
+
+def note_html(note: Note) -> Markup:
+    """One note under a card, worded as ``qa.present`` words it (the terminal shows the same words)."""
+    return _NOTE_HTML[note.kind].format(label=note.label, text=note.text, resolved=note.resolved, basis=note.basis)
 
 
 def citation_card(c: Citation, document: dict | None, turn: int) -> str:
     """One source card: headline, date, source, section, where, and the whole paragraph (or the
-    headline list around a listed headline) with the quote highlighted and the short answer marked.
+    headline list around a listed headline) with the quote highlighted and the short answer marked,
+    then the notes; all from ``qa.present.citation_view`` (as the terminal's citation).
 
     Args:
         c: the citation.
@@ -255,13 +254,12 @@ def citation_card(c: Citation, document: dict | None, turn: int) -> str:
             None shows the quote alone.
         turn: the conversation turn (for the card's anchor id).
     """
-    meta = _meta_line([c.date or "undated", c.source, c.section, location_label(c.kind, c.paragraph)])
+    v = citation_view(c)
     return str(Markup(
         '<article class="nq-card" id="{}"><div class="nq-card-head"><span class="nq-n">[{}]</span> '
         '<span class="nq-title">{}</span></div><div class="nq-meta">{}</div>{}{}{}</article>').format(
-        anchor(turn, c.n), int(c.n), c.title or "(untitled)", meta, _card_body(c, document), _card_notes(c),
-        Markup(open_link(c.doc_id, c.start, c.end, c.answer_span))))
-
+        anchor(turn, v.n), v.n, v.title, _meta_line(v.meta), _card_body(v, document),
+        _join(note_html(note) for note in v.notes), Markup(open_link(v.doc_id, v.start, v.end, v.answer_span))))
 
 
 def open_link(doc_id: str, start: int, end: int, span: tuple[int, int] | None = None) -> str:
@@ -296,7 +294,7 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
             '<mark class="nq-quote">', '<mark class="nq-quote" id="nq-article-quote">', 1))
     else:
         body = escape(text)
-    meta = _meta_line([document.get("date") or "undated", document.get("source"), document.get("section")])
+    meta = _meta_line([document.get("date") or UNDATED, document.get("source"), document.get("section")])
     origin = document.get("origin") or ""
     url = _safe_url(document.get("url", ""))
     links = Markup('<div class="nq-meta">file: <code>{}</code></div>').format(origin) if origin else Markup("")
@@ -305,17 +303,16 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
                         "{0}</a></div>").format(url)
     return str(Markup('<div class="nq-article"><h3 class="nq-article-title">{}</h3><div class="nq-meta">{}</div>{}'
                       '<div class="nq-article-text">{}</div></div>').format(
-        document.get("title") or "(untitled)", meta, links, body))
+        document.get("title") or UNTITLED, meta, links, body))
 
 
 def related_card(h: Hit, i: int, turn: int) -> str:
     """A nearest passage shown when abstaining, labelled as related, not an answer."""
-    p = h.passage
-    meta = _meta_line([p.date or "undated", p.source, p.section, location_label(p.kind, p.paragraph)])
+    v = passage_view(h.passage)
     return str(Markup('<article class="nq-card nq-related" id="{}"><div class="nq-label">{}</div>'
                       '<div class="nq-card-head"><span class="nq-title">{}</span></div>'
                       '<div class="nq-meta">{}</div><p class="nq-para">{}</p></article>').format(
-        anchor(turn, i, "r"), RELATED_LABEL, p.title or "(untitled)", meta, p.text))
+        anchor(turn, i, "r"), RELATED_LABEL, v.title, _meta_line(v.meta), v.text))
 
 
 def turn_html(answer: Answer, turn: int, documents: dict[str, dict], note: str = "") -> str:

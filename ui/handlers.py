@@ -240,7 +240,7 @@ class Handlers:
             else:
                 ids = list(rec.get("doc_ids") or [])
                 new = [i for i in ids if i not in known_docs]
-                titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or '(untitled)'}\u201d"
+                titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or fmt.UNTITLED}\u201d"
                                    for i in (new or ids)[:3])
                 if not new:
                     out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))

@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, NewsqaError
-from .convert import _versions, converted, newsqa_home
+from .convert import converted, converter_versions, newsqa_home
 from .cpu import cpu_flags, cpu_name, has_native_bf16
 from .parity import Parity, check_parity, probe_inputs
 from .runners import OnnxRunner, OpenVINORunner, TorchRunner
@@ -168,7 +168,7 @@ def _choice_key(base, flags: frozenset[str]) -> str:
     """The machine, weights, library versions and candidates: not the process's thread count, so every
     process on one machine (a Ray replica runs with one thread) encodes with the same backend, and the
     same question gets the same answer from each of them."""
-    parts = [cpu_name(), " ".join(sorted(flags)), base.checksum, json.dumps(_versions(), sort_keys=True),
+    parts = [cpu_name(), " ".join(sorted(flags)), base.checksum, json.dumps(converter_versions(), sort_keys=True),
              ",".join(auto_candidates(flags))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import warnings
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from ..documents import file_sha256
@@ -77,7 +78,7 @@ def converted(backend: str, hf_model, example: dict, *, model_name: str, source_
     try:
         _EXPORT[backend](hf_model, example, tmp)
         files = {n: file_sha256(tmp / n) for n in FILES[backend]}
-        meta = {"backend": backend, "source_sha256": source_sha256, "files": files, "versions": _versions()}
+        meta = {"backend": backend, "source_sha256": source_sha256, "files": files, "versions": converter_versions()}
         (tmp / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         try:
             os.replace(tmp, folder)  # atomic; another process that converted first wins
@@ -158,9 +159,8 @@ def _export_onnx_int8(hf_model, example: dict, out: Path) -> None:
 _EXPORT = {"openvino": _export_openvino, "onnx": _export_onnx, "onnx-int8": _export_onnx_int8}
 
 
-def _versions() -> dict:
-    from importlib import metadata
-
+def converter_versions() -> dict:
+    """The installed versions of the libraries a converted model depends on (recorded beside it)."""
     out = {}
     for dist in ("torch", "transformers", "openvino", "onnxruntime"):
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..caching import LockedLRU, PerReader
 from ..sentences import split_sentences
 
 MIN_COSINE = 0.9999
@@ -68,16 +69,18 @@ def min_cosine(got: np.ndarray, want: np.ndarray) -> float:
 
 
 def reference_vectors(reference, texts: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Torch fp32's passage, sentence and query vectors of the probes (kept on the encoder: made once)."""
-    key = texts or probe_texts()
-    memo = getattr(reference, "_parity_reference", None)
-    if memo is not None and memo[0] == key:
-        return memo[1]
-    passages, spans, queries = probe_inputs(key)
+    """Torch fp32's passage, sentence and query vectors of the probes (made once per encoder and probe set)."""
+    memo = _REFERENCE.get_or_make(reference, lambda _: LockedLRU(1))
+    return memo.get_or_make(texts or probe_texts(), lambda key: _encode_probes(reference, key))
+
+
+def _encode_probes(reference, texts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    passages, spans, queries = probe_inputs(texts)
     p, s = reference.encode_passages(passages, spans)
-    out = (p, s, reference.encode_documents(queries))
-    reference._parity_reference = (key, out)
-    return out
+    return p, s, reference.encode_documents(queries)
+
+
+_REFERENCE = PerReader()  # reference encoder -> its probe vectors, dropped with the encoder
 
 
 def check_parity(candidate, reference, texts: tuple[str, ...] | None = None) -> Parity:

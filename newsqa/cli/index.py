@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
 
 from .options import add_backend_opt, add_index_opt, positive_mb
@@ -80,9 +81,6 @@ def _update(args, index_dir: str):
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
     if args.engine == "ray":
-        # Imported here: ray is an optional, heavy dependency (pip install 'newsqa[ray]').
-        from newsqa.embeddings.ray_pipeline import update_index_ray
-
         return update_index_ray(args.paths, index_dir, address=args.address,
                                 section_from_folder=args.section_from_folder, **kwargs)
     return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)

@@ -1,10 +1,11 @@
-"""Answers as a person reads them in a terminal (formatting only: the data comes from ``qa``)."""
+"""Answers as a person reads them in a terminal (formatting only: the data comes from ``qa``; a
+citation and a related passage are rendered from ``qa.present``'s views, as the browser's cards are)."""
 
 from __future__ import annotations
 
 import textwrap
 
-from newsqa.qa.types import location_label
+from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view
 
 WIDTH = 100
 
@@ -21,7 +22,7 @@ def format_answer(answer) -> str:
         return "\n".join(lines + _related(answer))
     lines.append("")
     for c in answer.citations:
-        lines += _citation(c)
+        lines += citation_lines(citation_view(c))
     return "\n".join(lines + _timeline(answer))
 
 
@@ -45,23 +46,24 @@ def _related(answer) -> list[str]:
         return []
     lines = ["\nRelated, but not an answer:"]
     for h in answer.related:
-        p = h.passage
-        lines.append(textwrap.fill(f"- {p.text}", width=WIDTH, subsequent_indent="  "))
-        lines.append(f"  ({p.title}, {p.date or 'undated'}, {p.kind} {p.paragraph})")
+        v = passage_view(h.passage)
+        lines.append(textwrap.fill(f"- {v.text}", width=WIDTH, subsequent_indent="  "))
+        lines.append(f"  ({', '.join((v.title, *v.meta))})")
     return lines
 
 
-def _citation(c) -> list[str]:
-    """One citation: ``[n] title (source, date, section, where)`` and its details."""
-    meta = ", ".join(x for x in (c.source, c.date or "undated", c.section, location_label(c.kind, c.paragraph)) if x)
-    lines = [f"[{c.n}] {c.title} ({meta})"]
-    if c.heading:
-        lines.append(f"    under the subheading {c.heading}")
-    if c.answer_text:
-        lines.append(f"    short answer: {c.answer_text}")
-    for d in c.dates:
-        lines.append(f"    \u201c{d['text']}\u201d = {d['resolved']} ({d['basis']})")
-    return lines
+def citation_lines(v: CitationView) -> list[str]:
+    """One citation: ``[n] title (date, source, section, where)``, then a line per note."""
+    return [f"[{v.n}] {v.title} ({', '.join(v.meta)})"] + [f"    {note_line(note)}" for note in v.notes]
+
+
+def note_line(note: Note) -> str:
+    """A note as plain text: ``under the subheading X``, ``preceded by: “X”``, ``“text” = resolved (basis)``."""
+    if note.kind == "date":
+        return f"\u201c{note.text}\u201d = {note.resolved} ({note.basis})"
+    if note.kind == "context":
+        return f"{note.label} \u201c{note.text}\u201d"
+    return f"{note.label} {note.text}"
 
 
 def _timeline(answer) -> list[str]:
@@ -69,8 +71,8 @@ def _timeline(answer) -> list[str]:
     if not answer.timeline:
         return []
     lines = ["\nEarlier reports of this story (newest first):"]
-    for t in answer.timeline:
-        lines.append(textwrap.fill(f"[{t.get('n', '')}] \u201c{t['quote']}\u201d", width=WIDTH, initial_indent="  ",
+    for v in map(timeline_view, answer.timeline):
+        lines.append(textwrap.fill(f"[{v.n}] \u201c{v.quote}\u201d", width=WIDTH, initial_indent="  ",
                                    subsequent_indent="      "))
-        lines.append(f"      {t.get('title', '')} ({t.get('source') or ''}{', ' if t.get('source') else ''}{t['when']})")
+        lines.append(f"      {v.title} ({', '.join(v.meta)})")
     return lines

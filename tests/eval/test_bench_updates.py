@@ -16,7 +16,7 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
 
     shutil.copy(SEED, tmp_path / "seed.txt")
     update_index([tmp_path / "seed.txt"], tmp_path / "idx", encoder=fake_encoder, progress=False)
-    monkeypatch.setattr("newsqa.embeddings.encoder.load_encoder", lambda *a, **k: fake_encoder)
+    monkeypatch.setattr("newsqa.eval.bench_updates.load_encoder", lambda *a, **k: fake_encoder)
     src = tmp_path / "src"
     src.mkdir()
     out = writer(tmp_path / "idx", src, corpus, 3, 2)

@@ -71,7 +71,7 @@ def test_a_shard_holds_only_its_rows(engines):
     reader = one.snapshot
     whole = np.asarray(reader.vectors)
     for s in shards:
-        (part, start, _), = s._view.parts
+        (part, start, _), = s.parts
         assert part.vectors.shape == (len(s.rows()), whole.shape[1]) and len(s.rows()) < len(whole)
         np.testing.assert_array_equal(part.vectors, whole[s.rows()])
         seg = reader.segments[0]
@@ -128,7 +128,7 @@ def test_segments_tombstones_and_hnsw_split_as_one_process(tmp_path, small_index
     assert len(one.snapshot.segments) >= 2 and sum(s.faiss is not None for s in one.snapshot.segments) == 1
     sharded.refresh()
     _same_answers(one, sharded, QUESTIONS[:3])
-    wholes = [sum(isinstance(p, WholeSegment) for p, _, _ in s._view.parts) for s in shards]
+    wholes = [sum(isinstance(p, WholeSegment) for p, _, _ in s.parts) for s in shards]
     assert sorted(wholes) == [0, 1]  # the HNSW segment went whole to one shard
     assert all(s.generation == one.snapshot.generation for s in shards)
     assert not any(victim == one.snapshot.passages[r].doc_id for r in
