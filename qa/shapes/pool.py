@@ -3,7 +3,7 @@ the headlines of those passages and every sentence of one article, scored the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,7 @@ class Pool:
     vectors: object  # CandidateVectors of the snapshot
     idf: IdfTable
     settings: QuoteSettings
+    _articles: dict = field(default_factory=dict, repr=False)  # doc_id -> its scored sentences
 
     def score(self, cands: list[Candidate]) -> list[Candidate]:
         """Score new candidates as the quote step scores its own (best first)."""
@@ -41,7 +42,13 @@ class Pool:
         return self.score(out) if out else []
 
     def article(self, doc_id: str) -> list[Candidate]:
-        """Every sentence of article ``doc_id`` (its own headline left out), scored, in article order."""
+        """Every sentence of article ``doc_id`` (its own headline left out), scored, in article order
+        (scored once per pool)."""
+        if doc_id not in self._articles:
+            self._articles[doc_id] = self._read(doc_id)
+        return self._articles[doc_id]
+
+    def _read(self, doc_id: str) -> list[Candidate]:
         rows = rows_of_doc(self.snapshot).get(doc_id, [])
         known = {(c.hit.passage.doc_id, c.start): c for c in self.scored}
         text = self.snapshot.document_text(doc_id)
