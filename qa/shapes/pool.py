@@ -4,6 +4,7 @@ the headlines of those passages and every sentence of one article, scored the sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -79,7 +80,12 @@ def rows_of_doc(snapshot) -> dict[str, list[int]]:
     return m
 
 
+@lru_cache(maxsize=4096)
+def _term_set(text: str) -> frozenset:
+    return frozenset(terms(text))
+
+
 def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     """Two sentences telling the same thing (Jaccard overlap of their content terms)."""
-    ta, tb = set(terms(a)), set(terms(b))
+    ta, tb = _term_set(a), _term_set(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
