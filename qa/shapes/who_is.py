@@ -17,10 +17,14 @@ ROLE_WORDS = ("secretary minister leader chief chairman chairwoman president exe
               "member presenter writer author firm company group giant maker band rapper captain striker winger "
               "editor analyst economist owner officer judge ambassador commissioner producer frontman designer associate "
               "jumper runner sprinter athlete swimmer boxer golfer cyclist footballer midfielder defender goalkeeper "
-              "batsman bowler comedian host lawyer aide adviser candidate novelist boss chief partner").split()
+              "batsman bowler comedian host lawyer aide adviser candidate novelist boss chief partner comic "
+              "broadcaster journalist campaigner activist businessman businesswoman entrepreneur tycoon billionaire "
+              "banker diplomat politician deputy premier mayor musician guitarist drummer vocalist composer "
+              "film-maker filmmaker playwright poet artist chef scientist researcher professor expert referee "
+              "skipper fly-half scrum-half full-back flanker hooker sprinter hurdler jockey trainer").split()
 _ROLE = "|".join(ROLE_WORDS)
 MAX_QUOTES = 2
-BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15}
+BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15}
 
 
 def _name_forms(subject: str) -> list[str]:
@@ -39,9 +43,12 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
         f = re.escape(form)
         if not re.search(rf"\b{f}\b", sentence):
             continue
-        if re.search(rf"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:is|was|has\s+been|became|heads|runs|leads|led)|"
+        if re.search(rf"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:is|was|has\s+been|had\s+been|became|heads|headed|runs|ran|leads|led|founded|owns|chairs|"
+                     rf"coaches|manages|plays|played|stars|starred|represents|won|has\s+won)|"
                      rf"(?:[\w'\u2019-]+\s+){{0,3}}(?:{_ROLE})s?)\b", sentence, re.I):
             return "appositive"
+        if re.search(rf"\b{f}\s+[-\u2013\u2014]\s+(?:the|a|an|who|former|now|once)\b", sentence, re.I):
+            return "appositive"  # "David Blunkett - who has resigned as home secretary -"
         if re.search(rf"^(?:once|formerly|previously)?\s*(?:the|a|an)\b[^,]{{0,50}}\b(?:{_ROLE}|man|woman)s?\b[^,]{{0,30}},"
                      rf"\s+(?:(?:Mr|Mrs|Ms|Dr)\s+)?{f}\b", sentence, re.I):
             return "appositive"  # "Once the country's richest man, Mr Khodorkovsky is on trial"
@@ -82,7 +89,17 @@ def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float
         kind = description(subject, c.text, headline=c.hit.passage.kind == "headline")
         if kind:
             out.append((c.score + BONUS[kind], c))
+    out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]
     return sorted(out, key=lambda t: -t[0])
+
+
+def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
+    """The lead of an article that introduces the subject before naming it: "A close associate of
+    former Yukos boss Mikhail Khodorkovsky has told a court ..." followed by "Platon Lebedev has ..."."""
+    if len(sents) < 2 or not re.match(rf"{re.escape(subject)}\b", sents[1].text):
+        return []
+    lead = sents[0].text
+    return [sents[0]] if re.match(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b", lead) else []
 
 
 def choose_who_is(pool: Pool, subject: str) -> list[Candidate]:

@@ -25,6 +25,8 @@ def _cand(text: str, doc: str = "d", start: int = 0, score: float = 0.5, kind: s
     ("Mario Paniccia", "\"We've overcome a limit,\" said Dr Mario Paniccia, director of Intel's photonics lab.", "appositive"),
     ("Ashia Hansen", "British triple jumper Ashia Hansen has ruled out a comeback.", "role"),
     ("Platon Lebedev", "Mr Lebedev headed the Menatep group, the parent company of Yukos.", "copula"),
+    ("David Blunkett", "David Blunkett - who has resigned as home secretary - built his reputation.", "appositive"),
+    ("Delta Goodrem", "Goodrem, who played Nina Tucker, sang a duet.", "appositive"),
     # a copula's article is a whole word: "was also at the centre" describes nothing
     ("David Blunkett", "Mr Blunkett was also at the centre of a scandal.", ""),
     ("David Blunkett", "A week later, Mr Blunkett said he would stay.", ""),
@@ -54,6 +56,17 @@ def test_an_article_naming_the_subject_in_full_fills_the_second_quote():
     pool = _pool([mention, top], {"g": [top, later], "h": [mention, stranger]},
                  {"g": "Pop singer Delta Goodrem has won a prize.", "h": "Goodrem spoke to the board."})
     assert choose_who_is(pool, "Delta Goodrem") == [top, later]
+
+
+def test_a_lead_introducing_the_subject_before_naming_it_describes_him():
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    lead = _cand("A close associate of former Yukos boss Mikhail Khodorkovsky has denied fraud.", "l", 0)
+    named = _cand("Platon Lebedev has been on trial since June.", "l", 80)
+    assert _lead_description([lead, named], "Platon Lebedev") == [lead]
+    assert _lead_description([named, lead], "Platon Lebedev") == []  # the next sentence must name him
+    week = _cand("A week of talks ended on Friday.", "l", 0)  # no role word: no description
+    assert _lead_description([week, named], "Platon Lebedev") == []
 
 
 def _verdict(code):
