@@ -36,6 +36,25 @@ def _name_forms(subject: str) -> list[str]:
     return forms
 
 
+_WHO_VERB = ("is|was|has been|had been|became|heads|headed|runs|ran|leads|led|founded|owns|chairs|coaches|manages|"
+             "plays|played|stars|starred|represents|won|has won").replace(" ", r"\s+")
+_ROLE_VERB = "heads|headed|leads|led|founded|runs|ran|owns|chairs|chaired|coaches|manages|managed|represents"
+_HEADLINE_VERB = ("quits|resigns|named|appointed|becomes|elected|steps down|to (?:quit|lead|head|join)|joins|leaves|"
+                  "sacked|made|set to (?:lead|quit|head|join)")
+# "{f}" is the name as matched; each pattern is (kind, template, case-insensitive)
+_PATTERNS = (
+    ("appositive", r"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:" + _WHO_VERB
+     + r")|(?:[\w'\u2019-]+\s+){{0,3}}(?:" + _ROLE + r")s?)\b", True),  # "Mr Blunkett, the home secretary,"
+    ("appositive", r"\b{f}\s+[-\u2013\u2014]\s+(?:the|a|an|who|former|now|once)\b", True),  # "X - who has resigned as ... -"
+    ("appositive", r"^(?:once|formerly|previously)?\s*(?:the|a|an)\b[^,]{{0,50}}\b(?:" + _ROLE + r"|man|woman)s?\b[^,]{{0,30}},"
+     r"\s+(?:(?:Mr|Mrs|Ms|Dr)\s+)?{f}\b", True),  # "Once the country's richest man, Mr Khodorkovsky is ..."
+    ("copula", r"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:(?:the|a|an|now|one|still)\b|[A-Z])", False),
+    ("copula", r"\b{f}\s+(?:" + _ROLE_VERB + r")\s+(?:the|a|an|[A-Z])", False),  # "Mr Lebedev headed the Menatep group"
+    ("role", r"\b(?:" + _ROLE + r")s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),  # "Home Secretary David Blunkett"
+)
+_HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
+
+
 def description(subject: str, sentence: str, headline: bool = False, full_name: bool = False) -> str:
     """How ``sentence`` describes ``subject``: "appositive", "copula", "role", "headline" or "".
     ``full_name``: only the subject as asked counts ("Mario Paniccia", not "Mr Paniccia")."""
@@ -43,23 +62,10 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
         f = re.escape(form)
         if not re.search(rf"\b{f}\b", sentence):
             continue
-        if re.search(rf"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:is|was|has\s+been|had\s+been|became|heads|headed|runs|ran|leads|led|founded|owns|chairs|"
-                     rf"coaches|manages|plays|played|stars|starred|represents|won|has\s+won)|"
-                     rf"(?:[\w'\u2019-]+\s+){{0,3}}(?:{_ROLE})s?)\b", sentence, re.I):
-            return "appositive"
-        if re.search(rf"\b{f}\s+[-\u2013\u2014]\s+(?:the|a|an|who|former|now|once)\b", sentence, re.I):
-            return "appositive"  # "David Blunkett - who has resigned as home secretary -"
-        if re.search(rf"^(?:once|formerly|previously)?\s*(?:the|a|an)\b[^,]{{0,50}}\b(?:{_ROLE}|man|woman)s?\b[^,]{{0,30}},"
-                     rf"\s+(?:(?:Mr|Mrs|Ms|Dr)\s+)?{f}\b", sentence, re.I):
-            return "appositive"  # "Once the country's richest man, Mr Khodorkovsky is on trial"
-        if re.search(rf"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:(?:the|a|an|now|one|still)\b|[A-Z])",
-                     sentence) or re.search(rf"\b{f}\s+(?:heads|headed|leads|led|founded|runs|ran|owns|chairs|chaired|coaches|"
-                                            rf"manages|managed|represents)\s+(?:the|a|an|[A-Z])", sentence):
-            return "copula"
-        if re.search(rf"\b(?:{_ROLE})s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", sentence, re.I):
-            return "role"
-        if headline and re.match(rf"^{f}\s+(?:quits|resigns|named|appointed|becomes|elected|steps down|to (?:quit|lead|head|join)|"
-                                 rf"joins|leaves|sacked|made|set to (?:lead|quit|head|join))\b", sentence, re.I):
+        for kind, template, nocase in _PATTERNS:
+            if re.search(template.format(f=f), sentence, re.I if nocase else 0):
+                return kind
+        if headline and re.match(_HEADLINE.format(f=f), sentence, re.I):
             return "headline"
     return ""
 
