@@ -17,7 +17,7 @@ from .explain import topics_sentence
 from .followup import Resolved
 from .signals import compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
-from .shapes import Pool, detect, merge_same_paragraph, shape_quotes
+from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
 from .timeline import newest_first
@@ -97,15 +97,16 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     best = scored[0] if scored else None
     picked = choose(scored, settings.quotes)
     sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, article_terms)
-    verdict = decide(best, sig, settings.abstain, subject_of(own, best))
+    shape = detect(resolved.query)
+    pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)
+    verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
         out = _abstention(question, resolved, hits, retrieved, snapshot, settings, verdict.confidence)
         return replace(out, answer=_with_reason(out.answer, verdict.reason), **extra)
     conf = verdict.confidence
-    shape = detect(resolved.query)
-    shaped = shape_quotes(shape, Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes))
+    shaped = shape_quotes(shape, pool)
     chosen, timeline = ((shaped.chosen, []) if shaped.chosen
                         else newest_first(picked, scored, snapshot, resolved.question))
     chosen = merge_same_paragraph(chosen, text_of)

@@ -14,8 +14,8 @@ from .detect import KINDS, Shape, detect
 from .merge import merge_same_paragraph
 from .pool import Pool
 
-__all__ = ["KINDS", "Pool", "Shape", "Shaped", "detect", "extra_queries", "merge_same_paragraph", "search_depth",
-           "shape_quotes"]
+__all__ = ["KINDS", "Pool", "Shape", "Shaped", "detect", "extra_queries", "merge_same_paragraph", "overrule",
+           "search_depth", "shape_quotes"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,21 @@ def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
         chosen, verdict, marks = choose_compare(pool, shape.sides)
         return Shaped(chosen, verdict, marks)
     return Shaped([])
+
+
+def overrule(verdict, shape: Shape, pool: Pool):
+    """The abstention verdict, except that a who-is question the abstainer found no role for (it
+    reads the top three sentences) is answered as unsure when a candidate describes the full name
+    ("said Dr Mario Paniccia, director of Intel's photonics technology lab")."""
+    from dataclasses import replace
+
+    from ..abstain import UNSURE
+
+    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") != "not_stated":
+        return verdict
+    from .who_is import stated
+
+    return replace(verdict, state=UNSURE) if stated(pool, shape.subject) else verdict
 
 
 def search_depth(shape: Shape) -> int:

@@ -1,5 +1,6 @@
-"""What happened / tell me about / overview: a short brief of 3-5 quotes: the best article's lead and
-best sentences in article order, then the next article's best sentence when it scores near the best."""
+"""What happened / tell me about / overview: a short brief of 3-5 quotes: the best article's lead
+(its first three sentences) and its best other sentences in article order, then the next article's
+best sentence when it scores near the best."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ _FACT = re.compile(r"\d|\b[A-Z][a-z]+\s+[A-Z][a-z]+")
 FACT_BONUS = 0.05  # a sentence with a figure or a full name tells a fact of the story
 
 
-LEAD_SENTENCES, LEAD_BONUS = 4, 0.05  # news tells the story first: the sentences after the lead count more
+LEAD = 3  # news tells the story first (its facts sit mostly in the first sentences): the lead opens the brief
 
 
 def fact_bonus(text: str) -> float:
@@ -51,9 +52,9 @@ def choose_brief(pool: Pool) -> list[Candidate]:
                             key=lambda c: -c.score)
         else:
             want = FIRST_ARTICLE
-            early = {id(c) for c in sents[1:1 + LEAD_SENTENCES]}
-            picked = [sents[0]] + sorted((c for c in sents[1:] if len(c.text) > 30),
-                                         key=lambda c: -(c.score + fact_bonus(c.text) + (LEAD_BONUS if id(c) in early else 0.0)))
+            lead = sents[:LEAD]
+            picked = lead + sorted((c for c in sents[LEAD:] if len(c.text) > 30),
+                                   key=lambda c: -(c.score + fact_bonus(c.text)))
         chosen: list[Candidate] = []
         for c in picked:
             if len(chosen) >= want:

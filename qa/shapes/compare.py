@@ -19,7 +19,8 @@ _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _DATE_NEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _UNIT = re.compile(r"[%$£€¥]|per ?cent|percent|\b(?:bn|billion|million|m)\b", re.I)
 VALUE_BONUS = 0.2  # a sentence holding a value for its side
-TIME_BONUS = 0.05  # a sentence of the year or month the question names
+TIME_BONUS = 0.1  # a sentence of the year or month the question names
+SAME_SCALE = 0.15  # both values of one kind and size word ("2.4 billion" with "2.3 billion", not with "133m")
 SAME_ARTICLE = 0.1  # both sides' values from one report
 PAIR_TOP = 6  # the best few sentences of each side are paired
 _GENERIC = frozenset(terms("economy economies firm company price prices profit profits sales figure the"))
@@ -112,6 +113,18 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     return mine[0]
 
 
+_SIZE = re.compile(r"\b(?:bn|billion|m|million|thousand|trillion|tn)\b", re.I)
+_SIZE_WORD = {"bn": "billion", "m": "million", "tn": "trillion"}
+
+
+def scale(value: str) -> tuple[str, str, str]:
+    """A value's kind, currency and size word: ("count", "", "billion") for "2.4 billion",
+    ("money", "$", "million") for "$12.2m"; two values compare like with like when these match."""
+    m = _SIZE.search(value)
+    size = _SIZE_WORD.get(m.group(0).lower(), m.group(0).lower()) if m else ""
+    return unit(value), _currency(value), size
+
+
 def _currency(value: str) -> str:
     m = re.search(r"[$£€¥]|\byen\b|\beuros?\b", value, re.I)
     return m.group(0).lower() if m else ""
@@ -172,8 +185,14 @@ def _best_pair(side_a: list, side_b: list) -> list[tuple]:
     (SAME_ARTICLE), and so does a value for each."""
     if not side_a or not side_b:
         return [(x[0][1], x[0][2]) if x else (None, None) for x in (side_a, side_b)]
-    best = max(((ra + rb + (SAME_ARTICLE if ca.hit.passage.doc_id == cb.hit.passage.doc_id and va and vb else 0.0),
-                 (ca, va), (cb, vb)) for ra, ca, va in side_a for rb, cb, vb in side_b), key=lambda x: x[0])
+    def together(ca, va, cb, vb) -> float:
+        if not (va and vb):
+            return 0.0
+        return ((SAME_ARTICLE if ca.hit.passage.doc_id == cb.hit.passage.doc_id else 0.0)
+                + (SAME_SCALE if scale(va.text) == scale(vb.text) else 0.0))
+
+    best = max(((ra + rb + together(ca, va, cb, vb), (ca, va), (cb, vb))
+                for ra, ca, va in side_a for rb, cb, vb in side_b), key=lambda x: x[0])
     return [best[1], best[2]]
 
 

@@ -3,7 +3,8 @@ the headlines of those passages and every sentence of one article, scored the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -24,6 +25,7 @@ class Pool:
     vectors: object  # CandidateVectors of the snapshot
     idf: IdfTable
     settings: QuoteSettings
+    _articles: dict = field(default_factory=dict, repr=False)  # doc_id -> its scored sentences
 
     def score(self, cands: list[Candidate]) -> list[Candidate]:
         """Score new candidates as the quote step scores its own (best first)."""
@@ -41,7 +43,13 @@ class Pool:
         return self.score(out) if out else []
 
     def article(self, doc_id: str) -> list[Candidate]:
-        """Every sentence of article ``doc_id`` (its own headline left out), scored, in article order."""
+        """Every sentence of article ``doc_id`` (its own headline left out), scored, in article order
+        (scored once per pool)."""
+        if doc_id not in self._articles:
+            self._articles[doc_id] = self._read(doc_id)
+        return self._articles[doc_id]
+
+    def _read(self, doc_id: str) -> list[Candidate]:
         rows = rows_of_doc(self.snapshot).get(doc_id, [])
         known = {(c.hit.passage.doc_id, c.start): c for c in self.scored}
         text = self.snapshot.document_text(doc_id)
@@ -72,7 +80,12 @@ def rows_of_doc(snapshot) -> dict[str, list[int]]:
     return m
 
 
+@lru_cache(maxsize=4096)
+def _term_set(text: str) -> frozenset:
+    return frozenset(terms(text))
+
+
 def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     """Two sentences telling the same thing (Jaccard overlap of their content terms)."""
-    ta, tb = set(terms(a)), set(terms(b))
+    ta, tb = _term_set(a), _term_set(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold

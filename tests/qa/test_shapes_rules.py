@@ -1,0 +1,123 @@
+"""Rules of the answer shapes pinned on hand-made sentences and pools (no index, no model; fast):
+who-is descriptions and the not-stated overrule, like-with-like compare pairs, the brief's lead."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from newsqa.qa.abstain import NOT_FOUND, UNSURE, Decision
+from newsqa.qa.quotes import Candidate
+from newsqa.qa.shapes import Shape, overrule
+from newsqa.qa.shapes.compare import Value, _best_pair, scale
+from newsqa.qa.shapes.who_is import choose_who_is, description
+
+
+def _cand(text: str, doc: str = "d", start: int = 0, score: float = 0.5, kind: str = "paragraph") -> Candidate:
+    c = Candidate(SimpleNamespace(passage=SimpleNamespace(doc_id=doc, kind=kind)), start, start + len(text), text)
+    c.score = score
+    return c
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("Mikhail Khodorkovsky", "Mr Khodorkovsky, once Russia's richest man, is in prison.", "appositive"),
+    ("Mikhail Khodorkovsky", "Once the country's richest man, Mr Khodorkovsky is on trial for fraud.", "appositive"),
+    ("Delta Goodrem", "Goodrem, known in Britain for her role as Nina Tucker in Neighbours, also sang.", "appositive"),
+    ("Mario Paniccia", "\"We've overcome a limit,\" said Dr Mario Paniccia, director of Intel's photonics lab.", "appositive"),
+    ("Ashia Hansen", "British triple jumper Ashia Hansen has ruled out a comeback.", "role"),
+    ("Platon Lebedev", "Mr Lebedev headed the Menatep group, the parent company of Yukos.", "copula"),
+    ("David Blunkett", "David Blunkett - who has resigned as home secretary - built his reputation.", "appositive"),
+    ("Delta Goodrem", "Goodrem, who played Nina Tucker, sang a duet.", "appositive"),
+    # a copula's article is a whole word: "was also at the centre" describes nothing
+    ("David Blunkett", "Mr Blunkett was also at the centre of a scandal.", ""),
+    ("David Blunkett", "A week later, Mr Blunkett said he would stay.", ""),
+    ("Gordon Brown", "Mr Blair is frustrated by a vengeful Mr Brown, who reportedly delights in secrecy.", ""),
+])
+def test_more_kinds_of_description(subject, sentence, kind):
+    assert description(subject, sentence) == kind
+
+
+def test_full_name_only_counts_the_name_as_asked():
+    s = "Mr Lebedev headed the Menatep group."
+    assert description("Platon Lebedev", s) == "copula"
+    assert description("Platon Lebedev", s, full_name=True) == ""
+    assert description("Platon Lebedev", "Platon Lebedev headed the Menatep group.", full_name=True) == "copula"
+
+
+def _pool(scored, articles, texts):
+    return SimpleNamespace(scored=scored, titles=lambda: [], article=lambda d: articles.get(d, []),
+                           snapshot=SimpleNamespace(document_text=lambda d: texts[d]))
+
+
+def test_an_article_naming_the_subject_in_full_fills_the_second_quote():
+    top = _cand("Pop singer Delta Goodrem has won a prize.", "g", 0, 0.8)
+    later = _cand("Goodrem, known for her role as Nina Tucker in Neighbours, sang.", "g", 200, 0.2)
+    mention = _cand("Goodrem spoke to the board.", "h", 0, 0.9)
+    stranger = _cand("Mr Goodrem, the chairman, spoke.", "h", 100, 0.3)  # his article lacks the full name: not read
+    pool = _pool([mention, top], {"g": [top, later], "h": [mention, stranger]},
+                 {"g": "Pop singer Delta Goodrem has won a prize.", "h": "Goodrem spoke to the board."})
+    assert choose_who_is(pool, "Delta Goodrem") == [top, later]
+
+
+def test_a_lead_introducing_the_subject_before_naming_it_describes_him():
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    lead = _cand("A close associate of former Yukos boss Mikhail Khodorkovsky has denied fraud.", "l", 0)
+    named = _cand("Platon Lebedev has been on trial since June.", "l", 80)
+    assert _lead_description([lead, named], "Platon Lebedev") == [lead]
+    assert _lead_description([named, lead], "Platon Lebedev") == []  # the next sentence must name him
+    week = _cand("A week of talks ended on Friday.", "l", 0)  # no role word: no description
+    assert _lead_description([week, named], "Platon Lebedev") == []
+
+
+def _verdict(code):
+    return Decision(NOT_FOUND, 0.02, {"code": code, "text": "", "terms": []})
+
+
+def test_a_who_is_answer_the_abstainer_found_no_role_for_is_unsure_when_described():
+    described = _cand("Mr Lebedev headed the Menatep group.", "l", 300)
+    pool = _pool([described], {"l": [described]}, {"l": "Platon Lebedev denies charges. Mr Lebedev headed the Menatep group."})
+    who = Shape("who_is", subject="Platon Lebedev")
+    assert overrule(_verdict("not_stated"), who, pool).state == UNSURE
+    # only the not-stated reason, only who-is, only when the article names the subject in full
+    assert overrule(_verdict("unknown_terms"), who, pool).state == NOT_FOUND
+    assert overrule(_verdict("not_stated"), Shape("fact"), pool).state == NOT_FOUND
+    stranger = _pool([described], {"l": [described]}, {"l": "Mr Lebedev headed the Menatep group."})
+    assert overrule(_verdict("not_stated"), who, stranger).state == NOT_FOUND
+    assert overrule(_verdict("not_stated"), Shape("who_is", subject="Lebedev"), pool).state == NOT_FOUND
+
+
+def test_values_compare_like_with_like():
+    assert scale("2.4 billion") == scale("2.3 billion") != scale("133m")
+    assert scale("$12.2m") == scale("$8.5m") != scale("£8.5m")
+    assert scale("3.1%") == scale("4.4%")
+    a_near, a_far, b = _cand("133m were sent on New Year's Eve.", "x"), _cand("2.4 billion were sent in December.", "y"), \
+        _cand("2.3 billion were sent in October.", "z")
+    pair = _best_pair([(0.9, a_near, Value(0, 4, "133m")), (0.8, a_far, Value(0, 11, "2.4 billion"))],
+                      [(0.9, b, Value(0, 11, "2.3 billion"))])
+    assert pair[0][0] is a_far  # a little lower, but the same kind of figure as the other side's
+
+
+def test_a_brief_opens_with_the_lead_in_article_order():
+    from newsqa.qa.shapes.brief import LEAD, choose_brief
+
+    texts = ["Hundreds of ballot papers for the referendum have disappeared.",
+             "Royal Mail says about 300 homes in County Durham are not receiving voting packs at all.",
+             "Officials at Darlington Council are in a race against time to put it right.",
+             "A spokesman said the council had sent out every one of the ballot papers.",
+             "Special hand deliveries will take place where they are necessary, Royal Mail said.",
+             "So far a total of 569,072 ballot envelopes have been scanned by bar code."]
+    scores = [0.3, 0.2, 0.1, 0.4, 0.9, 0.8]
+    sents = [_cand(t, "b", i * 100, s) for i, (t, s) in enumerate(zip(texts, scores))]
+    pool = SimpleNamespace(scored=sorted(sents, key=lambda c: -c.score), article=lambda d: sents)
+    got = choose_brief(pool)
+    assert got[:LEAD] == sents[:LEAD]  # the lead, though it scores lowest
+    assert got == sorted(got, key=lambda c: c.start) and sents[4] in got and sents[5] in got
+
+
+def test_an_article_is_scored_once_per_question():
+    from newsqa.qa.shapes.pool import Pool
+
+    calls = []
+    pool = Pool("q", None, [], [], None, None, None, None)
+    pool._read = lambda d: calls.append(d) or [d]
+    assert pool.article("a") == pool.article("a") == ["a"] and calls == ["a"]
