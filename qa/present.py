@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from newsqa.embeddings.chunker import Passage
 
-from .types import Citation, location_label
+from .types import Citation, TimelineEntry, location_label
 
 UNTITLED = "(untitled)"
 UNDATED = "undated"
@@ -119,16 +119,16 @@ def citation_view(c: Citation) -> CitationView:
         notes.append(Note("context", c.context_before))
     if c.answer_text:
         notes.append(Note("answer", c.answer_text))
-    notes += [Note("date", d.get("text", ""), d.get("resolved", ""), d.get("basis", "")) for d in c.dates]
+    notes += [Note("date", d.text, d.resolved, d.basis) for d in c.dates]
     span = tuple(c.answer_span) if c.answer_span else None
     return CitationView(int(c.n), c.title or UNTITLED, meta_parts(c.date, c.source, c.section, c.kind, c.paragraph),
                         tuple(notes), c.quote, c.doc_id, c.kind, int(c.paragraph), int(c.start), int(c.end), span)
 
 
-def timeline_view(t: dict) -> TimelineView:
-    """One entry of ``Answer.timeline`` (a dict from ``qa.timeline.entry``) as every presenter shows it."""
-    meta = tuple(x for x in (t.get("source") or "", t.get("when") or "") if x)
-    return TimelineView(str(t.get("n", "")), t.get("quote", ""), t.get("title", ""), meta)
+def timeline_view(t: TimelineEntry) -> TimelineView:
+    """One entry of ``Answer.timeline`` as every presenter shows it."""
+    meta = tuple(x for x in (t.source, t.when) if x)
+    return TimelineView(str(t.n), t.quote, t.title, meta)
 
 
 def passage_view(p: Passage) -> PassageView:

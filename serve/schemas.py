@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from newsqa.embeddings.documents import Skipped
 from newsqa.embeddings.indexer import IndexReport
 from newsqa.qa.engine import MAX_K, MAX_QUESTION_CHARS
-from newsqa.qa.types import Answer, Citation, Filters, Hit
+from newsqa.qa.types import Answer, Citation, Filters, Hit, ResolvedDate, TimelineEntry
 
 _EMPTY = {str: "", int: 0, float: 0.0, bool: False}
 
@@ -92,9 +92,12 @@ def model_from_fields(cls, nested: dict[type, type[BaseModel]], *, name: str | N
     return create_model(name or f"{cls.__name__}Model", __config__=ConfigDict(extra=extra), __doc__=doc, **fields)
 
 
-CitationModel = model_from_to_dict(Citation, {}, name="Citation")
+ResolvedDateModel = model_from_to_dict(ResolvedDate, {}, name="ResolvedDate")
+TimelineEntryModel = model_from_to_dict(TimelineEntry, {}, name="TimelineEntry")
+CitationModel = model_from_to_dict(Citation, {ResolvedDate: ResolvedDateModel}, name="Citation")
 HitModel = model_from_to_dict(Hit, {}, name="Hit")
-AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel}, name="Answer")
+AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel, TimelineEntry: TimelineEntryModel},
+                                 name="Answer")
 FiltersModel = model_from_fields(Filters, {}, name="Filters")
 SkippedModel = model_from_fields(Skipped, {}, name="Skipped", extra="allow")
 IndexReportModel = model_from_fields(IndexReport, {Skipped: SkippedModel}, name="IndexReport", extra="allow")
