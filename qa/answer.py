@@ -24,7 +24,6 @@ from .timeline import newest_first
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "Not found in the indexed articles."
-UNSURE_NOTE = "These are the closest passages; they may not answer the question."
 _ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
 
 

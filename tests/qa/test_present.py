@@ -11,7 +11,7 @@ import pytest
 
 from newsqa.cli.present import citation_lines, format_answer
 from newsqa.embeddings.chunker import Passage
-from newsqa.qa.present import NOT_SHOWN, citation_view, passage_view, timeline_view
+from newsqa.qa.present import NOT_SHOWN, UNSURE_NOTE, citation_view, passage_view, timeline_view, unsure_note
 from newsqa.qa.types import Answer, Citation, Hit, ResolvedDate, TimelineEntry
 from newsqa.ui import format as fmt
 
@@ -108,3 +108,15 @@ def test_an_earlier_report_shows_the_same_in_both():
     for piece in (v.quote, v.title, *v.meta):
         assert piece in cli and fmt.md_text(piece) in chat, piece  # the chat used to leave out the source
 
+
+def test_an_unsure_answer_is_worded_the_same_in_both():
+    why = {"code": "not_stated", "text": "the articles about the toll do not give the date", "terms": []}
+    answer = Answer("q", "\u201cHe said yes.\u201d [2]", False, (FULL,), (), answer_state="unsure", abstain_reason=why)
+    note = unsure_note(answer)
+    assert note.startswith(UNSURE_NOTE) and why["text"] in note
+    cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
+    assert cli.splitlines()[0] == note
+    assert chat.startswith(f"*{fmt.md_text(note)}*")
+    sure = replace(answer, answer_state="answered")
+    assert unsure_note(sure) == ""
+    assert UNSURE_NOTE not in format_answer(sure) and fmt.md_text(UNSURE_NOTE) not in fmt.answer_markdown(sure, turn=1)
