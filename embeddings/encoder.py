@@ -35,6 +35,7 @@ from .backends.choose import resolve as resolve_backend
 from .backends.runners import Runner, Threads, TorchRunner, forward_many, torch_threads
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
+from .hf_progress import quiet_loading
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -125,15 +126,9 @@ def _initial_torch_threads() -> int:
 def _load_sentence_transformer(model_dir: Path, device: str):
     """Local files only (``local_files_only``): nothing is downloaded, and no environment variable is set."""
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
 
-    was = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # the weight-loading bar is noise on every start
-    try:
+    with quiet_loading():  # the weight-loading bar is noise on every start (this thread's only: hf_progress)
         return SentenceTransformer(str(model_dir), device=device, local_files_only=True)
-    finally:
-        if was:
-            hf_logging.enable_progress_bar()
 
 
 class SentenceTransformerEncoder:

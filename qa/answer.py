@@ -24,7 +24,6 @@ from .timeline import newest_first
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "Not found in the indexed articles."
-UNSURE_NOTE = "These are the closest passages; they may not answer the question."
 _ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
 
 
@@ -123,7 +122,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     unsure = verdict.state == UNSURE
     if unsure:
         citations = [replace(c, answer_span=None, answer_text="") for c in citations]  # no bold answer when unsure
-    timeline = [dict(t, n=len(citations) + 1 + i) for i, t in enumerate(timeline)]  # markers after the answer's
+    timeline = [replace(t, n=len(citations) + 1 + i) for i, t in enumerate(timeline)]  # markers after the answer's
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf, shape=shape.kind,

@@ -1,7 +1,7 @@
 """Relative dates in a quote ("on Wednesday", "yesterday", "last month") resolved against the
 publication date of the article it comes from.
 
-    >>> [d["resolved"] for d in resolve_relative_dates("The leaders met on Wednesday.", "2023-09-14")]
+    >>> [d.resolved for d in resolve_relative_dates("The leaders met on Wednesday.", "2023-09-14")]
     ['2023-09-13']
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
+from .types import ResolvedDate
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _FUTURE = re.compile(r"\b(will|would|to be|is due|are due|plans?|planned|next|upcoming|scheduled)\b", re.I)
@@ -27,11 +29,12 @@ def _month_shift(d: dt.date, months: int) -> str:
     return f"{d.year + m // 12:04d}-{m % 12 + 1:02d}"
 
 
-def resolve_relative_dates(text: str, published: str, offset: int = 0) -> list[dict]:
+def resolve_relative_dates(text: str, published: str, offset: int = 0) -> list[ResolvedDate]:
     """Find relative date expressions in ``text`` and resolve them against ``published`` (ISO date).
 
-    Returns dicts: ``text``, ``start``/``end`` (``offset`` added), ``resolved`` (``YYYY-MM-DD``,
-    ``YYYY-MM`` or ``YYYY``, or a ``YYYY-MM-DD/YYYY-MM-DD`` week range) and ``basis``.
+    Returns:
+        A ``ResolvedDate`` per expression, its ``start``/``end`` with ``offset`` added; none when
+        ``published`` is not a date.
     """
     try:
         pub = dt.date.fromisoformat(published[:10])
@@ -79,6 +82,6 @@ def resolve_relative_dates(text: str, published: str, offset: int = 0) -> list[d
             else:
                 resolved = f"{pub.year - n:04d}"
         if resolved:
-            out.append({"text": expr, "start": offset + m.start(), "end": offset + m.end(), "resolved": resolved,
-                        "basis": f"published {pub.isoformat()} ({WEEKDAYS[pub.weekday()].title()})"})
+            out.append(ResolvedDate(expr, offset + m.start(), offset + m.end(), resolved,
+                                    f"published {pub.isoformat()} ({WEEKDAYS[pub.weekday()].title()})"))
     return out

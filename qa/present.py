@@ -21,10 +21,13 @@ from dataclasses import dataclass
 
 from newsqa.embeddings.chunker import Passage
 
-from .types import Citation, location_label
+from .abstain import UNSURE
+from .types import Answer, Citation, TimelineEntry, location_label
 
 UNTITLED = "(untitled)"
 UNDATED = "undated"
+# Before the quotes of an unsure answer (``Answer.state == "unsure"``), in every presenter.
+UNSURE_NOTE = "Unsure: these are the closest passages; they may not answer the question"
 
 # The words before a note's text, the same in every presenter ("date" notes read "“text” = resolved (basis)").
 NOTE_LABELS = {"heading": "under the subheading", "context": "preceded by:", "answer": "short answer:", "date": ""}
@@ -119,16 +122,29 @@ def citation_view(c: Citation) -> CitationView:
         notes.append(Note("context", c.context_before))
     if c.answer_text:
         notes.append(Note("answer", c.answer_text))
-    notes += [Note("date", d.get("text", ""), d.get("resolved", ""), d.get("basis", "")) for d in c.dates]
+    notes += [Note("date", d.text, d.resolved, d.basis) for d in c.dates]
     span = tuple(c.answer_span) if c.answer_span else None
     return CitationView(int(c.n), c.title or UNTITLED, meta_parts(c.date, c.source, c.section, c.kind, c.paragraph),
                         tuple(notes), c.quote, c.doc_id, c.kind, int(c.paragraph), int(c.start), int(c.end), span)
 
 
-def timeline_view(t: dict) -> TimelineView:
-    """One entry of ``Answer.timeline`` (a dict from ``qa.timeline.entry``) as every presenter shows it."""
-    meta = tuple(x for x in (t.get("source") or "", t.get("when") or "") if x)
-    return TimelineView(str(t.get("n", "")), t.get("quote", ""), t.get("title", ""), meta)
+def timeline_view(t: TimelineEntry) -> TimelineView:
+    """One entry of ``Answer.timeline`` as every presenter shows it."""
+    meta = tuple(x for x in (t.source, t.when) if x)
+    return TimelineView(str(t.n), t.quote, t.title, meta)
+
+
+def unsure_note(answer: Answer) -> str:
+    """The line before an unsure answer's quotes, with the reason ("" unless it is unsure).
+
+        >>> unsure_note(Answer("q", "", False, (), (), answer_state="unsure",
+        ...                    abstain_reason={"code": "low_match", "text": "no passage matches", "terms": []}))
+        'Unsure: these are the closest passages; they may not answer the question (no passage matches).'
+    """
+    if answer.state != UNSURE:
+        return ""
+    why = (answer.abstain_reason or {}).get("text", "")
+    return UNSURE_NOTE + (f" ({why})." if why else ".")
 
 
 def passage_view(p: Passage) -> PassageView:

@@ -26,6 +26,7 @@ from newsqa.embeddings.reader import IndexReader as Snapshot
 from .quotes import Candidate
 from .spans import NUMBER
 from .text import terms, words
+from .types import TimelineEntry
 
 PEER_SCORE_RATIO = 0.6  # a peer must score at least this share of the best candidate
 MIN_STORY_OVERLAP = 0.2  # Jaccard overlap of content terms (numbers left out) to count as one story
@@ -111,16 +112,16 @@ def ordered(a: Candidate, b: Candidate) -> bool:
     return listed and pa.doc_id == pb.doc_id and pa.paragraph != pb.paragraph
 
 
-def entry(c: Candidate, n: int) -> dict:
+def entry(c: Candidate, n: int) -> TimelineEntry:
     """A timeline entry: a full citation of ``c`` with its marker ``n``."""
     p = c.hit.passage
-    return {"n": n, "when": when_label(c), "quote": c.text, "title": p.title, "date": p.date, "source": p.source,
-            "doc_id": p.doc_id, "passage_id": p.passage_id, "start": c.start, "end": c.end, "kind": p.kind,
-            "paragraph": p.paragraph, "position": p.paragraph}
+    return TimelineEntry(n=n, when=when_label(c), quote=c.text, title=p.title, date=p.date, source=p.source,
+                         doc_id=p.doc_id, passage_id=p.passage_id, start=c.start, end=c.end, kind=p.kind,
+                         paragraph=p.paragraph)
 
 
 def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Snapshot,
-                 question: str = "") -> tuple[list[Candidate], list[dict]]:
+                 question: str = "") -> tuple[list[Candidate], list[TimelineEntry]]:
     """Reorder ``chosen`` so an updated story is answered with its newest value (or, asked for the
     earlier one, its oldest); return the timeline of the other versions."""
     if not chosen:

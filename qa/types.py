@@ -130,6 +130,59 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class ResolvedDate:
+    """A relative date of a quote ("on Wednesday") resolved against its article's date (``qa.dates``).
+
+    Attributes:
+        text: the words as written; ``start``/``end``: their offsets in the document.
+        resolved: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or a ``YYYY-MM-DD/YYYY-MM-DD`` week.
+        basis: what it was resolved against ("published 2023-09-14 (Thursday)").
+    """
+
+    text: str
+    start: int
+    end: int
+    resolved: str
+    basis: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An earlier (or, asked for the earlier one, a later) report of an updated story (``qa.timeline``):
+    a full citation of the quote, with its marker ``n`` after the answer's own.
+
+    Attributes:
+        when: its place in time as shown ("2023-09-12, paragraph 3", "on or before 2023-09-14,
+            headline list position 4").
+        start, end: the quote's offsets in the document; ``kind``/``paragraph`` as in ``Passage``.
+    """
+
+    n: int
+    when: str
+    quote: str
+    title: str
+    date: str
+    source: str
+    doc_id: str
+    passage_id: str
+    start: int
+    end: int
+    kind: str
+    paragraph: int
+
+    @property
+    def position(self) -> int:
+        """The place in the page (a headline list's position; 1 = newest)."""
+        return self.paragraph
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "position": self.position}
+
+
+@dataclass(frozen=True)
 class Citation:
     """One verbatim quote: ``quote == document_text[start:end]`` (checked before it is returned)."""
 
@@ -149,7 +202,7 @@ class Citation:
     heading: str = ""
     answer_span: tuple[int, int] | None = None  # document offsets of the short answer inside the quote
     answer_text: str = ""
-    dates: tuple[dict, ...] = ()  # relative dates resolved against the article's date
+    dates: tuple[ResolvedDate, ...] = ()  # relative dates resolved against the article's date
     context_before: str = ""  # the sentence before, where the quote alone would mislead
     origin: str = ""  # the file (or file#line of a record) the article was read from
     url: str = ""  # the article's address, when its file gave one
@@ -158,7 +211,7 @@ class Citation:
         d = asdict(self)
         d["score"] = round(self.score, 6)
         d["answer_span"] = list(self.answer_span) if self.answer_span else None
-        d["dates"] = list(self.dates)
+        d["dates"] = [x.to_dict() for x in self.dates]
         return d
 
 
@@ -174,7 +227,7 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     related: tuple[Hit, ...] = ()  # when abstaining: nearest passages, "related, but not an answer"
     coverage: str = ""  # when abstaining: what the collection covers
-    timeline: tuple[dict, ...] = ()  # other values of an updated story, newest first
+    timeline: tuple[TimelineEntry, ...] = ()  # other values of an updated story, newest first
     resolved_question: str = ""  # the question after follow-up resolution (= question if none)
     confidence: float = 0.0
     rewritten: bool = False  # the question was read as a follow-up and searched as resolved_question
@@ -199,7 +252,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "related": [h.to_dict() for h in self.related],
             "coverage": self.coverage,
-            "timeline": list(self.timeline),
+            "timeline": [t.to_dict() for t in self.timeline],
             "resolved_question": self.resolved_question or self.question,
             "confidence": round(self.confidence, 4),
             "answer_state": self.state,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from newsqa.embeddings.documents import Skipped
 from newsqa.embeddings.indexer import IndexReport
 from newsqa.qa.engine import MAX_K, MAX_QUESTION_CHARS
-from newsqa.qa.types import Answer, Citation, Filters, Hit
+from newsqa.qa.types import Answer, Citation, Filters, Hit, ResolvedDate, TimelineEntry
 
 _EMPTY = {str: "", int: 0, float: 0.0, bool: False}
 
@@ -65,13 +65,21 @@ def _sample(cls):
     return cls(**kwargs)
 
 
+def _property_type(cls, key: str):
+    """The return annotation of property ``key`` of ``cls`` (``TimelineEntry.position``), else ``Any``."""
+    prop = getattr(cls, key, None)
+    if isinstance(prop, property) and prop.fget is not None:
+        return typing.get_type_hints(prop.fget).get("return", Any)
+    return Any
+
+
 def model_from_to_dict(cls, nested: dict[type, type[BaseModel]], *, name: str | None = None) -> type[BaseModel]:
     """A pydantic model whose fields are the keys of ``cls(...).to_dict()``, typed from annotations."""
     hints = typing.get_type_hints(cls)
     inner = [typing.get_type_hints(t) for t in hints.values() if dataclasses.is_dataclass(t)]
     fields = {}
     for key in _sample(cls).to_dict():
-        tp = hints.get(key) or next((h[key] for h in inner if key in h), Any)
+        tp = hints.get(key) or next((h[key] for h in inner if key in h), None) or _property_type(cls, key)
         fields[key] = (_wire_type(tp, nested), ...)
     doc = (cls.__doc__ or "").strip().split("\n\n")[0]
     return create_model(name or f"{cls.__name__}Model", __config__=ConfigDict(extra="allow"), __doc__=doc, **fields)
@@ -92,9 +100,12 @@ def model_from_fields(cls, nested: dict[type, type[BaseModel]], *, name: str | N
     return create_model(name or f"{cls.__name__}Model", __config__=ConfigDict(extra=extra), __doc__=doc, **fields)
 
 
-CitationModel = model_from_to_dict(Citation, {}, name="Citation")
+ResolvedDateModel = model_from_to_dict(ResolvedDate, {}, name="ResolvedDate")
+TimelineEntryModel = model_from_to_dict(TimelineEntry, {}, name="TimelineEntry")
+CitationModel = model_from_to_dict(Citation, {ResolvedDate: ResolvedDateModel}, name="Citation")
 HitModel = model_from_to_dict(Hit, {}, name="Hit")
-AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel}, name="Answer")
+AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel, TimelineEntry: TimelineEntryModel},
+                                 name="Answer")
 FiltersModel = model_from_fields(Filters, {}, name="Filters")
 SkippedModel = model_from_fields(Skipped, {}, name="Skipped", extra="allow")
 IndexReportModel = model_from_fields(IndexReport, {Skipped: SkippedModel}, name="IndexReport", extra="allow")

@@ -21,7 +21,8 @@ from typing import NamedTuple
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
-from newsqa.qa.present import UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view, timeline_view
+from newsqa.qa.present import (UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view, timeline_view,
+                               unsure_note)
 from newsqa.qa.types import Answer, Citation, Hit
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
@@ -31,7 +32,6 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;
 _MD_PUNCT = frozenset(string.punctuation) - set(_ENTITIES)
 
 RELATED_LABEL = "related, not an answer"
-UNSURE_LABEL = "Closest passages; they may not answer this"
 CHAT_SNIPPET_CHARS = 220
 HEADLINE_WINDOW = 3  # listed headlines shown on each side of a cited one
 
@@ -116,10 +116,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         return "\n\n".join(lines) + searched_for_markdown(answer)
     parts = [f"\u201c{_quote_md(c)}\u201d {marker(turn, c.n)}" for c in answer.citations]
     text = " ".join(parts)
-    if getattr(answer, "answer_state", "") == "unsure":  # a weak quote must not look like a sure one
-        why = (answer.abstain_reason or {}).get("text", "")
-        text = (f"*{md_text(UNSURE_LABEL)}" + (f" ({md_text(why)})" if why else "") + ":*\n\n"
-                + "\n\n".join(f"> {p}" for p in parts))
+    if note := unsure_note(answer):  # a weak quote must not look like a sure one
+        text = f"*{md_text(note)}*\n\n" + "\n\n".join(f"> {p}" for p in parts)
     if getattr(answer, "verdict", ""):
         text += f"\n\n**Compared:** {md_text(answer.verdict)}"
     if answer.timeline:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view
+from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view, unsure_note
 
 WIDTH = 100
 
@@ -29,10 +29,8 @@ def format_answer(answer) -> str:
 def _head(answer) -> list[str]:
     """The answer's text, with the unsure note, the rewritten search and the comparison's verdict."""
     lines = [textwrap.fill(answer.answer, width=WIDTH)]
-    if getattr(answer, "answer_state", "") == "unsure":
-        why = (answer.abstain_reason or {}).get("text", "")
-        lines.insert(0, "Unsure: these are the closest passages; they may not answer the question"
-                     + (f" ({why})." if why else "."))
+    if note := unsure_note(answer):
+        lines.insert(0, note)
     if getattr(answer, "rewritten", False):
         lines.append(f"(Searched for: {answer.resolved_question})")
     if getattr(answer, "verdict", ""):

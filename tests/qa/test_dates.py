@@ -4,7 +4,7 @@ PUB = "2023-09-14"  # a Thursday
 
 
 def resolved(text, pub=PUB):
-    return [(d["text"], d["resolved"]) for d in resolve_relative_dates(text, pub)]
+    return [(d.text, d.resolved) for d in resolve_relative_dates(text, pub)]
 
 
 def test_past_weekday_is_the_one_before_publication():
@@ -31,5 +31,8 @@ def test_relative_days_weeks_years():
 
 def test_offsets_and_undated():
     d = resolve_relative_dates("Met on Wednesday.", PUB, offset=100)[0]
-    assert (d["start"], d["end"]) == (104, 116)
+    assert (d.start, d.end) == (104, 116)
+    assert d.to_dict() == {"text": "on Wednesday", "start": 104, "end": 116, "resolved": "2023-09-13",
+                           "basis": "published 2023-09-14 (Thursday)"}  # the --json shape, keys in this order
+    assert list(d.to_dict()) == ["text", "start", "end", "resolved", "basis"]
     assert resolve_relative_dates("Met on Wednesday.", "") == []

@@ -11,8 +11,8 @@ import pytest
 
 from newsqa.cli.present import citation_lines, format_answer
 from newsqa.embeddings.chunker import Passage
-from newsqa.qa.present import NOT_SHOWN, citation_view, passage_view, timeline_view
-from newsqa.qa.types import Answer, Citation, Hit
+from newsqa.qa.present import NOT_SHOWN, UNSURE_NOTE, citation_view, passage_view, timeline_view, unsure_note
+from newsqa.qa.types import Answer, Citation, Hit, ResolvedDate, TimelineEntry
 from newsqa.ui import format as fmt
 
 # Where the quote is: the browser highlights the quote in its paragraph and links to the article
@@ -22,14 +22,14 @@ LOCATORS = {"quote", "doc_id", "start", "end", "answer_span"}
 FULL = Citation(n=2, quote="He said yes.", doc_id="d1", passage_id="p1", title="Talks in Vladivostok",
                 date="2023-09-14", source="Reuters", section="World", kind="paragraph", paragraph=3, start=10,
                 end=22, score=0.5, heading="The visit", answer_span=(18, 21), answer_text="yes",
-                dates=({"text": "yesterday", "resolved": "2023-09-13", "basis": "the article's date"},),
+                dates=(ResolvedDate("yesterday", 30, 39, "2023-09-13", "published 2023-09-14 (Thursday)"),),
                 context_before="Putin was asked about arms.", origin="news/a.txt", url="https://example.com/a")
 
 # Another value for each field, to see which outputs depend on it.
 OTHER = {"n": 5, "quote": "He said no.", "doc_id": "d2", "passage_id": "p2", "title": "Other headline",
          "date": "2023-09-15", "source": "AP", "section": "Asia", "kind": "headline", "paragraph": 4, "start": 11,
          "end": 23, "score": 0.9, "heading": "Another part", "answer_span": (19, 22), "answer_text": "no",
-         "dates": ({"text": "today", "resolved": "2023-09-14", "basis": "the article's date"},),
+         "dates": (ResolvedDate("today", 30, 35, "2023-09-14", "published 2023-09-14 (Thursday)"),),
          "context_before": "Earlier, a sentence.", "origin": "news/b.txt", "url": "https://example.com/b"}
 
 
@@ -98,11 +98,25 @@ def test_related_passages_show_the_same_meta_in_both():
 
 
 def test_an_earlier_report_shows_the_same_in_both():
-    entry = {"n": 3, "when": "2023-09-12", "quote": "The toll rose to 2,000.", "title": "Quake toll rises",
-             "date": "2023-09-12", "source": "AP"}
+    entry = TimelineEntry(n=3, when="2023-09-12", quote="The toll rose to 2,000.", title="Quake toll rises",
+                          date="2023-09-12", source="AP", doc_id="d9", passage_id="p9", start=0, end=23,
+                          kind="paragraph", paragraph=1)
     v = timeline_view(entry)
     assert (v.n, v.meta) == ("3", ("AP", "2023-09-12"))
     answer = Answer("q", "\u201cThe toll is 2,900.\u201d [1]", False, (FULL,), (), timeline=(entry,))
     cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
     for piece in (v.quote, v.title, *v.meta):
         assert piece in cli and fmt.md_text(piece) in chat, piece  # the chat used to leave out the source
+
+
+def test_an_unsure_answer_is_worded_the_same_in_both():
+    why = {"code": "not_stated", "text": "the articles about the toll do not give the date", "terms": []}
+    answer = Answer("q", "\u201cHe said yes.\u201d [2]", False, (FULL,), (), answer_state="unsure", abstain_reason=why)
+    note = unsure_note(answer)
+    assert note.startswith(UNSURE_NOTE) and why["text"] in note
+    cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
+    assert cli.splitlines()[0] == note
+    assert chat.startswith(f"*{fmt.md_text(note)}*")
+    sure = replace(answer, answer_state="answered")
+    assert unsure_note(sure) == ""
+    assert UNSURE_NOTE not in format_answer(sure) and fmt.md_text(UNSURE_NOTE) not in fmt.answer_markdown(sure, turn=1)

@@ -16,16 +16,16 @@ def test_updated_story_answers_with_newest_and_keeps_timeline(seed_engine):
     a = seed_engine.ask("What is the death toll of the Morocco earthquake?")
     assert not a.abstained
     assert "2,901" in a.citations[0].quote and a.citations[0].answer_text == "2,901"
-    older = [t["quote"] for t in a.timeline]
+    older = [t.quote for t in a.timeline]
     assert any("2,800" in q for q in older) and any("2,700" in q for q in older)
-    positions = [t["position"] for t in a.timeline]
+    positions = [t.position for t in a.timeline]
     assert positions == sorted(positions) and min(positions) > a.citations[0].paragraph
 
 
 def test_relative_date_resolved_beside_quote(seed_engine):
     a = seed_engine.ask("When did Kim and Putin meet?")
     dates = [d for c in a.citations for d in c.dates]
-    assert any(d["text"] == "on Wednesday" and d["resolved"] == "2023-09-13" for d in dates)
+    assert any(d.text == "on Wednesday" and d.resolved == "2023-09-13" for d in dates)
     assert a.citations[0].answer_text == "on Wednesday"
 
 
@@ -80,4 +80,4 @@ def test_seed_question_set_floor(seed_engine):
 def test_asked_for_the_earlier_report_answers_with_the_oldest(seed_engine):
     a = seed_engine.ask("What was the death toll of the Morocco earthquake in the earlier report?")
     assert not a.abstained and "2,700" in a.citations[0].quote
-    assert any("2,901" in t["quote"] for t in a.timeline)
+    assert any("2,901" in t.quote for t in a.timeline)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from newsqa.embeddings.chunker import Passage
+from newsqa.qa.present import UNSURE_NOTE
 from newsqa.qa.types import Answer, Citation, Hit
 from newsqa.ui import format as fmt
 
@@ -178,10 +179,10 @@ def test_an_unsure_answer_is_labelled_and_never_bolded():
     reason = {"code": "not_stated", "text": "the articles about the toll do not give the date", "terms": []}
     a = Answer("q", "", False, (c,), (), answer_state="unsure", abstain_reason=reason)
     md = fmt.answer_markdown(a, 1)
-    assert md.startswith("*" + fmt.md_text(fmt.UNSURE_LABEL))
+    assert md.startswith("*" + fmt.md_text(UNSURE_NOTE))
     assert fmt.md_text(reason["text"]) in md
     sure = fmt.answer_markdown(Answer("q", "", False, (c,), (), answer_state="answered"), 1)
-    assert fmt.UNSURE_LABEL not in sure
+    assert fmt.md_text(UNSURE_NOTE) not in sure
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
