@@ -309,6 +309,7 @@ def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     assert torch.get_num_threads() == bulk
 
 
+@pytest.mark.slow  # the real model's tokenizer through transformers (its import, with torch's, ~8 CPU-s)
 @pytest.mark.parametrize("offsets", [False, True])
 def test_unpadded_rows_padded_per_batch_as_the_tokenizer_pads(offsets):
     """The encoder tokenises once unpadded (to sort by token count), then pads each batch itself:
