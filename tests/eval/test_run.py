@@ -29,16 +29,6 @@ def _qfile(tmp_path, rows=QUESTIONS):
     return p
 
 
-@pytest.fixture
-def no_plots(monkeypatch):
-    """The report's three PNGs written empty: drawing them (matplotlib's layout) is ~85% of an evaluate's
-    CPU here, and these tests read no plot (test_outputs_and_named_keys and tests/eval/test_cli.py do)."""
-    from newsqa.eval import report
-
-    for name in ("plot_hit_curve", "plot_latency", "plot_tradeoff"):
-        monkeypatch.setattr(report, name, lambda data, path: path.write_bytes(b""))
-
-
 @pytest.fixture(scope="module")
 def fake_index(tmp_path_factory, fake_encoder):
     d = tmp_path_factory.mktemp("eval-idx")
@@ -92,7 +82,7 @@ def test_results_jsonl_rows(tmp_path, fake_index, fake_encoder, no_plots):
         assert r["hit@5"] == (0 < r["rank"] <= 5)
 
 
-def test_report_embeds_plots_and_lists_failures(tmp_path, fake_index, fake_encoder):
+def test_report_embeds_plots_and_lists_failures(tmp_path, fake_index, fake_encoder, no_plots):
     out = tmp_path / "out"
     miss = {"id": "miss", "question": "What did Putin eat for breakfast?", "answers": ["zebra steak"], "kind": "quote"}
     run = evaluate(_qfile(tmp_path, QUESTIONS + [miss]), index=fake_index, encoder=fake_encoder, out=out,
