@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a cited answer: a virtual environment in .venv, the CPU build of
-# PyTorch first (so nothing pulls a multi-GB CUDA build), newsqa with its test extras, then a first
+# PyTorch pinned (so nothing pulls a multi-GB CUDA build) with newsqa and its test extras, then a first
 # question answered from the built-in sample corpus.
 #
 #   ./install.sh            set up and ask the sample question
@@ -16,14 +16,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
+# One resolver call: the pinned CPU torch (unless the venv has a torch already) and newsqa with its
+# extras (ray: --engine ray; backends: OpenVINO / ONNX Runtime; both tested in CI). With TORCH_INDEX,
+# PyTorch's CPU index is an extra index: its "2.13.0+cpu" sorts above PyPI's "2.13.0", so the pin takes
+# the CPU build.
+TORCH=()
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  TORCH=("$TORCH_SPEC")
   if [ -n "${TORCH_INDEX:-}" ]; then
-    .venv/bin/pip install -q "$TORCH_SPEC" --index-url "$TORCH_INDEX"
-  else
-    .venv/bin/pip install -q "$TORCH_SPEC"
+    TORCH+=(--extra-index-url "$TORCH_INDEX")
   fi
 fi
-.venv/bin/pip install -q -e '.[test,ray,backends]'  # ray: --engine ray; backends: OpenVINO / ONNX Runtime; both tested in CI
+.venv/bin/pip install -q "${TORCH[@]}" -e '.[test,ray,backends]'
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

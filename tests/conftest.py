@@ -1,5 +1,5 @@
-"""Shared fixtures: a fake (hashing) encoder, a small synthetic corpus and its index, and the real model
-and the seed index once per session."""
+"""Shared fixtures: a fake (hashing) encoder, a small synthetic corpus and its index, and the real model,
+the seed index and the sample corpus's index once per session."""
 
 from __future__ import annotations
 
@@ -72,6 +72,26 @@ def seed_index(tmp_path_factory, real_encoder):
     d = tmp_path_factory.mktemp("seed-index")
     update_index([SEED], d, encoder=real_encoder, progress=False)
     return d
+
+
+@pytest.fixture(scope="session")
+def sample_index_pristine(tmp_path_factory, real_encoder) -> Path:
+    """The built-in sample corpus's index, as a first ``newsqa ask`` builds it, once per session (the real
+    model: ~9 CPU-s a build). Read it, never write it; ``sample_home`` gives a test its own copy."""
+    from newsqa.qa.engine import ensure_default_index
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSQA_HOME", str(tmp_path_factory.mktemp("sample-home")))
+        return ensure_default_index(encoder=real_encoder)
+
+
+@pytest.fixture
+def sample_home(sample_index_pristine) -> Path:
+    """This test's NEWSQA_HOME with a copy of the sample index in it (as after a first question).
+    Building it on first use is tested by ``tests/qa/test_end_to_end.py::test_cli_ask_json_on_sample_corpus``."""
+    home = Path(os.environ["NEWSQA_HOME"])
+    shutil.copytree(sample_index_pristine, home / sample_index_pristine.name)
+    return home
 
 
 @pytest.fixture(scope="session")

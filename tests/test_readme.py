@@ -3,7 +3,8 @@
 Every line of its ```bash blocks is run: ``newsqa ...`` through ``newsqa.cli.main`` (the console script's
 function) in a temporary folder that sees the clone's ``embeddings/`` (so ``embeddings/sample_corpus``
 resolves as it does in the clone), and its ```python block with ``exec``. The two set-up commands
-are checked to be the ones CI runs (``.ci/run``), not run again. Blocks without ``bash`` (the BBC
+are checked to be the ones CI runs (``.ci/run``), not run again. The sample corpus's index is there
+already (``sample_home``: built once per session, not once per test). Blocks without ``bash`` (the BBC
 build, ``newsqa ui``) are shown, not run: they take minutes or serve forever.
 """
 
@@ -53,7 +54,7 @@ def test_the_setup_commands_are_the_ones_ci_runs():
     assert "install.sh" in ci and "-m pytest" in ci
 
 
-def test_every_readme_command_runs(tmp_path, monkeypatch, capsys):
+def test_every_readme_command_runs(tmp_path, monkeypatch, capsys, sample_home):
     from newsqa.cli import main
 
     monkeypatch.chdir(tmp_path)
@@ -77,7 +78,7 @@ def test_every_readme_command_runs(tmp_path, monkeypatch, capsys):
     assert len(text) >= 6
 
 
-def test_the_python_example_runs(tmp_path, monkeypatch, capsys):
+def test_the_python_example_runs(tmp_path, monkeypatch, capsys, sample_home):
     monkeypatch.chdir(tmp_path)
     (code,) = blocks("python")
     exec(compile(code, "README.md", "exec"), {})

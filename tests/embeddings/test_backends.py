@@ -225,6 +225,20 @@ def tiny_bert():
     return model, feeds
 
 
+@pytest.fixture(scope="module")
+def converted_runner(tiny_bert, tmp_path_factory):
+    """``converted_runner(backend)``: ``_converted_runner``'s result, converted once per backend per module
+    (the runner and pipelined-encode tests used to convert the same model each)."""
+    made = {}
+
+    def get(backend: str):
+        if backend not in made:
+            made[backend] = _converted_runner(backend, tiny_bert, tmp_path_factory.mktemp(f"home-{backend}"))
+        return made[backend]
+
+    return get
+
+
 def _converted_runner(backend: str, tiny_bert, tmp_path):
     """The tiny model converted for ``backend`` and its runner: (runner, torch model, feeds, threads)."""
     from newsqa.embeddings.backends.choose import installed
@@ -241,10 +255,10 @@ def _converted_runner(backend: str, tiny_bert, tmp_path):
 
 @pytest.mark.slow  # exports a BERT to OpenVINO / ONNX (torch, transformers and the converter: minutes on a busy machine)
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
-def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
+def test_runner_gives_torchs_token_vectors(backend, converted_runner):
     from newsqa.embeddings.backends.runners import TorchRunner
 
-    runner, model, feeds, threads = _converted_runner(backend, tiny_bert, tmp_path)
+    runner, model, feeds, threads = converted_runner(backend)
     want = TorchRunner(model, threads).forward(feeds)
     longer = {k: np.concatenate([v, v[:, :2]], axis=1) for k, v in feeds.items()}  # dynamic length
     for small in (False, True):
@@ -255,12 +269,12 @@ def test_runner_gives_torchs_token_vectors(backend, tiny_bert, tmp_path):
 
 @pytest.mark.slow  # converts a model with OpenVINO and ONNX (torch + transformers imports)
 @pytest.mark.parametrize("backend", ["openvino", "onnx"])
-def test_pipelined_bulk_encode_keeps_order_and_values(backend, tiny_bert, tmp_path):
+def test_pipelined_bulk_encode_keeps_order_and_values(backend, converted_runner):
     """forward_many (several requests / runs in flight, one thread each) gives each batch's own
     token vectors in the order fed, as forward does one at a time; a consumer may stop early."""
     from newsqa.embeddings.backends.runners import forward_many
 
-    runner, model, feeds, _ = _converted_runner(backend, tiny_bert, tmp_path)
+    runner, model, feeds, _ = converted_runner(backend)
     batches = [{k: v[:, : 3 + i % 4] for k, v in feeds.items()} for i in range(7)]  # lengths differ
     got = list(forward_many(runner, ((i, f) for i, f in enumerate(batches))))
     assert [k for k, _ in got] == list(range(7))
@@ -309,6 +323,7 @@ def test_torch_threads_switch_only_under_the_lock(tiny_bert):
     assert torch.get_num_threads() == bulk
 
 
+@pytest.mark.slow  # the real model's tokenizer through transformers (its import, with torch's, ~8 CPU-s)
 @pytest.mark.parametrize("offsets", [False, True])
 def test_unpadded_rows_padded_per_batch_as_the_tokenizer_pads(offsets):
     """The encoder tokenises once unpadded (to sort by token count), then pads each batch itself:

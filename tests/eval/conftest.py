@@ -1,4 +1,4 @@
-"""Fixtures of the evaluation tests: a tiny SQuAD v2.0-shaped file."""
+"""Fixtures of the evaluation tests: a tiny SQuAD v2.0-shaped file, a report without drawn plots."""
 
 import json
 
@@ -23,3 +23,14 @@ def squad_v2_file(tmp_path):
     p = tmp_path / "squad-v2-tiny.json"
     p.write_text(json.dumps(_squad_v2()), encoding="utf-8")
     return p
+
+
+@pytest.fixture
+def no_plots(monkeypatch):
+    """The report's three PNGs written empty: drawing them (matplotlib's layout) is ~85% of an evaluate's
+    CPU on a tiny set, and the tests using this read no plot (tests/eval/test_run.py's
+    test_outputs_and_named_keys draws and checks them)."""
+    from newsqa.eval import report
+
+    for name in ("plot_hit_curve", "plot_latency", "plot_tradeoff"):
+        monkeypatch.setattr(report, name, lambda data, path: path.write_bytes(b""))

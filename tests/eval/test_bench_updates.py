@@ -2,6 +2,7 @@
 
 import shutil
 
+import pytest
 from helpers import SEED
 
 from newsqa.eval.bench_updates import articles, writer
@@ -30,6 +31,7 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
     assert len(r.documents) == 1 + 1 and r.info.counts.passages == 233 + 3
 
 
+@pytest.mark.slow  # a writer subprocess per add and a running Engine polling for it (2.4 CPU-s, ~10 s of waits)
 def test_bench_updates_reports_every_field_the_issue_asks_for(tmp_path):
     """The whole benchmark end to end (writer subprocess, a running Engine, compaction) on a tiny index."""
     from newsqa.embeddings.encoder import load_encoder

@@ -8,7 +8,7 @@ from helpers import SEED
 from newsqa.cli import main
 
 
-def test_eval_command_writes_the_report(tmp_path, capsys):
+def test_eval_command_writes_the_report(tmp_path, capsys, no_plots):
     q = tmp_path / "q.jsonl"
     q.write_text('{"id": "q1", "question": "Who met Putin?", "answers": ["Kim Jong Un"]}\n'
                  '{"id": "q2", "question": "Who won the 2031 World Cup?", "answers": []}\n')

@@ -60,7 +60,7 @@ def test_outputs_and_named_keys(tmp_path, fake_index, fake_encoder):
     assert all(set(r.outcomes) == {SYSTEM, "bm25", "dense"} for r in run.records)
 
 
-def test_results_jsonl_rows(tmp_path, fake_index, fake_encoder):
+def test_results_jsonl_rows(tmp_path, fake_index, fake_encoder, no_plots):
     out = tmp_path / "out"
     evaluate(_qfile(tmp_path), index=fake_index, encoder=fake_encoder, out=out, baselines=True, k=5)
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
@@ -82,7 +82,7 @@ def test_results_jsonl_rows(tmp_path, fake_index, fake_encoder):
         assert r["hit@5"] == (0 < r["rank"] <= 5)
 
 
-def test_report_embeds_plots_and_lists_failures(tmp_path, fake_index, fake_encoder):
+def test_report_embeds_plots_and_lists_failures(tmp_path, fake_index, fake_encoder, no_plots):
     out = tmp_path / "out"
     miss = {"id": "miss", "question": "What did Putin eat for breakfast?", "answers": ["zebra steak"], "kind": "quote"}
     run = evaluate(_qfile(tmp_path, QUESTIONS + [miss]), index=fake_index, encoder=fake_encoder, out=out,
@@ -101,7 +101,7 @@ def test_report_embeds_plots_and_lists_failures(tmp_path, fake_index, fake_encod
             assert (f"`{r.question.id}`" in failures) == (r.question.id in failed), r.question.id
 
 
-def test_deterministic(tmp_path, fake_index, fake_encoder):
+def test_deterministic(tmp_path, fake_index, fake_encoder, no_plots):
     def strip(path):
         rows = [json.loads(line) for line in path.read_text().splitlines()]
         for r in rows:
@@ -120,7 +120,7 @@ def test_deterministic(tmp_path, fake_index, fake_encoder):
     assert drop(ma) == drop(mb)
 
 
-def test_squad_file_builds_its_own_corpus(tmp_path, squad_v2_file, fake_encoder):
+def test_squad_file_builds_its_own_corpus(tmp_path, squad_v2_file, fake_encoder, no_plots):
     run = evaluate(squad_v2_file, encoder=fake_encoder, out=tmp_path / "out", baselines=True)
     r = run.metrics["run"]
     assert r["format"] == "squad-v2.0" and r["documents"] == 1

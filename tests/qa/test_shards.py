@@ -94,12 +94,13 @@ def test_shard_bm25_scores_equal_the_whole_index(engines):
     """Given the global statistics, a shard's BM25 scores are bit-equal to one process's."""
     one, enc, index = engines
     bm25 = one.retriever.bm25
+    shards = [Shard(index, i, 2) for i in range(2)]  # opened once (each open reads the index)
     for q in QUESTIONS:
         want = dict(zip(*[a.tolist() for a in bm25.search(q, 1000)]))
         got = {}
-        for i in range(2):
-            got.update(dict(Shard(index, i, 2).ranked(q, 1000, None, None, {"mode": "bm25"},
-                                                      one.snapshot.generation, bm25_statistics(bm25, q))[1]))
+        for shard in shards:
+            got.update(dict(shard.ranked(q, 1000, None, None, {"mode": "bm25"},
+                                         one.snapshot.generation, bm25_statistics(bm25, q))[1]))
         assert got == want and got
 
 

@@ -173,6 +173,7 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
     print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, full update {full:.2f} s")
 
 
+@pytest.mark.slow  # three writers in two processes (a subprocess holds the lock: the real command twice)
 def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     src_a = write_corpus(tmp_path / "a", 60, seed=3)
     src_b = write_corpus(tmp_path / "b", 5, seed=4, start=5000)

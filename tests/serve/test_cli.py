@@ -9,14 +9,26 @@ import time
 
 import pytest
 from helpers import ROOT
-from reliability.util import assert_one_line_error, cli
+
+from newsqa.cli import main
 
 
-def test_bad_options_are_one_line_errors():
-    assert_one_line_error(cli("serve", "--port", "0"), "--port must be between 1 and 65535")
-    assert_one_line_error(cli("serve", "--shards", "1"), "--shards 0 (none) or 2 or more")
+@pytest.mark.parametrize("argv, needle", [(["--port", "0"], "--port must be between 1 and 65535"),
+                                          (["--shards", "1"], "--shards 0 (none) or 2 or more")])
+def test_bad_options_are_one_line_errors(argv, needle, capsys, monkeypatch):
+    """In this process (the real command's exit status and one line: tests/cli/test_parser.py runs
+    ``python -m newsqa.cli`` itself; the server test below runs ``serve`` in a subprocess)."""
+    def past_the_checks(*a, **k):
+        raise AssertionError("serve went on to open the index with a bad option")
+
+    monkeypatch.setattr("newsqa.cli.serve._local_app", past_the_checks)
+    monkeypatch.setattr("newsqa.cli.serve._ray_app", past_the_checks)
+    assert main(["serve", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsqa serve: error: ") and needle in err, err
 
 
+@pytest.mark.slow  # a server subprocess (imports FastAPI and the index, serves HTTP, stops on SIGINT)
 def test_serve_answers_over_http_and_stops_on_ctrl_c(serve_index_pristine, tmp_path):
     import signal
 

@@ -1,0 +1,34 @@
+"""Doctests import each library module once, by its ``newsqa.`` name (root conftest.py's collector).
+
+pytest's own doctest collector would import ``qa/engine.py`` as ``qa.engine``: a second copy of the
+module beside ``newsqa.qa.engine``, with its own classes and module-level state.
+"""
+
+import sys
+from pathlib import Path
+
+from _pytest.doctest import DoctestModule
+from helpers import ROOT
+
+STAGES = ("embeddings", "qa", "ui", "eval", "serve")
+
+
+def test_a_library_file_is_collected_for_doctests_under_its_newsqa_name(request):
+    path = ROOT / "embeddings" / "caching.py"
+    found = [c for c in request.config.hook.pytest_collect_file(file_path=path, parent=request.session)
+             if isinstance(c, DoctestModule)]
+    assert len(found) == 1
+    items = list(found[0].collect())
+    assert items and all(i.name.startswith("newsqa.embeddings.caching.") or i.name == "newsqa.embeddings.caching"
+                         for i in items), [i.name for i in items]
+    assert found[0].obj is sys.modules["newsqa.embeddings.caching"]
+
+
+def test_no_library_module_is_loaded_under_a_bare_folder_name():
+    """After collection (every doctest module of the run imported): no ``qa.engine`` beside ``newsqa.qa.engine``."""
+    bare = []
+    for name, mod in list(sys.modules.items()):
+        file = getattr(mod, "__file__", None)
+        if name.split(".")[0] in STAGES and file and Path(file).resolve().is_relative_to(ROOT):
+            bare.append(name)
+    assert bare == []
