@@ -56,6 +56,7 @@ class IndexReport:
     sentence_vectors_added: int = 0  # kept passages of an older index encoded again for them
     seconds: float = 0.0
     encode_seconds: float = 0.0  # of ``seconds``: the model encoding the new text (not the index's work)
+    encode_cpu_seconds: float = 0.0  # the CPU time of that encoding (this process's, all its threads)
     written: bool = False
     documents_total: int = 0
     passages_total: int = 0
@@ -507,7 +508,9 @@ def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", 
     out, sents = stored_vectors(new_passages, prev, need.dimension)
     todo = sum(s is None for s in sents)
     if todo:
-        encoded, seconds = encode_missing(new_passages, out, sents, need.get(todo), progress)
+        encoder, cpu = need.get(todo), time.process_time()
+        encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
+        report.encode_cpu_seconds += time.process_time() - cpu
         report.encoded += encoded
         report.encode_seconds += seconds
     return out, sents
