@@ -222,3 +222,20 @@ def test_a_small_add_loads_torch_alone_unless_a_backend_is_asked(grown, loads, m
     monkeypatch.setenv("NEWSQA_BACKEND", "onnx")
     update_index([_article(src, 7)], idx, progress=False, compact=False)
     assert loads[1:] == [("hashing-256", "openvino"), ("hashing-256", "onnx")]
+
+
+def test_a_reader_parses_no_file_records_until_asked_and_reads_them_after_its_folder_went(grown, monkeypatch):
+    import shutil
+
+    from newsqa.embeddings.segment import Segment
+
+    _, idx = grown
+    parsed = []
+    real = Segment._read_files
+    monkeypatch.setattr(Segment, "_read_files", lambda self: parsed.append(self.name) or real(self))
+    r = open_reader(idx, ann=False)
+    assert parsed == []  # serving opens every segment and parses none of their files.json
+    seg = r.segments[0]
+    shutil.rmtree(seg.dir)  # a compaction retired it while this reader had it open
+    assert [k.rsplit("/", 1)[-1] for k in seg.files()] == ["a0.txt"] and len(parsed) == 1
+    assert seg.files() is seg.files() and len(parsed) == 1
