@@ -59,7 +59,7 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
     enc = load_encoder(model, backend=None if os.environ.get("NEWSQA_BACKEND") else "torch")
     load = {"model_load_s": time.perf_counter() - t, "model_load_cpu_s": time.process_time() - c,
             "rss_after_model_mb": _vm()["VmRSS"], "backend": getattr(enc, "backend", "")}
-    adds, cpu, encode, encode_cpu, dels, written = [], [], [], [], [], []
+    adds, cpu, encode, encode_cpu, dels, dels_cpu, written = [], [], [], [], [], [], []
     for name, text in articles(corpus, n, "w"):
         (src / name).write_text(text, encoding="utf-8")
         t, c = time.perf_counter(), time.process_time()
@@ -71,10 +71,11 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
         written.append(r.added)
     for name, _ in articles(corpus, n, "w")[:deletes]:
         (src / name).unlink()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         update_index([], index, encoder=enc, progress=False, prune=True)
         dels.append(time.perf_counter() - t)
-    return {"adds": adds, "add_cpu": cpu, "encode": encode, "encode_cpu": encode_cpu, "deletes": dels, **load,
+        dels_cpu.append(time.process_time() - c)
+    return {"adds": adds, "add_cpu": cpu, "encode": encode, "encode_cpu": encode_cpu, "deletes": dels, "delete_cpu": dels_cpu, **load,
             "passages_per_add": statistics.mean(written), "peak_rss_mb": _vm()["VmHWM"]}
 
 
@@ -166,7 +167,8 @@ def bench_updates(index_dir: Path, corpus: Path, cache: Path, *, n_adds: int = 2
            # the visible loop's parts: the add (its encoding included), the engine's refresh, the asks
            "visible_add_p50_s": _pct(vis["add"], 50), "visible_refresh_p50_s": _pct(vis["refresh"], 50),
            "visible_asks_p50_s": _pct(vis["asks"], 50), "visible_asks_needed": vis["ask_n"],
-           "delete_p50_s": _pct(w["deletes"], 50), "update_peak_rss_mb": round(w["peak_rss_mb"]),
+           "delete_p50_s": _pct(w["deletes"], 50), "delete_cpu_p50_s": _pct(w["delete_cpu"], 50),
+           "update_peak_rss_mb": round(w["peak_rss_mb"]),
            "segments_after_adds": segments_after_adds, "compact_s": round(compact_s, 3),
            "compaction": rep.summary_line(), "segments_after_compaction": len(read_manifest(index).segments),
            "ask_ms_p50_after": _pct(asks, 50)}
