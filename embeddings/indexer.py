@@ -505,6 +505,8 @@ def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", 
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
     """Vectors for new passages and for their sentences, reusing the stored ones of identical text
     (the model is loaded only when some text is new)."""
+    if prev is None:  # a new index: every text is new (and the model gives the dimension)
+        need.get(len(new_passages))
     out, sents = stored_vectors(new_passages, prev, need.dimension)
     todo = sum(s is None for s in sents)
     if todo:

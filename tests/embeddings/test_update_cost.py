@@ -239,3 +239,10 @@ def test_a_reader_parses_no_file_records_until_asked_and_reads_them_after_its_fo
     shutil.rmtree(seg.dir)  # a compaction retired it while this reader had it open
     assert [k.rsplit("/", 1)[-1] for k in seg.files()] == ["a0.txt"] and len(parsed) == 1
     assert seg.files() is seg.files() and len(parsed) == 1
+
+
+def test_a_small_new_index_is_encoded_by_torch_alone(tmp_path, loads):
+    src = tmp_path / "src"
+    src.mkdir()
+    r = update_index([_article(src, 1)], tmp_path / "idx", progress=False, compact=False)
+    assert r.written and r.encoded == 3 and loads == [(None, "torch")]
