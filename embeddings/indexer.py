@@ -56,6 +56,7 @@ class IndexReport:
     sentence_vectors_added: int = 0  # kept passages of an older index encoded again for them
     seconds: float = 0.0
     encode_seconds: float = 0.0  # of ``seconds``: the model encoding the new text (not the index's work)
+    encode_cpu_seconds: float = 0.0  # the CPU time of that encoding (this process's, all its threads)
     written: bool = False
     documents_total: int = 0
     passages_total: int = 0
@@ -268,12 +269,10 @@ def _update(
 
 
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
-    """The encoder, chunker and FAISS settings of this update, checked against the index's own."""
-    if encoder is None:
-        encoder = load_encoder(model_to_load(prev.info if prev else None, model), backend=backend)
+    """The encoder (loaded on first need: ``EncoderOnDemand``), chunker and FAISS settings of this
+    update, checked against the index's own."""
+    need = EncoderOnDemand(encoder, model_to_load(prev.info if prev else None, model), backend, prev, index_dir)
     if prev is not None:
-        check_model(prev.info, encoder.name, encoder.checksum, encoder.dimension, index_dir)
-        check_mix(prev.info.model.model_dump(), encoder, index_dir)
         if chunker is None:
             chunker = ChunkerSettings(**prev.info.chunker)
         if prev.info.chunker != chunker.to_dict():
@@ -283,7 +282,44 @@ def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_set
             )
     faiss_settings = faiss_settings or (
         FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
-    return encoder, chunker, faiss_settings
+    return need, chunker, faiss_settings
+
+
+# Below this many texts to encode, an update that was given no encoder and asked for no backend
+# loads torch fp32 alone (the reference every backend is checked against, so its vectors mix into
+# any index): a one-article add then pays no OpenVINO / ONNX Runtime import, model compile or
+# conversion check, and its writer holds one copy of the model, not two.
+SMALL_WRITE = 256
+
+
+class EncoderOnDemand:
+    """An update's encoder: the one given (checked against the index now), else loaded on first
+    need, so an update that encodes nothing (a delete, a prune, a re-run over unchanged files, text
+    whose vectors the index holds) never loads the model."""
+
+    def __init__(self, given: Encoder | None, spec: str | None, backend: str | None, prev, index_dir: Path):
+        self.spec, self.backend, self.prev, self.index_dir = spec, backend, prev, index_dir
+        self.loaded: Encoder | None = None
+        if given is not None:
+            self.loaded = self._checked(given)
+
+    def _checked(self, encoder: Encoder) -> Encoder:
+        if self.prev is not None:
+            check_model(self.prev.info, encoder.name, encoder.checksum, encoder.dimension, self.index_dir)
+            check_mix(self.prev.info.model.model_dump(), encoder, self.index_dir)
+        return encoder
+
+    def get(self, texts: int | None = None) -> Encoder:
+        """The encoder, loaded now if it was not (``texts``: how many it is about to encode)."""
+        if self.loaded is None:
+            asked = self.backend or os.environ.get("NEWSQA_BACKEND")
+            small = texts is not None and texts <= SMALL_WRITE
+            self.loaded = self._checked(load_encoder(self.spec, backend=asked or ("torch" if small else None)))
+        return self.loaded
+
+    @property
+    def dimension(self) -> int:
+        return self.prev.dimension if self.prev is not None and self.loaded is None else self.get().dimension
 
 
 def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: ChunkerSettings, prune: bool,
@@ -313,7 +349,7 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
     return _Change(batch, records, changed_files, dead, gone_keys, prev.info.counts.documents if prev else 0)
 
 
-def _write(index_dir: Path, prev, change: _Change, encoder: Encoder, chunker: ChunkerSettings,
+def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", chunker: ChunkerSettings,
            faiss_settings: FaissSettings, write_segments, progress: bool, report: IndexReport):
     """Encode and write the new segment(s), then publish the manifest listing them (one swap)."""
     report.added = len(change.batch.passages)
@@ -327,7 +363,7 @@ def _write(index_dir: Path, prev, change: _Change, encoder: Encoder, chunker: Ch
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
             written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
         else:
-            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder)
+            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder.get())
         for tmp, fields in written:
             segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
@@ -342,13 +378,19 @@ def _write(index_dir: Path, prev, change: _Change, encoder: Encoder, chunker: Ch
     return manifest
 
 
-def _base(encoder: Encoder, chunker: ChunkerSettings, faiss_settings: FaissSettings, prev=None) -> dict:
-    """The settings a new index records once for all its segments (and the backend of its vectors)."""
-    return {"model": {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
-                      "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
-                      "embed_text": "title+paragraph, headline alone",
-                      **model_fields(encoder, prev.info.model.model_dump() if prev is not None else None)},
-            "metric": "inner_product", "normalized": True, "chunker": chunker.to_dict(), "faiss": faiss_settings.to_dict()}
+def _base(need: "EncoderOnDemand", chunker: ChunkerSettings, faiss_settings: FaissSettings, prev=None) -> dict:
+    """The settings a new index records once for all its segments (and the backend of its vectors;
+    an update that loaded no model keeps the index's model entry as it was)."""
+    if prev is not None and need.loaded is None:
+        model = prev.info.model.model_dump()
+    else:
+        encoder = need.get()
+        model = {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
+                 "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
+                 "embed_text": "title+paragraph, headline alone",
+                 **model_fields(encoder, prev.info.model.model_dump() if prev is not None else None)}
+    return {"model": model, "metric": "inner_product", "normalized": True, "chunker": chunker.to_dict(),
+            "faiss": faiss_settings.to_dict()}
 
 
 def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prune: bool, report: IndexReport):
@@ -459,13 +501,20 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
     return [(s + shift, e + shift) for s, e in p.sentences]
 
 
-def _encode_new(new_passages: Sequence[Passage], prev, encoder: Encoder, progress: bool,
+def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", progress: bool,
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Vectors for new passages and for their sentences, reusing the stored ones of identical text."""
-    out, sents = stored_vectors(new_passages, prev, encoder.dimension)
-    encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
-    report.encoded += encoded
-    report.encode_seconds += seconds
+    """Vectors for new passages and for their sentences, reusing the stored ones of identical text
+    (the model is loaded only when some text is new)."""
+    if prev is None:  # a new index: every text is new (and the model gives the dimension)
+        need.get(len(new_passages))
+    out, sents = stored_vectors(new_passages, prev, need.dimension)
+    todo = sum(s is None for s in sents)
+    if todo:
+        encoder, cpu = need.get(todo), time.process_time()
+        encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
+        report.encode_cpu_seconds += time.process_time() - cpu
+        report.encoded += encoded
+        report.encode_seconds += seconds
     return out, sents
 
 

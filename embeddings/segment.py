@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +206,20 @@ def next_segment_name(index_dir: Path, listed: Sequence[str]) -> str:
     return f"s{max(used, default=0) + 1:06d}"
 
 
+def _opened_object(path: Path):
+    """``path`` opened for reading, after a look at its ends: a JSON object starts with ``{`` and
+    ends with ``}`` (a file of another shape or cut short is refused at open, as before it was
+    parsed then; the rest of the check is the parse on first use)."""
+    f = open(path, "rb")
+    head = f.read(64).lstrip()
+    f.seek(max(0, os.fstat(f.fileno()).st_size - 64))
+    tail = f.read().rstrip()
+    if not (head.startswith(b"{") and tail.endswith(b"}")):
+        f.close()
+        raise ValueError(f"{path.name} is not an object of file records")
+    return f
+
+
 def _folder_stamp(path: Path) -> tuple | None:
     try:
         st = os.stat(path)
@@ -243,6 +258,9 @@ class Segment:
             self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
             self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
             arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
+            # Kept open, parsed on first use: a reader that serves never reads the file records, and
+            # a writer reads them after a compaction retired this folder from the open file.
+            self._files_file = _opened_object(self.dir / file_name("files"))
         except FileNotFoundError as e:
             raise IndexFormatError(f"{where}: {Path(e.filename or '').name or 'a file'} is missing; rebuild the index") from e
         except (OSError, ValueError, pa.ArrowInvalid) as e:
@@ -258,7 +276,8 @@ class Segment:
                 or (n and self.sentence_rows[-1] != info.sentences)):
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
-        self._files = self._read_files()
+        self._files: dict[str, dict] | None = None
+        self._files_lock = threading.Lock()
         self._stamp = _folder_stamp(self.dir)
         self.doc_codes = self.passages.column("doc").to_numpy()
         self.kind_column = self.passages.column("kind")
@@ -322,12 +341,18 @@ class Segment:
         return d
 
     def files(self) -> dict[str, dict]:
-        """The file records this segment wrote (read at open: a retired segment's folder may go)."""
+        """The file records this segment wrote (parsed on first use from the file opened at open:
+        a retired segment's folder may have gone since)."""
+        with self._files_lock:
+            if self._files is None:
+                self._files = self._read_files()
         return self._files
 
     def _read_files(self) -> dict[str, dict]:
         try:
-            out = json.loads((self.dir / file_name("files")).read_text(encoding="utf-8"))
+            self._files_file.seek(0)
+            out = json.loads(self._files_file.read().decode("utf-8"))
+            self._files_file.close()
         except (OSError, ValueError) as e:
             raise IndexFormatError(f"segment {self.dir}: files.json is damaged ({e}); rebuild the index") from e
         if not isinstance(out, dict):

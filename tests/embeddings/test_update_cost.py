@@ -183,3 +183,66 @@ def test_collection_topics_are_summed_per_segment_and_skip_tombstoned_documents(
     want = whole(r2)
     monkeypatch.setattr(reader_mod.DocumentView, "values", lambda self: pytest.fail("every document read"))
     assert main_topics(r2, 12) == want
+
+
+@pytest.fixture
+def loads(monkeypatch, fake_encoder):
+    """Every model load an update makes (spec, backend), each answered by the fake encoder."""
+    import newsqa.embeddings.indexer as indexer_mod
+
+    seen = []
+
+    def counting(spec=None, *, backend=None, **k):
+        seen.append((spec, backend))
+        return fake_encoder
+
+    monkeypatch.setattr(indexer_mod, "load_encoder", counting)
+    monkeypatch.delenv("NEWSQA_BACKEND", raising=False)
+    return seen
+
+
+def test_an_update_that_encodes_nothing_loads_no_model(grown, loads):
+    src, idx = grown
+    before = open_reader(idx, ann=False).info.model.model_dump()
+    assert not update_index([src], idx, progress=False, compact=False).written  # nothing changed
+    assert update_index([], idx, progress=False, remove=[src / "a0.txt"], compact=False).removed == 3
+    (src / "a1.txt").unlink()
+    assert update_index([src], idx, progress=False, prune=True, compact=False).removed == 3
+    r = update_index([_article(src, 1)], idx, progress=False, compact=False)  # text the index holds (tombstoned)
+    assert r.added == 3 and r.encoded == 0
+    assert loads == []
+    assert open_reader(idx, ann=False).info.model.model_dump() == before
+
+
+def test_a_small_add_loads_torch_alone_unless_a_backend_is_asked(grown, loads, monkeypatch):
+    src, idx = grown
+    assert update_index([_article(src, 5)], idx, progress=False, compact=False).encoded == 3
+    assert loads == [("hashing-256", "torch")]  # the index's own model; no OpenVINO/ONNX beside it
+    update_index([_article(src, 6)], idx, progress=False, compact=False, backend="openvino")
+    monkeypatch.setenv("NEWSQA_BACKEND", "onnx")
+    update_index([_article(src, 7)], idx, progress=False, compact=False)
+    assert loads[1:] == [("hashing-256", "openvino"), ("hashing-256", "onnx")]
+
+
+def test_a_reader_parses_no_file_records_until_asked_and_reads_them_after_its_folder_went(grown, monkeypatch):
+    import shutil
+
+    from newsqa.embeddings.segment import Segment
+
+    _, idx = grown
+    parsed = []
+    real = Segment._read_files
+    monkeypatch.setattr(Segment, "_read_files", lambda self: parsed.append(self.name) or real(self))
+    r = open_reader(idx, ann=False)
+    assert parsed == []  # serving opens every segment and parses none of their files.json
+    seg = r.segments[0]
+    shutil.rmtree(seg.dir)  # a compaction retired it while this reader had it open
+    assert [k.rsplit("/", 1)[-1] for k in seg.files()] == ["a0.txt"] and len(parsed) == 1
+    assert seg.files() is seg.files() and len(parsed) == 1
+
+
+def test_a_small_new_index_is_encoded_by_torch_alone(tmp_path, loads):
+    src = tmp_path / "src"
+    src.mkdir()
+    r = update_index([_article(src, 1)], tmp_path / "idx", progress=False, compact=False)
+    assert r.written and r.encoded == 3 and loads == [(None, "torch")]

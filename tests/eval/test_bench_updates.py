@@ -22,7 +22,7 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
     src.mkdir()
     out = writer(tmp_path / "idx", src, corpus, 3, 2)
     assert len(out["adds"]) == 3 and len(out["deletes"]) == 2 and out["passages_per_add"] == 3
-    assert out["peak_rss_mb"] > 0
+    assert out["peak_rss_mb"] > 0 and len(out["add_cpu"]) == 3 and all(c > 0 for c in out["add_cpu"])
     names = [n for n, _ in articles(corpus, 3, "w")]
     assert sorted(p.name for p in src.iterdir()) == sorted(names[2:])
     from newsqa.embeddings.reader import open_reader
@@ -46,7 +46,10 @@ def test_bench_updates_reports_every_field_the_issue_asks_for(tmp_path):
     update_index([tmp_path / "seed.txt"], tmp_path / "idx", encoder=load_encoder("hashing"), progress=False)
     out = bench_updates(tmp_path / "idx", corpus, tmp_path / "cache", n_adds=2, visible_n=1, model="hashing")
     for field in ("passages", "add_p50_s", "add_p95_s", "visible_p50_s", "delete_p50_s", "update_peak_rss_mb",
-                  "compact_s", "add_index_p50_s", "encode_p50_s"):
+                  "compact_s", "add_index_p50_s", "encode_p50_s", "add_cpu_p50_s", "encode_cpu_p50_s",
+                  "visible_add_p50_s", "visible_refresh_p50_s", "visible_asks_p50_s", "writer_rss_after_model_mb"):
         assert isinstance(out[field], (int, float)) and out[field] >= 0, field
+    assert out["visible_add_p50_s"] + out["visible_refresh_p50_s"] <= out["visible_p50_s"]
+    assert out["visible_asks_needed"] == [1] and out["writer_backend"] == "hashing"
     assert out["passages"] == 233 and out["adds"] == 2 and out["segments_after_compaction"] <= out["segments_after_adds"] + 1
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())  # its work folder is removed
