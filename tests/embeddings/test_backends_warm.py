@@ -8,7 +8,7 @@ from newsqa.embeddings.backends import warm
 def test_warm_announces_the_one_time_choice_and_reports_it(capsys):
     assert warm.main(["--model", "hashing", "--backend", "auto"]) == 0
     first, last = capsys.readouterr().out.strip().splitlines()
-    assert first.startswith("Choosing the fastest encoder backend for this CPU (once")
+    assert first.startswith("Choosing the fastest encoder backend for this CPU (the first time")
     assert last.startswith("encoder backend: hashing (fp32);") and "CPU-s]" in last
 
 
