@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a cited answer: a virtual environment in .venv, the CPU build of
 # PyTorch pinned (so nothing pulls a multi-GB CUDA build) with newsqa and its test extras, then a first
-# question answered from the built-in sample corpus.
+# question answered from the built-in sample corpus (on torch fp32), then the encoder backend chosen for
+# this CPU (``auto``'s one-time conversions and parity check, announced; docs/backends.md).
 #
-#   ./install.sh            set up and ask the sample question
+#   ./install.sh            set up, ask the sample question, choose the backend
 #   ./install.sh --no-demo  set up only (CI)
+#   NEWSQA_BACKEND=torch ./install.sh   no backend choice (torch fp32: nothing to convert)
 #
 # PYTHON=python3.12 ./install.sh picks another interpreter. Elsewhere than this machine, the CPU wheel
 # of torch comes from PyTorch's CPU index: TORCH_INDEX=https://download.pytorch.org/whl/cpu ./install.sh
@@ -41,8 +43,12 @@ fi
 if [ "${1:-}" != "--no-demo" ]; then
   export HF_HUB_OFFLINE=1
   echo
-  echo '$ newsqa ask "What did Putin say when asked if Moscow would help Kim build satellites?"'
-  .venv/bin/newsqa ask "What did Putin say when asked if Moscow would help Kim build satellites?"
+  # The demo answers on torch fp32 (seconds); auto's one-time backend choice (~90 CPU-s: OpenVINO and
+  # ONNX conversions, parity, timing) is made right after, announced, so no first command stalls on it.
+  echo '$ newsqa ask --backend torch "What did Putin say when asked if Moscow would help Kim build satellites?"'
+  .venv/bin/newsqa ask --backend torch "What did Putin say when asked if Moscow would help Kim build satellites?"
+  echo
+  .venv/bin/python -m newsqa.embeddings.backends.warm || echo "note: the backend choice failed; newsqa uses torch fp32 (see docs/backends.md)"
   echo
   echo "Set up. Activate with: source .venv/bin/activate   (then: newsqa --help)"
 fi

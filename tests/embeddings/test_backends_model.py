@@ -74,3 +74,22 @@ def test_concurrent_encodes_are_exact_and_leave_torch_threads_alone(real_encoder
     assert not errors and len(results) == len(questions) + 1
     assert np.allclose(results[0], serial[0], atol=1e-5) and np.allclose(results["bulk"], want_bulk, atol=1e-5)
     assert torch.get_num_threads() == real_encoder.threads.bulk
+
+
+def test_small_encodes_tokenise_and_pool_as_the_batch_path(real_encoder):
+    """A question skips the tokenizer's Python wrapper (a private copy of its Rust backend): the same
+    ids, type ids and mask as ``tokenize`` (truncated at the window, padded to the longest), and the
+    same vector as the sorted, pipelined batch path."""
+    texts = ["Who met Putin?", "", "Qu'a dit M. Poutine à Pyongyang — et pourquoi ?", "word " * 300 + "cut",
+             "Shares fell 3.5% on Monday, traders said."]
+    for t in texts:
+        got, want = real_encoder._small_feeds([t]), real_encoder.tokenize([t])
+        assert sorted(got) == sorted(want) and all(np.array_equal(got[k], want[k]) for k in want), t
+    got, want = real_encoder._small_feeds(texts), real_encoder.tokenize(texts)
+    assert all(np.array_equal(got[k], want[k]) for k in want) and got["input_ids"].shape[1] == 256
+    batch = np.zeros((len(texts), real_encoder.dimension), np.float32)
+    for idx, _, _, _, pooled in real_encoder._batches(texts, offsets=False, progress=False, desc=""):
+        batch[idx] = pooled
+    batch /= np.linalg.norm(batch, axis=1, keepdims=True)
+    one = real_encoder.encode_queries(texts[:1])
+    assert np.allclose(one[0], batch[0], atol=1e-6) and np.allclose(real_encoder.encode_documents(texts), batch, atol=1e-5)
