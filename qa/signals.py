@@ -18,11 +18,11 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .asked import slot_signals
+from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
@@ -223,58 +223,37 @@ def _term_of(word: str) -> str:
     return t[0] if len(t) == 1 else ""
 
 
-class ArticleTerms:
-    """The set of content terms of each document, computed on first use and kept (LRU)."""
-
-    def __init__(self, maxsize: int = 4096):
-        self._cache: OrderedDict = OrderedDict()
-        self.maxsize = maxsize
-
-    def __call__(self, snapshot, doc_id: str) -> frozenset:
-        key = (id(snapshot), doc_id)
-        got = self._cache.get(key)
-        if got is None:
-            got = frozenset(terms(snapshot.document_text(doc_id)))
-            self._cache[key] = got
-            while len(self._cache) > self.maxsize:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        return got
-
-
 def time_scope(snapshot) -> tuple[str, str]:
-    """(first date, last date) of the collection's dated articles; ("", "") when none is dated."""
-    scope = getattr(snapshot, "_time_scope", None)
-    if scope is None:
-        if hasattr(snapshot, "date_range"):  # per segment, kept: no scan of every document per new reader
-            scope = snapshot.date_range()
-        else:
-            dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
-            scope = (dates[0], dates[-1]) if dates else ("", "")
-        snapshot._time_scope = scope
-    return scope
+    """(first date, last date) of the collection's dated articles; ("", "") when none is dated.
+
+    Computed once per reader (``caches.TIME_SCOPE``, dropped with it)."""
+    return TIME_SCOPE.get_or_make(snapshot, _time_scope)
+
+
+def _time_scope(snapshot) -> tuple[str, str]:
+    if hasattr(snapshot, "date_range"):  # per segment, kept: no scan of every document per new reader
+        return snapshot.date_range()
+    dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
+    return (dates[0], dates[-1]) if dates else ("", "")
 
 
 _PAST = re.compile(r"\b(?:did|was|were|had|won|became|held|paid|took|beat|sold|made|left|died|\w+ed)\b", re.I)
 MAIN_YEAR_SHARE = 0.25  # years mentioned at least this often relative to the most mentioned one
 
 
-def mentioned_years(snapshot, idf: IdfTable) -> tuple[str, str]:
+def mentioned_years(idf: IdfTable) -> tuple[str, str]:
     """For an undated collection, the span of the years its texts mention most ("2004", "2005"):
-    the years whose passage count is at least a quarter of the most mentioned year's."""
-    got = getattr(snapshot, "_mentioned_years", None)
-    if got is None:
-        # looked up year by year: the BM25 index's df view holds no whole vocabulary to scan
-        counts = {t: n for t in map(str, range(1800, 2100)) if _YEAR.match(t) and (n := idf.df.get(t, 0))}
-        top = max(counts.values(), default=0)
-        main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
-        got = (main[0], main[-1]) if main else ("", "")
-        try:
-            snapshot._mentioned_years = got
-        except AttributeError:
-            pass
-    return got
+    the years whose passage count is at least a quarter of the most mentioned year's (once per
+    table, ``caches.MENTIONED_YEARS``: a generation has one)."""
+    return MENTIONED_YEARS.get_or_make(idf, _mentioned_years)
+
+
+def _mentioned_years(idf: IdfTable) -> tuple[str, str]:
+    # looked up year by year: the BM25 index's df view holds no whole vocabulary to scan
+    counts = {t: n for t in map(str, range(1800, 2100)) if (n := idf.df.get(t, 0))}
+    top = max(counts.values(), default=0)
+    main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
+    return (main[0], main[-1]) if main else ("", "")
 
 
 def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "") -> tuple[list[str], str]:
@@ -285,7 +264,7 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     mention most (a 2005 article can announce a 2010 event, not report its result)."""
     lo, hi = time_scope(snapshot)
     out = []
-    main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(snapshot, idf)
+    main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(idf)
     past = bool(_PAST.search(question))
     # "pledged in 2000 to ... by 2010": a year inside the collection's own years makes the later one a plan
     past = past and not any(main_lo and y <= main_hi for y in years)
