@@ -7,7 +7,8 @@ without a split, e.g. the seed set) are fitted on; ``test`` rows are never read 
 The fit: logistic regression (numpy, L2, class-balanced) of "answerable" on the standardised
 features of ``qa.signals.FEATURES``; then the two thresholds: ``abstain_below`` the highest that keeps
 false abstention on the answerable dev questions within ``budget`` (the rules' own abstentions
-included), ``unsure_below`` the highest that keeps answerable questions marked unsure or abstained
+included), read off out-of-fold probabilities (``--folds``, 10: each question scored by a model
+fitted without it, so that the budget holds on unseen questions too), ``unsure_below`` the highest that keeps answerable questions marked unsure or abstained
 within ``unsure_budget``.
 
     python -m newsqa.eval.calibrate out-bbc/results.jsonl out-seed/results.jsonl --out qa/abstain_model.json
@@ -16,6 +17,7 @@ within ``unsure_budget``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -32,7 +34,9 @@ def features_of(sig: dict) -> list[float]:
             float(bool(sig.get("missing_top"))), float(sig.get("article_missing", 0.0)),
             float(bool(sig.get("years_out"))), float(bool(sig.get("type_missing"))),
             float(bool(sig.get("kind_missing"))), float(sig.get("slot_lexical", sig.get("lexical", 0.0))),
-            float(bool(sig.get("focus_missing"))), float(sig.get("dense_margin", 0.0)), 1.0]
+            float(bool(sig.get("focus_missing"))), float(sig.get("dense_margin", 0.0)),
+            float(sig.get("article_missing_min", sig.get("article_missing", 0.0))),
+            float(bool(sig.get("wide_kind_missing", sig.get("kind_missing")))), 1.0]
 
 
 def ruled_out(sig: dict) -> bool:
@@ -86,13 +90,14 @@ def threshold_for(p_ans: np.ndarray, budget: float, already: int, n: int) -> flo
     return float((s[allowed - 1] + s[allowed]) / 2)
 
 
-def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2: float = 1.0,
-        use: tuple[str, ...] = FEATURES) -> dict:
-    """The model dict (as stored in ``abstain_model.json``) fitted on ``rows``."""
+def _design(rows: list[dict], use: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     idx = [FEATURES.index(f) for f in use]
-    free = [r for r in rows if not ruled_out(r["signals"])]
-    x = np.array([[features_of(r["signals"])[i] for i in idx] for r in free], dtype=float)
-    y = np.array([float(r["answerable"]) for r in free])
+    x = np.array([[features_of(r["signals"])[i] for i in idx] for r in rows], dtype=float).reshape(len(rows), len(idx))
+    return x, np.array([float(r["answerable"]) for r in rows])
+
+
+def _fit_weights(x: np.ndarray, y: np.ndarray, use: tuple[str, ...], l2: float):
+    """(weights, mean, scale) of the standardised logistic fit; the bias column is left as 1."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -100,13 +105,44 @@ def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2:
     mean[bias], scale[bias] = 0.0, 1.0
     z = (x - mean) / scale
     z[:, bias] = 1.0
-    w = fit_logistic(z, y, l2=l2)
-    p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
-    n_ans = sum(r["answerable"] for r in rows)
-    # The budget holds on every set (a large synthetic set must not spend a small hand-written one's).
+    return fit_logistic(z, y, l2=l2), mean, scale
+
+
+def _predict(x: np.ndarray, w: np.ndarray, mean: np.ndarray, scale: np.ndarray, bias: int) -> np.ndarray:
+    z = (x - mean) / scale
+    z[:, bias] = 1.0
+    return 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+
+
+def fold_of(row: dict, folds: int) -> int:
+    """A row's cross-validation fold, by a hash of its set and id (deterministic)."""
+    h = hashlib.sha256(f"{row['set']}\x1f{row['id']}".encode("utf-8")).digest()
+    return int.from_bytes(h[:8], "little") % folds
+
+
+def out_of_fold(free: list[dict], x: np.ndarray, y: np.ndarray, use: tuple[str, ...], l2: float,
+                folds: int) -> np.ndarray:
+    """Each row's probability from a model fitted without its fold: what an unseen question gets.
+
+    In-sample probabilities of the answerable rows are optimistic (the fit pulled them up), so a
+    threshold read off them lets more than the budget abstain on new questions."""
+    p = np.zeros(len(free))
+    f = np.array([fold_of(r, folds) for r in free])
+    for k in range(folds):
+        out = f == k
+        if out.any() and (~out).any():
+            w, mean, scale = _fit_weights(x[~out], y[~out], use, l2)
+            p[out] = _predict(x[out], w, mean, scale, use.index("bias"))
+    return p
+
+
+def _thresholds(rows: list[dict], free: list[dict], p: np.ndarray, y: np.ndarray, budget: float,
+                unsure_budget: float) -> tuple[float, float]:
+    """(abstain_below, unsure_below): the budget holds on every set (a large synthetic set must not
+    spend a small hand-written one's), the rules' own abstentions counted."""
     t_abs = t_uns = 1.0
     for name in sorted({r["set"] for r in rows}):
-        in_set = np.array([r["set"] == name for r in free])
+        in_set = np.array([r["set"] == name for r in free], dtype=bool)
         n_set = sum(1 for r in rows if r["set"] == name and r["answerable"])
         if not n_set:
             continue
@@ -114,12 +150,27 @@ def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2:
         p_ans = p[(y > 0) & in_set]
         t_abs = min(t_abs, threshold_for(p_ans, budget, ruled_set, n_set))
         t_uns = min(t_uns, threshold_for(p_ans, unsure_budget, ruled_set, n_set))
-    t_uns = max(t_abs, t_uns)
+    return t_abs, max(t_abs, t_uns)
+
+
+def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2: float = 1.0,
+        use: tuple[str, ...] = FEATURES, folds: int = 0) -> dict:
+    """The model dict (as stored in ``abstain_model.json``) fitted on ``rows``.
+
+    ``folds`` > 1: the thresholds are read off out-of-fold probabilities (``out_of_fold``) instead
+    of the fitted model's own, so that the budget holds on questions the fit has not seen."""
+    free = [r for r in rows if not ruled_out(r["signals"])]
+    x, y = _design(free, use)
+    w, mean, scale = _fit_weights(x, y, use, l2)
+    p = (out_of_fold(free, x, y, use, l2, folds) if folds > 1
+         else _predict(x, w, mean, scale, use.index("bias")))
+    t_abs, t_uns = _thresholds(rows, free, p, y, budget, unsure_budget)
     return {"features": list(use), "weights": [round(float(v), 6) for v in w],
             "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
             "abstain_below": round(t_abs, 6), "unsure_below": round(t_uns, 6),
-            "fitted_on": {"rows": len(rows), "answerable": n_ans, "budget": budget, "unsure_budget": unsure_budget,
-                          "l2": l2, "sets": sorted({r["set"] for r in rows})}}
+            "fitted_on": {"rows": len(rows), "answerable": sum(r["answerable"] for r in rows), "budget": budget,
+                          "unsure_budget": unsure_budget, "l2": l2, "folds": folds,
+                          "sets": sorted({r["set"] for r in rows})}}
 
 
 def probabilities(rows: list[dict], model: dict) -> np.ndarray:
@@ -161,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=0.04, help="false abstention allowed on dev (default 0.04)")
     ap.add_argument("--unsure-budget", type=float, default=0.25)
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--folds", type=int, default=10,
+                    help="read the thresholds off out-of-fold probabilities of this many folds (0: in-sample)")
     ap.add_argument("--features", default="", help="comma-separated features to fit on (default: all of qa.signals.FEATURES)")
     ap.add_argument("--show-test", action="store_true",
                     help="also print the test rows' figures (only once tuning is over: never tune on them)")
@@ -171,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     use = tuple(f for f in a.features.split(",") if f) + ("bias",) if a.features else FEATURES
     if set(use) - set(FEATURES):
         raise SystemExit(f"unknown features {sorted(set(use) - set(FEATURES))}; choose from {', '.join(FEATURES[:-1])}")
-    model = fit(rows, a.budget, a.unsure_budget, a.l2, use=tuple(dict.fromkeys(use)))
+    model = fit(rows, a.budget, a.unsure_budget, a.l2, use=tuple(dict.fromkeys(use)), folds=a.folds)
     splits = ("dev", "test", "") if a.show_test else ("dev", "")
     for key, g in simulate(load_rows(a.results, splits=splits), model).items():
         print(f"{key:45} n={g['n']:4} abstained {g['abstained']:.3f} or unsure {g['abstained_or_unsure']:.3f} "

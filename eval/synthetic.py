@@ -8,12 +8,16 @@ Two generators, both deterministic (choices by content hash, not by a random sta
   questions of the kept paragraphs stay answerable (kind ``answerable``).
 - ``bbc_near_miss``: the answerable questions of a JSONL set (with a ``file`` field) asked with their
   own article removed (``exclude_files``): the collection still covers the story elsewhere or not.
+  Given the corpus's texts, a question whose answer another article states too is dropped (it is
+  no near miss): ``stated_elsewhere`` — a sentence of another file holds the gold answer and at
+  least half of the question's content words.
 
 Each question gets a ``split``: ``dev`` (tune on it) or ``test`` (never tune on it), by a hash of its
 article, so that one article's questions never sit on both sides.
 
     newsqa-synthetic squad ../shared/benchmarks/squad-v1.1-dev.json synth-squad/   # doctest: +SKIP
     newsqa eval synth-squad/questions.jsonl --corpus synth-squad/corpus.jsonl
+    newsqa-synthetic bbc eval/questions/bbc.jsonl synth-bbc/ --corpus ../shared/corpus/bbc/articles  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,13 +25,20 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
+
+from newsqa.embeddings.errors import ReadError
+from newsqa.embeddings.readers.encoding import decode
+from newsqa.embeddings.sentences import split_sentences
+from newsqa.qa.text import question_terms, terms
 
 from .errors import QuestionFileError
 from .question_sets import write_corpus
 
 NEAR_MISS = "synthetic_near_miss"
+STATED_SHARE = 0.5  # of the question's content words, in the other article's sentence holding the gold
 
 
 def _bucket(*parts: str, n: int) -> int:
@@ -77,15 +88,49 @@ def squad_near_miss(squad: dict, *, remove_every: int = 4, max_per_paragraph: in
     return corpus, questions
 
 
-def bbc_near_miss(records: list[dict]) -> list[dict]:
-    """The answerable questions of ``records`` (with a ``file``), asked with their own article removed."""
+def bbc_near_miss(records: list[dict], texts: dict[str, str] | None = None) -> list[dict]:
+    """The answerable questions of ``records`` (with a ``file``), asked with their own article removed.
+
+    With ``texts`` (file -> text, as the records name files), questions whose gold answer another
+    file states (``stated_elsewhere``) are left out: removing their article leaves the answer in."""
     out = []
     for r in records:
         if not r.get("answers") or not r.get("file"):
             continue
+        if texts is not None and stated_elsewhere(r, texts):
+            continue
         out.append({"id": f"synth-{r['id']}", "question": r["question"], "answers": [], "kind": NEAR_MISS,
                     "split": r.get("split") or split_of(r["file"]), "qtype": r.get("qtype", ""),
                     "exclude_files": [r["file"]], "removed_answers": list(r["answers"])})
+    return out
+
+
+def stated_elsewhere(record: dict, texts: dict[str, str], share: float = STATED_SHARE) -> str:
+    """The first file other than ``record["file"]`` with a sentence that holds one of the record's
+    gold answers (as a whole word, any case) and at least ``share`` of its question's content words;
+    "" when none does (a copy of the same article under another name counts: it may be the one kept)."""
+    golds = [re.compile(r"(?<!\w)" + re.escape(" ".join(g.split())) + r"(?!\w)", re.I)
+             for g in record.get("answers") or [] if g.strip()]
+    asked = set(question_terms(record["question"]))
+    for name, text in texts.items():
+        if name == record.get("file") or not any(g.search(text) for g in golds):
+            continue
+        for a, b in split_sentences(text):
+            sent = text[a:b]
+            if any(g.search(sent) for g in golds) and len(asked & set(terms(sent))) >= share * len(asked):
+                return name
+    return ""
+
+
+def read_texts(root: str | Path) -> dict[str, str]:
+    """``relative/path.txt -> text`` of every ``.txt`` file under ``root`` (decoded as the indexer does)."""
+    root = Path(root)
+    out = {}
+    for p in sorted(root.rglob("*.txt")):
+        try:
+            out[p.relative_to(root).as_posix()] = decode(p.read_bytes(), p)[0]
+        except (OSError, ReadError):
+            continue  # an empty or unreadable file states nothing
     return out
 
 
@@ -111,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", help="output folder: questions.jsonl (and corpus.jsonl for squad)")
     p.add_argument("--remove-every", type=int, default=4)
     p.add_argument("--per-paragraph", type=int, default=2)
+    p.add_argument("--corpus", default="", help="bbc: the articles folder the `file` fields are relative to; "
+                   "questions whose answer another article states are then left out (not near misses)")
     a = p.parse_args(argv)
     out = Path(a.out)
     if a.source == "squad":
@@ -121,7 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         corpus, qs = squad_near_miss(squad, remove_every=a.remove_every, max_per_paragraph=a.per_paragraph)
         write_corpus(corpus, out)
     else:
-        qs = bbc_near_miss(_read_jsonl(Path(a.input)))
+        records = _read_jsonl(Path(a.input))
+        texts = read_texts(a.corpus) if a.corpus else None
+        if texts is not None and not texts:
+            raise SystemExit(f"no .txt files under {a.corpus}: give the folder the questions' `file` fields are in")
+        qs = bbc_near_miss(records, texts)
+        if texts is not None:
+            n_all = len(bbc_near_miss(records))
+            print(f"left out {n_all - len(qs)} of {n_all}: another article states their answer", file=sys.stderr)
     _write_jsonl(qs, out / "questions.jsonl")
     n_nm = sum(1 for q in qs if q["kind"] == NEAR_MISS)
     print(f"wrote {len(qs)} questions ({n_nm} near-miss) to {out / 'questions.jsonl'}", file=sys.stderr)

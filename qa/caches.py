@@ -14,7 +14,9 @@ article terms       doc id -> its content terms              ``Engine``, per gen
 ==================  =======================================  ==========================  =============
 
 Per generation, not keyed (``embeddings.caching.PerReader``, dropped with the reader): the coverage
-note (``answer.coverage_note``) and the main topics (``explain.main_topics``). Pure functions keep
+note (``answer.coverage_note``), the main topics (``explain.main_topics``), the collection's time
+scope and the years its texts mention most (``TIME_SCOPE`` / ``MENTIONED_YEARS`` here, read by
+``signals.years_outside``). Pure functions keep
 ``functools.lru_cache`` (thread-safe; e.g. ``signals``, the model checksum). A format-1 index's
 parsed document rows: ``embeddings.passage_table.DocumentTable.cache_size``.
 """
@@ -60,6 +62,10 @@ class QueryVectors:
         if not texts:
             return np.zeros((0, self.encoder.dimension), np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+TIME_SCOPE = PerReader()  # reader -> (first date, last date) of its dated articles
+MENTIONED_YEARS = PerReader()  # idf table (one per generation) -> the span of the years most mentioned
 
 
 class ArticleTerms:

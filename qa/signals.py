@@ -9,8 +9,10 @@
 - answer type: the question asks for a kind of thing (a number, a date, a name) and the best quote
   holds none that the question does not already say;
 - answer slot (``qa.asked``): the finer asked kind (money, percent, year, count...) in none of the
-  top sentences, the word share of the best sentence that holds one, the asked noun ("members")
-  absent from the best two; and how far the best sentence's cosine stands above the fifth's.
+  top three sentences (and in none of the top eight), the word share of the best sentence that holds
+  one, the asked noun ("members") absent from the best two; how far the best sentence's cosine stands
+  above the fifth's; and the lowest ``article_missing`` over the top eight candidates' articles (the
+  best candidate is often a headline or side sentence of another story).
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
@@ -18,11 +20,11 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .asked import slot_signals
+from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
@@ -30,7 +32,8 @@ from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
-            "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin", "bias")
+            "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
+            "article_missing_min", "wide_kind_missing", "bias")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Signals:
     slot_lexical: float = 0.0  # word share of the best top sentence holding the asked kind (untyped: the best's)
     focus_missing: bool = False  # the asked noun ("members", "tickets") is in neither of the two best sentences
     dense_margin: float = 0.0  # the best sentence's cosine above the fifth best's
+    article_missing_min: float = 0.0  # ``article_missing`` of the WIDE_TOP candidates' articles, the lowest
+    wide_kind_missing: bool = False  # the asked kind is in none of the WIDE_TOP best sentences
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -60,7 +65,8 @@ class Signals:
         return [self.dense, self.lexical, float(self.headline), float(bool(self.unknown_terms)),
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
-                float(self.focus_missing), self.dense_margin, 1.0]
+                float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
+                1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -68,7 +74,8 @@ class Signals:
                 "missing_top": list(self.missing_top), "article_missing": round(self.article_missing, 4),
                 "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype,
                 "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
-                "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4)}
+                "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
+                "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -95,6 +102,7 @@ _DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": 
 
 
 SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
+WIDE_TOP = 8  # the wider look: the best candidate is often a headline or a side sentence
 RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
 RARE_SHARE = 0.001
 
@@ -223,58 +231,37 @@ def _term_of(word: str) -> str:
     return t[0] if len(t) == 1 else ""
 
 
-class ArticleTerms:
-    """The set of content terms of each document, computed on first use and kept (LRU)."""
-
-    def __init__(self, maxsize: int = 4096):
-        self._cache: OrderedDict = OrderedDict()
-        self.maxsize = maxsize
-
-    def __call__(self, snapshot, doc_id: str) -> frozenset:
-        key = (id(snapshot), doc_id)
-        got = self._cache.get(key)
-        if got is None:
-            got = frozenset(terms(snapshot.document_text(doc_id)))
-            self._cache[key] = got
-            while len(self._cache) > self.maxsize:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        return got
-
-
 def time_scope(snapshot) -> tuple[str, str]:
-    """(first date, last date) of the collection's dated articles; ("", "") when none is dated."""
-    scope = getattr(snapshot, "_time_scope", None)
-    if scope is None:
-        if hasattr(snapshot, "date_range"):  # per segment, kept: no scan of every document per new reader
-            scope = snapshot.date_range()
-        else:
-            dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
-            scope = (dates[0], dates[-1]) if dates else ("", "")
-        snapshot._time_scope = scope
-    return scope
+    """(first date, last date) of the collection's dated articles; ("", "") when none is dated.
+
+    Computed once per reader (``caches.TIME_SCOPE``, dropped with it)."""
+    return TIME_SCOPE.get_or_make(snapshot, _time_scope)
+
+
+def _time_scope(snapshot) -> tuple[str, str]:
+    if hasattr(snapshot, "date_range"):  # per segment, kept: no scan of every document per new reader
+        return snapshot.date_range()
+    dates = sorted(d["date"] for d in snapshot.documents.values() if d.get("date"))
+    return (dates[0], dates[-1]) if dates else ("", "")
 
 
 _PAST = re.compile(r"\b(?:did|was|were|had|won|became|held|paid|took|beat|sold|made|left|died|\w+ed)\b", re.I)
 MAIN_YEAR_SHARE = 0.25  # years mentioned at least this often relative to the most mentioned one
 
 
-def mentioned_years(snapshot, idf: IdfTable) -> tuple[str, str]:
+def mentioned_years(idf: IdfTable) -> tuple[str, str]:
     """For an undated collection, the span of the years its texts mention most ("2004", "2005"):
-    the years whose passage count is at least a quarter of the most mentioned year's."""
-    got = getattr(snapshot, "_mentioned_years", None)
-    if got is None:
-        # looked up year by year: the BM25 index's df view holds no whole vocabulary to scan
-        counts = {t: n for t in map(str, range(1800, 2100)) if _YEAR.match(t) and (n := idf.df.get(t, 0))}
-        top = max(counts.values(), default=0)
-        main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
-        got = (main[0], main[-1]) if main else ("", "")
-        try:
-            snapshot._mentioned_years = got
-        except AttributeError:
-            pass
-    return got
+    the years whose passage count is at least a quarter of the most mentioned year's (once per
+    table, ``caches.MENTIONED_YEARS``: a generation has one)."""
+    return MENTIONED_YEARS.get_or_make(idf, _mentioned_years)
+
+
+def _mentioned_years(idf: IdfTable) -> tuple[str, str]:
+    # looked up year by year: the BM25 index's df view holds no whole vocabulary to scan
+    counts = {t: n for t in map(str, range(1800, 2100)) if (n := idf.df.get(t, 0))}
+    top = max(counts.values(), default=0)
+    main = sorted(t for t, n in counts.items() if top and n >= MAIN_YEAR_SHARE * top)
+    return (main[0], main[-1]) if main else ("", "")
 
 
 def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "") -> tuple[list[str], str]:
@@ -285,7 +272,7 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     mention most (a 2005 article can announce a 2010 event, not report its result)."""
     lo, hi = time_scope(snapshot)
     out = []
-    main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(snapshot, idf)
+    main_lo, main_hi = ("", "") if (lo and hi) else mentioned_years(idf)
     past = bool(_PAST.search(question))
     # "pledged in 2000 to ... by 2010": a year inside the collection's own years makes the later one a plan
     past = past and not any(main_lo and y <= main_hi for y in years)
@@ -325,18 +312,15 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
-    art_missing = 0.0
-    if best is not None and content:
-        art = article_terms(snapshot, best.hit.passage.doc_id)
-        weight = {t: idf(t) for t in content}
-        total = sum(weight.values()) or 1.0
-        art_missing = sum(w for t, w in weight.items() if t not in art) / total
+    art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
+    art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)
     years = [w for w in sal if _YEAR.match(w)]
     years_out, time_text = years_outside(years, snapshot, idf, question)
     qtype = question_type(question)
     type_missing = bool(qtype) and best is not None and not any(
         answer_candidates(question, c.text) for c in scored[: max(1, chosen_n)])
     slot = slot_signals(question, [(c.text, c.lexical) for c in scored[:SLOT_TOP]], top=SLOT_TOP)
+    wide = slot_signals(question, [(c.text, c.lexical) for c in scored[:WIDE_TOP]], top=WIDE_TOP)
     dense = [c.dense for c in scored[:5]]
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
@@ -347,7 +331,19 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         kind_missing=bool(slot.kind) and best is not None and not slot.filled,
         slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
+        article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
     )
+
+
+def _article_missing(content: list[str], cands: list[Candidate], snapshot, idf: IdfTable, article_terms) -> float:
+    """The idf-weighted share of the question's terms absent from the article of a candidate, the
+    lowest over ``cands`` (0 when there is no candidate or no term)."""
+    if not cands or not content:
+        return 0.0
+    weight = {t: idf(t) for t in content}
+    total = sum(weight.values()) or 1.0
+    docs = dict.fromkeys(c.hit.passage.doc_id for c in cands)
+    return min(sum(w for t, w in weight.items() if t not in article_terms(snapshot, d)) / total for d in docs)
 
 
 def subject_of(question: str, best: Candidate | None) -> str:

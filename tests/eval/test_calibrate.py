@@ -62,3 +62,35 @@ def test_slot_features_are_read_from_the_signals_and_can_be_chosen(tmp_path, cap
     err = capsys.readouterr().err
     assert "run/a/dev" in err and "run/a/test" not in err  # test rows' outcomes are not shown while tuning
     assert json.loads((tmp_path / "m.json").read_text())["features"] == ["dense", "lexical", "bias"]
+
+
+def _noisy(n, seed):
+    """Few rows, several pure-noise features: an in-sample fit overfits them."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        ans = i % 2 == 0
+        sig = {"dense": rng.normal(0.6 if ans else 0.45, 0.1)}
+        for f in ("lexical", "slot_lexical", "dense_margin", "article_missing", "article_missing_min"):
+            sig[f] = rng.uniform(0, 1)
+        rows.append({"set": "s", "id": f"{seed}-{i}", "kind": "a" if ans else "u", "answerable": ans, "split": "dev",
+                     "signals": sig})
+    return rows
+
+
+def test_out_of_fold_thresholds_keep_the_budget_on_unseen_questions():
+    from newsqa.eval.calibrate import fold_of
+
+    use = ("dense", "lexical", "slot_lexical", "dense_margin", "article_missing", "article_missing_min", "bias")
+    fresh = _noisy(2000, seed=99)
+    fa = {0: [], 10: []}
+    for seed in range(6):
+        rows = _noisy(60, seed)
+        for folds in fa:
+            m = fit(rows, budget=0.05, use=use, folds=folds)
+            fa[folds].append(simulate(fresh, m)["s/a/dev"]["abstained"])
+    # in-sample thresholds let more than the budget abstain on new questions; out-of-fold ones less
+    assert np.mean(fa[0]) > 0.05 and np.mean(fa[10]) < np.mean(fa[0])
+    assert np.mean(fa[10]) <= 0.06
+    assert fit(_noisy(60, 1), use=use, folds=10) == fit(_noisy(60, 1), use=use, folds=10)  # deterministic
+    assert {fold_of(r, 10) for r in _noisy(60, 1)} == set(range(10))

@@ -59,3 +59,30 @@ def test_excluding_filters_drop_only_the_named_article():
                                       "d3": {"origin": "/data/bbc/tech/001.txt"}})
     f = excluding(snap, ["business/001.txt"])
     assert set(f.doc_ids) == {"d2", "d3"}
+
+
+def test_bbc_questions_whose_answer_another_article_states_are_left_out():
+    from newsqa.eval.synthetic import stated_elsewhere
+
+    recs = [{"id": "b1", "question": "Who is the chief executive of BT?", "answers": ["Ben Verwaayen"],
+             "file": "business/001.txt", "split": "dev"},
+            {"id": "b2", "question": "How many customers does LG Card have?", "answers": ["seven"],
+             "file": "business/002.txt", "split": "dev"}]
+    texts = {"business/001.txt": "BT chief executive Ben Verwaayen said so.",
+             "business/002.txt": "LG Card has seven million customers.",
+             "tech/003.txt": "Broadband is growing, said Ben Verwaayen, BT's chief executive. Seven days later...",
+             "tech/004.txt": "Seven people won the lottery. LG Card was sold."}
+    assert stated_elsewhere(recs[0], texts) == "tech/003.txt"
+    assert stated_elsewhere(recs[1], texts) == ""  # "seven" elsewhere, never beside the question's words
+    out = bbc_near_miss(recs, texts)
+    assert [q["id"] for q in out] == ["synth-b2"]
+    assert len(bbc_near_miss(recs)) == 2  # without the texts nothing is left out
+
+
+def test_read_texts_names_files_as_the_questions_do(tmp_path):
+    from newsqa.eval.synthetic import read_texts
+
+    (tmp_path / "tech").mkdir()
+    (tmp_path / "tech" / "001.txt").write_text("Price: \u00a3600m, said the chief executive.", encoding="utf-8")
+    (tmp_path / "tech" / "002.txt").write_text("", encoding="utf-8")
+    assert read_texts(tmp_path) == {"tech/001.txt": "Price: \u00a3600m, said the chief executive."}

@@ -1,7 +1,8 @@
 from types import SimpleNamespace
 
 from newsqa.qa.quotes import Candidate, IdfTable
-from newsqa.qa.signals import FEATURES, ArticleTerms, compute_signals, salient_words, subject_of, unknown_names, years_outside
+from newsqa.qa.caches import ArticleTerms
+from newsqa.qa.signals import FEATURES, compute_signals, salient_words, subject_of, unknown_names, years_outside
 
 
 def test_salient_words_are_names_and_numbers():
@@ -23,8 +24,15 @@ def test_a_company_kind_word_does_not_make_an_unknown_name_known():
     assert unknown_names("How long is Simona Halep's ban?", df) == []  # a surname: the first name just not printed
 
 
+class _Reader(SimpleNamespace):
+    """A fake reader: like the real one, weak-referenceable and hashed by identity (the per-reader
+    caches key on it)."""
+
+    __hash__ = object.__hash__
+
+
 def _snap(dates):
-    return SimpleNamespace(documents={f"d{i}": {"date": d} for i, d in enumerate(dates)})
+    return _Reader(documents={f"d{i}": {"date": d} for i, d in enumerate(dates)})
 
 
 def test_time_scope_of_undated_and_dated_collections():
@@ -43,7 +51,7 @@ def _cand(text, doc="d0", kind="paragraph"):
 
 def test_signals_of_a_question_whose_asked_fact_is_missing():
     doc = "The merger of Alpha and Beta was agreed on Monday. Shareholders welcomed it."
-    snap = SimpleNamespace(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
     idf = IdfTable([doc, "Another story about Gamma."])
     best = _cand("The merger of Alpha and Beta was agreed on Monday.")
     hits = [best.hit]
@@ -91,7 +99,7 @@ def test_a_plan_for_a_later_year_made_in_the_collections_years_is_in_range():
 
 def test_slot_signals_of_a_near_miss_and_of_an_answer():
     doc = "Tickets for the Parken concert sold out. The Parken concert will star Tina Turner."
-    snap = SimpleNamespace(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
     idf = IdfTable([doc, "Another story about Gamma."])
     near = [_cand("The Parken concert will star Tina Turner."), _cand("Tickets for the Parken concert sold out.")]
     sig = compute_signals("How much do tickets cost for the Parken concert?", near, 1, [near[0].hit], snap, idf,
@@ -117,3 +125,37 @@ def test_a_rare_short_form_of_a_name_makes_it_known():
     assert unknown_names("Who runs Brightwater Mobile?", df, ctx) == ["Brightwater Mobile"]  # not as a name
     assert unknown_names("Who runs Microsoft?", df, ctx) == ["Microsoft"]  # "micro" is common: no short form
     assert unknown_names("Who owns Norland?", df, ctx) == ["Norland"]
+
+
+def test_time_scope_and_mentioned_years_are_computed_once_per_reader_and_table():
+    from newsqa.qa.signals import mentioned_years, time_scope
+
+    calls = []
+
+    class Reader:
+        def date_range(self):
+            calls.append(1)
+            return ("2023-08-01", "2023-09-14")
+
+    r = Reader()
+    assert time_scope(r) == time_scope(r) == ("2023-08-01", "2023-09-14") and len(calls) == 1
+    assert time_scope(Reader()) == ("2023-08-01", "2023-09-14") and len(calls) == 2  # a new reader: computed anew
+    assert not hasattr(r, "_time_scope")  # nothing stored on the reader
+    idf = IdfTable.from_counts(1000, {"2004": 300, "2005": 250, "2003": 40})
+    assert mentioned_years(idf) == ("2004", "2005")
+    idf.df["2003"] = 290  # a table is one generation's: its value is kept, not recomputed
+    assert mentioned_years(idf) == ("2004", "2005")
+    assert mentioned_years(IdfTable.from_counts(1000, dict(idf.df))) == ("2003", "2005")
+
+
+def test_article_terms_are_kept_per_reader():
+    reads = []
+
+    def text(d):
+        reads.append(d)
+        return "Alpha bought Beta."
+
+    r = _Reader(document_text=text)
+    cache = ArticleTerms(maxsize=4)
+    assert cache(r, "d0") == cache(r, "d0") == frozenset({"alpha", "bought", "beta"}) and reads == ["d0"]
+    assert cache(_Reader(document_text=text), "d0") and reads == ["d0", "d0"]  # another generation: read anew
