@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .spans import NAME, _RELATIVE, _ROLE_WORDS, _person_like, _whole_number
+from .spans import _IRREGULAR, _NOT_VERBS, _RELATIVE, _ROLE_WORDS, _WHO_VERB, NAME, _person_like, _whole_number
 from .text import STOPWORDS, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -36,7 +36,7 @@ _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:
                        r"coach(?:es|ed)?|directs?|directed|owns?|owned|founded|presents?|presented|made|makes|"
                        r"captains?|captained|is the|was the)\b", re.I)
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
-_BEFORE_WORDS = 4  # words before a name that may hold its role ("the MDA's chairman Mike Short")
+_BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
 
 
@@ -58,6 +58,11 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
 
 
 _ROLE_PHRASE = re.compile(r"^(?:who|whom)\s+(?:is|was|will be|has been)\s+(?:the\s+)?(?:new\s+)?([a-z][a-z -]{2,40}?)\s+(?:of|at|for|in)\b", re.I)
+_OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|would)\s+)?(?:been\s+)?[a-z]+\s+(?:the|a|an)\s+"
+                     r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
+# Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
+_OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
+    executive owner founder secretary governor commissioner presenter producer controller""".split())
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
 
 
@@ -75,6 +80,9 @@ def anchor_terms(question: str) -> set[str]:
         out |= set(terms(m.group(1)))
     m = _AGENTIVE.match(q)
     if m and _OFFICE_Q.match(q):
+        out |= set(terms(m.group(1)))
+    m = _OBJECT.match(q)
+    if m:  # "Who is leading the inquiry...", "Who made the BBC documentary...": the thing led or made
         out |= set(terms(m.group(1)))
     return out
 
@@ -99,6 +107,16 @@ def _is_real_name(text: str, span: tuple[int, int]) -> bool:
     return len(word.split()) > 1 or not (before == "" or before.endswith(("-", "\n", ".", "*", "\u2022")))
 
 
+def _does_the_act(question: str, after: str) -> bool:
+    """"Toshiyuki Shiga will run Nissan..." for "Who will run Nissan...?": the question's verb follows the name."""
+    m = _WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in _NOT_VERBS:
+        return False
+    verb = terms(m.group(1).lower())
+    near = {_IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
+    return len(verb) == 1 and _IRREGULAR.get(verb[0], verb[0]) in near
+
+
 def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set[str], kind: str) -> bool:
     """A name with the asked role just before it ("referee Jonathan Kaplan") or in apposition
     after it ("Mike Short, the MDA's chairman,")."""
@@ -110,11 +128,13 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
         window = before[-1:] + re.findall(r"[\w'\u2019-]+", after)[:1]
     else:
         window = before + (re.findall(r"[\w'\u2019-]+", after)[:4] if after.startswith(",") else [])
+    if _does_the_act(question, after):
+        return True
     have = set(terms(" ".join(window)))
     if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
         return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
     office = bool(_OFFICE_Q.match(" ".join(question.split())))
-    return office and any(w.lower().rstrip("'s\u2019") in _ROLE_WORDS for w in window)
+    return office and any(w.lower().rstrip("'s\u2019") in _OFFICE_ROLES for w in window)
 
 
 def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
@@ -146,7 +166,7 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
 
 
 SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores this close to the best
-SLOT_DEPTH = 15  # how many of the best sentences compete
+SLOT_DEPTH = 20  # how many of the best sentences compete
 
 
 def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2) -> list:
@@ -157,13 +177,16 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
     if not chosen or not kind or kind == "role":
         return chosen
     best = scored[0].score
+    if best <= 0:
+        return chosen
     level = {id(c): slot_level(question, c.text, kind) for c in scored[:SLOT_DEPTH]}
-    have = max(level.get(id(c), slot_level(question, c.text, kind)) for c in chosen)
-    close = [c for c in scored[:SLOT_DEPTH] if level[id(c)] > have and c.score >= SLOT_RATIO[level[id(c)]] * best]
-    if not close or best <= 0:
+    close = [c for c in scored[:SLOT_DEPTH] if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
+    if not close:
         return chosen
     top = max(level[id(c)] for c in close)
-    lead = next(c for c in close if level[id(c)] == top)
-    rest = [c for c in chosen if c is not lead and c.text != lead.text]
+    lead = next(c for c in close if level[id(c)] == top)  # best first: the best-scoring filler of that level
+    if any(c is lead or c.text == lead.text for c in chosen) or level.get(id(chosen[0]), 0) >= top:
+        return chosen
+    rest = [c for c in chosen if c.text != lead.text]
     rest.sort(key=lambda c: -level.get(id(c), 0))  # the chosen sentence that fills the slot best stays
     return ([lead] + rest)[:max_sentences]
