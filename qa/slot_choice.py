@@ -48,6 +48,9 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
     if kind == "name":  # "school St Fintian's, ...": a name that ends in 's before a comma is no possessive
         spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
                   and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
+    if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
+        qterms = set(terms(question))
+        spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
     if kind == "date":
         spans = [(s, e) for s, e in spans if not _RELATIVE.match(text[s:e].strip())]
     if kind in ("count", "money", "percent"):
