@@ -32,9 +32,11 @@ from .text import STOPWORDS, terms
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
 # anchors it even when the question does not say that word ("AK chief Isaiah Kiplagat").
 _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?"
-                       r"(?:heads?|headed|leads?|led|runs?|ran|chairs?|chaired|edits?|edited|manages?|managed|"
-                       r"coach(?:es|ed)?|directs?|directed|owns?|owned|founded|presents?|presented|made|makes|"
-                       r"captains?|captained|is the|was the)\b", re.I)
+                       r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
+                       r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
+                       r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
+_NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ish|ese)|French|Dutch|Welsh|Swiss|Greek|Thai|Scots?|Irish|American|African|"
+                          r"Korean|Mexican|Kenyan|Moroccan|Cuban|Chilean|Tibetan|European|Asian)$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
@@ -48,6 +50,8 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
     if kind == "name":  # "school St Fintian's, ...": a name that ends in 's before a comma is no possessive
         spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
                   and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
+    if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name
+        spans = [(s, e) for s, e in spans if not _NATIONALITY.match(text[s:e])]
     if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
         qterms = set(terms(question))
         spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
@@ -110,6 +114,10 @@ def _is_real_name(text: str, span: tuple[int, int]) -> bool:
     return len(word.split()) > 1 or not (before == "" or before.endswith(("-", "\n", ".", "*", "\u2022")))
 
 
+# Verbs that tell the same act in other words: "Who replaced him?" is answered by "X will take over".
+_SAME_ACT = {"replac": frozenset({"take", "succeed", "successor"}), "succeed": frozenset({"take", "replac"})}
+
+
 def _does_the_act(question: str, after: str) -> bool:
     """"Toshiyuki Shiga will run Nissan..." for "Who will run Nissan...?": the question's verb follows the name."""
     m = _WHO_VERB.match(" ".join(question.split()))
@@ -117,7 +125,10 @@ def _does_the_act(question: str, after: str) -> bool:
         return False
     verb = terms(m.group(1).lower())
     near = {_IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
-    return len(verb) == 1 and _IRREGULAR.get(verb[0], verb[0]) in near
+    if len(verb) != 1:
+        return False
+    v = _IRREGULAR.get(verb[0], verb[0])
+    return v in near or bool(_SAME_ACT.get(v, frozenset()) & near)
 
 
 def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set[str], kind: str) -> bool:

@@ -79,6 +79,8 @@ def who_is_subject(question: str) -> str:
     first = name.split()[0].lower()
     if first in _ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
         return ""  # "Who is chief executive of BT?": a role asking for a name
+    if name.split()[0].islower() and first.endswith("ing"):
+        return ""  # "Who is directing The Da Vinci Code?": an act, asking for a name
     return name
 
 
