@@ -193,8 +193,9 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
     best = scored[0].score
     if best <= 0:
         return chosen
-    level = {id(c): slot_level(question, c.text, kind) for c in scored[:SLOT_DEPTH]}
-    close = [c for c in scored[:SLOT_DEPTH] if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
+    pool = [c for c in scored[:SLOT_DEPTH] if c.score >= min(SLOT_RATIO.values()) * best]  # only close ones are read
+    level = {id(c): slot_level(question, c.text, kind) for c in pool}
+    close = [c for c in pool if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
     if not close:
         return chosen
     top = max(level[id(c)] for c in close)
