@@ -5,7 +5,8 @@ from BT...") while the next one down says the asked thing ("...Sandy Walkington,
 communications chief"). Each candidate gets a slot level:
 
 - 0: no span of the asked kind (``asked.kind_spans``) that the question does not already say;
-- 1: such a span (a person's name for "who", a sum of money for "how much does it cost"...);
+- 1: such a span (a sum of money for "how much does it cost", an age, a date...); a bare name
+  counts 0 (on SQuAD a name of any kind led away from the gold more often than to it);
 - 2: such a span anchored to the asked noun: a name next to the question's role noun or office
   ("referee Jonathan Kaplan" for "Which referee...", "MDA's chairman Mike Short" for "Who chairs the
   MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps...").
