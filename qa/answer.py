@@ -17,6 +17,7 @@ from .explain import topics_sentence
 from .followup import Resolved
 from .signals import compute_signals, subject_of
 from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
+from .slot_choice import fill_slot
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
@@ -94,8 +95,9 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), vectors, idf,
                               settings.quotes, hits, carried=carried)
     best = scored[0] if scored else None
-    picked = choose(scored, settings.quotes)
-    sig = compute_signals(own, scored, len(picked), hits, snapshot, idf, article_terms)
+    first = choose(scored, settings.quotes)
+    picked = fill_slot(own, scored, first, settings.quotes.max_sentences)
+    sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms)
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)

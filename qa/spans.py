@@ -79,6 +79,8 @@ def who_is_subject(question: str) -> str:
     first = name.split()[0].lower()
     if first in _ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
         return ""  # "Who is chief executive of BT?": a role asking for a name
+    if name.split()[0].islower() and first.endswith("ing"):
+        return ""  # "Who is directing The Da Vinci Code?": an act, asking for a name
     return name
 
 
@@ -228,7 +230,7 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
             continue  # the question already says it
         if not _fits_question(question, quote, (s, e), qtype):
             continue
-        if qtype == "who" and not _person_like(text):
+        if qtype == "who" and (not _person_like(text) or _where_from(text)):
             continue
         if qtype == "when" and _RELATIVE.match(text):
             continue  # "last year" in an article of unknown date answers nothing
@@ -253,6 +255,15 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
 
 
 _RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)
+def _where_from(text: str) -> bool:
+    """"South Korean", "West Indian": says where someone is from, not who (no short answer to "who")."""
+    from .signals import is_demonym  # not at the top: qa.signals imports this module
+
+    ws = text.split()
+    return len(ws) == 2 and ws[0].lower() in _COMPASS and is_demonym(ws[1])
+
+
+_COMPASS = frozenset("north south east west central northern southern eastern western".split())
 _NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
 
 

@@ -95,3 +95,10 @@ def test_the_asked_act_stated_keeps_the_mark():
     assert span(q, "Alan Smith scored for Manchester United in the 1-1 draw with Fulham.") == "Alan Smith"
     assert span("Who won the Mercury Prize?", "Jazz quintet Ezra Collective wins Mercury Prize") == "Ezra Collective"
     assert span("How many caps has Llewellyn won?", "Llewellyn has won 92 caps for Wales.") == "92"
+
+
+def test_where_someone_is_from_is_no_who_answer():
+    q = "Who is the director of the Berlin Film Festival?"
+    assert span(q, "The director of the Berlin Film Festival praised the South Korean entries.") is None
+    assert span("Who refereed the match?", "The match was refereed by South African Jonathan Kaplan.") == \
+        "South African Jonathan Kaplan"

@@ -1,0 +1,209 @@
+"""Which of the close sentences fills the question's answer slot: the quote step's last choice.
+
+The best-scoring sentence often restates the question ("The Lib Dems have appointed a senior figure
+from BT...") while the next one down says the asked thing ("...Sandy Walkington, the new
+communications chief"). Each candidate gets a slot level:
+
+- 0: no span of the asked kind (``asked.kind_spans``) that the question does not already say;
+- 1: such a span (a sum of money for "how much does it cost", an age, a date...); a bare name
+  counts 0 (on SQuAD a name of any kind led away from the gold more often than to it);
+- 2: such a span anchored to the asked noun: a name next to the question's role noun or office
+  ("referee Jonathan Kaplan" for "Which referee...", "MDA's chairman Mike Short" for "Who chairs the
+  MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps...").
+
+When the chosen quotes stay below the best level found among the close sentences, the best-scoring
+sentence of that level leads and the first choice follows it (at most two sentences).
+
+    >>> slot_level("Which referee ruled out the try?", "South African referee Jonathan Kaplan ruled it out.")
+    2
+    >>> slot_level("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing it.")
+    1
+    >>> slot_level("When did Ray Charles die?", "Ray Charles, who died last year, was honoured.")
+    0
+"""
+
+from __future__ import annotations
+
+import re
+
+from .asked import asked_kind, focus_term, kind_spans
+from .spans import _IRREGULAR, _NOT_VERBS, _RELATIVE, _ROLE_WORDS, _WHO_VERB, NAME, _person_like, _whole_number
+from .text import STOPWORDS, terms
+
+# "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
+# anchors it even when the question does not say that word ("AK chief Isaiah Kiplagat").
+_OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?"
+                       r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
+                       r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
+                       r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
+_NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ish|ese)|French|Dutch|Welsh|Swiss|Greek|Thai|Scots?|Irish|American|African|"
+                          r"Korean|Mexican|Kenyan|Moroccan|Cuban|Chilean|Tibetan|European|Asian)$")
+_PERCENTISH = re.compile(r"%|per ?cent", re.I)
+_BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
+_AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
+
+
+def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that fill the slot, less the ones that answer nothing on their own: a
+    relative date ("last year") in an undated article, a percentage for a size or a count, a number
+    word inside a name ("Six Nations")."""
+    spans = kind_spans(kind, question, text)
+    if kind == "name":  # "school St Fintian's, ...": a name that ends in 's before a comma is no possessive
+        spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
+                  and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
+    if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name
+        spans = [(s, e) for s, e in spans if not _NATIONALITY.match(text[s:e])]
+    if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
+        qterms = set(terms(question))
+        spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
+    if kind == "date":
+        spans = [(s, e) for s, e in spans if not _RELATIVE.match(text[s:e].strip())]
+    if kind in ("count", "money", "percent"):
+        spans = [(s, e) for s, e in spans if _whole_number(text, s, e)]
+    if kind == "count" and re.search(r"\bhow (?:many|big|large)\b", question, re.I):
+        spans = [(s, e) for s, e in spans if not _PERCENTISH.search(text[s:e] + text[e:e + 9])]
+    return spans
+
+
+_ROLE_PHRASE = re.compile(r"^(?i:who|whom)\s+(?:is|was|will be|has been)\s+the\s+(?:new\s+)?([a-z][a-z -]{2,40}?)\s+(?:of|at|for|in)\b")
+_OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|would)\s+)?(?:been\s+)?[a-z]+\s+(?:the|a|an)\s+"
+                     r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
+# Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
+_OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
+    executive owner founder secretary governor commissioner presenter producer controller""".split())
+_AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
+
+
+def anchor_terms(question: str) -> set[str]:
+    """The terms that tie a name to the asked role: the asked noun ("Which referee..."), the role of
+    "Who is the chief executive of Fox?", the office of "Who chairs the MDA?" (its verb stem, which
+    the role word starts with: "chair" -> "chairman")."""
+    q = " ".join(question.split())
+    out = set()
+    focus = focus_term(q)
+    if focus:
+        out.add(focus)
+    m = _ROLE_PHRASE.match(q)
+    if m:
+        out |= set(terms(m.group(1)))
+    m = _AGENTIVE.match(q)
+    if m and _OFFICE_Q.match(q):
+        out |= set(terms(m.group(1)))
+    m = _OBJECT.match(q)
+    if m:  # "Who is leading the inquiry...", "Who made the BBC documentary...": the thing led or made
+        out |= set(terms(m.group(1)))
+    return out
+
+
+_PERSON_NOUNS = _ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
+                                        "peer mep cyclist jockey trainer skipper".split())
+
+
+def asks_for_person(question: str) -> bool:
+    """"Which referee / Tory co-chairman / minister...": the asked noun names a person."""
+    m = re.match(r"^\s*(?:which|what)\s+((?:[\w-]+\s*){1,3})", question, re.I)
+    words_ = [w.lower().split("-")[-1] for w in m.group(1).split()] if m else []
+    return any(w in _PERSON_NOUNS or w.rstrip("s") in _PERSON_NOUNS for w in words_)
+
+
+def _is_real_name(text: str, span: tuple[int, int]) -> bool:
+    """A capitalised span that is a name, not a sentence's or a bullet's first word, nor a stop word."""
+    word = text[span[0]:span[1]]
+    if not word[:1].isupper() or word.lower() in STOPWORDS:
+        return False
+    before = text[: span[0]].rstrip(" ")
+    return len(word.split()) > 1 or not (before == "" or before.endswith(("-", "\n", ".", "*", "\u2022")))
+
+
+# Verbs that tell the same act in other words: "Who replaced him?" is answered by "X will take over".
+_SAME_ACT = {"replac": frozenset({"take", "succeed", "successor"}), "succeed": frozenset({"take", "replac"})}
+
+
+def _does_the_act(question: str, after: str) -> bool:
+    """"Toshiyuki Shiga will run Nissan..." for "Who will run Nissan...?": the question's verb follows the name."""
+    m = _WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in _NOT_VERBS:
+        return False
+    verb = terms(m.group(1).lower())
+    near = {_IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
+    if len(verb) != 1:
+        return False
+    v = _IRREGULAR.get(verb[0], verb[0])
+    return v in near or bool(_SAME_ACT.get(v, frozenset()) & near)
+
+
+def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set[str], kind: str) -> bool:
+    """A name with the asked role just before it ("referee Jonathan Kaplan") or in apposition
+    after it ("Mike Short, the MDA's chairman,")."""
+    if not text[span[0]:span[1]][:1].isupper():
+        return False  # the agent of a passive ("by the mayor") has no role to check
+    before = re.findall(r"[\w'\u2019-]+", text[: span[0]])[-_BEFORE_WORDS:]
+    after = text[span[1]:]
+    if kind == "name":  # "the film I Heart Huckabees", "Sony's PlayStation console": the asked noun beside it
+        window = before[-1:] + re.findall(r"[\w'\u2019-]+", after)[:1]
+    else:
+        window = before + (re.findall(r"[\w'\u2019-]+", after)[:4] if after.startswith(",") else [])
+    if _does_the_act(question, after):
+        return True
+    have = set(terms(" ".join(window)))
+    if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
+        return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
+    office = bool(_OFFICE_Q.match(" ".join(question.split())))
+    return office and any(w.lower().rstrip("'s\u2019") in _OFFICE_ROLES for w in window)
+
+
+def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
+    after = re.findall(r"[\w'-]+", text[span[1]: span[1] + 40])[:_AFTER_WORDS]
+    return bool(focus) and focus in set(terms(" ".join(after).replace("-", " ")))
+
+
+def slot_level(question: str, text: str, kind: str | None = None) -> int:
+    """0 (the sentence does not fill the asked slot), 1 (it does) or 2 (its filler sits next to the
+    asked noun); 0 for a question that asks for no typed thing."""
+    kind = asked_kind(question) if kind is None else kind
+    if not kind or kind == "role":
+        return 0
+    spans = slot_spans(question, kind, text)
+    if not spans:
+        return 0
+    if kind in ("person", "name"):
+        spans = [sp for sp in spans if _is_real_name(text, sp) or kind == "person"]
+        if kind == "name" and not asks_for_person(question):  # "What film...": a title, not a person
+            spans = [sp for sp in spans if not _person_like(text[sp[0]:sp[1]])]
+        if not spans:
+            return 0
+        anchors = anchor_terms(question)
+        # a bare name is weak evidence (on SQuAD, "What X..." names led away from the gold: 14 lost, 1 won)
+        return 2 if any(_anchored_name(question, text, sp, anchors, kind) for sp in spans) else 0
+    if kind in ("count", "money"):
+        focus = focus_term(question)
+        return 2 if any(_anchored_count(text, sp, focus) for sp in spans) else 1
+    return 1
+
+
+SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores this close to the best
+SLOT_DEPTH = 20  # how many of the best sentences compete
+
+
+def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2) -> list:
+    """``chosen`` with the best close sentence of a higher slot level in the lead, if there is one.
+
+    ``scored`` is best first (``quotes.Candidate`` values with ``score`` and ``text``)."""
+    kind = asked_kind(question)
+    if not chosen or not kind or kind == "role":
+        return chosen
+    best = scored[0].score
+    if best <= 0:
+        return chosen
+    pool = [c for c in scored[:SLOT_DEPTH] if c.score >= min(SLOT_RATIO.values()) * best]  # only close ones are read
+    level = {id(c): slot_level(question, c.text, kind) for c in pool}
+    close = [c for c in pool if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
+    if not close:
+        return chosen
+    top = max(level[id(c)] for c in close)
+    lead = next(c for c in close if level[id(c)] == top)  # best first: the best-scoring filler of that level
+    if any(c is lead or c.text == lead.text for c in chosen) or level.get(id(chosen[0]), 0) >= top:
+        return chosen
+    rest = [c for c in chosen if c.text != lead.text]
+    rest.sort(key=lambda c: -level.get(id(c), 0))  # the chosen sentence that fills the slot best stays
+    return ([lead] + rest)[:max_sentences]

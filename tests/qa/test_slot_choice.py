@@ -1,0 +1,87 @@
+"""The slot rules of the quote choice (qa/slot_choice.py), on small hand-made sentences: which close
+sentence fills the asked slot, and when it takes the lead from the best-scoring one."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from newsqa.qa.slot_choice import anchor_terms, asks_for_person, fill_slot, slot_level
+
+
+@pytest.mark.parametrize("q,s,want", [
+    # a name next to the asked role, office or noun
+    ("Which referee ruled out the try?", "South African referee Jonathan Kaplan ruled that Cueto was ahead.", 2),
+    ("Who chairs the Mobile Data Association?", "Looking ahead, the MDA's chairman Mike Short has predicted growth.", 2),
+    ("Who heads Athletics Kenya?", "\"She gave a reason,\" said AK chief Isaiah Kiplagat.", 2),
+    ("Who is the chief executive of the US TV network Fox?", "Chief executive Gail Berman said the network drifted.", 2),
+    ("Who will run Nissan day to day?", "As chief operating officer, Toshiyuki Shiga will run Nissan on a daily basis.", 2),
+    ("Which Dublin school complained about the video?", "The head of the Christian Brothers' school St Fintian's, said it.", 2),
+    # a count next to the counted noun, or only of the asked kind
+    ("How many caps has Gareth Llewellyn won for Wales?", "It is time to end his 92-cap Wales career.", 2),
+    ("How many people were out of work?", "The jobless total rose 32,000 to 1.41 million.", 1),
+    ("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing his donations.", 1),
+    ("What will Nintendo's media adapter cost?", "It is expected to cost about 5000 yen (\u00a325).", 1),
+    # nothing of the asked kind
+    ("What will Nintendo's media adapter cost?", "Nintendo is releasing an adapter for its DS console.", 0),
+    ("When did Ray Charles die?", "Ray Charles, who died last year, was honoured.", 0),  # relative date: no date
+    ("How big was the trade gap?", "The gap narrowed, helped by a 7.5% rise in exports.", 0),  # a change, not a size
+    ("Who will run Nissan when Carlos Ghosn takes charge?", "Mr Ghosn will devote 40% of his time to Nissan.", 0),
+    ("What stamp duty threshold did they propose?", "By failing to uprate it, Gordon Brown hit first-time buyers.", 0),
+    ("Why did he resign?", "He resigned on Wednesday.", 0),  # no typed slot at all
+])
+def test_slot_level(q, s, want):
+    assert slot_level(q, s) == want
+
+
+def test_a_bare_name_does_not_lead():
+    # "by the in-form Kiefer" fills a who-slot, but nothing ties it to the asked role or act
+    assert slot_level("Whom did Marat Safin beat in the final?", "Safin was beaten 7-6 6-4 by the in-form Kiefer.") == 0
+    assert slot_level("Who is the director of the festival?", "The festival opened with a film by Im Kwon-taek.") == 0
+    assert slot_level("Who is the director of the festival?", "Festival director Dieter Kosslick opened it.") == 2
+
+
+def test_anchor_terms_and_person_nouns():
+    assert anchor_terms("Which referee ruled out the try?") == {"refere"}
+    assert "inquiri" in anchor_terms("Who is leading the inquiry into the visa?")
+    assert asks_for_person("Which Tory co-chairman said so?") and not asks_for_person("Which Sony console will use it?")
+
+
+@dataclass
+class C:  # the two fields of quotes.Candidate that the choice reads
+    text: str
+    score: float
+
+
+Q = "Who chairs the Mobile Data Association?"
+RESTATES = C("Figures from the Mobile Data Association show the number of phones has doubled.", 0.60)
+OTHER = C("The association said mobile data use would grow in 2005.", 0.55)
+FILLS = C("The MDA's chairman Mike Short has predicted that more people will go online.", 0.47)
+
+
+def test_the_close_sentence_that_fills_the_slot_leads():
+    out = fill_slot(Q, [RESTATES, OTHER, FILLS], [RESTATES, OTHER])
+    assert out == [FILLS, RESTATES]  # the filler first, then the best-scoring sentence; two at most
+
+
+def test_a_filler_far_below_the_best_does_not_lead():
+    far = C(FILLS.text, 0.30)  # under 0.6 of the best score
+    assert fill_slot(Q, [RESTATES, OTHER, far], [RESTATES, OTHER]) == [RESTATES, OTHER]
+
+
+def test_the_first_choice_that_fills_the_slot_stays():
+    best = C("Its chairman Mike Short said the figures were a record.", 0.60)
+    assert fill_slot(Q, [best, OTHER, FILLS], [best]) == [best]
+
+
+def test_untyped_questions_keep_their_choice():
+    q = "Why has mobile data use doubled?"
+    assert fill_slot(q, [RESTATES, OTHER, FILLS], [RESTATES, OTHER]) == [RESTATES, OTHER]
+
+
+def test_the_better_of_two_fillers_of_the_same_level_is_kept():
+    q = "How many people were unemployed in the final quarter?"
+    best = C("Manufacturing lost 104,000 workers during the last quarter.", 0.70)  # a count, not of people
+    gold = C("The number of people out of work rose 32,000 to 1.41 million people in the quarter.", 0.68)
+    weak = C("\"We have effectively more than five million people unemployed,\" a minister said.", 0.61)
+    assert slot_level(q, gold.text) == slot_level(q, weak.text) == 2
+    assert fill_slot(q, [best, gold, weak], [best, weak])[0] is gold
