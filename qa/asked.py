@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .spans import _MONEY_Q, AGE, DURATION, NUMBER, WHEN, _candidates, _person_like, question_type, who_is_subject
+from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, span_candidates, person_like, question_type, who_is_subject
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
@@ -54,7 +54,7 @@ def asked_kind(question: str) -> str:
         return "year"
     if _PERCENT.search(q):
         return "percent"
-    if _MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
+    if MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
         return "money"
     if base == "number" or _COUNT.search(q):
         return "count"
@@ -125,12 +125,12 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     elif kind == "duration":
         spans = [m.span() for m in DURATION.finditer(sentence)]
     elif kind == "person":  # a name, or the agent of a passive ("closed by the mayor" answers "Who closed...?")
-        spans = [sp for sp in _candidates("who", sentence) if _person_like(sentence[sp[0]:sp[1]])]
+        spans = [sp for sp in span_candidates("who", sentence) if person_like(sentence[sp[0]:sp[1]])]
         spans += [m.span(1) for m in _BY_AGENT.finditer(sentence)]
     elif kind == "place":
-        spans = _candidates("where", sentence)
+        spans = span_candidates("where", sentence)
     elif kind == "name":
-        spans = _candidates("name", sentence) + [m.span(1) for m in _QUOTED.finditer(sentence)]
+        spans = span_candidates("name", sentence) + [m.span(1) for m in _QUOTED.finditer(sentence)]
     elif kind == "role":
         from .spans import role_span
 

@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .spans import _IRREGULAR, _NOT_VERBS, _RELATIVE, _ROLE_WORDS, _WHO_VERB, NAME, _person_like, _whole_number
-from .text import STOPWORDS, terms
+from .spans import IRREGULAR, NOT_VERBS, RELATIVE, ROLE_WORDS, WHO_VERB, NAME, person_like, whole_number
+from .text import STOPWORDS, in_word_list, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
 # anchors it even when the question does not say that word ("AK chief Isaiah Kiplagat").
@@ -36,8 +36,19 @@ _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:
                        r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
                        r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
                        r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
-_NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ish|ese)|French|Dutch|Welsh|Swiss|Greek|Thai|Scots?|Irish|American|African|"
-                          r"Korean|Mexican|Kenyan|Moroccan|Cuban|Chilean|Tibetan|European|Asian)$")
+# Nationality words listed, not found by a suffix rule ("-ian" also ends Adrian, Brian, Sebastian).
+_NATIONALITIES = frozenset("""
+Afghan Albanian Algerian American Argentine Argentinian Armenian Asian Australian Austrian Bangladeshi Belgian
+Bolivian Bosnian Brazilian British Bulgarian Burmese Cambodian Cameroonian Canadian Chilean Chinese Colombian
+Congolese Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian English Eritrean Estonian Ethiopian
+European Filipino Finnish French Georgian German Ghanaian Greek Haitian Hungarian Icelandic Indian Indonesian
+Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese Jordanian Kazakh Kenyan Korean Kosovan Kuwaiti
+Latvian Lebanese Liberian Libyan Lithuanian Malaysian Maltese Mexican Moldovan Mongolian Moroccan Namibian
+Nepalese Nigerian Norwegian Pakistani Palestinian Peruvian Polish Portuguese Romanian Russian Rwandan Saudi
+Scots Scottish Senegalese Serbian Singaporean Slovak Slovakian Slovenian Somali Spanish Sudanese Swedish Swiss
+Syrian Taiwanese Thai Tibetan Tunisian Turkish Ugandan Ukrainian Uruguayan Uzbek Venezuelan Vietnamese Welsh
+Yemeni Zambian Zimbabwean African Arab Asian Caribbean Latin Scot""".split())
+_NATIONALITY = re.compile(r"^(?:(?:South|North|West|East|Northern|Southern)\s+)?(?:" + "|".join(sorted(_NATIONALITIES)) + r")$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
@@ -57,9 +68,9 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
         qterms = set(terms(question))
         spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
     if kind == "date":
-        spans = [(s, e) for s, e in spans if not _RELATIVE.match(text[s:e].strip())]
+        spans = [(s, e) for s, e in spans if not RELATIVE.match(text[s:e].strip())]
     if kind in ("count", "money", "percent"):
-        spans = [(s, e) for s, e in spans if _whole_number(text, s, e)]
+        spans = [(s, e) for s, e in spans if whole_number(text, s, e)]
     if kind == "count" and re.search(r"\bhow (?:many|big|large)\b", question, re.I):
         spans = [(s, e) for s, e in spans if not _PERCENTISH.search(text[s:e] + text[e:e + 9])]
     return spans
@@ -95,7 +106,7 @@ def anchor_terms(question: str) -> set[str]:
     return out
 
 
-_PERSON_NOUNS = _ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
+_PERSON_NOUNS = ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
                                         "peer mep cyclist jockey trainer skipper".split())
 
 
@@ -121,14 +132,14 @@ _SAME_ACT = {"replac": frozenset({"take", "succeed", "successor"}), "succeed": f
 
 def _does_the_act(question: str, after: str) -> bool:
     """"Toshiyuki Shiga will run Nissan..." for "Who will run Nissan...?": the question's verb follows the name."""
-    m = _WHO_VERB.match(" ".join(question.split()))
-    if not m or m.group(1).lower() in _NOT_VERBS:
+    m = WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in NOT_VERBS:
         return False
     verb = terms(m.group(1).lower())
-    near = {_IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
+    near = {IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
     if len(verb) != 1:
         return False
-    v = _IRREGULAR.get(verb[0], verb[0])
+    v = IRREGULAR.get(verb[0], verb[0])
     return v in near or bool(_SAME_ACT.get(v, frozenset()) & near)
 
 
@@ -149,7 +160,7 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
     if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
         return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
     office = bool(_OFFICE_Q.match(" ".join(question.split())))
-    return office and any(w.lower().rstrip("'s\u2019") in _OFFICE_ROLES for w in window)
+    return office and any(in_word_list(w, _OFFICE_ROLES) for w in window)
 
 
 def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
@@ -169,7 +180,7 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind in ("person", "name"):
         spans = [sp for sp in spans if _is_real_name(text, sp) or kind == "person"]
         if kind == "name" and not asks_for_person(question):  # "What film...": a title, not a person
-            spans = [sp for sp in spans if not _person_like(text[sp[0]:sp[1]])]
+            spans = [sp for sp in spans if not person_like(text[sp[0]:sp[1]])]
         if not spans:
             return 0
         anchors = anchor_terms(question)
@@ -204,6 +215,5 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
     lead = next(c for c in close if level[id(c)] == top)  # best first: the best-scoring filler of that level
     if any(c is lead or c.text == lead.text for c in chosen) or level.get(id(chosen[0]), 0) >= top:
         return chosen
-    rest = [c for c in chosen if c.text != lead.text]
-    rest.sort(key=lambda c: -level.get(id(c), 0))  # the chosen sentence that fills the slot best stays
+    rest = [c for c in chosen if c.text != lead.text]  # the first choice (whose signals set the verdict) follows
     return ([lead] + rest)[:max_sentences]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import question_terms, terms
+from .text import in_word_list, question_terms, terms
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -58,7 +58,7 @@ AGE = re.compile(r"(?<=,\s)\d{1,3}(?=,)|\baged\s+\d{1,3}\b|\b\d{1,3}(?=-year-old
 # "Who is Tony Blair?": asks what the person is (a role), not for a name.
 _WHO_IS = re.compile(r"^who\s+(?:is|was)\s+(?!(?:the|a|an|in|on|at|to|for|by|from|now|still|likely|expected|said|being)\b)"
                      r"((?:[\w'\u2019.-]+\s*){1,5}?)\s*\??$", re.I)
-_ROLE_WORDS = frozenset("""minister secretary leader president chairman chairwoman chair chief executive director manager
+ROLE_WORDS = frozenset("""minister secretary leader president chairman chairwoman chair chief executive director manager
     coach mp spokesman spokeswoman boss head star actor actress singer player captain founder governor chancellor
     editor economist analyst governor judge premier prime king queen prince princess commissioner ambassador
     mayor general officer official producer presenter writer author designer striker midfielder defender
@@ -77,7 +77,7 @@ def who_is_subject(question: str) -> str:
         return ""
     name = m.group(1).strip()
     first = name.split()[0].lower()
-    if first in _ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
+    if first in ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
         return ""  # "Who is chief executive of BT?": a role asking for a name
     if name.split()[0].islower() and first.endswith("ing"):
         return ""  # "Who is directing The Da Vinci Code?": an act, asking for a name
@@ -102,7 +102,7 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
                     cand.pop()
                 while cand and cand[0].lower() in _SENTENCE_START_WORDS | {"said", "says", "by", "with", "of", "to", "from"}:
                     cand.pop(0)
-                if cand and cand[-1].lower().rstrip("'s") in _ROLE_WORDS:
+                if cand and in_word_list(cand[-1], ROLE_WORDS):
                     text = " ".join(cand)
                     start = quote.rfind(text, 0, m.start())
                     if start >= 0:
@@ -139,7 +139,7 @@ def question_type(question: str) -> str:
     return ""
 
 
-_MONEY_Q = re.compile(r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|price|spend|spent|worth|fund|funding|sell|sold|buy|"
+MONEY_Q = re.compile(r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|price|spend|spent|worth|fund|funding|sell|sold|buy|"
                       r"bought|fee|fine|fined|salary|earn|earned|raise|raised|charge|invest|invested|deal|bid)\b|"
                       r"\bwhat (?:is|was) the (?:price|cost)\b", re.I)
 _MONEY = re.compile(r"[$£€¥]|\b(?:bn|m|million|billion|trillion|pounds?|dollars?|euros?|yen|won|pence|p)\b", re.I)
@@ -149,7 +149,7 @@ _YEAR_ONLY = re.compile(r"^(?:1[5-9]|20)\d{2}$")
 def _fits_question(question: str, quote: str, span: tuple[int, int], qtype: str) -> bool:
     """Narrower kinds inside a type: "how much did it cost" wants money, "what year" a year."""
     text = quote[span[0]:span[1]]
-    if qtype == "number" and _MONEY_Q.search(question):
+    if qtype == "number" and MONEY_Q.search(question):
         return bool(_MONEY.search(text + quote[span[1]:span[1] + 9]))
     if qtype == "number" and re.search(r"\b(what (share|percentage|proportion)|what per ?cent|how much of)\b", question, re.I):
         return bool(re.search(r"%|per ?cent", text + quote[span[1]:span[1] + 9], re.I))
@@ -161,13 +161,13 @@ def _fits_question(question: str, quote: str, span: tuple[int, int], qtype: str)
     return True
 
 
-def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
+def span_candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
     if qtype == "age":
         spans = [m.span() for m in AGE.finditer(quote)]
     elif qtype == "duration":
         spans = [m.span() for m in DURATION.finditer(quote)]
     elif qtype == "number":
-        spans = [m.span() for m in NUMBER.finditer(quote) if _whole_number(quote, *m.span())]
+        spans = [m.span() for m in NUMBER.finditer(quote) if whole_number(quote, *m.span())]
     elif qtype == "when":
         spans = [m.span() for m in WHEN.finditer(quote)]
     elif qtype in ("who", "where", "name"):
@@ -194,7 +194,7 @@ def _candidates(qtype: str, quote: str) -> list[tuple[int, int]]:
 _CUT_NUMBER = re.compile(r"^(?:\.\d|[^\W_])")
 
 
-def _whole_number(quote: str, s: int, e: int) -> bool:
+def whole_number(quote: str, s: int, e: int) -> bool:
     """Not a piece of a longer token ("7" of "7.2MB") nor a number word inside a name ("Six Nations")."""
     if _CUT_NUMBER.match(quote[e:e + 2]):
         return False
@@ -213,7 +213,7 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
         if not qtype:
             return []
         qterms, qlow = set(terms(question)), question.lower()
-        return [(s, e) for s, e in _candidates(qtype, quote)
+        return [(s, e) for s, e in span_candidates(qtype, quote)
                 if not (quote[s:e].lower() in qlow or (set(terms(quote[s:e])) and set(terms(quote[s:e])) <= qterms))]
     if not qtype:
         return []
@@ -223,16 +223,16 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
     qterms = set(terms(question))
     qlow = question.lower()
     cands = []
-    for s, e in _candidates(qtype, quote):
+    for s, e in span_candidates(qtype, quote):
         text = quote[s:e]
         t = set(terms(text))
         if text.lower() in qlow or (t and t <= qterms):
             continue  # the question already says it
         if not _fits_question(question, quote, (s, e), qtype):
             continue
-        if qtype == "who" and (not _person_like(text) or _where_from(text)):
+        if qtype == "who" and (not person_like(text) or _where_from(text)):
             continue
-        if qtype == "when" and _RELATIVE.match(text):
+        if qtype == "when" and RELATIVE.match(text):
             continue  # "last year" in an article of unknown date answers nothing
         if qtype in ("who", "name", "where") and t & qterms:
             # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
@@ -254,7 +254,7 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
     return cands
 
 
-_RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)
+RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)
 def _where_from(text: str) -> bool:
     """"South Korean", "West Indian": says where someone is from, not who (no short answer to "who")."""
     from .signals import is_demonym  # not at the top: qa.signals imports this module
@@ -267,7 +267,7 @@ _COMPASS = frozenset("north south east west central northern southern eastern we
 _NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
 
 
-def _person_like(text: str) -> bool:
+def person_like(text: str) -> bool:
     """A who-answer: two or more words ("Noel Forgeard", "Mr Schweitzer"), not a demonym, an acronym,
     a news agency or a title with a possessive ("Who's Your Daddy")."""
     from .signals import is_demonym  # not at the top: qa.signals imports this module
@@ -278,7 +278,7 @@ def _person_like(text: str) -> bool:
     return not (is_demonym(ws[0]) and len(ws) == 1) and ws[0].lower() not in _NOT_PEOPLE and not text.isupper()
 
 
-_IRREGULAR = {"won": "win", "sold": "sell", "bought": "buy", "paid": "pay", "took": "take", "made": "make",
+IRREGULAR = {"won": "win", "sold": "sell", "bought": "buy", "paid": "pay", "took": "take", "made": "make",
               "left": "leav", "held": "hold", "led": "lead", "ran": "run", "gave": "give", "becam": "becom",
               "wrote": "write", "written": "write", "chose": "choos", "chosen": "choos", "met": "meet"}
 MIN_SUBJECT_SHARE = 0.5  # share of the question's content words a marked quote must hold
@@ -289,10 +289,10 @@ def about_subject(question: str, quote: str) -> bool:
     """The quote holds at least half of the question's content words (it is about what was asked)."""
     from .signals import is_demonym, salient_words  # not at the top: qa.signals imports this module
 
-    qt = {_IRREGULAR.get(t, t) for t in question_terms(question)}
+    qt = {IRREGULAR.get(t, t) for t in question_terms(question)}
     if not qt:
         return False
-    have = {_IRREGULAR.get(t, t) for t in terms(quote)}
+    have = {IRREGULAR.get(t, t) for t in terms(quote)}
     if any(set(terms(w)) - have for w in salient_words(question) if not is_demonym(w)):
         return False  # a name, number or year of the question is not in the quote
     need = MIN_NAME_SHARE if question_type(question) in ("who", "name") else MIN_SUBJECT_SHARE
@@ -334,8 +334,8 @@ def _next_to_asked_noun(question: str, quote: str, cands: list[tuple[int, int]])
     return cands if (qtype == "number" and len(cands) == 1) else []
 
 
-_WHO_VERB = re.compile(r"^(?:who|which \w+)\s+(?:(?:has|have|had|will|would|is|was)\s+(?:been\s+)?)?([a-z]+)\b", re.I)
-_NOT_VERBS = frozenset("is was are were did does do has have had will would can could the a an".split())
+WHO_VERB = re.compile(r"^(?:who|which \w+)\s+(?:(?:has|have|had|will|would|is|was)\s+(?:been\s+)?)?([a-z]+)\b", re.I)
+NOT_VERBS = frozenset("is was are were did does do has have had will would can could the a an".split())
 
 
 def states_the_act(question: str, quote: str) -> bool:
@@ -343,14 +343,14 @@ def states_the_act(question: str, quote: str) -> bool:
     (the word after "who") must be in the quote, else the name there did something else."""
     if question_type(question) not in ("who", "name"):
         return True
-    m = _WHO_VERB.match(" ".join(question.split()))
-    if not m or m.group(1).lower() in _NOT_VERBS:
+    m = WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in NOT_VERBS:
         return True
     t = terms(m.group(1).lower())
     if len(t) != 1:
         return True
-    have = {_IRREGULAR.get(x, x) for x in terms(quote)}
-    return _IRREGULAR.get(t[0], t[0]) in have
+    have = {IRREGULAR.get(x, x) for x in terms(quote)}
+    return IRREGULAR.get(t[0], t[0]) in have
 
 
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:

@@ -3,6 +3,8 @@ sentence scoring and abstention, so that they agree on what a "word of the quest
 
 from __future__ import annotations
 
+import re
+
 from newsqa.embeddings.lexical import STOPWORDS, stem_all, terms, words  # noqa: F401 (re-exported)
 
 # Question words carry the question's shape, not its topic.
@@ -29,3 +31,16 @@ def question_terms(text: str) -> list[str]:
     ws = [w for i, w in enumerate(ws) if not (i and ws[i - 1] == "how")]
     ws = [w for i, w in enumerate(ws) if not (w in ANSWER_TYPE_WORDS and _after_what(ws, i))]
     return stem_all([w for w in ws if w not in STOPWORDS and w not in QUESTION_WORDS and w not in META_WORDS])
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+def in_word_list(word: str, words_: frozenset[str]) -> bool:
+    """``word`` is in ``words_``, read without a possessive or one plural ``s`` ("chief's", "bosses'").
+
+    >>> in_word_list("boss", frozenset({"boss"})), in_word_list("Chiefs'", frozenset({"chief"}))
+    (True, True)
+    """
+    w = _POSSESSIVE.sub("", word.lower())
+    return w in words_ or (w.endswith("s") and w[:-1] in words_) or (w.endswith("es") and w[:-2] in words_)

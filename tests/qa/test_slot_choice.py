@@ -15,6 +15,8 @@ from newsqa.qa.slot_choice import anchor_terms, asks_for_person, fill_slot, slot
     ("Who heads Athletics Kenya?", "\"She gave a reason,\" said AK chief Isaiah Kiplagat.", 2),
     ("Who is the chief executive of the US TV network Fox?", "Chief executive Gail Berman said the network drifted.", 2),
     ("Who will run Nissan day to day?", "As chief operating officer, Toshiyuki Shiga will run Nissan on a daily basis.", 2),
+    ("Who runs Fox?", "Fox boss Rupert Murdoch said the network would grow.", 2),  # "boss" is no "bo" + "ss"
+    ("Which Chelsea striker scored the winner?", "Chelsea striker Adrian scored the winner.", 2),  # a name, no nationality
     ("Which Dublin school complained about the video?", "The head of the Christian Brothers' school St Fintian's, said it.", 2),
     # a count next to the counted noun, or only of the asked kind
     ("How many caps has Gareth Llewellyn won for Wales?", "It is time to end his 92-cap Wales career.", 2),
@@ -85,3 +87,12 @@ def test_the_better_of_two_fillers_of_the_same_level_is_kept():
     weak = C("\"We have effectively more than five million people unemployed,\" a minister said.", 0.61)
     assert slot_level(q, gold.text) == slot_level(q, weak.text) == 2
     assert fill_slot(q, [best, gold, weak], [best, weak])[0] is gold
+
+
+def test_the_first_choice_follows_the_lead_even_when_the_second_fills_a_lower_level():
+    # the first choice's signals set the answer's state and reason: it stays shown, second
+    q = "How many caps has Gareth Llewellyn won for Wales?"
+    first = C("Gareth Llewellyn has been recalled to the Wales squad.", 0.60)
+    second = C("The squad of 30 players meets on Monday.", 0.58)  # a count, not of caps: level 1
+    lead = C("It is time to end his 92-cap Wales career.", 0.50)  # level 2
+    assert fill_slot(q, [first, second, lead], [first, second]) == [lead, first]
