@@ -124,6 +124,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     unsure = verdict.state == UNSURE
     if unsure:
         citations = [replace(c, answer_span=None, answer_text="") for c in citations]  # no bold answer when unsure
+    timeline = [t for t in timeline if verified(snapshot, t.doc_id, t.start, t.end, t.quote)]  # checked like quotes
     timeline = [replace(t, n=len(citations) + 1 + i) for i, t in enumerate(timeline)]  # markers after the answer's
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),

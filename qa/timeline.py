@@ -131,8 +131,9 @@ def newest_first(chosen: list[Candidate], scored: list[Candidate], snapshot: Sna
     if not best_numbers:
         return chosen, []
     group = [best]
-    for c in scored[1:15]:
-        if c.score < PEER_SCORE_RATIO * best.score:
+    top = max([best.score] + [c.score for c in scored[:1]])  # the quote step may lead with a lower-scored filler
+    for c in scored[:15]:
+        if c.score < PEER_SCORE_RATIO * top:
             break
         if c.text == best.text or not same_story(best, c) or not ordered(best, c):
             continue

@@ -1,5 +1,7 @@
 """The engine with the fake encoder: fast checks of the API, validation and offsets."""
 
+from dataclasses import replace
+
 import pytest
 from helpers import SEED
 
@@ -49,3 +51,23 @@ def test_date_filter_excluding_everything_gives_abstention(engine):
 def test_to_dict_shape(engine):
     d = engine.ask("Who met Putin?").to_dict()
     assert isinstance(d["abstained"], bool) and isinstance(d["timings_ms"]["total"], float)
+
+
+def test_a_timeline_entry_that_does_not_match_its_article_is_not_shown(engine, monkeypatch):
+    import newsqa.qa.answer as answer_mod
+    from newsqa.qa.timeline import entry
+    real = answer_mod.newest_first
+
+    def with_entries(picked, scored, snapshot, question):
+        chosen, _ = real(picked, scored, snapshot, question)
+        c = chosen[0]
+        good = entry(c, 9)
+        bad = replace(good, quote=good.quote + " (edited)")
+        return chosen, [bad, good]
+
+    monkeypatch.setattr(answer_mod, "newest_first", with_entries)
+    a = engine.ask("Who met Putin?")
+    assert a.citations and len(a.timeline) == 1  # the edited entry is dropped, the verbatim one kept
+    t = a.timeline[0]
+    assert engine.snapshot.document_text(t.doc_id)[t.start:t.end] == t.quote
+    assert t.n == len(a.citations) + 1
