@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import threading
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,6 +262,7 @@ class Segment:
             # Kept open, parsed on first use: a reader that serves never reads the file records, and
             # a writer reads them after a compaction retired this folder from the open file.
             self._files_file = _opened_object(self.dir / file_name("files"))
+            weakref.finalize(self, self._files_file.close)  # closed with the segment if never read
         except FileNotFoundError as e:
             raise IndexFormatError(f"{where}: {Path(e.filename or '').name or 'a file'} is missing; rebuild the index") from e
         except (OSError, ValueError, pa.ArrowInvalid) as e:

@@ -246,3 +246,23 @@ def test_a_small_new_index_is_encoded_by_torch_alone(tmp_path, loads):
     src.mkdir()
     r = update_index([_article(src, 1)], tmp_path / "idx", progress=False, compact=False)
     assert r.written and r.encoded == 3 and loads == [(None, "torch")]
+
+
+
+def test_a_reader_that_never_reads_file_records_closes_them_when_it_goes(grown):
+    import gc
+    import os
+    import warnings
+
+    _, idx = grown
+    fds = lambda: len(os.listdir("/proc/self/fd"))  # noqa: E731
+    gc.collect()
+    before = fds()
+    r = open_reader(idx, ann=False)
+    assert fds() > before  # each segment holds its files.json open until first use
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        del r
+        gc.collect()
+    assert fds() == before
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]  # closed, not left to the collector
