@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a cited answer: a virtual environment in .venv, the CPU build of
-# PyTorch pinned (so nothing pulls a multi-GB CUDA build) with newsqa and its test extras, then a first
+# One command from a fresh clone to a cited answer: a virtual environment in .venv, PyTorch pinned to
+# the CPU build where the package index serves one (else set TORCH_INDEX, below: stock PyPI's Linux
+# wheel brings CUDA packages) with newsqa and its test extras, then a first
 # question answered from the built-in sample corpus (on torch fp32), then the encoder backend chosen for
 # this CPU (``auto``'s one-time conversions and parity check, announced; docs/backends.md).
 #
@@ -21,7 +22,7 @@ fi
 # One resolver call: the pinned CPU torch (unless the venv has a torch already) and newsqa with its
 # extras (ray: --engine ray; backends: OpenVINO / ONNX Runtime; both tested in CI). With TORCH_INDEX,
 # PyTorch's CPU index is an extra index: its "2.13.0+cpu" sorts above PyPI's "2.13.0", so the pin takes
-# the CPU build.
+# the CPU build (pip then may take any package from either index: use PyTorch's own index only).
 TORCH=()
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   TORCH=("$TORCH_SPEC")
@@ -29,7 +30,7 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     TORCH+=(--extra-index-url "$TORCH_INDEX")
   fi
 fi
-.venv/bin/pip install -q "${TORCH[@]}" -e '.[test,ray,backends]'
+.venv/bin/pip install -q ${TORCH[@]+"${TORCH[@]}"} -e '.[test,ray,backends]'  # (the +: an empty array under set -u, bash < 4.4)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
