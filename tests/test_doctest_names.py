@@ -24,8 +24,16 @@ def test_a_library_file_is_collected_for_doctests_under_its_newsqa_name(request)
     assert found[0].obj is sys.modules["newsqa.embeddings.caching"]
 
 
-def test_no_library_module_is_loaded_under_a_bare_folder_name():
-    """After collection (every doctest module of the run imported): no ``qa.engine`` beside ``newsqa.qa.engine``."""
+def test_no_library_module_is_loaded_under_a_bare_folder_name(request):
+    """Every library module with an example collected and imported here (so the check holds when this
+    file runs alone): no ``qa.engine`` beside ``newsqa.qa.engine``."""
+    with_examples = [p for stage in STAGES for p in sorted((ROOT / stage).rglob("*.py"))
+                     if ">>>" in p.read_text(encoding="utf-8")]
+    assert len(with_examples) > 5
+    for path in with_examples:
+        for c in request.config.hook.pytest_collect_file(file_path=path, parent=request.session):
+            if isinstance(c, DoctestModule):
+                c.obj  # imports the module as the doctest run does
     bare = []
     for name, mod in list(sys.modules.items()):
         file = getattr(mod, "__file__", None)
