@@ -259,10 +259,9 @@ class Segment:
             self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
             self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
             arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
-            # Kept open, parsed on first use: a reader that serves never reads the file records, and
-            # a writer reads them after a compaction retired this folder from the open file.
+            # Parsed on first use (a serving reader never does; a writer may after a compaction retired this folder)
             self._files_file = _opened_object(self.dir / file_name("files"))
-            weakref.finalize(self, self._files_file.close)  # closed with the segment if never read
+            weakref.finalize(self, self._files_file.close)
         except FileNotFoundError as e:
             raise IndexFormatError(f"{where}: {Path(e.filename or '').name or 'a file'} is missing; rebuild the index") from e
         except (OSError, ValueError, pa.ArrowInvalid) as e:
