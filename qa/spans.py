@@ -100,6 +100,7 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
                 # keep the run of words just before the name that ends in a role word
                 while cand and cand[-1].lower() in {w.lower() for w in words_}:
                     cand.pop()
+                cand = _role_run(cand)  # "to join Home Secretary" -> "Home Secretary"
                 while cand and cand[0].lower() in _SENTENCE_START_WORDS | {"said", "says", "by", "with", "of", "to", "from"}:
                     cand.pop(0)
                 if cand and in_word_list(cand[-1], ROLE_WORDS):
@@ -108,6 +109,21 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
                     if start >= 0:
                         return start, start + len(text)
     return None
+
+
+# Lower-case words that may stand inside a role before a name ("former home secretary").
+_ROLE_MODIFIERS = frozenset("""former ex then acting deputy shadow home foreign prime junior senior new current interim
+    vice general executive managing assistant fellow party club team national chief""".split())
+
+
+def _role_run(words_: list[str]) -> list[str]:
+    """The words at the end of ``words_`` that can be a role: capitalised, role words or role
+    modifiers ("Home Secretary" of "to join Home Secretary"; "chief executive" of "said chief executive")."""
+    i = len(words_)
+    while i and (words_[i - 1][:1].isupper() or in_word_list(words_[i - 1], ROLE_WORDS)
+                 or words_[i - 1].lower() in _ROLE_MODIFIERS or words_[i - 1].lower().startswith("ex-")):
+        i -= 1
+    return words_[i:]
 
 
 _NAME_NOUNS = ("judge|footballer|player|minister|leader|company|firm|band|singer|actor|actress|team|club|country|city|"

@@ -102,3 +102,15 @@ def test_where_someone_is_from_is_no_who_answer():
     assert span(q, "The director of the Berlin Film Festival praised the South Korean entries.") is None
     assert span("Who refereed the match?", "The match was refereed by South African Jonathan Kaplan.") == \
         "South African Jonathan Kaplan"
+
+
+@pytest.mark.parametrize("quote,role", [
+    ("Tony Blair is to join Home Secretary David Blunkett in a visit to Sheffield.", "Home Secretary"),  # not "join ..."
+    ("It was backed by former home secretary David Blunkett on Monday.", "former home secretary"),
+    ("The plan, said chief executive David Blunkett, was working.", "chief executive"),
+])
+def test_the_role_before_a_name_starts_at_the_role_not_at_a_verb(quote, role):
+    from newsqa.qa.spans import role_span
+
+    s, e = role_span("David Blunkett", quote)
+    assert quote[s:e] == role
