@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import in_word_list, question_terms, terms
+from .text import STOPWORDS, in_word_list, question_terms, terms
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -357,12 +357,33 @@ NOT_VERBS = frozenset("is was are were did does do has have had will would can c
 def states_the_act(question: str, quote: str) -> bool:
     """"Who scored for United?" is answered by a sentence that says who scored: the question's verb
     (the word after "who") must be in the quote, else the name there did something else."""
-    if question_type(question) not in ("who", "name"):
+    qtype = question_type(question)
+    if qtype == "when":
+        return _states_when_act(question, quote)
+    if qtype not in ("who", "name"):
         return True
     m = WHO_VERB.match(" ".join(question.split()))
     if not m or m.group(1).lower() in NOT_VERBS:
         return True
     t = terms(m.group(1).lower())
+    if len(t) != 1:
+        return True
+    have = {IRREGULAR.get(x, x) for x in terms(quote)}
+    return IRREGULAR.get(t[0], t[0]) in have
+
+
+# "When did Tony Blair resign?", "When was Yukos sold?": the verb after a named (or pronoun) subject.
+_WHEN_ACT = re.compile(r"^[Ww]hen\s+(?:did|does|do|will|would|was|were|is|has|have|had)\s+"
+                       r"(?:he|she|it|they|(?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)\s+([a-z]+)\b")
+
+
+def _states_when_act(question: str, quote: str) -> bool:
+    """A date answers "When did X resign?" only from a sentence that says the resigning: "by
+    November 2003 he had lost voters' trust" holds a date and no resignation."""
+    m = _WHEN_ACT.match(" ".join(question.split()))
+    if not m or m.group(1) in NOT_VERBS or m.group(1) in STOPWORDS:
+        return True
+    t = terms(m.group(1))
     if len(t) != 1:
         return True
     have = {IRREGULAR.get(x, x) for x in terms(quote)}

@@ -114,3 +114,13 @@ def test_the_role_before_a_name_starts_at_the_role_not_at_a_verb(quote, role):
 
     s, e = role_span("David Blunkett", quote)
     assert quote[s:e] == role
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    ("When did Tony Blair resign?", "It claims Tony Blair felt by November 2003 he had lost voters' trust.", None),
+    ("When did David Blunkett resign?", "David Blunkett resigned as home secretary in December 2004.", "December 2004"),
+    ("When was Yukos sold?", "Yukos was sold at auction in December 2004.", "December 2004"),
+])
+def test_a_when_answer_needs_the_asked_act_in_its_sentence(question, quote, want):
+    span = find_answer_span(question, quote)
+    assert (quote[span[0]:span[1]] if span else None) == want
