@@ -139,8 +139,13 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
         return False  # the agent of a passive ("by the mayor") has no role to check
     before = re.findall(r"[\w'\u2019-]+", text[: span[0]])[-_BEFORE_WORDS:]
     after = text[span[1]:]
-    if kind == "name":  # "the film I Heart Huckabees", "Sony's PlayStation console": the asked noun beside it
-        window = before[-1:] + re.findall(r"[\w'\u2019-]+", after)[:1]
+    if kind == "name":  # "the film I Heart Huckabees", "Sony's PlayStation console", "'Veritas' party": the asked noun beside it
+        before = [w for w in before if any(ch.isalnum() for ch in w)]  # a closing quote mark is no word
+        next_ = [w for w in re.findall(r"[\w'\u2019-]+", after) if any(ch.isalnum() for ch in w)][:1]
+        if before[-1:] and before[-1].lower() in ("a", "an"):
+            next_ = []  # "a Eurosceptic party" tells the kind of party, not its name
+        last = before[-2:-1] if before[-1:] and before[-1].lower() == "the" else before[-1:]  # "new chart - the Pop 100"
+        window = last + next_
     else:
         window = before + (re.findall(r"[\w'\u2019-]+", after)[:4] if after.startswith(",") else [])
     if _does_the_act(question, after):
@@ -185,10 +190,12 @@ SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores th
 SLOT_DEPTH = 20  # how many of the best sentences compete
 
 
-def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2) -> list:
+def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2, titles: list = ()) -> list:
     """``chosen`` with the best close sentence of a higher slot level in the lead, if there is one.
 
-    ``scored`` is best first (``quotes.Candidate`` values with ``score`` and ``text``)."""
+    ``scored`` is best first (``quotes.Candidate`` values with ``score`` and ``text``). ``titles``
+    (scored the same way) are the matched articles' own headlines: one may lead only when it fills
+    the slot next to the asked noun (level 2) and no body sentence does."""
     kind = asked_kind(question)
     if not chosen or not kind or kind == "role":
         return chosen
@@ -198,6 +205,11 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
     pool = [c for c in scored[:SLOT_DEPTH] if c.score >= min(SLOT_RATIO.values()) * best]  # only close ones are read
     level = {id(c): slot_level(question, c.text, kind) for c in pool}
     close = [c for c in pool if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
+    if kind in ("person", "name") and not any(level[id(c)] == 2 for c in close):
+        heads = [t for t in titles if t.score >= SLOT_RATIO[2] * best and slot_level(question, t.text, kind) == 2]
+        if heads:
+            lead = max(heads, key=lambda t: t.score)
+            return ([lead] + [c for c in chosen if c.text != lead.text])[:max_sentences]
     if not close:
         return chosen
     top = max(level[id(c)] for c in close)

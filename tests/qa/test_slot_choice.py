@@ -85,3 +85,37 @@ def test_the_better_of_two_fillers_of_the_same_level_is_kept():
     weak = C("\"We have effectively more than five million people unemployed,\" a minister said.", 0.61)
     assert slot_level(q, gold.text) == slot_level(q, weak.text) == 2
     assert fill_slot(q, [best, gold, weak], [best, weak])[0] is gold
+
+
+def test_a_name_in_quote_marks_next_to_the_asked_noun_fills_a_called_slot():
+    q = "What is Robert Kilroy-Silk's new party called?"
+    assert slot_level(q, "Kilroy launches 'Veritas' party") == 2  # the quote mark is no word between them
+    assert slot_level(q, "He said Veritas would avoid the old parties' lies.") == 0  # not next to "party"
+
+
+HEADLINE = C("Kilroy launches 'Veritas' party", 0.50)
+BODY = C("Mr Kilroy-Silk told Sky News there was support for him to form a new party.", 0.70)
+BODY2 = C("He said he was ashamed to be a member of UKIP.", 0.60)
+
+
+def test_a_headline_that_fills_the_slot_leads_only_when_no_body_sentence_does():
+    q = "What is Robert Kilroy-Silk's new party called?"
+    assert fill_slot(q, [BODY, BODY2], [BODY, BODY2], titles=[HEADLINE]) == [HEADLINE, BODY]
+    far = C(HEADLINE.text, 0.30)  # below 0.6 of the best body sentence: not close
+    assert fill_slot(q, [BODY, BODY2], [BODY], titles=[far]) == [BODY]
+    fills = C("The party, called Veritas party, was launched.", 0.65)
+    assert fill_slot(q, [BODY, fills], [BODY], titles=[HEADLINE])[0] is not HEADLINE
+    # a question that asks for no name keeps its choice whatever the headlines say
+    assert fill_slot("How many seats will it contest?", [BODY], [BODY], titles=[HEADLINE]) == [BODY]
+
+
+def test_a_capitalised_word_after_a_or_an_describes_the_asked_noun_and_does_not_name_it():
+    q = "What is his new party called?"
+    assert slot_level(q, "He would deliver better as the leader of a Eurosceptic party.") == 0
+    assert slot_level(q, "He launched the Veritas party on Wednesday.") == 2
+
+
+def test_a_name_after_the_asked_noun_and_the_names_it():
+    q = "What is Billboard's second new chart called?"
+    assert slot_level(q, "Its second new chart - the Pop 100 - also combines airplay and sales.") == 2
+    assert slot_level(q, "The chart is compiled by the Official Charts Company.") == 0  # "compiled by the": no noun
