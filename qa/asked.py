@@ -48,7 +48,7 @@ def asked_kind(question: str) -> str:
     """The kind of thing the question asks for ("" when it asks for no single typed thing)."""
     q = " ".join(question.split())
     base = question_type(q)
-    if base == "role" and re.search(r"['\u2019]s\b", who_is_subject(q)):
+    if base == "role" and re.search(r"['\u2019](?:s\b|\s)", who_is_subject(q)):
         return "person"  # "Who is Mike Tindall's agent?" asks for a name, not a role
     if base in ("age", "duration", "role"):
         return base

@@ -40,6 +40,7 @@ _NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ish|ese)|French|Dutch|Welsh|Sw
                           r"Korean|Mexican|Kenyan|Moroccan|Cuban|Chilean|Tibetan|European|Asian)$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
+_RELATIVE_WORDS = 7  # words after a name of a "who is (now) ..." clause that may hold its role
 _AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
 
 
@@ -69,6 +70,7 @@ _ROLE_PHRASE = re.compile(r"^(?i:who|whom)\s+(?:is|was|will be|has been)\s+the\s
 _OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|would)\s+)?(?:been\s+)?[a-z]+\s+(?:the|a|an)\s+"
                      r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
 # Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
+_POSSESSED_ROLE = re.compile(r"^(?i:who|whom)\s+(?:is|was)\s+\S.*?['\u2019]s?\s+((?:[a-z][\w-]*\s*){1,3})\?*$")
 _OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
     executive owner founder secretary governor commissioner presenter producer controller""".split())
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
@@ -88,6 +90,9 @@ def anchor_terms(question: str) -> set[str]:
         out |= set(terms(m.group(1)))
     m = _AGENTIVE.match(q)
     if m and _OFFICE_Q.match(q):
+        out |= set(terms(m.group(1)))
+    m = _POSSESSED_ROLE.match(q)
+    if m:  # "Who is Veritas' deputy leader?": the role owned
         out |= set(terms(m.group(1)))
     m = _OBJECT.match(q)
     if m:  # "Who is leading the inquiry...", "Who made the BBC documentary...": the thing led or made
@@ -147,7 +152,9 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
         last = before[-2:-1] if before[-1:] and before[-1].lower() == "the" else before[-1:]  # "new chart - the Pop 100"
         window = last + next_
     else:
-        window = before + (re.findall(r"[\w'\u2019-]+", after)[:4] if after.startswith(",") else [])
+        relative = re.match(r",?\s+who\s+(?:is|was|has been)\s", after)  # "Damien Hockney, who is now Veritas' deputy leader"
+        width = _RELATIVE_WORDS if relative else (4 if after.startswith(",") else 0)
+        window = before + re.findall(r"[\w'\u2019-]+", after)[:width]
     if _does_the_act(question, after):
         return True
     have = set(terms(" ".join(window)))
@@ -219,3 +226,16 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2,
     rest = [c for c in chosen if c.text != lead.text]
     rest.sort(key=lambda c: -level.get(id(c), 0))  # the chosen sentence that fills the slot best stays
     return ([lead] + rest)[:max_sentences]
+
+
+def slot_filler(question: str, text: str) -> str:
+    """The name in ``text`` that fills the question's name slot next to the asked noun ("Veritas" in
+    "Kilroy launches 'Veritas' party" for "What is his new party called?"), "" when none does."""
+    kind = asked_kind(question)
+    if kind not in ("person", "name"):
+        return ""
+    anchors = anchor_terms(question)
+    for sp in slot_spans(question, kind, text):
+        if _is_real_name(text, sp) and _anchored_name(question, text, sp, anchors, kind):
+            return text[sp[0]:sp[1]].strip("'\"\u2018\u2019\u201c\u201d ")
+    return ""

@@ -85,3 +85,7 @@ def test_a_called_question_asks_for_the_name_of_the_thing_before_the_verb():
     assert focus_term("What is Robert Kilroy-Silk's new party called?") == focus_term("Which party won?")
     assert asked_kind("Who called the election?") == "person"  # "called" as a verb: unchanged
     assert asked_kind("What is it?") == ""
+
+
+def test_a_possessive_ending_in_s_apostrophe_asks_for_a_person():
+    assert asked_kind("Who is Veritas\u2019 deputy leader?") == "person"

@@ -119,3 +119,10 @@ def test_a_name_after_the_asked_noun_and_the_names_it():
     q = "What is Billboard's second new chart called?"
     assert slot_level(q, "Its second new chart - the Pop 100 - also combines airplay and sales.") == 2
     assert slot_level(q, "The chart is compiled by the Official Charts Company.") == 0  # "compiled by the": no noun
+
+
+def test_a_who_is_clause_after_a_name_holds_the_owned_role():
+    q = "Who is Veritas\u2019 deputy leader?"
+    assert {"deputi", "leader"} <= anchor_terms(q)
+    assert slot_level(q, "He was joined by Damien Hockney who is now Veritas' deputy leader.") == 2
+    assert slot_level(q, "He said Mr Kilroy-Silk had made him deputy party leader of Veritas.") == 0
