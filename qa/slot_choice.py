@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .spans import _IRREGULAR, _NOT_VERBS, _RELATIVE, _ROLE_WORDS, _WHO_VERB, NAME, _person_like, _whole_number
+from .spans import IRREGULAR, NAME, NOT_VERBS, RELATIVE_DATE, ROLE_WORDS, WHO_VERB, person_like, whole_number
 from .text import STOPWORDS, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -58,9 +58,9 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
         qterms = set(terms(question))
         spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
     if kind == "date":
-        spans = [(s, e) for s, e in spans if not _RELATIVE.match(text[s:e].strip())]
+        spans = [(s, e) for s, e in spans if not RELATIVE_DATE.match(text[s:e].strip())]
     if kind in ("count", "money", "percent"):
-        spans = [(s, e) for s, e in spans if _whole_number(text, s, e)]
+        spans = [(s, e) for s, e in spans if whole_number(text, s, e)]
     if kind == "count" and re.search(r"\bhow (?:many|big|large)\b", question, re.I):
         spans = [(s, e) for s, e in spans if not _PERCENTISH.search(text[s:e] + text[e:e + 9])]
     return spans
@@ -100,7 +100,7 @@ def anchor_terms(question: str) -> set[str]:
     return out
 
 
-_PERSON_NOUNS = _ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
+_PERSON_NOUNS = ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
                                         "peer mep cyclist jockey trainer skipper".split())
 
 
@@ -126,14 +126,14 @@ _SAME_ACT = {"replac": frozenset({"take", "succeed", "successor"}), "succeed": f
 
 def _does_the_act(question: str, after: str) -> bool:
     """"Toshiyuki Shiga will run Nissan..." for "Who will run Nissan...?": the question's verb follows the name."""
-    m = _WHO_VERB.match(" ".join(question.split()))
-    if not m or m.group(1).lower() in _NOT_VERBS:
+    m = WHO_VERB.match(" ".join(question.split()))
+    if not m or m.group(1).lower() in NOT_VERBS:
         return False
     verb = terms(m.group(1).lower())
-    near = {_IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
+    near = {IRREGULAR.get(t, t) for t in terms(" ".join(re.findall(r"[\w'-]+", after)[:3]))}
     if len(verb) != 1:
         return False
-    v = _IRREGULAR.get(verb[0], verb[0])
+    v = IRREGULAR.get(verb[0], verb[0])
     return v in near or bool(_SAME_ACT.get(v, frozenset()) & near)
 
 
@@ -181,7 +181,7 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind in ("person", "name"):
         spans = [sp for sp in spans if _is_real_name(text, sp) or kind == "person"]
         if kind == "name" and not asks_for_person(question):  # "What film...": a title, not a person
-            spans = [sp for sp in spans if not _person_like(text[sp[0]:sp[1]])]
+            spans = [sp for sp in spans if not person_like(text[sp[0]:sp[1]])]
         if not spans:
             return 0
         anchors = anchor_terms(question)

@@ -379,3 +379,13 @@ def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     if dist(ranked[0]) * 1.8 < dist(ranked[1]):
         return ranked[0]
     return None
+
+
+# Public names of the rules above that the quote choice (slot_choice.py) reads too.
+IRREGULAR = _IRREGULAR  # past forms -> stems ("won" -> "win")
+NOT_VERBS = _NOT_VERBS  # words after "who" that are no verb of the question
+RELATIVE_DATE = _RELATIVE  # "last year", "today": a date that needs the article's own date
+ROLE_WORDS = _ROLE_WORDS  # words that name a role ("minister", "chairman")
+WHO_VERB = _WHO_VERB  # "Who (has) VERB ...": the question's verb
+person_like = _person_like  # a span that looks like a person's name
+whole_number = _whole_number  # a number span not cut out of a longer number or name
