@@ -173,13 +173,17 @@ def title_candidates(scored: list[Candidate], snapshot, hits: list[Hit]) -> list
 
 
 def _title_row(snapshot, scored: list[Candidate], doc: str) -> Hit | None:
-    row = min(c.hit.row for c in scored[:TITLE_ARTICLES] if c.hit.passage.doc_id == doc)
+    first = min((c.hit for c in scored[:TITLE_ARTICLES] if c.hit.passage.doc_id == doc), key=lambda h: h.row)
     passages = getattr(snapshot, "passages", None)
-    for r in range(row - 1, max(-1, row - 1 - _TITLE_WALK), -1):
-        if passages is None:
-            return None
+    if passages is None:
+        return None
+    row, guess = first.row, first.row - first.passage.paragraph  # one row a paragraph: the headline's row
+    order = ([guess] if 0 <= guess < row else []) + [r for r in range(row - 1, max(-1, row - 1 - _TITLE_WALK), -1) if r != guess]
+    for r in order:
         p = passages[r]
         if p.doc_id != doc:
+            if r == guess:
+                continue  # the guess overshot (a paragraph split in parts): walk back instead
             return None
         if p.kind == "headline" and p.paragraph == 0:
             return Hit(p, r, 0.0) if getattr(snapshot, "is_live", lambda _r: True)(r) else None

@@ -126,3 +126,26 @@ def test_a_who_is_clause_after_a_name_holds_the_owned_role():
     assert {"deputi", "leader"} <= anchor_terms(q)
     assert slot_level(q, "He was joined by Damien Hockney who is now Veritas' deputy leader.") == 2
     assert slot_level(q, "He said Mr Kilroy-Silk had made him deputy party leader of Veritas.") == 0
+
+
+def test_title_candidates_find_the_matched_articles_own_headline_by_its_row():
+    from newsqa.embeddings.chunker import Passage
+    from newsqa.qa.quotes import Candidate, title_candidates
+    from newsqa.qa.types import Hit
+
+    text = "Kilroy launches 'Veritas' party\n\nHe launched it today. More text here."
+    head = Passage("p0", "d1", "headline", 0, 0, 31, text[:31], ((0, 31),))
+    body = Passage("p1", "d1", "paragraph", 1, 33, 54, text[33:54], ((33, 54),))
+    other = Passage("p2", "d2", "paragraph", 1, 0, 5, "Other", ((0, 5),))
+
+    class Snap:  # the two things the walk reads
+        passages = [other, head, body]
+
+        def document_text(self, doc_id):
+            return text
+
+    best = Candidate(Hit(body, 2, 1.0), 33, 54, text[33:54])
+    got = title_candidates([best], Snap(), [Hit(body, 2, 1.0)])
+    assert [(c.text, c.hit.row, c.start, c.end) for c in got] == [("Kilroy launches 'Veritas' party", 1, 0, 31)]
+    lone = Candidate(Hit(other, 0, 1.0), 0, 5, "Other")  # an article whose headline is not stored: none
+    assert title_candidates([lone], Snap(), [Hit(other, 0, 1.0)]) == []
