@@ -16,7 +16,9 @@ from .dates import resolve_relative_dates
 from .explain import topics_sentence
 from .followup import Resolved
 from .signals import compute_signals, subject_of
-from .quotes import Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates
+from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
+                     title_candidates)
+from .asked import asked_kind
 from .slot_choice import fill_slot
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
@@ -96,7 +98,10 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                               settings.quotes, hits, carried=carried)
     best = scored[0] if scored else None
     first = choose(scored, settings.quotes)
-    picked = fill_slot(own, scored, first, settings.quotes.max_sentences)
+    titles = (score_candidates(own, qvec, title_candidates(scored, snapshot, hits), vectors, idf,
+                               settings.quotes, hits, carried=carried)
+              if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
+    picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
     sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms)
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)

@@ -40,13 +40,15 @@ _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|do
 _AGE_MORE = re.compile(r"\b(?:at|aged|age of)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
 _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
+# "What is his new party called?", "What was the album named?": asks for the name of the thing before the verb.
+_CALLED_Q = re.compile(r"^what\s+(?:is|was|are|were|will be)\s+(.+?)\s+(?:called|named)\s*\??$", re.I)
 
 
 def asked_kind(question: str) -> str:
     """The kind of thing the question asks for ("" when it asks for no single typed thing)."""
     q = " ".join(question.split())
     base = question_type(q)
-    if base == "role" and re.search(r"['\u2019]s\b", who_is_subject(q)):
+    if base == "role" and re.search(r"['\u2019](?:s\b|\s)", who_is_subject(q)):
         return "person"  # "Who is Mike Tindall's agent?" asks for a name, not a role
     if base in ("age", "duration", "role"):
         return base
@@ -64,7 +66,7 @@ def asked_kind(question: str) -> str:
         return "person"
     if base == "where":
         return "place"
-    if base == "name" or _NAME_Q.search(q):
+    if base == "name" or _NAME_Q.search(q) or _CALLED_Q.match(q):
         return "name"
     return ""
 
@@ -72,6 +74,10 @@ def asked_kind(question: str) -> str:
 def focus_term(question: str) -> str:
     """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
     does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""
+    called = _CALLED_Q.match(" ".join(question.split()))
+    if called:  # "What is his new party called?": the named thing ("party")
+        t = terms(called.group(1).split()[-1].lower())
+        return t[0] if len(t) == 1 else ""
     ws = re.findall(r"[A-Za-z][\w'-]*", question)
     low = [w.lower() for w in ws]
     nxt = None

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from .asked import asked_kind
+from .slot_choice import slot_filler
 from .spans import NAME
 from .text import QUESTION_WORDS, STOPWORDS, words
 from .types import Turn
@@ -303,12 +305,22 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     if (pronoun.lower() in ("it", "its") and defined and not own_names(defined.group(1))
             and not _ANAPHORA.search(defined.group(1)) and not re.search(r"(?:ed|own)$", defined.group(1))):
         return defined.group(1)  # "What is card-not-present fraud?" -> "How much has it risen?": the thing defined
+    if pronoun.lower() in ("it", "its") and asked_kind(prev_q) == "name":
+        given = slot_filler(prev_q, _first_quote(prev_a))
+        if given:
+            return given  # "What is his new party called?" -> "Who is its deputy leader?": the name the answer gave
     if pronoun.lower() in ("it", "its") and len(q_names) > 1:
         return ""  # a thing: carry the previous topic instead of guessing which name
     if q_names:
         multi = [n for n in q_names if " " in n]
         return (multi or q_names)[0]  # a person's full name before a place's ("Northampton coach Budge Pountney")
     return a_names[0] if a_names else ""
+
+
+def _first_quote(answer: str) -> str:
+    """The first quote of an answer's text (“...” [1] “...” [2])."""
+    m = re.match(r"\s*\u201c(.*?)\u201d\s*\[\d+\]", answer, re.S)
+    return m.group(1) if m else ""
 
 
 def _resolve_pronoun(question: str, history: list[Turn]) -> Resolved | None:

@@ -153,6 +153,43 @@ def candidates(hits: list[Hit], doc_text, settings: QuoteSettings) -> list[Candi
     return out
 
 
+TITLE_ARTICLES = 3  # the articles of this many best sentences are "the matched articles"
+_TITLE_WALK = 64  # how many rows back a headline may sit from its article's passage (an article's rows are contiguous)
+
+
+def title_candidates(scored: list[Candidate], snapshot, hits: list[Hit]) -> list[Candidate]:
+    """The own headlines of the articles of the best few sentences, which ``candidates`` leaves out:
+    a headline may still fill the asked slot ("Kilroy launches 'Veritas' party" for "What is his new
+    party called?"), see ``slot_choice.fill_slot``. A headline not retrieved is found by walking back
+    from its article's passage to the row holding the article's headline."""
+    docs = list(dict.fromkeys(c.hit.passage.doc_id for c in scored[:TITLE_ARTICLES]))
+    out = []
+    for doc in docs:
+        h = next((x for x in hits if x.passage.doc_id == doc and is_title(x)), None) or _title_row(snapshot, scored, doc)
+        if h is not None:
+            text = snapshot.document_text(doc)
+            out += [Candidate(h, s, e, text[s:e], index=i) for i, (s, e) in enumerate(h.passage.sentences)]
+    return out
+
+
+def _title_row(snapshot, scored: list[Candidate], doc: str) -> Hit | None:
+    first = min((c.hit for c in scored[:TITLE_ARTICLES] if c.hit.passage.doc_id == doc), key=lambda h: h.row)
+    passages = getattr(snapshot, "passages", None)
+    if passages is None:
+        return None
+    row, guess = first.row, first.row - first.passage.paragraph  # one row a paragraph: the headline's row
+    order = ([guess] if 0 <= guess < row else []) + [r for r in range(row - 1, max(-1, row - 1 - _TITLE_WALK), -1) if r != guess]
+    for r in order:
+        p = passages[r]
+        if p.doc_id != doc:
+            if r == guess:
+                continue  # the guess overshot (a paragraph split in parts): walk back instead
+            return None
+        if p.kind == "headline" and p.paragraph == 0:
+            return Hit(p, r, 0.0) if getattr(snapshot, "is_live", lambda _r: True)(r) else None
+    return None
+
+
 CARRIED_WEIGHT = 0.5  # words carried over from earlier turns count half in the word match
 
 

@@ -51,6 +51,7 @@ Yemeni Zambian Zimbabwean African Arab Asian Caribbean Latin Scot""".split())
 _NATIONALITY = re.compile(r"^(?:(?:South|North|West|East|Northern|Southern)\s+)?(?:" + "|".join(sorted(_NATIONALITIES)) + r")$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
+_RELATIVE_WORDS = 7  # words after a name of a "who is (now) ..." clause that may hold its role
 _AFTER_WORDS = 3  # words after a number that may hold the counted noun ("92-cap Wales career")
 
 
@@ -80,6 +81,7 @@ _ROLE_PHRASE = re.compile(r"^(?i:who|whom)\s+(?:is|was|will be|has been)\s+the\s
 _OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|would)\s+)?(?:been\s+)?[a-z]+\s+(?:the|a|an)\s+"
                      r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
 # Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
+_POSSESSED_ROLE = re.compile(r"^(?i:who|whom)\s+(?:is|was)\s+\S.*?['\u2019]s?\s+((?:[a-z][\w-]*\s*){1,3})\?*$")
 _OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
     executive owner founder secretary governor commissioner presenter producer controller""".split())
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
@@ -99,6 +101,9 @@ def anchor_terms(question: str) -> set[str]:
         out |= set(terms(m.group(1)))
     m = _AGENTIVE.match(q)
     if m and _OFFICE_Q.match(q):
+        out |= set(terms(m.group(1)))
+    m = _POSSESSED_ROLE.match(q)
+    if m:  # "Who is Veritas' deputy leader?": the role owned
         out |= set(terms(m.group(1)))
     m = _OBJECT.match(q)
     if m:  # "Who is leading the inquiry...", "Who made the BBC documentary...": the thing led or made
@@ -150,10 +155,17 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
         return False  # the agent of a passive ("by the mayor") has no role to check
     before = re.findall(r"[\w'\u2019-]+", text[: span[0]])[-_BEFORE_WORDS:]
     after = text[span[1]:]
-    if kind == "name":  # "the film I Heart Huckabees", "Sony's PlayStation console": the asked noun beside it
-        window = before[-1:] + re.findall(r"[\w'\u2019-]+", after)[:1]
+    if kind == "name":  # "the film I Heart Huckabees", "Sony's PlayStation console", "'Veritas' party": the asked noun beside it
+        before = [w for w in before if any(ch.isalnum() for ch in w)]  # a closing quote mark is no word
+        next_ = [w for w in re.findall(r"[\w'\u2019-]+", after) if any(ch.isalnum() for ch in w)][:1]
+        if before[-1:] and before[-1].lower() in ("a", "an"):
+            next_ = []  # "a Eurosceptic party" tells the kind of party, not its name
+        last = before[-2:-1] if before[-1:] and before[-1].lower() == "the" else before[-1:]  # "new chart - the Pop 100"
+        window = last + next_
     else:
-        window = before + (re.findall(r"[\w'\u2019-]+", after)[:4] if after.startswith(",") else [])
+        relative = re.match(r",?\s+who\s+(?:is|was|has been)\s", after)  # "Damien Hockney, who is now Veritas' deputy leader"
+        width = _RELATIVE_WORDS if relative else (4 if after.startswith(",") else 0)
+        window = before + re.findall(r"[\w'\u2019-]+", after)[:width]
     if _does_the_act(question, after):
         return True
     have = set(terms(" ".join(window)))
@@ -196,10 +208,12 @@ SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores th
 SLOT_DEPTH = 20  # how many of the best sentences compete
 
 
-def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2) -> list:
+def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2, titles: list = ()) -> list:
     """``chosen`` with the best close sentence of a higher slot level in the lead, if there is one.
 
-    ``scored`` is best first (``quotes.Candidate`` values with ``score`` and ``text``)."""
+    ``scored`` is best first (``quotes.Candidate`` values with ``score`` and ``text``). ``titles``
+    (scored the same way) are the matched articles' own headlines: one may lead only when it fills
+    the slot next to the asked noun (level 2) and no body sentence does."""
     kind = asked_kind(question)
     if not chosen or not kind or kind == "role":
         return chosen
@@ -209,6 +223,11 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
     pool = [c for c in scored[:SLOT_DEPTH] if c.score >= min(SLOT_RATIO.values()) * best]  # only close ones are read
     level = {id(c): slot_level(question, c.text, kind) for c in pool}
     close = [c for c in pool if level[id(c)] and c.score >= SLOT_RATIO[level[id(c)]] * best]
+    if kind in ("person", "name") and not any(level[id(c)] == 2 for c in close):
+        heads = [t for t in titles if t.score >= SLOT_RATIO[2] * best and slot_level(question, t.text, kind) == 2]
+        if heads:
+            lead = max(heads, key=lambda t: t.score)
+            return ([lead] + [c for c in chosen if c.text != lead.text])[:max_sentences]
     if not close:
         return chosen
     top = max(level[id(c)] for c in close)
@@ -217,3 +236,16 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2)
         return chosen
     rest = [c for c in chosen if c.text != lead.text]  # the first choice (whose signals set the verdict) follows
     return ([lead] + rest)[:max_sentences]
+
+
+def slot_filler(question: str, text: str) -> str:
+    """The name in ``text`` that fills the question's name slot next to the asked noun ("Veritas" in
+    "Kilroy launches 'Veritas' party" for "What is his new party called?"), "" when none does."""
+    kind = asked_kind(question)
+    if kind not in ("person", "name"):
+        return ""
+    anchors = anchor_terms(question)
+    for sp in slot_spans(question, kind, text):
+        if _is_real_name(text, sp) and _anchored_name(question, text, sp, anchors, kind):
+            return text[sp[0]:sp[1]].strip("'\"\u2018\u2019\u201c\u201d ")
+    return ""

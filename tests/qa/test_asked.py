@@ -78,3 +78,14 @@ def test_the_agent_of_a_passive_answers_a_who_question():
     s2 = "It was bought by the finance minister."
     assert [s2[a:b] for a, b in kind_spans("person", "Who bought it?", s2)] == ["the finance minister"]
     assert kind_spans("person", "Who closed the harbour?", "The harbour was closed by the end of May.") == []
+
+
+def test_a_called_question_asks_for_the_name_of_the_thing_before_the_verb():
+    assert asked_kind("What is his new party called?") == "name"
+    assert focus_term("What is Robert Kilroy-Silk's new party called?") == focus_term("Which party won?")
+    assert asked_kind("Who called the election?") == "person"  # "called" as a verb: unchanged
+    assert asked_kind("What is it?") == ""
+
+
+def test_a_possessive_ending_in_s_apostrophe_asks_for_a_person():
+    assert asked_kind("Who is Veritas\u2019 deputy leader?") == "person"

@@ -120,3 +120,13 @@ def test_it_after_a_what_is_question_means_the_thing_defined():
 def test_a_question_naming_its_subject_gets_no_context():
     r = resolve_followup("Why did he resign?", ["Who is David Blunkett?"])
     assert r.context == "" and r.scoring() == ("Why did David Blunkett resign?", "")
+
+
+def test_it_after_a_called_question_means_the_name_the_answer_gave():
+    from newsqa.qa.followup import resolve_followup
+    history = [{"question": "What is his new party called?",
+                "answer": "\u201cKilroy launches 'Veritas' party\u201d [1] \u201cHe preferred the Robert Kilroy-Silk Party.\u201d [2]"}]
+    assert resolve_followup("Who is its deputy leader?", history).query.startswith("Who is Veritas\u2019 deputy leader?")
+    # no name beside the asked noun in the first quote: the earlier rules decide (no name taken from it)
+    history[0]["answer"] = "\u201cHe preferred the Robert Kilroy-Silk Party.\u201d [1]"
+    assert "Veritas" not in resolve_followup("Who is its deputy leader?", history).query

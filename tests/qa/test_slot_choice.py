@@ -96,3 +96,67 @@ def test_the_first_choice_follows_the_lead_even_when_the_second_fills_a_lower_le
     second = C("The squad of 30 players meets on Monday.", 0.58)  # a count, not of caps: level 1
     lead = C("It is time to end his 92-cap Wales career.", 0.50)  # level 2
     assert fill_slot(q, [first, second, lead], [first, second]) == [lead, first]
+
+
+def test_a_name_in_quote_marks_next_to_the_asked_noun_fills_a_called_slot():
+    q = "What is Robert Kilroy-Silk's new party called?"
+    assert slot_level(q, "Kilroy launches 'Veritas' party") == 2  # the quote mark is no word between them
+    assert slot_level(q, "He said Veritas would avoid the old parties' lies.") == 0  # not next to "party"
+
+
+HEADLINE = C("Kilroy launches 'Veritas' party", 0.50)
+BODY = C("Mr Kilroy-Silk told Sky News there was support for him to form a new party.", 0.70)
+BODY2 = C("He said he was ashamed to be a member of UKIP.", 0.60)
+
+
+def test_a_headline_that_fills_the_slot_leads_only_when_no_body_sentence_does():
+    q = "What is Robert Kilroy-Silk's new party called?"
+    assert fill_slot(q, [BODY, BODY2], [BODY, BODY2], titles=[HEADLINE]) == [HEADLINE, BODY]
+    far = C(HEADLINE.text, 0.30)  # below 0.6 of the best body sentence: not close
+    assert fill_slot(q, [BODY, BODY2], [BODY], titles=[far]) == [BODY]
+    fills = C("The party, called Veritas party, was launched.", 0.65)
+    assert fill_slot(q, [BODY, fills], [BODY], titles=[HEADLINE])[0] is not HEADLINE
+    # a question that asks for no name keeps its choice whatever the headlines say
+    assert fill_slot("How many seats will it contest?", [BODY], [BODY], titles=[HEADLINE]) == [BODY]
+
+
+def test_a_capitalised_word_after_a_or_an_describes_the_asked_noun_and_does_not_name_it():
+    q = "What is his new party called?"
+    assert slot_level(q, "He would deliver better as the leader of a Eurosceptic party.") == 0
+    assert slot_level(q, "He launched the Veritas party on Wednesday.") == 2
+
+
+def test_a_name_after_the_asked_noun_and_the_names_it():
+    q = "What is Billboard's second new chart called?"
+    assert slot_level(q, "Its second new chart - the Pop 100 - also combines airplay and sales.") == 2
+    assert slot_level(q, "The chart is compiled by the Official Charts Company.") == 0  # "compiled by the": no noun
+
+
+def test_a_who_is_clause_after_a_name_holds_the_owned_role():
+    q = "Who is Veritas\u2019 deputy leader?"
+    assert {"deputi", "leader"} <= anchor_terms(q)
+    assert slot_level(q, "He was joined by Damien Hockney who is now Veritas' deputy leader.") == 2
+    assert slot_level(q, "He said Mr Kilroy-Silk had made him deputy party leader of Veritas.") == 0
+
+
+def test_title_candidates_find_the_matched_articles_own_headline_by_its_row():
+    from newsqa.embeddings.chunker import Passage
+    from newsqa.qa.quotes import Candidate, title_candidates
+    from newsqa.qa.types import Hit
+
+    text = "Kilroy launches 'Veritas' party\n\nHe launched it today. More text here."
+    head = Passage("p0", "d1", "headline", 0, 0, 31, text[:31], ((0, 31),))
+    body = Passage("p1", "d1", "paragraph", 1, 33, 54, text[33:54], ((33, 54),))
+    other = Passage("p2", "d2", "paragraph", 1, 0, 5, "Other", ((0, 5),))
+
+    class Snap:  # the two things the walk reads
+        passages = [other, head, body]
+
+        def document_text(self, doc_id):
+            return text
+
+    best = Candidate(Hit(body, 2, 1.0), 33, 54, text[33:54])
+    got = title_candidates([best], Snap(), [Hit(body, 2, 1.0)])
+    assert [(c.text, c.hit.row, c.start, c.end) for c in got] == [("Kilroy launches 'Veritas' party", 1, 0, 31)]
+    lone = Candidate(Hit(other, 0, 1.0), 0, 5, "Other")  # an article whose headline is not stored: none
+    assert title_candidates([lone], Snap(), [Hit(other, 0, 1.0)]) == []
