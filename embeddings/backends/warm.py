@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.backend == "auto":
         print("Choosing the fastest encoder backend for this CPU (the first time per CPU, model and library "
-              "versions it converts the model to OpenVINO and ONNX and checks them against torch: a minute or "
-              "two; later it reuses that choice) ...", flush=True)
+              "versions it converts the model to OpenVINO and ONNX and checks them against torch: about 1.5 CPU-minutes, "
+              "longer on a busy machine; later it reuses that choice) ...", flush=True)
     wall, cpu = time.perf_counter(), time.process_time()
     enc = load_encoder(args.model, backend=args.backend)
     print(describe(enc, time.perf_counter() - wall, time.process_time() - cpu), flush=True)

@@ -57,7 +57,8 @@ def run(args) -> int:
         out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
         print(json.dumps(out, indent=2))
-    nothing_read = bool(report.skipped) and not (report.documents_read or report.files_unchanged)
+    # An empty folder reads as nothing too (no file at all is no success); a prune that dropped files did something.
+    nothing_read = not (report.documents_read or report.files_unchanged or report.pruned or report.removed)
     if not args.json:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
@@ -68,8 +69,9 @@ def run(args) -> int:
             shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace
         # Every path given was unreadable: nothing was indexed or changed. Say so and fail, so that a
         # script does not take an empty run for success.
+        why = "see the reasons above" if report.skipped else "they hold no files"
         print(f"newsqa index: error: nothing could be read from the {len(args.paths)} path(s) given "
-              f"(see the reasons above); the index {index_dir} was not changed", file=sys.stderr)
+              f"({why}); the index {index_dir} was not changed", file=sys.stderr)
         return 2
     return 0
 

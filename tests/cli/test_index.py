@@ -38,3 +38,24 @@ def test_max_file_mb_must_be_positive(tmp_path, capsys):
     else:
         raise AssertionError("--max-file-mb 0 was accepted")
     assert "must be more than 0, got 0" in capsys.readouterr().err
+
+
+def test_an_empty_folder_is_exit_2_and_no_index(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    index = tmp_path / "idx"
+    assert main(["index", str(empty), "--index", str(index), "--model", "hashing", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing could be read from the 1 path(s) given (they hold no files)" in err
+    assert not index.exists()  # it had said "read 0 documents" and exited 0 with no index written
+
+
+def test_a_prune_of_every_file_is_no_error(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("A title\n\nA paragraph about a thing that happened.\n", encoding="utf-8")
+    index = tmp_path / "idx"
+    base = ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
+    assert main(base) == 0
+    (src / "a.txt").unlink()
+    assert main(base + ["--prune"]) == 0
