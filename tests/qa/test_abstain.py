@@ -131,3 +131,13 @@ def test_the_slot_features_move_the_probability():
     empty = m.probability(Signals(kind_missing=True, focus_missing=True, slot_lexical=0.0))
     assert filled > 0.8 and empty < 0.05
     assert decide(cand(0.9, 1.0), Signals(dense=0.9, kind_missing=True, focus_missing=True), S, model=m).state == NOT_FOUND
+
+
+def test_not_stated_is_not_claimed_when_the_finer_slot_check_found_the_kind():
+    # "How old is Tony Blair?": the best quote holds no age, but "The 51-year-old premier" among the
+    # close sentences does: the articles do give it, so the reason must not say they do not
+    sig = Signals(dense=-1.0, type_missing=True, qtype="age", asked="age", kind_missing=False, wide_kind_missing=False)
+    d = decide(cand(-1.0, 0.5), sig, S, subject="Tony Blair", model=_model())
+    assert d.reason["code"] != "not_stated"
+    sig = Signals(dense=-1.0, type_missing=True, qtype="age", asked="age", kind_missing=False, wide_kind_missing=True)
+    assert decide(cand(-1.0, 0.5), sig, S, subject="Tony Blair", model=_model()).reason["code"] == "not_stated"
