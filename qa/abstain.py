@@ -149,8 +149,10 @@ def reason_for(sig: Signals, subject: str) -> dict:
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best
     # quotes alone, and "The 51-year-old premier" one sentence on gives the age it missed.
     finer_found = bool(sig.asked) and not sig.kind_missing and not sig.wide_kind_missing
-    if (sig.kind_missing or (sig.type_missing and not finer_found)) and subject:
+    if (sig.kind_missing or sig.type_missing) and subject:
         kind = sig.asked if sig.kind_missing and sig.asked else sig.qtype
+        if finer_found:  # something of the kind is there, tied to the question or not: say no more than that
+            return _reason("not_clear", f"no sentence about {subject} clearly gives {_WHAT.get(kind, 'the answer')}", ())
         return _reason("not_stated", f"the articles about {subject} do not give {_WHAT.get(kind, 'the answer')}", ())
     return _reason("low_match", "no passage matches the question closely enough", ())
 

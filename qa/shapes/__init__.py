@@ -57,7 +57,7 @@ def overrule(verdict, shape: Shape, pool: Pool):
 
     from ..abstain import UNSURE
 
-    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") != "not_stated":
+    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in ("not_stated", "not_clear"):
         return verdict
     from .who_is import stated
 
