@@ -44,6 +44,7 @@ from newsqa.embeddings.segment import (SegmentData, _csr, documents_table, merge
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
+from .bench_backends import bare_st_encode
 from .bench_updates import bench_updates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,13 +159,8 @@ def bench_build(corpus: Path, work: Path, encoder, files: int | None) -> tuple[d
 def _bare_st_fp32(texts: list[str]):
     """A timer of bare ``SentenceTransformer.encode`` (torch fp32, the model's own batching) of ``texts``."""
     base = load_encoder(None, backend="torch")
-    base.model.encode(texts[:256], batch_size=base.batch_size, normalize_embeddings=True)  # warm-up
-
-    def timed() -> float:
-        t = time.perf_counter()
-        base.model.encode(texts, batch_size=base.batch_size, normalize_embeddings=True)
-        return time.perf_counter() - t
-    return timed
+    bare_st_encode(base, texts[:256])  # warm-up
+    return lambda: bare_st_encode(base, texts)[1]
 
 
 def _texts_to_encode(paths: list[Path]) -> list[str]:
