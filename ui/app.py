@@ -160,7 +160,8 @@ def _filters_box(gr, c, summary0: dict) -> None:
 
     shown = filters_shown(summary0)
     with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
-        c.filters_note = gr.HTML(fmt.filters_note_html(shown), elem_id="nq-filters-note")
+        note = fmt.filters_note_html(shown)
+        c.filters_note = gr.HTML(note, elem_id="nq-filters-note", visible=bool(note))
         with gr.Row(visible=shown["dates"], elem_id="nq-dates") as c.dates_row:
             c.date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
             c.date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
@@ -182,7 +183,7 @@ def _documents_box(gr, c, allow_uploads: bool) -> None:
         # the id (first 8 hex digits) is last: rows are selected by it, and `newsqa ask --doc` takes it
         c.doc_table = gr.Dataframe(headers=[*docs.COLUMNS, "id"], interactive=False, wrap=True, max_height=360,
                                    elem_id="nq-docs-table", show_label=False,
-                                   column_widths=["36%", "12%", "11%", "10%", "8%", "12%", "11%"])
+                                   column_widths=["30%", "16%", "9%", "8%", "9%", "14%", "14%"])
         c.doc_info = gr.HTML("", elem_id="nq-docs-info")
         with gr.Row():
             c.scope_list_btn = gr.Button("Ask only the listed", size="sm", elem_id="nq-scope-listed")

@@ -36,6 +36,12 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def alone_label(question: str, limit: int = 60) -> str:
+    """The "ask it as a new question" button's label, naming the question (cut at ``limit``)."""
+    q = question if len(question) <= limit else question[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+    return f"Ask \u201c{q}\u201d as a new question, not a follow-up"
+
+
 def filters_shown(summary: dict) -> dict[str, bool]:
     """Which filters the index has values for: ``dates``, ``sections``, ``sources`` (``Engine.summary()``)."""
     return {"dates": bool(summary.get("date_from")), "sections": bool(summary.get("sections")),
@@ -100,7 +106,7 @@ class Handlers:
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
         # "Ask it as a new question" only when the question was read as a follow-up ("Searched for: ...")
-        alone_btn = gr.update(visible=bool(getattr(shown, "rewritten", False)))
+        alone_btn = gr.update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
         return (chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter), alone_btn)
 
     def ask_alone(self, chat: list, session: dict, *rest):
@@ -128,7 +134,7 @@ class Handlers:
         shown = filters_shown(s)
         return (fmt.summary_html(s), gr.update(choices=s["sections"], visible=shown["sections"]),
                 gr.update(choices=s["sources"], visible=shown["sources"]), gr.update(visible=shown["dates"]),
-                fmt.filters_note_html(shown))
+                gr.update(value=(note := fmt.filters_note_html(shown)), visible=bool(note)))
 
     def open_article(self, request: str):
         try:

@@ -9,6 +9,8 @@ CSS = """
 #nq-sources-box { max-height: calc(100vh - 220px); min-height: 200px; overflow-y: auto !important;
                   overscroll-behavior: contain; position: relative; }
 #nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
+#nq-again { gap: 8px; }
+#nq-again button { width: auto !important; min-width: 0 !important; flex: 0 1 auto !important; }
 #nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
 .nq-sources { display: flex; flex-direction: column; gap: 10px; }
 .nq-turn { border-top: 2px solid var(--border-color-primary); padding-top: 6px; }
@@ -53,7 +55,9 @@ table.nq-summary th { font-weight: 600; width: 6em; }
 button.nq-article-x { flex: none; border: 1px solid var(--border-color-primary); border-radius: 6px;
     background: var(--background-fill-secondary); padding: 4px 12px; font-weight: 600; cursor: pointer; }
 .nq-article-text { white-space: pre-wrap; line-height: 1.55; overflow-wrap: anywhere; }
-.nq-cited-para { background: #fff8d6; box-shadow: 0 0 0 4px #fff8d6; border-radius: 2px; color: #111; }
+/* the cited paragraph: a pale blue band (the quote's yellow mark stands out inside it) */
+.nq-cited-para { background: #e8f0fe; box-shadow: 0 0 0 4px #e8f0fe; border-radius: 2px; color: #111;
+                 -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 #nq-article-quote { scroll-margin: 40vh; }
 #nq-viewtabs { display: none; }
 #nq-viewtabs button { padding: 6px 18px; border: 1px solid var(--border-color-primary); border-radius: 6px;

@@ -50,6 +50,7 @@ def test_ask_as_new_question_shows_only_after_a_rewritten_follow_up(engine, tmp_
     assert not _visible(alone) and "Searched for" not in chat[-1]["content"]
     chat, session, _, _, _, alone = h.chat_turn(FOLLOW, chat, session, *NO_FILTERS)
     assert "Searched for:" in chat[-1]["content"] and _visible(alone)
+    assert alone["value"] == "Ask \u201cWho was their captain?\u201d as a new question, not a follow-up"
     # the button asks the literal question, without the conversation
     chat, session, sources, _, _, alone = h.ask_alone(chat, session, *NO_FILTERS)
     assert chat[-2]["content"] == fmt.md_text(FOLLOW)
@@ -70,7 +71,7 @@ def test_only_filters_with_values_are_shown(engine, tmp_path):
     assert filters_shown(s) == {"dates": False, "sections": False, "sources": False}
     summary, sections, sources, dates, note = _handlers(engine, tmp_path).refresh_summary()
     assert not (_visible(sections) or _visible(sources) or _visible(dates))
-    assert "No date, section or source filter" in note
+    assert "No date, section or source filter" in note["value"] and _visible(note)
     demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
     by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
     assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
