@@ -10,6 +10,7 @@ CSS = """
                   overscroll-behavior: contain; position: relative; }
 #nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
 #nq-again { gap: 8px; }
+#nq-again:not(:has(button)) { display: none !important; }  /* both hidden: no empty row, no gap */
 #nq-again button { width: auto !important; min-width: 0 !important; flex: 0 1 auto !important; }
 #nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
 .nq-sources { display: flex; flex-direction: column; gap: 10px; }
