@@ -108,6 +108,13 @@ class PlainProgress:
     def flush(self) -> None:
         self.out.flush()
 
+    def finish(self) -> None:
+        """Pass on text left without its line end (a bar's last status is not repeated)."""
+        if self._pending.strip() and plain_line(self._pending) is None:
+            self.out.write(self._pending)
+        self._pending, self._tail_done = "", False
+        self.out.flush()
+
     def isatty(self) -> bool:
         return False
 
@@ -126,8 +133,9 @@ def plain_progress(enabled: bool = True):
         yield
         return
     real = sys.stderr
-    sys.stderr = PlainProgress(real)
+    sys.stderr = plain = PlainProgress(real)
     try:
         yield
     finally:
         sys.stderr = real
+        plain.finish()

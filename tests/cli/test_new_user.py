@@ -38,6 +38,19 @@ def test_a_bar_becomes_a_line_every_10_percent_and_other_text_passes():
     assert "/200" in lines[1] and lines[-1] == "skipped a.bin: not text"
 
 
+def test_text_without_a_line_end_is_not_lost():
+    import newsqa.cli.progress as progress
+
+    real = sys.stderr
+    sys.stderr = out = io.StringIO()
+    try:
+        with progress.plain_progress():
+            sys.stderr.write("warning: no line end")
+    finally:
+        sys.stderr = real
+    assert out.getvalue() == "warning: no line end"
+
+
 def test_a_slow_bar_gets_a_line_every_30_seconds():
     out, now = io.StringIO(), [0.0]
     w = PlainProgress(out, clock=lambda: now[0])
