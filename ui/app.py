@@ -25,6 +25,7 @@ from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine
 from newsqa.qa.types import Filters, check_date_range
 
+from . import documents as docs
 from . import format as fmt
 from .examples import checked_examples
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
@@ -143,37 +144,46 @@ def _chat_box(gr, c, examples: list[str]) -> None:
                                 submit_btn=False)
         c.ask_btn = gr.Button("Ask", variant="primary", elem_id="nq-ask", scale=1, min_width=80)
         c.clear_btn = gr.Button("Clear", elem_id="nq-clear", scale=1, min_width=80)
-        c.alone_btn = gr.Button("Ask last as new question", elem_id="nq-ask-new", scale=1, min_width=80)
-    c.unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm")
+    with gr.Row(elem_id="nq-again"):  # shown only when they apply (see ``Handlers.chat_turn``)
+        c.alone_btn = gr.Button("Ask it as a new question, not a follow-up", elem_id="nq-ask-new", visible=False,
+                                size="sm", scale=0)
+        c.unfilter_btn = gr.Button("Ask without filters", elem_id="nq-unfilter", visible=False, size="sm", scale=0)
     c.scope = gr.HTML("", elem_id="nq-scope")
     if examples:
         gr.Examples(examples=[[e] for e in examples], inputs=[c.question], label="Example questions")
 
 
 def _filters_box(gr, c, summary0: dict) -> None:
-    """The Filters accordion: dates, kind, sections, sources and k."""
+    """The Filters accordion: dates, sections and sources (each only when the index has values for it),
+    kind and k."""
+    from .handlers import filters_shown  # imported here: ui.handlers imports Gradio
+
+    shown = filters_shown(summary0)
     with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
-        with gr.Row():
+        note = fmt.filters_note_html(shown)
+        c.filters_note = gr.HTML(note, elem_id="nq-filters-note", visible=bool(note))
+        with gr.Row(visible=shown["dates"], elem_id="nq-dates") as c.dates_row:
             c.date_from = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nq-date-from", max_lines=1)
             c.date_to = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nq-date-to", max_lines=1)
-            c.kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
         with gr.Row():
             c.sections = gr.Dropdown(summary0["sections"], multiselect=True, label="Sections",
-                                     elem_id="nq-sections", allow_custom_value=True)
+                                     elem_id="nq-sections", allow_custom_value=True, visible=shown["sections"])
             c.sources_dd = gr.Dropdown(summary0["sources"], multiselect=True, label="Sources",
-                                       elem_id="nq-sources-filter", allow_custom_value=True)
+                                       elem_id="nq-sources-filter", allow_custom_value=True, visible=shown["sources"])
+        with gr.Row():
+            c.kind = gr.Radio(list(KINDS), value="any", label="Kind", elem_id="nq-kind")
             c.k = gr.Slider(1, 20, value=5, step=1, label="Passages to search (k)", elem_id="nq-k")
 
 
 def _documents_box(gr, c, allow_uploads: bool) -> None:
     """The Documents accordion: search, table, and the scope and delete buttons."""
     with gr.Accordion("Documents", open=False, elem_id="nq-docs"):
-        c.doc_query = gr.Textbox(placeholder="Search titles, dates, sections, sources, files",
+        c.doc_query = gr.Textbox(placeholder="Search titles, sections, folders, dates, sources, files",
                                  show_label=False, elem_id="nq-docs-search", max_lines=1)
-        c.doc_table = gr.Dataframe(headers=["title", "date", "section", "source", "file", "passages", "id"],
-                                   interactive=False, wrap=True, max_height=360, elem_id="nq-docs-table",
-                                   column_widths=["34%", "11%", "12%", "10%", "13%", "9%", "11%"],
-                                   show_label=False)
+        # the id (first 8 hex digits) is last: rows are selected by it, and `newsqa ask --doc` takes it
+        c.doc_table = gr.Dataframe(headers=[*docs.COLUMNS, "id"], interactive=False, wrap=True, max_height=360,
+                                   elem_id="nq-docs-table", show_label=False,
+                                   column_widths=["30%", "16%", "9%", "8%", "9%", "14%", "14%"])
         c.doc_info = gr.HTML("", elem_id="nq-docs-info")
         with gr.Row():
             c.scope_list_btn = gr.Button("Ask only the listed", size="sm", elem_id="nq-scope-listed")
@@ -203,11 +213,11 @@ def _sources_panel(gr, c, summary0: dict) -> None:
 
 def _article_view(gr, c) -> None:
     """The whole article over the page, and the hidden request box the markers' script fills."""
+    # Its header (headline, date, source, section and a close button) is part of the article's HTML and
+    # sticks to the top; that button and Escape click the hidden Close button (``ui.page`` script).
     with gr.Column(visible=False, elem_id="nq-article-modal") as c.article_view:
-        with gr.Row():
-            gr.Markdown("**The whole article**, the quote highlighted")
-            c.close_btn = gr.Button("Close", size="sm", elem_id="nq-article-close", scale=0, min_width=80)
         c.article = gr.HTML("", elem_id="nq-article")
+        c.close_btn = gr.Button("Close", visible="hidden", elem_id="nq-article-close")
     c.open_req = gr.Textbox(visible="hidden", elem_id="nq-open-req")
     c.open_btn = gr.Button("open", visible="hidden", elem_id="nq-open-btn")
 
@@ -216,14 +226,14 @@ def _wire_chat(gr, c, h) -> None:
     """Events of the chat: ask, ask alone, ask without filters, clear, open and close an article."""
     filters = [c.date_from, c.date_to, c.sections, c.sources_dd, c.kind]
     inputs = [c.question, c.chatbot, c.session, *filters, c.k]
-    outputs = [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn]
+    outputs = [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn, c.alone_btn]
     for event, name in ((c.ask_btn.click, "chat_turn"), (c.question.submit, "chat_submit")):
         event(h.chat_turn, inputs, outputs, api_name=name, **ASK_OPTS)
     c.alone_btn.click(h.ask_alone, inputs[1:], outputs, **ASK_OPTS)
     c.unfilter_btn.click(h.unfilter, [c.session], [*filters, c.session, c.question, c.scope], **PRIVATE).then(
         h.chat_turn, inputs, outputs, **ASK_OPTS)
     for clear in (c.clear_btn.click, c.chatbot.clear):
-        clear(h.clear, [c.session], [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn], **PRIVATE)
+        clear(h.clear, [c.session], outputs, **PRIVATE)
     c.open_btn.click(h.open_article, [c.open_req], [c.article, c.article_view], **PRIVATE).then(
         None, None, None, js=SCROLL_TO_QUOTE_JS)
     c.close_btn.click(lambda: gr.update(visible=False), None, c.article_view, **PRIVATE)
@@ -237,7 +247,7 @@ def _wire_documents(demo, c, h, allow_uploads: bool) -> None:
     c.scope_list_btn.click(h.scope_listed, [c.session], [c.session, c.scope], **PRIVATE)
     c.scope_one_btn.click(h.scope_selected, [c.session], [c.session, c.scope], **PRIVATE)
     c.scope_all_btn.click(h.scope_all, [c.session], [c.session, c.scope], **PRIVATE)
-    summary_out = [c.summary, c.sections, c.sources_dd]
+    summary_out = [c.summary, c.sections, c.sources_dd, c.dates_row, c.filters_note]  # ``Handlers.refresh_summary``
     c.delete_btn.click(h.delete_selected, [c.doc_query, c.session], [*table, *summary_out],
                        concurrency_limit=1, concurrency_id="upload", **PRIVATE)
     if allow_uploads:

@@ -1,8 +1,10 @@
 """The Documents panel's data: the indexed articles as table rows, searched; deleting an upload.
 
-    >>> rows = [Row("d1", "Port reopens", "2023-09-14", "World", "Reuters", "a.txt", 3, "/x/a.txt")]
+    >>> rows = [Row("d1", "Port reopens", "2023-09-14", "World", "Reuters", "a.txt", 3, "/x/a.txt", "x")]
     >>> [r.title for r in search(rows, "port")]
     ['Port reopens']
+    >>> rows[0].cells()
+    ['Port reopens', 'World', '2023-09-14', 'Reuters', 3, 'a.txt']
 
 Pure functions over ``snapshot.documents`` (the stored document rows) and the passage table; the
 one that writes (``delete_upload``) goes through the indexer, like an upload.
@@ -20,7 +22,9 @@ from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.passage_table import doc_ids_of
 from newsqa.qa.present import UNTITLED
 
-COLUMNS = ["title", "date", "section", "source", "file", "passages"]
+# The headline first, the file name last: a reader knows an article by its headline, not "077.txt".
+COLUMNS = ["title", "section", "date", "source", "passages", "file"]
+TITLE_CHARS = 120  # a first line used as the title is cut here
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,12 @@ class Row:
     file: str
     passages: int
     origin: str
+    folder: str = ""  # the folder the file is in (``business`` for ``.../business/077.txt``)
 
     def cells(self) -> list:
-        return [self.title, self.date, self.section, self.source, self.file, self.passages]
+        """The table's cells, in ``COLUMNS`` order; an article with no section shows its folder (``business/``)."""
+        section = self.section or (f"{self.folder}/" if self.folder else "")
+        return [self.title, section, self.date, self.source, self.passages, self.file]
 
 
 def passage_counts(snapshot) -> Counter:
@@ -54,25 +61,40 @@ def _rows_of(snapshot) -> list[Row]:
     rows = []
     for doc_id, d in snapshot.documents.items():
         origin = d.get("origin") or ""
-        rows.append(Row(doc_id, d.get("title") or UNTITLED, d.get("date") or "", d.get("section") or "",
-                        d.get("source") or "", Path(origin.split("#", 1)[0]).name if origin else "",
-                        counts.get(doc_id, 0), origin))
+        path = Path(origin.split("#", 1)[0]) if origin else None
+        rows.append(Row(doc_id, title_of(d), d.get("date") or "", d.get("section") or "", d.get("source") or "",
+                        path.name if path else "", counts.get(doc_id, 0), origin,
+                        path.parent.name if path and path.parent.name not in ("", ".", "..") else ""))
     rows.sort(key=lambda r: r.title.lower())
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows
+
+
+def title_of(document: dict) -> str:
+    """The reader's title, else the first line of the text (cut at ``TITLE_CHARS``), else ``UNTITLED``.
+
+    >>> title_of({"title": "", "text": "\\n  Port reopens after the storm\\n\\nThe port reopened."})
+    'Port reopens after the storm'
+    """
+    if (document.get("title") or "").strip():
+        return document["title"].strip()
+    first = next((line.strip() for line in (document.get("text") or "").splitlines() if line.strip()), "")
+    if len(first) > TITLE_CHARS:
+        first = first[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+    return first or UNTITLED
 
 
 _ROWS = PerReader()  # the rows of each open generation, dropped with its reader
 
 
 def search(rows: list[Row], query: str) -> list[Row]:
-    """The rows whose title, date, section, source or file holds every word of ``query`` (any case)."""
+    """The rows whose title, date, section, folder, source or file holds every word of ``query`` (any case)."""
     words = (query or "").lower().split()
     if not words:
         return list(rows)
     out = []
     for r in rows:
-        hay = " ".join((r.title, r.date, r.section, r.source, r.file)).lower()
+        hay = " ".join((r.title, r.date, r.section, r.folder, r.source, r.file)).lower()
         if all(w in hay for w in words):
             out.append(r)
     return out

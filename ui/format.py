@@ -284,14 +284,6 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
     """
     if not document:
         return '<div class="nq-article"><p class="nq-empty">This article is no longer in the index.</p></div>'
-    text = document.get("text", "")
-    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    if end > start:
-        # str.replace: Markup.replace would escape its arguments (the tags)
-        body = Markup(str(_highlight(text, 0, start, end, span)).replace(
-            '<mark class="nq-quote">', '<mark class="nq-quote" id="nq-article-quote">', 1))
-    else:
-        body = escape(text)
     meta = _meta_line([document.get("date") or UNDATED, document.get("source"), document.get("section")])
     origin = document.get("origin") or ""
     url = _safe_url(document.get("url", ""))
@@ -299,9 +291,28 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
     if url:
         links += Markup('<div class="nq-meta"><a href="{0}" target="_blank" rel="noopener noreferrer nofollow">'
                         "{0}</a></div>").format(url)
-    return str(Markup('<div class="nq-article"><h3 class="nq-article-title">{}</h3><div class="nq-meta">{}</div>{}'
+    head = Markup('<header class="nq-article-head"><div><h3 class="nq-article-title">{}</h3><div class="nq-meta">{}'
+                  '</div></div><button type="button" class="nq-article-x" title="Close (Esc)" '
+                  'aria-label="Close the article">Close \u2715</button></header>').format(
+        document.get("title") or UNTITLED, meta)
+    return str(Markup('<div class="nq-article" role="dialog" aria-label="The whole article">{}{}'
                       '<div class="nq-article-text">{}</div></div>').format(
-        document.get("title") or UNTITLED, meta, links, body))
+        head, links, _article_body(document, start, end, span)))
+
+
+def _article_body(document: dict, start: int, end: int, span: tuple[int, int] | None) -> Markup:
+    """The article's text, the cited paragraph in ``<span id="nq-article-para">`` and the quote in it in
+    ``<mark id="nq-article-quote">``."""
+    text = document.get("text", "")
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if end <= start:
+        return escape(text)
+    block = next((b for b in stored_blocks(document) if b.start <= start and end <= b.end), None)
+    a, b = (block.start, block.end) if block else (start, end)
+    # str.replace: Markup.replace would escape its arguments (the tags)
+    quote = Markup(str(_highlight(text[a:b], a, start, end, span)).replace(
+        '<mark class="nq-quote">', '<mark class="nq-quote" id="nq-article-quote">', 1))
+    return Markup('{}<span class="nq-cited-para" id="nq-article-para">{}</span>{}').format(text[:a], quote, text[b:])
 
 
 def related_card(h: Hit, i: int, turn: int) -> str:
@@ -341,7 +352,7 @@ def summary_html(s: dict) -> str:
              else s.get("date_from") or "none")
     if s.get("undated"):
         dates += f" ({s['undated']} undated)"
-    kinds = ", ".join(f"{v} {k}s" for k, v in sorted(s.get("kinds", {}).items()))
+    kinds = ", ".join(f"{v} {k}{'' if v == 1 else 's'}" for k, v in sorted(s.get("kinds", {}).items()))
     passages = f"{s.get('passages', 0)} ({kinds})" if kinds else s.get("passages", 0)
     rows = [("articles", s.get("articles", 0)), ("passages", passages),
             ("dates", dates), ("sections", ", ".join(s.get("sections", [])) or "none"),
@@ -349,6 +360,20 @@ def summary_html(s: dict) -> str:
             ("updated", s.get("updated", ""))]
     body = _join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows)
     return str(Markup('<table class="nq-summary">{}</table>').format(body))
+
+
+def filters_note_html(shown: dict[str, bool]) -> str:
+    """A line over the filters naming those the index has no values for (hidden), or "" when it has all.
+
+    >>> filters_note_html({"dates": False, "sections": True, "sources": False})
+    "<div class='nq-note'>No date or source filter: no article of this index has a date or a source.</div>"
+    """
+    missing = [name for name in ("date", "section", "source") if not shown.get(name + "s")]
+    if not missing:
+        return ""
+    names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+    with_a = ", ".join(f"a {m}" for m in missing[:-1]) + (" or " if len(missing) > 1 else "") + f"a {missing[-1]}"
+    return str(Markup("<div class='nq-note'>No {} filter: no article of this index has {}.</div>").format(names, with_a))
 
 
 class UploadLine(NamedTuple):

@@ -21,6 +21,8 @@ from . import format as fmt
 from .uploads import UploadLimits, index_uploads, save_uploads
 
 MAX_TURNS_SHOWN = 20  # source sections kept in the panel; older ones drop off
+SUMMARY_OUTPUTS = 5  # what ``refresh_summary`` returns: the Index box, sections, sources, dates, filters note
+SKIP_SUMMARY = (gr.skip(),) * SUMMARY_OUTPUTS
 
 
 def new_session() -> dict:
@@ -32,6 +34,18 @@ def new_session() -> dict:
 
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def alone_label(question: str, limit: int = 60) -> str:
+    """The "ask it as a new question" button's label, naming the question (cut at ``limit``)."""
+    q = question if len(question) <= limit else question[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+    return f"Ask \u201c{q}\u201d as a new question, not a follow-up"
+
+
+def filters_shown(summary: dict) -> dict[str, bool]:
+    """Which filters the index has values for: ``dates``, ``sections``, ``sources`` (``Engine.summary()``)."""
+    return {"dates": bool(summary.get("date_from")), "sections": bool(summary.get("sections")),
+            "sources": bool(summary.get("sources"))}
 
 
 def scope_html(session: dict) -> str:
@@ -59,7 +73,7 @@ class Handlers:
         session = dict(session or new_session())
         question = (question or "").strip()
         if not question:
-            return chat, session, gr.skip(), gr.skip(), gr.skip()
+            return chat, session, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         chat.append({"role": "user", "content": fmt.md_text(question)})
         session["last"] = question
         try:
@@ -71,7 +85,7 @@ class Handlers:
             answer = self.engine.ask(question, k=int(k), filters=f, history=history)
         except NewsqaError as e:
             chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
-            return chat, session, gr.skip(), "", gr.update(visible=False)
+            return chat, session, gr.skip(), "", gr.update(visible=False), gr.update(visible=False)
         turn = session["count"] + 1
         snapshot = self.engine.snapshot
         shown, unfilter = answer, False
@@ -91,17 +105,19 @@ class Handlers:
         session["questions"] = session["questions"] + [{"question": question, "answer": said}]
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
-        return chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter)
+        # "Ask it as a new question" only when the question was read as a follow-up ("Searched for: ...")
+        alone_btn = gr.update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
+        return (chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter), alone_btn)
 
     def ask_alone(self, chat: list, session: dict, *rest):
-        """The last question again, as a new question (no follow-up reading)."""
+        """The last question again, word for word, as a new question (no follow-up reading)."""
         return self.chat_turn((session or {}).get("last", ""), chat, session, *rest, alone=True)
 
     def clear(self, session: dict):
         fresh = new_session()
         for key in ("scope", "listed", "selected"):
             fresh[key] = (session or {}).get(key, fresh[key])
-        return [], fresh, fmt.sources_html([]), "", gr.update(visible=False)
+        return [], fresh, fmt.sources_html([]), "", gr.update(visible=False), gr.update(visible=False)
 
     def unfilter(self, session: dict):
         """"Ask without filters": empty every filter and put the last question back in the box."""
@@ -112,9 +128,13 @@ class Handlers:
     # --- index summary, article view ---------------------------------------------------------------
 
     def refresh_summary(self):
+        """The Index box and the filters that have values (a filter with nothing to choose is hidden)."""
         self.engine.refresh()
         s = self.engine.summary()
-        return fmt.summary_html(s), gr.update(choices=s["sections"]), gr.update(choices=s["sources"])
+        shown = filters_shown(s)
+        return (fmt.summary_html(s), gr.update(choices=s["sections"], visible=shown["sections"]),
+                gr.update(choices=s["sources"], visible=shown["sources"]), gr.update(visible=shown["dates"]),
+                gr.update(value=(note := fmt.filters_note_html(shown)), visible=bool(note)))
 
     def open_article(self, request: str):
         try:
@@ -180,13 +200,13 @@ class Handlers:
         row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None)
         if row is None:
             table, session, info = self.docs_table(query, session)
-            return table, session, info + "<div class='nq-refused'>Select an article first.</div>", gr.skip(), gr.skip(), gr.skip()
+            return (table, session, info + "<div class='nq-refused'>Select an article first.</div>", *SKIP_SUMMARY)
         try:
             docs.delete_upload(row, self.engine, self.upload_dir)
         except NewsqaError as e:
             table, session, info = self.docs_table(query, session)
             info += str(Markup("<div class='nq-refused'>{}</div>").format(str(e)))
-            return table, session, info, gr.skip(), gr.skip(), gr.skip()
+            return (table, session, info, *SKIP_SUMMARY)
         session["selected"] = ""
         session["scope"] = [d for d in session.get("scope") or [] if d != row.doc_id]
         table, session, info = self.docs_table(query, session)
@@ -199,7 +219,7 @@ class Handlers:
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
             return (fmt.upload_lines_html([fmt.UploadLine("(nothing)", "refused", "choose one or more files first")]),
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip())
+                    *SKIP_SUMMARY, gr.skip())
         progress(0.05, desc="Checking files")
         res = save_uploads(paths, self.upload_dir, self.limits)
         lines = [fmt.UploadLine(n, "refused", why) for n, why in res.refused]
@@ -212,7 +232,7 @@ class Handlers:
                                        progress=lambda f, d: progress(f, desc=d))
             except NewsqaError as e:
                 lines += [fmt.UploadLine(n, "refused", str(e)) for n, _ in res.saved]
-                return fmt.upload_lines_html(lines), gr.skip(), gr.skip(), gr.skip(), None
+                return (fmt.upload_lines_html(lines), *SKIP_SUMMARY, None)
             lines += self._saved_lines(res.saved, report, known_files, known_docs)
             summary = (f"The index now holds {_plural(report.documents_total, 'article')} and "
                        f"{_plural(report.passages_total, 'passage')}.")

@@ -9,6 +9,9 @@ CSS = """
 #nq-sources-box { max-height: calc(100vh - 220px); min-height: 200px; overflow-y: auto !important;
                   overscroll-behavior: contain; position: relative; }
 #nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
+#nq-again { gap: 8px; }
+#nq-again:not(:has(button)) { display: none !important; }  /* both hidden: no empty row, no gap */
+#nq-again button { width: auto !important; min-width: 0 !important; flex: 0 1 auto !important; }
 #nq-chat a[href*="#nq-t"] { color: var(--color-accent); font-weight: 600; text-decoration: none; }
 .nq-sources { display: flex; flex-direction: column; gap: 10px; }
 .nq-turn { border-top: 2px solid var(--border-color-primary); padding-top: 6px; }
@@ -42,8 +45,20 @@ table.nq-summary th { font-weight: 600; width: 6em; }
 #nq-article-modal { position: fixed !important; top: 4vh; left: 50%; transform: translateX(-50%);
     width: min(860px, 94vw); max-height: 92vh; overflow-y: auto; z-index: 1000;
     background: var(--background-fill-primary); border: 1px solid var(--border-color-primary);
-    border-radius: 10px; box-shadow: 0 10px 40px rgba(0,0,0,0.35); padding: 12px 16px; }
+    border-radius: 10px; box-shadow: 0 10px 40px rgba(0,0,0,0.35); padding: 0 16px 12px; }
+#nq-article-modal .html-container, #nq-article-modal .prose, #nq-article { overflow: visible !important; }
+/* the header (headline, date, source, section, close) stays at the top while the text scrolls */
+.nq-article-head { position: sticky; top: 0; z-index: 2; display: flex; align-items: flex-start; gap: 12px;
+    background: var(--background-fill-primary); border-bottom: 1px solid var(--border-color-primary);
+    padding: 12px 0 6px; margin-bottom: 8px; }
+.nq-article-head > div { flex: 1; min-width: 0; }
+.nq-article-head .nq-article-title { margin: 0 0 2px; }
+button.nq-article-x { flex: none; border: 1px solid var(--border-color-primary); border-radius: 6px;
+    background: var(--background-fill-secondary); padding: 4px 12px; font-weight: 600; cursor: pointer; }
 .nq-article-text { white-space: pre-wrap; line-height: 1.55; overflow-wrap: anywhere; }
+/* the cited paragraph: a pale blue band (the quote's yellow mark stands out inside it) */
+.nq-cited-para { background: #e8f0fe; box-shadow: 0 0 0 4px #e8f0fe; border-radius: 2px; color: #111;
+                 -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 #nq-article-quote { scroll-margin: 40vh; }
 #nq-viewtabs { display: none; }
 #nq-viewtabs button { padding: 6px 18px; border: 1px solid var(--border-color-primary); border-radius: 6px;
@@ -82,6 +97,18 @@ HEAD = """
     var delta = el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     box.scrollTo({top: box.scrollTop + delta, behavior: "smooth"});
   }
+  // The article view is closed by the app's (hidden) Close button, so the app knows it is closed.
+  function articleOpen() {
+    var m = document.getElementById("nq-article-modal");
+    return !!(m && m.getClientRects().length && getComputedStyle(m).visibility !== "hidden");
+  }
+  function closeArticle() {
+    var btn = document.getElementById("nq-article-close");
+    if (btn) btn.click();
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && articleOpen()) { ev.preventDefault(); closeArticle(); }
+  }, true);
   document.addEventListener("click", function (ev) {
     var t = ev.target && ev.target.closest ? ev.target : null;
     if (!t) return;
@@ -99,6 +126,7 @@ HEAD = """
       setTimeout(function () { btn.click(); }, 30);
       return;
     }
+    if (t.closest("button.nq-article-x")) { ev.preventDefault(); closeArticle(); return; }
     var a = t.closest("a[href*='#nq-t']");
     if (!a) return;
     ev.preventDefault(); ev.stopPropagation();
@@ -116,7 +144,8 @@ HEAD = """
 </script>
 """
 
-# Run after the article view is filled: bring the highlighted quote to the middle of the view.
+# Run after the article view is filled: bring the cited paragraph just under the sticky header (or,
+# when the paragraph is taller than the view, the quote a third of the way down).
 SCROLL_TO_QUOTE_JS = """
 () => {
   let tries = 0;
@@ -124,8 +153,13 @@ SCROLL_TO_QUOTE_JS = """
     const modal = document.getElementById("nq-article-modal");
     const mark = document.getElementById("nq-article-quote");
     if (!modal || !mark) { if (tries++ < 40) setTimeout(go, 50); return; }
-    const delta = mark.getBoundingClientRect().top - modal.getBoundingClientRect().top;
-    modal.scrollTop += delta - modal.clientHeight / 3;
+    const head = modal.querySelector(".nq-article-head");
+    const para = document.getElementById("nq-article-para") || mark;
+    const top = modal.getBoundingClientRect().top + (head ? head.getBoundingClientRect().height : 0);
+    const room = modal.clientHeight - (head ? head.offsetHeight : 0);
+    const p = para.getBoundingClientRect();
+    if (p.height < room - 48) modal.scrollTop += p.top - top - 24;
+    else modal.scrollTop += mark.getBoundingClientRect().top - top - room / 3;
   };
   setTimeout(go, 30);
 }

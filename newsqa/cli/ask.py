@@ -38,9 +38,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     """Print the answer (or its JSON); an abstention under filters also shows the answer without them."""
+    filters = filters_from(args)  # first: a mistyped date fails before the model loads
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
     engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
-    filters = filters_from(args)
     answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -8,16 +8,23 @@ from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, default_home
 
 from .ask import without_filters
-from .options import add_backend_opt, add_filter_opts, add_index_opt, filters_from
+from .options import ExamplesFormatter, add_backend_opt, add_filter_opts, add_index_opt, filters_from
 from .present import count, format_answer
 
 HELP = "an interactive conversation in the terminal"
 HISTORY_LINES = 1000
+EPILOG = """\
+examples:
+  newsqa chat --index bbc-index
+      you> Who won the Mercury Prize?
+      you> When was it announced?        (a follow-up: "it" is read from the turn before)
+  newsqa chat --index bbc-index --section sport -k 10
+"""
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``chat`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("chat", help=HELP,
+    p = sub.add_parser("chat", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Ask questions one after another; follow-ups use the earlier turns. "
                                    "Commands: /clear forgets the conversation, /quit leaves.")
     add_index_opt(p)
@@ -31,13 +38,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     """Read questions until /quit or end of input; answer each with the conversation so far."""
+    filters = filters_from(args)  # first: a mistyped date fails before the model loads
     engine = Engine.open(args.index, model=args.model, backend=args.backend)
     s = engine.summary()
     print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "
           "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
     save_history = line_editing()
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
-    filters = filters_from(args)
     while True:
         try:
             q = input("\nyou> ").strip()

@@ -8,6 +8,8 @@ import sys
 from newsqa.eval.report import FILES
 from newsqa.eval.run import evaluate
 
+from .present import count
+
 HELP = "score the engine on a question set"
 EXAMPLES = """\
 examples:
@@ -71,8 +73,8 @@ def summary_text(m: dict) -> str:
         return "–" if v is None else (f"{v:.3f}" if ratio else f"{v:.0f}")
 
     r = m["run"]
-    lines = [f"{m['questions']} questions ({m['answerable']} answerable) over {r['documents']} documents, "
-             f"{r['passages']} passages" + (f"; index built in {r['index_build_s']:.1f} s" if r.get("index_build_s") else "")
+    lines = [f"{count(m['questions'], 'question')} ({m['answerable']} answerable) over "
+             f"{count(r['documents'], 'document')}, {count(r['passages'], 'passage')}" + (f"; index built in {r['index_build_s']:.1f} s" if r.get("index_build_s") else "")
              + f"; wall {r['wall_s']:.1f} s"]
     rows = [("newsqa", m)] + list(m.get("baselines", {}).items())
     lines.append(f"{'':8} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'MRR':>6} {'quote':>6} {'abstR':>6} {'falseA':>6} {'p50ms':>6} {'p95ms':>6}")
@@ -81,5 +83,5 @@ def summary_text(m: dict) -> str:
                      f"{f(s['quote_hit']):>6} {f(s['abstain_recall']):>6} {f(s['false_abstain']):>6} "
                      f"{f(s['p50'], False):>6} {f(s['p95'], False):>6}")
     cv = m.get("citation_validity")
-    lines.append(f"citation validity {f(cv)} ({m['citations']} citations)")
+    lines.append(f"citation validity {f(cv)} ({count(m['citations'], 'citation')})")
     return "\n".join(lines)

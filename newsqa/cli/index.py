@@ -13,6 +13,8 @@ from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only 
 from newsqa.qa.engine import default_index_dir
 
 from .options import add_backend_opt, add_index_opt, positive_mb
+from .present import count, index_summary
+from .progress import plain_progress
 
 HELP = "read articles (files or folders) into an index"
 DESCRIPTION = ("Build or update an index from news pages, .txt, .md, .html, .jsonl and .csv files.\n"
@@ -42,7 +44,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
                    help="how long to wait for another update of the same index to finish (default 30)")
     p.add_argument("--address", default=None, help="with --engine ray: the Ray cluster address (default: start a local one)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress (default: bars on a terminal, else a plain line every ~10%% or ~30 s on stderr)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
     return p
@@ -63,26 +66,33 @@ def run(args) -> int:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         if not nothing_read:
-            print(report.summary_line())
+            print(index_summary(report))
     if nothing_read:
         if not existed and not report.written:
             shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace
         # Every path given was unreadable: nothing was indexed or changed. Say so and fail, so that a
         # script does not take an empty run for success.
         why = "see the reasons above" if report.skipped else "they hold no files"
-        print(f"newsqa index: error: nothing could be read from the {len(args.paths)} path(s) given "
+        print(f"newsqa index: error: nothing could be read from the {count(len(args.paths), 'path')} given "
               f"({why}); the index {index_dir} was not changed", file=sys.stderr)
         return 2
     return 0
 
 
 def _update(args, index_dir: str):
-    """Run the update locally or as a Ray Data pipeline; returns its report."""
-    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune, progress=False if args.no_progress else None,
+    """Run the update locally or as a Ray Data pipeline; returns its report.
+
+    Progress: tqdm bars on a terminal; in a log or a pipe the same bars as plain lines
+    (``cli.progress``); none with ``--no-progress``.
+    """
+    show = not args.no_progress
+    plain = show and not sys.stderr.isatty()
+    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune, progress=show,
                   max_file_bytes=int(args.max_file_mb * 2**20))
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
-    if args.engine == "ray":
-        return update_index_ray(args.paths, index_dir, address=args.address,
-                                section_from_folder=args.section_from_folder, **kwargs)
-    return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
+    with plain_progress(plain):
+        if args.engine == "ray":
+            return update_index_ray(args.paths, index_dir, address=args.address,
+                                    section_from_folder=args.section_from_folder, **kwargs)
+        return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)

@@ -8,14 +8,20 @@ import json
 from newsqa.embeddings.store import load_snapshot
 from newsqa.qa.engine import collection_summary, ensure_default_index
 
-from .options import add_index_opt
+from .options import ExamplesFormatter, add_index_opt
+from .present import count
 
 HELP = "what an index holds (articles, passages, dates, sections, model)"
+EPILOG = """\
+examples:
+  newsqa info --index bbc-index
+  newsqa info --index bbc-index --json | python -c 'import json, sys; print(json.load(sys.stdin)["articles"])'
+"""
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``info`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("info", help=HELP,
+    p = sub.add_parser("info", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Summarise an index: articles, passages by kind, date range, sections, "
                                    "sources, model and last update.")
     add_index_opt(p)
@@ -33,6 +39,6 @@ def run(args) -> int:
     else:
         for k, v in s.items():
             if isinstance(v, dict):
-                v = ", ".join(f"{n} {name}" for name, n in v.items())
+                v = ", ".join(count(n, name) for name, n in v.items())
             print(f"{k:>9}: {', '.join(v) if isinstance(v, list) else v}")
     return 0

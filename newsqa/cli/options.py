@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 
 from newsqa.embeddings.backends import BACKENDS
-from newsqa.qa.types import Filters
+from newsqa.qa.types import Filters, check_date_range
+
+
+class ExamplesFormatter(argparse.HelpFormatter):
+    """Help that wraps the description to the terminal but keeps an ``examples:`` epilog as written."""
+
+    def _fill_text(self, text, width, indent):
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def add_index_opt(p: argparse.ArgumentParser, writes: bool = False) -> None:
@@ -35,7 +44,12 @@ def add_backend_opt(p: argparse.ArgumentParser) -> None:
 
 
 def filters_from(args: argparse.Namespace) -> Filters:
-    """The ``qa.types.Filters`` of the options added by ``add_filter_opts``."""
+    """The ``qa.types.Filters`` of the options added by ``add_filter_opts``.
+
+    Raises:
+        QuestionError: a bad ``--since``/``--until`` (named as the user typed it) or an empty range.
+    """
+    check_date_range(args.since, args.until, names=("--since", "--until"))
     return Filters(date_from=args.since, date_to=args.until, sections=tuple(args.section), sources=tuple(args.source),
                    kinds=tuple(args.kind), doc_ids=tuple(args.doc))
 

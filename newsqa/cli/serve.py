@@ -8,6 +8,8 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
+from .present import count
+
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
 EPILOG = """\
 examples:
@@ -79,4 +81,5 @@ def _ray_app(args, token: str | None, server):
     app = create_app(backend, token=token)
     if not args.no_ui:  # the chat's questions go to the replicas too; it reads the index here for display
         server.mount_chat(app, RemoteEngine(backend, model=args.model))
-    return app, f"{index} on Ray Serve ({args.replicas} replicas, {args.shards or 'no'} shards)"
+    shards = count(args.shards, "shard") if args.shards else "no shards"
+    return app, f"{index} on Ray Serve ({count(args.replicas, 'replica')}, {shards})"

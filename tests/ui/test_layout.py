@@ -208,8 +208,22 @@ def test_the_article_view_opens_with_the_quote_highlighted(browser, app, shots):
     t = mark.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
     assert m[0] <= t[0] and t[1] <= m[1]  # scrolled into view (it is the article's last paragraph)
     assert modal.evaluate("el => el.scrollTop") > 0
+    # the cited paragraph is highlighted, holds the quote, and sits below the header, in view
+    para = page.locator("#nq-article-para")
+    assert para.inner_text().startswith("The Patterson ferry company") and quote in para.inner_text()
+    assert para.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    head = modal.locator(".nq-article-head")
+    h = head.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    p = para.evaluate("el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert abs(h[0] - m[0]) <= 2  # the header stuck to the top of the scrolled view ...
+    assert h[1] <= p[0] and p[1] <= m[1]  # ... and the paragraph is under it, whole
+    assert "Ferry company orders two new boats" in head.inner_text() and "undated" in head.inner_text()
     page.screenshot(path=str(shots / "ui-article.png"))
-    page.locator("#nq-article-close").click()
+    page.keyboard.press("Escape")  # Escape closes it
+    modal.wait_for(state="hidden", timeout=10_000)
+    card.locator("a.nq-open").click()  # and so does the header's Close button, after opening it again
+    modal.wait_for(state="visible", timeout=15_000)
+    head.locator("button.nq-article-x").click()
     modal.wait_for(state="hidden", timeout=10_000)
     page.context.close()
 

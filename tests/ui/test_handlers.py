@@ -1,0 +1,109 @@
+"""The app's handlers without a browser: the "ask it as a new question" button only after a rewritten
+follow-up, filters only for what the index holds, the Documents rows by headline and folder, and the
+article view's header and cited paragraph."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsqa.embeddings.indexer import update_index
+from newsqa.qa import Engine
+from newsqa.ui import documents as docs
+from newsqa.ui import format as fmt
+from newsqa.ui.app import build_app, parse_filters
+from newsqa.ui.handlers import Handlers, filters_shown, new_session
+from newsqa.ui.uploads import UploadLimits
+
+RUGBY = ("Tavua rugby club wins the island cup\n\n"
+         "The Tavua rugby club won the island cup on Saturday, beating Nadi by 24 points to 10 in the final.\n\n"
+         "The Tavua captain Josefa Ravai said the win was for the whole village.\n")
+FERRY = ("Ferry company orders two new boats\n\nThe first boat is due in March next year.\n\n"
+         "The Patterson ferry company ordered two new boats from a shipyard in Suva for 12 million dollars.\n")
+FIRST = "Who did the Tavua rugby club beat in the island cup final?"
+FOLLOW = "Who was their captain?"  # read as a follow-up of FIRST (the fake encoder's engine rewrites it)
+NO_FILTERS = ("", "", [], [], "any", 5)
+
+
+@pytest.fixture
+def engine(tmp_path, fake_encoder):
+    """Undated articles in section folders, indexed without folder sections (like the BBC index)."""
+    for rel, text in {"sport/077.txt": RUGBY, "business/012.txt": FERRY}.items():
+        (tmp_path / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / rel).write_text(text)
+    update_index([tmp_path / "src"], tmp_path / "idx", encoder=fake_encoder, progress=False, section_from_folder=False)
+    return Engine.open(tmp_path / "idx", encoder=fake_encoder)
+
+
+def _handlers(engine, tmp_path) -> Handlers:
+    return Handlers(engine, tmp_path / "uploads", UploadLimits(), parse_filters)
+
+
+def _visible(update) -> bool:
+    return bool(update.get("visible"))
+
+
+def test_ask_as_new_question_shows_only_after_a_rewritten_follow_up(engine, tmp_path):
+    h = _handlers(engine, tmp_path)
+    chat, session, _, _, _, alone = h.chat_turn(FIRST, [], new_session(), *NO_FILTERS)
+    assert not _visible(alone) and "Searched for" not in chat[-1]["content"]
+    chat, session, _, _, _, alone = h.chat_turn(FOLLOW, chat, session, *NO_FILTERS)
+    assert "Searched for:" in chat[-1]["content"] and _visible(alone)
+    assert alone["value"] == "Ask \u201cWho was their captain?\u201d as a new question, not a follow-up"
+    # the button asks the literal question, without the conversation
+    chat, session, sources, _, _, alone = h.ask_alone(chat, session, *NO_FILTERS)
+    assert chat[-2]["content"] == fmt.md_text(FOLLOW)
+    assert "Searched for" not in chat[-1]["content"] and not _visible(alone)
+    assert "Q3: Who was their captain?" in sources
+    # an ordinary question hides it again; so does Clear
+    *_, alone = h.chat_turn(FIRST, chat, session, *NO_FILTERS)
+    assert not _visible(alone)
+    chat, session, *_ = h.chat_turn(FIRST, [], new_session(), *NO_FILTERS)
+    *_, alone = h.chat_turn(FOLLOW, chat, session, *NO_FILTERS)
+    assert _visible(alone)
+    *_, alone = h.clear(session)
+    assert not _visible(alone)
+
+
+def test_only_filters_with_values_are_shown(engine, tmp_path):
+    s = engine.summary()
+    assert filters_shown(s) == {"dates": False, "sections": False, "sources": False}
+    summary, sections, sources, dates, note = _handlers(engine, tmp_path).refresh_summary()
+    assert not (_visible(sections) or _visible(sources) or _visible(dates))
+    assert "No date, section or source filter" in note["value"] and _visible(note)
+    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
+    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
+    assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
+    assert by_id["nq-kind"].visible and by_id["nq-k"].visible  # every index has kinds and k
+    # an index with dates, a section and a source shows them all, and no note
+    full = {"date_from": "2023-09-14", "sections": ["World"], "sources": ["Reuters"]}
+    assert filters_shown(full) == {"dates": True, "sections": True, "sources": True}
+    assert fmt.filters_note_html(filters_shown(full)) == ""
+    assert "No source filter: no article of this index has a source." in fmt.filters_note_html(
+        filters_shown({**full, "sources": []}))
+
+
+def test_documents_rows_show_the_headline_and_folder_file_last(engine):
+    rows = {r.file: r.cells() for r in docs.document_rows(engine.snapshot)}
+    assert rows["077.txt"] == ["Tavua rugby club wins the island cup", "sport/", "", "", rows["077.txt"][4], "077.txt"]
+    assert rows["012.txt"][:2] == ["Ferry company orders two new boats", "business/"]
+    assert docs.COLUMNS[0] == "title" and docs.COLUMNS[-1] == "file"
+    assert [r.file for r in docs.search(docs.document_rows(engine.snapshot), "sport")] == ["077.txt"]
+    # no title from the reader: the first line of the text
+    assert docs.title_of({"title": "", "text": "\n\nA first line\nmore"}) == "A first line"
+    assert docs.title_of({"title": "", "text": "x " * 200}).endswith("\u2026")
+
+
+def test_article_view_header_and_cited_paragraph(engine):
+    doc_id, doc = next((i, d) for i, d in engine.snapshot.documents.items() if d["title"].startswith("Ferry"))
+    text = doc["text"]
+    start = text.index("ordered two new boats")
+    end = start + len("ordered two new boats")
+    page = fmt.article_html(doc, start, end)
+    head = re.search(r'<header class="nq-article-head">(.*?)</header>', page, re.S).group(1)
+    assert "Ferry company orders two new boats" in head and "undated" in head and 'class="nq-article-x"' in head
+    para = re.search(r'<span class="nq-cited-para" id="nq-article-para">(.*?)</span>', page, re.S).group(1)
+    assert para.startswith("The Patterson ferry company") and para.endswith("12 million dollars.")
+    assert '<mark class="nq-quote" id="nq-article-quote">ordered two new boats</mark>' in para
+    assert "The first boat is due in March" not in para  # only the cited paragraph
