@@ -56,8 +56,9 @@ def overrule(verdict, shape: Shape, pool: Pool):
     from dataclasses import replace
 
     from ..abstain import UNSURE
+    from ..explain import KIND_NOT_GIVEN
 
-    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in ("not_stated", "not_clear"):
+    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
         return verdict
     from .who_is import stated
 
