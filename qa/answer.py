@@ -134,7 +134,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf, shape=shape.kind,
-                  verdict=shaped.verdict if len(citations) == len(chosen) and not unsure else "", **extra)
+                  verdict=shaped.shown_verdict(citations, unsure), **extra)
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

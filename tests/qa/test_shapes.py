@@ -141,3 +141,23 @@ def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
     assert fact_bonus("The economy is set to grow about 8% this year.") > 0
     assert fact_bonus("He was joined by Damien Hockney.") > 0
     assert fact_bonus("There is fresh hope, they say.") == 0
+
+
+def test_a_compare_side_ends_before_the_verb():
+    assert detect("Does the Sony PSP cost more than the Nintendo DS?").sides == ("the Sony PSP", "the Nintendo DS")
+    assert detect("Did Apple sell more iPods than Creative?").sides == ("Apple", "Creative")
+
+
+def test_the_verdict_sets_side_by_side_only_like_values_both_quoted():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.compare import comparable, verdict_shown
+
+    assert comparable("$188", "$150") and comparable("3.1%", "4.4 per cent") and comparable("seven", "11")
+    assert not comparable("$188", "£78") and not comparable("3.1%", "$4") and not comparable("£99", "149 euros")
+    shown = [SimpleNamespace(doc_id="d1", start=100, end=200), SimpleNamespace(doc_id="d2", start=0, end=50)]
+    both = (("d1", 120, 124), ("d2", 10, 14))
+    assert verdict_shown("A: $1 vs B: $2", both, shown) == "A: $1 vs B: $2"
+    assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124), ("d2", 60, 64)), shown) == ""  # B's value not quoted
+    assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124),), shown) == ""  # one value only
+    assert verdict_shown("A: $1 vs B: $2", (("d3", 120, 124), ("d2", 10, 14)), shown) == ""  # another document
