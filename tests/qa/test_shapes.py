@@ -131,8 +131,28 @@ def test_a_brief_starts_with_the_article_most_about_the_question():
         return [SimpleNamespace(score=s) for s in scores]
 
     # "mention" has the single best sentence; "story" has several good ones: the story leads
-    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d])
+    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d],
+                           question="Tell me about the story", scored=[])
     assert most_about(pool, ["mention", "story"]) == ["story", "mention"]
+
+
+def test_what_happened_reads_the_news_reports_before_a_profile():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*scores):
+        return [SimpleNamespace(score=s) for s in scores]
+
+    def cand(doc, title):
+        return SimpleNamespace(hit=SimpleNamespace(passage=SimpleNamespace(doc_id=doc, title=title)))
+
+    arts = {"p": art(0.7, 0.7, 0.7, 0.7), "q": art(0.7, 0.7, 0.7, 0.6), "n": art(0.6, 0.5, 0.5, 0.5)}
+    scored = [cand("p", "Profile: David Blunkett"), cand("q", "David Blunkett in quotes"), cand("n", "Blunkett row should end")]
+    pool = SimpleNamespace(article=arts.__getitem__, scored=scored, question="What happened to David Blunkett?")
+    assert most_about(pool, ["p", "q", "n"]) == ["n", "p", "q"]  # the events first, features after (still by aboutness)
+    about = SimpleNamespace(article=arts.__getitem__, scored=scored, question="Tell me about David Blunkett")
+    assert most_about(about, ["p", "q", "n"]) == ["p", "q", "n"]  # a profile serves "tell me about"
 
 
 def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
