@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..quotes import Candidate
+from ..quotes import Candidate, sentence_terms
 from ..spans import NUMBER
 from ..text import terms
 from .pool import Pool
@@ -79,7 +80,12 @@ _CLAUSE = re.compile(r"\b(?:and|while|whereas|but|compared with|against)\b|,\s")
 
 
 def _anchors(text: str, key: set[str]) -> list[int]:
-    return [m.start() for m in re.finditer(r"[^\W_]+", text) if set(terms(m.group(0))) & key]
+    return [m.start() for m in re.finditer(r"[^\W_]+", text) if _word_terms(m.group(0)) & key]
+
+
+@lru_cache(maxsize=16384)
+def _word_terms(word: str) -> frozenset:
+    return frozenset(terms(word))
 
 
 def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns: frozenset = frozenset(),
@@ -155,7 +161,7 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
     for key, other in (keys, keys[::-1]):
         side = []
         for c in pool.scored[:30]:
-            if not set(terms(c.text)) & key:
+            if not sentence_terms(c.text) & key:
                 continue
             v = _value_for(c, key, other, nouns)
             in_time = bool(when) and bool(when & {w.lower() for w in _TIME.findall(c.text)})

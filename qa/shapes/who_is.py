@@ -8,6 +8,7 @@ Kilroy-Silk") or a headline with X as its subject ("Kilroy-Silk quits as UKIP me
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
@@ -58,16 +59,28 @@ _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKI
 def description(subject: str, sentence: str, headline: bool = False, full_name: bool = False) -> str:
     """How ``sentence`` describes ``subject``: "appositive", "copula", "role", "headline" or "".
     ``full_name``: only the subject as asked counts ("Mario Paniccia", not "Mr Paniccia")."""
-    for form in _name_forms(subject)[:1] if full_name else _name_forms(subject):
-        f = re.escape(form)
-        if not re.search(rf"\b{f}\b", sentence):
+    for name, patterns, head in _compiled(subject, full_name):
+        if not name.search(sentence):
             continue
-        for kind, template, nocase in _PATTERNS:
-            if re.search(template.format(f=f), sentence, re.I if nocase else 0):
+        for kind, rx in patterns:
+            if rx.search(sentence):
                 return kind
-        if headline and re.match(_HEADLINE.format(f=f), sentence, re.I):
+        if headline and head.match(sentence):
             return "headline"
     return ""
+
+
+@lru_cache(maxsize=256)
+def _compiled(subject: str, full_name: bool) -> tuple:
+    """The patterns of each name form of ``subject``, compiled once per subject: (name, ((kind,
+    pattern), ...), headline pattern) a form."""
+    out = []
+    for form in _name_forms(subject)[:1] if full_name else _name_forms(subject):
+        f = re.escape(form)
+        patterns = tuple((kind, re.compile(template.format(f=f), re.I if nocase else 0))
+                         for kind, template, nocase in _PATTERNS)
+        out.append((re.compile(rf"\b{f}\b"), patterns, re.compile(_HEADLINE.format(f=f), re.I)))
+    return tuple(out)
 
 
 ARTICLES = 2  # the first few articles naming the subject in full are read whole for descriptions
