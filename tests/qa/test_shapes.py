@@ -181,3 +181,33 @@ def test_the_verdict_sets_side_by_side_only_like_values_both_quoted():
     assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124), ("d2", 60, 64)), shown) == ""  # B's value not quoted
     assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124),), shown) == ""  # one value only
     assert verdict_shown("A: $1 vs B: $2", (("d3", 120, 124), ("d2", 10, 14)), shown) == ""  # another document
+
+
+def test_the_description_patterns_are_the_whole_patterns_split_around_the_name():
+    """description() tests the text before and after each occurrence of the name (patterns compiled
+    once) instead of one pattern per name: it must find what the whole pattern finds."""
+    import re
+
+    from newsqa.qa.shapes import who_is as w
+
+    def whole(subject, sentence, headline=False):
+        for form in w._name_forms(subject):
+            f = re.escape(form)
+            if re.search(rf"\b{f}\b", sentence):
+                for kind, template, nocase in w._PATTERNS:
+                    if re.search(template.format(f=f), sentence, re.I if nocase else 0):
+                        return kind
+                if headline and re.match(w._HEADLINE.format(f=f), sentence, re.I):
+                    return "headline"
+        return ""
+
+    cases = [("David Blunkett", "Mr Blunkett, the home secretary, said so."), ("Platon Lebedev", "Mr Lebedev headed the Menatep group."),
+             ("David Blunkett", "Home Secretary David Blunkett visited."), ("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member"),
+             ("Mikhail Khodorkovsky", "Once the country's richest man, Mr Khodorkovsky is in jail."),
+             ("David Blunkett", "David Blunkett - who has resigned as home secretary - built it."),
+             ("Yukos", "Yukos is Russia's biggest oil firm."), ("Ann Smith", "He met Ann Smith on Monday."),
+             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang.")]
+    for subject, sentence in cases:
+        for headline in (False, True):
+            assert w.description(subject, sentence, headline) == whole(subject, sentence, headline), (subject, sentence)
+    assert w.description("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", headline=True) == "headline"
