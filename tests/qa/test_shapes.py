@@ -211,3 +211,26 @@ def test_the_description_patterns_are_the_whole_patterns_split_around_the_name()
         for headline in (False, True):
             assert w.description(subject, sentence, headline) == whole(subject, sentence, headline), (subject, sentence)
     assert w.description("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", headline=True) == "headline"
+
+
+def test_who_is_reads_a_role_before_a_comma_a_rank_and_an_opening_that_introduces_the_name():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    assert description("David Bell", "Schools were singled out by Ofsted chief, David Bell, for it.") == "role"
+    assert description("Juan Carlos Ferrero", "Former world number one Juan Carlos Ferrero insists he can.") == "role"
+    assert description("David Bell", "Charlie Bell, the former head of McDonald's, has died.", full_name=True) == ""
+
+    def sents(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    boynton = sents("Shell is to pay $1m to the ex-finance chief who stepped down in April.", "Judy Boynton finally left the firm.")
+    assert [s.text for s in _lead_description(boynton, "Judy Boynton")] == [boynton[0].text]
+    ferrero = sents("Former world number one Juan Carlos Ferrero insists he can get back to his best.",
+                    "The 2003 French Open champion has slipped to 64 in the world.")
+    assert [s.text for s in _lead_description(ferrero, "Juan Carlos Ferrero")] == [ferrero[1].text]
+    late = sents("After a long day in court and a hearing that lasted hours, the judge told Juan Carlos Ferrero to go.",
+                 "The champion said nothing.")
+    assert _lead_description(late, "Juan Carlos Ferrero") == []  # the opening is not about him
+    assert _lead_description(sents("Shares rose on Monday.", "Judy Boynton left."), "Judy Boynton") == []
