@@ -13,7 +13,7 @@ from newsqa.embeddings.reader import IndexReader as Snapshot
 from .abstain import UNSURE, AbstainSettings, decide
 from .caches import ArticleTerms
 from .dates import resolve_relative_dates
-from .explain import topics_sentence
+from .explain import LOW_MATCH, topics_sentence
 from .followup import Resolved
 from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
@@ -123,7 +123,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         citations.append(_citation(len(citations) + 1, c, resolved.query, snapshot))
     if not citations:
         extra.update(answer_state="not_found", abstain_reason=verdict.reason or {
-            "code": "low_match", "text": "no quote could be checked against its article", "terms": []})
+            "code": LOW_MATCH, "text": "no quote could be checked against its article", "terms": []})
         return replace(_abstention(question, resolved, hits, retrieved, snapshot, settings, 0.0), **extra)
     citations = apply_marks(citations, shaped.marks)
     unsure = verdict.state == UNSURE
@@ -134,7 +134,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     answer = " ".join(f"\u201c{c.quote}\u201d [{c.n}]" for c in citations)
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf, shape=shape.kind,
-                  verdict=shaped.verdict if len(citations) == len(chosen) and not unsure else "", **extra)
+                  verdict=shaped.shown_verdict(citations, unsure), **extra)
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

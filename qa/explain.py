@@ -19,6 +19,16 @@ from newsqa.embeddings.reader import IndexReader as Snapshot
 from .text import STOPWORDS, words
 from .types import Filters
 
+# Reason codes of an answer not given as answered (``Answer.abstain_reason["code"]``): every stage
+# that writes or reads one uses these names, so a renamed code cannot silently stop a rule.
+UNKNOWN_TERMS = "unknown_terms"  # a salient question word no article holds
+OUT_OF_TIME_RANGE = "out_of_time_range"  # the question asks about years the collection has no article of
+NOT_STATED = "not_stated"  # the articles about the subject do not give the asked kind (age, role...)
+NOT_CLEAR = "not_clear"  # something of the asked kind is there, but no sentence clearly ties it to the subject
+LOW_MATCH = "low_match"  # no passage (or no checked quote) matches the question closely enough
+REASON_CODES = (UNKNOWN_TERMS, OUT_OF_TIME_RANGE, NOT_STATED, NOT_CLEAR, LOW_MATCH)
+KIND_NOT_GIVEN = frozenset((NOT_STATED, NOT_CLEAR))  # the subject is known, the asked kind was not found
+
 TOPIC_WORDS = 8
 # Headline words that name no topic (reporting verbs, "new", numbers are dropped separately).
 _NOT_TOPICS = frozenset("new says say said set back over top make makes made gets get takes take plan plans "

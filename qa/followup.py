@@ -342,7 +342,7 @@ def _resolve_pronoun(question: str, history: list[Turn]) -> Resolved | None:
         if m.group(0).lower() in ("they", "them", "their") and others:
             query = f"{query} ({' '.join(dict.fromkeys(others[:2]))})"  # "they": the others of the previous turn
             return Resolved(question, query, ref)
-        return with_context(Resolved(question, query, ref), prev_q)
+        return with_event(with_context(Resolved(question, query, ref), prev_q), prev_a)
     owned = {o.lower() for o in topic_words(question)}
     carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
     for name in answer_entities(prev_a) + _older_names(history, prev_q):
@@ -371,6 +371,41 @@ def with_context(r: Resolved, prev_q: str, leave_out: tuple = ()) -> Resolved:
         return r
     c = " ".join(dict.fromkeys(extra))
     return Resolved(r.question, f"{r.query} ({c})", r.carried, r.unsure, context=c)
+
+
+_WHY_Q = re.compile(r"^\s*(?:why|how come)\b", re.I)
+_EVENT_STOP = re.compile(r"[,.;:!?()\[\]\u201c\u201d\"]|\s[-\u2013\u2014]\s")
+EVENT_WORDS = 4  # the event phrase: the matched word and up to three after it, within its clause
+
+
+def event_phrase(question: str, prev_a: str) -> str:
+    """The previous answer's words for the event a why follow-up asks about ("resigned as home
+    secretary" for "Why did he resign?" after a quote "David Blunkett - who has resigned as home
+    secretary - built ..."): a word sharing the stem of one of the question's own words, and the
+    words after it in its clause ("" when none)."""
+    own = [w.lower() for w in topic_words(question) if len(w) >= 4 and not _PRONOUN.fullmatch(w)]
+    for w in own:
+        stem = w[: max(4, len(w) - 2)]
+        m = re.search(rf"\b{re.escape(stem)}[a-z]*\b", prev_a, re.I)
+        if m is None:
+            continue
+        clause = _EVENT_STOP.split(prev_a[m.start():], maxsplit=1)[0]
+        return " ".join(clause.split()[:EVENT_WORDS])
+    return ""
+
+
+def with_event(r: Resolved, prev_a: str) -> Resolved:
+    """A why follow-up also searches for the event as the previous answer told it: the cause is
+    said beside the event ("resigned as Home Secretary on Wednesday after an inquiry ..."), in the
+    article about it, which the bare question ("Why did David Blunkett resign?") does not find."""
+    if not _WHY_Q.match(r.question) or not prev_a:
+        return r
+    event = event_phrase(r.question, prev_a)
+    if not event or event.lower() in r.query.lower():
+        return r
+    base = r.query[: -len(r.context) - 3] if r.context and r.query.endswith(f" ({r.context})") else r.query
+    context = f"{r.context} {event}".strip()
+    return Resolved(r.question, f"{base} ({context})", r.carried, r.unsure, context=context)
 
 
 def _older_names(history: list[Turn], prev_q: str) -> list[str]:

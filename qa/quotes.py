@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -193,6 +194,13 @@ def _title_row(snapshot, scored: list[Candidate], doc: str) -> Hit | None:
 CARRIED_WEIGHT = 0.5  # words carried over from earlier turns count half in the word match
 
 
+@lru_cache(maxsize=16384)
+def sentence_terms(text: str) -> frozenset:
+    """The content terms of a sentence, as a set (kept: shapes score the same sentences over and
+    over, whole articles for a brief, and tokenising was most of their cost)."""
+    return frozenset(terms(text))
+
+
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], sentence_vectors, idf: IdfTable,
                      settings: QuoteSettings, hits: list[Hit], carried: str = "") -> list[Candidate]:
     """Fill in each candidate's scores; return them best first.
@@ -211,7 +219,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], se
     total = sum(weight.values()) or 1.0
     rank_of = {h.row: r for r, h in enumerate(hits)}
     for c in cands:
-        st = set(terms(c.text))
+        st = sentence_terms(c.text)
         cov = frozenset(t for t in qt if t in st)
         c.covered = cov
         c.lexical = sum(weight[t] for t in cov) / total if qt else 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .compare import choose_compare, side_queries
+from .compare import choose_compare, side_queries, verdict_shown
 from .detect import KINDS, Shape, detect
 from .merge import merge_same_paragraph
 from .pool import Pool
@@ -23,6 +23,12 @@ class Shaped:
     chosen: list  # Candidates in the order shown; [] = use the fact answer
     verdict: str = ""
     marks: dict = field(default_factory=dict)  # (doc_id, start) -> document offsets of a value to mark
+    values: tuple = ()  # compare: (doc_id, start, end) of each side's value, the verdict's only source
+
+    def shown_verdict(self, citations: list, unsure: bool) -> str:
+        """The verdict when both of its values stand inside the shown quotes (and the answer is not
+        unsure: then nothing is marked, and the verdict is made only of marked values); else ""."""
+        return "" if unsure else verdict_shown(self.verdict, self.values, citations)
 
 
 def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
@@ -44,8 +50,8 @@ def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
 
         return Shaped(choose_list(pool))
     if shape.kind == "compare":
-        chosen, verdict, marks = choose_compare(pool, shape.sides)
-        return Shaped(chosen, verdict, marks)
+        chosen, verdict, marks, values = choose_compare(pool, shape.sides)
+        return Shaped(chosen, verdict, marks, values)
     return Shaped([])
 
 
@@ -56,8 +62,9 @@ def overrule(verdict, shape: Shape, pool: Pool):
     from dataclasses import replace
 
     from ..abstain import UNSURE
+    from ..explain import KIND_NOT_GIVEN
 
-    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in ("not_stated", "not_clear"):
+    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
         return verdict
     from .who_is import stated
 

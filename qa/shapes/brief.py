@@ -32,8 +32,21 @@ def most_about(pool: Pool, docs: list[str]) -> list[str]:
         top = sorted((c.score for c in pool.article(doc_id)), reverse=True)[:TOP_SENTENCES]
         return sum(top) / len(top) if top else 0.0
 
-    head = sorted(docs[:ARTICLES_COMPARED], key=lambda d: -aboutness(d))
+    features = feature_docs(pool) if EVENT_Q.match(pool.question) else set()
+    head = sorted(docs[:ARTICLES_COMPARED], key=lambda d: (d in features, -aboutness(d)))
     return head + docs[ARTICLES_COMPARED:]
+
+
+EVENT_Q = re.compile(r"^\s*what\s+(?:has\s+|had\s+)?happened\b", re.I)
+# a profile, a collection of quotes, a Q&A or a timeline tells a life or a background, not the events:
+# "What happened to X?" reads the news reports about X first (a feature still serves "Tell me about X")
+FEATURE_HEADLINE = re.compile(r"^(?:profile|q\s*&\s*a|timeline|obituary|in quotes|factfile|fact file|"
+                              r"who's who)\s*:|\bin quotes$|^profile\b", re.I)
+
+
+def feature_docs(pool: Pool) -> set[str]:
+    """The articles among the candidates whose headline marks a feature, not a news report."""
+    return {c.hit.passage.doc_id for c in pool.scored if FEATURE_HEADLINE.search(c.hit.passage.title or "")}
 
 
 def choose_brief(pool: Pool) -> list[Candidate]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..quotes import Candidate
+from ..quotes import Candidate, sentence_terms
 from ..spans import NUMBER
 from ..text import terms
 from .pool import Pool
@@ -79,7 +80,12 @@ _CLAUSE = re.compile(r"\b(?:and|while|whereas|but|compared with|against)\b|,\s")
 
 
 def _anchors(text: str, key: set[str]) -> list[int]:
-    return [m.start() for m in re.finditer(r"[^\W_]+", text) if set(terms(m.group(0))) & key]
+    return [m.start() for m in re.finditer(r"[^\W_]+", text) if _word_terms(m.group(0)) & key]
+
+
+@lru_cache(maxsize=16384)
+def _word_terms(word: str) -> frozenset:
+    return frozenset(terms(word))
 
 
 def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns: frozenset = frozenset(),
@@ -143,9 +149,10 @@ def time_words(question: str, sides: tuple[str, ...]) -> set[str]:
     return {m.group(0).lower() for m in _TIME.finditer(rest)}
 
 
-def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate], str, dict]:
+def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate], str, dict, tuple]:
     """A quote per side (the same quote when one sentence holds both), the verdict ("" unless both
-    values are quoted) and the marks: (doc_id, start) -> document offsets of the value."""
+    values are found, comparable), the marks ((doc_id, start) -> document offsets of the value) and
+    the two values' places ((doc_id, start, end) each: the verdict is shown only if both are quoted)."""
     a, b = sides
     keys = (side_terms(a, b), side_terms(b, a))
     nouns = frozenset(terms(pool.question)) - keys[0] - keys[1]
@@ -154,7 +161,7 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
     for key, other in (keys, keys[::-1]):
         side = []
         for c in pool.scored[:30]:
-            if not set(terms(c.text)) & key:
+            if not sentence_terms(c.text) & key:
                 continue
             v = _value_for(c, key, other, nouns)
             in_time = bool(when) and bool(when & {w.lower() for w in _TIME.findall(c.text)})
@@ -175,9 +182,28 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
         if v is not None:
             marks.setdefault((c.hit.passage.doc_id, c.start), (c.start + v.start, c.start + v.end))
     verdict = ""
-    if va is not None and vb is not None and not (ca is cb and va == vb) and unit(va.text) == unit(vb.text):
+    if va is not None and vb is not None and not (ca is cb and va == vb) and comparable(va.text, vb.text):
         verdict = f"{a}: {va.text} vs {b}: {vb.text}"
-    return chosen, verdict, marks
+    return chosen, verdict, marks, tuple(_doc_span(c, v) for c, v in picked if c is not None and v is not None)
+
+
+def comparable(x: str, y: str) -> bool:
+    """Two values a verdict may set side by side: one kind (percent, money, count) and, for money,
+    one currency ("$188 vs $150"; never "$188 vs £78")."""
+    return unit(x) == unit(y) and _currency(x) == _currency(y)
+
+
+def _doc_span(c: Candidate, v: Value) -> tuple[str, int, int]:
+    """Where a compared value stands in its document: (doc_id, start, end)."""
+    return c.hit.passage.doc_id, c.start + v.start, c.start + v.end
+
+
+def verdict_shown(verdict: str, values: tuple, citations: list) -> str:
+    """The verdict when both compared values stand inside the shown (checked) quotes, else ""."""
+    def inside(doc_id: str, s: int, e: int) -> bool:
+        return any(c.doc_id == doc_id and c.start <= s < e <= c.end for c in citations)
+
+    return verdict if verdict and len(values) == 2 and all(inside(*v) for v in values) else ""
 
 
 def _best_pair(side_a: list, side_b: list) -> list[tuple]:

@@ -63,6 +63,7 @@ def detect(question: str) -> Shape:
         m = rx.match(q)
         if m:
             a, b = (s.strip(" ,?") for s in m.groups()[-2:])
+            a = _drop_verb(a) if rx is _COMPARE_THAN else a
             if a and b and a.lower() != b.lower():
                 return Shape("compare", sides=(_trim_side(a), _trim_side(b)))
     if _YES_NO_COMPARE.match(q) and " or " in q:
@@ -102,6 +103,17 @@ def or_pair(q: str) -> tuple[str, str] | None:
         right.append(w)
     a, b = " ".join(left).strip(" ,"), " ".join(right).strip(" ,")
     return (a, b) if a and b and a.lower() != b.lower() else None
+
+
+_VERBS = frozenset("cost costs sell sells sold earn earns earned grow grows grew rise rises rose score scores scored "
+                   "win wins won make makes made take takes took spend spends spent pay pays paid get gets got "
+                   "weigh weighs attract attracts attracted draw draws drew".split())
+
+
+def _drop_verb(side: str) -> str:
+    """ "the Sony PSP cost" (of "Does the Sony PSP cost more than ...") -> "the Sony PSP"."""
+    words = side.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in _VERBS else side
 
 
 def _trim_side(side: str) -> str:

@@ -4,14 +4,11 @@ the headlines of those passages and every sentence of one article, scored the sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-
 import numpy as np
 
 from newsqa.embeddings.passage_table import doc_ids_of
 
-from ..quotes import Candidate, IdfTable, QuoteSettings, score_candidates
-from ..text import terms
+from ..quotes import Candidate, IdfTable, QuoteSettings, score_candidates, sentence_terms
 from ..types import Hit
 
 
@@ -80,12 +77,7 @@ def rows_of_doc(snapshot) -> dict[str, list[int]]:
     return m
 
 
-@lru_cache(maxsize=4096)
-def _term_set(text: str) -> frozenset:
-    return frozenset(terms(text))
-
-
 def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     """Two sentences telling the same thing (Jaccard overlap of their content terms)."""
-    ta, tb = _term_set(a), _term_set(b)
+    ta, tb = sentence_terms(a), sentence_terms(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold

@@ -8,6 +8,7 @@ Kilroy-Silk") or a headline with X as its subject ("Kilroy-Silk quits as UKIP me
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
@@ -50,7 +51,8 @@ _PATTERNS = (
      r"\s+(?:(?:Mr|Mrs|Ms|Dr)\s+)?{f}\b", True),  # "Once the country's richest man, Mr Khodorkovsky is ..."
     ("copula", r"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:(?:the|a|an|now|one|still)\b|[A-Z])", False),
     ("copula", r"\b{f}\s+(?:" + _ROLE_VERB + r")\s+(?:the|a|an|[A-Z])", False),  # "Mr Lebedev headed the Menatep group"
-    ("role", r"\b(?:" + _ROLE + r")s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),  # "Home Secretary David Blunkett"
+    ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+))s?,?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
+    # "Home Secretary David Blunkett", "Ofsted chief, David Bell,", "Former world number one Juan Carlos Ferrero"
 )
 _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
 
@@ -59,18 +61,59 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
     """How ``sentence`` describes ``subject``: "appositive", "copula", "role", "headline" or "".
     ``full_name``: only the subject as asked counts ("Mario Paniccia", not "Mr Paniccia")."""
     for form in _name_forms(subject)[:1] if full_name else _name_forms(subject):
-        f = re.escape(form)
-        if not re.search(rf"\b{f}\b", sentence):
+        if not _name_rx(form, False).search(sentence):
             continue
-        for kind, template, nocase in _PATTERNS:
-            if re.search(template.format(f=f), sentence, re.I if nocase else 0):
+        for kind, before, after, nocase in _split_patterns():
+            if _around(sentence, form, before, after, nocase):
                 return kind
-        if headline and re.match(_HEADLINE.format(f=f), sentence, re.I):
-            return "headline"
+        if headline:
+            before, after = _headline_split()
+            if _around(sentence, form, before, after, True):
+                return "headline"
     return ""
 
 
+def _around(sentence: str, form: str, before: re.Pattern, after: re.Pattern, nocase: bool) -> bool:
+    """Some occurrence of the name has ``before`` ending right before it and ``after`` right after:
+    the same match as the whole pattern with the name in its place, without compiling the long role
+    patterns again for every name (that cost ~50 ms a name form)."""
+    for m in _name_rx(form, nocase).finditer(sentence):
+        if after.match(sentence, m.end()) and before.search(sentence[: m.start()]):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _name_rx(form: str, nocase: bool) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(form)}\b", re.I if nocase else 0)
+
+
+def _split(template: str, nocase: bool) -> tuple[re.Pattern, re.Pattern]:
+    """A template "P{f}S" as P anchored at the end of the text before the name and S anchored at its
+    end (the name's own pattern gives the word boundaries)."""
+    head, tail = (part.replace("{{", "{").replace("}}", "}") for part in template.split("{f}"))
+    head, tail = head.removesuffix(r"\b"), tail.removeprefix(r"\b")
+    flags = re.I if nocase else 0
+    return re.compile(f"(?:{head})$", flags), re.compile(tail, flags)
+
+
+@lru_cache(maxsize=1)
+def _split_patterns() -> tuple:
+    """(kind, before, after, case-insensitive) of each description pattern, compiled once."""
+    return tuple((kind, *_split(t, nocase), nocase) for kind, t, nocase in _PATTERNS)
+
+
+@lru_cache(maxsize=1)
+def _headline_split() -> tuple[re.Pattern, re.Pattern]:
+    return _split(_HEADLINE, True)
+
+
 ARTICLES = 2  # the first few articles naming the subject in full are read whole for descriptions
+
+
+def _names(pool: Pool, doc_id: str, subject: str, known: list[str]) -> bool:
+    """Article ``doc_id`` names ``subject`` in full (``known``: the candidates' articles that do)."""
+    return doc_id in known or bool(re.search(rf"\b{re.escape(subject)}\b", pool.snapshot.document_text(doc_id)))
 
 
 def _named_in_full(pool: Pool, subject: str) -> list[str]:
@@ -84,7 +127,9 @@ def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float
     """(score with the description's bonus, candidate) of every describing sentence: the top
     passages' sentences, their headlines and (``whole``) every sentence of the articles naming the
     subject in full."""
-    full = _named_in_full(pool, subject)[:ARTICLES] if whole else []
+    in_full = _named_in_full(pool, subject)
+    full = in_full[:ARTICLES] if whole else []
+    strict = len(subject.split()) > 1  # "Bell" alone is David Bell only in an article naming David Bell
     seen: set = set()
     out = []
     for c in list(pool.scored) + pool.titles() + [c for d in full for c in pool.article(d)]:
@@ -92,7 +137,8 @@ def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float
         if key in seen:
             continue
         seen.add(key)
-        kind = description(subject, c.text, headline=c.hit.passage.kind == "headline")
+        kind = description(subject, c.text, headline=c.hit.passage.kind == "headline",
+                           full_name=strict and not _names(pool, c.hit.passage.doc_id, subject, in_full))
         if kind:
             out.append((c.score + BONUS[kind], c))
     out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]
@@ -100,12 +146,26 @@ def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float
 
 
 def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
-    """The lead of an article that introduces the subject before naming it: "A close associate of
-    former Yukos boss Mikhail Khodorkovsky has told a court ..." followed by "Platon Lebedev has ..."."""
-    if len(sents) < 2 or not re.match(rf"{re.escape(subject)}\b", sents[1].text):
+    """An article's opening that describes the subject in the sentence before or after the one
+    naming it: "A close associate of former Yukos boss Mikhail Khodorkovsky has told a court ..."
+    (or "Shell is to pay $1m to the ex-finance chief who stepped down ...") followed by "Platon
+    Lebedev has ..."; "Former world number one Juan Carlos Ferrero insists ..." followed by "The
+    2003 French Open champion has slipped ..."."""
+    if len(sents) < 2:
         return []
-    lead = sents[0].text
-    return [sents[0]] if re.match(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b", lead) else []
+    first, second = sents[0].text, sents[1].text
+    if re.match(rf"{re.escape(subject)}\b", second):
+        return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) else []
+    named = re.search(rf"\b{re.escape(subject)}\b", first)
+    if named and len(first[: named.start()].split()) <= NAMED_EARLY and _INTRO_BACK.match(second):
+        return [sents[1]]
+    return []
+
+
+NAMED_EARLY = 8  # the lead is about the subject when it names it among its first words
+_INTRO = re.compile(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b")  # "A close associate of ... boss"
+_INTRO_BACK = re.compile(rf"The\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b")  # definite: points back at the lead's name
+_INTRO_WHO = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_ROLE})s?\s+(?:who|whose)\b")  # "the ex-finance chief who"
 
 
 def choose_who_is(pool: Pool, subject: str) -> list[Candidate]:

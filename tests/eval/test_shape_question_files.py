@@ -51,14 +51,16 @@ def test_both_files_load_with_the_project_loader():
 
 def test_shape_counts_splits_and_fact_shapes():
     recs = _records(SHAPES)
-    # questions added later over randomly drawn articles ("added": "dev") are dev only, outside the rule
-    added = [r for r in recs if r.get("added") == "dev"]
-    assert all(r["split"] == "dev" for r in added)
-    counts = _split_rule_holds([r for r in recs if r.get("added") != "dev"])
+    # questions added later over randomly drawn articles ("added": "dev" or "test") are of that split,
+    # outside the rule; the test ones name the seed of their draw
+    added = [r for r in recs if "added" in r]
+    assert all(r["split"] == r["added"] for r in added)
+    assert all(isinstance(r.get("seed"), int) for r in added if r["added"] == "test")
+    counts = _split_rule_holds([r for r in recs if "added" not in r])
     assert set(counts) == set(SHAPE_KINDS)
     for kind in SHAPE_KINDS:
         assert counts[kind] >= MIN_PER_SHAPE, f"{kind}: only {counts[kind]} questions"
-        n_test = sum(1 for r in recs if r["kind"] == kind and r["split"] == "test")
+        n_test = sum(1 for r in recs if r["kind"] == kind and r["split"] == "test" and "added" not in r)
         assert n_test == counts[kind] // 3 >= 5
     for r in recs:
         short = {"who_is": "who"}.get(r["kind"], r["kind"])

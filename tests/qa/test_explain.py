@@ -10,6 +10,8 @@ from newsqa.cli import main
 from newsqa.qa.explain import describe_filters, filter_note, main_topics
 from newsqa.qa.types import Filters
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, fake_encoder):
@@ -70,3 +72,19 @@ def test_cli_section_filter_works_on_folder_sections(engine, capsys):
     assert not out["abstained"] and {c["section"] for c in out["citations"]} == {"sport"}
     c = out["citations"][0]
     assert Path(c["origin"]).name == "a.txt" and c["url"] == ""
+
+
+def test_every_reason_code_written_is_a_named_constant():
+    """The codes the abstainer writes are the ones named in explain (a rule matching a code string,
+    such as the who-is overrule, reads the constant: a renamed code must fail here, not go quiet)."""
+    import re
+
+    from newsqa.qa import explain
+
+    src = (ROOT / "qa" / "abstain.py").read_text(encoding="utf-8")
+    written = set(re.findall(r'_reason\(\s*"(\w+)"', src))
+    assert written and written <= set(explain.REASON_CODES), written - set(explain.REASON_CODES)
+    assert explain.KIND_NOT_GIVEN == {explain.NOT_STATED, explain.NOT_CLEAR}
+    for path in ("qa/answer.py", "qa/shapes/__init__.py"):  # readers and writers outside the abstainer
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert not any(f'"{code}"' in text for code in explain.REASON_CODES), path

@@ -130,3 +130,13 @@ def test_it_after_a_called_question_means_the_name_the_answer_gave():
     # no name beside the asked noun in the first quote: the earlier rules decide (no name taken from it)
     history[0]["answer"] = "\u201cHe preferred the Robert Kilroy-Silk Party.\u201d [1]"
     assert "Veritas" not in resolve_followup("Who is its deputy leader?", history).query
+
+
+def test_a_why_followup_searches_for_the_event_the_previous_answer_told():
+    prev = {"question": "Who is David Blunkett?",
+            "answer": "\u201cDavid Blunkett - who has resigned as home secretary - built his reputation.\u201d [1]"}
+    r = resolve_followup("Why did he resign?", [prev])
+    assert r.query == "Why did David Blunkett resign? (resigned as home secretary)"
+    assert r.scoring() == ("Why did David Blunkett resign?", "resigned as home secretary")  # the event counts half
+    assert resolve_followup("How old is he?", [prev]).query == "How old is David Blunkett?"  # not a why: no event
+    assert resolve_followup("Why did he quit?", [prev]).query == "Why did David Blunkett quit?"  # no event told

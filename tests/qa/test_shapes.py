@@ -131,8 +131,28 @@ def test_a_brief_starts_with_the_article_most_about_the_question():
         return [SimpleNamespace(score=s) for s in scores]
 
     # "mention" has the single best sentence; "story" has several good ones: the story leads
-    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d])
+    pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d],
+                           question="Tell me about the story", scored=[])
     assert most_about(pool, ["mention", "story"]) == ["story", "mention"]
+
+
+def test_what_happened_reads_the_news_reports_before_a_profile():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*scores):
+        return [SimpleNamespace(score=s) for s in scores]
+
+    def cand(doc, title):
+        return SimpleNamespace(hit=SimpleNamespace(passage=SimpleNamespace(doc_id=doc, title=title)))
+
+    arts = {"p": art(0.7, 0.7, 0.7, 0.7), "q": art(0.7, 0.7, 0.7, 0.6), "n": art(0.6, 0.5, 0.5, 0.5)}
+    scored = [cand("p", "Profile: David Blunkett"), cand("q", "David Blunkett in quotes"), cand("n", "Blunkett row should end")]
+    pool = SimpleNamespace(article=arts.__getitem__, scored=scored, question="What happened to David Blunkett?")
+    assert most_about(pool, ["p", "q", "n"]) == ["n", "p", "q"]  # the events first, features after (still by aboutness)
+    about = SimpleNamespace(article=arts.__getitem__, scored=scored, question="Tell me about David Blunkett")
+    assert most_about(about, ["p", "q", "n"]) == ["p", "q", "n"]  # a profile serves "tell me about"
 
 
 def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
@@ -141,3 +161,76 @@ def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
     assert fact_bonus("The economy is set to grow about 8% this year.") > 0
     assert fact_bonus("He was joined by Damien Hockney.") > 0
     assert fact_bonus("There is fresh hope, they say.") == 0
+
+
+def test_a_compare_side_ends_before_the_verb():
+    assert detect("Does the Sony PSP cost more than the Nintendo DS?").sides == ("the Sony PSP", "the Nintendo DS")
+    assert detect("Did Apple sell more iPods than Creative?").sides == ("Apple", "Creative")
+
+
+def test_the_verdict_sets_side_by_side_only_like_values_both_quoted():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.compare import comparable, verdict_shown
+
+    assert comparable("$188", "$150") and comparable("3.1%", "4.4 per cent") and comparable("seven", "11")
+    assert not comparable("$188", "£78") and not comparable("3.1%", "$4") and not comparable("£99", "149 euros")
+    shown = [SimpleNamespace(doc_id="d1", start=100, end=200), SimpleNamespace(doc_id="d2", start=0, end=50)]
+    both = (("d1", 120, 124), ("d2", 10, 14))
+    assert verdict_shown("A: $1 vs B: $2", both, shown) == "A: $1 vs B: $2"
+    assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124), ("d2", 60, 64)), shown) == ""  # B's value not quoted
+    assert verdict_shown("A: $1 vs B: $2", (("d1", 120, 124),), shown) == ""  # one value only
+    assert verdict_shown("A: $1 vs B: $2", (("d3", 120, 124), ("d2", 10, 14)), shown) == ""  # another document
+
+
+def test_the_description_patterns_are_the_whole_patterns_split_around_the_name():
+    """description() tests the text before and after each occurrence of the name (patterns compiled
+    once) instead of one pattern per name: it must find what the whole pattern finds."""
+    import re
+
+    from newsqa.qa.shapes import who_is as w
+
+    def whole(subject, sentence, headline=False):
+        for form in w._name_forms(subject):
+            f = re.escape(form)
+            if re.search(rf"\b{f}\b", sentence):
+                for kind, template, nocase in w._PATTERNS:
+                    if re.search(template.format(f=f), sentence, re.I if nocase else 0):
+                        return kind
+                if headline and re.match(w._HEADLINE.format(f=f), sentence, re.I):
+                    return "headline"
+        return ""
+
+    cases = [("David Blunkett", "Mr Blunkett, the home secretary, said so."), ("Platon Lebedev", "Mr Lebedev headed the Menatep group."),
+             ("David Blunkett", "Home Secretary David Blunkett visited."), ("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member"),
+             ("Mikhail Khodorkovsky", "Once the country's richest man, Mr Khodorkovsky is in jail."),
+             ("David Blunkett", "David Blunkett - who has resigned as home secretary - built it."),
+             ("Yukos", "Yukos is Russia's biggest oil firm."), ("Ann Smith", "He met Ann Smith on Monday."),
+             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang.")]
+    for subject, sentence in cases:
+        for headline in (False, True):
+            assert w.description(subject, sentence, headline) == whole(subject, sentence, headline), (subject, sentence)
+    assert w.description("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", headline=True) == "headline"
+
+
+def test_who_is_reads_a_role_before_a_comma_a_rank_and_an_opening_that_introduces_the_name():
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    assert description("David Bell", "Schools were singled out by Ofsted chief, David Bell, for it.") == "role"
+    assert description("Juan Carlos Ferrero", "Former world number one Juan Carlos Ferrero insists he can.") == "role"
+    assert description("David Bell", "Charlie Bell, the former head of McDonald's, has died.", full_name=True) == ""
+
+    def sents(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    boynton = sents("Shell is to pay $1m to the ex-finance chief who stepped down in April.", "Judy Boynton finally left the firm.")
+    assert [s.text for s in _lead_description(boynton, "Judy Boynton")] == [boynton[0].text]
+    ferrero = sents("Former world number one Juan Carlos Ferrero insists he can get back to his best.",
+                    "The 2003 French Open champion has slipped to 64 in the world.")
+    assert [s.text for s in _lead_description(ferrero, "Juan Carlos Ferrero")] == [ferrero[1].text]
+    late = sents("After a long day in court and a hearing that lasted hours, the judge told Juan Carlos Ferrero to go.",
+                 "The champion said nothing.")
+    assert _lead_description(late, "Juan Carlos Ferrero") == []  # the opening is not about him
+    assert _lead_description(sents("Shares rose on Monday.", "Judy Boynton left."), "Judy Boynton") == []

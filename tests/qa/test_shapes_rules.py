@@ -108,7 +108,7 @@ def test_a_brief_opens_with_the_lead_in_article_order():
              "So far a total of 569,072 ballot envelopes have been scanned by bar code."]
     scores = [0.3, 0.2, 0.1, 0.4, 0.9, 0.8]
     sents = [_cand(t, "b", i * 100, s) for i, (t, s) in enumerate(zip(texts, scores))]
-    pool = SimpleNamespace(scored=sorted(sents, key=lambda c: -c.score), article=lambda d: sents)
+    pool = SimpleNamespace(scored=sorted(sents, key=lambda c: -c.score), article=lambda d: sents, question="Tell me about it")
     got = choose_brief(pool)
     assert got[:LEAD] == sents[:LEAD]  # the lead, though it scores lowest
     assert got == sorted(got, key=lambda c: c.start) and sents[4] in got and sents[5] in got
