@@ -281,7 +281,7 @@ def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_set
                 "use the same settings or a new --index folder"
             )
     faiss_settings = faiss_settings or (
-        FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
+        FaissSettings.from_dict(prev.info.faiss) if prev else FaissSettings())
     return need, chunker, faiss_settings
 
 

@@ -11,7 +11,7 @@
       sentences.npy      float16 (sentences x dimension), pooled per passage sentence (zero: not pooled)
       sentence_rows.npy  int64 (passages + 1): row r's sentences are sentence_rows[r]..[r+1]
       lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
-      faiss.index        only for an "hnsw" segment (large); a "flat" one is scanned exactly
+      faiss.index        only for an "hnsw" or "ivf" segment (large); a "flat" one is scanned exactly
       files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
 
 Everything is data (Arrow, ``.npy`` without pickle, JSON, FAISS) and opened memory-mapped, so
@@ -35,7 +35,7 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import DEFAULT_EF_SEARCH, FaissSettings, build_faiss_index
+from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, KINDS, FaissSettings, build_faiss_index, set_search_depth
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
 LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
@@ -178,7 +178,7 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
     ann = faiss_settings.resolved_kind(n)
-    if ann == "hnsw":
+    if ann in ANN_KINDS:
         faiss.write_index(build_faiss_index(data.vectors, faiss_settings), str(tmp / file_name("faiss")))
     (tmp / file_name("files")).write_text(json.dumps(data.files, ensure_ascii=False), encoding="utf-8")
     sizes = {}
@@ -237,20 +237,40 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def _read_ann(path: Path, where: str, n: int, dimension: int):
+    """A segment's faiss.index, its stored vectors left in the file, memory-mapped (serving memory is
+    what the searches touch): an HNSW graph is read and its vectors mapped (``IO_FLAG_MMAP_IFC``);
+    an IVF index's inverted lists are mapped (``IO_FLAG_MMAP``), its centroids read."""
+    import faiss
+
+    flag = getattr(faiss, "IO_FLAG_MMAP_IFC", 0)
+    try:
+        index = faiss.read_index(str(path), flag)
+    except RuntimeError as e:
+        raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
+    if index.ntotal != n or index.d != dimension:
+        raise IndexFormatError(f"{where}: FAISS index holds {index.ntotal}x{index.d}, expected {n}x{dimension}")
+    return index
+
+
 # -- reading -------------------------------------------------------------------------------------------
 
 class Segment:
     """A segment opened for reading: Arrow tables and arrays memory-mapped, FAISS index if asked."""
 
-    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = DEFAULT_EF_SEARCH):
+    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = DEFAULT_EF_SEARCH,
+                 nprobe: int = DEFAULT_NPROBE):
         import pyarrow as pa
 
         self.info = info
         self.name = info.name
         self.dir = Path(index_dir) / SEGMENTS_DIR / info.name
         where = f"index {index_dir}: segment {info.name}"
-        if info.ann == "hnsw" and file_name("faiss") not in info.sizes:
-            raise IndexFormatError(f"{where}: an hnsw segment without faiss.index (it cannot be read by FAISS); rebuild the index")
+        if info.ann not in KINDS:
+            raise IndexFormatError(f"{where}: its ANN kind {info.ann!r} is unknown to this newsqa (it reads "
+                                   f"{', '.join(KINDS)}); upgrade newsqa or rebuild the index")
+        if info.ann in ANN_KINDS and file_name("faiss") not in info.sizes:
+            raise IndexFormatError(f"{where}: an {info.ann} segment without faiss.index (it cannot be read by FAISS); rebuild the index")
         try:
             for fname, size in info.sizes.items():
                 got = (self.dir / fname).stat().st_size
@@ -290,18 +310,9 @@ class Segment:
         self._per_tombstones: dict[tuple[str, frozenset], object] = {}
         self._non_ascii: np.ndarray | None = None
         self.faiss = None
-        if ann and info.ann == "hnsw":
-            import faiss
-
-            try:
-                # The graph is read; its stored vectors stay in the file, memory-mapped (serving
-                # memory is what the searches touch), where this FAISS can map them.
-                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
-            except RuntimeError as e:
-                raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
-            if self.faiss.ntotal != n or self.faiss.d != dimension:
-                raise IndexFormatError(f"{where}: FAISS index holds {self.faiss.ntotal}x{self.faiss.d}, expected {n}x{dimension}")
-            self.faiss.hnsw.efSearch = int(ef_search)
+        if ann and info.ann in ANN_KINDS:
+            self.faiss = _read_ann(self.dir / file_name("faiss"), where, n, dimension)
+            set_search_depth(self.faiss, ef_search, nprobe)
 
     def __len__(self) -> int:
         return self.info.passages

@@ -239,7 +239,7 @@ def _with_generated(seg, gen: SegmentData) -> SegmentData:
 def _write_padded(out: Path, base, data: SegmentData, ann: str) -> dict:
     """Write ``data`` as the one segment of a new index at ``out`` (the base's model and settings);
     returns the segment's fields."""
-    settings = FaissSettings(**{k: v for k, v in base.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
+    settings = FaissSettings.from_dict(base.info.faiss)
     if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
         settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
     with writer_lock(out):
@@ -484,8 +484,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
     ap.add_argument("--model", default=None, help="--updates: the model ('hashing': the test encoder, to time the "
                     "index side alone; default: the packaged model)")
-    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw"], default="auto",
-                    help="ANN kind of a padded index (default: by size; flat skips the HNSW build)")
+    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
+                    help="ANN kind of a padded index (default: by size, IVF at 1M; flat skips the ANN build)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     return ap
@@ -513,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     n_real = read_manifest(base).counts.passages
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     if args.updates:
-        _run_updates(args, base, n_real, sizes, res, save)
+        _run_updates(args, base, n_real, sizes, res, save, questions)
         return 0
     for size in sizes:
         if size <= n_real * 1.5:
@@ -545,14 +545,26 @@ def _base_index(args, res: dict, save) -> Path:
     return base
 
 
-def _run_updates(args, base: Path, n_real: int, sizes: list[int], res: dict, save) -> None:
-    """--updates: the update benchmark at each size (``eval.bench_updates``)."""
+def _run_updates(args, base: Path, n_real: int, sizes: list[int], res: dict, save, questions: list[str]) -> None:
+    """--updates: the update benchmark at each size (``eval.bench_updates``), then, for a padded
+    size, serving it (ask latency, RSS, recall of its ANN kind) in a fresh process."""
     res["updates"] = []
     for size in sizes:
-        index_dir = base if size <= n_real * 1.5 else build_padded(base, size, args.cache, args.pad_ann)[0]
+        info = None
+        if size <= n_real * 1.5:
+            index_dir = base
+        else:
+            index_dir, info = build_padded(base, size, args.cache, args.pad_ann)
+            res["padding"][str(size)] = info
         res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
         save()
         print(json.dumps(res["updates"][-1]), flush=True)
+        if info is not None:
+            s = serve_in_subprocess(index_dir, questions, args.warmup)
+            s["padding"] = info
+            res["serving"].append(s)
+            save()
+            print(json.dumps(s), flush=True)
 
 
 if __name__ == "__main__":
