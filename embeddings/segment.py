@@ -13,6 +13,8 @@
       lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
       faiss.index        only for an "hnsw" or "ivf" segment (large); a "flat" one is scanned exactly
       files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
+      file_keys.npy      uint64, sorted: a hash of each files.json key; file_docs.npy the same of the
+                         document ids its records hold (a writer parses files.json only where they match)
 
 Everything is data (Arrow, ``.npy`` without pickle, JSON, FAISS) and opened memory-mapped, so
 opening a segment reads its small columns only and serving memory is what questions touch.
@@ -38,6 +40,7 @@ from .errors import IndexFormatError
 from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, KINDS, FaissSettings, build_faiss_index, set_search_depth
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
+FILE_HASHES = ("file_keys", "file_docs")  # optional: segments written before them have none
 LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
 NPY = ("vectors", "sentences", "sentence_rows") + LEX
 ARROW = ("passages", "documents")
@@ -48,6 +51,13 @@ _STR_PASSAGE = ("passage_id", "doc_id", "kind", "text", "heading", "title", "dat
 def file_name(key: str) -> str:
     return {"passages": "passages.arrow", "documents": "documents.arrow", "faiss": "faiss.index",
             "files": "files.json"}.get(key, f"{key}.npy")
+
+
+def key_hashes(keys) -> np.ndarray:
+    """Sorted unique 64-bit hashes of strings (file keys or document ids): what ``file_keys.npy`` and
+    ``file_docs.npy`` hold, so a writer looks a file up in a sorted array, not in every files.json."""
+    out = [int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little") for k in keys]
+    return np.unique(np.asarray(out, dtype=np.uint64))
 
 
 def embed_hash(text: str, spans: Sequence[tuple[int, int]]) -> int:
@@ -173,7 +183,9 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
                 w.write_table(table)
     arrays = {"vectors": np.ascontiguousarray(data.vectors, np.float32),
               "sentences": np.ascontiguousarray(data.sentence_vectors, np.float16).reshape(-1, dim),
-              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings}
+              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings,
+              "file_keys": key_hashes(data.files),
+              "file_docs": key_hashes({d for rec in data.files.values() for d in rec.get("doc_ids", ())})}
     for key, arr in arrays.items():
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
@@ -297,6 +309,8 @@ class Segment:
                 or (n and self.sentence_rows[-1] != info.sentences)):
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
+        self._file_hashes = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r")
+                             for k in FILE_HASHES if file_name(k) in info.sizes}  # older segments: none
         self._files: dict[str, dict] | None = None
         self._files_lock = threading.Lock()
         self._stamp = _folder_stamp(self.dir)
@@ -359,6 +373,18 @@ class Segment:
             if self._files is None:
                 self._files = self._read_files()
         return self._files
+
+    def may_hold(self, which: str, hashes: np.ndarray) -> bool:
+        """False when no ``key_hashes`` of ``hashes`` is in this segment's ``which`` ("file_keys":
+        its records' files, "file_docs": their document ids): its files.json need not be parsed.
+        True on a match (or a hash collision) and for a segment written without the arrays."""
+        arr = self._file_hashes.get(which)
+        if arr is None:
+            return True
+        if not len(arr) or not len(hashes):
+            return False
+        at = np.minimum(np.searchsorted(arr, hashes), len(arr) - 1)
+        return bool((arr[at] == hashes).any())
 
     def _read_files(self) -> dict[str, dict]:
         try:

@@ -266,3 +266,27 @@ def test_a_reader_that_never_reads_file_records_closes_them_when_it_goes(grown):
         gc.collect()
     assert fds() == before
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]  # closed, not left to the collector
+
+
+def test_an_add_parses_the_file_records_only_of_the_segments_that_hold_its_files(grown, fake_encoder, monkeypatch):
+    import shutil
+
+    from newsqa.embeddings.segment import Segment
+
+    src, idx = grown
+    _WRITER_READERS.clear()  # a fresh writer process: no segment's records parsed yet
+    parsed = []
+    real = Segment._read_files
+    monkeypatch.setattr(Segment, "_read_files", lambda self: parsed.append(self.name) or real(self))
+    update_index([_article(src, 5)], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == []  # a new file: no segment's hashes hold its key
+    update_index([_article(src, 1, extra=" edited")], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == ["s000002"]  # the replaced file's segment, for its record and its document's other holders
+    shutil.copy(src / "a0.txt", src / "dup.txt")  # the same article from a second file
+    update_index([src / "dup.txt"], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == ["s000002"]  # dup.txt is a new file
+    rep = update_index([], idx, encoder=fake_encoder, progress=False, compact=False, remove=[src / "a0.txt"])
+    assert sorted(parsed) == ["s000001", "s000002", "s000006"]  # a0's segment and dup's, whose records hold the article
+    r = open_reader(idx, ann=False)
+    assert rep.pruned and any(d["title"].startswith("Story 0 ") for d in r.documents.values())  # dup.txt holds it
+    assert set(r.files) == {str((src / n).resolve()) for n in ("a1.txt", "a2.txt", "a5.txt", "dup.txt")}
