@@ -125,8 +125,7 @@ def update_index(
     Args:
         paths: files and folders (folders are read recursively).
         index_dir: the index folder (created if missing).
-        encoder: an already loaded encoder; else ``model`` is loaded (the packaged default if None)
-            when some text is new; an ``EncoderSlot`` keeps the one loaded for the next update.
+        encoder: a loaded encoder or an ``EncoderSlot`` (keeps what is loaded); else ``model`` is loaded on need.
         prune: drop documents whose source files no longer exist.
         progress: show progress bars (default: when stderr is a terminal).
         backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
