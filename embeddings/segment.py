@@ -291,6 +291,10 @@ class Segment:
             self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
             self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
             arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
+            self._file_hashes = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r")
+                                 for k in FILE_HASHES if file_name(k) in info.sizes}  # older segments: none
+            if any(a.dtype != np.uint64 or a.ndim != 1 for a in self._file_hashes.values()):
+                raise ValueError("file_keys.npy / file_docs.npy are not 1-d uint64 arrays")
             # Parsed on first use (a serving reader never does; a writer may after a compaction retired this folder)
             self._files_file = _opened_object(self.dir / file_name("files"))
             weakref.finalize(self, self._files_file.close)
@@ -309,8 +313,6 @@ class Segment:
                 or (n and self.sentence_rows[-1] != info.sentences)):
             raise IndexFormatError(f"{where}: its tables and vectors disagree with the manifest ({n} passages, "
                                    f"{info.sentences} sentences, dimension {dimension}); rebuild the index")
-        self._file_hashes = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r")
-                             for k in FILE_HASHES if file_name(k) in info.sizes}  # older segments: none
         self._files: dict[str, dict] | None = None
         self._files_lock = threading.Lock()
         self._stamp = _folder_stamp(self.dir)

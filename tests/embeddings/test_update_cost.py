@@ -337,3 +337,13 @@ def test_writing_elsewhere_records_the_model_entry_without_loading_a_model(tmp_p
     assert isinstance(got[0], ModelIdentity) and got[0].dimension == 384 and got[0].backend == "torch"
     m = open_reader(tmp_path / "idx", ann=False).info.model
     assert (m.name, m.checksum, m.dimension, m.backend) == (DEFAULT_MODEL, DEFAULT_MODEL_SHA256, 384, "torch")
+
+
+def test_damaged_file_key_hashes_are_refused_at_open(grown):
+    from newsqa.embeddings.errors import IndexFormatError
+
+    _, idx = grown
+    f = idx / "segments" / "s000001" / "file_keys.npy"
+    f.write_bytes(b"x" * f.stat().st_size)  # same size: only the parse can tell
+    with pytest.raises(IndexFormatError, match="s000001 is damaged"):
+        open_reader(idx, ann=False)
