@@ -353,6 +353,7 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
     snap = engine.reader
     qvecs = enc.encode_queries(timed)
     bm25_ms, dense_ms, dense_cpu = _retrieval_ms(engine.retriever, timed, qvecs)
+    served = _memory_mb()  # before the recall check, whose exact scans map every stored vector
     recall = _ann_recall(snap, qvecs)
     size = sum(f.stat().st_size for s in snap.segments for f in s.dir.rglob("*") if f.is_file())
     vm = _memory_mb()
@@ -372,6 +373,7 @@ def serve(index_dir: Path, questions: list[str], warmup: int) -> dict:
         "recall_at_10": None if recall is None else round(recall, 4),
         "peak_rss_mb": round(vm.get("VmHWM", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), 0),
         "rss_mb": round(vm.get("VmRSS", 0), 0),
+        "serving_peak_rss_mb": round(served.get("VmHWM", 0), 0), "serving_rss_mb": round(served.get("VmRSS", 0), 0),
         "index_bytes": size, "bytes_per_passage": round(size / max(1, len(snap.passages)), 0),
     }
 
