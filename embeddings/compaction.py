@@ -135,7 +135,7 @@ def _merge(index_dir: Path, reader: IndexReader, names: list[str], lock_timeout:
     for seg in reader.segments[idx[-1] + 1:]:  # records a newer segment supersedes are dead
         for key in seg.files():
             data.files.pop(key, None)
-    settings = FaissSettings(**{k: v for k, v in reader.info.faiss.items() if k in FaissSettings.__dataclass_fields__})
+    settings = FaissSettings.from_dict(reader.info.faiss)
     tmp, fields = write_segment(index_dir, f".compact.{os.getpid()}.tmp", data, settings, TOKENIZER_VERSION)
     with writer_lock(index_dir, timeout=lock_timeout):
         cur = read_manifest(index_dir)

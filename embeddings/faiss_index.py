@@ -1,4 +1,4 @@
-"""FAISS indexes over the stored vectors: exact inner product below a size, approximate (HNSW) above.
+"""FAISS indexes over the stored vectors: exact below a size, approximate (HNSW or IVF) above.
 
 The raw vectors are kept in the store, so any index type can be rebuilt from them without re-encoding.
 
@@ -17,35 +17,60 @@ import numpy as np
 
 
 DEFAULT_EF_SEARCH = 128  # the one HNSW efSearch default: built into settings, used on load when unrecorded
+DEFAULT_NPROBE = 32  # the one IVF nprobe default (recall@10 >= 0.95 at 1M on the bench): used on load when unrecorded
+KINDS = ("flat", "hnsw", "ivf")  # what a segment's ``ann`` may be
+ANN_KINDS = ("hnsw", "ivf")  # the kinds with a faiss.index file
+_ADD_BLOCK = 100_000  # vectors copied out of a memory-mapped array per IVF add
 
 
 @dataclass(frozen=True)
 class FaissSettings:
     """Which FAISS index to build.
 
-    ``kind``: ``"auto"`` (exact ``IndexFlatIP`` below ``approx_threshold`` passages, HNSW from there
-    on), ``"flat"`` or ``"hnsw"``. HNSW: ``hnsw_m`` links per node, ``ef_construction`` at build,
-    ``ef_search`` at query time (higher is slower and closer to exact).
+    ``kind``: ``"auto"`` (exact below ``approx_threshold`` passages, HNSW from there, IVF from
+    ``ivf_threshold``), ``"flat"``, ``"hnsw"`` or ``"ivf"``. HNSW: ``hnsw_m`` links per node,
+    ``ef_construction`` at build, ``ef_search`` at query time. IVF (``IndexIVFFlat``, inner
+    product): ``ivf_nlist`` lists (0: 4 x sqrt(n)), trained by k-means on at most
+    ``ivf_train_per_list`` vectors a list, ``ivf_nprobe`` lists scanned per query.
     """
 
     kind: str = "auto"
     approx_threshold: int = 1_000_000
+    # An HNSW graph of 1M passages takes 20-25 CPU-minutes on these 2 cores, an IVF index of them
+    # ~2 (docs/performance.md): from this size on, ``auto`` builds IVF.
+    ivf_threshold: int = 1_000_000
     # M=16 / efConstruction=64 builds a 1M-passage HNSW about 3x faster than 32/80 on 2 cores;
     # efSearch=128 keeps recall@10 against exact search >= 0.95 (see eval/bench.py).
     hnsw_m: int = 16
     ef_construction: int = 64
     ef_search: int = DEFAULT_EF_SEARCH
+    ivf_nlist: int = 0
+    ivf_nprobe: int = DEFAULT_NPROBE
+    ivf_train_per_list: int = 40
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":
+            if n >= max(self.approx_threshold, self.ivf_threshold):
+                return "ivf"
             return "hnsw" if n >= self.approx_threshold else "flat"
         return self.kind
+
+    def nlist(self, n: int) -> int:
+        """The number of IVF lists for ``n`` vectors (at least 1, at most ``n``)."""
+        want = self.ivf_nlist or int(round(4 * np.sqrt(max(n, 1))))
+        return max(1, min(want, n))
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "FaissSettings":
+        """Settings from a manifest's ``faiss`` entry (keys this version does not know are ignored)."""
+        return cls(**{k: v for k, v in (d or {}).items() if k in cls.__dataclass_fields__})
+
 
 def build_faiss_index(vectors: np.ndarray, settings: FaissSettings):
+    """A FAISS index of ``vectors`` (rows may be a memory-mapped array) as ``settings`` say."""
     import faiss
 
     n, dim = vectors.shape if vectors.ndim == 2 else (0, 0)
@@ -56,8 +81,49 @@ def build_faiss_index(vectors: np.ndarray, settings: FaissSettings):
         index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = settings.ef_construction
         index.hnsw.efSearch = settings.ef_search
+    elif kind == "ivf":
+        return build_ivf(vectors, settings)
     else:
-        raise ValueError(f"unknown FAISS index kind {settings.kind!r}; use auto, flat or hnsw")
+        raise ValueError(f"unknown FAISS index kind {settings.kind!r}; use auto, flat, hnsw or ivf")
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0):
+    """An ``IndexIVFFlat`` (inner product) trained on a sample of ``vectors``, then filled block by
+    block (a memory-mapped input is never copied whole)."""
+    import faiss
+
+    n, dim = vectors.shape
+    nlist = settings.nlist(n)
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.cp.niter = 10  # k-means iterations: 10 train 1M in ~2 CPU-min with the recall of 25
+    take = min(n, nlist * settings.ivf_train_per_list)
+    sample = np.sort(np.random.default_rng(seed).choice(n, size=take, replace=False)) if take < n else np.arange(n)
+    if n:
+        index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    for a in range(0, n, _ADD_BLOCK):
+        index.add(np.ascontiguousarray(vectors[a:a + _ADD_BLOCK], dtype=np.float32))
+    index.nprobe = min(settings.ivf_nprobe, nlist)
+    return index
+
+
+def set_search_depth(index, ef_search: int, nprobe: int) -> None:
+    """Apply the recorded query-time settings to a loaded HNSW or IVF index."""
+    import faiss
+
+    if hasattr(index, "hnsw"):
+        index.hnsw.efSearch = int(ef_search)
+    else:
+        ivf = faiss.extract_index_ivf(index)
+        ivf.nprobe = max(1, min(int(nprobe), ivf.nlist))
+
+
+def search_params(index, sel):
+    """FAISS search parameters with the ID selector ``sel`` for an HNSW or IVF index."""
+    import faiss
+
+    if hasattr(index, "hnsw"):
+        return faiss.SearchParametersHNSW(sel=sel, efSearch=index.hnsw.efSearch)
+    return faiss.SearchParametersIVF(sel=sel, nprobe=faiss.extract_index_ivf(index).nprobe)

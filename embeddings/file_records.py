@@ -2,14 +2,19 @@
 
 Each segment's ``files.json`` holds the records of the files that segment read (the newest
 segment's record of a file wins; ``deleted_files`` in the manifest lists files removed since).
-An update looks up only the files it was given: it never merges every record of the index,
-except where it must see them all (``prune``, deleting documents, or checking whether a replaced
-document is still held by another file).
+An update looks up only the files it was given: each segment keeps sorted hashes of its records'
+file keys and of their document ids (``file_keys.npy``, ``file_docs.npy``, written with the segment,
+so they never disagree with the manifest), and only a segment whose hashes match has its
+``files.json`` parsed. A new file's lookup, or the check whether a replaced document is still held
+by another file, thus parses the records of the segments that hold it, not of every segment. Only
+``prune`` and deleting documents by id read every record.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
+
+from .segment import key_hashes
 
 
 class FileRecords:
@@ -28,7 +33,12 @@ class FileRecords:
             return self.changed[key]
         if key in self.removed or key in self._deleted:
             return default
+        h = None
         for seg in self._segments:
+            if h is None:
+                h = key_hashes([key])
+            if not seg.may_hold("file_keys", h):
+                continue
             rec = seg.files().get(key)
             if rec is not None:
                 return rec
@@ -74,7 +84,18 @@ class FileRecords:
         return [(k, self[k]) for k in self.keys()]
 
     def referenced(self, doc_ids: set[str]) -> set[str]:
-        """Which of ``doc_ids`` some live file still holds (reads every record; only when some went)."""
+        """Which of ``doc_ids`` some live file still holds (parses the records of the segments whose
+        document hashes match, and of this update)."""
         if not doc_ids:
             return set()
-        return {i for _, rec in self.items() for i in rec["doc_ids"] if i in doc_ids}
+        h = key_hashes(doc_ids)
+        keys = [k for k, rec in self.changed.items() if not doc_ids.isdisjoint(rec["doc_ids"])]
+        for seg in self._segments:
+            if seg.may_hold("file_docs", h):
+                keys += [k for k, rec in seg.files().items() if not doc_ids.isdisjoint(rec["doc_ids"])]
+        held = set()
+        for k in dict.fromkeys(keys):
+            rec = self.get(k)  # the live record of that file (a newer one may hold other documents)
+            if rec is not None:
+                held.update(i for i in rec["doc_ids"] if i in doc_ids)
+        return held

@@ -33,6 +33,7 @@ from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
 from .manifest import model_to_load
 from .migrations import migrate
+from .model_identity import EncoderSlot, model_identity
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
@@ -104,7 +105,7 @@ def update_index(
     paths: Iterable[str | os.PathLike],
     index_dir: str | os.PathLike,
     *,
-    encoder: Encoder | None = None,
+    encoder: Encoder | EncoderSlot | None = None,
     model: str | None = None,
     prune: bool = False,
     progress: bool | None = None,
@@ -124,7 +125,7 @@ def update_index(
     Args:
         paths: files and folders (folders are read recursively).
         index_dir: the index folder (created if missing).
-        encoder: an already loaded encoder; else ``model`` is loaded (the packaged default if None).
+        encoder: a loaded encoder or an ``EncoderSlot`` (keeps what is loaded); else ``model`` is loaded on need.
         prune: drop documents whose source files no longer exist.
         progress: show progress bars (default: when stderr is a terminal).
         backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
@@ -271,7 +272,9 @@ def _update(
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
     """The encoder (loaded on first need: ``EncoderOnDemand``), chunker and FAISS settings of this
     update, checked against the index's own."""
-    need = EncoderOnDemand(encoder, model_to_load(prev.info if prev else None, model), backend, prev, index_dir)
+    slot = encoder if isinstance(encoder, EncoderSlot) else None
+    need = EncoderOnDemand(slot.loaded if slot is not None else encoder, model_to_load(prev.info if prev else None, model),
+                           backend, prev, index_dir, slot)
     if prev is not None:
         if chunker is None:
             chunker = ChunkerSettings(**prev.info.chunker)
@@ -281,7 +284,7 @@ def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_set
                 "use the same settings or a new --index folder"
             )
     faiss_settings = faiss_settings or (
-        FaissSettings(**{k: v for k, v in prev.info.faiss.items() if k != "built"}) if prev else FaissSettings())
+        FaissSettings.from_dict(prev.info.faiss) if prev else FaissSettings())
     return need, chunker, faiss_settings
 
 
@@ -295,15 +298,18 @@ SMALL_WRITE = 256
 class EncoderOnDemand:
     """An update's encoder: the one given (checked against the index now), else loaded on first
     need, so an update that encodes nothing (a delete, a prune, a re-run over unchanged files, text
-    whose vectors the index holds) never loads the model."""
+    whose vectors the index holds) never loads the model. ``slot`` (an ``EncoderSlot``) keeps what
+    was loaded for the next update of a series (``newsqa watch``)."""
 
-    def __init__(self, given: Encoder | None, spec: str | None, backend: str | None, prev, index_dir: Path):
-        self.spec, self.backend, self.prev, self.index_dir = spec, backend, prev, index_dir
+    def __init__(self, given: Encoder | None, spec: str | None, backend: str | None, prev, index_dir: Path,
+                 slot: EncoderSlot | None = None):
+        self.spec, self.backend, self.prev, self.index_dir, self.slot = spec, backend, prev, index_dir, slot
         self.loaded: Encoder | None = None
+        self.identified = None  # a ModelIdentity standing for the model (``identity``)
         if given is not None:
             self.loaded = self._checked(given)
 
-    def _checked(self, encoder: Encoder) -> Encoder:
+    def _checked(self, encoder) -> Encoder:
         if self.prev is not None:
             check_model(self.prev.info, encoder.name, encoder.checksum, encoder.dimension, self.index_dir)
             check_mix(self.prev.info.model.model_dump(), encoder, self.index_dir)
@@ -315,11 +321,26 @@ class EncoderOnDemand:
             asked = self.backend or os.environ.get("NEWSQA_BACKEND")
             small = texts is not None and texts <= SMALL_WRITE
             self.loaded = self._checked(load_encoder(self.spec, backend=asked or ("torch" if small else None)))
+            if self.slot is not None:
+                self.slot.loaded = self.loaded
         return self.loaded
+
+    def identity(self):
+        """The loaded encoder, else what stands for it in the manifest and for Ray workers (name,
+        checksum, dimension, backend) read from the model folder without loading a model; a model
+        whose folder does not say its dimension, or an asked backend other than torch, is loaded."""
+        if self.loaded is not None:
+            return self.loaded
+        if self.identified is None:
+            got = model_identity(self.spec, self.backend or os.environ.get("NEWSQA_BACKEND"))
+            if got is None:
+                return self.get()
+            self.identified = self._checked(got)
+        return self.identified
 
     @property
     def dimension(self) -> int:
-        return self.prev.dimension if self.prev is not None and self.loaded is None else self.get().dimension
+        return self.prev.dimension if self.prev is not None and self.loaded is None else self.identity().dimension
 
 
 def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: ChunkerSettings, prune: bool,
@@ -363,7 +384,7 @@ def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", c
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
             written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
         else:
-            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder.get())
+            written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder.identity())
         for tmp, fields in written:
             segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
@@ -380,11 +401,11 @@ def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", c
 
 def _base(need: "EncoderOnDemand", chunker: ChunkerSettings, faiss_settings: FaissSettings, prev=None) -> dict:
     """The settings a new index records once for all its segments (and the backend of its vectors;
-    an update that loaded no model keeps the index's model entry as it was)."""
-    if prev is not None and need.loaded is None:
+    an update that loaded no model and wrote no vectors elsewhere keeps the index's model entry)."""
+    if prev is not None and need.loaded is None and need.identified is None:
         model = prev.info.model.model_dump()
     else:
-        encoder = need.get()
+        encoder = need.identity()
         model = {"name": encoder.name, "checksum": encoder.checksum, "dimension": encoder.dimension,
                  "path": str(getattr(encoder, "model_dir", "")) if encoder.name != "all-MiniLM-L6-v2" else "",
                  "embed_text": "title+paragraph, headline alone",

@@ -17,9 +17,10 @@ import os
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import IndexFormatError
+from .faiss_index import KINDS
 
 FORMAT = "newsqa-index"
 FORMAT_VERSION = 2
@@ -52,7 +53,7 @@ class SegmentInfo(BaseModel):
     passages: int = Field(ge=0)
     documents: int = Field(ge=0)
     sentences: int = Field(ge=0)
-    ann: str  # "flat" (exact scan of the memory-mapped vectors) or "hnsw" (faiss.index)
+    ann: str  # "flat" (exact scan of the memory-mapped vectors), "hnsw" or "ivf" (faiss.index)
     tokenizer: int = Field(ge=1)
     sizes: dict[str, int]
     created: str = ""
@@ -66,9 +67,10 @@ class SegmentInfo(BaseModel):
 
     @field_validator("ann")
     @classmethod
-    def _ann(cls, v: str) -> str:
-        if v not in ("flat", "hnsw"):
-            raise ValueError(f"ann must be flat or hnsw, got {v!r}")
+    def _ann(cls, v: str, info: ValidationInfo) -> str:
+        if v not in KINDS:
+            raise ValueError(f"segment {info.data.get('name', '?')}: ann must be one of {', '.join(KINDS)}, got {v!r} "
+                             f"(an index written by a newer newsqa? upgrade newsqa or rebuild the index)")
         return v
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import FaissSettings, build_faiss_index
+from .faiss_index import ANN_KINDS, FaissSettings, build_faiss_index
 from .lexical import TOKENIZER_VERSION
 from .manifest import FORMAT, FORMAT_VERSION, MANIFEST, manifest_version
 from .passage_table import DocumentTable, PassageTable, doc_ids_of
@@ -70,15 +70,17 @@ def _migrate_1(index_dir: Path) -> None:
     seen = set(order)
     docs = [old["documents"][d] for d in order] + [d for i, d in old["documents"].items() if i not in seen]
     data = segment_data(passages, np.asarray(old["vectors"]), sentences, docs, old["files"])
-    settings = FaissSettings(**{k: v for k, v in m.get("faiss", {}).items() if k != "built" and k in FaissSettings.__dataclass_fields__})
+    settings = FaissSettings.from_dict(m.get("faiss", {}))
     tmp, fields = write_segment(index_dir, ".migrate.tmp", data, FaissSettings(kind="flat"), TOKENIZER_VERSION)
-    kind = settings.resolved_kind(len(passages))
-    if kind == "hnsw":  # keep the HNSW graph the old index built (hours at 10M), or build it once
-        if m.get("faiss", {}).get("built") == "hnsw":
+    built = m.get("faiss", {}).get("built")
+    kind = "hnsw" if built == "hnsw" else settings.resolved_kind(len(passages))
+    if kind in ANN_KINDS:  # keep the HNSW graph the old index built (hours at 10M), or build its kind once
+        if built == "hnsw":
             shutil.copyfile(old["faiss_file"], tmp / "faiss.index")
         else:
-            faiss.write_index(build_faiss_index(np.asarray(old["vectors"]), settings), str(tmp / "faiss.index"))
-        fields["ann"] = "hnsw"
+            faiss.write_index(build_faiss_index(np.asarray(old["vectors"]), FaissSettings(**{**settings.to_dict(), "kind": kind})),
+                              str(tmp / "faiss.index"))
+        fields["ann"] = kind
         fields["sizes"]["faiss.index"] = (tmp / "faiss.index").stat().st_size
     seg = publish_segment(tmp, "s000001", fields)
     base = {"model": m["model"], "metric": "inner_product", "normalized": True, "chunker": m["chunker"],

@@ -20,7 +20,7 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import DEFAULT_EF_SEARCH
+from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, search_params
 from .manifest import MANIFEST, Manifest, read_manifest
 from .segment import Segment
 
@@ -162,8 +162,8 @@ def search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None,
     """Top ``k`` local rows of one segment by inner product with ``q`` (shape ``(1, dim)``), and their scores.
 
     ``live``: the segment's live-row mask (None: no tombstones); ``rows``: sorted local rows allowed
-    (None: all). A flat segment, or a few allowed rows, is scanned exactly; an HNSW segment is
-    searched with the tombstones and ``rows`` as a FAISS ID selector. Used by ``dense_search`` and,
+    (None: all). A flat segment, or a few allowed rows, is scanned exactly; an HNSW or IVF segment
+    is searched with the tombstones and ``rows`` as a FAISS ID selector. Used by ``dense_search`` and,
     per shard, by ``qa.shards``.
     """
     n = len(seg)
@@ -202,8 +202,7 @@ def search_segment(seg: Segment, q: np.ndarray, k: int, live: np.ndarray | None,
         if sel is None:
             D, I = seg.faiss.search(q, min(k, n))
         else:
-            params = faiss.SearchParametersHNSW(sel=sel, efSearch=seg.faiss.hnsw.efSearch)
-            D, I = seg.faiss.search(q, min(k, n), params=params)
+            D, I = seg.faiss.search(q, min(k, n), params=search_params(seg.faiss, sel))
     finally:
         faiss.omp_set_num_threads(threads)
     keep = I[0] >= 0
@@ -326,7 +325,7 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
 
     Args:
         previous: a reader of the same index whose open segments are reused (an Engine's refresh).
-        ann: load the FAISS indexes of HNSW segments (a writer does not search, so it passes False).
+        ann: load the FAISS indexes of HNSW and IVF segments (a writer does not search, so it passes False).
 
     A writer or a compaction may retire segments while this opens: if opening fails and the manifest
     meanwhile changed, the newer one is opened instead, so a reader never fails because of a writer.
@@ -339,10 +338,11 @@ def open_reader(index_dir: str | Path, *, previous: IndexReader | None = None, a
     reuse = {s.name: s for s in previous.segments} if previous is not None else {}
     for attempt in range(5):
         try:
-            ef = int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH))
+            depth = {"ef_search": int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH)),
+                     "nprobe": int(info.faiss.get("ivf_nprobe", DEFAULT_NPROBE))}
             segs = [reuse[s.name] if s.name in reuse and reuse[s.name].info == s and reuse[s.name].still_on_disk()
-                    and (reuse[s.name].faiss is not None or not ann or s.ann != "hnsw")
-                    else Segment(index_dir, s, info.model.dimension, ann=ann, ef_search=ef) for s in info.segments]
+                    and (reuse[s.name].faiss is not None or not ann or s.ann not in ANN_KINDS)
+                    else Segment(index_dir, s, info.model.dimension, ann=ann, **depth) for s in info.segments]
             return IndexReader(index_dir, info, segs)
         except IndexFormatError:
             newer = read_manifest(index_dir)

@@ -11,8 +11,10 @@
       sentences.npy      float16 (sentences x dimension), pooled per passage sentence (zero: not pooled)
       sentence_rows.npy  int64 (passages + 1): row r's sentences are sentence_rows[r]..[r+1]
       lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
-      faiss.index        only for an "hnsw" segment (large); a "flat" one is scanned exactly
+      faiss.index        only for an "hnsw" or "ivf" segment (large); a "flat" one is scanned exactly
       files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
+      file_keys.npy      uint64, sorted: a hash of each files.json key; file_docs.npy the same of the
+                         document ids its records hold (a writer parses files.json only where they match)
 
 Everything is data (Arrow, ``.npy`` without pickle, JSON, FAISS) and opened memory-mapped, so
 opening a segment reads its small columns only and serving memory is what questions touch.
@@ -35,9 +37,10 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import DEFAULT_EF_SEARCH, FaissSettings, build_faiss_index
+from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, KINDS, FaissSettings, build_faiss_index, set_search_depth
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
+FILE_HASHES = ("file_keys", "file_docs")  # optional: segments written before them have none
 LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
 NPY = ("vectors", "sentences", "sentence_rows") + LEX
 ARROW = ("passages", "documents")
@@ -48,6 +51,13 @@ _STR_PASSAGE = ("passage_id", "doc_id", "kind", "text", "heading", "title", "dat
 def file_name(key: str) -> str:
     return {"passages": "passages.arrow", "documents": "documents.arrow", "faiss": "faiss.index",
             "files": "files.json"}.get(key, f"{key}.npy")
+
+
+def key_hashes(keys) -> np.ndarray:
+    """Sorted unique 64-bit hashes of strings (file keys or document ids): what ``file_keys.npy`` and
+    ``file_docs.npy`` hold, so a writer looks a file up in a sorted array, not in every files.json."""
+    out = [int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little") for k in keys]
+    return np.unique(np.asarray(out, dtype=np.uint64))
 
 
 def embed_hash(text: str, spans: Sequence[tuple[int, int]]) -> int:
@@ -173,12 +183,14 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
                 w.write_table(table)
     arrays = {"vectors": np.ascontiguousarray(data.vectors, np.float32),
               "sentences": np.ascontiguousarray(data.sentence_vectors, np.float16).reshape(-1, dim),
-              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings}
+              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings,
+              "file_keys": key_hashes(data.files),
+              "file_docs": key_hashes({d for rec in data.files.values() for d in rec.get("doc_ids", ())})}
     for key, arr in arrays.items():
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
     ann = faiss_settings.resolved_kind(n)
-    if ann == "hnsw":
+    if ann in ANN_KINDS:
         faiss.write_index(build_faiss_index(data.vectors, faiss_settings), str(tmp / file_name("faiss")))
     (tmp / file_name("files")).write_text(json.dumps(data.files, ensure_ascii=False), encoding="utf-8")
     sizes = {}
@@ -237,20 +249,40 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def _read_ann(path: Path, where: str, n: int, dimension: int):
+    """A segment's faiss.index, its stored vectors left in the file, memory-mapped (serving memory is
+    what the searches touch): an HNSW graph is read and its vectors mapped (``IO_FLAG_MMAP_IFC``);
+    an IVF index's inverted lists are mapped (``IO_FLAG_MMAP``), its centroids read."""
+    import faiss
+
+    flag = getattr(faiss, "IO_FLAG_MMAP_IFC", 0)
+    try:
+        index = faiss.read_index(str(path), flag)
+    except RuntimeError as e:
+        raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
+    if index.ntotal != n or index.d != dimension:
+        raise IndexFormatError(f"{where}: FAISS index holds {index.ntotal}x{index.d}, expected {n}x{dimension}")
+    return index
+
+
 # -- reading -------------------------------------------------------------------------------------------
 
 class Segment:
     """A segment opened for reading: Arrow tables and arrays memory-mapped, FAISS index if asked."""
 
-    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = DEFAULT_EF_SEARCH):
+    def __init__(self, index_dir: Path, info: SegmentInfo, dimension: int, *, ann: bool = True, ef_search: int = DEFAULT_EF_SEARCH,
+                 nprobe: int = DEFAULT_NPROBE):
         import pyarrow as pa
 
         self.info = info
         self.name = info.name
         self.dir = Path(index_dir) / SEGMENTS_DIR / info.name
         where = f"index {index_dir}: segment {info.name}"
-        if info.ann == "hnsw" and file_name("faiss") not in info.sizes:
-            raise IndexFormatError(f"{where}: an hnsw segment without faiss.index (it cannot be read by FAISS); rebuild the index")
+        if info.ann not in KINDS:
+            raise IndexFormatError(f"{where}: its ANN kind {info.ann!r} is unknown to this newsqa (it reads "
+                                   f"{', '.join(KINDS)}); upgrade newsqa or rebuild the index")
+        if info.ann in ANN_KINDS and file_name("faiss") not in info.sizes:
+            raise IndexFormatError(f"{where}: an {info.ann} segment without faiss.index (it cannot be read by FAISS); rebuild the index")
         try:
             for fname, size in info.sizes.items():
                 got = (self.dir / fname).stat().st_size
@@ -259,6 +291,10 @@ class Segment:
             self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
             self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
             arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
+            self._file_hashes = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r")
+                                 for k in FILE_HASHES if file_name(k) in info.sizes}  # older segments: none
+            if any(a.dtype != np.uint64 or a.ndim != 1 for a in self._file_hashes.values()):
+                raise ValueError("file_keys.npy / file_docs.npy are not 1-d uint64 arrays")
             # Parsed on first use (a serving reader never does; a writer may after a compaction retired this folder)
             self._files_file = _opened_object(self.dir / file_name("files"))
             weakref.finalize(self, self._files_file.close)
@@ -290,18 +326,9 @@ class Segment:
         self._per_tombstones: dict[tuple[str, frozenset], object] = {}
         self._non_ascii: np.ndarray | None = None
         self.faiss = None
-        if ann and info.ann == "hnsw":
-            import faiss
-
-            try:
-                # The graph is read; its stored vectors stay in the file, memory-mapped (serving
-                # memory is what the searches touch), where this FAISS can map them.
-                self.faiss = faiss.read_index(str(self.dir / file_name("faiss")), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
-            except RuntimeError as e:
-                raise IndexFormatError(f"{where}: faiss.index cannot be read by FAISS (truncated?); rebuild the index") from e
-            if self.faiss.ntotal != n or self.faiss.d != dimension:
-                raise IndexFormatError(f"{where}: FAISS index holds {self.faiss.ntotal}x{self.faiss.d}, expected {n}x{dimension}")
-            self.faiss.hnsw.efSearch = int(ef_search)
+        if ann and info.ann in ANN_KINDS:
+            self.faiss = _read_ann(self.dir / file_name("faiss"), where, n, dimension)
+            set_search_depth(self.faiss, ef_search, nprobe)
 
     def __len__(self) -> int:
         return self.info.passages
@@ -348,6 +375,18 @@ class Segment:
             if self._files is None:
                 self._files = self._read_files()
         return self._files
+
+    def may_hold(self, which: str, hashes: np.ndarray) -> bool:
+        """False when no ``key_hashes`` of ``hashes`` is in this segment's ``which`` ("file_keys":
+        its records' files, "file_docs": their document ids): its files.json need not be parsed.
+        True on a match (or a hash collision) and for a segment written without the arrays."""
+        arr = self._file_hashes.get(which)
+        if arr is None:
+            return True
+        if not len(arr) or not len(hashes):
+            return False
+        at = np.minimum(np.searchsorted(arr, hashes), len(arr) - 1)
+        return bool((arr[at] == hashes).any())
 
     def _read_files(self) -> dict[str, dict]:
         try:

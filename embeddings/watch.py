@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .encoder import load_encoder
 from .indexer import IndexReport, update_index
-from .manifest import MANIFEST, model_to_load, read_manifest
+from .model_identity import EncoderSlot
 
 
 def _listing(paths: list[Path]) -> dict[str, tuple[int, int]]:
@@ -39,12 +38,13 @@ def watch(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike, *, i
           encoder=None, stop: Callable[[], bool] = lambda: False, **update_kwargs) -> Iterator[IndexReport]:
     """Yield the report of every update that changed the index, until ``stop()`` is true.
 
-    The first pass indexes whatever is new; later passes run only when the listing changed.
+    The first pass indexes whatever is new; later passes run only when the listing changed. With no
+    ``encoder``, the model is loaded by the first pass that encodes something, as ``update_index``
+    loads it (torch fp32 alone for a small add), and kept for the passes after it.
     """
     paths = [Path(p) for p in paths]
-    if encoder is None:  # loaded once for every pass, as update_index would load it
-        info = read_manifest(Path(index_dir)) if (Path(index_dir) / MANIFEST).exists() else None
-        encoder = load_encoder(model_to_load(info, update_kwargs.pop("model", None)), backend=update_kwargs.get("backend"))
+    if encoder is None:
+        encoder = EncoderSlot()
     seen: dict[str, tuple[int, int]] | None = None
     while not stop():
         now = _listing(paths)

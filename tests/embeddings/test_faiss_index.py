@@ -22,3 +22,35 @@ def test_hnsw_recall_against_flat():
     _, want = exact.search(q, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want)])
     assert recall >= 0.95, recall
+
+
+def _clustered(n=4000, dim=64, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((50, dim)).astype(np.float32)
+    x = centres[rng.integers(0, 50, n)] + 0.35 * rng.standard_normal((n, dim)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q = x[rng.choice(n, 100, replace=False)] + 0.1 * rng.standard_normal((100, dim)).astype(np.float32)
+    return x, q / np.linalg.norm(q, axis=1, keepdims=True)
+
+
+def test_ivf_recall_against_flat_and_its_settings():
+    x, q = _clustered()
+    settings = FaissSettings(approx_threshold=1000, ivf_threshold=3000)
+    assert [settings.resolved_kind(n) for n in (999, 1000, 2999, 3000)] == ["flat", "hnsw", "hnsw", "ivf"]
+    assert settings.nlist(4000) == 253 and settings.nlist(3) == 3 and FaissSettings(ivf_nlist=7).nlist(100) == 7
+    approx = build_faiss_index(x, FaissSettings(kind="ivf", ivf_nprobe=16))
+    assert approx.nlist == 253 and approx.nprobe == 16 and approx.ntotal == len(x) and approx.is_trained
+    _, got = approx.search(q, 10)
+    _, want = build_faiss_index(x, FaissSettings(kind="flat")).search(q, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want)])
+    assert recall >= 0.95, recall
+    approx.nprobe = 1  # fewer lists scanned: recall drops (the setting is what is searched)
+    _, few = approx.search(q, 10)
+    assert np.mean([len(set(a) & set(b)) / 10 for a, b in zip(few, want)]) < recall
+
+
+def test_settings_from_a_manifest_ignore_unknown_keys_and_default_the_new_ones():
+    old = {"kind": "auto", "approx_threshold": 10, "hnsw_m": 16, "ef_construction": 64, "ef_search": 128, "built": "x"}
+    s = FaissSettings.from_dict(old)
+    assert s.approx_threshold == 10 and s.ivf_threshold == 1_000_000 and s.resolved_kind(50) == "hnsw"
+    assert FaissSettings.from_dict(s.to_dict()) == s

@@ -266,3 +266,84 @@ def test_a_reader_that_never_reads_file_records_closes_them_when_it_goes(grown):
         gc.collect()
     assert fds() == before
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]  # closed, not left to the collector
+
+
+def test_an_add_parses_the_file_records_only_of_the_segments_that_hold_its_files(grown, fake_encoder, monkeypatch):
+    import shutil
+
+    from newsqa.embeddings.segment import Segment
+
+    src, idx = grown
+    _WRITER_READERS.clear()  # a fresh writer process: no segment's records parsed yet
+    parsed = []
+    real = Segment._read_files
+    monkeypatch.setattr(Segment, "_read_files", lambda self: parsed.append(self.name) or real(self))
+    update_index([_article(src, 5)], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == []  # a new file: no segment's hashes hold its key
+    update_index([_article(src, 1, extra=" edited")], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == ["s000002"]  # the replaced file's segment, for its record and its document's other holders
+    shutil.copy(src / "a0.txt", src / "dup.txt")  # the same article from a second file
+    update_index([src / "dup.txt"], idx, encoder=fake_encoder, progress=False, compact=False)
+    assert parsed == ["s000002"]  # dup.txt is a new file
+    rep = update_index([], idx, encoder=fake_encoder, progress=False, compact=False, remove=[src / "a0.txt"])
+    assert sorted(parsed) == ["s000001", "s000002", "s000006"]  # a0's segment and dup's, whose records hold the article
+    r = open_reader(idx, ann=False)
+    assert rep.pruned and any(d["title"].startswith("Story 0 ") for d in r.documents.values())  # dup.txt holds it
+    assert set(r.files) == {str((src / n).resolve()) for n in ("a1.txt", "a2.txt", "a5.txt", "dup.txt")}
+
+
+def test_watch_loads_the_model_on_demand_once_torch_alone_for_small_adds(tmp_path, loads):
+    from newsqa.embeddings.watch import watch
+
+    src = tmp_path / "src"
+    src.mkdir()
+    idx = tmp_path / "idx"
+    polls = iter(range(100))
+    changes = {3: lambda: _article(src, 1), 6: lambda: (src / "a1.txt").unlink()}
+
+    def stop():  # a listing change on some polls, checked from the watch loop itself
+        k = next(polls)
+        if k in changes:
+            changes.pop(k)()
+        return k > 8
+
+    assert loads == []
+    reports = list(watch([src], idx, interval=0, stop=stop))  # an empty folder: nothing loaded up front
+    assert [r.added for r in reports] == [3, 0] and reports[1].removed == 3
+    assert loads == [(None, "torch")]  # one load, by the first add (small: torch fp32 alone); the delete none
+
+
+def test_writing_elsewhere_records_the_model_entry_without_loading_a_model(tmp_path, loads):
+    from newsqa.embeddings.encoder import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, HashingEncoder
+    from newsqa.embeddings.indexer import UpdateHooks, document_row, encode_missing, segment_data, stored_vectors
+    from newsqa.embeddings.lexical import TOKENIZER_VERSION
+    from newsqa.embeddings.model_identity import ModelIdentity
+    from newsqa.embeddings.segment import write_segment
+
+    got = []
+
+    def write_segments(index_dir, batch, faiss_settings, prev, report, encoder):  # as Ray workers do
+        got.append(encoder)
+        vectors, sentences = stored_vectors(batch.passages, prev, encoder.dimension)
+        encode_missing(batch.passages, vectors, sentences, HashingEncoder(encoder.dimension))
+        data = segment_data(batch.passages, vectors, sentences, [document_row(d) for d in batch.documents], batch.files)
+        return [write_segment(index_dir, ".hook.tmp", data, faiss_settings, TOKENIZER_VERSION)]
+
+    src = tmp_path / "src"
+    src.mkdir()
+    r = update_index([_article(src, 1)], tmp_path / "idx", progress=False, compact=False,
+                     hooks=UpdateHooks(write_segments=write_segments))
+    assert r.written and loads == []  # the driver loaded no model: the workers encode
+    assert isinstance(got[0], ModelIdentity) and got[0].dimension == 384 and got[0].backend == "torch"
+    m = open_reader(tmp_path / "idx", ann=False).info.model
+    assert (m.name, m.checksum, m.dimension, m.backend) == (DEFAULT_MODEL, DEFAULT_MODEL_SHA256, 384, "torch")
+
+
+def test_damaged_file_key_hashes_are_refused_at_open(grown):
+    from newsqa.embeddings.errors import IndexFormatError
+
+    _, idx = grown
+    f = idx / "segments" / "s000001" / "file_keys.npy"
+    f.write_bytes(b"x" * f.stat().st_size)  # same size: only the parse can tell
+    with pytest.raises(IndexFormatError, match="s000001 is damaged"):
+        open_reader(idx, ann=False)
