@@ -31,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.faiss_index import DEFAULT_EF_SEARCH
+from newsqa.embeddings.faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE
 from newsqa.embeddings.manifest import read_manifest
 from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
@@ -147,7 +147,7 @@ def _postings_of_rows(post: dict, mine: np.ndarray, rows: np.ndarray) -> dict[st
 
 
 class WholeSegment:
-    """An HNSW segment a shard holds whole (its FAISS graph loaded, its files memory-mapped)."""
+    """An HNSW or IVF segment a shard holds whole (its FAISS index loaded, its files memory-mapped)."""
 
     def __init__(self, seg: Segment):
         self.seg, self.name = seg, seg.name
@@ -215,15 +215,16 @@ class Shard:
         raise AssertionError("unreachable")
 
     def _view_of(self, info, stamp) -> _View:
-        ef = int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH))
-        hnsw = [s.name for s in info.segments if s.ann == "hnsw"]
+        depth = {"ef_search": int(info.faiss.get("ef_search", DEFAULT_EF_SEARCH)),
+                 "nprobe": int(info.faiss.get("ivf_nprobe", DEFAULT_NPROBE))}
+        whole_kind = [s.name for s in info.segments if s.ann in ANN_KINDS]  # dealt out whole, round robin
         parts, start, cache = [], 0, {}
         for s in info.segments:
-            whole = s.ann == "hnsw"
-            if not whole or hnsw.index(s.name) % self.n == self.shard:
+            whole = s.ann in ANN_KINDS
+            if not whole or whole_kind.index(s.name) % self.n == self.shard:
                 part = self._cache.get(s.name)
                 if part is None:  # segments are immutable: a part once cut is reused by every later view
-                    seg = Segment(self.index_dir, s, info.model.dimension, ann=whole, ef_search=ef)
+                    seg = Segment(self.index_dir, s, info.model.dimension, ann=whole, **depth)
                     part = WholeSegment(seg) if whole else SegmentPart(seg, self.shard, self.n)
                     del seg  # a flat segment's files close here: the part holds copies of its rows
                 cache[s.name] = part

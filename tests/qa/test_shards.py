@@ -111,17 +111,18 @@ def test_a_shard_on_another_generation_refuses(engines):
         shard.ranked("harbour", 10, None, None, {"mode": "bm25"}, "g999999", bm25_statistics(one.retriever.bm25, "harbour"))
 
 
-def test_segments_tombstones_and_hnsw_split_as_one_process(tmp_path, small_index_pristine, small_corpus, fake_encoder):
-    """A second (HNSW) segment, a replaced and a deleted document: shards follow every generation."""
+@pytest.mark.parametrize("ann", [FaissSettings(approx_threshold=10), FaissSettings(kind="ivf")], ids=["hnsw", "ivf"])
+def test_segments_tombstones_and_ann_split_as_one_process(tmp_path, small_index_pristine, small_corpus, fake_encoder,
+                                                          ann):
+    """A second (HNSW or IVF) segment, a replaced and a deleted document: shards follow every generation."""
     from reliability.util import write_corpus
 
     index = tmp_path / "index"
     shutil.copytree(small_index_pristine, index)
     shards = [Shard(index, i, 2) for i in range(2)]
     sharded = Engine.open(index, encoder=fake_encoder, search=fan_out(lambda req: [s.ranked(**req) for s in shards]))
-    hnsw = FaissSettings(approx_threshold=10)  # the new segment gets an HNSW graph
     update_index([write_corpus(tmp_path / "more", 12, seed=9, start=100)], index, encoder=fake_encoder, progress=False,
-                 faiss_settings=hnsw)
+                 faiss_settings=ann)  # the new segment gets a FAISS index of that kind
     one = Engine.open(index, encoder=fake_encoder)
     victim = sorted(one.snapshot.documents)[3]
     delete_documents(index, [victim], encoder=fake_encoder)
@@ -130,7 +131,7 @@ def test_segments_tombstones_and_hnsw_split_as_one_process(tmp_path, small_index
     sharded.refresh()
     _same_answers(one, sharded, QUESTIONS[:3])
     wholes = [sum(isinstance(p, WholeSegment) for p, _, _ in s.parts) for s in shards]
-    assert sorted(wholes) == [0, 1]  # the HNSW segment went whole to one shard
+    assert sorted(wholes) == [0, 1]  # the HNSW / IVF segment went whole to one shard
     assert all(s.generation == one.snapshot.generation for s in shards)
     assert not any(victim == one.snapshot.passages[r].doc_id for r in
                    [r for s in shards for r, _ in s.ranked("harbour", 50, None, None, {"mode": "bm25"},
