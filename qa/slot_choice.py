@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .spans import IRREGULAR, NOT_VERBS, RELATIVE, ROLE_WORDS, WHO_VERB, NAME, person_like, whole_number
+from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
+from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
 from .text import STOPWORDS, in_word_list, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -36,19 +37,6 @@ _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:
                        r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
                        r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
                        r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
-# Nationality words listed, not found by a suffix rule ("-ian" also ends Adrian, Brian, Sebastian).
-_NATIONALITIES = frozenset("""
-Afghan Albanian Algerian American Argentine Argentinian Armenian Asian Australian Austrian Bangladeshi Belgian
-Bolivian Bosnian Brazilian British Bulgarian Burmese Cambodian Cameroonian Canadian Chilean Chinese Colombian
-Congolese Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian English Eritrean Estonian Ethiopian
-European Filipino Finnish French Georgian German Ghanaian Greek Haitian Hungarian Icelandic Indian Indonesian
-Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese Jordanian Kazakh Kenyan Korean Kosovan Kuwaiti
-Latvian Lebanese Liberian Libyan Lithuanian Malaysian Maltese Mexican Moldovan Mongolian Moroccan Namibian
-Nepalese Nigerian Norwegian Pakistani Palestinian Peruvian Polish Portuguese Romanian Russian Rwandan Saudi
-Scots Scottish Senegalese Serbian Singaporean Slovak Slovakian Slovenian Somali Spanish Sudanese Swedish Swiss
-Syrian Taiwanese Thai Tibetan Tunisian Turkish Ugandan Ukrainian Uruguayan Uzbek Venezuelan Vietnamese Welsh
-Yemeni Zambian Zimbabwean African Arab Asian Caribbean Latin Scot""".split())
-_NATIONALITY = re.compile(r"^(?:(?:South|North|West|East|Northern|Southern)\s+)?(?:" + "|".join(sorted(_NATIONALITIES)) + r")$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _RELATIVE_WORDS = 7  # words after a name of a "who is (now) ..." clause that may hold its role
@@ -64,7 +52,7 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
         spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
                   and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
     if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name
-        spans = [(s, e) for s, e in spans if not _NATIONALITY.match(text[s:e])]
+        spans = [(s, e) for s, e in spans if not is_nationality(text[s:e])]
     if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
         qterms = set(terms(question))
         spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
@@ -82,8 +70,6 @@ _OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|woul
                      r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
 # Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
 _POSSESSED_ROLE = re.compile(r"^(?i:who|whom)\s+(?:is|was)\s+\S.*?['\u2019]s?\s+((?:[a-z][\w-]*\s*){1,3})\?*$")
-_OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
-    executive owner founder secretary governor commissioner presenter producer controller""".split())
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
 
 
@@ -111,15 +97,11 @@ def anchor_terms(question: str) -> set[str]:
     return out
 
 
-_PERSON_NOUNS = ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
-                                        "peer mep cyclist jockey trainer skipper".split())
-
-
 def asks_for_person(question: str) -> bool:
     """"Which referee / Tory co-chairman / minister...": the asked noun names a person."""
     m = re.match(r"^\s*(?:which|what)\s+((?:[\w-]+\s*){1,3})", question, re.I)
     words_ = [w.lower().split("-")[-1] for w in m.group(1).split()] if m else []
-    return any(w in _PERSON_NOUNS or w.rstrip("s") in _PERSON_NOUNS for w in words_)
+    return any(w in PERSON_NOUNS or w.rstrip("s") in PERSON_NOUNS for w in words_)
 
 
 def _is_real_name(text: str, span: tuple[int, int]) -> bool:
@@ -172,7 +154,7 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
     if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
         return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
     office = bool(_OFFICE_Q.match(" ".join(question.split())))
-    return office and any(in_word_list(w, _OFFICE_ROLES) for w in window)
+    return office and any(in_word_list(w, OFFICE_ROLES) for w in window)
 
 
 def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
