@@ -9,7 +9,8 @@ communications chief"). Each candidate gets a slot level:
   counts 0 (on SQuAD a name of any kind led away from the gold more often than to it);
 - 2: such a span anchored to the asked noun: a name next to the question's role noun or office
   ("referee Jonathan Kaplan" for "Which referee...", "MDA's chairman Mike Short" for "Who chairs the
-  MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps...").
+  MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps..."), a
+  person's age now ("The 51-year-old premier", "Putin, 70,"; not "at the age of 43", "a 40-year-old record").
 
 When the chosen quotes stay below the best level found among the close sentences, the best-scoring
 sentence of that level leads and the first choice follows it (at most two sentences).
@@ -17,6 +18,8 @@ sentence of that level leads and the first choice follows it (at most two senten
     >>> slot_level("Which referee ruled out the try?", "South African referee Jonathan Kaplan ruled it out.")
     2
     >>> slot_level("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing it.")
+    2
+    >>> slot_level("How old is Tony Blair?", "He came to power at the age of 43.")
     1
     >>> slot_level("When did Ray Charles die?", "Ray Charles, who died last year, was honoured.")
     0
@@ -162,6 +165,34 @@ def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
     return bool(focus) and focus in set(terms(" ".join(after).replace("-", " ")))
 
 
+# After "N-year-old": a person ("The 51-year-old premier", "the 28-year-old England prop") or the age
+# standing for one ("The 52-year-old said"); not a thing ("The 64-year-old firm", "a 40-year-old record").
+_AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
+                            r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
+_AFTER_AGE_WORDS = 4  # words after "N-year-old" that may hold the person noun
+
+
+def _current_age(text: str, span: tuple[int, int]) -> bool:
+    """An age that is a person's age now: "N-year-old" before a person noun or a verb, "Putin, 70,",
+    "aged 70"; not the age at an event ("came to power at the age of 43") or of a thing."""
+    after = text[span[1]:]
+    if after.startswith("-year-old"):
+        if _AGE_OF_PERSON.match(after):
+            return True
+        words_ = re.findall(r"[\w'-]+", after[len("-year-old"):len("-year-old") + 60])[:_AFTER_AGE_WORDS]
+        for w in words_:
+            if in_word_list(w, PERSON_NOUNS):
+                return True
+            if w[:1].islower() and w.lower() not in _AGE_MODIFIERS:
+                return False  # "The 64-year-old latest donation": the first plain word is no person
+        return False
+    before = text[:span[0]]
+    return bool(re.search(r"\baged\s+$", before) or re.search(r"[A-Z][\w'-]*,\s$", before))
+
+
+_AGE_MODIFIERS = frozenset("former ex new current veteran british english scottish welsh irish".split())
+
+
 def slot_level(question: str, text: str, kind: str | None = None) -> int:
     """0 (the sentence does not fill the asked slot), 1 (it does) or 2 (its filler sits next to the
     asked noun); 0 for a question that asks for no typed thing."""
@@ -183,7 +214,14 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind in ("count", "money"):
         focus = focus_term(question)
         return 2 if any(_anchored_count(text, sp, focus) for sp in spans) else 1
+    if kind == "age":
+        return 2 if any(_current_age(text, sp) for sp in spans) else 1
+    if kind == "date":  # "from 1 February", "in 1997" say when; "on Tuesday", "in February" leave it open
+        return 2 if any(_FULL_DATE.search(text[s:e]) for s, e in spans) else 1
     return 1
+
+
+_FULL_DATE = re.compile(r"\b(?:1[5-9]|20)\d{2}\b|\b\d{1,2}\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+\d{1,2}\b")  # a year, or a day of a month
 
 
 SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores this close to the best
