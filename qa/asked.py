@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass
 
 from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, span_candidates, person_like, question_type, who_is_subject
+from .lexicon import is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
-_COST = re.compile(r"\b(?:what|how much)\b.*\b(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
+_COST = re.compile(r"\b(?:what|how much)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
                    r"budget|value|bid|deal worth|prize money)\b", re.I)
 _PERCENT = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|percentage|proportion|per ?cent|rate)\b"
                       r"|\bwhat per ?cent\b|\bhow much of\b|\b(?:share|percentage|proportion) of\b", re.I)
@@ -34,7 +35,7 @@ _COUNT = re.compile(r"\bhow (?:many|much|far|big|large|tall|high|often|fast|heav
 _PERSON_Q = re.compile(r"^(?:who|whom|whose)\b|\bwhat (?:is|was) the name of the (?:man|woman|person|boy|girl|player|"
                        r"driver|officer|victim|suspect|judge|surgeon|doctor)\b", re.I)
 _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|kind|"
-                     r"sort|type|happened|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
+                     r"sort|type|happened|happens|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
 _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
                          r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
 _AGE_MORE = re.compile(r"\b(?:at|aged|age of)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
@@ -119,20 +120,21 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
                      or _MONEY_UNIT.match(sentence[e:e + 12])]
         elif kind == "percent":
             spans = [(s, e) for s, e in spans if "%" in sentence[s:e] or re.match(r"\s?(?:%|per ?cent)", sentence[e:e + 9], re.I)
-                     or re.search(r"per ?cent$", sentence[s:e], re.I)]
+                     or re.search(r"per ?cent$", sentence[s:e], re.I)] + [m.span() for m in _FRACTION.finditer(sentence)]
         else:  # a year is not a count
             spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])]
     elif kind == "year":
-        spans = [m.span() for m in re.finditer(r"\b(?:1[5-9]|20)\d{2}\b", sentence)]
+        spans = [m.span() for m in re.finditer(r"\b(?:1[5-9]|20)\d{2}\b", sentence)] + _older_times(sentence)
     elif kind == "date":
-        spans = [m.span() for m in WHEN.finditer(sentence)]
+        spans = [m.span() for m in WHEN.finditer(sentence)] + _older_times(sentence)
+        spans += [m.span() for m in _CLOCK.finditer(sentence)] if _WHAT_TIME.search(question) else []
     elif kind == "age":
         spans = [m.span() for m in AGE.finditer(sentence)] + [m.span(1 if m.group(1) else 2) for m in _AGE_MORE.finditer(sentence)]
     elif kind == "duration":
         spans = [m.span() for m in DURATION.finditer(sentence)]
     elif kind == "person":  # a name, or the agent of a passive ("closed by the mayor" answers "Who closed...?")
         spans = [sp for sp in span_candidates("who", sentence) if person_like(sentence[sp[0]:sp[1]])]
-        spans += [m.span(1) for m in _BY_AGENT.finditer(sentence)]
+        spans += [m.span(1) for m in _BY_AGENT.finditer(sentence)] + _one_word_names(sentence)
     elif kind == "place":
         spans = span_candidates("where", sentence)
     elif kind == "name":
@@ -145,6 +147,44 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     else:
         return []
     return [(s, e) for s, e in spans if sentence[s:e].strip() and not _said(question, sentence[s:e])]
+
+
+# Times the news-style date pattern leaves out, common in history and science texts: a decade ("the
+# late 1920s"), a year before 1500 after a preposition ("between 1268 and 1273"), an age of the earth
+# ("3.5 billion years ago"), a century ("the 12th century").
+_OLDER_TIME = re.compile(r"\b(?:1[0-9]|20)\d0s\b|\b(?:in|of|by|from|until|since|between|and|around)\s+(1[0-4]\d{2})\b"
+                         r"|\b\d[\d.,]*\s+(?:thousand|million|billion)\s+years\s+ago\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b")
+
+
+_FRACTION = re.compile(r"\b(?:a|one|two|three)[\s-](?:half|third|quarter|fourth|fifth|tenth)s?\b"
+                       r"|\b(?:two|three|four)-(?:thirds|quarters|fourths|fifths)\b|\bhalf (?:of|the)\b", re.I)
+_WHAT_TIME = re.compile(r"\bwhat time\b|\bat what time\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:o'clock|[ap]\.?m\.?)(?!\w)|\b(?:noon|midnight|dawn|dusk)\b", re.I)
+
+
+def _older_times(sentence: str) -> list[tuple[int, int]]:
+    return [m.span(1) if m.group(1) else m.span() for m in _OLDER_TIME.finditer(sentence)]
+
+
+def _one_word_names(sentence: str) -> list[tuple[int, int]]:
+    """A person named by the surname alone, as reference texts do, as an agent: "developed by
+    Einstein", "Trevathan recovered the ball"; not a part of a longer name ("Bill Cosby", "van Gogh",
+    "The Hague"), a possessive, a stop word or a nationality."""
+    out = []
+    for m in _ONE_NAME.finditer(sentence):
+        i = 1 if m.group(1) else 2
+        w, start = m.group(i), m.start(i)
+        prev = re.search(r"(\S+)\s+$", sentence[:start])
+        if prev and (prev.group(1)[:1].isupper() or prev.group(1).lower() in _NAME_PARTICLES) and i == 2:
+            continue
+        if w.lower() not in STOPWORDS and not is_nationality(w) and not WHEN.fullmatch(w):
+            out.append(m.span(i))
+    return out
+
+
+_NAME_PARTICLES = frozenset("van von de der den da di du del della le la al el bin ibn ter dos das".split())
+_ONE_NAME = re.compile(r"\bby\s+([A-Z][a-z\u00c0-\u024f-]{2,})(?![\w'\u2019-]|\s+[A-Z])"
+                       r"|\b([A-Z][a-z\u00c0-\u024f-]{2,})(?=\s+(?:was|is|had|has|[a-z]+ed)\b)")
 
 
 _BY_AGENT = re.compile(r"\bby ((?:the|its|their|his|her) (?!way\b|time\b|end\b)[a-z][\w-]+"

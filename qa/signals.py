@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from .asked import slot_signals
 from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
+from .lexicon import is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
@@ -98,7 +99,6 @@ def _salient(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-_DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$", re.I)  # "Canadian", "Chinese": says where, not who
 
 
 SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
@@ -116,7 +116,7 @@ COMPANY_WORDS = frozenset("""pharmaceuticals pharma holdings group mobile shipya
 
 def is_demonym(word: str) -> bool:
     """"Russian", "Chinese": a word that says where someone is from (often absent from the answer)."""
-    return bool(_DEMONYM.search(word)) and not any(ch.isdigit() for ch in word) and word[:1].isupper()
+    return word[:1].isupper() and is_nationality(word)
 
 
 def _fold(text: str) -> str:
@@ -193,7 +193,7 @@ def unknown_names(question: str, df, context: str = "") -> list[str]:
     out = []
     rare = max(RARE_DF, int(RARE_SHARE * getattr(df, "n", 0) or 0))
     for g in groups:
-        if len(g) == 1 and _DEMONYM.search(g[0]) and not any(ch.isdigit() for ch in g[0]):
+        if len(g) == 1 and is_demonym(g[0]):
             continue
         g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
         if not g:

@@ -9,7 +9,8 @@ communications chief"). Each candidate gets a slot level:
   counts 0 (on SQuAD a name of any kind led away from the gold more often than to it);
 - 2: such a span anchored to the asked noun: a name next to the question's role noun or office
   ("referee Jonathan Kaplan" for "Which referee...", "MDA's chairman Mike Short" for "Who chairs the
-  MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps...").
+  MDA?"), a count next to the counted noun ("his 92-cap Wales career" for "How many caps..."), a
+  person's age now ("The 51-year-old premier", "Putin, 70,"; not "at the age of 43", "a 40-year-old record").
 
 When the chosen quotes stay below the best level found among the close sentences, the best-scoring
 sentence of that level leads and the first choice follows it (at most two sentences).
@@ -17,6 +18,8 @@ sentence of that level leads and the first choice follows it (at most two senten
     >>> slot_level("Which referee ruled out the try?", "South African referee Jonathan Kaplan ruled it out.")
     2
     >>> slot_level("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing it.")
+    2
+    >>> slot_level("How old is Tony Blair?", "He came to power at the age of 43.")
     1
     >>> slot_level("When did Ray Charles die?", "Ray Charles, who died last year, was honoured.")
     0
@@ -27,7 +30,8 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .spans import IRREGULAR, NOT_VERBS, RELATIVE, ROLE_WORDS, WHO_VERB, NAME, person_like, whole_number
+from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
+from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
 from .text import STOPWORDS, in_word_list, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -36,19 +40,6 @@ _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:
                        r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
                        r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
                        r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
-# Nationality words listed, not found by a suffix rule ("-ian" also ends Adrian, Brian, Sebastian).
-_NATIONALITIES = frozenset("""
-Afghan Albanian Algerian American Argentine Argentinian Armenian Asian Australian Austrian Bangladeshi Belgian
-Bolivian Bosnian Brazilian British Bulgarian Burmese Cambodian Cameroonian Canadian Chilean Chinese Colombian
-Congolese Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian English Eritrean Estonian Ethiopian
-European Filipino Finnish French Georgian German Ghanaian Greek Haitian Hungarian Icelandic Indian Indonesian
-Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese Jordanian Kazakh Kenyan Korean Kosovan Kuwaiti
-Latvian Lebanese Liberian Libyan Lithuanian Malaysian Maltese Mexican Moldovan Mongolian Moroccan Namibian
-Nepalese Nigerian Norwegian Pakistani Palestinian Peruvian Polish Portuguese Romanian Russian Rwandan Saudi
-Scots Scottish Senegalese Serbian Singaporean Slovak Slovakian Slovenian Somali Spanish Sudanese Swedish Swiss
-Syrian Taiwanese Thai Tibetan Tunisian Turkish Ugandan Ukrainian Uruguayan Uzbek Venezuelan Vietnamese Welsh
-Yemeni Zambian Zimbabwean African Arab Asian Caribbean Latin Scot""".split())
-_NATIONALITY = re.compile(r"^(?:(?:South|North|West|East|Northern|Southern)\s+)?(?:" + "|".join(sorted(_NATIONALITIES)) + r")$")
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _RELATIVE_WORDS = 7  # words after a name of a "who is (now) ..." clause that may hold its role
@@ -64,7 +55,7 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
         spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
                   and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
     if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name
-        spans = [(s, e) for s, e in spans if not _NATIONALITY.match(text[s:e])]
+        spans = [(s, e) for s, e in spans if not is_nationality(text[s:e])]
     if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
         qterms = set(terms(question))
         spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
@@ -82,8 +73,6 @@ _OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|woul
                      r"(?:[A-Z][\w'-]*\s+)*([a-z][\w-]+)")
 # Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
 _POSSESSED_ROLE = re.compile(r"^(?i:who|whom)\s+(?:is|was)\s+\S.*?['\u2019]s?\s+((?:[a-z][\w-]*\s*){1,3})\?*$")
-_OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain coach
-    executive owner founder secretary governor commissioner presenter producer controller""".split())
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
 
 
@@ -111,15 +100,11 @@ def anchor_terms(question: str) -> set[str]:
     return out
 
 
-_PERSON_NOUNS = ROLE_WORDS | frozenset("man woman person referee umpire footballer cricketer athlete politician "
-                                        "peer mep cyclist jockey trainer skipper".split())
-
-
 def asks_for_person(question: str) -> bool:
     """"Which referee / Tory co-chairman / minister...": the asked noun names a person."""
     m = re.match(r"^\s*(?:which|what)\s+((?:[\w-]+\s*){1,3})", question, re.I)
     words_ = [w.lower().split("-")[-1] for w in m.group(1).split()] if m else []
-    return any(w in _PERSON_NOUNS or w.rstrip("s") in _PERSON_NOUNS for w in words_)
+    return any(w in PERSON_NOUNS or w.rstrip("s") in PERSON_NOUNS for w in words_)
 
 
 def _is_real_name(text: str, span: tuple[int, int]) -> bool:
@@ -172,12 +157,40 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
     if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
         return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
     office = bool(_OFFICE_Q.match(" ".join(question.split())))
-    return office and any(in_word_list(w, _OFFICE_ROLES) for w in window)
+    return office and any(in_word_list(w, OFFICE_ROLES) for w in window)
 
 
 def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
     after = re.findall(r"[\w'-]+", text[span[1]: span[1] + 40])[:_AFTER_WORDS]
     return bool(focus) and focus in set(terms(" ".join(after).replace("-", " ")))
+
+
+# After "N-year-old": a person ("The 51-year-old premier", "the 28-year-old England prop") or the age
+# standing for one ("The 52-year-old said"); not a thing ("The 64-year-old firm", "a 40-year-old record").
+_AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
+                            r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
+_AFTER_AGE_WORDS = 4  # words after "N-year-old" that may hold the person noun
+
+
+def _current_age(text: str, span: tuple[int, int]) -> bool:
+    """An age that is a person's age now: "N-year-old" before a person noun or a verb, "Putin, 70,",
+    "aged 70"; not the age at an event ("came to power at the age of 43") or of a thing."""
+    after = text[span[1]:]
+    if after.startswith("-year-old"):
+        if _AGE_OF_PERSON.match(after):
+            return True
+        words_ = re.findall(r"[\w'-]+", after[len("-year-old"):len("-year-old") + 60])[:_AFTER_AGE_WORDS]
+        for w in words_:
+            if in_word_list(w, PERSON_NOUNS):
+                return True
+            if w[:1].islower() and w.lower() not in _AGE_MODIFIERS:
+                return False  # "The 64-year-old latest donation": the first plain word is no person
+        return False
+    before = text[:span[0]]
+    return bool(re.search(r"\baged\s+$", before) or re.search(r"[A-Z][\w'-]*,\s$", before))
+
+
+_AGE_MODIFIERS = frozenset("former ex new current veteran british english scottish welsh irish".split())
 
 
 def slot_level(question: str, text: str, kind: str | None = None) -> int:
@@ -201,7 +214,14 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind in ("count", "money"):
         focus = focus_term(question)
         return 2 if any(_anchored_count(text, sp, focus) for sp in spans) else 1
+    if kind == "age":
+        return 2 if any(_current_age(text, sp) for sp in spans) else 1
+    if kind == "date":  # "from 1 February", "in 1997" say when; "on Tuesday", "in February" leave it open
+        return 2 if any(_FULL_DATE.search(text[s:e]) for s, e in spans) else 1
     return 1
+
+
+_FULL_DATE = re.compile(r"\b(?:1[5-9]|20)\d{2}\b|\b\d{1,2}\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+\d{1,2}\b")  # a year, or a day of a month
 
 
 SLOT_RATIO = {1: 0.7, 2: 0.6}  # a filler of the slot may lead when it scores this close to the best

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import DESCRIPTION_WORDS, is_nationality
 from .text import STOPWORDS, in_word_list, question_terms, terms
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -58,12 +59,6 @@ AGE = re.compile(r"(?<=,\s)\d{1,3}(?=,)|\baged\s+\d{1,3}\b|\b\d{1,3}(?=-year-old
 # "Who is Tony Blair?": asks what the person is (a role), not for a name.
 _WHO_IS = re.compile(r"^who\s+(?:is|was)\s+(?!(?:the|a|an|in|on|at|to|for|by|from|now|still|likely|expected|said|being)\b)"
                      r"((?:[\w'\u2019.-]+\s*){1,5}?)\s*\??$", re.I)
-ROLE_WORDS = frozenset("""minister secretary leader president chairman chairwoman chair chief executive director manager
-    coach mp spokesman spokeswoman boss head star actor actress singer player captain founder governor chancellor
-    editor economist analyst governor judge premier prime king queen prince princess commissioner ambassador
-    mayor general officer official producer presenter writer author designer striker midfielder defender
-    goalkeeper champion winner boxer runner sprinter tennis golfer rider driver musician rapper band group
-    commentator controller adviser advisor deputy vice founder owner partner lawyer spokesperson""".split())
 _APPOSITIVE = re.compile(r"^,\s+((?:the|a|an|former|then|now)\s+[^,.;:\u201c\"]{3,80}?)(?=[,.;]|\s+(?:said|says|has|had|is|was|will|told)\b)",
                          re.I)
 _IS_A = re.compile(r"^\s+(?:is|was|has been|became)\s+((?:the|a|an)\s+[^,.;:]{3,80}?)(?=[,.;]|\s+(?:who|which|and|since|until)\b|$)")
@@ -77,7 +72,7 @@ def who_is_subject(question: str) -> str:
         return ""
     name = m.group(1).strip()
     first = name.split()[0].lower()
-    if first in ROLE_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
+    if first in DESCRIPTION_WORDS or any(w.lower() in ("of", "at", "for", "who", "in") for w in name.split()):
         return ""  # "Who is chief executive of BT?": a role asking for a name
     if name.split()[0].islower() and first.endswith("ing"):
         return ""  # "Who is directing The Da Vinci Code?": an act, asking for a name
@@ -103,12 +98,21 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
                 cand = _role_run(cand)  # "to join Home Secretary" -> "Home Secretary"
                 while cand and cand[0].lower() in _SENTENCE_START_WORDS | {"said", "says", "by", "with", "of", "to", "from"}:
                     cand.pop(0)
-                if cand and in_word_list(cand[-1], ROLE_WORDS):
+                if cand and in_word_list(cand[-1], DESCRIPTION_WORDS):
                     text = " ".join(cand)
                     start = quote.rfind(text, 0, m.start())
                     if start >= 0:
                         return start, start + len(text)
     return None
+
+
+def _cut_role(quote: str, span: tuple[int, int]) -> bool:
+    """A role of one plain word that a plain word before it describes ("jumper" of "British triple
+    jumper", "runner" of "marathon runner"): only part of the description, so no mark."""
+    role = quote[span[0]:span[1]]
+    before = re.search(r"([A-Za-z][\w-]*)\s+$", quote[:span[0]])
+    return (" " not in role and role.islower() and before is not None and before.group(1).islower()
+            and before.group(1) not in STOPWORDS)
 
 
 # Lower-case words that may stand inside a role before a name ("former home secretary").
@@ -120,7 +124,7 @@ def _role_run(words_: list[str]) -> list[str]:
     """The words at the end of ``words_`` that can be a role: capitalised, role words or role
     modifiers ("Home Secretary" of "to join Home Secretary"; "chief executive" of "said chief executive")."""
     i = len(words_)
-    while i and (words_[i - 1][:1].isupper() or in_word_list(words_[i - 1], ROLE_WORDS)
+    while i and (words_[i - 1][:1].isupper() or in_word_list(words_[i - 1], DESCRIPTION_WORDS)
                  or words_[i - 1].lower() in _ROLE_MODIFIERS or words_[i - 1].lower().startswith("ex-")):
         i -= 1
     return words_[i:]
@@ -235,7 +239,7 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
         return []
     if qtype == "role":
         r = role_span(who_is_subject(question), quote)
-        return [r] if r else []
+        return [r] if r and not _cut_role(quote, r) else []
     qterms = set(terms(question))
     qlow = question.lower()
     cands = []
@@ -273,25 +277,18 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
 RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)
 def _where_from(text: str) -> bool:
     """"South Korean", "West Indian": says where someone is from, not who (no short answer to "who")."""
-    from .signals import is_demonym  # not at the top: qa.signals imports this module
+    return len(text.split()) == 2 and is_nationality(text)
 
-    ws = text.split()
-    return len(ws) == 2 and ws[0].lower() in _COMPASS and is_demonym(ws[1])
-
-
-_COMPASS = frozenset("north south east west central northern southern eastern western".split())
 _NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
 
 
 def person_like(text: str) -> bool:
     """A who-answer: two or more words ("Noel Forgeard", "Mr Schweitzer"), not a demonym, an acronym,
     a news agency or a title with a possessive ("Who's Your Daddy")."""
-    from .signals import is_demonym  # not at the top: qa.signals imports this module
-
     ws = text.split()
     if len(ws) < 2 or any(w.lower().endswith(("'s", "\u2019s")) for w in ws):
         return False
-    return not (is_demonym(ws[0]) and len(ws) == 1) and ws[0].lower() not in _NOT_PEOPLE and not text.isupper()
+    return ws[0].lower() not in _NOT_PEOPLE and not text.isupper()
 
 
 IRREGULAR = {"won": "win", "sold": "sell", "bought": "buy", "paid": "pay", "took": "take", "made": "make",
@@ -303,13 +300,13 @@ MIN_NAME_SHARE = 0.75  # for a name: another person in a sentence about the topi
 
 def about_subject(question: str, quote: str) -> bool:
     """The quote holds at least half of the question's content words (it is about what was asked)."""
-    from .signals import is_demonym, salient_words  # not at the top: qa.signals imports this module
+    from .signals import salient_words  # not at the top: qa.signals imports this module
 
     qt = {IRREGULAR.get(t, t) for t in question_terms(question)}
     if not qt:
         return False
     have = {IRREGULAR.get(t, t) for t in terms(quote)}
-    if any(set(terms(w)) - have for w in salient_words(question) if not is_demonym(w)):
+    if any(set(terms(w)) - have for w in salient_words(question) if not is_nationality(w)):
         return False  # a name, number or year of the question is not in the quote
     need = MIN_NAME_SHARE if question_type(question) in ("who", "name") else MIN_SUBJECT_SHARE
     return len(qt & have) / len(qt) >= need

@@ -10,19 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..lexicon import DESCRIPTION_WORDS
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
-ROLE_WORDS = ("secretary minister leader chief chairman chairwoman president executive boss star singer actor actress "
-              "director coach manager player champion mp mep founder head spokesman spokeswoman chancellor governor "
-              "member presenter writer author firm company group giant maker band rapper captain striker winger "
-              "editor analyst economist owner officer judge ambassador commissioner producer frontman designer associate "
-              "jumper runner sprinter athlete swimmer boxer golfer cyclist footballer midfielder defender goalkeeper "
-              "batsman bowler comedian host lawyer aide adviser candidate novelist boss chief partner comic "
-              "broadcaster journalist campaigner activist businessman businesswoman entrepreneur tycoon billionaire "
-              "banker diplomat politician deputy premier mayor musician guitarist drummer vocalist composer "
-              "film-maker filmmaker playwright poet artist chef scientist researcher professor expert referee "
-              "skipper fly-half scrum-half full-back flanker hooker sprinter hurdler jockey trainer").split()
+ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
 _ROLE = "|".join(ROLE_WORDS)
 MAX_QUOTES = 2
 BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15}

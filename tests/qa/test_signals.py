@@ -159,3 +159,32 @@ def test_article_terms_are_kept_per_reader():
     cache = ArticleTerms(maxsize=4)
     assert cache(r, "d0") == cache(r, "d0") == frozenset({"alpha", "bought", "beta"}) and reads == ["d0"]
     assert cache(_Reader(document_text=text), "d0") and reads == ["d0", "d0"]  # another generation: read anew
+
+
+def test_the_asked_slot_is_filled_by_a_surname_alone_and_by_older_times():
+    """Reference texts name a person by the surname and give times the news pattern leaves out
+    (SQuAD's answerable questions were refused as 'not stated' for these)."""
+    from newsqa.qa.asked import kind_spans
+
+    def text(kind, q, s):
+        return [s[a:b] for a, b in kind_spans(kind, q, s)]
+
+    assert text("person", "Who developed the theory?", "The theory was developed by Einstein in 1905.") == ["Einstein"]
+    assert text("person", "Who developed the theory?", "It was developed on Monday by French scientists.") == []
+    assert text("date", "When did Kublai attack Xiangyang?", "The siege lasted between 1268 and 1273.") == ["1268", "1273"]
+    assert text("date", "When did they meet?", "They met in the late 1920s.") == ["1920s"]
+    assert text("date", "When did photosynthesis evolve?", "It evolved 3.5 billion years ago.") == ["3.5 billion years ago"]
+    assert text("date", "When did they meet?", "They met 1200 people.") == []  # a count, not a year
+
+
+def test_asked_kinds_that_refused_answerable_reference_questions():
+    from newsqa.qa.asked import asked_kind, kind_spans
+
+    assert asked_kind("What happens to waste heat in the Rankine cycle?") == ""  # an event, no typed thing
+    assert asked_kind("What will Nintendo's media adapter for the DS cost?") == "money"
+    assert asked_kind("What will the Gizmondo handheld cost when it goes on sale?") == "money"
+    s = "About a third of the population died."
+    assert [s[a:b] for a, b in kind_spans("percent", "How much of the population died?", s)] == ["a third"]
+    t = "They have 10 o'clock tea and 4 pm tea."
+    assert [t[a:b] for a, b in kind_spans("date", "What time do they have tea?", t)] == ["10 o'clock", "4 pm"]
+    assert kind_spans("date", "When do they have tea?", t) == []  # a clock time only for "what time"

@@ -21,7 +21,16 @@ from newsqa.qa.slot_choice import anchor_terms, asks_for_person, fill_slot, slot
     # a count next to the counted noun, or only of the asked kind
     ("How many caps has Gareth Llewellyn won for Wales?", "It is time to end his 92-cap Wales career.", 2),
     ("How many people were out of work?", "The jobless total rose 32,000 to 1.41 million.", 1),
-    ("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing his donations.", 1),
+    ("How old is Duncan Bannatyne?", "The 52-year-old said he was reviewing his donations.", 2),  # the age of a person
+    ("How old is Tony Blair?", "The 51-year-old premier has marked his 2,838th day in the post.", 2),
+    ("How old is Phil Vickery?", "The 28-year-old England prop broke his arm.", 2),
+    ("How old is Vladimir Putin?", "Putin, 70, and Kim, 39, met in Vostochny.", 2),
+    ("How old is Duncan Bannatyne?", "The 64-year-old latest donation follows a gift.", 1),  # the age of a thing
+    ("How old is Tony Blair?", "He came to power at the age of 43.", 1),  # the age at an event
+    # a date that says when, over a weekday or a month alone
+    ("When does the new show begin?", "The show will be broadcast from 1 February on Tuesdays.", 2),
+    ("When does the new show begin?", "The new show goes on air on Tuesday.", 1),
+    ("When does the new show begin?", "The new show starts in February.", 1),
     ("What will Nintendo's media adapter cost?", "It is expected to cost about 5000 yen (\u00a325).", 1),
     # nothing of the asked kind
     ("What will Nintendo's media adapter cost?", "Nintendo is releasing an adapter for its DS console.", 0),

@@ -116,6 +116,18 @@ def test_the_role_before_a_name_starts_at_the_role_not_at_a_verb(quote, role):
     assert quote[s:e] == role
 
 
+@pytest.mark.parametrize("quote,want", [
+    ("British triple jumper Ashia Hansen has ruled out a comeback.", None),  # "jumper" is half the description
+    ("It was marathon runner Ashia Hansen who won.", None),
+    ("Marathon runner Ashia Hansen has ruled out a comeback.", "Marathon runner"),
+    ("Former sprinter Ashia Hansen has ruled out a comeback.", "Former sprinter"),
+    ("Athletics star Ashia Hansen has ruled out a comeback.", "Athletics star"),
+])
+def test_who_is_marks_no_role_cut_from_its_description(quote, want):
+    span = find_answer_span("Who is Ashia Hansen?", quote)
+    assert (quote[span[0]:span[1]] if span else None) == want
+
+
 @pytest.mark.parametrize("question,quote,want", [
     ("When did Tony Blair resign?", "It claims Tony Blair felt by November 2003 he had lost voters' trust.", None),
     ("When did David Blunkett resign?", "David Blunkett resigned as home secretary in December 2004.", "December 2004"),

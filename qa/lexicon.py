@@ -1,0 +1,70 @@
+"""The word lists the answer rules share: roles, offices, person nouns and nationalities.
+
+Plain data and a tiny helper, one home, so that "who is X", the short-answer marks and the quote's
+slot check agree on what a role word or a nationality is. Lower-case words; a rule that reads a
+sentence lower-cases (and de-pluralises) the word before it looks it up.
+
+    >>> is_nationality("Canadian"), is_nationality("Brian"), is_nationality("South African")
+    (True, False, True)
+    >>> "chairman" in OFFICE_ROLES <= ROLE_WORDS
+    True
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that name what a person is or does ("Home Secretary David Blunkett", "the UKIP MEP").
+ROLE_WORDS = frozenset("""
+    minister secretary leader president chairman chairwoman chair chief executive director manager coach mp mep
+    spokesman spokeswoman spokesperson boss head star actor actress singer player captain founder governor
+    chancellor editor economist analyst judge premier prime king queen prince princess commissioner ambassador
+    mayor general officer official producer presenter writer author designer striker midfielder defender winger
+    goalkeeper champion winner boxer runner sprinter hurdler jumper swimmer tennis golfer cyclist rider driver
+    athlete footballer batsman bowler skipper fly-half scrum-half full-back flanker hooker prop jockey trainer
+    referee musician rapper guitarist drummer vocalist composer frontman comedian comic host broadcaster journalist
+    commentator controller adviser advisor aide deputy vice owner partner associate lawyer member candidate
+    novelist playwright poet artist chef film-maker filmmaker campaigner activist businessman businesswoman
+    entrepreneur tycoon billionaire banker diplomat politician scientist researcher professor expert
+""".split())
+
+# Words that describe a body, not a person ("Russia's biggest oil firm", "the rock band"): a "who/what is X"
+# description may end in one, a person-asking noun may not.
+BODY_WORDS = frozenset("firm company group giant maker band".split())
+
+# Roles that hold an office: "AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?".
+OFFICE_ROLES = frozenset("""chief head boss chairman chairwoman chair president director leader editor manager captain
+    coach executive owner founder secretary governor commissioner presenter producer controller""".split())
+
+# Every word that can end a description of who or what X is ("who is X" reads both kinds).
+DESCRIPTION_WORDS = ROLE_WORDS | BODY_WORDS
+
+# Nouns whose question ("Which referee...", "What man...") asks for a person; a band or group is
+# answered by a name as a person is.
+PERSON_NOUNS = ROLE_WORDS | frozenset("""man woman person people boy girl mother father son daughter wife husband
+    teenager pensioner umpire cricketer peer band group""".split())
+
+# Nationality and region-of-origin words, listed ("-ian" also ends Adrian, Brian and Sebastian).
+NATIONALITIES = frozenset("""
+    Afghan Albanian Algerian American Argentine Argentinian Armenian Asian Australian Austrian Bahraini
+    Bangladeshi Belarusian Belgian Bolivian Bosnian Brazilian British Bulgarian Burmese Cambodian Cameroonian
+    Canadian Chilean Chinese Colombian Congolese Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian
+    English Eritrean Estonian Ethiopian European Filipino Finnish French Georgian German Ghanaian Greek Haitian
+    Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese
+    Jordanian Kazakh Kenyan Korean Kosovan Kuwaiti Latvian Lebanese Liberian Libyan Lithuanian Macedonian
+    Malaysian Maltese Mexican Moldovan Mongolian Montenegrin Moroccan Namibian Nepalese Nigerian Norwegian
+    Pakistani Palestinian Peruvian Polish Portuguese Qatari Romanian Russian Rwandan Saudi Scots Scottish
+    Senegalese Serbian Sierra-Leonean Singaporean Slovak Slovakian Slovenian Somali Spanish Sri-Lankan Sudanese
+    Swedish Swiss Syrian Taiwanese Tanzanian Thai Tibetan Tunisian Turkish Ugandan Ukrainian Uruguayan Uzbek
+    Venezuelan Vietnamese Welsh Yemeni Zambian Zimbabwean African Arab Arabian Caribbean Latin Scot Emirati
+    Kurdish Basque Catalan Flemish Persian Slav
+""".split())
+
+_COMPASS = ("South", "North", "West", "East", "Northern", "Southern", "Western", "Eastern", "Central")
+NATIONALITY = re.compile(r"^(?:(?:" + "|".join(_COMPASS) + r")\s+)?(?:" + "|".join(sorted(NATIONALITIES)) + r")s?$")
+
+
+def is_nationality(text: str) -> bool:
+    """"Canadian", "South African", "Scots": a nationality or region-of-origin word (or two)."""
+    return bool(NATIONALITY.match(text.strip()))
+
