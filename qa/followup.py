@@ -375,6 +375,7 @@ def with_context(r: Resolved, prev_q: str, leave_out: tuple = ()) -> Resolved:
 
 _WHY_Q = re.compile(r"^\s*(?:why|how come)\b", re.I)
 _EVENT_STOP = re.compile(r"[,.;:!?()\[\]\u201c\u201d\"]|\s[-\u2013\u2014]\s")
+_FRAME_WORDS = frozenset("come does did why what when".split())  # "How come he left?": the frame, not the event
 EVENT_WORDS = 4  # the event phrase: the matched word and up to three after it, within its clause
 
 
@@ -383,10 +384,11 @@ def event_phrase(question: str, prev_a: str) -> str:
     secretary" for "Why did he resign?" after a quote "David Blunkett - who has resigned as home
     secretary - built ..."): a word sharing the stem of one of the question's own words, and the
     words after it in its clause ("" when none)."""
-    own = [w.lower() for w in topic_words(question) if len(w) >= 4 and not _PRONOUN.fullmatch(w)]
+    own = [w.lower() for w in topic_words(question) if len(w) >= 4 and not _PRONOUN.fullmatch(w)
+           and w.lower() not in _FRAME_WORDS]
     for w in own:
-        stem = w[: max(4, len(w) - 2)]
-        m = re.search(rf"\b{re.escape(stem)}[a-z]*\b", prev_a, re.I)
+        stem = w[:-1] if w.endswith("e") else w  # inflections only: resign(ed), leav(ing), not comedy or sellers
+        m = re.search(rf"\b{re.escape(stem)}(?:e|es|s|ed|d|ing)?\b", prev_a, re.I)
         if m is None:
             continue
         clause = _EVENT_STOP.split(prev_a[m.start():], maxsplit=1)[0]

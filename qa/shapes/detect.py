@@ -63,7 +63,7 @@ def detect(question: str) -> Shape:
         m = rx.match(q)
         if m:
             a, b = (s.strip(" ,?") for s in m.groups()[-2:])
-            a = _drop_verb(a) if rx is _COMPARE_THAN else a
+            a = _drop_verb(a) if rx is _COMPARE_THAN and re.match(r"(?:do|does|did)\b", q, re.I) else a
             if a and b and a.lower() != b.lower():
                 return Shape("compare", sides=(_trim_side(a), _trim_side(b)))
     if _YES_NO_COMPARE.match(q) and " or " in q:
@@ -113,7 +113,9 @@ _VERBS = frozenset("cost costs sell sells sold earn earns earned grow grows grew
 def _drop_verb(side: str) -> str:
     """ "the Sony PSP cost" (of "Does the Sony PSP cost more than ...") -> "the Sony PSP"."""
     words = side.split()
-    return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in _VERBS else side
+    if len(words) < 2 or words[-1].lower() not in _VERBS or re.search(r"(?:['\u2019]s|s['\u2019])$", words[-2]):
+        return side  # "nurses' pay" is a side, not "nurses'" and a verb
+    return " ".join(words[:-1])
 
 
 def _trim_side(side: str) -> str:

@@ -43,8 +43,10 @@ _PATTERNS = (
      r"\s+(?:(?:Mr|Mrs|Ms|Dr)\s+)?{f}\b", True),  # "Once the country's richest man, Mr Khodorkovsky is ..."
     ("copula", r"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:(?:the|a|an|now|one|still)\b|[A-Z])", False),
     ("copula", r"\b{f}\s+(?:" + _ROLE_VERB + r")\s+(?:the|a|an|[A-Z])", False),  # "Mr Lebedev headed the Menatep group"
-    ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+))s?,?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
-    # "Home Secretary David Blunkett", "Ofsted chief, David Bell,", "Former world number one Juan Carlos Ferrero"
+    ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+))s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
+    # "Home Secretary David Blunkett", "Former world number one Juan Carlos Ferrero"
+    ("role", r"\b(?:" + _ROLE + r")s?,\s+{f},", True),  # a closed appositive only: "Ofsted chief, David Bell, said"
+    # (not "... his second term as US President, Tony Blair has said": a clause ending in a role)
 )
 _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
 
@@ -149,14 +151,26 @@ def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
     if re.match(rf"{re.escape(subject)}\b", second):
         return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) else []
     named = re.search(rf"\b{re.escape(subject)}\b", first)
-    if named and len(first[: named.start()].split()) <= NAMED_EARLY and _INTRO_BACK.match(second):
+    if (named and len(first[: named.start()].split()) <= NAMED_EARLY and _INTRO_BACK.match(second)
+            and _only_name(first, subject)):
         return [sents[1]]
     return []
 
 
+def _only_name(sentence: str, subject: str) -> bool:
+    """No capitalised word of ``sentence`` after its first is outside the subject's name: "The Lib
+    Dem leader said ..." after an opening that names Charles Clarke and Charles Kennedy is about
+    neither for sure."""
+    own = set(subject.split())
+    return all(w in own for w in re.findall(r"(?<!^)\b[A-Z][\w'\u2019-]*", sentence.strip()))
+
+
+_BACK_VERB = "has|have|had|is|was|will|would|can|could|says|said|told|insists|admits|added|believes"
 NAMED_EARLY = 8  # the lead is about the subject when it names it among its first words
 _INTRO = re.compile(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b")  # "A close associate of ... boss"
-_INTRO_BACK = re.compile(rf"The\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b")  # definite: points back at the lead's name
+_INTRO_BACK = re.compile(rf"The\s+(?:(?!of\b)[\w-]+\s+){{0,5}}?(?:{_ROLE})s?\s+(?:{_BACK_VERB})\b")
+# definite, the role its head noun and the sentence's subject: "The 2003 French Open champion has slipped",
+# not "The identity of the artist remains", "The actor's friend Budd Schulberg told", "The film-maker, who ..."
 _INTRO_WHO = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_ROLE})s?\s+(?:who|whose)\b")  # "the ex-finance chief who"
 
 

@@ -140,3 +140,13 @@ def test_a_why_followup_searches_for_the_event_the_previous_answer_told():
     assert r.scoring() == ("Why did David Blunkett resign?", "resigned as home secretary")  # the event counts half
     assert resolve_followup("How old is he?", [prev]).query == "How old is David Blunkett?"  # not a why: no event
     assert resolve_followup("Why did he quit?", [prev]).query == "Why did David Blunkett quit?"  # no event told
+
+
+def test_the_event_of_a_why_follow_up_is_an_inflection_of_its_own_verb_not_a_word_sharing_letters():
+    from newsqa.qa.followup import event_phrase
+
+    assert event_phrase("Why did he resign?", "David Blunkett - who has resigned as home secretary - said") \
+        == "resigned as home secretary"
+    assert event_phrase("How come he left?", "The comedy writer spoke at length.") == ""
+    assert event_phrase("Why did he resist?", "Residents of the town protested.") == ""
+    assert event_phrase("Why did they sell?", "Sellers of the shares were few.") == ""

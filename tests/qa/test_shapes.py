@@ -166,6 +166,9 @@ def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
 def test_a_compare_side_ends_before_the_verb():
     assert detect("Does the Sony PSP cost more than the Nintendo DS?").sides == ("the Sony PSP", "the Nintendo DS")
     assert detect("Did Apple sell more iPods than Creative?").sides == ("Apple", "Creative")
+    # a noun that could be a verb stays in its side: no side may be a bare possessive
+    assert detect("Is nurses' pay higher than teachers' pay?").sides == ("nurses' pay", "teachers' pay")
+    assert detect("Is the UK's growth higher than the US growth?").sides == ("the UK's growth", "the US growth")
 
 
 def test_the_verdict_sets_side_by_side_only_like_values_both_quoted():
@@ -234,3 +237,28 @@ def test_who_is_reads_a_role_before_a_comma_a_rank_and_an_opening_that_introduce
                  "The champion said nothing.")
     assert _lead_description(late, "Juan Carlos Ferrero") == []  # the opening is not about him
     assert _lead_description(sents("Shares rose on Monday.", "Judy Boynton left."), "Judy Boynton") == []
+
+
+def test_who_is_takes_no_clause_ending_in_a_role_and_no_sentence_about_someone_else_for_a_description():
+    """Review cases from BBC text: each once read as describing the subject."""
+    from types import SimpleNamespace
+
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    assert description("Tony Blair", "Ahead of his second term as US President, Tony Blair has said he will visit.") == ""
+    assert description("Arsene Wenger", "Arsenal need a new captain, Arsene Wenger said.") == ""
+
+    def sents(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    for opening, second, subject in [
+        ("Damien Hirst and Tracey Emin are among the artists whose works go on sale.",
+         "The identity of the artist remains unknown until each work is bought.", "Damien Hirst"),
+        ("Marlon Brando wanted to quit acting, a new book says.",
+         "The actor's friend Budd Schulberg told the paper.", "Marlon Brando"),
+        ("Alfonso Cuaron will not direct the next Harry Potter film.",
+         "The Mexican film-maker, who directed Harry Potter and the Prisoner of Azkaban, said no.", "Harry Potter"),
+        ("Charles Clarke has been attacked by Charles Kennedy over ID cards.",
+         "The Lib Dem leader said the plans were flawed.", "Charles Clarke"),
+    ]:
+        assert _lead_description(sents(opening, second), subject) == [], second
