@@ -25,6 +25,7 @@ import numpy as np
 from .faiss_index import FaissSettings
 from .lexical import TOKENIZER_VERSION, terms
 from .manifest import Manifest, read_manifest
+from .plural import count
 from .reader import IndexReader, open_reader
 from .segment import SegmentData, merge_postings, next_segment_name, publish_segment, write_segment
 from .store import publish, remove_unlisted, writer_lock
@@ -44,8 +45,9 @@ class CompactReport:
     seconds: float = 0.0
 
     def summary_line(self) -> str:
-        return (f"{self.merges} merges: {self.segments_before} -> {self.segments_after} segments, "
-                f"{self.passages_rewritten} passages rewritten, {self.rows_dropped} deleted rows dropped; {self.seconds:.1f} s")
+        return (f"{count(self.merges, 'merge')}: {self.segments_before} -> {count(self.segments_after, 'segment')}, "
+                f"{count(self.passages_rewritten, 'passage')} rewritten, {count(self.rows_dropped, 'deleted row')} "
+                f"dropped; {self.seconds:.1f} s")
 
 
 def _tier(n: int) -> int:

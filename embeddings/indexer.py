@@ -34,6 +34,7 @@ from .lexical import TOKENIZER_VERSION, terms
 from .manifest import model_to_load
 from .migrations import migrate
 from .model_identity import EncoderSlot, model_identity
+from .plural import count
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
@@ -43,7 +44,7 @@ from .store import MANIFEST, check_model, publish, writer_lock
 
 @dataclass
 class IndexReport:
-    """What an update did (the CLI prints ``summary_line()``)."""
+    """What an update did (``newsqa index``, ``watch`` and the upload box print ``summary_line()``)."""
 
     index_dir: str
     documents_read: int = 0
@@ -64,16 +65,20 @@ class IndexReport:
     pruned: list[str] = field(default_factory=list)  # source files whose documents were dropped
 
     def summary_line(self) -> str:
-        dup = f" ({self.duplicates} duplicates)" if self.duplicates else ""
-        same = f", {self.files_unchanged} files unchanged" if self.files_unchanged else ""
-        docs = "document" if self.documents_read == 1 else "documents"
+        """One line of what the update did, plurals right.
+
+        >>> IndexReport("idx", documents_read=1, added=3, documents_total=1, passages_total=3).summary_line()
+        'read 1 document, skipped 0; passages: 3 added, 0 unchanged, 0 removed; 0.0 s -> idx (1 document, 3 passages)'
+        """
+        dup = f" ({count(self.duplicates, 'duplicate')})" if self.duplicates else ""
+        same = f", {count(self.files_unchanged, 'file')} unchanged" if self.files_unchanged else ""
         upgraded = (f", {self.sentence_vectors_added} given sentence vectors (an index of an older version)"
                     if self.sentence_vectors_added else "")
-        return (
-            f"read {self.documents_read} {docs}{dup}{same}, skipped {len(self.skipped)}; "
-            f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
-            f"{self.seconds:.1f} s -> {self.index_dir} ({self.documents_total} documents, {self.passages_total} passages)"
-        )
+        pruned = f", {count(len(self.pruned), 'file')} pruned" if self.pruned else ""
+        return (f"read {count(self.documents_read, 'document')}{dup}{same}, skipped {len(self.skipped)}{pruned}; "
+                f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
+                f"{self.seconds:.1f} s -> {self.index_dir} ({count(self.documents_total, 'document')}, "
+                f"{count(self.passages_total, 'passage')})")
 
 
 def document_row(doc: Document) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from newsqa.embeddings.caching import PerReader
+from newsqa.embeddings.plural import count
 from newsqa.embeddings.reader import IndexReader as Snapshot
 
 from .text import STOPWORDS, words
@@ -33,10 +34,6 @@ TOPIC_WORDS = 8
 # Headline words that name no topic (reporting verbs, "new", numbers are dropped separately).
 _NOT_TOPICS = frozenset("new says say said set back over top make makes made gets get takes take plan plans "
                         "call calls bid hits hit faces face us uk".split())
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def describe_filters(f: Filters) -> str:
@@ -95,10 +92,10 @@ def filter_note(snapshot: Snapshot, f: Filters) -> str:
         undated = sum(1 for d in snapshot.documents.values() if not d.get("date"))
         why = ""
         if (f.date_from or f.date_to) and undated:
-            why = (f" ({'all ' if undated == len(snapshot.documents) else ''}{_plural(undated, 'article')} "
+            why = (f" ({'all ' if undated == len(snapshot.documents) else ''}{count(undated, 'article')} "
                    f"{'have' if undated != 1 else 'has'} no date, and a date filter leaves undated articles out)")
         return f"No article {what}{why}."
-    return f"Nothing in the {_plural(n, 'article')} {what} answers it."
+    return f"Nothing in the {count(n, 'article')} {what} answers it."
 
 
 def _count_topics(section, title, sections: set, counts: Counter) -> None:

@@ -21,9 +21,12 @@ from typing import NamedTuple
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
-from newsqa.qa.present import (UNDATED, UNTITLED, CitationView, Note, citation_view, passage_view, timeline_view,
+from newsqa.embeddings.plural import count
+from newsqa.qa.present import (UNDATED, CitationView, Note, citation_view, passage_view, timeline_view,
                                unsure_note)
 from newsqa.qa.types import Answer, Citation, Hit
+
+from .documents import title_of
 
 # Characters that mean something to Markdown (and to Gradio's LaTeX/tag handling): each is shown
 # literally, either as an HTML entity or backslash-escaped (CommonMark allows escaping any ASCII
@@ -294,7 +297,7 @@ def article_html(document: dict | None, start: int, end: int, span: tuple[int, i
     head = Markup('<header class="nq-article-head"><div><h3 class="nq-article-title">{}</h3><div class="nq-meta">{}'
                   '</div></div><button type="button" class="nq-article-x" title="Close (Esc)" '
                   'aria-label="Close the article">Close \u2715</button></header>').format(
-        document.get("title") or UNTITLED, meta)
+        title_of(document), meta)  # the name the Documents table shows
     return str(Markup('<div class="nq-article" role="dialog" aria-label="The whole article">{}{}'
                       '<div class="nq-article-text">{}</div></div>').format(
         head, links, _article_body(document, start, end, span)))
@@ -352,7 +355,7 @@ def summary_html(s: dict) -> str:
              else s.get("date_from") or "none")
     if s.get("undated"):
         dates += f" ({s['undated']} undated)"
-    kinds = ", ".join(f"{v} {k}{'' if v == 1 else 's'}" for k, v in sorted(s.get("kinds", {}).items()))
+    kinds = ", ".join(count(v, k) for k, v in sorted(s.get("kinds", {}).items()))
     passages = f"{s.get('passages', 0)} ({kinds})" if kinds else s.get("passages", 0)
     rows = [("articles", s.get("articles", 0)), ("passages", passages),
             ("dates", dates), ("sections", ", ".join(s.get("sections", [])) or "none"),

@@ -13,6 +13,7 @@ import gradio as gr
 from markupsafe import Markup
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.plural import count
 from newsqa.qa.explain import filter_note
 from newsqa.qa.types import Filters
 
@@ -32,10 +33,6 @@ def new_session() -> dict:
     return {"questions": [], "turns": [], "count": 0, "last": "", "scope": [], "listed": [], "selected": ""}
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def alone_label(question: str, limit: int = 60) -> str:
     """The "ask it as a new question" button's label, naming the question (cut at ``limit``)."""
     q = question if len(question) <= limit else question[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
@@ -52,7 +49,7 @@ def scope_html(session: dict) -> str:
     n = len(session.get("scope") or [])
     if not n:
         return ""
-    return (f"<div class='nq-note' id='nq-scope-note'>Asking only {_plural(n, 'article')} chosen in "
+    return (f"<div class='nq-note' id='nq-scope-note'>Asking only {count(n, 'article', thousands=True)} chosen in "
             "<em>Documents</em>; <em>Ask all articles</em> there lifts it.</div>")
 
 
@@ -97,7 +94,7 @@ class Handlers:
             searched = f"{note} Shown: the answer without the filters."
         else:
             chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn)})
-            searched = (f"searched the best {int(k)} of {_plural(len(snapshot.passages), 'passage')}"
+            searched = (f"searched the best {int(k)} of {count(len(snapshot.passages), 'passage', thousands=True)}"
                         + (" (filtered)" if not f.is_empty() else ""))
         session["count"] = turn
         # The answer's names are carried into follow-ups ("they" = the people it quoted).
@@ -162,7 +159,7 @@ class Handlers:
     def _docs_info(self, session: dict, total: int, extra: str = "") -> str:
         sel = session.get("selected")
         row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None) if sel else None
-        parts = [f"{_plural(len(session.get('listed') or []), 'article')} listed of {total:,}."]
+        parts = [f"{count(len(session.get('listed') or []), 'article', thousands=True)} listed of {total:,}."]
         if row:
             up = " (uploaded: can be deleted)" if docs.is_upload(row, self.upload_dir) else ""
             parts.append(f"Selected: \u201c{row.title}\u201d{up}.")
@@ -234,8 +231,8 @@ class Handlers:
                 lines += [fmt.UploadLine(n, "refused", str(e)) for n, _ in res.saved]
                 return (fmt.upload_lines_html(lines), *SKIP_SUMMARY, None)
             lines += self._saved_lines(res.saved, report, known_files, known_docs)
-            summary = (f"The index now holds {_plural(report.documents_total, 'article')} and "
-                       f"{_plural(report.passages_total, 'passage')}.")
+            summary = (f"The index now holds {count(report.documents_total, 'article', thousands=True)} and "
+                       f"{count(report.passages_total, 'passage', thousands=True)}.")
         progress(1.0, desc="Done")
         added = sum(1 for line in lines if line.status == "ok")
         gr.Info(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
@@ -260,10 +257,10 @@ class Handlers:
             else:
                 ids = list(rec.get("doc_ids") or [])
                 new = [i for i in ids if i not in known_docs]
-                titles = ", ".join(f"\u201c{(snap.documents.get(i) or {}).get('title') or fmt.UNTITLED}\u201d"
+                titles = ", ".join(f"\u201c{fmt.title_of(snap.documents.get(i) or {})}\u201d"
                                    for i in (new or ids)[:3])
                 if not new:
                     out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))
                 else:
-                    out.append(fmt.UploadLine(name, "ok", f"{_plural(len(new), 'article')}: {titles}"))
+                    out.append(fmt.UploadLine(name, "ok", f"{count(len(new), 'article', thousands=True)}: {titles}"))
         return out

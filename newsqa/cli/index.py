@@ -13,7 +13,7 @@ from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only 
 from newsqa.qa.engine import default_index_dir
 
 from .options import add_backend_opt, add_index_opt, positive_mb
-from .present import count, index_summary
+from .present import count
 from .progress import plain_progress
 
 HELP = "read articles (files or folders) into an index"
@@ -66,7 +66,7 @@ def run(args) -> int:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         if not nothing_read:
-            print(index_summary(report))
+            print(report.summary_line())
     if nothing_read:
         if not existed and not report.written:
             shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace

@@ -5,39 +5,10 @@ from __future__ import annotations
 
 import textwrap
 
+from newsqa.embeddings.plural import count  # noqa: F401  (the CLI's plurals; re-exported)
 from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view, unsure_note
 
 WIDTH = 100
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun, singular for exactly 1: ``1 article``, ``2 articles``, ``0 articles``.
-
-    Args:
-        n: how many.
-        noun: the singular.
-        plural: the plural when it is not ``noun + "s"`` (``count(2, "match", "matches")``).
-    """
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
-
-
-def index_summary(report) -> str:
-    """One line of what ``newsqa index`` did (an ``embeddings.indexer.IndexReport``), plurals right.
-
-    >>> from newsqa.embeddings.indexer import IndexReport
-    >>> index_summary(IndexReport("idx", documents_read=1, added=3, documents_total=1, passages_total=3))
-    'read 1 document, skipped 0; passages: 3 added, 0 unchanged, 0 removed; 0.0 s -> idx (1 document, 3 passages)'
-    """
-    r = report
-    dup = f" ({count(r.duplicates, 'duplicate')})" if r.duplicates else ""
-    same = f", {count(r.files_unchanged, 'file')} unchanged" if r.files_unchanged else ""
-    upgraded = (f", {r.sentence_vectors_added} given sentence vectors (an index of an older version)"
-                if r.sentence_vectors_added else "")
-    pruned = f", {count(len(r.pruned), 'file')} pruned" if r.pruned else ""
-    return (f"read {count(r.documents_read, 'document')}{dup}{same}, skipped {len(r.skipped)}{pruned}; "
-            f"passages: {r.added} added, {r.unchanged} unchanged{upgraded}, {r.removed} removed; "
-            f"{r.seconds:.1f} s -> {r.index_dir} ({count(r.documents_total, 'document')}, "
-            f"{count(r.passages_total, 'passage')})")
 
 
 def format_answer(answer) -> str:

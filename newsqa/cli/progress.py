@@ -98,6 +98,8 @@ class PlainProgress:
         desc = line.split(":", 1)[0]
         now = self.clock()
         last_pct, last_t, last_line = self._last.get(desc, (-self.step, now, ""))
+        if pct < last_pct:  # a new bar of the same name (a second pass): it starts again
+            last_pct, last_t, last_line = -self.step, now, ""
         due = pct >= last_pct + self.step or (pct == 100 and last_pct < 100) or (
             now - last_t >= self.every and line != last_line)
         if due and line != last_line:

@@ -10,7 +10,7 @@ import pytest
 from tqdm import tqdm
 
 from newsqa.cli import build_parser, main
-from newsqa.cli.present import count, index_summary
+from newsqa.cli.present import count
 from newsqa.cli.progress import PlainProgress, plain_line
 from newsqa.embeddings.indexer import IndexReport
 
@@ -36,6 +36,16 @@ def test_a_bar_becomes_a_line_every_10_percent_and_other_text_passes():
     assert "\r" not in out.getvalue() and "|" not in out.getvalue()
     assert [ln.split("(")[0].strip() for ln in lines[:-1]] == [f"reading: {p}%" for p in range(0, 101, 10)]
     assert "/200" in lines[1] and lines[-1] == "skipped a.bin: not text"
+
+
+def test_a_second_bar_of_the_same_name_gets_its_lines_again():
+    out = io.StringIO()
+    w = PlainProgress(out, clock=lambda: 0.0)
+    for _ in range(2):  # two encoding passes of one run
+        for _ in tqdm(range(50), desc="Encoding", file=w, mininterval=0, miniters=1, leave=False):
+            pass
+    lines = [ln.split("(")[0].strip() for ln in out.getvalue().splitlines()]
+    assert lines.count("Encoding: 100%") == 2 and lines.count("Encoding: 0%") == 2
 
 
 def test_text_without_a_line_end_is_not_lost():
@@ -79,7 +89,7 @@ def test_index_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path, cap
     assert main(args + ["--no-progress"]) == 0
     cap = capsys.readouterr()
     assert "reading" not in cap.err and "%" not in cap.err
-    assert cap.out.startswith("read 1 document, skipped 0, ") or cap.out.startswith("read 1 document, 12 files")
+    assert cap.out.startswith("read 1 document, 12 files unchanged, skipped 0; passages: ")
 
 
 def test_index_draws_bars_on_a_terminal(tmp_path, capsys, monkeypatch):
@@ -96,8 +106,8 @@ def test_index_draws_bars_on_a_terminal(tmp_path, capsys, monkeypatch):
 def test_count_and_the_index_line_say_1_document():
     assert [count(0, "article"), count(1, "article"), count(2, "match", "matches")] == [
         "0 articles", "1 article", "2 matches"]
-    line = index_summary(IndexReport("idx", documents_read=1, files_unchanged=1, added=1, documents_total=1,
-                                     passages_total=1, duplicates=1))
+    line = IndexReport("idx", documents_read=1, files_unchanged=1, added=1, documents_total=1,
+                       passages_total=1, duplicates=1).summary_line()
     assert line == ("read 1 document (1 duplicate), 1 file unchanged, skipped 0; passages: 1 added, 0 unchanged, "
                     "0 removed; 0.0 s -> idx (1 document, 1 passage)")
     assert "1 documents" not in line and "1 files" not in line
@@ -149,7 +159,7 @@ def test_each_help_has_an_example_and_shows_defaults(name):
     text = p.format_help()
     after = text.split("examples:\n", 1)
     assert len(after) == 2, f"newsqa {name} --help has no examples"
-    assert after[1].lstrip().startswith(f"newsqa {name if name != 'eval' else 'eval'}")
+    assert after[1].lstrip().startswith(f"newsqa {name}")
     for a in p._actions:
         if isinstance(a, argparse._HelpAction) or a.default in (None, False, [], "", argparse.SUPPRESS):
             continue
