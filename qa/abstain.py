@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .explain import LOW_MATCH, NOT_CLEAR, NOT_STATED, OUT_OF_TIME_RANGE, UNKNOWN_TERMS
 from .quotes import Candidate
 from .signals import FEATURES, Signals
 
@@ -138,13 +139,13 @@ def _join(ws) -> str:
 def reason_for(sig: Signals, subject: str) -> dict:
     """Why the engine does not answer, in words and as a code."""
     if sig.unknown_salient:
-        return _reason("unknown_terms", f"no article mentions {_join(sig.unknown_salient)}", sig.unknown_salient)
+        return _reason(UNKNOWN_TERMS, f"no article mentions {_join(sig.unknown_salient)}", sig.unknown_salient)
     if sig.years_out:
         text = (f"{sig.time_text}; the question asks about {_join(sig.years_out)}" if sig.time_text
                 else f"no article mentions {_join(sig.years_out)}")
-        return _reason("out_of_time_range", text, sig.years_out)
+        return _reason(OUT_OF_TIME_RANGE, text, sig.years_out)
     if sig.missing_top:
-        return _reason("unknown_terms", f"no article close to the question mentions {_join(sig.missing_top)}",
+        return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.missing_top)}",
                        sig.missing_top)
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best
     # quotes alone, and "The 51-year-old premier" one sentence on gives the age it missed.
@@ -152,16 +153,16 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if (sig.kind_missing or sig.type_missing) and subject:
         kind = sig.asked if sig.kind_missing and sig.asked else sig.qtype
         if finer_found:  # something of the kind is there, tied to the question or not: say no more than that
-            return _reason("not_clear", f"no sentence about {subject} clearly gives {_WHAT.get(kind, 'the answer')}", ())
-        return _reason("not_stated", f"the articles about {subject} do not give {_WHAT.get(kind, 'the answer')}", ())
-    return _reason("low_match", "no passage matches the question closely enough", ())
+            return _reason(NOT_CLEAR, f"no sentence about {subject} clearly gives {_WHAT.get(kind, 'the answer')}", ())
+        return _reason(NOT_STATED, f"the articles about {subject} do not give {_WHAT.get(kind, 'the answer')}", ())
+    return _reason(LOW_MATCH, "no passage matches the question closely enough", ())
 
 
 def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: str = "",
            model: AbstainModel | None = None) -> Decision:
     """The state of the answer to a question whose best quote is ``best`` (None: no candidate)."""
     if best is None:
-        return Decision(NOT_FOUND, 0.0, _reason("low_match", "no passage came back for the question"))
+        return Decision(NOT_FOUND, 0.0, _reason(LOW_MATCH, "no passage came back for the question"))
     if s.unknown_rule and sig.unknown_salient:
         return Decision(NOT_FOUND, 0.0, reason_for(sig, subject))
     if s.time_rule and sig.years_out:
