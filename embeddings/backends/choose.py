@@ -94,7 +94,39 @@ def resolve(base, requested: str = "auto", *, flags: frozenset[str] | None = Non
     if not enc.parity.ok:
         return _fallback(base, requested, f"parity check failed (min cosine {enc.parity.worst:.6f} < {enc.parity.threshold})")
     enc.note = f"backend {requested} ({enc.precision}), parity min cosine {enc.parity.worst:.6f}"
+    _record_parity(home, _choice_key(base, cpu_flags() if flags is None else flags), enc.parity)
     return enc
+
+
+def _parity_file(home: Path | None) -> Path:
+    return (home or newsqa_home()) / "backends" / "parity.json"
+
+
+def _record_parity(home: Path | None, key: str, parity: Parity) -> None:
+    """Keep an explicit backend's passing parity (per choice key) for the light load."""
+    data = _read_json(_parity_file(home))
+    data.setdefault(key, {})[parity.backend] = parity.to_dict()
+    _write_json(_parity_file(home), data)
+
+
+def _parity_of(record: dict | None) -> Parity | None:
+    try:
+        return Parity(**{k: record[k] for k in ("backend", "precision", "passage", "sentence", "query", "threshold")})
+    except (KeyError, TypeError):
+        return None
+
+
+def cached_parity(key: str, requested: str, home: Path | None = None) -> tuple[str, Parity | None, str]:
+    """``(backend, its recorded parity or None, why)`` for ``requested`` under choice ``key``:
+    ``auto``'s cached choice, or the backend asked for with a parity recorded by ``auto`` or by an
+    explicit check. Nothing recorded: ``(requested, None, "")``."""
+    known = _read_json((home or newsqa_home()) / "backends" / "auto.json").get(key) or {}
+    backend = known.get("backend", requested) if requested == "auto" else requested
+    record = (known.get("parity") or {}).get(backend) or (_read_json(_parity_file(home)).get(key) or {}).get(backend)
+    parity = _parity_of(record)
+    if parity is not None and (parity.backend != backend or not record.get("ok")):
+        parity = None
+    return backend, parity, str(known.get("why", "")) if requested == "auto" else ""
 
 
 def _auto(base, flags: frozenset[str], home: Path | None):
@@ -130,9 +162,8 @@ def _known(base, backend: str, parity: dict | None, home: Path | None):
         enc = base.with_runner(make_runner(backend, base, home))
     except (BackendUnavailableError, ImportError, RuntimeError, OSError):
         return _try(base, backend, home)  # says why, or None
-    fields = {k: parity[k] for k in ("backend", "precision", "passage", "sentence", "query", "threshold")}
-    enc.parity = Parity(**fields)
-    return enc if enc.parity.ok and enc.parity.backend == backend else _try(base, backend, home)
+    enc.parity = _parity_of(parity)
+    return enc if enc.parity is not None and enc.parity.ok and enc.parity.backend == backend else _try(base, backend, home)
 
 
 def _try(base, backend: str, home: Path | None):
@@ -212,10 +243,14 @@ def _load_average() -> float:
 
 
 def _choice_key(base, flags: frozenset[str]) -> str:
-    """The machine, weights, library versions and candidates: not the process's thread count, so every
-    process on one machine (a Ray replica runs with one thread) encodes with the same backend, and the
-    same question gets the same answer from each of them."""
-    parts = [f"v{CHOICE_VERSION}", cpu_name(), " ".join(sorted(flags)), base.checksum, json.dumps(converter_versions(), sort_keys=True),
+    return choice_key(base.checksum, flags)
+
+
+def choice_key(checksum: str, flags: frozenset[str]) -> str:
+    """The machine, weights (``checksum``), library versions and candidates: not the process's thread
+    count, so every process on one machine (a Ray replica runs with one thread) encodes with the same
+    backend, and the same question gets the same answer from each of them."""
+    parts = [f"v{CHOICE_VERSION}", cpu_name(), " ".join(sorted(flags)), checksum, json.dumps(converter_versions(), sort_keys=True),
              ",".join(auto_candidates(flags))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
