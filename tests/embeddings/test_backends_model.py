@@ -93,3 +93,66 @@ def test_small_encodes_tokenise_and_pool_as_the_batch_path(real_encoder):
     batch /= np.linalg.norm(batch, axis=1, keepdims=True)
     one = real_encoder.encode_queries(texts[:1])
     assert np.allclose(one[0], batch[0], atol=1e-6) and np.allclose(real_encoder.encode_documents(texts), batch, atol=1e-5)
+
+
+def test_batches_tokenise_as_the_tokenizer_call(real_encoder):
+    """Every batch is tokenised by the Rust backend copy (what a light load has): the same ids, type
+    ids, mask and offsets as the tokenizer's own call, on the probe set (one past the window)."""
+    from newsqa.embeddings.backends.parity import probe_texts
+
+    texts = list(probe_texts()) + ["", "Qu'a dit M. Poutine à Pyongyang — et pourquoi ?"]
+    got = real_encoder._unpadded(texts, offsets=True)
+    want = real_encoder.model.tokenizer(texts, truncation=True, max_length=real_encoder.max_seq_length,
+                                        return_offsets_mapping=True)
+    assert sorted(got) == sorted(want.keys())
+    for k in got:
+        assert [list(map(tuple, r)) if k == "offset_mapping" else list(r) for r in got[k]] == \
+            [list(map(tuple, r)) if k == "offset_mapping" else list(r) for r in want[k]], k
+    assert max(len(r) for r in got["input_ids"]) == real_encoder.max_seq_length
+
+
+LIGHT_START = """
+import json, sys
+from newsqa.qa import Engine
+from newsqa.embeddings.backends.parity import probe_inputs
+engine = Engine.open(sys.argv[1], backend=sys.argv[2])
+enc = engine.encoder
+answer = engine.ask(sys.argv[3])
+passages, spans, _ = probe_inputs()
+p, s = enc.encode_passages(passages[:6], spans[:6])
+print(json.dumps({"heavy": sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules),
+                  "backend": enc.backend, "note": enc.note, "quotes": [c.quote for c in answer.citations],
+                  "q": enc.encode_queries([sys.argv[3]]).tolist(), "p": p.tolist(), "s": s.tolist()}))
+"""
+
+
+@pytest.mark.parametrize("backend", ["onnx", "openvino"])
+def test_a_second_start_on_a_light_backend_needs_no_torch(backend, seed_index, seed_engine, home, monkeypatch):
+    """The first load of a backend (full: torch, parity) records what the next needs; the next
+    process answers without importing torch, transformers or sentence-transformers, with the same
+    question, passage and sentence vectors as the full load and the same quotes as torch fp32."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+    from newsqa.embeddings.backends.parity import probe_inputs
+    from newsqa.embeddings.encoder import load_encoder
+
+    if not installed(backend):
+        pytest.skip(f"{backend} is not installed")
+    monkeypatch.setenv("NEWSQA_HOME", str(home))
+    full = load_encoder(None, backend=backend)  # converts (or reuses this module's conversion), checks, records
+    assert full.backend == backend and full.parity.ok
+    q = "Where did Putin take Kim on a tour of Russia's space facilities?"
+    r = subprocess.run([sys.executable, "-c", LIGHT_START, str(seed_index), backend, q], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600, env={**os.environ, "NEWSQA_HOME": str(home), "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["heavy"] == [] and got["backend"] == backend and "earlier on this CPU" in got["note"]
+    assert got["quotes"] == [c.quote for c in seed_engine.ask(q).citations] and got["quotes"]
+    passages, spans, _ = probe_inputs()
+    p, s = full.encode_passages(passages[:6], spans[:6])
+    assert np.allclose(got["q"], full.encode_queries([q]), atol=1e-6)
+    assert np.allclose(got["p"], p, atol=1e-6) and np.allclose(got["s"], s, atol=1e-6)
