@@ -125,11 +125,17 @@ def build_postings(texts: Sequence[str], tokenize) -> dict[str, np.ndarray]:
             r_ids.append(r)
             tfs.append(c)
     names = np.array(list(vocab), dtype=str) if vocab else np.zeros(0, dtype="U1")
-    return _csr(names, np.asarray(t_ids, np.int64), np.asarray(r_ids, np.int32), np.asarray(tfs, np.float32), doclen)
+    return postings_csr(names, np.asarray(t_ids, np.int64), np.asarray(r_ids, np.int32), np.asarray(tfs, np.float32), doclen)
 
 
-def _csr(names: np.ndarray, t: np.ndarray, r: np.ndarray, tf: np.ndarray, doclen: np.ndarray) -> dict[str, np.ndarray]:
-    """Postings sorted by term (alphabetically) then row."""
+def postings_csr(names: np.ndarray, t: np.ndarray, r: np.ndarray, tf: np.ndarray,
+                 doclen: np.ndarray) -> dict[str, np.ndarray]:
+    """A segment's BM25 postings (the ``lex_*`` arrays it stores), sorted by term (alphabetically) then row.
+
+    Args:
+        names: the distinct terms; ``t``, ``r``, ``tf``: one entry per (term index, row, term frequency).
+        doclen: tokens per row.
+    """
     order_terms = np.argsort(names, kind="stable")
     rank = np.empty(len(names), np.int64)
     rank[order_terms] = np.arange(len(names))
@@ -161,7 +167,7 @@ def merge_postings(parts: list[tuple[dict, np.ndarray]]) -> dict[str, np.ndarray
     t = np.concatenate(ts) if ts else np.zeros(0, np.int64)
     used = np.unique(t)  # terms whose every posting was dropped go
     t = np.searchsorted(used, t)
-    return _csr(all_names[used], t, np.concatenate(rs).astype(np.int32) if rs else np.zeros(0, np.int32),
+    return postings_csr(all_names[used], t, np.concatenate(rs).astype(np.int32) if rs else np.zeros(0, np.int32),
                 np.concatenate(tfs) if tfs else np.zeros(0, np.float32), doclen)
 
 

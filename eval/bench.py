@@ -39,8 +39,8 @@ from newsqa.embeddings.lexical import TOKENIZER_VERSION, terms
 from newsqa.embeddings.manifest import MANIFEST, read_manifest
 from newsqa.embeddings.reader import open_reader
 from newsqa.embeddings.readers import iter_files, read_file
-from newsqa.embeddings.segment import (SegmentData, _csr, documents_table, merge_postings, publish_segment,
-                                write_segment)
+from newsqa.embeddings.segment import (SegmentData, documents_table, merge_postings, publish_segment, write_segment,
+                                postings_csr as _csr)
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 

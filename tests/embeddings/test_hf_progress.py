@@ -3,7 +3,9 @@ switch stays on, and a bar made meanwhile by another thread still shows (fast: n
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
 
 import pytest
 from transformers.utils import logging as hf_logging
@@ -65,9 +67,11 @@ def test_a_hook_set_before_is_still_called(monkeypatch):
 
 
 def test_the_model_loader_loads_quietly(monkeypatch, tmp_path):
-    """``_load_sentence_transformer`` makes the library's bars inside ``quiet_loading``, and only there."""
-    import sentence_transformers
-
+    """``_load_sentence_transformer`` makes the library's bars inside ``quiet_loading``, and only there.
+    A stand-in ``sentence_transformers`` module: importing the real one (torch, scikit-learn) costs ~10
+    CPU-s, the fast layer's biggest single cost, and this test loads no model."""
+    sentence_transformers = types.ModuleType("sentence_transformers")
+    monkeypatch.setitem(sys.modules, "sentence_transformers", sentence_transformers)
     made = []
 
     class FakeSentenceTransformer:
@@ -76,7 +80,7 @@ def test_the_model_loader_loads_quietly(monkeypatch, tmp_path):
             made.append((_disabled(hf_logging.tqdm(range(2), desc="Loading weights")),
                          hf_logging.is_progress_bar_enabled()))
 
-    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", FakeSentenceTransformer)
+    sentence_transformers.SentenceTransformer = FakeSentenceTransformer
     encoder._load_sentence_transformer(tmp_path, "cpu")
     assert made == [(True, True)]  # this bar off; the process-wide switch untouched
     assert _disabled(hf_logging.tqdm(range(2), desc="after")) is False

@@ -1,10 +1,12 @@
 """Crashes lose nothing; two writers never interleave; a reader sees the old index or the new one.
 
-The kill test SIGKILLs ``newsqa index`` (the real command, in a subprocess) during an update, at
-random moments and at moments aimed at each stage (reading, encoding, writing the segment,
-replacing the manifest); the compaction kill test does the same to ``newsqa compact``. Each time the index must open and answer exactly as before the update (or,
-when the kill came after the manifest was replaced, exactly as after it), and re-running the update
-must complete it.
+The kill test SIGKILLs ``newsqa index`` (the real command's ``main``, in a child process forked by a
+forkserver that imported the project once: tests/reliability/killable.py) during an update, at random
+moments and at moments aimed at each stage (reading, encoding, writing the segment, replacing the
+manifest); the compaction kill test does the same to ``newsqa compact``. Each time the index must open
+and answer exactly as before the update (or, when the kill came after the manifest was replaced,
+exactly as after it), and re-running the update must complete it. The expected state after an update
+or a merge is made by the installed command itself (``python -m newsqa.cli`` in a subprocess).
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from helpers import ROOT
+from reliability.killable import SCRIPT, Preloaded
 from reliability.util import QUESTIONS, answers, write_corpus
 
 from newsqa.embeddings.encoder import HashingEncoder
@@ -32,44 +34,21 @@ from newsqa.embeddings.store import load_snapshot
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
-# The real command, with stage markers printed on stdout (functions wrapped in the child process only).
-STAGED = textwrap.dedent("""
-    import os, sys
-    import newsqa.embeddings.indexer as ix, newsqa.embeddings.store as st, newsqa.embeddings.encoder as enc
-    def mark(name):
-        print(name, flush=True)
-    def wrap(mod, attr, name, once=True):
-        f = getattr(mod, attr, None)
-        if f is None:
-            return
-        seen = []
-        def w(*a, **k):
-            if not (once and seen):
-                seen.append(1); mark(name)
-            return f(*a, **k)
-        setattr(mod, attr, w)
-    wrap(ix, "read_file", "reading")
-    wrap(enc.HashingEncoder, "encode_documents", "encoding")
-    wrap(ix, "write_segment", "writing")
-    import newsqa.embeddings.compaction as cp
-    wrap(cp, "merged_data", "merging")
-    wrap(cp, "write_segment", "writing")
-    real_replace = os.replace
-    def replace(src, dst):
-        if str(dst).endswith("manifest.json"):
-            mark("manifest")
-        return real_replace(src, dst)
-    os.replace = replace
-    from newsqa.cli import main
-    rc = main(sys.argv[1:])
-    mark("done")
-    sys.exit(rc)
-""")
+
+@pytest.fixture(scope="module")
+def preloaded(tmp_path_factory):
+    """Children of one forkserver with the project imported (a child starts in milliseconds)."""
+    return Preloaded(tmp_path_factory.mktemp("children"))
+
+
+def _index_argv(src, index):
+    return ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
 
 
 def _index_cmd(src, index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.cli"]
-    return head + ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
+    """The command as a program: ``python -m newsqa.cli index ...`` (``staged``: with the stage markers)."""
+    head = [sys.executable, "-c", SCRIPT] if staged else [sys.executable, "-m", "newsqa.cli"]
+    return head + _index_argv(src, index)
 
 
 def _state(index: Path) -> list:
@@ -88,26 +67,34 @@ def _no_leftovers(index: Path) -> None:
     assert sorted(p.name for p in (index / "segments").iterdir()) == sorted(listed)
 
 
-def _kill_during(command, index: Path, stage: str | None, delay: float | None, full: float, rng) -> str | None:
-    """SIGKILL ``command(index, staged=...)``: at a random moment of its first ``full`` seconds (``stage``
-    None), or up to ``delay`` s after it printed the marker of ``stage``. Returns the stage it reached."""
-    proc = subprocess.Popen(command(index, staged=stage is not None), cwd=ROOT, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def _kill_during(preloaded, argv, stage: str | None, delay: float | None, full: float, rng) -> str | None:
+    """SIGKILL ``newsqa ARGV``: at a random moment of its first ``full`` seconds (``stage`` None), or up
+    to ``delay`` s after it reported starting ``stage``. Returns the stage it reached."""
+    child = preloaded.start(argv, staged=stage is not None)
     try:
         if stage is None:
-            time.sleep(rng.uniform(0.05, full))
+            time.sleep(rng.uniform(0.01, full))
             return None
-        for line in proc.stdout:
-            if line.strip() == stage:
-                break
-        else:
-            pytest.fail(f"the command ended before stage {stage!r} (markers out of date?)")
+        while (got := child.stage()) != stage:
+            if got is None or got == "done":
+                pytest.fail(f"the command ended before stage {stage!r} (markers out of date?)")
         time.sleep(rng.uniform(0, delay))
         return stage
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        child.kill()
+        assert child.wait(30) is not None
+
+
+def _time_to_publish(preloaded, argv) -> float:
+    """Seconds from the start of ``newsqa ARGV`` to its replacing the manifest, in one run to its end: the
+    window of the random kills (a kill later than that finds the work published)."""
+    t0 = time.monotonic()
+    child = preloaded.start(argv, staged=True)
+    while (got := child.stage()) not in ("manifest", "done", None):
+        pass
+    took = time.monotonic() - t0
+    assert got == "manifest" and child.wait() == 0, got
+    return took
 
 
 def _answers(index: Path) -> list[dict]:
@@ -133,8 +120,8 @@ def kill_setup(tmp_path_factory):
             "after_state": _state(after), "after_answers": _answers(after)}
 
 
-@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
-def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
+@pytest.mark.slow  # ~50 runs of the real command in child processes, each killed or re-run
+def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup, preloaded):
     s = kill_setup
     rng = random.Random(20240914)
     # Half at random moments of the plain command, half aimed at a stage (random delay after its marker).
@@ -142,15 +129,14 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
         (stage, stage, delay) for stage, delay in
         [("reading", 0.05), ("encoding", 0.05), ("writing", 0.03), ("manifest", 0.002)] for _ in range(3)
     ]
-    t0 = time.monotonic()
-    p = subprocess.run(_index_cmd(s["src"], tmp_path / "timing"), cwd=ROOT, env=ENV, capture_output=True, timeout=60)
-    full = time.monotonic() - t0  # a whole update from an empty index: an upper bound for the kill window
+    shutil.copytree(s["base"], tmp_path / "timing")
+    full = _time_to_publish(preloaded, _index_argv(s["src"], tmp_path / "timing"))
     outcomes = {"before": 0, "after": 0}
     stages_hit = set()
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"i{n}"
         shutil.copytree(s["base"], index)
-        stages_hit.add(_kill_during(lambda i, staged: _index_cmd(s["src"], i, staged), index, stage, delay, full, rng))
+        stages_hit.add(_kill_during(preloaded, _index_argv(s["src"], index), stage, delay, full, rng))
 
         # The index opens and answers exactly as before the update, or (killed after publishing) as after.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
@@ -162,15 +148,15 @@ def test_sigkill_during_update_loses_nothing(tmp_path, kill_setup):
             assert _answers(index) == s["after_answers"]
             outcomes["after"] += 1
         # Re-running the update completes it, and cleans what the killed one left behind.
-        r = subprocess.run(_index_cmd(s["src"], index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
+        rc, err = preloaded.run(_index_argv(s["src"], index))
+        assert rc == 0, err
         assert _state(index) == s["after_state"]
         _no_leftovers(index)
         shutil.rmtree(index)
     assert sum(outcomes.values()) == len(plans) >= 20
     assert outcomes["before"] >= 12, outcomes  # most kills landed inside the update
     assert stages_hit == {None, "reading", "encoding", "writing", "manifest"}
-    print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, full update {full:.2f} s")
+    print(f"\nkill test: {len(plans)} SIGKILLs, {outcomes}, an update publishes after {full:.2f} s")
 
 
 @pytest.mark.slow  # three writers in two processes (a subprocess holds the lock: the real command twice)
@@ -181,17 +167,7 @@ def test_second_writer_waits_or_fails_clearly_and_never_interleaves(tmp_path):
     update_index([write_corpus(tmp_path / "base", 3, seed=5, start=9000)], index, encoder=HashingEncoder(256),
                  progress=False)
     gate = tmp_path / "go"  # the first writer holds the lock until the test creates this file (not for a time)
-    held = STAGED.replace('wrap(ix, "write_segment", "writing")',
-                          'wrap(ix, "write_segment", "writing")\n'
-                          f'import time; _w = ix.write_segment; _gate = {str(gate)!r}\n'
-                          'def _held(*a, **k):\n'
-                          '    t = time.monotonic()\n'
-                          '    while not os.path.exists(_gate) and time.monotonic() - t < 300:\n'
-                          '        time.sleep(0.05)\n'
-                          '    return _w(*a, **k)\n'
-                          'ix.write_segment = _held')
-    proc = subprocess.Popen([sys.executable, "-c", held, "index", str(src_a), "--index", str(index),
-                             "--model", "hashing", "--no-progress"], cwd=ROOT, env=ENV,
+    proc = subprocess.Popen(_index_cmd(src_a, index, staged=True), cwd=ROOT, env={**ENV, "NEWSQA_TEST_GATE": str(gate)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in proc.stdout:
@@ -231,8 +207,8 @@ def _check_consistent(snap, answer) -> None:
         assert snap.passages[h.row].passage_id == h.passage.passage_id
 
 
-@pytest.mark.slow  # six updates by subprocesses of the real command
-def test_reader_sees_old_or_new_never_a_mix(tmp_path):
+@pytest.mark.slow  # six updates by the real command in other processes
+def test_reader_sees_old_or_new_never_a_mix(tmp_path, preloaded):
     from newsqa.qa import Engine
 
     index = tmp_path / "index"
@@ -261,8 +237,8 @@ def test_reader_sees_old_or_new_never_a_mix(tmp_path):
     try:
         for i in range(6):  # six updates by another process; older generations get deleted meanwhile
             src = write_corpus(tmp_path / f"s{i + 1}", 15, seed=20 + i, start=100 * (i + 1))
-            r = subprocess.run(_index_cmd(src, index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
-            assert r.returncode == 0, r.stderr
+            rc, err = preloaded.run(_index_argv(src, index))
+            assert rc == 0, err
     finally:
         time.sleep(0.3)
         stop.set()
@@ -305,9 +281,8 @@ def test_slow_reader_survives_its_segments_being_merged_away(tmp_path, monkeypat
     assert len(snap.segments) == 1 and len(snap.documents) == 5 + 2 * 3
 
 
-def _compact_cmd(index, staged=False):
-    head = [sys.executable, "-c", STAGED] if staged else [sys.executable, "-m", "newsqa.cli"]
-    return head + ["compact", "--index", str(index), "--full"]
+def _compact_argv(index):
+    return ["compact", "--index", str(index), "--full"]
 
 
 @pytest.fixture(scope="module")
@@ -324,29 +299,28 @@ def compact_setup(tmp_path_factory):
     update_index([], base, encoder=enc, progress=False, prune=True, compact=False)
     after = root / "after"
     shutil.copytree(base, after)
-    r = subprocess.run(_compact_cmd(after), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    r = subprocess.run([sys.executable, "-m", "newsqa.cli", *_compact_argv(after)], cwd=ROOT, env=ENV,
+                       capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert len(json.loads((after / "manifest.json").read_text())["segments"]) == 1
     return {"base": base, "before_manifest": (base / "manifest.json").read_bytes(), "before_state": _state(base),
             "answers": _answers(base), "after_state": _state(after)}
 
 
-@pytest.mark.slow  # ~50 subprocesses of the real command, each killed or re-run
-def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
+@pytest.mark.slow  # ~50 runs of the real command in child processes, each killed or re-run
+def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup, preloaded):
     s = compact_setup
     assert _answers(s["base"]) == s["answers"]
     rng = random.Random(7)
     plans = [("random", None, None)] * 10 + [(st, st, d) for st, d in
                                               [("merging", 0.05), ("writing", 0.05), ("manifest", 0.002)] for _ in range(4)]
-    t0 = time.monotonic()
     shutil.copytree(s["base"], tmp_path / "timing")
-    subprocess.run(_compact_cmd(tmp_path / "timing"), cwd=ROOT, env=ENV, capture_output=True, timeout=60)
-    full = time.monotonic() - t0
+    full = _time_to_publish(preloaded, _compact_argv(tmp_path / "timing"))
     outcomes = {"before": 0, "after": 0}
     for n, (kind, stage, delay) in enumerate(plans):
         index = tmp_path / f"c{n}"
         shutil.copytree(s["base"], index)
-        _kill_during(_compact_cmd, index, stage, delay, full, rng)
+        _kill_during(preloaded, _compact_argv(index), stage, delay, full, rng)
         # Before: the same segments; after: the merged one. Never a mix, and the same answers either way.
         if (index / "manifest.json").read_bytes() == s["before_manifest"]:
             assert _state(index) == s["before_state"]
@@ -355,13 +329,13 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path, compact_setup):
             assert _state(index) == s["after_state"], f"kill {n} ({kind}) left a mix"
             outcomes["after"] += 1
         assert _answers(index) == s["answers"], f"kill {n} ({kind}) changed the answers"
-        r = subprocess.run(_compact_cmd(index), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
+        rc, err = preloaded.run(_compact_argv(index))
+        assert rc == 0, err
         assert _state(index) == s["after_state"]
         _no_leftovers(index)
         shutil.rmtree(index)
     assert sum(outcomes.values()) == len(plans) >= 20 and outcomes["before"] >= 10, outcomes
-    print(f"\ncompaction kill test: {len(plans)} SIGKILLs, {outcomes}, full compaction {full:.2f} s")
+    print(f"\ncompaction kill test: {len(plans)} SIGKILLs, {outcomes}, a merge publishes after {full:.2f} s")
 
 
 @pytest.mark.slow  # 100 updates, then a merge of 100 segments

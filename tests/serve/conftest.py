@@ -16,17 +16,32 @@ def serve_index_pristine(tmp_path_factory, fake_encoder):
     return seed_and_markdown_index(tmp_path_factory.mktemp("serve-src"), fake_encoder)
 
 
-@pytest.fixture(scope="session")
-def api(tmp_path_factory, serve_index_pristine, fake_encoder):
-    """``(url, engine)``: the API with the chat mounted at /, token set, on a free port of 127.0.0.1."""
+def _serve(root, pristine, encoder, gradio: bool):
+    """Start the API over a private copy of ``pristine`` (``gradio``: with the chat mounted at /)."""
     from newsqa.qa import Engine
     from newsqa.serve.server import local_app, start
 
-    root = tmp_path_factory.mktemp("serve")
     index = root / "index"
-    shutil.copytree(serve_index_pristine, index)
-    engine = Engine.open(index, encoder=fake_encoder)
-    server = start(local_app(engine, token=TOKEN, upload_dir=root / "uploads", gradio=True))
+    shutil.copytree(pristine, index)
+    engine = Engine.open(index, encoder=encoder)
+    return start(local_app(engine, token=TOKEN, upload_dir=root / "uploads", gradio=gradio)), engine
+
+
+@pytest.fixture(scope="session")
+def api(tmp_path_factory, serve_index_pristine, fake_encoder):
+    """``(url, engine)``: the API alone (no chat: importing Gradio costs ~7 CPU-s, and only
+    ``chat_api`` needs it), token set, on a free port of 127.0.0.1."""
+    server, engine = _serve(tmp_path_factory.mktemp("serve"), serve_index_pristine, fake_encoder, gradio=False)
+    try:
+        yield server.url, engine
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chat_api(tmp_path_factory, serve_index_pristine, fake_encoder):
+    """``(url, engine)``: the API with the Gradio chat mounted at / (as ``newsqa serve`` starts it)."""
+    server, engine = _serve(tmp_path_factory.mktemp("serve-chat"), serve_index_pristine, fake_encoder, gradio=True)
     try:
         yield server.url, engine
     finally:

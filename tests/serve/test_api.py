@@ -203,8 +203,17 @@ def test_a_new_answer_field_flows_into_the_model(monkeypatch):
     assert m.model_fields["abstain_reason"].annotation is str
 
 
-def test_the_chat_is_mounted_at_the_root(client):
-    r = client.get("/")
-    assert r.status_code == 200 and "<html" in r.text.lower()
-    cfg = client.get("/config")
-    assert cfg.status_code == 200 and "components" in cfg.json()
+@pytest.mark.slow  # imports Gradio (~7 CPU-s); the API tests above run without the chat
+def test_the_chat_is_mounted_at_the_root(chat_api):
+    import httpx
+
+    url, engine = chat_api
+    with httpx.Client(base_url=url, timeout=60) as client:
+        r = client.get("/")
+        assert r.status_code == 200 and "<html" in r.text.lower()
+        cfg = client.get("/config")
+        assert cfg.status_code == 200 and "components" in cfg.json()
+        # the chat at / shadows none of the API's routes
+        got = client.post("/v1/ask", json={"question": Q, "k": 3})
+        assert got.status_code == 200 and without_timings(got.json()) == without_timings(engine.ask(Q, k=3).to_dict())
+        assert client.get("/healthz").json()["status"] == "ok"
