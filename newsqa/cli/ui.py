@@ -31,7 +31,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
     p.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="the encoder's forward pass (default: $NEWSQA_BACKEND or auto; see docs/backends.md)")
+                   help="the encoder's forward pass (default: $NEWSQA_BACKEND, else the auto choice made for this "
+                        "CPU by install.sh, else torch; see docs/backends.md)")
     p.add_argument("--uploads", metavar="DIR", default=None,
                    help="where uploaded articles are saved (default: <index>-uploads beside the index)")
     p.add_argument("--max-upload-mb", type=float, default=5.0, help="largest uploaded file (default 5)")

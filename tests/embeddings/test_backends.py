@@ -123,6 +123,22 @@ def test_auto_picks_the_fastest_passing_backend_and_caches_it(fake_backends, mon
     assert third.backend == "onnx" and third.parity.ok and calls == [1]
 
 
+def test_the_default_reuses_a_choice_but_never_makes_one(fake_backends, monkeypatch, tmp_path):
+    """Nobody asked for a backend (no --backend, no NEWSQA_BACKEND): no minutes of timing as a side
+    effect of a first ``newsqa ask``; torch fp32 until ``auto`` is asked for, then its choice."""
+    real_try = choose._try
+    monkeypatch.setattr(choose, "measure_encoders", lambda *a, **k: pytest.fail("the default times nothing"))
+    monkeypatch.setattr(choose, "_try", lambda *a, **k: pytest.fail("the default converts nothing"))
+    enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path, choose=False)
+    assert enc.backend == "torch" and "no backend chosen" in enc.note and "warm" in enc.note
+    assert not (tmp_path / "backends" / "auto.json").exists()
+    monkeypatch.setattr(choose, "_try", real_try)
+    monkeypatch.setattr(choose, "measure_encoders", _timings({"torch": 1.0, "openvino": 0.5, "onnx": 1.3}))
+    assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path).backend == "openvino"  # asked: chosen
+    monkeypatch.setattr(choose, "measure_encoders", lambda *a, **k: pytest.fail("the default times nothing"))
+    assert resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path, choose=False).backend == "openvino"
+
+
 def test_auto_keeps_torch_when_nothing_is_clearly_faster(fake_backends, monkeypatch, tmp_path):
     monkeypatch.setattr(choose, "measure_encoders", _timings({"torch": 1.0, "openvino": 0.95, "onnx": 1.3}))
     enc = resolve(FakeBase(), "auto", flags=AVX2, home=tmp_path)
