@@ -139,3 +139,18 @@ def test_an_answered_who_is_reply_needs_a_sentence_that_describes_the_subject():
     pool = _pool([other], {"t": [other]}, {"t": "Charlize Theron, the actress, won."})
     assert overrule(answered, Shape("who_is", subject="Sarah Theron"), pool).state == UNSURE
     assert overrule(answered, Shape("who_is", subject="Charlize Theron"), pool).state == ANSWERED
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("Dominic Carman", "The late libel lawyer George Carman was famous.", ""),  # another first name: George's role
+    ("George Carman", "The late libel lawyer George Carman was famous.", "role"),
+    ("George Carman", "Libel lawyer Carman was famous.", "role"),  # the surname alone, no other first name
+    ("David Blunkett", "Home Secretary Blunkett said so.", "role"),  # a capitalised role before it is no first name
+    ("Bill Ford", "Ford, the US car company, reported higher profits.", ""),  # an organisation by the same name
+    ("Bill Ford", "Ford is a car company.", ""),
+    ("Bill Ford", "Ford, the firm's chairman, said so.", "appositive"),  # a person's role in it
+    ("Platon Lebedev", "Mr Lebedev headed the Menatep group.", "copula"),  # a group he heads, not a group he is
+    ("Royal Mail", "Royal Mail, the postal company, said so.", "appositive"),  # the full name may be a company
+])
+def test_a_short_form_that_is_someone_else_describes_nobody(subject, sentence, kind):
+    assert description(subject, sentence) == kind
