@@ -56,18 +56,24 @@ def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
 
 
 def overrule(verdict, shape: Shape, pool: Pool):
-    """The abstention verdict, except that a who-is question the abstainer found no role for (it
+    """The abstention verdict, with two who-is rules: a question the abstainer found no role for (it
     reads the top three sentences) is answered as unsure when a candidate describes the full name
-    ("said Dr Mario Paniccia, director of Intel's photonics technology lab")."""
+    ("said Dr Mario Paniccia, director of Intel's photonics technology lab"); an answered one is
+    unsure (no bold answer) when no sentence describes the subject, since its quotes would then be
+    the fact path's, which need not be about X (a ranking's "17 Andrei Pavel (Romania)")."""
     from dataclasses import replace
 
-    from ..abstain import UNSURE
+    from ..abstain import ANSWERED, UNSURE
     from ..explain import KIND_NOT_GIVEN
 
-    if not verdict.abstained or shape.kind != "who_is" or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
+    if shape.kind != "who_is":
         return verdict
-    from .who_is import stated
+    from .who_is import choose_who_is, stated
 
+    if verdict.state == ANSWERED:
+        return verdict if choose_who_is(pool, shape.subject) else replace(verdict, state=UNSURE)
+    if not verdict.abstained or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
+        return verdict
     return replace(verdict, state=UNSURE) if stated(pool, shape.subject) else verdict
 
 

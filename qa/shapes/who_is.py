@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import DESCRIPTION_WORDS
+from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS
+from ..lexicon import ROLE_WORDS as PERSON_WORDS
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
@@ -57,24 +58,46 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
     for form in _name_forms(subject)[:1] if full_name else _name_forms(subject):
         if not _name_rx(form, False).search(sentence):
             continue
+        short = form != subject
         for kind, before, after, nocase in _split_patterns():
-            if _around(sentence, form, before, after, nocase):
+            if _around(sentence, form, before, after, nocase, subject if short else ""):
                 return kind
         if headline:
             before, after = _headline_split()
-            if _around(sentence, form, before, after, True):
+            if _around(sentence, form, before, after, True, subject if short else ""):
                 return "headline"
     return ""
 
 
-def _around(sentence: str, form: str, before: re.Pattern, after: re.Pattern, nocase: bool) -> bool:
+def _around(sentence: str, form: str, before: re.Pattern, after: re.Pattern, nocase: bool, short_of: str = "") -> bool:
     """Some occurrence of the name has ``before`` ending right before it and ``after`` right after:
     the same match as the whole pattern with the name in its place, without compiling the long role
-    patterns again for every name (that cost ~50 ms a name form)."""
+    patterns again for every name (that cost ~50 ms a name form). ``short_of``: the full subject when
+    ``form`` is a short form of it; then an occurrence that is someone else's does not count."""
     for m in _name_rx(form, nocase).finditer(sentence):
         if after.match(sentence, m.end()) and before.search(sentence[: m.start()]):
-            return True
+            if not short_of or not _someone_else(sentence, m, short_of):
+                return True
     return False
+
+
+_CAP_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_BODY_TAIL = re.compile(r"(?:['\u2019]s)?(?:,|\s+(?:is|was))\s+(?:the|a|an)\s+[^,.;:]*?\b(?:"
+                        + "|".join(sorted(BODY_WORDS - {"band"})) + r")\b[^,.;:]*")  # ", the US car company"
+_PERSON = re.compile(r"\b(?:" + "|".join(sorted(PERSON_WORDS, key=lambda w: (-len(w), w))) + r")s?\b", re.I)
+_TITLES = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "Dame"}
+
+
+def _someone_else(sentence: str, m: re.Match, subject: str) -> bool:
+    """A short form's occurrence that is not the subject: another first name before the surname
+    ("lawyer George Carman" asked "Who is Dominic Carman?"), or an organisation by the same name
+    ("Ford, the US car company" asked "Who is Bill Ford?")."""
+    before = _CAP_BEFORE.search(sentence[: m.start()])
+    if before and before.group(1) not in subject.split() and before.group(1) not in _TITLES \
+            and before.group(1).lower() not in DESCRIPTION_WORDS:
+        return True
+    tail = _BODY_TAIL.match(sentence, m.end())
+    return bool(tail) and not _PERSON.search(tail.group(0))
 
 
 @lru_cache(maxsize=1024)

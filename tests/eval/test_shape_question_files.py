@@ -17,6 +17,7 @@ FU_KINDS = ("followup", "standalone_after")
 MIN_PER_SHAPE = 16
 MIN_PAIRS = 44
 MAX_SEED_PAIRS = 8
+UNANSWERABLE = ("unnamed", "passing", "other_first_name")  # who-is kinds with no answer in the collection
 
 
 def _records(path):
@@ -46,11 +47,13 @@ def test_both_files_load_with_the_project_loader():
         assert len(qs.questions) == len(recs) >= n_min
         assert len({q.id for q in qs.questions}) == len(recs), "ids must be unique"
         assert [q.id for q in qs.questions] == [r["id"] for r in recs]
-        assert all(q.answerable for q in qs.questions), "every question here has gold answers"
+        recs_by_id = {r["id"]: r for r in recs}
+        assert all(q.answerable is recs_by_id[q.id].get("answerable", True) for q in qs.questions), \
+            "a question has gold answers exactly when it is not marked answerable: false"
 
 
 def test_shape_counts_splits_and_fact_shapes():
-    recs = _records(SHAPES)
+    recs = [r for r in _records(SHAPES) if r.get("answerable", True)]
     # questions added later over randomly drawn articles ("added": "dev" or "test") are of that split,
     # outside the rule; the test ones name the seed of their draw
     added = [r for r in recs if "added" in r]
@@ -76,6 +79,32 @@ def test_shape_counts_splits_and_fact_shapes():
         else:
             assert 1 <= len(r["facts"]) <= 2, r["id"]
     assert len({r["question"] for r in recs}) == len(recs), "no question asked twice"
+
+
+def test_unanswerable_who_is_rows():
+    """At least 12 dev + 12 test, a third of each split per category, no gold, the search recorded."""
+    recs = [r for r in _records(SHAPES) if not r.get("answerable", True)]
+    assert all(r["kind"] == "who_is" and r["id"].startswith("shape-who-") for r in recs)
+    assert all(r["answers"] == [] and r["facts"] == [] and r["checked"].strip() for r in recs)
+    assert all(r["split"] == r["added"] and isinstance(r["seed"], int) for r in recs)
+    per = Counter((r["unanswerable"], r["split"]) for r in recs)
+    assert set(per) == {(c, s) for c in UNANSWERABLE for s in ("dev", "test")}
+    for split in ("dev", "test"):
+        n = sum(per[(c, split)] for c in UNANSWERABLE)
+        assert n >= 12 and all(per[(c, split)] == n // 3 for c in UNANSWERABLE), per
+
+
+def test_unanswerable_who_is_names_are_not_described_by_name():
+    """(a) and (c) names occur in no article; (b) names occur in exactly their one file."""
+    need(BBC / "articles")
+    texts = {f"{d.name}/{p.name}": p.read_text(encoding="utf-8", errors="replace")
+             for d in (BBC / "articles").iterdir() if d.is_dir() for p in d.glob("*.txt")}
+    for r in (r for r in _records(SHAPES) if not r.get("answerable", True)):
+        name = r["question"].removeprefix("Who is ").rstrip("?")
+        holders = sorted(f for f, t in texts.items() if name in t)
+        assert holders == (r["files"] if r["unanswerable"] == "passing" else []), r["id"]
+        if r["unanswerable"] == "other_first_name":
+            assert all(name.split()[-1] in texts[f] for f in r["files"]) and r["files"], r["id"]
 
 
 def test_followup_counts_splits_and_fields():

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsqa.qa.abstain import NOT_FOUND, UNSURE, Decision
+from newsqa.qa.abstain import ANSWERED, NOT_FOUND, UNSURE, Decision
 from newsqa.qa.quotes import Candidate
 from newsqa.qa.shapes import Shape, overrule
 from newsqa.qa.shapes.compare import Value, _best_pair, scale
@@ -121,3 +121,36 @@ def test_an_article_is_scored_once_per_question():
     pool = Pool("q", None, [], [], None, None, None, None)
     pool._read = lambda d: calls.append(d) or [d]
     assert pool.article("a") == pool.article("a") == ["a"] and calls == ["a"]
+
+
+def test_an_answered_who_is_reply_needs_a_sentence_that_describes_the_subject():
+    """The fact path's quotes stand in when no sentence describes X; they need not be about X, so
+    the reply is at most unsure (no bold answer). A described subject stays answered."""
+    passing = _cand("17 Andrei Pavel (Romania) 18 Nicolas Massu (Chile)", "r", 0)
+    pool = _pool([passing], {"r": [passing]}, {"r": "ATP rankings. 17 Andrei Pavel (Romania) 18 Nicolas Massu (Chile)"})
+    answered = Decision(ANSWERED, 0.9, None)
+    assert overrule(answered, Shape("who_is", subject="Andrei Pavel"), pool).state == UNSURE
+    assert overrule(answered, Shape("fact"), pool).state == ANSWERED  # only who-is questions
+    described = _cand("Romanian Andrei Pavel, the world number 17, won.", "r", 0)
+    pool = _pool([described], {"r": [described]}, {"r": "Romanian Andrei Pavel, the world number 17, won."})
+    assert overrule(answered, Shape("who_is", subject="Andrei Pavel"), pool).state == ANSWERED
+    # a surname shared with someone else: "Charlize Theron, the actress," does not describe Sarah Theron
+    other = _cand("Charlize Theron, the actress, won.", "t", 0)
+    pool = _pool([other], {"t": [other]}, {"t": "Charlize Theron, the actress, won."})
+    assert overrule(answered, Shape("who_is", subject="Sarah Theron"), pool).state == UNSURE
+    assert overrule(answered, Shape("who_is", subject="Charlize Theron"), pool).state == ANSWERED
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("Dominic Carman", "The late libel lawyer George Carman was famous.", ""),  # another first name: George's role
+    ("George Carman", "The late libel lawyer George Carman was famous.", "role"),
+    ("George Carman", "Libel lawyer Carman was famous.", "role"),  # the surname alone, no other first name
+    ("David Blunkett", "Home Secretary Blunkett said so.", "role"),  # a capitalised role before it is no first name
+    ("Bill Ford", "Ford, the US car company, reported higher profits.", ""),  # an organisation by the same name
+    ("Bill Ford", "Ford is a car company.", ""),
+    ("Bill Ford", "Ford, the firm's chairman, said so.", "appositive"),  # a person's role in it
+    ("Platon Lebedev", "Mr Lebedev headed the Menatep group.", "copula"),  # a group he heads, not a group he is
+    ("Royal Mail", "Royal Mail, the postal company, said so.", "appositive"),  # the full name may be a company
+])
+def test_a_short_form_that_is_someone_else_describes_nobody(subject, sentence, kind):
+    assert description(subject, sentence) == kind
