@@ -5,6 +5,8 @@ distribution's `qa` or `eval`), that pyproject.toml lists every package folder, 
 claims no other top-level name.
 """
 import ast
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,13 +22,21 @@ SKIP = {".venv", ".git", "build", "dist"}
 
 
 def _python_files():
-    for p in sorted(ROOT.rglob("*.py")):
-        if not SKIP.intersection(p.relative_to(ROOT).parts):
-            yield p
+    """The clone's own .py files; the skipped folders are never walked (.venv alone holds tens of
+    thousands of files: walking it, then filtering, took 20 s of the fast layer)."""
+    for top, dirs, files in os.walk(ROOT):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP and not d.startswith("."))
+        yield from (Path(top) / f for f in sorted(files) if f.endswith(".py"))
+
+
+_MAYBE = re.compile(rf"^\s*(?:import|from)\s+(?:{'|'.join(STAGES)})\b", re.M)
 
 
 def _bare_imports(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    text = path.read_text()
+    if not _MAYBE.search(text):  # no line could be such an import: skip the (slow) full parse
+        return
+    for node in ast.walk(ast.parse(text, filename=str(path))):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
