@@ -22,7 +22,8 @@ class Shape:
     sides: tuple[str, ...] = ()  # compare: the two things compared
 
 
-_WHO_IS = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?!the\b|a\b|an\b|it\b|this\b|that\b|there\b)"
+_WHO_IS = re.compile(r"^(?:(?i:who|what)\s+(?i:is|was|are|were)\s+|(?i:who|what)['\u2019]s\s+)"
+                     r"(?!the\b|a\b|an\b|it\b|this\b|that\b|there\b)"
                      r"([A-Z0-9][\w'\u2019.&-]*(?:\s+[A-Z0-9][\w'\u2019.&-]*)*)\s*\??$")
 _WHO_IS_TELL = re.compile(r"^tell me who\s+(.+?)\s+(?:is|was)\??$", re.I)
 _WHY = re.compile(r"^(?:why\b|how come\b|what (?:was|is|were|are) the reasons?\b|for what reason\b|"

@@ -9,7 +9,7 @@ from newsqa.qa.shapes.why import cause_bonus
 
 
 @pytest.mark.parametrize("q,kind", [
-    ("Who is David Blunkett?", "who_is"), ("What is Yukos?", "who_is"), ("Who is the home secretary?", "fact"),
+    ("Who is David Blunkett?", "who_is"), ("Who's Andrei Pavel?", "who_is"), ("What's the price?", "fact"), ("What is Yukos?", "who_is"), ("Who is the home secretary?", "fact"),
     ("Why did he resign?", "why"), ("What caused the fall in sales?", "why"),
     ("What happened to Yukos?", "overview"), ("Tell me about the Glazer bid", "overview"),
     ("Is the Sony PSP more expensive than the Nintendo DS?", "compare"),
