@@ -14,6 +14,7 @@ answered from on the next question, without a restart and without disturbing que
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -64,7 +65,11 @@ def default_index_dir() -> Path:
 
 
 def sample_index_dir() -> Path:
-    return default_home() / "sample-index"
+    """The index of the built-in sample corpus, one per installed copy of newsqa: each citation's
+    ``origin`` is then a file of this copy (a shared one pointed at the first clone that built it,
+    a file that may since be gone)."""
+    where = str(sample_corpus_path().resolve()).encode("utf-8")
+    return default_home() / f"sample-index-{hashlib.sha256(where).hexdigest()[:12]}"
 
 
 def validate_k(k) -> int:

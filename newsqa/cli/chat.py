@@ -8,7 +8,7 @@ from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, default_home
 
 from .ask import without_filters
-from .options import ExamplesFormatter, add_backend_opt, add_filter_opts, add_index_opt, filters_from
+from .options import ExamplesFormatter, add_backend_opt, announce_sample_build, add_filter_opts, add_index_opt, filters_from
 from .present import count, format_answer
 
 HELP = "an interactive conversation in the terminal"
@@ -39,6 +39,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args) -> int:
     """Read questions until /quit or end of input; answer each with the conversation so far."""
     filters = filters_from(args)  # first: a mistyped date fails before the model loads
+    announce_sample_build(args.index)
     engine = Engine.open(args.index, model=args.model, backend=args.backend)
     s = engine.summary()
     print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "

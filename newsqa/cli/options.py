@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from newsqa.embeddings.backends import BACKENDS
 from newsqa.qa.types import Filters, check_date_range
@@ -64,3 +65,14 @@ def positive_mb(value: str) -> float:
     if not mb > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
     return mb
+
+
+def announce_sample_build(index: str | None) -> None:
+    """Say so on stderr before a first question builds the sample corpus's index (about 20 s, once),
+    rather than sitting silent."""
+    from newsqa.qa.engine import default_index_dir, sample_index_dir  # here: --help must not import the engine
+
+    if index is None and not (default_index_dir() / "manifest.json").exists() \
+            and not (sample_index_dir() / "manifest.json").exists():
+        print("newsqa: no index yet; building one of the built-in sample corpus first (once, ~20 s) ...",
+              file=sys.stderr, flush=True)

@@ -164,3 +164,18 @@ def test_each_help_has_an_example_and_shows_defaults(name):
         if isinstance(a, argparse._HelpAction) or a.default in (None, False, [], "", argparse.SUPPRESS):
             continue
         assert "default" in (a.help or ""), f"newsqa {name} {a.option_strings or a.dest}: default not shown"
+
+
+def test_a_first_question_says_it_builds_the_sample_index(tmp_path, monkeypatch, capsys):
+    from newsqa.cli.options import announce_sample_build
+    from newsqa.qa.engine import sample_index_dir
+
+    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path))
+    announce_sample_build(None)
+    assert "building one of the built-in sample corpus" in capsys.readouterr().err
+    announce_sample_build(str(tmp_path / "mine"))  # an index named: nothing to build
+    sample_index_dir().mkdir(parents=True)
+    (sample_index_dir() / "manifest.json").write_text("{}")
+    announce_sample_build(None)  # built already
+    assert capsys.readouterr().err == ""
+    assert sample_index_dir().name.startswith("sample-index-")  # one per installed copy of newsqa

@@ -3,9 +3,10 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from helpers import SEED
+from helpers import ROOT, SEED
 
 pytestmark = pytest.mark.slow
 
@@ -43,4 +44,6 @@ def test_cli_ask_json_on_sample_corpus(tmp_path):
         assert set(c) >= {"n", "quote", "doc_id", "title", "date", "source", "section", "kind", "paragraph", "start", "end", "score"}
         assert text[c["start"]:c["end"]] == c["quote"]
     assert any("That\u2019s why we came here" in c["quote"] for c in obj["citations"])
-    assert (tmp_path / "sample-index" / "manifest.json").exists()
+    built = list(tmp_path.glob("sample-index-*/manifest.json"))
+    assert len(built) == 1  # one per installed copy: its citations' origins are this copy's files
+    assert all(Path(c["origin"]).resolve().is_relative_to(ROOT) for c in obj["citations"]), obj["citations"]
