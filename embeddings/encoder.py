@@ -279,8 +279,9 @@ class SentenceTransformerEncoder:
         try:
             for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
                 yield idx, tokens, mask.astype(bool), offs, _mean_pool(tokens, mask)
-                bar.update(cost[b // self.batch_size])
+                # the count first: update() draws the bar, and the line must show this batch's count
                 bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
+                bar.update(cost[b // self.batch_size])
         finally:
             bar.close()
 
