@@ -40,5 +40,6 @@ def run(args) -> int:
         for k, v in s.items():
             if isinstance(v, dict):
                 v = ", ".join(count(n, name) for name, n in v.items())
-            print(f"{k:>9}: {', '.join(v) if isinstance(v, list) else v}")
+            v = ", ".join(v) if isinstance(v, list) else v
+            print(f"{k:>9}: {v if v not in ('', None) else 'none'}")  # "date_from: none", not a blank
     return 0

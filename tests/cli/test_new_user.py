@@ -123,6 +123,7 @@ def test_info_of_one_article_is_singular(tmp_path, capsys):
     assert "articles: 1\n" in out
     kinds = next(ln for ln in out.splitlines() if ln.strip().startswith("kinds:"))
     assert kinds.split(":", 1)[1].strip() == "1 headline, 2 paragraphs"
+    assert "date_from: none" in out and not any(ln.endswith(":") for ln in out.splitlines())  # undated: said
 
 
 # --- errors name the flag -----------------------------------------------------------------------
