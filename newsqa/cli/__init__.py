@@ -10,6 +10,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -19,6 +20,15 @@ from .parser import build_parser
 from .present import format_answer
 
 __all__ = ["build_parser", "format_answer", "main"]
+
+
+def _error(args, message: str) -> int:
+    """The one-line error on stderr; with ``--json`` also ``{"error": ...}`` on stdout, so a script
+    reading stdout gets one JSON object either way. Exit status 2."""
+    print(f"newsqa {args.command}: error: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, "command": args.command}, ensure_ascii=False))
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,13 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except NewsqaError as e:
-        print(f"newsqa {args.command}: error: {e}", file=sys.stderr)
-        return 2
+        return _error(args, str(e))
     except OSError as e:  # e.g. an index folder that cannot be created or written: a user's setting
         where = f"{e.filename}: " if e.filename else ""
-        print(f"newsqa {args.command}: error: {where}{e.strerror or e}; check the path and its permissions",
-              file=sys.stderr)
-        return 2
+        return _error(args, f"{where}{e.strerror or e}; check the path and its permissions")
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

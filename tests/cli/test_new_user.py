@@ -180,3 +180,16 @@ def test_a_first_question_says_it_builds_the_sample_index(tmp_path, monkeypatch,
     announce_sample_build(None)  # built already
     assert capsys.readouterr().err == ""
     assert sample_index_dir().name.startswith("sample-index-")  # one per installed copy of newsqa
+
+
+def test_an_error_under_json_is_one_json_object_on_stdout_too(tmp_path, capsys):
+    import json
+
+    missing = str(tmp_path / "no-such-index")
+    assert main(["ask", "Who won?", "--index", missing, "--json", "--model", "hashing"]) == 2
+    cap = capsys.readouterr()
+    obj = json.loads(cap.out)
+    assert obj["command"] == "ask" and "does not exist" in obj["error"] and missing in obj["error"]
+    assert "error:" in cap.err
+    assert main(["ask", "Who won?", "--index", missing, "--model", "hashing"]) == 2
+    assert capsys.readouterr().out == ""  # without --json: stderr only
