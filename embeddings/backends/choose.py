@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, NewsqaError
-from .convert import converted, converter_versions, newsqa_home
+from .convert import converted, converter_versions, newsqa_home, write_replacing
 from .cpu import cpu_flags, cpu_name, has_native_bf16
 from .parity import Parity, check_parity, probe_inputs
 from .runners import OnnxRunner, OpenVINORunner, TorchRunner
@@ -265,11 +265,7 @@ def choice_key(checksum: str, flags: frozenset[str]) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    """Written beside, then renamed: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_replacing(path, json.dumps(data, indent=2).encode("utf-8"))
 
 
 def _read_json(path: Path) -> dict:

@@ -35,6 +35,15 @@ def cache_dir(backend: str, model_name: str, source_sha256: str, home: Path | No
     return (home or newsqa_home()) / "backends" / f"{model_name}-{source_sha256[:16]}" / backend
 
 
+def write_replacing(path: Path, data: bytes) -> None:
+    """Write ``data`` beside ``path``, then rename it over: a reader of the backends cache never
+    sees half a file (the parity and choice records, a model profile)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 @lru_cache(maxsize=32)
 def _sha(path: str, size: int, mtime_ns: int) -> str:
     return file_sha256(Path(path))

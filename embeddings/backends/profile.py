@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .convert import cache_dir
+from .convert import cache_dir, write_replacing
 
 PROFILE_VERSION = 1
 SMALL_FILE = 5 * 2**20  # configs and vocabularies; the weights are checksummed on their own
@@ -74,14 +73,11 @@ def save_profile(profile: ModelProfile, model_dir: Path, name: str, checksum: st
     if not profile.raw_tokenizer:
         return
     folder = _folder(model_dir, name, checksum, home)
-    folder.mkdir(parents=True, exist_ok=True)
     tok = profile.tokenizer_json.encode()
     meta = {**{k: v for k, v in asdict(profile).items() if k != "tokenizer_json"},
             "tokenizer_sha256": hashlib.sha256(tok).hexdigest(), "version": PROFILE_VERSION}
     for fname, data in (("tokenizer.json", tok), ("profile.json", json.dumps(meta, indent=2).encode())):
-        tmp = folder / f".{fname}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, folder / fname)
+        write_replacing(folder / fname, data)
 
 
 def load_profile(model_dir: Path, name: str, checksum: str, home: Path | None = None) -> ModelProfile | None:
