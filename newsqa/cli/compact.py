@@ -7,14 +7,19 @@ import argparse
 from newsqa.embeddings.compaction import compact_index
 from newsqa.qa.engine import default_index_dir
 
-from .options import add_index_opt
+from .options import ExamplesFormatter, add_index_opt
 
 HELP = "merge an index's small segments (and upgrade an older format)"
+EPILOG = """\
+examples:
+  newsqa compact --index bbc-index          merge small segments by the policy
+  newsqa compact --index bbc-index --all    one segment (slower; rebuilds large graphs)
+"""
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``compact`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("compact", help=HELP,
+    p = sub.add_parser("compact", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Merge small segments into larger ones and drop deleted rows, by the tiered merge "
                                    "policy (updates run it too). Readers and writers are blocked only for the "
                                    "manifest swap. An index of an older format is upgraded first.")

@@ -6,7 +6,6 @@ import argparse
 import importlib.metadata
 
 from . import ask, chat, compact, evaluate, index, info, serve, ui, watch
-from .options import ExamplesFormatter
 
 EPILOG = """\
 examples:
@@ -25,15 +24,6 @@ The default index is $NEWSQA_HOME/index (NEWSQA_HOME defaults to ~/.local/share/
 # In the order of ``newsqa --help``; each module has ``add_parser(sub)``, which sets ``func``.
 COMMANDS = (index, ask, chat, info, compact, watch, ui, evaluate, serve)
 
-# Examples for the commands whose module gives none (its own epilog wins once it has one).
-FALLBACK_EXAMPLES = {
-    "compact": ("examples:\n  newsqa compact --index bbc-index          merge small segments by the policy\n"
-                "  newsqa compact --index bbc-index --all    one segment (slower; rebuilds large graphs)\n"),
-    "watch": ("examples:\n  newsqa watch ~/news/ --index ~/news-index\n"
-              "  newsqa watch inbox/ more/ --index my-index --interval 10\n"),
-}
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every sub-command; a parsed command's ``args.func(args)`` runs it."""
     parser = argparse.ArgumentParser(
@@ -47,10 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsqa {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
-        p = module.add_parser(sub)
-        if not p.epilog and p.prog.split()[-1] in FALLBACK_EXAMPLES:
-            p.epilog = FALLBACK_EXAMPLES[p.prog.split()[-1]]
-            p.formatter_class = ExamplesFormatter
+        module.add_parser(sub)
     return parser
 
 

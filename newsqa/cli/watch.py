@@ -7,14 +7,19 @@ import argparse
 from newsqa.embeddings.watch import watch
 from newsqa.qa.engine import default_index_dir
 
-from .options import add_index_opt
+from .options import ExamplesFormatter, add_index_opt
 
 HELP = "follow folders: index new and changed files, drop deleted ones"
+EPILOG = """\
+examples:
+  newsqa watch ~/news/ --index ~/news-index
+  newsqa watch inbox/ more/ --index my-index --interval 10
+"""
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``watch`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("watch", help=HELP,
+    p = sub.add_parser("watch", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Poll PATHs every few seconds and keep the index up to date: new and changed files "
                                    "are indexed (one small segment per change), deleted ones removed. A running "
                                    "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
