@@ -9,7 +9,7 @@ from newsqa.qa.engine import Engine
 from newsqa.qa.explain import filter_note
 from newsqa.qa.rerank import CrossEncoderReranker
 
-from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_sample_build, filters_from
+from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes, announce_sample_build, filters_from
 from .present import format_answer
 
 HELP = "ask one question"
@@ -42,6 +42,7 @@ def run(args) -> int:
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
     announce_sample_build(args.index)
     engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
+    announce_index_notes(engine)
     answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -8,7 +8,8 @@ from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, default_home
 
 from .ask import without_filters
-from .options import ExamplesFormatter, add_backend_opt, announce_sample_build, add_filter_opts, add_index_opt, filters_from
+from .options import (ExamplesFormatter, add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes,
+                      announce_sample_build, filters_from)
 from .present import count, format_answer
 
 HELP = "an interactive conversation in the terminal"
@@ -41,6 +42,7 @@ def run(args) -> int:
     filters = filters_from(args)  # first: a mistyped date fails before the model loads
     announce_sample_build(args.index)
     engine = Engine.open(args.index, model=args.model, backend=args.backend)
+    announce_index_notes(engine)
     s = engine.summary()
     print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "
           "/clear forgets, /quit leaves; Up/Down recall earlier questions.")

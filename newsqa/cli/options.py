@@ -76,3 +76,13 @@ def announce_sample_build(index: str | None) -> None:
             and not (sample_index_dir() / "manifest.json").exists():
         print("newsqa: no index yet; building one of the built-in sample corpus first (once, ~20 s) ...",
               file=sys.stderr, flush=True)
+
+
+def announce_index_notes(engine) -> None:
+    """One line on stderr for an index that answers but should be updated once: its word postings
+    predate this tokenizer (``embeddings.migrations.stale_postings_note``)."""
+    from newsqa.embeddings.migrations import stale_postings_note
+
+    reader = engine.reader
+    if note := stale_postings_note(engine.index_dir, reader.info):
+        print(f"newsqa: {note}", file=sys.stderr, flush=True)
