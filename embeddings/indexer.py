@@ -42,6 +42,22 @@ from .segment import (SegmentData, build_postings, documents_table, embed_hash, 
 from .store import MANIFEST, check_model, publish, writer_lock
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """An article not added because its text (its content id) was already read or indexed."""
+
+    origin: str  # the file (``#line`` for a record) it was read from
+    title: str
+    same_as: str = ""  # where the copy that was kept came from; "" when the index held it before
+
+    def to_dict(self) -> dict:
+        return {"origin": self.origin, "title": self.title, "same_as": self.same_as}
+
+    def describe(self) -> str:
+        """``a.txt ("Title", same text as b.txt)``."""
+        return f"{self.origin} (\u201c{self.title}\u201d, {'same text as ' + self.same_as if self.same_as else 'already in the index'})"
+
+
 @dataclass
 class IndexReport:
     """What an update did (``newsqa index``, ``watch`` and the upload box print ``summary_line()``)."""
@@ -49,6 +65,7 @@ class IndexReport:
     index_dir: str
     documents_read: int = 0
     duplicates: int = 0
+    duplicate_articles: list[Duplicate] = field(default_factory=list)  # the duplicates, named
     files_unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     added: int = 0
@@ -79,6 +96,18 @@ class IndexReport:
                 f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
                 f"{self.seconds:.1f} s -> {self.index_dir} ({count(self.documents_total, 'document')}, "
                 f"{count(self.passages_total, 'passage')})")
+
+    def duplicates_line(self, first: int = 3) -> str:
+        """The duplicates named, the first few and how many more ("" when there are none).
+
+        >>> IndexReport("idx", duplicates=1, duplicate_articles=[Duplicate("b.txt", "Fire", "a.txt")]).duplicates_line()
+        'duplicates not added: b.txt (\u201cFire\u201d, same text as a.txt)'
+        """
+        if not self.duplicate_articles:
+            return ""
+        named = ", ".join(d.describe() for d in self.duplicate_articles[:first])
+        more = len(self.duplicate_articles) - first
+        return f"duplicates not added: {named}" + (f", and {more} more (--json lists them all)" if more > 0 else "")
 
 
 def document_row(doc: Document) -> dict:
@@ -464,6 +493,8 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
             report.documents_read += 1
             if d.doc_id in new_docs or d.doc_id in stored:
                 report.duplicates += 1
+                kept = new_docs.get(d.doc_id)
+                report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
             else:
                 new_docs[d.doc_id] = d
     if prune:

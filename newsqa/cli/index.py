@@ -57,8 +57,9 @@ def run(args) -> int:
     existed = Path(index_dir).exists()
     report = _update(args, index_dir)
     if args.json:
-        out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
+        out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+        out["duplicate_articles"] = [d.to_dict() for d in report.duplicate_articles]
         print(json.dumps(out, indent=2))
     # An empty folder reads as nothing too (no file at all is no success); a prune that dropped files did something.
     nothing_read = not (report.documents_read or report.files_unchanged or report.pruned or report.removed)
@@ -67,6 +68,8 @@ def run(args) -> int:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         if not nothing_read:
             print(report.summary_line())
+            if report.duplicate_articles:
+                print(report.duplicates_line())
     if nothing_read:
         if not existed and not report.written:
             shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace

@@ -59,3 +59,26 @@ def test_a_prune_of_every_file_is_no_error(tmp_path, capsys):
     assert main(base) == 0
     (src / "a.txt").unlink()
     assert main(base + ["--prune"]) == 0
+
+
+def test_duplicates_are_named_first_few_and_all_in_json(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(1, 6):  # five copies of one article: four are duplicates
+        (src / f"f{i}.txt").write_text("Fire at the docks\n\nA fire broke out at the docks on Monday.\n")
+    (src / "other.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    args = ["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing", "--no-progress"]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "(4 duplicates)" in out[0]
+    line = out[1]
+    assert line.startswith("duplicates not added: ") and line.count("same text as") == 3 and line.endswith("and 1 more (--json lists them all)")
+    assert f"{src / 'f2.txt'} (\u201cFire at the docks\u201d, same text as {src / 'f1.txt'})" in line
+    (src / "f6.txt").write_text("Fire at the docks\n\nA fire broke out at the docks on Monday.\n")
+    assert main(args + ["--json"]) == 0  # a copy of what the index already holds
+    report = json.loads(capsys.readouterr().out)
+    assert report["duplicates"] == 1 and report["duplicate_articles"] == [
+        {"origin": str(src / "f6.txt"), "title": "Fire at the docks", "same_as": ""}]
+    assert main([*args[:-1], "--no-progress", "--json", "--index", str(tmp_path / "idx2")]) == 0
+    assert [d["origin"] for d in json.loads(capsys.readouterr().out)["duplicate_articles"]] == [
+        str(src / f"f{i}.txt") for i in range(2, 7)]
