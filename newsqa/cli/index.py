@@ -12,7 +12,7 @@ from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
 
-from .options import add_backend_opt, add_index_opt, positive_mb
+from .options import add_backend_opt, add_index_opt, check_paths, positive_mb
 from .present import count
 from .progress import plain_progress
 
@@ -52,8 +52,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    """Index ``args.paths``; 2 when none of them could be read."""
+    """Index ``args.paths``; 2 when one of them does not exist (nothing is indexed) or none could be read."""
     index_dir = args.index or str(default_index_dir())
+    check_paths(args.paths, index_dir)  # before the lock: a typo'd path makes no index folder either
     existed = Path(index_dir).exists()
     report = _update(args, index_dir)
     if args.json:
