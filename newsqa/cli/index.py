@@ -14,7 +14,7 @@ from newsqa.qa.engine import default_index_dir
 
 from .options import add_backend_opt, add_index_opt, check_paths, positive_mb
 from .present import count
-from .progress import plain_progress
+from .progress import progress_for
 
 HELP = "read articles (files or folders) into an index"
 DESCRIPTION = ("Build or update an index from news pages, .txt, .md, .html, .jsonl and .csv files.\n"
@@ -86,17 +86,16 @@ def run(args) -> int:
 def _update(args, index_dir: str):
     """Run the update locally or as a Ray Data pipeline; returns its report.
 
-    Progress: tqdm bars on a terminal; in a log or a pipe the same bars as plain lines
-    (``cli.progress``); none with ``--no-progress``.
+    Progress: the indexer's events drawn as tqdm bars on a terminal, as plain lines in a log or a
+    pipe (``cli.progress``); none with ``--no-progress``. Ray draws its own bars (on a terminal only).
     """
     show = not args.no_progress
-    plain = show and not sys.stderr.isatty()
-    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune, progress=show,
+    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune,
                   max_file_bytes=int(args.max_file_mb * 2**20))
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
-    with plain_progress(plain):
-        if args.engine == "ray":
-            return update_index_ray(args.paths, index_dir, address=args.address,
-                                    section_from_folder=args.section_from_folder, **kwargs)
-        return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
+    if args.engine == "ray":
+        return update_index_ray(args.paths, index_dir, address=args.address, progress=show and sys.stderr.isatty(),
+                                section_from_folder=args.section_from_folder, **kwargs)
+    return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder,
+                        progress=progress_for(show), **kwargs)
