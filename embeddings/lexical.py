@@ -66,8 +66,9 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lowercased, accent-folded words of ``text`` (apostrophes normalised, possessive 's dropped)."""
     out = []
-    for w in _WORD.findall(fold(text.lower())):
-        w = w.replace("\u2019", "'")
+    for w in _WORD.findall(text.lower()):
+        if not w.isascii():  # folded word by word: most words of most texts need none
+            w = fold(w).replace("\u2019", "'")
         if w.endswith("'s"):
             w = w[:-2]
         out.append(w)
