@@ -83,7 +83,8 @@ def test_bad_files_beside_good_ones_are_reported_and_the_rest_indexed(tmp_path, 
 
 def test_nothing_readable_into_a_new_index_writes_no_index(tmp_path, capsys):
     (tmp_path / "empty.txt").write_bytes(b"")
-    r = index_cmd(capsys, tmp_path / "new", tmp_path / "empty.txt", tmp_path / "nope")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)  # a missing path is refused before reading (below)
+    r = index_cmd(capsys, tmp_path / "new", tmp_path / "empty.txt", tmp_path / "blob.txt")
     assert_one_line_error(r, "nothing could be read from the 2 paths given")
     assert not (tmp_path / "new").exists()  # not even the lock file is left behind
     r = run_main(capsys, "ask", "Who?", "--index", tmp_path / "new")
