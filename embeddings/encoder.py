@@ -281,11 +281,12 @@ class SentenceTransformerEncoder:
         tokens = self.runner.forward(feeds, small=True)
         return _unit_rows(_mean_pool(tokens, feeds["attention_mask"]))
 
-    def _batches(self, texts: Sequence[str], *, offsets: bool, progress):
+    def _batches(self, texts: Sequence[str], *, offsets: bool, progress, desc: str = "encoding"):
         """Texts by token count, longest first, so a batch pads next to nothing (sorting by characters,
         as ``SentenceTransformer.encode`` does, padded the whole BBC corpus by 27% at 64 a batch; by
         tokens 1%): yields (rows, tokens, mask, offsets, pooled) per batch. ``progress``: a
-        ``ProgressCallback`` (or True: tqdm bars) told the passages done and the share of the work."""
+        ``ProgressCallback`` (or True: tqdm bars) told the passages done and the share of the work,
+        as stage ``desc``."""
         enc_all = self._unpadded(texts, offsets)  # one fast batch call; each batch is padded to its longest
         order = np.argsort([-len(ids) for ids in enc_all["input_ids"]], kind="stable")
         pad = (self.profile.pad_id, self.profile.padding_side == "left")
@@ -293,7 +294,7 @@ class SentenceTransformerEncoder:
         report = as_callback(progress)
         cost = np.cumsum(_batch_costs(texts, order, self.batch_size, self.max_seq_length))
         if report is not None:
-            report(ProgressEvent("encoding", 0, len(order), "passages", work=0.0))
+            report(ProgressEvent(desc, 0, len(order), "passages", work=0.0))
 
         def feeds():  # tokenised lazily: a pipelined runner tokenises the next batch while one runs
             for b in range(0, len(order), self.batch_size):
@@ -304,7 +305,7 @@ class SentenceTransformerEncoder:
         for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
             yield idx, tokens, mask.astype(bool), offs, _mean_pool(tokens, mask)
             if report is not None:
-                report(ProgressEvent("encoding", min(b + self.batch_size, len(order)), len(order), "passages",
+                report(ProgressEvent(desc, min(b + self.batch_size, len(order)), len(order), "passages",
                                      work=float(cost[b // self.batch_size] / cost[-1])))
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool | ProgressCallback = False) -> np.ndarray:
