@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .backends.choose import BACKENDS
 from .backends.choose import resolve as resolve_backend
@@ -39,6 +38,7 @@ from .backends.runners import Runner, Threads, TorchRunner, forward_many, torch_
 from .documents import file_sha256
 from .errors import ModelChecksumError, NewsqaError
 from .hf_progress import quiet_loading
+from .progress import ProgressCallback, ProgressEvent, as_callback
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -58,13 +58,14 @@ class Encoder(Protocol):
     dimension: int
     checksum: str
 
-    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
+    def encode_documents(self, texts: Sequence[str], *, progress: bool | ProgressCallback = False) -> np.ndarray: ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
-    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool | ProgressCallback = False) -> tuple[np.ndarray, np.ndarray]:
         """Passage vectors (len(texts) x dim) and sentence vectors (one row per span, in order, each
-        span a (start, end) character range of its text; a span the model never saw is a zero row)."""
+        span a (start, end) character range of its text; a span the model never saw is a zero row).
+        ``progress``: True for tqdm bars, or a ``progress.ProgressCallback`` given ``encoding`` events."""
         ...
 
 
@@ -280,15 +281,20 @@ class SentenceTransformerEncoder:
         tokens = self.runner.forward(feeds, small=True)
         return _unit_rows(_mean_pool(tokens, feeds["attention_mask"]))
 
-    def _batches(self, texts: Sequence[str], *, offsets: bool, progress: bool, desc: str):
+    def _batches(self, texts: Sequence[str], *, offsets: bool, progress, desc: str = "encoding"):
         """Texts by token count, longest first, so a batch pads next to nothing (sorting by characters,
         as ``SentenceTransformer.encode`` does, padded the whole BBC corpus by 27% at 64 a batch; by
-        tokens 1%): yields (rows, tokens, mask, offsets, pooled) per batch."""
+        tokens 1%): yields (rows, tokens, mask, offsets, pooled) per batch. ``progress``: a
+        ``ProgressCallback`` (or True: tqdm bars) told the passages done and the share of the work,
+        as stage ``desc``."""
         enc_all = self._unpadded(texts, offsets)  # one fast batch call; each batch is padded to its longest
         order = np.argsort([-len(ids) for ids in enc_all["input_ids"]], kind="stable")
         pad = (self.profile.pad_id, self.profile.padding_side == "left")
         small = len(texts) <= SMALL_BATCH
-        bar, cost = _work_bar(texts, order, self.batch_size, self.max_seq_length, desc, disable=not progress)
+        report = as_callback(progress)
+        cost = np.cumsum(_batch_costs(texts, order, self.batch_size, self.max_seq_length))
+        if report is not None:
+            report(ProgressEvent(desc, 0, len(order), "passages", work=0.0))
 
         def feeds():  # tokenised lazily: a pipelined runner tokenises the next batch while one runs
             for b in range(0, len(order), self.batch_size):
@@ -296,33 +302,30 @@ class SentenceTransformerEncoder:
                 enc = _padded(enc_all, idx, *pad)
                 yield (b, idx, enc.pop("offset_mapping", None), enc["attention_mask"]), enc
 
-        try:
-            for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
-                yield idx, tokens, mask.astype(bool), offs, _mean_pool(tokens, mask)
-                # the count first: update() draws the bar, and the line must show this batch's count
-                bar.set_postfix_str(f"{min(b + self.batch_size, len(order))}/{len(order)} passages", refresh=False)
-                bar.update(cost[b // self.batch_size])
-        finally:
-            bar.close()
+        for (b, idx, offs, mask), tokens in forward_many(self.runner, feeds(), small=small):
+            yield idx, tokens, mask.astype(bool), offs, _mean_pool(tokens, mask)
+            if report is not None:
+                report(ProgressEvent(desc, min(b + self.batch_size, len(order)), len(order), "passages",
+                                     work=float(cost[b // self.batch_size] / cost[-1])))
 
-    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def encode_documents(self, texts: Sequence[str], *, progress: bool | ProgressCallback = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if not self.pools_sentences:  # another architecture: sentence-transformers' own encode, on torch
             with torch_threads(self.threads, len(texts) <= SMALL_BATCH):
                 v = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                      convert_to_numpy=True, show_progress_bar=progress)
+                                      convert_to_numpy=True, show_progress_bar=progress is True)
             return np.ascontiguousarray(v, dtype=np.float32)
         if len(texts) <= SMALL_BATCH and not progress:
             small = self._encode_small(texts)
             if small is not None:
                 return small
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for idx, _, _, _, pooled in self._batches(texts, offsets=False, progress=progress, desc="Encoding"):
+        for idx, _, _, _, pooled in self._batches(texts, offsets=False, progress=progress):
             out[idx] = pooled
         return _unit_rows(out)
 
-    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool | ProgressCallback = False) -> tuple[np.ndarray, np.ndarray]:
         """One forward pass per batch: the mean of the output token vectors is the passage vector;
         each sentence's vector is the mean of those inside its span, L2-normalised. A sentence the
         model saw only part of (cut by its token window), or a model that cannot be pooled this way,
@@ -335,7 +338,7 @@ class SentenceTransformerEncoder:
         if not self.pools_sentences:
             return self.encode_documents(texts, progress=progress), svec
         first = np.concatenate([[0], np.cumsum([len(s) for s in spans])]).astype(np.int64)
-        for idx, tokens, mask, offsets, pooled in self._batches(texts, offsets=True, progress=progress, desc="Encoding"):
+        for idx, tokens, mask, offsets, pooled in self._batches(texts, offsets=True, progress=progress):
             pvec[idx] = pooled
             live = mask & (offsets[:, :, 1] > offsets[:, :, 0])
             for j, i in enumerate(idx):
@@ -377,24 +380,16 @@ def _padded(enc: dict, idx, pad_id: int, left: bool) -> dict[str, np.ndarray]:
     return out
 
 
-def _work_bar(texts: Sequence[str], order, batch_size: int, max_tokens: int, desc: str = "Encoding",
-              disable: bool = False):
-    """A progress bar over the work of the batches (longest texts first), not their count.
+def _batch_costs(texts: Sequence[str], order, batch_size: int, max_tokens: int) -> list[int]:
+    """The work of each batch (longest texts first), for progress by work rather than by count.
 
     A batch costs about its size times its longest text (padding; ~4 characters a word piece, capped
-    at the model's window), so the first, longest batches move the bar as much as they take time,
-    and the ETA does not start at three times the real one.
-
-    Returns:
-        ``(bar, cost)``: the tqdm bar (``disable``: one that shows nothing) and each batch's cost in
-        the bar's units.
+    at the model's window), so the first, longest batches move the progress as much as they take
+    time, and an estimate of the time left does not start at three times the real one.
     """
     cap = 4 * max_tokens
-    cost = [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
+    return [len(order[b:b + batch_size]) * max(min(len(texts[i]), cap) + 32 for i in order[b:b + batch_size])
             for b in range(0, len(order), batch_size)]
-    bar = tqdm(total=sum(cost), desc=desc, unit="", unit_scale=True, disable=disable,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]")
-    return bar, cost
 
 
 class HashingEncoder:
@@ -425,7 +420,7 @@ class HashingEncoder:
             return v
         return v / n
 
-    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def encode_documents(self, texts: Sequence[str], *, progress: bool | ProgressCallback = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._vec(t) for t in texts]).astype(np.float32)
@@ -433,7 +428,7 @@ class HashingEncoder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode_documents(texts)
 
-    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def encode_passages(self, texts: Sequence[str], spans: Spans, *, progress: bool | ProgressCallback = False) -> tuple[np.ndarray, np.ndarray]:
         """Passages, and each sentence on its own (a bag of words has no context to pool)."""
         sentences = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
         return self.encode_documents(texts), (self.encode_documents(sentences) if sentences

@@ -40,3 +40,7 @@ class BackendUnavailableError(NewsqaError):
 
 class DocumentNotFoundError(NewsqaError):
     """A document id asked for is not in the index."""
+
+
+class PathNotFoundError(NewsqaError):
+    """A file or folder given to index or watch does not exist (nothing is indexed then)."""

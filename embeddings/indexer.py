@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
 from .documents import Document, Skipped
@@ -35,11 +34,28 @@ from .manifest import model_to_load
 from .migrations import migrate
 from .model_identity import EncoderSlot, model_identity
 from .plural import count
+from .progress import ProgressCallback, as_callback, tracked
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
                       publish_segment, write_segment)
 from .store import MANIFEST, check_model, publish, writer_lock
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An article not added because its text (its content id) was already read or indexed."""
+
+    origin: str  # the file (``#line`` for a record) it was read from
+    title: str
+    same_as: str = ""  # where the copy that was kept came from; "" when the index held it before
+
+    def to_dict(self) -> dict:
+        return {"origin": self.origin, "title": self.title, "same_as": self.same_as}
+
+    def describe(self) -> str:
+        """``a.txt ("Title", same text as b.txt)``."""
+        return f"{self.origin} (\u201c{self.title}\u201d, {'same text as ' + self.same_as if self.same_as else 'already in the index'})"
 
 
 @dataclass
@@ -49,6 +65,7 @@ class IndexReport:
     index_dir: str
     documents_read: int = 0
     duplicates: int = 0
+    duplicate_articles: list[Duplicate] = field(default_factory=list)  # the duplicates, named
     files_unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     added: int = 0
@@ -80,6 +97,18 @@ class IndexReport:
                 f"{self.seconds:.1f} s -> {self.index_dir} ({count(self.documents_total, 'document')}, "
                 f"{count(self.passages_total, 'passage')})")
 
+    def duplicates_line(self, first: int = 3) -> str:
+        """The duplicates named, the first few and how many more ("" when there are none).
+
+        >>> IndexReport("idx", duplicates=1, duplicate_articles=[Duplicate("b.txt", "Fire", "a.txt")]).duplicates_line()
+        'duplicates not added: b.txt (\u201cFire\u201d, same text as a.txt)'
+        """
+        if not self.duplicate_articles:
+            return ""
+        named = ", ".join(d.describe() for d in self.duplicate_articles[:first])
+        more = len(self.duplicate_articles) - first
+        return f"duplicates not added: {named}" + (f", and {more} more (--json lists them all)" if more > 0 else "")
+
 
 def document_row(doc: Document) -> dict:
     row = doc.meta()
@@ -88,8 +117,6 @@ def document_row(doc: Document) -> dict:
     return row
 
 
-def _progress(iterable, total, desc, enabled):
-    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False, file=sys.stderr, disable=not enabled)
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,7 @@ def update_index(
     encoder: Encoder | EncoderSlot | None = None,
     model: str | None = None,
     prune: bool = False,
-    progress: bool | None = None,
+    progress: bool | ProgressCallback | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     chunker: ChunkerSettings = ChunkerSettings(),
     faiss_settings: FaissSettings | None = None,
@@ -132,7 +159,8 @@ def update_index(
         index_dir: the index folder (created if missing).
         encoder: a loaded encoder or an ``EncoderSlot`` (keeps what is loaded); else ``model`` is loaded on need.
         prune: drop documents whose source files no longer exist.
-        progress: show progress bars (default: when stderr is a terminal).
+        progress: True for tqdm bars on stderr (default: when stderr is a terminal), or a
+            ``ProgressCallback`` given ``ProgressEvent`` s (``reading`` files, ``encoding`` passages).
         backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
             default ``auto``); recorded in the manifest.
         section_from_folder: a plain ``.txt``/``.md`` file in a sub-folder of a folder in ``paths``
@@ -153,19 +181,27 @@ def update_index(
         IndexLockedError: another writer holds the index.
         IndexFormatError: the existing index is damaged (it is left as it is).
     """
-    progress = sys.stderr.isatty() if progress is None else progress
+    progress = as_callback(sys.stderr.isatty() if progress is None else progress)
     paths = list(paths)
     roots = [Path(p) for p in paths if Path(p).is_dir()] if section_from_folder else []
     hooks = hooks or UpdateHooks()
 
-    def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
-        for item in _progress(items, len(items), "reading", progress):
-            yield read_file(item, max_bytes=max_file_bytes, section=folder_section(item, roots)), None
-
-    read = hooks.read_files(roots, max_file_bytes, chunker, progress) if hooks.read_files else read_local
+    read = (hooks.read_files(roots, max_file_bytes, chunker, progress) if hooks.read_files
+            else _local_reader(roots, max_file_bytes, progress))
     return _update(paths, index_dir, encoder=encoder, model=model, prune=prune, progress=progress, chunker=chunker,
                    faiss_settings=faiss_settings, lock_timeout=lock_timeout, read_files=read,
                    write_segments=hooks.write_segments, backend=backend, remove=remove, compact=compact)
+
+
+def _local_reader(roots: list[Path], max_file_bytes: int, progress: ProgressCallback | None) -> ReadFiles:
+    """Read files in this process, one after another, reporting ``reading`` events."""
+    def read_local(items: list[Path]) -> Iterator[tuple[FileRead, dict[str, list[Passage]] | None]]:
+        def read(item: Path):
+            return read_file(item, max_bytes=max_file_bytes, section=folder_section(item, roots)), None
+
+        yield from tracked(read, items, "reading", "files", progress)
+
+    return read_local
 
 
 def delete_documents(index_dir: str | os.PathLike, doc_ids: Iterable[str], *, encoder: Encoder | None = None,
@@ -234,7 +270,7 @@ def _update(
     encoder: Encoder | None,
     model: str | None,
     prune: bool,
-    progress: bool,
+    progress: ProgressCallback | None,
     chunker: ChunkerSettings | None,
     faiss_settings: FaissSettings | None,
     lock_timeout: float,
@@ -376,7 +412,7 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
 
 
 def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", chunker: ChunkerSettings,
-           faiss_settings: FaissSettings, write_segments, progress: bool, report: IndexReport):
+           faiss_settings: FaissSettings, write_segments, progress: ProgressCallback | None, report: IndexReport):
     """Encode and write the new segment(s), then publish the manifest listing them (one swap)."""
     report.added = len(change.batch.passages)
     tombstones, report.removed = _tombstones(prev, change.dead)
@@ -464,6 +500,8 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
             report.documents_read += 1
             if d.doc_id in new_docs or d.doc_id in stored:
                 report.duplicates += 1
+                kept = new_docs.get(d.doc_id)
+                report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
             else:
                 new_docs[d.doc_id] = d
     if prune:
@@ -527,7 +565,7 @@ def sentence_spans(p: Passage) -> list[tuple[int, int]]:
     return [(s + shift, e + shift) for s, e in p.sentences]
 
 
-def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", progress: bool,
+def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", progress: ProgressCallback | None,
                 report: IndexReport) -> tuple[np.ndarray, list[np.ndarray]]:
     """Vectors for new passages and for their sentences, reusing the stored ones of identical text
     (the model is loaded only when some text is new)."""
@@ -565,7 +603,7 @@ def stored_vectors(new_passages: Sequence[Passage], prev, dimension: int) -> tup
 
 
 def encode_missing(passages: Sequence[Passage], out: np.ndarray, sents: list, encoder: Encoder,
-                   progress: bool = False) -> tuple[int, float]:
+                   progress: ProgressCallback | None = None) -> tuple[int, float]:
     """Encode the passages ``stored_vectors`` left (``sents[j] is None``), each distinct text once,
     filling ``out`` and ``sents`` in place. Returns (texts encoded, seconds the model took)."""
     todo: dict[tuple, list[int]] = {}

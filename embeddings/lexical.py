@@ -1,15 +1,20 @@
-"""Index terms: one tokenizer (lowercase, stop words out, Snowball stems) for the lexical postings
-written into every segment and for everything in ``qa`` that matches words (BM25, sentence scoring,
-abstention), so that they agree on what a "word" is. Bump ``TOKENIZER_VERSION`` when it changes:
-segments record the version they were tokenised with, and compaction re-tokenises older ones.
+"""Index terms: one tokenizer (lowercase, Latin accents folded, stop words out, Snowball stems) for
+the lexical postings written into every segment and for everything in ``qa`` that matches words
+(BM25, sentence scoring, abstention), so that they agree on what a "word" is. Bump
+``TOKENIZER_VERSION`` when it changes: segments record the version they were tokenised with, and
+the next writer re-tokenises older ones (``migrations``: migration 2).
+
+Versions: 1 lowercase + stems; 2 also folds accents of Latin letters ("café" = "cafe").
+Folding is for matching only: passages, quotes and their offsets keep the original text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
@@ -33,11 +38,37 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+class _FoldTable(dict):
+    """``str.translate`` table, filled on first sight of each character: a Latin letter with
+    combining marks becomes its base letter; every other character (other scripts too) maps to itself."""
+
+    def __missing__(self, code: int) -> int:
+        parts = unicodedata.normalize("NFKD", chr(code))
+        base = parts[:1]
+        latin = base.isalpha() and ord(base) < 0x250 and len(parts) > 1
+        self[code] = ord(base) if latin and all(unicodedata.combining(c) for c in parts[1:]) else code
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` with the accents of Latin letters dropped (NFKD, combining marks out); other
+    scripts kept as written.
+
+    >>> fold("Café Müller, Łódź, Москва й"), fold("naïve")
+    ('Cafe Muller, Łodz, Москва й', 'naive')
+    """
+    return text if text.isascii() else text.translate(_FOLD)
+
+
 def words(text: str) -> list[str]:
-    """Lowercased words of ``text`` (apostrophes normalised, possessive 's dropped)."""
+    """Lowercased, accent-folded words of ``text`` (apostrophes normalised, possessive 's dropped)."""
     out = []
     for w in _WORD.findall(text.lower()):
-        w = w.replace("\u2019", "'")
+        if not w.isascii():  # folded word by word: most words of most texts need none
+            w = fold(w).replace("\u2019", "'")
         if w.endswith("'s"):
             w = w[:-2]
         out.append(w)

@@ -4,6 +4,13 @@
              FAISS index, rewritten whole by every update) becomes one format-2 segment: its
              passages and documents as Arrow tables, its vectors and sentence vectors as they were,
              term-frequency postings computed once, its FAISS index kept when it is an HNSW one.
+    2        postings re-tokenised: a segment whose ``tokenizer`` is older than
+             ``lexical.TOKENIZER_VERSION`` (1: before accent folding) is copied to a new segment
+             with the same files (hard links) and lexical postings rebuilt from its passages.
+
+Migration 2 runs at write time, not question time: re-tokenising costs about a CPU-second per
+10,000 passages, once. A reader of an index not yet migrated (opened read-only) still answers, its
+old segments matching words as tokenizer 1 wrote them; ``stale_postings_note`` says so in one line.
 
 Each migration publishes a complete new manifest (atomically), so a crash leaves the index in the
 format it had; the next writer runs the migration again. After it, nothing reads the old format:
@@ -46,6 +53,8 @@ def migrate(index_dir: Path) -> list[int]:
         step(index_dir)
         ran.append(version)
         version = manifest_version(index_dir)
+    if version == FORMAT_VERSION and _retokenise(index_dir):
+        ran.append(2)
     return ran
 
 
@@ -94,6 +103,86 @@ def _migrate_1(index_dir: Path) -> None:
 
 
 MIGRATIONS = {1: _migrate_1}
+LINKED = ("passages.arrow", "documents.arrow")  # with every other file but the lex_* postings
+
+
+def stale_segments(info) -> list:
+    """The segments of manifest ``info`` tokenised by an older tokenizer (migration 2 rebuilds them)."""
+    return [s for s in info.segments if s.tokenizer < TOKENIZER_VERSION]
+
+
+def stale_postings_note(index_dir: Path, info) -> str | None:
+    """One line for a reader of an index whose word postings predate this tokenizer, else None."""
+    old = stale_segments(info)
+    if not old:
+        return None
+    n = sum(s.passages for s in old)
+    return (f"note: {n} of {info.counts.passages + info.counts.tombstoned_passages} passages of {index_dir} were indexed "
+            f"before accent folding, so accented words there match only as written; the next "
+            f"newsqa index ... --index {index_dir} (or newsqa compact --index {index_dir}) re-tokenises them once")
+
+
+def _retokenise(index_dir: Path) -> bool:
+    """Migration 2: rebuild the postings of every segment with an older tokenizer (under the writer
+    lock); one manifest swap. Returns whether anything was rebuilt."""
+    from .manifest import read_manifest
+    from .segment import next_segment_name
+
+    m = read_manifest(index_dir)
+    old = {s.name for s in stale_segments(m)}
+    if not old:
+        return False
+    names, segments, tombstones = m.segment_names(), [], dict(m.tombstones)
+    for s in m.segments:
+        if s.name not in old:
+            segments.append(s)
+            continue
+        new = next_segment_name(index_dir, names)
+        names.append(new)
+        segments.append(_retokenised_segment(index_dir, s, new))
+        if s.name in tombstones:
+            tombstones[new] = tombstones.pop(s.name)
+    counts = m.counts.model_dump()
+    counts.pop("segments", None)
+    publish(index_dir, m, base={}, segments=segments, tombstones=tombstones, deleted_files=list(m.deleted_files),
+            counts=counts, migrations=sorted(set(m.migrations) | {2}))
+    return True
+
+
+def _retokenised_segment(index_dir: Path, info, name: str):
+    """Segment ``info`` as a new folder ``name``: its files hard-linked, its postings rebuilt."""
+    import os
+
+    import pyarrow as pa
+
+    from .chunker import KIND_HEADLINE
+    from .lexical import terms
+    from .manifest import SEGMENTS_DIR, fsync_dir
+    from .segment import LEX, build_postings, file_name
+
+    seg_dir = Path(index_dir) / SEGMENTS_DIR
+    src, tmp = seg_dir / info.name, seg_dir / f".retokenise.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    lex = {file_name(k) for k in LEX}
+    for fname in info.sizes:
+        if fname not in lex:
+            try:
+                os.link(src / fname, tmp / fname)
+            except OSError:  # a filesystem without hard links: copy
+                shutil.copyfile(src / fname, tmp / fname)
+    table = pa.ipc.open_file(pa.memory_map(str(src / file_name("passages")))).read_all()
+    kinds, titles, texts = (table.column(c).to_pylist() for c in ("kind", "title", "text"))
+    embedded = [t if k == KIND_HEADLINE or not h else f"{h}\n{t}" for k, h, t in zip(kinds, titles, texts)]
+    for key, arr in build_postings(embedded, terms).items():  # the text embed_text gives, as the indexer tokenises
+        with open(tmp / file_name(key), "wb") as f:
+            np.save(f, arr, allow_pickle=False)
+            f.flush()
+            os.fsync(f.fileno())
+    fsync_dir(tmp)
+    sizes = {p.name: p.stat().st_size for p in sorted(tmp.iterdir())}
+    fields = {**info.model_dump(exclude={"name"}), "tokenizer": TOKENIZER_VERSION, "sizes": sizes}
+    return publish_segment(tmp, name, fields)
 
 
 def _load_v1(index_dir: Path, m: dict) -> dict:

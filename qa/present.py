@@ -87,6 +87,10 @@ class CitationView:
     answer_span: tuple[int, int] | None = None
 
 
+RELATED_SHOWN = 3  # related passages a terminal shows on an abstention (the rest: --all, --json)
+EXCERPT_CHARS = 100  # a related passage's excerpt on its one line
+
+
 @dataclass(frozen=True)
 class PassageView:
     """A related passage (shown when abstaining): its headline, meta line (as ``CitationView.meta``)
@@ -95,6 +99,18 @@ class PassageView:
     title: str
     meta: tuple[str, ...]
     text: str
+
+    def excerpt(self, chars: int = EXCERPT_CHARS) -> str:
+        """The text on one line, cut at a word to about ``chars`` characters, "…" where cut.
+
+        >>> PassageView("T", (), "The port reopened on Monday after the storm.").excerpt(20)
+        'The port reopened on…'
+        """
+        t = " ".join(self.text.split())
+        if len(t) <= chars:
+            return t
+        cut = t[:chars + 1].rsplit(" ", 1)[0] or t[:chars]
+        return cut.rstrip(",;:") + "\u2026"
 
 
 @dataclass(frozen=True)

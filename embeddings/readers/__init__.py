@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from ..documents import Document, Skipped, file_sha256
 from ..errors import ReadError
-from .encoding import decode
+from .encoding import decode, unescape_entities
 from .blocks import plain_document
 from .html import read_html
 from .newspage import looks_like_newspage, read_newspage
@@ -150,6 +150,8 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
         data = path.read_bytes()
         out.sha256 = hashlib.sha256(data).hexdigest()
         text, _enc = decode(data, path)
+        if suffix not in HTML_SUFFIXES and suffix not in CSV_SUFFIXES:  # HTML's parser and records do their own
+            text = unescape_entities(text)  # plain text exported from web pages: "&#163;5m" is "£5m"
         if suffix in CSV_SUFFIXES:
             out.documents, out.skipped = _split(read_csv(text, str(path)))
         elif suffix in HTML_SUFFIXES:

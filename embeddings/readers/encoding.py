@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from ..errors import ReadError
 
 # Share of control characters (other than tab/newline/CR/FF) above which bytes are taken for binary.
@@ -85,3 +88,17 @@ def _mixed(data: bytes) -> tuple[str, str] | None:
     if not utf8 or utf8 < legacy:
         return None
     return "".join(out), "utf-8+cp1252"
+
+
+# A character reference with its semicolon: &#163; &#xA3; &pound; (not a bare "&" or "R&D").
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML character references in plain text (``&#163;`` -> ``£``, ``&amp;`` -> ``&``) replaced,
+    once: ``&amp;#163;`` becomes ``&#163;``. Unknown names and a bare ``&`` stay as written.
+
+    >>> unescape_entities("A &#163;5m deal, caf&#233; &amp; bar, R&D, &amp;#163;, &bogus;")
+    'A £5m deal, café & bar, R&D, &#163;, &bogus;'
+    """
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ..documents import Document, Skipped
 from .blocks import plain_document
+from .encoding import unescape_entities
 
 TEXT_FIELDS = ("text", "body", "content", "article")
 TITLE_FIELDS = ("title", "headline")
@@ -42,7 +43,8 @@ def record_document(rec: dict, origin: str) -> Document:
         text = "\n\n".join(str(p) for p in paras)
     if not text.strip():
         raise ValueError(f"no text: expected a non-empty field {', '.join(TEXT_FIELDS)} or paragraphs")
-    title = " ".join(_first(rec, TITLE_FIELDS).split())
+    text = unescape_entities(text)  # once, here: records exported from web pages carry "&#163;"
+    title = " ".join(unescape_entities(_first(rec, TITLE_FIELDS)).split())
     first_line = " ".join(text.lstrip().split("\n", 1)[0].split())
     if title and first_line != title:
         text = f"{title}\n\n{text}"

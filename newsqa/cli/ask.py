@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
+from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.engine import Engine
 from newsqa.qa.explain import filter_note
 from newsqa.qa.rerank import CrossEncoderReranker
 
-from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_sample_build, filters_from
+from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes, announce_sample_build, filters_from
 from .present import format_answer
 
 HELP = "ask one question"
@@ -25,6 +26,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     add_index_opt(p)
     p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--all", action="store_true", help="when nothing answers, show every related passage (default: the first 3)")
     p.add_argument("--history", action="append", default=[], metavar="QUESTION",
                    help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
@@ -41,21 +43,23 @@ def run(args) -> int:
     filters = filters_from(args)  # first: a mistyped date fails before the model loads
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
     announce_sample_build(args.index)
-    engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend)
+    engine = Engine.open(args.index, model=args.model, reranker=reranker, backend=args.backend,
+                         answer=AnswerSettings(related=args.k))  # every retrieved one: --all, --json, /all
+    announce_index_notes(engine)
     answer = engine.ask(args.question, k=args.k, filters=filters, history=args.history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(format_answer(answer))
+        print(format_answer(answer, all_related=args.all))
         if answer.abstained and not filters.is_empty():
-            print(without_filters(engine, args.question, args.k, filters, args.history))
+            print(without_filters(engine, args.question, args.k, filters, args.history, args.all))
     return 0
 
 
-def without_filters(engine, question: str, k: int, filters, history) -> str:
-    """Why the filters found nothing, and the answer without them."""
+def without_filters(engine, question: str, k: int, filters, history, all_related: bool = False, **shown) -> str:
+    """Why the filters found nothing, and the answer without them (``shown``: ``format_answer``'s ``more``)."""
     note = filter_note(engine.snapshot, filters)
     without = engine.ask(question, k=k, history=history)
     if without.abstained:
         return f"\n{note} Without the filters, too: not found."
-    return f"\n{note}\nWithout the filters:\n{format_answer(without)}"
+    return f"\n{note}\nWithout the filters:\n{format_answer(without, all_related, **shown)}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.engine import Engine, default_home
 
 from .ask import without_filters
-from .options import ExamplesFormatter, add_backend_opt, announce_sample_build, add_filter_opts, add_index_opt, filters_from
+from .options import (ExamplesFormatter, add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes,
+                      announce_sample_build, filters_from)
 from .present import count, format_answer
 
 HELP = "an interactive conversation in the terminal"
@@ -26,9 +28,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``chat`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
     p = sub.add_parser("chat", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Ask questions one after another; follow-ups use the earlier turns. "
-                                   "Commands: /clear forgets the conversation, /quit leaves.")
+                                   "Commands: /all shows every related passage of the last answer, /clear forgets the "
+                                   "conversation, /quit leaves.")
     add_index_opt(p)
     p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
+    p.add_argument("--all", action="store_true", help="when nothing answers, show every related passage (default: the first 3; /all)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
     add_backend_opt(p)
     add_filter_opts(p)
@@ -40,12 +44,15 @@ def run(args) -> int:
     """Read questions until /quit or end of input; answer each with the conversation so far."""
     filters = filters_from(args)  # first: a mistyped date fails before the model loads
     announce_sample_build(args.index)
-    engine = Engine.open(args.index, model=args.model, backend=args.backend)
+    engine = Engine.open(args.index, model=args.model, backend=args.backend,
+                         answer=AnswerSettings(related=args.k))  # every retrieved one: --all, --json, /all
+    announce_index_notes(engine)
     s = engine.summary()
     print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "
           "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
     save_history = line_editing()
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
+    last: list = []  # the last answer (for /all)
     while True:
         try:
             q = input("\nyou> ").strip()
@@ -59,21 +66,34 @@ def run(args) -> int:
         if q == "/clear":
             history.clear()
             print("(conversation cleared)")
+        elif q == "/all":
+            print(_related_all(last[-1]) if last else "(no answer yet)")
         elif q:
-            _turn(engine, q, args.k, filters, history)
+            last[:] = [_turn(engine, q, args.k, filters, history, args.all)]
 
 
-def _turn(engine, q: str, k: int, filters, history: list[dict]) -> None:
-    """Answer one question, print it and add it to ``history``."""
+MORE = "/all shows them"
+
+
+def _turn(engine, q: str, k: int, filters, history: list[dict], all_related: bool = False):
+    """Answer one question, print it and add it to ``history``; returns the answer (None on an error)."""
     try:
         answer = engine.ask(q, k=k, filters=filters, history=history)
     except NewsqaError as e:
         print(f"newsqa: {e}")
-        return
-    print(format_answer(answer))
+        return None
+    print(format_answer(answer, all_related, more=MORE))
     if answer.abstained and not filters.is_empty():
-        print(without_filters(engine, q, k, filters, history))
+        print(without_filters(engine, q, k, filters, history, all_related, more=MORE))
     history.append({"question": q, "answer": "" if answer.abstained else answer.answer})
+    return answer
+
+
+def _related_all(answer) -> str:
+    """/all: every related passage of the last answer (when it found none to quote)."""
+    if answer is None or not answer.abstained or not answer.related:
+        return "(the last answer has no related passages to show)"
+    return format_answer(answer, all_related=True)
 
 
 def line_editing():

@@ -12,9 +12,9 @@ from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
 
-from .options import add_backend_opt, add_index_opt, positive_mb
+from .options import add_backend_opt, add_index_opt, check_paths, positive_mb
 from .present import count
-from .progress import plain_progress
+from .progress import progress_for
 
 HELP = "read articles (files or folders) into an index"
 DESCRIPTION = ("Build or update an index from news pages, .txt, .md, .html, .jsonl and .csv files.\n"
@@ -52,13 +52,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    """Index ``args.paths``; 2 when none of them could be read."""
+    """Index ``args.paths``; 2 when one of them does not exist (nothing is indexed) or none could be read."""
     index_dir = args.index or str(default_index_dir())
+    check_paths(args.paths, index_dir)  # before the lock: a typo'd path makes no index folder either
     existed = Path(index_dir).exists()
     report = _update(args, index_dir)
     if args.json:
-        out = {k: v for k, v in report.__dict__.items() if k != "skipped"}
+        out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+        out["duplicate_articles"] = [d.to_dict() for d in report.duplicate_articles]
         print(json.dumps(out, indent=2))
     # An empty folder reads as nothing too (no file at all is no success); a prune that dropped files did something.
     nothing_read = not (report.documents_read or report.files_unchanged or report.pruned or report.removed)
@@ -67,6 +69,8 @@ def run(args) -> int:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         if not nothing_read:
             print(report.summary_line())
+            if report.duplicate_articles:
+                print(report.duplicates_line())
     if nothing_read:
         if not existed and not report.written:
             shutil.rmtree(index_dir, ignore_errors=True)  # only its lock file was made: leave no trace
@@ -82,17 +86,16 @@ def run(args) -> int:
 def _update(args, index_dir: str):
     """Run the update locally or as a Ray Data pipeline; returns its report.
 
-    Progress: tqdm bars on a terminal; in a log or a pipe the same bars as plain lines
-    (``cli.progress``); none with ``--no-progress``.
+    Progress: the indexer's events drawn as tqdm bars on a terminal, as plain lines in a log or a
+    pipe (``cli.progress``); none with ``--no-progress``. Ray draws its own bars (on a terminal only).
     """
     show = not args.no_progress
-    plain = show and not sys.stderr.isatty()
-    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune, progress=show,
+    kwargs = dict(model=args.model, backend=args.backend, prune=args.prune,
                   max_file_bytes=int(args.max_file_mb * 2**20))
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
-    with plain_progress(plain):
-        if args.engine == "ray":
-            return update_index_ray(args.paths, index_dir, address=args.address,
-                                    section_from_folder=args.section_from_folder, **kwargs)
-        return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder, **kwargs)
+    if args.engine == "ray":
+        return update_index_ray(args.paths, index_dir, address=args.address, progress=show and sys.stderr.isatty(),
+                                section_from_folder=args.section_from_folder, **kwargs)
+    return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder,
+                        progress=progress_for(show), **kwargs)

@@ -56,6 +56,23 @@ def filters_from(args: argparse.Namespace) -> Filters:
                    kinds=tuple(args.kind), doc_ids=tuple(args.doc))
 
 
+def check_paths(paths: list[str], index_dir) -> None:
+    """Refuse the whole run when a given file or folder does not exist: a typo beside a valid path
+    must not pass as a successful update of the others.
+
+    Raises:
+        PathNotFoundError: naming every missing path, before anything is read or written.
+    """
+    from pathlib import Path
+
+    from newsqa.embeddings.errors import PathNotFoundError
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise PathNotFoundError(f"no such file or folder: {', '.join(missing)}; nothing was indexed and the index "
+                                f"{index_dir} was not changed (check the path)")
+
+
 def positive_mb(value: str) -> float:
     """An argparse type: a size in MB, more than 0."""
     try:
@@ -76,3 +93,13 @@ def announce_sample_build(index: str | None) -> None:
             and not (sample_index_dir() / "manifest.json").exists():
         print("newsqa: no index yet; building one of the built-in sample corpus first (once, ~20 s) ...",
               file=sys.stderr, flush=True)
+
+
+def announce_index_notes(engine) -> None:
+    """One line on stderr for an index that answers but should be updated once: its word postings
+    predate this tokenizer (``embeddings.migrations.stale_postings_note``)."""
+    from newsqa.embeddings.migrations import stale_postings_note
+
+    reader = engine.reader
+    if note := stale_postings_note(engine.index_dir, reader.info):
+        print(f"newsqa: {note}", file=sys.stderr, flush=True)

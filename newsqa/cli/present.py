@@ -6,16 +6,22 @@ from __future__ import annotations
 import textwrap
 
 from newsqa.embeddings.plural import count  # noqa: F401  (the CLI's plurals; re-exported)
-from newsqa.qa.present import CitationView, Note, citation_view, passage_view, timeline_view, unsure_note
+from newsqa.qa.present import (RELATED_SHOWN, CitationView, Note, citation_view, passage_view, timeline_view,
+                               unsure_note)
 
 WIDTH = 100
 
 
-def format_answer(answer) -> str:
-    """The answer as a person reads it in a terminal: quotes with markers, then the citations."""
+MORE_RELATED = "--all shows them, --json lists them"
+
+
+def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED) -> str:
+    """The answer as a person reads it in a terminal: quotes with markers, then the citations (an
+    abstention: the first ``RELATED_SHOWN`` related passages, one line each, and ``more`` saying how
+    to see the rest; ``all_related``: all of them)."""
     lines = _head(answer)
     if answer.abstained:
-        return "\n".join(lines + _related(answer))
+        return "\n".join(lines + _related(answer, None if all_related else RELATED_SHOWN, more))
     lines.append("")
     for c in answer.citations:
         lines += citation_lines(citation_view(c))
@@ -34,15 +40,19 @@ def _head(answer) -> list[str]:
     return lines
 
 
-def _related(answer) -> list[str]:
-    """An abstention's related passages (not an answer)."""
+def _related(answer, shown: int | None, hint: str) -> list[str]:
+    """An abstention's related passages (not an answer): one line each, an excerpt then
+    ``(headline, date, source, section, paragraph)``; the first ``shown`` of them (None: all)."""
     if not answer.related:
         return []
     lines = ["\nRelated, but not an answer:"]
-    for h in answer.related:
+    for h in answer.related[:shown]:
         v = passage_view(h.passage)
-        lines.append(textwrap.fill(f"- {v.text}", width=WIDTH, subsequent_indent="  "))
-        lines.append(f"  ({', '.join((v.title, *v.meta))})")
+        meta = v.meta if v.text == v.title else (v.title, *v.meta)  # a headline is not said twice
+        lines.append(f"- {v.excerpt()} ({', '.join(meta)})")
+    more = len(answer.related) - len(lines) + 1
+    if more > 0:
+        lines.append(f"  ... and {more} more ({hint})")
     return lines
 
 

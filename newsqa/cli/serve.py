@@ -8,6 +8,7 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
+from .options import announce_index_notes
 from .present import count
 
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
@@ -66,6 +67,7 @@ def run(args) -> int:
 def _local_app(args, token: str | None, server):
     """The API (and chat) over an engine in this process; returns ``(app, where)``."""
     engine = Engine.open(args.index, model=args.model, progress=True)
+    announce_index_notes(engine)
     return server.local_app(engine, token=token, gradio=not args.no_ui), str(engine.index_dir)
 
 

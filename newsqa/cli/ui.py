@@ -10,6 +10,8 @@ from newsqa.qa.engine import Engine
 from newsqa.ui.app import build_app, launch_blocks
 from newsqa.ui.uploads import UploadLimits
 
+from .options import announce_index_notes
+
 HELP = "the browser chat (Gradio)"
 EPILOG = """\
 examples:
@@ -49,6 +51,7 @@ def run(args) -> int:
         raise NewsqaError(f"--max-upload-mb must be greater than 0, got {args.max_upload_mb}")
     limits = UploadLimits(max_file_bytes=int(args.max_upload_mb * 2**20))
     engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
+    announce_index_notes(engine)
     demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)
     print(f"newsqa ui: serving {engine.index_dir} on http://{args.host}:{args.port} (Ctrl-C stops)")
     try:

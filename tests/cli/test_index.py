@@ -59,3 +59,45 @@ def test_a_prune_of_every_file_is_no_error(tmp_path, capsys):
     assert main(base) == 0
     (src / "a.txt").unlink()
     assert main(base + ["--prune"]) == 0
+
+
+def test_duplicates_are_named_first_few_and_all_in_json(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(1, 6):  # five copies of one article: four are duplicates
+        (src / f"f{i}.txt").write_text("Fire at the docks\n\nA fire broke out at the docks on Monday.\n")
+    (src / "other.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    args = ["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing", "--no-progress"]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "(4 duplicates)" in out[0]
+    line = out[1]
+    assert line.startswith("duplicates not added: ") and line.count("same text as") == 3 and line.endswith("and 1 more (--json lists them all)")
+    assert f"{src / 'f2.txt'} (\u201cFire at the docks\u201d, same text as {src / 'f1.txt'})" in line
+    (src / "f6.txt").write_text("Fire at the docks\n\nA fire broke out at the docks on Monday.\n")
+    assert main(args + ["--json"]) == 0  # a copy of what the index already holds
+    report = json.loads(capsys.readouterr().out)
+    assert report["duplicates"] == 1 and report["duplicate_articles"] == [
+        {"origin": str(src / "f6.txt"), "title": "Fire at the docks", "same_as": ""}]
+    assert main([*args[:-1], "--no-progress", "--json", "--index", str(tmp_path / "idx2")]) == 0
+    assert [d["origin"] for d in json.loads(capsys.readouterr().out)["duplicate_articles"]] == [
+        str(src / f"f{i}.txt") for i in range(2, 7)]
+
+
+def test_a_missing_path_beside_a_valid_one_is_exit_2_and_indexes_nothing(tmp_path, capsys):
+    index = tmp_path / "idx"
+    base = ["--index", str(index), "--model", "hashing", "--no-progress"]
+    missing = str(tmp_path / "no_such_dir") + "/"
+    assert main(["index", str(SEED), missing, *base]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and missing in err[0] and "no such file or folder" in err[0] and "nothing was indexed" in err[0]
+    assert not index.exists()  # no index folder made for a refused run
+    assert main(["index", str(SEED), *base, "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)["passages_total"]
+    gen = json.loads((index / "manifest.json").read_text())["generation"]
+    other = tmp_path / "b.txt"
+    other.write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    assert main(["index", str(other), missing, *base, "--prune", "--json"]) == 2  # even with --prune: nothing lost
+    assert json.loads(capsys.readouterr().out)["error"].startswith("no such file or folder")
+    m = json.loads((index / "manifest.json").read_text())
+    assert m["generation"] == gen and m["counts"]["passages"] == before

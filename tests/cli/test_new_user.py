@@ -7,12 +7,12 @@ import io
 import sys
 
 import pytest
-from tqdm import tqdm
 
 from newsqa.cli import build_parser, main
 from newsqa.cli.present import count
-from newsqa.cli.progress import PlainProgress, plain_line
+from newsqa.cli.progress import PlainLines, progress_for
 from newsqa.embeddings.indexer import IndexReport
+from newsqa.embeddings.progress import ProgressEvent, TqdmBars
 
 
 def _folder(tmp_path, n: int):
@@ -26,56 +26,73 @@ def _folder(tmp_path, n: int):
 # --- progress as plain lines --------------------------------------------------------------------
 
 
-def test_a_bar_becomes_a_line_every_10_percent_and_other_text_passes():
+def _events(stage, total, unit="files", work=False):
+    return [ProgressEvent(stage, i, total, unit, work=(i / total) ** 0.5 if work else None) for i in range(total + 1)]
+
+
+def test_a_stage_becomes_a_line_every_10_percent():
     out = io.StringIO()
-    w = PlainProgress(out, clock=lambda: 0.0)
-    for _ in tqdm(range(200), desc="reading", unit="file", file=w, mininterval=0, miniters=1, leave=False):
-        pass
-    w.write("skipped a.bin: not text\n")
+    show = PlainLines(out, clock=lambda: 0.0)
+    for e in _events("reading", 200):
+        show(e)
     lines = out.getvalue().splitlines()
-    assert "\r" not in out.getvalue() and "|" not in out.getvalue()
-    assert [ln.split("(")[0].strip() for ln in lines[:-1]] == [f"reading: {p}%" for p in range(0, 101, 10)]
-    assert "/200" in lines[1] and lines[-1] == "skipped a.bin: not text"
+    assert [ln.split("(")[0].strip() for ln in lines] == [f"reading: {p}%" for p in range(0, 101, 10)]
+    assert lines[1] == "reading: 10% (20/200 files)" and lines[-1] == "reading: 100% (200/200 files)"
 
 
-def test_a_second_bar_of_the_same_name_gets_its_lines_again():
-    out = io.StringIO()
-    w = PlainProgress(out, clock=lambda: 0.0)
-    for _ in range(2):  # two encoding passes of one run
-        for _ in tqdm(range(50), desc="Encoding", file=w, mininterval=0, miniters=1, leave=False):
-            pass
-    lines = [ln.split("(")[0].strip() for ln in out.getvalue().splitlines()]
-    assert lines.count("Encoding: 100%") == 2 and lines.count("Encoding: 0%") == 2
-
-
-def test_text_without_a_line_end_is_not_lost():
-    import newsqa.cli.progress as progress
-
-    real = sys.stderr
-    sys.stderr = out = io.StringIO()
-    try:
-        with progress.plain_progress():
-            sys.stderr.write("warning: no line end")
-    finally:
-        sys.stderr = real
-    assert out.getvalue() == "warning: no line end"
-
-
-def test_a_slow_bar_gets_a_line_every_30_seconds():
+def test_encoding_shows_the_share_of_the_work_and_the_time_left():
     out, now = io.StringIO(), [0.0]
-    w = PlainProgress(out, clock=lambda: now[0])
-    bar = tqdm(total=1000, desc="Encoding", file=w, mininterval=0, miniters=1)
-    for _ in range(9):  # 0.9% in 4.5 minutes: no 10% step, but a line each 30 s
+    show = PlainLines(out, clock=lambda: now[0])
+    for e in _events("encoding", 100, "passages", work=True):  # the longest passages first: work runs ahead
+        now[0] += 1.0
+        show(e)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("encoding: 10% (1/100 passages") and "left)" in lines[1]
+    assert lines[-1].startswith("encoding: 100% (100/100 passages, 01:40 elapsed") and "left" not in lines[-1]
+
+
+def test_a_second_pass_of_the_same_stage_gets_its_lines_again():
+    out = io.StringIO()
+    show = PlainLines(out, clock=lambda: 0.0)
+    for _ in range(2):  # two encoding passes of one run
+        for e in _events("encoding", 50, "passages"):
+            show(e)
+    lines = [ln.split("(")[0].strip() for ln in out.getvalue().splitlines()]
+    assert lines.count("encoding: 100%") == 2 and lines.count("encoding: 0%") == 2
+
+
+def test_a_slow_stage_gets_a_line_every_30_seconds():
+    out, now = io.StringIO(), [0.0]
+    show = PlainLines(out, clock=lambda: now[0])
+    show(ProgressEvent("encoding", 0, 1000, "passages"))
+    for i in range(1, 10):  # 0.9% in 4.5 minutes: no 10% step, but a line each 30 s
         now[0] += 30.0
-        bar.update(1)
-    bar.close()
-    assert out.getvalue().count("Encoding: ") == 1 + 9  # the start, then one per 30 s
+        show(ProgressEvent("encoding", i, 1000, "passages"))
+    assert out.getvalue().count("encoding: ") == 1 + 9  # the start, then one per 30 s
+    assert "04:30 elapsed" in out.getvalue().splitlines()[-1]
 
 
-def test_plain_line_reads_the_encoder_bar_format():
-    assert plain_line("Encoding:  12%|#2        | [01:10<08:30, 1024/13000 passages]") == (
-        "Encoding: 12% (1024/13000 passages, 01:10 elapsed, 08:30 left)", 12)
-    assert plain_line("read 3 documents") is None
+def test_the_terminal_gets_tqdm_bars_and_a_pipe_plain_lines():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert progress_for(False) is False
+    assert isinstance(progress_for(True, Tty()), TqdmBars) and isinstance(progress_for(True, io.StringIO()), PlainLines)
+    out = Tty()
+    bars = TqdmBars(out)
+    for e in _events("encoding", 30, "passages", work=True):
+        bars(e)
+    assert "\rencoding:" in out.getvalue() and not bars._bars  # drawn in place, closed when done
+
+
+@pytest.mark.slow  # the real model (the fake encoder has no batches to report)
+def test_the_encoder_reports_encoding_events(real_encoder):
+    seen = []
+    texts = [f"The harbour reopened on day {i}." * (1 + i % 2) for i in range(70)]  # two batches of 64
+    real_encoder.encode_passages(texts, [[(0, 10)]] * len(texts), progress=seen.append)
+    assert [e.stage for e in seen] == ["encoding"] * len(seen) and seen[0].done == 0 and seen[-1].done == 70
+    assert seen[-1].fraction == 1.0 and all(a.fraction <= b.fraction for a, b in zip(seen, seen[1:]))
 
 
 def test_index_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path, capsys):
@@ -83,7 +100,7 @@ def test_index_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path, cap
     args = ["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing"]
     assert main(args) == 0
     cap = capsys.readouterr()
-    assert "reading: 0% (0/12)" in cap.err and "\r" not in cap.err
+    assert "reading: 0% (0/12 files)" in cap.err and "reading: 100% (12/12 files)" in cap.err and "\r" not in cap.err
     assert "read 12 documents" in cap.out
     (src / "new.txt").write_text("One more\n\nA paragraph about a new ferry.\n")
     assert main(args + ["--no-progress"]) == 0
@@ -97,7 +114,7 @@ def test_index_draws_bars_on_a_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert main(["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing"]) == 0
     err = capsys.readouterr().err
-    assert "\rreading:" in err and "reading: 0% (0/3)" not in err  # tqdm's own bar, redrawn in place
+    assert "\rreading:" in err and "reading: 0% (0/3 files)" not in err  # a tqdm bar, redrawn in place
 
 
 # --- plurals ------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import SEED
 
@@ -48,3 +50,54 @@ def test_unsure_answers_say_so_first():
 
 def test_count():
     assert (count(1, "article"), count(0, "article"), count(2, "passage")) == ("1 article", "0 articles", "2 passages")
+
+
+def _related_answer(n: int) -> Answer:
+    from newsqa.embeddings.chunker import Passage
+    from newsqa.qa.types import Hit
+
+    long = "The port reopened on Monday after the storm, and ships that had queued outside for a week came in one by one. " * 2
+    hits = tuple(Hit(Passage(passage_id=f"p{i}", doc_id=f"d{i}", kind="paragraph", paragraph=i, start=0, end=len(long),
+                             text=long, sentences=(), title=f"Port story {i}", date="", source="", section="business"), i, 1.0)
+                 for i in range(1, n + 1))
+    return Answer("q", "Not found in the indexed articles.", True, (), (), related=hits)
+
+
+def test_an_abstention_shows_three_related_passages_one_line_each():
+    text = format_answer(_related_answer(9))
+    lines = text.split("Related, but not an answer:\n")[1].splitlines()
+    assert len(lines) == 4 and lines[-1] == "  ... and 6 more (--all shows them, --json lists them)"
+    for i, line in enumerate(lines[:3], 1):
+        excerpt, meta = line[2:].split(" (", 1)
+        assert line.startswith("- The port reopened") and excerpt.endswith("\u2026") and 90 <= len(excerpt) <= 101
+        assert meta == f"Port story {i}, undated, business, paragraph {i})"
+    every = format_answer(_related_answer(9), all_related=True)
+    assert every.count("\n- ") == 9 and "more (" not in every
+    assert "more (" not in format_answer(_related_answer(3))
+
+
+def test_ask_all_and_json_give_every_related_passage(engine, capsys):
+    from newsqa.cli import main
+
+    q = "Who won the 2031 World Cup final in Lisbon?"
+    index = str(engine.index_dir)
+    assert main(["ask", q, "--index", index, "--model", "hashing", "--json"]) == 0
+    related = json.loads(capsys.readouterr().out)["related"]
+    assert len(related) == 5, "every passage retrieved (-k 5) is listed as related in --json"
+    assert main(["ask", q, "--index", index, "--model", "hashing"]) == 0
+    short = capsys.readouterr().out
+    assert short.count("\n- ") == 3 and f"and {len(related) - 3} more" in short
+    assert main(["ask", q, "--index", index, "--model", "hashing", "--all"]) == 0
+    assert capsys.readouterr().out.count("\n- ") == len(related)
+
+
+def test_chat_all_shows_every_related_passage_of_the_last_answer(engine, capsys, monkeypatch):
+    from newsqa.cli import main
+
+    lines = iter(["/all", "Who won the 2031 World Cup final in Lisbon?", "/all", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["chat", "--index", str(engine.index_dir), "--model", "hashing"]) == 0
+    out = capsys.readouterr().out
+    assert "(no answer yet)" in out and "and 2 more (/all shows them)" in out
+    first, after_all = out.split("and 2 more (/all shows them)")
+    assert first.count("\n- ") == 3 and after_all.count("\n- ") == 5

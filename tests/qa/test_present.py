@@ -93,7 +93,7 @@ def test_related_passages_show_the_same_meta_in_both():
     assert v.meta == ("2023-09-14", "Reuters", "World", "headline")
     answer = Answer("q", "Not found.", True, (), (), related=(Hit(p, 0, 1.0),))
     cli, card = format_answer(answer), _card_text(fmt.related_card(answer.related[0], 1, 1))
-    assert f"({v.title}, {', '.join(v.meta)})" in cli
+    assert f"- {v.title} ({', '.join(v.meta)})" in cli  # a headline: its text is its title, said once
     assert " \u00b7 ".join(v.meta) in card and v.title in card and v.text in card
 
 

@@ -68,13 +68,12 @@ def test_bad_files_beside_good_ones_are_reported_and_the_rest_indexed(tmp_path, 
     for name, (data, _reason) in BAD_FILES.items():
         (src / name).write_bytes(data)
     write_corpus(src, 2, seed=99, start=500)
-    r = index_cmd(capsys, small_index, src, tmp_path / "does-not-exist")
+    r = index_cmd(capsys, small_index, src)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert "read 2 documents" in r.stdout and "passages: 10 added" in r.stdout
     for name in BAD_FILES:
         assert f"{name}" in r.stderr
-    assert "does-not-exist: no such file or folder" in r.stderr
     # A skipped file is not recorded: the next run reports it again and writes nothing.
     before = snapshot_bytes(small_index)
     r = index_cmd(capsys, small_index, src)
@@ -84,7 +83,8 @@ def test_bad_files_beside_good_ones_are_reported_and_the_rest_indexed(tmp_path, 
 
 def test_nothing_readable_into_a_new_index_writes_no_index(tmp_path, capsys):
     (tmp_path / "empty.txt").write_bytes(b"")
-    r = index_cmd(capsys, tmp_path / "new", tmp_path / "empty.txt", tmp_path / "nope")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)  # a missing path is refused before reading (below)
+    r = index_cmd(capsys, tmp_path / "new", tmp_path / "empty.txt", tmp_path / "blob.txt")
     assert_one_line_error(r, "nothing could be read from the 2 paths given")
     assert not (tmp_path / "new").exists()  # not even the lock file is left behind
     r = run_main(capsys, "ask", "Who?", "--index", tmp_path / "new")
@@ -200,9 +200,14 @@ def test_unreadable_file(tmp_path, capsys, small_index, monkeypatch):
 
 
 def test_missing_path_and_bad_options(tmp_path, capsys, small_index):
+    before = snapshot_bytes(small_index)
     r = index_cmd(capsys, small_index, tmp_path / "nowhere" / "x.txt")
-    assert_one_line_error(r, "nothing could be read")
-    assert "x.txt: no such file or folder" in r.stderr
+    assert_one_line_error(r, "no such file or folder", "x.txt", "nothing was indexed")
+    good = tmp_path / "good"
+    write_corpus(good, 1, seed=7, start=900)
+    r = index_cmd(capsys, small_index, good, tmp_path / "does-not-exist")  # a typo beside a valid path
+    assert_one_line_error(r, "no such file or folder: ", "does-not-exist", "was not changed")
+    assert snapshot_bytes(small_index) == before  # the valid one was not indexed either
     r = index_cmd(capsys, small_index / "manifest.json", tmp_path)
     assert_one_line_error(r, "manifest.json is a file, not an index folder")
     with pytest.raises(SystemExit) as e:
