@@ -4,8 +4,56 @@ sentence scoring and abstention, so that they agree on what a "word of the quest
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from newsqa.embeddings.lexical import STOPWORDS, stem_all, terms, words  # noqa: F401 (re-exported)
+from newsqa.embeddings.lexical import _WORD, STOPWORDS, stem_all, words  # noqa: F401 (re-exported)
+
+MEMO_CHARS = 600  # texts up to this long (questions, sentences, spans) are tokenised once per process
+MEMO_SIZE = 32_768  # of them, least recently used dropped first (a few MB)
+STEM_MEMO_SIZE = 500_000  # word -> stem entries kept before the memo starts again (a large vocabulary)
+_STEM_OF: dict[str, str | None] = {}  # lowercased word -> its stem (None: a stop word); filled on use
+_UNSEEN = object()
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of ``text``, exactly ``embeddings.lexical.terms`` (the index's tokenizer: stop
+    words out, Snowball stems; ``tests/qa/test_text.py`` checks it on the whole BBC corpus). A short
+    text is tokenised once per process (an ask asks for the same question, sentence and span terms
+    many times); a new list each call, so callers may change it."""
+    if len(text) <= MEMO_CHARS:
+        return list(_memo_terms(text))
+    return _terms(text)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo_terms(text: str) -> tuple[str, ...]:
+    return tuple(_terms(text))
+
+
+def _terms(text: str) -> list[str]:
+    """``lexical.terms`` with the per-word work done once per text or once per word: the curly
+    apostrophe is replaced before matching (the word pattern treats both alike and the replacement
+    keeps every word's extent), the possessive dropped only when the text has an apostrophe, and
+    each distinct word stemmed once per process (``_STEM_OF``)."""
+    low = text.lower()
+    if "\u2019" in low:
+        low = low.replace("\u2019", "'")
+    ws = _WORD.findall(low)
+    if "'" in low:
+        ws = [w[:-2] if w.endswith("'s") else w for w in ws]
+    get = _STEM_OF.get
+    got = [get(w, _UNSEEN) for w in ws]
+    if _UNSEEN in got:
+        new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is _UNSEEN))
+        keep = [w for w in new if w not in STOPWORDS]
+        made: dict[str, str | None] = dict.fromkeys(new)  # None: a stop word
+        made.update(zip(keep, stem_all(keep)))
+        if len(_STEM_OF) + len(made) > STEM_MEMO_SIZE:
+            _STEM_OF.clear()
+        _STEM_OF.update(made)
+        got = [made[w] if s is _UNSEEN else s for w, s in zip(ws, got)]
+    return [s for s in got if s is not None]
+
 
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())
