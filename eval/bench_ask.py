@@ -78,8 +78,8 @@ class StageClock:
         return {k: v * 1e3 for k, v in self.acc.items()}
 
 
-def install(clock: StageClock) -> list[str]:
-    """Wrap every stage function that exists in the imported checkout; returns the ones wrapped."""
+def install(clock: StageClock) -> list[tuple[object, str, object]]:
+    """Wrap every stage function that exists in the imported checkout; returns what ``uninstall`` restores."""
     import importlib
 
     done = []
@@ -87,12 +87,18 @@ def install(clock: StageClock) -> list[str]:
         for mod_name, attr in targets:
             mod = importlib.import_module(mod_name)
             owner, _, name = attr.rpartition(".")
-            obj = getattr(mod, owner) if owner else mod
+            obj = getattr(mod, owner, None) if owner else mod
             if obj is None or not hasattr(obj, name):
                 continue
+            original = obj.__dict__[name] if isinstance(obj, type) else getattr(obj, name)
             setattr(obj, name, clock.wrap(stage, getattr(obj, name)))
-            done.append(f"{mod_name}.{attr}")
+            done.append((obj, name, original))
     return done
+
+
+def uninstall(done: list[tuple[object, str, object]]) -> None:
+    for obj, name, original in reversed(done):
+        setattr(obj, name, original)
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -115,26 +121,26 @@ def load_questions(path: Path, split: str | None) -> list[str]:
 
 def serve_stages(index_dir: Path, questions: list[str], warmup: int) -> dict:
     """In this process: open the index, warm up, ask each question once; per-ask CPU, wall, stages."""
-    try:
-        import torch
-        torch.set_num_threads(1)
-    except ImportError:
-        pass
     from newsqa.qa.engine import Engine
 
     engine = Engine.open(index_dir)
+    if "torch" in sys.modules:  # loaded by a torch backend (question encodes also run on NEWSQA_SMALL_BATCH_THREADS)
+        sys.modules["torch"].set_num_threads(1)
     for q in questions[:warmup]:
         engine.ask(q)
     clock = StageClock()
     wrapped = install(clock)
     cpu, wall, stages = [], [], []
-    for q in questions[warmup:]:
-        clock.start()
-        t, c = time.perf_counter(), time.thread_time()
-        engine.ask(q)
-        cpu.append((time.thread_time() - c) * 1e3)
-        wall.append((time.perf_counter() - t) * 1e3)
-        stages.append(clock.stop())
+    try:
+        for q in questions[warmup:]:
+            clock.start()
+            t, c = time.perf_counter(), time.thread_time()
+            engine.ask(q)
+            cpu.append((time.thread_time() - c) * 1e3)
+            wall.append((time.perf_counter() - t) * 1e3)
+            stages.append(clock.stop())
+    finally:
+        uninstall(wrapped)
     return {"backend": getattr(engine.encoder, "backend", "?"), "cpu_ms": cpu, "wall_ms": wall, "stages": stages,
             "wrapped": len(wrapped)}
 
