@@ -11,8 +11,7 @@ from newsqa.embeddings.lexical import _WORD, STOPWORDS, stem_all, words  # noqa:
 MEMO_CHARS = 600  # texts up to this long (questions, sentences, spans) are tokenised once per process
 MEMO_SIZE = 32_768  # of them, least recently used dropped first (a few MB)
 STEM_MEMO_SIZE = 500_000  # word -> stem entries kept before the memo starts again (a large vocabulary)
-_STEM_OF: dict[str, str | None] = {}  # lowercased word -> its stem (None: a stop word); filled on use
-_UNSEEN = object()
+_STEM_OF: dict[str, str] = {}  # lowercased word -> its stem ("": a stop word); filled on use
 
 
 def terms(text: str) -> list[str]:
@@ -31,28 +30,31 @@ def _memo_terms(text: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> list[str]:
-    """``lexical.terms`` with the per-word work done once per text or once per word: the curly
-    apostrophe is replaced before matching (the word pattern treats both alike and the replacement
-    keeps every word's extent), the possessive dropped only when the text has an apostrophe, and
-    each distinct word stemmed once per process (``_STEM_OF``)."""
+    """``lexical.terms`` with its per-word Python work done in C string operations or once per
+    distinct word: the curly apostrophe is replaced before matching (the word pattern treats both
+    alike and the replacement keeps every word's extent); a possessive is dropped by one replace
+    over the words joined by spaces (no word holds a space, and only a word's last "'s" meets one);
+    each distinct word is stemmed once per process (``_STEM_OF``; "" marks a stop word)."""
     low = text.lower()
     if "\u2019" in low:
         low = low.replace("\u2019", "'")
     ws = _WORD.findall(low)
-    if "'" in low:
-        ws = [w[:-2] if w.endswith("'s") else w for w in ws]
-    get = _STEM_OF.get
-    got = [get(w, _UNSEEN) for w in ws]
-    if _UNSEEN in got:
-        new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is _UNSEEN))
+    if "'s" in low:
+        ws = (" ".join(ws) + " ").replace("'s ", " ").split(" ")[:-1]
+    got = list(map(_STEM_OF.get, ws))
+    if None in got:
+        new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is None))
         keep = [w for w in new if w not in STOPWORDS]
-        made: dict[str, str | None] = dict.fromkeys(new)  # None: a stop word
-        made.update(zip(keep, stem_all(keep)))
+        stems = stem_all(keep)
+        if "" in stems:  # never seen from Snowball; "" would read as a stop word below
+            return stem_all([w for w in ws if w not in STOPWORDS])
+        made = dict.fromkeys(new, "")
+        made.update(zip(keep, stems))
         if len(_STEM_OF) + len(made) > STEM_MEMO_SIZE:
             _STEM_OF.clear()
         _STEM_OF.update(made)
-        got = [made[w] if s is _UNSEEN else s for w, s in zip(ws, got)]
-    return [s for s in got if s is not None]
+        got = [made[w] if s is None else s for w, s in zip(ws, got)]
+    return list(filter(None, got))
 
 
 # Question words carry the question's shape, not its topic.
