@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsqa.embeddings.lexical import _WORD, STOPWORDS, stem_all, words  # noqa: F401 (re-exported)
+from newsqa.embeddings.lexical import STOPWORDS, stem_all, words  # noqa: F401 (re-exported)
 
 MEMO_CHARS = 600  # texts up to this long (questions, sentences, spans) are tokenised once per process
 MEMO_SIZE = 32_768  # of them, least recently used dropped first (a few MB)
@@ -16,7 +16,7 @@ _STEM_OF: dict[str, str] = {}  # lowercased word -> its stem ("": a stop word); 
 
 def terms(text: str) -> list[str]:
     """Content terms of ``text``, exactly ``embeddings.lexical.terms`` (the index's tokenizer: stop
-    words out, Snowball stems; ``tests/qa/test_text.py`` checks it on the whole BBC corpus). A short
+    words out, Snowball stems; ``tests/qa/test_text.py`` checks it on the BBC corpus). A short
     text is tokenised once per process (an ask asks for the same question, sentence and span terms
     many times); a new list each call, so callers may change it."""
     if len(text) <= MEMO_CHARS:
@@ -30,17 +30,9 @@ def _memo_terms(text: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> list[str]:
-    """``lexical.terms`` with its per-word Python work done in C string operations or once per
-    distinct word: the curly apostrophe is replaced before matching (the word pattern treats both
-    alike and the replacement keeps every word's extent); a possessive is dropped by one replace
-    over the words joined by spaces (no word holds a space, and only a word's last "'s" meets one);
-    each distinct word is stemmed once per process (``_STEM_OF``; "" marks a stop word)."""
-    low = text.lower()
-    if "\u2019" in low:
-        low = low.replace("\u2019", "'")
-    ws = _WORD.findall(low)
-    if "'s" in low:
-        ws = (" ".join(ws) + " ").replace("'s ", " ").split(" ")[:-1]
+    """``lexical.terms`` with each distinct word stemmed once per process (``_STEM_OF``; "" marks a
+    stop word): the same ``words``, then one dictionary lookup a word."""
+    ws = words(text)
     got = list(map(_STEM_OF.get, ws))
     if None in got:
         new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is None))
