@@ -44,6 +44,7 @@ from newsqa.embeddings.segment import (SegmentData, documents_table, merge_posti
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
+from .bench_ask import bench_stages, stages_markdown
 from .bench_backends import bare_st_encode
 from .bench_updates import bench_updates
 
@@ -492,6 +493,16 @@ def _parser() -> argparse.ArgumentParser:
                     "index side alone; default: the packaged model)")
     ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
                     help="ANN kind of a padded index (default: by size, IVF at 1M; flat skips the ANN build)")
+    ap.add_argument("--stages", action="store_true",
+                    help="where an ask's time goes: thread CPU ms per stage on one thread (eval.bench_ask), per "
+                         "--backends and checkout (--compare), interleaved --rounds; writes stages.json / stages.md")
+    ap.add_argument("--stages-index", type=Path, default=None, help="--stages: the index (default: the cached BBC index)")
+    ap.add_argument("--stages-questions", type=Path, default=ROOT / "eval" / "questions" / "bbc.jsonl")
+    ap.add_argument("--stages-split", default="dev", help="--stages: the questions' split ('all': every one)")
+    ap.add_argument("--backends", default="onnx,torch", help="--stages: encoder backends, comma-separated")
+    ap.add_argument("--compare", type=Path, action="append", default=[],
+                    help="--stages: another checkout of newsqa to measure beside this one (repeatable)")
+    ap.add_argument("--rounds", type=int, default=2, help="--stages: interleaved rounds of every (checkout, backend)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     return ap
@@ -508,6 +519,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.stages:
+        return run_stages(args)
     res: dict = {"machine": machine(), "serving": [], "padding": {}}
 
     def save():
@@ -533,6 +546,21 @@ def main(argv: list[str] | None = None) -> int:
         save()
         print(json.dumps(s), flush=True)
     print((args.out / "bench.md").read_text())
+    return 0
+
+
+def run_stages(args) -> int:
+    """--stages: ``eval.bench_ask`` over this checkout and each --compare one; stages.json, stages.md."""
+    index = args.stages_index or args.cache / "bbc-index"
+    if not (index / MANIFEST).exists():
+        raise SystemExit(f"no index at {index}: pass --stages-index DIR (or run the benchmark once to build it)")
+    checkouts = {"this": ROOT, **{str(c): c.resolve() for c in args.compare}}
+    split = None if args.stages_split == "all" else args.stages_split
+    res = bench_stages(index, args.stages_questions, split, args.backends.split(","), checkouts, args.rounds, args.warmup)
+    res["machine"] = machine()
+    (args.out / "stages.json").write_text(json.dumps(res, indent=2))
+    (args.out / "stages.md").write_text(stages_markdown(res))
+    print(stages_markdown(res))
     return 0
 
 

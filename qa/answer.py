@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -91,7 +92,7 @@ _COVERAGE = PerReader()
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings, *,
                    article_terms: ArticleTerms = _ARTICLE_TERMS) -> Answer:
-    text_of = snapshot.document_text
+    text_of = lru_cache(maxsize=None)(snapshot.document_text)  # this ask's articles, each looked up once
     own, carried = resolved.scoring()  # the words that decide the quote; carried ones count half
     vectors = sentence_vectors.for_snapshot(snapshot)
     scored = score_candidates(own, qvec, candidates(hits, text_of, settings.quotes), vectors, idf,

@@ -17,6 +17,7 @@ money, percent and year are kinds of their own), ``kind_spans`` finds fillers of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, span_candidates, person_like, question_type, who_is_subject
@@ -45,6 +46,7 @@ _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u201
 _CALLED_Q = re.compile(r"^what\s+(?:is|was|are|were|will be)\s+(.+?)\s+(?:called|named)\s*\??$", re.I)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def asked_kind(question: str) -> str:
     """The kind of thing the question asks for ("" when it asks for no single typed thing)."""
     q = " ".join(question.split())
@@ -72,6 +74,7 @@ def asked_kind(question: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def focus_term(question: str) -> str:
     """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
     does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""

@@ -15,6 +15,7 @@ Otherwise nothing is marked (better no mark than a wrong one).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import DESCRIPTION_WORDS, is_nationality
 from .text import STOPWORDS, in_word_list, question_terms, terms
@@ -64,6 +65,7 @@ _APPOSITIVE = re.compile(r"^,\s+((?:the|a|an|former|then|now)\s+[^,.;:\u201c\"]{
 _IS_A = re.compile(r"^\s+(?:is|was|has been|became)\s+((?:the|a|an)\s+[^,.;:]{3,80}?)(?=[,.;]|\s+(?:who|which|and|since|until)\b|$)")
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def who_is_subject(question: str) -> str:
     """The name in "Who is <Name>?" ("" when the question is not of that shape: "Who is the chief
     executive of BT?" asks for a name, "Who is chief economist at Deloitte?" too)."""
@@ -135,6 +137,7 @@ _NAME_NOUNS = ("judge|footballer|player|minister|leader|company|firm|band|singer
                "manager|coach|striker|star|network|secretary|president|official|agency|organisation|organization")
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def question_type(question: str) -> str:
     q = question.lower().strip()
     if who_is_subject(question):

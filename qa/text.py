@@ -4,8 +4,50 @@ sentence scoring and abstention, so that they agree on what a "word of the quest
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from newsqa.embeddings.lexical import STOPWORDS, stem_all, terms, words  # noqa: F401 (re-exported)
+from newsqa.embeddings.lexical import STOPWORDS, stem_all, words  # noqa: F401 (re-exported)
+
+MEMO_CHARS = 600  # texts up to this long (questions, sentences, spans) are tokenised once per process
+MEMO_SIZE = 32_768  # of them, least recently used dropped first (~18 MB full, measured on BBC sentences)
+STEM_MEMO_SIZE = 200_000  # word -> stem entries (~20 MB) before the memo starts again (BBC: 30k words)
+_STEM_OF: dict[str, str] = {}  # lowercased word -> its stem ("": a stop word); filled on use
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of ``text``, exactly ``embeddings.lexical.terms`` (the index's tokenizer: stop
+    words out, Snowball stems; ``tests/qa/test_text.py`` checks it on the BBC corpus). A short
+    text is tokenised once per process (an ask asks for the same question, sentence and span terms
+    many times); a new list each call, so callers may change it."""
+    if len(text) <= MEMO_CHARS:
+        return list(_memo_terms(text))
+    return _terms(text)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo_terms(text: str) -> tuple[str, ...]:
+    return tuple(_terms(text))
+
+
+def _terms(text: str) -> list[str]:
+    """``lexical.terms`` with each distinct word stemmed once per process (``_STEM_OF``; "" marks a
+    stop word): the same ``words``, then one dictionary lookup a word."""
+    ws = words(text)
+    got = list(map(_STEM_OF.get, ws))
+    if None in got:
+        new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is None))
+        keep = [w for w in new if w not in STOPWORDS]
+        stems = stem_all(keep)
+        if "" in stems:  # never seen from Snowball; "" would read as a stop word below
+            return stem_all([w for w in ws if w not in STOPWORDS])
+        made = dict.fromkeys(new, "")
+        made.update(zip(keep, stems))
+        if len(_STEM_OF) + len(made) > STEM_MEMO_SIZE:
+            _STEM_OF.clear()
+        _STEM_OF.update(made)
+        got = [made[w] if s is None else s for w, s in zip(ws, got)]
+    return list(filter(None, got))
+
 
 # Question words carry the question's shape, not its topic.
 QUESTION_WORDS = frozenset("what when where which who whom whose why how many much".split())

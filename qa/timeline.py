@@ -20,6 +20,7 @@ is answered with the oldest version instead, the newer ones in the timeline.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from newsqa.embeddings.reader import IndexReader as Snapshot
 
@@ -42,8 +43,9 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(m.group(0).lower().replace(",", "") for m in NUMBER.finditer(text) if any(ch.isdigit() for ch in m.group(0)))
 
 
-def _story_terms(text: str) -> set[str]:
-    return {t for t in terms(text) if not any(ch.isdigit() for ch in t)}
+@lru_cache(maxsize=4096)  # same_story compares each sentence with many others
+def _story_terms(text: str) -> frozenset[str]:
+    return frozenset(t for t in terms(text) if not any(ch.isdigit() for ch in t))
 
 
 def recency(c: Candidate) -> tuple:
@@ -65,11 +67,13 @@ _MONEY = re.compile(r"[$£€¥]|\b(?:bn|billion|million|m)\b|dollars?|pounds?|e
 _PERCENT = re.compile(r"%|per ?cent|percent", re.I)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the sentence, read once per pair compared
 def names(text: str) -> frozenset[str]:
     """Capitalised words not opening a sentence: the entities a quote is about."""
     return frozenset(m.group(0).lower() for m in _NAME.finditer(text))
 
 
+@lru_cache(maxsize=4096)  # a pure function of the sentence, read once per pair compared
 def quantity_kinds(text: str) -> frozenset[str]:
     """The kinds of quantity ``text`` states: "percent", "money" or "count"."""
     out = set()

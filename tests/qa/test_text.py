@@ -16,3 +16,50 @@ def test_answer_type_nouns_after_what_or_which_are_not_topic_words():
 def test_the_same_nouns_elsewhere_are_topic_words():
     assert "age" in question_terms("Which leader spoke about the age of Putin?")
     assert "year" in question_terms("What happened last year in Morocco?")
+
+
+# -- qa.text.terms: the index's tokenizer, memoised ------------------------------------------------
+
+def test_terms_equal_the_index_tokenizer_on_the_seed_page_and_tricky_words():
+    import newsqa.qa.text as text
+    from newsqa.embeddings.lexical import terms as index_terms
+    from helpers import SEED
+
+    page = SEED.read_text()
+    samples = [page, *page.split("\n"), *page.split(". "), "Bush\u2019s plan", "O'Neill's 'quote'", "it\u2019S", "\u2019s",
+               "x\u2019s\u2019s", "\u0130stanbul\u2019s", "don\u2019t", "\u00c6\u00d8\u00c5's", "a_b c__d", "", "the of and"]
+    text._STEM_OF.clear()
+    for s in samples * 2:  # the second pass answers from the memos
+        assert text.terms(s) == index_terms(s), s
+        assert text._terms(s) == index_terms(s), s
+
+
+def test_terms_equal_the_index_tokenizer_on_the_bbc_corpus():
+    import json
+
+    import newsqa.qa.text as text
+    from newsqa.embeddings.lexical import terms as index_terms
+    from helpers import BBC, need
+
+    rows = [json.loads(line) for line in need(BBC / "bbc_news.jsonl").read_text().splitlines()[::10]]
+    for r in rows:
+        for s in [r["text"], *r["text"].split("\n")]:
+            assert text.terms(s) == index_terms(s), s[:80]
+
+
+def test_terms_returns_a_new_list_each_call():
+    from newsqa.qa.text import terms
+
+    a = terms("Putin met Kim")
+    a.append("changed")
+    assert terms("Putin met Kim") == ["putin", "met", "kim"]
+
+
+def test_the_stem_memo_starts_again_when_full(monkeypatch):
+    import newsqa.qa.text as text
+
+    monkeypatch.setattr(text, "STEM_MEMO_SIZE", 3)
+    text._STEM_OF.clear()
+    assert text._terms("running dogs bark loudly") == ["run", "dog", "bark", "loud"]
+    assert len(text._STEM_OF) <= 4
+    assert text._terms("cats running") == ["cat", "run"]

@@ -1,0 +1,48 @@
+"""Answers of two ``newsqa eval`` runs compared question by question: everything an answer holds
+(text, citations, retrieved passages, confidence, state, reason, signals, shape, timeline, scores)
+except its timings. For a speed change that must not change behaviour.
+
+    python -m newsqa.eval.diff_results before/results.jsonl after/results.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+IGNORED = frozenset({"timings_ms", "latency_ms"})
+
+
+def load(path: Path) -> dict[str, dict]:
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    return {r["id"]: {k: v for k, v in r.items() if k not in IGNORED} for r in rows}
+
+
+def changed_fields(a: dict, b: dict) -> list[str]:
+    """Fields whose values differ (a field only one side has counts as changed)."""
+    return sorted(k for k in set(a) | set(b) if a.get(k, ...) != b.get(k, ...))
+
+
+def diff(before: Path, after: Path) -> dict:
+    """{"questions", "changed": {id: [fields]}, "missing": [ids in only one run]}."""
+    a, b = load(before), load(after)
+    changed = {q: f for q in sorted(set(a) & set(b)) if (f := changed_fields(a[q], b[q]))}
+    return {"questions": len(set(a) & set(b)), "changed": changed, "missing": sorted(set(a) ^ set(b))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m newsqa.eval.diff_results", description=__doc__.split("\n\n")[0])
+    ap.add_argument("before", type=Path)
+    ap.add_argument("after", type=Path)
+    a = ap.parse_args(argv)
+    d = diff(a.before, a.after)
+    print(f"{d['questions']} questions, {len(d['changed'])} changed, {len(d['missing'])} in one run only")
+    for q, fields in d["changed"].items():
+        print(f"  {q}: {', '.join(fields)}")
+    return 1 if d["changed"] or d["missing"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""eval.bench_ask: per-stage thread CPU time of ask, each stage exclusive of the stages nested in it."""
+
+import time
+
+from newsqa.eval.bench_ask import ORDER, StageClock, _child_env, serve_stages, stages_markdown, summarise
+
+
+def _spin(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_nested_stage_counts_for_itself_alone():
+    clock = StageClock()
+    inner = clock.wrap("inner", lambda: _spin(0.02))
+
+    def outer_body():
+        _spin(0.02)
+        inner()
+
+    outer = clock.wrap("outer", outer_body)
+    clock.start()
+    outer()
+    _spin(0.01)
+    got = clock.stop()
+    assert 15 < got["inner"] < 60 and 15 < got["outer"] < 60 and 5 < got["other"] < 60
+    assert got["outer"] < got["inner"] + got["outer"] - 10  # the inner spin is not counted twice
+
+
+def test_stages_of_a_small_index_add_up_to_the_ask(small_index_pristine):
+    import newsqa.qa.answer as answer
+
+    qs = ["Where did the minister speak?", "Who opened the port?", "What did the council say about the plan?",
+          "When did the storm reach the coast?"]
+    before = answer.score_candidates
+    run = serve_stages(small_index_pristine, qs, warmup=1)  # reads the shared index, writes nothing
+    assert answer.score_candidates is before  # the timers are gone after the run
+    assert len(run["cpu_ms"]) == 3 and run["backend"] == "hashing" and run["wrapped"] > 15
+    res = {"index": "idx", "questions": "q", "split": "dev", "rounds": 1, "runs": {"this/hashing": summarise([run])}}
+    stages = res["runs"]["this/hashing"]["stages"]
+    assert set(stages) == set(ORDER)
+    assert stages["dense"]["mean"] > 0 and stages["bm25"]["mean"] > 0 and stages["sentences"]["mean"] > 0
+    for per_ask, cpu in zip(run["stages"], run["cpu_ms"]):  # the stages are the ask, nothing counted twice
+        assert 0.8 * cpu < sum(per_ask.values()) < 1.2 * cpu + 0.5
+    md = stages_markdown(res)
+    assert "| encode |" in md and "this/hashing" in md
+
+
+def test_a_child_runs_the_given_checkout_on_one_thread(tmp_path):
+    env = _child_env(tmp_path, "onnx")
+    assert env["PYTHONPATH"] == str(tmp_path) and env["NEWSQA_BACKEND"] == "onnx"
+    assert env["OMP_NUM_THREADS"] == "1" and env["NEWSQA_SMALL_BATCH_THREADS"] == "1"
