@@ -23,22 +23,24 @@ import sys
 import time
 from pathlib import Path
 
+from newsqa.qa import answer, bm25, caches, engine, retrieve
+
 # stage -> (module, attribute) wrapped; a missing one (an older checkout) is skipped
-STAGES: dict[str, list[tuple[str, str]]] = {
-    "encode": [("newsqa.qa.caches", "QueryVectors.__call__")],
-    "dense": [("newsqa.qa.retrieve", "Retriever.dense_search"), ("newsqa.qa.retrieve", "exact_scores")],
-    "bm25": [("newsqa.qa.bm25", "SegmentBM25.search")],
-    "fusion": [("newsqa.qa.retrieve", "Retriever.fuse"), ("newsqa.qa.retrieve", "merge_ranked"),
-               ("newsqa.qa.engine", "interleave")],
-    "sentences": [("newsqa.qa.answer", "candidates"), ("newsqa.qa.answer", "score_candidates"),
-                  ("newsqa.qa.answer", "title_candidates")],
-    "quotes": [("newsqa.qa.answer", "choose"), ("newsqa.qa.answer", "fill_slot"), ("newsqa.qa.answer", "shape_quotes"),
-               ("newsqa.qa.answer", "newest_first"), ("newsqa.qa.answer", "merge_same_paragraph"),
-               ("newsqa.qa.answer", "apply_marks")],
-    "abstain": [("newsqa.qa.answer", "compute_signals"), ("newsqa.qa.answer", "decide"),
-                ("newsqa.qa.answer", "overrule"), ("newsqa.qa.answer", "subject_of")],
-    "present": [("newsqa.qa.answer", "_citation"), ("newsqa.qa.answer", "verified"),
-                ("newsqa.qa.answer", "_abstention")],
+STAGES: dict[str, list[tuple[object, str]]] = {
+    "encode": [(caches, "QueryVectors.__call__")],
+    "dense": [(retrieve, "Retriever.dense_search"), (retrieve, "exact_scores")],
+    "bm25": [(bm25, "SegmentBM25.search")],
+    "fusion": [(retrieve, "Retriever.fuse"), (retrieve, "merge_ranked"),
+               (engine, "interleave")],
+    "sentences": [(answer, "candidates"), (answer, "score_candidates"),
+                  (answer, "title_candidates")],
+    "quotes": [(answer, "choose"), (answer, "fill_slot"), (answer, "shape_quotes"),
+               (answer, "newest_first"), (answer, "merge_same_paragraph"),
+               (answer, "apply_marks")],
+    "abstain": [(answer, "compute_signals"), (answer, "decide"),
+                (answer, "overrule"), (answer, "subject_of")],
+    "present": [(answer, "_citation"), (answer, "verified"),
+                (answer, "_abstention")],
 }
 ORDER = ["encode", "dense", "bm25", "fusion", "sentences", "quotes", "abstain", "present", "other"]
 
@@ -80,12 +82,9 @@ class StageClock:
 
 def install(clock: StageClock) -> list[tuple[object, str, object]]:
     """Wrap every stage function that exists in the imported checkout; returns what ``uninstall`` restores."""
-    import importlib
-
     done = []
     for stage, targets in STAGES.items():
-        for mod_name, attr in targets:
-            mod = importlib.import_module(mod_name)
+        for mod, attr in targets:
             owner, _, name = attr.rpartition(".")
             obj = getattr(mod, owner, None) if owner else mod
             if obj is None or not hasattr(obj, name):
@@ -121,13 +120,11 @@ def load_questions(path: Path, split: str | None) -> list[str]:
 
 def serve_stages(index_dir: Path, questions: list[str], warmup: int) -> dict:
     """In this process: open the index, warm up, ask each question once; per-ask CPU, wall, stages."""
-    from newsqa.qa.engine import Engine
-
-    engine = Engine.open(index_dir)
+    eng = engine.Engine.open(index_dir)
     if "torch" in sys.modules:  # loaded by a torch backend (question encodes also run on NEWSQA_SMALL_BATCH_THREADS)
         sys.modules["torch"].set_num_threads(1)
     for q in questions[:warmup]:
-        engine.ask(q)
+        eng.ask(q)
     clock = StageClock()
     wrapped = install(clock)
     cpu, wall, stages = [], [], []
@@ -135,13 +132,13 @@ def serve_stages(index_dir: Path, questions: list[str], warmup: int) -> dict:
         for q in questions[warmup:]:
             clock.start()
             t, c = time.perf_counter(), time.thread_time()
-            engine.ask(q)
+            eng.ask(q)
             cpu.append((time.thread_time() - c) * 1e3)
             wall.append((time.perf_counter() - t) * 1e3)
             stages.append(clock.stop())
     finally:
         uninstall(wrapped)
-    return {"backend": getattr(engine.encoder, "backend", "?"), "cpu_ms": cpu, "wall_ms": wall, "stages": stages,
+    return {"backend": getattr(eng.encoder, "backend", "?"), "cpu_ms": cpu, "wall_ms": wall, "stages": stages,
             "wrapped": len(wrapped)}
 
 
