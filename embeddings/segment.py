@@ -11,7 +11,8 @@
       sentences.npy      float16 (sentences x dimension), pooled per passage sentence (zero: not pooled)
       sentence_rows.npy  int64 (passages + 1): row r's sentences are sentence_rows[r]..[r+1]
       lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
-      faiss.index        only for an "hnsw" or "ivf" segment (large); a "flat" one is scanned exactly
+      faiss.index        only for an "hnsw", "ivf" or "ivf_sq8" segment (large); a "flat" one is scanned
+                         exactly; an "ivf_sq8" one's candidates are re-scored exactly from vectors.npy
       files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
       file_keys.npy      uint64, sorted: a hash of each files.json key; file_docs.npy the same of the
                          document ids its records hold (a writer parses files.json only where they match)
@@ -37,7 +38,8 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, KINDS, FaissSettings, build_faiss_index, set_search_depth
+from .faiss_index import (ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, DEFAULT_RERANK, KINDS, RERANKED, FaissSettings,
+                          Reranked, ann_params, build_faiss_index, set_search_depth)
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
 FILE_HASHES = ("file_keys", "file_docs")  # optional: segments written before them have none
@@ -175,13 +177,9 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
                   tokenizer: int) -> tuple[Path, dict]:
     """Write ``data`` into ``segments/<tmp_name>`` (a hidden folder); returns it and its fields for
     ``SegmentInfo`` (without the name). ``publish_segment`` gives it its name."""
-    import faiss
     import pyarrow as pa
 
-    tmp = Path(index_dir) / SEGMENTS_DIR / tmp_name
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    tmp = new_segment_folder(index_dir, tmp_name)
     n, dim = data.vectors.shape
     for key, table in (("passages", data.passages), ("documents", data.documents)):
         with pa.OSFile(str(tmp / file_name(key)), "wb") as sink:
@@ -189,23 +187,59 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
                 w.write_table(table)
     arrays = {"vectors": np.ascontiguousarray(data.vectors, np.float32),
               "sentences": np.ascontiguousarray(data.sentence_vectors, np.float16).reshape(-1, dim),
-              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings,
-              "file_keys": key_hashes(data.files),
-              "file_docs": key_hashes({d for rec in data.files.values() for d in rec.get("doc_ids", ())})}
+              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings}
     for key, arr in arrays.items():
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
+    return tmp, finish_segment(tmp, data.files, faiss_settings, tokenizer, vectors=data.vectors)
+
+
+def new_segment_folder(index_dir: Path, tmp_name: str) -> Path:
+    """An empty hidden folder ``segments/<tmp_name>`` to write a segment into (a stale one is removed)."""
+    tmp = Path(index_dir) / SEGMENTS_DIR / tmp_name
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def finish_segment(tmp: Path, files: dict, faiss_settings: FaissSettings, tokenizer: int,
+                   vectors: np.ndarray | None = None) -> dict:
+    """Complete a segment folder whose tables and arrays are written (by ``write_segment``, or in
+    chunks by a streaming writer such as ``eval.bench``): its file records, its ANN index by its size
+    (built from ``vectors`` or the memory-mapped ``vectors.npy``), fsync; returns its ``SegmentInfo``
+    fields (without the name)."""
+    import faiss
+
+    if vectors is None:
+        vectors = np.load(tmp / file_name("vectors"), mmap_mode="r", allow_pickle=False)
+    hashes = {"file_keys": key_hashes(files),
+              "file_docs": key_hashes({d for rec in files.values() for d in rec.get("doc_ids", ())})}
+    for key, arr in hashes.items():
+        with open(tmp / file_name(key), "wb") as f:
+            np.save(f, arr, allow_pickle=False)
+    n = len(vectors)
     ann = faiss_settings.resolved_kind(n)
     if ann in ANN_KINDS:
-        faiss.write_index(build_faiss_index(data.vectors, faiss_settings), str(tmp / file_name("faiss")))
-    (tmp / file_name("files")).write_text(json.dumps(data.files, ensure_ascii=False), encoding="utf-8")
+        faiss.write_index(build_faiss_index(vectors, faiss_settings), str(tmp / file_name("faiss")))
+    (tmp / file_name("files")).write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
     sizes = {}
     for p in sorted(tmp.iterdir()):
         _fsync_file(p)
         sizes[p.name] = p.stat().st_size
     fsync_dir(tmp)
-    return tmp, {"passages": n, "documents": data.documents.num_rows, "sentences": int(arrays["sentences"].shape[0]),
-                 "ann": ann, "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+    documents = _arrow_rows(tmp / file_name("documents"))
+    sentences = int(np.load(tmp / file_name("sentences"), mmap_mode="r", allow_pickle=False).shape[0])
+    return {"passages": n, "documents": documents, "sentences": sentences, "ann": ann,
+            "ann_params": ann_params(ann, n, faiss_settings), "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+
+
+def _arrow_rows(path: Path) -> int:
+    import pyarrow as pa
+
+    with pa.memory_map(str(path)) as src:
+        reader = pa.ipc.open_file(src)
+        return sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
 
 
 def publish_segment(tmp: Path, name: str, fields: dict) -> SegmentInfo:
@@ -335,6 +369,8 @@ class Segment:
         if ann and info.ann in ANN_KINDS:
             self.faiss = _read_ann(self.dir / file_name("faiss"), where, n, dimension)
             set_search_depth(self.faiss, ef_search, nprobe)
+            if info.ann in RERANKED:  # compressed codes: the best candidates re-scored from vectors.npy
+                self.faiss = Reranked(self.faiss, self.vectors, int(info.ann_params.get("rerank", DEFAULT_RERANK)))
 
     def __len__(self) -> int:
         return self.info.passages
