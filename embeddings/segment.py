@@ -212,7 +212,7 @@ def finish_segment(tmp: Path, files: dict, faiss_settings: FaissSettings, tokeni
     import faiss
 
     if vectors is None:
-        vectors = np.load(tmp / file_name("vectors"), mmap_mode="r", allow_pickle=False)
+        vectors = NpyRows(tmp / file_name("vectors"))
     hashes = {"file_keys": key_hashes(files),
               "file_docs": key_hashes({d for rec in files.values() for d in rec.get("doc_ids", ())})}
     for key, arr in hashes.items():
@@ -232,6 +232,73 @@ def finish_segment(tmp: Path, files: dict, faiss_settings: FaissSettings, tokeni
     sentences = int(np.load(tmp / file_name("sentences"), mmap_mode="r", allow_pickle=False).shape[0])
     return {"passages": n, "documents": documents, "sentences": sentences, "ann": ann,
             "ann_params": ann_params(ann, n, faiss_settings), "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+
+
+class NpyWriter:
+    """A 2-d ``.npy`` file of a known shape written row block by row block (nothing held in memory,
+    nothing memory-mapped: a mapped file's written pages would count in the writer's RSS).
+
+        >>> with NpyWriter(Path("v.npy"), (3, 2), np.float32) as w:  # doctest: +SKIP
+        ...     w.append(np.zeros((2, 2))); w.append(np.ones((1, 2)))
+    """
+
+    def __init__(self, path: Path, shape: tuple[int, ...], dtype):
+        self.path, self.shape, self.dtype = Path(path), tuple(int(x) for x in shape), np.dtype(dtype)
+        self.rows = 0
+        self._f = open(self.path, "wb")
+        header = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": self.shape}
+        np.lib.format.write_array_header_1_0(self._f, header)
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, self.dtype).reshape((-1,) + self.shape[1:])
+        if self.rows + len(block) > self.shape[0]:
+            raise ValueError(f"{self.path.name}: {self.rows + len(block)} rows written, its shape says {self.shape[0]}")
+        self._f.write(block.tobytes())
+        self.rows += len(block)
+
+    def close(self) -> None:
+        self._f.close()
+        if self.rows != self.shape[0]:
+            raise ValueError(f"{self.path.name}: {self.rows} rows written, its shape says {self.shape[0]}")
+
+    def __enter__(self) -> "NpyWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self._f.close()
+
+
+class NpyRows:
+    """Rows of a 2-d ``.npy`` file read on demand (a slice, or sorted row numbers), each read into a
+    fresh array: building an ANN index over 10M vectors this way holds one block at a time, where
+    a memory map would keep every page it touched resident."""
+
+    def __init__(self, path: Path):
+        arr = np.load(path, mmap_mode="r", allow_pickle=False)
+        self.shape, self.dtype, self.ndim, self._offset = arr.shape, arr.dtype, arr.ndim, arr.offset
+        del arr
+        self._row_bytes = int(np.prod(self.shape[1:])) * self.dtype.itemsize
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _read(self, start: int, count: int) -> np.ndarray:
+        buf = os.pread(self._fd, count * self._row_bytes, self._offset + start * self._row_bytes)
+        return np.frombuffer(bytearray(buf), self.dtype).reshape((count,) + self.shape[1:])
+
+    def __getitem__(self, key) -> np.ndarray:
+        if isinstance(key, slice):
+            a, b, step = key.indices(self.shape[0])
+            if step != 1:
+                raise ValueError("NpyRows reads contiguous slices only")
+            return self._read(a, max(0, b - a))
+        rows = np.asarray(key, np.int64)
+        return np.stack([self._read(int(r), 1)[0] for r in rows]) if len(rows) else np.zeros((0,) + self.shape[1:], self.dtype)
 
 
 def _arrow_rows(path: Path) -> int:
