@@ -372,6 +372,18 @@ def _read_ann(path: Path, where: str, n: int, dimension: int):
     return index
 
 
+def _open_ann(folder: Path, info: SegmentInfo, where: str, dimension: int, vectors, ef_search: int, nprobe: int):
+    """The segment's ANN index with its query-time settings (None for a flat segment); a compressed
+    kind's wrapped to re-score its best candidates from ``vectors`` (the memory-mapped vectors.npy)."""
+    if info.ann not in ANN_KINDS:
+        return None
+    index = _read_ann(folder / file_name("faiss"), where, info.passages, dimension)
+    set_search_depth(index, ef_search, nprobe)
+    if info.ann in RERANKED:
+        index = Reranked(index, vectors, int(info.ann_params.get("rerank", DEFAULT_RERANK)))
+    return index
+
+
 # -- reading -------------------------------------------------------------------------------------------
 
 class Segment:
@@ -432,12 +444,7 @@ class Segment:
         self._hash_lookups = 0
         self._per_tombstones: dict[tuple[str, frozenset], object] = {}
         self._non_ascii: np.ndarray | None = None
-        self.faiss = None
-        if ann and info.ann in ANN_KINDS:
-            self.faiss = _read_ann(self.dir / file_name("faiss"), where, n, dimension)
-            set_search_depth(self.faiss, ef_search, nprobe)
-            if info.ann in RERANKED:  # compressed codes: the best candidates re-scored from vectors.npy
-                self.faiss = Reranked(self.faiss, self.vectors, int(info.ann_params.get("rerank", DEFAULT_RERANK)))
+        self.faiss = _open_ann(self.dir, info, where, dimension, self.vectors, ef_search, nprobe) if ann else None
 
     def __len__(self) -> int:
         return self.info.passages

@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         if size <= n_real * 1.5:
             index_dir, info = base, None
         else:
-            index_dir, info = build_padded(base, size, args.cache)
+            index_dir, info = build_padded(base, size, args.cache, args.pad_ann)
             res["padding"][str(size)] = info
         s = serve_in_subprocess(index_dir, questions, args.warmup)
         s["padding"] = info
