@@ -173,6 +173,32 @@ def merge_postings(parts: list[tuple[dict, np.ndarray]]) -> dict[str, np.ndarray
                 np.concatenate(tfs) if tfs else np.zeros(0, np.float32), doclen)
 
 
+def append_postings(parts: Sequence, offsets: Sequence[int], n: int) -> dict[str, np.ndarray]:
+    """``merge_postings`` for parts that follow each other (part i's row r is row ``offsets[i] + r``,
+    offsets ascending, nothing dropped), in memory that follows the result, not the parts: ``parts``
+    are callables returning a part's postings (e.g. loaded from a file), each called twice, one
+    held at a time; a term's postings are its parts' in order, so rows stay sorted."""
+    names = np.unique(np.concatenate([np.asarray(load()["lex_terms"]) for load in parts])) if parts else np.zeros(0, "U1")
+    counts = np.zeros(len(names), np.int64)
+    for load in parts:
+        post = load()
+        counts[np.searchsorted(names, post["lex_terms"])] += np.diff(post["lex_indptr"])
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    rows, tf = np.zeros(int(indptr[-1]), np.int32), np.zeros(int(indptr[-1]), np.float32)
+    doclen, filled = np.zeros(n, np.int32), indptr[:-1].copy()
+    for load, off in zip(parts, offsets):
+        post = load()
+        ids, per = np.searchsorted(names, post["lex_terms"]), np.diff(post["lex_indptr"])
+        within = np.arange(int(post["lex_indptr"][-1])) - np.repeat(np.asarray(post["lex_indptr"][:-1]), per)
+        at = np.repeat(filled[ids], per) + within
+        rows[at], tf[at] = np.asarray(post["lex_rows"]) + off, post["lex_tf"]
+        filled[ids] += per
+        doclen[off:off + len(post["lex_doclen"])] = post["lex_doclen"]
+    used = counts > 0  # as merge_postings: a term without postings goes
+    indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
+    return {"lex_terms": names[used], "lex_indptr": indptr, "lex_rows": rows, "lex_tf": tf, "lex_doclen": doclen}
+
+
 def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_settings: FaissSettings,
                   tokenizer: int) -> tuple[Path, dict]:
     """Write ``data`` into ``segments/<tmp_name>`` (a hidden folder); returns it and its fields for

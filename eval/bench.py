@@ -39,7 +39,7 @@ from newsqa.embeddings.lexical import TOKENIZER_VERSION, terms
 from newsqa.embeddings.manifest import MANIFEST, read_manifest
 from newsqa.embeddings.reader import open_reader
 from newsqa.embeddings.readers import iter_files, read_file
-from newsqa.embeddings.segment import (NpyWriter, SegmentData, documents_table, file_name, finish_segment, merge_postings,
+from newsqa.embeddings.segment import (NpyWriter, SegmentData, append_postings, documents_table, file_name, finish_segment,
                                        new_segment_folder, publish_segment, postings_csr as _csr)
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
@@ -232,7 +232,7 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
     rng = np.random.default_rng(PAD_SEED)
     vocab, freq = _vocabulary(seg.passages.column("text").to_pylist())
     n, dim, n_sent = len(seg) + pad, seg.vectors.shape[1], seg.info.sentences + pad
-    parts = [(dict(seg.postings), np.arange(len(seg)))]
+    parts, offsets = [lambda: seg.postings], [0]
     with pa.OSFile(str(tmp / file_name("passages")), "wb") as ps, pa.OSFile(str(tmp / file_name("documents")), "wb") as ds, \
             pa.ipc.new_file(ps, seg.passages.schema) as pw, pa.ipc.new_file(ds, seg.documents.schema) as dw, \
             NpyWriter(tmp / file_name("vectors"), (n, dim), np.float32) as vw, \
@@ -252,11 +252,22 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
             vw.append(gen.vectors)
             sw.append(gen.sentence_vectors)  # a generated passage is one sentence: its own vector
             rw.append(seg.info.sentences + first + np.arange(1, len(gen) + 1))
-            parts.append((gen.postings, len(seg) + first + np.arange(len(gen))))
+            parts.append(_spilled(tmp / f".postings-{first}", gen.postings))  # on disk until merged
+            offsets.append(len(seg) + first)
             del gen, drawn
-    for key, arr in merge_postings(parts).items():
+    for key, arr in append_postings(parts, offsets, n).items():
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
+    for spill in tmp.glob(".postings-*"):
+        shutil.rmtree(spill)
+
+
+def _spilled(folder: Path, postings: dict):
+    """Write ``postings`` to ``folder``; returns a callable that reads them back (memory-mapped)."""
+    folder.mkdir()
+    for key, arr in postings.items():
+        np.save(folder / f"{key}.npy", arr, allow_pickle=False)
+    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
 
 
 def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
