@@ -69,3 +69,19 @@ def test_padded_store_is_streamed_in_chunks_of_whole_documents(tmp_path, fake_en
     D, I = seg.faiss.search(q, 10)
     # each row finds itself first, with its exact (re-ranked, not 8-bit) score; recall: tests/embeddings/test_ivf_sq8.py
     assert (I[:, 0] == [5, 900, 1500]).all() and np.allclose(D[:, 0], (q * q).sum(1), rtol=1e-5)
+
+
+def test_ann_ab_compares_both_ivf_kinds_on_the_same_vectors():
+    import numpy as np
+
+    from newsqa.eval.bench_ann import ann_ab
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((20, 16)).astype(np.float32)
+    x = centres[rng.integers(0, 20, 1500)] + 0.5 * rng.standard_normal((1500, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    rows = ann_ab(x, x[:20], nprobes=(4, 1000), rounds=1)
+    assert [(r["kind"], r["nprobe"]) for r in rows] == [("ivf", 4), ("ivf_sq8", 4), ("ivf", 1000), ("ivf_sq8", 1000)]
+    by = {(r["kind"], r["nprobe"]): r for r in rows}
+    assert by[("ivf", 1000)]["recall_at_10"] == 1.0 and by[("ivf_sq8", 1000)]["recall_at_10"] >= 0.99  # every list
+    assert by[("ivf_sq8", 4)]["code_bytes"] * 4 == by[("ivf", 4)]["code_bytes"]
