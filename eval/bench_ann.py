@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from newsqa.embeddings.faiss_index import FaissSettings, Reranked, build_faiss_index
@@ -27,8 +28,6 @@ def _exact(x: np.ndarray, q: np.ndarray, k: int) -> np.ndarray:
 
 def ann_ab(x: np.ndarray, q: np.ndarray, nprobes=(8, 16, 32), rerank: int = 200, rounds: int = 3) -> list[dict]:
     """Recall@10 and CPU-ms per search of ``ivf`` and ``ivf_sq8`` at each nprobe (interleaved)."""
-    import faiss
-
     want = _exact(x, q, 10)
     built = {}
     for kind in ("ivf", "ivf_sq8"):
