@@ -1,4 +1,5 @@
-"""FAISS indexes over the stored vectors: exact below a size, approximate (HNSW or IVF) above.
+"""FAISS indexes over the stored vectors: exact below a size, approximate (HNSW, IVF, or IVF over
+8-bit codes re-ranked exactly from the stored vectors) above.
 
 The raw vectors are kept in the store, so any index type can be rebuilt from them without re-encoding.
 
@@ -18,8 +19,10 @@ import numpy as np
 
 DEFAULT_EF_SEARCH = 128  # the one HNSW efSearch default: built into settings, used on load when unrecorded
 DEFAULT_NPROBE = 32  # the one IVF nprobe default (recall@10 >= 0.95 at 1M on the bench): used on load when unrecorded
-KINDS = ("flat", "hnsw", "ivf")  # what a segment's ``ann`` may be
-ANN_KINDS = ("hnsw", "ivf")  # the kinds with a faiss.index file
+KINDS = ("flat", "hnsw", "ivf", "ivf_sq8")  # what a segment's ``ann`` may be
+ANN_KINDS = ("hnsw", "ivf", "ivf_sq8")  # the kinds with a faiss.index file
+RERANKED = ("ivf_sq8",)  # compressed kinds: their candidates are re-scored from the float vectors
+DEFAULT_RERANK = 200  # candidates an ``ivf_sq8`` search re-scores exactly (at least; 4 x k if more)
 _ADD_BLOCK = 100_000  # vectors copied out of a memory-mapped array per IVF add
 
 
@@ -31,7 +34,11 @@ class FaissSettings:
     ``ivf_threshold``), ``"flat"``, ``"hnsw"`` or ``"ivf"``. HNSW: ``hnsw_m`` links per node,
     ``ef_construction`` at build, ``ef_search`` at query time. IVF (``IndexIVFFlat``, inner
     product): ``ivf_nlist`` lists (0: 4 x sqrt(n)), trained by k-means on at most
-    ``ivf_train_per_list`` vectors a list, ``ivf_nprobe`` lists scanned per query.
+    ``ivf_train_per_list`` vectors a list, ``ivf_nprobe`` lists scanned per query. From
+    ``sq8_threshold`` on, ``auto`` builds ``"ivf_sq8"``: the same IVF over 8-bit scalar-quantised
+    codes (``IndexIVFScalarQuantizer``, 384 bytes a 384-d vector instead of 1,536), whose best
+    ``ivf_rerank`` candidates (at least; 4 x k if more) are re-scored exactly from the segment's
+    memory-mapped ``vectors.npy`` (``Reranked``).
     """
 
     kind: str = "auto"
@@ -47,9 +54,15 @@ class FaissSettings:
     ivf_nlist: int = 0
     ivf_nprobe: int = DEFAULT_NPROBE
     ivf_train_per_list: int = 40
+    # An IVFFlat at 10M holds 15 GB of float codes beside the 15 GB vectors.npy; SQ8 codes are 3.8 GB
+    # and the exact re-rank of 200 candidates keeps recall (docs/performance.md, "10M").
+    sq8_threshold: int = 4_000_000
+    ivf_rerank: int = DEFAULT_RERANK
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":
+            if n >= max(self.approx_threshold, self.ivf_threshold, self.sq8_threshold):
+                return "ivf_sq8"
             if n >= max(self.approx_threshold, self.ivf_threshold):
                 return "ivf"
             return "hnsw" if n >= self.approx_threshold else "flat"
@@ -81,23 +94,38 @@ def build_faiss_index(vectors: np.ndarray, settings: FaissSettings):
         index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = settings.ef_construction
         index.hnsw.efSearch = settings.ef_search
-    elif kind == "ivf":
-        return build_ivf(vectors, settings)
+    elif kind in ("ivf", "ivf_sq8"):
+        return build_ivf(vectors, settings, sq8=kind == "ivf_sq8")
     else:
-        raise ValueError(f"unknown FAISS index kind {settings.kind!r}; use auto, flat, hnsw or ivf")
+        raise ValueError(f"unknown FAISS index kind {settings.kind!r}; use auto, flat, hnsw, ivf or ivf_sq8")
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 
 
-def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0):
-    """An ``IndexIVFFlat`` (inner product) trained on a sample of ``vectors``, then filled block by
-    block (a memory-mapped input is never copied whole)."""
+def ann_params(kind: str, n: int, settings: FaissSettings) -> dict:
+    """What a segment's manifest entry records about its ANN index (``SegmentInfo.ann_params``)."""
+    if kind == "hnsw":
+        return {"m": settings.hnsw_m, "ef_construction": settings.ef_construction}
+    if kind in ("ivf", "ivf_sq8"):
+        out = {"nlist": settings.nlist(n), "train": min(n, settings.nlist(n) * settings.ivf_train_per_list)}
+        return {**out, "codes": "sq8", "rerank": settings.ivf_rerank} if kind == "ivf_sq8" else out
+    return {}
+
+
+def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0, sq8: bool = False):
+    """An ``IndexIVFFlat`` (inner product; ``sq8``: ``IndexIVFScalarQuantizer`` with 8-bit codes)
+    trained on a sample of ``vectors``, then filled block by block (a memory-mapped input is never
+    copied whole)."""
     import faiss
 
     n, dim = vectors.shape
     nlist = settings.nlist(n)
-    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    if sq8:
+        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                              faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     index.cp.niter = 10  # k-means iterations: 10 train 1M in ~2 CPU-min with the recall of 25
     take = min(n, nlist * settings.ivf_train_per_list)
     sample = np.sort(np.random.default_rng(seed).choice(n, size=take, replace=False)) if take < n else np.arange(n)
@@ -109,10 +137,55 @@ def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0):
     return index
 
 
+class Reranked:
+    """A compressed FAISS index whose candidates are re-scored exactly from the float vectors.
+
+    ``search(q, k, params=None)`` asks the index for ``max(rerank, 4 * k)`` candidates (the ID
+    selector in ``params`` applies inside that search), reads their rows of ``vectors`` (a
+    memory-mapped ``vectors.npy``: only those rows are touched) and returns the ``k`` best by exact
+    inner product, as ``faiss.Index.search`` does (-1 rows where fewer were found). Anything else
+    (``ntotal``, ``d``, ``nprobe``...) is the wrapped index's.
+
+        >>> import faiss
+        >>> v = np.eye(4, dtype="float32")
+        >>> Reranked(faiss.IndexFlatIP(4), v, 2).search(v[:1], 1)[1].tolist()  # empty index: none
+        [[-1]]
+    """
+
+    def __init__(self, index, vectors: np.ndarray, rerank: int = DEFAULT_RERANK):
+        self.index = index
+        self.vectors = vectors
+        self.rerank = int(rerank)
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["index"], name)
+
+    def search(self, q: np.ndarray, k: int, params=None):
+        q = np.ascontiguousarray(np.asarray(q, np.float32).reshape(-1, self.index.d))
+        depth = min(max(self.rerank, 4 * k, k), max(1, self.index.ntotal))
+        _, cand = self.index.search(q, depth) if params is None else self.index.search(q, depth, params=params)
+        D = np.full((len(q), k), -np.inf, np.float32)
+        I = np.full((len(q), k), -1, np.int64)
+        for i, row in enumerate(cand):
+            found = np.sort(row[row >= 0])
+            if not len(found):
+                continue
+            scores = np.asarray(self.vectors[found], np.float32) @ q[i]
+            top = np.lexsort((found, -scores))[:k]
+            D[i, :len(top)], I[i, :len(top)] = scores[top], found[top]
+        return D, I
+
+
+def unwrapped(index):
+    """The FAISS index itself (a ``Reranked`` one's inner index)."""
+    return index.index if isinstance(index, Reranked) else index
+
+
 def set_search_depth(index, ef_search: int, nprobe: int) -> None:
     """Apply the recorded query-time settings to a loaded HNSW or IVF index."""
     import faiss
 
+    index = unwrapped(index)
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = int(ef_search)
     else:
@@ -124,6 +197,7 @@ def search_params(index, sel):
     """FAISS search parameters with the ID selector ``sel`` for an HNSW or IVF index."""
     import faiss
 
+    index = unwrapped(index)
     if hasattr(index, "hnsw"):
         return faiss.SearchParametersHNSW(sel=sel, efSearch=index.hnsw.efSearch)
     return faiss.SearchParametersIVF(sel=sel, nprobe=faiss.extract_index_ivf(index).nprobe)

@@ -53,7 +53,10 @@ class SegmentInfo(BaseModel):
     passages: int = Field(ge=0)
     documents: int = Field(ge=0)
     sentences: int = Field(ge=0)
-    ann: str  # "flat" (exact scan of the memory-mapped vectors), "hnsw" or "ivf" (faiss.index)
+    ann: str  # "flat" (exact scan of the memory-mapped vectors), "hnsw", "ivf" or "ivf_sq8" (faiss.index)
+    # what the ANN index was built with (``faiss_index.ann_params``: nlist, codes, rerank...);
+    # written only when not empty, so a manifest without it (older newsqa) reads the same
+    ann_params: dict[str, int | float | str] = Field(default_factory=dict)
     tokenizer: int = Field(ge=1)
     sizes: dict[str, int]
     created: str = ""
@@ -118,7 +121,11 @@ class Manifest(BaseModel):
         return [s.name for s in self.segments]
 
     def to_dict(self) -> dict:
-        return self.model_dump(mode="json")
+        d = self.model_dump(mode="json")
+        for seg in d["segments"]:
+            if not seg["ann_params"]:
+                del seg["ann_params"]
+        return d
 
 
 def now() -> str:

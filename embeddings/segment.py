@@ -11,7 +11,8 @@
       sentences.npy      float16 (sentences x dimension), pooled per passage sentence (zero: not pooled)
       sentence_rows.npy  int64 (passages + 1): row r's sentences are sentence_rows[r]..[r+1]
       lex_terms.npy ...  term-frequency postings (terms sorted; indptr; rows; tf; doc_len per passage)
-      faiss.index        only for an "hnsw" or "ivf" segment (large); a "flat" one is scanned exactly
+      faiss.index        only for an "hnsw", "ivf" or "ivf_sq8" segment (large); a "flat" one is scanned
+                         exactly; an "ivf_sq8" one's candidates are re-scored exactly from vectors.npy
       files.json         source file -> sha256, size, mtime, document ids (the files this segment read)
       file_keys.npy      uint64, sorted: a hash of each files.json key; file_docs.npy the same of the
                          document ids its records hold (a writer parses files.json only where they match)
@@ -37,7 +38,8 @@ import numpy as np
 
 from .chunker import Passage
 from .errors import IndexFormatError
-from .faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, KINDS, FaissSettings, build_faiss_index, set_search_depth
+from .faiss_index import (ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, DEFAULT_RERANK, KINDS, RERANKED, FaissSettings,
+                          Reranked, ann_params, build_faiss_index, set_search_depth)
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
 
 FILE_HASHES = ("file_keys", "file_docs")  # optional: segments written before them have none
@@ -171,17 +173,39 @@ def merge_postings(parts: list[tuple[dict, np.ndarray]]) -> dict[str, np.ndarray
                 np.concatenate(tfs) if tfs else np.zeros(0, np.float32), doclen)
 
 
+def append_postings(parts: Sequence, offsets: Sequence[int], n: int) -> dict[str, np.ndarray]:
+    """``merge_postings`` for parts that follow each other (part i's row r is row ``offsets[i] + r``,
+    offsets ascending, nothing dropped), in memory that follows the result, not the parts: ``parts``
+    are callables returning a part's postings (e.g. loaded from a file), each called twice, one
+    held at a time; a term's postings are its parts' in order, so rows stay sorted."""
+    names = np.unique(np.concatenate([np.asarray(load()["lex_terms"]) for load in parts])) if parts else np.zeros(0, "U1")
+    counts = np.zeros(len(names), np.int64)
+    for load in parts:
+        post = load()
+        counts[np.searchsorted(names, post["lex_terms"])] += np.diff(post["lex_indptr"])
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    rows, tf = np.zeros(int(indptr[-1]), np.int32), np.zeros(int(indptr[-1]), np.float32)
+    doclen, filled = np.zeros(n, np.int32), indptr[:-1].copy()
+    for load, off in zip(parts, offsets):
+        post = load()
+        ids, per = np.searchsorted(names, post["lex_terms"]), np.diff(post["lex_indptr"])
+        within = np.arange(int(post["lex_indptr"][-1])) - np.repeat(np.asarray(post["lex_indptr"][:-1]), per)
+        at = np.repeat(filled[ids], per) + within
+        rows[at], tf[at] = np.asarray(post["lex_rows"]) + off, post["lex_tf"]
+        filled[ids] += per
+        doclen[off:off + len(post["lex_doclen"])] = post["lex_doclen"]
+    used = counts > 0  # as merge_postings: a term without postings goes
+    indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
+    return {"lex_terms": names[used], "lex_indptr": indptr, "lex_rows": rows, "lex_tf": tf, "lex_doclen": doclen}
+
+
 def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_settings: FaissSettings,
                   tokenizer: int) -> tuple[Path, dict]:
     """Write ``data`` into ``segments/<tmp_name>`` (a hidden folder); returns it and its fields for
     ``SegmentInfo`` (without the name). ``publish_segment`` gives it its name."""
-    import faiss
     import pyarrow as pa
 
-    tmp = Path(index_dir) / SEGMENTS_DIR / tmp_name
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    tmp = new_segment_folder(index_dir, tmp_name)
     n, dim = data.vectors.shape
     for key, table in (("passages", data.passages), ("documents", data.documents)):
         with pa.OSFile(str(tmp / file_name(key)), "wb") as sink:
@@ -189,23 +213,126 @@ def write_segment(index_dir: Path, tmp_name: str, data: SegmentData, faiss_setti
                 w.write_table(table)
     arrays = {"vectors": np.ascontiguousarray(data.vectors, np.float32),
               "sentences": np.ascontiguousarray(data.sentence_vectors, np.float16).reshape(-1, dim),
-              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings,
-              "file_keys": key_hashes(data.files),
-              "file_docs": key_hashes({d for rec in data.files.values() for d in rec.get("doc_ids", ())})}
+              "sentence_rows": np.asarray(data.sentence_rows, np.int64), **data.postings}
     for key, arr in arrays.items():
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
+    return tmp, finish_segment(tmp, data.files, faiss_settings, tokenizer, vectors=data.vectors)
+
+
+def new_segment_folder(index_dir: Path, tmp_name: str) -> Path:
+    """An empty hidden folder ``segments/<tmp_name>`` to write a segment into (a stale one is removed)."""
+    tmp = Path(index_dir) / SEGMENTS_DIR / tmp_name
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def finish_segment(tmp: Path, files: dict, faiss_settings: FaissSettings, tokenizer: int,
+                   vectors: np.ndarray | None = None) -> dict:
+    """Complete a segment folder whose tables and arrays are written (by ``write_segment``, or in
+    chunks by a streaming writer such as ``eval.bench``): its file records, its ANN index by its size
+    (built from ``vectors`` or the memory-mapped ``vectors.npy``), fsync; returns its ``SegmentInfo``
+    fields (without the name)."""
+    import faiss
+
+    if vectors is None:
+        vectors = NpyRows(tmp / file_name("vectors"))
+    hashes = {"file_keys": key_hashes(files),
+              "file_docs": key_hashes({d for rec in files.values() for d in rec.get("doc_ids", ())})}
+    for key, arr in hashes.items():
+        with open(tmp / file_name(key), "wb") as f:
+            np.save(f, arr, allow_pickle=False)
+    n = len(vectors)
     ann = faiss_settings.resolved_kind(n)
     if ann in ANN_KINDS:
-        faiss.write_index(build_faiss_index(data.vectors, faiss_settings), str(tmp / file_name("faiss")))
-    (tmp / file_name("files")).write_text(json.dumps(data.files, ensure_ascii=False), encoding="utf-8")
+        faiss.write_index(build_faiss_index(vectors, faiss_settings), str(tmp / file_name("faiss")))
+    (tmp / file_name("files")).write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
     sizes = {}
     for p in sorted(tmp.iterdir()):
         _fsync_file(p)
         sizes[p.name] = p.stat().st_size
     fsync_dir(tmp)
-    return tmp, {"passages": n, "documents": data.documents.num_rows, "sentences": int(arrays["sentences"].shape[0]),
-                 "ann": ann, "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+    documents = _arrow_rows(tmp / file_name("documents"))
+    sentences = int(np.load(tmp / file_name("sentences"), mmap_mode="r", allow_pickle=False).shape[0])
+    return {"passages": n, "documents": documents, "sentences": sentences, "ann": ann,
+            "ann_params": ann_params(ann, n, faiss_settings), "tokenizer": tokenizer, "sizes": sizes, "created": now()}
+
+
+class NpyWriter:
+    """A 2-d ``.npy`` file of a known shape written row block by row block (nothing held in memory,
+    nothing memory-mapped: a mapped file's written pages would count in the writer's RSS).
+
+        >>> with NpyWriter(Path("v.npy"), (3, 2), np.float32) as w:  # doctest: +SKIP
+        ...     w.append(np.zeros((2, 2))); w.append(np.ones((1, 2)))
+    """
+
+    def __init__(self, path: Path, shape: tuple[int, ...], dtype):
+        self.path, self.shape, self.dtype = Path(path), tuple(int(x) for x in shape), np.dtype(dtype)
+        self.rows = 0
+        self._f = open(self.path, "wb")
+        header = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": self.shape}
+        np.lib.format.write_array_header_1_0(self._f, header)
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, self.dtype).reshape((-1,) + self.shape[1:])
+        if self.rows + len(block) > self.shape[0]:
+            raise ValueError(f"{self.path.name}: {self.rows + len(block)} rows written, its shape says {self.shape[0]}")
+        self._f.write(block.tobytes())
+        self.rows += len(block)
+
+    def close(self) -> None:
+        self._f.close()
+        if self.rows != self.shape[0]:
+            raise ValueError(f"{self.path.name}: {self.rows} rows written, its shape says {self.shape[0]}")
+
+    def __enter__(self) -> "NpyWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self._f.close()
+
+
+class NpyRows:
+    """Rows of a 2-d ``.npy`` file read on demand (a slice, or sorted row numbers), each read into a
+    fresh array: building an ANN index over 10M vectors this way holds one block at a time, where
+    a memory map would keep every page it touched resident."""
+
+    def __init__(self, path: Path):
+        arr = np.load(path, mmap_mode="r", allow_pickle=False)
+        self.shape, self.dtype, self.ndim, self._offset = arr.shape, arr.dtype, arr.ndim, arr.offset
+        del arr
+        self._row_bytes = int(np.prod(self.shape[1:])) * self.dtype.itemsize
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _read(self, start: int, count: int) -> np.ndarray:
+        buf = os.pread(self._fd, count * self._row_bytes, self._offset + start * self._row_bytes)
+        return np.frombuffer(bytearray(buf), self.dtype).reshape((count,) + self.shape[1:])
+
+    def __getitem__(self, key) -> np.ndarray:
+        if isinstance(key, slice):
+            a, b, step = key.indices(self.shape[0])
+            if step != 1:
+                raise ValueError("NpyRows reads contiguous slices only")
+            return self._read(a, max(0, b - a))
+        rows = np.asarray(key, np.int64)
+        return np.stack([self._read(int(r), 1)[0] for r in rows]) if len(rows) else np.zeros((0,) + self.shape[1:], self.dtype)
+
+
+def _arrow_rows(path: Path) -> int:
+    import pyarrow as pa
+
+    with pa.memory_map(str(path)) as src:
+        reader = pa.ipc.open_file(src)
+        return sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
 
 
 def publish_segment(tmp: Path, name: str, fields: dict) -> SegmentInfo:
@@ -271,6 +398,18 @@ def _read_ann(path: Path, where: str, n: int, dimension: int):
     return index
 
 
+def _open_ann(folder: Path, info: SegmentInfo, where: str, dimension: int, vectors, ef_search: int, nprobe: int):
+    """The segment's ANN index with its query-time settings (None for a flat segment); a compressed
+    kind's wrapped to re-score its best candidates from ``vectors`` (the memory-mapped vectors.npy)."""
+    if info.ann not in ANN_KINDS:
+        return None
+    index = _read_ann(folder / file_name("faiss"), where, info.passages, dimension)
+    set_search_depth(index, ef_search, nprobe)
+    if info.ann in RERANKED:
+        index = Reranked(index, vectors, int(info.ann_params.get("rerank", DEFAULT_RERANK)))
+    return index
+
+
 # -- reading -------------------------------------------------------------------------------------------
 
 class Segment:
@@ -331,10 +470,7 @@ class Segment:
         self._hash_lookups = 0
         self._per_tombstones: dict[tuple[str, frozenset], object] = {}
         self._non_ascii: np.ndarray | None = None
-        self.faiss = None
-        if ann and info.ann in ANN_KINDS:
-            self.faiss = _read_ann(self.dir / file_name("faiss"), where, n, dimension)
-            set_search_depth(self.faiss, ef_search, nprobe)
+        self.faiss = _open_ann(self.dir, info, where, dimension, self.vectors, ef_search, nprobe) if ann else None
 
     def __len__(self) -> int:
         return self.info.passages

@@ -39,8 +39,8 @@ from newsqa.embeddings.lexical import TOKENIZER_VERSION, terms
 from newsqa.embeddings.manifest import MANIFEST, read_manifest
 from newsqa.embeddings.reader import open_reader
 from newsqa.embeddings.readers import iter_files, read_file
-from newsqa.embeddings.segment import (SegmentData, documents_table, merge_postings, publish_segment, write_segment,
-                                postings_csr as _csr)
+from newsqa.embeddings.segment import (NpyWriter, SegmentData, append_postings, documents_table, file_name, finish_segment,
+                                       new_segment_folder, publish_segment, postings_csr as _csr)
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BBC_DEFAULT = ROOT.parent / "shared" / "corpus" / "bbc" / "articles"
 PAD_SEED = 7
 PAD_PASSAGES_PER_DOC = 10
+PAD_CHUNK = 250_000  # generated passages made and written at a time (~0.6 GB of working memory)
 
 
 def parse_size(s: str) -> int:
@@ -180,35 +181,94 @@ def _texts_to_encode(paths: list[Path]) -> list[str]:
 
 # -- padded stores ---------------------------------------------------------------------------------
 
-def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto") -> tuple[Path, dict]:
+def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", chunk: int = PAD_CHUNK) -> tuple[Path, dict]:
     """An index of ``target`` passages: the base index's plus generated ones, as ONE segment (so its
-    ANN kind is the one an index of that size gets), cached by size."""
+    ANN kind is the one an index of that size gets), cached by size.
+
+    Streamed: the generated passages are made ``chunk`` at a time and appended to the segment's
+    files (Arrow record batches, ``.npy`` rows), so memory follows the chunk, not the index; the
+    ANN index is trained on a sample and filled block by block from the written ``vectors.npy``.
+    """
     base = open_reader(base_dir, ann=False)
     n_real = base.live_passages
-    out = cache / f"padded-{target}-from-{n_real}-v3{'' if ann == 'auto' else '-' + ann}"  # v3: format 2 (segments)
+    out = cache / f"padded-{target}-from-{n_real}-v4{'' if ann == 'auto' else '-' + ann}"  # v4: streamed chunks
     if (out / MANIFEST).exists():
         return out, json.loads((out / "bench-padding.json").read_text())
     if len(base.segments) != 1 or base.info.tombstones:
         raise SystemExit(f"{base_dir}: compact it to one segment first (newsqa compact --full --index {base_dir})")
-    t0 = time.perf_counter()
+    chunk = max(PAD_PASSAGES_PER_DOC, chunk - chunk % PAD_PASSAGES_PER_DOC)  # whole generated documents a chunk
     pad = max(0, target - n_real)
-    rng = np.random.default_rng(PAD_SEED)
-    vocab, freq = _vocabulary(base.segments[0].passages.column("text").to_pylist())
-    n_docs = (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC
-    lengths = rng.integers(12, 40, size=pad)
-    drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
-    data = _with_generated(base.segments[0], _generated_segment(vocab, drawn, lengths, n_docs, base.dimension, rng))
-    t_gen = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    fields = _write_padded(out, base, data, ann)
-    t_write = time.perf_counter() - t1
-    del data
+    t0, c0 = time.perf_counter(), time.process_time()
+    with writer_lock(out):
+        tmp = new_segment_folder(out, ".bench.tmp")
+        _write_padded_files(tmp, base.segments[0], pad, chunk)
+        t1, c1 = time.perf_counter(), time.process_time()
+        fields = finish_segment(tmp, {}, _pad_settings(base, ann), TOKENIZER_VERSION)
+        t2, c2 = time.perf_counter(), time.process_time()
+        publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
+                segments=[publish_segment(tmp, "s000001", fields)], tombstones={}, deleted_files=[],
+                counts={"documents": fields["documents"], "passages": fields["passages"], "files": 0})
     read_manifest(out)
-    info = {"real_passages": n_real, "generated_passages": pad, "generated_documents": n_docs,
+    info = {"real_passages": n_real, "generated_passages": pad,
+            "generated_documents": (pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC,
             "padding": "generated passages (BBC words by frequency) with random unit vectors",
-            "generate_s": round(t_gen, 1), "write_segment_s": round(t_write, 1), "faiss_kind": fields["ann"]}
+            "generate_s": round(t1 - t0, 1), "generate_cpu_s": round(c1 - c0, 1), "ann_build_s": round(t2 - t1, 1),
+            "ann_build_cpu_s": round(c2 - c1, 1), "write_segment_s": round(t2 - t0, 1), "faiss_kind": fields["ann"],
+            "ann_params": fields["ann_params"], "chunk": chunk, "build_peak_rss_mb": round(_memory_mb().get("VmHWM", 0)),
+            "disk_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file())}
     (out / "bench-padding.json").write_text(json.dumps(info))
     return out, info
+
+
+def _pad_settings(base, ann: str) -> FaissSettings:
+    settings = FaissSettings.from_dict(base.info.faiss)
+    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build an ANN index
+        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
+    return settings
+
+
+def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
+    """The padded segment's tables and arrays in ``tmp``: the base segment's rows, then ``pad``
+    generated ones made and appended ``chunk`` at a time; postings merged at the end."""
+    rng = np.random.default_rng(PAD_SEED)
+    vocab, freq = _vocabulary(seg.passages.column("text").to_pylist())
+    n, dim, n_sent = len(seg) + pad, seg.vectors.shape[1], seg.info.sentences + pad
+    parts, offsets = [lambda: seg.postings], [0]
+    with pa.OSFile(str(tmp / file_name("passages")), "wb") as ps, pa.OSFile(str(tmp / file_name("documents")), "wb") as ds, \
+            pa.ipc.new_file(ps, seg.passages.schema) as pw, pa.ipc.new_file(ds, seg.documents.schema) as dw, \
+            NpyWriter(tmp / file_name("vectors"), (n, dim), np.float32) as vw, \
+            NpyWriter(tmp / file_name("sentences"), (n_sent, dim), np.float16) as sw, \
+            NpyWriter(tmp / file_name("sentence_rows"), (n + 1,), np.int64) as rw:
+        pw.write_table(seg.passages)
+        dw.write_table(seg.documents)
+        vw.append(np.asarray(seg.vectors))
+        sw.append(np.asarray(seg.sentence_vectors))
+        rw.append(np.asarray(seg.sentence_rows))
+        for first in range(0, pad, chunk):
+            lengths = rng.integers(12, 40, size=min(chunk, pad - first))
+            drawn = rng.choice(len(vocab), size=int(lengths.sum()), p=freq)
+            gen = _generated_segment(vocab, drawn, lengths, first, dim, rng, doc_base=seg.info.documents)
+            pw.write_table(gen.passages.select(seg.passages.schema.names).cast(seg.passages.schema))
+            dw.write_table(gen.documents.select(seg.documents.schema.names).cast(seg.documents.schema))
+            vw.append(gen.vectors)
+            sw.append(gen.sentence_vectors)  # a generated passage is one sentence: its own vector
+            rw.append(seg.info.sentences + first + np.arange(1, len(gen) + 1))
+            parts.append(_spilled(tmp / f".postings-{first}", gen.postings))  # on disk until merged
+            offsets.append(len(seg) + first)
+            del gen, drawn
+    for key, arr in append_postings(parts, offsets, n).items():
+        with open(tmp / file_name(key), "wb") as f:
+            np.save(f, arr, allow_pickle=False)
+    for spill in tmp.glob(".postings-*"):
+        shutil.rmtree(spill)
+
+
+def _spilled(folder: Path, postings: dict):
+    """Write ``postings`` to ``folder``; returns a callable that reads them back (memory-mapped)."""
+    folder.mkdir()
+    for key, arr in postings.items():
+        np.save(folder / f"{key}.npy", arr, allow_pickle=False)
+    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
 
 
 def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -223,57 +283,32 @@ def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return vocab, freq
 
 
-def _with_generated(seg, gen: SegmentData) -> SegmentData:
-    """One segment's data: the base segment's rows, then the generated ones (document numbers shifted)."""
-    pad = len(gen)
-    gp = gen.passages.set_column(gen.passages.schema.get_field_index("doc"), "doc",
-                                 pa.array(gen.passages.column("doc").to_numpy() + seg.info.documents, pa.int32()))
-    return SegmentData(
-        passages=pa.concat_tables([seg.passages, gp]), documents=pa.concat_tables([seg.documents, gen.documents]),
-        vectors=np.concatenate([np.asarray(seg.vectors), gen.vectors]),
-        sentence_vectors=np.concatenate([np.asarray(seg.sentence_vectors), gen.sentence_vectors]),
-        sentence_rows=np.concatenate([np.asarray(seg.sentence_rows), gen.sentence_rows[1:] + seg.info.sentences]),
-        postings=merge_postings([(seg.postings, np.arange(len(seg))), (gen.postings, np.arange(pad) + len(seg))]),
-        files={})
-
-
-def _write_padded(out: Path, base, data: SegmentData, ann: str) -> dict:
-    """Write ``data`` as the one segment of a new index at ``out`` (the base's model and settings);
-    returns the segment's fields."""
-    settings = FaissSettings.from_dict(base.info.faiss)
-    if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build a 1M HNSW graph
-        settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
-    with writer_lock(out):
-        tmp, fields = write_segment(out, ".bench.tmp", data, settings, TOKENIZER_VERSION)
-        info = publish_segment(tmp, "s000001", fields)
-        publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
-                segments=[info], tombstones={}, deleted_files=[],
-                counts={"documents": data.documents.num_rows, "passages": len(data), "files": 0})
-    return fields
-
-
-def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int, dim: int, rng):
-    """The generated passages as segment data, built column-wise (no Passage objects: 1M of them
-    would take most of the build): one sentence of drawn words per passage, ten per document."""
+def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, first: int, dim: int, rng,
+                       doc_base: int = 0):
+    """Generated passages ``first`` .. ``first + len(lengths)`` as segment data, built column-wise (no
+    Passage objects: 1M of them would take most of the build): one sentence of drawn words per
+    passage, ten per document (``first`` is a multiple of ten: a chunk holds whole documents);
+    its ``doc`` column counts from ``doc_base`` (the base segment's documents come first)."""
     pad = len(lengths)
     cuts = np.concatenate([[0], np.cumsum(lengths)])
     texts = [" ".join(vocab[drawn[cuts[k]:cuts[k + 1]]].tolist()).capitalize() + "." for k in range(pad)]
-    doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
-    para = np.arange(pad) % PAD_PASSAGES_PER_DOC + 1
-    starts, ends, docs, doc_ids, titles = _generated_documents(texts, para, n_docs)
+    doc_of = (first + np.arange(pad)) // PAD_PASSAGES_PER_DOC
+    para = (first + np.arange(pad)) % PAD_PASSAGES_PER_DOC + 1
+    starts, ends, docs, doc_ids, titles = _generated_documents(texts, para, first // PAD_PASSAGES_PER_DOC)
+    local = doc_of - first // PAD_PASSAGES_PER_DOC
     str_col = lambda v: pa.array(v, pa.string())  # noqa: E731
     passages = pa.table({
-        "passage_id": str_col([f"{k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[doc_of].tolist()),
-        "doc": pa.array(doc_of.astype(np.int32)), "kind": str_col(["paragraph"] * pad),
+        "passage_id": str_col([f"{first + k:016x}" for k in range(pad)]), "doc_id": str_col(np.array(doc_ids)[local].tolist()),
+        "doc": pa.array((doc_of + doc_base).astype(np.int32)), "kind": str_col(["paragraph"] * pad),
         "paragraph": pa.array(para.astype(np.int32)), "part": pa.array(np.zeros(pad, np.int32)),
         "start": pa.array(starts), "end": pa.array(ends), "text": str_col(texts),
         "sentence_starts": pa.array([[int(x)] for x in starts], pa.list_(pa.int64())),
         "sentence_ends": pa.array([[int(x)] for x in ends], pa.list_(pa.int64())),
-        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[doc_of].tolist()), "date": str_col([""] * pad),
+        "heading": str_col([""] * pad), "title": str_col(np.array(titles)[local].tolist()), "date": str_col([""] * pad),
         "source": str_col(["generated"] * pad), "section": str_col(["generated"] * pad),
         "embed_hash": pa.array(rng.integers(0, 2**63, size=pad, dtype=np.int64).astype(np.uint64)),
     })
-    postings = _generated_postings(vocab, drawn, lengths, n_docs)
+    postings = _generated_postings(vocab, drawn, lengths, first)
     vec = rng.standard_normal((pad, dim), dtype=np.float32)
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     # A generated passage is one sentence: its sentence vector is its passage vector.
@@ -281,14 +316,16 @@ def _generated_segment(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray
                        np.arange(pad + 1, dtype=np.int64), postings, {})
 
 
-def _generated_documents(texts: list[str], para: np.ndarray, n_docs: int):
-    """The generated articles (a title, then ten passages each): the passages' offsets and the documents."""
+def _generated_documents(texts: list[str], para: np.ndarray, first_doc: int = 0):
+    """The generated articles (a title, then ten passages each; numbered from ``first_doc``): the
+    passages' offsets and the documents."""
     pad = len(texts)
     starts, ends, docs, doc_ids, titles = np.zeros(pad, np.int64), np.zeros(pad, np.int64), [], [], []
-    for j in range(n_docs):
+    for i in range((pad + PAD_PASSAGES_PER_DOC - 1) // PAD_PASSAGES_PER_DOC):
+        j = first_doc + i
         title = f"Generated filler article {j}"
         text, blocks = title, [["headline", 0, len(title), 0, ""]]
-        for k in range(j * PAD_PASSAGES_PER_DOC, min(pad, (j + 1) * PAD_PASSAGES_PER_DOC)):
+        for k in range(i * PAD_PASSAGES_PER_DOC, min(pad, (i + 1) * PAD_PASSAGES_PER_DOC)):
             starts[k] = len(text) + 2
             text = text + "\n\n" + texts[k]
             ends[k] = starts[k] + len(texts[k])
@@ -301,10 +338,12 @@ def _generated_documents(texts: list[str], para: np.ndarray, n_docs: int):
     return starts, ends, docs, doc_ids, titles
 
 
-def _generated_postings(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, n_docs: int) -> dict:
-    """The BM25 postings of the generated passages."""
+def _generated_postings(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarray, first: int = 0) -> dict:
+    """The BM25 postings of generated passages ``first`` .. (rows counted from 0 within them)."""
     pad = len(lengths)
-    doc_of = np.arange(pad) // PAD_PASSAGES_PER_DOC
+    first_doc = first // PAD_PASSAGES_PER_DOC
+    doc_of = (first + np.arange(pad)) // PAD_PASSAGES_PER_DOC - first_doc
+    n_docs = int(doc_of[-1]) + 1 if pad else 0
     # Postings without tokenising 1M texts: each drawn word's term is known from the vocabulary,
     # and every passage's embedded text starts with its title ("Generated filler article J").
     vocab_terms = [terms(w) for w in vocab.tolist()]
@@ -313,7 +352,7 @@ def _generated_postings(vocab: np.ndarray, drawn: np.ndarray, lengths: np.ndarra
     tid = {t: i for i, t in enumerate(names)}
     word_term = np.array([tid[t[0]] if t else -1 for t in vocab_terms], np.int64)
     number_base = len(names)
-    names = names + [str(j) for j in range(n_docs)]
+    names = names + [str(first_doc + j) for j in range(n_docs)]
     tok_t = word_term[drawn]
     tok_r = np.repeat(np.arange(pad), lengths)
     keep = tok_t >= 0
@@ -491,7 +530,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
     ap.add_argument("--model", default=None, help="--updates: the model ('hashing': the test encoder, to time the "
                     "index side alone; default: the packaged model)")
-    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
+    ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw", "ivf", "ivf_sq8"], default="auto",
                     help="ANN kind of a padded index (default: by size, IVF at 1M; flat skips the ANN build)")
     ap.add_argument("--stages", action="store_true",
                     help="where an ask's time goes: thread CPU ms per stage on one thread (eval.bench_ask), per "
@@ -538,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         if size <= n_real * 1.5:
             index_dir, info = base, None
         else:
-            index_dir, info = build_padded(base, size, args.cache)
+            index_dir, info = build_padded(base, size, args.cache, args.pad_ann)
             res["padding"][str(size)] = info
         s = serve_in_subprocess(index_dir, questions, args.warmup)
         s["padding"] = info

@@ -70,5 +70,5 @@ def test_a_reader_refuses_an_unknown_ann_kind_naming_the_segment(tmp_path, fake_
     m = json.loads((idx / "manifest.json").read_text())
     m["segments"][0]["ann"] = "diskann"
     (idx / "manifest.json").write_text(json.dumps(m))
-    with pytest.raises(IndexFormatError, match=r"segment s000001: ann must be one of flat, hnsw, ivf, got 'diskann'"):
+    with pytest.raises(IndexFormatError, match=r"segment s000001: ann must be one of flat, hnsw, ivf, ivf_sq8, got 'diskann'"):
         open_reader(idx)

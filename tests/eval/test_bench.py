@@ -38,3 +38,50 @@ def test_padded_store_opens_and_answers(tmp_path, fake_encoder):
                                 "bm25_ms_p50": 1, "bm25_ms_p95": 1, "open_plus_first_answer_s": 1, "cold_with_model_s": 2,
                                 "peak_rss_mb": 1, "bytes_per_passage": 1, "recall_at_10": None}]})
     assert "2,000 (padded)" in md and "random unit vectors" in md
+
+
+def test_padded_store_is_streamed_in_chunks_of_whole_documents(tmp_path, fake_encoder):
+    import numpy as np
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    padded, info = build_padded(tmp_path / "base", 2000, tmp_path / "cache", ann="ivf_sq8", chunk=505)
+    assert info["chunk"] == 500 and info["faiss_kind"] == "ivf_sq8" and info["ann_params"]["codes"] == "sq8"
+    snap = load_snapshot(padded)
+    seg = snap.segments[0]
+    assert len(seg) == 2000 and seg.info.ann == "ivf_sq8" and seg.info.sentences == seg.info.passages - 233 + \
+        load_snapshot(tmp_path / "base").segments[0].info.sentences
+    gen = [snap.passages[i] for i in (233, 732, 733, 1233, 1999)]  # on both sides of chunk borders
+    assert all(snap.document_text(p.doc_id)[p.start:p.end] == p.text for p in gen)
+    assert len({p.passage_id for p in snap.passages}) == 2000
+    rows = np.asarray(seg.sentence_rows)
+    assert np.all(np.diff(rows[233:]) == 1) and rows[-1] == seg.info.sentences
+    np.testing.assert_allclose(np.asarray(seg.sentence_vectors[-1], np.float32), seg.vectors[-1], atol=2e-3)
+    # a generated document's number is a term of its passages only: BM25 finds them across chunks
+    last_doc = snap.documents[snap.passages[1999].doc_id]["title"].split()[-1]
+    engine = Engine.open(padded, encoder=fake_encoder)
+    hits = engine.retriever.bm25.search(f"filler article {last_doc}", 10)
+    found = {snap.passages[int(r)].doc_id for r in hits[0][:3]}
+    assert snap.passages[1999].doc_id in found
+    q = np.asarray(seg.vectors[[5, 900, 1500]])
+    D, I = seg.faiss.search(q, 10)
+    # each row finds itself first, with its exact (re-ranked, not 8-bit) score; recall: tests/embeddings/test_ivf_sq8.py
+    assert (I[:, 0] == [5, 900, 1500]).all() and np.allclose(D[:, 0], (q * q).sum(1), rtol=1e-5)
+
+
+def test_ann_ab_compares_both_ivf_kinds_on_the_same_vectors():
+    import numpy as np
+
+    from newsqa.eval.bench_ann import ann_ab
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((20, 16)).astype(np.float32)
+    x = centres[rng.integers(0, 20, 1500)] + 0.5 * rng.standard_normal((1500, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    rows = ann_ab(x, x[:20], nprobes=(4, 1000), rounds=1)
+    assert [(r["kind"], r["nprobe"]) for r in rows] == [("ivf", 4), ("ivf_sq8", 4), ("ivf", 1000), ("ivf_sq8", 1000)]
+    by = {(r["kind"], r["nprobe"]): r for r in rows}
+    assert by[("ivf", 1000)]["recall_at_10"] == 1.0 and by[("ivf_sq8", 1000)]["recall_at_10"] >= 0.99  # every list
+    assert by[("ivf_sq8", 4)]["code_bytes"] * 4 == by[("ivf", 4)]["code_bytes"]

@@ -50,6 +50,9 @@ def test_bench_updates_reports_every_field_the_issue_asks_for(tmp_path):
                   "visible_add_p50_s", "visible_refresh_p50_s", "visible_asks_p50_s", "writer_rss_after_model_mb"):
         assert isinstance(out[field], (int, float)) and out[field] >= 0, field
     assert out["visible_add_p50_s"] + out["visible_refresh_p50_s"] <= out["visible_p50_s"]
+    parts = [out[f"visible_{k}_cpu_p50_s"] for k in ("add", "refresh", "asks")]  # one visible add: p50 = the value
+    assert all(p >= 0 for p in parts) and abs(sum(parts) - out["visible_cpu_p50_s"]) < 0.01
+    assert out["visible_encode_cpu_p50_s"] <= out["visible_add_cpu_p50_s"]
     assert out["visible_asks_needed"] == [1] and out["writer_backend"] == "hashing"
     assert out["passages"] == 233 and out["adds"] == 2 and out["segments_after_compaction"] <= out["segments_after_adds"] + 1
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())  # its work folder is removed
