@@ -102,11 +102,10 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                                settings.quotes, hits, carried=carried)
               if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
     picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
-    sig = compute_signals(own, scored, picked, hits, snapshot, idf, article_terms)  # of the quotes shown
-    lead = picked[0] if picked else best
+    sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms)
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)
-    verdict = overrule(decide(lead, sig, settings.abstain, subject_of(own, lead)), shape, pool)
+    verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:

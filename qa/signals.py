@@ -293,56 +293,46 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     return out, text
 
 
-def compute_signals(question: str, scored: list[Candidate], shown: list[Candidate], hits, snapshot, idf: IdfTable,
+def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits, snapshot, idf: IdfTable,
                     article_terms: ArticleTerms) -> Signals:
-    """The signals of ``question`` against its scored candidates (best first), the quotes that will be
-    shown (``shown``, after the slot step: its first is the lead the reader sees; empty: the best
-    candidate) and the retrieved hits."""
-    lead = (shown[0] if shown else scored[0]) if scored else None
+    """The signals of ``question`` against its scored candidates (best first) and retrieved hits."""
+    best = scored[0] if scored else None
     content = list(dict.fromkeys(question_terms(question)))
-    df = folded_df(idf)
-    unknown_t = [t for t in content if df.get(t, 0) == 0]
-    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
-    top_sets = [article_terms(snapshot, d) for d in dict.fromkeys(h.passage.doc_id for h in hits[:8])]
-    sal_terms = {w: _term_of(w) for w in salient_words(question)}
-    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
-    years_out, time_text = years_outside([w for w in sal_terms if _YEAR.match(w)], snapshot, idf, question)
-    qtype = question_type(question)
-    front = list(shown) or ([lead] if lead else [])
-    type_missing = bool(qtype) and lead is not None and not any(answer_candidates(question, c.text) for c in front)
-    near = _shown_first(front, scored[:SLOT_TOP])  # the shown quotes, then the best sentences
-    slot = slot_signals(question, [(c.text, c.lexical) for c in near], top=len(near))
-    wide = slot_signals(question, [(c.text, c.lexical) for c in scored[:WIDE_TOP]], top=WIDE_TOP)
-    dense = [c.dense for c in scored[:5]]
-    return Signals(  # cosine and word share: the best of the shown quotes (the reader reads them all)
-        dense=max((c.dense for c in front), default=0.0), lexical=max((c.lexical for c in front), default=0.0),
-        headline=bool(lead and lead.hit.passage.kind == "headline"),
-        unknown_terms=tuple(_surface(question, content).get(t, t) for t in unknown_t),
-        unknown_salient=tuple(unknown_sal), missing_top=tuple(missing_top),
-        article_missing=_article_missing(content, front, snapshot, idf, article_terms),
-        years_out=tuple(years_out), type_missing=type_missing, qtype=qtype, time_text=time_text,
-        kind_missing=bool(slot.kind) and lead is not None and not slot.filled,
-        slot_lexical=slot.slot_lexical if slot.kind else (lead.lexical if lead else 0.0),
-        focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
-        article_missing_min=_article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms),
-        wide_kind_missing=bool(wide.kind) and lead is not None and not wide.filled,
-    )
-
-
-def _shown_first(front: list[Candidate], rest: list[Candidate]) -> list[Candidate]:
-    """``front`` (the shown quotes), then the sentences of ``rest`` not among them."""
-    texts = {c.text for c in front}
-    return front + [c for c in rest if c.text not in texts]
-
-
-def _surface(question: str, content: list[str]) -> dict:
-    """Each content term of the question as the question spells it (its first spelling)."""
-    out = {}
+    # A question word that is a stop word or a question word is not a term: only content terms count.
+    surface = {}
     for w in words(question):
         t = _term_of(w)
         if t and t in content:
-            out.setdefault(t, w)
-    return out
+            surface.setdefault(t, w)
+    unknown_t = [t for t in content if folded_df(idf).get(t, 0) == 0]
+    sal = salient_words(question)
+    sal_terms = {w: _term_of(w) for w in sal}
+    df = folded_df(idf)
+    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
+    top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
+    top_sets = [article_terms(snapshot, d) for d in top_docs]
+    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
+    art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
+    art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)
+    years = [w for w in sal if _YEAR.match(w)]
+    years_out, time_text = years_outside(years, snapshot, idf, question)
+    qtype = question_type(question)
+    type_missing = bool(qtype) and best is not None and not any(
+        answer_candidates(question, c.text) for c in scored[: max(1, chosen_n)])
+    slot = slot_signals(question, [(c.text, c.lexical) for c in scored[:SLOT_TOP]], top=SLOT_TOP)
+    wide = slot_signals(question, [(c.text, c.lexical) for c in scored[:WIDE_TOP]], top=WIDE_TOP)
+    dense = [c.dense for c in scored[:5]]
+    return Signals(
+        dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
+        headline=bool(best and best.hit.passage.kind == "headline"),
+        unknown_terms=tuple(surface.get(t, t) for t in unknown_t), unknown_salient=tuple(unknown_sal),
+        missing_top=tuple(missing_top), article_missing=art_missing, years_out=tuple(years_out),
+        type_missing=type_missing, qtype=qtype, time_text=time_text,
+        kind_missing=bool(slot.kind) and best is not None and not slot.filled,
+        slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
+        focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
+        article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
+    )
 
 
 def _article_missing(content: list[str], cands: list[Candidate], snapshot, idf: IdfTable, article_terms) -> float:

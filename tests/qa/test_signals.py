@@ -55,12 +55,12 @@ def test_signals_of_a_question_whose_asked_fact_is_missing():
     idf = IdfTable([doc, "Another story about Gamma."])
     best = _cand("The merger of Alpha and Beta was agreed on Monday.")
     hits = [best.hit]
-    sig = compute_signals("How much did Alpha pay for Beta?", [best], [best], hits, snap, idf, ArticleTerms())
+    sig = compute_signals("How much did Alpha pay for Beta?", [best], 1, hits, snap, idf, ArticleTerms())
     assert sig.type_missing and sig.qtype == "number"
     assert not sig.unknown_salient and sig.article_missing > 0  # "pay" is not in the article
-    sig2 = compute_signals("When was the merger of Alpha and Beta agreed?", [best], [best], hits, snap, idf, ArticleTerms())
+    sig2 = compute_signals("When was the merger of Alpha and Beta agreed?", [best], 1, hits, snap, idf, ArticleTerms())
     assert not sig2.type_missing and sig2.article_missing == 0.0
-    sig3 = compute_signals("How much did Zorblat pay?", [best], [best], hits, snap, idf, ArticleTerms())
+    sig3 = compute_signals("How much did Zorblat pay?", [best], 1, hits, snap, idf, ArticleTerms())
     assert sig3.unknown_salient == ("Zorblat",)
     assert subject_of("How much did Alpha pay for Beta?", best) == "Alpha Beta"
 
@@ -102,18 +102,18 @@ def test_slot_signals_of_a_near_miss_and_of_an_answer():
     snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
     idf = IdfTable([doc, "Another story about Gamma."])
     near = [_cand("The Parken concert will star Tina Turner."), _cand("Tickets for the Parken concert sold out.")]
-    sig = compute_signals("How much do tickets cost for the Parken concert?", near, near[:1], [near[0].hit], snap, idf,
+    sig = compute_signals("How much do tickets cost for the Parken concert?", near, 1, [near[0].hit], snap, idf,
                           ArticleTerms())
     assert sig.asked == "money" and sig.kind_missing  # no sum of money in the top sentences
     paid = [_cand("Tickets for the Parken concert cost 400 kroner.")]
-    sig2 = compute_signals("How much do tickets cost for the Parken concert?", paid, paid[:1], [paid[0].hit], snap, idf,
+    sig2 = compute_signals("How much do tickets cost for the Parken concert?", paid, 1, [paid[0].hit], snap, idf,
                            ArticleTerms())
     assert not sig2.kind_missing and sig2.slot_lexical == 0.5
-    sig3 = compute_signals("How many members does the Parken club have?", near, near[:1], [near[0].hit], snap, idf,
+    sig3 = compute_signals("How many members does the Parken club have?", near, 1, [near[0].hit], snap, idf,
                            ArticleTerms())
     assert sig3.focus_missing and sig3.kind_missing  # neither "members" nor a count
     assert len(sig.features()) == len(FEATURES)
-    untyped = compute_signals("Why was the Parken concert moved?", near, near[:1], [near[0].hit], snap, idf, ArticleTerms())
+    untyped = compute_signals("Why was the Parken concert moved?", near, 1, [near[0].hit], snap, idf, ArticleTerms())
     assert not untyped.kind_missing and untyped.slot_lexical == near[0].lexical
 
 
