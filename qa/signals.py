@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
-            "article_missing_min", "wide_kind_missing", "bias")
+            "article_missing_min", "wide_kind_missing", "salient_missing", "bias")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Signals:
     dense_margin: float = 0.0  # the best sentence's cosine above the fifth best's
     article_missing_min: float = 0.0  # ``article_missing`` of the WIDE_TOP candidates' articles, the lowest
     wide_kind_missing: bool = False  # the asked kind is in none of the WIDE_TOP best sentences
+    salient_missing: float = 0.0  # share of the question's names and numbers (not years) absent from the best quote's article
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -67,7 +68,7 @@ class Signals:
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
-                1.0]
+                self.salient_missing, 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -76,7 +77,8 @@ class Signals:
                 "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype,
                 "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
                 "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
-                "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing}
+                "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
+                "salient_missing": round(self.salient_missing, 4)}
 
 
 def salient_words(question: str) -> list[str]:
@@ -314,6 +316,9 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
     art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
     art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)
+    named = [t for w, t in sal_terms.items() if t and not _YEAR.match(w)]
+    best_terms = article_terms(snapshot, best.hit.passage.doc_id) if best is not None and named else frozenset()
+    sal_missing = sum(t not in best_terms for t in named) / len(named) if best_terms else 0.0
     years = [w for w in sal if _YEAR.match(w)]
     years_out, time_text = years_outside(years, snapshot, idf, question)
     qtype = question_type(question)
@@ -332,6 +337,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
+        salient_missing=sal_missing,
     )
 
 
