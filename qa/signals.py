@@ -34,7 +34,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
-            "article_missing_min", "wide_kind_missing", "salient_missing", "bias")
+            "article_missing_min", "wide_kind_missing", "bias")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,6 @@ class Signals:
     dense_margin: float = 0.0  # the best sentence's cosine above the fifth best's
     article_missing_min: float = 0.0  # ``article_missing`` of the WIDE_TOP candidates' articles, the lowest
     wide_kind_missing: bool = False  # the asked kind is in none of the WIDE_TOP best sentences
-    salient_missing: float = 0.0  # share of the question's names and numbers (not years) absent from the best quote's article
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -68,7 +67,7 @@ class Signals:
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
-                self.salient_missing, 1.0]
+                1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -77,8 +76,7 @@ class Signals:
                 "years_out": list(self.years_out), "type_missing": self.type_missing, "qtype": self.qtype,
                 "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
                 "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
-                "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
-                "salient_missing": round(self.salient_missing, 4)}
+                "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -103,6 +101,10 @@ def _salient(question: str) -> tuple[str, ...]:
 
 
 
+# Not looked for in the retrieved articles: a short form they may spell out ("UN", "TV") and an
+# ordinal or a two-digit decade ("4th", "50s"), which are no names (on a SQuAD sample these weighed
+# 5 answerable questions into "not found"; no BBC question's missing term is one).
+_SHORT_FORM = re.compile(r"^(?:[A-Z]{2,3}|\d+(?:st|nd|rd|th)|\d\ds)$")
 SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
 WIDE_TOP = 8  # the wider look: the best candidate is often a headline or a side sentence
 RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
@@ -313,12 +315,10 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
-    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not any(t in s for s in top_sets)]
+    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _SHORT_FORM.match(w)
+                   and not any(t in s for s in top_sets)]
     art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
     art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)
-    named = [t for w, t in sal_terms.items() if t and not _YEAR.match(w)]
-    best_terms = article_terms(snapshot, best.hit.passage.doc_id) if best is not None and named else frozenset()
-    sal_missing = sum(t not in best_terms for t in named) / len(named) if best_terms else 0.0
     years = [w for w in sal if _YEAR.match(w)]
     years_out, time_text = years_outside(years, snapshot, idf, question)
     qtype = question_type(question)
@@ -337,7 +337,6 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
-        salient_missing=sal_missing,
     )
 
 
