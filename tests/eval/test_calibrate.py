@@ -94,3 +94,11 @@ def test_out_of_fold_thresholds_keep_the_budget_on_unseen_questions():
     assert np.mean(fa[10]) <= 0.06
     assert fit(_noisy(60, 1), use=use, folds=10) == fit(_noisy(60, 1), use=use, folds=10)  # deterministic
     assert {fold_of(r, 10) for r in _noisy(60, 1)} == set(range(10))
+
+
+def test_the_fit_does_not_hang_on_the_results_folders_name():
+    use = ("dense", "lexical", "slot_lexical", "dense_margin", "bias")
+    a = fit(_noisy(80, 3), use=use, folds=10)
+    renamed = [{**r, "set": "another-folder"} for r in _noisy(80, 3)]
+    b = fit(renamed, use=use, folds=10)
+    assert (a["abstain_below"], a["unsure_below"], a["weights"]) == (b["abstain_below"], b["unsure_below"], b["weights"])

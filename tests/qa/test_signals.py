@@ -188,3 +188,13 @@ def test_asked_kinds_that_refused_answerable_reference_questions():
     t = "They have 10 o'clock tea and 4 pm tea."
     assert [t[a:b] for a, b in kind_spans("date", "What time do they have tea?", t)] == ["10 o'clock", "4 pm"]
     assert kind_spans("date", "When do they have tea?", t) == []  # a clock time only for "what time"
+
+
+def test_a_short_form_or_an_ordinal_is_not_missing_from_the_articles():
+    docs = {"d0": "The United Nations said television ratings fell for the fourth year."}
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: docs[d])
+    idf = IdfTable(list(docs.values()) + ["The UN met.", "It came 4th on TV.", "Hits of the 50s.", "Oslo won."])
+    best = _cand("The United Nations said television ratings fell.", doc="d0")
+    for q in ("Which UN body said TV ratings fell?", "Which network came 4th?", "Which hits of the 50s fell?"):
+        assert compute_signals(q, [best], 1, [best.hit], snap, idf, ArticleTerms()).missing_top == ()
+    assert compute_signals("Did ratings fall in Oslo?", [best], 1, [best.hit], snap, idf, ArticleTerms()).missing_top == ("Oslo",)
