@@ -128,7 +128,7 @@ def test_a_brief_starts_with_the_article_most_about_the_question():
     from newsqa.qa.shapes.brief import most_about
 
     def art(*scores):
-        return [SimpleNamespace(score=s) for s in scores]
+        return [SimpleNamespace(score=s, hit=SimpleNamespace(passage=SimpleNamespace(passage_id=i))) for i, s in enumerate(scores)]
 
     # "mention" has the single best sentence; "story" has several good ones: the story leads
     pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d],
@@ -142,7 +142,7 @@ def test_what_happened_reads_the_news_reports_before_a_profile():
     from newsqa.qa.shapes.brief import most_about
 
     def art(*scores):
-        return [SimpleNamespace(score=s) for s in scores]
+        return [SimpleNamespace(score=s, hit=SimpleNamespace(passage=SimpleNamespace(passage_id=i))) for i, s in enumerate(scores)]
 
     def cand(doc, title):
         return SimpleNamespace(hit=SimpleNamespace(passage=SimpleNamespace(doc_id=doc, title=title)))

@@ -97,21 +97,52 @@ def test_values_compare_like_with_like():
     assert pair[0][0] is a_far  # a little lower, but the same kind of figure as the other side's
 
 
-def test_a_brief_opens_with_the_lead_in_article_order():
-    from newsqa.qa.shapes.brief import LEAD, choose_brief
+def _para(text: str, passage: str, start: int, score: float) -> Candidate:
+    c = Candidate(SimpleNamespace(passage=SimpleNamespace(doc_id="b", kind="paragraph", passage_id=passage, title="")),
+                  start, start + len(text), text)
+    c.score = score
+    return c
 
-    texts = ["Hundreds of ballot papers for the referendum have disappeared.",
-             "Royal Mail says about 300 homes in County Durham are not receiving voting packs at all.",
-             "Officials at Darlington Council are in a race against time to put it right.",
-             "A spokesman said the council had sent out every one of the ballot papers.",
-             "Special hand deliveries will take place where they are necessary, Royal Mail said.",
-             "So far a total of 569,072 ballot envelopes have been scanned by bar code."]
-    scores = [0.3, 0.2, 0.1, 0.4, 0.9, 0.8]
-    sents = [_cand(t, "b", i * 100, s) for i, (t, s) in enumerate(zip(texts, scores))]
+
+def test_a_brief_opens_with_the_lead_passages_whole_in_article_order():
+    """The first three passages (not sentences) open the brief, though they score lowest: a lead
+    paragraph's facts sit in all its sentences ("Lib Dem MP Lembit Opik said ..." third in the second)."""
+    from newsqa.qa.shapes.brief import EXTRA, LEAD_PASSAGES, choose_brief
+
+    texts = [("p1", "The new law banning hunting with dogs is so poorly drafted no-one can define the offence."),
+             ("p2", "The accusation came after it emerged a Devon man had been told he could chase away animals."),
+             ("p2", "Because he did not intend to kill deer or foxes it was not hunting, officials said."),
+             ("p2", "Lib Dem MP Lembit Opik said ministers had invented a new category of hunting."),
+             ("p3", "North Devon landowner Giles Bradshaw was put in touch with the Middle Way Group."),
+             ("p4", "Mr Opik said hunting with dogs and flushing out were not the same thing at all."),
+             ("p4", "Tory MP Peter Luff, another co-chairman of the group, said the law was a mess."),
+             ("p5", "The League Against Cruel Sports said the law was clear and would be enforced.")]
+    scores = [0.3, 0.2, 0.1, 0.1, 0.1, 0.4, 0.9, 0.8]
+    sents = [_para(t, p, i * 100, s) for i, ((p, t), s) in enumerate(zip(texts, scores))]
     pool = SimpleNamespace(scored=sorted(sents, key=lambda c: -c.score), article=lambda d: sents, question="Tell me about it")
     got = choose_brief(pool)
-    assert got[:LEAD] == sents[:LEAD]  # the lead, though it scores lowest
-    assert got == sorted(got, key=lambda c: c.start) and sents[4] in got and sents[5] in got
+    assert LEAD_PASSAGES == 3 and got[:5] == sents[:5]  # passages p1, p2 (all three sentences), p3
+    assert got[5:] == [sents[6]][:EXTRA]  # then the best later sentence; article order throughout
+    assert got == sorted(got, key=lambda c: c.start)
+
+
+def test_the_article_most_about_a_question_is_the_one_whose_lead_tells_it():
+    """A follow-up report that tells the story in its fourth passage scores below the report whose lead does."""
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*passages):
+        return [_para("x" * 40, f"p{i}", i * 100, s) for i, s in enumerate(passages)]
+
+    arts = {"later": art(0.3, 0.3, 0.3, 0.9, 0.9, 0.9, 0.9), "report": art(0.7, 0.6, 0.6, 0.2)}
+    pool = SimpleNamespace(article=arts.__getitem__, scored=[], question="Tell me about the story")
+    assert most_about(pool, ["later", "report"]) == ["report", "later"]
+
+
+def test_what_happened_ranks_a_question_headline_as_a_feature():
+    from newsqa.qa.shapes.brief import FEATURE_HEADLINE
+
+    assert FEATURE_HEADLINE.search("What now for Kelly Holmes?") and FEATURE_HEADLINE.search("Analysis: No pain, no gain?")
+    assert not FEATURE_HEADLINE.search("Holmes is hit by hamstring injury")
 
 
 def test_an_article_is_scored_once_per_question():
