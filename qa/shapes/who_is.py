@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS
+from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, is_nationality
 from ..lexicon import ROLE_WORDS as PERSON_WORDS
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
@@ -18,7 +18,7 @@ from .pool import Pool, near_duplicate
 ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
 _ROLE = "|".join(ROLE_WORDS)
 MAX_QUOTES = 2
-BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15}
+BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15, "pronoun": 0.10}
 
 
 def _name_forms(subject: str) -> list[str]:
@@ -47,6 +47,10 @@ _PATTERNS = (
     ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+))s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
     # "Home Secretary David Blunkett", "Former world number one Juan Carlos Ferrero"
     ("role", r"\b(?:" + _ROLE + r")s?,\s+{f},", True),  # a closed appositive only: "Ofsted chief, David Bell, said"
+    ("role", r"\b[A-Z][\w&.-]*(?:\u2019s|'s)\s+{f}\b", False),  # whose: "Oxfam's Barbara Stocking said"
+    ("copula", r"\b{f}\s+(?:(?:will|would|has|have|had|is|was|be|been|being|also|now)\s+){{0,3}}(?:[a-z]+ed\s+)?as\s+"
+     r"(?:(?:the|a|an|its|their)\s+)?(?:[\w'\u2019-]+\s+){{0,3}}?(?:" + _ROLE + r")s?\b", False),
+    # "Glenn Hoddle will be unveiled as the new Wolves manager", "X served as finance minister"
     # (not "... his second term as US President, Tony Blair has said": a clause ending in a role)
 )
 _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
@@ -159,6 +163,7 @@ def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float
         if kind:
             out.append((c.score + BONUS[kind], c))
     out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]
+    out += [(c.score + BONUS["pronoun"], c) for d in full for c in _pronoun_description(pool.article(d), subject)]
     return sorted(out, key=lambda t: -t[0])
 
 
@@ -172,11 +177,33 @@ def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
         return []
     first, second = sents[0].text, sents[1].text
     if re.match(rf"{re.escape(subject)}\b", second):
-        return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) else []
+        return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) or _someone(first, subject) else []
     named = re.search(rf"\b{re.escape(subject)}\b", first)
     if (named and len(first[: named.start()].split()) <= NAMED_EARLY and _INTRO_BACK.match(second)
             and _only_name(first, subject)):
         return [sents[1]]
+    return []
+
+
+_HE = re.compile(r"(?:He|She)\s+(?!(?:said|says|told|tells|added|adds|explained|insisted|admitted|believes|thinks|"
+                 r"hopes|wants|also|will|would|could|can|may|might|did|does)\b|(?:is|was)\s+\w+ing\b)"
+                 r"(?:is|was|has|had|made|makes|became|"
+                 r"joined|founded|runs|ran|heads|headed|leads|led|played|plays|won|served|set|started|studied|"
+                 r"worked|works)\b")
+ABOUT = 2  # an article is about the subject when its first sentences name it
+
+
+def _pronoun_description(sents: list[Candidate], subject: str) -> list[Candidate]:
+    """In an article about the subject (named in full in its first two sentences), the first "He/She
+    <verb> ..." sentence right after a sentence naming the subject: "He made his fortune from care
+    homes and health clubs." after "Mr Bannatyne has previously given Labour £50,000."; "He was a
+    student when he set up his napster.no site"."""
+    if not any(re.search(rf"\b{re.escape(subject)}\b", c.text) for c in sents[:ABOUT]):
+        return []
+    forms = _name_forms(subject)
+    for prev, c in zip(sents, sents[1:]):
+        if _HE.match(c.text) and any(_name_rx(f, False).search(prev.text) for f in forms):
+            return [c]
     return []
 
 
@@ -194,6 +221,19 @@ _INTRO = re.compile(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\
 _INTRO_BACK = re.compile(rf"The\s+(?:(?!of\b)[\w-]+\s+){{0,5}}?(?:{_ROLE})s?\s+(?:{_BACK_VERB})\b")
 # definite, the role its head noun and the sentence's subject: "The 2003 French Open champion has slipped",
 # not "The identity of the artist remains", "The actor's friend Budd Schulberg told", "The film-maker, who ..."
+_SOMEONE = re.compile(r"\b(?:[Aa]n?)\s+(?!lot\b|few\b|number\b|series\b|bid\b)[\w'\u2019-]+")
+_PERSONAL = re.compile(r"\b(?:who|he|she|his|her)\b")
+
+
+def _someone(first: str, subject: str) -> bool:
+    """A news lead introducing someone unnamed, whom the next sentence names in full: an indefinite
+    phrase with a person's pronoun or a nationality ("... has prompted a Labour donor to say he ...",
+    "A Norwegian student who ran a website ..."; not "A week of talks ended on Friday.")."""
+    if len(subject.split()) < 2 or subject in first or not _SOMEONE.search(first):
+        return False
+    return bool(_PERSONAL.search(first)) or any(is_nationality(w) for w in re.findall(r"[A-Z][a-z]+", first))
+
+
 _INTRO_WHO = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_ROLE})s?\s+(?:who|whose)\b")  # "the ex-finance chief who"
 
 

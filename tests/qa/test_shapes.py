@@ -209,7 +209,10 @@ def test_the_description_patterns_are_the_whole_patterns_split_around_the_name()
              ("Mikhail Khodorkovsky", "Once the country's richest man, Mr Khodorkovsky is in jail."),
              ("David Blunkett", "David Blunkett - who has resigned as home secretary - built it."),
              ("Yukos", "Yukos is Russia's biggest oil firm."), ("Ann Smith", "He met Ann Smith on Monday."),
-             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang.")]
+             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang."),
+             ("Barbara Stocking", "This must stop,\" Oxfam's Barbara Stocking said."),
+             ("Glenn Hoddle", "Glenn Hoddle will be unveiled as the new Wolves manager on Tuesday."),
+             ("Glenn Hoddle", "Wolves appoint Hoddle as manager"), ("Glenn Hoddle", "He saw Glenn Hoddle as a threat.")]
     for subject, sentence in cases:
         for headline in (False, True):
             assert w.description(subject, sentence, headline) == whole(subject, sentence, headline), (subject, sentence)

@@ -185,3 +185,49 @@ def test_an_answered_who_is_reply_needs_a_sentence_that_describes_the_subject():
 ])
 def test_a_short_form_that_is_someone_else_describes_nobody(subject, sentence, kind):
     assert description(subject, sentence) == kind
+
+
+def test_a_lead_introducing_someone_unnamed_whom_the_next_sentence_names_describes_him():
+    """A news lead: "... prompted a Labour donor to say he ...", then "Duncan Bannatyne also ..."."""
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    donor = _cand("The reported feud has prompted a Labour donor to say he will refuse to give more funds.", "l", 0)
+    student = _cand("A Norwegian student who ran a website has been ordered to pay compensation.", "l", 0)
+    named = _cand("Duncan Bannatyne also attacked the government over Iraq.", "l", 100)
+    assert _lead_description([donor, named], "Duncan Bannatyne") == [donor]
+    assert _lead_description([student, named], "Duncan Bannatyne") == [student]
+    talks = _cand("A week of talks ended on Friday without a deal.", "l", 0)  # no person in it
+    assert _lead_description([talks, named], "Duncan Bannatyne") == []
+    assert _lead_description([donor, named], "Bannatyne") == []  # a one-word name may be anyone's
+
+
+def test_in_an_article_about_the_subject_a_he_sentence_after_his_name_describes_him():
+    from newsqa.qa.shapes.who_is import _pronoun_description
+
+    texts = ["The reported feud has prompted a Labour donor to say he will refuse to give more funds.",
+             "Duncan Bannatyne also attacked the government over Iraq.",
+             "His broadside came as Robin Cook spoke.",
+             "Mr Bannatyne has previously given Labour £50,000.",
+             "He made his fortune from care homes and health clubs.",
+             "He said he would remain a supporter."]
+    sents = [_cand(t, "b", i * 100) for i, t in enumerate(texts)]
+    assert _pronoun_description(sents, "Duncan Bannatyne") == [sents[4]]  # not "His broadside", not "He said"
+    assert _pronoun_description(sents[:4] + [_cand("He was leaving the firm, it said.", "b", 400)], "Duncan Bannatyne") == []
+    late = [_cand("Shares rose.", "c", 0), _cand("Oil fell.", "c", 50)] + sents[1:]
+    assert _pronoun_description(late, "Duncan Bannatyne") == []  # an article naming him later is not about him
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("Barbara Stocking", "\"This scandal must stop,\" Oxfam's Barbara Stocking said.", "role"),
+    ("Glenn Hoddle", "Glenn Hoddle will be unveiled as the new Wolves manager on Tuesday.", "copula"),
+    ("Glenn Hoddle", "He saw Glenn Hoddle as a threat.", ""),
+    ("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", ""),  # a headline verb only in a headline
+])
+def test_whose_and_as_descriptions(subject, sentence, kind):
+    assert description(subject, sentence) == kind
+
+
+def test_an_appointment_as_a_role_describes_the_subject():
+    assert description("Glenn Hoddle", "Wolves appoint Hoddle as manager", headline=True) == "copula"
+    assert description("Glenn Hoddle", "Hoddle was sacked as England coach in 1999.") == "copula"
+    assert description("Glenn Hoddle", "Hoddle quits as a coach") == ""  # a headline verb, not "(was) named as"
