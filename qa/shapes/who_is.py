@@ -134,32 +134,42 @@ ARTICLES = 2  # the first few articles naming the subject in full are read whole
 
 def _names(pool: Pool, doc_id: str, subject: str, known: list[str]) -> bool:
     """Article ``doc_id`` names ``subject`` in full (``known``: the candidates' articles that do)."""
-    return doc_id in known or bool(re.search(rf"\b{re.escape(subject)}\b", pool.snapshot.document_text(doc_id)))
+    return doc_id in known or bool(_name_rx(subject, False).search(pool.text(doc_id)))
 
 
 def _named_in_full(pool: Pool, subject: str) -> list[str]:
     """The articles among the candidates' that name ``subject`` in full, best first."""
     docs = dict.fromkeys(c.hit.passage.doc_id for c in pool.scored)
-    rx = re.compile(rf"\b{re.escape(subject)}\b")
-    return [d for d in docs if rx.search(pool.snapshot.document_text(d))]
+    rx = _name_rx(subject, False)
+    return [d for d in docs if rx.search(pool.text(d))]
 
 
 def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float, Candidate]]:
     """(score with the description's bonus, candidate) of every describing sentence: the top
     passages' sentences, their headlines and (``whole``) every sentence of the articles naming the
-    subject in full."""
+    subject in full. Found once per question (the answer and the abstention overrule both ask)."""
+    key = ("described", subject, whole)
+    if key not in pool.memo:
+        pool.memo[key] = _find_described(pool, subject, whole)
+    return pool.memo[key]
+
+
+def _find_described(pool: Pool, subject: str, whole: bool) -> list[tuple[float, Candidate]]:
     in_full = _named_in_full(pool, subject)
     full = in_full[:ARTICLES] if whole else []
     strict = len(subject.split()) > 1  # "Bell" alone is David Bell only in an article naming David Bell
     seen: set = set()
     out = []
+    kinds = pool.memo.setdefault(("kinds", subject), {})  # a sentence's kind of description, found once
     for c in list(pool.scored) + pool.titles() + [c for d in full for c in pool.article(d)]:
         key = (c.hit.passage.doc_id, c.start)
         if key in seen:
             continue
         seen.add(key)
-        kind = description(subject, c.text, headline=c.hit.passage.kind == "headline",
-                           full_name=strict and not _names(pool, c.hit.passage.doc_id, subject, in_full))
+        kind = kinds.get(key)
+        if kind is None:
+            kind = kinds[key] = description(subject, c.text, headline=c.hit.passage.kind == "headline",
+                                            full_name=strict and not _names(pool, key[0], subject, in_full))
         if kind:
             out.append((c.score + BONUS[kind], c))
     out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]
@@ -238,14 +248,15 @@ _INTRO_WHO = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_ROL
 
 
 def choose_who_is(pool: Pool, subject: str) -> list[Candidate]:
-    """Describing sentences of ``subject`` first (by kind of description, then score); [] if none."""
+    """Describing sentences of ``subject`` first (by kind of description, then score); [] if none.
+    The articles naming the subject are read whole only when the top passages give too few."""
     out: list[Candidate] = []
-    for _, c in _described(pool, subject, whole=False) + _described(pool, subject):
-        if any(near_duplicate(c.text, o.text) or o.text == c.text for o in out):
-            continue
-        out.append(c)
-        if len(out) >= MAX_QUOTES:
-            break
+    for whole in (False, True):
+        for _, c in _described(pool, subject, whole=whole):
+            if not any(near_duplicate(c.text, o.text) or o.text == c.text for o in out):
+                out.append(c)
+                if len(out) >= MAX_QUOTES:
+                    return out
     return out
 
 

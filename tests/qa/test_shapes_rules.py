@@ -45,7 +45,7 @@ def test_full_name_only_counts_the_name_as_asked():
 
 def _pool(scored, articles, texts):
     return SimpleNamespace(scored=scored, titles=lambda: [], article=lambda d: articles.get(d, []),
-                           snapshot=SimpleNamespace(document_text=lambda d: texts[d]))
+                           text=texts.__getitem__, memo={})
 
 
 def test_an_article_naming_the_subject_in_full_fills_the_second_quote():
@@ -231,3 +231,19 @@ def test_an_appointment_as_a_role_describes_the_subject():
     assert description("Glenn Hoddle", "Wolves appoint Hoddle as manager", headline=True) == "copula"
     assert description("Glenn Hoddle", "Hoddle was sacked as England coach in 1999.") == "copula"
     assert description("Glenn Hoddle", "Hoddle quits as a coach") == ""  # a headline verb, not "(was) named as"
+
+
+def test_a_who_is_answer_reads_each_document_and_finds_its_descriptions_once():
+    """The answer and the abstention overrule both ask for the descriptions: found once a question,
+    each document's text read once (a snapshot lookup decodes the whole record)."""
+    from newsqa.qa.shapes.pool import Pool
+    from newsqa.qa.shapes.who_is import stated
+
+    reads = []
+    described = _cand("Mr Lebedev headed the Menatep group.", "l", 40)
+    snapshot = SimpleNamespace(document_text=lambda d: reads.append(d) or "Platon Lebedev denies it. Mr Lebedev headed the Menatep group.")
+    pool = Pool("Who is Platon Lebedev?", None, [described], [], snapshot, None, None, SimpleNamespace(passages=4))
+    pool.article = lambda d: [described]
+    first = choose_who_is(pool, "Platon Lebedev")
+    assert first == [described] and stated(pool, "Platon Lebedev") and choose_who_is(pool, "Platon Lebedev") == first
+    assert reads == ["l"]
