@@ -247,3 +247,16 @@ def test_a_who_is_answer_reads_each_document_and_finds_its_descriptions_once():
     first = choose_who_is(pool, "Platon Lebedev")
     assert first == [described] and stated(pool, "Platon Lebedev") and choose_who_is(pool, "Platon Lebedev") == first
     assert reads == ["l"]
+
+
+def test_a_who_is_reason_names_the_subject_as_asked():
+    """ "The articles about Emma do not give the role" said of Emma Adams: the name as the question gives it."""
+    passing = _cand("Emma scored twice.", "e", 0)
+    pool = _pool([passing], {"e": [passing]}, {"e": "Emma scored twice."})
+    who = Shape("who_is", subject="Emma Adams")
+    for code, text in (("not_stated", "the articles about Emma do not give the role"),
+                       ("not_clear", "no sentence about Emma clearly gives the role")):
+        got = overrule(Decision(NOT_FOUND, 0.1, {"code": code, "text": text, "terms": []}), who, pool)
+        assert got.state == NOT_FOUND and got.reason["text"] == text.replace("Emma", "Emma Adams") and got.reason["code"] == code
+    other = Decision(NOT_FOUND, 0.1, {"code": "not_stated", "text": "the articles about Emma do not give the role", "terms": []})
+    assert overrule(other, Shape("fact"), pool).reason["text"] == other.reason["text"]  # a fact question's reason stays
