@@ -260,3 +260,17 @@ def test_a_who_is_reason_names_the_subject_as_asked():
         assert got.state == NOT_FOUND and got.reason["text"] == text.replace("Emma", "Emma Adams") and got.reason["code"] == code
     other = Decision(NOT_FOUND, 0.1, {"code": "not_stated", "text": "the articles about Emma do not give the role", "terms": []})
     assert overrule(other, Shape("fact"), pool).reason["text"] == other.reason["text"]  # a fact question's reason stays
+
+
+def test_respectively_pairs_the_sides_with_the_values_in_order():
+    from types import SimpleNamespace as NS
+
+    from newsqa.qa.shapes.compare import _value_for
+    from newsqa.qa.text import terms
+
+    c = NS(text="US sales at GM sank 2% in January, while sales at GM and Ford fell 12.7% and 3% respectively.")
+    gm, ford = set(terms("GM")), set(terms("Ford"))
+    assert _value_for(c, ford, gm).text == "3%"  # the nearest value after "Ford" is GM's
+    assert _value_for(c, gm, ford).text == "12.7%"
+    plain = NS(text="GM sales fell 12.7% while Ford sales dropped 3%.")
+    assert _value_for(plain, ford, gm).text == "3%" and _value_for(plain, gm, ford).text == "12.7%"
