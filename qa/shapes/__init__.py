@@ -7,6 +7,7 @@ two sentences). One module a job: detect, who_is, why, brief (overview), compare
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .compare import choose_compare, side_queries, verdict_shown
@@ -74,7 +75,22 @@ def overrule(verdict, shape: Shape, pool: Pool):
         return verdict if choose_who_is(pool, shape.subject) else replace(verdict, state=UNSURE)
     if not verdict.abstained or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
         return verdict
-    return replace(verdict, state=UNSURE) if stated(pool, shape.subject) else verdict
+    return replace(verdict, state=UNSURE) if stated(pool, shape.subject) else _named_as_asked(verdict, shape.subject)
+
+
+_ABOUT = re.compile(r"^((?:the articles|no sentence) about )(.+?)( do not give | clearly gives )")
+
+
+def _named_as_asked(verdict, subject: str):
+    """The reason names the subject as the question does: "the articles about Emma Adams do not give
+    the role", not "... about Emma ..." (the abstainer's subject is the best sentence's name)."""
+    from dataclasses import replace
+
+    text = (verdict.reason or {}).get("text", "")
+    m = _ABOUT.match(text)
+    if not m or m.group(2) == subject:
+        return verdict
+    return replace(verdict, reason={**verdict.reason, "text": m.group(1) + subject + text[m.start(3):]})
 
 
 def search_depth(shape: Shape) -> int:

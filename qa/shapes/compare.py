@@ -110,6 +110,9 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     def dist(v: Value, at: list[int]) -> int:
         return min(gap(v, a) for a in at) if at else 10 ** 6
 
+    paired = _respectively(c.text, vals, anchors, theirs)
+    if paired is not None:
+        return paired
     mine = [v for v in vals if dist(v, anchors) < 10 ** 5 and dist(v, anchors) <= dist(v, theirs)]
     if not mine:
         return None
@@ -117,6 +120,19 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     if currency and any(_currency(v.text) == currency for v in mine):
         return next(v for v in mine if _currency(v.text) == currency)
     return mine[0]
+
+
+def _respectively(text: str, vals: list[Value], mine: list[int], theirs: list[int]) -> Value | None:
+    """ "Sales at GM and Ford fell 12.7% and 3% respectively": the sides named before the values pair
+    with them in order (the nearest value is the other side's); None when the sentence is not so."""
+    m = re.search(r"\brespectively\b", text)
+    if not m or not mine or not theirs:
+        return None
+    first_mine, first_theirs = min(mine), min(theirs)
+    listed = [v for v in vals if max(first_mine, first_theirs) < v.start < m.start()]
+    if len(listed) < 2:
+        return None
+    return listed[-2] if first_mine < first_theirs else listed[-1]
 
 
 _SIZE = re.compile(r"\b(?:bn|billion|m|million|thousand|trillion|tn)\b", re.I)

@@ -23,19 +23,33 @@ class Pool:
     idf: IdfTable
     settings: QuoteSettings
     _articles: dict = field(default_factory=dict, repr=False)  # doc_id -> its scored sentences
+    _texts: dict = field(default_factory=dict, repr=False)  # doc_id -> its text (a lookup decodes the record)
+    memo: dict = field(default_factory=dict, repr=False)  # a shape's results for this question (who-is descriptions)
+
+    def text(self, doc_id: str) -> str:
+        """The document's text, read once per question (a snapshot lookup decodes the whole record)."""
+        t = self._texts.get(doc_id)
+        if t is None:
+            t = self._texts[doc_id] = self.snapshot.document_text(doc_id)
+        return t
 
     def score(self, cands: list[Candidate]) -> list[Candidate]:
         """Score new candidates as the quote step scores its own (best first)."""
         return score_candidates(self.question, self.qvec, cands, self.vectors, self.idf, self.settings, self.hits)
 
     def titles(self) -> list[Candidate]:
-        """The articles' own headlines among the top passages (scored)."""
+        """The articles' own headlines among the top passages (scored; found once per question)."""
+        if "titles" not in self.memo:
+            self.memo["titles"] = self._titles()
+        return self.memo["titles"]
+
+    def _titles(self) -> list[Candidate]:
         seen = {(c.hit.passage.doc_id, c.start) for c in self.scored}
         out = []
         for h in self.hits[: self.settings.passages * 2]:
             p = h.passage
             if p.kind == "headline" and p.paragraph == 0 and (p.doc_id, p.start) not in seen:
-                text = self.snapshot.document_text(p.doc_id)
+                text = self.text(p.doc_id)
                 out.extend(Candidate(h, s, e, text[s:e], index=i) for i, (s, e) in enumerate(p.sentences))
         return self.score(out) if out else []
 
@@ -49,7 +63,7 @@ class Pool:
     def _read(self, doc_id: str) -> list[Candidate]:
         rows = rows_of_doc(self.snapshot).get(doc_id, [])
         known = {(c.hit.passage.doc_id, c.start): c for c in self.scored}
-        text = self.snapshot.document_text(doc_id)
+        text = self.text(doc_id)
         fresh, out = [], []
         for r in rows:
             p = self.snapshot.passages[r]

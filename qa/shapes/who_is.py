@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS
+from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, is_nationality
 from ..lexicon import ROLE_WORDS as PERSON_WORDS
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
@@ -18,7 +18,7 @@ from .pool import Pool, near_duplicate
 ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
 _ROLE = "|".join(ROLE_WORDS)
 MAX_QUOTES = 2
-BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15}
+BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15, "pronoun": 0.10}
 
 
 def _name_forms(subject: str) -> list[str]:
@@ -47,6 +47,10 @@ _PATTERNS = (
     ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+))s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
     # "Home Secretary David Blunkett", "Former world number one Juan Carlos Ferrero"
     ("role", r"\b(?:" + _ROLE + r")s?,\s+{f},", True),  # a closed appositive only: "Ofsted chief, David Bell, said"
+    ("role", r"\b[A-Z][\w&.-]*(?:\u2019s|'s)\s+{f}\b", False),  # whose: "Oxfam's Barbara Stocking said"
+    ("copula", r"\b{f}\s+(?:(?:will|would|has|have|had|is|was|be|been|being|also|now)\s+){{0,3}}(?:[a-z]+ed\s+)?as\s+"
+     r"(?:(?:the|a|an|its|their)\s+)?(?:[\w'\u2019-]+\s+){{0,3}}?(?:" + _ROLE + r")s?\b", False),
+    # "Glenn Hoddle will be unveiled as the new Wolves manager", "X served as finance minister"
     # (not "... his second term as US President, Tony Blair has said": a clause ending in a role)
 )
 _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
@@ -130,35 +134,46 @@ ARTICLES = 2  # the first few articles naming the subject in full are read whole
 
 def _names(pool: Pool, doc_id: str, subject: str, known: list[str]) -> bool:
     """Article ``doc_id`` names ``subject`` in full (``known``: the candidates' articles that do)."""
-    return doc_id in known or bool(re.search(rf"\b{re.escape(subject)}\b", pool.snapshot.document_text(doc_id)))
+    return doc_id in known or bool(_name_rx(subject, False).search(pool.text(doc_id)))
 
 
 def _named_in_full(pool: Pool, subject: str) -> list[str]:
     """The articles among the candidates' that name ``subject`` in full, best first."""
     docs = dict.fromkeys(c.hit.passage.doc_id for c in pool.scored)
-    rx = re.compile(rf"\b{re.escape(subject)}\b")
-    return [d for d in docs if rx.search(pool.snapshot.document_text(d))]
+    rx = _name_rx(subject, False)
+    return [d for d in docs if rx.search(pool.text(d))]
 
 
 def _described(pool: Pool, subject: str, whole: bool = True) -> list[tuple[float, Candidate]]:
     """(score with the description's bonus, candidate) of every describing sentence: the top
     passages' sentences, their headlines and (``whole``) every sentence of the articles naming the
-    subject in full."""
+    subject in full. Found once per question (the answer and the abstention overrule both ask)."""
+    key = ("described", subject, whole)
+    if key not in pool.memo:
+        pool.memo[key] = _find_described(pool, subject, whole)
+    return pool.memo[key]
+
+
+def _find_described(pool: Pool, subject: str, whole: bool) -> list[tuple[float, Candidate]]:
     in_full = _named_in_full(pool, subject)
     full = in_full[:ARTICLES] if whole else []
     strict = len(subject.split()) > 1  # "Bell" alone is David Bell only in an article naming David Bell
     seen: set = set()
     out = []
+    kinds = pool.memo.setdefault(("kinds", subject), {})  # a sentence's kind of description, found once
     for c in list(pool.scored) + pool.titles() + [c for d in full for c in pool.article(d)]:
         key = (c.hit.passage.doc_id, c.start)
         if key in seen:
             continue
         seen.add(key)
-        kind = description(subject, c.text, headline=c.hit.passage.kind == "headline",
-                           full_name=strict and not _names(pool, c.hit.passage.doc_id, subject, in_full))
+        kind = kinds.get(key)
+        if kind is None:
+            kind = kinds[key] = description(subject, c.text, headline=c.hit.passage.kind == "headline",
+                                            full_name=strict and not _names(pool, key[0], subject, in_full))
         if kind:
             out.append((c.score + BONUS[kind], c))
     out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]
+    out += [(c.score + BONUS["pronoun"], c) for d in full for c in _pronoun_description(pool.article(d), subject)]
     return sorted(out, key=lambda t: -t[0])
 
 
@@ -172,11 +187,33 @@ def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
         return []
     first, second = sents[0].text, sents[1].text
     if re.match(rf"{re.escape(subject)}\b", second):
-        return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) else []
+        return [sents[0]] if _INTRO.match(first) or _INTRO_WHO.search(first) or _someone(first, subject) else []
     named = re.search(rf"\b{re.escape(subject)}\b", first)
     if (named and len(first[: named.start()].split()) <= NAMED_EARLY and _INTRO_BACK.match(second)
             and _only_name(first, subject)):
         return [sents[1]]
+    return []
+
+
+_HE = re.compile(r"(?:He|She)\s+(?!(?:said|says|told|tells|added|adds|explained|insisted|admitted|believes|thinks|"
+                 r"hopes|wants|also|will|would|could|can|may|might|did|does)\b|(?:is|was)\s+\w+ing\b)"
+                 r"(?:is|was|has|had|made|makes|became|"
+                 r"joined|founded|runs|ran|heads|headed|leads|led|played|plays|won|served|set|started|studied|"
+                 r"worked|works)\b")
+ABOUT = 2  # an article is about the subject when its first sentences name it
+
+
+def _pronoun_description(sents: list[Candidate], subject: str) -> list[Candidate]:
+    """In an article about the subject (named in full in its first two sentences), the first "He/She
+    <verb> ..." sentence right after a sentence naming the subject: "He made his fortune from care
+    homes and health clubs." after "Mr Bannatyne has previously given Labour £50,000."; "He was a
+    student when he set up his napster.no site"."""
+    if not any(re.search(rf"\b{re.escape(subject)}\b", c.text) for c in sents[:ABOUT]):
+        return []
+    forms = _name_forms(subject)
+    for prev, c in zip(sents, sents[1:]):
+        if _HE.match(c.text) and any(_name_rx(f, False).search(prev.text) for f in forms):
+            return [c]
     return []
 
 
@@ -194,18 +231,32 @@ _INTRO = re.compile(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\
 _INTRO_BACK = re.compile(rf"The\s+(?:(?!of\b)[\w-]+\s+){{0,5}}?(?:{_ROLE})s?\s+(?:{_BACK_VERB})\b")
 # definite, the role its head noun and the sentence's subject: "The 2003 French Open champion has slipped",
 # not "The identity of the artist remains", "The actor's friend Budd Schulberg told", "The film-maker, who ..."
+_SOMEONE = re.compile(r"\b(?:[Aa]n?)\s+(?!lot\b|few\b|number\b|series\b|bid\b)[\w'\u2019-]+")
+_PERSONAL = re.compile(r"\b(?:who|he|she|his|her)\b")
+
+
+def _someone(first: str, subject: str) -> bool:
+    """A news lead introducing someone unnamed, whom the next sentence names in full: an indefinite
+    phrase with a person's pronoun or a nationality ("... has prompted a Labour donor to say he ...",
+    "A Norwegian student who ran a website ..."; not "A week of talks ended on Friday.")."""
+    if len(subject.split()) < 2 or subject in first or not _SOMEONE.search(first):
+        return False
+    return bool(_PERSONAL.search(first)) or any(is_nationality(w) for w in re.findall(r"[A-Z][a-z]+", first))
+
+
 _INTRO_WHO = re.compile(rf"\b(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_ROLE})s?\s+(?:who|whose)\b")  # "the ex-finance chief who"
 
 
 def choose_who_is(pool: Pool, subject: str) -> list[Candidate]:
-    """Describing sentences of ``subject`` first (by kind of description, then score); [] if none."""
+    """Describing sentences of ``subject`` first (by kind of description, then score); [] if none.
+    The articles naming the subject are read whole only when the top passages give too few."""
     out: list[Candidate] = []
-    for _, c in _described(pool, subject, whole=False) + _described(pool, subject):
-        if any(near_duplicate(c.text, o.text) or o.text == c.text for o in out):
-            continue
-        out.append(c)
-        if len(out) >= MAX_QUOTES:
-            break
+    for whole in (False, True):
+        for _, c in _described(pool, subject, whole=whole):
+            if not any(near_duplicate(c.text, o.text) or o.text == c.text for o in out):
+                out.append(c)
+                if len(out) >= MAX_QUOTES:
+                    return out
     return out
 
 

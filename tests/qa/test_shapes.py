@@ -128,7 +128,7 @@ def test_a_brief_starts_with_the_article_most_about_the_question():
     from newsqa.qa.shapes.brief import most_about
 
     def art(*scores):
-        return [SimpleNamespace(score=s) for s in scores]
+        return [SimpleNamespace(score=s, hit=SimpleNamespace(passage=SimpleNamespace(passage_id=i))) for i, s in enumerate(scores)]
 
     # "mention" has the single best sentence; "story" has several good ones: the story leads
     pool = SimpleNamespace(article=lambda d: {"mention": art(0.66, 0.3, 0.3, 0.2), "story": art(0.61, 0.58, 0.55, 0.52)}[d],
@@ -142,7 +142,7 @@ def test_what_happened_reads_the_news_reports_before_a_profile():
     from newsqa.qa.shapes.brief import most_about
 
     def art(*scores):
-        return [SimpleNamespace(score=s) for s in scores]
+        return [SimpleNamespace(score=s, hit=SimpleNamespace(passage=SimpleNamespace(passage_id=i))) for i, s in enumerate(scores)]
 
     def cand(doc, title):
         return SimpleNamespace(hit=SimpleNamespace(passage=SimpleNamespace(doc_id=doc, title=title)))
@@ -209,7 +209,10 @@ def test_the_description_patterns_are_the_whole_patterns_split_around_the_name()
              ("Mikhail Khodorkovsky", "Once the country's richest man, Mr Khodorkovsky is in jail."),
              ("David Blunkett", "David Blunkett - who has resigned as home secretary - built it."),
              ("Yukos", "Yukos is Russia's biggest oil firm."), ("Ann Smith", "He met Ann Smith on Monday."),
-             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang.")]
+             ("Ann Smith", "Ann Smith's, a shop, opened."), ("Ann Smith", "the singer ann smith sang."),
+             ("Barbara Stocking", "This must stop,\" Oxfam's Barbara Stocking said."),
+             ("Glenn Hoddle", "Glenn Hoddle will be unveiled as the new Wolves manager on Tuesday."),
+             ("Glenn Hoddle", "Wolves appoint Hoddle as manager"), ("Glenn Hoddle", "He saw Glenn Hoddle as a threat.")]
     for subject, sentence in cases:
         for headline in (False, True):
             assert w.description(subject, sentence, headline) == whole(subject, sentence, headline), (subject, sentence)

@@ -49,7 +49,8 @@ def _quotes(a):
 def test_who_is_quotes_a_description(engine):
     a = engine.ask("Who is David Blunkett?")
     assert a.shape == "who_is" and not a.abstained
-    assert "the home secretary" in a.citations[0].quote or "quits as home secretary" in a.citations[0].quote
+    # "Mr Blunkett, the home secretary ...", "... quits as home secretary" or "... has resigned as home secretary ..."
+    assert "home secretary" in a.citations[0].quote
 
 
 def test_why_quotes_the_cause(engine):

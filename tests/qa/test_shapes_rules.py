@@ -45,7 +45,7 @@ def test_full_name_only_counts_the_name_as_asked():
 
 def _pool(scored, articles, texts):
     return SimpleNamespace(scored=scored, titles=lambda: [], article=lambda d: articles.get(d, []),
-                           snapshot=SimpleNamespace(document_text=lambda d: texts[d]))
+                           text=texts.__getitem__, memo={})
 
 
 def test_an_article_naming_the_subject_in_full_fills_the_second_quote():
@@ -97,21 +97,52 @@ def test_values_compare_like_with_like():
     assert pair[0][0] is a_far  # a little lower, but the same kind of figure as the other side's
 
 
-def test_a_brief_opens_with_the_lead_in_article_order():
-    from newsqa.qa.shapes.brief import LEAD, choose_brief
+def _para(text: str, passage: str, start: int, score: float) -> Candidate:
+    c = Candidate(SimpleNamespace(passage=SimpleNamespace(doc_id="b", kind="paragraph", passage_id=passage, title="")),
+                  start, start + len(text), text)
+    c.score = score
+    return c
 
-    texts = ["Hundreds of ballot papers for the referendum have disappeared.",
-             "Royal Mail says about 300 homes in County Durham are not receiving voting packs at all.",
-             "Officials at Darlington Council are in a race against time to put it right.",
-             "A spokesman said the council had sent out every one of the ballot papers.",
-             "Special hand deliveries will take place where they are necessary, Royal Mail said.",
-             "So far a total of 569,072 ballot envelopes have been scanned by bar code."]
-    scores = [0.3, 0.2, 0.1, 0.4, 0.9, 0.8]
-    sents = [_cand(t, "b", i * 100, s) for i, (t, s) in enumerate(zip(texts, scores))]
+
+def test_a_brief_opens_with_the_lead_passages_whole_in_article_order():
+    """The first three passages (not sentences) open the brief, though they score lowest: a lead
+    paragraph's facts sit in all its sentences ("Lib Dem MP Lembit Opik said ..." third in the second)."""
+    from newsqa.qa.shapes.brief import EXTRA, LEAD_PASSAGES, choose_brief
+
+    texts = [("p1", "The new law banning hunting with dogs is so poorly drafted no-one can define the offence."),
+             ("p2", "The accusation came after it emerged a Devon man had been told he could chase away animals."),
+             ("p2", "Because he did not intend to kill deer or foxes it was not hunting, officials said."),
+             ("p2", "Lib Dem MP Lembit Opik said ministers had invented a new category of hunting."),
+             ("p3", "North Devon landowner Giles Bradshaw was put in touch with the Middle Way Group."),
+             ("p4", "Mr Opik said hunting with dogs and flushing out were not the same thing at all."),
+             ("p4", "Tory MP Peter Luff, another co-chairman of the group, said the law was a mess."),
+             ("p5", "The League Against Cruel Sports said the law was clear and would be enforced.")]
+    scores = [0.3, 0.2, 0.1, 0.1, 0.1, 0.4, 0.9, 0.8]
+    sents = [_para(t, p, i * 100, s) for i, ((p, t), s) in enumerate(zip(texts, scores))]
     pool = SimpleNamespace(scored=sorted(sents, key=lambda c: -c.score), article=lambda d: sents, question="Tell me about it")
     got = choose_brief(pool)
-    assert got[:LEAD] == sents[:LEAD]  # the lead, though it scores lowest
-    assert got == sorted(got, key=lambda c: c.start) and sents[4] in got and sents[5] in got
+    assert LEAD_PASSAGES == 3 and got[:5] == sents[:5]  # passages p1, p2 (all three sentences), p3
+    assert got[5:] == [sents[6]][:EXTRA]  # then the best later sentence; article order throughout
+    assert got == sorted(got, key=lambda c: c.start)
+
+
+def test_the_article_most_about_a_question_is_the_one_whose_lead_tells_it():
+    """A follow-up report that tells the story in its fourth passage scores below the report whose lead does."""
+    from newsqa.qa.shapes.brief import most_about
+
+    def art(*passages):
+        return [_para("x" * 40, f"p{i}", i * 100, s) for i, s in enumerate(passages)]
+
+    arts = {"later": art(0.3, 0.3, 0.3, 0.9, 0.9, 0.9, 0.9), "report": art(0.7, 0.6, 0.6, 0.2)}
+    pool = SimpleNamespace(article=arts.__getitem__, scored=[], question="Tell me about the story")
+    assert most_about(pool, ["later", "report"]) == ["report", "later"]
+
+
+def test_what_happened_ranks_a_question_headline_as_a_feature():
+    from newsqa.qa.shapes.brief import FEATURE_HEADLINE
+
+    assert FEATURE_HEADLINE.search("What now for Kelly Holmes?") and FEATURE_HEADLINE.search("Analysis: No pain, no gain?")
+    assert not FEATURE_HEADLINE.search("Holmes is hit by hamstring injury")
 
 
 def test_an_article_is_scored_once_per_question():
@@ -154,3 +185,92 @@ def test_an_answered_who_is_reply_needs_a_sentence_that_describes_the_subject():
 ])
 def test_a_short_form_that_is_someone_else_describes_nobody(subject, sentence, kind):
     assert description(subject, sentence) == kind
+
+
+def test_a_lead_introducing_someone_unnamed_whom_the_next_sentence_names_describes_him():
+    """A news lead: "... prompted a Labour donor to say he ...", then "Duncan Bannatyne also ..."."""
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    donor = _cand("The reported feud has prompted a Labour donor to say he will refuse to give more funds.", "l", 0)
+    student = _cand("A Norwegian student who ran a website has been ordered to pay compensation.", "l", 0)
+    named = _cand("Duncan Bannatyne also attacked the government over Iraq.", "l", 100)
+    assert _lead_description([donor, named], "Duncan Bannatyne") == [donor]
+    assert _lead_description([student, named], "Duncan Bannatyne") == [student]
+    talks = _cand("A week of talks ended on Friday without a deal.", "l", 0)  # no person in it
+    assert _lead_description([talks, named], "Duncan Bannatyne") == []
+    assert _lead_description([donor, named], "Bannatyne") == []  # a one-word name may be anyone's
+
+
+def test_in_an_article_about_the_subject_a_he_sentence_after_his_name_describes_him():
+    from newsqa.qa.shapes.who_is import _pronoun_description
+
+    texts = ["The reported feud has prompted a Labour donor to say he will refuse to give more funds.",
+             "Duncan Bannatyne also attacked the government over Iraq.",
+             "His broadside came as Robin Cook spoke.",
+             "Mr Bannatyne has previously given Labour £50,000.",
+             "He made his fortune from care homes and health clubs.",
+             "He said he would remain a supporter."]
+    sents = [_cand(t, "b", i * 100) for i, t in enumerate(texts)]
+    assert _pronoun_description(sents, "Duncan Bannatyne") == [sents[4]]  # not "His broadside", not "He said"
+    assert _pronoun_description(sents[:4] + [_cand("He was leaving the firm, it said.", "b", 400)], "Duncan Bannatyne") == []
+    late = [_cand("Shares rose.", "c", 0), _cand("Oil fell.", "c", 50)] + sents[1:]
+    assert _pronoun_description(late, "Duncan Bannatyne") == []  # an article naming him later is not about him
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("Barbara Stocking", "\"This scandal must stop,\" Oxfam's Barbara Stocking said.", "role"),
+    ("Glenn Hoddle", "Glenn Hoddle will be unveiled as the new Wolves manager on Tuesday.", "copula"),
+    ("Glenn Hoddle", "He saw Glenn Hoddle as a threat.", ""),
+    ("Robert Kilroy-Silk", "Kilroy-Silk quits as UKIP member", ""),  # a headline verb only in a headline
+])
+def test_whose_and_as_descriptions(subject, sentence, kind):
+    assert description(subject, sentence) == kind
+
+
+def test_an_appointment_as_a_role_describes_the_subject():
+    assert description("Glenn Hoddle", "Wolves appoint Hoddle as manager", headline=True) == "copula"
+    assert description("Glenn Hoddle", "Hoddle was sacked as England coach in 1999.") == "copula"
+    assert description("Glenn Hoddle", "Hoddle quits as a coach") == ""  # a headline verb, not "(was) named as"
+
+
+def test_a_who_is_answer_reads_each_document_and_finds_its_descriptions_once():
+    """The answer and the abstention overrule both ask for the descriptions: found once a question,
+    each document's text read once (a snapshot lookup decodes the whole record)."""
+    from newsqa.qa.shapes.pool import Pool
+    from newsqa.qa.shapes.who_is import stated
+
+    reads = []
+    described = _cand("Mr Lebedev headed the Menatep group.", "l", 40)
+    snapshot = SimpleNamespace(document_text=lambda d: reads.append(d) or "Platon Lebedev denies it. Mr Lebedev headed the Menatep group.")
+    pool = Pool("Who is Platon Lebedev?", None, [described], [], snapshot, None, None, SimpleNamespace(passages=4))
+    pool.article = lambda d: [described]
+    first = choose_who_is(pool, "Platon Lebedev")
+    assert first == [described] and stated(pool, "Platon Lebedev") and choose_who_is(pool, "Platon Lebedev") == first
+    assert reads == ["l"]
+
+
+def test_a_who_is_reason_names_the_subject_as_asked():
+    """ "The articles about Emma do not give the role" said of Emma Adams: the name as the question gives it."""
+    passing = _cand("Emma scored twice.", "e", 0)
+    pool = _pool([passing], {"e": [passing]}, {"e": "Emma scored twice."})
+    who = Shape("who_is", subject="Emma Adams")
+    for code, text in (("not_stated", "the articles about Emma do not give the role"),
+                       ("not_clear", "no sentence about Emma clearly gives the role")):
+        got = overrule(Decision(NOT_FOUND, 0.1, {"code": code, "text": text, "terms": []}), who, pool)
+        assert got.state == NOT_FOUND and got.reason["text"] == text.replace("Emma", "Emma Adams") and got.reason["code"] == code
+    other = Decision(NOT_FOUND, 0.1, {"code": "not_stated", "text": "the articles about Emma do not give the role", "terms": []})
+    assert overrule(other, Shape("fact"), pool).reason["text"] == other.reason["text"]  # a fact question's reason stays
+
+
+def test_respectively_pairs_the_sides_with_the_values_in_order():
+    from types import SimpleNamespace as NS
+
+    from newsqa.qa.shapes.compare import _value_for
+    from newsqa.qa.text import terms
+
+    c = NS(text="US sales at GM sank 2% in January, while sales at GM and Ford fell 12.7% and 3% respectively.")
+    gm, ford = set(terms("GM")), set(terms("Ford"))
+    assert _value_for(c, ford, gm).text == "3%"  # the nearest value after "Ford" is GM's
+    assert _value_for(c, gm, ford).text == "12.7%"
+    plain = NS(text="GM sales fell 12.7% while Ford sales dropped 3%.")
+    assert _value_for(plain, ford, gm).text == "3%" and _value_for(plain, gm, ford).text == "12.7%"
