@@ -4,7 +4,7 @@ Every cache of the engine is set to a few entries (``Engine.open(..., caches=Cac
 40 distinct questions (2 per thread, 15 distinct filters) are already past every size and the 20 threads
 evict each other's entries all the time while they look them up and fill them. Both tests fail on
 caches without their locks (checked in a scratch run with ``LockedLRU``'s lock replaced by a no-op:
-KeyError / "OrderedDict mutated during iteration" in 1-4 of the 20 threads, in every run of 10).
+KeyError / "OrderedDict mutated during iteration" in 1-5 of the 20 threads, in each of 10 runs).
 """
 
 import json
