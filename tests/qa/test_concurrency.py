@@ -1,8 +1,10 @@
 """Many threads asking one Engine at once, past every cache's size: no error, and the same answers.
 
-Every cache of the engine is set to a few entries (``qa.caches.CacheSizes``, and the format-1
-document table's class size), so the 20 threads evict each other's entries all the time while
-they look them up and fill them.
+Every cache of the engine is set to a few entries (``Engine.open(..., caches=CacheSizes(...))``), so
+40 distinct questions (2 per thread, 15 distinct filters) are already past every size and the 20 threads
+evict each other's entries all the time while they look them up and fill them. Both tests fail on
+caches without their locks (checked in a scratch run with ``LockedLRU``'s lock replaced by a no-op:
+KeyError / "OrderedDict mutated during iteration" in 1-5 of the 20 threads, in each of 10 runs).
 """
 
 import json
@@ -19,7 +21,8 @@ from newsqa.qa import Engine, Filters
 from newsqa.qa.caches import CacheSizes
 
 THREADS = 20
-PER_THREAD = 6
+PER_THREAD = 2  # distinct questions per thread: 40 in all, past every TINY size
+LOOKUPS = 1000  # per thread, in the article-terms test
 TINY = CacheSizes(queries=3, sentences=3, filters=2, terms=5, articles=1)
 
 
@@ -78,6 +81,7 @@ def index_dir(tmp_path_factory, fake_encoder):
 def test_twenty_threads_past_every_cache_give_the_single_threaded_answers(index_dir, fake_encoder, busy_switching):
     questions = _questions(SEED.read_text(encoding="utf-8"))
     assert len({q for q, _ in questions}) == THREADS * PER_THREAD
+    assert len({f for _, f in questions}) > TINY.filters + 10 and THREADS * PER_THREAD > 10 * TINY.queries
     alone = Engine.open(index_dir, encoder=fake_encoder, caches=TINY)
     assert len(alone.snapshot.documents) == 13
     expected = {q: _comparable(alone.ask(q, filters=f)) for q, f in questions}
@@ -130,7 +134,7 @@ def test_article_terms_cache_evicting_under_twenty_threads(busy_switching):
     def worker(seed: int):
         rng = random.Random(seed)
         try:
-            for _ in range(5000):
+            for _ in range(LOOKUPS):
                 d = str(rng.randrange(5))
                 assert terms_of(pages, d) == expected[d]
         except BaseException as e:  # noqa: BLE001
