@@ -9,8 +9,9 @@
              with the same files (hard links) and lexical postings rebuilt from its passages.
 
 Migration 2 runs at write time, not question time: re-tokenising costs about a CPU-second per
-10,000 passages, once. A reader of an index not yet migrated (opened read-only) still answers, its
-old segments matching words as tokenizer 1 wrote them; ``stale_postings_note`` says so in one line.
+10,000 passages, once. A reader of an index not yet migrated (opened read-only) still answers: BM25 looks a
+question's folded term up in an old segment through the segment's accented terms ("cafe" -> "café",
+``qa.bm25``); ``stale_postings_note`` says in one line that an upgrade is due.
 
 Each migration publishes a complete new manifest (atomically), so a crash leaves the index in the
 format it had; the next writer runs the migration again. After it, nothing reads the old format:
@@ -118,7 +119,7 @@ def stale_postings_note(index_dir: Path, info) -> str | None:
         return None
     n = sum(s.passages for s in old)
     return (f"note: {n} of {info.counts.passages + info.counts.tombstoned_passages} passages of {index_dir} were indexed "
-            f"before accent folding, so accented words there match only as written; the next "
+            f"before accent folding (word search finds their accented words by a slower lookup); the next "
             f"newsqa index ... --index {index_dir} (or newsqa compact --index {index_dir}) re-tokenises them once")
 
 

@@ -20,6 +20,7 @@ import threading
 import numpy as np
 
 from newsqa.embeddings.caching import LockedLRU, PerReader
+from newsqa.embeddings.lexical import TOKENIZER_VERSION, fold
 from newsqa.embeddings.reader import top_k
 
 from .text import terms
@@ -48,6 +49,23 @@ class _SegmentDF:
         return cache.get_or_make(term, make)
 
 
+FOLDING_TOKENIZER = 2  # the first tokenizer that folds accents (embeddings.lexical, migration 2)
+assert TOKENIZER_VERSION >= FOLDING_TOKENIZER
+_ACCENTED = PerReader()  # a pre-folding segment -> {folded term: the term as its postings hold it}
+
+
+def _accented_terms(seg) -> dict[str, str]:
+    """How a question's folded term reads in a segment tokenised before accent folding: "cafe" ->
+    "café" (and its stem, "herv" -> "hervé"), so an index not yet migrated still finds accented words
+    by BM25 (the first spelling when several fold alike)."""
+    got: dict[str, str] = {}
+    for t in seg.non_ascii_terms().tolist():
+        f = fold(t)
+        for key in {f, *terms(f)} - {t}:
+            got.setdefault(key, t)
+    return got
+
+
 _SEGMENT_DF = PerReader()  # segment -> its _SegmentDF, dropped with the segment (segments are shared by readers)
 
 
@@ -72,6 +90,9 @@ class SegmentBM25:
         if i < len(names) and names[i] == term:
             ptr = seg.postings["lex_indptr"]
             return int(ptr[i]), int(ptr[i + 1])
+        if seg.info.tokenizer < FOLDING_TOKENIZER:  # postings from before accent folding: "cafe" was "café"
+            old = _ACCENTED.get_or_make(seg, _accented_terms).get(term)
+            return self._span(seg, old) if old else None
         return None
 
     def df(self, term: str) -> int:
