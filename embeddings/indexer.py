@@ -496,19 +496,30 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
             gone.update(set(rec["doc_ids"]) - set(ids))
         files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_ids": ids}
         changed.append(key)
-        for d in fr.documents:
-            report.documents_read += 1
-            if d.doc_id in new_docs or d.doc_id in stored:
-                report.duplicates += 1
-                kept = new_docs.get(d.doc_id)
-                report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
-            else:
-                new_docs[d.doc_id] = d
+        _take_documents(fr.documents, key, {i for i in rec["doc_ids"] if i in stored} if rec else set(),
+                        stored, new_docs, report)
     if prune:
         for key in [k for k in files if not Path(k).exists()]:
             gone.update(files.pop(key)["doc_ids"])
             report.pruned.append(key)
     return new_docs, chunked, changed, gone
+
+
+def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport) -> None:
+    """Add a changed file's documents to ``new_docs``; one already indexed, or read twice, is a
+    duplicate, except those ``unchanged`` (still indexed from this same file: a JSONL file's other
+    records when one was edited) which are neither new nor duplicates."""
+    for d in docs:
+        report.documents_read += 1
+        if d.doc_id in unchanged:
+            unchanged.discard(d.doc_id)  # its first reading; a second one is a duplicate
+            continue
+        if d.doc_id in new_docs or d.doc_id in stored:
+            report.duplicates += 1
+            kept = new_docs.get(d.doc_id)
+            report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
+        else:
+            new_docs[d.doc_id] = d
 
 
 def _tombstones(prev, dead: list[str]) -> tuple[dict[str, set[str]], int]:

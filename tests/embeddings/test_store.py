@@ -102,6 +102,21 @@ def test_duplicate_article_indexed_once(tmp_path, fake_encoder):
     assert r.duplicates == 1 and r.added == 233
 
 
+def test_editing_one_record_of_a_jsonl_names_no_duplicates(tmp_path, fake_encoder):
+    """The file's other records are still indexed from it: neither new nor duplicates (they had been
+    named as "duplicates not added ... already in the index")."""
+    feed = tmp_path / "feed.jsonl"
+    recs = [{"title": f"Story {i}", "text": f"Story {i}: the port number {i} reopened after the storms."} for i in range(5)]
+    feed.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    update_index([feed], tmp_path / "idx", encoder=fake_encoder, progress=False)
+    recs[4]["text"] += " A later update."
+    recs.append(dict(recs[0]))  # and a real duplicate, read twice in the same file
+    feed.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    r = update_index([feed], tmp_path / "idx", encoder=fake_encoder, progress=False)
+    assert r.duplicates == 1 and [d.title for d in r.duplicate_articles] == ["Story 0"]
+    assert r.documents_read == 6 and load_snapshot(tmp_path / "idx").info.counts.documents == 5
+
+
 def test_model_mismatch_is_refused(tmp_path, fake_encoder):
     src = _copy_seed(tmp_path)
     idx = tmp_path / "idx"
