@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 
 from ..errors import ReadError
@@ -100,5 +101,14 @@ def unescape_entities(text: str) -> str:
 
     >>> unescape_entities("A &#163;5m deal, caf&#233; &amp; bar, R&D, &amp;#163;, &bogus;")
     'A £5m deal, café & bar, R&D, &#163;, &bogus;'
+    >>> unescape_entities("&notit; &copyright; &ampersand; &not;")  # a known name's prefix is no reference
+    '&notit; &copyright; &ampersand; ¬'
     """
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+    return _ENTITY.sub(_reference, text) if "&" in text else text
+
+
+def _reference(m: re.Match) -> str:
+    ref = m.group(0)
+    if ref[1] != "#" and ref[1:] not in html.entities.html5:
+        return ref  # html.unescape would read the longest known prefix: "&notit;" -> "¬it;"
+    return html.unescape(ref)
