@@ -112,7 +112,7 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
 
     paired = _respectively(c.text, vals, anchors, theirs)
     if paired is not None:
-        return paired
+        return None if paired is UNPAIRED else paired
     mine = [v for v in vals if dist(v, anchors) < 10 ** 5 and dist(v, anchors) <= dist(v, theirs)]
     if not mine:
         return None
@@ -122,9 +122,13 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     return mine[0]
 
 
+UNPAIRED = Value(-1, -1, "")  # a "respectively" list of three or more values: no value is surely this side's
+
+
 def _respectively(text: str, vals: list[Value], mine: list[int], theirs: list[int]) -> Value | None:
     """ "Sales at GM and Ford fell 12.7% and 3% respectively": the sides named before the values pair
-    with them in order (the nearest value is the other side's); None when the sentence is not so."""
+    with them in order (the nearest value is the other side's); ``UNPAIRED`` for a list of three or
+    more values (which one is whose needs every side of the list); None when the sentence is not so."""
     m = re.search(r"\brespectively\b", text)
     if not m or not mine or not theirs:
         return None
@@ -132,6 +136,8 @@ def _respectively(text: str, vals: list[Value], mine: list[int], theirs: list[in
     listed = [v for v in vals if max(first_mine, first_theirs) < v.start < m.start()]
     if len(listed) < 2:
         return None
+    if len(listed) > 2:
+        return UNPAIRED
     return listed[-2] if first_mine < first_theirs else listed[-1]
 
 

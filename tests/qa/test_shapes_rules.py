@@ -272,5 +272,7 @@ def test_respectively_pairs_the_sides_with_the_values_in_order():
     gm, ford = set(terms("GM")), set(terms("Ford"))
     assert _value_for(c, ford, gm).text == "3%"  # the nearest value after "Ford" is GM's
     assert _value_for(c, gm, ford).text == "12.7%"
+    three = NS(text="Sales at GM, Toyota and Ford fell 12.7%, 5% and 3% respectively.")
+    assert _value_for(three, gm, ford) is None and _value_for(three, ford, gm) is None  # not Toyota's 5%, nor GM's 12.7% for Ford
     plain = NS(text="GM sales fell 12.7% while Ford sales dropped 3%.")
     assert _value_for(plain, ford, gm).text == "3%" and _value_for(plain, gm, ford).text == "12.7%"
