@@ -11,13 +11,16 @@ sentence vectors    sentence text -> its vector              ``quotes.SentenceVe
 filter rows         ``Filters`` -> allowed rows              ``Retriever`` (generation)  ``filters``
 term frequencies    term -> live passages holding it         ``bm25.SegmentBM25`` (gen.) ``terms``
 article terms       doc id -> its content terms              ``Engine``, per generation  ``articles``
+built passages      row -> ``Passage``                       ``Retriever`` (generation)  ``passages``
 ==================  =======================================  ==========================  =============
 
 Per generation, not keyed (``embeddings.caching.PerReader``, dropped with the reader): the coverage
 note (``answer.coverage_note``), the main topics (``explain.main_topics``), the collection's time
 scope and the years its texts mention most (``TIME_SCOPE`` / ``MENTIONED_YEARS`` here, read by
 ``signals.years_outside``). Pure functions keep
-``functools.lru_cache`` (thread-safe; e.g. ``signals``, the model checksum). A format-1 index's
+``functools.lru_cache`` (thread-safe; e.g. ``signals``, ``spans.question_type``, ``asked.asked_kind``,
+the model checksum); ``text.terms`` keeps short texts' terms in one and each word's stem in a
+dictionary that starts again when full (``STEM_MEMO_SIZE``). A format-1 index's
 parsed document rows: ``embeddings.passage_table.DocumentTable.cache_size``.
 """
 
@@ -43,6 +46,7 @@ class CacheSizes:
     filters: int = 64
     terms: int = 100_000
     articles: int = 4096
+    passages: int = 8192  # built passages, row -> Passage (qa.retrieve)
 
 
 class QueryVectors:

@@ -23,9 +23,8 @@ RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the s
 # Rows the dense search fetches past the depth, so passages tied with the last one are cut by row (as
 # ``merge_ranked`` does) the same way in one process and across shards (``qa.shards``).
 TIE_MARGIN = 8
-# Passages kept built per generation (row -> Passage): building one reads a dozen Arrow columns
+# Passages kept built per generation (row -> Passage, CacheSizes.passages): building one reads a dozen Arrow columns
 # (~0.1 ms), and the passages of a topic come back question after question.
-PASSAGE_CACHE = 8192
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Retriever:
         self.settings = settings
         self.bm25 = bm25 or SegmentBM25(snapshot, cache_size=caches.terms)
         self._rows_cache = LockedLRU(caches.filters)  # Filters -> allowed rows (this generation)
-        self._passages = LockedLRU(PASSAGE_CACHE)  # row -> Passage (this generation; passages are immutable)
+        self._passages = LockedLRU(caches.passages)  # row -> Passage (this generation; passages are immutable)
 
     @classmethod
     def with_settings(cls, other: "Retriever", settings: RetrievalSettings) -> "Retriever":

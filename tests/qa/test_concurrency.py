@@ -23,7 +23,7 @@ from newsqa.qa.caches import CacheSizes
 THREADS = 20
 PER_THREAD = 2  # distinct questions per thread: 40 in all, past every TINY size
 LOOKUPS = 1000  # per thread, in the article-terms test
-TINY = CacheSizes(queries=3, sentences=3, filters=2, terms=5, articles=1)
+TINY = CacheSizes(queries=3, sentences=3, filters=2, terms=5, articles=1, passages=4)
 
 
 def _questions(text: str) -> list[tuple[str, Filters | None]]:
