@@ -43,4 +43,5 @@ class DocumentNotFoundError(NewsqaError):
 
 
 class PathNotFoundError(NewsqaError):
-    """A file or folder given to index or watch does not exist (nothing is indexed then)."""
+    """A file or folder given to ``newsqa index`` does not exist (nothing is indexed then). ``watch`` may
+    follow a folder that does not exist yet, and does not raise it."""

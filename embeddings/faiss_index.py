@@ -158,7 +158,17 @@ class Reranked:
         self.rerank = int(rerank)
 
     def __getattr__(self, name):
-        return getattr(self.__dict__["index"], name)
+        try:
+            index = self.__dict__["index"]
+        except KeyError:  # copy/pickle look attributes up before __init__ has run
+            raise AttributeError(name) from None
+        return getattr(index, name)
+
+    def __setattr__(self, name, value):
+        if name in ("index", "vectors", "rerank"):
+            object.__setattr__(self, name, value)
+        else:  # "seg.faiss.nprobe = 64" sets the wrapped index's depth, not a shadow attribute
+            setattr(self.index, name, value)
 
     def search(self, q: np.ndarray, k: int, params=None):
         q = np.ascontiguousarray(np.asarray(q, np.float32).reshape(-1, self.index.d))

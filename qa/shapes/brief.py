@@ -1,5 +1,6 @@
-"""What happened / tell me about / overview: a short brief of 3-5 quotes: the lead of the article most
-about the question (its first three passages, whole) and its best later sentence, in article order, then
+"""What happened / tell me about / overview: a short brief of 3-5 citations: the lead of the article most
+about the question (its first three passages, whole: a passage of several sentences is one citation of
+them all, so a brief may quote more than five sentences) and its best later sentence, in article order, then
 the next article's best sentence when it scores near the best."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 from ..quotes import Candidate
 from .pool import Pool, near_duplicate
 
-MIN_QUOTES = 3  # a brief holds 3-5 quotes
+MIN_QUOTES = 3  # a brief holds 3-5 citations
 ARTICLES_COMPARED, TOP_SENTENCES = 4, 4  # the article most about the question: best mean of its lead's top 4 sentences
 SECOND_ARTICLE, SECOND_RATIO = 1, 0.8  # the next article adds its best sentence if it scores near the best
 

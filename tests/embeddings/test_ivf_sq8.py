@@ -104,3 +104,18 @@ def test_a_manifest_without_ann_params_still_reads(tmp_path, fake_encoder):
     flat = tmp_path / "flat"
     update_index([write_corpus(tmp_path / "c2", 2)], flat, encoder=fake_encoder, progress=False, compact=False)
     assert "ann_params" not in json.loads((flat / "manifest.json").read_text())["segments"][0]  # flat: not written
+
+
+def test_reranked_passes_attributes_through_and_copies():
+    import copy
+
+    import faiss
+
+    v = np.eye(8, dtype="float32")
+    quant = faiss.IndexFlatIP(8)
+    ivf = faiss.IndexIVFScalarQuantizer(quant, 8, 2, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(np.tile(v, (8, 1)))
+    r = Reranked(ivf, v, 4)
+    r.nprobe = 2  # a write reaches the wrapped index
+    assert ivf.nprobe == 2 and r.nprobe == 2 and "nprobe" not in r.__dict__
+    assert copy.copy(r).index is ivf  # no KeyError from __getattr__ before __init__
