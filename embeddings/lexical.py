@@ -4,7 +4,8 @@ the lexical postings written into every segment and for everything in ``qa`` tha
 ``TOKENIZER_VERSION`` when it changes: segments record the version they were tokenised with, and
 the next writer re-tokenises older ones (``migrations``: migration 2).
 
-Versions: 1 lowercase + stems; 2 also folds accents of Latin letters ("café" = "cafe").
+Versions: 1 lowercase + stems; 2 also folds accents of Latin letters ("café" = "cafe"); 3 composes
+a decomposed text first (NFC: "Mu\u0308ller", as some macOS exports write it, is "Müller", one word).
 Folding is for matching only: passages, quotes and their offsets keep the original text.
 """
 
@@ -14,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
@@ -64,7 +65,13 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lowercased, accent-folded words of ``text`` (apostrophes normalised, possessive 's dropped)."""
+    """Lowercased, accent-folded words of ``text`` (apostrophes normalised, possessive 's dropped).
+
+    >>> words("Mu\u0308ller's café"), words("Müller's cafe")  # decomposed or not, one word
+    (['muller', 'cafe'], ['muller', 'cafe'])
+    """
+    if not text.isascii():  # a combining mark would split the word: compose it with its letter first
+        text = unicodedata.normalize("NFC", text)
     out = []
     for w in _WORD.findall(text.lower()):
         if not w.isascii():  # folded word by word: most words of most texts need none

@@ -5,7 +5,7 @@
              passages and documents as Arrow tables, its vectors and sentence vectors as they were,
              term-frequency postings computed once, its FAISS index kept when it is an HNSW one.
     2        postings re-tokenised: a segment whose ``tokenizer`` is older than
-             ``lexical.TOKENIZER_VERSION`` (1: before accent folding) is copied to a new segment
+             ``lexical.TOKENIZER_VERSION`` (1: before accent folding; 2: before NFC) is copied to a new segment
              with the same files (hard links) and lexical postings rebuilt from its passages.
 
 Migration 2 runs at write time, not question time: re-tokenising costs about a CPU-second per
@@ -118,8 +118,10 @@ def stale_postings_note(index_dir: Path, info) -> str | None:
     if not old:
         return None
     n = sum(s.passages for s in old)
+    why = ("before accent folding (word search finds their accented words by a slower lookup)"
+           if min(s.tokenizer for s in old) < 2 else "by an older word tokenizer (decomposed accents split words)")
     return (f"note: {n} of {info.counts.passages + info.counts.tombstoned_passages} passages of {index_dir} were indexed "
-            f"before accent folding (word search finds their accented words by a slower lookup); the next "
+            f"{why}; the next "
             f"newsqa index ... --index {index_dir} (or newsqa compact --index {index_dir}) re-tokenises them once")
 
 

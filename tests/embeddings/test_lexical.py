@@ -27,7 +27,13 @@ def test_latin_accents_fold_other_scripts_stay():
     for text in ("Москва й", "हिन्दी", "ガイド", "東京", "straße"):  # other scripts (й, ガ, matras) as written
         assert fold(text) == text and words(text)
     assert fold("Łódź") == "Łodz" and fold("ﬁne") == "ﬁne"  # Ł has no decomposition; ligatures kept
-    assert TOKENIZER_VERSION == 2
+    assert TOKENIZER_VERSION == 3
+
+
+def test_decomposed_accents_are_one_word():
+    """NFD text (a letter, then its combining mark: some macOS exports) reads as the composed one."""
+    assert words("Mu\u0308ller") == words("Müller") == ["muller"]
+    assert terms("Cafe\u0301 Mu\u0308ller") == terms("cafe Muller")
 
 
 def _tokenizer_1(m):
@@ -93,7 +99,7 @@ def test_next_update_retokenises_old_postings_and_keeps_everything(tmp_path, fak
     assert (r.added, r.removed, r.encoded) == (0, 0, 0)
     after = open_reader(idx)
     m = json.loads((idx / "manifest.json").read_text())
-    assert 2 in m["migrations"] and [s["tokenizer"] for s in m["segments"]] == [2]
+    assert 2 in m["migrations"] and [s["tokenizer"] for s in m["segments"]] == [TOKENIZER_VERSION]
     assert stale_postings_note(idx, after.info) is None
     assert list(after.passages) == passages and np.array_equal(np.asarray(after.vectors), vectors)
     assert after.info.counts == before.info.counts
@@ -127,7 +133,7 @@ def test_retokenising_keeps_tombstones_and_runs_once(tmp_path, fake_encoder, mon
     live = before.live_passages
     update_index([src], idx, encoder=fake_encoder, progress=False, compact=False)
     after = open_reader(idx)
-    assert [s.info.tokenizer for s in after.segments] == [2, 2] and after.live_passages == live
+    assert [s.info.tokenizer for s in after.segments] == [TOKENIZER_VERSION] * 2 and after.live_passages == live
     assert sorted(map(len, after.info.tombstones.values())) == sorted(map(len, before.info.tombstones.values()))
     assert not set(after.info.segment_names()) & set(before.info.segment_names())
     assert sorted(p.name for p in (idx / "segments").iterdir()) == after.info.segment_names()
