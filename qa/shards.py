@@ -57,15 +57,16 @@ class ShardMismatchError(QuestionError):
 
 
 class _Info:
-    def __init__(self, documents: int):
+    def __init__(self, documents: int, tokenizer: int):
         self.documents = documents
+        self.tokenizer = tokenizer  # the segment's: its postings' terms are the segment's
 
 
 class SegmentPart:
     """The rows of one flat segment that belong to a shard, held in memory (no file stays open).
 
     Duck-types what the segment searches read (``vectors``, ``faiss``, ``postings``, ``documents``,
-    ``doc_codes``, ``kind_column``, ``info.documents``, ``len``); positions are 0..len-1 and
+    ``doc_codes``, ``kind_column``, ``info.documents``, ``info.tokenizer``, ``non_ascii_terms``, ``len``); positions are 0..len-1 and
     ``rows[pos]`` is the row in the segment.
     """
 
@@ -83,7 +84,9 @@ class SegmentPart:
         new_doc[take_docs] = np.arange(len(take_docs))
         self.doc_ids = [doc_ids[i] for i in take_docs.tolist()]
         self.documents = pa.table({k: seg.documents.column(k).take(pa.array(take_docs)).combine_chunks() for k in _META})
-        self.info = _Info(len(take_docs))
+        self.info = _Info(len(take_docs), seg.info.tokenizer)
+        # what BM25 maps a folded term through in postings from before accent folding (none after)
+        self._accented = seg.non_ascii_terms() if seg.info.tokenizer < 2 else np.array([], dtype=str)
         self.doc_codes = new_doc[codes[self.rows]].astype(np.int32)
         self.kind_column = seg.kind_column.take(pa.array(self.rows)).combine_chunks()
         self.vectors = _rows_of_npy(seg.dir / "vectors.npy", self.rows)
@@ -92,6 +95,10 @@ class SegmentPart:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def non_ascii_terms(self) -> np.ndarray:
+        """The segment's accented terms (a superset of this part's: BM25 maps a folded term through them)."""
+        return self._accented
 
     def live(self, tombstones: frozenset) -> np.ndarray | None:
         """Live-position mask under ``tombstones`` (None: all live)."""
