@@ -132,6 +132,9 @@ def embed_text(p: Passage) -> str:
     story); listed headlines are separate stories, so they are embedded alone. The index writer and
     every reader of stored vectors (compaction, benchmarks) use this one function.
     """
-    if p.kind == KIND_HEADLINE or not p.title:
-        return p.text
-    return f"{p.title}\n{p.text}"
+    return embed_text_of(p.kind, p.title, p.text)
+
+
+def embed_text_of(kind: str, title: str, text: str) -> str:
+    """``embed_text`` from a passage's stored columns (migrations read tables, not ``Passage`` objects)."""
+    return text if kind == KIND_HEADLINE or not title else f"{title}\n{text}"

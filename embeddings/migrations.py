@@ -104,7 +104,6 @@ def _migrate_1(index_dir: Path) -> None:
 
 
 MIGRATIONS = {1: _migrate_1}
-LINKED = ("passages.arrow", "documents.arrow")  # with every other file but the lex_* postings
 
 
 def stale_segments(info) -> list:
@@ -158,7 +157,7 @@ def _retokenised_segment(index_dir: Path, info, name: str):
 
     import pyarrow as pa
 
-    from .chunker import KIND_HEADLINE
+    from .chunker import embed_text_of
     from .lexical import terms
     from .manifest import SEGMENTS_DIR, fsync_dir
     from .segment import LEX, build_postings, file_name
@@ -176,8 +175,8 @@ def _retokenised_segment(index_dir: Path, info, name: str):
                 shutil.copyfile(src / fname, tmp / fname)
     table = pa.ipc.open_file(pa.memory_map(str(src / file_name("passages")))).read_all()
     kinds, titles, texts = (table.column(c).to_pylist() for c in ("kind", "title", "text"))
-    embedded = [t if k == KIND_HEADLINE or not h else f"{h}\n{t}" for k, h, t in zip(kinds, titles, texts)]
-    for key, arr in build_postings(embedded, terms).items():  # the text embed_text gives, as the indexer tokenises
+    embedded = [embed_text_of(k, h, t) for k, h, t in zip(kinds, titles, texts)]
+    for key, arr in build_postings(embedded, terms).items():  # tokenised as the indexer does
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
             f.flush()
@@ -275,14 +274,6 @@ def _optional_file(index_dir: Path, m: dict, key: str) -> Path | None:
     if want is not None and path.stat().st_size != want:
         raise ValueError(f"{rel} is {path.stat().st_size} bytes, the manifest says {want} (truncated or edited)")
     return path
-
-
-def _lines(path: Path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield line
-
 
 
 def _lines(path: Path):
