@@ -89,10 +89,14 @@ def _word_terms(word: str) -> frozenset:
 
 
 def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns: frozenset = frozenset(),
-               currency: str = "") -> Value | None:
+               currency: str = "", forecasts: bool = False) -> Value | None:
     """The value nearest to a word of ``key`` in the sentence, unless it stands nearer to a word of
-    the other side (then it is theirs: "a second version ... will be sold for $599")."""
+    the other side (then it is theirs: "a second version ... will be sold for $599"). A forecast
+    beside the figure ("less than the 47.3% forecast by analysts", "expectations of a 0.3% rise") is
+    nobody's value unless the question asks for forecasts (``forecasts``)."""
     vals = values(c.text, nouns)
+    if not forecasts:
+        vals = [v for v in vals if not forecast(c.text, v)]
     anchors = _anchors(c.text, key)
     if not vals or not anchors:
         return None
@@ -120,6 +124,20 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     if currency and any(_currency(v.text) == currency for v in mine):
         return next(v for v in mine if _currency(v.text) == currency)
     return mine[0]
+
+
+_FORECAST_BEFORE = re.compile(r"\b(?:forecasts?|expectations?|predictions?|predicted|expected|consensus|estimates?)"
+                              r"\s+(?:of|for|at)?\s*(?:a|an|about|around|some|just)?\s*$", re.I)
+_FORECAST_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:forecasts?|predicted|expected)\b(?!\s+to\b)", re.I)
+FORECAST_Q = re.compile(r"\b(?:forecasts?|predict\w*|expect\w*|projected|outlook|will|going to)\b", re.I)
+
+
+def forecast(text: str, v: Value) -> bool:
+    """``v`` is a forecast told beside the figure: "the 47.3% forecast by analysts", "economists'
+    expectations of a 0.3% rise", "forecasts of 53.7"; not "grew by an estimated 3.1%" (an estimate of
+    what happened) or "is expected to grow 2%" (the question may ask that: it is a clause of its own)."""
+    return bool(_FORECAST_BEFORE.search(text[max(0, v.start - 40): v.start])
+                or _FORECAST_AFTER.match(text[v.end: v.end + 30]))
 
 
 UNPAIRED = Value(-1, -1, "")  # a "respectively" list of three or more values: no value is surely this side's
@@ -179,20 +197,21 @@ def choose_compare(pool: Pool, sides: tuple[str, ...]) -> tuple[list[Candidate],
     keys = (side_terms(a, b), side_terms(b, a))
     nouns = frozenset(terms(pool.question)) - keys[0] - keys[1]
     when = time_words(pool.question, sides)
+    forecasts = bool(FORECAST_Q.search(pool.question))  # "Which is forecast to grow faster ...?" reads them
     ranked = []
     for key, other in (keys, keys[::-1]):
         side = []
         for c in pool.scored[:30]:
             if not sentence_terms(c.text) & key:
                 continue
-            v = _value_for(c, key, other, nouns)
+            v = _value_for(c, key, other, nouns, forecasts=forecasts)
             in_time = bool(when) and bool(when & {w.lower() for w in _TIME.findall(c.text)})
             side.append((c.score + (VALUE_BONUS if v else 0.0) + (TIME_BONUS if in_time else 0.0), c, v))
         ranked.append(sorted(side, key=lambda x: -x[0])[:PAIR_TOP])
     picked = _best_pair(*ranked)
     (ca, va), (cb, vb) = picked
     if va is not None and vb is not None and _currency(va.text) != _currency(vb.text):
-        vb = _value_for(cb, keys[1], keys[0], nouns, currency=_currency(va.text)) or vb  # "$188 vs $150", not "$188 vs £78"
+        vb = _value_for(cb, keys[1], keys[0], nouns, currency=_currency(va.text), forecasts=forecasts) or vb  # "$188 vs $150", not "$188 vs £78"
         picked[1] = (cb, vb)
     chosen: list[Candidate] = []
     marks: dict = {}

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsqa.embeddings.lexical import STOPWORDS
+
 from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, is_nationality
 from ..lexicon import ROLE_WORDS as PERSON_WORDS
 from ..quotes import Candidate
+from ..roles import Roles, collection_roles
 from .pool import Pool, near_duplicate
 
 ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
@@ -56,9 +59,11 @@ _PATTERNS = (
 _HEADLINE = r"^{f}\s+(?:" + _HEADLINE_VERB + r")\b"  # "Kilroy-Silk quits as UKIP member"
 
 
-def description(subject: str, sentence: str, headline: bool = False, full_name: bool = False) -> str:
+def description(subject: str, sentence: str, headline: bool = False, full_name: bool = False,
+                roles: Roles = Roles()) -> str:
     """How ``sentence`` describes ``subject``: "appositive", "copula", "role", "headline" or "".
-    ``full_name``: only the subject as asked counts ("Mario Paniccia", not "Mr Paniccia")."""
+    ``full_name``: only the subject as asked counts ("Mario Paniccia", not "Mr Paniccia"); ``roles``:
+    role words mined from the collection (``qa.roles``), read beside the word list's."""
     for form in _name_forms(subject)[:1] if full_name else _name_forms(subject):
         if not _name_rx(form, False).search(sentence):
             continue
@@ -70,7 +75,54 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
             before, after = _headline_split()
             if _around(sentence, form, before, after, True, subject if short else ""):
                 return "headline"
+        kind = _mined_role(sentence, form, roles, subject, short)
+        if kind:
+            return kind
     return ""
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+(?:[A-Z][\w'\u2019-]*\s+)?$")
+_APPOSED = re.compile(r"(?:\u2019s|'s)?,\s+(?:[\w'\u2019-]+\s+){0,3}?([a-z][a-z-]{1,20}|[A-Z]{2,3})"
+                      r"(?=\s*[,.;]|\s+(?:of|at|for|in|and|with|who)\b)")
+
+
+def _mined_role(sentence: str, form: str, roles: Roles, subject: str, short: bool) -> str:
+    """A mined role word right before the name ("state bank VEB", "DJ Norman Cook"; one capitalised
+    word may stand between, a first name before a surname), a noun after capitalised modifiers
+    ("Iceland Under-21 international Emil Hallfredsson"; not "director Ron Howard chose Tautou":
+    "chose" is no noun) or a role ending a short appositive after it ("Andrew Stoddart, chief
+    scientist at 2d3"): "role", "appositive" or ""."""
+    if not roles.titles:
+        return ""
+    own = {w.lower() for w in subject.split()}  # "van" of "Ruud van Nistelrooy" is his name, not a title
+    for m in _name_rx(form, False).finditer(sentence):
+        if short and _someone_else(sentence, m, subject):
+            continue
+        before = _WORD_BEFORE.search(sentence, 0, m.start())
+        if before and before.group(1).lower() not in own:
+            if _is_role(before.group(1), roles.titles) or (_is_role(before.group(1), roles.nouns)
+                                                           and _modified(sentence[: before.start()])):
+                return "role"
+        after = _APPOSED.match(sentence, m.end())
+        if after and _is_role(after.group(1), roles.titles):
+            return "appositive"
+    return ""
+
+
+_MODIFIER = re.compile(r"(?:^|(?<=\s))([A-Z][\w'\u2019-]*)\s+$")
+_CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December|Christmas|Easter|Last|Next|Every|Each|Early|Late")
+
+
+def _modified(text: str) -> bool:
+    """``text`` ends in a capitalised modifier of what follows: a name or a word like "Under-21",
+    not a function word opening the sentence ("The", "If") or a time ("Monday night", "Last week")."""
+    m = _MODIFIER.search(text)
+    return bool(m) and m.group(1).lower() not in STOPWORDS and not _CALENDAR.fullmatch(m.group(1))
+
+
+def _is_role(word: str, roles: frozenset) -> bool:
+    return (word if word.isupper() else word.lower()) in roles
 
 
 def _around(sentence: str, form: str, before: re.Pattern, after: re.Pattern, nocase: bool, short_of: str = "") -> bool:
@@ -161,6 +213,7 @@ def _find_described(pool: Pool, subject: str, whole: bool) -> list[tuple[float, 
     seen: set = set()
     out = []
     kinds = pool.memo.setdefault(("kinds", subject), {})  # a sentence's kind of description, found once
+    roles = collection_roles(getattr(pool, "snapshot", None))  # a stand-in pool of a test has none
     for c in list(pool.scored) + pool.titles() + [c for d in full for c in pool.article(d)]:
         key = (c.hit.passage.doc_id, c.start)
         if key in seen:
@@ -169,7 +222,7 @@ def _find_described(pool: Pool, subject: str, whole: bool) -> list[tuple[float, 
         kind = kinds.get(key)
         if kind is None:
             kind = kinds[key] = description(subject, c.text, headline=c.hit.passage.kind == "headline",
-                                            full_name=strict and not _names(pool, key[0], subject, in_full))
+                                            full_name=strict and not _names(pool, key[0], subject, in_full), roles=roles)
         if kind:
             out.append((c.score + BONUS[kind], c))
     out += [(c.score + BONUS["lead"], c) for d in full for c in _lead_description(pool.article(d), subject)]

@@ -276,3 +276,21 @@ def test_respectively_pairs_the_sides_with_the_values_in_order():
     assert _value_for(three, gm, ford) is None and _value_for(three, ford, gm) is None  # not Toyota's 5%, nor GM's 12.7% for Ford
     plain = NS(text="GM sales fell 12.7% while Ford sales dropped 3%.")
     assert _value_for(plain, ford, gm).text == "3%" and _value_for(plain, gm, ford).text == "12.7%"
+
+
+def test_a_forecast_beside_the_figure_is_no_sides_value():
+    from types import SimpleNamespace as NS
+
+    from newsqa.qa.shapes.compare import _value_for
+    from newsqa.qa.text import terms
+
+    uk, us = set(terms("UK")), set(terms("US"))
+    c = NS(text="UK output dropped 0.1%, while the US beat expectations of a 0.3% rise with 0.5%.")
+    assert _value_for(c, uk, us).text == "0.1%"
+    assert _value_for(c, us, uk).text == "0.5%"  # not the 0.3% expected, the nearest figure after "US"
+    assert _value_for(c, us, uk, forecasts=True).text == "0.3%"
+    after = NS(text="The UK rate was less than the 47.3% forecast by analysts.")
+    assert _value_for(after, uk, us) is None  # the only figure is a forecast: no value, so no verdict
+    assert _value_for(after, uk, us, forecasts=True).text == "47.3%"  # "Which is forecast to ...?" reads it
+    actual = NS(text="The UK economy grew by an estimated 3.1% in 2004, and is forecast to grow 2.5% in 2005.")
+    assert _value_for(actual, uk, us).text == "3.1%"  # an estimate of what happened is no forecast

@@ -1,0 +1,142 @@
+"""Role words mined from the collection itself: what a who-is answer may read as a title.
+
+A hand list of role words ("minister", "striker", ...) misses the ones its writer did not think of
+("state bank VEB", "DJ Norman Cook"). The collection says which words are titles: a word that often
+stands right before a capitalised name ("Balco boss Victor Conte", "oil giant Yukos"), before several
+different names, and that also heads a noun phrase ("the boss said", "a giant,") more than it is
+used as a verb ("he beat", "to beat", "backs the plan") or an adjective ("was lucrative"). Any noun
+by the same evidence ("international") is a title only after a capitalised modifier ("Iceland
+Under-21 international Emil Hallfredsson"; `shapes/who_is.py` reads both). Counted per segment (a
+segment is immutable, so its counts are kept on it) and summed over the segments of a reader, like
+the BM25 statistics; the mined words are found once per index generation (~1 CPU-s for the 2,225
+BBC articles, at a reader's first who-is question).
+
+    >>> texts = ["Balco boss Victor Conte said the boss was calm.", "Ex-Balco boss Jim Valente and the boss, "
+    ...          "who left.", "Balco boss Ann Smith said a boss had gone. He beat Tom Jones."]
+    >>> sorted(role_words(count_roles(texts), min_names=3))
+    ['boss']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsqa.embeddings.caching import PerReader
+from newsqa.embeddings.lexical import STOPWORDS
+
+_W = r"(?:[a-z][a-z-]{1,20}|[A-Z]{2,3})"  # a lower-case (or hyphenated) word, or a short acronym ("MEP", "DJ")
+_NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
+_BEFORE_NAME = re.compile(rf"(?<![\w'\u2019-])({_W})\s+({_NAME})")  # consumed: "the US Federal Reserve" counts for "the" (a stopword), not "US"
+# the head of a noun phrase: a determiner, capitalised/hyphenated/number modifiers, the word, then a close
+_HEAD = re.compile(rf"\b(?:the|a|an|The|A|An)\s+(?:(?:[A-Z][\w'\u2019-]*|\w+-[\w-]+|\d[\w,.]*)\s+){{0,3}}({_W})"
+                   r"(?=\s*[,.;:)]|\s+(?:who|said|says|has|had|is|was|of|at|for|and)\b)")
+_VERB = re.compile(rf"\b(?:he|she|they|we|I|it|to|will|would|could|can|not|who|He|She|They|We|It)\s+({_W})\b"
+                   rf"|(?<![\w'\u2019-])({_W})\s+(?:the|his|her|its|their|him|them)\b")  # "he beat", "backs the plan"
+_ADJ = re.compile(rf"\b(?:is|was|are|were|be|been|more|most|very|so|too|less)\s+({_W})\b")  # "was lucrative"
+_WORD = re.compile(rf"(?<![\w'\u2019-])({_W})(?![\w'\u2019-])")
+NAMES_KEPT = 3  # distinct names kept per word: enough for the threshold, bounded memory
+MAX_DOCS = 5000  # documents of a segment read for the counts (its first ones): statistics, not an inventory
+
+
+@dataclass
+class RoleCounts:
+    """Per word: times before a name, distinct names seen (up to NAMES_KEPT), noun-head, verb and adjective uses, all uses."""
+    before: Counter = field(default_factory=Counter)
+    names: dict = field(default_factory=dict)
+    head: Counter = field(default_factory=Counter)
+    verb: Counter = field(default_factory=Counter)
+    adj: Counter = field(default_factory=Counter)
+    total: Counter = field(default_factory=Counter)
+
+    def add(self, other: "RoleCounts") -> None:
+        for mine, theirs in ((self.before, other.before), (self.head, other.head), (self.verb, other.verb),
+                             (self.adj, other.adj), (self.total, other.total)):
+            mine.update(theirs)
+        for w, ns in other.names.items():
+            got = self.names.setdefault(w, set())
+            got.update(list(ns)[: NAMES_KEPT - len(got)] if len(got) < NAMES_KEPT else ())
+
+
+def count_roles(texts) -> RoleCounts:
+    """The counts of ``texts`` (an iterable of document texts)."""
+    c = RoleCounts()
+    for t in texts:
+        for m in _BEFORE_NAME.finditer(t):
+            w = m.group(1)
+            c.before[w] += 1
+            ns = c.names.setdefault(w, set())
+            if len(ns) < NAMES_KEPT:
+                ns.add(m.group(2))
+        c.head.update(_HEAD.findall(t))
+        c.verb.update(a or b for a, b in _VERB.findall(t))
+        c.adj.update(_ADJ.findall(t))
+        c.total.update(_WORD.findall(t))
+    return c
+
+
+MIN_NAMES = 3  # before at least this many different names: a title, not one name's habit
+MIN_HEAD = 1  # heads a noun phrase ("the DJ said") at least once
+MIN_SHARE = 0.1  # of its uses, at least this share stands before a name ("week" stands before few)
+
+
+def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
+    """The words the counts show to be titles (lower-cased, acronyms as written)."""
+    out = set()
+    for w, n in c.before.items():
+        if (not _noun(c, w) or len(c.names.get(w, ())) < min_names or c.head[w] < MIN_HEAD
+                or n < MIN_SHARE * c.total[w]):
+            continue
+        out.add(_key(w))
+    return frozenset(out)
+
+
+def noun_words(c: RoleCounts) -> frozenset[str]:
+    """The words the counts show to be nouns (heads of noun phrases, not mostly verbs or adjectives)."""
+    return frozenset(_key(w) for w in c.head if _noun(c, w))
+
+
+def _noun(c: RoleCounts, w: str) -> bool:
+    return (w.lower() not in STOPWORDS and c.head[w] >= MIN_HEAD and c.verb[w] <= c.head[w]
+            and c.adj[w] < c.head[w])
+
+
+def _key(w: str) -> str:
+    return w if w.isupper() else w.lower()
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What the collection shows: ``titles`` (role words: "boss", "bank", "DJ") and ``nouns`` (any
+    noun-phrase head: "international"), read only after a capitalised modifier ("Iceland Under-21
+    international Emil Hallfredsson")."""
+    titles: frozenset = frozenset()
+    nouns: frozenset = frozenset()
+
+
+def _segment_counts(seg, live) -> RoleCounts:
+    texts = seg.documents.column("text").to_pylist()
+    return count_roles(t for t, ok in zip(texts[:MAX_DOCS], live.tolist()) if ok)
+
+
+def _mine(snapshot) -> Roles:
+    total = RoleCounts()
+    if hasattr(snapshot, "segments"):  # kept per segment: a new reader after an update counts only the new one
+        for seg, tomb, live in zip(snapshot.segments, snapshot.tombstones, snapshot.live_docs):
+            total.add(seg.kept("roles", tomb, lambda seg=seg, live=live: _segment_counts(seg, live)))
+    else:
+        docs = list(snapshot.documents.values())[:MAX_DOCS]
+        total = count_roles(d.get("text", "") for d in docs)
+    return Roles(role_words(total), noun_words(total))
+
+
+_ROLES = PerReader()
+
+
+def collection_roles(snapshot) -> Roles:
+    """The role words mined from ``snapshot``'s documents (once per index generation); none for an
+    object that holds no documents (a stand-in reader of a test)."""
+    if not (hasattr(snapshot, "segments") or hasattr(snapshot, "documents")):
+        return Roles()
+    return _ROLES.get_or_make(snapshot, _mine)

@@ -1,0 +1,81 @@
+"""Role words mined from the collection (qa/roles.py) and the who-is rules that read them: which words
+the counts make titles or nouns, that the counts are summed over segments and kept per generation,
+and the descriptions they add (and do not add) in hand-made sentences."""
+
+import pytest
+
+from newsqa.qa.roles import Roles, collection_roles, count_roles, noun_words, role_words
+from newsqa.qa.shapes.who_is import description
+
+# "physio" stands before three different names and heads a noun phrase; "beat" stands before names
+# too but is a verb ("he beat", "beat the"); "week" heads noun phrases but seldom stands before a
+# name; "with" is a stopword; "DJ" is an acronym kept as written.
+TEXTS = [
+    "Wales physio Mark Davies said the physio was calm. Radio 1 DJ Annie Mac played a set.",
+    "England physio Gary Lewin and the physio, who left, met. He beat Tom Jones in the final.",
+    "Club physio Neil Hope said a physio had gone. The DJ was late: DJ Zane Lowe, DJ Pete Tong too.",
+    "They beat the champions. Arsenal beat Chelsea. The week was long. A week, then another week.",
+    "Last week Tony Blair spoke with Gordon Brown, with Jack Straw and with John Prescott.",
+    "The international, who was injured, left. Wales international Gareth Thomas spoke.",
+]
+
+
+def test_titles_are_words_before_several_names_that_head_noun_phrases():
+    words = role_words(count_roles(TEXTS))
+    assert {"physio", "DJ"} <= words
+    assert not words & {"beat", "week", "with", "international"}
+
+
+def test_a_noun_is_a_noun_phrase_head_not_used_as_a_verb_or_adjective():
+    nouns = noun_words(count_roles(TEXTS + ["The deal was lucrative and the lucrative, they said."]))
+    assert {"physio", "international", "week"} <= nouns
+    assert not nouns & {"beat", "lucrative", "with"}
+
+
+def test_a_word_before_fewer_than_three_names_is_no_title():
+    assert "physio" not in role_words(count_roles(TEXTS[:2]))  # two names only
+    assert "physio" in role_words(count_roles(TEXTS[:2]), min_names=2)
+
+
+ROLES = Roles(titles=frozenset({"bank", "DJ", "scientist", "van"}), nouns=frozenset({"international", "week", "night"}))
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    ("VEB", "The $6bn which Russian state bank VEB lent came from Chinese banks.", "role"),
+    ("Norman Cook", "DJ Norman Cook - aka Fatboy Slim - has said dance music is not dead.", "role"),
+    ("Andrew Stoddart", "Andrew Stoddart, chief scientist at 2d3, said the project was driven by a desire.", "appositive"),
+    ("Emil Hallfredsson", "Tottenham are primed to snap up Iceland Under-21 international Emil Hallfredsson.", "role"),
+    # a noun is a title only after a capitalised modifier, not a time or an opening function word
+    ("Emil Hallfredsson", "An international Emil Hallfredsson joined.", ""),
+    ("Tony Blair", "On Monday night Tony Blair said no.", ""),
+    ("Gordon Brown", "Last week Gordon Brown spoke.", ""),
+    # a word of the subject's own name is not a title of it
+    ("Ruud van Nistelrooy", "Ruud van Nistelrooy scored twice.", ""),
+    # a surname after another first name is someone else
+    ("Dominic Cook", "DJ Norman Cook played a set.", ""),
+])
+def test_mined_descriptions(subject, sentence, kind):
+    assert description(subject, sentence, roles=ROLES) == kind
+
+
+def test_without_mined_roles_the_word_list_alone_decides():
+    assert description("VEB", "Russian state bank VEB lent the money.") == ""
+    assert description("VEB", "Russian state bank VEB lent the money.", roles=ROLES) == "role"
+
+
+def test_collection_roles_sum_the_segments_and_are_kept_per_reader(tmp_path, fake_encoder):
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.embeddings.reader import open_reader
+
+    index = tmp_path / "index"
+    for i, text in enumerate(TEXTS[:3]):  # one name of "physio" per segment: a title only over all three
+        folder = tmp_path / f"part{i}"
+        folder.mkdir()
+        (folder / f"a{i}.txt").write_text(f"Story {i}\n\n{text}\n", encoding="utf-8")
+        update_index([folder], index, encoder=fake_encoder, progress=False)
+    reader = open_reader(index)
+    assert len(reader.segments) == 3
+    roles = collection_roles(reader)
+    assert "physio" in roles.titles and "beat" not in roles.titles
+    assert collection_roles(reader) is roles  # found once per generation
+    assert collection_roles(None) == Roles()  # a stand-in with no documents mines nothing
