@@ -38,6 +38,8 @@ _ADJ = re.compile(rf"\b(?:is|was|are|were|be|been|more|most|very|so|too|less)\s+
 _WORD = re.compile(rf"(?<![\w'\u2019-])({_W})(?![\w'\u2019-])")
 NAMES_KEPT = 3  # distinct names kept per word: enough for the threshold, bounded memory
 MAX_DOCS = 5000  # documents of a segment read for the counts (its first ones): statistics, not an inventory
+MAX_TOTAL_DOCS = 20000  # documents read over all segments (the largest segments first): the first who-is
+# question of a reader costs ~1 CPU-s per 2,000 documents, bounded whatever the index's size
 
 
 @dataclass
@@ -116,15 +118,21 @@ class Roles:
 
 
 def _segment_counts(seg, live) -> RoleCounts:
-    texts = seg.documents.column("text").to_pylist()
-    return count_roles(t for t, ok in zip(texts[:MAX_DOCS], live.tolist()) if ok)
+    texts = seg.documents.column("text").slice(0, MAX_DOCS).to_pylist()  # never the whole column
+    return count_roles(t for t, ok in zip(texts, live.tolist()) if ok)
 
 
 def _mine(snapshot) -> Roles:
     total = RoleCounts()
     if hasattr(snapshot, "segments"):  # kept per segment: a new reader after an update counts only the new one
-        for seg, tomb, live in zip(snapshot.segments, snapshot.tombstones, snapshot.live_docs):
+        parts = sorted(zip(snapshot.segments, snapshot.tombstones, snapshot.live_docs),
+                       key=lambda p: -p[0].documents.num_rows)
+        budget = MAX_TOTAL_DOCS
+        for seg, tomb, live in parts:
+            if budget <= 0:
+                break
             total.add(seg.kept("roles", tomb, lambda seg=seg, live=live: _segment_counts(seg, live)))
+            budget -= min(seg.documents.num_rows, MAX_DOCS)
     else:
         docs = list(snapshot.documents.values())[:MAX_DOCS]
         total = count_roles(d.get("text", "") for d in docs)

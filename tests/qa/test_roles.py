@@ -4,6 +4,8 @@ and the descriptions they add (and do not add) in hand-made sentences."""
 
 import pytest
 
+from newsqa.qa import roles as roles_module
+
 from newsqa.qa.roles import Roles, collection_roles, count_roles, noun_words, role_words
 from newsqa.qa.shapes.who_is import description
 
@@ -79,3 +81,23 @@ def test_collection_roles_sum_the_segments_and_are_kept_per_reader(tmp_path, fak
     assert "physio" in roles.titles and "beat" not in roles.titles
     assert collection_roles(reader) is roles  # found once per generation
     assert collection_roles(None) == Roles()  # a stand-in with no documents mines nothing
+
+
+def test_the_documents_read_are_bounded_over_all_segments(tmp_path, fake_encoder, monkeypatch):
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.embeddings.reader import open_reader
+
+    index = tmp_path / "index"
+    for i, text in enumerate(TEXTS[:3]):
+        folder = tmp_path / f"part{i}"
+        folder.mkdir()
+        (folder / f"a{i}.txt").write_text(f"Story {i}\n\n{text}\n", encoding="utf-8")
+        update_index([folder], index, encoder=fake_encoder, progress=False)
+    reader = open_reader(index)
+    monkeypatch.setattr(roles_module, "MAX_TOTAL_DOCS", 2)  # one document a segment: two of three read
+    read = []
+    real = roles_module._segment_counts
+    monkeypatch.setattr(roles_module, "_segment_counts", lambda seg, live: read.append(seg) or real(seg, live))
+    roles = roles_module._mine(reader)
+    assert len(read) == 2
+    assert "physio" not in roles.titles  # its third name was in the segment left unread
