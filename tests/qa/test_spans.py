@@ -46,7 +46,7 @@ def test_question_types():
     assert question_type("What did Putin say?") == ""
 
 
-def test_a_leading_when_or_if_clause_does_not_type_the_question():
+def test_a_leading_when_clause_does_not_type_the_question_as_a_date():
     # the asked part follows the clause: no date is asked for here (a SQuAD question refused as
     # "the articles do not give the date")
     assert question_type("When extensive time is required to sort integers, this represents what case complexity?") == ""
