@@ -18,6 +18,10 @@ article, so that one article's questions never sit on both sides.
     newsqa-synthetic squad ../shared/benchmarks/squad-v1.1-dev.json synth-squad/   # doctest: +SKIP
     newsqa eval synth-squad/questions.jsonl --corpus synth-squad/corpus.jsonl
     newsqa-synthetic bbc eval/questions/bbc.jsonl synth-bbc/ --corpus ../shared/corpus/bbc/articles  # doctest: +SKIP
+    newsqa-synthetic score synth-bbc/questions.jsonl out-synth/results.jsonl --split dev       # doctest: +SKIP
+
+``score`` prints what a run did on such a set (``near_miss_figures``): the share abstained, and the
+share among the questions whose quotes do not hold the removed answer (another article stated it).
 """
 
 from __future__ import annotations
@@ -122,6 +126,33 @@ def stated_elsewhere(record: dict, texts: dict[str, str], share: float = STATED_
     return ""
 
 
+def near_miss_figures(questions: list[dict], results: list[dict]) -> dict:
+    """How a run did on synthetic near misses: the share abstained (``not_found``), and the same
+    among those whose quotes do not hold a removed answer (``real``): a question answered from
+    another article that states it too was answered, not missed (the set without ``--corpus`` keeps
+    such questions; ``stated_elsewhere`` leaves out only the ones its sentence test finds).
+
+    >>> q = [{"id": "a", "removed_answers": ["Clara Furse"]}, {"id": "b", "removed_answers": ["£5m"]}]
+    >>> r = [{"id": "a", "answer_state": "answered", "citations": [{"quote": "LSE chief Clara Furse said"}]},
+    ...      {"id": "b", "answer_state": "not_found", "citations": []}]
+    >>> near_miss_figures(q, r)
+    {'n': 2, 'abstained': 0.5, 'gold_in_quotes': 1, 'real_n': 1, 'real_abstained': 1.0}
+    """
+    removed = {q["id"]: [g for g in q.get("removed_answers") or [] if g.strip()] for q in questions}
+    n = ab = held = 0
+    for r in results:
+        if r["id"] not in removed:
+            continue
+        golds = [re.compile(r"(?<!\w)" + re.escape(" ".join(g.split())) + r"(?!\w)", re.I) for g in removed[r["id"]]]
+        quotes = " ".join(c.get("quote", "") for c in r.get("citations") or [])
+        gone = r.get("answer_state") == "not_found"
+        inside = not gone and any(g.search(quotes) for g in golds)  # an abstention shows no quotes
+        n, ab, held = n + 1, ab + gone, held + inside
+    real = n - held
+    return {"n": n, "abstained": round(ab / n, 3) if n else None, "gold_in_quotes": held, "real_n": real,
+            "real_abstained": round(ab / real, 3) if real else None}
+
+
 def read_texts(root: str | Path) -> dict[str, str]:
     """``relative/path.txt -> text`` of every ``.txt`` file under ``root`` (decoded as the indexer does)."""
     root = Path(root)
@@ -149,8 +180,24 @@ def _read_jsonl(path: Path) -> list[dict]:
         raise QuestionFileError(f"cannot read {path} as JSONL: {e}") from e
 
 
+def _score(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic score",
+                                description="Figures of a newsqa eval run over a synthetic set (near_miss_figures).")
+    p.add_argument("questions", help="the synthetic questions.jsonl")
+    p.add_argument("results", help="results.jsonl of newsqa eval over it")
+    p.add_argument("--split", choices=("dev", "test"), default=None, help="only this split's questions")
+    a = p.parse_args(argv)
+    qs = [q for q in _read_jsonl(Path(a.questions)) if a.split is None or q.get("split") == a.split]
+    print(json.dumps(near_miss_figures(qs, _read_jsonl(Path(a.results)))))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets.")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["score"]:
+        return _score(argv[1:])
+    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets "
+                                "(or score a run over one: python -m newsqa.eval.synthetic score QUESTIONS RESULTS).")
     p.add_argument("source", choices=("squad", "bbc"))
     p.add_argument("input", help="SQuAD v1.1 JSON (squad) or a JSONL question set with `file` fields (bbc)")
     p.add_argument("out", help="output folder: questions.jsonl (and corpus.jsonl for squad)")

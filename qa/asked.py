@@ -39,7 +39,7 @@ _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|h
                      r"sort|type|happened|happens|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
 _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
                          r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
-_AGE_MORE = re.compile(r"\b(?:at|aged|age of)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
+_AGE_MORE = re.compile(r"\b(?:at|aged|age of|at age)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
 _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
 # "What is his new party called?", "What was the album named?": asks for the name of the thing before the verb.
@@ -119,13 +119,13 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     if kind in ("money", "percent", "count"):
         spans = [m.span() for m in NUMBER.finditer(sentence)]
         if kind == "money":
-            spans = [(s, e) for s, e in spans if re.search(r"[$£€¥]", sentence[max(0, s - 2):e])
-                     or _MONEY_UNIT.match(sentence[e:e + 12])]
+            spans = [(s, e) for s, e in spans if _is_money(sentence, s, e)]
         elif kind == "percent":
-            spans = [(s, e) for s, e in spans if "%" in sentence[s:e] or re.match(r"\s?(?:%|per ?cent)", sentence[e:e + 9], re.I)
-                     or re.search(r"per ?cent$", sentence[s:e], re.I)] + [m.span() for m in _FRACTION.finditer(sentence)]
-        else:  # a year is not a count
+            spans = [(s, e) for s, e in spans if _is_percent(sentence, s, e)] + [m.span() for m in _FRACTION.finditer(sentence)]
+        else:  # a year is not a count; nor, for "how many", a sum of money or a percentage ("Priced at £229")
             spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])]
+            if _HOW_MANY.search(question):
+                spans = [(s, e) for s, e in spans if not _is_money(sentence, s, e) and not _is_percent(sentence, s, e)]
     elif kind == "year":
         spans = [m.span() for m in re.finditer(r"\b(?:1[5-9]|20)\d{2}\b", sentence)] + _older_times(sentence)
     elif kind == "date":
@@ -150,6 +150,18 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     else:
         return []
     return [(s, e) for s, e in spans if sentence[s:e].strip() and not _said(question, sentence[s:e])]
+
+
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+
+
+def _is_money(sentence: str, s: int, e: int) -> bool:
+    return bool(re.search(r"[$£€¥]", sentence[max(0, s - 2):e]) or _MONEY_UNIT.match(sentence[e:e + 12]))
+
+
+def _is_percent(sentence: str, s: int, e: int) -> bool:
+    return bool("%" in sentence[s:e] or re.match(r"\s?(?:%|per ?cent)", sentence[e:e + 9], re.I)
+                or re.search(r"per ?cent$", sentence[s:e], re.I))
 
 
 # Times the news-style date pattern leaves out, common in history and science texts: a decade ("the
@@ -222,4 +234,29 @@ def slot_signals(question: str, sentences: list[tuple[str, float]], top: int = 3
     if not kind:
         return Slot("", True, 0.0, focus, focus_missing)
     typed = [lex for t, lex in best if kind_spans(kind, question, t)]
+    event = event_terms(question) if kind == "age" else ()
+    if event and not any(_mentions(t, event) for t, _ in best):
+        typed = []  # "Mr Jackson, 46, denies...": an age, but not at the asked event ("when he died")
     return Slot(kind, bool(typed), max(typed, default=0.0), focus, focus_missing)
+
+
+_AT_EVENT = re.compile(r"\b(?:how old|what age)\b.*?\bwhen\s+(.+?)\s*\??\s*$", re.I)
+
+
+@lru_cache(maxsize=4096)
+def event_terms(question: str) -> tuple[str, ...]:
+    """The content terms of the event of "How old was X when <event>?" ("die" of "when he died"):
+    the age asked is the age at that event, which a sentence about something else does not give.
+
+    >>> event_terms("How old was Michael Jackson when he died?"), event_terms("How old is Putin?")
+    (('die',), ())
+    """
+    m = _AT_EVENT.search(question)
+    return tuple(dict.fromkeys(terms(m.group(1)))) if m else ()
+
+
+def _mentions(sentence: str, event: tuple[str, ...]) -> bool:
+    """Whether ``sentence`` names one of the event's terms, or a word of the same stem's first
+    five letters ("marriage" for "married")."""
+    have = terms(sentence)
+    return any(t in have or (len(t) >= 5 and any(u.startswith(t[:5]) for u in have)) for t in event)

@@ -104,7 +104,29 @@ def _salient(question: str) -> tuple[str, ...]:
 # Not looked for in the retrieved articles: a short form they may spell out ("UN", "TV") and an
 # ordinal or a two-digit decade ("4th", "50s"), which are no names (on a SQuAD sample these weighed
 # 5 answerable questions into "not found"; no BBC question's missing term is one).
-_SHORT_FORM = re.compile(r"^(?:[A-Z]{2,3}|\d+(?:st|nd|rd|th)|\d\ds)$")
+_NO_NAME = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d\ds)$")
+_SHORT_FORM = re.compile(r"^[A-Z]{2,3}$")
+# A short form an article writes as one lower-case word (the only one seen: SQuAD's "TV").
+SPELLED_AS = {"TV": "television"}
+_LINK_WORDS = frozenset("of for and the on in de".split())
+
+
+def spelled_out(short: str, texts: list[str]) -> bool:
+    """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
+    it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
+    "for" are passed over), or its listed word ("television" for "TV").
+
+    >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
+    (True, False)
+    """
+    word = SPELLED_AS.get(short)
+    if word and any(re.search(r"\b" + word + r"\b", t, re.I) for t in texts):
+        return True
+    gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
+    pattern = re.compile(r"\b" + gap.join(ch + r"[a-z]+" for ch in short) + r"\b")
+    return any(pattern.search(t) for t in texts)
+
+
 SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
 WIDE_TOP = 8  # the wider look: the best candidate is often a headline or a side sentence
 RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
@@ -315,8 +337,10 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
-    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _SHORT_FORM.match(w)
+    missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _NO_NAME.match(w)
                    and not any(t in s for s in top_sets)]
+    missing_top = [w for w in missing_top if not _SHORT_FORM.match(w)
+                   or not spelled_out(w, [snapshot.document_text(d) for d in top_docs])]
     art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
     art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)
     years = [w for w in sal if _YEAR.match(w)]

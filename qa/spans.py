@@ -137,8 +137,19 @@ _NAME_NOUNS = ("judge|footballer|player|minister|leader|company|firm|band|singer
                "manager|coach|striker|star|network|secretary|president|official|agency|organisation|organization")
 
 
+# "When extensive time is required to sort integers, this represents what case complexity?": a leading
+# clause of time, then the asked part; its "when" is not what is asked (it typed the question as a date).
+# Only "when": the rules below type no question by a leading "if/after/before" anyway.
+_LEAD_CLAUSE = re.compile(r"^when\s+(?!(?:is|was|are|were|did|does|do|has|have|had|"
+                          r"will|would|can|could)\b)[^?,]+,\s*(?=[^?]*\b(?:what|which|who|whom|whose|how|where|when)\b)",
+                          re.I)
+
+
 @lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def question_type(question: str) -> str:
+    lead = _LEAD_CLAUSE.match(question.strip())
+    if lead:
+        return question_type(question.strip()[lead.end():])
     q = question.lower().strip()
     if who_is_subject(question):
         return "role"

@@ -1,5 +1,7 @@
+import json
 from types import SimpleNamespace
 
+from newsqa.eval import synthetic
 from newsqa.eval.run import excluding
 from newsqa.eval.synthetic import NEAR_MISS, bbc_near_miss, squad_near_miss, split_of
 
@@ -86,3 +88,19 @@ def test_read_texts_names_files_as_the_questions_do(tmp_path):
     (tmp_path / "tech" / "001.txt").write_text("Price: \u00a3600m, said the chief executive.", encoding="utf-8")
     (tmp_path / "tech" / "002.txt").write_text("", encoding="utf-8")
     assert read_texts(tmp_path) == {"tech/001.txt": "Price: \u00a3600m, said the chief executive."}
+
+
+def test_score_counts_a_near_miss_answered_with_the_removed_answer_apart(tmp_path, capsys):
+    qs = [{"id": "a", "split": "dev", "removed_answers": ["Clara Furse"]},
+          {"id": "b", "split": "dev", "removed_answers": ["£5m"]},
+          {"id": "c", "split": "dev", "removed_answers": ["1.41 million"]},
+          {"id": "d", "split": "test", "removed_answers": ["12%"]}]
+    rs = [{"id": "a", "answer_state": "unsure", "citations": [{"quote": "said LSE chief Clara Furse."}]},
+          {"id": "b", "answer_state": "not_found", "citations": []},
+          {"id": "c", "answer_state": "answered", "citations": [{"quote": "Five million people were unemployed."}]},
+          {"id": "d", "answer_state": "not_found", "citations": []}]
+    (tmp_path / "q.jsonl").write_text("\n".join(json.dumps(q) for q in qs), encoding="utf-8")
+    (tmp_path / "r.jsonl").write_text("\n".join(json.dumps(r) for r in rs), encoding="utf-8")
+    assert synthetic.main(["score", str(tmp_path / "q.jsonl"), str(tmp_path / "r.jsonl"), "--split", "dev"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == {"n": 3, "abstained": 0.333, "gold_in_quotes": 1, "real_n": 2, "real_abstained": 0.5}

@@ -96,3 +96,25 @@ def test_a_called_question_asks_for_the_name_of_the_thing_before_the_verb():
 
 def test_a_possessive_ending_in_s_apostrophe_asks_for_a_person():
     assert asked_kind("Who is Veritas\u2019 deputy leader?") == "person"
+
+
+def test_a_how_many_slot_is_not_filled_by_a_price_or_a_percentage():
+    s = "Priced at £229, the handheld went on sale on Saturday and 60% of buyers were men."
+    assert kind_spans("count", "How many Gizmondo handhelds were sold in the first week?", s) == []
+    assert not slot_signals("How many Gizmondo handhelds were sold in the first week?", [(s, 0.5)]).filled
+    t = "It sold 25,000 units, priced at £229."
+    assert [t[a:b] for a, b in kind_spans("count", "How many handhelds were sold?", t)] == ["25,000"]
+    # without "how many" a count may be a sum ("How much was the offer?" asks for one)
+    assert [s[a:b] for a, b in kind_spans("count", "What was the total?", s)] == ["£229", "60%"]
+
+
+def test_an_age_at_an_event_needs_the_event_in_a_top_sentence():
+    q = "How old was Michael Jackson when he died?"
+    assert not slot_signals(q, [("Mr Jackson, 46, denies plying a boy with alcohol.", 0.3)]).filled
+    assert slot_signals(q, [("Jackson died aged 50 in Los Angeles.", 0.3)]).filled
+    assert slot_signals("How old is Michael Jackson?", [("Mr Jackson, 46, denies the charges.", 0.3)]).filled
+    # the event in another top sentence, or a word of the same stem, is enough
+    assert slot_signals("How old was Katharina when she married Luther?",
+                        [("At the time of their marriage, Katharina was 26 years old.", 0.3)]).filled
+    assert slot_signals("How old was Charlie Robison when he died?",
+                        [("Country singer Charlie Robison dies in Texas at age 59", 0.3)]).filled

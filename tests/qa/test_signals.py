@@ -2,7 +2,8 @@ from types import SimpleNamespace
 
 from newsqa.qa.quotes import Candidate, IdfTable
 from newsqa.qa.caches import ArticleTerms
-from newsqa.qa.signals import FEATURES, compute_signals, salient_words, subject_of, unknown_names, years_outside
+from newsqa.qa.signals import (FEATURES, compute_signals, salient_words, spelled_out, subject_of, unknown_names,
+                               years_outside)
 
 
 def test_salient_words_are_names_and_numbers():
@@ -198,3 +199,24 @@ def test_a_short_form_or_an_ordinal_is_not_missing_from_the_articles():
     for q in ("Which UN body said TV ratings fell?", "Which network came 4th?", "Which hits of the 50s fell?"):
         assert compute_signals(q, [best], 1, [best.hit], snap, idf, ArticleTerms()).missing_top == ()
     assert compute_signals("Did ratings fall in Oslo?", [best], 1, [best.hit], snap, idf, ArticleTerms()).missing_top == ("Oslo",)
+
+
+def test_a_short_form_no_retrieved_article_holds_or_spells_out_is_missing():
+    # "How big was the UK trade gap?" asked of an article about the US one: "UK" is in other passages
+    # (known), in no retrieved article, and no run of capitalised words there spells it out.
+    docs = {"d0": "The US trade gap narrowed to $56bn, the Commerce Department said."}
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: docs[d])
+    idf = IdfTable(list(docs.values()) + ["The UK economy grew.", "United Kingdom figures."])
+    best = _cand("The US trade gap narrowed to $56bn.", doc="d0")
+    sig = compute_signals("How big was the UK trade gap?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.missing_top == ("UK",)
+    docs["d0"] += " The United Kingdom gap was smaller."
+    sig = compute_signals("How big was the UK trade gap?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.missing_top == ()
+
+
+def test_spelled_out_reads_initials_across_link_words_and_the_listed_words():
+    assert spelled_out("ONS", ["data from the Office for National Statistics"])
+    assert spelled_out("TV", ["on television"]) and not spelled_out("TV", ["on the radio"])
+    assert not spelled_out("UK", ["the US trade gap"]) and not spelled_out("ONS", ["Office National"])
+

@@ -46,6 +46,15 @@ def test_question_types():
     assert question_type("What did Putin say?") == ""
 
 
+def test_a_leading_when_clause_does_not_type_the_question_as_a_date():
+    # the asked part follows the clause: no date is asked for here (a SQuAD question refused as
+    # "the articles do not give the date")
+    assert question_type("When extensive time is required to sort integers, this represents what case complexity?") == ""
+    assert question_type("When the freeze pushed oil above $50, where did it trade?") == "where"
+    assert question_type("When did Ray Charles die?") == "when"
+    assert question_type("When was the law passed, and by whom?") == "when"  # a when-question with a tail
+
+
 # -- precision first: the wrong bold answers are gone -----------------------------------
 
 @pytest.mark.parametrize("q,s,want", [
