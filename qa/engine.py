@@ -275,10 +275,10 @@ class Engine:
 
     def _side_searches(self, retriever: Retriever, queries: list[str], depth: int, filters, qvec) -> list[list]:
         """The hits of each side query of a compare question. In hybrid mode a side is searched by its
-        words alone (BM25): a side query is a few names and the question's other words, and encoding
-        each one cost ~20 ms of a compare's ~80 while the dense side rankings changed no compare dev
-        answer (docs/answer-shapes.md, "Cost"). The hits' dense scores are the question's own. A
-        dense-only retrieval still encodes the sides."""
+        words alone (BM25): a side query is a side's names and the question's other words, and
+        encoding and scanning for each side was a third to a half of a compare's CPU, while the BM25
+        side searches keep every compare dev answer's values (docs/answer-shapes.md, "Latency").
+        The side hits' dense scores are the question's own. Dense-only retrieval still encodes them."""
         if retriever.settings.mode == "dense":
             vecs = self.query_vectors(queries)
             return [self._search(retriever, x, depth, filters, v) for x, v in zip(queries, vecs)]
