@@ -276,8 +276,8 @@ class Engine:
     def _side_searches(self, retriever: Retriever, queries: list[str], depth: int, filters, qvec) -> list[list]:
         """The hits of each side query of a compare question. In hybrid mode a side is searched by its
         words alone (BM25): a side query is a side's names and the question's other words, and
-        encoding and scanning for each side was a third to a half of a compare's CPU, while the BM25
-        side searches keep every compare dev answer's values (docs/answer-shapes.md, "Latency").
+        encoding and scanning for the sides was 30% (onnx) to 42% (torch) of a compare's CPU, while the BM25
+        side searches keep every compare dev answer's values (docs/answer-shapes.md, "Eighth round").
         The side hits' dense scores are the question's own. Dense-only retrieval still encodes them."""
         if retriever.settings.mode == "dense":
             vecs = self.query_vectors(queries)
