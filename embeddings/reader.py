@@ -88,7 +88,10 @@ class IndexReader:
         return m is None or bool(m[r])
 
     def document_text(self, doc_id: str) -> str:
-        return self.documents[doc_id]["text"]
+        """The text of live document ``doc_id`` (``KeyError`` if none): ``documents[doc_id]["text"]``,
+        read from the text column alone (a whole row also decodes its blocks' JSON: ~20 us against ~2;
+        an ask reads a few dozen texts)."""
+        return self.documents.text(doc_id)
 
     def sentence_vectors_of(self, row: int) -> np.ndarray:
         """Passage ``row``'s stored sentence vectors (float32, one per sentence; zero rows: not pooled)."""
@@ -267,6 +270,13 @@ class DocumentView(Mapping):
         if at is None:
             raise KeyError(doc_id)
         return self._r.segments[at[0]].document(at[1])
+
+    def text(self, doc_id: str) -> str:
+        """``self[doc_id]["text"]`` without reading the row's other columns."""
+        at = self._find(doc_id)
+        if at is None:
+            raise KeyError(doc_id)
+        return self._r.segments[at[0]].documents.column("text")[at[1]].as_py()
 
     def __contains__(self, doc_id) -> bool:
         return isinstance(doc_id, str) and self._find(doc_id) is not None

@@ -127,19 +127,20 @@ def serve_stages(index_dir: Path, questions: list[str], warmup: int) -> dict:
         eng.ask(q)
     clock = StageClock()
     wrapped = install(clock)
-    cpu, wall, stages = [], [], []
+    cpu, wall, stages, shapes = [], [], [], []
     try:
         for q in questions[warmup:]:
             clock.start()
             t, c = time.perf_counter(), time.thread_time()
-            eng.ask(q)
+            answer = eng.ask(q)
             cpu.append((time.thread_time() - c) * 1e3)
             wall.append((time.perf_counter() - t) * 1e3)
             stages.append(clock.stop())
+            shapes.append(getattr(answer, "shape", "") or "fact")
     finally:
         uninstall(wrapped)
     return {"backend": getattr(eng.encoder, "backend", "?"), "cpu_ms": cpu, "wall_ms": wall, "stages": stages,
-            "wrapped": len(wrapped)}
+            "shapes": shapes, "wrapped": len(wrapped)}
 
 
 def _child_env(checkout: Path, backend: str) -> dict:
@@ -165,8 +166,13 @@ def summarise(runs: list[dict]) -> dict:
     per = [s for r in runs for s in r["stages"]]
     stages = {k: {"p50": round(_pct([s.get(k, 0.0) for s in per], 50), 2),
                   "mean": round(sum(s.get(k, 0.0) for s in per) / max(1, len(per)), 2)} for k in ORDER}
+    by_shape: dict[str, list[float]] = {}
+    for r in runs:
+        for shape, ms in zip(r.get("shapes", []), r["cpu_ms"]):
+            by_shape.setdefault(shape, []).append(ms)
     return {"asks": len(cpu), "cpu_p50": round(_pct(cpu, 50), 1), "cpu_p95": round(_pct(cpu, 95), 1),
             "wall_p50": round(_pct(wall, 50), 1), "wall_p95": round(_pct(wall, 95), 1), "stages": stages,
+            "shapes": {k: {"asks": len(v), "cpu_p50": round(_pct(v, 50), 1)} for k, v in sorted(by_shape.items())},
             "backend": runs[0]["backend"] if runs else "?"}
 
 
@@ -195,6 +201,10 @@ def stages_markdown(res: dict) -> str:
              "| ask wall p50 / p95 | " + " | ".join(f"{r[k]['wall_p50']} / {r[k]['wall_p95']}" for k in keys) + " |"]
     for st in ORDER:
         lines.append(f"| {st} | " + " | ".join(f"{r[k]['stages'][st]['p50']} ({r[k]['stages'][st]['mean']})" for k in keys) + " |")
+    for shape in sorted({s for k in keys for s in r[k].get("shapes", {})}):
+        got = [r[k].get("shapes", {}).get(shape) for k in keys]
+        lines.append(f"| ask CPU p50, shape {shape} (asks) | "
+                     + " | ".join(f"{g['cpu_p50']} ({g['asks']})" if g else "-" for g in got) + " |")
     return "\n".join(lines) + "\n"
 
 

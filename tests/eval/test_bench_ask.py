@@ -37,6 +37,7 @@ def test_stages_of_a_small_index_add_up_to_the_ask(small_index_pristine):
     run = serve_stages(small_index_pristine, qs, warmup=1)  # reads the shared index, writes nothing
     assert answer.score_candidates is before  # the timers are gone after the run
     assert len(run["cpu_ms"]) == 3 and run["backend"] == "hashing" and run["wrapped"] > 15
+    assert len(run["shapes"]) == 3 and all(run["shapes"])
     res = {"index": "idx", "questions": "q", "split": "dev", "rounds": 1, "runs": {"this/hashing": summarise([run])}}
     stages = res["runs"]["this/hashing"]["stages"]
     assert set(stages) == set(ORDER)
@@ -51,3 +52,13 @@ def test_a_child_runs_the_given_checkout_on_one_thread(tmp_path):
     env = _child_env(tmp_path, "onnx")
     assert env["PYTHONPATH"] == str(tmp_path) and env["NEWSQA_BACKEND"] == "onnx"
     assert env["OMP_NUM_THREADS"] == "1" and env["NEWSQA_SMALL_BATCH_THREADS"] == "1"
+
+
+def test_asks_are_summarised_by_the_shape_they_were_answered_with():
+    runs = [{"backend": "x", "cpu_ms": [10.0, 30.0, 50.0, 70.0], "wall_ms": [1.0] * 4, "stages": [{}] * 4,
+             "shapes": ["fact", "compare", "compare", "fact"]},
+            {"backend": "x", "cpu_ms": [20.0], "wall_ms": [1.0], "stages": [{}], "shapes": ["compare"]}]
+    got = summarise(runs)["shapes"]
+    assert got == {"compare": {"asks": 3, "cpu_p50": 30.0}, "fact": {"asks": 2, "cpu_p50": 10.0}}
+    md = stages_markdown({"index": "i", "questions": "q", "split": "dev", "rounds": 2, "runs": {"this/x": summarise(runs)}})
+    assert "| ask CPU p50, shape compare (asks) | 30.0 (3) |" in md

@@ -7,6 +7,8 @@ from newsqa.embeddings.indexer import update_index
 from newsqa.qa import Engine
 from newsqa.qa.abstain import AbstainSettings
 from newsqa.qa.answer import AnswerSettings
+from newsqa.qa.retrieve import RetrievalSettings
+from newsqa.qa.shards import Shard, fan_out
 
 ARTICLES = {
     "blunkett.txt": "Blunkett quits as home secretary\n\n"
@@ -74,6 +76,34 @@ def test_compare_quotes_both_sides_and_gives_a_verdict(engine):
     assert "3.1%" in a.verdict and "4.4%" in a.verdict
     assert a.verdict not in text  # the verdict is its own field, never a quote
     assert {c.answer_text for c in a.citations} >= {"3.1%", "4.4%"}
+
+
+def test_compare_sides_are_searched_by_their_words_not_encoded(engine, fake_encoder):
+    eng = Engine.open(engine.index_dir, encoder=fake_encoder, answer=engine.answer_settings)
+    encoded, encode = [], eng.query_vectors
+
+    def counting(texts):
+        encoded.extend(texts)
+        return encode(texts)
+
+    eng.query_vectors = counting
+    q = "Which grew faster in 2004, the UK or the US economy?"
+    a = eng.ask(q)
+    assert a.shape == "compare" and encoded == [q]  # the question alone: each side is a BM25 search
+    assert "3.1%" in a.verdict and "4.4%" in a.verdict  # the side searches still find both reports
+    encoded.clear()
+    eng.ask(q, retrieval=RetrievalSettings(mode="dense"))  # dense only: a side has no other search
+    assert encoded[0] == q and len(encoded) == 3
+
+
+def test_compare_side_searches_over_shards_equal_one_process(engine, fake_encoder):
+    shards = [Shard(engine.index_dir, i, 2) for i in range(2)]
+    sharded = Engine.open(engine.index_dir, encoder=fake_encoder, answer=engine.answer_settings,
+                          search=fan_out(lambda req: [s.ranked(**req) for s in shards]))
+    q = "Which grew faster in 2004, the UK or the US economy?"
+    a, b = engine.ask(q, k=10).to_dict(), sharded.ask(q, k=10).to_dict()
+    a.pop("timings_ms"), b.pop("timings_ms")
+    assert a["shape"] == "compare" and not a["abstained"] and a == b
 
 
 def test_list_quotes_items_across_articles(engine):
