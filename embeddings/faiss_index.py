@@ -191,6 +191,28 @@ def unwrapped(index):
     return index.index if isinstance(index, Reranked) else index
 
 
+def index_nbytes(index) -> int:
+    """Bytes a FAISS index holds: its codes (``code_size`` a vector: 4 a dimension for float
+    storage, 1 for 8-bit codes), an IVF's list ids (8 a vector) and coarse centroids, an HNSW's
+    links; about what ``faiss.serialize_index`` writes, without writing it. A ``Reranked`` index
+    counts its inner index (its float vectors are the segment's memory-mapped ``vectors.npy``).
+
+        >>> import faiss
+        >>> index_nbytes(faiss.IndexFlatIP(4))
+        0
+    """
+    import faiss
+
+    index = faiss.downcast_index(unwrapped(index))
+    if isinstance(index, faiss.IndexIVF):
+        return int(index.ntotal * (index.code_size + 8) + index_nbytes(index.quantizer))
+    if isinstance(index, faiss.IndexHNSW):
+        graph = index.hnsw
+        links = graph.neighbors.size() * 4 + graph.levels.size() * 4 + graph.offsets.size() * 8
+        return int(index_nbytes(index.storage) + links)
+    return int(index.ntotal * index.code_size)
+
+
 def set_search_depth(index, ef_search: int, nprobe: int) -> None:
     """Apply the recorded query-time settings to a loaded HNSW or IVF index."""
     import faiss

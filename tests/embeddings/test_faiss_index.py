@@ -54,3 +54,22 @@ def test_settings_from_a_manifest_ignore_unknown_keys_and_default_the_new_ones()
     s = FaissSettings.from_dict(old)
     assert s.approx_threshold == 10 and s.ivf_threshold == 1_000_000 and s.resolved_kind(50) == "hnsw"
     assert FaissSettings.from_dict(s.to_dict()) == s
+
+
+def test_index_nbytes_follows_the_stored_codes():
+    """Bytes held by each kind are about what FAISS writes of it: 8-bit codes count 1 a dimension,
+    float ones 4 (a count of 4 bytes a dimension for every kind overstated ``ivf_sq8`` 4 x)."""
+    import faiss
+
+    from newsqa.embeddings.faiss_index import Reranked, index_nbytes
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3000, 64), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    got = {}
+    for kind in ("flat", "hnsw", "ivf", "ivf_sq8"):
+        idx = build_faiss_index(x, FaissSettings(kind=kind, ivf_nlist=16))
+        written = len(faiss.serialize_index(idx))
+        got[kind] = index_nbytes(Reranked(idx, x) if kind == "ivf_sq8" else idx)
+        assert 0.9 * written <= got[kind] <= 1.05 * written, (kind, got[kind], written)
+    assert got["ivf_sq8"] < 0.35 * got["ivf"]
