@@ -40,7 +40,7 @@ from newsqa.embeddings.manifest import MANIFEST, read_manifest
 from newsqa.embeddings.reader import open_reader
 from newsqa.embeddings.readers import iter_files, read_file
 from newsqa.embeddings.segment import (NpyWriter, SegmentData, append_postings, documents_table, file_name, finish_segment,
-                                       new_segment_folder, publish_segment, postings_csr as _csr)
+                                       new_segment_folder, publish_segment, postings_csr as _csr, spill_postings)
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
@@ -253,7 +253,7 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
             vw.append(gen.vectors)
             sw.append(gen.sentence_vectors)  # a generated passage is one sentence: its own vector
             rw.append(seg.info.sentences + first + np.arange(1, len(gen) + 1))
-            parts.append(_spilled(tmp / f".postings-{first}", gen.postings))  # on disk until merged
+            parts.append(spill_postings(tmp / f".postings-{first}", gen.postings))  # on disk until merged
             offsets.append(len(seg) + first)
             del gen, drawn
     for key, arr in append_postings(parts, offsets, n).items():
@@ -261,14 +261,6 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
             np.save(f, arr, allow_pickle=False)
     for spill in tmp.glob(".postings-*"):
         shutil.rmtree(spill)
-
-
-def _spilled(folder: Path, postings: dict):
-    """Write ``postings`` to ``folder``; returns a callable that reads them back (memory-mapped)."""
-    folder.mkdir()
-    for key, arr in postings.items():
-        np.save(folder / f"{key}.npy", arr, allow_pickle=False)
-    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
 
 
 def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
