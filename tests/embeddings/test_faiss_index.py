@@ -73,3 +73,26 @@ def test_index_nbytes_follows_the_stored_codes():
         got[kind] = index_nbytes(Reranked(idx, x) if kind == "ivf_sq8" else idx)
         assert 0.9 * written <= got[kind] <= 1.05 * written, (kind, got[kind], written)
     assert got["ivf_sq8"] < 0.35 * got["ivf"]
+
+
+def test_ivf_with_an_hnsw_quantizer_keeps_recall_and_says_so():
+    """``ivf_quantizer="hnsw"``: the lists are found through an HNSW graph over the centroids (kept
+    in the written index), the recall of the flat quantizer's, and ``ann_params`` records it."""
+    import faiss
+
+    from newsqa.embeddings.faiss_index import ann_params
+
+    x, q = _clustered()
+    hnswq = FaissSettings(kind="ivf_sq8", ivf_quantizer="hnsw", ivf_nprobe=16)
+    idx = build_faiss_index(x, hnswq)
+    assert isinstance(faiss.downcast_index(idx.quantizer), faiss.IndexHNSWFlat)
+    again = faiss.deserialize_index(faiss.serialize_index(idx))
+    assert isinstance(faiss.downcast_index(again.quantizer), faiss.IndexHNSWFlat)
+    _, want = build_faiss_index(x, FaissSettings(kind="flat")).search(q, 10)
+    recall = {}
+    for name, index in (("hnsw", again), ("flat", build_faiss_index(x, FaissSettings(kind="ivf_sq8", ivf_nprobe=16)))):
+        _, got = index.search(q, 10)
+        recall[name] = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want)])
+    assert recall["hnsw"] >= recall["flat"] - 0.02 and recall["hnsw"] >= 0.9, recall
+    assert ann_params("ivf_sq8", len(x), hnswq)["quantizer"] == "hnsw"
+    assert "quantizer" not in ann_params("ivf_sq8", len(x), FaissSettings())
