@@ -38,7 +38,9 @@ class FaissSettings:
     ``sq8_threshold`` on, ``auto`` builds ``"ivf_sq8"``: the same IVF over 8-bit scalar-quantised
     codes (``IndexIVFScalarQuantizer``, 384 bytes a 384-d vector instead of 1,536), whose best
     ``ivf_rerank`` candidates (at least; 4 x k if more) are re-scored exactly from the segment's
-    memory-mapped ``vectors.npy`` (``Reranked``).
+    memory-mapped ``vectors.npy`` (``Reranked``). ``ivf_quantizer``: how a vector's lists are
+    found, ``"flat"`` (every centroid compared) or ``"hnsw"`` (an HNSW graph over the centroids,
+    ``ivf_quantizer_ef`` deep: slower to build below ~65,000 lists, docs/performance.md).
     """
 
     kind: str = "auto"
