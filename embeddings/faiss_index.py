@@ -38,7 +38,9 @@ class FaissSettings:
     ``sq8_threshold`` on, ``auto`` builds ``"ivf_sq8"``: the same IVF over 8-bit scalar-quantised
     codes (``IndexIVFScalarQuantizer``, 384 bytes a 384-d vector instead of 1,536), whose best
     ``ivf_rerank`` candidates (at least; 4 x k if more) are re-scored exactly from the segment's
-    memory-mapped ``vectors.npy`` (``Reranked``).
+    memory-mapped ``vectors.npy`` (``Reranked``). ``ivf_quantizer``: how a vector's lists are
+    found, ``"flat"`` (every centroid compared) or ``"hnsw"`` (an HNSW graph over the centroids,
+    ``ivf_quantizer_ef`` deep: slower to build below ~65,000 lists, docs/performance.md).
     """
 
     kind: str = "auto"
@@ -58,6 +60,10 @@ class FaissSettings:
     # and the exact re-rank of 200 candidates keeps recall (docs/performance.md, "10M").
     sq8_threshold: int = 4_000_000
     ivf_rerank: int = DEFAULT_RERANK
+    # The coarse quantizer: "flat" (exact assignment, a BLAS product with every centroid) or "hnsw"
+    # (an HNSW graph over the centroids, ``ivf_quantizer_ef`` deep); docs/performance.md measures both.
+    ivf_quantizer: str = "flat"
+    ivf_quantizer_ef: int = 64
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":
@@ -109,6 +115,8 @@ def ann_params(kind: str, n: int, settings: FaissSettings) -> dict:
         return {"m": settings.hnsw_m, "ef_construction": settings.ef_construction}
     if kind in ("ivf", "ivf_sq8"):
         out = {"nlist": settings.nlist(n), "train": min(n, settings.nlist(n) * settings.ivf_train_per_list)}
+        if settings.ivf_quantizer != "flat":
+            out["quantizer"] = settings.ivf_quantizer
         return {**out, "codes": "sq8", "rerank": settings.ivf_rerank} if kind == "ivf_sq8" else out
     return {}
 
@@ -121,11 +129,12 @@ def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0, sq8: 
 
     n, dim = vectors.shape
     nlist = settings.nlist(n)
+    quantizer = _quantizer(dim, settings)
     if sq8:
-        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
                                               faiss.METRIC_INNER_PRODUCT)
     else:
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
     index.cp.niter = 10  # k-means iterations: 10 train 1M in ~2 CPU-min with the recall of 25
     take = min(n, nlist * settings.ivf_train_per_list)
     sample = np.sort(np.random.default_rng(seed).choice(n, size=take, replace=False)) if take < n else np.arange(n)
@@ -135,6 +144,18 @@ def build_ivf(vectors: np.ndarray, settings: FaissSettings, seed: int = 0, sq8: 
         index.add(np.ascontiguousarray(vectors[a:a + _ADD_BLOCK], dtype=np.float32))
     index.nprobe = min(settings.ivf_nprobe, nlist)
     return index
+
+
+def _quantizer(dim: int, settings: FaissSettings):
+    import faiss
+
+    if settings.ivf_quantizer == "flat":
+        return faiss.IndexFlatIP(dim)
+    if settings.ivf_quantizer == "hnsw":
+        q = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        q.hnsw.efConstruction, q.hnsw.efSearch = 40, settings.ivf_quantizer_ef
+        return q
+    raise ValueError(f"unknown IVF quantizer {settings.ivf_quantizer!r}; use flat or hnsw")
 
 
 class Reranked:
@@ -189,6 +210,28 @@ class Reranked:
 def unwrapped(index):
     """The FAISS index itself (a ``Reranked`` one's inner index)."""
     return index.index if isinstance(index, Reranked) else index
+
+
+def index_nbytes(index) -> int:
+    """Bytes a FAISS index holds: its codes (``code_size`` a vector: 4 a dimension for float
+    storage, 1 for 8-bit codes), an IVF's list ids (8 a vector) and coarse centroids, an HNSW's
+    links; about what ``faiss.serialize_index`` writes, without writing it. A ``Reranked`` index
+    counts its inner index (its float vectors are the segment's memory-mapped ``vectors.npy``).
+
+        >>> import faiss
+        >>> index_nbytes(faiss.IndexFlatIP(4))
+        0
+    """
+    import faiss
+
+    index = faiss.downcast_index(unwrapped(index))
+    if isinstance(index, faiss.IndexIVF):
+        return int(index.ntotal * (index.code_size + 8) + index_nbytes(index.quantizer))
+    if isinstance(index, faiss.IndexHNSW):
+        graph = index.hnsw
+        links = graph.neighbors.size() * 4 + graph.levels.size() * 4 + graph.offsets.size() * 8
+        return int(index_nbytes(index.storage) + links)
+    return int(index.ntotal * index.code_size)
 
 
 def set_search_depth(index, ef_search: int, nprobe: int) -> None:

@@ -124,6 +124,11 @@ def stale_postings_note(index_dir: Path, info) -> str | None:
             f"newsqa index ... --index {index_dir} (or newsqa compact --index {index_dir}) re-tokenises them once")
 
 
+# Passages re-tokenised at a time by migration 2: its memory follows one batch (~50 MB of texts and
+# their terms) and the new postings (~12 bytes a (term, passage) pair), not the segment's texts.
+RETOKENISE_BATCH = 50_000
+
+
 def _retokenise(index_dir: Path) -> bool:
     """Migration 2: rebuild the postings of every segment with an older tokenizer (under the writer
     lock); one manifest swap. Returns whether anything was rebuilt."""
@@ -160,7 +165,7 @@ def _retokenised_segment(index_dir: Path, info, name: str):
     from .chunker import embed_text_of
     from .lexical import terms
     from .manifest import SEGMENTS_DIR, fsync_dir
-    from .segment import LEX, build_postings, file_name
+    from .segment import LEX, file_name, postings_in_batches
 
     seg_dir = Path(index_dir) / SEGMENTS_DIR
     src, tmp = seg_dir / info.name, seg_dir / f".retokenise.{os.getpid()}.tmp"
@@ -173,10 +178,10 @@ def _retokenised_segment(index_dir: Path, info, name: str):
                 os.link(src / fname, tmp / fname)
             except OSError:  # a filesystem without hard links: copy
                 shutil.copyfile(src / fname, tmp / fname)
-    table = pa.ipc.open_file(pa.memory_map(str(src / file_name("passages")))).read_all()
-    kinds, titles, texts = (table.column(c).to_pylist() for c in ("kind", "title", "text"))
-    embedded = [embed_text_of(k, h, t) for k, h, t in zip(kinds, titles, texts)]
-    for key, arr in build_postings(embedded, terms).items():  # tokenised as the indexer does
+    table = pa.ipc.open_file(pa.memory_map(str(src / file_name("passages")))).read_all()  # mapped, not read
+    batches = ([embed_text_of(k, h, t) for k, h, t in zip(*(b.column(i).to_pylist() for i in range(3)))]
+               for b in table.select(["kind", "title", "text"]).to_batches(max_chunksize=RETOKENISE_BATCH))
+    for key, arr in postings_in_batches(batches, terms, tmp / ".lex-parts").items():  # tokenised as the indexer does
         with open(tmp / file_name(key), "wb") as f:
             np.save(f, arr, allow_pickle=False)
             f.flush()

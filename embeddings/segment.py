@@ -130,6 +130,31 @@ def build_postings(texts: Sequence[str], tokenize) -> dict[str, np.ndarray]:
     return postings_csr(names, np.asarray(t_ids, np.int64), np.asarray(r_ids, np.int32), np.asarray(tfs, np.float32), doclen)
 
 
+def spill_postings(folder: Path, postings: dict):
+    """Write ``postings`` to ``folder``; returns a callable that reads them back (memory-mapped)."""
+    folder.mkdir()
+    for key, arr in postings.items():
+        np.save(folder / f"{key}.npy", arr, allow_pickle=False)
+    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
+
+
+def postings_in_batches(batches, tokenize, spill_dir: Path) -> dict[str, np.ndarray]:
+    """``build_postings`` of texts that come batch by batch (each batch a list of texts), in memory
+    that follows one batch and the result, not every text: each batch's postings are spilled to
+    ``spill_dir`` (removed after) and merged by ``append_postings``: the same arrays as one
+    ``build_postings`` over all the texts."""
+    parts, offsets, n = [], [], 0
+    spill_dir.mkdir()
+    try:
+        for i, texts in enumerate(batches):
+            parts.append(spill_postings(spill_dir / f"{i:06d}", build_postings(texts, tokenize)))
+            offsets.append(n)
+            n += len(texts)
+        return append_postings(parts, offsets, n) if parts else build_postings([], tokenize)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
 def postings_csr(names: np.ndarray, t: np.ndarray, r: np.ndarray, tf: np.ndarray,
                  doclen: np.ndarray) -> dict[str, np.ndarray]:
     """A segment's BM25 postings (the ``lex_*`` arrays it stores), sorted by term (alphabetically) then row.

@@ -40,7 +40,7 @@ from newsqa.embeddings.manifest import MANIFEST, read_manifest
 from newsqa.embeddings.reader import open_reader
 from newsqa.embeddings.readers import iter_files, read_file
 from newsqa.embeddings.segment import (NpyWriter, SegmentData, append_postings, documents_table, file_name, finish_segment,
-                                       new_segment_folder, publish_segment, postings_csr as _csr)
+                                       new_segment_folder, publish_segment, postings_csr as _csr, spill_postings)
 from newsqa.embeddings.store import load_snapshot, publish, writer_lock
 from newsqa.qa.engine import Engine
 
@@ -181,7 +181,8 @@ def _texts_to_encode(paths: list[Path]) -> list[str]:
 
 # -- padded stores ---------------------------------------------------------------------------------
 
-def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", chunk: int = PAD_CHUNK) -> tuple[Path, dict]:
+def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", chunk: int = PAD_CHUNK,
+                 nlist: int = 0) -> tuple[Path, dict]:
     """An index of ``target`` passages: the base index's plus generated ones, as ONE segment (so its
     ANN kind is the one an index of that size gets), cached by size.
 
@@ -191,7 +192,8 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", ch
     """
     base = open_reader(base_dir, ann=False)
     n_real = base.live_passages
-    out = cache / f"padded-{target}-from-{n_real}-v4{'' if ann == 'auto' else '-' + ann}"  # v4: streamed chunks
+    out = cache / (f"padded-{target}-from-{n_real}-v4{'' if ann == 'auto' else '-' + ann}"  # v4: streamed chunks
+                   + (f"-nlist{nlist}" if nlist else ""))
     if (out / MANIFEST).exists():
         return out, json.loads((out / "bench-padding.json").read_text())
     if len(base.segments) != 1 or base.info.tombstones:
@@ -203,7 +205,7 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", ch
         tmp = new_segment_folder(out, ".bench.tmp")
         _write_padded_files(tmp, base.segments[0], pad, chunk)
         t1, c1 = time.perf_counter(), time.process_time()
-        fields = finish_segment(tmp, {}, _pad_settings(base, ann), TOKENIZER_VERSION)
+        fields = finish_segment(tmp, {}, _pad_settings(base, ann, nlist), TOKENIZER_VERSION)
         t2, c2 = time.perf_counter(), time.process_time()
         publish(out, None, base={k: getattr(base.info, k) for k in ("model", "chunker", "faiss", "metric", "normalized")},
                 segments=[publish_segment(tmp, "s000001", fields)], tombstones={}, deleted_files=[],
@@ -220,10 +222,12 @@ def build_padded(base_dir: Path, target: int, cache: Path, ann: str = "auto", ch
     return out, info
 
 
-def _pad_settings(base, ann: str) -> FaissSettings:
+def _pad_settings(base, ann: str, nlist: int = 0) -> FaissSettings:
     settings = FaissSettings.from_dict(base.info.faiss)
     if ann != "auto":  # e.g. flat: an update benchmark on a machine too loaded to build an ANN index
         settings = FaissSettings(**{**settings.to_dict(), "kind": ann})
+    if nlist:  # e.g. 2 x sqrt(n) lists: a cheaper build (docs/performance.md, sixth round)
+        settings = FaissSettings(**{**settings.to_dict(), "ivf_nlist": nlist})
     return settings
 
 
@@ -253,7 +257,7 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
             vw.append(gen.vectors)
             sw.append(gen.sentence_vectors)  # a generated passage is one sentence: its own vector
             rw.append(seg.info.sentences + first + np.arange(1, len(gen) + 1))
-            parts.append(_spilled(tmp / f".postings-{first}", gen.postings))  # on disk until merged
+            parts.append(spill_postings(tmp / f".postings-{first}", gen.postings))  # on disk until merged
             offsets.append(len(seg) + first)
             del gen, drawn
     for key, arr in append_postings(parts, offsets, n).items():
@@ -261,14 +265,6 @@ def _write_padded_files(tmp: Path, seg, pad: int, chunk: int) -> None:
             np.save(f, arr, allow_pickle=False)
     for spill in tmp.glob(".postings-*"):
         shutil.rmtree(spill)
-
-
-def _spilled(folder: Path, postings: dict):
-    """Write ``postings`` to ``folder``; returns a callable that reads them back (memory-mapped)."""
-    folder.mkdir()
-    for key, arr in postings.items():
-        np.save(folder / f"{key}.npy", arr, allow_pickle=False)
-    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
 
 
 def _vocabulary(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -530,6 +526,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--adds", type=int, default=20, help="single-article adds per size (--updates)")
     ap.add_argument("--model", default=None, help="--updates: the model ('hashing': the test encoder, to time the "
                     "index side alone; default: the packaged model)")
+    ap.add_argument("--pad-nlist", type=int, default=0, help="IVF lists of a padded index (0: 4 x sqrt(n))")
     ap.add_argument("--pad-ann", choices=["auto", "flat", "hnsw", "ivf", "ivf_sq8"], default="auto",
                     help="ANN kind of a padded index (default: by size, IVF at 1M; flat skips the ANN build)")
     ap.add_argument("--stages", action="store_true",
@@ -577,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         if size <= n_real * 1.5:
             index_dir, info = base, None
         else:
-            index_dir, info = build_padded(base, size, args.cache, args.pad_ann)
+            index_dir, info = build_padded(base, size, args.cache, args.pad_ann, nlist=args.pad_nlist)
             res["padding"][str(size)] = info
         s = serve_in_subprocess(index_dir, questions, args.warmup)
         s["padding"] = info
@@ -627,7 +624,7 @@ def _run_updates(args, base: Path, n_real: int, sizes: list[int], res: dict, sav
         if size <= n_real * 1.5:
             index_dir = base
         else:
-            index_dir, info = build_padded(base, size, args.cache, args.pad_ann)
+            index_dir, info = build_padded(base, size, args.cache, args.pad_ann, nlist=args.pad_nlist)
             res["padding"][str(size)] = info
         res["updates"].append(bench_updates(index_dir, args.corpus, args.cache, n_adds=args.adds, model=args.model))
         save()

@@ -31,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from newsqa.embeddings.errors import IndexFormatError
-from newsqa.embeddings.faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE
+from newsqa.embeddings.faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, index_nbytes
 from newsqa.embeddings.manifest import read_manifest
 from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
@@ -170,7 +170,8 @@ class WholeSegment:
         return self.seg.live(tombstones)[0]
 
     def nbytes(self) -> int:
-        return int(self.seg.faiss.ntotal * self.seg.faiss.d * 4) if self.seg.faiss is not None else 0
+        """Its FAISS index's bytes (codes as stored: 1 a dimension for ``ivf_sq8``, 4 for float ones)."""
+        return index_nbytes(self.seg.faiss) if self.seg.faiss is not None else 0
 
 
 class _StatsBM25(SegmentBM25):

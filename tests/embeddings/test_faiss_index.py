@@ -54,3 +54,45 @@ def test_settings_from_a_manifest_ignore_unknown_keys_and_default_the_new_ones()
     s = FaissSettings.from_dict(old)
     assert s.approx_threshold == 10 and s.ivf_threshold == 1_000_000 and s.resolved_kind(50) == "hnsw"
     assert FaissSettings.from_dict(s.to_dict()) == s
+
+
+def test_index_nbytes_follows_the_stored_codes():
+    """Bytes held by each kind are about what FAISS writes of it: 8-bit codes count 1 a dimension,
+    float ones 4 (a count of 4 bytes a dimension for every kind overstated ``ivf_sq8`` 4 x)."""
+    import faiss
+
+    from newsqa.embeddings.faiss_index import Reranked, index_nbytes
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3000, 64), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    got = {}
+    for kind in ("flat", "hnsw", "ivf", "ivf_sq8"):
+        idx = build_faiss_index(x, FaissSettings(kind=kind, ivf_nlist=16))
+        written = len(faiss.serialize_index(idx))
+        got[kind] = index_nbytes(Reranked(idx, x) if kind == "ivf_sq8" else idx)
+        assert 0.9 * written <= got[kind] <= 1.05 * written, (kind, got[kind], written)
+    assert got["ivf_sq8"] < 0.35 * got["ivf"]
+
+
+def test_ivf_with_an_hnsw_quantizer_keeps_recall_and_says_so():
+    """``ivf_quantizer="hnsw"``: the lists are found through an HNSW graph over the centroids (kept
+    in the written index), the recall of the flat quantizer's, and ``ann_params`` records it."""
+    import faiss
+
+    from newsqa.embeddings.faiss_index import ann_params
+
+    x, q = _clustered()
+    hnswq = FaissSettings(kind="ivf_sq8", ivf_quantizer="hnsw", ivf_nprobe=16)
+    idx = build_faiss_index(x, hnswq)
+    assert isinstance(faiss.downcast_index(idx.quantizer), faiss.IndexHNSWFlat)
+    again = faiss.deserialize_index(faiss.serialize_index(idx))
+    assert isinstance(faiss.downcast_index(again.quantizer), faiss.IndexHNSWFlat)
+    _, want = build_faiss_index(x, FaissSettings(kind="flat")).search(q, 10)
+    recall = {}
+    for name, index in (("hnsw", again), ("flat", build_faiss_index(x, FaissSettings(kind="ivf_sq8", ivf_nprobe=16)))):
+        _, got = index.search(q, 10)
+        recall[name] = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want)])
+    assert recall["hnsw"] >= recall["flat"] - 0.02 and recall["hnsw"] >= 0.9, recall
+    assert ann_params("ivf_sq8", len(x), hnswq)["quantizer"] == "hnsw"
+    assert "quantizer" not in ann_params("ivf_sq8", len(x), FaissSettings())

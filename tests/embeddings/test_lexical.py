@@ -88,8 +88,14 @@ def test_old_postings_answer_read_only_with_a_note(tmp_path, fake_encoder, monke
             p.chmod(p.stat().st_mode | 0o200)
 
 
-def test_next_update_retokenises_old_postings_and_keeps_everything(tmp_path, fake_encoder, monkeypatch):
+@pytest.mark.parametrize("batch", [None, 2], ids=["one-batch", "batches-of-2"])
+def test_next_update_retokenises_old_postings_and_keeps_everything(tmp_path, fake_encoder, monkeypatch, batch):
+    """Also streamed (postings of 2 passages at a time, spilled and merged): the same postings."""
     src, idx = _old_index(tmp_path, fake_encoder, monkeypatch)
+    if batch:
+        from newsqa.embeddings import migrations
+
+        monkeypatch.setattr(migrations, "RETOKENISE_BATCH", batch)
     before = open_reader(idx)
     passages, vectors = list(before.passages), np.asarray(before.vectors).copy()
     assert "café" in before.segments[0].postings["lex_terms"]  # tokenizer 1 wrote "café", "müller"
@@ -151,3 +157,17 @@ def test_a_new_index_matches_unaccented_questions(tmp_path, fake_encoder, questi
     update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
     assert _bm25_titles(tmp_path / "idx", fake_encoder, question)[0] == "Café wins the city prize"
     assert set(_bm25_titles(tmp_path / "idx", fake_encoder, "cafe")) == {"Café wins the city prize"}
+
+
+def test_postings_in_batches_equal_one_build(tmp_path):
+    """Postings built a batch at a time, spilled and merged, are the arrays of one build over all."""
+    from newsqa.embeddings.lexical import terms
+    from newsqa.embeddings.segment import build_postings, postings_in_batches
+
+    texts = ["Café Müller wins", "", "the city prize prize", "Müller again", "zebra", "city city city", "wins"]
+    want = build_postings(texts, terms)
+    for size in (1, 3, 7):
+        got = postings_in_batches((texts[i:i + size] for i in range(0, len(texts), size)), terms, tmp_path / f"s{size}")
+        assert set(got) == set(want) and not (tmp_path / f"s{size}").exists()
+        for k in want:
+            assert np.asarray(got[k]).dtype == want[k].dtype and np.array_equal(np.asarray(got[k]), want[k]), (size, k)

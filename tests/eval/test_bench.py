@@ -85,3 +85,32 @@ def test_ann_ab_compares_both_ivf_kinds_on_the_same_vectors():
     by = {(r["kind"], r["nprobe"]): r for r in rows}
     assert by[("ivf", 1000)]["recall_at_10"] == 1.0 and by[("ivf_sq8", 1000)]["recall_at_10"] >= 0.99  # every list
     assert by[("ivf_sq8", 4)]["code_bytes"] * 4 == by[("ivf", 4)]["code_bytes"]
+
+
+def test_ann_ab_variants_and_the_chunked_exact_search():
+    """The cheaper builds are what they say (half the lists; an HNSW quantizer), and the exact
+    search in chunks equals one product over all rows."""
+    import numpy as np
+
+    from newsqa.eval.bench_ann import _exact_chunked, _settings, ann_ab
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((1200, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    want = np.argsort(-(x[:30] @ x.T), axis=1, kind="stable")[:, :10]
+    np.testing.assert_array_equal(_exact_chunked(x, x[:30], 10, step=100), want)
+    assert _settings(10_000, {"kind": "ivf_sq8", "nlist_scale": 0.5}).nlist(10_000) == 200
+    rows = ann_ab(x, x[:20], nprobes=(2000,), rounds=1, variants=("ivf_sq8", "ivf_sq8_half_nlist", "ivf_sq8_hnswq"))
+    by = {r["kind"]: r for r in rows}
+    assert by["ivf_sq8_half_nlist"]["nlist"] * 2 == by["ivf_sq8"]["nlist"] + (by["ivf_sq8"]["nlist"] % 2)
+    assert all(r["recall_at_10"] >= 0.99 for r in rows)  # every list scanned: only the 8-bit codes differ
+
+
+def test_padded_store_takes_the_number_of_lists(tmp_path, fake_encoder):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    padded, info = build_padded(tmp_path / "base", 1500, tmp_path / "cache", ann="ivf_sq8", nlist=9)
+    assert info["ann_params"]["nlist"] == 9 and load_snapshot(padded).segments[0].faiss.nlist == 9
+    assert padded.name.endswith("-nlist9")

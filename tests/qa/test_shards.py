@@ -147,3 +147,21 @@ def test_bm25_cuts_ties_at_the_depth_by_row():
     assert idx.search("harbour", 2)[0].tolist() == [0, 1]
     mask = np.array([0, 1, 1, 1, 1], dtype=np.float32)
     assert idx.search("harbour", 2, mask)[0].tolist() == [1, 2]
+
+
+def test_a_whole_ivf_sq8_segment_counts_its_8_bit_codes(tmp_path, small_index_pristine, small_corpus, fake_encoder):
+    """``nbytes`` of a shard holding an ``ivf_sq8`` segment counts 1 byte a dimension, not 4."""
+    import faiss
+
+    from reliability.util import write_corpus
+
+    index = tmp_path / "index"
+    shutil.copytree(small_index_pristine, index)
+    update_index([write_corpus(tmp_path / "more", 12, seed=9, start=100)], index, encoder=fake_encoder, progress=False,
+                 faiss_settings=FaissSettings(kind="ivf_sq8"))
+    whole = [p for i in range(2) for p, _, _ in Shard(index, i, 2).parts if isinstance(p, WholeSegment)]
+    assert len(whole) == 1
+    inner = whole[0].seg.faiss.index
+    assert inner.code_size == inner.d  # 8-bit codes
+    written = len(faiss.serialize_index(inner))
+    assert 0.9 * written <= whole[0].nbytes() <= 1.05 * written < inner.ntotal * inner.d * 4
