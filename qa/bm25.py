@@ -29,10 +29,6 @@ K1, B = 1.5, 0.75
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
-# A term with this many postings in a segment or more is scored only for the passages a rarer
-# query term finds, when that provably gives the same top k (``SegmentBM25.max_score_search``).
-PRUNE_FROM = 20_000
-PRUNE_RATIO = 32  # ... and when the frequent terms' postings outnumber the rare ones' this many times
 SEGMENT_DF_SIZE = 200_000  # terms whose live document frequency each segment keeps
 
 
@@ -80,13 +76,8 @@ class SegmentBM25:
         >>> rows, scores = bm25.search("earthquake toll in Morocco", 10)  # doctest: +SKIP
     """
 
-    prune_from = PRUNE_FROM  # class defaults: qa.shards' scorer does not run __init__
-    prune_ratio = PRUNE_RATIO
-
-    def __init__(self, reader, k1: float = K1, b: float = B, cache_size: int = 100_000, prune_from: int = PRUNE_FROM,
-                 prune_ratio: float = PRUNE_RATIO):
+    def __init__(self, reader, k1: float = K1, b: float = B, cache_size: int = 100_000):
         self.reader = reader
-        self.prune_from, self.prune_ratio = prune_from, prune_ratio
         self.k1, self.b = k1, b
         self.n = reader.live_passages
         total = sum(seg.live_stats(t)[1] for seg, t in zip(reader.segments, reader.tombstones))  # kept per segment
@@ -156,29 +147,20 @@ class SegmentBM25:
     def search_segment(self, seg, qterms, idf, k, live, allowed):
         """Top ``k`` local rows of one segment and their BM25 scores for ``qterms`` (``idf``: term ->
         idf, from the statistics this scorer holds); ``live``: live-row mask or None; ``allowed``:
-        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``.
-
-        Exact, and pruned where a term is frequent (``prune_from`` postings or more): see
-        ``max_score_search``; otherwise (or when its bound does not hold) every posting is scored."""
-        spans = [(t, span) for t, span in ((t, self._span(seg, t)) for t in qterms) if span and span[0] < span[1]]
-        if not spans:
-            return _EMPTY
-        got = self.max_score_search(seg, spans, idf, k, live, allowed)
-        return got if got is not None else self._score_all(seg, spans, idf, k, live, allowed)
-
-    def _term_scores(self, tf: np.ndarray, dl: np.ndarray, idf: float) -> np.ndarray:
-        """One term's BM25 part for postings of term frequencies ``tf`` in passages of ``dl`` tokens."""
-        return np.float32(idf) * tf / (tf + np.float32(self.k1) * (1 - self.b + self.b * dl / np.float32(self.avgdl)))
-
-    def _score_all(self, seg, spans, idf, k, live, allowed):
-        """Every posting of every query term scored (a repeated query term counts again, as in bm25s)."""
+        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``."""
         parts_r, parts_s = [], []
-        post = seg.postings
-        for t, (a, e) in spans:
-            r = np.asarray(post["lex_rows"][a:e])
-            tf = np.asarray(post["lex_tf"][a:e], dtype=np.float32)
+        doclen = seg.postings["lex_doclen"]
+        for t in qterms:  # a repeated query term counts again, as in bm25s
+            span = self._span(seg, t)
+            if not span or span[0] == span[1]:
+                continue
+            r = np.asarray(seg.postings["lex_rows"][span[0]:span[1]])
+            tf = np.asarray(seg.postings["lex_tf"][span[0]:span[1]], dtype=np.float32)
+            dl = np.asarray(doclen[r], dtype=np.float32)
             parts_r.append(r)
-            parts_s.append(self._term_scores(tf, np.asarray(post["lex_doclen"][r], dtype=np.float32), idf[t]))
+            parts_s.append(np.float32(idf[t]) * tf / (tf + np.float32(self.k1) * (1 - self.b + self.b * dl / np.float32(self.avgdl))))
+        if not parts_r:
+            return _EMPTY
         rows, vals = np.concatenate(parts_r), np.concatenate(parts_s).astype(np.float32)
         cand, inverse = np.unique(rows, return_inverse=True)
         scores = np.zeros(len(cand), dtype=np.float32)
@@ -190,53 +172,6 @@ class SegmentBM25:
             keep &= np.isin(cand, allowed)
         cand, scores = cand[keep], scores[keep]
         top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
-        return cand[top].astype(np.int64), scores[top]
-
-    def max_score_search(self, seg, spans, idf, k, live, allowed):
-        """MaxScore (Turtle & Flood 1995), exact: the top ``k`` without reading every posting of a
-        frequent term, or None where that cannot be shown (the caller then scores everything).
-
-        The candidates are the passages holding a rare term (fewer than ``prune_from`` postings);
-        each is scored in full, its frequent terms found by binary search in their row-sorted
-        postings. A passage holding only frequent terms scores less than the sum of their idfs
-        (a term adds ``idf * tf / (tf + K)`` with K > 0): when the k-th candidate scores more than
-        that sum, no such passage can enter the top k or tie at its cut, and the result (rows,
-        scores to the bit: each passage's terms are added in the query's order, as ``_score_all``
-        does) is the full scoring's."""
-        frequent = {t for t, (a, e) in spans if e - a >= self.prune_from}
-        rare = [(a, e) for t, (a, e) in spans if t not in frequent]
-        if not frequent or not rare:
-            return None
-        if sum(e - a for a, e in rare) * self.prune_ratio > sum(e - a for t, (a, e) in spans if t in frequent):
-            return None  # too many candidates: their binary searches would cost what the postings do
-        post = seg.postings
-        cand = np.unique(np.concatenate([np.asarray(post["lex_rows"][a:e]) for a, e in rare]))
-        if live is not None:
-            cand = cand[live[cand]]
-        if allowed is not None:
-            cand = cand[np.isin(cand, allowed)]
-        if len(cand) < k:  # the top k would take passages of frequent terms alone
-            return None
-        scores = np.zeros(len(cand), dtype=np.float32)
-        dl = np.asarray(post["lex_doclen"][cand], dtype=np.float32)
-        for t, (a, e) in spans:  # in the query's order, as the full scoring adds them
-            rows = post["lex_rows"][a:e]
-            if t in frequent:
-                at = np.searchsorted(rows, cand)
-                hit = np.flatnonzero(at < e - a)
-                hit = hit[np.asarray(rows[at[hit]]) == cand[hit]]
-                where, pos = hit, at[hit]
-            else:
-                r = np.asarray(rows)
-                at = np.minimum(np.searchsorted(cand, r), len(cand) - 1)
-                found = np.flatnonzero(cand[at] == r)  # rows masked out above are not candidates
-                where, pos = at[found], found
-            tf = np.asarray(post["lex_tf"][a:e][pos], dtype=np.float32)
-            scores[where] += self._term_scores(tf, dl[where], idf[t])
-        top = top_k(scores, k)
-        bound = float(sum(idf[t] for t, _ in spans if t in frequent))
-        if not len(top) or float(scores[top[-1]]) <= bound * (1 + 1e-5) + 1e-6:
-            return None
         return cand[top].astype(np.int64), scores[top]
 
 
