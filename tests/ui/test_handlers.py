@@ -1,6 +1,7 @@
-"""The app's handlers without a browser: the "ask it as a new question" button only after a rewritten
-follow-up, filters only for what the index holds, the Documents rows by headline and folder, and the
-article view's header and cited paragraph."""
+"""The app's handlers without a browser (and without Gradio, but for the slow tests here): the "ask it
+as a new question" button only after a rewritten follow-up, filters only for what the index holds, the
+Documents rows by headline and folder and a clicked row's selection, and the article view's header
+and cited paragraph."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from newsqa.embeddings.indexer import update_index
 from newsqa.qa import Engine
 from newsqa.ui import documents as docs
 from newsqa.ui import format as fmt
+from newsqa.ui import updates
 from newsqa.ui.app import build_app, parse_filters
 from newsqa.ui.handlers import Handlers, filters_shown, new_session
 from newsqa.ui.uploads import UploadLimits
@@ -72,16 +74,42 @@ def test_only_filters_with_values_are_shown(engine, tmp_path):
     summary, sections, sources, dates, note = _handlers(engine, tmp_path).refresh_summary()
     assert not (_visible(sections) or _visible(sources) or _visible(dates))
     assert "No date, section or source filter" in note["value"] and _visible(note)
-    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
-    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
-    assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
-    assert by_id["nq-kind"].visible and by_id["nq-k"].visible  # every index has kinds and k
     # an index with dates, a section and a source shows them all, and no note
     full = {"date_from": "2023-09-14", "sections": ["World"], "sources": ["Reuters"]}
     assert filters_shown(full) == {"dates": True, "sections": True, "sources": True}
     assert fmt.filters_note_html(filters_shown(full)) == ""
     assert "No source filter: no article of this index has a source." in fmt.filters_note_html(
         filters_shown({**full, "sources": []}))
+
+
+@pytest.mark.slow
+def test_the_built_app_hides_the_filters_without_values(engine, tmp_path):
+    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
+    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
+    assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
+    assert by_id["nq-kind"].visible and by_id["nq-k"].visible  # every index has kinds and k
+
+
+@pytest.mark.slow
+def test_the_handlers_updates_are_gradios():
+    """``ui.updates`` builds what ``gr.update`` / ``gr.skip`` return (imported here: Gradio costs seconds)."""
+    import gradio as gr
+
+    assert updates.skip() == gr.skip()
+    for props in ({"visible": False}, {"visible": True, "value": "x"}, {"choices": ["a", "b"], "visible": True},
+                  {"value": [[1, "b"]]}):
+        assert updates.update(**props) == gr.update(**props), props
+
+
+def test_a_clicked_documents_row_selects_its_article(engine, tmp_path):
+    h = _handlers(engine, tmp_path)
+    table, session, info = h.docs_table("", new_session())
+    assert len(table["value"]) == 2 and "2 articles listed of 2." in info
+    row = next(r for r in table["value"] if r[0].startswith("Ferry"))
+    session, info = h.docs_select(session, row)  # the row as Gradio hands it over: its cells, short id last
+    assert session["selected"].startswith(row[-1]) and "Selected: \u201cFerry company orders two new boats\u201d" in info
+    session, info = h.docs_select(session, None)  # a click that carries no row keeps the selection
+    assert session["selected"].startswith(row[-1])
 
 
 def test_documents_rows_show_the_headline_and_folder_file_last(engine):
