@@ -28,7 +28,7 @@ from newsqa.qa.types import Filters, check_date_range
 from . import documents as docs
 from . import format as fmt
 from .examples import checked_examples
-from .handlers import Handlers, filters_shown, new_session
+from .handlers import Handlers, filters_shown, new_session, summary_box
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
 from .uploads import UploadLimits, default_upload_dir
 
@@ -115,7 +115,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
                 if allow_uploads:
                     _upload_box(gr, c, limits)
             with gr.Column(scale=2, min_width=320, elem_id="nq-sources-col"):
-                _sources_panel(gr, c, summary0)
+                _sources_panel(gr, c, summary_box(engine, summary0))
         _article_view(gr, c)
         _wire_chat(gr, c, h)
         _wire_documents(demo, c, h, allow_uploads)
@@ -194,12 +194,12 @@ def _upload_box(gr, c, limits: UploadLimits) -> None:
         c.upload_status = gr.HTML(elem_id="nq-upload-status")
 
 
-def _sources_panel(gr, c, summary0: dict) -> None:
+def _sources_panel(gr, c, summary: str) -> None:
     """The right column: the sources of every answer and the index summary."""
     gr.Markdown("### Sources", elem_id="nq-sources-title")
     c.sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
     with gr.Accordion("Index", open=True, elem_id="nq-index"):
-        c.summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
+        c.summary = gr.HTML(summary, elem_id="nq-summary")
 
 
 def _article_view(gr, c) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.migrations import stale_postings_note
 from newsqa.embeddings.plural import count
 from newsqa.qa.explain import filter_note
 from newsqa.qa.types import Filters
@@ -50,6 +51,12 @@ def filters_shown(summary: dict) -> dict[str, bool]:
     """Which filters the index has values for: ``dates``, ``sections``, ``sources`` (``Engine.summary()``)."""
     return {"dates": bool(summary.get("date_from")), "sections": bool(summary.get("sections")),
             "sources": bool(summary.get("sources"))}
+
+
+def summary_box(engine, summary: dict) -> str:
+    """The Index box: the summary table and, for an index whose word postings predate this tokenizer,
+    the one-line note ``newsqa ask`` / ``chat`` / ``serve`` print on stderr (what to run to update it)."""
+    return fmt.summary_html(summary, stale_postings_note(engine.index_dir, engine.reader.info) or "")
 
 
 def scope_html(session: dict) -> str:
@@ -136,7 +143,7 @@ class Handlers:
         self.engine.refresh()
         s = self.engine.summary()
         shown = filters_shown(s)
-        return (fmt.summary_html(s), update(choices=s["sections"], visible=shown["sections"]),
+        return (summary_box(self.engine, s), update(choices=s["sections"], visible=shown["sections"]),
                 update(choices=s["sources"], visible=shown["sources"]), update(visible=shown["dates"]),
                 update(value=(note := fmt.filters_note_html(shown)), visible=bool(note)))
 

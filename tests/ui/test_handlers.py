@@ -8,14 +8,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import pre_folding_index
+from markupsafe import escape
 
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.migrations import stale_postings_note
 from newsqa.qa import Engine
 from newsqa.ui import documents as docs
 from newsqa.ui import format as fmt
 from newsqa.ui import updates
 from newsqa.ui.app import build_app, parse_filters
-from newsqa.ui.handlers import Handlers, filters_shown, new_session
+from newsqa.ui.handlers import Handlers, filters_shown, new_session, summary_box
 from newsqa.ui.uploads import UploadLimits
 
 RUGBY = ("Tavua rugby club wins the island cup\n\n"
@@ -139,3 +142,19 @@ def test_article_view_header_and_cited_paragraph(engine):
     assert para.startswith("The Patterson ferry company") and para.endswith("12 million dollars.")
     assert '<mark class="nq-quote" id="nq-article-quote">ordered two new boats</mark>' in para
     assert "The first boat is due in March" not in para  # only the cited paragraph
+
+
+def test_the_index_box_carries_the_note_of_an_index_from_before_accent_folding(tmp_path, fake_encoder, monkeypatch):
+    """The line ``newsqa ask`` prints on stderr for such an index (``stale_postings_note``), in the Index
+    box when the app opens and after each refresh; gone once an update has re-tokenised the postings."""
+    src, idx = pre_folding_index(tmp_path, fake_encoder, monkeypatch)
+    engine = Engine.open(idx, encoder=fake_encoder)
+    note = stale_postings_note(idx, engine.reader.info)
+    assert note and "before accent folding" in note
+    box = summary_box(engine, engine.summary())
+    assert "<table class=\"nq-summary\">" in box and f"<div class='nq-note' id='nq-index-note'>{escape(note)}</div>" in box
+    summary, *_ = _handlers(engine, tmp_path).refresh_summary()
+    assert summary == box
+    update_index([src], idx, encoder=fake_encoder, progress=False)  # the next write migrates the postings
+    summary, *_ = _handlers(engine, tmp_path).refresh_summary()
+    assert "nq-summary" in summary and "nq-index-note" not in summary and "accent" not in summary
