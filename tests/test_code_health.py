@@ -13,11 +13,17 @@ MAX_LINES = 60
 
 
 @pytest.fixture(scope="module")
-def library_nodes() -> list[tuple]:
-    """``(path, nodes)`` of every library file, parsed and walked once for all the tests here."""
+def library_trees() -> list[tuple]:
+    """``(path, tree)`` of every library file, parsed once for all the tests here."""
     files = [path for pkg in LIBRARY for path in sorted((ROOT / pkg).rglob("*.py"))]
     assert len(files) > 100, files
-    return [(path, list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))) for path in files]
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in files]
+
+
+@pytest.fixture(scope="module")
+def library_nodes(library_trees) -> list[tuple]:
+    """``(path, nodes)``: every node of every library file."""
+    return [(path, list(ast.walk(tree))) for path, tree in library_trees]
 
 
 def test_no_library_function_is_longer_than_60_lines(library_nodes):
@@ -77,7 +83,7 @@ def _imported(node, module: str, is_pkg: bool, modules) -> set[str]:
     return (subs & modules) | ({name} & modules if subs - modules else set())
 
 
-def _top_level_imports(path, module: str, modules) -> set[str]:
+def _top_level_imports(path, tree, module: str, modules) -> set[str]:
     """What ``module`` imports when it is imported: module level, not in a function, not under TYPE_CHECKING."""
     out: set[str] = set()
 
@@ -91,15 +97,15 @@ def _top_level_imports(path, module: str, modules) -> set[str]:
                 out.update(_imported(ch, module, path.name == "__init__.py", modules))
             visit(ch)
 
-    visit(ast.parse(path.read_text(encoding="utf-8")))
+    visit(tree)
     return out - {module}
 
 
 @pytest.fixture(scope="module")
-def import_graph() -> dict[str, set[str]]:
+def import_graph(library_trees) -> dict[str, set[str]]:
     """library module -> the library modules it imports at module level."""
-    files = {module_of(p): p for pkg in LIBRARY for p in (ROOT / pkg).rglob("*.py")}
-    return {m: _top_level_imports(p, m, files.keys()) for m, p in files.items()}
+    modules = {module_of(path): (path, tree) for path, tree in library_trees}
+    return {m: _top_level_imports(path, tree, m, modules.keys()) for m, (path, tree) in modules.items()}
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str]:
