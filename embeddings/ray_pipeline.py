@@ -36,6 +36,7 @@ from .faiss_index import FaissSettings
 from .indexer import (IndexReport, NewBatch, UpdateHooks, document_row, encode_missing, segment_data, stored_vectors,
                       update_index)
 from .lexical import TOKENIZER_VERSION
+from .progress import ProgressCallback, ProgressEvent, as_callback
 from .readers import FileRead, folder_section, read_file
 from .segment import write_segment
 
@@ -124,10 +125,11 @@ def split_batch(batch: NewBatch, parts: int, min_passages: int | None = None) ->
 
 class RaySegmentWriter:
     """``write_segments`` for ``update_index``: one segment per worker batch, written in parallel by
-    a pool of ``_SegmentActor`` (one model load each); the update publishes them in one swap."""
+    a pool of ``_SegmentActor`` (one model load each); the update publishes them in one swap.
+    ``progress`` gets an ``encoding`` event (passages) before the first batch and as each one is done."""
 
-    def __init__(self, actors: int, use_gpu: bool):
-        self.actors, self.use_gpu = actors, use_gpu
+    def __init__(self, actors: int, use_gpu: bool, progress: ProgressCallback | None = None):
+        self.actors, self.use_gpu, self.progress = actors, use_gpu, progress
         self.batches = 0  # how many segments the last update wrote
 
     def __call__(self, index_dir: Path, batch: NewBatch, faiss_settings: FaissSettings, prev, report: IndexReport,
@@ -146,6 +148,7 @@ class RaySegmentWriter:
             vectors, sentences = stored_vectors(part.passages, prev, encoder.dimension)
             futures.append(pool[i % len(pool)].write.remote(str(index_dir), f".ray{i}.{os.getpid()}.tmp", part,
                                                             vectors, sentences, faiss_settings))
+        self._wait(ray, futures, [len(p.passages) for p in parts])
         out = []
         for tmp, fields, encoded, seconds in ray.get(futures):
             report.encoded += encoded
@@ -155,21 +158,44 @@ class RaySegmentWriter:
             ray.kill(a)
         return out
 
+    def _wait(self, ray, futures: list, sizes: list[int]) -> None:
+        """Wait for every batch, an ``encoding`` event as each one finishes (in whatever order)."""
+        if self.progress is None:
+            return
+        total, done = sum(sizes), 0
+        size_of = dict(zip(futures, sizes))
+        self.progress(ProgressEvent("encoding", 0, total, "passages"))
+        pending = list(futures)
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            done += sum(size_of[r] for r in ready)
+            self.progress(ProgressEvent("encoding", done, total, "passages"))
 
-def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings, roots: list[Path] = ()):
+
+def _ray_reader(max_file_bytes: int, chunker: ChunkerSettings, roots: list[Path] = (),
+                progress: ProgressCallback | None = None):
+    """The ``ReadFiles`` of a Ray update: files read and chunked by Ray tasks; ``progress`` gets a
+    ``reading`` event before the first and as each batch of results comes back (as the local reader's)."""
+
     def read(items: list[Path]) -> Iterable[tuple[FileRead, dict[str, list[Passage]]]]:
         import ray.data
 
         if not items:
             return []
+        if progress is not None:
+            progress(ProgressEvent("reading", 0, len(items), "files"))
         ds = ray.data.from_items([{"i": i, "path": str(p), "section": folder_section(p, roots)}
                                   for i, p in enumerate(items)])
         ds = ds.map_batches(_read_and_chunk, batch_size=READ_BATCH, batch_format="numpy",
                             fn_kwargs={"max_file_bytes": max_file_bytes, "chunker": chunker})
         results: list = [None] * len(items)
-        for b in ds.iter_batches(batch_size=256, batch_format="numpy"):
+        done = 0
+        for b in ds.iter_batches(batch_size=READ_BATCH, batch_format="numpy"):
             for i, blob in zip(b["i"], b["result"]):
                 results[int(i)] = pickle.loads(blob)
+            done += len(b["i"])
+            if progress is not None:
+                progress(ProgressEvent("reading", done, len(items), "files"))
         lost = [str(items[i]) for i, r in enumerate(results) if r is None]
         if lost:
             raise NewsqaError(f"Ray returned no result for {len(lost)} files (first: {lost[0]}); run the update again")
@@ -198,7 +224,9 @@ def update_index_ray(
             on a multi-node cluster it must be on a filesystem every node shares.
         num_cpus: CPUs of a local Ray (default: all).
         encoders: worker actors (default: one per GPU if the cluster has GPUs, else one per CPU).
-        options: the keyword arguments of ``embeddings.indexer.update_index`` (the same, all of them).
+        options: the keyword arguments of ``embeddings.indexer.update_index`` (the same, all of them);
+            ``progress`` gets the same ``reading`` (files) and ``encoding`` (passages) events, the
+            latter as each worker's batch is done. Ray's own progress bars stay off: these say it.
 
     Raises:
         RayMissingError: Ray is not installed (``pip install newsqa[ray]``).
@@ -212,11 +240,12 @@ def update_index_ray(
         started = True
     try:
         progress = options.get("progress")
-        ray.data.DataContext.get_current().enable_progress_bars = bool(sys.stderr.isatty() if progress is None else progress)
+        options["progress"] = callback = as_callback(sys.stderr.isatty() if progress is None else progress)
+        ray.data.DataContext.get_current().enable_progress_bars = False  # a redrawn bar is noise in a pipe
         res = ray.cluster_resources()
         gpus = int(res.get("GPU", 0))
-        writer = RaySegmentWriter(encoders or (gpus if gpus else max(1, int(res.get("CPU", 1)))), gpus > 0)
-        hooks = UpdateHooks(read_files=lambda roots, max_bytes, chunker, _progress: _ray_reader(max_bytes, chunker, roots),
+        writer = RaySegmentWriter(encoders or (gpus if gpus else max(1, int(res.get("CPU", 1)))), gpus > 0, callback)
+        hooks = UpdateHooks(read_files=lambda roots, max_bytes, chunker, shown: _ray_reader(max_bytes, chunker, roots, shown),
                             write_segments=writer)
         return update_index(paths, index_dir, hooks=hooks, **options)
     finally:

@@ -19,8 +19,8 @@ note (``answer.coverage_note``), the main topics (``explain.main_topics``), the 
 scope and the years its texts mention most (``TIME_SCOPE`` / ``MENTIONED_YEARS`` here, read by
 ``signals.years_outside``). Pure functions keep
 ``functools.lru_cache`` (thread-safe; e.g. ``signals``, ``spans.question_type``, ``asked.asked_kind``,
-the model checksum); ``text.terms`` keeps short texts' terms in one and each word's stem in a
-dictionary that starts again when full (``STEM_MEMO_SIZE``). A format-1 index's
+the model checksum); ``text.terms`` keeps short texts' terms in one and each word's stem in
+another (``text.stem_of``, ``STEM_MEMO_SIZE`` words). A format-1 index's
 parsed document rows: ``embeddings.passage_table.DocumentTable.cache_size``.
 """
 

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from newsqa.embeddings.lexical import fold
+
 from .asked import slot_signals
 from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import is_nationality
@@ -145,14 +147,10 @@ def is_demonym(word: str) -> bool:
     return word[:1].isupper() and is_nationality(word)
 
 
-def _fold(text: str) -> str:
-    import unicodedata
-
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
 class _FoldedDf:
-    """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić").
+    """Document frequencies that also find a term written without its accents ("Gospic" for "Gospić"),
+    by the index's own folding (``embeddings.lexical.fold``: accents of Latin letters; other scripts as
+    written). An index tokenised with folding (tokenizer 2 on) holds no such term; one from before does.
 
     ``df`` is a ``term -> count`` mapping, or the BM25 index's per-term view (which lists its
     ``vocabulary()`` instead of holding every count): only terms that accents change are folded.
@@ -166,7 +164,7 @@ class _FoldedDf:
             (t, df.get(t, 0)) for t in (df.non_ascii_terms() if hasattr(df, "non_ascii_terms") else df.vocabulary())
             if not t.isascii())
         for t, c in accented:
-            f = _fold(t)
+            f = fold(t)
             if f != t:
                 for key in {f, _term_of(f)} - {""}:  # "hervé" stems to itself, "herve" to "herv"
                     self.folded[key] = self.folded.get(key, 0) + c
@@ -174,7 +172,7 @@ class _FoldedDf:
     def get(self, key, default=None):
         got = self.df.get(key)
         if not got:
-            got = self.folded.get(_fold(key)) or got
+            got = self.folded.get(fold(key)) or got
         return default if got is None else got
 
 
@@ -190,7 +188,7 @@ def folded_df(idf: IdfTable) -> dict:
 def _word_df(word: str, df) -> int:
     """Passages holding ``word``; a word of several terms ("Kilroy-Silk", "1-1") counts by its rarest part."""
     parts = terms(word) or [word.lower()]
-    folded = terms(_fold(word)) or parts
+    folded = terms(fold(word)) or parts
     return min(max(df.get(t, 0), df.get(f, 0)) for t, f in zip(parts, folded + parts[len(folded):]))
 
 

@@ -10,8 +10,7 @@ from newsqa.embeddings.lexical import STOPWORDS, stem_all, words  # noqa: F401 (
 
 MEMO_CHARS = 600  # texts up to this long (questions, sentences, spans) are tokenised once per process
 MEMO_SIZE = 32_768  # of them, least recently used dropped first (~18 MB full, measured on BBC sentences)
-STEM_MEMO_SIZE = 200_000  # word -> stem entries (~20 MB) before the memo starts again (BBC: 30k words)
-_STEM_OF: dict[str, str] = {}  # lowercased word -> its stem ("": a stop word); filled on use
+STEM_MEMO_SIZE = 200_000  # word -> stem entries (~20 MB), least recently used dropped first (BBC: 30k words)
 
 
 def terms(text: str) -> list[str]:
@@ -30,23 +29,17 @@ def _memo_terms(text: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> list[str]:
-    """``lexical.terms`` with each distinct word stemmed once per process (``_STEM_OF``; "" marks a
-    stop word): the same ``words``, then one dictionary lookup a word."""
-    ws = words(text)
-    got = list(map(_STEM_OF.get, ws))
-    if None in got:
-        new = list(dict.fromkeys(w for w, s in zip(ws, got) if s is None))
-        keep = [w for w in new if w not in STOPWORDS]
-        stems = stem_all(keep)
-        if "" in stems:  # never seen from Snowball; "" would read as a stop word below
-            return stem_all([w for w in ws if w not in STOPWORDS])
-        made = dict.fromkeys(new, "")
-        made.update(zip(keep, stems))
-        if len(_STEM_OF) + len(made) > STEM_MEMO_SIZE:
-            _STEM_OF.clear()
-        _STEM_OF.update(made)
-        got = [made[w] if s is None else s for w, s in zip(ws, got)]
-    return list(filter(None, got))
+    """``lexical.terms`` with each distinct word stemmed once per process (``stem_of``): the same
+    ``words``, then one memo lookup a word."""
+    return [s for s in map(stem_of, words(text)) if s is not None]
+
+
+@lru_cache(maxsize=STEM_MEMO_SIZE)
+def stem_of(word: str) -> str | None:
+    """The Snowball stem of a lowercased ``word`` (``lexical.stem_all``), None for a stop word; kept for
+    the ``STEM_MEMO_SIZE`` words used last (a pure function: the caches' rule for those,
+    ``functools.lru_cache``, bounded and thread-safe)."""
+    return None if word in STOPWORDS else stem_all([word])[0]
 
 
 # Question words carry the question's shape, not its topic.

@@ -158,3 +158,34 @@ def ask_in_page(page, question: str, sources: bool = False):
     if sources:
         page.wait_for_function("document.querySelectorAll('#nq-sources-box .nq-turn').length >= 1", timeout=30_000)
     return page.locator(BOT).nth(before)
+
+
+ACCENTED_ARTICLE = ("Café wins the city prize\n\nThe Café Müller in Zürich won the city prize for its coffee on Monday.\n\n"
+                    "Hervé Dubois, its owner, said the naïve design of the room had won over the judges.\n")
+PLAIN_ARTICLE = "Port reopens\n\nThe port reopened on Monday after the storm.\n\nShips queued outside the harbour.\n"
+
+
+def tokenizer_1(m):
+    """This newsqa as it was before accent folding (tokenizer 1), through ``monkeypatch.context()`` ``m``."""
+    import newsqa.embeddings.indexer as indexer
+    import newsqa.embeddings.lexical as lexical
+    import newsqa.embeddings.migrations as migrations
+
+    m.setattr(lexical, "fold", lambda text: text)
+    m.setattr(indexer, "TOKENIZER_VERSION", 1)
+    m.setattr(migrations, "TOKENIZER_VERSION", 1)
+
+
+def pre_folding_index(tmp_path, encoder, monkeypatch):
+    """An index whose postings tokenizer 1 wrote (no folding), as every index before it: an accented
+    article and a plain one in ``tmp_path/src``, indexed into ``tmp_path/idx``; returns both folders."""
+    from newsqa.embeddings.indexer import update_index
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "cafe.txt").write_text(ACCENTED_ARTICLE, encoding="utf-8")
+    (src / "port.txt").write_text(PLAIN_ARTICLE, encoding="utf-8")
+    with monkeypatch.context() as m:
+        tokenizer_1(m)
+        update_index([src], tmp_path / "idx", encoder=encoder, progress=False)
+    return src, tmp_path / "idx"

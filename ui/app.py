@@ -28,6 +28,7 @@ from newsqa.qa.types import Filters, check_date_range
 from . import documents as docs
 from . import format as fmt
 from .examples import checked_examples
+from .handlers import Handlers, filters_shown, new_session, summary_box
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
 from .uploads import UploadLimits, default_upload_dir
 
@@ -52,13 +53,6 @@ def import_gradio():
     import gradio as gr  # imported here: importing ui.app loads no Gradio (it takes seconds)
 
     return gr
-
-
-def new_session() -> dict:
-    """A conversation's state (see ``ui.handlers.new_session``)."""
-    from .handlers import new_session as _new  # imported here: ui.handlers imports Gradio
-
-    return _new()
 
 
 def parse_filters(date_from: str, date_to: str, sections, sources, kind: str):
@@ -101,7 +95,6 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
         >>> launch_blocks(demo, port=7860)  # doctest: +SKIP
     """
     gr = import_gradio()
-    from .handlers import Handlers  # imported here: ui.handlers imports Gradio
 
     upload_dir = Path(upload_dir) if upload_dir else default_upload_dir(engine.index_dir)
     examples = default_examples(engine) if examples is None else examples
@@ -122,7 +115,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
                 if allow_uploads:
                     _upload_box(gr, c, limits)
             with gr.Column(scale=2, min_width=320, elem_id="nq-sources-col"):
-                _sources_panel(gr, c, summary0)
+                _sources_panel(gr, c, summary_box(engine, summary0))
         _article_view(gr, c)
         _wire_chat(gr, c, h)
         _wire_documents(demo, c, h, allow_uploads)
@@ -156,8 +149,6 @@ def _chat_box(gr, c, examples: list[str]) -> None:
 def _filters_box(gr, c, summary0: dict) -> None:
     """The Filters accordion: dates, sections and sources (each only when the index has values for it),
     kind and k."""
-    from .handlers import filters_shown  # imported here: ui.handlers imports Gradio
-
     shown = filters_shown(summary0)
     with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
         note = fmt.filters_note_html(shown)
@@ -203,12 +194,12 @@ def _upload_box(gr, c, limits: UploadLimits) -> None:
         c.upload_status = gr.HTML(elem_id="nq-upload-status")
 
 
-def _sources_panel(gr, c, summary0: dict) -> None:
+def _sources_panel(gr, c, summary: str) -> None:
     """The right column: the sources of every answer and the index summary."""
     gr.Markdown("### Sources", elem_id="nq-sources-title")
     c.sources_box = gr.HTML(fmt.sources_html([]), elem_id="nq-sources-box")
     with gr.Accordion("Index", open=True, elem_id="nq-index"):
-        c.summary = gr.HTML(fmt.summary_html(summary0), elem_id="nq-summary")
+        c.summary = gr.HTML(summary, elem_id="nq-summary")
 
 
 def _article_view(gr, c) -> None:
@@ -241,9 +232,11 @@ def _wire_chat(gr, c, h) -> None:
 
 def _wire_documents(demo, c, h, allow_uploads: bool) -> None:
     """Events of the Documents table, the scope buttons, deleting and adding uploads, and page load."""
+    from . import events  # imported here: ui.events imports Gradio at its top (seconds; build_app has it by now)
+
     table = [c.doc_table, c.session, c.doc_info]
     c.doc_query.change(h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
-    c.doc_table.select(h.docs_select, [c.session], [c.session, c.doc_info], **PRIVATE)
+    c.doc_table.select(events.select_row(h), [c.session], [c.session, c.doc_info], **PRIVATE)
     c.scope_list_btn.click(h.scope_listed, [c.session], [c.session, c.scope], **PRIVATE)
     c.scope_one_btn.click(h.scope_selected, [c.session], [c.session, c.scope], **PRIVATE)
     c.scope_all_btn.click(h.scope_all, [c.session], [c.session, c.scope], **PRIVATE)
@@ -251,7 +244,7 @@ def _wire_documents(demo, c, h, allow_uploads: bool) -> None:
     c.delete_btn.click(h.delete_selected, [c.doc_query, c.session], [*table, *summary_out],
                        concurrency_limit=1, concurrency_id="upload", **PRIVATE)
     if allow_uploads:
-        c.add_btn.click(h.add_files, [c.files], [c.upload_status, *summary_out, c.files],
+        c.add_btn.click(events.add_files(h), [c.files], [c.upload_status, *summary_out, c.files],
                         concurrency_limit=1, concurrency_id="upload", **PRIVATE).then(
             h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
     demo.load(h.refresh_summary, None, summary_out, **PRIVATE).then(

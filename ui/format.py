@@ -349,8 +349,9 @@ def sources_html(turns: list[str]) -> str:
     return '<div class="nq-sources">' + "".join(reversed(turns)) + "</div>"
 
 
-def summary_html(s: dict) -> str:
-    """The index summary (``Engine.summary()``) as a small table."""
+def summary_html(s: dict, note: str = "") -> str:
+    """The index summary (``Engine.summary()``) as a small table; under it ``note``, if any (an index
+    that should be updated once: ``embeddings.migrations.stale_postings_note``)."""
     dates = (f"{s['date_from']} to {s['date_to']}" if s.get("date_from") and s["date_from"] != s.get("date_to")
              else s.get("date_from") or "none")
     if s.get("undated"):
@@ -362,7 +363,8 @@ def summary_html(s: dict) -> str:
             ("sources", ", ".join(s.get("sources", [])) or "none"), ("model", s.get("model", "")),
             ("updated", s.get("updated", ""))]
     body = _join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows)
-    return str(Markup('<table class="nq-summary">{}</table>').format(body))
+    table = Markup('<table class="nq-summary">{}</table>').format(body)
+    return str(table + (Markup("<div class='nq-note' id='nq-index-note'>{}</div>").format(note) if note else ""))
 
 
 def filters_note_html(shown: dict[str, bool]) -> str:

@@ -1,7 +1,10 @@
 """What the app's buttons do: one method per event, over one shared Engine and a per-session dict.
 
-Imported by ``build_app`` only (it imports Gradio). Every method takes the session's ``gr.State``
-dict and returns a new one; nothing mutable is kept on the instance except the engine and settings.
+Every method takes the session's ``gr.State`` dict and returns a new one; nothing mutable is kept
+on the instance except the engine and settings. No Gradio here (its import costs seconds, and the
+tests of these methods need none): updates of components are ``ui.updates`` values, and what Gradio
+hands over by annotation or default value (the clicked row, the upload's progress bar) is unpacked by
+``ui.events`` before it reaches these methods.
 """
 
 from __future__ import annotations
@@ -9,21 +12,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import gradio as gr
 from markupsafe import Markup
 
 from newsqa.embeddings.errors import NewsqaError
+from newsqa.embeddings.migrations import stale_postings_note
 from newsqa.embeddings.plural import count
 from newsqa.qa.explain import filter_note
 from newsqa.qa.types import Filters
 
 from . import documents as docs
 from . import format as fmt
+from .updates import skip, update
 from .uploads import UploadLimits, index_uploads, save_uploads
 
 MAX_TURNS_SHOWN = 20  # source sections kept in the panel; older ones drop off
 SUMMARY_OUTPUTS = 5  # what ``refresh_summary`` returns: the Index box, sections, sources, dates, filters note
-SKIP_SUMMARY = (gr.skip(),) * SUMMARY_OUTPUTS
+SKIP_SUMMARY = (skip(),) * SUMMARY_OUTPUTS
+
+
+def _no_progress(fraction: float, desc: str = "") -> None:
+    """No bar to move (``add_files`` called outside a Gradio event)."""
 
 
 def new_session() -> dict:
@@ -43,6 +51,12 @@ def filters_shown(summary: dict) -> dict[str, bool]:
     """Which filters the index has values for: ``dates``, ``sections``, ``sources`` (``Engine.summary()``)."""
     return {"dates": bool(summary.get("date_from")), "sections": bool(summary.get("sections")),
             "sources": bool(summary.get("sources"))}
+
+
+def summary_box(engine, summary: dict) -> str:
+    """The Index box: the summary table and, for an index whose word postings predate this tokenizer,
+    the one-line note ``newsqa ask`` / ``chat`` / ``serve`` print on stderr (what to run to update it)."""
+    return fmt.summary_html(summary, stale_postings_note(engine.index_dir, engine.reader.info) or "")
 
 
 def scope_html(session: dict) -> str:
@@ -70,7 +84,7 @@ class Handlers:
         session = dict(session or new_session())
         question = (question or "").strip()
         if not question:
-            return chat, session, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return chat, session, skip(), skip(), skip(), skip()
         chat.append({"role": "user", "content": fmt.md_text(question)})
         session["last"] = question
         try:
@@ -82,7 +96,7 @@ class Handlers:
             answer = self.engine.ask(question, k=int(k), filters=f, history=history)
         except NewsqaError as e:
             chat.append({"role": "assistant", "content": fmt.error_markdown(str(e))})
-            return chat, session, gr.skip(), "", gr.update(visible=False), gr.update(visible=False)
+            return chat, session, skip(), "", update(visible=False), update(visible=False)
         turn = session["count"] + 1
         snapshot = self.engine.snapshot
         shown, unfilter = answer, False
@@ -103,8 +117,8 @@ class Handlers:
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
         # "Ask it as a new question" only when the question was read as a follow-up ("Searched for: ...")
-        alone_btn = gr.update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
-        return (chat, session, fmt.sources_html(session["turns"]), "", gr.update(visible=unfilter), alone_btn)
+        alone_btn = update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
+        return (chat, session, fmt.sources_html(session["turns"]), "", update(visible=unfilter), alone_btn)
 
     def ask_alone(self, chat: list, session: dict, *rest):
         """The last question again, word for word, as a new question (no follow-up reading)."""
@@ -114,7 +128,7 @@ class Handlers:
         fresh = new_session()
         for key in ("scope", "listed", "selected"):
             fresh[key] = (session or {}).get(key, fresh[key])
-        return [], fresh, fmt.sources_html([]), "", gr.update(visible=False), gr.update(visible=False)
+        return [], fresh, fmt.sources_html([]), "", update(visible=False), update(visible=False)
 
     def unfilter(self, session: dict):
         """"Ask without filters": empty every filter and put the last question back in the box."""
@@ -129,9 +143,9 @@ class Handlers:
         self.engine.refresh()
         s = self.engine.summary()
         shown = filters_shown(s)
-        return (fmt.summary_html(s), gr.update(choices=s["sections"], visible=shown["sections"]),
-                gr.update(choices=s["sources"], visible=shown["sources"]), gr.update(visible=shown["dates"]),
-                gr.update(value=(note := fmt.filters_note_html(shown)), visible=bool(note)))
+        return (summary_box(self.engine, s), update(choices=s["sections"], visible=shown["sections"]),
+                update(choices=s["sources"], visible=shown["sources"]), update(visible=shown["dates"]),
+                update(value=(note := fmt.filters_note_html(shown)), visible=bool(note)))
 
     def open_article(self, request: str):
         try:
@@ -139,9 +153,9 @@ class Handlers:
             doc_id, start, end = str(r["doc"]), int(r["start"]), int(r["end"])
             span = (int(r.get("a", 0)), int(r.get("b", 0)))
         except (ValueError, KeyError, TypeError):
-            return fmt.article_html(None, 0, 0), gr.update(visible=True)
+            return fmt.article_html(None, 0, 0), update(visible=True)
         doc = self.engine.snapshot.documents.get(doc_id)
-        return fmt.article_html(doc, start, end, span if span[1] > span[0] else None), gr.update(visible=True)
+        return fmt.article_html(doc, start, end, span if span[1] > span[0] else None), update(visible=True)
 
     # --- the Documents panel --------------------------------------------------------------------
 
@@ -154,7 +168,7 @@ class Handlers:
         if session.get("selected") not in session["listed"]:
             session["selected"] = ""
         value = [r.cells() + [r.doc_id[:8]] for r in listed]
-        return gr.update(value=value), session, self._docs_info(session, len(rows))
+        return update(value=value), session, self._docs_info(session, len(rows))
 
     def _docs_info(self, session: dict, total: int, extra: str = "") -> str:
         sel = session.get("selected")
@@ -168,9 +182,10 @@ class Handlers:
         html = Markup("<div class='nq-note' id='nq-docs-note'>{}</div>").format(" ".join(parts))
         return str(html + (Markup("<div class='nq-note'>{}</div>").format(extra) if extra else ""))
 
-    def docs_select(self, session: dict, evt: gr.SelectData):
+    def docs_select(self, session: dict, row_value: list | None):
+        """A click on a Documents row (``row_value``: its cells, the short id last) selects its article."""
         session = dict(session or new_session())
-        value = getattr(evt, "row_value", None) or []
+        value = row_value or []
         short = str(value[-1]) if value else ""
         if short:  # the table shows the first 8 hex digits of the id; sorting moves rows, the id does not
             session["selected"] = next((d for d in session.get("listed") or [] if d.startswith(short)), "")
@@ -212,11 +227,14 @@ class Handlers:
 
     # --- uploads --------------------------------------------------------------------------------
 
-    def add_files(self, files, progress=gr.Progress()):
+    def add_files(self, files, progress=None, notify=None):
+        """Save and index uploaded ``files``; ``progress(fraction, desc=...)`` moves a bar and ``notify(text)``
+        shows the outcome (``ui.events`` passes Gradio's; both optional)."""
+        progress = progress or _no_progress
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
             return (fmt.upload_lines_html([fmt.UploadLine("(nothing)", "refused", "choose one or more files first")]),
-                    *SKIP_SUMMARY, gr.skip())
+                    *SKIP_SUMMARY, skip())
         progress(0.05, desc="Checking files")
         res = save_uploads(paths, self.upload_dir, self.limits)
         lines = [fmt.UploadLine(n, "refused", why) for n, why in res.refused]
@@ -235,7 +253,8 @@ class Handlers:
                        f"{count(report.passages_total, 'passage', thousands=True)}.")
         progress(1.0, desc="Done")
         added = sum(1 for line in lines if line.status == "ok")
-        gr.Info(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
+        if notify is not None:
+            notify(f"Upload: {added} added, {len(lines) - added} not added (see the list under the button).")
         return (fmt.upload_lines_html(lines, summary), *self.refresh_summary(), None)
 
     def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[fmt.UploadLine]:

@@ -86,8 +86,8 @@ def run(args) -> int:
 def _update(args, index_dir: str):
     """Run the update locally or as a Ray Data pipeline; returns its report.
 
-    Progress: the indexer's events drawn as tqdm bars on a terminal, as plain lines in a log or a
-    pipe (``cli.progress``); none with ``--no-progress``. Ray draws its own bars (on a terminal only).
+    Progress, of either engine: the indexer's events drawn as tqdm bars on a terminal, as plain lines
+    in a log or a pipe (``cli.progress``); none with ``--no-progress``.
     """
     show = not args.no_progress
     kwargs = dict(model=args.model, backend=args.backend, prune=args.prune,
@@ -95,7 +95,7 @@ def _update(args, index_dir: str):
     if args.wait != 30.0:  # only when asked, so other engines need not know the option
         kwargs["lock_timeout"] = max(0.0, args.wait)
     if args.engine == "ray":
-        return update_index_ray(args.paths, index_dir, address=args.address, progress=show and sys.stderr.isatty(),
+        return update_index_ray(args.paths, index_dir, address=args.address, progress=progress_for(show),
                                 section_from_folder=args.section_from_folder, **kwargs)
     return update_index(args.paths, index_dir, section_from_folder=args.section_from_folder,
                         progress=progress_for(show), **kwargs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import subprocess
 import sys
 
 import pytest
@@ -107,6 +109,37 @@ def test_index_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path, cap
     cap = capsys.readouterr()
     assert "reading" not in cap.err and "%" not in cap.err
     assert cap.out.startswith("read 1 document, 12 files unchanged, skipped 0; passages: ")
+
+
+def test_the_ray_engine_gets_the_local_engines_progress(tmp_path, capsys, monkeypatch):
+    """``--engine ray`` is shown as the local engine is: plain lines off a terminal, none with --no-progress."""
+    import newsqa.cli.index as index_cmd
+
+    given = []
+
+    def fake_ray(paths, index_dir, **kwargs):
+        given.append(kwargs["progress"])
+        return index_cmd.update_index(paths, index_dir, **{k: v for k, v in kwargs.items() if k != "address"})
+
+    monkeypatch.setattr(index_cmd, "update_index_ray", fake_ray)
+    src = _folder(tmp_path, 3)
+    args = ["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing", "--engine", "ray"]
+    assert main(args) == 0 and main(args + ["--no-progress"]) == 0
+    assert isinstance(given[0], PlainLines) and given[1] is False
+    assert "reading: 100% (3/3 files)" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # starts a local Ray
+def test_the_ray_engine_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path):
+    src = _folder(tmp_path, 12)
+    r = subprocess.run([sys.executable, "-m", "newsqa.cli", "index", str(src), "--index", str(tmp_path / "idx"),
+                        "--model", "hashing", "--engine", "ray"], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", "NEWSQA_HOME": str(tmp_path / "home")})
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stderr.splitlines()
+    assert "reading: 0% (0/12 files)" in lines and any(line.startswith("reading: 100% (12/12 files") for line in lines)
+    assert "encoding: 0% (0/" in r.stderr and any(line.startswith("encoding: 100% (") for line in lines)
+    assert "\r" not in r.stderr and "read 12 documents" in r.stdout
 
 
 def test_index_draws_bars_on_a_terminal(tmp_path, capsys, monkeypatch):

@@ -6,18 +6,14 @@ import json
 
 import numpy as np
 import pytest
+from helpers import ACCENTED_ARTICLE, PLAIN_ARTICLE, pre_folding_index, tokenizer_1
 
-import newsqa.embeddings.indexer as indexer
-import newsqa.embeddings.lexical as lexical
-import newsqa.embeddings.migrations as migrations
 from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.lexical import TOKENIZER_VERSION, fold, terms, words
 from newsqa.embeddings.migrations import stale_postings_note
 from newsqa.embeddings.reader import open_reader
 
-ARTICLE = ("Café wins the city prize\n\nThe Café Müller in Zürich won the city prize for its coffee on Monday.\n\n"
-           "Hervé Dubois, its owner, said the naïve design of the room had won over the judges.\n")
-OTHER = "Port reopens\n\nThe port reopened on Monday after the storm.\n\nShips queued outside the harbour.\n"
+ARTICLE, OTHER = ACCENTED_ARTICLE, PLAIN_ARTICLE
 
 
 def test_latin_accents_fold_other_scripts_stay():
@@ -36,23 +32,7 @@ def test_decomposed_accents_are_one_word():
     assert terms("Cafe\u0301 Mu\u0308ller") == terms("cafe Muller")
 
 
-def _tokenizer_1(m):
-    """This newsqa as it was before accent folding (tokenizer 1)."""
-    m.setattr(lexical, "fold", lambda text: text)
-    m.setattr(indexer, "TOKENIZER_VERSION", 1)
-    m.setattr(migrations, "TOKENIZER_VERSION", 1)
-
-
-def _old_index(tmp_path, encoder, monkeypatch):
-    """An index whose postings tokenizer 1 wrote (no folding), as every index before this one."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "cafe.txt").write_text(ARTICLE, encoding="utf-8")
-    (src / "port.txt").write_text(OTHER, encoding="utf-8")
-    with monkeypatch.context() as m:
-        _tokenizer_1(m)
-        update_index([src], tmp_path / "idx", encoder=encoder, progress=False)
-    return src, tmp_path / "idx"
+_tokenizer_1, _old_index = tokenizer_1, pre_folding_index
 
 
 def _bm25_titles(idx, encoder, question):

@@ -29,7 +29,7 @@ def squad_v2_file(tmp_path):
 def no_plots(monkeypatch):
     """The report's three PNGs written empty: drawing them (matplotlib's layout) is ~85% of an evaluate's
     CPU on a tiny set, and the tests using this read no plot (tests/eval/test_run.py's
-    test_outputs_and_named_keys draws and checks them)."""
+    slow test_the_report_draws_its_plots draws and checks them)."""
     from newsqa.eval import report
 
     for name in ("plot_hit_curve", "plot_latency", "plot_tradeoff"):

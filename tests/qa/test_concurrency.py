@@ -146,3 +146,39 @@ def test_article_terms_cache_evicting_under_twenty_threads(busy_switching):
     for t in threads:
         t.join(timeout=300)
     assert errors == []
+
+
+def test_the_stem_memo_evicting_under_twenty_threads(busy_switching, monkeypatch):
+    """``qa.text``'s word -> stem memo at 5 entries, filled and evicted by 20 threads tokenising the seed
+    page's sentences at once: every thread gets the index tokenizer's terms, and the memo stays at its size
+    (the dictionary it replaced was cleared when full, and grew past its size by a text's new words)."""
+    from functools import lru_cache
+
+    import newsqa.qa.text as text
+    from newsqa.embeddings.lexical import terms as index_terms
+
+    small = lru_cache(maxsize=5)(text.stem_of.__wrapped__)
+    monkeypatch.setattr(text, "stem_of", small)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", SEED.read_text(encoding="utf-8")) if len(s) > 20]
+    expected = {s: index_terms(s) for s in sentences}
+    assert len(sentences) > 20 and len({w for s in sentences for w in expected[s]}) > 100
+    errors, wrong, sizes = [], [], []
+
+    def worker(seed: int):
+        rng = random.Random(seed)
+        try:
+            for _ in range(LOOKUPS // 10):
+                s = rng.choice(sentences)
+                if text._terms(s) != expected[s]:
+                    wrong.append(s)
+                sizes.append(small.cache_info().currsize)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == [] and wrong == []
+    assert max(sizes) <= 5 and small.cache_info().misses > 1000  # evicting all the time

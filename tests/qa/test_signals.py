@@ -82,6 +82,29 @@ def test_a_name_written_without_its_accents_is_known():
     assert unknown_names("When did Herve serve?", folded_df(idf)) == []
 
 
+def test_names_fold_by_the_index_rule_latin_accents_only():
+    """The accent-free lookup folds as the index's tokenizer does (``embeddings.lexical.fold``): a
+    Latin letter's accent goes, a letter of another script is a letter of its own ("й" is not "и")."""
+    from newsqa.qa.signals import folded_df
+
+    idf = IdfTable.from_counts(10, {"müller": 2, "йошкар": 1, "ﬁnn": 1})
+    df = folded_df(idf)
+    assert df.get("muller") == 2 and df.get("müller") == 2
+    assert df.get("иошкар", 0) == 0 and df.get("йошкар") == 1  # Cyrillic й kept, as the index keeps it
+    assert df.get("finn", 0) == 0  # a ligature is not an accent (the index keeps it too)
+    assert unknown_names("Did Ivan Muller win?", df) == [] and unknown_names("Did Muller win?", {"ivan": 1}) == ["Muller"]
+
+
+def test_accents_are_folded_in_one_place():
+    """One folding rule: only ``embeddings/lexical.py`` takes characters apart (``unicodedata``); qa and
+    the rest call its ``fold`` / ``words``, so a question's word and an index term cannot fold apart."""
+    from helpers import ROOT
+
+    users = sorted(str(p.relative_to(ROOT)) for pkg in ("embeddings", "qa", "ui", "eval", "serve", "newsqa")
+                   for p in (ROOT / pkg).rglob("*.py") if "unicodedata" in p.read_text(encoding="utf-8"))
+    assert users == ["embeddings/lexical.py"]
+
+
 def test_an_abbreviation_with_dots_is_not_an_unknown_name():
     assert unknown_names("Who is the U.S. State Department spokesman?", {"state": 5, "depart": 5}) == []
 

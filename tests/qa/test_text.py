@@ -28,7 +28,7 @@ def test_terms_equal_the_index_tokenizer_on_the_seed_page_and_tricky_words():
     page = SEED.read_text()
     samples = [page, *page.split("\n"), *page.split(". "), "Bush\u2019s plan", "O'Neill's 'quote'", "it\u2019S", "\u2019s",
                "x\u2019s\u2019s", "\u0130stanbul\u2019s", "don\u2019t", "\u00c6\u00d8\u00c5's", "a_b c__d", "", "the of and"]
-    text._STEM_OF.clear()
+    text.stem_of.cache_clear()
     for s in samples * 2:  # the second pass answers from the memos
         assert text.terms(s) == index_terms(s), s
         assert text._terms(s) == index_terms(s), s
@@ -55,12 +55,17 @@ def test_terms_returns_a_new_list_each_call():
     assert terms("Putin met Kim") == ["putin", "met", "kim"]
 
 
-def test_the_stem_memo_starts_again_when_full(monkeypatch):
+def test_the_stem_memo_keeps_the_words_used_last(monkeypatch):
+    """Bounded, least recently used out first (the caches' rule), even within one text."""
+    from functools import lru_cache
+
     import newsqa.qa.text as text
 
-    monkeypatch.setattr(text, "STEM_MEMO_SIZE", 3)
-    text._STEM_OF.clear()
+    small = lru_cache(maxsize=3)(text.stem_of.__wrapped__)
+    monkeypatch.setattr(text, "stem_of", small)
     assert text._terms("running dogs bark loudly") == ["run", "dog", "bark", "loud"]
-    assert len(text._STEM_OF) == 4  # one call's words are kept whole, even past the size
-    assert text._terms("cats running") == ["cat", "run"]
-    assert set(text._STEM_OF) == {"cats"}  # full: the memo started again with only the new word
+    assert small.cache_info().currsize == 3
+    assert text._terms("the cats running") == ["cat", "run"]  # "the": a stop word, memoised as None
+    assert small.cache_info().currsize == 3 and small.cache_info().misses == 7
+    assert text._terms("running") == ["run"] and small.cache_info().hits == 1  # used last: still there
+    assert text.stem_of("the") is None and text.stem_of("") == ""

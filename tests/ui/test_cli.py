@@ -25,7 +25,9 @@ def test_ui_refuses_bad_options_in_one_line(capsys, tmp_path):
 
 
 def test_importing_ui_loads_no_model_and_starts_nothing():
-    code = ("import sys, threading; import ui, ui.app, ui.format, ui.uploads, newsqa.cli; "
+    """Nor Gradio: the app's handlers, and their tests, run without it (``ui.updates``)."""
+    code = ("import sys, threading; import newsqa.ui, newsqa.ui.app, newsqa.ui.format, newsqa.ui.uploads, "
+            "newsqa.ui.handlers, newsqa.ui.updates, newsqa.cli; "
             "print(sorted(m for m in ('gradio', 'torch', 'sentence_transformers') if m in sys.modules), "
             "threading.active_count())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -1,19 +1,24 @@
-"""The app's handlers without a browser: the "ask it as a new question" button only after a rewritten
-follow-up, filters only for what the index holds, the Documents rows by headline and folder, and the
-article view's header and cited paragraph."""
+"""The app's handlers without a browser (and without Gradio, but for the slow tests here): the "ask it
+as a new question" button only after a rewritten follow-up, filters only for what the index holds, the
+Documents rows by headline and folder and a clicked row's selection, and the article view's header
+and cited paragraph."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from helpers import pre_folding_index
+from markupsafe import escape
 
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.migrations import stale_postings_note
 from newsqa.qa import Engine
 from newsqa.ui import documents as docs
 from newsqa.ui import format as fmt
+from newsqa.ui import updates
 from newsqa.ui.app import build_app, parse_filters
-from newsqa.ui.handlers import Handlers, filters_shown, new_session
+from newsqa.ui.handlers import Handlers, filters_shown, new_session, summary_box
 from newsqa.ui.uploads import UploadLimits
 
 RUGBY = ("Tavua rugby club wins the island cup\n\n"
@@ -72,16 +77,42 @@ def test_only_filters_with_values_are_shown(engine, tmp_path):
     summary, sections, sources, dates, note = _handlers(engine, tmp_path).refresh_summary()
     assert not (_visible(sections) or _visible(sources) or _visible(dates))
     assert "No date, section or source filter" in note["value"] and _visible(note)
-    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
-    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
-    assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
-    assert by_id["nq-kind"].visible and by_id["nq-k"].visible  # every index has kinds and k
     # an index with dates, a section and a source shows them all, and no note
     full = {"date_from": "2023-09-14", "sections": ["World"], "sources": ["Reuters"]}
     assert filters_shown(full) == {"dates": True, "sections": True, "sources": True}
     assert fmt.filters_note_html(filters_shown(full)) == ""
     assert "No source filter: no article of this index has a source." in fmt.filters_note_html(
         filters_shown({**full, "sources": []}))
+
+
+@pytest.mark.slow
+def test_the_built_app_hides_the_filters_without_values(engine, tmp_path):
+    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
+    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
+    assert not by_id["nq-dates"].visible and not by_id["nq-sections"].visible and not by_id["nq-sources-filter"].visible
+    assert by_id["nq-kind"].visible and by_id["nq-k"].visible  # every index has kinds and k
+
+
+@pytest.mark.slow
+def test_the_handlers_updates_are_gradios():
+    """``ui.updates`` builds what ``gr.update`` / ``gr.skip`` return (imported here: Gradio costs seconds)."""
+    import gradio as gr
+
+    assert updates.skip() == gr.skip()
+    for props in ({"visible": False}, {"visible": True, "value": "x"}, {"choices": ["a", "b"], "visible": True},
+                  {"value": [[1, "b"]]}):
+        assert updates.update(**props) == gr.update(**props), props
+
+
+def test_a_clicked_documents_row_selects_its_article(engine, tmp_path):
+    h = _handlers(engine, tmp_path)
+    table, session, info = h.docs_table("", new_session())
+    assert len(table["value"]) == 2 and "2 articles listed of 2." in info
+    row = next(r for r in table["value"] if r[0].startswith("Ferry"))
+    session, info = h.docs_select(session, row)  # the row as Gradio hands it over: its cells, short id last
+    assert session["selected"].startswith(row[-1]) and "Selected: \u201cFerry company orders two new boats\u201d" in info
+    session, info = h.docs_select(session, None)  # a click that carries no row keeps the selection
+    assert session["selected"].startswith(row[-1])
 
 
 def test_documents_rows_show_the_headline_and_folder_file_last(engine):
@@ -111,3 +142,19 @@ def test_article_view_header_and_cited_paragraph(engine):
     assert para.startswith("The Patterson ferry company") and para.endswith("12 million dollars.")
     assert '<mark class="nq-quote" id="nq-article-quote">ordered two new boats</mark>' in para
     assert "The first boat is due in March" not in para  # only the cited paragraph
+
+
+def test_the_index_box_carries_the_note_of_an_index_from_before_accent_folding(tmp_path, fake_encoder, monkeypatch):
+    """The line ``newsqa ask`` prints on stderr for such an index (``stale_postings_note``), in the Index
+    box when the app opens and after each refresh; gone once an update has re-tokenised the postings."""
+    src, idx = pre_folding_index(tmp_path, fake_encoder, monkeypatch)
+    engine = Engine.open(idx, encoder=fake_encoder)
+    note = stale_postings_note(idx, engine.reader.info)
+    assert note and "before accent folding" in note
+    box = summary_box(engine, engine.summary())
+    assert "<table class=\"nq-summary\">" in box and f"<div class='nq-note' id='nq-index-note'>{escape(note)}</div>" in box
+    summary, *_ = _handlers(engine, tmp_path).refresh_summary()
+    assert summary == box
+    update_index([src], idx, encoder=fake_encoder, progress=False)  # the next write migrates the postings
+    summary, *_ = _handlers(engine, tmp_path).refresh_summary()
+    assert "nq-summary" in summary and "nq-index-note" not in summary and "accent" not in summary
