@@ -279,7 +279,11 @@ def test_runner_gives_torchs_token_vectors(backend, converted_runner):
     longer = {k: np.concatenate([v, v[:, :2]], axis=1) for k, v in feeds.items()}  # dynamic length
     for small in (False, True):
         got = runner.forward(feeds, small=small)
-        assert got.shape == want.shape and np.allclose(got, want, atol=1e-4)
+        # float32 kernels differ: OpenVINO 2026.4 on an AVX2-only EPYC gave max |diff| 1.9e-4 on values up to ~2
+        # (every token's cosine 0.99999994); a wrong graph or weights miss by orders of magnitude more
+        assert got.shape == want.shape and np.allclose(got, want, rtol=1e-3, atol=5e-4)
+        cos = (got * want).sum(-1) / np.linalg.norm(got, axis=-1) / np.linalg.norm(want, axis=-1)
+        assert cos.min() > 0.99999
     assert runner.forward(longer).shape == (2, 8, 32)
 
 
