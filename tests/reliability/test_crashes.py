@@ -355,8 +355,9 @@ def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
     stop = threading.Event()
     errors: list[BaseException] = []
     asked = [0]
+    per_thread = [0] * 5
 
-    def ask():
+    def ask(i):
         own = Engine.open(index, encoder=enc)  # refreshed by hand: each check knows the view it answered from
         own.auto_refresh = False
         try:
@@ -367,17 +368,23 @@ def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
                     _check_consistent(snap, own.ask(q))
                     engine.ask(q)  # and one engine shared by all threads, refreshing itself
                     asked[0] += 1
+                    per_thread[i] += 1
         except BaseException as e:  # reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=ask) for _ in range(5)]
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(5)]
     for t in threads:
         t.start()
     try:
+        deadline = time.monotonic() + 120  # every thread asking before the merge starts (opening 100 segments
+        while not all(per_thread) and not errors and time.monotonic() < deadline:  # can outlast a fast merge)
+            time.sleep(0.05)
+        before = asked[0]
         report = compact_index(index)
-        during = asked[0]  # asks answered while the merge ran
+        merged_at = asked[0]
+        during = merged_at - before  # asks answered while the merge ran
         deadline = time.monotonic() + 120  # then at least a round of the questions per thread, however slow
-        while asked[0] < during + 5 * len(QUESTIONS) and not errors and time.monotonic() < deadline:
+        while asked[0] < merged_at + 5 * len(QUESTIONS) and not errors and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         stop.set()
@@ -387,5 +394,5 @@ def test_compaction_of_100_segments_while_5_threads_ask(tmp_path):
     assert report.merges >= 1 and report.segments_after < 12 and report.passages_rewritten == 500, report
     engine.refresh()
     assert len(engine.snapshot.segments) == report.segments_after
-    assert during >= 1 and asked[0] >= during + 5 * len(QUESTIONS)  # asks ran during the merge, and after it
+    assert during >= 1 and asked[0] >= merged_at + 5 * len(QUESTIONS)  # asks ran during the merge, and after it
     assert answers(engine, QUESTIONS) == want  # the same answers from the merged segments
