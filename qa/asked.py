@@ -39,6 +39,11 @@ _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|h
                      r"sort|type|happened|happens|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
 _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
                          r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
+# "How many pounds did Chelsea pay?", "How many millions of dollars...": a sum of money in a unit, not a count;
+# "How many per cent..." a percentage. The unit word is no asked noun either.
+_HOW_MANY_MONEY = re.compile(r"\bhow many\s+(?:(?:thousands?|millions?|billions?|trillions?)\s+(?:of\s+)?)?"
+                            r"(?:pounds|dollars|euros|yen|pence|kroner|francs|roubles|rupees|yuan)\b", re.I)
+_HOW_MANY_PERCENT = re.compile(r"\bhow many\s+(?:per ?cent|percentage points?)\b", re.I)
 _AGE_MORE = re.compile(r"\b(?:at|aged|age of|at age)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
 _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
@@ -57,6 +62,10 @@ def asked_kind(question: str) -> str:
         return base
     if _YEAR_Q.search(q):
         return "year"
+    if _HOW_MANY_MONEY.search(q):
+        return "money"
+    if _HOW_MANY_PERCENT.search(q):
+        return "percent"
     if _PERCENT.search(q):
         return "percent"
     if MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
@@ -78,6 +87,8 @@ def asked_kind(question: str) -> str:
 def focus_term(question: str) -> str:
     """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
     does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""
+    if _HOW_MANY_MONEY.search(question) or _HOW_MANY_PERCENT.search(question):
+        return ""  # "How many pounds did Chelsea pay?": "pounds" is the unit of the sum, no asked noun
     called = _CALLED_Q.match(" ".join(question.split()))
     if called:  # "What is his new party called?": the named thing ("party")
         t = terms(called.group(1).split()[-1].lower())
