@@ -266,8 +266,15 @@ def event_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms(m.group(1)))) if m else ()
 
 
+# Other words of the same event, by stem: "death at the age of 84" is when he died. The stems of one word's
+# forms ("married", "marriage") already meet; a loose prefix would not ("elect" is no stem of "electricity").
+EVENT_FORMS = {"die": ("death", "dead", "kill"), "kill": ("death", "dead", "die"), "death": ("die", "dead", "kill"),
+               "marri": ("marriag", "wed"), "marriag": ("marri", "wed"), "wed": ("marri", "marriag"),
+               "win": ("won", "victori"), "won": ("win", "victori"), "born": ("birth",), "birth": ("born",),
+               "becam": ("becom",), "becom": ("becam",), "began": ("begin", "start"), "start": ("began", "begin")}
+
+
 def _mentions(sentence: str, event: tuple[str, ...]) -> bool:
-    """Whether ``sentence`` names one of the event's terms, or a word of the same stem's first
-    five letters ("marriage" for "married")."""
-    have = terms(sentence)
-    return any(t in have or (len(t) >= 5 and any(u.startswith(t[:5]) for u in have)) for t in event)
+    """Whether ``sentence`` names one of the event's terms or another form of it (``EVENT_FORMS``)."""
+    have = set(terms(sentence))
+    return any(t in have or have.intersection(EVENT_FORMS.get(t, ())) for t in event)
