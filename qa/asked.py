@@ -39,6 +39,11 @@ _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|h
                      r"sort|type|happened|happens|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
 _MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
                          r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
+# "How many pounds did Chelsea pay?", "How many millions of dollars...": a sum of money in a unit, not a count;
+# "How many per cent..." a percentage. The unit word is no asked noun either.
+_HOW_MANY_MONEY = re.compile(r"\bhow many\s+(?:(?:thousands?|millions?|billions?|trillions?)\s+(?:of\s+)?)?"
+                            r"(?:pounds|dollars|euros|yen|pence|kroner|francs|roubles|rupees|yuan)\b", re.I)
+_HOW_MANY_PERCENT = re.compile(r"\bhow many\s+(?:per ?cent|percentage points?)\b", re.I)
 _AGE_MORE = re.compile(r"\b(?:at|aged|age of|at age)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
 _QUOTED = re.compile(r"[\u201c\"\u2018']([^\u201d\"\u2019']{2,60})[\u201d\"\u2019']")
@@ -57,6 +62,10 @@ def asked_kind(question: str) -> str:
         return base
     if _YEAR_Q.search(q):
         return "year"
+    if _HOW_MANY_MONEY.search(q):
+        return "money"
+    if _HOW_MANY_PERCENT.search(q):
+        return "percent"
     if _PERCENT.search(q):
         return "percent"
     if MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
@@ -78,6 +87,8 @@ def asked_kind(question: str) -> str:
 def focus_term(question: str) -> str:
     """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
     does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""
+    if _HOW_MANY_MONEY.search(question) or _HOW_MANY_PERCENT.search(question):
+        return ""  # "How many pounds did Chelsea pay?": "pounds" is the unit of the sum, no asked noun
     called = _CALLED_Q.match(" ".join(question.split()))
     if called:  # "What is his new party called?": the named thing ("party")
         t = terms(called.group(1).split()[-1].lower())
@@ -255,8 +266,15 @@ def event_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms(m.group(1)))) if m else ()
 
 
+# Other words of the same event, by stem: "death at the age of 84" is when he died. The stems of one word's
+# forms ("married", "marriage") already meet; a loose prefix would not ("elect" is no stem of "electricity").
+EVENT_FORMS = {"die": ("death", "dead", "kill"), "kill": ("death", "dead", "die"), "death": ("die", "dead", "kill"),
+               "marri": ("marriag", "wed"), "marriag": ("marri", "wed"), "wed": ("marri", "marriag"),
+               "win": ("won", "victori"), "won": ("win", "victori"), "born": ("birth",), "birth": ("born",),
+               "becam": ("becom",), "becom": ("becam",), "began": ("begin", "start"), "start": ("began", "begin")}
+
+
 def _mentions(sentence: str, event: tuple[str, ...]) -> bool:
-    """Whether ``sentence`` names one of the event's terms, or a word of the same stem's first
-    five letters ("marriage" for "married")."""
-    have = terms(sentence)
-    return any(t in have or (len(t) >= 5 and any(u.startswith(t[:5]) for u in have)) for t in event)
+    """Whether ``sentence`` names one of the event's terms or another form of it (``EVENT_FORMS``)."""
+    have = set(terms(sentence))
+    return any(t in have or have.intersection(EVENT_FORMS.get(t, ())) for t in event)

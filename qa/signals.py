@@ -108,24 +108,28 @@ def _salient(question: str) -> tuple[str, ...]:
 # 5 answerable questions into "not found"; no BBC question's missing term is one).
 _NO_NAME = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d\ds)$")
 _SHORT_FORM = re.compile(r"^[A-Z]{2,3}$")
-# A short form an article writes as one lower-case word (the only one seen: SQuAD's "TV").
-SPELLED_AS = {"TV": "television"}
+# A short form an article writes as lower-case words that its initials do not give (SQuAD's "TV"; BBC writes
+# "prime minister" and "chief executive" mostly in lower case).
+SPELLED_AS = {"TV": "television", "PM": "prime minister", "CEO": "chief executive"}
 _LINK_WORDS = frozenset("of for and the on in de".split())
 
 
 def spelled_out(short: str, texts: list[str]) -> bool:
     """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
     it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
-    "for" are passed over), or its listed word ("television" for "TV").
+    "for" are passed over), or its listed word ("television" for "TV"). From three letters on the words
+    may be lower case (BBC writes "gross domestic product", never capitalised); two-letter forms need
+    capitals ("United States" for "US", not "up sharply").
 
     >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
     (True, False)
     """
     word = SPELLED_AS.get(short)
-    if word and any(re.search(r"\b" + word + r"\b", t, re.I) for t in texts):
+    if word and any(re.search(r"\b" + word.replace(" ", r"\s+") + r"\b", t, re.I) for t in texts):
         return True
     gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
-    pattern = re.compile(r"\b" + gap.join(ch + r"[a-z]+" for ch in short) + r"\b")
+    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 else (lambda ch: ch)
+    pattern = re.compile(r"\b" + gap.join(initial(ch) + r"[a-z]+" for ch in short) + r"\b")
     return any(pattern.search(t) for t in texts)
 
 

@@ -126,16 +126,18 @@ def _value_for(c: Candidate, key: set[str], other: set[str] = frozenset(), nouns
     return mine[0]
 
 
-_FORECAST_BEFORE = re.compile(r"\b(?:forecasts?|expectations?|predictions?|predicted|expected|consensus|estimates?)"
+_FORECAST_BEFORE = re.compile(r"(?<![\w-])(?:forecasts?|expectations?|predictions?|predicted|expected|consensus|estimates?)"
                               r"\s+(?:of|for|at)?\s*(?:a|an|about|around|some|just)?\s*$", re.I)
-_FORECAST_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:forecasts?|predicted|expected)\b(?!\s+to\b)", re.I)
+_FORECAST_AFTER = re.compile(r"^\s*(?:(?!(?:as|than)\b)[\w-]+\s+)?(?:forecasts?|predicted|expected)\b(?!\s+to\b)",
+                             re.I)  # "the 47.3% forecast by", not "rose 5% as expected"
 FORECAST_Q = re.compile(r"\b(?:forecasts?|predict\w*|expect\w*|projected|outlook|will|going to)\b", re.I)
 
 
 def forecast(text: str, v: Value) -> bool:
     """``v`` is a forecast told beside the figure: "the 47.3% forecast by analysts", "economists'
     expectations of a 0.3% rise", "forecasts of 53.7"; not "grew by an estimated 3.1%" (an estimate of
-    what happened) or "is expected to grow 2%" (the question may ask that: it is a clause of its own)."""
+    what happened) or "is expected to grow 2%" (the question may ask that: it is a clause of its own),
+    nor a result measured against one: "a better-than-expected 8% jump", "rose 5% as expected"."""
     return bool(_FORECAST_BEFORE.search(text[max(0, v.start - 40): v.start])
                 or _FORECAST_AFTER.match(text[v.end: v.end + 30]))
 

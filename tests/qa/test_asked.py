@@ -118,3 +118,22 @@ def test_an_age_at_an_event_needs_the_event_in_a_top_sentence():
                         [("At the time of their marriage, Katharina was 26 years old.", 0.3)]).filled
     assert slot_signals("How old was Charlie Robison when he died?",
                         [("Country singer Charlie Robison dies in Texas at age 59", 0.3)]).filled
+
+
+def test_an_age_at_an_event_reads_other_words_of_the_event_but_no_loose_prefix():
+    q = "How old was Pope John Paul II when he died?"
+    assert slot_signals(q, [("Pope John Paul II's death at the age of 84 was mourned around the world.", 0.3)]).filled
+    assert slot_signals("How old was Diana when she married Charles?",
+                        [("At her wedding in 1981 Diana was aged 20.", 0.3)]).filled
+    assert not slot_signals("How old was Mr Smith when he was elected?",  # "elect" is no stem of "electricity"
+                            [("Mr Smith, 52, runs the electricity board.", 0.3)]).filled
+
+
+def test_how_many_units_of_money_or_per_cent_ask_for_a_sum_or_a_share():
+    q = "How many pounds did Chelsea pay for Didier Drogba?"
+    assert asked_kind(q) == "money" and focus_term(q) == ""
+    assert asked_kind("How many millions of dollars did the deal cost?") == "money"
+    assert asked_kind("How many per cent did prices rise?") == "percent"
+    sig = slot_signals(q, [("Chelsea paid £24m for Didier Drogba, the Marseille striker, on Monday.", 0.5)])
+    assert sig.filled and not sig.focus_missing
+    assert asked_kind("How many players did Chelsea sign?") == "count"  # a plain count is still one

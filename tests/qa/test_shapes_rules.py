@@ -294,3 +294,22 @@ def test_a_forecast_beside_the_figure_is_no_sides_value():
     assert _value_for(after, uk, us, forecasts=True).text == "47.3%"  # "Which is forecast to ...?" reads it
     actual = NS(text="The UK economy grew by an estimated 3.1% in 2004, and is forecast to grow 2.5% in 2005.")
     assert _value_for(actual, uk, us).text == "3.1%"  # an estimate of what happened is no forecast
+
+
+def test_a_result_measured_against_a_forecast_is_still_the_sides_value():
+    from types import SimpleNamespace as NS
+
+    from newsqa.qa.shapes.compare import forecast, values
+
+    for text, figure in [  # BBC business/488.txt and business/406.txt, then "as expected/forecast"
+            ("The US budget deficit is set to hit a worse-than-expected $368bn (£197bn) this year, officials "
+             "said on Tuesday.", "$368bn"),
+            ("One discount retailer to fare well in December was Costco Wholesale, which continued a recent run "
+             "of upbeat results with a better-than-expected 8% jump in same store sales.", "8%"),
+            ("The UK economy grew by a better-than-expected 3.1% in 2004.", "3.1%"),
+            ("Sales rose 5% as expected, while profits rose 8%.", "5%"),
+            ("The US economy grew 4.4% as forecast by the Fed.", "4.4%")]:
+        v = next(v for v in values(text) if v.text == figure)
+        assert not forecast(text, v), text
+    told = "Inflation hit 2.1%, less than the 2.3% forecast by analysts, after expectations of a 2.2% rate."
+    assert [v.text for v in values(told) if forecast(told, v)] == ["2.3%", "2.2%"]

@@ -243,3 +243,11 @@ def test_spelled_out_reads_initials_across_link_words_and_the_listed_words():
     assert spelled_out("TV", ["on television"]) and not spelled_out("TV", ["on the radio"])
     assert not spelled_out("UK", ["the US trade gap"]) and not spelled_out("ONS", ["Office National"])
 
+
+def test_a_short_form_of_three_letters_may_be_spelled_out_in_lower_case():
+    assert spelled_out("GDP", ["France's gross domestic product grew by 2.5% in 2004."])  # BBC's usual spelling
+    assert spelled_out("PM", ["The prime minister said on Monday."])
+    assert spelled_out("CEO", ["Its chief executive resigned."])
+    assert not spelled_out("US", ["Shares were up sharply."])  # two letters still need capitals
+    assert not spelled_out("GDP", ["growth in the domestic economy"])
+
