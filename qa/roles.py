@@ -58,7 +58,10 @@ class RoleCounts:
             mine.update(theirs)
         for w, ns in other.names.items():
             got = self.names.setdefault(w, set())
-            got.update(list(ns)[: NAMES_KEPT - len(got)] if len(got) < NAMES_KEPT else ())
+            for n in sorted(ns - got):  # sorted, not a set's order: the same words whatever PYTHONHASHSEED
+                if len(got) >= NAMES_KEPT:
+                    break
+                got.add(n)
 
 
 def count_roles(texts) -> RoleCounts:

@@ -101,3 +101,38 @@ def test_the_documents_read_are_bounded_over_all_segments(tmp_path, fake_encoder
     roles = roles_module._mine(reader)
     assert len(read) == 2
     assert "physio" not in roles.titles  # its third name was in the segment left unread
+
+
+class _SeenFirst(set):
+    """A set that iterates its names in a fixed order: the order an unlucky PYTHONHASHSEED gives."""
+
+    def __init__(self, ordered):
+        super().__init__(ordered)
+        self._order = list(ordered)
+
+    def __iter__(self):
+        return iter(self._order)
+
+
+def test_names_summed_over_segments_skip_names_already_seen_whatever_the_set_order():
+    # "boss" before Able and Baker in one segment, Able and Cole in the other: three names in all,
+    # even when the second segment's set yields the name already seen ("Alan Able") first
+    first = count_roles(["the boss said. Balco boss Alan Able said. Balco boss Bob Baker said."])
+    second = count_roles(["the boss said. Balco boss Alan Able went. Balco boss Carl Cole went."])
+    second.names["boss"] = _SeenFirst(["Alan Able", "Carl Cole"])
+    total = roles_module.RoleCounts()
+    total.add(first)
+    total.add(second)
+    assert sorted(total.names["boss"]) == ["Alan Able", "Bob Baker", "Carl Cole"]
+    assert "boss" in role_words(total)
+
+
+def test_names_kept_are_the_same_whatever_the_set_order():
+    other = roles_module.RoleCounts()
+    other.names["boss"] = _SeenFirst(["E e", "D d", "C c", "B b", "A a"])
+    reverse = roles_module.RoleCounts()
+    reverse.names["boss"] = _SeenFirst(["A a", "B b", "C c", "D d", "E e"])
+    a, b = roles_module.RoleCounts(), roles_module.RoleCounts()
+    a.add(other)
+    b.add(reverse)
+    assert a.names == b.names and len(a.names["boss"]) == roles_module.NAMES_KEPT
