@@ -120,8 +120,8 @@ class Roles:
     nouns: frozenset = frozenset()
 
 
-def _segment_counts(seg, live) -> RoleCounts:
-    texts = seg.documents.column("text").slice(0, MAX_DOCS).to_pylist()  # never the whole column
+def _segment_counts(seg, live, limit: int = MAX_DOCS) -> RoleCounts:
+    texts = seg.documents.column("text").slice(0, limit).to_pylist()  # never the whole column
     return count_roles(t for t, ok in zip(texts, live.tolist()) if ok)
 
 
@@ -134,8 +134,10 @@ def _mine(snapshot) -> Roles:
         for seg, tomb, live in parts:
             if budget <= 0:
                 break
-            total.add(seg.kept("roles", tomb, lambda seg=seg, live=live: _segment_counts(seg, live)))
-            budget -= min(seg.documents.num_rows, MAX_DOCS)
+            limit = min(MAX_DOCS, budget)  # what is left of the budget, so MAX_TOTAL_DOCS holds
+            total.add(seg.kept(f"roles:{limit}", tomb,
+                               lambda seg=seg, live=live, limit=limit: _segment_counts(seg, live, limit)))
+            budget -= min(seg.documents.num_rows, limit)
     else:
         docs = list(snapshot.documents.values())[:MAX_DOCS]
         total = count_roles(d.get("text", "") for d in docs)

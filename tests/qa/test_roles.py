@@ -97,7 +97,7 @@ def test_the_documents_read_are_bounded_over_all_segments(tmp_path, fake_encoder
     monkeypatch.setattr(roles_module, "MAX_TOTAL_DOCS", 2)  # one document a segment: two of three read
     read = []
     real = roles_module._segment_counts
-    monkeypatch.setattr(roles_module, "_segment_counts", lambda seg, live: read.append(seg) or real(seg, live))
+    monkeypatch.setattr(roles_module, "_segment_counts", lambda seg, live, limit: read.append(seg) or real(seg, live, limit))
     roles = roles_module._mine(reader)
     assert len(read) == 2
     assert "physio" not in roles.titles  # its third name was in the segment left unread
@@ -136,3 +136,39 @@ def test_names_kept_are_the_same_whatever_the_set_order():
     a.add(other)
     b.add(reverse)
     assert a.names == b.names and len(a.names["boss"]) == roles_module.NAMES_KEPT
+
+
+class _Segment:
+    """A stand-in segment of ``n`` documents that computes whatever it is asked to keep."""
+
+    def __init__(self, n):
+        import pyarrow as pa
+
+        self.documents = pa.table({"text": [f"Balco boss Person{i} Smith said." for i in range(n)]})
+
+    def kept(self, name, tombstones, compute):
+        return compute()
+
+
+class _Snapshot:
+    def __init__(self, sizes):
+        import numpy as np
+
+        self.segments = [_Segment(n) for n in sizes]
+        self.tombstones = [frozenset()] * len(sizes)
+        self.live_docs = [np.ones(n, bool) for n in sizes]
+
+
+def test_the_last_segment_read_gets_only_what_is_left_of_the_budget(monkeypatch):
+    monkeypatch.setattr(roles_module, "MAX_DOCS", 5)
+    monkeypatch.setattr(roles_module, "MAX_TOTAL_DOCS", 12)  # 5 + 5 + 2 of three 5-document segments
+    read = []
+    real = roles_module.count_roles
+    def counted(texts):
+        texts = list(texts)
+        read.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(roles_module, "count_roles", counted)
+    roles_module._mine(_Snapshot([5, 5, 5]))
+    assert len(read) == 12
