@@ -3,9 +3,10 @@
 A hand list of role words ("minister", "striker", ...) misses the ones its writer did not think of
 ("state bank VEB", "DJ Norman Cook"). The collection says which words are titles: a word that often
 stands right before a capitalised name ("Balco boss Victor Conte", "oil giant Yukos"), before several
-different names, and that also heads a noun phrase ("the boss said", "a giant,") more than it is
-used as a verb ("he beat", "to beat", "backs the plan") or an adjective ("was lucrative"). Any noun
-by the same evidence ("international") is a title only after a capitalised modifier ("Iceland
+different names, and that also heads a noun phrase ("the boss said", "a giant,") at least twice as
+often as it is used as a verb ("he beat", "to beat", "backs the plan") and more often than as an
+adjective ("was lucrative"); never a place or time word ("north", "autumn"). Any noun (a head at
+least as often as a verb: "international") is a title only after a capitalised modifier ("Iceland
 Under-21 international Emil Hallfredsson"; `shapes/who_is.py` reads both). Counted per segment (a
 segment is immutable, so its counts are kept on it) and summed over the segments of a reader, like
 the BM25 statistics; the mined words are found once per index generation (~1 CPU-s for the 2,225
@@ -84,6 +85,13 @@ def count_roles(texts) -> RoleCounts:
 MIN_NAMES = 3  # before at least this many different names: a title, not one name's habit
 MIN_HEAD = 1  # heads a noun phrase ("the DJ said") at least once
 MIN_SHARE = 0.1  # of its uses, at least this share stands before a name ("week" stands before few)
+VERB_SHARE = 0.5  # a title is used as a verb at most this share of its noun-phrase heads ("backs", "lifts" are more;
+# any noun, read only after a capitalised modifier, needs no more than verb uses <= heads: "international")
+# places and times that stand before names without describing them ("in east London Tony Blair",
+# "this autumn Gordon Brown"): never titles, however often they stand there
+_NOT_TITLE = re.compile(r"(?:north|south)(?:-?(?:east|west))?|east|west|(?:north|south|east|west)ern|spring|summer|"
+                        r"autumn|winter|week|weekend|month|year|day|night|morning|afternoon|evening|today|"
+                        r"yesterday|tonight")
 
 
 def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
@@ -91,7 +99,7 @@ def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
     out = set()
     for w, n in c.before.items():
         if (not _noun(c, w) or len(c.names.get(w, ())) < min_names or c.head[w] < MIN_HEAD
-                or n < MIN_SHARE * c.total[w]):
+                or n < MIN_SHARE * c.total[w] or c.verb[w] > VERB_SHARE * c.head[w] or _NOT_TITLE.fullmatch(w)):
             continue
         out.add(_key(w))
     return frozenset(out)

@@ -172,3 +172,25 @@ def test_the_last_segment_read_gets_only_what_is_left_of_the_budget(monkeypatch)
     monkeypatch.setattr(roles_module, "count_roles", counted)
     roles_module._mine(_Snapshot([5, 5, 5]))
     assert len(read) == 12
+
+
+def test_place_and_time_words_are_never_titles():
+    texts = ["The north was cold. Voters in north Alan Able said. In north Bob Baker spoke. From north Carl Cole."]
+    c = count_roles(texts)
+    assert len(c.names["north"]) == 3 and c.head["north"] >= 1  # the evidence a title has
+    assert "north" not in role_words(c)
+
+
+def test_a_word_used_as_a_verb_as_often_as_a_noun_is_no_title():
+    # "backs" heads two noun phrases and stands before three names, but is a verb twice ("he backs the")
+    texts = ["The backs, who ran. A backs said. Blair backs Alan Able. Blair backs Bob Baker. Blair backs Carl Cole.",
+             "He backs the plan. She backs the bill."]
+    c = count_roles(texts)
+    assert c.head["backs"] == 2 and c.verb["backs"] >= 2
+    assert "backs" not in role_words(c)
+
+
+def test_a_capitalised_word_between_title_and_full_name_is_no_first_name():
+    roles = Roles(titles=frozenset({"physio"}))
+    assert description("Mark Davies", "Wales physio Mark Davies said.", roles=roles) == "role"
+    assert description("Mark Davies", "The physio London Mark Davies saw said.", roles=roles) == ""
