@@ -5,7 +5,6 @@ and the descriptions they add (and do not add) in hand-made sentences."""
 import pytest
 
 from newsqa.qa import roles as roles_module
-
 from newsqa.qa.roles import Roles, collection_roles, count_roles, noun_words, role_words
 from newsqa.qa.shapes.who_is import description
 
