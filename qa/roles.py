@@ -107,7 +107,14 @@ def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
 
 def noun_words(c: RoleCounts) -> frozenset[str]:
     """The words the counts show to be nouns (heads of noun phrases, not mostly verbs or adjectives)."""
-    return frozenset(_key(w) for w in c.head if _noun(c, w))
+    return frozenset(_key(w) for w in c.head if _noun(c, w) and not _verb_form(c, w))
+
+
+def _verb_form(c: RoleCounts, w: str) -> bool:
+    """``w`` reads as the -s form of a word used more as a verb than as a noun ("Blair backs Brown":
+    "back" is mostly a verb), so a capitalised word before it is its subject, not its modifier."""
+    stem = w[:-1]
+    return w.endswith("s") and not w.endswith("ss") and c.verb[stem] > c.head[stem]
 
 
 def _noun(c: RoleCounts, w: str) -> bool:

@@ -193,3 +193,15 @@ def test_a_capitalised_word_between_title_and_full_name_is_no_first_name():
     roles = Roles(titles=frozenset({"physio"}))
     assert description("Mark Davies", "Wales physio Mark Davies said.", roles=roles) == "role"
     assert description("Mark Davies", "The physio London Mark Davies saw said.", roles=roles) == ""
+
+
+def test_the_s_form_of_a_verb_is_no_noun_after_a_capitalised_word():
+    # "backs" heads noun phrases as often as it is a verb, but "back" is mostly a verb: in "Blair backs
+    # Brown" the capitalised word is the subject of a verb, not the modifier of a noun
+    texts = ["The backs, who ran. A backs said. The backs was. He backs the plan.",
+             "To back the plan. We back the bill. They back the man. The back was sore."]
+    c = count_roles(texts)
+    assert c.verb["backs"] <= c.head["backs"] and c.verb["back"] > c.head["back"]
+    assert "backs" not in noun_words(c)
+    roles = Roles(titles=frozenset({"physio"}), nouns=noun_words(c))
+    assert description("Gordon Brown", "Blair backs Brown over tax plans.", roles=roles) == ""
