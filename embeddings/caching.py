@@ -70,19 +70,29 @@ class LockedLRU:
 
 
 class PerReader:
-    """Values computed once per index generation, keyed by its reader and dropped with it."""
+    """Values computed once per index generation, keyed by its reader and dropped with it. Threads
+    asking at once for a reader's value wait for the first one's ``make`` instead of each computing
+    it (mined role words cost ~1 CPU-s; a server's first questions often come together)."""
 
     def __init__(self):
         self._memo: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
+        self._making: "weakref.WeakKeyDictionary[object, threading.Lock]" = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def get_or_make(self, reader, make: Callable[[object], V]) -> V:
         with self._lock:
             found = self._memo.get(reader, _MISSING)
-        if found is _MISSING:
-            found = make(reader)
+            if found is not _MISSING:
+                return found
+            gate = self._making.setdefault(reader, threading.Lock())  # one per reader being computed
+        with gate:  # the first thread computes; the others wait here, then find its value
             with self._lock:
-                self._memo[reader] = found
+                found = self._memo.get(reader, _MISSING)
+            if found is _MISSING:  # first, or the one before raised: compute (an error is not kept)
+                found = make(reader)
+                with self._lock:
+                    self._memo[reader] = found
+                    self._making.pop(reader, None)
         return found
 
 

@@ -45,3 +45,7 @@ class DocumentNotFoundError(NewsqaError):
 class PathNotFoundError(NewsqaError):
     """A file or folder given to ``newsqa index`` does not exist (nothing is indexed then). ``watch`` may
     follow a folder that does not exist yet, and does not raise it."""
+
+
+class SettingsError(NewsqaError, ValueError):
+    """A setting holds a value it does not take (the message names the field and the values it takes)."""

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .errors import SettingsError
+
 
 DEFAULT_EF_SEARCH = 128  # the one HNSW efSearch default: built into settings, used on load when unrecorded
 DEFAULT_NPROBE = 32  # the one IVF nprobe default (recall@10 >= 0.95 at 1M on the bench): used on load when unrecorded
@@ -23,6 +25,7 @@ KINDS = ("flat", "hnsw", "ivf", "ivf_sq8")  # what a segment's ``ann`` may be
 ANN_KINDS = ("hnsw", "ivf", "ivf_sq8")  # the kinds with a faiss.index file
 RERANKED = ("ivf_sq8",)  # compressed kinds: their candidates are re-scored from the float vectors
 DEFAULT_RERANK = 200  # candidates an ``ivf_sq8`` search re-scores exactly (at least; 4 x k if more)
+IVF_QUANTIZERS = ("flat", "hnsw")  # the coarse quantizers an IVF index may use
 _ADD_BLOCK = 100_000  # vectors copied out of a memory-mapped array per IVF add
 
 
@@ -64,6 +67,11 @@ class FaissSettings:
     # (an HNSW graph over the centroids, ``ivf_quantizer_ef`` deep); docs/performance.md measures both.
     ivf_quantizer: str = "flat"
     ivf_quantizer_ef: int = 64
+
+    def __post_init__(self):
+        if self.ivf_quantizer not in IVF_QUANTIZERS:  # refused here, not at the first IVF build hours later
+            raise SettingsError(f"FaissSettings.ivf_quantizer: {self.ivf_quantizer!r} is not one of "
+                                f"{', '.join(IVF_QUANTIZERS)}")
 
     def resolved_kind(self, n: int) -> str:
         if self.kind == "auto":

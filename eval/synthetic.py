@@ -193,7 +193,13 @@ def _score(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except QuestionFileError as e:  # a missing or broken question file: one line, no traceback
+        raise SystemExit(f"error: {e}")
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["score"]:
         return _score(argv[1:])
     p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets "

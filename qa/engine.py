@@ -272,7 +272,6 @@ class Engine:
                                 article_terms=self.article_terms)
         return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)
 
-
     def _side_searches(self, retriever: Retriever, queries: list[str], depth: int, filters, qvec) -> list[list]:
         """The hits of each side query of a compare question. In hybrid mode a side is searched by its
         words alone (BM25): a side query is a side's names and the question's other words, and

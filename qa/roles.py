@@ -3,9 +3,10 @@
 A hand list of role words ("minister", "striker", ...) misses the ones its writer did not think of
 ("state bank VEB", "DJ Norman Cook"). The collection says which words are titles: a word that often
 stands right before a capitalised name ("Balco boss Victor Conte", "oil giant Yukos"), before several
-different names, and that also heads a noun phrase ("the boss said", "a giant,") more than it is
-used as a verb ("he beat", "to beat", "backs the plan") or an adjective ("was lucrative"). Any noun
-by the same evidence ("international") is a title only after a capitalised modifier ("Iceland
+different names, and that also heads a noun phrase ("the boss said", "a giant,") at least twice as
+often as it is used as a verb ("he beat", "to beat", "backs the plan") and more often than as an
+adjective ("was lucrative"); never a place or time word ("north", "autumn"). Any noun (a head at
+least as often as a verb: "international") is a title only after a capitalised modifier ("Iceland
 Under-21 international Emil Hallfredsson"; `shapes/who_is.py` reads both). Counted per segment (a
 segment is immutable, so its counts are kept on it) and summed over the segments of a reader, like
 the BM25 statistics; the mined words are found once per index generation (~1 CPU-s for the 2,225
@@ -58,7 +59,10 @@ class RoleCounts:
             mine.update(theirs)
         for w, ns in other.names.items():
             got = self.names.setdefault(w, set())
-            got.update(list(ns)[: NAMES_KEPT - len(got)] if len(got) < NAMES_KEPT else ())
+            for n in sorted(ns - got):  # sorted, not a set's order: the same words whatever PYTHONHASHSEED
+                if len(got) >= NAMES_KEPT:
+                    break
+                got.add(n)
 
 
 def count_roles(texts) -> RoleCounts:
@@ -81,6 +85,13 @@ def count_roles(texts) -> RoleCounts:
 MIN_NAMES = 3  # before at least this many different names: a title, not one name's habit
 MIN_HEAD = 1  # heads a noun phrase ("the DJ said") at least once
 MIN_SHARE = 0.1  # of its uses, at least this share stands before a name ("week" stands before few)
+VERB_SHARE = 0.5  # a title is used as a verb at most this share of its noun-phrase heads ("backs", "lifts" are more;
+# any noun, read only after a capitalised modifier, needs no more than verb uses <= heads: "international")
+# places and times that stand before names without describing them ("in east London Tony Blair",
+# "this autumn Gordon Brown"): never titles, however often they stand there
+_NOT_TITLE = re.compile(r"(?:north|south)(?:-?(?:east|west))?|east|west|(?:north|south|east|west)ern|spring|summer|"
+                        r"autumn|winter|week|weekend|month|year|day|night|morning|afternoon|evening|today|"
+                        r"yesterday|tonight")
 
 
 def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
@@ -88,7 +99,7 @@ def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
     out = set()
     for w, n in c.before.items():
         if (not _noun(c, w) or len(c.names.get(w, ())) < min_names or c.head[w] < MIN_HEAD
-                or n < MIN_SHARE * c.total[w]):
+                or n < MIN_SHARE * c.total[w] or c.verb[w] > VERB_SHARE * c.head[w] or _NOT_TITLE.fullmatch(w)):
             continue
         out.add(_key(w))
     return frozenset(out)
@@ -96,7 +107,14 @@ def role_words(c: RoleCounts, min_names: int = MIN_NAMES) -> frozenset[str]:
 
 def noun_words(c: RoleCounts) -> frozenset[str]:
     """The words the counts show to be nouns (heads of noun phrases, not mostly verbs or adjectives)."""
-    return frozenset(_key(w) for w in c.head if _noun(c, w))
+    return frozenset(_key(w) for w in c.head if _noun(c, w) and not _verb_form(c, w))
+
+
+def _verb_form(c: RoleCounts, w: str) -> bool:
+    """``w`` reads as the -s form of a word used more as a verb than as a noun ("Blair backs Brown":
+    "back" is mostly a verb), so a capitalised word before it is its subject, not its modifier."""
+    stem = w[:-1]
+    return w.endswith("s") and not w.endswith("ss") and c.verb[stem] > c.head[stem]
 
 
 def _noun(c: RoleCounts, w: str) -> bool:
@@ -117,8 +135,8 @@ class Roles:
     nouns: frozenset = frozenset()
 
 
-def _segment_counts(seg, live) -> RoleCounts:
-    texts = seg.documents.column("text").slice(0, MAX_DOCS).to_pylist()  # never the whole column
+def _segment_counts(seg, live, limit: int = MAX_DOCS) -> RoleCounts:
+    texts = seg.documents.column("text").slice(0, limit).to_pylist()  # never the whole column
     return count_roles(t for t, ok in zip(texts, live.tolist()) if ok)
 
 
@@ -131,8 +149,10 @@ def _mine(snapshot) -> Roles:
         for seg, tomb, live in parts:
             if budget <= 0:
                 break
-            total.add(seg.kept("roles", tomb, lambda seg=seg, live=live: _segment_counts(seg, live)))
-            budget -= min(seg.documents.num_rows, MAX_DOCS)
+            limit = min(MAX_DOCS, budget)  # what is left of the budget, so MAX_TOTAL_DOCS holds
+            total.add(seg.kept(f"roles:{limit}", tomb,
+                               lambda seg=seg, live=live, limit=limit: _segment_counts(seg, live, limit)))
+            budget -= min(seg.documents.num_rows, limit)
     else:
         docs = list(snapshot.documents.values())[:MAX_DOCS]
         total = count_roles(d.get("text", "") for d in docs)

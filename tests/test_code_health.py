@@ -4,6 +4,7 @@ flows one way (embeddings -> qa -> ui / eval / serve), and no project module imp
 name. The one import name (``newsqa``) is checked by ``tests/test_namespace.py``."""
 
 import ast
+import re
 
 import pytest
 from helpers import ROOT
@@ -184,3 +185,11 @@ def test_the_name_import_finder_finds_them():
                                     "importlib.import_module(name)\nlen('x')\n")))
     assert [ast.unparse(c) for c in _loads_by_name(nodes)] == ["__import__('newsqa.ui.cli')",
                                                                "importlib.import_module(name)"]
+
+
+def test_methods_of_a_library_class_are_one_blank_line_apart():
+    rx = re.compile(r"\n\n\n+[ \t]+(?:def|class|@)")  # two blank lines before an indented definition
+    found = [f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 2}"
+             for pkg in LIBRARY for path in sorted((ROOT / pkg).rglob("*.py"))
+             for text in [path.read_text(encoding="utf-8")] for m in rx.finditer(text)]
+    assert not found, found

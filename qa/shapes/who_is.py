@@ -81,14 +81,17 @@ def description(subject: str, sentence: str, headline: bool = False, full_name: 
     return ""
 
 
-_WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+(?:[A-Z][\w'\u2019-]*\s+)?$")
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+$")
+# the surname form may have its first name between ("Chancellor Gordon Brown" for "Brown"); the full
+# name may not ("in east London Tony Blair": "east" is no title of his)
+_WORD_BEFORE_SHORT = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+(?:[A-Z][\w'\u2019-]*\s+)?$")
 _APPOSED = re.compile(r"(?:\u2019s|'s)?,\s+(?:[\w'\u2019-]+\s+){0,3}?([a-z][a-z-]{1,20}|[A-Z]{2,3})"
                       r"(?=\s*[,.;]|\s+(?:of|at|for|in|and|with|who)\b)")
 
 
 def _mined_role(sentence: str, form: str, roles: Roles, subject: str, short: bool) -> str:
-    """A mined role word right before the name ("state bank VEB", "DJ Norman Cook"; one capitalised
-    word may stand between, a first name before a surname), a noun after capitalised modifiers
+    """A mined role word right before the name ("state bank VEB", "DJ Norman Cook"; before a surname
+    one capitalised word may stand between, its first name), a noun after capitalised modifiers
     ("Iceland Under-21 international Emil Hallfredsson"; not "director Ron Howard chose Tautou":
     "chose" is no noun) or a role ending a short appositive after it ("Andrew Stoddart, chief
     scientist at 2d3"): "role", "appositive" or ""."""
@@ -98,7 +101,7 @@ def _mined_role(sentence: str, form: str, roles: Roles, subject: str, short: boo
     for m in _name_rx(form, False).finditer(sentence):
         if short and _someone_else(sentence, m, subject):
             continue
-        before = _WORD_BEFORE.search(sentence, 0, m.start())
+        before = (_WORD_BEFORE_SHORT if short else _WORD_BEFORE).search(sentence, 0, m.start())
         if before and before.group(1).lower() not in own:
             if _is_role(before.group(1), roles.titles) or (_is_role(before.group(1), roles.nouns)
                                                            and _modified(sentence[: before.start()])):

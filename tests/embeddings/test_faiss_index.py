@@ -1,7 +1,9 @@
 """The approximate index against exact search (the faiss way: compare with brute force)."""
 
 import numpy as np
+import pytest
 
+from newsqa.embeddings.errors import SettingsError
 from newsqa.embeddings.faiss_index import FaissSettings, build_faiss_index
 
 
@@ -96,3 +98,9 @@ def test_ivf_with_an_hnsw_quantizer_keeps_recall_and_says_so():
     assert recall["hnsw"] >= recall["flat"] - 0.02 and recall["hnsw"] >= 0.9, recall
     assert ann_params("ivf_sq8", len(x), hnswq)["quantizer"] == "hnsw"
     assert "quantizer" not in ann_params("ivf_sq8", len(x), FaissSettings())
+
+
+def test_an_unknown_ivf_quantizer_is_refused_by_name():
+    assert FaissSettings(ivf_quantizer="hnsw").ivf_quantizer == "hnsw"
+    with pytest.raises(SettingsError, match=r"ivf_quantizer: 'hnws' is not one of flat, hnsw"):
+        FaissSettings(ivf_quantizer="hnws")

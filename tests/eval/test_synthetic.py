@@ -1,6 +1,8 @@
 import json
 from types import SimpleNamespace
 
+import pytest
+
 from newsqa.eval import synthetic
 from newsqa.eval.run import excluding
 from newsqa.eval.synthetic import NEAR_MISS, bbc_near_miss, squad_near_miss, split_of
@@ -104,3 +106,11 @@ def test_score_counts_a_near_miss_answered_with_the_removed_answer_apart(tmp_pat
     assert synthetic.main(["score", str(tmp_path / "q.jsonl"), str(tmp_path / "r.jsonl"), "--split", "dev"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert got == {"n": 3, "abstained": 0.333, "gold_in_quotes": 1, "real_n": 2, "real_abstained": 0.5}
+
+
+@pytest.mark.parametrize("argv", [["score", "{missing}", "{missing}"], ["bbc", "{missing}", "{out}"]])
+def test_a_missing_question_file_is_one_error_line_not_a_traceback(tmp_path, argv):
+    argv = [a.format(missing=tmp_path / "no.jsonl", out=tmp_path / "out") for a in argv]
+    with pytest.raises(SystemExit) as e:
+        synthetic.main(argv)
+    assert str(e.value).startswith("error: cannot read") and "no.jsonl" in str(e.value)
