@@ -11,6 +11,7 @@ from newsqa.cli import main
 from newsqa.embeddings.chunker import Passage
 from newsqa.embeddings.documents import is_day
 from newsqa.embeddings.readers import read_file
+from newsqa.qa.engine import Engine
 from newsqa.qa.types import Filters
 
 CSV = ("title,text,date\n"
@@ -76,3 +77,41 @@ def test_a_date_filter_never_passes_a_stored_date_that_is_not_a_day():
     assert not since.allows(p("yesterday")) and not since.allows(p("2024-13-45")) and not since.allows(p(""))
     assert since.allows(p("2031-01-01")) and not Filters(date_to="2000-01-01").allows(p("yesterday"))
     assert Filters(date_from="2030-01-01", keep_undated=True).allows(p("yesterday"))
+
+
+# --- chat's slash commands ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def chat_index(tmp_path, capsys):
+    f = tmp_path / "gold.csv"
+    f.write_text(CSV)
+    assert main(["index", str(f), "--index", str(tmp_path / "idx"), "--model", "hashing", "--no-progress"]) == 0
+    capsys.readouterr()
+    return str(tmp_path / "idx")
+
+
+def _chat(index, monkeypatch, capsys, typed: list[str]) -> tuple[str, list[str]]:
+    asked = []
+    lines = iter(typed + ["/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    real_ask = Engine.ask
+    monkeypatch.setattr(Engine, "ask", lambda self, q, **kw: asked.append(q) or real_ask(self, q, **kw))
+    assert main(["chat", "--index", index, "--model", "hashing"]) == 0
+    return capsys.readouterr().out, asked
+
+
+def test_chat_help_lists_the_commands_and_searches_nothing(chat_index, monkeypatch, capsys):
+    out, asked = _chat(chat_index, monkeypatch, capsys, ["/help"])
+    assert asked == [] and all(f"  {c}" in out for c in ("/all", "/clear", "/help", "/quit"))
+
+
+def test_an_unknown_command_is_named_and_not_asked(chat_index, monkeypatch, capsys):
+    out, asked = _chat(chat_index, monkeypatch, capsys, ["/halp", "/Clear"])
+    assert asked == [] and "unknown command /halp; commands: /all, /clear, /help, /quit" in out
+    assert "(conversation cleared)" in out  # commands are read in any case
+
+
+def test_a_question_that_starts_with_a_slash_is_still_a_question(chat_index, monkeypatch, capsys):
+    out, asked = _chat(chat_index, monkeypatch, capsys, ["/ 5 m for what?", "/2 of them won?"])
+    assert asked == ["/ 5 m for what?", "/2 of them won?"] and "unknown command" not in out
