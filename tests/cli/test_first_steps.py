@@ -115,3 +115,15 @@ def test_an_unknown_command_is_named_and_not_asked(chat_index, monkeypatch, caps
 def test_a_question_that_starts_with_a_slash_is_still_a_question(chat_index, monkeypatch, capsys):
     out, asked = _chat(chat_index, monkeypatch, capsys, ["/ 5 m for what?", "/2 of them won?"])
     assert asked == ["/ 5 m for what?", "/2 of them won?"] and "unknown command" not in out
+
+
+# --- a closed pipe ------------------------------------------------------------------------------
+
+
+def test_a_closed_pipe_ends_quietly(chat_index):
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m newsqa.cli info --index {chat_index} | head -c 0"
+    r = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert r.stderr == "" and r.returncode == 1
