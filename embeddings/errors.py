@@ -45,3 +45,7 @@ class DocumentNotFoundError(NewsqaError):
 class PathNotFoundError(NewsqaError):
     """A file or folder given to ``newsqa index`` does not exist (nothing is indexed then). ``watch`` may
     follow a folder that does not exist yet, and does not raise it."""
+
+
+class NotAnIndexError(NewsqaError):
+    """An index folder given to write into that holds other files and no index (a folder of articles)."""

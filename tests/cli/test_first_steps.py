@@ -127,3 +127,21 @@ def test_a_closed_pipe_ends_quietly(chat_index):
     cmd = f"{sys.executable} -m newsqa.cli info --index {chat_index} | head -c 0"
     r = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert r.stderr == "" and r.returncode == 1
+
+
+# --- an index written into a folder of articles -------------------------------------------------
+
+
+def test_index_refuses_a_folder_of_articles_as_index_and_changes_nothing(tmp_path, capsys):
+    src = tmp_path / "articles"
+    src.mkdir()
+    (src / "gold.csv").write_text(CSV)
+    before = sorted(p.name for p in src.iterdir())
+    assert main(["index", str(src), "--index", str(src), "--model", "hashing", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"{src} is not empty and is not a newsqa index" in err
+    assert sorted(p.name for p in src.iterdir()) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for target in (empty, tmp_path / "new", empty):  # empty, missing, then an existing index
+        assert main(["index", str(src), "--index", str(target), "--model", "hashing", "--no-progress"]) == 0
