@@ -8,11 +8,28 @@ stage (passages, sentences, quotes) can be checked against the document by its o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
 KIND_PARAGRAPH = "paragraph"
 KIND_HEADLINE = "headline"
+
+
+def is_day(value: str) -> bool:
+    """True if ``value`` is a real day written ``YYYY-MM-DD``: the one date rule of the project (stored
+    dates of readers, and the date filters of ``qa.types``). Dates are compared as strings, so any
+    other spelling that ``date.fromisoformat`` accepts (``20230914``) would sort and filter wrongly.
+
+    >>> [is_day(v) for v in ("2023-09-14", "2024-13-45", "yesterday", "20230914", "")]
+    [True, False, False, False, False]
+    """
+    if not (isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"):
+        return False
+    try:
+        return dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def content_hash(*parts: str, n: int = 16) -> str:
@@ -115,6 +132,14 @@ class Skipped:
 
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something said about a file (or record) that was indexed all the same, in words."""
+
+    path: str
+    text: str
 
 
 @dataclass

@@ -49,3 +49,7 @@ class PathNotFoundError(NewsqaError):
 
 class SettingsError(NewsqaError, ValueError):
     """A setting holds a value it does not take (the message names the field and the values it takes)."""
+
+
+class NotAnIndexError(NewsqaError):
+    """An index folder given to write into that holds other files and no index (a folder of articles)."""

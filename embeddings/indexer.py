@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
-from .documents import Document, Skipped
+from .documents import Document, Note, Skipped
 from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
@@ -68,6 +68,7 @@ class IndexReport:
     duplicate_articles: list[Duplicate] = field(default_factory=list)  # the duplicates, named
     files_unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # about files indexed all the same (a date stored undated)
     added: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -491,6 +492,7 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
             # Unreadable or empty: not recorded (so it is reported again next time), and whatever
             # was indexed from it before stays. The reason is in report.skipped.
             continue
+        report.notes.extend(fr.notes)
         ids = list(dict.fromkeys(d.doc_id for d in fr.documents))
         if rec:
             gone.update(set(rec["doc_ids"]) - set(ids))

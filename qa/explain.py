@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from newsqa.embeddings.caching import PerReader
+from newsqa.embeddings.documents import is_day
 from newsqa.embeddings.plural import count
 from newsqa.embeddings.reader import IndexReader as Snapshot
 
@@ -70,7 +71,7 @@ def matching_documents(snapshot: Snapshot, f: Filters) -> int:
             continue
         date = d.get("date") or ""
         if f.date_from or f.date_to:
-            if not date:
+            if not is_day(date):
                 if not f.keep_undated:
                     continue
             elif (f.date_from and date < f.date_from) or (f.date_to and date > f.date_to):
@@ -89,7 +90,7 @@ def filter_note(snapshot: Snapshot, f: Filters) -> str:
     what = describe_filters(f)
     n = matching_documents(snapshot, f)
     if n == 0:
-        undated = sum(1 for d in snapshot.documents.values() if not d.get("date"))
+        undated = sum(1 for d in snapshot.documents.values() if not is_day(d.get("date") or ""))
         why = ""
         if (f.date_from or f.date_to) and undated:
             why = (f" ({'all ' if undated == len(snapshot.documents) else ''}{count(undated, 'article')} "

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from newsqa.embeddings.chunker import Passage
+from newsqa.embeddings.documents import is_day
 
 from .errors import QuestionError
 
 
 def check_date(value: str, name: str = "date") -> str:
-    """``value`` if it is a day written ``YYYY-MM-DD`` ("" for none): the one date rule of filters
-    (``Filters``, the browser's date fields). Stored dates are compared as strings, so any other
-    spelling that ``date.fromisoformat`` accepts (``20230914``) would filter wrongly.
+    """``value`` if it is a day written ``YYYY-MM-DD`` ("" for none), by the one date rule
+    (``embeddings.documents.is_day``, which readers use too): for ``Filters`` and the browser's date fields.
 
     Raises:
         QuestionError: not such a date.
     """
-    if not value:
-        return ""
-    ok = isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
-    try:
-        ok = ok and dt.date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        ok = False
-    if not ok:
+    if value and not is_day(value):
         raise QuestionError(f"{name} must be a date as YYYY-MM-DD (e.g. 2023-09-14), got {value!r}")
-    return value
+    return value or ""
 
 
 def check_date_range(date_from: str, date_to: str, names: tuple[str, str] = ("date_from", "date_to")) -> None:
@@ -47,7 +39,8 @@ class Filters:
     """Restrict retrieval (applied inside the search, not by cutting a top-k afterwards).
 
     Dates are ISO ``YYYY-MM-DD`` and inclusive; documents without a date pass a date filter only when
-    ``keep_undated`` is true. Empty tuples mean "any".
+    ``keep_undated`` is true. A stored date that is not a day (``is_day``; an index written before
+    readers checked dates may hold ``yesterday``) counts as no date. Empty tuples mean "any".
     """
 
     date_from: str = ""
@@ -74,7 +67,7 @@ class Filters:
         if self.sources and p.source.lower() not in {s.lower() for s in self.sources}:
             return False
         if self.date_from or self.date_to:
-            if not p.date:
+            if not is_day(p.date):
                 return self.keep_undated
             if self.date_from and p.date < self.date_from:
                 return False

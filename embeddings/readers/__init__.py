@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..documents import Document, Skipped, file_sha256
+from ..documents import Document, Note, Skipped, file_sha256, is_day
 from ..errors import ReadError
 from .encoding import decode, unescape_entities
 from .blocks import plain_document
@@ -46,6 +46,7 @@ class FileRead:
     sha256: str = ""
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # about documents indexed all the same (a bad date)
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
@@ -140,7 +141,7 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
             out.documents, out.skipped = _split(_read_jsonl_file(path, max_bytes))
             if not out.documents and not out.skipped:
                 out.skipped.append(Skipped(str(path), "empty file"))
-            return out
+            return _undate_invalid(out)
         if suffix not in SUPPORTED:
             raise ReadError(path, f"unsupported file type {suffix or '(none)'}; "
                             f"supported: {', '.join(sorted(SUPPORTED))}")
@@ -170,6 +171,16 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
     except OSError as e:
         out.skipped.append(Skipped(str(path), f"cannot read: {e.strerror or e}"))
     out.documents = [d for d in out.documents if _has_content(d, out)]
+    return _undate_invalid(out)
+
+
+def _undate_invalid(out: FileRead) -> FileRead:
+    """Every reader's dates checked in one place (``is_day``): a date that is not a day is not stored;
+    the document is kept undated, and a note names its file (and record line)."""
+    for i, d in enumerate(out.documents):
+        if d.date and not is_day(d.date):
+            out.notes.append(Note(d.origin, f"date {d.date!r} is not a date (YYYY-MM-DD); stored undated"))
+            out.documents[i] = replace(d, date="")
     return out
 
 

@@ -31,6 +31,14 @@ def _error(args, message: str) -> int:
     return 2
 
 
+def _pipe_closed() -> int:
+    """The reader of stdout went away (``newsqa info | head -3``): leave quietly, as the Python docs'
+    "Note on SIGPIPE" does: stdout pointed at devnull so the exit's flush raises nothing. Exit status 1."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``newsqa ARGV``; returns the exit status (2 for a user's mistake, 130 for Ctrl-C)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -41,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this try, not at exit
+        return status
+    except BrokenPipeError:
+        return _pipe_closed()
     except NewsqaError as e:
         return _error(args, str(e))
     except OSError as e:  # e.g. an index folder that cannot be created or written: a user's setting

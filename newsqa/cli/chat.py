@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.answer import AnswerSettings
@@ -15,6 +16,15 @@ from .present import count, format_answer
 
 HELP = "an interactive conversation in the terminal"
 HISTORY_LINES = 1000
+# The slash commands, in the order /help lists them.
+COMMANDS = {
+    "/all": "show every related passage of the last answer (when it found none to quote)",
+    "/clear": "forget the conversation (the next question is not a follow-up)",
+    "/help": "list these commands",
+    "/quit": "leave (also /exit, Ctrl-D)",
+}
+# "/word": a command; "/ 5 m" or "/2 of them" is a question that starts with a slash.
+_COMMAND = re.compile(r"/[A-Za-z]\S*$")
 EPILOG = """\
 examples:
   newsqa chat --index bbc-index
@@ -29,7 +39,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help=HELP, formatter_class=ExamplesFormatter, epilog=EPILOG,
                        description="Ask questions one after another; follow-ups use the earlier turns. "
                                    "Commands: /all shows every related passage of the last answer, /clear forgets the "
-                                   "conversation, /quit leaves.")
+                                   "conversation, /help lists the commands, /quit leaves.")
     add_index_opt(p)
     p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
     p.add_argument("--all", action="store_true", help="when nothing answers, show every related passage (default: the first 3; /all)")
@@ -49,7 +59,7 @@ def run(args) -> int:
     announce_index_notes(engine)
     s = engine.summary()
     print(f"newsqa chat: {count(s['articles'], 'article')}, {count(s['passages'], 'passage')}. "
-          "/clear forgets, /quit leaves; Up/Down recall earlier questions.")
+          "/help lists the commands, /quit leaves; Up/Down recall earlier questions.")
     save_history = line_editing()
     history: list[dict] = []  # earlier turns: their questions and answers feed follow-ups
     last: list = []  # the last answer (for /all)
@@ -60,16 +70,30 @@ def run(args) -> int:
             print()
             save_history()
             return 0
-        if q in ("/quit", "/exit"):
+        if q.lower() in ("/quit", "/exit"):
             save_history()
             return 0
-        if q == "/clear":
-            history.clear()
-            print("(conversation cleared)")
-        elif q == "/all":
-            print(_related_all(last[-1]) if last else "(no answer yet)")
+        if _COMMAND.match(q):
+            print(_command(q, history, last))
         elif q:
             last[:] = [_turn(engine, q, args.k, filters, history, args.all)]
+
+
+def _command(q: str, history: list[dict], last: list) -> str:
+    """What a slash command (other than /quit) does and prints; an unknown one searches nothing.
+
+    >>> _command("/halp", [], [])
+    'unknown command /halp; commands: /all, /clear, /help, /quit'
+    """
+    word = q.lower()
+    if word == "/clear":
+        history.clear()
+        return "(conversation cleared)"
+    if word == "/all":
+        return _related_all(last[-1]) if last else "(no answer yet)"
+    if word == "/help":
+        return "\n".join(f"  {c:<7} {what}" for c, what in COMMANDS.items())
+    return f"unknown command {q}; commands: {', '.join(COMMANDS)}"
 
 
 MORE = "/all shows them"

@@ -58,8 +58,9 @@ def run(args) -> int:
     existed = Path(index_dir).exists()
     report = _update(args, index_dir)
     if args.json:
-        out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "duplicate_articles")}
+        out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "notes", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+        out["notes"] = [{"path": n.path, "note": n.text} for n in report.notes]
         out["duplicate_articles"] = [d.to_dict() for d in report.duplicate_articles]
         print(json.dumps(out, indent=2))
     # An empty folder reads as nothing too (no file at all is no success); a prune that dropped files did something.
@@ -67,6 +68,8 @@ def run(args) -> int:
     if not args.json:
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        for n in report.notes:
+            print(f"note {n.path}: {n.text}", file=sys.stderr)
         if not nothing_read:
             print(report.summary_line())
             if report.duplicate_articles:

@@ -71,6 +71,27 @@ def check_paths(paths: list[str], index_dir) -> None:
     if missing:
         raise PathNotFoundError(f"no such file or folder: {', '.join(missing)}; nothing was indexed and the index "
                                 f"{index_dir} was not changed (check the path)")
+    check_index_folder(index_dir)
+
+
+def check_index_folder(index_dir) -> None:
+    """Refuse to write an index into a folder that holds other files and no index (``--index articles/``).
+    A missing or empty folder (hidden files such as a lock aside) or an existing index is fine.
+
+    Raises:
+        NotAnIndexError: naming the folder; nothing is written.
+    """
+    from pathlib import Path
+
+    from newsqa.embeddings.errors import NotAnIndexError
+    from newsqa.embeddings.manifest import MANIFEST
+
+    d = Path(index_dir)
+    if not d.is_dir() or (d / MANIFEST).exists():
+        return
+    if any(not e.name.startswith(".") for e in d.iterdir()):
+        raise NotAnIndexError(f"{d} is not empty and is not a newsqa index (no {MANIFEST}); refusing to write an "
+                              "index into it: give --index a new or empty folder, or an existing index")
 
 
 def positive_mb(value: str) -> float:
