@@ -14,7 +14,7 @@ import sys
 import threading
 
 import pytest
-from helpers import SEED
+from helpers import SEED, run_threads
 
 from newsqa.embeddings.indexer import update_index
 from newsqa.qa import Engine, Filters
@@ -140,11 +140,7 @@ def test_article_terms_cache_evicting_under_twenty_threads(busy_switching):
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    run_threads(lambda i, stop: worker(i), THREADS)
     assert errors == []
 
 
@@ -175,10 +171,6 @@ def test_the_stem_memo_evicting_under_twenty_threads(busy_switching, monkeypatch
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    run_threads(lambda i, stop: worker(i), THREADS)
     assert errors == [] and wrong == []
     assert max(sizes) <= 5 and small.cache_info().misses > 1000  # evicting all the time
