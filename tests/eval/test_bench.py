@@ -15,10 +15,7 @@ def test_parse_size():
 
 
 def test_padded_store_opens_and_answers(tmp_path, fake_encoder):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(SEED, src / "seed.txt")
-    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    _seed_base(tmp_path, fake_encoder)
     padded, info = build_padded(tmp_path / "base", 2000, tmp_path / "cache")
     assert info["real_passages"] == 233 and info["generated_passages"] == 1767
     snap = load_snapshot(padded)
@@ -40,13 +37,18 @@ def test_padded_store_opens_and_answers(tmp_path, fake_encoder):
     assert "2,000 (padded)" in md and "random unit vectors" in md
 
 
-def test_padded_store_is_streamed_in_chunks_of_whole_documents(tmp_path, fake_encoder):
-    import numpy as np
-
+def _seed_base(tmp_path, encoder):
+    """An index of the seed page at ``tmp_path / "base"`` (what the padded stores grow from)."""
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(SEED, src / "seed.txt")
-    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    update_index([src], tmp_path / "base", encoder=encoder, progress=False)
+
+
+def test_padded_store_is_streamed_in_chunks_of_whole_documents(tmp_path, fake_encoder):
+    import numpy as np
+
+    _seed_base(tmp_path, fake_encoder)
     padded, info = build_padded(tmp_path / "base", 2000, tmp_path / "cache", ann="ivf_sq8", chunk=505)
     assert info["chunk"] == 500 and info["faiss_kind"] == "ivf_sq8" and info["ann_params"]["codes"] == "sq8"
     snap = load_snapshot(padded)
@@ -107,10 +109,7 @@ def test_ann_ab_variants_and_the_chunked_exact_search():
 
 
 def test_padded_store_takes_the_number_of_lists(tmp_path, fake_encoder):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(SEED, src / "seed.txt")
-    update_index([src], tmp_path / "base", encoder=fake_encoder, progress=False)
+    _seed_base(tmp_path, fake_encoder)
     padded, info = build_padded(tmp_path / "base", 1500, tmp_path / "cache", ann="ivf_sq8", nlist=9)
     assert info["ann_params"]["nlist"] == 9 and load_snapshot(padded).segments[0].faiss.nlist == 9
     assert padded.name.endswith("-nlist9")
