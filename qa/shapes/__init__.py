@@ -58,14 +58,15 @@ def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
 
 def overrule(verdict, shape: Shape, pool: Pool):
     """The abstention verdict, with two who-is rules: a question the abstainer found no role for (it
-    reads the top three sentences) is answered as unsure when a candidate describes the full name
-    ("said Dr Mario Paniccia, director of Intel's photonics technology lab"); an answered one is
+    reads the top three sentences), refused or unsure, is answered as unsure when a candidate
+    describes the full name ("said Dr Mario Paniccia, director of Intel's photonics technology lab"),
+    with a reason that says so rather than denying it; an answered one is
     unsure (no bold answer) when no sentence describes the subject, since its quotes would then be
     the fact path's, which need not be about X (a ranking's "17 Andrei Pavel (Romania)")."""
     from dataclasses import replace
 
     from ..abstain import ANSWERED, UNSURE
-    from ..explain import KIND_NOT_GIVEN
+    from ..explain import KIND_NOT_GIVEN, NOT_CLEAR
 
     if shape.kind != "who_is":
         return verdict
@@ -73,9 +74,14 @@ def overrule(verdict, shape: Shape, pool: Pool):
 
     if verdict.state == ANSWERED:
         return verdict if choose_who_is(pool, shape.subject) else replace(verdict, state=UNSURE)
-    if not verdict.abstained or (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:
+    if (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:  # unsure or not found, for another reason
         return verdict
-    return replace(verdict, state=UNSURE) if stated(pool, shape.subject) else _named_as_asked(verdict, shape.subject)
+    if not stated(pool, shape.subject):
+        return _named_as_asked(verdict, shape.subject)
+    # the reason must not deny what the quote shows ("the articles about Liam Fox do not give the role"
+    # above "Tory co-chairman Liam Fox ..."): it says where the description was found instead
+    return replace(verdict, state=UNSURE, reason={"code": NOT_CLEAR, "terms": [],
+                                                  "text": f"only a sentence outside the best matches describes {shape.subject}"})
 
 
 _ABOUT = re.compile(r"^((?:the articles|no sentence) about )(.+?)( do not give | clearly gives )")

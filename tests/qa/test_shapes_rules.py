@@ -313,3 +313,17 @@ def test_a_result_measured_against_a_forecast_is_still_the_sides_value():
         assert not forecast(text, v), text
     told = "Inflation hit 2.1%, less than the 2.3% forecast by analysts, after expectations of a 2.2% rate."
     assert [v.text for v in values(told) if forecast(told, v)] == ["2.3%", "2.2%"]
+
+
+def test_an_unsure_who_is_reason_never_denies_the_description_it_quotes():
+    described = _cand("Mr Lebedev headed the Menatep group.", "l", 300)
+    pool = _pool([described], {"l": [described]}, {"l": "Platon Lebedev denies charges. Mr Lebedev headed the Menatep group."})
+    who = Shape("who_is", subject="Platon Lebedev")
+    for verdict in (_verdict("not_stated"), Decision(UNSURE, 0.3, {"code": "not_clear", "text": "no sentence about "
+                                                                  "Platon Lebedev clearly gives the role", "terms": []})):
+        got = overrule(verdict, who, pool)
+        assert got.state == UNSURE and got.reason["code"] == "not_clear"
+        assert got.reason["text"] == "only a sentence outside the best matches describes Platon Lebedev"
+    stranger = _pool([described], {"l": [described]}, {"l": "Mr Lebedev headed the Menatep group."})
+    unsure = Decision(UNSURE, 0.3, {"code": "not_clear", "text": "no sentence about Platon Lebedev clearly gives the role", "terms": []})
+    assert overrule(unsure, who, stranger) == unsure  # no description of the full name: the reason stands
