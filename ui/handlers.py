@@ -260,9 +260,13 @@ class Handlers:
     def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[fmt.UploadLine]:
         """Per saved file: added (with its title), a duplicate (same file, or an article already held),
         or not indexed (the reader's reason)."""
-        skipped = {}
+        skipped, notes = {}, {}
         for s in report.skipped:
             skipped.setdefault(str(Path(s.path.split("#", 1)[0]).resolve()), s.reason)
+        for n in report.notes:  # indexed all the same ("date 'yesterday' is not a date ...; stored undated")
+            file, _, where = n.path.partition("#")
+            where = f"line {where[1:]}" if where[:1] == "L" and where[1:].isdigit() else where  # "a.csv#L3"
+            notes.setdefault(str(Path(file).resolve()), []).append(f"{where}: {n.text}" if where else n.text)
         snap = self.engine.snapshot
         files = getattr(snap, "files", {}) or {}
         out = []
@@ -278,8 +282,9 @@ class Handlers:
                 new = [i for i in ids if i not in known_docs]
                 titles = ", ".join(f"\u201c{fmt.title_of(snap.documents.get(i) or {})}\u201d"
                                    for i in (new or ids)[:3])
+                said = "".join(f"; {t}" for t in notes.get(key, ()))
                 if not new:
                     out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))
                 else:
-                    out.append(fmt.UploadLine(name, "ok", f"{count(len(new), 'article', thousands=True)}: {titles}"))
+                    out.append(fmt.UploadLine(name, "ok", f"{count(len(new), 'article', thousands=True)}: {titles}{said}"))
         return out

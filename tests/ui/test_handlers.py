@@ -158,3 +158,11 @@ def test_the_index_box_carries_the_note_of_an_index_from_before_accent_folding(t
     update_index([src], idx, encoder=fake_encoder, progress=False)  # the next write migrates the postings
     summary, *_ = _handlers(engine, tmp_path).refresh_summary()
     assert "nq-summary" in summary and "nq-index-note" not in summary and "accent" not in summary
+
+
+def test_an_upload_says_which_record_date_was_stored_undated(engine, tmp_path):
+    csv = tmp_path / "gold.csv"
+    csv.write_text("title,text,date\nGold climbs,Gold prices climbed sharply on Monday.,yesterday\n", encoding="utf-8")
+    html = _handlers(engine, tmp_path).add_files([str(csv)])[0]
+    assert "gold.csv" in html and "added" in html
+    assert "line 2: date &#39;yesterday&#39; is not a date" in html or "line 2: date 'yesterday' is not a date" in html
