@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from newsqa.embeddings.backends import BACKENDS
+from newsqa.embeddings.errors import NotAnIndexError, PathNotFoundError
+from newsqa.embeddings.manifest import MANIFEST
 from newsqa.qa.types import Filters, check_date_range
 
 
@@ -63,10 +66,6 @@ def check_paths(paths: list[str], index_dir) -> None:
     Raises:
         PathNotFoundError: naming every missing path, before anything is read or written.
     """
-    from pathlib import Path
-
-    from newsqa.embeddings.errors import PathNotFoundError
-
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise PathNotFoundError(f"no such file or folder: {', '.join(missing)}; nothing was indexed and the index "
@@ -81,11 +80,6 @@ def check_index_folder(index_dir) -> None:
     Raises:
         NotAnIndexError: naming the folder; nothing is written.
     """
-    from pathlib import Path
-
-    from newsqa.embeddings.errors import NotAnIndexError
-    from newsqa.embeddings.manifest import MANIFEST
-
     d = Path(index_dir)
     if not d.is_dir() or (d / MANIFEST).exists():
         return
