@@ -37,12 +37,13 @@ _PERSON_Q = re.compile(r"^(?:who|whom|whose)\b|\bwhat (?:is|was) the name of the
                        r"driver|officer|victim|suspect|judge|surgeon|doctor)\b", re.I)
 _NAME_Q = re.compile(r"^(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|kind|"
                      r"sort|type|happened|happens|caused|made|makes)\b)[a-z]+\b|\bwhat (?:is|was) the (?:name|title) of\b", re.I)
-_MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|"
-                         r"roubles?|rupees?|yuan)\b|(?<=\d)(?:bn|m)\b", re.I)
+_CURRENCY = r"(?:pounds?|dollars?|euros?|yen|won|pence|kroner|francs?|roubles?|rupees?|yuan)"  # a sum's unit words
+_MONEY_UNIT = re.compile(r"\s?(?:bn|m|million|billion|trillion)?\s?" + _CURRENCY + r"\b|(?<=\d)(?:bn|m)\b", re.I)
 # "How many pounds did Chelsea pay?", "How many millions of dollars...": a sum of money in a unit, not a count;
 # "How many per cent..." a percentage. The unit word is no asked noun either.
 _HOW_MANY_MONEY = re.compile(r"\bhow many\s+(?:(?:thousands?|millions?|billions?|trillions?)\s+(?:of\s+)?)?"
-                            r"(?:pounds|dollars|euros|yen|pence|kroner|francs|roubles|rupees|yuan)\b", re.I)
+                             + r"(?!won\b)" + _CURRENCY + r"\b", re.I)  # "How many won gold?" asks a count
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _HOW_MANY_PERCENT = re.compile(r"\bhow many\s+(?:per ?cent|percentage points?)\b", re.I)
 _AGE_MORE = re.compile(r"\b(?:at|aged|age of|at age)\s+(\d{1,3})\b|\b(\d{1,3})\s+years?\s+(?:old|and\s+\d+\s+days)\b", re.I)
 _AUX = frozenset("is was are were did does do has have had will would can could should may might".split())
@@ -163,9 +164,6 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
     return [(s, e) for s, e in spans if sentence[s:e].strip() and not _said(question, sentence[s:e])]
 
 
-_HOW_MANY = re.compile(r"\bhow many\b", re.I)
-
-
 def _is_money(sentence: str, s: int, e: int) -> bool:
     return bool(re.search(r"[$£€¥]", sentence[max(0, s - 2):e]) or _MONEY_UNIT.match(sentence[e:e + 12]))
 
@@ -268,10 +266,9 @@ def event_terms(question: str) -> tuple[str, ...]:
 
 # Other words of the same event, by stem: "death at the age of 84" is when he died. The stems of one word's
 # forms ("married", "marriage") already meet; a loose prefix would not ("elect" is no stem of "electricity").
-EVENT_FORMS = {"die": ("death", "dead", "kill"), "kill": ("death", "dead", "die"), "death": ("die", "dead", "kill"),
-               "marri": ("marriag", "wed"), "marriag": ("marri", "wed"), "wed": ("marri", "marriag"),
-               "win": ("won", "victori"), "won": ("win", "victori"), "born": ("birth",), "birth": ("born",),
-               "becam": ("becom",), "becom": ("becam",), "began": ("begin", "start"), "start": ("began", "begin")}
+_EVENT_GROUPS = (("die", "death", "dead", "kill"), ("marri", "marriag", "wed"), ("win", "won", "victori"),
+                 ("born", "birth"), ("becam", "becom"), ("began", "begin", "start"))  # stems of one event
+EVENT_FORMS = {t: tuple(o for o in group if o != t) for group in _EVENT_GROUPS for t in group}
 
 
 def _mentions(sentence: str, event: tuple[str, ...]) -> bool:

@@ -137,3 +137,10 @@ def test_how_many_units_of_money_or_per_cent_ask_for_a_sum_or_a_share():
     sig = slot_signals(q, [("Chelsea paid £24m for Didier Drogba, the Marseille striker, on Monday.", 0.5)])
     assert sig.filled and not sig.focus_missing
     assert asked_kind("How many players did Chelsea sign?") == "count"  # a plain count is still one
+
+
+def test_how_many_won_is_a_count_not_the_korean_currency():
+    from newsqa.qa.asked import asked_kind
+
+    assert asked_kind("How many won gold medals in Athens?") != "money"
+    assert asked_kind("How many pounds did Chelsea pay for Didier Drogba?") == "money"
