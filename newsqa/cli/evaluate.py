@@ -8,6 +8,7 @@ import sys
 from newsqa.eval.report import FILES
 from newsqa.eval.run import evaluate
 
+from .options import add_backend_opt
 from .present import count
 
 HELP = "score the engine on a question set"
@@ -49,6 +50,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    "(top passage as the answer)")
     p.add_argument("--model", default=None, help="model folder (or 'hashing' for the test encoder) to build and "
                    "open the index with")
+    add_backend_opt(p)
     p.add_argument("--set-corpus", default=None, metavar="NAME", help="only the questions about this corpus "
                    "(a question's \"corpus\" field: bbc, seed)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -61,7 +63,7 @@ def run(args) -> int:
     progress = False if args.no_progress else sys.stderr.isatty()
     result = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
                       split=args.split, set_corpus=args.set_corpus,
-                      baselines=args.baselines, model=args.model, progress=progress)
+                      baselines=args.baselines, model=args.model, progress=progress, backend=args.backend)
     print(summary_text(result.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")
     return 0

@@ -8,7 +8,7 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
-from .options import announce_index_notes
+from .options import add_backend_opt, announce_index_notes
 from .present import count
 
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
@@ -33,6 +33,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    add_backend_opt(p)
     p.add_argument("--no-ui", action="store_true", help="the API only, no browser chat at /")
     g = p.add_argument_group("Ray Serve (pip install 'newsqa[ray]')")
     g.add_argument("--ray", action="store_true", help="run the engine as Ray Serve deployments")
@@ -66,7 +67,7 @@ def run(args) -> int:
 
 def _local_app(args, token: str | None, server):
     """The API (and chat) over an engine in this process; returns ``(app, where)``."""
-    engine = Engine.open(args.index, model=args.model, progress=True)
+    engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     announce_index_notes(engine)
     return server.local_app(engine, token=token, gradio=not args.no_ui), str(engine.index_dir)
 
@@ -79,9 +80,9 @@ def _ray_app(args, token: str | None, server):
 
     index = args.index or str(ensure_default_index(progress=True))
     backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
-                     num_cpus=args.cpus_per_replica)
+                     num_cpus=args.cpus_per_replica, backend=args.backend)
     app = create_app(backend, token=token)
     if not args.no_ui:  # the chat's questions go to the replicas too; it reads the index here for display
-        server.mount_chat(app, RemoteEngine(backend, model=args.model))
+        server.mount_chat(app, RemoteEngine(backend, model=args.model, encoder_backend=args.backend))
     shards = count(args.shards, "shard") if args.shards else "no shards"
     return app, f"{index} on Ray Serve ({count(args.replicas, 'replica')}, {shards})"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from newsqa.embeddings.backends import BACKENDS
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine
 from newsqa.ui.app import build_app, launch_blocks
 from newsqa.ui.uploads import UploadLimits
 
-from .options import announce_index_notes
+from .options import add_backend_opt, announce_index_notes
 
 HELP = "the browser chat (Gradio)"
 EPILOG = """\
@@ -32,9 +31,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
-    p.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="the encoder's forward pass (default: $NEWSQA_BACKEND, else the auto choice made for this "
-                        "CPU by install.sh, else torch; see docs/backends.md)")
+    add_backend_opt(p)
     p.add_argument("--uploads", metavar="DIR", default=None,
                    help="where uploaded articles are saved (default: <index>-uploads beside the index)")
     p.add_argument("--max-upload-mb", type=float, default=5.0, help="largest uploaded file (default 5)")
@@ -53,9 +50,8 @@ def run(args) -> int:
     engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     announce_index_notes(engine)
     demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)
-    print(f"newsqa ui: serving {engine.index_dir} on http://{args.host}:{args.port} (Ctrl-C stops)")
     try:
-        launch_blocks(demo, host=args.host, port=args.port, block=True, limits=limits)
+        launch_blocks(demo, host=args.host, port=args.port, block=True, limits=limits, where=str(engine.index_dir))
     except OSError as e:
         raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
     return 0
