@@ -283,14 +283,25 @@ def _api_ask(engine):
 
 
 def launch_blocks(demo, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
-                  limits: UploadLimits = UploadLimits(), quiet: bool = False) -> str:
-    """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL when ``block`` is False."""
+                  limits: UploadLimits = UploadLimits(), quiet: bool = False, where: str = "") -> str:
+    """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL (with ``block``: once the
+    server stops). Unless ``quiet``, one line says where the chat is (``where``: the index), once it
+    answers.
+
+    Gradio's own start-up lines are always silenced (its ``quiet``; nothing narrower turns off one of
+    them): besides the local URL, which the line above gives, they suggest ``share=True``, a public
+    link through Gradio's servers that a local tool over one's own articles should not offer.
+    """
     import_gradio()  # (already imported by build_app: sets the event record's bound if it was not)
     # Gradio refuses far larger uploads before they reach the app; ours explain the limit in words.
     _, url, _ = demo.queue(default_concurrency_limit=8).launch(
-        server_name=host, server_port=port, prevent_thread_lock=not block, share=False, quiet=quiet,
+        server_name=host, server_port=port, prevent_thread_lock=True, share=False, quiet=True,
         show_error=True, css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,
         footer_links=["api"], ssr_mode=False, inbrowser=False)
+    if not quiet:
+        print(f"newsqa ui: serving {where + ' ' if where else ''}on {url} (Ctrl-C stops)", flush=True)
+    if block:
+        demo.block_thread()
     return url
 
 
@@ -304,5 +315,5 @@ def launch(index_dir: str | os.PathLike | None = None, *, host: str = "127.0.0.1
     """
     engine = engine or Engine.open(index_dir, model=model, progress=True)
     demo = build_app(engine, upload_dir=upload_dir, limits=limits)
-    url = launch_blocks(demo, host=host, port=port, block=block, limits=limits)
+    url = launch_blocks(demo, host=host, port=port, block=block, limits=limits, where=str(engine.index_dir))
     return demo, url
