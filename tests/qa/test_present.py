@@ -117,6 +117,8 @@ def test_an_unsure_answer_is_worded_the_same_in_both():
     cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
     assert cli.splitlines()[0] == note
     assert chat.startswith(f"*{fmt.md_text(note)}*")
+    assert answer.note == note and answer.to_dict()["note"] == note  # --json, the HTTP API, the app's /ask
+    assert answer.to_dict()["answer"] == answer.answer  # the quotes alone
     sure = replace(answer, answer_state="answered")
-    assert unsure_note(sure) == ""
+    assert unsure_note(sure) == "" and sure.to_dict()["note"] == ""
     assert UNSURE_NOTE not in format_answer(sure) and fmt.md_text(UNSURE_NOTE) not in fmt.answer_markdown(sure, turn=1)
