@@ -8,7 +8,7 @@ import sys
 from newsqa.eval.report import FILES
 from newsqa.eval.run import evaluate
 
-from .options import add_backend_opt
+from .options import ExamplesFormatter, add_backend_opt
 from .present import count
 
 HELP = "score the engine on a question set"
@@ -32,7 +32,7 @@ outputs in --out: metrics.json, results.jsonl, report.md, hit_at_k.png, latency.
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``eval`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("eval", help=HELP, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("eval", help=HELP, epilog=EXAMPLES, formatter_class=ExamplesFormatter,
                        description="Answer every question of a question set, compare with the gold answers and "
                                    "write metrics, per-question results and a readable report.")
     p.add_argument("questions", metavar="QUESTIONS", help="a JSONL question file, or a SQuAD .json file")

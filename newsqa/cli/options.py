@@ -21,10 +21,10 @@ class ExamplesFormatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
-def add_index_opt(p: argparse.ArgumentParser, writes: bool = False) -> None:
-    """``--index DIR``: the folder a command writes (``writes``) or reads."""
+def add_index_opt(p: argparse.ArgumentParser, writes: str = "") -> None:
+    """``--index DIR``: the folder a command reads, or ``writes`` (what it does to it: "build or update")."""
     p.add_argument("--index", metavar="DIR", default=None,
-                   help="index folder to build or update (default: $NEWSQA_HOME/index)" if writes else
+                   help=f"index folder to {writes} (default: $NEWSQA_HOME/index)" if writes else
                    "index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if there is none)")
 
 

@@ -8,7 +8,7 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
-from .options import add_backend_opt, announce_index_notes
+from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes
 from .present import count
 
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
@@ -24,12 +24,11 @@ examples:
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``serve`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("serve", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("serve", help=HELP, formatter_class=ExamplesFormatter,
                        description="Serve newsqa over HTTP: /v1/ask, /v1/ask/batch, /v1/index, /v1/documents, "
                                    "/v1/chat/completions (OpenAI-compatible), /healthz, /metrics; the browser "
                                    "chat at /. Write endpoints need NEWSQA_API_TOKEN.", epilog=EPILOG)
-    p.add_argument("--index", metavar="DIR", default=None,
-                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)")
+    add_index_opt(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
@@ -38,9 +37,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     g = p.add_argument_group("Ray Serve (pip install 'newsqa[ray]')")
     g.add_argument("--ray", action="store_true", help="run the engine as Ray Serve deployments")
     g.add_argument("--address", default=None, help="Ray cluster address (default: start a local Ray)")
-    g.add_argument("--replicas", type=int, default=1, help="engine replicas (default 1)")
-    g.add_argument("--shards", type=int, default=0, help="split retrieval by document across N shards (default: none)")
-    g.add_argument("--cpus-per-replica", type=float, default=0.5, help="CPUs Ray reserves per replica (default 0.5)")
+    g.add_argument("--replicas", type=int, default=1, metavar="N", help="engine replicas (default 1)")
+    g.add_argument("--shards", type=int, default=0, metavar="N", help="split retrieval by document across N shards (default: none)")
+    g.add_argument("--cpus-per-replica", type=float, default=0.5, metavar="CPUS", help="CPUs Ray reserves per replica (default 0.5)")
     p.set_defaults(func=run)
     return p
 

@@ -24,7 +24,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                                    "are indexed (one small segment per change), deleted ones removed. A running "
                                    "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to follow")
-    add_index_opt(p, writes=True)
+    add_index_opt(p, writes="keep up to date")
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
     add_backend_opt(p)

@@ -134,3 +134,21 @@ def test_the_backend_option_reaches_what_loads_the_encoder(argv, target, monkeyp
     with pytest.raises(_Stop):
         main(argv)
     assert seen["backend"] == "onnx"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_as_written_for_a_person(command, capsys, monkeypatch):
+    """Wrapped to the terminal (the description of ui, serve and eval was one 200-character line),
+    options named by what they take (not ``MAX_UPLOAD_MB``), and --index saying what is done to it."""
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    body = out.split("\nexamples:\n")[0]
+    assert max(len(line) for line in body.splitlines()) <= 100, body
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    unnamed = [a.option_strings[0] for a in sub._actions if a.option_strings and a.nargs != 0
+               and a.metavar is None and "_" in a.dest]  # shown as the upper-cased dest, MAX_UPLOAD_MB
+    assert not unnamed, unnamed
+    index_help = _option(command, "index").help if _option(command, "index") else ""
+    assert ("build" in index_help) == (command in ("index",)), index_help
