@@ -8,7 +8,7 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
-from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes
+from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes, listen_error
 from .present import count
 
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
@@ -55,12 +55,15 @@ def run(args) -> int:
 
     token = os.environ.get("NEWSQA_API_TOKEN") or None
     app, where = _ray_app(args, token, server) if args.ray else _local_app(args, token, server)
-    print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
-          f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
+
+    def ready() -> None:  # once the port is ours: a port in use must not be announced as served
+        print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
+              f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
+
     try:
-        server.run(app, host=args.host, port=args.port)
+        server.run(app, host=args.host, port=args.port, ready=ready)
     except OSError as e:
-        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
+        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {listen_error(e)}; try another --port") from e
     return 0
 
 

@@ -9,7 +9,7 @@ from newsqa.qa.engine import Engine
 from newsqa.ui.app import build_app, launch_blocks
 from newsqa.ui.uploads import UploadLimits
 
-from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes, positive_mb
+from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes, listen_error, positive_mb
 
 HELP = "the browser chat (Gradio)"
 EPILOG = """\
@@ -51,5 +51,5 @@ def run(args) -> int:
     try:
         launch_blocks(demo, host=args.host, port=args.port, block=True, limits=limits, where=str(engine.index_dir))
     except OSError as e:
-        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
+        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {listen_error(e)}; try another --port") from e
     return 0
