@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine
@@ -45,6 +46,10 @@ def run(args) -> int:
     if not 0 < args.port < 65536:
         raise NewsqaError(f"--port must be between 1 and 65535, got {args.port}")
     limits = UploadLimits(max_file_bytes=int(args.max_upload_mb * 2**20))
+    # Seconds pass before the line saying where it serves (the model, Gradio, the example questions
+    # asked once): say what is happening (10 s of nothing on the BBC index at load 5, a new user's run).
+    print(f"newsqa ui: opening {args.index or 'the default index'}, then starting the app (the example "
+          "questions are asked once) ...", file=sys.stderr, flush=True)
     engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     announce_index_notes(engine)
     demo = build_app(engine, upload_dir=args.uploads, limits=limits, allow_uploads=not args.no_uploads)

@@ -37,6 +37,19 @@ def test_importing_ui_loads_no_model_and_starts_nothing():
     assert out.split() == ["[]", "1"]
 
 
+def test_ui_says_what_it_does_before_the_silent_seconds(capsys, monkeypatch):
+    class Stop(Exception):
+        pass
+
+    def stop(*a, **k):
+        raise Stop
+
+    monkeypatch.setattr("newsqa.cli.ui.Engine.open", stop)
+    with pytest.raises(Stop):
+        main(["ui", "--index", "bbc-index"])
+    assert capsys.readouterr().err.startswith("newsqa ui: opening bbc-index, then starting the app")
+
+
 class _FakeBlocks:
     """What ``launch_blocks`` calls of a ``gr.Blocks``, recorded (no Gradio imported)."""
 
