@@ -30,6 +30,8 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     TORCH+=(--extra-index-url "$TORCH_INDEX")
   fi
 fi
+# pip -q prints nothing until it is done (minutes on a fresh machine): say so first.
+echo "Installing newsqa and its dependencies (CPU PyTorch the first time) into .venv: ~3 GB, several minutes on a fresh machine; pip prints nothing until done ..."
 .venv/bin/pip install -q ${TORCH[@]+"${TORCH[@]}"} -e '.[test,ray,backends]'  # (the +: an empty array under set -u, bash < 4.4)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then

@@ -34,7 +34,7 @@ from .manifest import model_to_load
 from .migrations import migrate
 from .model_identity import EncoderSlot, model_identity
 from .plural import count
-from .progress import ProgressCallback, as_callback, tracked
+from .progress import ProgressCallback, ProgressEvent, as_callback, tracked
 from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
@@ -161,7 +161,7 @@ def update_index(
         encoder: a loaded encoder or an ``EncoderSlot`` (keeps what is loaded); else ``model`` is loaded on need.
         prune: drop documents whose source files no longer exist.
         progress: True for tqdm bars on stderr (default: when stderr is a terminal), or a
-            ``ProgressCallback`` given ``ProgressEvent`` s (``reading`` files, ``encoding`` passages).
+            ``ProgressCallback`` given ``ProgressEvent`` s (``reading`` files, ``loading model``, ``encoding`` passages).
         backend: the encoder's forward pass when ``encoder`` is None (``embeddings.backends``;
             default ``auto``); recorded in the manifest.
         section_from_folder: a plain ``.txt``/``.md`` file in a sub-folder of a folder in ``paths``
@@ -357,12 +357,17 @@ class EncoderOnDemand:
             check_mix(self.prev.info.model.model_dump(), encoder, self.index_dir)
         return encoder
 
-    def get(self, texts: int | None = None) -> Encoder:
-        """The encoder, loaded now if it was not (``texts``: how many it is about to encode)."""
+    def get(self, texts: int | None = None, progress: ProgressCallback | None = None) -> Encoder:
+        """The encoder, loaded now if it was not (``texts``: how many it is about to encode). The load
+        is a ``loading model`` stage for ``progress``: it takes seconds to a minute with no other sign."""
         if self.loaded is None:
             asked = self.backend or os.environ.get("NEWSQA_BACKEND")
             small = texts is not None and texts <= SMALL_WRITE
+            if progress:
+                progress(ProgressEvent("loading model", 0, 1, "model"))
             self.loaded = self._checked(load_encoder(self.spec, backend=asked or ("torch" if small else None)))
+            if progress:
+                progress(ProgressEvent("loading model", 1, 1, "model"))
             if self.slot is not None:
                 self.slot.loaded = self.loaded
         return self.loaded
@@ -583,11 +588,11 @@ def _encode_new(new_passages: Sequence[Passage], prev, need: "EncoderOnDemand", 
     """Vectors for new passages and for their sentences, reusing the stored ones of identical text
     (the model is loaded only when some text is new)."""
     if prev is None:  # a new index: every text is new (and the model gives the dimension)
-        need.get(len(new_passages))
+        need.get(len(new_passages), progress)
     out, sents = stored_vectors(new_passages, prev, need.dimension)
     todo = sum(s is None for s in sents)
     if todo:
-        encoder, cpu = need.get(todo), time.process_time()
+        encoder, cpu = need.get(todo, progress), time.process_time()
         encoded, seconds = encode_missing(new_passages, out, sents, encoder, progress)
         report.encode_cpu_seconds += time.process_time() - cpu
         report.encoded += encoded

@@ -155,6 +155,10 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexFormatError(f"index folder {index_dir} does not exist; build one with: newsqa index PATH --index {index_dir}")
     path = index_dir / MANIFEST
     if not path.is_file():
+        if any(not e.name.startswith(".") for e in index_dir.iterdir()):  # articles, say: index them elsewhere
+            raise IndexFormatError(f"{index_dir} holds no {MANIFEST}: not a newsqa index; to ask about the files in it, "
+                                   f"index them into a new folder: newsqa index {index_dir} --index NEW-FOLDER, "
+                                   "then --index NEW-FOLDER")
         raise IndexFormatError(f"{index_dir} holds no {MANIFEST}: not a newsqa index (build one with newsqa index PATH --index {index_dir})")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))

@@ -27,7 +27,8 @@ class ProgressEvent:
     """How far one stage is.
 
     Attributes:
-        stage: ``reading`` (files) or ``encoding`` (passages).
+        stage: ``reading`` (files), ``loading model`` (0 then 1 of 1, when an update loads it) or
+            ``encoding`` (passages).
         done, total: items done and to do.
         unit: what the items are (``files``, ``passages``).
         work: the share of the stage's work done (0..1) when items differ in cost (encoding runs

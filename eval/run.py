@@ -260,7 +260,8 @@ def compute_metrics(records: list[Record], systems: tuple[str, ...], k: int) -> 
 def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.PathLike | None = None,
              corpus: list[str | os.PathLike] | None = None, out: str | os.PathLike | None = None, k: int = 10,
              limit: int | None = None, baselines: bool = False, model: str | None = None, encoder=None,
-             progress: bool = False, split: str | None = None, set_corpus: str | None = None) -> EvalRun:
+             progress: bool = False, split: str | None = None, set_corpus: str | None = None,
+             backend: str | None = None) -> EvalRun:
     """Evaluate the engine on a question set, and write the report when ``out`` is given.
 
     Args:
@@ -275,6 +276,7 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
         baselines: also run BM25-only and dense-only retrieval.
         model, encoder: the model to build and open the index with (default: the packaged model, or
             the one named in an existing index).
+        backend: the encoder's forward pass (``embeddings.backends``; default as ``Engine.open``).
 
     Returns:
         An ``EvalRun`` whose ``metrics`` is the content of ``metrics.json``.
@@ -288,10 +290,10 @@ def evaluate(questions: str | os.PathLike | QuestionSet, *, index: str | os.Path
     """
     t0 = time.perf_counter()
     qs = _select(questions, k, limit, split, set_corpus)
-    encoder = _encoder_for(qs, index, corpus, model, encoder)
+    encoder = _encoder_for(qs, index, corpus, model, encoder, backend)
     prepared = prepare_index(qs, index=index, corpus=corpus, encoder=encoder, progress=progress)
     try:
-        engine = Engine.open(prepared.path, encoder=encoder, model=model)
+        engine = Engine.open(prepared.path, encoder=encoder, model=model, backend=backend)
         systems = (SYSTEM,) + (BASELINES if baselines else ())
         warm_s = warm_sentence_vectors(engine, len(qs.questions), progress=progress)
         t_run = time.perf_counter()
@@ -321,12 +323,12 @@ def _select(questions, k: int, limit: int | None, split: str | None, set_corpus:
     return qs.limited(limit)
 
 
-def _encoder_for(qs: QuestionSet, index, corpus, model: str | None, encoder):
+def _encoder_for(qs: QuestionSet, index, corpus, model: str | None, encoder, backend: str | None = None):
     """The encoder to build a temporary index with (None: the engine loads the index's own model)."""
     if encoder is None and model is not None and (index is None or corpus or qs.corpus):
-        return load_encoder(model)
+        return load_encoder(model, backend=backend)
     if encoder is None and index is None and (corpus or qs.corpus):
-        return load_encoder(None)
+        return load_encoder(None, backend=backend)
     return encoder
 
 

@@ -21,13 +21,10 @@ from dataclasses import dataclass
 
 from newsqa.embeddings.chunker import Passage
 
-from .abstain import UNSURE
-from .types import Answer, Citation, TimelineEntry, location_label
+from .types import UNSURE_NOTE, Answer, Citation, TimelineEntry, location_label
 
 UNTITLED = "(untitled)"
 UNDATED = "undated"
-# Before the quotes of an unsure answer (``Answer.state == "unsure"``), in every presenter.
-UNSURE_NOTE = "Unsure: these are the closest passages; they may not answer the question"
 
 # The words before a note's text, the same in every presenter ("date" notes read "“text” = resolved (basis)").
 NOTE_LABELS = {"heading": "under the subheading", "context": "preceded by:", "answer": "short answer:", "date": ""}
@@ -151,16 +148,14 @@ def timeline_view(t: TimelineEntry) -> TimelineView:
 
 
 def unsure_note(answer: Answer) -> str:
-    """The line before an unsure answer's quotes, with the reason ("" unless it is unsure).
+    """The line before an unsure answer's quotes, with the reason ("" unless it is unsure): ``Answer.note``,
+    which the JSON forms carry as ``note``.
 
         >>> unsure_note(Answer("q", "", False, (), (), answer_state="unsure",
         ...                    abstain_reason={"code": "low_match", "text": "no passage matches", "terms": []}))
         'Unsure: these are the closest passages; they may not answer the question (no passage matches).'
     """
-    if answer.state != UNSURE:
-        return ""
-    why = (answer.abstain_reason or {}).get("text", "")
-    return UNSURE_NOTE + (f" ({why})." if why else ".")
+    return answer.note
 
 
 def passage_view(p: Passage) -> PassageView:

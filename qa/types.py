@@ -208,6 +208,10 @@ class Citation:
         return d
 
 
+# The line before an unsure answer's quotes (``Answer.note``), in every presenter and every JSON form.
+UNSURE_NOTE = "Unsure: these are the closest passages; they may not answer the question"
+
+
 @dataclass(frozen=True)
 class Answer:
     """What ``Engine.ask`` returns; ``to_dict()`` is the ``newsqa ask --json`` object."""
@@ -235,10 +239,25 @@ class Answer:
     def state(self) -> str:
         return self.answer_state or ("not_found" if self.abstained else "answered")
 
+    @property
+    def note(self) -> str:
+        """The line every presenter shows before the quotes, with the reason: ``UNSURE_NOTE`` for an
+        unsure answer, "" otherwise (``answer`` stays the quotes alone; ``answer_state`` is the state).
+
+            >>> Answer("q", "He said yes.", False, (), (), answer_state="unsure",
+            ...        abstain_reason={"code": "low_match", "text": "no passage matches", "terms": []}).note
+            'Unsure: these are the closest passages; they may not answer the question (no passage matches).'
+        """
+        if self.state != "unsure":
+            return ""
+        why = (self.abstain_reason or {}).get("text", "")
+        return UNSURE_NOTE + (f" ({why})." if why else ".")
+
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
+            "note": self.note,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [h.to_dict() for h in self.retrieved],

@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsqa.qa.types import location_label
+from newsqa.qa.types import UNSURE_NOTE, location_label
 
 from .errors import ApiError
 from .schemas import K, FiltersModel
@@ -81,14 +81,23 @@ def conversation(messages: list[ChatMessage]) -> tuple[str, list[dict]]:
         if m.role == "user":
             history.append({"question": m.text(), "answer": ""})
         elif history and not history[-1]["answer"]:
-            said = m.text().split(SOURCES_HEADING)[0].split(RELATED_HEADING)[0].strip()
+            said = _without_note(m.text().split(SOURCES_HEADING)[0].split(RELATED_HEADING)[0].strip())
             history[-1]["answer"] = said if _MARKER.search(said) else ""
     return turns[-1].text(), [h for h in history if h["question"].strip()]
 
 
+def _without_note(said: str) -> str:
+    """An earlier reply's answer without the unsure note ``render`` put before it."""
+    if said.startswith("*" + _md(UNSURE_NOTE)):
+        return said.partition("\n\n")[2].strip()
+    return said
+
+
 def render(answer: dict) -> str:
-    """The assistant message: the answer with [n] markers, then the sources (or related passages)."""
-    out = answer["answer"]
+    """The assistant message: the unsure note (in italics) when there is one, the answer with [n]
+    markers, then the sources (or related passages)."""
+    note = answer.get("note") or ""
+    out = (f"*{_md(note)}*\n\n" if note else "") + answer["answer"]
     if answer["citations"]:
         lines = []
         for c in answer["citations"]:

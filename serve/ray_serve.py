@@ -162,8 +162,8 @@ class RemoteEngine:
         >>> mount_chat(app, RemoteEngine(deploy("my-index", replicas=2)))  # doctest: +SKIP
     """
 
-    def __init__(self, backend: RayBackend, model: str | None = None):
-        self._backend, self._model = backend, model or backend.model
+    def __init__(self, backend: RayBackend, model: str | None = None, encoder_backend: str | None = None):
+        self._backend, self._model, self._encoder_backend = backend, model or backend.model, encoder_backend
         self.index_dir = Path(backend.index_dir)
         self._stamp = manifest_stamp(self.index_dir)
         self._reader = open_reader(self.index_dir, ann=False)
@@ -198,7 +198,7 @@ class RemoteEngine:
         """The model, loaded here on first use (an upload or delete from the browser writes the index)."""
         if self._encoder is None:
             m = self._reader.info.model
-            self._encoder = load_encoder(self._model or m.path or m.name)
+            self._encoder = load_encoder(self._model or m.path or m.name, backend=self._encoder_backend)
         return self._encoder
 
 

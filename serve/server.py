@@ -38,9 +38,27 @@ def mount_chat(app, engine, *, limits: UploadLimits = UploadLimits(), upload_dir
                         footer_links=["api"], ssr_mode=False, show_error=True)
 
 
-def run(app, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve ``app`` with uvicorn until Ctrl-C (access log off: one line per question is noise)."""
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+def run(app, *, host: str = "127.0.0.1", port: int = 8000, ready=None) -> None:
+    """Serve ``app`` with uvicorn until Ctrl-C (access log off: one line per question is noise).
+
+    The socket is bound here first, so a port in use raises ``OSError`` (uvicorn itself logs it and
+    exits with status 3, after the caller had said it was serving); ``ready()``, if given, runs once
+    the port is ours, before the first request is read.
+
+    Raises:
+        OSError: ``host:port`` cannot be bound (in use, not allowed, not an address of this machine).
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a restart need not wait
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    if ready is not None:
+        ready()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+    server.run(sockets=[sock])
 
 
 class Running:

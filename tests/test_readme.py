@@ -84,3 +84,10 @@ def test_the_python_example_runs(tmp_path, monkeypatch, capsys, sample_home):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "sample_corpus" in out and "Putin" in out
+
+
+def test_install_says_what_it_installs_before_the_silent_step():
+    """pip -q is silent for minutes on a fresh machine: a new user saw nothing and wondered."""
+    script = (ROOT / "install.sh").read_text()
+    pip = script.index("pip install -q ${TORCH")
+    assert "echo \"Installing newsqa" in script[:pip] and "several minutes" in script[:pip]

@@ -28,7 +28,7 @@ from newsqa.qa.types import Filters, check_date_range
 from . import documents as docs
 from . import format as fmt
 from .examples import checked_examples
-from .handlers import Handlers, filters_shown, new_session, summary_box
+from .handlers import Handlers, filters_shown, new_documents_state, new_session, summary_box
 from .page import CSS, HEAD, SCROLL_TO_QUOTE_JS, VIEW_TABS_HTML
 from .uploads import UploadLimits, default_upload_dir
 
@@ -104,6 +104,7 @@ def build_app(engine, *, upload_dir: str | os.PathLike | None = None, limits: Up
 
     with gr.Blocks(title="newsqa: questions over the news", analytics_enabled=False) as demo:
         c.session = gr.State(new_session())
+        c.docs = gr.State(new_documents_state())  # its own state: see ``new_documents_state``
         gr.Markdown("## newsqa\nAsk about the news. Every answer is **verbatim quotes** from the articles, "
                     "each with a numbered citation; click a number to see its source in the *Sources* panel.")
         gr.HTML(VIEW_TABS_HTML, elem_id="nq-viewtabs")
@@ -216,12 +217,12 @@ def _article_view(gr, c) -> None:
 def _wire_chat(gr, c, h) -> None:
     """Events of the chat: ask, ask alone, ask without filters, clear, open and close an article."""
     filters = [c.date_from, c.date_to, c.sections, c.sources_dd, c.kind]
-    inputs = [c.question, c.chatbot, c.session, *filters, c.k]
+    inputs = [c.question, c.chatbot, c.session, *filters, c.k, c.docs]
     outputs = [c.chatbot, c.session, c.sources_box, c.question, c.unfilter_btn, c.alone_btn]
     for event, name in ((c.ask_btn.click, "chat_turn"), (c.question.submit, "chat_submit")):
         event(h.chat_turn, inputs, outputs, api_name=name, **ASK_OPTS)
     c.alone_btn.click(h.ask_alone, inputs[1:], outputs, **ASK_OPTS)
-    c.unfilter_btn.click(h.unfilter, [c.session], [*filters, c.session, c.question, c.scope], **PRIVATE).then(
+    c.unfilter_btn.click(h.unfilter, [c.session, c.docs], [*filters, c.docs, c.question, c.scope], **PRIVATE).then(
         h.chat_turn, inputs, outputs, **ASK_OPTS)
     for clear in (c.clear_btn.click, c.chatbot.clear):
         clear(h.clear, [c.session], outputs, **PRIVATE)
@@ -234,21 +235,22 @@ def _wire_documents(demo, c, h, allow_uploads: bool) -> None:
     """Events of the Documents table, the scope buttons, deleting and adding uploads, and page load."""
     from . import events  # imported here: ui.events imports Gradio at its top (seconds; build_app has it by now)
 
-    table = [c.doc_table, c.session, c.doc_info]
-    c.doc_query.change(h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
-    c.doc_table.select(events.select_row(h), [c.session], [c.session, c.doc_info], **PRIVATE)
-    c.scope_list_btn.click(h.scope_listed, [c.session], [c.session, c.scope], **PRIVATE)
-    c.scope_one_btn.click(h.scope_selected, [c.session], [c.session, c.scope], **PRIVATE)
-    c.scope_all_btn.click(h.scope_all, [c.session], [c.session, c.scope], **PRIVATE)
+    # Every event here reads and writes the Documents state alone, never the conversation's (``new_documents_state``).
+    table = [c.doc_table, c.docs, c.doc_info]
+    c.doc_query.change(h.docs_table, [c.doc_query, c.docs], table, **PRIVATE)
+    c.doc_table.select(events.select_row(h), [c.docs], [c.docs, c.doc_info], **PRIVATE)
+    c.scope_list_btn.click(h.scope_listed, [c.docs], [c.docs, c.scope], **PRIVATE)
+    c.scope_one_btn.click(h.scope_selected, [c.docs], [c.docs, c.scope], **PRIVATE)
+    c.scope_all_btn.click(h.scope_all, [c.docs], [c.docs, c.scope], **PRIVATE)
     summary_out = [c.summary, c.sections, c.sources_dd, c.dates_row, c.filters_note]  # ``Handlers.refresh_summary``
-    c.delete_btn.click(h.delete_selected, [c.doc_query, c.session], [*table, *summary_out],
+    c.delete_btn.click(h.delete_selected, [c.doc_query, c.docs], [*table, *summary_out],
                        concurrency_limit=1, concurrency_id="upload", **PRIVATE)
     if allow_uploads:
         c.add_btn.click(events.add_files(h), [c.files], [c.upload_status, *summary_out, c.files],
                         concurrency_limit=1, concurrency_id="upload", **PRIVATE).then(
-            h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
+            h.docs_table, [c.doc_query, c.docs], table, **PRIVATE)
     demo.load(h.refresh_summary, None, summary_out, **PRIVATE).then(
-        h.docs_table, [c.doc_query, c.session], table, **PRIVATE)
+        h.docs_table, [c.doc_query, c.docs], table, **PRIVATE)
 
 
 def _api_ask(engine):
@@ -283,14 +285,25 @@ def _api_ask(engine):
 
 
 def launch_blocks(demo, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
-                  limits: UploadLimits = UploadLimits(), quiet: bool = False) -> str:
-    """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL when ``block`` is False."""
+                  limits: UploadLimits = UploadLimits(), quiet: bool = False, where: str = "") -> str:
+    """Serve ``demo`` (from ``build_app``) on ``host:port``; returns its URL (with ``block``: once the
+    server stops). Unless ``quiet``, one line says where the chat is (``where``: the index), once it
+    answers.
+
+    Gradio's own start-up lines are always silenced (its ``quiet``; nothing narrower turns off one of
+    them): besides the local URL, which the line above gives, they suggest ``share=True``, a public
+    link through Gradio's servers that a local tool over one's own articles should not offer.
+    """
     import_gradio()  # (already imported by build_app: sets the event record's bound if it was not)
     # Gradio refuses far larger uploads before they reach the app; ours explain the limit in words.
     _, url, _ = demo.queue(default_concurrency_limit=8).launch(
-        server_name=host, server_port=port, prevent_thread_lock=not block, share=False, quiet=quiet,
+        server_name=host, server_port=port, prevent_thread_lock=True, share=False, quiet=True,
         show_error=True, css=CSS, head=HEAD, max_file_size=2 * limits.max_file_bytes,
         footer_links=["api"], ssr_mode=False, inbrowser=False)
+    if not quiet:
+        print(f"newsqa ui: serving {where + ' ' if where else ''}on {url} (Ctrl-C stops)", flush=True)
+    if block:
+        demo.block_thread()
     return url
 
 
@@ -304,5 +317,5 @@ def launch(index_dir: str | os.PathLike | None = None, *, host: str = "127.0.0.1
     """
     engine = engine or Engine.open(index_dir, model=model, progress=True)
     demo = build_app(engine, upload_dir=upload_dir, limits=limits)
-    url = launch_blocks(demo, host=host, port=port, block=block, limits=limits)
+    url = launch_blocks(demo, host=host, port=port, block=block, limits=limits, where=str(engine.index_dir))
     return demo, url

@@ -12,8 +12,8 @@ import gradio as gr
 def select_row(handlers):
     """``Handlers.docs_select`` as the Documents table's ``select`` event (the row's cells from Gradio)."""
 
-    def docs_select(session: dict, evt: gr.SelectData):
-        return handlers.docs_select(session, getattr(evt, "row_value", None))
+    def docs_select(docs_state: dict, evt: gr.SelectData):
+        return handlers.docs_select(docs_state, getattr(evt, "row_value", None))
 
     return docs_select
 

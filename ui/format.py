@@ -112,8 +112,10 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         if answer.related:
             lines.append(f"**{md_text(RELATED_LABEL.capitalize())}:**")
             for i, h in enumerate(answer.related, 1):
-                p = h.passage
-                where = md_text(", ".join(x for x in (p.title, p.date or UNDATED) if x))
+                p, v = h.passage, passage_view(h.passage)
+                # the meta of the terminal's line: "headline list, position 97" says a headline is one of
+                # the page's list of other stories, not the story of the article named beside it
+                where = md_text(", ".join(v.meta if v.text == v.title else (v.title, *v.meta)))
                 lines.append(f"- \u201c{md_text(_snippet(p.text))}\u201d \u2014 *{where}* "
                              f"[\\(see\\)](#{anchor(turn, i, 'r')})")
         return "\n\n".join(lines) + searched_for_markdown(answer)

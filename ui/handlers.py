@@ -35,10 +35,16 @@ def _no_progress(fraction: float, desc: str = "") -> None:
 
 
 def new_session() -> dict:
-    """A conversation: its questions (for follow-ups), the HTML of each turn's sources, the last
-    question, the articles the chat is limited to (``scope``), the Documents table's listed and
-    selected articles."""
-    return {"questions": [], "turns": [], "count": 0, "last": "", "scope": [], "listed": [], "selected": ""}
+    """A conversation: its questions (for follow-ups), the HTML of each turn's sources, the last question."""
+    return {"questions": [], "turns": [], "count": 0, "last": ""}
+
+
+def new_documents_state() -> dict:
+    """The Documents panel of one browser session: the articles listed and selected in its table and
+    those the chat is limited to (``scope``). A state of its own, not keys of the conversation: Gradio
+    writes a state whole when an event ends, so the table filled at page load, ending after a first
+    question, wrote back the conversation it had read before it and dropped that question's sources."""
+    return {"listed": [], "selected": "", "scope": []}
 
 
 def alone_label(question: str, limit: int = 60) -> str:
@@ -59,8 +65,8 @@ def summary_box(engine, summary: dict) -> str:
     return fmt.summary_html(summary, stale_postings_note(engine.index_dir, engine.reader.info) or "")
 
 
-def scope_html(session: dict) -> str:
-    n = len(session.get("scope") or [])
+def scope_html(docs_state: dict) -> str:
+    n = len(docs_state.get("scope") or [])
     if not n:
         return ""
     return (f"<div class='nq-note' id='nq-scope-note'>Asking only {count(n, 'article', thousands=True)} chosen in "
@@ -79,7 +85,8 @@ class Handlers:
     # --- the chat -------------------------------------------------------------------------------
 
     def chat_turn(self, question: str, chat: list, session: dict, date_from: str, date_to: str, sections: list,
-                  sources: list, kind: str, k: float, alone: bool = False):
+                  sources: list, kind: str, k: float, docs_state: dict | None = None, alone: bool = False):
+        """One question of the conversation (``docs_state``: the Documents panel's, for its scope)."""
         chat = list(chat or [])
         session = dict(session or new_session())
         question = (question or "").strip()
@@ -89,8 +96,8 @@ class Handlers:
         session["last"] = question
         try:
             f = self.parse_filters(date_from, date_to, sections, sources, kind)
-            if session.get("scope"):
-                f = Filters(f.date_from, f.date_to, f.sections, f.sources, f.kinds, tuple(session["scope"]))
+            if scope := (docs_state or {}).get("scope"):
+                f = Filters(f.date_from, f.date_to, f.sections, f.sources, f.kinds, tuple(scope))
             self.engine.refresh()  # pick up articles another session (or process) added
             history = [] if alone else session["questions"]
             answer = self.engine.ask(question, k=int(k), filters=f, history=history)
@@ -125,16 +132,14 @@ class Handlers:
         return self.chat_turn((session or {}).get("last", ""), chat, session, *rest, alone=True)
 
     def clear(self, session: dict):
-        fresh = new_session()
-        for key in ("scope", "listed", "selected"):
-            fresh[key] = (session or {}).get(key, fresh[key])
-        return [], fresh, fmt.sources_html([]), "", update(visible=False), update(visible=False)
+        """A new conversation (the Documents panel, its scope included, stays as it is)."""
+        return [], new_session(), fmt.sources_html([]), "", update(visible=False), update(visible=False)
 
-    def unfilter(self, session: dict):
-        """"Ask without filters": empty every filter and put the last question back in the box."""
-        session = dict(session or new_session())
-        session["scope"] = []
-        return ("", "", [], [], "any", session, session.get("last", ""), scope_html(session))
+    def unfilter(self, session: dict, docs_state: dict):
+        """"Ask without filters": empty every filter and the scope, and put the last question back in the box."""
+        docs_state = dict(docs_state or new_documents_state())
+        docs_state["scope"] = []
+        return ("", "", [], [], "any", docs_state, (session or {}).get("last", ""), scope_html(docs_state))
 
     # --- index summary, article view ---------------------------------------------------------------
 
@@ -159,21 +164,21 @@ class Handlers:
 
     # --- the Documents panel --------------------------------------------------------------------
 
-    def docs_table(self, query: str, session: dict):
-        session = dict(session or new_session())
+    def docs_table(self, query: str, docs_state: dict):
+        docs_state = dict(docs_state or new_documents_state())
         self.engine.refresh()
         rows = docs.document_rows(self.engine.snapshot)
         listed = docs.search(rows, query)
-        session["listed"] = [r.doc_id for r in listed]
-        if session.get("selected") not in session["listed"]:
-            session["selected"] = ""
+        docs_state["listed"] = [r.doc_id for r in listed]
+        if docs_state.get("selected") not in docs_state["listed"]:
+            docs_state["selected"] = ""
         value = [r.cells() + [r.doc_id[:8]] for r in listed]
-        return update(value=value), session, self._docs_info(session, len(rows))
+        return update(value=value), docs_state, self._docs_info(docs_state, len(rows))
 
-    def _docs_info(self, session: dict, total: int, extra: str = "") -> str:
-        sel = session.get("selected")
+    def _docs_info(self, docs_state: dict, total: int, extra: str = "") -> str:
+        sel = docs_state.get("selected")
         row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None) if sel else None
-        parts = [f"{count(len(session.get('listed') or []), 'article', thousands=True)} listed of {total:,}."]
+        parts = [f"{count(len(docs_state.get('listed') or []), 'article', thousands=True)} listed of {total:,}."]
         if row:
             up = " (uploaded: can be deleted)" if docs.is_upload(row, self.upload_dir) else ""
             parts.append(f"Selected: \u201c{row.title}\u201d{up}.")
@@ -182,48 +187,48 @@ class Handlers:
         html = Markup("<div class='nq-note' id='nq-docs-note'>{}</div>").format(" ".join(parts))
         return str(html + (Markup("<div class='nq-note'>{}</div>").format(extra) if extra else ""))
 
-    def docs_select(self, session: dict, row_value: list | None):
+    def docs_select(self, docs_state: dict, row_value: list | None):
         """A click on a Documents row (``row_value``: its cells, the short id last) selects its article."""
-        session = dict(session or new_session())
+        docs_state = dict(docs_state or new_documents_state())
         value = row_value or []
         short = str(value[-1]) if value else ""
         if short:  # the table shows the first 8 hex digits of the id; sorting moves rows, the id does not
-            session["selected"] = next((d for d in session.get("listed") or [] if d.startswith(short)), "")
-        return session, self._docs_info(session, len(self.engine.snapshot.documents))
+            docs_state["selected"] = next((d for d in docs_state.get("listed") or [] if d.startswith(short)), "")
+        return docs_state, self._docs_info(docs_state, len(self.engine.snapshot.documents))
 
-    def scope_listed(self, session: dict):
-        session = dict(session or new_session())
-        session["scope"] = list(session.get("listed") or [])
-        return session, scope_html(session)
+    def scope_listed(self, docs_state: dict):
+        docs_state = dict(docs_state or new_documents_state())
+        docs_state["scope"] = list(docs_state.get("listed") or [])
+        return docs_state, scope_html(docs_state)
 
-    def scope_selected(self, session: dict):
-        session = dict(session or new_session())
-        session["scope"] = [session["selected"]] if session.get("selected") else []
-        return session, scope_html(session)
+    def scope_selected(self, docs_state: dict):
+        docs_state = dict(docs_state or new_documents_state())
+        docs_state["scope"] = [docs_state["selected"]] if docs_state.get("selected") else []
+        return docs_state, scope_html(docs_state)
 
-    def scope_all(self, session: dict):
-        session = dict(session or new_session())
-        session["scope"] = []
-        return session, scope_html(session)
+    def scope_all(self, docs_state: dict):
+        docs_state = dict(docs_state or new_documents_state())
+        docs_state["scope"] = []
+        return docs_state, scope_html(docs_state)
 
-    def delete_selected(self, query: str, session: dict):
-        session = dict(session or new_session())
-        sel = session.get("selected")
+    def delete_selected(self, query: str, docs_state: dict):
+        docs_state = dict(docs_state or new_documents_state())
+        sel = docs_state.get("selected")
         row = next((r for r in docs.document_rows(self.engine.snapshot) if r.doc_id == sel), None)
         if row is None:
-            table, session, info = self.docs_table(query, session)
-            return (table, session, info + "<div class='nq-refused'>Select an article first.</div>", *SKIP_SUMMARY)
+            table, docs_state, info = self.docs_table(query, docs_state)
+            return (table, docs_state, info + "<div class='nq-refused'>Select an article first.</div>", *SKIP_SUMMARY)
         try:
             docs.delete_upload(row, self.engine, self.upload_dir)
         except NewsqaError as e:
-            table, session, info = self.docs_table(query, session)
+            table, docs_state, info = self.docs_table(query, docs_state)
             info += str(Markup("<div class='nq-refused'>{}</div>").format(str(e)))
-            return (table, session, info, *SKIP_SUMMARY)
-        session["selected"] = ""
-        session["scope"] = [d for d in session.get("scope") or [] if d != row.doc_id]
-        table, session, info = self.docs_table(query, session)
+            return (table, docs_state, info, *SKIP_SUMMARY)
+        docs_state["selected"] = ""
+        docs_state["scope"] = [d for d in docs_state.get("scope") or [] if d != row.doc_id]
+        table, docs_state, info = self.docs_table(query, docs_state)
         info += str(Markup("<div class='nq-ok'>Deleted \u201c{}\u201d ({}).</div>").format(row.title, row.file))
-        return (table, session, info, *self.refresh_summary())
+        return (table, docs_state, info, *self.refresh_summary())
 
     # --- uploads --------------------------------------------------------------------------------
 

@@ -156,7 +156,10 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
         if suffix in CSV_SUFFIXES:
             out.documents, out.skipped = _split(read_csv(text, str(path)))
         elif suffix in HTML_SUFFIXES:
-            out.documents.append(read_html(text, str(path)))
+            doc, note = read_html(text, str(path))
+            out.documents.append(doc)
+            if note:
+                out.notes.append(Note(str(path), note))
         elif suffix in MARKDOWN_SUFFIXES:
             out.documents.append(plain_document(text, origin=str(path), fmt="markdown", title_from_markdown=True,
                                                 section=section))

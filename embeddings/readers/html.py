@@ -1,25 +1,122 @@
-"""HTML news pages, through trafilatura (a maintained article extractor), not hand-written regexes."""
+"""HTML news pages, through trafilatura (a maintained article extractor), not hand-written regexes.
+
+The article's date is the page's own metadata only (``page_date``): a ``<meta>`` publication date
+(``article:published_time`` and the like), else ``datePublished`` in JSON-LD or microdata. The
+extractor's own date is not used: when the metadata has none it guesses one from the text, the
+address or ``<time>`` elements, and the guess can be a copyright year ("© 2019" becomes
+2019-01-01), an update ("Last updated: 5 January 2025") or a crawl date. A page without a metadata
+date is stored undated, and the reading notes say so.
+
+    >>> page_date('<html><head><meta property="article:published_time" content="2023-09-14T10:00:00Z">'
+    ...           '</head><body><p>Text.</p></body></html>')
+    PageDate(value='2023-09-14T10:00:00Z', where='<meta property="article:published_time">')
+"""
 
 from __future__ import annotations
 
-from ..documents import Document
+import json
+import re
+from collections import deque
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from ..documents import Document, is_day
 from ..errors import ReadError
 from .blocks import plain_document
 
+# ``<meta>`` names and properties that hold a publication date (lower case), in the order tried.
+# Modification dates (``article:modified_time``, ``dateModified``) are not publication dates: not taken.
+META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "article.published", "publish-date", "publish_date", "publishdate", "pubdate", "publication_date",
+    "citation_publication_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
+    "parsely-pub-date", "sailthru.date", "originalpublicationdate",
+)
+_DAY = re.compile(r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?!\d)")
+UNDATED_NOTE = ("no publication date in the page's metadata (a <meta> such as article:published_time, or "
+                "datePublished); stored undated: a date in its text or address is not guessed (it may be a "
+                "copyright year, an update or a crawl date)")
 
-def read_html(html: str, origin: str) -> Document:
+
+@dataclass(frozen=True)
+class PageDate:
+    """The publication date a page's metadata gives: ``value`` as written, ``where`` it was found."""
+
+    value: str
+    where: str
+
+    @property
+    def day(self) -> str:
+        """``value`` as ``YYYY-MM-DD`` (the day as the page writes it, in its own time zone), or ""."""
+        m = _DAY.match(self.value.strip())
+        if m:
+            day = "-".join(m.groups())
+            return day if is_day(day) else ""
+        try:  # an RFC 2822 date ("Thu, 14 Sep 2023 10:00:00 GMT"), as some pages write it
+            return parsedate_to_datetime(self.value).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            return ""
+
+
+def page_date(html: str) -> PageDate | None:
+    """The publication date of the page's metadata, or None when it gives none (never a guess)."""
+    import trafilatura
+
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None
+    metas = {}
+    for m in tree.iter("meta"):
+        for attr in ("property", "name", "itemprop"):
+            key = (m.get(attr) or "").strip().lower()
+            if key in META_DATE_KEYS and (m.get("content") or "").strip():
+                metas.setdefault(key, PageDate(m.get("content").strip(), f'<meta {attr}="{m.get(attr).strip()}">'))
+    for key in META_DATE_KEYS:
+        if key in metas:
+            return metas[key]
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        if value := _json_ld_date(script.text or ""):
+            return PageDate(value, "JSON-LD datePublished")
+    for el in tree.iterfind('.//*[@itemprop="datePublished"]'):
+        if value := (el.get("datetime") or el.get("content") or "").strip():
+            return PageDate(value, f'<{el.tag} itemprop="datePublished">')
+    return None
+
+
+def _json_ld_date(text: str) -> str:
+    """The first ``datePublished`` of a JSON-LD block (its ``@graph`` and nested objects searched), or ""."""
+    try:
+        queue = deque([json.loads(text)])
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth (a hostile page)
+        return ""
+    while queue:
+        node = queue.popleft()
+        if isinstance(node, dict):
+            if isinstance(node.get("datePublished"), str) and node["datePublished"].strip():
+                return node["datePublished"].strip()
+            queue.extend(node.values())
+        elif isinstance(node, list):
+            queue.extend(node)
+    return ""
+
+
+def read_html(html: str, origin: str) -> tuple[Document, str]:
     """Extract the article (title, date, site, paragraphs) of an HTML page.
 
     Scripts, styles, navigation and comments are dropped by the extractor; the document text is the
     title followed by the extracted paragraphs, one per blank-line block.
+
+    Returns:
+        The document, and a note about its date ("" when the metadata gave one): why it is undated.
     """
     try:
         import trafilatura
     except ImportError as e:  # pragma: no cover - a declared dependency
         raise ImportError("HTML needs trafilatura: pip install trafilatura lxml_html_clean") from e
 
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+    doc = trafilatura.bare_extraction(  # its date is not used (see the module's docstring): no search for one
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
         raise ReadError(origin, "no article text found in the HTML page")
@@ -31,17 +128,20 @@ def read_html(html: str, origin: str) -> Document:
     paragraphs = [" ".join(p.split()) for p in body.split("\n") if p.strip()]
     if title and paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
-    text = "\n\n".join(([title] if title else []) + paragraphs) + "\n"
-    if not title:
-        # No title in the page: the first paragraph stands as title, as for plain text.
-        pass
+    text = "\n\n".join(([title] if title else []) + paragraphs) + "\n"  # no title: the first paragraph stands as one
+    date = page_date(html)
+    day = date.day if date else ""
+    note = ("" if day else UNDATED_NOTE if date is None else
+            f"the publication date {date.value!r} of {date.where} is not a day (YYYY-MM-DD); stored undated")
     cats = get("categories") or []
-    return plain_document(
+    document = plain_document(
         text,
         origin=origin,
         fmt="html",
-        date=(get("date") or "")[:10],
+        date=day,
         source=get("sitename") or get("hostname") or "",
         section=(cats[0] if isinstance(cats, list) and cats else ""),
         url=get("url") or "",
+        published=date.value if date else "",
     )
+    return document, note

@@ -25,7 +25,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("question", help="the question (quote it)")
     add_index_opt(p)
     p.add_argument("-k", type=int, default=5, help="how many passages to retrieve (default 5)")
-    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--json", action="store_true",
+                   help="print exactly one JSON object: answer, answer_state (answered, unsure, not_found), note "
+                        "(the 'Unsure: ...' line, else empty), citations with offsets (docs/python-api.md)")
     p.add_argument("--all", action="store_true", help="when nothing answers, show every related passage (default: the first 3)")
     p.add_argument("--history", action="append", default=[], metavar="QUESTION",
                    help="an earlier question of the conversation, for a follow-up (repeatable, oldest first)")

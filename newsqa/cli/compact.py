@@ -23,7 +23,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                        description="Merge small segments into larger ones and drop deleted rows, by the tiered merge "
                                    "policy (updates run it too). Readers and writers are blocked only for the "
                                    "manifest swap. An index of an older format is upgraded first.")
-    add_index_opt(p, writes=True)
+    add_index_opt(p, writes="compact")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--full", action="store_true", help="merge every run of small segments into one (not the large ones)")
     g.add_argument("--all", action="store_true", help="merge the whole index into one segment (rebuilds large HNSW graphs)")

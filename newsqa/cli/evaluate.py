@@ -8,6 +8,7 @@ import sys
 from newsqa.eval.report import FILES
 from newsqa.eval.run import evaluate
 
+from .options import ExamplesFormatter, add_backend_opt
 from .present import count
 
 HELP = "score the engine on a question set"
@@ -31,7 +32,7 @@ outputs in --out: metrics.json, results.jsonl, report.md, hit_at_k.png, latency.
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``eval`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("eval", help=HELP, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("eval", help=HELP, epilog=EXAMPLES, formatter_class=ExamplesFormatter,
                        description="Answer every question of a question set, compare with the gold answers and "
                                    "write metrics, per-question results and a readable report.")
     p.add_argument("questions", metavar="QUESTIONS", help="a JSONL question file, or a SQuAD .json file")
@@ -49,6 +50,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    "(top passage as the answer)")
     p.add_argument("--model", default=None, help="model folder (or 'hashing' for the test encoder) to build and "
                    "open the index with")
+    add_backend_opt(p)
     p.add_argument("--set-corpus", default=None, metavar="NAME", help="only the questions about this corpus "
                    "(a question's \"corpus\" field: bbc, seed)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -61,7 +63,7 @@ def run(args) -> int:
     progress = False if args.no_progress else sys.stderr.isatty()
     result = evaluate(args.questions, index=args.index, corpus=args.corpus, out=args.out, k=args.k, limit=args.limit,
                       split=args.split, set_corpus=args.set_corpus,
-                      baselines=args.baselines, model=args.model, progress=progress)
+                      baselines=args.baselines, model=args.model, progress=progress, backend=args.backend)
     print(summary_text(result.metrics))
     print(f"wrote {', '.join(FILES)} to {args.out}")
     return 0

@@ -29,7 +29,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("index", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
                        description=DESCRIPTION, epilog=EPILOG)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
-    add_index_opt(p, writes=True)
+    add_index_opt(p, writes="build or update")
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     add_backend_opt(p)
@@ -37,10 +37,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--section-from-folder", action=argparse.BooleanOptionalAction, default=True,
                    help="a plain .txt/.md file in a sub-folder gets the sub-folder's name as its section, "
                         "unless the file names one (default: on; --no-section-from-folder turns it off)")
-    p.add_argument("--max-file-mb", type=positive_mb, default=20.0,
+    p.add_argument("--max-file-mb", type=positive_mb, default=20.0, metavar="MB",
                    help="refuse single article files (and single JSONL records) above this size (default 20)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="local (default) or ray: read, chunk and encode as a Ray Data pipeline (pip install newsqa[ray])")
+                   help="local (default) or ray: read, chunk and encode as a Ray Data pipeline (pip install 'newsqa[ray]')")
     p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
                    help="how long to wait for another update of the same index to finish (default 30)")
     p.add_argument("--address", default=None, help="with --engine ray: the Ray cluster address (default: start a local one)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -21,10 +22,10 @@ class ExamplesFormatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
-def add_index_opt(p: argparse.ArgumentParser, writes: bool = False) -> None:
-    """``--index DIR``: the folder a command writes (``writes``) or reads."""
+def add_index_opt(p: argparse.ArgumentParser, writes: str = "") -> None:
+    """``--index DIR``: the folder a command reads, or ``writes`` (what it does to it: "build or update")."""
     p.add_argument("--index", metavar="DIR", default=None,
-                   help="index folder to build or update (default: $NEWSQA_HOME/index)" if writes else
+                   help=f"index folder to {writes} (default: $NEWSQA_HOME/index)" if writes else
                    "index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if there is none)")
 
 
@@ -86,6 +87,14 @@ def check_index_folder(index_dir) -> None:
     if any(not e.name.startswith(".") for e in d.iterdir()):
         raise NotAnIndexError(f"{d} is not empty and is not a newsqa index (no {MANIFEST}); refusing to write an "
                               "index into it: give --index a new or empty folder, or an existing index")
+
+
+def listen_error(e: OSError) -> str:
+    """Why ``ui`` or ``serve`` could not have its port, in words (Gradio's own message tells a Python
+    caller to pass ``server_port`` to ``launch()``, which a user of the command cannot)."""
+    if e.errno == errno.EADDRINUSE or "Cannot find empty port" in str(e):
+        return "the port is in use (another newsqa ui or serve, or another program)"
+    return e.strerror or str(e)
 
 
 def positive_mb(value: str) -> float:

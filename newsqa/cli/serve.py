@@ -8,7 +8,7 @@ import os
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.engine import Engine, ensure_default_index
 
-from .options import announce_index_notes
+from .options import ExamplesFormatter, add_backend_opt, add_index_opt, announce_index_notes, listen_error
 from .present import count
 
 HELP = "the HTTP API, OpenAI-compatible chat and browser chat (or Ray Serve)"
@@ -24,22 +24,22 @@ examples:
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``serve`` sub-command to ``sub`` (the ``newsqa`` sub-parsers)."""
-    p = sub.add_parser("serve", help=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("serve", help=HELP, formatter_class=ExamplesFormatter,
                        description="Serve newsqa over HTTP: /v1/ask, /v1/ask/batch, /v1/index, /v1/documents, "
                                    "/v1/chat/completions (OpenAI-compatible), /healthz, /metrics; the browser "
                                    "chat at /. Write endpoints need NEWSQA_API_TOKEN.", epilog=EPILOG)
-    p.add_argument("--index", metavar="DIR", default=None,
-                   help="index folder (default: $NEWSQA_HOME/index, or the sample corpus' index if none)")
+    add_index_opt(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    add_backend_opt(p)
     p.add_argument("--no-ui", action="store_true", help="the API only, no browser chat at /")
     g = p.add_argument_group("Ray Serve (pip install 'newsqa[ray]')")
     g.add_argument("--ray", action="store_true", help="run the engine as Ray Serve deployments")
     g.add_argument("--address", default=None, help="Ray cluster address (default: start a local Ray)")
-    g.add_argument("--replicas", type=int, default=1, help="engine replicas (default 1)")
-    g.add_argument("--shards", type=int, default=0, help="split retrieval by document across N shards (default: none)")
-    g.add_argument("--cpus-per-replica", type=float, default=0.5, help="CPUs Ray reserves per replica (default 0.5)")
+    g.add_argument("--replicas", type=int, default=1, metavar="N", help="engine replicas (default 1)")
+    g.add_argument("--shards", type=int, default=0, metavar="N", help="split retrieval by document across N shards (default: none)")
+    g.add_argument("--cpus-per-replica", type=float, default=0.5, metavar="CPUS", help="CPUs Ray reserves per replica (default 0.5)")
     p.set_defaults(func=run)
     return p
 
@@ -55,18 +55,21 @@ def run(args) -> int:
 
     token = os.environ.get("NEWSQA_API_TOKEN") or None
     app, where = _ray_app(args, token, server) if args.ray else _local_app(args, token, server)
-    print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
-          f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
+
+    def ready() -> None:  # once the port is ours: a port in use must not be announced as served
+        print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
+              f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
+
     try:
-        server.run(app, host=args.host, port=args.port)
+        server.run(app, host=args.host, port=args.port, ready=ready)
     except OSError as e:
-        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {e}; try another --port") from e
+        raise NewsqaError(f"cannot listen on {args.host}:{args.port}: {listen_error(e)}; try another --port") from e
     return 0
 
 
 def _local_app(args, token: str | None, server):
     """The API (and chat) over an engine in this process; returns ``(app, where)``."""
-    engine = Engine.open(args.index, model=args.model, progress=True)
+    engine = Engine.open(args.index, model=args.model, progress=True, backend=args.backend)
     announce_index_notes(engine)
     return server.local_app(engine, token=token, gradio=not args.no_ui), str(engine.index_dir)
 
@@ -79,9 +82,9 @@ def _ray_app(args, token: str | None, server):
 
     index = args.index or str(ensure_default_index(progress=True))
     backend = deploy(index, replicas=args.replicas, shards=args.shards, model=args.model, address=args.address,
-                     num_cpus=args.cpus_per_replica)
+                     num_cpus=args.cpus_per_replica, backend=args.backend)
     app = create_app(backend, token=token)
     if not args.no_ui:  # the chat's questions go to the replicas too; it reads the index here for display
-        server.mount_chat(app, RemoteEngine(backend, model=args.model))
+        server.mount_chat(app, RemoteEngine(backend, model=args.model, encoder_backend=args.backend))
     shards = count(args.shards, "shard") if args.shards else "no shards"
     return app, f"{index} on Ray Serve ({count(args.replicas, 'replica')}, {shards})"

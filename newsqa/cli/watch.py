@@ -7,7 +7,7 @@ import argparse
 from newsqa.embeddings.watch import watch
 from newsqa.qa.engine import default_index_dir
 
-from .options import ExamplesFormatter, add_index_opt
+from .options import ExamplesFormatter, add_backend_opt, add_index_opt
 
 HELP = "follow folders: index new and changed files, drop deleted ones"
 EPILOG = """\
@@ -24,9 +24,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
                                    "are indexed (one small segment per change), deleted ones removed. A running "
                                    "newsqa ui or Engine answers from each update on its next question. Ctrl-C stops.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to follow")
-    add_index_opt(p, writes=True)
+    add_index_opt(p, writes="keep up to date")
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (default 2)")
     p.add_argument("--model", default=None, help="model folder, if not the one named in the index")
+    add_backend_opt(p)
     p.set_defaults(func=run)
     return p
 
@@ -35,7 +36,7 @@ def run(args) -> int:
     """Poll until Ctrl-C, printing one line per update."""
     index_dir = args.index or default_index_dir()
     print(f"watching {', '.join(args.paths)} -> {index_dir} (every {args.interval:g} s; Ctrl-C stops)", flush=True)
-    kwargs = {"model": args.model} if args.model else {}
+    kwargs = {k: v for k, v in (("model", args.model), ("backend", args.backend)) if v}
     for report in watch(args.paths, index_dir, interval=max(0.1, args.interval), **kwargs):
         print(report.summary_line(), flush=True)
     return 0

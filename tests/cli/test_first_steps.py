@@ -132,6 +132,20 @@ def test_a_closed_pipe_ends_quietly(chat_index):
 # --- an index written into a folder of articles -------------------------------------------------
 
 
+def test_a_folder_of_articles_given_as_index_says_to_index_it_elsewhere(tmp_path, capsys):
+    """It said "build one with newsqa index PATH --index articles/", which that command refuses."""
+    src = tmp_path / "articles"
+    src.mkdir()
+    (src / "a.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    assert main(["info", "--index", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert f"newsqa index {src} --index NEW-FOLDER" in err and f"PATH --index {src}" not in err
+    (tmp_path / "empty").mkdir()
+    assert main(["info", "--index", str(tmp_path / "empty")]) == 2
+    assert f"build one with newsqa index PATH --index {tmp_path / 'empty'}" in capsys.readouterr().err
+
+
+
 def test_index_refuses_a_folder_of_articles_as_index_and_changes_nothing(tmp_path, capsys):
     src = tmp_path / "articles"
     src.mkdir()

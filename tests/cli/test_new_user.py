@@ -104,11 +104,22 @@ def test_index_prints_plain_progress_when_stderr_is_not_a_terminal(tmp_path, cap
     cap = capsys.readouterr()
     assert "reading: 0% (0/12 files)" in cap.err and "reading: 100% (12/12 files)" in cap.err and "\r" not in cap.err
     assert "read 12 documents" in cap.out
+    # the model's load is a stage of its own: it was 36 s of nothing between reading and encoding
+    err = cap.err
+    assert err.index("reading: 100%") < err.index("loading model: 0% (0/1 model)") < err.index("loading model: 100%")
     (src / "new.txt").write_text("One more\n\nA paragraph about a new ferry.\n")
     assert main(args + ["--no-progress"]) == 0
     cap = capsys.readouterr()
     assert "reading" not in cap.err and "%" not in cap.err
     assert cap.out.startswith("read 1 document, 12 files unchanged, skipped 0; passages: ")
+
+
+def test_an_update_given_its_encoder_reports_no_model_load(tmp_path, fake_encoder):
+    from newsqa.embeddings.indexer import update_index
+
+    seen = []
+    update_index([_folder(tmp_path, 2)], tmp_path / "idx", encoder=fake_encoder, progress=seen.append)
+    assert "loading model" not in {e.stage for e in seen} and "reading" in {e.stage for e in seen}
 
 
 def test_the_ray_engine_gets_the_local_engines_progress(tmp_path, capsys, monkeypatch):

@@ -87,3 +87,68 @@ def test_python_dash_m_runs_the_command():
         out = subprocess.run([sys.executable, "-m", module, "--version"], cwd=ROOT, capture_output=True, text=True,
                              timeout=120)
         assert out.returncode == 0 and out.stdout.startswith("newsqa "), (module, out.stderr)
+
+
+# The commands that load the encoder (``compact`` and ``info`` never encode).
+ENCODING = ["index", "ask", "chat", "watch", "ui", "eval", "serve"]
+
+
+def _option(command: str, dest: str):
+    action = next(a for a in build_parser()._actions if a.dest == "command")
+    return next((a for a in action.choices[command]._actions if a.dest == dest), None)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_that_encodes_has_the_one_backend_option(command):
+    from newsqa.embeddings.backends import BACKENDS
+
+    got = _option(command, "backend")
+    if command not in ENCODING:
+        assert got is None
+        return
+    want = _option("ask", "backend")  # every one from cli.options.add_backend_opt: the same choices and words
+    assert got is not None and tuple(got.choices) == tuple(BACKENDS) and got.default is None
+    assert got.option_strings == ["--backend"] and got.help == want.help
+
+
+class _Stop(Exception):
+    pass
+
+
+def _recorder(seen: dict):
+    def record(*args, **kwargs):
+        seen.update(kwargs)
+        raise _Stop
+    return record
+
+
+@pytest.mark.parametrize("argv,target", [
+    (["serve", "--backend", "onnx", "--no-ui"], "newsqa.cli.serve.Engine.open"),
+    (["watch", "inbox", "--backend", "onnx"], "newsqa.cli.watch.watch"),
+    (["eval", "q.jsonl", "--backend", "onnx"], "newsqa.cli.evaluate.evaluate"),
+    (["ui", "--backend", "onnx"], "newsqa.cli.ui.Engine.open"),
+])
+def test_the_backend_option_reaches_what_loads_the_encoder(argv, target, monkeypatch, capsys):
+    seen: dict = {}
+    monkeypatch.setattr(target, _recorder(seen))
+    with pytest.raises(_Stop):
+        main(argv)
+    assert seen["backend"] == "onnx"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_as_written_for_a_person(command, capsys, monkeypatch):
+    """Wrapped to the terminal (the description of ui, serve and eval was one 200-character line),
+    options named by what they take (not ``MAX_UPLOAD_MB``), and --index saying what is done to it."""
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    body = out.split("\nexamples:\n")[0]
+    assert max(len(line) for line in body.splitlines()) <= 100, body
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    unnamed = [a.option_strings[0] for a in sub._actions if a.option_strings and a.nargs != 0
+               and a.metavar is None and "_" in a.dest]  # shown as the upper-cased dest, MAX_UPLOAD_MB
+    assert not unnamed, unnamed
+    index_help = _option(command, "index").help if _option(command, "index") else ""
+    assert ("build" in index_help) == (command in ("index",)), index_help

@@ -97,6 +97,20 @@ def test_related_passages_show_the_same_meta_in_both():
     assert " \u00b7 ".join(v.meta) in card and v.title in card and v.text in card
 
 
+
+def test_a_related_headline_of_a_pages_list_says_so_in_both():
+    """The chat said "India in Asia Cup final ..." - *Kim Jong Un meets Putin ...*, as if that were the
+    article's story; the terminal (and the card) said "headline list, position 97"."""
+    p = Passage(passage_id="p", doc_id="d", kind="headline", paragraph=97, start=0, end=5,
+                text="India in Asia Cup final", sentences=(), title="Kim meets Putin", date="2023-09-14",
+                source="Reuters", section="World")
+    v = passage_view(p)
+    answer = Answer("q", "Not found.", True, (), (), related=(Hit(p, 0, 1.0),))
+    cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
+    assert f"({', '.join((v.title, *v.meta))})" in cli and "headline list, position 97" in v.meta
+    assert fmt.md_text(", ".join((v.title, *v.meta))) in chat
+
+
 def test_an_earlier_report_shows_the_same_in_both():
     entry = TimelineEntry(n=3, when="2023-09-12", quote="The toll rose to 2,000.", title="Quake toll rises",
                           date="2023-09-12", source="AP", doc_id="d9", passage_id="p9", start=0, end=23,
@@ -117,6 +131,8 @@ def test_an_unsure_answer_is_worded_the_same_in_both():
     cli, chat = format_answer(answer), fmt.answer_markdown(answer, turn=1)
     assert cli.splitlines()[0] == note
     assert chat.startswith(f"*{fmt.md_text(note)}*")
+    assert answer.note == note and answer.to_dict()["note"] == note  # --json, the HTTP API, the app's /ask
+    assert answer.to_dict()["answer"] == answer.answer  # the quotes alone
     sure = replace(answer, answer_state="answered")
-    assert unsure_note(sure) == ""
+    assert unsure_note(sure) == "" and sure.to_dict()["note"] == ""
     assert UNSURE_NOTE not in format_answer(sure) and fmt.md_text(UNSURE_NOTE) not in fmt.answer_markdown(sure, turn=1)

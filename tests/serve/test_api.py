@@ -217,3 +217,32 @@ def test_the_chat_is_mounted_at_the_root(chat_api):
         got = client.post("/v1/ask", json={"question": Q, "k": 3})
         assert got.status_code == 200 and without_timings(got.json()) == without_timings(engine.ask(Q, k=3).to_dict())
         assert client.get("/healthz").json()["status"] == "ok"
+
+
+def _unsure(engine, question: str):
+    """The engine's real answer to ``question``, made unsure (the fake encoder gives no unsure one)."""
+    from dataclasses import replace
+
+    a = engine.ask(question, k=3)
+    assert a.citations, "the question must be answered for the test to mean anything"
+    return replace(a, answer_state="unsure", abstain_reason={"code": "not_stated", "text": "no quote says when",
+                                                              "terms": []})
+
+
+def test_an_unsure_answer_carries_its_note_in_every_json_form(api, client, monkeypatch):
+    """The label the terminal and the browser put before an unsure answer is the JSON's ``note``
+    (``answer`` stays the quotes alone, ``answer_state`` the state); the chat reply starts with it."""
+    from newsqa.qa.types import UNSURE_NOTE
+
+    url, engine = api
+    unsure = _unsure(engine, Q)
+    monkeypatch.setattr(engine, "ask", lambda *a, **kw: unsure)
+    got = client.post("/v1/ask", json={"question": Q, "k": 3}).json()
+    assert got["answer_state"] == "unsure" and got["answer"] == unsure.answer
+    assert got["note"] == f"{UNSURE_NOTE} (no quote says when)." == unsure.note
+    r = client.post("/v1/chat/completions", json={"model": "newsqa", "messages": [{"role": "user", "content": Q}]})
+    content = r.json()["choices"][0]["message"]["content"]
+    assert content.startswith(f"*{UNSURE_NOTE}") and unsure.answer in content
+    monkeypatch.undo()
+    sure = client.post("/v1/ask", json={"question": Q, "k": 3}).json()
+    assert sure["answer_state"] == "answered" and sure["note"] == ""

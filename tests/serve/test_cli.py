@@ -28,6 +28,35 @@ def test_bad_options_are_one_line_errors(argv, needle, capsys, monkeypatch):
     assert err.count("\n") == 1 and err.startswith("newsqa serve: error: ") and needle in err, err
 
 
+def test_a_port_in_use_is_one_line_error_and_is_never_announced(capsys, monkeypatch):
+    """uvicorn logged '[Errno 98] ... address already in use' and exited with status 3, after the
+    command had printed 'serving ... Ctrl-C stops'; now the port is bound first."""
+    import socket
+
+    monkeypatch.setattr("newsqa.cli.serve._local_app", lambda args, token, server: (object(), "idx"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--no-ui", "--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert "Ctrl-C stops" not in out
+    assert err == (f"newsqa serve: error: cannot listen on 127.0.0.1:{port}: the port is in use (another newsqa ui "
+                   "or serve, or another program); try another --port\n")
+
+
+def test_a_busy_port_is_said_in_words_for_ui_too():
+    import errno
+
+    from newsqa.cli.options import listen_error
+
+    gradio = OSError("Cannot find empty port in range: 7872-7872. You can specify a different port by setting the "
+                     "GRADIO_SERVER_PORT environment variable or passing the `server_port` parameter to `launch()`.")
+    assert listen_error(gradio) == listen_error(OSError(errno.EADDRINUSE, "Address already in use"))
+    assert "server_port" not in listen_error(gradio) and "in use" in listen_error(gradio)
+    assert listen_error(OSError(errno.EACCES, "Permission denied")) == "Permission denied"
+
+
 @pytest.mark.slow  # a server subprocess (imports FastAPI and the index, serves HTTP, stops on SIGINT)
 def test_serve_answers_over_http_and_stops_on_ctrl_c(serve_index_pristine, tmp_path):
     import signal

@@ -90,3 +90,16 @@ def test_content_parts_and_extra_body_filters(api, oai):
                                     extra_body={"k": 3, "filters": {"kinds": ["headline"]}})
     got = r.model_extra["newsqa"]
     assert got["question"] == Q and all(h["kind"] == "headline" for h in got["retrieved"])
+
+
+def test_an_unsure_note_is_not_carried_into_a_follow_up():
+    """A client sends the earlier reply back as it got it: its answer is the quotes, without the note."""
+    from newsqa.qa.types import UNSURE_NOTE
+    from newsqa.serve.openai_compat import ChatMessage, conversation, render
+
+    said = render({"answer": "\u201cKim met Putin.\u201d [1]", "note": UNSURE_NOTE + ".", "citations": [],
+                   "related": []})
+    assert said.startswith(f"*{UNSURE_NOTE}.*\n\n")
+    msgs = [ChatMessage(role="user", content="Who met Putin?"), ChatMessage(role="assistant", content=said),
+            ChatMessage(role="user", content="Where?")]
+    assert conversation(msgs) == ("Where?", [{"question": "Who met Putin?", "answer": "\u201cKim met Putin.\u201d [1]"}])

@@ -18,7 +18,7 @@ from newsqa.ui import documents as docs
 from newsqa.ui import format as fmt
 from newsqa.ui import updates
 from newsqa.ui.app import build_app, parse_filters
-from newsqa.ui.handlers import Handlers, filters_shown, new_session, summary_box
+from newsqa.ui.handlers import Handlers, filters_shown, new_documents_state, new_session, summary_box
 from newsqa.ui.uploads import UploadLimits
 
 RUGBY = ("Tavua rugby club wins the island cup\n\n"
@@ -106,13 +106,47 @@ def test_the_handlers_updates_are_gradios():
 
 def test_a_clicked_documents_row_selects_its_article(engine, tmp_path):
     h = _handlers(engine, tmp_path)
-    table, session, info = h.docs_table("", new_session())
+    table, state, info = h.docs_table("", new_documents_state())
     assert len(table["value"]) == 2 and "2 articles listed of 2." in info
     row = next(r for r in table["value"] if r[0].startswith("Ferry"))
-    session, info = h.docs_select(session, row)  # the row as Gradio hands it over: its cells, short id last
-    assert session["selected"].startswith(row[-1]) and "Selected: \u201cFerry company orders two new boats\u201d" in info
-    session, info = h.docs_select(session, None)  # a click that carries no row keeps the selection
-    assert session["selected"].startswith(row[-1])
+    state, info = h.docs_select(state, row)  # the row as Gradio hands it over: its cells, short id last
+    assert state["selected"].startswith(row[-1]) and "Selected: \u201cFerry company orders two new boats\u201d" in info
+    state, info = h.docs_select(state, None)  # a click that carries no row keeps the selection
+    assert state["selected"].startswith(row[-1])
+
+
+def test_the_documents_panel_never_holds_the_conversation(engine, tmp_path):
+    """The table filled at page load ended after a first question and wrote back the session it had
+    read before it: that question's sources were gone, the next one numbered Q1 (BBC index, a question
+    asked as the page opened). The panel's state is its own; the chat reads only its scope."""
+    h = _handlers(engine, tmp_path)
+    docs_state = new_documents_state()
+    _, docs_state, _ = h.docs_table("ferry", docs_state)
+    assert set(docs_state) == {"listed", "selected", "scope"} and len(docs_state["listed"]) == 1
+    docs_state, note = h.scope_listed(docs_state)
+    assert "Asking only 1 article" in note
+    # limited to the ferry article, the rugby question finds nothing ("Ask without filters" shows)
+    chat, session, _, _, unfilter, _ = h.chat_turn(FIRST, [], new_session(), *NO_FILTERS, docs_state)
+    assert _visible(unfilter) and set(session) == set(new_session())
+    chat, session, _, _, unfilter, _ = h.chat_turn(FIRST, [], new_session(), *NO_FILTERS, new_documents_state())
+    assert not _visible(unfilter) and session["count"] == 1
+    _, fresh, *_ = h.clear(session)
+    assert fresh == new_session() and docs_state["scope"]  # clearing the chat keeps the panel's scope
+    *filters, docs_after, question, note = h.unfilter(session, docs_state)
+    assert docs_after["scope"] == [] and question == FIRST and note == ""
+
+
+@pytest.mark.slow
+def test_no_documents_event_writes_the_conversation(engine, tmp_path):
+    demo = build_app(engine, upload_dir=tmp_path / "uploads", examples=[])
+    session = next(b for b in demo.blocks.values() if isinstance(getattr(b, "value", None), dict)
+                   and "questions" in b.value)
+    names = {"docs_table", "docs_select", "scope_listed", "scope_selected", "scope_all", "delete_selected",
+             "refresh_summary", "add", "unfilter"}
+    fns = [f for f in demo.fns.values() if getattr(f, "name", "") in names]
+    assert {f.name for f in fns} == names, {f.name for f in fns}
+    for f in fns:
+        assert session not in f.outputs, f.name
 
 
 def test_documents_rows_show_the_headline_and_folder_file_last(engine):

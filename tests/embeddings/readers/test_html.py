@@ -1,0 +1,82 @@
+"""HTML pages: the article's date is the page's metadata date, never one guessed from its text."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.embeddings.readers import read_file
+from newsqa.embeddings.readers.html import UNDATED_NOTE, PageDate, page_date
+
+BODY = "".join(f"<p>The harbour master said ships would wait {i} more days before the storm passed the coast.</p>"
+               for i in range(4))
+
+
+def page(head: str = "", before: str = "", after: str = "") -> str:
+    return (f"<html><head><title>Storm closes port</title>{head}</head><body><article><h1>Storm closes port</h1>"
+            f"{before}{BODY}{after}</article></body></html>")
+
+
+def read(tmp_path, html: str):
+    f = tmp_path / "a.html"
+    f.write_text(html, encoding="utf-8")
+    r = read_file(f)
+    assert not r.skipped and len(r.documents) == 1, r.skipped
+    return r.documents[0], [n.text for n in r.notes]
+
+
+@pytest.mark.parametrize("head,day", [
+    ('<meta property="article:published_time" content="2023-09-14T23:30:00-05:00">', "2023-09-14"),
+    ('<meta name="pubdate" content="20230914">', "2023-09-14"),
+    ('<meta name="date" content="Thu, 14 Sep 2023 10:00:00 GMT">', "2023-09-14"),
+    ('<script type="application/ld+json">{"@graph": [{"@type": "WebSite"}, {"@type": "NewsArticle", '
+     '"dateModified": "2023-09-20", "datePublished": "2023-09-14T08:00:00Z"}]}</script>', "2023-09-14"),
+    # the publication date wins over a modification date that comes first
+    ('<meta property="article:modified_time" content="2024-01-02"><meta property="og:published_time" '
+     'content="2023-09-14">', "2023-09-14"),
+])
+def test_the_date_is_the_pages_metadata_date(tmp_path, head, day):
+    d, notes = read(tmp_path, page(head))
+    assert d.date == day and notes == []
+
+
+def test_microdata_date_published(tmp_path):
+    d, notes = read(tmp_path, page(before='<time itemprop="datePublished" datetime="2017-03-04">4 March</time>'))
+    assert d.date == "2017-03-04" and notes == []
+
+
+@pytest.mark.parametrize("head,before,after", [
+    ("", "", "<footer>\u00a9 2019 Example News</footer>"),  # trafilatura's guess: 2019-01-01
+    ("", "", "<p>Last updated: 5 January 2025</p>"),  # an update, not the publication
+    ("", "<p>Posted on 3 March 2021</p>", ""),  # a date in the text
+    ('<link rel="canonical" href="https://news.example.com/2020/05/17/storm">', "", ""),  # the address
+    ('<meta property="article:modified_time" content="2024-01-02T10:00:00Z">', "", ""),  # a modification
+    ("", '<time datetime="2018-02-11">11 Feb</time>', ""),  # a <time> that does not say it is the publication
+])
+def test_no_date_is_guessed_when_the_metadata_has_none(tmp_path, head, before, after):
+    d, notes = read(tmp_path, page(head, before, after))
+    assert d.date == "" and notes == [UNDATED_NOTE]
+    assert "stored undated" in UNDATED_NOTE
+
+
+def test_an_unreadable_metadata_date_is_named_with_where_it_was(tmp_path):
+    d, notes = read(tmp_path, page('<meta name="pubdate" content="sometime in spring">'))
+    assert d.date == ""
+    assert notes == ["the publication date 'sometime in spring' of <meta name=\"pubdate\"> is not a day (YYYY-MM-DD); "
+                     "stored undated"]
+
+
+def test_page_date_says_where_and_keeps_the_value_as_written():
+    got = page_date(page('<meta itemprop="datePublished" content="2023-02-30">'))
+    assert got == PageDate("2023-02-30", '<meta itemprop="datePublished">')
+    assert got.day == ""  # not a day
+    assert page_date(page()) is None
+    assert page_date('<?xml version="1.0" encoding="utf-8"?>\n' + page(
+        '<meta property="article:published_time" content="2023-09-14">')).day == "2023-09-14"
+
+
+def test_hostile_metadata_reads_undated(tmp_path):
+    """JSON-LD nested past the parser's depth, or not JSON at all, is no date and no failure."""
+    deep = "[" * 100_000 + "]" * 100_000
+    for bad in (deep, "{not json", ""):
+        d, notes = read(tmp_path, page(f'<script type="application/ld+json">{bad}</script>'))
+        assert d.date == "" and notes == [UNDATED_NOTE]
