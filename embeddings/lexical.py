@@ -92,3 +92,31 @@ def terms(text: str) -> list[str]:
     return stem_all([w for w in words(text) if w not in STOPWORDS])
 
 
+
+
+
+_JOINS = re.compile(r"\s|-|\.")  # what may stand between the parts of a compound: "Time Warner", "e-mail", "U.K."
+
+
+def joined_forms(text: str) -> list[str]:
+    """Terms of adjacent word pairs of ``text`` written as one word: "Time Warner" -> "timewarn",
+    "e-mail" -> "email", "U.K." -> "uk" (stemmed; never a stop word, nor a term ``text`` already
+    has). A question may write a compound spaced, hyphenated or dotted where an article writes it
+    joined: a search adds the ones the index holds (``qa.bm25.query_terms``). A one-letter part
+    joins only across a hyphen or a dot ("e-mail", "U.K."; not "Warner e"); numbers never join.
+
+    >>> joined_forms("Did Time Warner e-mail the U.K. office?")
+    ['timewarn', 'email', 'uk']
+    """
+    low = text.lower()
+    toks = [m for m in _WORD.finditer(low)]
+    pairs = []
+    for a, b in zip(toks, toks[1:]):
+        x, y, sep = a.group(0), b.group(0), low[a.end():b.start()]
+        if not _JOINS.fullmatch(sep) or x in STOPWORDS or y in STOPWORDS or not (x + y).isalpha():
+            continue  # "2.5", "1-1", "Apollo 13" are no compounds
+        if (len(x) == 1 or len(y) == 1) and sep not in ("-", "."):
+            continue
+        pairs.append(fold(x + y))
+    have = set(terms(text))
+    return [t for t in dict.fromkeys(stem_all(pairs)) if t not in have]

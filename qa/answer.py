@@ -20,7 +20,7 @@ from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
-from .slot_choice import fill_slot
+from .slot_choice import add_close_second, fill_slot
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
@@ -103,6 +103,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                                settings.quotes, hits, carried=carried)
               if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
     picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
+    picked = add_close_second(scored, picked, settings.quotes.max_sentences)  # after the verdict's own choice
     sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms)
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)

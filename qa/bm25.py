@@ -20,7 +20,7 @@ import threading
 import numpy as np
 
 from newsqa.embeddings.caching import LockedLRU, PerReader
-from newsqa.embeddings.lexical import TOKENIZER_VERSION, fold
+from newsqa.embeddings.lexical import TOKENIZER_VERSION, fold, joined_forms
 from newsqa.embeddings.reader import top_k
 
 from .text import terms
@@ -64,6 +64,14 @@ def _accented_terms(seg) -> dict[str, str]:
         for key in {f, *terms(f)} - {t}:
             got.setdefault(key, t)
     return got
+
+
+def query_terms(query: str, df) -> list[str]:
+    """The terms BM25 searches ``query`` with: its own (``terms``), and each compound it writes
+    spaced, hyphenated or dotted in the joined form, when the index holds that form (``df(term) >
+    0``): "Time Warner" also finds "TimeWarner", "e-mail" "email", "U.K." "UK"
+    (``embeddings.lexical.joined_forms``). A query-side expansion: the postings keep their tokens."""
+    return terms(query) + [t for t in joined_forms(query) if df(t) > 0]
 
 
 _SEGMENT_DF = PerReader()  # segment -> its _SegmentDF, dropped with the segment (segments are shared by readers)
@@ -125,7 +133,7 @@ class SegmentBM25:
 
     def search(self, query: str, k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` live rows and scores (score 0 dropped); ``rows``: sorted global rows allowed."""
-        qterms = terms(query)
+        qterms = query_terms(query, self.df)
         if not qterms or not self.n or k < 1:
             return _EMPTY
         idf = {t: self.idf(t) for t in set(qterms)}

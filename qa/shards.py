@@ -32,11 +32,12 @@ import pyarrow as pa
 
 from newsqa.embeddings.errors import IndexFormatError
 from newsqa.embeddings.faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, index_nbytes
+from newsqa.embeddings.lexical import joined_forms
 from newsqa.embeddings.manifest import read_manifest
 from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
 
-from .bm25 import B, K1, SegmentBM25
+from .bm25 import B, K1, SegmentBM25, query_terms
 from .errors import QuestionError
 from .retrieve import TIE_MARGIN, RetrievalSettings, Retriever, allowed_rows_of_segment, exact_scores, merge_ranked
 from .text import terms
@@ -189,7 +190,7 @@ class _StatsBM25(SegmentBM25):
 def bm25_statistics(bm25: SegmentBM25, query: str) -> dict:
     """What a shard needs to score ``query`` as the whole index does: N, mean length, df per term."""
     return {"n": bm25.n, "avgdl": bm25.avgdl, "k1": bm25.k1, "b": bm25.b,
-            "df": {t: bm25.df(t) for t in set(terms(query))}}
+            "df": {t: bm25.df(t) for t in set(terms(query)) | set(joined_forms(query))}}
 
 
 class _View:
@@ -306,7 +307,7 @@ def _dense(parts: list[tuple], allowed: list, qvec: np.ndarray, depth: int) -> R
 
 
 def _bm25(parts: list[tuple], allowed: list, query: str, scorer: "_StatsBM25", depth: int) -> Ranking:
-    qterms = terms(query)
+    qterms = query_terms(query, scorer.df)
     if not qterms or not scorer.n or depth < 1:
         return []
     idf = {t: scorer.idf(t) for t in set(qterms)}

@@ -169,6 +169,10 @@ def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
 # standing for one ("The 52-year-old said"); not a thing ("The 64-year-old firm", "a 40-year-old record").
 _AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
                             r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
+# "The 28-year-old fractured the radius...": a sentence opening "The N-year-old" and a past tense
+# after it tells what the person did (the verb list above cannot hold every verb).
+_AGE_THEN_VERB = re.compile(r"-year-old\s+[a-z]+ed\b")
+_SENTENCE_THE = re.compile(r"(?:^|[.!?]\s+)[Tt]he\s+$")
 _AFTER_AGE_WORDS = 4  # words after "N-year-old" that may hold the person noun
 
 
@@ -177,7 +181,7 @@ def _current_age(text: str, span: tuple[int, int]) -> bool:
     "aged 70"; not the age at an event ("came to power at the age of 43") or of a thing."""
     after = text[span[1]:]
     if after.startswith("-year-old"):
-        if _AGE_OF_PERSON.match(after):
+        if _AGE_OF_PERSON.match(after) or (_AGE_THEN_VERB.match(after) and _SENTENCE_THE.search(text[:span[0]])):
             return True
         words_ = re.findall(r"[\w'-]+", after[len("-year-old"):len("-year-old") + 60])[:_AFTER_AGE_WORDS]
         for w in words_:
@@ -269,3 +273,31 @@ def slot_filler(question: str, text: str) -> str:
         if _is_real_name(text, sp) and _anchored_name(question, text, sp, anchors, kind):
             return text[sp[0]:sp[1]].strip("'\"\u2018\u2019\u201c\u201d ")
     return ""
+
+
+
+TIE_RATIO = 0.85  # a sentence this close to the best one is shown beside it when the first choice stands alone
+
+
+def add_close_second(scored: list, chosen: list, max_sentences: int = 2) -> list:
+    """``chosen`` with the next-best sentence as its second quote when it stands alone and that
+    sentence scores within ``TIE_RATIO`` of the best: two near-equal readings of the question are
+    both shown ("The immune system protects organisms from infection..." and "...a system ... that
+    protects against disease"), where ``quotes.choose`` keeps a second only if it adds question words.
+
+    Only an empty place is filled: a second quote already chosen (one that adds question words, the
+    next sentence of the passage, the slot step's first choice) stays. Abstention reads the first
+    choice (``quotes.choose``), so the answer state is the same either way.
+
+        >>> from types import SimpleNamespace as C
+        >>> best, tie, far = C(text="a", score=1.0), C(text="b", score=0.9), C(text="c", score=0.5)
+        >>> [c.text for c in add_close_second([best, tie, far], [best])]
+        ['a', 'b']
+        >>> [c.text for c in add_close_second([best, far], [best])]
+        ['a']
+    """
+    if not chosen or len(chosen) >= max_sentences or not scored or scored[0].score <= 0:
+        return chosen
+    have = {c.text for c in chosen}
+    nxt = next((c for c in scored if c.text not in have), None)
+    return chosen + [nxt] if nxt is not None and nxt.score >= TIE_RATIO * scored[0].score else chosen

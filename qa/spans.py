@@ -258,7 +258,13 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
     qlow = question.lower()
     cands = []
     for s, e in span_candidates(qtype, quote):
+        if _piece_of_number(quote, s, e):
+            continue  # "28" of "11:28", "700 years ago" of "11,700 years ago"
+        if qtype in ("who", "name", "where"):
+            e = s + _one_sentence(quote[s:e])  # "United States of America. A" (the next sentence's "A")
         text = quote[s:e]
+        if _short_form_of_question(text, question) or _not_of_the_asked_kind(question, qtype, text):
+            continue
         t = set(terms(text))
         if text.lower() in qlow or (t and t <= qterms):
             continue  # the question already says it
@@ -275,7 +281,7 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
             lower_q = set(terms(" ".join(w for w in question.split() if w[:1].islower())))
             last = None
             for m in re.finditer(r"\S+\s+", text):
-                if set(terms(m.group(0))) & lower_q:
+                if set(terms(m.group(0))) & lower_q and _trimmable(m.group(0), question):
                     last = m
             if last is not None:
                 rest = text[last.end():]
@@ -286,6 +292,54 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
             e = s + len(text)
         cands.append((s, e))
     return cands
+
+
+def _piece_of_number(quote: str, s: int, e: int) -> bool:
+    """A number that is part of a longer one: after a digit and a separator ("700" of "11,700", "28"
+    of "11:28") or before a colon or slash and a digit ("11" of "11:28")."""
+    return bool(re.search(r"\d[:.,/]?$", quote[:s]) or (quote[s:s + 1].isdigit() and re.match(r"[:/]\d", quote[e:e + 2])))
+
+
+def _one_sentence(text: str) -> int:
+    """The length of a name run up to a sentence end inside it ("United States of America. A few"),
+    where a word of two or more lower-case letters ends in a full stop ("St. Louis" and "E. Webb" stay)."""
+    m = re.search(r"(?<=[a-z]{2})\.\s", text)
+    return m.start() if m else len(text)
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+(?:of|the|and|for|&)?\s*[A-Z][\w'-]*)+")
+
+
+def _short_form_of_question(text: str, question: str) -> bool:
+    """"ABC" for "What company owns the American Broadcasting Company?": the initials of a name the
+    question says are that name, the question's subject."""
+    if not (text.isupper() and text.isalpha() and 2 <= len(text) <= 6):
+        return False
+    return any("".join(w[0] for w in run.split() if w[:1].isupper()) == text
+               for run in _CAPITALISED_RUN.findall(question))
+
+
+_WHAT_DAY = re.compile(r"\bwhat (?:day|date)\b", re.I)
+
+
+def _not_of_the_asked_kind(question: str, qtype: str, text: str) -> bool:
+    """A year for "how many" ("1962" for "How many variants...?") or for "what day/date"; a
+    nationality for "where" ("Scottish" of "from Scottish rivers")."""
+    if _YEAR_ONLY.match(text):
+        return (qtype == "number" and bool(re.search(r"\bhow many\b", question, re.I))) or (
+            qtype == "when" and bool(_WHAT_DAY.search(question)))
+    return qtype == "where" and is_nationality(text)
+
+
+def _trimmable(word: str, question: str) -> bool:
+    """A leading word of a name that the question says and that may go from the mark: a role ("Judge"
+    of "Judge Letitia Clark" for "Which judge...?") or the asked noun; never a word of the name itself
+    ("New" of "New York" for "Where was Tesla's new lab?")."""
+    w = word.strip()
+    if in_word_list(w, DESCRIPTION_WORDS):
+        return True
+    m = re.match(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(" + _NAME_NOUNS + r")\b", question, re.I)
+    return bool(m) and set(terms(w)) <= set(terms(m.group(1)))
 
 
 RELATIVE = re.compile(r"^(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))$", re.I)

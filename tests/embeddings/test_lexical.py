@@ -151,3 +151,14 @@ def test_postings_in_batches_equal_one_build(tmp_path):
         assert set(got) == set(want) and not (tmp_path / f"s{size}").exists()
         for k in want:
             assert np.asarray(got[k]).dtype == want[k].dtype and np.array_equal(np.asarray(got[k]), want[k]), (size, k)
+
+
+def test_joined_forms_of_spaced_hyphenated_and_dotted_compounds():
+    from newsqa.embeddings.lexical import joined_forms
+
+    assert joined_forms("Did Time Warner e-mail the U.K. office?") == ["timewarn", "email", "uk"]
+    assert joined_forms("Deutsche Börse") == terms("DeutscheBorse")  # folded like every term
+    assert joined_forms("Warner e said") == []  # a one-letter part joins only across a hyphen or a dot
+    assert joined_forms("the talks of Kim") == []  # stop words never join
+    assert joined_forms("TimeWarner") == []  # already one word: nothing to join
+    assert joined_forms("2.5 million, a 1-1 draw, Apollo 13") == []  # numbers are no compounds

@@ -73,3 +73,24 @@ def test_reference_sparse_search_equals_dense_scores():
         rows, scores = index.search(q, 5)
         dense = index._bm25.get_scores(terms(q))
         assert np.allclose(scores, np.sort(dense[dense > 0])[::-1][:5], rtol=1e-5), q
+
+
+def test_a_spaced_or_dotted_compound_finds_its_joined_form(tmp_path, fake_encoder):
+    """"Time Warner", "e-mail", "U.K." in a question find "TimeWarner", "email", "UK" in an article (the
+    query side adds the joined form the index holds); a pair the index never joins adds nothing."""
+    from newsqa.qa.bm25 import query_terms
+
+    src = tmp_path / "src"
+    src.mkdir()
+    texts = ["TimeWarner posted record profits", "Email traffic doubled at the firm",
+             "The UK economy grew", "Markets fell as oil prices rose"]
+    (src / "a.md").write_text("# Story\n\n" + "\n\n".join(texts) + "\n")
+    update_index([src], tmp_path / "idx", encoder=fake_encoder, progress=False)
+    reader = open_reader(tmp_path / "idx")
+    bm25 = SegmentBM25(reader)
+    for question, want in (("Time Warner profits?", texts[0]), ("Who sent the e-mail?", texts[1]),
+                           ("How did the U.K. do?", texts[2])):
+        rows, _ = bm25.search(question, 3)
+        assert len(rows) and texts.index(want) in [
+            next(j for j, t in enumerate(texts) if t in reader.passages[int(r)].text) for r in rows[:1]], question
+    assert query_terms("oil prices", bm25.df) == terms("oil prices")  # "oilpric" is in no passage

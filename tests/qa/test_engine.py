@@ -71,3 +71,22 @@ def test_a_timeline_entry_that_does_not_match_its_article_is_not_shown(engine, m
     t = a.timeline[0]
     assert engine.snapshot.document_text(t.doc_id)[t.start:t.end] == t.quote
     assert t.n == len(a.citations) + 1
+
+
+def test_a_near_tie_is_quoted_beside_a_lone_first_choice_and_the_verdict_stays(engine, monkeypatch):
+    """``slot_choice.add_close_second`` runs in the answer (after the verdict's own choice): with
+    every next sentence "close", a first choice that stood alone gets a second quote; with none close,
+    it stays alone; the state and confidence are the same either way."""
+    import newsqa.qa.slot_choice as slot_choice
+
+    questions = ["Who met Putin?", "Morocco quake death toll", "Taylor Swift awards", "sanctions on North Korea",
+                 "Where did Putin show Kim around?", "What did Kim say about the talks?"]
+    monkeypatch.setattr(slot_choice, "TIE_RATIO", 2.0)  # never close
+    alone = {q: engine.ask(q) for q in questions}
+    lone = [q for q, a in alone.items() if not a.abstained and len(a.citations) == 1 and not a.shape.startswith(("list", "why"))]
+    assert lone, "no question of the seed page was answered with one quote"
+    monkeypatch.setattr(slot_choice, "TIE_RATIO", 0.0)  # every next sentence close
+    for q in lone:
+        a, b = alone[q], engine.ask(q)
+        assert (b.answer_state, b.confidence) == (a.answer_state, a.confidence), q
+        assert b.citations[0].start <= a.citations[0].start and len(" ".join(c.quote for c in b.citations)) > len(a.citations[0].quote), q

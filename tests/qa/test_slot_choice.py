@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsqa.qa.slot_choice import anchor_terms, asks_for_person, fill_slot, slot_level
+from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot, slot_level
 
 
 @pytest.mark.parametrize("q,s,want", [
@@ -25,6 +25,8 @@ from newsqa.qa.slot_choice import anchor_terms, asks_for_person, fill_slot, slot
     ("How old is Tony Blair?", "The 51-year-old premier has marked his 2,838th day in the post.", 2),
     ("How old is Phil Vickery?", "The 28-year-old England prop broke his arm.", 2),
     ("How old is Vladimir Putin?", "Putin, 70, and Kim, 39, met in Vostochny.", 2),
+    ("How old is Phil Vickery?", "The 28-year-old fractured the radius in his forearm.", 2),  # a verb the list lacks
+    ("How old is Phil Vickery?", "He owns a 40-year-old listed building.", 1),  # not a sentence's "The N-year-old"
     ("How old is Duncan Bannatyne?", "The 64-year-old latest donation follows a gift.", 1),  # the age of a thing
     ("How old is Tony Blair?", "He came to power at the age of 43.", 1),  # the age at an event
     # a date that says when, over a weekday or a month alone
@@ -169,3 +171,14 @@ def test_title_candidates_find_the_matched_articles_own_headline_by_its_row():
     assert [(c.text, c.hit.row, c.start, c.end) for c in got] == [("Kilroy launches 'Veritas' party", 1, 0, 31)]
     lone = Candidate(Hit(other, 0, 1.0), 0, 5, "Other")  # an article whose headline is not stored: none
     assert title_candidates([lone], Snap(), [Hit(other, 0, 1.0)]) == []
+
+
+def test_a_near_tie_is_shown_beside_a_first_choice_that_stands_alone():
+    best = C("The immune system protects organisms from infection with layered defenses.", 0.751)
+    tie = C("The immune system is a system of structures that protects against disease.", 0.748)
+    far = C("Immune systems appear even in the simplest forms of life.", 0.751 * TIE_RATIO - 0.01)
+    assert add_close_second([best, tie, far], [best]) == [best, tie]
+    assert add_close_second([best, far], [best]) == [best]  # not close enough: the first choice stays alone
+    assert add_close_second([best, tie, far], [best, far]) == [best, far]  # a chosen second is never replaced
+    assert add_close_second([best, tie], [best], max_sentences=1) == [best]
+    assert add_close_second([best, C(best.text, 0.75)], [best]) == [best]  # the same text twice is no second

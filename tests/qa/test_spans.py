@@ -83,6 +83,13 @@ def test_no_mark_is_better_than_a_wrong_one(q, s):
     assert span(q, s) is None
 
 
+def test_a_name_mark_ends_at_the_end_of_its_sentence():
+    q = "Where did the Huguenots land?"
+    assert span(q, "The Huguenots would land in the United States of America. A few went on.") == "United States of America"
+    assert span("Who did the Huguenots meet?", "The Huguenots met James E. Webb in 1920.") == "James E. Webb"  # an initial stays
+    assert span("Which judge ruled on the case?", "Judge Letitia Clark ruled on the case.") == "Letitia Clark"  # a role trims
+
+
 @pytest.mark.parametrize("q,s", [
     # the name there did something else than the asked act ("scored")
     ("Who scored for Manchester United in their 1-1 draw with Fulham?",
@@ -94,6 +101,17 @@ def test_no_mark_is_better_than_a_wrong_one(q, s):
     ("How much data does an hour of listening use?", "An hour of listening would involve about 7.2MB of data."),
     # a percentage is not the size asked for
     ("How big was the UK trade gap in November?", "The UK's trade gap narrowed in November, helped by a 7.5% rise in exports."),
+    # a piece of a longer number: "28" or "11" of a clock time, "700" of "11,700"
+    ("How much time was left in the quarter?", "Stewart scored with 11:28 left in the quarter."),
+    ("When was the Holocene?", "The Holocene began ~11,700 years ago."),
+    # the initials of the question's own name are its subject, not its answer
+    ("What company owns the American Broadcasting Company?", "The American Broadcasting Company (ABC) owns a company."),
+    # a year is no count, nor the day asked for; a nationality is no place
+    ("How many variants is the logo shown in?", "The logo has been shown in variants since 1962."),
+    ("What day was the Super Bowl played on?", "The Super Bowl was first played in 1985."),
+    ("Where does the gold of the mace come from?", "The gold of the mace came from Scottish rivers."),
+    # "New" of "New York" is part of the name, not the question's word "new" to trim away
+    ("Where was Tesla's new lab?", "Tesla's new lab was in New York."),
 ])
 def test_no_wrong_mark(q, s):
     assert span(q, s) is None
