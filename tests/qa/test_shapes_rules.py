@@ -390,3 +390,14 @@ def test_a_lead_whose_role_word_is_a_possessor_introduces_nobody():
     lead = _cand("The first minister's statement has diverted attention from the real issues.", "l", 0)
     named = _cand("Jack Law, chief executive of Alcohol Focus Scotland, said so.", "l", 80)
     assert _lead_description([lead, named], "Jack Law") == []
+
+
+def test_a_low_match_who_is_refusal_is_unsure_when_an_article_naming_him_in_full_describes_him():
+    """A rare full name matches no passage closely ("Who is Livio Costantini?"), yet the article
+    naming him says "said project manager Livio Costantini": unsure with that quote, not a refusal."""
+    described = _cand("\"An overhaul is needed,\" said project manager Livio Costantini.", "n", 300)
+    pool = _pool([described], {"n": [described]}, {"n": "Nuclear body seeks new tech. \"An overhaul is needed,\" said "
+                                                        "project manager Livio Costantini."})
+    assert overrule(_verdict("low_match"), Shape("who_is", subject="Livio Costantini"), pool).state == UNSURE
+    assert overrule(_verdict("low_match"), Shape("who_is", subject="Mario Costantini"), pool).state == NOT_FOUND
+    assert overrule(_verdict("low_match"), Shape("fact"), pool).state == NOT_FOUND
