@@ -43,6 +43,9 @@ _WHO_VERB = ("heads|headed|runs|ran|leads|led|founded|owns|chairs|coaches|manage
 _ROLE_VERB = "heads|headed|leads|led|founded|runs|ran|owns|chairs|chaired|coaches|manages|managed|represents"
 _HEADLINE_VERB = ("quits|resigns|named|appointed|becomes|elected|steps down|to (?:quit|lead|head|join)|joins|leaves|"
                   "sacked|made|set to (?:lead|quit|head|join)")
+# a role word after a modal or a negation is a verb: "Navratilova will partner Nathalie Dechy"
+_MODALS = ("will", "would", "can", "could", "may", "might", "must", "shall", "should", "not", "n't", "did", "does", "to help")
+_NOT_VERB = "".join(rf"(?<!\b{m}\s)" for m in _MODALS)
 # "{f}" is the name as matched; each pattern is (kind, template, case-insensitive)
 _PATTERNS = (
     ("appositive", r"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:" + _WHO_VERB
@@ -54,7 +57,8 @@ _PATTERNS = (
     ("copula", r"\b{f}\s+(?:is|was|has been|became|remains|, who is)\s+(?:(?:the|a|an|now|still)\b|[A-Z]|one\s+of\s+"
      r"(?:[\w'\u2019-]+\s+){{0,4}}?(?:" + _ROLE + r")s?\b)", False),  # "one of the world's best players", not "one of the first to be approached"
     ("copula", r"\b{f}\s+(?:" + _ROLE_VERB + r")\s+(?:the|a|an|[A-Z])", False),  # "Mr Lebedev headed the Menatep group"
-    ("role", r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+)|\d{{1,3}}-year-old)s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b", True),
+    ("role", _NOT_VERB + r"\b(?:" + _ROLE + r"|number\s+(?:one|two|three|\d+)|\d{{1,3}}-year-old)s?\s+(?-i:[A-Z][\w'-]*\s+)?{f}\b",
+     True),
     # "Home Secretary David Blunkett", "Former world number one Juan Carlos Ferrero", "The 18-year-old Mirza"
     ("role", r"\b(?:" + _ROLE + r")s?,\s+{f},", True),  # a closed appositive only: "Ofsted chief, David Bell, said"
     ("role", r"\b[A-Z][\w&.-]*(?:\u2019s|'s)\s+{f}\b", False),  # whose: "Oxfam's Barbara Stocking said"
@@ -94,6 +98,7 @@ _WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+$"
 # the surname form may have its first name between ("Chancellor Gordon Brown" for "Brown"); the full
 # name may not ("in east London Tony Blair": "east" is no title of his)
 _WORD_BEFORE_SHORT = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+(?:[A-Z][\w'\u2019-]*\s+)?$")
+_MODAL_BEFORE = re.compile(r"\b(?:" + "|".join(_MODALS) + r")\s+$", re.I)
 _APPOSED = re.compile(r"(?:\u2019s|'s)?,\s+(?:[\w'\u2019-]+\s+){0,3}?([a-z][a-z-]{1,20}|[A-Z]{2,3})"
                       r"(?=\s*[,.;]|\s+(?:of|at|for|in|and|with|who)\b)")
 
@@ -111,7 +116,7 @@ def _mined_role(sentence: str, form: str, roles: Roles, subject: str, short: boo
         if short and _someone_else(sentence, m, subject):
             continue
         before = (_WORD_BEFORE_SHORT if short else _WORD_BEFORE).search(sentence, 0, m.start())
-        if before and before.group(1).lower() not in own:
+        if before and before.group(1).lower() not in own and not _MODAL_BEFORE.search(sentence, 0, before.start()):
             if _is_role(before.group(1), roles.titles) or (_is_role(before.group(1), roles.nouns)
                                                            and _modified(sentence[: before.start()])):
                 return "role"
@@ -378,9 +383,28 @@ def _describing_words(subject: str, text: str, kind: str) -> set[str]:
         if m:
             before = re.sub(r"(?:(?:Mr|Mrs|Ms|Dr)\s+)?$", "", text[: m.start()]).rstrip()
             # a role, or an appositive before the name ("Once the country's richest man, Mr X"), is told before it
-            side = before.split()[-_NEAR:] if kind == "role" or before.endswith(",") else text[m.end():].split()[:_NEAR + 1]
+            if kind == "role":
+                return _content(_role_phrase(before.split()), own)
+            # an appositive before the name ("Once the country's richest man, Mr X") is told before it
+            side = before.split()[-_NEAR:] if before.endswith(",") else text[m.end():].split()[:_NEAR + 1]
             return _content(side, own)
     return set()
+
+
+_RANK = frozenset("number one two three former ex new".split())
+
+
+def _role_phrase(before: list[str]) -> list[str]:
+    """The words of a role right before a name: the word next to it, then back over capitalised words,
+    role words and ranks ("Venezuelan President", "former world number one"; not "claim" of "Critics
+    ... claim president Hugo Chavez")."""
+    out = before[-1:]
+    for w in reversed(before[:-1][-_NEAR:]):
+        bare = w.strip(".,;:\"'()\u2019").lower()
+        if not (w[:1].isupper() or bare in DESCRIPTION_WORDS or bare in _RANK or bare.endswith("-year-old")):
+            break
+        out.insert(0, w)
+    return out
 
 
 def _content(side: list[str], own: set = frozenset()) -> set[str]:

@@ -401,3 +401,22 @@ def test_a_low_match_who_is_refusal_is_unsure_when_an_article_naming_him_in_full
     assert overrule(_verdict("low_match"), Shape("who_is", subject="Livio Costantini"), pool).state == UNSURE
     assert overrule(_verdict("low_match"), Shape("who_is", subject="Mario Costantini"), pool).state == NOT_FOUND
     assert overrule(_verdict("low_match"), Shape("fact"), pool).state == NOT_FOUND
+
+
+def test_a_role_word_after_a_modal_is_a_verb():
+    assert description("Nathalie Dechy", "Navratilova will partner Nathalie Dechy in the doubles event.") == ""
+    assert description("Nathalie Dechy", "Tennis star Nathalie Dechy won.") == "role"
+    assert description("Brian Kerr", "He spoke to manager Brian Kerr.") == "role"
+
+
+def test_a_repeated_role_is_the_role_phrase_not_the_words_before_it():
+    """ "Critics ... claim president Hugo Chavez is ..." repeats "Venezuelan President Hugo Chavez":
+    its role is "president", not "claim president"."""
+    first = _cand("Venezuelan President Hugo Chavez signed the deal on Tuesday.", "v", 0, 0.8)
+    again = _cand("Critics of the land reform policy claim president Hugo Chavez is trying to enforce it.", "w", 0, 0.7)
+    pool = _pool([first, again], {"v": [first], "w": [again]},
+                 {"v": "Venezuelan President Hugo Chavez signed.", "w": "Hugo Chavez. Critics ..."})
+    from newsqa.qa.shapes.who_is import _told_already
+    assert _told_already("Hugo Chavez", again.text, "role", [first])
+    assert not _told_already("Hugo Chavez", "Oil minister Hugo Chavez spoke.", "role", [first])
+    assert choose_who_is(pool, "Hugo Chavez") == [first, again]  # nothing new to say: the repeat fills the slot
