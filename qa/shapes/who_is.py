@@ -434,6 +434,22 @@ def _back_rx(person: bool) -> re.Pattern:
                       rf"(?={_BACK_AFTER})")
 
 
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady)\s+([A-Z][\w'\u2019-]+)")
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|on|from|to|of|for|near|into)\s+(?:the\s+)?$")
+
+
+def _someone_after(prev: str, subject: str) -> bool:
+    """``prev`` names someone else after its last mention of the subject, who would be the nearer
+    referent of a following "the home secretary": "Mr Blunkett", or a full name not standing after a
+    place's preposition ("at White Hart Lane")."""
+    own = set(subject.split())
+    last = max((m.end() for f in _name_forms(subject) for m in _name_rx(f, False).finditer(prev)), default=0)
+    if any(m.group(1) not in own for m in _TITLED.finditer(prev, last)):
+        return True
+    return any(not (set(m.group(0).split()) & own) and not _PLACE_BEFORE.search(prev, 0, m.start())
+               for m in _FULL_NAME.finditer(prev, last))
+
+
 def back_references(sents: list[Candidate], subject: str) -> list[Candidate]:
     """In an article naming the subject, a sentence right after one naming it that refers back to it
     by a description as the clause's subject: "The 18-year-old, who has played in 13 of the club's
@@ -441,14 +457,15 @@ def back_references(sents: list[Candidate], subject: str) -> list[Candidate]:
     "The club have confirmed that the former England coach will be unveiled ..." after "Glenn
     Hoddle has been unveiled ...". The head is a person's role or an age for a multi-word name (a
     person), also a body ("the Bristol band will play") for a one-word one; no other full name
-    stands before it in the sentence (it would be the nearer referent), and the sentence does not
-    name the subject itself (then the name's own description rules read it)."""
+    stands before it in the sentence, nor after the subject in the sentence before (it would be the
+    nearer referent), and the sentence does not name the subject itself (then the name's own
+    description rules read it)."""
     forms = _name_forms(subject)
     rx = _back_rx(len(subject.split()) > 1)
     out = []
     for prev, c in zip(sents, sents[1:]):
         if not any(_name_rx(f, False).search(prev.text) for f in forms) or any(
-                _name_rx(f, False).search(c.text) for f in forms):
+                _name_rx(f, False).search(c.text) for f in forms) or _someone_after(prev.text, subject):
             continue
         m = rx.search(c.text)
         if m and not _FULL_NAME.search(c.text, 0, m.start()):

@@ -420,3 +420,15 @@ def test_a_repeated_role_is_the_role_phrase_not_the_words_before_it():
     assert _told_already("Hugo Chavez", again.text, "role", [first])
     assert not _told_already("Hugo Chavez", "Oil minister Hugo Chavez spoke.", "role", [first])
     assert choose_who_is(pool, "Hugo Chavez") == [first, again]  # nothing new to say: the repeat fills the slot
+
+
+def test_no_back_reference_past_someone_named_after_the_subject():
+    from newsqa.qa.shapes.who_is import back_references
+
+    named = _cand("Mr Blair defended Mr Blunkett on Monday.", "b", 0)
+    back = _cand("The home secretary has already admitted he was wrong.", "b", 60)
+    assert back_references([named, back], "Blair") == []  # Mr Blunkett is the nearer referent
+    assert back_references([named, back], "David Blunkett") == [back]
+    place = _cand("Spurs want Iceland Under-21 international Emil Hallfredsson after a trial at White Hart Lane.", "h", 0)
+    age = _cand("The 20-year-old midfielder, who plays for FH, also starred.", "h", 90)
+    assert back_references([place, age], "Emil Hallfredsson") == [age]  # a place is nobody
