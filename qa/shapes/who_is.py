@@ -294,7 +294,8 @@ def _pronoun_description(sents: list[Candidate], subject: str) -> list[Candidate
         return []
     forms = _name_forms(subject)
     for prev, c in zip(sents, sents[1:]):
-        if _HE.match(c.text) and any(_name_rx(f, False).search(prev.text) for f in forms):
+        if _HE.match(c.text) and any(_name_rx(f, False).search(prev.text) for f in forms) \
+                and not _someone_after(prev.text, subject):
             return [c]
     return []
 

@@ -432,3 +432,14 @@ def test_no_back_reference_past_someone_named_after_the_subject():
     place = _cand("Spurs want Iceland Under-21 international Emil Hallfredsson after a trial at White Hart Lane.", "h", 0)
     age = _cand("The 20-year-old midfielder, who plays for FH, also starred.", "h", 90)
     assert back_references([place, age], "Emil Hallfredsson") == [age]  # a place is nobody
+
+
+def test_no_he_sentence_past_someone_named_after_the_subject():
+    from newsqa.qa.shapes.who_is import _pronoun_description
+
+    texts = ["Duncan Bannatyne attacked the government.", "Mr Bannatyne praised Mr Brown on Monday.",
+             "He had then changed his mind in June."]
+    sents = [_cand(t, "b", i * 100) for i, t in enumerate(texts)]
+    assert _pronoun_description(sents, "Duncan Bannatyne") == []  # "He" is Mr Brown as likely as him
+    sents[1] = _cand("Mr Bannatyne has previously given Labour £50,000.", "b", 100)
+    assert _pronoun_description(sents, "Duncan Bannatyne") == [sents[2]]
