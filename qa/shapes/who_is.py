@@ -21,7 +21,8 @@ from .pool import Pool, near_duplicate
 ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
 _ROLE = "|".join(ROLE_WORDS)
 MAX_QUOTES = 2
-BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15, "back": 0.15, "pronoun": 0.10}
+BONUS = {"appositive": 0.30, "copula": 0.25, "role": 0.20, "headline": 0.15, "lead": 0.15, "back": 0.15, "pronoun": 0.10,
+         "career": 0.10}
 
 
 def _name_forms(subject: str) -> list[str]:
@@ -256,6 +257,7 @@ def _find_described(pool: Pool, subject: str, whole: bool) -> list[tuple[float, 
         out += [(c.score + BONUS["lead"], c, "lead") for c in _lead_description(sents, subject)]
         out += [(c.score + BONUS["pronoun"], c, "pronoun") for c in _pronoun_description(sents, subject)]
         out += [(c.score + BONUS["back"], c, "back") for c in back_references(sents, subject)]
+        out += [(c.score + BONUS["career"], c, "career") for c in career_sentences(sents, subject)]
     return sorted(out, key=lambda t: -t[0])
 
 
@@ -300,6 +302,32 @@ def _pronoun_description(sents: list[Candidate], subject: str) -> list[Candidate
     return []
 
 
+_CAREER = (r"(?:(?:has|had|later|first|then)\s+)?(?:entered|joined|founded|co-founded|studied|trained|"
+           r"received\s+(?:an?|the|his|her)\s+(?:[\w-]+\s+)?(?:Oscar|Grammy|Bafta|Emmy|award|prize|medal|honour|"
+           r"knighthood|title|degree|OBE|MBE|CBE)s?|"
+           r"was\s+born|grew\s+up|made\s+(?:his|her)\s+(?:name|fortune)|(?:started|began)\s+(?:his|her)\s+career|"
+           r"served\s+as|was\s+elected)\b")
+
+
+def career_sentences(sents: list[Candidate], subject: str) -> list[Candidate]:
+    """In an article about the subject (named in full in its first two sentences), a sentence whose
+    subject is the name and whose verb tells a life or a career: "Mr Blunkett entered Parliament for
+    Sheffield Brightside in 1987", "Conti received an Oscar in 1983 for the original score of The
+    Right Stuff" (not "Conti said ...", not "Conti's most nerve-wracking moment ...", not "Grady
+    received a pass from Crawford"). It adds to a description, but does not by itself make the
+    subject described (``stated``)."""
+    if not any(re.search(rf"\b{re.escape(subject)}\b", c.text) for c in sents[:ABOUT]):
+        return []
+    rx = _career_rx(subject)
+    return [c for c in sents if rx.match(c.text)]
+
+
+@lru_cache(maxsize=256)
+def _career_rx(subject: str) -> re.Pattern:
+    forms = "|".join(re.escape(f) for f in _name_forms(subject))
+    return re.compile(rf"[\"'\u201c]?(?:{forms})\s+{_CAREER}")
+
+
 def _only_name(sentence: str, subject: str) -> bool:
     """No capitalised word of ``sentence`` after its first is outside the subject's name: "The Lib
     Dem leader said ..." after an opening that names Charles Clarke and Charles Kennedy is about
@@ -335,20 +363,24 @@ def choose_who_is(pool: Pool, subject: str) -> list[Candidate]:
     """Describing sentences of ``subject`` first (by kind of description, then score); [] if none.
     The articles naming the subject are read whole only when the top passages give too few. A
     sentence repeating a description already chosen is kept only for a slot nothing new fills, and
-    then before a "He ..." sentence (a repeated role tells more than "He has some old dogs ...")."""
+    then before a "He ..." sentence (a repeated role tells more than "He has some old dogs ...").
+    A career sentence ("X entered Parliament for ...") only adds to a description: alone it is none."""
     out: list[Candidate] = []
     repeats: list[Candidate] = []
+    later: list[Candidate] = []  # career sentences met before any description: they only add to one
     for whole in (False, True):
         for _, c, kind in _described(pool, subject, whole=whole):
-            if any(near_duplicate(c.text, o.text) or o.text == c.text for o in out + repeats):
+            if any(near_duplicate(c.text, o.text) or o.text == c.text for o in out + repeats + later):
                 continue
-            if _told_already(subject, c.text, kind, out):
+            if kind == "career" and not out:
+                later.append(c)
+            elif _told_already(subject, c.text, kind, out):
                 repeats.append(c)
             elif kind != "pronoun" or not repeats:
                 out.append(c)
                 if len(out) >= MAX_QUOTES:
                     return out
-    return (out + repeats)[:MAX_QUOTES]
+    return (out + later + repeats)[:MAX_QUOTES] if out else []
 
 
 def stated(pool: Pool, subject: str) -> bool:
@@ -357,7 +389,8 @@ def stated(pool: Pool, subject: str) -> bool:
     if len(subject.split()) < 2:
         return False
     full = set(_named_in_full(pool, subject))
-    return any(c.hit.passage.doc_id in full for _, c, _ in _described(pool, subject))
+    # a career sentence ("X joined the firm in 1990") adds to a description but does not say who X is
+    return any(c.hit.passage.doc_id in full for _, c, kind in _described(pool, subject) if kind != "career")
 
 
 _NEAR = 4  # words of a role before the name, or of an appositive or copula after it, that make its description

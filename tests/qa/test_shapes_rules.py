@@ -443,3 +443,25 @@ def test_no_he_sentence_past_someone_named_after_the_subject():
     assert _pronoun_description(sents, "Duncan Bannatyne") == []  # "He" is Mr Brown as likely as him
     sents[1] = _cand("Mr Bannatyne has previously given Labour £50,000.", "b", 100)
     assert _pronoun_description(sents, "Duncan Bannatyne") == [sents[2]]
+
+
+def test_a_career_sentence_of_the_article_about_him_adds_to_a_description():
+    from newsqa.qa.shapes.who_is import career_sentences
+
+    texts = ["Bill Conti's job of musical director of the Oscars show is not for the faint-hearted.",
+             "This year marks Conti's 17th turn at the helm.",
+             "Conti received an Oscar in 1983 for the original score of The Right Stuff.",
+             "Conti said the show was hard."]
+    sents = [_cand(t, "c", i * 100, 0.5 - i * 0.1) for i, t in enumerate(texts)]
+    assert career_sentences(sents, "Bill Conti") == [sents[2]]
+    assert career_sentences([_cand("James Grady scored.", "g", 0), _cand("Grady received a pass from Crawford.", "g", 50)],
+                            "James Grady") == []  # a match's events are no career
+    assert career_sentences(sents[1:], "Bill Conti") == []  # an article about him names him in full first
+    pool = _pool([sents[0]], {"c": sents}, {"c": " ".join(texts)})
+    assert choose_who_is(pool, "Bill Conti") == [sents[0], sents[2]]
+    # alone, a career sentence is no description: the fact answer stands in, and the reply is unsure
+    lone = [_cand("Mr Blunkett visited Sheffield.", "b", 0), _cand("David Blunkett spoke.", "b", 40),
+            _cand("Mr Blunkett entered Parliament for Sheffield Brightside in 1987.", "b", 80)]
+    pool = _pool([lone[2]], {"b": lone}, {"b": "Mr Blunkett visited Sheffield. David Blunkett spoke. Mr Blunkett entered ..."})
+    assert choose_who_is(pool, "David Blunkett") == []
+    assert overrule(Decision(ANSWERED, 0.9, None), Shape("who_is", subject="David Blunkett"), pool).state == UNSURE
