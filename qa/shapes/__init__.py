@@ -58,7 +58,8 @@ def shape_quotes(shape: Shape, pool: Pool) -> Shaped:
 
 def overrule(verdict, shape: Shape, pool: Pool):
     """The abstention verdict, with two who-is rules: a question the abstainer found no role for (it
-    reads the top three sentences), refused or unsure, is answered as unsure when a candidate
+    reads the top three sentences) or no passage close enough for (a rare name: "Who is Livio
+    Costantini?"), refused or unsure, is answered as unsure when a candidate
     describes the full name ("said Dr Mario Paniccia, director of Intel's photonics technology lab"),
     with a reason that says so rather than denying it; an answered one is
     unsure (no bold answer) when no sentence describes the subject, since its quotes would then be
@@ -66,7 +67,7 @@ def overrule(verdict, shape: Shape, pool: Pool):
     from dataclasses import replace
 
     from ..abstain import ANSWERED, UNSURE
-    from ..explain import KIND_NOT_GIVEN, NOT_CLEAR
+    from ..explain import KIND_NOT_GIVEN, LOW_MATCH, NOT_CLEAR
 
     if shape.kind != "who_is":
         return verdict
@@ -74,7 +75,7 @@ def overrule(verdict, shape: Shape, pool: Pool):
 
     if verdict.state == ANSWERED:
         return verdict if choose_who_is(pool, shape.subject) else replace(verdict, state=UNSURE)
-    if (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN:  # unsure or not found, for another reason
+    if (verdict.reason or {}).get("code") not in KIND_NOT_GIVEN | {LOW_MATCH}:  # unsure or not found, for another reason
         return verdict
     if not stated(pool, shape.subject):
         return _named_as_asked(verdict, shape.subject)

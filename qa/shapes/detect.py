@@ -67,8 +67,8 @@ def detect(question: str) -> Shape:
             a = _drop_verb(a) if rx is _COMPARE_THAN and re.match(r"(?:do|does|did)\b", q, re.I) else a
             if a and b and a.lower() != b.lower():
                 return Shape("compare", sides=(_trim_side(a), _trim_side(b)))
-    if _YES_NO_COMPARE.match(q) and " or " in q:
-        sides = or_pair(q)
+    if _YES_NO_COMPARE.match(q) and (" or " in q or " than " in q):
+        sides = or_pair(q) if " or " in q else than_pair(q)
         if sides:
             return Shape("compare", sides=sides)
     m = _OVERVIEW.match(q)
@@ -85,6 +85,18 @@ _YES_NO_COMPARE = re.compile(rf"^(?:(?:[^,]+,\s*)?(?:is|was|are|were|did|does|do
 _STOP = frozenset("in at on for from to of with by during this last the a an".split())
 _PREP = frozenset("in at on for from to with by during".split())
 _HALT = frozenset(f"{_COMPARATIVE}|fewer|sell|earn|win|sent|rise|grow|than|is|was|did|does|get|have|has".split("|"))
+
+
+_THAN_PAIR = re.compile(rf"\b(?:{_COMPARATIVE}|fewer)\s+(?:\w+\s+)?(?P<a>(?P<prep>in|at|on|for|from|during|by|with)\s+.+?)"
+                        r"\s+than\s+(?P<b>(?P=prep)\s+.+?)\??$", re.I)
+
+
+def than_pair(q: str) -> tuple[str, str] | None:
+    """Two phrases of one preposition around "than": "Did Shark Tale take more in its first week
+    on DVD than in its opening week at the US box office?" -> ("in its first week on DVD", "in its
+    opening week at the US box office"); "Did X grow faster in 2004 than in 2003?"."""
+    m = _THAN_PAIR.search(q)
+    return (m.group("a"), m.group("b")) if m else None
 
 
 def or_pair(q: str) -> tuple[str, str] | None:

@@ -265,3 +265,18 @@ def test_who_is_takes_no_clause_ending_in_a_role_and_no_sentence_about_someone_e
          "The Lib Dem leader said the plans were flawed.", "Charles Clarke"),
     ]:
         assert _lead_description(sents(opening, second), subject) == [], second
+
+
+@pytest.mark.parametrize("q,sides", [
+    ("Did Shark Tale take more in its first week on DVD than in its opening week at the US box office?",
+     ("in its first week on DVD", "in its opening week at the US box office")),
+    ("Did the US economy grow faster in 2004 than in 2003?", ("in 2004", "in 2003")),
+])
+def test_a_yes_no_question_comparing_two_phrases_around_than_is_a_compare(q, sides):
+    shape = detect(q)
+    assert shape.kind == "compare" and shape.sides == sides
+
+
+def test_than_without_two_phrases_of_one_preposition_is_no_pair():
+    assert detect("Were more people unemployed than last year?").kind == "fact"
+    assert detect("Did sales rise more in Europe than analysts expected?").kind == "fact"

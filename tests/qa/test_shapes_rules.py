@@ -327,3 +327,141 @@ def test_an_unsure_who_is_reason_never_denies_the_description_it_quotes():
     stranger = _pool([described], {"l": [described]}, {"l": "Mr Lebedev headed the Menatep group."})
     unsure = Decision(UNSURE, 0.3, {"code": "not_clear", "text": "no sentence about Platon Lebedev clearly gives the role", "terms": []})
     assert overrule(unsure, who, stranger) == unsure  # no description of the full name: the reason stands
+
+
+@pytest.mark.parametrize("subject,sentence,kind", [
+    # "X, who is/was ..." says who X is only with a noun phrase after the verb
+    ("Juan Carlos Ferrero", "Ferrero, who was upset to be dropped for Friday's singles, hinted at more.", ""),
+    ("Delta Goodrem", "Goodrem, who is the star of Neighbours, sang a duet.", "appositive"),
+    ("Delta Goodrem", "Goodrem, who was chief executive until May, sang a duet.", "appositive"),
+    # a copula's name is the clause's subject, not a preposition's object
+    ("Juan Carlos Ferrero", "Among the low points of a difficult year for Ferrero was the decision of Spain captain "
+                            "Jordi Arrese to drop him.", ""),
+    ("Juan Carlos Ferrero", "Ferrero was the world number one in 2003.", "copula"),
+    ("Glenn Hoddle", "Hayward revealed that Hoddle was one of the first to be approached.", ""),
+    ("Ruslana", "Ruslana is one of the country's biggest stars.", "copula"),
+    # an age before the name is a description ("the X-year-old")
+    ("Sania Mirza", "The 18-year-old Mirza, who got a wild card entry, lost in the third round.", "role"),
+    # whose job: "X's job of/as ROLE"
+    ("Bill Conti", "Bill Conti's job of musical director of the Oscars show is not for the faint-hearted.", "appositive"),
+    ("Bill Conti", "Bill Conti's job was done.", ""),
+])
+def test_who_clauses_prepositions_ages_and_jobs(subject, sentence, kind):
+    assert description(subject, sentence) == kind
+
+
+def test_a_sentence_after_the_name_that_refers_back_by_a_description_describes_him():
+    from newsqa.qa.shapes.who_is import back_references
+
+    named = _cand("Middlesbrough midfielder James Morrison has been ruled out for eight weeks.", "m", 0)
+    age = _cand("The 18-year-old, who has played in 13 of the last 14 games, had surgery.", "m", 100)
+    coach = _cand("The club have confirmed that the former England coach will be unveiled on Tuesday.", "m", 100)
+    assert back_references([named, age], "James Morrison") == [age]
+    assert back_references([named, coach], "James Morrison") == [coach]
+    assert back_references([age, named], "James Morrison") == []  # only right after a sentence naming him
+    nearer = _cand("Boss Steve Gibson said the former England coach will stay.", "m", 100)  # another name nearer
+    bare = _cand("Shares rose, the company said.", "m", 100)  # a bare head describes nothing
+    clause = _cand("He decreed after the 2003 World Cup that players should rest.", "m", 100)  # never across a clause
+    assert all(back_references([named, c], "James Morrison") == [] for c in (nearer, bare, clause))
+    band = _cand("News came after confirmation the Bristol band will play.", "p", 100)
+    group = _cand("Cult British group Portishead are writing an album.", "p", 0)
+    assert back_references([group, band], "Portishead") == [band]  # a body for a one-word name
+    assert back_references([named, band], "James Morrison") == []  # a person's role or age for a full name
+
+
+def test_a_second_quote_tells_something_the_first_does_not():
+    """A sentence repeating the first quote's description ("former world number one") gives way to
+    one that tells more, read from the article about X; it is kept before a "He ..." sentence."""
+    top = _cand("Former world number one Juan Carlos Ferrero insists he can get back to his best.", "f", 0, 0.8)
+    again = _cand("He was replaced by former world number one Ferrero in the doubles.", "g", 0, 0.7)
+    back = _cand("The 2003 French Open champion has slipped to 64 in the world.", "f", 120, 0.3)
+    pool = _pool([top, again], {"f": [top, back], "g": [again]},
+                 {"f": "Former world number one Juan Carlos Ferrero insists ...", "g": "Juan Carlos Ferrero lost. He was replaced by ..."})
+    assert choose_who_is(pool, "Juan Carlos Ferrero") == [top, back]
+    he = _cand("He has some old dogs in his squad.", "f", 120, 0.3)
+    pool = _pool([top, again], {"f": [top, he], "g": [again]},
+                 {"f": "Former world number one Juan Carlos Ferrero insists ...", "g": "Juan Carlos Ferrero lost. He was replaced by ..."})
+    assert choose_who_is(pool, "Juan Carlos Ferrero") == [top, again]
+
+
+def test_a_lead_whose_role_word_is_a_possessor_introduces_nobody():
+    from newsqa.qa.shapes.who_is import _lead_description
+
+    lead = _cand("The first minister's statement has diverted attention from the real issues.", "l", 0)
+    named = _cand("Jack Law, chief executive of Alcohol Focus Scotland, said so.", "l", 80)
+    assert _lead_description([lead, named], "Jack Law") == []
+
+
+def test_a_low_match_who_is_refusal_is_unsure_when_an_article_naming_him_in_full_describes_him():
+    """A rare full name matches no passage closely ("Who is Livio Costantini?"), yet the article
+    naming him says "said project manager Livio Costantini": unsure with that quote, not a refusal."""
+    described = _cand("\"An overhaul is needed,\" said project manager Livio Costantini.", "n", 300)
+    pool = _pool([described], {"n": [described]}, {"n": "Nuclear body seeks new tech. \"An overhaul is needed,\" said "
+                                                        "project manager Livio Costantini."})
+    assert overrule(_verdict("low_match"), Shape("who_is", subject="Livio Costantini"), pool).state == UNSURE
+    assert overrule(_verdict("low_match"), Shape("who_is", subject="Mario Costantini"), pool).state == NOT_FOUND
+    assert overrule(_verdict("low_match"), Shape("fact"), pool).state == NOT_FOUND
+
+
+def test_a_role_word_after_a_modal_is_a_verb():
+    assert description("Nathalie Dechy", "Navratilova will partner Nathalie Dechy in the doubles event.") == ""
+    assert description("Nathalie Dechy", "Tennis star Nathalie Dechy won.") == "role"
+    assert description("Brian Kerr", "He spoke to manager Brian Kerr.") == "role"
+
+
+def test_a_repeated_role_is_the_role_phrase_not_the_words_before_it():
+    """ "Critics ... claim president Hugo Chavez is ..." repeats "Venezuelan President Hugo Chavez":
+    its role is "president", not "claim president"."""
+    first = _cand("Venezuelan President Hugo Chavez signed the deal on Tuesday.", "v", 0, 0.8)
+    again = _cand("Critics of the land reform policy claim president Hugo Chavez is trying to enforce it.", "w", 0, 0.7)
+    pool = _pool([first, again], {"v": [first], "w": [again]},
+                 {"v": "Venezuelan President Hugo Chavez signed.", "w": "Hugo Chavez. Critics ..."})
+    from newsqa.qa.shapes.who_is import _told_already
+    assert _told_already("Hugo Chavez", again.text, "role", [first])
+    assert not _told_already("Hugo Chavez", "Oil minister Hugo Chavez spoke.", "role", [first])
+    assert choose_who_is(pool, "Hugo Chavez") == [first, again]  # nothing new to say: the repeat fills the slot
+
+
+def test_no_back_reference_past_someone_named_after_the_subject():
+    from newsqa.qa.shapes.who_is import back_references
+
+    named = _cand("Mr Blair defended Mr Blunkett on Monday.", "b", 0)
+    back = _cand("The home secretary has already admitted he was wrong.", "b", 60)
+    assert back_references([named, back], "Blair") == []  # Mr Blunkett is the nearer referent
+    assert back_references([named, back], "David Blunkett") == [back]
+    place = _cand("Spurs want Iceland Under-21 international Emil Hallfredsson after a trial at White Hart Lane.", "h", 0)
+    age = _cand("The 20-year-old midfielder, who plays for FH, also starred.", "h", 90)
+    assert back_references([place, age], "Emil Hallfredsson") == [age]  # a place is nobody
+
+
+def test_no_he_sentence_past_someone_named_after_the_subject():
+    from newsqa.qa.shapes.who_is import _pronoun_description
+
+    texts = ["Duncan Bannatyne attacked the government.", "Mr Bannatyne praised Mr Brown on Monday.",
+             "He had then changed his mind in June."]
+    sents = [_cand(t, "b", i * 100) for i, t in enumerate(texts)]
+    assert _pronoun_description(sents, "Duncan Bannatyne") == []  # "He" is Mr Brown as likely as him
+    sents[1] = _cand("Mr Bannatyne has previously given Labour £50,000.", "b", 100)
+    assert _pronoun_description(sents, "Duncan Bannatyne") == [sents[2]]
+
+
+def test_a_career_sentence_of_the_article_about_him_adds_to_a_description():
+    from newsqa.qa.shapes.who_is import career_sentences
+
+    texts = ["Bill Conti's job of musical director of the Oscars show is not for the faint-hearted.",
+             "This year marks Conti's 17th turn at the helm.",
+             "Conti received an Oscar in 1983 for the original score of The Right Stuff.",
+             "Conti said the show was hard."]
+    sents = [_cand(t, "c", i * 100, 0.5 - i * 0.1) for i, t in enumerate(texts)]
+    assert career_sentences(sents, "Bill Conti") == [sents[2]]
+    assert career_sentences([_cand("James Grady scored.", "g", 0), _cand("Grady received a pass from Crawford.", "g", 50)],
+                            "James Grady") == []  # a match's events are no career
+    assert career_sentences(sents[1:], "Bill Conti") == []  # an article about him names him in full first
+    pool = _pool([sents[0]], {"c": sents}, {"c": " ".join(texts)})
+    assert choose_who_is(pool, "Bill Conti") == [sents[0], sents[2]]
+    # alone, a career sentence is no description: the fact answer stands in, and the reply is unsure
+    lone = [_cand("Mr Blunkett visited Sheffield.", "b", 0), _cand("David Blunkett spoke.", "b", 40),
+            _cand("Mr Blunkett entered Parliament for Sheffield Brightside in 1987.", "b", 80)]
+    pool = _pool([lone[2]], {"b": lone}, {"b": "Mr Blunkett visited Sheffield. David Blunkett spoke. Mr Blunkett entered ..."})
+    assert choose_who_is(pool, "David Blunkett") == []
+    assert overrule(Decision(ANSWERED, 0.9, None), Shape("who_is", subject="David Blunkett"), pool).state == UNSURE
