@@ -12,7 +12,11 @@
   top three sentences (and in none of the top eight), the word share of the best sentence that holds
   one, the asked noun ("members") absent from the best two; how far the best sentence's cosine stands
   above the fifth's; and the lowest ``article_missing`` over the top eight candidates' articles (the
-  best candidate is often a headline or side sentence of another story).
+  best candidate is often a headline or side sentence of another story);
+- whose fact the lead quote (the one shown first) states: a sibling of the question's subject in it
+  (``qa.subject``: "chief executive of Fiat Auto" for "Who is the chief executive of BT?"), and the
+  summed idf of the question's terms its article lacks (another report of the story, not the one
+  that states the fact).
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
