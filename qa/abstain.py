@@ -147,6 +147,8 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.missing_top:
         return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.missing_top)}",
                        sig.missing_top)
+    if sig.sibling and sig.sibling_of:  # "chief executive of Fiat Auto" for "Who is the chief executive of BT?"
+        return _reason(NOT_CLEAR, f"the closest sentence is about {sig.sibling}, not {sig.sibling_of}", (sig.sibling_of,))
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best
     # quotes alone, and "The 51-year-old premier" one sentence on gives the age it missed.
     finer_found = bool(sig.asked) and not sig.kind_missing and not sig.wide_kind_missing

@@ -103,8 +103,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                                settings.quotes, hits, carried=carried)
               if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
     picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
+    sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms, shown=picked)
     picked = add_close_second(scored, picked, settings.quotes.max_sentences)  # after the verdict's own choice
-    sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms)
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)

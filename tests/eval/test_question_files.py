@@ -46,6 +46,11 @@ def test_fields_and_qtype_mix(records):
 
 
 def test_split_is_every_third_question_of_each_kind(records):
+    # a block added later ("added": "dev", session 9: 20 off-corpus questions written before any change
+    # of that pass) is of its split; the rule holds for the questions of the first draw
+    added = [r for r in records if "added" in r]
+    assert all(r["split"] == r["added"] == "dev" for r in added)
+    records = [r for r in records if "added" not in r]
     seen = Counter()
     for r in records:
         expected = "test" if seen[r["kind"]] % 3 == 2 else "dev"

@@ -141,3 +141,14 @@ def test_not_stated_is_not_claimed_when_the_finer_slot_check_found_the_kind():
     assert d.reason == {"code": "not_clear", "text": "no sentence about Tony Blair clearly gives the age", "terms": []}
     sig = Signals(dense=-1.0, type_missing=True, qtype="age", asked="age", kind_missing=False, wide_kind_missing=True)
     assert decide(cand(-1.0, 0.5), sig, S, subject="Tony Blair", model=_model()).reason["code"] == "not_stated"
+
+
+def test_a_sibling_is_named_in_the_reason_and_weighs_against_answering():
+    w = {"sibling": -3.0, "lead_missing_idf": -1.0}
+    m = AbstainModel(FEATURES, tuple(w.get(f, 0.0) for f in FEATURES), (0.0,) * len(FEATURES),
+                     (1.0,) * len(FEATURES), 0.3, 0.6)
+    sib = Signals(dense=0.9, sibling="Fiat Auto", sibling_of="BT", lead_missing_idf=1.0)
+    d = decide(cand(0.9, 1.0), sib, S, subject="BT", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "not_clear", "text": "the closest sentence is about Fiat Auto, not BT", "terms": ["BT"]}
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="BT", model=m).state != NOT_FOUND

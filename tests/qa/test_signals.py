@@ -251,3 +251,22 @@ def test_a_short_form_of_three_letters_may_be_spelled_out_in_lower_case():
     assert not spelled_out("US", ["Shares were up sharply."])  # two letters still need capitals
     assert not spelled_out("GDP", ["growth in the domestic economy"])
 
+
+
+def test_the_lead_quote_of_another_story_gives_a_sibling_and_the_question_words_its_article_lacks():
+    docs = {"d0": "The US trade gap narrowed by 4.9% to $56bn in December. Exports rose.",
+            "d1": "The UK trade gap in November was the widest on record, the ONS said. It widened to £5bn."}
+    snap = _Reader(documents={d: {"date": ""} for d in docs}, document_text=lambda d: docs[d])
+    idf = IdfTable(list(docs.values()) + ["Another story about Gamma.", "Gamma again."])
+    us = _cand("The US trade gap narrowed by 4.9% to $56bn in December.", doc="d0")
+    q = "How big was the UK trade gap in November?"
+    sig = compute_signals(q, [us], 1, [us.hit], snap, idf, ArticleTerms(), shown=[us])
+    assert (sig.sibling, sig.sibling_of) == ("US", "UK")
+    assert sig.lead_missing_idf == idf("uk") + idf("novemb")  # the article of the US figure names neither
+    uk = _cand("It widened to £5bn.", doc="d1")
+    own = compute_signals(q, [uk], 1, [uk.hit], snap, idf, ArticleTerms(), shown=[uk])
+    assert own.sibling == "" and own.lead_missing_idf == 0.0
+    # the signals read the quote shown first (the slot step's lead), not the best-scored sentence
+    led = compute_signals(q, [uk, us], 1, [uk.hit, us.hit], snap, idf, ArticleTerms(), shown=[us, uk])
+    assert led.sibling == "US"
+    assert len(sig.features()) == len(FEATURES) and dict(zip(FEATURES, sig.features()))["sibling"] == 1.0

@@ -1,0 +1,155 @@
+"""Whose fact a sentence states: the question's subject, or a sibling of it.
+
+A near miss often reads like an answer because a sentence gives the same kind of fact about another
+thing of the same sort: "How big was the UK trade gap?" answered by "the US trade gap narrowed by
+4.9% ...", "Who is the chief executive of BT?" by "... as chief executive of Fiat Auto". The
+question's name (UK, BT) is absent from the sentence, and another name stands where it stood: next
+to a word the question has next to its name ("trade gap", "executive").
+
+- ``name_runs``: runs of capitalised words (names) of a text, with their token positions;
+- ``subject_check``: of the question's names, the share the sentences leave out, and the sibling
+  found, if any: a name of the sentence that stands to a word of the question as a left-out name
+  stands to it in the question (same side, same words between: "chief executive of Fiat" for
+  "chief executive of BT", but not "chief executive Gail Berman", who holds the role).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+TITLES = frozenset("mr mrs ms dr sir lord lady dame st".split())  # part of a name, never what tells two apart
+NEAR = 3  # tokens: how close a word must stand to a name to be "its" word ("chief executive of BT")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A name in a text: its words (titles left out), its first and last token positions, its terms."""
+
+    words: tuple[str, ...]
+    first: int
+    last: int
+    terms: frozenset
+
+
+@dataclass(frozen=True)
+class SubjectCheck:
+    missing: float = 0.0  # share of the question's names of which no word is in the sentences
+    sibling: str = ""  # a name of the sentences standing where a left-out name of the question stood
+    absent: str = ""  # that left-out name of the question
+
+
+_CALENDAR = re.compile(r"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$|^(?:January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)$")
+
+
+def _name_token(w: str, low: str) -> bool:
+    """A word of a name: capitalised ("BBC1" too), not a stop or question word, not a day or month
+    ("May" is the month more often than the name)."""
+    return w[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS and not _CALENDAR.match(w)
+
+
+@lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[tuple[str, bool], ...]:
+    """(word, joined to the word before by spaces alone) for each word of ``text``, "'s" cut off."""
+    out, prev = [], -1
+    for m in _TOKEN.finditer(text):
+        w = m.group(0).rstrip(".")
+        if w.lower().endswith(("'s", "\u2019s")):
+            w = w[:-2]
+        out.append((w, prev >= 0 and not text[prev:m.start()].strip()))
+        prev = m.end()
+    return tuple(out)
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(w for w, _ in _spans(text))
+
+
+@lru_cache(maxsize=8192)
+def name_runs(text: str) -> tuple[Run, ...]:
+    """The names of ``text``: runs of capitalised tokens (or letter-digit ones: "BBC1") with only
+    spaces between, not stop or question words, days or months. The first token counts only when
+    the next one is capitalised too ("Sergio Marchionne has...", not "However, Mr ...").
+
+    >>> [r.words for r in name_runs("However, the US trade gap with Mr Wen Jiabao's China grew")]
+    [('US',), ('Wen', 'Jiabao', 'China')]
+    """
+    spans = _spans(text)
+    toks = tuple(w for w, _ in spans)
+    flags = [bool(w) and _name_token(w, w.lower()) for w in toks]
+    joined = [j for _, j in spans]
+    if flags and flags[0] and not (len(flags) > 1 and flags[1] and joined[1]):
+        flags[0] = False
+    runs, i = [], 0
+    while i < len(toks):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and flags[j + 1] and joined[j + 1]:
+            j += 1
+        ws = tuple(w for w in toks[i:j + 1] if w.lower() not in TITLES)
+        ts = frozenset(t for w in ws for t in terms(w))
+        if ws and ts:
+            runs.append(Run(ws, i, j, ts))
+        i = j + 1
+    return tuple(runs)
+
+
+def _relations(toks: tuple[str, ...], run: Run, skip: frozenset) -> set[tuple[str, int, tuple[str, ...]]]:
+    """How ``run`` stands to the content words within ``NEAR`` tokens of it: (term, side, the words
+    between). "chief executive of BT" gives ("execut", -1, ("of",)): the owner of the role stands
+    after it, behind "of"; "Chief executive Gail Berman" gives ("execut", -1, ()), its holder."""
+    out: set[tuple[str, int, tuple[str, ...]]] = set()
+    for k in range(max(0, run.first - NEAR), min(len(toks), run.last + NEAR + 1)):
+        if run.first <= k <= run.last:
+            continue
+        low = toks[k].lower()
+        if low in ANSWER_TYPE_WORDS or low in QUESTION_WORDS or _CALENDAR.match(toks[k]):
+            continue
+        side, gap = (-1, toks[k + 1:run.first]) if k < run.first else (1, toks[run.last + 1:k])
+        gap = tuple(w.lower() for w in gap)
+        out.update((t, side, gap) for t in terms(toks[k]) if t not in skip)
+    return out
+
+
+def _capital_terms(text: str) -> set[str]:
+    """Terms of the capitalised tokens of ``text``, its first one too: a name of the question is
+    there only as a name ("BBC Two" is not in "the two main channels")."""
+    return {t for w in tokens(text) if w[:1].isupper() or w[:1].isdigit() for t in terms(w)}
+
+
+def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
+    """The question's names against ``sentences`` (the quote's): the share left out, and a sibling.
+
+    >>> subject_check("How big was the UK trade gap in November?",
+    ...               ["On a monthly basis the US trade gap narrowed by 4.9% in December."])
+    SubjectCheck(missing=1.0, sibling='US', absent='UK')
+    >>> subject_check("Who is the chief executive of BT?", ["BT chief executive Ben Verwaayen said so."])
+    SubjectCheck(missing=0.0, sibling='', absent='')
+    """
+    q_runs = name_runs(question)
+    if not q_runs or not sentences:
+        return SubjectCheck()
+    q_terms = frozenset(t for r in q_runs for t in r.terms)
+    s_terms = set().union(*(_capital_terms(s) for s in sentences))
+    absent = [r for r in q_runs if not (r.terms & s_terms)]
+    missing = len(absent) / len(q_runs)
+    q_toks = tokens(question)
+    for r in absent:
+        near = _relations(q_toks, r, q_terms)
+        if not near:
+            continue
+        for s in sentences:
+            s_toks = tokens(s)
+            for o in name_runs(s):
+                if o.terms & q_terms:
+                    continue  # a form of a name the question has ("Mr Blair" for "Tony Blair")
+                if near & _relations(s_toks, o, o.terms):
+                    return SubjectCheck(missing, " ".join(o.words), " ".join(r.words))
+    return SubjectCheck(missing)

@@ -1,0 +1,32 @@
+"""qa/subject.py: whose fact a sentence states (the question's subject, or a sibling of it)."""
+
+from newsqa.qa.subject import name_runs, subject_check
+
+
+def test_name_runs_leave_out_titles_days_months_and_a_lone_first_word():
+    runs = name_runs("However, Mr Demel left Fiat Auto on Tuesday in February, said Sergio Marchionne.")
+    assert [r.words for r in runs] == [("Demel",), ("Fiat", "Auto"), ("Sergio", "Marchionne")]
+    assert [r.words for r in name_runs("Sergio Marchionne has replaced him")] == [("Sergio", "Marchionne")]
+
+
+def test_another_owner_of_the_asked_role_is_a_sibling_its_holder_is_not():
+    q = "Who is the chief executive of BT?"
+    fiat = subject_check(q, ["Sergio Marchionne has replaced Herbert Demel as chief executive of Fiat Auto."])
+    assert (fiat.sibling, fiat.absent) == ("Fiat Auto", "BT")
+    # the article about the firm names its chief without the firm's name: the holder, not a sibling
+    assert subject_check(q, ["Chief executive Gail Berman said so."]).sibling == ""
+    assert subject_check(q, ["BT chief executive Ben Verwaayen said so."]).missing == 0.0
+
+
+def test_a_name_of_the_question_counts_only_as_a_name_in_the_sentence():
+    q = "What was BBC Two's audience share in the week?"
+    assert subject_check(q, ["The two main channels lost audience share."]).missing == 1.0  # "two" is no "BBC Two"
+    assert subject_check(q, ["BBC Two lost audience share."]).missing == 0.0
+    # a short form of the question's name the sentence writes ("Mr Blair" for "Tony Blair") is no sibling
+    assert subject_check("How old is the premier Tony Blair?", ["The premier Mr Blair is 51."]).sibling == ""
+
+
+def test_the_same_side_of_the_shared_word_is_needed():
+    q = "How big was the UK trade gap in November?"
+    assert subject_check(q, ["The US trade gap narrowed."]).sibling == "US"
+    assert subject_check(q, ["The trade gap, the US said, narrowed."]).sibling == ""  # "US" stands after "trade gap"
