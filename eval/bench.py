@@ -538,6 +538,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--compare", type=Path, action="append", default=[],
                     help="--stages: another checkout of newsqa to measure beside this one (repeatable)")
     ap.add_argument("--rounds", type=int, default=2, help="--stages: interleaved rounds of every (checkout, backend)")
+    ap.add_argument("--stages-passes", type=int, default=1,
+                    help="--stages: ask the questions N times in each process, report the last pass (engine caches "
+                         "of one entry: what stays is the mapped index pages the questions touched, a server's steady state)")
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     return ap
@@ -591,7 +594,8 @@ def run_stages(args) -> int:
         raise SystemExit(f"no index at {index}: pass --stages-index DIR (or run the benchmark once to build it)")
     checkouts = {"this": ROOT, **{str(c): c.resolve() for c in args.compare}}
     split = None if args.stages_split == "all" else args.stages_split
-    res = bench_stages(index, args.stages_questions, split, args.backends.split(","), checkouts, args.rounds, args.warmup)
+    res = bench_stages(index, args.stages_questions, split, args.backends.split(","), checkouts, args.rounds, args.warmup,
+                       args.stages_passes)
     res["machine"] = machine()
     (args.out / "stages.json").write_text(json.dumps(res, indent=2))
     (args.out / "stages.md").write_text(stages_markdown(res))
