@@ -460,29 +460,63 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
     choose = bool(backend or os.environ.get("NEWSQA_BACKEND"))  # the default reuses a choice, never makes one
     if requested not in BACKENDS:
         raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
+    return _load(*_model_source(model), batch_size, requested, choose)
+
+
+def load_small_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
+    """The encoder of a small write (one article's passages; ``indexer.SMALL_WRITE``) asked for no
+    backend: ``auto``'s choice when it loads light (``backends.light``: chosen earlier on this CPU,
+    its parity against torch fp32 on record and passed, its converted model cached; no torch
+    import), else torch fp32 alone. Never both, never a choice made now.
+
+    Light, a one-article writer loads in ~0.5 CPU-s instead of torch's ~6, holds ~210 MB instead of
+    ~600, and encodes an article in a third of the CPU (OpenVINO here; docs/performance.md, seventh
+    round); its vectors are within the parity every backend passes to be mixed into an index.
+
+        >>> enc = load_small_encoder()  # doctest: +SKIP
+        >>> enc.backend  # doctest: +SKIP
+        'openvino'
+    """
+    if model and model.startswith("hashing"):
+        return load_encoder(model)
+    model_dir, name, checksum = _model_source(model)
+    enc = _light(model_dir, name, checksum, batch_size, "auto")
+    return enc if enc is not None else _load(model_dir, name, checksum, batch_size, "torch", True)
+
+
+def _model_source(model: str | None) -> tuple[Path, str, str]:
+    """``(folder, name, weights checksum)`` of a model spec that is not the hashing encoder."""
     if is_default_model(model):
         model_dir, got = verified_default_model()
-        return _load(model_dir, DEFAULT_MODEL, got, batch_size, requested, choose)
+        return model_dir, DEFAULT_MODEL, got
     path = Path(model).expanduser()
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         raise NewsqaError(
             f"model {model!r} is not a local sentence-transformers folder (no modules.json or config.json); "
             "newsqa never downloads models: pass a local path"
         )
-    return _load(path.resolve(), path.resolve().name, weights_checksum(path), batch_size, requested, choose)
+    return path.resolve(), path.resolve().name, weights_checksum(path)
+
+
+def _light(model_dir: Path, name: str, checksum: str, batch_size: int, requested: str) -> Encoder | None:
+    """The light encoder of ``requested`` when every record it needs holds (``backends.light``), else None."""
+    threads = default_threads()
+    parts = light_parts(model_dir, name, checksum, requested, threads)
+    if parts is None:
+        return None
+    enc = SentenceTransformerEncoder(model_dir, name, checksum, batch_size, threads=threads, runner=parts.runner,
+                                     profile=parts.profile)
+    enc.parity, enc.note = parts.parity, parts.note
+    return enc
 
 
 def _load(model_dir: Path, name: str, checksum: str, batch_size: int, requested: str, choose: bool = True) -> Encoder:
     """The light load (``backends.light``: no torch) when everything it needs is on record, else the
     full one, which then records the model's profile for the next load on another backend.
     ``choose``: ``auto`` may make its choice now (else, with none on record, torch fp32)."""
-    threads = default_threads()
-    parts = light_parts(model_dir, name, checksum, requested, threads)
-    if parts is not None:
-        enc = SentenceTransformerEncoder(model_dir, name, checksum, batch_size, threads=threads, runner=parts.runner,
-                                         profile=parts.profile)
-        enc.parity, enc.note = parts.parity, parts.note
-        return enc
+    light = _light(model_dir, name, checksum, batch_size, requested)
+    if light is not None:
+        return light
     base = SentenceTransformerEncoder(model_dir, name, checksum, batch_size=batch_size)
     enc = resolve_backend(base, requested, choose=choose)
     if enc.backend in LIGHT:

@@ -25,7 +25,7 @@ import numpy as np
 from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
 from .documents import Document, Note, Skipped
 from .backends.manifest import check_mix, model_fields
-from .encoder import Encoder, load_encoder
+from .encoder import Encoder, load_encoder, load_small_encoder
 from .errors import DocumentNotFoundError, IndexFormatError
 from .faiss_index import FaissSettings
 from .file_records import FileRecords
@@ -331,9 +331,10 @@ def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_set
 
 
 # Below this many texts to encode, an update that was given no encoder and asked for no backend
-# loads torch fp32 alone (the reference every backend is checked against, so its vectors mix into
-# any index): a one-article add then pays no OpenVINO / ONNX Runtime import, model compile or
-# conversion check, and its writer holds one copy of the model, not two.
+# loads one model, never two (``encoder.load_small_encoder``): auto's choice when it loads light
+# (on record for this CPU, parity passed: no torch import, ~0.5 CPU-s), else torch fp32 alone (the
+# reference every backend is checked against, so its vectors mix into any index); a one-article add
+# then pays no model compile, conversion or parity check.
 SMALL_WRITE = 256
 
 
@@ -365,7 +366,8 @@ class EncoderOnDemand:
             small = texts is not None and texts <= SMALL_WRITE
             if progress:
                 progress(ProgressEvent("loading model", 0, 1, "model"))
-            self.loaded = self._checked(load_encoder(self.spec, backend=asked or ("torch" if small else None)))
+            self.loaded = self._checked(load_small_encoder(self.spec) if small and not asked
+                                        else load_encoder(self.spec, backend=asked))
             if progress:
                 progress(ProgressEvent("loading model", 1, 1, "model"))
             if self.slot is not None:

@@ -40,7 +40,8 @@ def watch(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike, *, i
 
     The first pass indexes whatever is new; later passes run only when the listing changed. With no
     ``encoder``, the model is loaded by the first pass that encodes something, as ``update_index``
-    loads it (torch fp32 alone for a small add), and kept for the passes after it.
+    loads it (one model for a small add: auto's light choice, else torch fp32), and kept for the
+    passes after it.
     """
     paths = [Path(p) for p in paths]
     if encoder is None:

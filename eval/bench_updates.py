@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from newsqa.embeddings.compaction import compact_index
-from newsqa.embeddings.encoder import load_encoder
+from newsqa.embeddings.encoder import load_encoder, load_small_encoder
 from newsqa.embeddings.indexer import update_index
 from newsqa.embeddings.manifest import read_manifest
 from newsqa.qa import Engine
@@ -54,12 +54,13 @@ def writer(index: Path, src: Path, corpus: Path, n: int, deletes: int, model: st
     """Run in a fresh process: ``n`` single-article adds, ``deletes`` deletes; timings and peak RSS.
 
     The model is loaded once, as a long-running writer (``newsqa watch``, the UI's uploads) holds
-    it, and as ``update_index`` loads it for an add this small (torch fp32 unless a backend is
-    asked for: ``$NEWSQA_BACKEND``). CPU seconds are this process's own (``time.process_time``):
-    on a shared machine they say what an add costs when wall time says how busy the machine was.
+    it, and as ``update_index`` loads it for an add this small (``load_small_encoder``: auto's
+    choice when it loads light, else torch fp32; ``$NEWSQA_BACKEND`` when set). CPU seconds are
+    this process's own (``time.process_time``): on a shared machine they say what an add costs
+    when wall time says how busy the machine was.
     """
     t, c = time.perf_counter(), time.process_time()
-    enc = load_encoder(model, backend=None if os.environ.get("NEWSQA_BACKEND") else "torch")
+    enc = load_encoder(model) if os.environ.get("NEWSQA_BACKEND") else load_small_encoder(model)
     load = {"model_load_s": time.perf_counter() - t, "model_load_cpu_s": time.process_time() - c,
             "rss_after_model_mb": _vm()["VmRSS"], "backend": getattr(enc, "backend", "")}
     adds, cpu, encode, encode_cpu, dels, dels_cpu, written = [], [], [], [], [], [], []

@@ -99,3 +99,24 @@ def test_auto_uses_its_cached_choice_and_its_parity(records):
     cache.write_text(json.dumps({key: {"backend": "onnx", "why": "onnx 2.0x", "parity": {"onnx": PASS.to_dict()}}}))
     parts = _parts(records, "auto")
     assert parts is not None and parts.note == "auto: onnx (chosen earlier on this CPU: onnx 2.0x)"
+
+
+def test_a_small_write_loads_autos_light_choice_else_torch_alone(records, monkeypatch):
+    """A one-article writer given no backend (``load_small_encoder``): auto's cached choice when it
+    loads light, else torch fp32 alone; never a full load of another backend, never a choice now."""
+    from newsqa.embeddings import encoder as enc_mod
+
+    model, home, _ = records
+    monkeypatch.setenv("NEWSQA_HOME", str(home))
+    monkeypatch.setattr(enc_mod, "_model_source", lambda spec: (model, "m", SHA))
+    full = []
+    monkeypatch.setattr(enc_mod, "_load", lambda *a: full.append(a[4:]) or "torch encoder")
+    assert enc_mod.load_small_encoder() == "torch encoder" and full == [("torch", True)]  # no choice on record
+    key = choose.choice_key(SHA, cpu_flags())
+    cache = home / "backends" / "auto.json"
+    cache.write_text(json.dumps({key: {"backend": "onnx", "why": "onnx 2.0x", "parity": {"onnx": PASS.to_dict()}}}))
+    got = enc_mod.load_small_encoder()
+    assert isinstance(got.runner, FakeOnnx) and got.parity == PASS and got.note.startswith("auto: onnx")
+    assert len(full) == 1
+    cache.write_text(json.dumps({key: {"backend": "torch", "why": "torch fastest", "parity": {}}}))
+    assert enc_mod.load_small_encoder() == "torch encoder" and full[1:] == [("torch", True)]

@@ -187,7 +187,8 @@ def test_collection_topics_are_summed_per_segment_and_skip_tombstoned_documents(
 
 @pytest.fixture
 def loads(monkeypatch, fake_encoder):
-    """Every model load an update makes (spec, backend), each answered by the fake encoder."""
+    """Every model load an update makes (spec, backend; "small": ``load_small_encoder``, one model:
+    auto's light choice or torch fp32), each answered by the fake encoder."""
     import newsqa.embeddings.indexer as indexer_mod
 
     seen = []
@@ -197,6 +198,7 @@ def loads(monkeypatch, fake_encoder):
         return fake_encoder
 
     monkeypatch.setattr(indexer_mod, "load_encoder", counting)
+    monkeypatch.setattr(indexer_mod, "load_small_encoder", lambda spec=None, **k: counting(spec, backend="small"))
     monkeypatch.delenv("NEWSQA_BACKEND", raising=False)
     return seen
 
@@ -214,10 +216,10 @@ def test_an_update_that_encodes_nothing_loads_no_model(grown, loads):
     assert open_reader(idx, ann=False).info.model.model_dump() == before
 
 
-def test_a_small_add_loads_torch_alone_unless_a_backend_is_asked(grown, loads, monkeypatch):
+def test_a_small_add_loads_one_model_unless_a_backend_is_asked(grown, loads, monkeypatch):
     src, idx = grown
     assert update_index([_article(src, 5)], idx, progress=False, compact=False).encoded == 3
-    assert loads == [("hashing-256", "torch")]  # the index's own model; no OpenVINO/ONNX beside it
+    assert loads == [("hashing-256", "small")]  # the index's own model, loaded once (light choice or torch alone)
     update_index([_article(src, 6)], idx, progress=False, compact=False, backend="openvino")
     monkeypatch.setenv("NEWSQA_BACKEND", "onnx")
     update_index([_article(src, 7)], idx, progress=False, compact=False)
@@ -241,11 +243,11 @@ def test_a_reader_parses_no_file_records_until_asked_and_reads_them_after_its_fo
     assert seg.files() is seg.files() and len(parsed) == 1
 
 
-def test_a_small_new_index_is_encoded_by_torch_alone(tmp_path, loads):
+def test_a_small_new_index_is_encoded_by_one_model(tmp_path, loads):
     src = tmp_path / "src"
     src.mkdir()
     r = update_index([_article(src, 1)], tmp_path / "idx", progress=False, compact=False)
-    assert r.written and r.encoded == 3 and loads == [(None, "torch")]
+    assert r.written and r.encoded == 3 and loads == [(None, "small")]
 
 
 
@@ -292,7 +294,7 @@ def test_an_add_parses_the_file_records_only_of_the_segments_that_hold_its_files
     assert set(r.files) == {str((src / n).resolve()) for n in ("a1.txt", "a2.txt", "a5.txt", "dup.txt")}
 
 
-def test_watch_loads_the_model_on_demand_once_torch_alone_for_small_adds(tmp_path, loads):
+def test_watch_loads_the_model_on_demand_once_one_model_for_small_adds(tmp_path, loads):
     from newsqa.embeddings.watch import watch
 
     src = tmp_path / "src"
@@ -310,7 +312,7 @@ def test_watch_loads_the_model_on_demand_once_torch_alone_for_small_adds(tmp_pat
     assert loads == []
     reports = list(watch([src], idx, interval=0, stop=stop))  # an empty folder: nothing loaded up front
     assert [r.added for r in reports] == [3, 0] and reports[1].removed == 3
-    assert loads == [(None, "torch")]  # one load, by the first add (small: torch fp32 alone); the delete none
+    assert loads == [(None, "small")]  # one load, by the first add (small: one model); the delete none
 
 
 def test_writing_elsewhere_records_the_model_entry_without_loading_a_model(tmp_path, loads):

@@ -91,16 +91,17 @@ def test_ann_ab_compares_both_ivf_kinds_on_the_same_vectors():
 
 def test_ann_ab_variants_and_the_chunked_exact_search():
     """The cheaper builds are what they say (half the lists; an HNSW quantizer), and the exact
-    search in chunks equals one product over all rows."""
+    search in blocks equals one product over all rows (blocks larger and smaller than k)."""
     import numpy as np
 
-    from newsqa.eval.bench_ann import _exact_chunked, _settings, ann_ab
+    from newsqa.eval.bench_ann import _settings, ann_ab, exact_top_k
 
     rng = np.random.default_rng(1)
     x = rng.standard_normal((1200, 16)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     want = np.argsort(-(x[:30] @ x.T), axis=1, kind="stable")[:, :10]
-    np.testing.assert_array_equal(_exact_chunked(x, x[:30], 10, step=100), want)
+    np.testing.assert_array_equal(exact_top_k(x, x[:30], 10, step=100), want)
+    np.testing.assert_array_equal(exact_top_k(x, x[:30], 10, step=7), want)
     assert _settings(10_000, {"kind": "ivf_sq8", "nlist_scale": 0.5}).nlist(10_000) == 200
     rows = ann_ab(x, x[:20], nprobes=(2000,), rounds=1, variants=("ivf_sq8", "ivf_sq8_half_nlist", "ivf_sq8_hnswq"))
     by = {r["kind"]: r for r in rows}
@@ -113,3 +114,34 @@ def test_padded_store_takes_the_number_of_lists(tmp_path, fake_encoder):
     padded, info = build_padded(tmp_path / "base", 1500, tmp_path / "cache", ann="ivf_sq8", nlist=9)
     assert info["ann_params"]["nlist"] == 9 and load_snapshot(padded).segments[0].faiss.nlist == 9
     assert padded.name.endswith("-nlist9")
+
+
+def test_ann_recall_reads_the_vectors_once_and_equals_a_scan_per_question(tmp_path, fake_encoder, monkeypatch):
+    """At 10M the exact search behind recall@10 reads 15 GB: one pass for all questions, not one a
+    question, with the recall the per-question scan gave."""
+    import numpy as np
+
+    from newsqa.eval import bench
+
+    _seed_base(tmp_path, fake_encoder)
+    padded, _ = build_padded(tmp_path / "base", 1500, tmp_path / "cache", ann="ivf_sq8", nlist=9)
+    snap = load_snapshot(padded)
+    seg = snap.segments[0]
+    seg.faiss.nprobe = 2  # a few of 9 lists: recall below 1, so equal recalls say something
+    qvecs = np.asarray(seg.vectors[:40]) + 0.8 * np.random.default_rng(3).standard_normal((40, seg.vectors.shape[1]),
+                                                                                            dtype=np.float32)
+    reads = []
+
+    class CountedRows(bench.NpyRows):
+        def __getitem__(self, key):
+            out = super().__getitem__(key)
+            reads.append(len(out))
+            return out
+
+    monkeypatch.setattr(bench, "NpyRows", CountedRows)
+    got = bench._ann_recall(snap, qvecs)
+    assert sum(reads) == len(seg)  # every stored row read once, for all 40 questions
+    _, approx = seg.faiss.search(qvecs, 10)
+    vecs = np.asarray(seg.vectors)
+    want = np.mean([len(set(a) & set(np.argpartition(-(vecs @ q), 10)[:10])) / 10 for a, q in zip(approx.tolist(), qvecs)])
+    assert got == want and 0 < got < 1

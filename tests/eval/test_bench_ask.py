@@ -62,3 +62,23 @@ def test_asks_are_summarised_by_the_shape_they_were_answered_with():
     assert got == {"compare": {"asks": 3, "cpu_p50": 30.0}, "fact": {"asks": 2, "cpu_p50": 10.0}}
     md = stages_markdown({"index": "i", "questions": "q", "split": "dev", "rounds": 2, "runs": {"this/x": summarise(runs)}})
     assert "| ask CPU p50, shape compare (asks) | 30.0 (3) |" in md
+
+
+def test_passes_report_the_last_of_repeated_asks_by_an_engine_without_caches(small_index_pristine, monkeypatch):
+    """--stages-passes: a server's steady state (the mapped pages touched, nothing cached)."""
+    from newsqa.eval import bench_ask
+
+    opened, asked = [], []
+    real_open, real_ask = bench_ask.engine.Engine.open, bench_ask.engine.Engine.ask
+    monkeypatch.setattr(bench_ask.engine.Engine, "open",
+                        classmethod(lambda cls, d, **k: opened.append(k) or real_open.__func__(cls, d, **k)))
+    monkeypatch.setattr(bench_ask.engine.Engine, "ask", lambda self, q, **k: asked.append(q) or real_ask(self, q, **k))
+    qs = ["Where did the minister speak?", "Who opened the port?", "What did the council say about the plan?"]
+    run = serve_stages(small_index_pristine, qs, warmup=1, passes=3)
+    assert len(run["cpu_ms"]) == len(run["stages"]) == 2 and run["passes"] == 3  # one pass reported
+    assert asked == qs[:1] + qs[1:] * 3
+    sizes = opened[0]["caches"]
+    assert (sizes.queries, sizes.sentences, sizes.articles, sizes.passages) == (1, 1, 1, 1)
+    assert serve_stages(small_index_pristine, qs, warmup=1)["passes"] == 1 and opened[1] == {}  # default: as before
+    res = {"index": "idx", "questions": "q", "split": None, "rounds": 1, "passes": 3, "runs": {"this/hashing": summarise([run])}}
+    assert "the last of 3 passes" in stages_markdown(res)

@@ -17,10 +17,14 @@ def test_writer_adds_and_deletes_single_articles(tmp_path, fake_encoder, monkeyp
 
     shutil.copy(SEED, tmp_path / "seed.txt")
     update_index([tmp_path / "seed.txt"], tmp_path / "idx", encoder=fake_encoder, progress=False)
-    monkeypatch.setattr("newsqa.eval.bench_updates.load_encoder", lambda *a, **k: fake_encoder)
+    used = []
+    monkeypatch.delenv("NEWSQA_BACKEND", raising=False)
+    monkeypatch.setattr("newsqa.eval.bench_updates.load_encoder", lambda *a, **k: used.append("asked") or fake_encoder)
+    monkeypatch.setattr("newsqa.eval.bench_updates.load_small_encoder", lambda *a, **k: used.append("small") or fake_encoder)
     src = tmp_path / "src"
     src.mkdir()
     out = writer(tmp_path / "idx", src, corpus, 3, 2)
+    assert used == ["small"]  # the model update_index loads for an add this small (no backend asked)
     assert len(out["adds"]) == 3 and len(out["deletes"]) == 2 and out["passages_per_add"] == 3
     assert out["peak_rss_mb"] > 0 and len(out["add_cpu"]) == 3 and all(c > 0 for c in out["add_cpu"])
     names = [n for n, _ in articles(corpus, 3, "w")]
