@@ -297,6 +297,9 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     person = pronoun.lower() in ("he", "she", "him", "his", "her")
     who_is = re.match(r"^\s*(?i:who|what)\s+(?i:is|was)\s+[A-Z]", prev_q)
     plural = pronoun.lower() in ("they", "them", "their")
+    pair = _named_pair(prev_q, q_names) if plural else ""
+    if pair:
+        return pair  # "Why did Kim and Putin meet?" -> "What did they eat?": both
     if plural and re.search(r"\b[a-z]{3,}[^s\W]s\b", prev_q) and not who_is:
         return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
     person = person or plural
@@ -316,6 +319,15 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
         multi = [n for n in q_names if " " in n]
         return (multi or q_names)[0]  # a person's full name before a place's ("Northampton coach Budge Pountney")
     return a_names[0] if a_names else ""
+
+
+def _named_pair(prev_q: str, names: list[str]) -> str:
+    """Two names of ``prev_q`` joined by "and" ("Kim and Putin"), the subject a plural "they" takes; "" if none."""
+    for a, b in zip(names, names[1:]):
+        m = re.search(rf"(?<![\w-]){re.escape(a)}\s+and\s+{re.escape(b)}(?![\w-])", prev_q)
+        if m:
+            return m.group(0)
+    return ""
 
 
 _ACTS = r"(?:(?:had|has|have|was|is)\s+)?(?:said|says|told|asked|added|replied|shown|showed|met|meets|visited|arrived)"
@@ -365,7 +377,7 @@ def _resolve_pronoun(question: str, history: list[Turn]) -> Resolved | None:
             break
     ref = _referent(prev_q, prev_a, m.group(0)) if m and m.group(0).lower() != "there" else ""
     plural = bool(m) and m.group(0).lower() in ("they", "them", "their")
-    if plural and ref:
+    if plural and ref and " and " not in ref:
         partner = _partner(ref, prev_q, prev_a)
         ref = f"{ref} and {partner}" if partner else ref  # "they" after "Why did Kim go to Russia?": Kim and Putin
     if m and ref:

@@ -183,3 +183,10 @@ def test_they_is_no_pair_when_the_referent_is_no_person():
     prev = {"question": "Why did Yukos go bust?", "answer": "\u201cThe firm was sold, chief executive Steven Theede said.\u201d [1]"}
     r = resolve_followup("Who bought them?", [prev])
     assert " and " not in r.query
+
+
+def test_they_after_two_people_joined_by_and_takes_both():
+    r = resolve_followup("What did they eat?", ["Why did Kim and Putin meet?"])
+    assert r.query == "What did Kim and Putin eat?"
+    assert resolve_followup("What did they eat?", ["Did Kim Jong Un and Vladimir Putin meet?"]).query == \
+        "What did Kim Jong Un and Vladimir Putin eat?"
