@@ -26,9 +26,10 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .asked import asked_kind
+from .lexicon import ROLE_WORDS, is_nationality
 from .slot_choice import slot_filler
 from .spans import NAME
-from .text import QUESTION_WORDS, STOPWORDS, words
+from .text import QUESTION_WORDS, STOPWORDS, in_word_list, words
 from .types import Turn
 
 _PERSONAL = r"he|she|him|they|them"
@@ -296,6 +297,9 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     person = pronoun.lower() in ("he", "she", "him", "his", "her")
     who_is = re.match(r"^\s*(?i:who|what)\s+(?i:is|was)\s+[A-Z]", prev_q)
     plural = pronoun.lower() in ("they", "them", "their")
+    pair = _named_pair(prev_q, q_names) if plural else ""
+    if pair:
+        return pair  # "Why did Kim and Putin meet?" -> "What did they eat?": both
     if plural and re.search(r"\b[a-z]{3,}[^s\W]s\b", prev_q) and not who_is:
         return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
     person = person or plural
@@ -317,6 +321,44 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
     return a_names[0] if a_names else ""
 
 
+def _named_pair(prev_q: str, names: list[str]) -> str:
+    """Two names of ``prev_q`` joined by "and" ("Kim and Putin"), the subject a plural "they" takes; "" if none."""
+    for a, b in zip(names, names[1:]):
+        m = re.search(rf"(?<![\w-]){re.escape(a)}\s+and\s+{re.escape(b)}(?![\w-])", prev_q)
+        if m:
+            return m.group(0)
+    return ""
+
+
+_ACTS = r"(?:(?:had|has|have|was|is)\s+)?(?:said|says|told|asked|added|replied|shown|showed|met|meets|visited|arrived)"
+
+
+def _is_person(name: str, text: str) -> bool:
+    """``text`` writes ``name`` as a person: with an age ("Putin, 70,"), before a verb of saying or
+    meeting ("Putin said", "Kim had shown"), or after a role word ("President Vladimir Putin")."""
+    n = re.escape(name)
+    if re.search(rf"(?<![\w-]){n},\s+\d{{1,3}},|(?<![\w-]){n}\s+{_ACTS}\b", text):
+        return True
+    return any(in_word_list(w, ROLE_WORDS) for w in re.findall(rf"([\w-]+)\s+{n}(?![\w-])", text))
+
+
+def _partner(ref: str, prev_q: str, prev_a: str) -> str:
+    """The other person a plural "they" takes with ``ref`` ("Putin" for "Kim" when the previous
+    answer writes both as people); "" when ``ref`` is no person or no other person is named."""
+    text = f"{prev_q} {prev_a}"
+    if not _is_person(ref, text):
+        return ""
+    own = {w.lower() for w in ref.split()}
+    for name in answer_entities(prev_a, limit=12):
+        parts = name.split()
+        roles = [i for i, w in enumerate(parts) if in_word_list(w, ROLE_WORDS)]
+        name = " ".join(parts[roles[-1] + 1:] if roles else parts)  # "Russian President Vladimir Putin"
+        if (name and not is_nationality(name) and not own & {w.lower() for w in name.split()}
+                and _is_person(name, prev_a)):
+            return name
+    return ""
+
+
 def _first_quote(answer: str) -> str:
     """The first quote of an answer's text (“...” [1] “...” [2])."""
     m = re.match(r"\s*\u201c(.*?)\u201d\s*\[\d+\]", answer, re.S)
@@ -334,15 +376,24 @@ def _resolve_pronoun(question: str, history: list[Turn]) -> Resolved | None:
             m = pm
             break
     ref = _referent(prev_q, prev_a, m.group(0)) if m and m.group(0).lower() != "there" else ""
+    plural = bool(m) and m.group(0).lower() in ("they", "them", "their")
+    if plural and ref and " and " not in ref:
+        partner = _partner(ref, prev_q, prev_a)
+        ref = f"{ref} and {partner}" if partner else ref  # "they" after "Why did Kim go to Russia?": Kim and Putin
     if m and ref:
         possessive = m.group(0).lower() in ("his", "her", "their", "its")
         sub = f"{ref}\u2019s" if possessive and not ref.endswith("s") else (f"{ref}\u2019" if possessive else ref)
         query = question[: m.start()] + sub + question[m.end():]
         others = [n for n in own_names(prev_q) + answer_entities(prev_a) if n not in query]
-        if m.group(0).lower() in ("they", "them", "their") and others:
-            query = f"{query} ({' '.join(dict.fromkeys(others[:2]))})"  # "they": the others of the previous turn
-            return Resolved(question, query, ref)
-        return with_event(with_context(Resolved(question, query, ref), prev_q), prev_a)
+        if plural and others and " and " not in ref:
+            # "they": the others of the previous turn, searched in brackets; as context they count half
+            # when the quote is chosen and weigh nothing in the abstention signals (they are not asked)
+            c = " ".join(dict.fromkeys(others[:2]))
+            return Resolved(question, f"{query} ({c})", ref, context=c)
+        r = Resolved(question, query, ref)
+        if not (plural and " and " in ref):  # both people named: the previous question's places would drown "eat"
+            r = with_context(r, prev_q)
+        return with_event(r, prev_a)
     owned = {o.lower() for o in topic_words(question)}
     carried = [w for w in topic_words(prev_q) if w.lower() not in owned]
     for name in answer_entities(prev_a) + _older_names(history, prev_q):

@@ -98,6 +98,8 @@ def role_span(name: str, quote: str) -> tuple[int, int] | None:
                 while cand and cand[-1].lower() in {w.lower() for w in words_}:
                     cand.pop()
                 cand = _role_run(cand)  # "to join Home Secretary" -> "Home Secretary"
+                if form != name or len(words_) == 1:
+                    cand = _before_first_names(cand)  # "US tycoon Malcolm" before "Glazer": "US tycoon"
                 while cand and cand[0].lower() in _SENTENCE_START_WORDS | {"said", "says", "by", "with", "of", "to", "from"}:
                     cand.pop(0)
                 if cand and in_word_list(cand[-1], DESCRIPTION_WORDS):
@@ -115,6 +117,18 @@ def _cut_role(quote: str, span: tuple[int, int]) -> bool:
     before = re.search(r"([A-Za-z][\w-]*)\s+$", quote[:span[0]])
     return (" " not in role and role.islower() and before is not None and before.group(1).islower()
             and before.group(1) not in STOPWORDS)
+
+
+def _before_first_names(words_: list[str]) -> list[str]:
+    """``words_`` without the one or two capitalised words at its end that are no role words (the
+    first names of a surname asked alone: "US tycoon Malcolm" before "Glazer"), when a role word is
+    then last; else ``words_`` unchanged."""
+    for n in (1, 2):
+        rest = words_[:-n]
+        if (len(words_) > n and all(w[:1].isupper() and not in_word_list(w, DESCRIPTION_WORDS) for w in words_[-n:])
+                and in_word_list(rest[-1], DESCRIPTION_WORDS)):
+            return rest
+    return words_
 
 
 # Lower-case words that may stand inside a role before a name ("former home secretary").

@@ -90,3 +90,17 @@ def test_a_near_tie_is_quoted_beside_a_lone_first_choice_and_the_verdict_stays(e
         a, b = alone[q], engine.ask(q)
         assert (b.answer_state, b.confidence) == (a.answer_state, a.confidence), q
         assert b.citations[0].start <= a.citations[0].start and len(" ".join(c.quote for c in b.citations)) > len(a.citations[0].quote), q
+
+
+def test_a_they_followup_is_scored_on_its_own_words_not_the_bracketed_names(engine):
+    """The bracketed names of a "they" follow-up ("What did Kim eat? (United States Ukraine)") are
+    context: the abstention signals read the question's own words, as if it were asked resolved. When
+    they counted as asked words, "eat" (in no passage) weighed a third as much and a sentence about
+    artillery shells came back as sure (a new user's run, session 9)."""
+    prev = {"question": "Why did Kim go to Russia?",
+            "answer": "\u201cKim had shown interest in the United States and Ukraine.\u201d [1]"}
+    a = engine.ask("What did they eat?", history=[prev])
+    assert a.rewritten and a.resolved_question.startswith("What did Kim eat? (")
+    alone = engine.ask("What did Kim eat?")
+    # one article: every quote's article is the same, so its missing share depends on the asked words only
+    assert a.signals["article_missing"] == pytest.approx(alone.signals["article_missing"])

@@ -1,3 +1,5 @@
+import pytest
+
 from newsqa.qa.followup import answer_entities, resolve_followup
 
 
@@ -150,3 +152,41 @@ def test_the_event_of_a_why_follow_up_is_an_inflection_of_its_own_verb_not_a_wor
     assert event_phrase("How come he left?", "The comedy writer spoke at length.") == ""
     assert event_phrase("Why did he resist?", "Residents of the town protested.") == ""
     assert event_phrase("Why did they sell?", "Sellers of the shares were few.") == ""
+
+
+# A new user's run (session 9): "Why did Kim go to Russia?" then "What did they eat?" was searched as
+# "What did Kim eat? (Russia United States)", the bracketed names counted as asked words, and the
+# artillery-shells sentence came back as sure.
+_KIM_ANSWER = ("\u201cFor Russia, the summit was an opportunity to needle the United States, though it was unclear "
+               "how far Putin was prepared to go.\u201d [1] \u201cAfter showing Kim around a building, Putin said Kim "
+               "had shown a great interest in rocket engineering during the visit.\u201d [2]")
+
+
+def test_they_after_one_person_takes_both_people_of_the_previous_answer():
+    r = resolve_followup("What did they eat?", [{"question": "Why did Kim go to Russia?", "answer": _KIM_ANSWER}])
+    assert r.query == "What did Kim and Putin eat?"  # no place or country added beside the question's own words
+    assert r.scoring() == ("What did Kim and Putin eat?", "")
+
+
+@pytest.mark.parametrize("answer", [
+    "\u201cKim had shown interest in the United States and Ukraine.\u201d [1]",  # places only: no second person
+    "\u201cThe summit was held in the Far East.\u201d [1]",
+])
+def test_they_without_a_second_person_keeps_the_others_as_context_not_as_asked_words(answer):
+    r = resolve_followup("What did they eat?", [{"question": "Why did Kim go to Russia?", "answer": answer}])
+    assert r.query.startswith("What did Kim eat? (") and " and " not in r.query
+    own, carried = r.scoring()  # the words the quote and the abstention signals are scored on
+    assert own == "What did Kim eat?" and "Russia" in carried
+
+
+def test_they_is_no_pair_when_the_referent_is_no_person():
+    prev = {"question": "Why did Yukos go bust?", "answer": "\u201cThe firm was sold, chief executive Steven Theede said.\u201d [1]"}
+    r = resolve_followup("Who bought them?", [prev])
+    assert " and " not in r.query
+
+
+def test_they_after_two_people_joined_by_and_takes_both():
+    r = resolve_followup("What did they eat?", ["Why did Kim and Putin meet?"])
+    assert r.query == "What did Kim and Putin eat?"
+    assert resolve_followup("What did they eat?", ["Did Kim Jong Un and Vladimir Putin meet?"]).query == \
+        "What did Kim Jong Un and Vladimir Putin eat?"

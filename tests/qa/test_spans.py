@@ -163,3 +163,19 @@ def test_who_is_marks_no_role_cut_from_its_description(quote, want):
 def test_a_when_answer_needs_the_asked_act_in_its_sentence(question, quote, want):
     span = find_answer_span(question, quote)
     assert (quote[span[0]:span[1]] if span else None) == want
+
+
+@pytest.mark.parametrize("name,quote,role", [
+    ("Glazer", "Manchester United's board has agreed to give US tycoon Malcolm Glazer access to its books.", "US tycoon"),
+    ("Glazer", "Manchester United owner Malcolm Glazer was not there.", "Manchester United owner"),
+    ("Brown", "It was backed by former chancellor Gordon Brown on Monday.", "former chancellor"),
+    ("Glazer", "The board met Malcolm Glazer on Monday.", None),  # a first name alone is no role
+])
+def test_a_role_before_the_first_name_describes_a_surname_asked_alone(name, quote, role):
+    from newsqa.qa.asked import slot_signals
+    from newsqa.qa.spans import role_span
+
+    span = role_span(name, quote)
+    assert (quote[span[0]:span[1]] if span else None) == role
+    # the abstention's slot check ("the articles about Glazer do not give the role") reads the same span
+    assert slot_signals(f"Who is {name}?", [(quote, 1.0)], top=1).filled == (role is not None)
