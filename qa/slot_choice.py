@@ -288,9 +288,9 @@ def add_close_second(scored: list, chosen: list, max_sentences: int = 2) -> list
     question words.
 
     A tie is skipped when it is a near duplicate of a chosen quote (the same sentence republished),
-    and taken only when it comes from the lead's own article or adds question words or the asked kind
-    of thing: the same template in a sibling article ("destroyed 40 homes" beside "destroyed 45
-    homes") would put two conflicting figures side by side.
+    and one from another article is taken only when it adds question words or the asked kind of thing
+    or tells something else than the lead: the same template in a sibling article ("destroyed 40
+    homes" beside "45 homes were destroyed") would put two conflicting figures side by side.
 
     Only an empty place is filled: a second quote already chosen (one that adds question words, the
     next sentence of the passage, the slot step's first choice) stays. It runs after the verdict's
@@ -320,9 +320,14 @@ def add_close_second(scored: list, chosen: list, max_sentences: int = 2) -> list
 
 
 def _adds_to(c, chosen: list) -> bool:
-    """A tie that may stand beside ``chosen``: from the lead's own article, or adding question words
-    or the asked kind of thing."""
+    """A tie that may stand beside ``chosen``: from the lead's own article, adding question words or
+    the asked kind of thing, or another statement than the same template in a sibling article."""
     if c.hit.passage.doc_id == chosen[0].hit.passage.doc_id:
         return True
     covered = frozenset().union(*(h.covered for h in chosen))
-    return bool(c.covered - covered) or (c.typed and not any(h.typed for h in chosen))
+    if c.covered - covered or (c.typed and not any(h.typed for h in chosen)):
+        return True
+    return not any(near_duplicate(c.text, h.text, TEMPLATE_OVERLAP) for h in chosen)
+
+
+TEMPLATE_OVERLAP = 0.4  # a sibling's tie sharing this much of its terms retells the lead (SQuAD ties: <= 0.19)

@@ -210,3 +210,5 @@ def test_a_near_tie_is_no_republished_copy_nor_a_sibling_articles_other_figure()
     assert add_close_second([best, copy, other, own], [best]) == [best, own]  # the lead's own article: shown
     adds = C(other.text, 0.78, other.hit, covered=frozenset({"torbay"}))
     assert add_close_second([best, copy, adds], [best]) == [best, adds]  # a sibling adding question words
+    news = C("Insurers expect large claims after the night of high winds along the coast.", 0.77, At(Doc("c")))
+    assert add_close_second([best, copy, news], [best]) == [best, news]  # a sibling telling something else
