@@ -171,8 +171,10 @@ def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
 _AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
                             r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
 # "The 28-year-old fractured the radius...": a sentence opening "The N-year-old" and a past tense
-# after it tells what the person did (the verb list above cannot hold every verb).
-_AGE_THEN_VERB = re.compile(r"-year-old\s+[a-z]+ed\b")
+# after it tells what the person did (the verb list above cannot hold every verb), when an object,
+# a preposition or a name follows the verb; "The 150-year-old listed building", "The 50-year-old
+# red-brick factory": an -ed word before a noun describes a thing.
+_AGE_THEN_VERB = re.compile(r"-year-old\s+[a-z]+ed(?=[\s,.;:]|$)\s*(?P<next>[\w'\u2019-]*)")
 _SENTENCE_THE = re.compile(r"(?:^|[.!?]\s+)[Tt]he\s+$")
 _AFTER_AGE_WORDS = 4  # words after "N-year-old" that may hold the person noun
 
@@ -182,7 +184,8 @@ def _current_age(text: str, span: tuple[int, int]) -> bool:
     "aged 70"; not the age at an event ("came to power at the age of 43") or of a thing."""
     after = text[span[1]:]
     if after.startswith("-year-old"):
-        if _AGE_OF_PERSON.match(after) or (_AGE_THEN_VERB.match(after) and _SENTENCE_THE.search(text[:span[0]])):
+        verb = _AGE_THEN_VERB.match(after)
+        if _AGE_OF_PERSON.match(after) or (verb and _did_act(verb.group("next")) and _SENTENCE_THE.search(text[:span[0]])):
             return True
         words_ = re.findall(r"[\w'-]+", after[len("-year-old"):len("-year-old") + 60])[:_AFTER_AGE_WORDS]
         for w in words_:
@@ -193,6 +196,12 @@ def _current_age(text: str, span: tuple[int, int]) -> bool:
         return False
     before = text[:span[0]]
     return bool(re.search(r"\baged\s+$", before) or re.search(r"[A-Z][\w'-]*,\s$", before))
+
+
+def _did_act(nxt: str) -> bool:
+    """The word after "The N-year-old <verb>ed" makes it an act: none (the sentence ends), a name or a
+    function word ("fractured the radius", "joined Chelsea", "retired in 2004"), not a noun."""
+    return not nxt or nxt[:1].isupper() or nxt.lower() in STOPWORDS
 
 
 _AGE_MODIFIERS = frozenset("former ex new current veteran british english scottish welsh irish".split())

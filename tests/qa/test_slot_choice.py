@@ -29,6 +29,9 @@ from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, ask
     ("How old is Phil Vickery?", "The 28-year-old fractured the radius in his forearm.", 2),  # a verb the list lacks
     ("How old is Phil Vickery?", "He owns a 40-year-old listed building.", 1),  # not a sentence's "The N-year-old"
     ("How old is Duncan Bannatyne?", "The 64-year-old latest donation follows a gift.", 1),  # the age of a thing
+    ("How old is the building?", "The 150-year-old listed building was sold to a developer.", 1),  # -ed before a noun
+    ("How old is the factory?", "The 50-year-old red-brick factory was demolished on Monday.", 1),
+    ("How old is Phil Vickery?", "The 28-year-old retired in 2004.", 2),  # -ed before a preposition: an act
     ("How old is Tony Blair?", "He came to power at the age of 43.", 1),  # the age at an event
     # a date that says when, over a weekday or a month alone
     ("When does the new show begin?", "The show will be broadcast from 1 February on Tuesdays.", 2),
