@@ -96,6 +96,8 @@ def terms(text: str) -> list[str]:
 
 
 _JOINS = re.compile(r"\s|-|\.")  # what may stand between the parts of a compound: "Time Warner", "e-mail", "U.K."
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_INITIALISM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?!\w))?")  # "c.e.o.", "u.s.a", "u.k."
 
 
 def joined_forms(text: str) -> list[str]:
@@ -103,18 +105,26 @@ def joined_forms(text: str) -> list[str]:
     "e-mail" -> "email", "U.K." -> "uk" (stemmed; never a stop word, nor a term ``text`` already
     has). A question may write a compound spaced, hyphenated or dotted where an article writes it
     joined: a search adds the ones the index holds (``qa.bm25.query_terms``). A one-letter part
-    joins only across a hyphen or a dot ("e-mail", "U.K."; not "Warner e"); numbers never join.
+    joins only across a hyphen or a dot ("e-mail", "U.K."; not "Warner e"); numbers never join; a
+    possessive second part joins without its 's ("Time Warner's"); a dotted initialism of three or
+    more letters joins as one ("C.E.O." -> "ceo", not "ce" and "eo").
 
-    >>> joined_forms("Did Time Warner e-mail the U.K. office?")
-    ['timewarn', 'email', 'uk']
+    >>> joined_forms("Did Time Warner's C.E.O. e-mail the U.K. office?")
+    ['timewarn', 'ceo', 'email', 'uk']
     """
     low = text.lower()
     toks = [m for m in _WORD.finditer(low)]
+    runs = [m for m in _INITIALISM.finditer(low) if sum(ch.isalpha() for ch in m.group(0)) >= 3]
     pairs = []
     for a, b in zip(toks, toks[1:]):
-        x, y, sep = a.group(0), b.group(0), low[a.end():b.start()]
+        run = next((r for r in runs if r.start() <= a.start() and b.end() <= r.end()), None)
+        if run is not None:
+            if a.start() == run.start():
+                pairs.append(fold("".join(ch for ch in run.group(0) if ch.isalpha())))
+            continue  # the letters of one initialism join as one, never two by two
+        x, y, sep = a.group(0), _POSSESSIVE.sub("", b.group(0)), low[a.end():b.start()]
         if not _JOINS.fullmatch(sep) or x in STOPWORDS or y in STOPWORDS or not (x + y).isalpha():
-            continue  # "2.5", "1-1", "Apollo 13" are no compounds
+            continue  # "2.5", "1-1", "Apollo 13", "Warner's profits" are no compounds
         if (len(x) == 1 or len(y) == 1) and sep not in ("-", "."):
             continue
         pairs.append(fold(x + y))

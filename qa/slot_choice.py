@@ -32,6 +32,7 @@ import re
 from .asked import asked_kind, focus_term, kind_spans
 from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
 from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
+from .shapes.pool import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -170,8 +171,10 @@ def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
 _AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
                             r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
 # "The 28-year-old fractured the radius...": a sentence opening "The N-year-old" and a past tense
-# after it tells what the person did (the verb list above cannot hold every verb).
-_AGE_THEN_VERB = re.compile(r"-year-old\s+[a-z]+ed\b")
+# after it tells what the person did (the verb list above cannot hold every verb), when an object,
+# a preposition or a name follows the verb; "The 150-year-old listed building", "The 50-year-old
+# red-brick factory": an -ed word before a noun describes a thing.
+_AGE_THEN_VERB = re.compile(r"-year-old\s+[a-z]+ed(?=[\s,.;:]|$)\s*(?P<next>[\w'\u2019-]*)")
 _SENTENCE_THE = re.compile(r"(?:^|[.!?]\s+)[Tt]he\s+$")
 _AFTER_AGE_WORDS = 4  # words after "N-year-old" that may hold the person noun
 
@@ -181,7 +184,8 @@ def _current_age(text: str, span: tuple[int, int]) -> bool:
     "aged 70"; not the age at an event ("came to power at the age of 43") or of a thing."""
     after = text[span[1]:]
     if after.startswith("-year-old"):
-        if _AGE_OF_PERSON.match(after) or (_AGE_THEN_VERB.match(after) and _SENTENCE_THE.search(text[:span[0]])):
+        verb = _AGE_THEN_VERB.match(after)
+        if _AGE_OF_PERSON.match(after) or (verb and _did_act(verb.group("next")) and _SENTENCE_THE.search(text[:span[0]])):
             return True
         words_ = re.findall(r"[\w'-]+", after[len("-year-old"):len("-year-old") + 60])[:_AFTER_AGE_WORDS]
         for w in words_:
@@ -192,6 +196,12 @@ def _current_age(text: str, span: tuple[int, int]) -> bool:
         return False
     before = text[:span[0]]
     return bool(re.search(r"\baged\s+$", before) or re.search(r"[A-Z][\w'-]*,\s$", before))
+
+
+def _did_act(nxt: str) -> bool:
+    """The word after "The N-year-old <verb>ed" makes it an act: none (the sentence ends), a name or a
+    function word ("fractured the radius", "joined Chelsea", "retired in 2004"), not a noun."""
+    return not nxt or nxt[:1].isupper() or nxt.lower() in STOPWORDS
 
 
 _AGE_MODIFIERS = frozenset("former ex new current veteran british english scottish welsh irish".split())
@@ -280,24 +290,53 @@ TIE_RATIO = 0.85  # a sentence this close to the best one is shown beside it whe
 
 
 def add_close_second(scored: list, chosen: list, max_sentences: int = 2) -> list:
-    """``chosen`` with the next-best sentence as its second quote when it stands alone and that
-    sentence scores within ``TIE_RATIO`` of the best: two near-equal readings of the question are
-    both shown ("The immune system protects organisms from infection..." and "...a system ... that
-    protects against disease"), where ``quotes.choose`` keeps a second only if it adds question words.
+    """``chosen`` with a near-tied sentence as its second quote when it stands alone: the best other
+    sentence that scores within ``TIE_RATIO`` of the best is shown too, so two near-equal readings of
+    the question are both shown ("The immune system protects organisms from infection..." and "...a
+    system ... that protects against disease"), where ``quotes.choose`` keeps a second only if it adds
+    question words.
+
+    A tie is skipped when it is a near duplicate of a chosen quote (the same sentence republished),
+    and one from another article is taken only when it adds question words or the asked kind of thing
+    or tells something else than the lead: the same template in a sibling article ("destroyed 40
+    homes" beside "45 homes were destroyed") would put two conflicting figures side by side.
 
     Only an empty place is filled: a second quote already chosen (one that adds question words, the
-    next sentence of the passage, the slot step's first choice) stays. Abstention reads the first
-    choice (``quotes.choose``), so the answer state is the same either way.
+    next sentence of the passage, the slot step's first choice) stays. It runs after the verdict's
+    signals are read (``compute_signals(shown=picked)`` on the slot step's choice), so the tie never
+    changes the answer state.
 
         >>> from types import SimpleNamespace as C
-        >>> best, tie, far = C(text="a", score=1.0), C(text="b", score=0.9), C(text="c", score=0.5)
+        >>> art = C(passage=C(doc_id="a"))
+        >>> best, tie, far = (C(text=t, score=s, hit=art) for t, s in (("a b", 1.0), ("c d", 0.9), ("e f", 0.5)))
         >>> [c.text for c in add_close_second([best, tie, far], [best])]
-        ['a', 'b']
+        ['a b', 'c d']
         >>> [c.text for c in add_close_second([best, far], [best])]
-        ['a']
+        ['a b']
     """
     if not chosen or len(chosen) >= max_sentences or not scored or scored[0].score <= 0:
         return chosen
     have = {c.text for c in chosen}
-    nxt = next((c for c in scored if c.text not in have), None)
-    return chosen + [nxt] if nxt is not None and nxt.score >= TIE_RATIO * scored[0].score else chosen
+    floor = TIE_RATIO * scored[0].score
+    for c in scored:
+        if c.score < floor:
+            break
+        if c.text in have or any(near_duplicate(c.text, h.text) for h in chosen):
+            continue  # the same sentence again (a republished copy) is no second reading
+        if _adds_to(c, chosen):
+            return chosen + [c]
+    return chosen
+
+
+def _adds_to(c, chosen: list) -> bool:
+    """A tie that may stand beside ``chosen``: from the lead's own article, adding question words or
+    the asked kind of thing, or another statement than the same template in a sibling article."""
+    if c.hit.passage.doc_id == chosen[0].hit.passage.doc_id:
+        return True
+    covered = frozenset().union(*(h.covered for h in chosen))
+    if c.covered - covered or (c.typed and not any(h.typed for h in chosen)):
+        return True
+    return not any(near_duplicate(c.text, h.text, TEMPLATE_OVERLAP) for h in chosen)
+
+
+TEMPLATE_OVERLAP = 0.4  # a sibling's tie sharing this much of its terms retells the lead (SQuAD ties: <= 0.19)

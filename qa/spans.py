@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsqa.embeddings.sentences import ABBREVIATIONS
+
 from .lexicon import DESCRIPTION_WORDS, is_nationality
 from .text import STOPWORDS, in_word_list, question_terms, terms
 
@@ -316,9 +318,16 @@ def _piece_of_number(quote: str, s: int, e: int) -> bool:
 
 def _one_sentence(text: str) -> int:
     """The length of a name run up to a sentence end inside it ("United States of America. A few"),
-    where a word of two or more lower-case letters ends in a full stop ("St. Louis" and "E. Webb" stay)."""
-    m = re.search(r"(?<=[a-z]{2})\.\s", text)
-    return m.start() if m else len(text)
+    where a word of two or more lower-case letters ends in a full stop ("St. Louis" and "E. Webb" stay),
+    unless it is a title or other abbreviation that never ends a sentence ("Mrs. Margaret Thatcher",
+    "Sen. John McCain": the sentence splitter's list)."""
+    for m in _WORD_STOP.finditer(text):
+        if m.group(1).lower() not in ABBREVIATIONS:
+            return m.end(1)
+    return len(text)
+
+
+_WORD_STOP = re.compile(r"\b(\w*[a-z]{2})\.\s")
 
 
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+(?:of|the|and|for|&)?\s*[A-Z][\w'-]*)+")

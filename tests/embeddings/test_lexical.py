@@ -162,3 +162,14 @@ def test_joined_forms_of_spaced_hyphenated_and_dotted_compounds():
     assert joined_forms("the talks of Kim") == []  # stop words never join
     assert joined_forms("TimeWarner") == []  # already one word: nothing to join
     assert joined_forms("2.5 million, a 1-1 draw, Apollo 13") == []  # numbers are no compounds
+
+
+def test_joined_forms_of_a_possessive_and_of_a_long_dotted_initialism():
+    from newsqa.embeddings.lexical import joined_forms
+
+    assert joined_forms("What were Time Warner's profits?") == ["timewarn"]  # the 's does not stop the join
+    assert joined_forms("Time Warner\u2019s profits") == ["timewarn"]
+    assert joined_forms("Was the C.E.O. paid?") == ["ceo"]  # one run, not "ce" and "eo"
+    assert joined_forms("Did the U.S.A win?") == terms("usa")
+    assert joined_forms("the U.K. office") == ["uk"]  # two letters: the pair is the run
+    assert joined_forms("Warner's profits") == []  # a possessive first part is no compound

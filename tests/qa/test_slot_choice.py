@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from newsqa.qa.shapes.pool import near_duplicate
 from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot, slot_level
 
 
@@ -28,6 +29,9 @@ from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, ask
     ("How old is Phil Vickery?", "The 28-year-old fractured the radius in his forearm.", 2),  # a verb the list lacks
     ("How old is Phil Vickery?", "He owns a 40-year-old listed building.", 1),  # not a sentence's "The N-year-old"
     ("How old is Duncan Bannatyne?", "The 64-year-old latest donation follows a gift.", 1),  # the age of a thing
+    ("How old is the building?", "The 150-year-old listed building was sold to a developer.", 1),  # -ed before a noun
+    ("How old is the factory?", "The 50-year-old red-brick factory was demolished on Monday.", 1),
+    ("How old is Phil Vickery?", "The 28-year-old retired in 2004.", 2),  # -ed before a preposition: an act
     ("How old is Tony Blair?", "He came to power at the age of 43.", 1),  # the age at an event
     # a date that says when, over a weekday or a month alone
     ("When does the new show begin?", "The show will be broadcast from 1 February on Tuesdays.", 2),
@@ -59,10 +63,23 @@ def test_anchor_terms_and_person_nouns():
     assert asks_for_person("Which Tory co-chairman said so?") and not asks_for_person("Which Sony console will use it?")
 
 
+@dataclass(frozen=True)
+class Doc:
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class At:  # the part of a Hit the tie step reads: which article the sentence is from
+    passage: Doc
+
+
 @dataclass
-class C:  # the two fields of quotes.Candidate that the choice reads
+class C:  # the fields of quotes.Candidate that the choice reads
     text: str
     score: float
+    hit: At = At(Doc("a"))
+    covered: frozenset = frozenset()
+    typed: bool = False
 
 
 Q = "Who chairs the Mobile Data Association?"
@@ -182,3 +199,19 @@ def test_a_near_tie_is_shown_beside_a_first_choice_that_stands_alone():
     assert add_close_second([best, tie, far], [best, far]) == [best, far]  # a chosen second is never replaced
     assert add_close_second([best, tie], [best], max_sentences=1) == [best]
     assert add_close_second([best, C(best.text, 0.75)], [best]) == [best]  # the same text twice is no second
+
+
+def test_a_near_tie_is_no_republished_copy_nor_a_sibling_articles_other_figure():
+    best = C("The storm destroyed 40 homes in the coastal town of Brixham on Monday, officials said.", 0.80)
+    copy = C("The storm destroyed 40 homes in the coastal town of Brixham on Monday, officials have said.", 0.79,
+             At(Doc("b")))
+    other = C("Officials in Torbay said 45 homes were destroyed by the storm on Monday.", 0.78,
+              At(Doc("c")))
+    own = C("Residents were moved to a school hall overnight.", 0.75)
+    assert near_duplicate(best.text, copy.text) and not near_duplicate(best.text, other.text)
+    assert add_close_second([best, copy, other], [best]) == [best]  # a copy skipped, a sibling adds nothing
+    assert add_close_second([best, copy, other, own], [best]) == [best, own]  # the lead's own article: shown
+    adds = C(other.text, 0.78, other.hit, covered=frozenset({"torbay"}))
+    assert add_close_second([best, copy, adds], [best]) == [best, adds]  # a sibling adding question words
+    news = C("Insurers expect large claims after the night of high winds along the coast.", 0.77, At(Doc("c")))
+    assert add_close_second([best, copy, news], [best]) == [best, news]  # a sibling telling something else

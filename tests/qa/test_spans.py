@@ -90,6 +90,17 @@ def test_a_name_mark_ends_at_the_end_of_its_sentence():
     assert span("Which judge ruled on the case?", "Judge Letitia Clark ruled on the case.") == "Letitia Clark"  # a role trims
 
 
+@pytest.mark.parametrize("q,s,want", [
+    ("Who became prime minister in 1979?", "In 1979, Mrs. Margaret Thatcher became prime minister.", "Mrs. Margaret Thatcher"),
+    ("Who criticised the plan?", "The plan was criticised by Sen. John McCain on Monday.", "Sen. John McCain"),
+    ("Who led the march?", "The march was led by Rev. Jesse Jackson.", "Rev. Jesse Jackson"),
+    ("Who won the seat?", "The seat was won by Gov. Arnold Schwarzenegger.", "Gov. Arnold Schwarzenegger"),
+    ("Who led the unit?", "The unit was led by Capt. Tom Moore.", "Capt. Tom Moore"),
+])
+def test_a_dotted_title_does_not_end_the_sentence_of_a_name(q, s, want):
+    assert span(q, s) == want
+
+
 @pytest.mark.parametrize("q,s", [
     # the name there did something else than the asked act ("scored")
     ("Who scored for Manchester United in their 1-1 draw with Fulham?",
