@@ -91,7 +91,9 @@ COUNTRY_FORMS = (
     ("Portugal", "Portuguese"), ("Austria", "Austrian"), ("New Zealand", "New Zealander"),
 )
 _COUNTRY_OF = {form: i for i, group in enumerate(COUNTRY_FORMS) for form in group}
-_COUNTRY = re.compile(r"(?<![\w.])(?:" + "|".join(
+# "Latin America", "South American", "New England", "Northern Ireland" are not the country after them
+_NOT_A_COUNTRY_BEFORE = "".join(rf"(?<!{w}\s)" for w in ("Latin", "South", "North", "Central", "New", "Northern"))
+_COUNTRY = re.compile(r"(?<![\w.])" + _NOT_A_COUNTRY_BEFORE + r"(?:" + "|".join(
     re.escape(f).replace(r"\ ", r"\s+") + (r"?" if f.endswith(".") else r"s?")
     for f in sorted(_COUNTRY_OF, key=len, reverse=True)) + r")(?![\w])")
 
@@ -103,6 +105,8 @@ def countries(text: str) -> frozenset[int]:
     True
     >>> countries("the US and us") == countries("America") != countries("U.K.")
     True
+    >>> countries("Latin America, New England and Northern Ireland"), countries("North Korea") == countries("North Korean")
+    (frozenset(), True)
     """
     return frozenset(c for m in _COUNTRY.finditer(text) if (c := _country_of_form(m.group(0))) is not None)
 
