@@ -132,8 +132,13 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+_NOT_A_FOLDER = "{} is a file, not an index folder; name the folder an index was built in (newsqa index PATH --index FOLDER)"
+
+
 def manifest_version(index_dir: Path) -> int | None:
     """The format version the manifest declares (None: no manifest there)."""
+    if Path(index_dir).exists() and not Path(index_dir).is_dir():
+        raise IndexFormatError(_NOT_A_FOLDER.format(index_dir))
     try:
         m = json.loads((Path(index_dir) / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -147,12 +152,14 @@ def read_manifest(index_dir: Path) -> Manifest:
     """Read and validate ``manifest.json``.
 
     Raises:
-        IndexFormatError: no folder or manifest, not JSON, another format, an old version (with the
-            command that upgrades it), or a field that does not validate (named).
+        IndexFormatError: no folder (or a file in its place) or manifest, not JSON, another format, an
+            old version (with the command that upgrades it), or a field that does not validate (named).
     """
     index_dir = Path(index_dir)
     if not index_dir.exists():
         raise IndexFormatError(f"index folder {index_dir} does not exist; build one with: newsqa index PATH --index {index_dir}")
+    if not index_dir.is_dir():
+        raise IndexFormatError(_NOT_A_FOLDER.format(index_dir))
     path = index_dir / MANIFEST
     if not path.is_file():
         if any(not e.name.startswith(".") for e in index_dir.iterdir()):  # articles, say: index them elsewhere

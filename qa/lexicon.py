@@ -68,3 +68,54 @@ def is_nationality(text: str) -> bool:
     """"Canadian", "South African", "Scots": a nationality or region-of-origin word (or two)."""
     return bool(NATIONALITY.match(text.strip()))
 
+
+
+# One country under its names, short forms and adjectives: "UK" is the country of "Britain's trade
+# gap" and of "British exports", not another country beside it. As written (case matters: "US", not
+# "us"); a word form also stands with a plural "s" ("Americans").
+COUNTRY_FORMS = (
+    ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "British", "Briton"),
+    ("US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America", "American"),
+    ("EU", "E.U.", "European Union"),
+    ("China", "Chinese", "PRC"), ("Russia", "Russian", "Russian Federation"), ("France", "French"),
+    ("Germany", "German"), ("Japan", "Japanese"), ("India", "Indian"), ("Italy", "Italian"), ("Spain", "Spanish"),
+    ("Ireland", "Irish", "Republic of Ireland"), ("England", "English"), ("Scotland", "Scottish", "Scots", "Scot"),
+    ("Wales", "Welsh"), ("Australia", "Australian"), ("Canada", "Canadian"), ("Brazil", "Brazilian"),
+    ("Iran", "Iranian"), ("Iraq", "Iraqi"), ("Israel", "Israeli"), ("Pakistan", "Pakistani"),
+    ("Afghanistan", "Afghan"), ("Egypt", "Egyptian"), ("Turkey", "Turkish"), ("Greece", "Greek"),
+    ("Netherlands", "Holland", "Dutch"), ("Switzerland", "Swiss"), ("Sweden", "Swedish", "Swede"),
+    ("Norway", "Norwegian"), ("Denmark", "Danish", "Dane"), ("Poland", "Polish"), ("Ukraine", "Ukrainian"),
+    ("Mexico", "Mexican"), ("Argentina", "Argentine", "Argentinian"), ("South Africa", "South African"),
+    ("North Korea", "North Korean"), ("South Korea", "South Korean"), ("Nigeria", "Nigerian"), ("Kenya", "Kenyan"),
+    ("Zimbabwe", "Zimbabwean"), ("Saudi Arabia", "Saudi"), ("Syria", "Syrian"), ("Belgium", "Belgian"),
+    ("Portugal", "Portuguese"), ("Austria", "Austrian"), ("New Zealand", "New Zealander"),
+)
+_COUNTRY_OF = {form: i for i, group in enumerate(COUNTRY_FORMS) for form in group}
+# "Latin America", "South American", "New England", "Northern Ireland" are not the country after them
+_NOT_A_COUNTRY_BEFORE = "".join(rf"(?<!{w}\s)" for w in ("Latin", "South", "North", "Central", "New", "Northern"))
+_COUNTRY = re.compile(r"(?<![\w.])" + _NOT_A_COUNTRY_BEFORE + r"(?:" + "|".join(
+    re.escape(f).replace(r"\ ", r"\s+") + (r"?" if f.endswith(".") else r"s?")
+    for f in sorted(_COUNTRY_OF, key=len, reverse=True)) + r")(?![\w])")
+
+
+def countries(text: str) -> frozenset[int]:
+    """The countries ``text`` names, by any of their forms (a number a country: ``COUNTRY_FORMS``).
+
+    >>> countries("Britain's trade gap") == countries("the UK trade gap") == countries("British exports")
+    True
+    >>> countries("the US and us") == countries("America") != countries("U.K.")
+    True
+    >>> countries("Latin America, New England and Northern Ireland"), countries("North Korea") == countries("North Korean")
+    (frozenset(), True)
+    """
+    return frozenset(c for m in _COUNTRY.finditer(text) if (c := _country_of_form(m.group(0))) is not None)
+
+
+def country_of(name: str) -> int | None:
+    """The country a whole name is a form of ("U.S", "Britain", "Americans"), or None ("Wen Jiabao China")."""
+    return _country_of_form(name.strip()) if _COUNTRY.fullmatch(name.strip()) else None
+
+
+def _country_of_form(form: str) -> int | None:
+    form = re.sub(r"\s+", " ", form)
+    return _COUNTRY_OF.get(form, _COUNTRY_OF.get(form + ".", _COUNTRY_OF.get(form[:-1])))

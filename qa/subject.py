@@ -10,7 +10,9 @@ to a word the question has next to its name ("trade gap", "executive").
 - ``subject_check``: of the question's names, the share the sentences leave out, and the sibling
   found, if any: a name of the sentence that stands to a word of the question as a left-out name
   stands to it in the question (same side, same words between: "chief executive of Fiat" for
-  "chief executive of BT", but not "chief executive Gail Berman", who holds the role).
+  "chief executive of BT", but not "chief executive Gail Berman", who holds the role). A name the
+  sentences write in another form of the same country is not left out ("Britain's" or "British"
+  for "UK": ``qa.lexicon.COUNTRY_FORMS``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .lexicon import countries, country_of
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
@@ -138,7 +141,8 @@ def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
         return SubjectCheck()
     q_terms = frozenset(t for r in q_runs for t in r.terms)
     s_terms = set().union(*(_capital_terms(s) for s in sentences))
-    absent = [r for r in q_runs if not (r.terms & s_terms)]
+    s_countries = countries(" ".join(sentences))
+    absent = [r for r in q_runs if not (r.terms & s_terms) and country_of(" ".join(r.words)) not in s_countries]
     missing = len(absent) / len(q_runs)
     q_toks = tokens(question)
     for r in absent:

@@ -20,6 +20,15 @@ from .api import create_app
 from .backend import LocalBackend
 
 
+def http_url(host: str, port: int) -> str:
+    """The address a browser opens: an IPv6 host in brackets.
+
+        >>> http_url("127.0.0.1", 8000), http_url("::1", 8000)
+        ('http://127.0.0.1:8000', 'http://[::1]:8000')
+    """
+    return f"http://[{host}]:{port}" if ":" in host and not host.startswith("[") else f"http://{host}:{port}"
+
+
 def local_app(engine, *, token: str | None = None, limits: UploadLimits = UploadLimits(),
               upload_dir=None, gradio: bool = True):
     """The API over ``engine`` in this process, with the Gradio chat mounted at ``/`` (``gradio=True``)."""
@@ -86,4 +95,4 @@ def start(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 60) -> R
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the server on {host}:{port} did not start")
         time.sleep(0.05)
-    return Running(server, thread, f"http://{host}:{port}")
+    return Running(server, thread, http_url(host, port))

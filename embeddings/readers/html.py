@@ -14,11 +14,13 @@ date is stored undated, and the reading notes say so.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from collections import deque
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+
+from dateutil import parser as dateutil_parser
 
 from ..documents import Document, is_day
 from ..errors import ReadError
@@ -33,6 +35,9 @@ META_DATE_KEYS = (
     "parsely-pub-date", "sailthru.date", "originalpublicationdate",
 )
 _DAY = re.compile(r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<![\d+])(?<!\s-)[12]\d{3}(?!\d)")  # not a zone offset ("+0100", " -1000")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}(?!\d)")
+_DEFAULTS = (_dt.datetime(1, 1, 1), _dt.datetime(4, 2, 2))
 UNDATED_NOTE = ("no publication date in the page's metadata (a <meta> such as article:published_time, or "
                 "datePublished); stored undated: a date in its text or address is not guessed (it may be a "
                 "copyright year, an update or a crawl date)")
@@ -47,15 +52,43 @@ class PageDate:
 
     @property
     def day(self) -> str:
-        """``value`` as ``YYYY-MM-DD`` (the day as the page writes it, in its own time zone), or ""."""
-        m = _DAY.match(self.value.strip())
+        """``value`` as ``YYYY-MM-DD`` (the day as the page writes it, in its own time zone), or "".
+
+        ISO forms first ("2023-09-14T10:00:00Z", "20230914"); then the value alone (never the page's
+        text) through dateutil's parser: "September 14, 2023", "14 September 2023", RFC 2822 "Thu, 14
+        Sep 2023 10:00:00 GMT". It must name a day, a month and a four-digit year ("Sep 23" or "14
+        Sep 05" is no year: the century would be a guess). All-number dates are read only when one
+        order is possible: "14/09/2023" (day first), "09/14/2023" (month first), "03/04/2023" is not.
+
+            >>> [PageDate(v, "").day for v in ("14 September 2023", "14/09/2023", "03/04/2023", "Thu, 14 Sep 23")]
+            ['2023-09-14', '2023-09-14', '', '']
+        """
+        value = self.value.strip()
+        m = _DAY.match(value)
         if m:
             day = "-".join(m.groups())
             return day if is_day(day) else ""
-        try:  # an RFC 2822 date ("Thu, 14 Sep 2023 10:00:00 GMT"), as some pages write it
-            return parsedate_to_datetime(self.value).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            return ""
+        return _written_day(value)
+
+
+def _written_day(value: str) -> str:
+    """A day written in words or numbers ("September 14, 2023", "14/09/2023"), or "" (see ``PageDate.day``)."""
+    years = _YEAR.findall(value)
+    numeric = _NUMERIC_DAY.match(value)
+    if len(years) != 1 or (numeric and _both_orders(int(numeric[1]), int(numeric[2]))):
+        return ""
+    try:  # two defaults: a part the value does not give (a day, a month) comes out different
+        a, b = (dateutil_parser.parse(value, default=d, dayfirst=True) for d in _DEFAULTS)
+    except (ValueError, OverflowError, TypeError):
+        return ""
+    if a.date() != b.date() or a.year != int(years[0]):
+        return ""
+    return a.date().isoformat()
+
+
+def _both_orders(first: int, second: int) -> bool:
+    """Both a day-month and a month-day reading of "03/04" (not of "14/09", "09/14" or "04/04")."""
+    return first != second and first <= 12 and second <= 12
 
 
 def page_date(html: str) -> PageDate | None:

@@ -57,7 +57,7 @@ def run(args) -> int:
     app, where = _ray_app(args, token, server) if args.ray else _local_app(args, token, server)
 
     def ready() -> None:  # once the port is ours: a port in use must not be announced as served
-        print(f"newsqa serve: {where} on http://{args.host}:{args.port} (docs at /docs; write endpoints "
+        print(f"newsqa serve: {where} on {server.http_url(args.host, args.port)} (docs at /docs; write endpoints "
               f"{'on' if token else 'off: set NEWSQA_API_TOKEN'}; Ctrl-C stops)", flush=True)
 
     try:

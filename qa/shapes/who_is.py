@@ -45,8 +45,10 @@ _ROLE_VERB = "heads|headed|leads|led|founded|runs|ran|owns|chairs|chaired|coache
 _HEADLINE_VERB = ("quits|resigns|named|appointed|becomes|elected|steps down|to (?:quit|lead|head|join)|joins|leaves|"
                   "sacked|made|set to (?:lead|quit|head|join)")
 # a role word after a modal or a negation is a verb: "Navratilova will partner Nathalie Dechy"
-_MODALS = ("will", "would", "can", "could", "may", "might", "must", "shall", "should", "not", "n't", "did", "does", "to help")
-_NOT_VERB = "".join(rf"(?<!\b{m}\s)" for m in _MODALS)
+_MODALS = ("will", "would", "can", "could", "may", "might", "must", "shall", "should", "not", "did", "does", "to help")
+# "n't" ends a word ("won't", "didn't"): no word boundary before it
+_NOT_VERB = "".join(rf"(?<!\b{m}\s)" for m in _MODALS) + r"(?<!n't\s)(?<!n\u2019t\s)"
+_NEGATION = r"n['\u2019]t"
 # "{f}" is the name as matched; each pattern is (kind, template, case-insensitive)
 _PATTERNS = (
     ("appositive", r"\b{f}(?:\u2019s|'s)?,\s+(?:the|a|an|former|now|once|formerly|(?:best\s+)?known|who\s+(?:" + _WHO_VERB
@@ -99,7 +101,7 @@ _WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+$"
 # the surname form may have its first name between ("Chancellor Gordon Brown" for "Brown"); the full
 # name may not ("in east London Tony Blair": "east" is no title of his)
 _WORD_BEFORE_SHORT = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]{1,20}|[A-Z]{2,3})\s+(?:[A-Z][\w'\u2019-]*\s+)?$")
-_MODAL_BEFORE = re.compile(r"\b(?:" + "|".join(_MODALS) + r")\s+$", re.I)
+_MODAL_BEFORE = re.compile(r"(?:\b(?:" + "|".join(_MODALS) + r")|" + _NEGATION + r")\s+$", re.I)
 _APPOSED = re.compile(r"(?:\u2019s|'s)?,\s+(?:[\w'\u2019-]+\s+){0,3}?([a-z][a-z-]{1,20}|[A-Z]{2,3})"
                       r"(?=\s*[,.;]|\s+(?:of|at|for|in|and|with|who)\b)")
 

@@ -8,6 +8,7 @@ from helpers import SEED
 from newsqa.embeddings.encoder import HashingEncoder
 from newsqa.embeddings.errors import IndexFormatError, ModelMismatchError
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.manifest import manifest_version, read_manifest
 from newsqa.embeddings.store import load_snapshot
 
 
@@ -127,6 +128,14 @@ def test_model_mismatch_is_refused(tmp_path, fake_encoder):
     other.name = "another-model"
     with pytest.raises(ModelMismatchError, match="another-model"):
         update_index([src], idx, encoder=other, progress=False)
+
+
+def test_a_file_given_as_index_folder_is_an_index_format_error_naming_it(tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("hello")
+    for read in (read_manifest, manifest_version, load_snapshot):
+        with pytest.raises(IndexFormatError, match=r"notes\.txt is a file, not an index folder"):
+            read(f)
 
 
 def test_unknown_format_version_and_missing_index(tmp_path, fake_encoder):

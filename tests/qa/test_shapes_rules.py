@@ -409,6 +409,12 @@ def test_a_role_word_after_a_modal_is_a_verb():
     assert description("Brian Kerr", "He spoke to manager Brian Kerr.") == "role"
 
 
+def test_a_role_word_after_a_negated_verb_is_a_verb():
+    # "n't" follows a letter: a pattern with a word boundary before it never matched "won't"
+    for neg in ("won't", "didn't", "won\u2019t", "couldn't"):
+        assert description("Nathalie Dechy", f"Navratilova {neg} partner Nathalie Dechy in Paris.") == "", neg
+
+
 def test_a_repeated_role_is_the_role_phrase_not_the_words_before_it():
     """ "Critics ... claim president Hugo Chavez is ..." repeats "Venezuelan President Hugo Chavez":
     its role is "president", not "claim president"."""

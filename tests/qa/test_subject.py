@@ -1,6 +1,6 @@
 """qa/subject.py: whose fact a sentence states (the question's subject, or a sibling of it)."""
 
-from newsqa.qa.subject import name_runs, subject_check
+from newsqa.qa.subject import SubjectCheck, name_runs, subject_check
 
 
 def test_name_runs_leave_out_titles_days_months_and_a_lone_first_word():
@@ -30,3 +30,18 @@ def test_the_same_side_of_the_shared_word_is_needed():
     q = "How big was the UK trade gap in November?"
     assert subject_check(q, ["The US trade gap narrowed."]).sibling == "US"
     assert subject_check(q, ["The trade gap, the US said, narrowed."]).sibling == ""  # "US" stands after "trade gap"
+
+
+def test_another_form_of_the_same_country_is_no_sibling():
+    """"Britain's trade gap" answers the UK question: it refused with "about Britain, not UK"."""
+    uk = "How big was the UK trade gap in November?"
+    for s in ("In November, Britain's trade gap widened to £5.1bn.", "The British trade gap widened.",
+              "The United Kingdom trade gap widened."):
+        assert subject_check(uk, [s]) == SubjectCheck(missing=0.0), s
+    us = "How big was the US trade deficit in 2004?"
+    for s in ("Figures show America's trade deficit hit a record in 2004.", "The U.S. trade deficit hit a record.",
+              "The American trade deficit hit a record."):
+        assert subject_check(us, [s]).sibling == "", s
+    # another country is still a sibling, in any of its forms
+    assert subject_check(us, ["The Chinese trade deficit hit a record."]).sibling == "Chinese"
+    assert subject_check(uk, ["The American trade gap narrowed."]).sibling == "American"

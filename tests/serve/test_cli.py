@@ -45,6 +45,14 @@ def test_a_port_in_use_is_one_line_error_and_is_never_announced(capsys, monkeypa
                    "or serve, or another program); try another --port\n")
 
 
+def test_an_ipv6_host_is_announced_in_brackets(capsys, monkeypatch):
+    """``--host ::1`` printed http://::1:8000, which no browser opens."""
+    monkeypatch.setattr("newsqa.cli.serve._local_app", lambda args, token, server: (object(), "idx"))
+    monkeypatch.setattr("newsqa.serve.server.run", lambda app, host, port, ready: ready())
+    assert main(["serve", "--no-ui", "--host", "::1", "--port", "8123"]) == 0
+    assert " on http://[::1]:8123 (docs at /docs" in capsys.readouterr().out
+
+
 def test_a_busy_port_is_said_in_words_for_ui_too():
     import errno
 

@@ -39,6 +39,22 @@ def test_the_date_is_the_pages_metadata_date(tmp_path, head, day):
     assert d.date == day and notes == []
 
 
+@pytest.mark.parametrize("value,day", [
+    ("September 14, 2023", "2023-09-14"), ("14 September 2023", "2023-09-14"), ("Sept. 14, 2023", "2023-09-14"),
+    ("14/09/2023", "2023-09-14"), ("09/14/2023", "2023-09-14"), ("14.09.2023", "2023-09-14"),
+    ("Thu, 14 Sep 2023 10:00:00 -1000", "2023-09-14"),
+    ("03/04/2023", ""),  # the 3rd of April or the 4th of March: not guessed
+    ("Thu, 14 Sep 23 10:00:00 GMT", ""), ("14 Sep 05", ""),  # a two-digit year: the century would be a guess
+    ("September 2023", ""), ("2023", ""),  # no day
+])
+def test_a_metadata_date_written_in_words_or_one_order_of_numbers_is_read(tmp_path, value, day):
+    """trafilatura read these before its date was dropped (session 9); the value alone is parsed."""
+    d, notes = read(tmp_path, page(f'<meta name="date" content="{value}">'))
+    assert d.date == day and d.published == value
+    assert notes == ([] if day else [f"the publication date {value!r} of <meta name=\"date\"> is not a day "
+                                     "(YYYY-MM-DD); stored undated"])
+
+
 def test_microdata_date_published(tmp_path):
     d, notes = read(tmp_path, page(before='<time itemprop="datePublished" datetime="2017-03-04">4 March</time>'))
     assert d.date == "2017-03-04" and notes == []
