@@ -92,9 +92,6 @@ def terms(text: str) -> list[str]:
     return stem_all([w for w in words(text) if w not in STOPWORDS])
 
 
-
-
-
 _JOINS = re.compile(r"\s|-|\.")  # what may stand between the parts of a compound: "Time Warner", "e-mail", "U.K."
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _INITIALISM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?!\w))?")  # "c.e.o.", "u.s.a", "u.k."
@@ -113,7 +110,7 @@ def joined_forms(text: str) -> list[str]:
     ['timewarn', 'ceo', 'email', 'uk']
     """
     low = text.lower()
-    toks = [m for m in _WORD.finditer(low)]
+    toks = list(_WORD.finditer(low))
     runs = [m for m in _INITIALISM.finditer(low) if sum(ch.isalpha() for ch in m.group(0)) >= 3]
     pairs = []
     for a, b in zip(toks, toks[1:]):

@@ -69,6 +69,13 @@ def is_nationality(text: str) -> bool:
     return bool(NATIONALITY.match(text.strip()))
 
 
+# The calendar's words, as regex alternations (case as written): "May" is the month more often than
+# the name, and a day or month next to a name is no part of it.
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+WEEKDAYS = "(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+# Titles before a name ("Mr Blair", "Dame Judi Dench"), lower case: part of a name, never a role.
+NAME_TITLES = frozenset("mr mrs ms dr sir lord lady dame".split())
+
 
 # One country under its names, short forms and adjectives: "UK" is the country of "Britain's trade
 # gap" and of "British exports", not another country beside it. As written (case matters: "US", not

@@ -201,6 +201,12 @@ def sentence_terms(text: str) -> frozenset:
     return frozenset(terms(text))
 
 
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    """Two sentences telling the same thing (Jaccard overlap of their content terms)."""
+    ta, tb = sentence_terms(a), sentence_terms(b)
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+
+
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], sentence_vectors, idf: IdfTable,
                      settings: QuoteSettings, hits: list[Hit], carried: str = "") -> list[Candidate]:
     """Fill in each candidate's scores; return them best first.

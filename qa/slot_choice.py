@@ -32,7 +32,7 @@ import re
 from .asked import asked_kind, focus_term, kind_spans
 from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
 from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
-from .shapes.pool import near_duplicate
+from .quotes import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
 
 # "Who heads / chairs / runs ... X?": asks for the holder of an office, so a role word next to a name
@@ -285,8 +285,8 @@ def slot_filler(question: str, text: str) -> str:
     return ""
 
 
-
 TIE_RATIO = 0.85  # a sentence this close to the best one is shown beside it when the first choice stands alone
+TEMPLATE_OVERLAP = 0.4  # a sibling's tie sharing this much of its terms retells the lead (SQuAD ties: <= 0.19)
 
 
 def add_close_second(scored: list, chosen: list, max_sentences: int = 2) -> list:
@@ -338,5 +338,3 @@ def _adds_to(c, chosen: list) -> bool:
         return True
     return not any(near_duplicate(c.text, h.text, TEMPLATE_OVERLAP) for h in chosen)
 
-
-TEMPLATE_OVERLAP = 0.4  # a sibling's tie sharing this much of its terms retells the lead (SQuAD ties: <= 0.19)

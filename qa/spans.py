@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from newsqa.embeddings.sentences import ABBREVIATIONS
 
-from .lexicon import DESCRIPTION_WORDS, is_nationality
+from .lexicon import DESCRIPTION_WORDS, MONTHS, WEEKDAYS, is_nationality
 from .text import STOPWORDS, in_word_list, question_terms, terms
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -30,10 +30,9 @@ NUMBER = re.compile(
     r"|\b(?:" + _NUMBER_WORDS + r")(?:[- ](?:" + _NUMBER_WORDS + r"))*\b",
     re.I,
 )
-_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 WHEN = re.compile(
-    r"\b(?:(?:on|last|next|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|\b(?:\d{1,2}\s+)?(?:" + _MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b"
+    r"\b(?:(?:on|last|next|this)\s+)?" + WEEKDAYS + r"\b"
+    r"|\b(?:\d{1,2}\s+)?(?:" + MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b"
     r"|\b(?:1[5-9]|20)\d{2}\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year)|"
     r"\d+|a|two|three|four|five|six|seven|eight|nine|ten)\s*(?:days?|weeks?|months?|years?)\s+ago\b"

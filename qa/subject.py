@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import countries, country_of
+from .lexicon import MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
-TITLES = frozenset("mr mrs ms dr sir lord lady dame st".split())  # part of a name, never what tells two apart
+TITLES = NAME_TITLES | {"st"}  # part of a name ("St" too), never what tells two apart
 NEAR = 3  # tokens: how close a word must stand to a name to be "its" word ("chief executive of BT")
 
 
@@ -46,14 +46,13 @@ class SubjectCheck:
     absent: str = ""  # that left-out name of the question
 
 
-_CALENDAR = re.compile(r"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$|^(?:January|February|March|April|May|June|July|"
-                       r"August|September|October|November|December)$")
+CALENDAR = re.compile(rf"{WEEKDAYS}|{MONTHS}")  # fullmatch: a day or month name
 
 
 def _name_token(w: str, low: str) -> bool:
     """A word of a name: capitalised ("BBC1" too), not a stop or question word, not a day or month
     ("May" is the month more often than the name)."""
-    return w[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS and not _CALENDAR.match(w)
+    return w[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS and not CALENDAR.fullmatch(w)
 
 
 @lru_cache(maxsize=8192)
@@ -113,7 +112,7 @@ def _relations(toks: tuple[str, ...], run: Run, skip: frozenset) -> set[tuple[st
         if run.first <= k <= run.last:
             continue
         low = toks[k].lower()
-        if low in ANSWER_TYPE_WORDS or low in QUESTION_WORDS or _CALENDAR.match(toks[k]):
+        if low in ANSWER_TYPE_WORDS or low in QUESTION_WORDS or CALENDAR.fullmatch(toks[k]):
             continue
         side, gap = (-1, toks[k + 1:run.first]) if k < run.first else (1, toks[run.last + 1:k])
         gap = tuple(w.lower() for w in gap)

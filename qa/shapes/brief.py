@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..quotes import Candidate
-from .pool import Pool, near_duplicate
+from ..quotes import Candidate, near_duplicate
+from .pool import Pool
 
 MIN_QUOTES = 3  # a brief holds 3-5 citations
 ARTICLES_COMPARED, TOP_SENTENCES = 4, 4  # the article most about the question: best mean of its lead's top 4 sentences

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..lexicon import MONTHS
 from ..quotes import Candidate, sentence_terms
 from ..spans import NUMBER
 from ..text import terms
 from .pool import Pool
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_DATE_NEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_DATE_NEAR = re.compile(rf"\b(?:{MONTHS})\b")
 _UNIT = re.compile(r"[%$£€¥]|per ?cent|percent|\b(?:bn|billion|million|m)\b", re.I)
 VALUE_BONUS = 0.2  # a sentence holding a value for its side
 TIME_BONUS = 0.1  # a sentence of the year or month the question names
@@ -178,8 +179,7 @@ def _currency(value: str) -> str:
     return m.group(0).lower() if m else ""
 
 
-_TIME = re.compile(r"\b(?:(?:19|20)\d{2}|January|February|March|April|May|June|July|August|September|October|"
-                   r"November|December)\b")
+_TIME = re.compile(rf"\b(?:(?:19|20)\d{{2}}|{MONTHS})\b")
 
 
 def time_words(question: str, sides: tuple[str, ...]) -> set[str]:

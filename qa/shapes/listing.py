@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ..quotes import Candidate
-from .pool import Pool, near_duplicate
+from ..quotes import Candidate, near_duplicate
+from .pool import Pool
 
 MAX_ITEMS = 6
 MIN_RATIO = 0.6  # an item's quote must score this share of the best

@@ -8,7 +8,7 @@ import numpy as np
 
 from newsqa.embeddings.passage_table import doc_ids_of
 
-from ..quotes import Candidate, IdfTable, QuoteSettings, score_candidates, sentence_terms
+from ..quotes import Candidate, IdfTable, QuoteSettings, score_candidates
 from ..types import Hit
 
 
@@ -90,8 +90,3 @@ def rows_of_doc(snapshot) -> dict[str, list[int]]:
         snapshot._rows_of_doc = m
     return m
 
-
-def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    """Two sentences telling the same thing (Jaccard overlap of their content terms)."""
-    ta, tb = sentence_terms(a), sentence_terms(b)
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold

@@ -12,11 +12,11 @@ from functools import lru_cache
 
 from newsqa.embeddings.lexical import STOPWORDS
 
-from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, is_nationality
+from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, MONTHS, NAME_TITLES, WEEKDAYS, is_nationality
 from ..lexicon import ROLE_WORDS as PERSON_WORDS
-from ..quotes import Candidate
+from ..quotes import Candidate, near_duplicate
 from ..roles import Roles, collection_roles
-from .pool import Pool, near_duplicate
+from .pool import Pool
 
 ROLE_WORDS = tuple(sorted(DESCRIPTION_WORDS, key=lambda w: (-len(w), w)))  # longest first in the regex
 _ROLE = "|".join(ROLE_WORDS)
@@ -130,8 +130,7 @@ def _mined_role(sentence: str, form: str, roles: Roles, subject: str, short: boo
 
 
 _MODIFIER = re.compile(r"(?:^|(?<=\s))([A-Z][\w'\u2019-]*)\s+$")
-_CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
-                       r"August|September|October|November|December|Christmas|Easter|Last|Next|Every|Each|Early|Late")
+_CALENDAR = re.compile(rf"{WEEKDAYS}|{MONTHS}|Christmas|Easter|Last|Next|Every|Each|Early|Late")
 
 
 def _modified(text: str) -> bool:
@@ -170,7 +169,6 @@ _CAP_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _BODY_TAIL = re.compile(r"(?:['\u2019]s)?(?:,|\s+(?:is|was))\s+(?:the|a|an)\s+[^,.;:]*?\b(?:"
                         + "|".join(sorted(BODY_WORDS - {"band"})) + r")\b[^,.;:]*")  # ", the US car company"
 _PERSON = re.compile(r"\b(?:" + "|".join(sorted(PERSON_WORDS, key=lambda w: (-len(w), w))) + r")s?\b", re.I)
-_TITLES = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "Dame"}
 
 
 def _someone_else(sentence: str, m: re.Match, subject: str) -> bool:
@@ -178,7 +176,7 @@ def _someone_else(sentence: str, m: re.Match, subject: str) -> bool:
     ("lawyer George Carman" asked "Who is Dominic Carman?"), or an organisation by the same name
     ("Ford, the US car company" asked "Who is Bill Ford?")."""
     before = _CAP_BEFORE.search(sentence[: m.start()])
-    if before and before.group(1) not in subject.split() and before.group(1) not in _TITLES \
+    if before and before.group(1) not in subject.split() and before.group(1).lower() not in NAME_TITLES \
             and before.group(1).lower() not in DESCRIPTION_WORDS:
         return True
     tail = _BODY_TAIL.match(sentence, m.end())

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsqa.qa.shapes.pool import near_duplicate
+from newsqa.qa.quotes import near_duplicate
 from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot, slot_level
 
 
