@@ -152,16 +152,34 @@ class AskBatchResponse(BaseModel):
 
 
 class Refused(BaseModel):
+    """One uploaded file, by the name the client gave it, and why it added no article."""
+
     name: str
     reason: str
 
 
 class DocumentsResponse(BaseModel):
-    """What an upload did: files saved and indexed, files refused (with the reason), the index update."""
+    """What an upload did, per file, by the client's file names (matched by where each was saved, so
+    two files of one name are told apart; no server path): ``saved`` added articles, ``duplicates``
+    added none (the same file was uploaded before, or the index holds its articles already),
+    ``refused`` were refused by the checks or held no readable article. ``report.skipped`` names a
+    left-out record of a JSONL/CSV file as ``news.jsonl#L2``."""
 
-    saved: list[str]
-    refused: list[Refused]
+    saved: list[str] = Field(description="files that added articles to the index")
+    duplicates: list[Refused] = Field(default_factory=list, description="files saved but adding nothing new")
+    refused: list[Refused] = Field(description="files refused, or with no article that could be read")
     report: Optional[IndexReportModel] = None  # type: ignore[valid-type]
+
+
+class DeleteResponse(BaseModel):
+    """What ``DELETE /v1/documents/{doc_id}`` did."""
+
+    model_config = ConfigDict(extra="allow")
+    deleted: str = Field(description="the document id removed")
+    upload_deleted: bool = Field(description="the article was an upload's only one: the saved file and its "
+                                             "record went too, so uploading the same file again indexes it again")
+    others_kept: int = Field(description="articles of the same file that stay (a JSONL or CSV file holds many)")
+    report: IndexReportModel  # type: ignore[valid-type]
 
 
 class ErrorBody(BaseModel):

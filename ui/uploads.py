@@ -194,11 +194,11 @@ def upload_outcomes(saved: list[tuple[str, Path]], report, snapshot, known_files
     refused (the reader's reason). ``known_files``/``known_docs``: the snapshot's before the update."""
     reasons: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
-    for s in report.skipped:  # a whole file ("empty file"), or one record of it ("a.jsonl#L2")
-        key, at = str(Path(s.path.split("#", 1)[0]).resolve()), where(s.path)
-        reasons.setdefault(key, f"{at}: {s.reason}" if at else s.reason)
-        if at:
-            notes.setdefault(key, []).append(f"{at}: {s.reason} (left out)")
+    for s in report.skipped:  # a whole file ("empty file"), or one record ("a.jsonl#L2": "line 2: ...")
+        key = str(Path(s.path.split("#", 1)[0]).resolve())
+        reasons.setdefault(key, s.reason)
+        if "#" in s.path:
+            notes.setdefault(key, []).append(f"{s.reason} (left out)")
     for n in report.notes:  # indexed all the same ("date 'yesterday' is not a date ...; stored undated")
         key, at = str(Path(n.path.split("#", 1)[0]).resolve()), where(n.path)
         notes.setdefault(key, []).append(f"{at}: {n.text}" if at else n.text)

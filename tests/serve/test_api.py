@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -246,3 +247,71 @@ def test_an_unsure_answer_carries_its_note_in_every_json_form(api, client, monke
     monkeypatch.undo()
     sure = client.post("/v1/ask", json={"question": Q, "k": 3}).json()
     assert sure["answer_state"] == "answered" and sure["note"] == ""
+
+
+BANK = b"Bank rates rise\n\nThe central bank raised rates by half a point on Tuesday, its governor said."
+
+
+def _articles(client) -> int:
+    return client.get("/v1/index").json()["articles"]
+
+
+def test_a_deleted_upload_comes_back_when_uploaded_again(own_api):
+    """review10 #4: DELETE, then the same file again, was `saved` but indexed nothing."""
+    client, engine, uploads = own_api
+    n = _articles(client)
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["saved"] == ["a.txt"] and r["duplicates"] == [] and _articles(client) == n + 1
+    doc = next(i for i, d in engine.snapshot.documents.items() if d["title"] == "Bank rates rise")
+    deleted = client.delete(f"/v1/documents/{doc}")
+    assert deleted.status_code == 200 and _articles(client) == n, deleted.text
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["report"]["added"] >= 1 and _articles(client) == n + 1 and r["saved"] == ["a.txt"]
+    assert deleted.json()["upload_deleted"] is True and deleted.json()["others_kept"] == 0
+    # the same bytes once more: nothing new, and said so (not "saved")
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["saved"] == [] and r["duplicates"] == [
+        {"name": "a.txt", "reason": "the same file was uploaded before; nothing changed"}]
+
+
+def test_deleting_one_record_of_an_uploaded_jsonl_keeps_the_file_and_the_others(own_api):
+    client, engine, uploads = own_api
+    body = "".join(json.dumps({"title": t, "text": x}) + "\n" for t, x in [
+        ("Port reopens", "The port reopened on Monday after a strike."),
+        ("Mayor quits", "The mayor resigned on Friday.")]).encode()
+    assert client.post("/v1/documents", files=[("files", ("two.jsonl", body))]).json()["saved"] == ["two.jsonl"]
+    doc = next(i for i, d in engine.snapshot.documents.items() if d["title"] == "Mayor quits")
+    r = client.delete(f"/v1/documents/{doc}").json()
+    assert r["upload_deleted"] is False and r["others_kept"] == 1
+    assert "Port reopens" in {d["title"] for d in engine.snapshot.documents.values()}
+    assert len(list(uploads.iterdir())) == 1
+    r = client.post("/v1/documents", files=[("files", ("two.jsonl", body))]).json()
+    assert r["saved"] == [] and r["duplicates"][0]["name"] == "two.jsonl"
+
+
+def test_upload_outcomes_are_matched_by_saved_file_not_by_name(own_api):
+    """review10 #7 (a): two files named a.txt, one good, one blank."""
+    client, engine, _ = own_api
+    n = _articles(client)
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK)), ("files", ("a.txt", b"   \n\n  \n"))]).json()
+    assert _articles(client) == n + 1
+    assert r["saved"] == ["a.txt"] and [x["name"] for x in r["refused"]] == ["a.txt"], r
+
+
+def test_upload_names_a_left_out_record_by_the_clients_name_and_line(own_api, tmp_path):
+    """review10 #7 (b): a JSONL with a broken line and a record without text."""
+    client, engine, uploads = own_api
+    body = (json.dumps({"title": "A", "text": "Alpha text here."}) + "\n{bad\n" + json.dumps({"title": "B"}) + "\n").encode()
+    r = client.post("/v1/documents", files=[("files", ("news.jsonl", body))])
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["saved"] == ["news.jsonl"] and out["refused"] == []
+    paths = [s["path"] for s in out["report"]["skipped"]]
+    assert paths == ["news.jsonl#L2", "news.jsonl#L3"], paths
+    text = json.dumps(out)
+    for server_path in (str(uploads), str(tmp_path), str(engine.index_dir)):
+        assert server_path not in text
+    # a file none of whose records can be read is refused, by its name, with the line
+    r = client.post("/v1/documents", files=[("files", ("bad.jsonl", b"{bad\n"))]).json()
+    assert r["saved"] == [] and r["refused"] == [
+        {"name": "bad.jsonl", "reason": "line 1: not valid JSON (Expecting property name enclosed in double quotes at column 2)"}]
