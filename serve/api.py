@@ -38,7 +38,7 @@ from newsqa.ui.uploads import UploadLimits
 from .errors import ApiError, status_of
 from .metrics import Metrics
 from .openai_compat import add_routes
-from .schemas import (AnswerModel, AskBatchRequest, AskRequest, AskBatchResponse, DeleteResponse, DocumentsResponse,
+from .schemas import (AskAnswerModel, AskBatchRequest, AskRequest, AskBatchResponse, DeleteResponse, DocumentsResponse,
                       ErrorResponse)
 
 log = logging.getLogger("newsqa.serve")
@@ -84,9 +84,12 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
 
 def _ask_routes(app: FastAPI, backend, metrics: Metrics) -> None:
     """``/v1/ask``, ``/v1/ask/batch`` and ``/v1/index``."""
-    @app.post("/v1/ask", response_model=AnswerModel, responses=ERRORS, tags=["ask"])
+    @app.post("/v1/ask", response_model=AskAnswerModel, responses=ERRORS, tags=["ask"])
     def ask(req: AskRequest):
-        """Answer one question with verbatim, cited quotes (the ``newsqa ask --json`` object)."""
+        """Answer one question with verbatim, cited quotes (the ``newsqa ask --json`` object).
+
+        ``filter_note`` says why, when the filters left the question unanswered ("No article in
+        section sport."); an unknown ``filters.kinds`` value is a 422."""
         t0 = time.perf_counter()
         got = backend.ask(req.question, req.k, _filters(req.filters), req.history_list())
         metrics.observe_answer(got, time.perf_counter() - t0)

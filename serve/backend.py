@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from newsqa.qa.explain import filter_note
 from newsqa.qa.types import Filters
 from newsqa.ui.documents import delete_article
 from newsqa.ui.uploads import UploadLimits, default_upload_dir, index_uploads, save_uploads, upload_outcomes
@@ -26,6 +27,16 @@ def filters_from(d: dict | None) -> Filters | None:
     return Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
+def answer_json(answer, snapshot, filters: Filters | None) -> dict:
+    """``Answer.to_dict()`` (the ``newsqa ask --json`` object), and for a question the filters left
+    unanswered ``filter_note``: why (``qa.explain.filter_note``: "No article in section sport.", as
+    the browser chat says it). Any other answer is the ``ask --json`` object as it is."""
+    out = answer.to_dict()
+    if answer.abstained and filters is not None and (note := filter_note(snapshot, filters)):
+        out["filter_note"] = note
+    return out
+
+
 class LocalBackend:
     """One ``Engine`` in this process; it refreshes to the newest index generation before each call."""
 
@@ -36,11 +47,13 @@ class LocalBackend:
 
     def ask(self, question: str, k: int = 5, filters: dict | None = None, history: list | None = None) -> dict:
         self.engine.refresh()
-        return self.engine.ask(question, k=k, filters=filters_from(filters), history=history or []).to_dict()
+        f = filters_from(filters)
+        return answer_json(self.engine.ask(question, k=k, filters=f, history=history or []), self.engine.snapshot, f)
 
     def ask_batch(self, questions: list[str], k: int = 5, filters: dict | None = None) -> list[dict]:
         self.engine.refresh()
-        return [a.to_dict() for a in self.engine.ask_many(questions, k=k, filters=filters_from(filters))]
+        f = filters_from(filters)
+        return [answer_json(a, self.engine.snapshot, f) for a in self.engine.ask_many(questions, k=k, filters=f)]
 
     def summary(self) -> dict:
         self.engine.refresh()

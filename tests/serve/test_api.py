@@ -30,12 +30,15 @@ def test_ask_returns_the_same_object_as_ask_json(api, client):
 
 def test_ask_with_filters_and_history(api, client):
     url, engine = api
+    from newsqa.qa.explain import filter_note
     from newsqa.qa.types import Filters
 
     body = {"question": Q, "filters": {"kinds": ["headline"]}, "history": ["Who met Putin?", {"question": "x", "answer": ""}]}
     got = client.post("/v1/ask", json=body).json()
-    want = engine.ask(Q, filters=Filters(kinds=("headline",)), history=["Who met Putin?", {"question": "x", "answer": ""}])
-    assert without_timings(got) == without_timings(want.to_dict())
+    f = Filters(kinds=("headline",))
+    want = engine.ask(Q, filters=f, history=["Who met Putin?", {"question": "x", "answer": ""}])
+    note = {"filter_note": filter_note(engine.snapshot, f)} if want.abstained else {}  # why the filter found nothing
+    assert without_timings(got) == without_timings({**want.to_dict(), **note})
     assert all(h["kind"] == "headline" for h in got["retrieved"])
 
 
@@ -177,8 +180,8 @@ def test_openapi_schema_mirrors_the_answer_dataclass(api, client):
     assert {"/v1/ask", "/v1/ask/batch", "/v1/index", "/v1/documents", "/v1/documents/{doc_id}", "/healthz",
             "/metrics", "/v1/chat/completions", "/v1/models"} <= set(spec["paths"])
     answer = engine.ask(Q).to_dict()
-    schema = spec["components"]["schemas"]["Answer"]
-    assert set(schema["properties"]) == set(answer) == set(AnswerModel.model_fields)
+    schema = spec["components"]["schemas"]["AskAnswer"]  # the Answer's fields and the API's filter_note
+    assert set(schema["properties"]) == set(answer) | {"filter_note"} and set(answer) == set(AnswerModel.model_fields)
     assert set(spec["components"]["schemas"]["Citation"]["properties"]) == set(answer["citations"][0])
     assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(answer["retrieved"][0])
     AnswerModel.model_validate(answer)
@@ -315,3 +318,34 @@ def test_upload_names_a_left_out_record_by_the_clients_name_and_line(own_api, tm
     r = client.post("/v1/documents", files=[("files", ("bad.jsonl", b"{bad\n"))]).json()
     assert r["saved"] == [] and r["refused"] == [
         {"name": "bad.jsonl", "reason": "line 1: not valid JSON (Expecting property name enclosed in double quotes at column 2)"}]
+
+
+@pytest.mark.parametrize("filters, needle", [
+    ({"kinds": ["foo"]}, "filters.kinds.0: Input should be 'paragraph' or 'headline'"),
+    ({"kinds": ["paragraph", "Headline"]}, "filters.kinds.1: Input should be 'paragraph' or 'headline'"),
+])
+def test_an_unknown_passage_kind_is_a_422(client, filters, needle):
+    """review10 #9: {"kinds": ["foo"]} answered 200 "Not found ... No passage came back"."""
+    for path, body in (("/v1/ask", {"question": Q, "filters": filters}),
+                       ("/v1/ask/batch", {"questions": [Q], "filters": filters}),
+                       ("/v1/chat/completions", {"model": "newsqa", "filters": filters,
+                                                 "messages": [{"role": "user", "content": Q}]})):
+        r = client.post(path, json=body)
+        assert r.status_code == 422 and needle in r.json()["error"]["message"], (path, r.text)
+
+
+def test_a_filter_that_leaves_nothing_says_so_in_the_answer(client):
+    """review10 #9: the browser chat's filter note, in the API's answer and the chat's reply."""
+    filters = {"sections": ["no-such-section"]}
+    got = client.post("/v1/ask", json={"question": Q, "filters": filters}).json()
+    assert got["answer_state"] == "not_found" and got["filter_note"] == "No article in section no-such-section."
+    batch = client.post("/v1/ask/batch", json={"questions": [Q], "filters": filters}).json()["answers"]
+    assert batch[0]["filter_note"] == got["filter_note"]
+    chat = client.post("/v1/chat/completions", json={"model": "newsqa", "filters": filters,
+                                                     "messages": [{"role": "user", "content": Q}]}).json()
+    assert chat["choices"][0]["message"]["content"].endswith("*No article in section no-such-section.*")
+    # answered, or not filtered: the ``ask --json`` object as it is
+    assert "filter_note" not in client.post("/v1/ask", json={"question": Q}).json()
+    spec = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "filter_note" in spec["AskAnswer"]["properties"]
+    assert spec["Filters"]["properties"]["kinds"]["items"]["enum"] == ["paragraph", "headline"]
