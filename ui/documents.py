@@ -144,6 +144,7 @@ def delete_article(doc_id: str, engine, upload_dir: str | Path) -> Deletion:
         DocumentNotFoundError: no indexed file holds ``doc_id``.
         NewsqaError: the index cannot be updated.
     """
+    engine.refresh()  # the newest file records (another session or process may have written since)
     files = getattr(engine.snapshot, "files", None) or {}
     holders = [k for k, rec in files.items() if doc_id in (rec.get("doc_ids") or ())]
     root = Path(upload_dir).resolve()
