@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from newsqa.embeddings.errors import DocumentNotFoundError
 from newsqa.qa.explain import filter_note
 from newsqa.qa.types import Filters
 from newsqa.ui.documents import delete_article
@@ -91,7 +92,11 @@ class LocalBackend:
     def delete_document(self, doc_id: str) -> dict:
         """Remove one article; an upload that held only it is deleted too (``ui.documents.delete_article``),
         so uploading the same file again indexes it again."""
-        done = delete_article(doc_id, self.engine, self.upload_dir)
+        try:
+            done = delete_article(doc_id, self.engine, self.upload_dir)
+        except DocumentNotFoundError as e:  # its message names the index folder: a server path
+            raise DocumentNotFoundError(f"no document {doc_id} in the index; see the doc_id of a citation "
+                                        "or GET /v1/index") from e
         return {"deleted": doc_id, "upload_deleted": done.file_deleted, "others_kept": done.others_kept,
                 "report": report_json(done.report, {})}
 

@@ -145,6 +145,7 @@ def test_upload_checks_indexes_and_delete_removes(api, client):
     assert doc_id not in {c["doc_id"] for c in again["citations"]} | {h["doc_id"] for h in again["retrieved"]}
     r = client.delete(f"/v1/documents/{doc_id}", headers=auth)
     assert r.status_code == 404 and doc_id in r.json()["error"]["message"]
+    assert str(engine.index_dir) not in r.json()["error"]["message"]  # no server path
 
 
 def test_upload_over_the_limit_is_refused_before_it_is_read(client):
