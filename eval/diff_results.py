@@ -1,6 +1,7 @@
 """Answers of two ``newsqa eval`` runs compared question by question: everything an answer holds
-(text, citations, retrieved passages, confidence, state, reason, signals, shape, timeline, scores)
-except its timings. For a speed change that must not change behaviour.
+(text, citations, retrieved passages, confidence, state, reason, signals, shape, timeline, scores,
+the baselines' hits) except its timings, at any depth (``timings_ms``, ``latency_ms``, also those
+of each baseline with ``--baselines``). For a speed change that must not change behaviour.
 
     python -m newsqa.eval.diff_results before/results.jsonl after/results.jsonl
 """
@@ -12,12 +13,25 @@ import json
 import sys
 from pathlib import Path
 
-IGNORED = frozenset({"timings_ms", "latency_ms"})
+IGNORED = frozenset({"timings_ms", "latency_ms"})  # at any depth: ``--baselines`` rows hold ``baselines.bm25.latency_ms``
+
+
+def without_timings(value):
+    """``value`` with every ``IGNORED`` key dropped, inside nested dicts and lists too.
+
+    >>> without_timings({"answer": "x", "latency_ms": 3, "baselines": {"bm25": {"rank": 1, "latency_ms": 0.5}}})
+    {'answer': 'x', 'baselines': {'bm25': {'rank': 1}}}
+    """
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k not in IGNORED}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value
 
 
 def load(path: Path) -> dict[str, dict]:
     rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-    return {r["id"]: {k: v for k, v in r.items() if k not in IGNORED} for r in rows}
+    return {r["id"]: without_timings(r) for r in rows}
 
 
 def changed_fields(a: dict, b: dict) -> list[str]:

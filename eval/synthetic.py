@@ -182,13 +182,25 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 def _score(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic score",
-                                description="Figures of a newsqa eval run over a synthetic set (near_miss_figures).")
+                                description="Figures of a newsqa eval run over a synthetic set: near_miss_figures over "
+                                "its near misses alone; a SQuAD set's answerable questions are scored apart "
+                                "(answerable_n, and false_abstention: the share of them answered not_found).")
     p.add_argument("questions", help="the synthetic questions.jsonl")
     p.add_argument("results", help="results.jsonl of newsqa eval over it")
     p.add_argument("--split", choices=("dev", "test"), default=None, help="only this split's questions")
     a = p.parse_args(argv)
     qs = [q for q in _read_jsonl(Path(a.questions)) if a.split is None or q.get("split") == a.split]
-    print(json.dumps(near_miss_figures(qs, _read_jsonl(Path(a.results)))))
+    results = _read_jsonl(Path(a.results))
+    # A near miss is what squad_near_miss / bbc_near_miss mark so; the SQuAD kind's "answerable" rows
+    # in the same file counted as near misses, and their false abstentions lowered "abstained".
+    misses = [q for q in qs if q.get("kind") == NEAR_MISS or any(g.strip() for g in q.get("removed_answers") or [])]
+    figures = near_miss_figures(misses, results)
+    answerable = {q["id"] for q in qs if q.get("kind") == "answerable"}
+    if answerable:
+        states = [r.get("answer_state") for r in results if r["id"] in answerable]
+        figures["answerable_n"] = len(states)
+        figures["false_abstention"] = round(states.count("not_found") / len(states), 3) if states else None
+    print(json.dumps(figures))
     return 0
 
 

@@ -38,7 +38,8 @@ from newsqa.ui.uploads import UploadLimits
 from .errors import ApiError, status_of
 from .metrics import Metrics
 from .openai_compat import add_routes
-from .schemas import AnswerModel, AskBatchRequest, AskRequest, AskBatchResponse, DocumentsResponse, ErrorResponse
+from .schemas import (AskAnswerModel, AskBatchRequest, AskRequest, AskBatchResponse, DeleteResponse, DocumentsResponse,
+                      ErrorResponse)
 
 log = logging.getLogger("newsqa.serve")
 ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
@@ -83,9 +84,12 @@ def create_app(backend, *, token: str | None = None, limits: UploadLimits = Uplo
 
 def _ask_routes(app: FastAPI, backend, metrics: Metrics) -> None:
     """``/v1/ask``, ``/v1/ask/batch`` and ``/v1/index``."""
-    @app.post("/v1/ask", response_model=AnswerModel, responses=ERRORS, tags=["ask"])
+    @app.post("/v1/ask", response_model=AskAnswerModel, responses=ERRORS, tags=["ask"])
     def ask(req: AskRequest):
-        """Answer one question with verbatim, cited quotes (the ``newsqa ask --json`` object)."""
+        """Answer one question with verbatim, cited quotes (the ``newsqa ask --json`` object).
+
+        ``filter_note`` says why, when the filters left the question unanswered ("No article in
+        section sport."); an unknown ``filters.kinds`` value is a 422."""
         t0 = time.perf_counter()
         got = backend.ask(req.question, req.k, _filters(req.filters), req.history_list())
         metrics.observe_answer(got, time.perf_counter() - t0)
@@ -114,16 +118,26 @@ def _document_routes(app: FastAPI, backend, limits: UploadLimits, authorize) -> 
     @app.post("/v1/documents", response_model=DocumentsResponse, responses=ERRORS, tags=["documents"],
               dependencies=[Depends(authorize)])
     async def add_documents(files: list[UploadFile] = File(..., description="article files")):
-        """Add articles: the same checks as the browser's uploads (type, size, count, text only)."""
+        """Add articles: the same checks as the browser's uploads (type, size, count, text only).
+
+        Each file is reported by the name it was sent under: in ``saved`` when it added articles, in
+        ``duplicates`` when it added none (sent before unchanged, or its articles are indexed already),
+        in ``refused`` with the reason otherwise."""
         if len(files) > limits.max_files:
             raise ApiError(413, f"too many files at once ({len(files)}); the limit is {limits.max_files}")
         data = [(f.filename or "upload", await f.read(limits.max_file_bytes + 1)) for f in files]
         return await run_in_threadpool(backend.add_documents, data)
 
-    @app.delete("/v1/documents/{doc_id}", responses=ERRORS, tags=["documents"], dependencies=[Depends(authorize)])
-    def delete_document(doc_id: str) -> dict:
-        """Remove one article (all its passages) from the index."""
-        return backend.delete_document(doc_id)
+    @app.delete("/v1/documents/{doc_id}", response_model=DeleteResponse, responses=ERRORS, tags=["documents"],
+                dependencies=[Depends(authorize)])
+    def delete_document(doc_id: str):
+        """Remove one article (all its passages) from the index, and nothing else.
+
+        An uploaded file that held only this article is deleted with it (uploading the same file
+        again then indexes it again); a file that holds other articles (a JSONL or CSV upload, an
+        indexed folder's file) stays with them, and re-sending it unchanged does not bring the
+        deleted one back (it is reported under ``duplicates``)."""
+        return JSONResponse(backend.delete_document(doc_id))
 
 
 def _service_routes(app: FastAPI, backend, metrics: Metrics) -> None:

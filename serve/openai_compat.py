@@ -98,6 +98,8 @@ def render(answer: dict) -> str:
     markers, then the sources (or related passages)."""
     note = answer.get("note") or ""
     out = (f"*{_md(note)}*\n\n" if note else "") + answer["answer"]
+    if answer.get("filter_note"):  # why the filters left it unanswered
+        out += f"\n\n*{_md(answer['filter_note'])}*"
     if answer["citations"]:
         lines = []
         for c in answer["citations"]:

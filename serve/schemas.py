@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from newsqa.embeddings.documents import Skipped
+from newsqa.embeddings.documents import KIND_HEADLINE, KIND_PARAGRAPH, Skipped
 from newsqa.embeddings.indexer import IndexReport
 from newsqa.qa.engine import MAX_K, MAX_QUESTION_CHARS
 from newsqa.qa.types import Answer, Citation, Filters, Hit, ResolvedDate, TimelineEntry
@@ -86,8 +86,9 @@ def model_from_to_dict(cls, nested: dict[type, type[BaseModel]], *, name: str | 
 
 
 def model_from_fields(cls, nested: dict[type, type[BaseModel]], *, name: str | None = None,
-                      extra: str = "forbid") -> type[BaseModel]:
-    """A pydantic model of the dataclass's fields, with its defaults (request bodies)."""
+                      extra: str = "forbid", narrow: dict[str, Any] | None = None) -> type[BaseModel]:
+    """A pydantic model of the dataclass's fields, with its defaults (request bodies); ``narrow``
+    gives some fields a stricter wire type than their annotation (``kinds``: the two passage kinds)."""
     hints = typing.get_type_hints(cls)
     fields = {}
     for f in dataclasses.fields(cls):
@@ -95,7 +96,7 @@ def model_from_fields(cls, nested: dict[type, type[BaseModel]], *, name: str | N
                    f.default_factory() if f.default_factory is not dataclasses.MISSING else ...)
         if isinstance(default, tuple):
             default = list(default)
-        fields[f.name] = (_wire_type(hints[f.name], nested), default)
+        fields[f.name] = ((narrow or {}).get(f.name) or _wire_type(hints[f.name], nested), default)
     doc = (cls.__doc__ or "").strip().split("\n\n")[0]
     return create_model(name or f"{cls.__name__}Model", __config__=ConfigDict(extra=extra), __doc__=doc, **fields)
 
@@ -106,7 +107,15 @@ CitationModel = model_from_to_dict(Citation, {ResolvedDate: ResolvedDateModel}, 
 HitModel = model_from_to_dict(Hit, {}, name="Hit")
 AnswerModel = model_from_to_dict(Answer, {Citation: CitationModel, Hit: HitModel, TimelineEntry: TimelineEntryModel},
                                  name="Answer")
-FiltersModel = model_from_fields(Filters, {}, name="Filters")
+# A kind the index cannot hold is a 422, not an answer "not found" (``newsqa ask --kind`` refuses it too).
+PassageKind = Literal[KIND_PARAGRAPH, KIND_HEADLINE]
+FiltersModel = model_from_fields(Filters, {}, name="Filters", narrow={"kinds": list[PassageKind]})
+AskAnswerModel = create_model(
+    "AskAnswer", __base__=AnswerModel, __doc__="An answer of /v1/ask and /v1/ask/batch: the `newsqa ask --json` "
+    "object, and why the filters left the question unanswered.",
+    filter_note=(str, Field("", description="for a question not answered under filters, why, as the browser "
+                                            "chat says it (\"No article in section sport.\", \"Nothing in the 3 "
+                                            "articles in section sport answers it.\"); absent otherwise")))
 SkippedModel = model_from_fields(Skipped, {}, name="Skipped", extra="allow")
 IndexReportModel = model_from_fields(IndexReport, {Skipped: SkippedModel}, name="IndexReport", extra="allow")
 
@@ -148,20 +157,38 @@ class AskBatchRequest(BaseModel):
 
 
 class AskBatchResponse(BaseModel):
-    answers: list[AnswerModel]  # type: ignore[valid-type]
+    answers: list[AskAnswerModel]  # type: ignore[valid-type]
 
 
 class Refused(BaseModel):
+    """One uploaded file, by the name the client gave it, and why it added no article."""
+
     name: str
     reason: str
 
 
 class DocumentsResponse(BaseModel):
-    """What an upload did: files saved and indexed, files refused (with the reason), the index update."""
+    """What an upload did, per file, by the client's file names (matched by where each was saved, so
+    two files of one name are told apart; no server path): ``saved`` added articles, ``duplicates``
+    added none (the same file was uploaded before, or the index holds its articles already),
+    ``refused`` were refused by the checks or held no readable article. ``report.skipped`` names a
+    left-out record of a JSONL/CSV file as ``news.jsonl#L2``."""
 
-    saved: list[str]
-    refused: list[Refused]
+    saved: list[str] = Field(description="files that added articles to the index")
+    duplicates: list[Refused] = Field(default_factory=list, description="files saved but adding nothing new")
+    refused: list[Refused] = Field(description="files refused, or with no article that could be read")
     report: Optional[IndexReportModel] = None  # type: ignore[valid-type]
+
+
+class DeleteResponse(BaseModel):
+    """What ``DELETE /v1/documents/{doc_id}`` did."""
+
+    model_config = ConfigDict(extra="allow")
+    deleted: str = Field(description="the document id removed")
+    upload_deleted: bool = Field(description="the article was an upload's only one: the saved file and its "
+                                             "record went too, so uploading the same file again indexes it again")
+    others_kept: int = Field(description="articles of the same file that stay (a JSONL or CSV file holds many)")
+    report: IndexReportModel  # type: ignore[valid-type]
 
 
 class ErrorBody(BaseModel):

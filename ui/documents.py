@@ -1,4 +1,4 @@
-"""The Documents panel's data: the indexed articles as table rows, searched; deleting an upload.
+"""The Documents panel's data: the indexed articles as table rows, searched; deleting an article.
 
     >>> rows = [Row("d1", "Port reopens", "2023-09-14", "World", "Reuters", "a.txt", 3, "/x/a.txt", "x")]
     >>> [r.title for r in search(rows, "port")]
@@ -7,7 +7,8 @@
     ['Port reopens', 'World', '2023-09-14', 'Reuters', 3, 'a.txt']
 
 Pure functions over ``snapshot.documents`` (the stored document rows) and the passage table; the
-one that writes (``delete_upload``) goes through the indexer, like an upload.
+ones that write (``delete_upload``, ``delete_article``, which the API's DELETE uses too) go through the
+indexer, like an upload.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from newsqa.embeddings.caching import PerReader
 from newsqa.embeddings.errors import NewsqaError
-from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.indexer import IndexReport, delete_documents, update_index
 from newsqa.embeddings.passage_table import doc_ids_of
 from newsqa.qa.present import UNTITLED
 
@@ -110,11 +111,17 @@ def is_upload(row: Row, upload_dir: str | Path) -> bool:
         return False
 
 
-def delete_upload(row: Row, engine, upload_dir: str | Path):
-    """Take an uploaded article out of the index and delete its file from the upload folder.
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting one article did."""
 
-    Returns:
-        The indexer's ``IndexReport``.
+    report: IndexReport  # the indexer's
+    file_deleted: bool  # its upload held nothing else: the file and its record went with it
+    others_kept: int  # articles of the same file that stay (a JSONL or CSV upload holds many)
+
+
+def delete_upload(row: Row, engine, upload_dir: str | Path) -> Deletion:
+    """Take an uploaded article out of the index (``delete_article``); only uploads may be deleted here.
 
     Raises:
         NewsqaError: the article was not uploaded here, or the index cannot be updated.
@@ -122,12 +129,37 @@ def delete_upload(row: Row, engine, upload_dir: str | Path):
     if not is_upload(row, upload_dir):
         raise NewsqaError(f"{row.file or row.title} was not uploaded in the app (it is not in {upload_dir}); "
                           "remove it from its folder and run `newsqa index --prune` instead")
-    path = Path(row.origin.split("#", 1)[0]).resolve()
+    return delete_article(row.doc_id, engine, upload_dir)
+
+
+def delete_article(doc_id: str, engine, upload_dir: str | Path) -> Deletion:
+    """Take one article out of the index, and nothing else.
+
+    An upload that holds only this article is deleted with its file record (uploading the file
+    again then indexes it again). A file that holds others too (a JSONL or CSV upload, a folder's
+    file) stays, and so do its other articles: the article is removed by its id, and the file's
+    record keeps the rest (re-indexing the unchanged file does not bring it back).
+
+    Raises:
+        DocumentNotFoundError: no indexed file holds ``doc_id``.
+        NewsqaError: the index cannot be updated.
+    """
+    engine.refresh()  # the newest file records (another session or process may have written since)
+    files = getattr(engine.snapshot, "files", None) or {}
+    holders = [k for k, rec in files.items() if doc_id in (rec.get("doc_ids") or ())]
+    root = Path(upload_dir).resolve()
+    alone = [k for k in holders if Path(k).parent == root and list(files[k]["doc_ids"]) == [doc_id]]
+    whole = bool(holders) and alone == holders
     try:
-        report = update_index([], engine.index_dir, encoder=engine.encoder, progress=False,
-                              add_sentence_vectors=False, remove=[path])
-        path.unlink(missing_ok=True)
+        if whole:
+            report = update_index([], engine.index_dir, encoder=engine.encoder, progress=False,
+                                  add_sentence_vectors=False, remove=alone)
+            for k in alone:
+                Path(k).unlink(missing_ok=True)
+        else:
+            report = delete_documents(engine.index_dir, [doc_id], encoder=engine.encoder)
     except OSError as e:
-        raise NewsqaError(f"cannot delete {row.file}: {e.strerror or e}") from e
+        raise NewsqaError(f"cannot delete article {doc_id}: {e.strerror or e}") from e
     engine.refresh()
-    return report
+    others = max((len(files[k]["doc_ids"]) - 1 for k in holders), default=0)
+    return Deletion(report, whole, others)

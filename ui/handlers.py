@@ -23,7 +23,7 @@ from newsqa.qa.types import Filters
 from . import documents as docs
 from . import format as fmt
 from .updates import skip, update
-from .uploads import UploadLimits, index_uploads, save_uploads
+from .uploads import UploadLimits, index_uploads, save_uploads, upload_outcomes
 
 MAX_TURNS_SHOWN = 20  # source sections kept in the panel; older ones drop off
 SUMMARY_OUTPUTS = 5  # what ``refresh_summary`` returns: the Index box, sections, sources, dates, filters note
@@ -219,7 +219,7 @@ class Handlers:
             table, docs_state, info = self.docs_table(query, docs_state)
             return (table, docs_state, info + "<div class='nq-refused'>Select an article first.</div>", *SKIP_SUMMARY)
         try:
-            docs.delete_upload(row, self.engine, self.upload_dir)
+            done = docs.delete_upload(row, self.engine, self.upload_dir)
         except NewsqaError as e:
             table, docs_state, info = self.docs_table(query, docs_state)
             info += str(Markup("<div class='nq-refused'>{}</div>").format(str(e)))
@@ -227,7 +227,9 @@ class Handlers:
         docs_state["selected"] = ""
         docs_state["scope"] = [d for d in docs_state.get("scope") or [] if d != row.doc_id]
         table, docs_state, info = self.docs_table(query, docs_state)
-        info += str(Markup("<div class='nq-ok'>Deleted \u201c{}\u201d ({}).</div>").format(row.title, row.file))
+        kept = (f"; the file and its other {count(done.others_kept, 'article', thousands=True)} stay"
+                if done.others_kept else "")
+        info += str(Markup("<div class='nq-ok'>Deleted \u201c{}\u201d ({}{}).</div>").format(row.title, row.file, kept))
         return (table, docs_state, info, *self.refresh_summary())
 
     # --- uploads --------------------------------------------------------------------------------
@@ -265,31 +267,15 @@ class Handlers:
     def _saved_lines(self, saved, report, known_files: set, known_docs: set) -> list[fmt.UploadLine]:
         """Per saved file: added (with its title), a duplicate (same file, or an article already held),
         or not indexed (the reader's reason)."""
-        skipped, notes = {}, {}
-        for s in report.skipped:
-            skipped.setdefault(str(Path(s.path.split("#", 1)[0]).resolve()), s.reason)
-        for n in report.notes:  # indexed all the same ("date 'yesterday' is not a date ...; stored undated")
-            file, _, where = n.path.partition("#")
-            where = f"line {where[1:]}" if where[:1] == "L" and where[1:].isdigit() else where  # "a.csv#L3"
-            notes.setdefault(str(Path(file).resolve()), []).append(f"{where}: {n.text}" if where else n.text)
         snap = self.engine.snapshot
-        files = getattr(snap, "files", {}) or {}
         out = []
-        for name, path in saved:
-            key = str(Path(path).resolve())
-            rec = files.get(key)
-            if key in known_files:
-                out.append(fmt.UploadLine(name, "duplicate", "the same file was uploaded before; nothing changed"))
-            elif rec is None:
-                out.append(fmt.UploadLine(name, "refused", skipped.get(key, "no article could be read from it")))
+        for o in upload_outcomes(saved, report, snap, known_files, known_docs):
+            titles = ", ".join(f"\u201c{fmt.title_of(snap.documents.get(i) or {})}\u201d" for i in o.doc_ids[:3])
+            if o.status == "ok":
+                said = "".join(f"; {t}" for t in o.notes)
+                out.append(fmt.UploadLine(o.name, "ok", f"{count(len(o.doc_ids), 'article', thousands=True)}: {titles}{said}"))
+            elif o.status == "duplicate" and o.doc_ids:
+                out.append(fmt.UploadLine(o.name, "duplicate", f"{o.reason}: {titles}"))
             else:
-                ids = list(rec.get("doc_ids") or [])
-                new = [i for i in ids if i not in known_docs]
-                titles = ", ".join(f"\u201c{fmt.title_of(snap.documents.get(i) or {})}\u201d"
-                                   for i in (new or ids)[:3])
-                said = "".join(f"; {t}" for t in notes.get(key, ()))
-                if not new:
-                    out.append(fmt.UploadLine(name, "duplicate", f"the index already holds this article: {titles}"))
-                else:
-                    out.append(fmt.UploadLine(name, "ok", f"{count(len(new), 'article', thousands=True)}: {titles}{said}"))
+                out.append(fmt.UploadLine(o.name, o.status, o.reason))
         return out

@@ -164,3 +164,58 @@ def index_uploads(saved: list[Path], engine, progress: Callable[[float, str], No
     progress(0.9, "Loading the updated index")
     engine.refresh()
     return report
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What became of one saved upload (the browser's upload list and ``POST /v1/documents`` both show it)."""
+
+    name: str  # the name the user gave the file
+    status: str  # "ok" (articles added), "duplicate" (nothing new), "refused" (nothing could be read)
+    reason: str = ""  # why, for "duplicate" and "refused"
+    doc_ids: tuple[str, ...] = ()  # the articles added ("ok"), or those already held ("duplicate")
+    notes: tuple[str, ...] = ()  # about records indexed all the same or left out: "line 3: ..."
+
+
+def where(origin: str) -> str:
+    """The part of a reader's origin after ``#``, as people say it: ``a.csv#L3`` -> ``line 3``.
+
+    >>> where("/up/a-1f2e3d4c.csv#L3"), where("/up/a.txt")
+    ('line 3', '')
+    """
+    _, _, at = origin.partition("#")
+    return f"line {at[1:]}" if at[:1] == "L" and at[1:].isdigit() else at
+
+
+def upload_outcomes(saved: list[tuple[str, Path]], report, snapshot, known_files: set,
+                    known_docs: set) -> list[UploadOutcome]:
+    """Per saved file (``SaveResult.saved``), matched by its saved path, never by the user's name (two
+    uploads may share one): added, a duplicate (the same file before, or articles already held), or
+    refused (the reader's reason). ``known_files``/``known_docs``: the snapshot's before the update."""
+    reasons: dict[str, str] = {}
+    notes: dict[str, list[str]] = {}
+    for s in report.skipped:  # a whole file ("empty file"), or one record ("a.jsonl#L2": "line 2: ...")
+        key = str(Path(s.path.split("#", 1)[0]).resolve())
+        reasons.setdefault(key, s.reason)
+        if "#" in s.path:
+            notes.setdefault(key, []).append(f"{s.reason} (left out)")
+    for n in report.notes:  # indexed all the same ("date 'yesterday' is not a date ...; stored undated")
+        key, at = str(Path(n.path.split("#", 1)[0]).resolve()), where(n.path)
+        notes.setdefault(key, []).append(f"{at}: {n.text}" if at else n.text)
+    files = getattr(snapshot, "files", {}) or {}
+    out = []
+    for name, path in saved:
+        key = str(Path(path).resolve())
+        rec, said = files.get(key), tuple(notes.get(key, ()))
+        if key in known_files:
+            out.append(UploadOutcome(name, "duplicate", "the same file was uploaded before; nothing changed"))
+        elif rec is None:
+            out.append(UploadOutcome(name, "refused", reasons.get(key, "no article could be read from it")))
+        else:
+            ids = tuple(rec.get("doc_ids") or ())
+            new = tuple(i for i in ids if i not in known_docs)
+            if not new:
+                out.append(UploadOutcome(name, "duplicate", "the index already holds this article", ids, said))
+            else:
+                out.append(UploadOutcome(name, "ok", "", new, said))
+    return out

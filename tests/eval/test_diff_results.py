@@ -24,3 +24,15 @@ def test_a_changed_answer_field_and_a_missing_question_are_reported(tmp_path, ca
     assert d["changed"] == {"q1": ["confidence"]} and d["missing"] == ["q2"]
     assert main([str(a), str(b)]) == 1
     assert "q1: confidence" in capsys.readouterr().out
+
+
+def test_the_baselines_latency_of_two_identical_runs_is_no_change(tmp_path):
+    """review10 #8: with --baselines each row holds baselines.<name>.latency_ms, which differs every run."""
+    def row(ms):
+        return {"id": "q1", "answer": "x", "latency_ms": ms, "citations": [{"quote": "x", "latency_ms": ms}],
+                "baselines": {"bm25": {"rank": 1, "latency_ms": ms}, "dense": {"rank": 2, "timings_ms": {"a": ms}}}}
+    a = _write(tmp_path / "a.jsonl", [row(0.53)])
+    b = _write(tmp_path / "b.jsonl", [row(0.61)])
+    assert diff(a, b)["changed"] == {} and main([str(a), str(b)]) == 0
+    c = _write(tmp_path / "c.jsonl", [{**row(0.61), "baselines": {**row(0.61)["baselines"], "bm25": {"rank": 3}}}])
+    assert diff(a, c)["changed"] == {"q1": ["baselines"]}

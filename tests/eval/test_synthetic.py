@@ -114,3 +114,20 @@ def test_a_missing_question_file_is_one_error_line_not_a_traceback(tmp_path, arg
     with pytest.raises(SystemExit) as e:
         synthetic.main(argv)
     assert str(e.value).startswith("error: cannot read") and "no.jsonl" in str(e.value)
+
+
+def test_score_of_the_squad_kind_counts_only_near_misses_and_false_abstention_apart(tmp_path, capsys):
+    """review10 #6: answerable rows of a SQuAD set counted as near misses (a perfect run scored 0.234)."""
+    _, qs = squad_near_miss(_squad())
+    misses = [q for q in qs if q["kind"] == NEAR_MISS]
+    answerable = [q for q in qs if q["kind"] == "answerable"]
+    assert misses and answerable
+    # every near miss abstained; every answerable one answered but the first 3
+    rs = [{"id": q["id"], "answer_state": "not_found", "citations": []} for q in misses + answerable[:3]]
+    rs += [{"id": q["id"], "answer_state": "answered", "citations": [{"quote": q["answers"][0]}]} for q in answerable[3:]]
+    (tmp_path / "q.jsonl").write_text("\n".join(json.dumps(q) for q in qs), encoding="utf-8")
+    (tmp_path / "r.jsonl").write_text("\n".join(json.dumps(r) for r in rs), encoding="utf-8")
+    assert synthetic.main(["score", str(tmp_path / "q.jsonl"), str(tmp_path / "r.jsonl")]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == {"n": len(misses), "abstained": 1.0, "gold_in_quotes": 0, "real_n": len(misses), "real_abstained": 1.0,
+                   "answerable_n": len(answerable), "false_abstention": round(3 / len(answerable), 3)}

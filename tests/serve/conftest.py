@@ -54,3 +54,17 @@ def client(api):
 
     with httpx.Client(base_url=api[0], timeout=60) as c:
         yield c
+
+
+@pytest.fixture
+def own_api(tmp_path, serve_index_pristine, fake_encoder):
+    """``(client, engine, upload_dir)``: the API alone over a private copy of the index, for a test that
+    must see exactly what its own writes did (the session's ``api`` is shared)."""
+    import httpx
+
+    server, engine = _serve(tmp_path, serve_index_pristine, fake_encoder, gradio=False)
+    try:
+        with httpx.Client(base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+            yield c, engine, tmp_path / "uploads"
+    finally:
+        server.stop()

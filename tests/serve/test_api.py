@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -29,12 +30,15 @@ def test_ask_returns_the_same_object_as_ask_json(api, client):
 
 def test_ask_with_filters_and_history(api, client):
     url, engine = api
+    from newsqa.qa.explain import filter_note
     from newsqa.qa.types import Filters
 
     body = {"question": Q, "filters": {"kinds": ["headline"]}, "history": ["Who met Putin?", {"question": "x", "answer": ""}]}
     got = client.post("/v1/ask", json=body).json()
-    want = engine.ask(Q, filters=Filters(kinds=("headline",)), history=["Who met Putin?", {"question": "x", "answer": ""}])
-    assert without_timings(got) == without_timings(want.to_dict())
+    f = Filters(kinds=("headline",))
+    want = engine.ask(Q, filters=f, history=["Who met Putin?", {"question": "x", "answer": ""}])
+    note = {"filter_note": filter_note(engine.snapshot, f)} if want.abstained else {}  # why the filter found nothing
+    assert without_timings(got) == without_timings({**want.to_dict(), **note})
     assert all(h["kind"] == "headline" for h in got["retrieved"])
 
 
@@ -141,6 +145,7 @@ def test_upload_checks_indexes_and_delete_removes(api, client):
     assert doc_id not in {c["doc_id"] for c in again["citations"]} | {h["doc_id"] for h in again["retrieved"]}
     r = client.delete(f"/v1/documents/{doc_id}", headers=auth)
     assert r.status_code == 404 and doc_id in r.json()["error"]["message"]
+    assert str(engine.index_dir) not in r.json()["error"]["message"]  # no server path
 
 
 def test_upload_over_the_limit_is_refused_before_it_is_read(client):
@@ -176,8 +181,8 @@ def test_openapi_schema_mirrors_the_answer_dataclass(api, client):
     assert {"/v1/ask", "/v1/ask/batch", "/v1/index", "/v1/documents", "/v1/documents/{doc_id}", "/healthz",
             "/metrics", "/v1/chat/completions", "/v1/models"} <= set(spec["paths"])
     answer = engine.ask(Q).to_dict()
-    schema = spec["components"]["schemas"]["Answer"]
-    assert set(schema["properties"]) == set(answer) == set(AnswerModel.model_fields)
+    schema = spec["components"]["schemas"]["AskAnswer"]  # the Answer's fields and the API's filter_note
+    assert set(schema["properties"]) == set(answer) | {"filter_note"} and set(answer) == set(AnswerModel.model_fields)
     assert set(spec["components"]["schemas"]["Citation"]["properties"]) == set(answer["citations"][0])
     assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(answer["retrieved"][0])
     AnswerModel.model_validate(answer)
@@ -246,3 +251,102 @@ def test_an_unsure_answer_carries_its_note_in_every_json_form(api, client, monke
     monkeypatch.undo()
     sure = client.post("/v1/ask", json={"question": Q, "k": 3}).json()
     assert sure["answer_state"] == "answered" and sure["note"] == ""
+
+
+BANK = b"Bank rates rise\n\nThe central bank raised rates by half a point on Tuesday, its governor said."
+
+
+def _articles(client) -> int:
+    return client.get("/v1/index").json()["articles"]
+
+
+def test_a_deleted_upload_comes_back_when_uploaded_again(own_api):
+    """review10 #4: DELETE, then the same file again, was `saved` but indexed nothing."""
+    client, engine, uploads = own_api
+    n = _articles(client)
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["saved"] == ["a.txt"] and r["duplicates"] == [] and _articles(client) == n + 1
+    doc = next(i for i, d in engine.snapshot.documents.items() if d["title"] == "Bank rates rise")
+    deleted = client.delete(f"/v1/documents/{doc}")
+    assert deleted.status_code == 200 and _articles(client) == n, deleted.text
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["report"]["added"] >= 1 and _articles(client) == n + 1 and r["saved"] == ["a.txt"]
+    assert deleted.json()["upload_deleted"] is True and deleted.json()["others_kept"] == 0
+    # the same bytes once more: nothing new, and said so (not "saved")
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK))]).json()
+    assert r["saved"] == [] and r["duplicates"] == [
+        {"name": "a.txt", "reason": "the same file was uploaded before; nothing changed"}]
+
+
+def test_deleting_one_record_of_an_uploaded_jsonl_keeps_the_file_and_the_others(own_api):
+    client, engine, uploads = own_api
+    body = "".join(json.dumps({"title": t, "text": x}) + "\n" for t, x in [
+        ("Port reopens", "The port reopened on Monday after a strike."),
+        ("Mayor quits", "The mayor resigned on Friday.")]).encode()
+    assert client.post("/v1/documents", files=[("files", ("two.jsonl", body))]).json()["saved"] == ["two.jsonl"]
+    doc = next(i for i, d in engine.snapshot.documents.items() if d["title"] == "Mayor quits")
+    r = client.delete(f"/v1/documents/{doc}").json()
+    assert r["upload_deleted"] is False and r["others_kept"] == 1
+    assert "Port reopens" in {d["title"] for d in engine.snapshot.documents.values()}
+    assert len(list(uploads.iterdir())) == 1
+    r = client.post("/v1/documents", files=[("files", ("two.jsonl", body))]).json()
+    assert r["saved"] == [] and r["duplicates"][0]["name"] == "two.jsonl"
+
+
+def test_upload_outcomes_are_matched_by_saved_file_not_by_name(own_api):
+    """review10 #7 (a): two files named a.txt, one good, one blank."""
+    client, engine, _ = own_api
+    n = _articles(client)
+    r = client.post("/v1/documents", files=[("files", ("a.txt", BANK)), ("files", ("a.txt", b"   \n\n  \n"))]).json()
+    assert _articles(client) == n + 1
+    assert r["saved"] == ["a.txt"] and [x["name"] for x in r["refused"]] == ["a.txt"], r
+
+
+def test_upload_names_a_left_out_record_by_the_clients_name_and_line(own_api, tmp_path):
+    """review10 #7 (b): a JSONL with a broken line and a record without text."""
+    client, engine, uploads = own_api
+    body = (json.dumps({"title": "A", "text": "Alpha text here."}) + "\n{bad\n" + json.dumps({"title": "B"}) + "\n").encode()
+    r = client.post("/v1/documents", files=[("files", ("news.jsonl", body))])
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["saved"] == ["news.jsonl"] and out["refused"] == []
+    paths = [s["path"] for s in out["report"]["skipped"]]
+    assert paths == ["news.jsonl#L2", "news.jsonl#L3"], paths
+    text = json.dumps(out)
+    for server_path in (str(uploads), str(tmp_path), str(engine.index_dir)):
+        assert server_path not in text
+    # a file none of whose records can be read is refused, by its name, with the line
+    r = client.post("/v1/documents", files=[("files", ("bad.jsonl", b"{bad\n"))]).json()
+    assert r["saved"] == [] and r["refused"] == [
+        {"name": "bad.jsonl", "reason": "line 1: not valid JSON (Expecting property name enclosed in double quotes at column 2)"}]
+
+
+@pytest.mark.parametrize("filters, needle", [
+    ({"kinds": ["foo"]}, "filters.kinds.0: Input should be 'paragraph' or 'headline'"),
+    ({"kinds": ["paragraph", "Headline"]}, "filters.kinds.1: Input should be 'paragraph' or 'headline'"),
+])
+def test_an_unknown_passage_kind_is_a_422(client, filters, needle):
+    """review10 #9: {"kinds": ["foo"]} answered 200 "Not found ... No passage came back"."""
+    for path, body in (("/v1/ask", {"question": Q, "filters": filters}),
+                       ("/v1/ask/batch", {"questions": [Q], "filters": filters}),
+                       ("/v1/chat/completions", {"model": "newsqa", "filters": filters,
+                                                 "messages": [{"role": "user", "content": Q}]})):
+        r = client.post(path, json=body)
+        assert r.status_code == 422 and needle in r.json()["error"]["message"], (path, r.text)
+
+
+def test_a_filter_that_leaves_nothing_says_so_in_the_answer(client):
+    """review10 #9: the browser chat's filter note, in the API's answer and the chat's reply."""
+    filters = {"sections": ["no-such-section"]}
+    got = client.post("/v1/ask", json={"question": Q, "filters": filters}).json()
+    assert got["answer_state"] == "not_found" and got["filter_note"] == "No article in section no-such-section."
+    batch = client.post("/v1/ask/batch", json={"questions": [Q], "filters": filters}).json()["answers"]
+    assert batch[0]["filter_note"] == got["filter_note"]
+    chat = client.post("/v1/chat/completions", json={"model": "newsqa", "filters": filters,
+                                                     "messages": [{"role": "user", "content": Q}]}).json()
+    assert chat["choices"][0]["message"]["content"].endswith("*No article in section no-such-section.*")
+    # answered, or not filtered: the ``ask --json`` object as it is
+    assert "filter_note" not in client.post("/v1/ask", json={"question": Q}).json()
+    spec = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "filter_note" in spec["AskAnswer"]["properties"]
+    assert spec["Filters"]["properties"]["kinds"]["items"]["enum"] == ["paragraph", "headline"]

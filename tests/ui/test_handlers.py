@@ -5,6 +5,7 @@ and cited paragraph."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -200,3 +201,37 @@ def test_an_upload_says_which_record_date_was_stored_undated(engine, tmp_path):
     html = _handlers(engine, tmp_path).add_files([str(csv)])[0]
     assert "gold.csv" in html and "added" in html
     assert "line 2: date &#39;yesterday&#39; is not a date" in html or "line 2: date 'yesterday' is not a date" in html
+
+
+def _select(h: Handlers, title: str) -> dict:
+    _, ds, _ = h.docs_table(title, new_documents_state())
+    doc = next(r for r in docs.document_rows(h.engine.snapshot) if r.title == title)
+    ds, _ = h.docs_select(ds, [title, doc.doc_id[:8]])
+    assert ds["selected"] == doc.doc_id
+    return ds
+
+
+def test_deleting_one_article_of_an_uploaded_jsonl_keeps_the_others_and_the_file(engine, tmp_path):
+    """The review's scenario (review10 #2): a 3-record upload, "Delete" on one of them."""
+    three = tmp_path / "three.jsonl"
+    three.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"title": "Port reopens", "text": "The port reopened on Monday after a strike."},
+        {"title": "Bank raises rates", "text": "The central bank raised rates by half a point."},
+        {"title": "Mayor quits", "text": "The mayor resigned on Friday."}]))
+    h = _handlers(engine, tmp_path)
+    h.add_files([str(three)])
+    before = {d["title"] for d in engine.snapshot.documents.values()}
+    assert {"Port reopens", "Bank raises rates", "Mayor quits"} <= before
+    saved = list((tmp_path / "uploads").iterdir())
+    assert len(saved) == 1
+    _, ds, info, *_ = h.delete_selected("", _select(h, "Mayor quits"))
+    assert {d["title"] for d in engine.snapshot.documents.values()} == before - {"Mayor quits"}
+    assert saved[0].exists() and ds["selected"] == ""
+    assert "Deleted \u201cMayor quits\u201d" in info and "its other 2 articles stay" in info
+    # the file's last article takes the file with it
+    h.delete_selected("", _select(h, "Port reopens"))
+    assert saved[0].exists()
+    _, _, info, *_ = h.delete_selected("", _select(h, "Bank raises rates"))
+    assert {d["title"] for d in engine.snapshot.documents.values()} == before - {
+        "Mayor quits", "Port reopens", "Bank raises rates"}
+    assert not saved[0].exists() and "stay" not in info
