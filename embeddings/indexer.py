@@ -13,6 +13,7 @@ re-encodes only its edited paragraphs.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -26,7 +27,7 @@ from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
 from .documents import Document, Note, Skipped
 from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder, load_small_encoder
-from .errors import DocumentNotFoundError, IndexFormatError
+from .errors import DocumentNotFoundError, IndexFormatError, NewsqaError
 from .faiss_index import FaissSettings
 from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
@@ -39,7 +40,9 @@ from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
                       publish_segment, write_segment)
-from .store import MANIFEST, check_model, publish, writer_lock
+from .store import MANIFEST, check_model, publish, tmp_segment, writer_lock
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class IndexReport:
     documents_total: int = 0
     passages_total: int = 0
     pruned: list[str] = field(default_factory=list)  # source files whose documents were dropped
+    compaction_error: str = ""  # the merge after the (applied) update failed: why (it is retried later)
 
     def summary_line(self) -> str:
         """One line of what the update did, plurals right.
@@ -96,7 +100,9 @@ class IndexReport:
         return (f"read {count(self.documents_read, 'document')}{dup}{same}, skipped {len(self.skipped)}{pruned}; "
                 f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
                 f"{self.seconds:.1f} s -> {self.index_dir} ({count(self.documents_total, 'document')}, "
-                f"{count(self.passages_total, 'passage')})")
+                f"{count(self.passages_total, 'passage')})"
+                + (f"; merging small segments failed, retried later ({self.compaction_error})"
+                   if self.compaction_error else ""))
 
     def duplicates_line(self, first: int = 3) -> str:
         """The duplicates named, the first few and how many more ("" when there are none).
@@ -303,12 +309,27 @@ def _update(
         elif change is not None:
             manifest = _write(index_dir, prev, change, encoder, chunker, faiss_settings, write_segments, progress, report)
     if manifest is not None and compact:
-        from .compaction import compact_index, needs_merge
-
-        if needs_merge(manifest):
-            compact_index(index_dir, lock_timeout=lock_timeout)
+        _compact_after(index_dir, manifest, lock_timeout, report)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _compact_after(index_dir: Path, manifest, lock_timeout: float, report: IndexReport) -> None:
+    """Merge small segments after a published update when the policy says so. The update is applied
+    whatever happens here: a merge that fails (another writer holding the lock past ``lock_timeout``,
+    a full disk) is logged and noted in ``report.compaction_error``, never raised; the next update
+    or ``newsqa compact`` merges."""
+    from .compaction import compact_index, needs_merge
+
+    if not needs_merge(manifest):
+        return
+    try:
+        compact_index(index_dir, lock_timeout=lock_timeout)
+    except Exception as e:  # the update is published: failing it now would report applied work as failed
+        report.compaction_error = f"{type(e).__name__}: {e}"
+        _log.warning("index %s: the update was applied; merging its small segments failed (%s), "
+                     "the next update or newsqa compact tries again", index_dir, report.compaction_error,
+                     exc_info=not isinstance(e, NewsqaError))
 
 
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
@@ -431,11 +452,13 @@ def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", c
             vectors, sentences = _encode_new(change.batch.passages, prev, encoder, progress, report)
             data = segment_data(change.batch.passages, vectors, sentences,
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
-            written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
+            with tmp_segment("new") as name:  # a name of its own: a merge of this process may be writing
+                tmp, fields = write_segment(index_dir, name, data, faiss_settings, TOKENIZER_VERSION)
+                segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
         else:
             written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder.identity())
-        for tmp, fields in written:
-            segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
+            for tmp, fields in written:
+                segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
     report.documents_total = change.documents_before - len(change.dead) + len(change.batch.documents)
     report.passages_total = report.unchanged + report.added
