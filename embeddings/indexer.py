@@ -418,7 +418,7 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
     """Diff the files against the index and read what changed; None when nothing is to be written."""
     records = FileRecords(prev)
     stored = prev.documents if prev else {}
-    new_docs, chunked, changed_files, gone = _read_changes(paths, records, stored, read_files, prune, report)
+    new_docs, chunked, changed_files, gone, again = _read_changes(paths, records, stored, read_files, prune, report)
     for path in remove:  # files taken out (a deleted upload): their articles leave unless held elsewhere
         key = str(Path(path).resolve())
         if key in records:
@@ -428,7 +428,8 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
         changed_files += [k for k in _drop_documents(records, drop_doc_ids, index_dir) if k not in changed_files]
         gone |= set(drop_doc_ids)
     held = records.referenced(gone)  # only read whole when documents went
-    dead = sorted({i for i in gone if i not in held and i in stored})
+    moved = _moved(again, gone, records, set(changed_files), new_docs, report)
+    dead = sorted({i for i in gone if (i not in held or i in moved) and i in stored})
     passages = [p for d in new_docs.values()
                 for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
     gone_keys = set(report.pruned)
@@ -494,6 +495,7 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
     chunked: dict[str, list[Passage]] = {}
     changed: list[str] = []
     gone: set[str] = set()
+    again: list[tuple[Document, Duplicate]] = []  # text the index holds: a duplicate, unless it moved
     candidates: list[tuple[Path, str, os.stat_result, dict | None]] = []
     for item in iter_files(paths):
         if isinstance(item, Skipped):
@@ -529,18 +531,20 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
         files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_ids": ids}
         changed.append(key)
         _take_documents(fr.documents, key, {i for i in rec["doc_ids"] if i in stored} if rec else set(),
-                        stored, new_docs, report)
+                        stored, new_docs, report, again)
     if prune:
         for key in [k for k in files if not Path(k).exists()]:
             gone.update(files.pop(key)["doc_ids"])
             report.pruned.append(key)
-    return new_docs, chunked, changed, gone
+    return new_docs, chunked, changed, gone, again
 
 
-def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport) -> None:
+def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport,
+                    again: list[tuple[Document, "Duplicate"]]) -> None:
     """Add a changed file's documents to ``new_docs``; one already indexed, or read twice, is a
     duplicate, except those ``unchanged`` (still indexed from this same file: a JSONL file's other
-    records when one was edited) which are neither new nor duplicates."""
+    records when one was edited) which are neither new nor duplicates. One already indexed is also
+    put in ``again`` (``_moved`` decides, once the update's removals are known, if it moved)."""
     for d in docs:
         report.documents_read += 1
         if d.doc_id in unchanged:
@@ -549,9 +553,31 @@ def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict,
         if d.doc_id in new_docs or d.doc_id in stored:
             report.duplicates += 1
             kept = new_docs.get(d.doc_id)
-            report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
+            dup = Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else "")
+            report.duplicate_articles.append(dup)
+            if kept is None:
+                again.append((d, dup))
         else:
             new_docs[d.doc_id] = d
+
+
+def _moved(again: list[tuple[Document, Duplicate]], gone: set[str], records: FileRecords, changed: set[str], new_docs: dict,
+           report: IndexReport) -> set[str]:
+    """Documents read again whose indexed copy's file leaves in this update (a renamed file with
+    ``--prune``, a moved file under ``watch``): no file but this update's holds them any more. Each
+    is added anew from its new file (its origin there; the stored vectors of its text are reused)
+    and is no duplicate; the ids returned are tombstoned in their old segment."""
+    candidates = {d.doc_id: (d, dup) for d, dup in again if d.doc_id in gone}
+    if not candidates:
+        return set()
+    held = records.holders(set(candidates))
+    moved = {i for i in candidates if held.get(i, set()) <= changed}
+    for i in moved:
+        new_docs[i] = candidates[i][0]
+    not_dups = {id(candidates[i][1]) for i in moved}
+    report.duplicate_articles = [x for x in report.duplicate_articles if id(x) not in not_dups]
+    report.duplicates -= len(not_dups)
+    return moved
 
 
 def _tombstones(prev, dead: list[str]) -> tuple[dict[str, set[str]], int]:
