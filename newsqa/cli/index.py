@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.manifest import MANIFEST
 from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
 
@@ -56,7 +57,12 @@ def run(args) -> int:
     index_dir = args.index or str(default_index_dir())
     check_paths(args.paths, index_dir)  # before the lock: a typo'd path makes no index folder either
     existed = Path(index_dir).exists()
-    report = _update(args, index_dir)
+    try:
+        report = _update(args, index_dir)
+    except Exception:
+        if not existed and not (Path(index_dir) / MANIFEST).exists():
+            shutil.rmtree(index_dir, ignore_errors=True)  # a new index that failed (a bad --model): only its lock was made
+        raise
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "notes", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
