@@ -115,6 +115,8 @@ def compact_index(index_dir: str | os.PathLike, *, full: bool = False, everythin
 
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
+    if not index_dir.exists():
+        read_manifest(index_dir)  # raises, naming the folder: the lock below would create it
     with writer_lock(index_dir, timeout=lock_timeout):
         migrate(index_dir)
         remove_unlisted(index_dir, read_manifest(index_dir))  # what a killed writer or merge left
