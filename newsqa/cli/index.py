@@ -34,7 +34,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     add_backend_opt(p)
-    p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist (any file the index holds, not only under PATH: "
+                        "articles of a folder that is unmounted go too)")
     p.add_argument("--section-from-folder", action=argparse.BooleanOptionalAction, default=True,
                    help="a plain .txt/.md file in a sub-folder gets the sub-folder's name as its section, "
                         "unless the file names one (default: on; --no-section-from-folder turns it off)")
