@@ -540,7 +540,7 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
 
 
 def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport,
-                    again: list[tuple[Document, "Duplicate"]]) -> None:
+                    again: list[tuple[Document, Duplicate]]) -> None:
     """Add a changed file's documents to ``new_docs``; one already indexed, or read twice, is a
     duplicate, except those ``unchanged`` (still indexed from this same file: a JSONL file's other
     records when one was edited) which are neither new nor duplicates. One already indexed is also
