@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,11 @@ import numpy as np
 
 from .faiss_index import FaissSettings
 from .lexical import TOKENIZER_VERSION, terms
-from .manifest import Manifest, read_manifest
+from .manifest import SEGMENTS_DIR, Manifest, read_manifest
 from .plural import count
 from .reader import IndexReader, open_reader
 from .segment import SegmentData, merge_postings, next_segment_name, publish_segment, write_segment
-from .store import publish, remove_unlisted, writer_lock
+from .store import publish, remove_unlisted, tmp_segment, writer_lock
 
 MERGE_FACTOR = 10
 MAX_MERGE_PASSAGES = 500_000
@@ -114,6 +115,8 @@ def compact_index(index_dir: str | os.PathLike, *, full: bool = False, everythin
 
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
+    if not index_dir.exists():
+        read_manifest(index_dir)  # raises, naming the folder: the lock below would create it
     with writer_lock(index_dir, timeout=lock_timeout):
         migrate(index_dir)
         remove_unlisted(index_dir, read_manifest(index_dir))  # what a killed writer or merge left
@@ -138,37 +141,47 @@ def _merge(index_dir: Path, reader: IndexReader, names: list[str], lock_timeout:
         for key in seg.files():
             data.files.pop(key, None)
     settings = FaissSettings.from_dict(reader.info.faiss)
-    tmp, fields = write_segment(index_dir, f".compact.{os.getpid()}.tmp", data, settings, TOKENIZER_VERSION)
-    with writer_lock(index_dir, timeout=lock_timeout):
-        cur = read_manifest(index_dir)
-        now = cur.segment_names()
-        if not set(names) <= set(now) or now[now.index(names[0]):now.index(names[0]) + len(names)] != names:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            return False
-        if len(data) == 0 and not data.files:  # nothing live and no file records: the run just goes
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            seg = None
-        else:
-            seg = publish_segment(tmp, next_segment_name(index_dir, now), fields)
-        planned = {reader.segments[i].name: reader.tombstones[i] for i in idx}
-        tombstones = {k: set(v) for k, v in cur.tombstones.items() if k not in names}
-        later = set().union(*(set(cur.tombstones.get(n, ())) - planned[n] for n in names))
-        if later and seg is not None:  # deleted while we merged: those documents live in the merged segment
-            tombstones[seg.name] = later
-        at = now.index(names[0])
-        segments = cur.segments[:at] + ([seg] if seg is not None else []) + cur.segments[at + len(names):]
-        counts = cur.counts.model_dump()
-        counts["tombstoned_passages"] = max(0, counts.get("tombstoned_passages", 0) - dropped)
-        counts.pop("segments", None)
-        publish(index_dir, cur, base={}, segments=segments, tombstones=tombstones,
-                deleted_files=list(cur.deleted_files), counts=counts)
+    # A folder of its own (merges of one process run side by side), kept from other writers' cleanup
+    # while it is written without the lock; removed here if it is not published.
+    with tmp_segment("compact") as tmp_name:
+        tmp = index_dir / SEGMENTS_DIR / tmp_name
+        try:
+            tmp, fields = write_segment(index_dir, tmp_name, data, settings, TOKENIZER_VERSION)
+            with writer_lock(index_dir, timeout=lock_timeout):
+                published = _publish_merge(index_dir, reader, idx, names, tmp, fields, data, dropped)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # gone already when published (renamed)
+    if not published:
+        return False
     report.merges += 1
     report.passages_rewritten += len(data)
     report.rows_dropped += dropped
+    return True
+
+
+def _publish_merge(index_dir: Path, reader: IndexReader, idx: list[int], names: list[str], tmp: Path, fields: dict,
+                   data: SegmentData, dropped: int) -> bool:
+    """Swap the merged segment in for ``names`` (under the writer lock); False when they changed meanwhile."""
+    cur = read_manifest(index_dir)
+    now = cur.segment_names()
+    if not set(names) <= set(now) or now[now.index(names[0]):now.index(names[0]) + len(names)] != names:
+        return False
+    if len(data) == 0 and not data.files:  # nothing live and no file records: the run just goes
+        seg = None
+    else:
+        seg = publish_segment(tmp, next_segment_name(index_dir, now), fields)
+    planned = {reader.segments[i].name: reader.tombstones[i] for i in idx}
+    tombstones = {k: set(v) for k, v in cur.tombstones.items() if k not in names}
+    later = set().union(*(set(cur.tombstones.get(n, ())) - planned[n] for n in names))
+    if later and seg is not None:  # deleted while we merged: those documents live in the merged segment
+        tombstones[seg.name] = later
+    at = now.index(names[0])
+    segments = cur.segments[:at] + ([seg] if seg is not None else []) + cur.segments[at + len(names):]
+    counts = cur.counts.model_dump()
+    counts["tombstoned_passages"] = max(0, counts.get("tombstoned_passages", 0) - dropped)
+    counts.pop("segments", None)
+    publish(index_dir, cur, base={}, segments=segments, tombstones=tombstones,
+            deleted_files=list(cur.deleted_files), counts=counts)
     return True
 
 

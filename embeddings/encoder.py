@@ -453,14 +453,39 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64, backend: str
         ModelChecksumError: the packaged default's weights are not the expected file.
         NewsqaError: the path is not a model folder, or the backend name is unknown.
     """
-    if model and model.startswith("hashing"):
-        dim = int(model.split(":", 1)[1]) if ":" in model else 256
+    dim = hashing_dimension(model)
+    if dim is not None:
         return HashingEncoder(dim)
     requested = backend or os.environ.get("NEWSQA_BACKEND") or "auto"
     choose = bool(backend or os.environ.get("NEWSQA_BACKEND"))  # the default reuses a choice, never makes one
     if requested not in BACKENDS:
         raise NewsqaError(f"unknown backend {requested!r}; choose one of {', '.join(BACKENDS)}")
     return _load(*_model_source(model), batch_size, requested, choose)
+
+
+_HASHING = re.compile(r"hashing(?:[-:](.*))?", re.DOTALL)
+
+
+def hashing_dimension(model: str | None) -> int | None:
+    """The dimension of the test encoder a model spec names (``hashing``: 256, ``hashing-N`` as its
+    name is written in a manifest, ``hashing:N``), or None for any other spec (a folder named
+    ``hashing_model`` is a folder; ``./hashing`` names a folder called ``hashing``).
+
+        >>> [hashing_dimension(m) for m in ("hashing", "hashing-64", "hashing:128", "hashing_model", None)]
+        [256, 64, 128, None, None]
+
+    Raises:
+        NewsqaError: ``hashing-``/``hashing:`` followed by anything but a dimension (``hashing:x``).
+    """
+    m = _HASHING.fullmatch(model or "")
+    if m is None:
+        return None
+    if m[1] is None:
+        return 256
+    if not (m[1].isascii() and m[1].isdigit() and 1 <= int(m[1]) <= 65536):
+        raise NewsqaError(f"model {model!r}: the test encoder is hashing, hashing-N or hashing:N, N a dimension "
+                          "from 1 to 65536 (e.g. hashing:256); a model folder named so: pass it as ./" + model)
+    return int(m[1])
 
 
 def load_small_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
@@ -477,7 +502,7 @@ def load_small_encoder(model: str | None = None, *, batch_size: int = 64) -> Enc
         >>> enc.backend  # doctest: +SKIP
         'openvino'
     """
-    if model and model.startswith("hashing"):
+    if hashing_dimension(model) is not None:
         return load_encoder(model)
     model_dir, name, checksum = _model_source(model)
     enc = _light(model_dir, name, checksum, batch_size, "auto")

@@ -86,16 +86,23 @@ class FileRecords:
     def referenced(self, doc_ids: set[str]) -> set[str]:
         """Which of ``doc_ids`` some live file still holds (parses the records of the segments whose
         document hashes match, and of this update)."""
+        return set(self.holders(doc_ids))
+
+    def holders(self, doc_ids: set[str]) -> dict[str, set[str]]:
+        """``doc_id -> the live files holding it`` for those of ``doc_ids`` some live file holds (as
+        ``referenced`` reads them)."""
         if not doc_ids:
-            return set()
+            return {}
         h = key_hashes(doc_ids)
         keys = [k for k, rec in self.changed.items() if not doc_ids.isdisjoint(rec["doc_ids"])]
         for seg in self._segments:
             if seg.may_hold("file_docs", h):
                 keys += [k for k, rec in seg.files().items() if not doc_ids.isdisjoint(rec["doc_ids"])]
-        held = set()
+        held: dict[str, set[str]] = {}
         for k in dict.fromkeys(keys):
             rec = self.get(k)  # the live record of that file (a newer one may hold other documents)
             if rec is not None:
-                held.update(i for i in rec["doc_ids"] if i in doc_ids)
+                for i in rec["doc_ids"]:
+                    if i in doc_ids:
+                        held.setdefault(i, set()).add(k)
         return held

@@ -13,6 +13,7 @@ re-encodes only its edited paragraphs.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -26,7 +27,7 @@ from .chunker import ChunkerSettings, Passage, chunk_document, embed_text
 from .documents import Document, Note, Skipped
 from .backends.manifest import check_mix, model_fields
 from .encoder import Encoder, load_encoder, load_small_encoder
-from .errors import DocumentNotFoundError, IndexFormatError
+from .errors import DocumentNotFoundError, IndexFormatError, NewsqaError
 from .faiss_index import FaissSettings
 from .file_records import FileRecords
 from .lexical import TOKENIZER_VERSION, terms
@@ -39,7 +40,9 @@ from .reader import IndexReader, open_reader
 from .readers import DEFAULT_MAX_FILE_BYTES, FileRead, folder_section, iter_files, read_file
 from .segment import (SegmentData, build_postings, documents_table, embed_hash, next_segment_name, passages_table,
                       publish_segment, write_segment)
-from .store import MANIFEST, check_model, publish, writer_lock
+from .store import MANIFEST, check_model, publish, tmp_segment, writer_lock
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class IndexReport:
     documents_total: int = 0
     passages_total: int = 0
     pruned: list[str] = field(default_factory=list)  # source files whose documents were dropped
+    compaction_error: str = ""  # the merge after the (applied) update failed: why (it is retried later)
 
     def summary_line(self) -> str:
         """One line of what the update did, plurals right.
@@ -96,7 +100,9 @@ class IndexReport:
         return (f"read {count(self.documents_read, 'document')}{dup}{same}, skipped {len(self.skipped)}{pruned}; "
                 f"passages: {self.added} added, {self.unchanged} unchanged{upgraded}, {self.removed} removed; "
                 f"{self.seconds:.1f} s -> {self.index_dir} ({count(self.documents_total, 'document')}, "
-                f"{count(self.passages_total, 'passage')})")
+                f"{count(self.passages_total, 'passage')})"
+                + (f"; merging small segments failed, retried later ({self.compaction_error})"
+                   if self.compaction_error else ""))
 
     def duplicates_line(self, first: int = 3) -> str:
         """The duplicates named, the first few and how many more ("" when there are none).
@@ -303,12 +309,27 @@ def _update(
         elif change is not None:
             manifest = _write(index_dir, prev, change, encoder, chunker, faiss_settings, write_segments, progress, report)
     if manifest is not None and compact:
-        from .compaction import compact_index, needs_merge
-
-        if needs_merge(manifest):
-            compact_index(index_dir, lock_timeout=lock_timeout)
+        _compact_after(index_dir, manifest, lock_timeout, report)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _compact_after(index_dir: Path, manifest, lock_timeout: float, report: IndexReport) -> None:
+    """Merge small segments after a published update when the policy says so. The update is applied
+    whatever happens here: a merge that fails (another writer holding the lock past ``lock_timeout``,
+    a full disk) is logged and noted in ``report.compaction_error``, never raised; the next update
+    or ``newsqa compact`` merges."""
+    from .compaction import compact_index, needs_merge
+
+    if not needs_merge(manifest):
+        return
+    try:
+        compact_index(index_dir, lock_timeout=lock_timeout)
+    except Exception as e:  # the update is published: failing it now would report applied work as failed
+        report.compaction_error = f"{type(e).__name__}: {e}"
+        _log.warning("index %s: the update was applied; merging its small segments failed (%s), "
+                     "the next update or newsqa compact tries again", index_dir, report.compaction_error,
+                     exc_info=not isinstance(e, NewsqaError))
 
 
 def _settings(index_dir: Path, prev, encoder, model, backend, chunker, faiss_settings):
@@ -397,7 +418,7 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
     """Diff the files against the index and read what changed; None when nothing is to be written."""
     records = FileRecords(prev)
     stored = prev.documents if prev else {}
-    new_docs, chunked, changed_files, gone = _read_changes(paths, records, stored, read_files, prune, report)
+    new_docs, chunked, changed_files, gone, again = _read_changes(paths, records, stored, read_files, prune, report)
     for path in remove:  # files taken out (a deleted upload): their articles leave unless held elsewhere
         key = str(Path(path).resolve())
         if key in records:
@@ -407,7 +428,8 @@ def _collect(index_dir: Path, prev, paths, read_files: ReadFiles, chunker: Chunk
         changed_files += [k for k in _drop_documents(records, drop_doc_ids, index_dir) if k not in changed_files]
         gone |= set(drop_doc_ids)
     held = records.referenced(gone)  # only read whole when documents went
-    dead = sorted({i for i in gone if i not in held and i in stored})
+    moved = _moved(again, gone, records, set(changed_files), new_docs, report)
+    dead = sorted({i for i in gone if (i not in held or i in moved) and i in stored})
     passages = [p for d in new_docs.values()
                 for p in (chunked[d.doc_id] if d.doc_id in chunked else chunk_document(d, chunker))]
     gone_keys = set(report.pruned)
@@ -431,11 +453,13 @@ def _write(index_dir: Path, prev, change: _Change, encoder: "EncoderOnDemand", c
             vectors, sentences = _encode_new(change.batch.passages, prev, encoder, progress, report)
             data = segment_data(change.batch.passages, vectors, sentences,
                                 [document_row(d) for d in change.batch.documents], change.batch.files)
-            written = [write_segment(index_dir, f".new.{os.getpid()}.tmp", data, faiss_settings, TOKENIZER_VERSION)]
+            with tmp_segment("new") as name:  # a name of its own: a merge of this process may be writing
+                tmp, fields = write_segment(index_dir, name, data, faiss_settings, TOKENIZER_VERSION)
+                segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
         else:
             written = write_segments(index_dir, change.batch, faiss_settings, prev, report, encoder.identity())
-        for tmp, fields in written:
-            segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
+            for tmp, fields in written:
+                segments.append(publish_segment(tmp, next_segment_name(index_dir, [s.name for s in segments]), fields))
     deleted_files = ((set(prev.info.deleted_files) if prev else set()) - set(change.changed_files)) | change.gone_keys
     report.documents_total = change.documents_before - len(change.dead) + len(change.batch.documents)
     report.passages_total = report.unchanged + report.added
@@ -471,6 +495,7 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
     chunked: dict[str, list[Passage]] = {}
     changed: list[str] = []
     gone: set[str] = set()
+    again: list[tuple[Document, Duplicate]] = []  # text the index holds: a duplicate, unless it moved
     candidates: list[tuple[Path, str, os.stat_result, dict | None]] = []
     for item in iter_files(paths):
         if isinstance(item, Skipped):
@@ -506,18 +531,20 @@ def _read_changes(paths, files: FileRecords, stored, read_files: ReadFiles, prun
         files[key] = {"sha256": fr.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_ids": ids}
         changed.append(key)
         _take_documents(fr.documents, key, {i for i in rec["doc_ids"] if i in stored} if rec else set(),
-                        stored, new_docs, report)
+                        stored, new_docs, report, again)
     if prune:
         for key in [k for k in files if not Path(k).exists()]:
             gone.update(files.pop(key)["doc_ids"])
             report.pruned.append(key)
-    return new_docs, chunked, changed, gone
+    return new_docs, chunked, changed, gone, again
 
 
-def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport) -> None:
+def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict, report: IndexReport,
+                    again: list[tuple[Document, Duplicate]]) -> None:
     """Add a changed file's documents to ``new_docs``; one already indexed, or read twice, is a
     duplicate, except those ``unchanged`` (still indexed from this same file: a JSONL file's other
-    records when one was edited) which are neither new nor duplicates."""
+    records when one was edited) which are neither new nor duplicates. One already indexed is also
+    put in ``again`` (``_moved`` decides, once the update's removals are known, if it moved)."""
     for d in docs:
         report.documents_read += 1
         if d.doc_id in unchanged:
@@ -526,9 +553,31 @@ def _take_documents(docs, key: str, unchanged: set[str], stored, new_docs: dict,
         if d.doc_id in new_docs or d.doc_id in stored:
             report.duplicates += 1
             kept = new_docs.get(d.doc_id)
-            report.duplicate_articles.append(Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else ""))
+            dup = Duplicate(d.origin or key, d.title, (kept.origin or "?") if kept else "")
+            report.duplicate_articles.append(dup)
+            if kept is None:
+                again.append((d, dup))
         else:
             new_docs[d.doc_id] = d
+
+
+def _moved(again: list[tuple[Document, Duplicate]], gone: set[str], records: FileRecords, changed: set[str], new_docs: dict,
+           report: IndexReport) -> set[str]:
+    """Documents read again whose indexed copy's file leaves in this update (a renamed file with
+    ``--prune``, a moved file under ``watch``): no file but this update's holds them any more. Each
+    is added anew from its new file (its origin there; the stored vectors of its text are reused)
+    and is no duplicate; the ids returned are tombstoned in their old segment."""
+    candidates = {d.doc_id: (d, dup) for d, dup in again if d.doc_id in gone}
+    if not candidates:
+        return set()
+    held = records.holders(set(candidates))
+    moved = {i for i in candidates if held.get(i, set()) <= changed}
+    for i in moved:
+        new_docs[i] = candidates[i][0]
+    not_dups = {id(candidates[i][1]) for i in moved}
+    report.duplicate_articles = [x for x in report.duplicate_articles if id(x) not in not_dups]
+    report.duplicates -= len(not_dups)
+    return moved
 
 
 def _tombstones(prev, dead: list[str]) -> tuple[dict[str, set[str]], int]:

@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .encoder import DEFAULT_MODEL, is_default_model, load_encoder, verified_default_model, weights_checksum
+from .encoder import (DEFAULT_MODEL, hashing_dimension, is_default_model, load_encoder, verified_default_model,
+                      weights_checksum)
 
 # Backends whose vectors an identity may stand for: torch fp32, the reference every backend is
 # checked against (any other is loaded, so that its parity is checked where it is recorded).
@@ -51,7 +52,7 @@ def model_identity(spec: str | None, backend: str | None = None) -> ModelIdentit
     Raises:
         ModelChecksumError: the packaged default's weights are not the expected file.
     """
-    if spec and spec.startswith("hashing"):
+    if hashing_dimension(spec) is not None:
         return load_encoder(spec)  # no model: it is its own identity
     if backend not in IDENTITY_BACKENDS:
         return None

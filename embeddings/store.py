@@ -22,7 +22,10 @@ stay readable after a merge retires them).
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
+import uuid
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +40,7 @@ from .reader import IndexReader, open_reader
 
 Snapshot = IndexReader  # the name qa used before segments: one read model
 __all__ = ["FORMAT", "FORMAT_VERSION", "MANIFEST", "Snapshot", "IndexReader", "load_snapshot", "read_manifest",
-           "check_model", "writer_lock", "publish", "library_versions"]
+           "check_model", "writer_lock", "publish", "library_versions", "tmp_segment"]
 
 
 def load_snapshot(index_dir: Path, **_ignored) -> IndexReader:
@@ -141,25 +144,60 @@ def publish(index_dir: Path, prev: Manifest | None, *, base: dict, segments: lis
     return m
 
 
+# Hidden segment folders this process is writing now (names: unique per write). ``remove_unlisted``
+# leaves them alone: threads of one process (the API's upload pool, a merge after an update) write
+# and publish side by side, and a merge writes its folder without the writer lock.
+_WRITING: set[str] = set()
+_WRITING_LOCK = threading.Lock()
+
+
+@contextmanager
+def tmp_segment(kind: str):
+    """A name for a hidden segment folder, ``.KIND.UNIQUE.PID.tmp``, kept from ``remove_unlisted``
+    while the block runs; whatever is left of the folder afterwards (a failed write: it was not
+    published, i.e. renamed) is the caller's to remove, or the next writer's.
+
+        >>> with tmp_segment("new") as name:  # doctest: +SKIP
+        ...     tmp, fields = write_segment(index_dir, name, data, settings, TOKENIZER_VERSION)
+    """
+    name = f".{kind}.{uuid.uuid4().hex[:12]}.{os.getpid()}.tmp"
+    with _WRITING_LOCK:
+        _WRITING.add(name)
+    try:
+        yield name
+    finally:
+        with _WRITING_LOCK:
+            _WRITING.discard(name)
+
+
+def _in_progress(name: str) -> bool:
+    """A hidden ``.NAME[.UNIQUE].PID.tmp`` entry that is being written: by another live process, or by
+    this one (``tmp_segment``)."""
+    pid = name.rsplit(".", 2)[-2] if name.endswith(".tmp") else ""
+    if not pid.isdigit():
+        return False
+    if int(pid) != os.getpid():
+        return _alive(int(pid))
+    with _WRITING_LOCK:
+        return name in _WRITING
+
+
 def remove_unlisted(index_dir: Path, m: Manifest) -> None:
     """Delete segment folders the manifest does not list: retired by a merge, or left by a crash.
 
     Readers that opened them keep their memory-mapped files (unlinked files stay readable); one that
-    is opening meanwhile re-reads the manifest. Hidden (``.NAME.PID.tmp``) folders of a live process
-    are a merge in progress and are left alone.
+    is opening meanwhile re-reads the manifest. Hidden (``.NAME.PID.tmp``) folders of another live
+    process, and those this process is writing (``tmp_segment``), are writes in progress and are
+    left alone; this process's others were left by a failed write.
     """
-    import os
-
     seg_dir = Path(index_dir) / SEGMENTS_DIR
     if not seg_dir.exists():
         return
     live = set(m.segment_names())
     for p in seg_dir.iterdir():
         if p.name.startswith("."):
-            pid = p.name.rsplit(".", 2)[-2] if p.name.endswith(".tmp") else ""
-            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-                continue
-            shutil.rmtree(p, ignore_errors=True)
+            if not _in_progress(p.name):
+                shutil.rmtree(p, ignore_errors=True)
         elif p.name not in live:
             shutil.rmtree(p, ignore_errors=True)
     for p in Path(index_dir).glob(f".{MANIFEST}.*.tmp"):
@@ -169,8 +207,6 @@ def remove_unlisted(index_dir: Path, m: Manifest) -> None:
 
 
 def _alive(pid: int) -> bool:
-    import os
-
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -37,8 +37,11 @@ _NOT_TOPICS = frozenset("new says say said set back over top make makes made get
                         "call calls bid hits hit faces face us uk".split())
 
 
-def describe_filters(f: Filters) -> str:
-    """The filters as a phrase: "from 2004-01-01 to 2004-02-01 in section sport", "" for none."""
+def describe_filters(f: Filters, chosen: str = "") -> str:
+    """The filters as a phrase: "from 2004-01-01 to 2004-02-01 in section sport", "" for none.
+
+    Document ids read "with doc_id X" (as ``--doc`` and the API take them), or ``chosen``, the
+    caller's own words for how they were picked (the browser app's "chosen in Documents")."""
     parts = []
     if f.date_from and f.date_to:
         parts.append(f"from {f.date_from} to {f.date_to}")
@@ -52,7 +55,8 @@ def describe_filters(f: Filters) -> str:
     if f.kinds:
         parts.append("among " + " and ".join("headlines" if k == "headline" else "article paragraphs" for k in f.kinds))
     if f.doc_ids:
-        parts.append("chosen in Documents" if not parts else "and chosen in Documents")
+        ids = chosen or f"with doc_id {' or '.join(f.doc_ids)}"
+        parts.append(ids if not parts else f"and {ids}")
     return " ".join(parts)
 
 
@@ -80,14 +84,18 @@ def matching_documents(snapshot: Snapshot, f: Filters) -> int:
     return n
 
 
-def filter_note(snapshot: Snapshot, f: Filters) -> str:
-    """Why a filtered question found nothing, in a sentence ("" when no filter was set).
+def filter_note(snapshot: Snapshot, f: Filters, chosen: str = "") -> str:
+    """Why a filtered question found nothing, in a sentence ("" when no filter was set); ``chosen``:
+    as for ``describe_filters``. Document ids none of which is in the index are named so.
 
     Example: "No article from 2004-01-01 to 2004-02-01 in section sport (the 2127 articles are undated)."
     """
     if f is None or f.is_empty():
         return ""
-    what = describe_filters(f)
+    if f.doc_ids and not any(i in snapshot.documents for i in f.doc_ids):
+        return (f"No document {' or '.join(f.doc_ids)} in the index (a document is named by its doc_id, "
+                "as a citation shows it).")
+    what = describe_filters(f, chosen)
     n = matching_documents(snapshot, f)
     if n == 0:
         undated = sum(1 for d in snapshot.documents.values() if not is_day(d.get("date") or ""))

@@ -108,7 +108,7 @@ class Handlers:
         snapshot = self.engine.snapshot
         shown, unfilter = answer, False
         if answer.abstained and not f.is_empty():
-            note = filter_note(snapshot, f)
+            note = filter_note(snapshot, f, chosen="chosen in Documents")  # the panel's words, not the CLI's
             without = self.engine.ask(question, k=int(k), history=history)
             chat.append({"role": "assistant", "content": fmt.filter_note_markdown(note, without, turn)})
             shown, unfilter = without, True

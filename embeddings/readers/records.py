@@ -11,6 +11,7 @@ from typing import Iterator
 from ..documents import Document, Skipped
 from .blocks import plain_document
 from .encoding import unescape_entities
+from .html import PageDate
 
 TEXT_FIELDS = ("text", "body", "content", "article")
 TITLE_FIELDS = ("title", "headline")
@@ -23,6 +24,18 @@ def _first(rec: dict, names) -> str:
         if isinstance(v, str) and v.strip():
             return v
     return ""
+
+
+def record_date(value) -> str:
+    """A record's date as ``YYYY-MM-DD`` by the HTML reader's rules (``PageDate.day``: ISO forms, and
+    days written in words or in one possible order of numbers), else the value whole, which the
+    reading notes then name as not a date (it was cut to 10 characters: "14 Septemb").
+
+        >>> [record_date(v) for v in ("2023-09-14T10:00:00Z", "14 September 2023", "03/04/2023", 20230914)]
+        ['2023-09-14', '2023-09-14', '03/04/2023', '2023-09-14']
+    """
+    raw = " ".join(str(value).split())
+    return (PageDate(raw, "record").day or raw) if raw else ""
 
 
 def record_document(rec: dict, origin: str) -> Document:
@@ -48,7 +61,7 @@ def record_document(rec: dict, origin: str) -> Document:
     first_line = " ".join(text.lstrip().split("\n", 1)[0].split())
     if title and first_line != title:
         text = f"{title}\n\n{text}"
-    date = str(rec.get("date") or rec.get("published") or "")[:10]
+    date = record_date(rec.get("date") or rec.get("published") or "")
     return plain_document(
         text,
         origin=origin,
@@ -90,7 +103,7 @@ def read_csv(text: str, path: str) -> Iterator[Document | Skipped]:
     if not fieldnames or not any(f in fieldnames for f in TEXT_FIELDS + ("paragraphs",)):
         yield Skipped(path, f"CSV header has no text column (expected one of {', '.join(TEXT_FIELDS)})")
         return
-    for no, row in enumerate(rows, start=2):
+    for no, row in rows:
         origin = f"{path}#L{no}"
         try:
             yield record_document({k: v for k, v in row.items() if isinstance(k, str) and k}, origin)
@@ -107,13 +120,13 @@ def read_csv(text: str, path: str) -> Iterator[Document | Skipped]:
 _CSV_LIMIT = threading.Lock()
 
 
-def _split_csv(text: str) -> tuple[list[str] | None, list[dict], tuple[int, csv.Error] | None]:
-    """The header, the rows, and the first malformed row's (line, error) if any.
+def _split_csv(text: str) -> tuple[list[str] | None, list[tuple[int, dict]], tuple[int, csv.Error] | None]:
+    """The header, the rows with the line each starts on, and the first malformed row's (line, error) if any.
 
     Raises:
         csv.Error: the header row cannot be read.
     """
-    rows: list[dict] = []
+    rows: list[tuple[int, dict]] = []
     with _CSV_LIMIT:
         was = csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
         try:
@@ -123,10 +136,19 @@ def _split_csv(text: str) -> tuple[list[str] | None, list[dict], tuple[int, csv.
                 return fieldnames, rows, None
             while True:
                 try:
-                    rows.append(next(reader))
+                    row = next(reader)
                 except StopIteration:
                     return fieldnames, rows, None
                 except csv.Error as e:
                     return fieldnames, rows, (reader.line_num, e)
+                rows.append((reader.line_num - _breaks(row), row))
         finally:
             csv.field_size_limit(was)
+
+
+def _breaks(row: dict) -> int:
+    """Line breaks inside a row's quoted fields: the row starts that many lines above the line the
+    csv reader ended it on (its ``line_num``; blank lines before the row are thus not counted)."""
+    values = [v for v in row.values() if isinstance(v, str)]
+    values += [x for v in row.values() if isinstance(v, list) for x in v if isinstance(x, str)]
+    return sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in values)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.manifest import MANIFEST
 from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
 
@@ -33,7 +34,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--model", default=None,
                    help="sentence-transformers model: a local folder (default: the packaged all-MiniLM-L6-v2)")
     add_backend_opt(p)
-    p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files no longer exist (any file the index holds, not only under PATH: "
+                        "articles of a folder that is unmounted go too)")
     p.add_argument("--section-from-folder", action=argparse.BooleanOptionalAction, default=True,
                    help="a plain .txt/.md file in a sub-folder gets the sub-folder's name as its section, "
                         "unless the file names one (default: on; --no-section-from-folder turns it off)")
@@ -56,7 +58,12 @@ def run(args) -> int:
     index_dir = args.index or str(default_index_dir())
     check_paths(args.paths, index_dir)  # before the lock: a typo'd path makes no index folder either
     existed = Path(index_dir).exists()
-    report = _update(args, index_dir)
+    try:
+        report = _update(args, index_dir)
+    except Exception:
+        if not existed and not (Path(index_dir) / MANIFEST).exists():
+            shutil.rmtree(index_dir, ignore_errors=True)  # a new index that failed (a bad --model): only its lock was made
+        raise
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "notes", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]

@@ -19,3 +19,11 @@ def test_compact_then_info(tmp_path, capsys):
     assert main(["info", "--index", str(index), "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["articles"] == 1 and s["passages"] == 233
+
+
+def test_compact_of_a_missing_index_says_so_and_creates_nothing(tmp_path, capsys):
+    missing = tmp_path / "nonexist"
+    assert main(["compact", "--index", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
+    assert not missing.exists()  # its lock file was left behind

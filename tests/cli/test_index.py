@@ -101,3 +101,18 @@ def test_a_missing_path_beside_a_valid_one_is_exit_2_and_indexes_nothing(tmp_pat
     assert json.loads(capsys.readouterr().out)["error"].startswith("no such file or folder")
     m = json.loads((index / "manifest.json").read_text())
     assert m["generation"] == gen and m["counts"]["passages"] == before
+
+
+def test_only_hashing_specs_name_the_test_encoder(tmp_path, capsys):
+    """``--model hashing_model`` is a folder (it was the fake encoder); ``hashing:x`` is one line and
+    leaves no index folder (it was a traceback and a ``.lock``); ``hashing-64`` is 64-dimensional."""
+    folder = tmp_path / "hashing_model"
+    folder.mkdir()
+    index = tmp_path / "idx"
+    for spec, says in ((str(folder), "is not a local sentence-transformers folder"),
+                       ("hashing:x", "the test encoder is hashing, hashing-N or hashing:N")):
+        assert main(["index", str(SEED), "--index", str(index), "--model", spec, "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err and not index.exists()
+    assert main(["index", str(SEED), "--index", str(index), "--model", "hashing-64", "--no-progress"]) == 0
+    assert json.loads((index / "manifest.json").read_text())["model"]["dimension"] == 64

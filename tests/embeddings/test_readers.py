@@ -99,6 +99,34 @@ def test_csv_records(tmp_path):
     assert len(r.skipped) == 1 and "line 3" in r.skipped[0].reason
 
 
+def test_csv_rows_after_a_multi_line_field_are_numbered_by_their_line(tmp_path):
+    """A quoted field with line breaks (article text) spans lines: the next rows' origins and skip
+    messages name the line each row starts on (they counted rows, not lines)."""
+    f = tmp_path / "b.csv"
+    f.write_text('title,text,date\n"Storm hits coast","A storm hit the coast.\n\nThousands lost power.",2023-09-10\n'
+                 '"Second","",2023-09-11\n\n"Third","Trains were\r\ncancelled.",2023-09-12\n"Fourth","Ferries ran.",2023-09-13\n',
+                 newline="")
+    r = read_file(f)
+    assert [d.origin.rsplit("#", 1)[1] for d in r.documents] == ["L2", "L7", "L9"]
+    assert [s.path.rsplit("#", 1)[1] for s in r.skipped] == ["L5"] and "row at line 5" in r.skipped[0].reason
+
+
+@pytest.mark.parametrize("written,day", [("14 September 2023", "2023-09-14"), ("2023-09-14T10:00:00Z", "2023-09-14"),
+                                         ("September 14, 2023", "2023-09-14"), ("20230914", "2023-09-14")])
+def test_record_dates_are_parsed_whole_not_cut_to_ten_characters(tmp_path, written, day):
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"title": "Port reopens", "text": "The port reopened.", "date": written}) + "\n")
+    r = read_file(f)
+    assert r.documents[0].date == day and not r.notes
+
+
+def test_a_record_date_that_is_no_day_is_named_whole_in_the_note(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"title": "Port reopens", "text": "The port reopened.", "date": "03/04/2023 (local)"}) + "\n")
+    r = read_file(f)
+    assert r.documents[0].date == "" and "'03/04/2023 (local)' is not a date" in r.notes[0].text
+
+
 @pytest.mark.parametrize(
     "name,data,reason",
     [

@@ -96,6 +96,27 @@ def test_prune_removes_documents_of_deleted_files(tmp_path, fake_encoder):
     assert load_snapshot(idx).manifest["counts"]["documents"] == 1
 
 
+def test_a_renamed_file_with_prune_moves_its_article_and_is_no_duplicate(tmp_path, fake_encoder):
+    """mv a.txt renamed.txt, then --prune: the article's origin is the new file (it pointed at the
+    old one, and the new file was reported a duplicate of what the index held)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("Port reopens\n\nThe port reopened on Monday after the storm.\n")
+    (src / "c.txt").write_text("Mill closes\n\nThe paper mill closed in March.\n")
+    idx = tmp_path / "idx"
+    update_index([src], idx, encoder=fake_encoder, progress=False)
+    (src / "a.txt").rename(src / "renamed.txt")
+    r = update_index([src], idx, encoder=fake_encoder, progress=False, prune=True)
+    assert r.duplicates == 0 and r.duplicate_articles == [] and r.written
+    assert r.encoded == 0 and r.added == 2 and r.removed == 2  # the stored vectors are reused
+    docs = load_snapshot(idx).documents
+    assert sorted(d["origin"] for d in docs.values()) == sorted(str((src / n).resolve()) for n in ("c.txt", "renamed.txt"))
+    assert r.documents_total == 2 and load_snapshot(idx).manifest["counts"]["documents"] == 2
+    shutil.copy(src / "renamed.txt", src / "copy.txt")  # a copy, its original still there: a duplicate
+    r = update_index([src], idx, encoder=fake_encoder, progress=False, prune=True)
+    assert r.duplicates == 1 and r.duplicate_articles[0].origin.endswith("copy.txt") and r.added == 0
+
+
 def test_duplicate_article_indexed_once(tmp_path, fake_encoder):
     src = _copy_seed(tmp_path)
     shutil.copy(SEED, src / "again.txt")

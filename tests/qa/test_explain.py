@@ -29,7 +29,19 @@ def test_describe_filters():
     assert describe_filters(Filters()) == ""
     assert describe_filters(Filters(date_from="2004-01-01")) == "from 2004-01-01 on"
     assert describe_filters(Filters(date_to="2004-01-01", sections=("sport", "tech"))) == "up to 2004-01-01 in sections sport or tech"
-    assert describe_filters(Filters(doc_ids=("x",))) == "chosen in Documents"
+    assert describe_filters(Filters(doc_ids=("x",))) == "with doc_id x"
+    assert describe_filters(Filters(sections=("sport",), doc_ids=("x", "y")), chosen="chosen in Documents") == \
+        "in section sport and chosen in Documents"
+
+
+def test_a_doc_filter_naming_no_indexed_document_says_so_in_neutral_words(engine):
+    """``newsqa ask Q --doc nope`` said "No article chosen in Documents." (the browser panel's words)."""
+    assert filter_note(engine.snapshot, Filters(doc_ids=("nope",))) == (
+        "No document nope in the index (a document is named by its doc_id, as a citation shows it).")
+    known = next(iter(engine.snapshot.documents))
+    assert filter_note(engine.snapshot, Filters(doc_ids=(known,), sections=("weather",))) == (
+        f"No article in section weather and with doc_id {known}.")
+    assert "chosen in Documents" in filter_note(engine.snapshot, Filters(doc_ids=(known,)), chosen="chosen in Documents")
 
 
 def test_filter_note_names_the_filter_and_the_undated_articles(engine):
