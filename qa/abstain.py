@@ -147,6 +147,12 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.missing_top:
         return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.missing_top)}",
                        sig.missing_top)
+    if sig.edition_missing:  # "Windows 7": a later version or edition than the articles know
+        return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.edition_missing)}",
+                       sig.edition_missing)
+    if sig.successor_missing:
+        return _reason(NOT_STATED, f"no article close to the question says who followed {sig.successor_missing}",
+                       (sig.successor_missing,))
     if sig.sibling and sig.sibling_of:  # "chief executive of Fiat Auto" for "Who is the chief executive of BT?"
         return _reason(NOT_CLEAR, f"the closest sentence is about {sig.sibling}, not {sig.sibling_of}", (sig.sibling_of,))
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best

@@ -16,7 +16,11 @@
 - whose fact the lead quote (the one shown first) states: a sibling of the question's subject in it
   (``qa.subject``: "chief executive of Fiat Auto" for "Who is the chief executive of BT?"), and the
   summed idf of the question's terms its article lacks (another report of the story, not the one
-  that states the fact).
+  that states the fact);
+- editions and successors (session 10): a name the question joins to a number ("Windows 7", "Xbox 360",
+  "2010 Six Nations") that no retrieved article writes together, each part known (a later edition or
+  version than the collection covers); a question asking who followed a named person ("Who replaced
+  Jose Mourinho as Chelsea manager?") whose best sentences state no such succession (``qa.subject``).
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
@@ -34,14 +38,15 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import subject_check
+from .subject import CALENDAR, subject_check, succession_stated, successor_asked
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
-            "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "bias")
+            "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "edition_missing",
+            "successor_missing", "bias")
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Signals:
     sibling: str = ""  # in the lead quote, a name standing where a left-out name of the question stood (qa.subject)
     sibling_of: str = ""  # that left-out name
     lead_missing_idf: float = 0.0  # summed idf of the question's terms absent from the lead quote's article
+    edition_missing: tuple[str, ...] = ()  # name + number of the question no retrieved article writes together
+    successor_missing: str = ""  # the person whose successor is asked, when no best sentence states one
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -77,7 +84,8 @@ class Signals:
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
-                float(bool(self.sibling)), self.lead_missing_idf, 1.0]
+                float(bool(self.sibling)), self.lead_missing_idf, float(bool(self.edition_missing)),
+                float(bool(self.successor_missing)), 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -87,7 +95,8 @@ class Signals:
                 "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
                 "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
                 "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
-                "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4)}
+                "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
+                "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -268,6 +277,48 @@ def _term_of(word: str) -> str:
     return t[0] if len(t) == 1 else ""
 
 
+_NUMBER = re.compile(r"^\d+$")
+EDITION_GAP = 2  # words that may stand between the name and its number in an article ("Euro 2004", "Xbox ... 360")
+
+
+def edition_pairs(question: str) -> list[tuple[str, str, bool]]:
+    """(name word, number, name first) the question writes side by side: "Windows 7", "Xbox 360", "2010 Six" (of
+    "2010 Six Nations"). Not a month or day with its year ("May 2005"), not an ordinal ("4th")."""
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    out = []
+    for (a, _, a_end), (b, b_start, _) in zip(spans, spans[1:]):
+        if question[a_end:b_start].strip():
+            continue
+        for name, num in ((a, b), (b, a)):
+            low = name.lower()
+            if (_NUMBER.match(num) and name[:1].isupper() and not _NUMBER.match(name) and low not in STOPWORDS
+                    and low not in QUESTION_WORDS and not CALENDAR.fullmatch(name)):
+                out.append((name.rstrip("."), num, name == a))
+    return out
+
+
+def edition_missing(question: str, texts: list[str]) -> list[str]:
+    """The name-number pairs of the question ("Windows 7") no text writes within ``EDITION_GAP``
+    words of each other while some text holds the name: a later version or edition than the articles
+    know. A pair whose name no text holds is left to ``missing_top``.
+
+    >>> edition_missing("When did Microsoft release Windows 7?", ["Windows XP ran on 7 of 10 PCs."])
+    ['Windows 7']
+    >>> edition_missing("When does the Xbox 360 go on sale?", ["The Xbox 360, as it is called, was shown."])
+    []
+    """
+    out = []
+    for name, num, name_first in edition_pairs(question):
+        word = re.compile(r"\b" + re.escape(name) + r"\b", re.I)
+        if not any(word.search(t) for t in texts):
+            continue
+        gap = r"\W+(?:[\w'-]+\W+){0,%d}" % EDITION_GAP
+        near = re.compile(r"\b%s%s%s\b|\b%s%s%s\b" % (re.escape(name), gap, num, num, gap, re.escape(name)), re.I)
+        if not any(near.search(t) for t in texts):
+            out.append(f"{name} {num}" if name_first else f"{num} {name}")
+    return out
+
+
 def time_scope(snapshot) -> tuple[str, str]:
     """(first date, last date) of the collection's dated articles; ("", "") when none is dated.
 
@@ -366,6 +417,9 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     lead = (shown or scored)[:1]  # the sentence that gives the fact: whose fact is it?
     subj = subject_check(question, [c.text for c in lead])
     lead_idf = _lead_missing_idf(content, lead[0] if lead else None, snapshot, idf, article_terms)
+    editions = edition_missing(question, [snapshot.document_text(d) for d in top_docs]) if edition_pairs(question) else []
+    person = successor_asked(question)
+    successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -376,7 +430,8 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
-        sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf,
+        sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf, edition_missing=tuple(editions),
+        successor_missing=successor,
     )
 
 

@@ -152,3 +152,17 @@ def test_a_sibling_is_named_in_the_reason_and_weighs_against_answering():
     assert d.state == NOT_FOUND
     assert d.reason == {"code": "not_clear", "text": "the closest sentence is about Fiat Auto, not BT", "terms": ["BT"]}
     assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="BT", model=m).state != NOT_FOUND
+
+
+def test_an_edition_or_a_successor_the_articles_lack_is_named_and_weighs_against_answering():
+    w = {"edition_missing": -3.0, "successor_missing": -3.0}
+    m = AbstainModel(FEATURES, tuple(w.get(f, 0.0) for f in FEATURES), (0.0,) * len(FEATURES),
+                     (1.0,) * len(FEATURES), 0.3, 0.6)
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, edition_missing=("Windows 7",)), S, subject="Windows", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "unknown_terms", "text": "no article close to the question mentions Windows 7",
+                        "terms": ["Windows 7"]}
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, successor_missing="Jose Mourinho"), S, subject="Chelsea", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason["code"] == "not_stated" and d.reason["text"].endswith("says who followed Jose Mourinho")
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="Chelsea", model=m).state != NOT_FOUND

@@ -270,3 +270,28 @@ def test_the_lead_quote_of_another_story_gives_a_sibling_and_the_question_words_
     led = compute_signals(q, [uk, us], 1, [uk.hit, us.hit], snap, idf, ArticleTerms(), shown=[us, uk])
     assert led.sibling == "US"
     assert len(sig.features()) == len(FEATURES) and dict(zip(FEATURES, sig.features()))["sibling"] == 1.0
+
+
+def test_a_name_joined_to_a_number_the_articles_never_write_together_is_a_missing_edition():
+    from newsqa.qa.signals import edition_missing, edition_pairs
+
+    assert edition_pairs("Who won the 2010 Six Nations in May 2005?") == [("Six", "2010", False)]  # no month
+    texts = ["Windows XP runs on 7 of 10 PCs.", "The Six Nations in 2010 opens and Euro 2004 is over."]
+    assert edition_missing("When did Microsoft release Windows 7?", texts) == ["Windows 7"]
+    assert edition_missing("When did Euro 2004 start?", texts) == []
+    assert edition_missing("Who won the 2010 Six Nations?", texts) == []  # within two words of each other
+    assert edition_missing("When does Xbox 360 go on sale?", texts) == []  # a name no text holds: missing_top's
+
+
+def test_signals_carry_the_missing_edition_and_the_unstated_successor():
+    doc = "Ranieri took over at Valencia having been replaced at Chelsea by Jose Mourinho. Windows XP sold 7m copies."
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+    best = _cand("Ranieri took over at Valencia having been replaced at Chelsea by Jose Mourinho.")
+    sig = compute_signals("Who replaced Jose Mourinho as Chelsea manager?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.successor_missing == "Jose Mourinho" and sig.to_dict()["successor_missing"] == "Jose Mourinho"
+    assert sig.features()[FEATURES.index("successor_missing")] == 1.0
+    sig = compute_signals("Who did Jose Mourinho replace at Chelsea?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.successor_missing == ""
+    sig = compute_signals("When did Microsoft release Windows 7?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.edition_missing == ("Windows 7",) and sig.features()[FEATURES.index("edition_missing")] == 1.0
