@@ -38,7 +38,8 @@ def features_of(sig: dict) -> list[float]:
             float(sig.get("article_missing_min", sig.get("article_missing", 0.0))),
             float(bool(sig.get("wide_kind_missing", sig.get("kind_missing")))),
             float(bool(sig.get("sibling"))), float(sig.get("lead_missing_idf", 0.0)),
-            float(bool(sig.get("edition_missing"))), float(bool(sig.get("successor_missing"))), 1.0]
+            float(bool(sig.get("edition_missing"))), float(bool(sig.get("successor_missing"))),
+            float(bool(sig.get("event_ahead"))), 1.0]
 
 
 def ruled_out(sig: dict) -> bool:

@@ -150,6 +150,9 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.edition_missing:  # "Windows 7": a later version or edition than the articles know
         return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.edition_missing)}",
                        sig.edition_missing)
+    if sig.event_ahead:  # "the Beijing Olympics": announced, not reported
+        text = f"the articles speak of {sig.event_ahead} only as ahead of them"
+        return _reason(OUT_OF_TIME_RANGE, f"{sig.time_text}; {text}" if sig.time_text else text, (sig.event_ahead,))
     if sig.successor_missing:
         return _reason(NOT_STATED, f"no article close to the question says who followed {sig.successor_missing}",
                        (sig.successor_missing,))

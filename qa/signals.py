@@ -20,7 +20,10 @@
 - editions and successors (session 10): a name the question joins to a number ("Windows 7", "Xbox 360",
   "2010 Six Nations") that no retrieved article writes together, each part known (a later edition or
   version than the collection covers); a question asking who followed a named person ("Who replaced
-  Jose Mourinho as Chelsea manager?") whose best sentences state no such succession (``qa.subject``).
+  Jose Mourinho as Chelsea manager?") whose best sentences state no such succession (``qa.subject``);
+  a past-tense question about a named event the articles mention only beside years after the ones
+  they mostly cover ("How many gold medals did Britain win at the Beijing Olympics?": "ahead of the
+  2008 Olympic Games"): the collection announces it, it cannot report it.
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
@@ -38,7 +41,7 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import CALENDAR, subject_check, succession_stated, successor_asked
+from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
@@ -46,7 +49,7 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
             "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "edition_missing",
-            "successor_missing", "bias")
+            "successor_missing", "event_ahead", "bias")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Signals:
     lead_missing_idf: float = 0.0  # summed idf of the question's terms absent from the lead quote's article
     edition_missing: tuple[str, ...] = ()  # name + number of the question no retrieved article writes together
     successor_missing: str = ""  # the person whose successor is asked, when no best sentence states one
+    event_ahead: str = ""  # a named event of a past-tense question the articles date only after their years
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -85,7 +89,7 @@ class Signals:
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
                 float(bool(self.sibling)), self.lead_missing_idf, float(bool(self.edition_missing)),
-                float(bool(self.successor_missing)), 1.0]
+                float(bool(self.successor_missing)), float(bool(self.event_ahead)), 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -96,7 +100,8 @@ class Signals:
                 "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
                 "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
                 "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
-                "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing}
+                "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
+                "event_ahead": self.event_ahead}
 
 
 def salient_words(question: str) -> list[str]:
@@ -381,6 +386,34 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     return out, text
 
 
+_PAST_EVENT = re.compile(r"\b(?:did|was|were|won|had|became|beat|took|held|scored|finished|came)\b", re.I)
+_AHEAD = re.compile(r"\b(?:will|going|expected|due|next|upcoming|future)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
+    """A name of a past-tense question ("the Beijing Olympics" in "How many gold medals did Britain
+    win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
+    ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
+    look ahead to, whose outcome they cannot report. "" when none, or the question looks ahead too.
+
+    >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
+    'Beijing Olympics'
+    >>> event_ahead("Who won gold at the Athens Olympics?", ["Athens held the 2004 Olympics."], "2005")
+    ''
+    """
+    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question):
+        return ""
+    dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
+             if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
+    for run in name_runs(question):
+        years = [y for ts, ys in dated if run.terms <= ts for y in ys]
+        if years and min(years) > main_hi[:4]:
+            return " ".join(run.words)
+    return ""
+
+
 def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits, snapshot, idf: IdfTable,
                     article_terms: ArticleTerms, shown: list[Candidate] | None = None) -> Signals:
     """The signals of ``question`` against its scored candidates (best first) and retrieved hits;
@@ -420,6 +453,8 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     editions = edition_missing(question, [snapshot.document_text(d) for d in top_docs]) if edition_pairs(question) else []
     person = successor_asked(question)
     successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
+    last_year = time_scope(snapshot)[1][:4] or mentioned_years(idf)[1]
+    ahead = event_ahead(question, [snapshot.document_text(d) for d in top_docs], last_year) if best else ""
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -431,7 +466,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
         sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf, edition_missing=tuple(editions),
-        successor_missing=successor,
+        successor_missing=successor, event_ahead=ahead,
     )
 
 

@@ -295,3 +295,16 @@ def test_signals_carry_the_missing_edition_and_the_unstated_successor():
     assert sig.successor_missing == ""
     sig = compute_signals("When did Microsoft release Windows 7?", [best], 1, [best.hit], snap, idf, ArticleTerms())
     assert sig.edition_missing == ("Windows 7",) and sig.features()[FEATURES.index("edition_missing")] == 1.0
+
+
+def test_a_past_event_the_articles_only_look_ahead_to():
+    from newsqa.qa.signals import event_ahead
+
+    texts = ["Roads are built ahead of the 2008 Olympic Games in Beijing.", "London bid for the 2012 Olympics.",
+             "Britain won nine golds at the 2004 Olympics in Athens. Kelly Holmes won in Athens."]
+    assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "2005") == "Beijing Olympics"
+    assert event_ahead("How many golds did Britain win at the London Olympics?", texts, "2005") == "London Olympics"
+    assert event_ahead("How many gold medals did Britain win at the Athens Olympics?", texts, "2005") == ""
+    assert event_ahead("Who will win gold at the Beijing Olympics?", texts, "2005") == ""  # looks ahead too
+    assert event_ahead("Where are the Beijing Olympics?", texts, "2005") == ""  # not past tense
+    assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "") == ""
