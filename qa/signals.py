@@ -17,8 +17,8 @@
   (``qa.subject``: "chief executive of Fiat Auto" for "Who is the chief executive of BT?"), and the
   summed idf of the question's terms its article lacks (another report of the story, not the one
   that states the fact);
-- editions and successors (session 10): a name the question joins to a number ("Windows 7", "Xbox 360",
-  "2010 Six Nations") that no retrieved article writes together, each part known (a later edition or
+- editions and successors (session 10): a name the question writes with a number after it ("Windows 7",
+  "Xbox 360"; years are the time-scope rule's) that no retrieved article writes so, the name known (a later edition or
   version than the collection covers); a question asking who followed a named person ("Who replaced
   Jose Mourinho as Chelsea manager?") whose best sentences state no such succession (``qa.subject``);
   a past-tense question about a named event the articles mention only beside years after the ones
@@ -283,22 +283,26 @@ def _term_of(word: str) -> str:
 
 
 _NUMBER = re.compile(r"^\d+$")
-EDITION_GAP = 2  # words that may stand between the name and its number in an article ("Euro 2004", "Xbox ... 360")
+EDITION_GAP = 2  # words that may stand between the name and its number in an article ("Windows XP Service Pack 2")
 
 
-def edition_pairs(question: str) -> list[tuple[str, str, bool]]:
-    """(name word, number, name first) the question writes side by side: "Windows 7", "Xbox 360", "2010 Six" (of
-    "2010 Six Nations"). Not a month or day with its year ("May 2005"), not an ordinal ("4th")."""
+def edition_pairs(question: str) -> list[tuple[str, str]]:
+    """(name word, number) of a name the question writes with a number after it: "Windows 7", "Xbox
+    360", "Super Bowl 50". Not a year (the time-scope rule reads those: "Euro 2016"), not a possessive
+    ("Jacksonville's 30 studios"), not a month or day ("May 5").
+
+    >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
+    [('Bowl', '50')]
+    """
     spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
     out = []
-    for (a, _, a_end), (b, b_start, _) in zip(spans, spans[1:]):
-        if question[a_end:b_start].strip():
+    for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
+        low = name.lower()
+        if (question[a_end:b_start].strip() or not _NUMBER.match(num) or _YEAR.match(num) or not name[:1].isupper()
+                or low.endswith(("'s", "\u2019s")) or low in STOPWORDS or low in QUESTION_WORDS
+                or CALENDAR.fullmatch(name)):
             continue
-        for name, num in ((a, b), (b, a)):
-            low = name.lower()
-            if (_NUMBER.match(num) and name[:1].isupper() and not _NUMBER.match(name) and low not in STOPWORDS
-                    and low not in QUESTION_WORDS and not CALENDAR.fullmatch(name)):
-                out.append((name.rstrip("."), num, name == a))
+        out.append((name.rstrip("."), num))
     return out
 
 
@@ -313,14 +317,13 @@ def edition_missing(question: str, texts: list[str]) -> list[str]:
     []
     """
     out = []
-    for name, num, name_first in edition_pairs(question):
+    for name, num in edition_pairs(question):
         word = re.compile(r"\b" + re.escape(name) + r"\b", re.I)
         if not any(word.search(t) for t in texts):
             continue
-        gap = r"\W+(?:[\w'-]+\W+){0,%d}" % EDITION_GAP
-        near = re.compile(r"\b%s%s%s\b|\b%s%s%s\b" % (re.escape(name), gap, num, num, gap, re.escape(name)), re.I)
+        near = re.compile(r"\b%s\W+(?:[\w'-]+\W+){0,%d}%s\b" % (re.escape(name), EDITION_GAP, num), re.I)
         if not any(near.search(t) for t in texts):
-            out.append(f"{name} {num}" if name_first else f"{num} {name}")
+            out.append(f"{name} {num}")
     return out
 
 
