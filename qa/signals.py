@@ -41,7 +41,7 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked
+from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
@@ -392,6 +392,10 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
 _PAST_EVENT = re.compile(r"\b(?:did|was|were|won|had|became|beat|took|held|scored|finished|came)\b", re.I)
 _AHEAD = re.compile(r"\b(?:will|going|expected|due|next|upcoming|future)\b", re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+")
+# What names an event (in the name or the word after it): "the Beijing Olympics", "the Brit Awards",
+# "the Tokyo election"; a person's name is none ("Heizo Takenaka", beside his 2006 forecast).
+EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
+    awards award festival expo summit tournament contest referendum prix series marathon world""".split())
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -399,7 +403,8 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     """A name of a past-tense question ("the Beijing Olympics" in "How many gold medals did Britain
     win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
     ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
-    look ahead to, whose outcome they cannot report. "" when none, or the question looks ahead too.
+    look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
+    event (``EVENT_WORDS``). "" when none, or the question looks ahead too.
 
     >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
     'Beijing Olympics'
@@ -410,7 +415,10 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
         return ""
     dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
              if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
+    toks = [w.lower() for w in tokens(question)]
     for run in name_runs(question):
+        if not any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2]):
+            continue
         years = [y for ts, ys in dated if run.terms <= ts for y in ys]
         if years and min(years) > main_hi[:4]:
             return " ".join(run.words)

@@ -308,3 +308,5 @@ def test_a_past_event_the_articles_only_look_ahead_to():
     assert event_ahead("Who will win gold at the Beijing Olympics?", texts, "2005") == ""  # looks ahead too
     assert event_ahead("Where are the Beijing Olympics?", texts, "2005") == ""  # not past tense
     assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "") == ""
+    said = ["Heizo Takenaka expects growth to pick up in 2006."]  # a person, not an event
+    assert event_ahead("What did Heizo Takenaka say about the economy?", said, "2005") == ""
