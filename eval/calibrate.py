@@ -37,12 +37,16 @@ def features_of(sig: dict) -> list[float]:
             float(bool(sig.get("focus_missing"))), float(sig.get("dense_margin", 0.0)),
             float(sig.get("article_missing_min", sig.get("article_missing", 0.0))),
             float(bool(sig.get("wide_kind_missing", sig.get("kind_missing")))),
-            float(bool(sig.get("sibling"))), float(sig.get("lead_missing_idf", 0.0)), 1.0]
+            float(bool(sig.get("sibling"))), float(sig.get("lead_missing_idf", 0.0)),
+            float(bool(sig.get("edition_missing"))), float(bool(sig.get("successor_missing"))),
+            float(bool(sig.get("event_ahead"))), 1.0]
 
 
 def ruled_out(sig: dict) -> bool:
-    """Abstained by a rule before any weighing (unknown names/numbers, years out of range)."""
-    return bool(sig.get("unknown_salient")) or bool(sig.get("years_out"))
+    """Abstained by a rule before any weighing (unknown names/numbers, years out of range, a later
+    edition, an unstated successor, an event only ahead: ``qa.abstain.ruled_by_kind``)."""
+    return (bool(sig.get("unknown_salient")) or bool(sig.get("years_out")) or bool(sig.get("edition_missing"))
+            or bool(sig.get("successor_missing")) or bool(sig.get("event_ahead")))
 
 
 def load_rows(paths: list[str], splits=("dev", "")) -> list[dict]:

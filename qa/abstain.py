@@ -4,7 +4,10 @@ Three states: ``answered`` (the quotes answer), ``unsure`` (the closest passages
 answer) and ``not_found`` (no answer; the nearest passages are shown as related). The decision:
 
 1. rules that need no weighing: a name, number or year of the question that no passage holds
-   (``unknown_terms``), a year outside the collection (``out_of_time_range``);
+   (``unknown_terms``), a year outside the collection (``out_of_time_range``); a name with a number
+   the retrieved articles never write together ("Windows 7"), a successor the best sentences do not
+   state ("Who replaced Jose Mourinho...?"), a past event the articles only look ahead to (the Beijing
+   Olympics): none fired on an answerable question of BBC dev, the seed set or the SQuAD tuning sample;
 2. a logistic model over the signals of ``qa.signals`` (weights fitted on the development sets
    under a false-abstention budget, stored as plain JSON beside this file: ``abstain_model.json``)
    gives the probability that the best quote answers; below ``abstain_below`` the engine abstains,
@@ -46,6 +49,7 @@ class AbstainSettings:
     use_model: bool = True  # the fitted model (abstain_model.json) when present
     unknown_rule: bool = True  # abstain when a name/number/year of the question is in no passage
     time_rule: bool = True  # abstain when a year of the question is outside the collection
+    edition_rule: bool = True  # abstain on a later edition, an unstated successor, an event only ahead (qa.signals)
 
     def for_kind(self, kind: str) -> tuple[float, float, float]:
         if kind == "headline":
@@ -147,6 +151,15 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.missing_top:
         return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.missing_top)}",
                        sig.missing_top)
+    if sig.edition_missing:  # "Windows 7": a later version or edition than the articles know
+        return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.edition_missing)}",
+                       sig.edition_missing)
+    if sig.event_ahead:  # "the Beijing Olympics": announced, not reported
+        text = f"the articles speak of {sig.event_ahead} only as ahead of them"
+        return _reason(OUT_OF_TIME_RANGE, f"{sig.time_text}; {text}" if sig.time_text else text, (sig.event_ahead,))
+    if sig.successor_missing:
+        return _reason(NOT_STATED, f"no article close to the question says who followed {sig.successor_missing}",
+                       (sig.successor_missing,))
     if sig.sibling and sig.sibling_of:  # "chief executive of Fiat Auto" for "Who is the chief executive of BT?"
         return _reason(NOT_CLEAR, f"the closest sentence is about {sig.sibling}, not {sig.sibling_of}", (sig.sibling_of,))
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best
@@ -160,6 +173,11 @@ def reason_for(sig: Signals, subject: str) -> dict:
     return _reason(LOW_MATCH, "no passage matches the question closely enough", ())
 
 
+def ruled_by_kind(sig: Signals) -> bool:
+    """A later edition, an unstated successor or an event the articles only look ahead to."""
+    return bool(sig.edition_missing or sig.successor_missing or sig.event_ahead)
+
+
 def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: str = "",
            model: AbstainModel | None = None) -> Decision:
     """The state of the answer to a question whose best quote is ``best`` (None: no candidate)."""
@@ -169,6 +187,8 @@ def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: st
         return Decision(NOT_FOUND, 0.0, reason_for(sig, subject))
     if s.time_rule and sig.years_out:
         return Decision(NOT_FOUND, 0.0, reason_for(Signals(years_out=sig.years_out, time_text=sig.time_text), subject))
+    if s.edition_rule and ruled_by_kind(sig):
+        return Decision(NOT_FOUND, 0.0, reason_for(sig, subject))
     if model is None and s.use_model:
         model = load_model()
     if model is None or not s.use_model:

@@ -16,7 +16,14 @@
 - whose fact the lead quote (the one shown first) states: a sibling of the question's subject in it
   (``qa.subject``: "chief executive of Fiat Auto" for "Who is the chief executive of BT?"), and the
   summed idf of the question's terms its article lacks (another report of the story, not the one
-  that states the fact).
+  that states the fact);
+- editions and successors (session 10): a name the question writes with a number after it ("Windows 7",
+  "Xbox 360"; years are the time-scope rule's) that no retrieved article writes so, the name known (a later edition or
+  version than the collection covers); a question asking who followed a named person ("Who replaced
+  Jose Mourinho as Chelsea manager?") whose best sentences state no such succession (``qa.subject``);
+  a past-tense question about a named event the articles mention only beside years after the ones
+  they mostly cover ("How many gold medals did Britain win at the Beijing Olympics?": "ahead of the
+  2008 Olympic Games"): the collection announces it, it cannot report it.
 
 ``Signals.features()`` is the vector the learned abstention model (``qa.abstain``) weighs.
 """
@@ -34,14 +41,15 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import subject_check
+from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
-            "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "bias")
+            "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "edition_missing",
+            "successor_missing", "event_ahead", "bias")
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ class Signals:
     sibling: str = ""  # in the lead quote, a name standing where a left-out name of the question stood (qa.subject)
     sibling_of: str = ""  # that left-out name
     lead_missing_idf: float = 0.0  # summed idf of the question's terms absent from the lead quote's article
+    edition_missing: tuple[str, ...] = ()  # name + number of the question no retrieved article writes together
+    successor_missing: str = ""  # the person whose successor is asked, when no best sentence states one
+    event_ahead: str = ""  # a named event of a past-tense question the articles date only after their years
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -77,7 +88,8 @@ class Signals:
                 float(bool(self.unknown_salient)), float(bool(self.missing_top)), self.article_missing,
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
-                float(bool(self.sibling)), self.lead_missing_idf, 1.0]
+                float(bool(self.sibling)), self.lead_missing_idf, float(bool(self.edition_missing)),
+                float(bool(self.successor_missing)), float(bool(self.event_ahead)), 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -87,7 +99,9 @@ class Signals:
                 "asked": self.asked, "kind_missing": self.kind_missing, "slot_lexical": round(self.slot_lexical, 4),
                 "focus_missing": self.focus_missing, "dense_margin": round(self.dense_margin, 4),
                 "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
-                "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4)}
+                "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
+                "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
+                "event_ahead": self.event_ahead}
 
 
 def salient_words(question: str) -> list[str]:
@@ -268,6 +282,51 @@ def _term_of(word: str) -> str:
     return t[0] if len(t) == 1 else ""
 
 
+_NUMBER = re.compile(r"^\d+$")
+EDITION_GAP = 2  # words that may stand between the name and its number in an article ("Windows XP Service Pack 2")
+
+
+def edition_pairs(question: str) -> list[tuple[str, str]]:
+    """(name word, number) of a name the question writes with a number after it: "Windows 7", "Xbox
+    360", "Super Bowl 50". Not a year (the time-scope rule reads those: "Euro 2016"), not a possessive
+    ("Jacksonville's 30 studios"), not a month or day ("May 5").
+
+    >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
+    [('Bowl', '50')]
+    """
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    out = []
+    for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
+        low = name.lower()
+        if (question[a_end:b_start].strip() or not _NUMBER.match(num) or _YEAR.match(num) or not name[:1].isupper()
+                or low.endswith(("'s", "\u2019s")) or low in STOPWORDS or low in QUESTION_WORDS
+                or CALENDAR.fullmatch(name)):
+            continue
+        out.append((name.rstrip("."), num))
+    return out
+
+
+def edition_missing(question: str, texts: list[str]) -> list[str]:
+    """The name-number pairs of the question ("Windows 7") no text writes within ``EDITION_GAP``
+    words of each other while some text holds the name: a later version or edition than the articles
+    know. A pair whose name no text holds is left to ``missing_top``.
+
+    >>> edition_missing("When did Microsoft release Windows 7?", ["Windows XP ran on 7 of 10 PCs."])
+    ['Windows 7']
+    >>> edition_missing("When does the Xbox 360 go on sale?", ["The Xbox 360, as it is called, was shown."])
+    []
+    """
+    out = []
+    for name, num in edition_pairs(question):
+        word = re.compile(r"\b" + re.escape(name) + r"\b", re.I)
+        if not any(word.search(t) for t in texts):
+            continue
+        near = re.compile(r"\b%s\W+(?:[\w'-]+\W+){0,%d}%s\b" % (re.escape(name), EDITION_GAP, num), re.I)
+        if not any(near.search(t) for t in texts):
+            out.append(f"{name} {num}")
+    return out
+
+
 def time_scope(snapshot) -> tuple[str, str]:
     """(first date, last date) of the collection's dated articles; ("", "") when none is dated.
 
@@ -330,6 +389,42 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
     return out, text
 
 
+_PAST_EVENT = re.compile(r"\b(?:did|was|were|won|had|became|beat|took|held|scored|finished|came)\b", re.I)
+_AHEAD = re.compile(r"\b(?:will|going|expected|due|next|upcoming|future)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+")
+# What names an event (in the name or the word after it): "the Beijing Olympics", "the Brit Awards",
+# "the Tokyo election"; a person's name is none ("Heizo Takenaka", beside his 2006 forecast).
+EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
+    awards award festival expo summit tournament contest referendum prix series marathon world""".split())
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
+    """A name of a past-tense question ("the Beijing Olympics" in "How many gold medals did Britain
+    win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
+    ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
+    look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
+    event (``EVENT_WORDS``). "" when none, or the question looks ahead too.
+
+    >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
+    'Beijing Olympics'
+    >>> event_ahead("Who won gold at the Athens Olympics?", ["Athens held the 2004 Olympics."], "2005")
+    ''
+    """
+    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question):
+        return ""
+    dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
+             if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
+    toks = [w.lower() for w in tokens(question)]
+    for run in name_runs(question):
+        if not any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2]):
+            continue
+        years = [y for ts, ys in dated if run.terms <= ts for y in ys]
+        if years and min(years) > main_hi[:4]:
+            return " ".join(run.words)
+    return ""
+
+
 def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits, snapshot, idf: IdfTable,
                     article_terms: ArticleTerms, shown: list[Candidate] | None = None) -> Signals:
     """The signals of ``question`` against its scored candidates (best first) and retrieved hits;
@@ -366,6 +461,11 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     lead = (shown or scored)[:1]  # the sentence that gives the fact: whose fact is it?
     subj = subject_check(question, [c.text for c in lead])
     lead_idf = _lead_missing_idf(content, lead[0] if lead else None, snapshot, idf, article_terms)
+    editions = edition_missing(question, [snapshot.document_text(d) for d in top_docs]) if edition_pairs(question) else []
+    person = successor_asked(question)
+    successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
+    last_year = time_scope(snapshot)[1][:4] or mentioned_years(idf)[1]
+    ahead = event_ahead(question, [snapshot.document_text(d) for d in top_docs], last_year) if best else ""
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -376,7 +476,8 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         slot_lexical=slot.slot_lexical if slot.kind else (best.lexical if best else 0.0),
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
-        sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf,
+        sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf, edition_missing=tuple(editions),
+        successor_missing=successor, event_ahead=ahead,
     )
 
 

@@ -156,3 +156,80 @@ def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
                 if near & _relations(s_toks, o, o.terms):
                     return SubjectCheck(missing, " ".join(o.words), " ".join(r.words))
     return SubjectCheck(missing)
+
+
+# "Who replaced Jose Mourinho as Chelsea manager?": the question asks who followed a named person.
+# The sentence that answers states that succession; one that names the person as the successor
+# ("replaced at Chelsea by Jose Mourinho") or another predecessor ("likely to succeed Mr Blair" for
+# "Who succeeded Gordon Brown?") does not.
+_NAME = r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*)"
+_SUCC_VERB = r"(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|(?:took|take|takes|taking|taken)\s+over\s+from)"
+_ASKS_SUCCESSOR = (re.compile(r"\b" + _SUCC_VERB + r"\s+" + _NAME),
+                   re.compile(_NAME + r"(?:'s|\u2019s)\s+(?:successor|replacement)\b"),
+                   re.compile(r"\b(?:successor|replacement)\s+(?:to|of|for)\s+" + _NAME))
+_SUCC_WORD = re.compile(r"\b(?:" + _SUCC_VERB + r"|successors?|replacements?|in\s+place\s+of|(?:steps?|stepped|stepping)\s+down"
+                        r"|quit|quits|resign(?:s|ed|ation)?|departure|sacked|ousted)\b", re.I)
+_OBJECT_WORDS = 4  # a succession verb's object: a name within this many words after it ("replaced Sir Alex Ferguson")
+
+
+def successor_asked(question: str) -> str:
+    """The person whose successor the question asks for ("Jose Mourinho" in "Who replaced Jose
+    Mourinho as Chelsea manager?"), or "" (also for "Who did John Toshack succeed?", which asks the
+    predecessor: the name stands before the verb).
+
+    >>> successor_asked("Who replaced Jose Mourinho as Chelsea manager?"), successor_asked("Who did Toshack succeed?")
+    ('Jose Mourinho', '')
+    """
+    if not re.match(r"\s*(?:who|which|what)\b", question, re.I):
+        return ""
+    for pat in _ASKS_SUCCESSOR:
+        m = pat.search(question)
+        if m:
+            ws = [w for w in m.group(1).split() if w.lower().rstrip(".") not in TITLES and w.lower() not in STOPWORDS]
+            if ws:
+                return " ".join(ws)
+    return ""
+
+
+def _names_person(name: str, own: frozenset) -> bool:
+    return bool(frozenset(terms(name)) & own)
+
+
+def _other_predecessor(word: str, before: str, after: str, own: frozenset) -> bool:
+    """Whether the succession ``word`` is tied to a predecessor other than the asked one: its owner
+    ("Mr Blair's successor"), its object ("to succeed Mr Blair", "successor to Henry")."""
+    owner = re.search(_NAME + r"(?:'s|\u2019s)\s+$", before)
+    if owner and not _names_person(owner.group(1), own):
+        return True
+    noun = re.match(r"successor|replacement", word, re.I)
+    lead = r"\s+(?:to|of|for)" if noun else r""
+    obj = re.match(lead + r"(?:\s+(?:the|Mr|Mrs|Ms|Sir|Dr))?\s+" + _NAME, after)
+    return bool(obj) and obj.group(1).split()[0].lower() not in STOPWORDS and not _names_person(obj.group(1), own)
+
+
+def succession_stated(person: str, sentences: list[str]) -> bool:
+    """Whether one of ``sentences`` states that ``person`` was followed by someone: a succession word
+    tied neither to another predecessor ("to succeed Mr Blair", "Mr Blair's successor") nor to
+    ``person`` as the one who followed ("replaced at Chelsea by Jose Mourinho"); a departure word
+    ("resigned", "stepped down") in a sentence naming ``person``. A successor with no predecessor
+    named counts ("Ogedei was appointed as successor", in a paragraph about Genghis Khan).
+
+    >>> succession_stated("Jose Mourinho", ["Ranieri was replaced at Chelsea by Jose Mourinho."])
+    False
+    >>> succession_stated("Dick Clark", ["hosted by Dick Clark, and later by his successor Ryan Seacrest"])
+    True
+    """
+    surname = person.split()[-1]
+    own = frozenset(terms(person))
+    for s in sentences:
+        for m in _SUCC_WORD.finditer(s):
+            before, after = s[:m.start()], s[m.end():]
+            by = re.match(r"(?:\s+(?!by\b)[\w'\u2019.-]+){0,%d}?\s+by\s+%s" % (_OBJECT_WORDS, _NAME), after)
+            if by and _names_person(by.group(1), own):
+                continue  # the person followed someone
+            if _other_predecessor(m.group(0), before, after, own):
+                continue
+            departure = not re.match(_SUCC_VERB + r"|successor|replacement|in\s+place", m.group(0), re.I)
+            if surname in s or not departure:
+                return True
+    return False

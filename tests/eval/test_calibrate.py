@@ -102,3 +102,14 @@ def test_the_fit_does_not_hang_on_the_results_folders_name():
     renamed = [{**r, "set": "another-folder"} for r in _noisy(80, 3)]
     b = fit(renamed, use=use, folds=10)
     assert (a["abstain_below"], a["unsure_below"], a["weights"]) == (b["abstain_below"], b["unsure_below"], b["weights"])
+
+
+def test_the_kind_rules_rows_are_left_out_of_the_fit_like_the_other_rules():
+    from newsqa.eval.calibrate import features_of, ruled_out
+    from newsqa.qa.signals import FEATURES
+
+    for key, value in (("edition_missing", ["Windows 7"]), ("successor_missing", "Jose Mourinho"),
+                       ("event_ahead", "Beijing Olympics")):
+        sig = Signals(**{key: tuple(value) if isinstance(value, list) else value}).to_dict()
+        assert ruled_out(sig) and features_of(sig)[FEATURES.index(key)] == 1.0
+    assert not ruled_out(Signals(dense=0.5).to_dict())

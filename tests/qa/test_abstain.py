@@ -152,3 +152,22 @@ def test_a_sibling_is_named_in_the_reason_and_weighs_against_answering():
     assert d.state == NOT_FOUND
     assert d.reason == {"code": "not_clear", "text": "the closest sentence is about Fiat Auto, not BT", "terms": ["BT"]}
     assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="BT", model=m).state != NOT_FOUND
+
+
+def test_an_edition_a_successor_or_an_event_the_articles_lack_is_not_found_with_its_reason():
+    from dataclasses import replace
+
+    m = _model()
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, edition_missing=("Windows 7",)), S, subject="Windows", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "unknown_terms", "text": "no article close to the question mentions Windows 7",
+                        "terms": ["Windows 7"]}
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, successor_missing="Jose Mourinho"), S, subject="Chelsea", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason["code"] == "not_stated" and d.reason["text"].endswith("says who followed Jose Mourinho")
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, event_ahead="Beijing Olympics"), S, subject="Britain", model=m)
+    assert d.state == NOT_FOUND and d.reason["code"] == "out_of_time_range"
+    assert d.reason["text"] == "the articles speak of Beijing Olympics only as ahead of them"
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="Chelsea", model=m).state != NOT_FOUND
+    off = replace(S, edition_rule=False)
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9, event_ahead="Beijing Olympics"), off, model=m).state != NOT_FOUND

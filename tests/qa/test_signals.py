@@ -270,3 +270,43 @@ def test_the_lead_quote_of_another_story_gives_a_sibling_and_the_question_words_
     led = compute_signals(q, [uk, us], 1, [uk.hit, us.hit], snap, idf, ArticleTerms(), shown=[us, uk])
     assert led.sibling == "US"
     assert len(sig.features()) == len(FEATURES) and dict(zip(FEATURES, sig.features()))["sibling"] == 1.0
+
+
+def test_a_name_joined_to_a_number_the_articles_never_write_together_is_a_missing_edition():
+    from newsqa.qa.signals import edition_missing, edition_pairs
+
+    assert edition_pairs("Who won Euro 2016 on May 5 with 3 goals?") == []  # a year, a month, no name
+    assert edition_pairs("Who was the Super Bowl 50 MVP for Jacksonville's 30 teams?") == [("Bowl", "50")]
+    texts = ["Windows XP runs on 7 of 10 PCs.", "The Series 2 of the Xbox, 360 of them sold."]
+    assert edition_missing("When did Microsoft release Windows 7?", texts) == ["Windows 7"]
+    assert edition_missing("Where was the Xbox 360 shown?", texts) == []  # within two words of each other
+    assert edition_missing("When does Gizmondo 2 go on sale?", texts) == []  # a name no text holds: missing_top's
+
+
+def test_signals_carry_the_missing_edition_and_the_unstated_successor():
+    doc = "Ranieri took over at Valencia having been replaced at Chelsea by Jose Mourinho. Windows XP sold 7m copies."
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+    best = _cand("Ranieri took over at Valencia having been replaced at Chelsea by Jose Mourinho.")
+    sig = compute_signals("Who replaced Jose Mourinho as Chelsea manager?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.successor_missing == "Jose Mourinho" and sig.to_dict()["successor_missing"] == "Jose Mourinho"
+    assert sig.features()[FEATURES.index("successor_missing")] == 1.0
+    sig = compute_signals("Who did Jose Mourinho replace at Chelsea?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.successor_missing == ""
+    sig = compute_signals("When did Microsoft release Windows 7?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.edition_missing == ("Windows 7",) and sig.features()[FEATURES.index("edition_missing")] == 1.0
+
+
+def test_a_past_event_the_articles_only_look_ahead_to():
+    from newsqa.qa.signals import event_ahead
+
+    texts = ["Roads are built ahead of the 2008 Olympic Games in Beijing.", "London bid for the 2012 Olympics.",
+             "Britain won nine golds at the 2004 Olympics in Athens. Kelly Holmes won in Athens."]
+    assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "2005") == "Beijing Olympics"
+    assert event_ahead("How many golds did Britain win at the London Olympics?", texts, "2005") == "London Olympics"
+    assert event_ahead("How many gold medals did Britain win at the Athens Olympics?", texts, "2005") == ""
+    assert event_ahead("Who will win gold at the Beijing Olympics?", texts, "2005") == ""  # looks ahead too
+    assert event_ahead("Where are the Beijing Olympics?", texts, "2005") == ""  # not past tense
+    assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "") == ""
+    said = ["Heizo Takenaka expects growth to pick up in 2006."]  # a person, not an event
+    assert event_ahead("What did Heizo Takenaka say about the economy?", said, "2005") == ""

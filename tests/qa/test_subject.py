@@ -1,6 +1,6 @@
 """qa/subject.py: whose fact a sentence states (the question's subject, or a sibling of it)."""
 
-from newsqa.qa.subject import SubjectCheck, name_runs, subject_check
+from newsqa.qa.subject import SubjectCheck, name_runs, subject_check, succession_stated, successor_asked
 
 
 def test_name_runs_leave_out_titles_days_months_and_a_lone_first_word():
@@ -45,3 +45,26 @@ def test_another_form_of_the_same_country_is_no_sibling():
     # another country is still a sibling, in any of its forms
     assert subject_check(us, ["The Chinese trade deficit hit a record."]).sibling == "Chinese"
     assert subject_check(uk, ["The American trade gap narrowed."]).sibling == "American"
+
+
+def test_a_question_asking_who_followed_a_named_person():
+    assert successor_asked("Who replaced Jose Mourinho as Chelsea manager?") == "Jose Mourinho"
+    assert successor_asked("Who replaced Sir Alex Ferguson as Manchester United manager?") == "Alex Ferguson"
+    assert successor_asked("Who was appointed Genghis Khan's successor?") == "Genghis Khan"
+    assert successor_asked("Who is expected to replace Philippe Camus at the head of EADS?") == "Philippe Camus"
+    assert successor_asked("Who did John Toshack succeed as Wales coach?") == ""  # asks the predecessor
+    assert successor_asked("How much did Rosneft pay after taking over Yugansk?") == ""
+
+
+def test_a_succession_is_stated_only_with_the_asked_person_as_the_one_followed():
+    stated = lambda person, s: succession_stated(person, [s])  # noqa: E731
+    assert stated("Philippe Camus", "Noel Forgeard is now set to replace Philippe Camus as head of EADS.")
+    assert stated("Clive Woodward", "Andy Robinson took over after Woodward resigned in September.")
+    assert stated("Dick Clark", "hosted first by Dick Clark, and later by his successor Ryan Seacrest")
+    assert stated("Genghis Khan", "Ogedei was appointed as successor.")  # no other predecessor named
+    # the person as the one who followed, or another predecessor: no answer to "who followed X?"
+    assert not stated("Jose Mourinho", "Ranieri took over at Valencia having been replaced at Chelsea by Jose Mourinho.")
+    assert not stated("Jose Mourinho", "Mourinho replaced Claudio Ranieri in the summer.")
+    assert not stated("Gordon Brown", "Mr Brown remains the man most likely to succeed Mr Blair as Labour leader.")
+    assert not stated("Gordon Brown", "Many see Mr Brown as Mr Blair's successor.")
+    assert not stated("Gordon Brown", "Gordon Brown said growth would be strong.")
