@@ -91,3 +91,13 @@ def test_install_says_what_it_installs_before_the_silent_step():
     script = (ROOT / "install.sh").read_text()
     pip = script.index("pip install -q ${TORCH")
     assert "echo \"Installing newsqa" in script[:pip] and "several minutes" in script[:pip]
+
+
+def test_install_silences_only_the_editable_install_notice():
+    """setuptools' "Editable installation ... folders with the same name as your package" notice is
+    printed by every editable install of our package-dir layout; a new user read it as an error."""
+    script = (ROOT / "install.sh").read_text()
+    pip = script.index("pip install -q ${TORCH")
+    line = script[script.rindex("\n", 0, script.rindex("\n", 0, pip)) + 1: pip]
+    assert 'PYTHONWARNINGS="ignore:Editable installation"' in line
+    assert script.count("PYTHONWARNINGS=") == 1  # no other warning is hidden
