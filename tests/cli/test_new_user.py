@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from newsqa.cli import build_parser, main
+from helpers import ROOT
+
+from newsqa.cli import build_parser, chat, main
 from newsqa.cli.present import count
 from newsqa.cli.progress import PlainLines, progress_for
 from newsqa.embeddings.indexer import IndexReport
@@ -226,6 +230,15 @@ def test_each_help_has_an_example_and_shows_defaults(name):
         if isinstance(a, argparse._HelpAction) or a.default in (None, False, [], "", argparse.SUPPRESS):
             continue
         assert "default" in (a.help or ""), f"newsqa {name} {a.option_strings or a.dest}: default not shown"
+
+
+def test_the_chat_example_is_a_conversation_the_bbc_collection_answers():
+    """The help's BBC conversation is a labelled follow-up pair of eval/questions/bbc-followups.jsonl
+    (its answer in the collection, once); "Who won the Mercury Prize?" was in no BBC article."""
+    turns = re.findall(r"you> (.+?\?)", chat.EPILOG)
+    labelled = [json.loads(line) for line in (ROOT / "eval" / "questions" / "bbc-followups.jsonl").open(encoding="utf-8")]
+    assert len(turns) == 2
+    assert any(q["history"] == turns[:1] and q["question"] == turns[1] and q["answers"] for q in labelled), turns
 
 
 def test_a_first_question_says_it_builds_the_sample_index(tmp_path, monkeypatch, capsys):
