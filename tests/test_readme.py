@@ -72,6 +72,8 @@ def test_every_readme_command_runs(tmp_path, monkeypatch, capsys, sample_home):
         ran.append((line, " ".join(out.out.split())))  # text answers are wrapped at 100 columns
     text = dict(ran)
     assert any("That\u2019s why we came here" in o for c, o in ran if c.startswith('newsqa ask "What did Putin say when'))
+    # the filter example shows a quote that answers it ("What did Putin say?" was answered with the lunch)
+    assert any("That\u2019s why we came here" in o for c, o in ran if "--since" in c)
     assert any("articles" in o and "sections" in o for c, o in ran if c.startswith("newsqa info"))
     assert any('"origin":' in o for c, o in ran if "--json" in c)
     assert any("examples:" in o for c, o in ran if c == "newsqa --help")

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, need
 
 from newsqa.cli import build_parser, chat, main
 from newsqa.cli.present import count
@@ -267,3 +267,10 @@ def test_an_error_under_json_is_one_json_object_on_stdout_too(tmp_path, capsys):
     assert "error:" in cap.err
     assert main(["ask", "Who won?", "--index", missing, "--model", "hashing"]) == 2
     assert capsys.readouterr().out == ""  # without --json: stderr only
+
+
+def test_a_test_without_its_data_says_where_to_put_it(tmp_path):
+    """A fresh clone elsewhere than the development layout skips the data tests: the reason names
+    both ways to give the data (a new user's run saw only "../shared beside the clone")."""
+    with pytest.raises(pytest.skip.Exception, match="NEWSQA_SHARED=DIR"):
+        need(tmp_path / "no-such-corpus")
