@@ -103,3 +103,15 @@ def test_install_silences_only_the_editable_install_notice():
     line = script[script.rindex("\n", 0, script.rindex("\n", 0, pip)) + 1: pip]
     assert 'PYTHONWARNINGS="ignore:Editable installation"' in line
     assert script.count("PYTHONWARNINGS=") == 1  # no other warning is hidden
+
+
+def test_the_folders_the_readme_makes_are_ignored_by_git():
+    """A new user who runs the README's commands in the clone should not see their indexes (and the
+    uploads folder the browser app keeps beside one) as untracked files."""
+    ignored = set((ROOT / ".gitignore").read_text(encoding="utf-8").splitlines())
+    made = set(re.findall(r"--(?:index|out) ([\w.-]+)", README.read_text(encoding="utf-8")))
+    assert made, "the README names no folder"
+    for name in made:
+        assert f"/{name}/" in ignored, name
+        if name.endswith("index"):
+            assert f"/{name}-uploads/" in ignored, name
