@@ -32,7 +32,13 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
 fi
 # pip -q prints nothing until it is done (minutes on a fresh machine): say so first.
 echo "Installing newsqa and its dependencies (CPU PyTorch the first time) into .venv: ~3 GB, several minutes on a fresh machine; pip prints nothing until done ..."
-.venv/bin/pip install -q ${TORCH[@]+"${TORCH[@]}"} -e '.[test,ray,backends]'  # (the +: an empty array under set -u, bash < 4.4)
+# PYTHONWARNINGS: setuptools warns on every editable install of a layout like ours (the package folders
+# mapped by package-dir, so it installs a meta path finder) that "folders in your working directory with
+# the same name as your package may take precedence during imports"; here the only such folder is the
+# package itself (newsqa/), and no setting of pyproject.toml avoids the finder (editable_mode=strict would
+# miss new modules until a reinstall), so that one message is silenced: a new user read it as an error.
+PYTHONWARNINGS="ignore:Editable installation" \
+  .venv/bin/pip install -q ${TORCH[@]+"${TORCH[@]}"} -e '.[test,ray,backends]'  # (the +: an empty array under set -u, bash < 4.4)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .asked import asked_kind
-from .lexicon import ROLE_WORDS, is_nationality
+from .lexicon import ROLE_WORDS, SAYING_VERBS, is_nationality
 from .slot_choice import slot_filler
 from .spans import NAME
 from .text import QUESTION_WORDS, STOPWORDS, in_word_list, words
@@ -330,7 +330,7 @@ def _named_pair(prev_q: str, names: list[str]) -> str:
     return ""
 
 
-_ACTS = r"(?:(?:had|has|have|was|is)\s+)?(?:said|says|told|asked|added|replied|shown|showed|met|meets|visited|arrived)"
+_ACTS = rf"(?:(?:had|has|have|was|is)\s+)?(?:{SAYING_VERBS}|shown|showed|met|meets|visited|arrived)"
 
 
 def _is_person(name: str, text: str) -> bool:

@@ -13,6 +13,7 @@ sentence lower-cases (and de-pluralises) the word before it looks it up.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # Words that name what a person is or does ("Home Secretary David Blunkett", "the UKIP MEP").
 ROLE_WORDS = frozenset("""
@@ -44,24 +45,97 @@ DESCRIPTION_WORDS = ROLE_WORDS | BODY_WORDS
 PERSON_NOUNS = ROLE_WORDS | frozenset("""man woman person people boy girl mother father son daughter wife husband
     teenager pensioner umpire cricketer peer band group""".split())
 
-# Nationality and region-of-origin words, listed ("-ian" also ends Adrian, Brian and Sebastian).
-NATIONALITIES = frozenset("""
-    Afghan Albanian Algerian American Argentine Argentinian Armenian Asian Australian Austrian Bahraini
-    Bangladeshi Belarusian Belgian Bolivian Bosnian Brazilian British Bulgarian Burmese Cambodian Cameroonian
-    Canadian Chilean Chinese Colombian Congolese Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian
-    English Eritrean Estonian Ethiopian European Filipino Finnish French Georgian German Ghanaian Greek Haitian
-    Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese
-    Jordanian Kazakh Kenyan Korean Kosovan Kuwaiti Latvian Lebanese Liberian Libyan Lithuanian Macedonian
-    Malaysian Maltese Mexican Moldovan Mongolian Montenegrin Moroccan Namibian Nepalese Nigerian Norwegian
-    Pakistani Palestinian Peruvian Polish Portuguese Qatari Romanian Russian Rwandan Saudi Scots Scottish
-    Senegalese Serbian Sierra-Leonean Singaporean Slovak Slovakian Slovenian Somali Spanish Sri-Lankan Sudanese
-    Swedish Swiss Syrian Taiwanese Tanzanian Thai Tibetan Tunisian Turkish Ugandan Ukrainian Uruguayan Uzbek
-    Venezuelan Vietnamese Welsh Yemeni Zambian Zimbabwean African Arab Arabian Caribbean Latin Scot Emirati
-    Kurdish Basque Catalan Flemish Persian Slav
+# Nationality and region-of-origin words of the places the country table below does not list
+# ("-ian" also ends Adrian, Brian and Sebastian, so they are listed, not guessed). A listed country's
+# adjectives live in its row of the table only: ``NATIONALITIES`` is the two together.
+OTHER_NATIONALITIES = frozenset("""
+    Albanian Algerian Armenian Asian Bahraini Bangladeshi Belarusian Bolivian Bosnian Bulgarian Burmese Cambodian
+    Cameroonian Chilean Colombian Congolese Croatian Cuban Cypriot Czech Ecuadorian Eritrean Estonian Ethiopian
+    European Filipino Finnish Georgian Ghanaian Haitian Hungarian Icelandic Indonesian Ivorian Jamaican Jordanian
+    Kazakh Korean Kosovan Kuwaiti Latvian Lebanese Liberian Libyan Lithuanian Macedonian Malaysian Maltese Moldovan
+    Mongolian Montenegrin Moroccan Namibian Nepalese Palestinian Peruvian Qatari Romanian Rwandan Senegalese
+    Serbian Sierra-Leonean Singaporean Slovak Slovakian Slovenian Somali Sri-Lankan Sudanese Taiwanese Tanzanian
+    Thai Tibetan Tunisian Ugandan Uruguayan Uzbek Venezuelan Vietnamese Yemeni Zambian African Arab Arabian
+    Caribbean Latin Emirati Kurdish Basque Catalan Flemish Persian Slav
 """.split())
 
+# One row a country: its names and short forms | its adjectives (nationality words) | nouns for its people.
+# "UK" is the country of "Britain's trade gap" and of "British exports", not another country beside it.
+# As written (case matters: "US", not "us"); a word form also stands with a plural "s" ("Americans").
+_COUNTRY_TABLE = """
+    UK, U.K., Britain, Great Britain, United Kingdom | British | Briton
+    US, U.S., USA, U.S.A., America, United States, United States of America | American |
+    EU, E.U., European Union | |
+    China, PRC | Chinese |
+    Russia, Russian Federation | Russian |
+    France | French |
+    Germany | German |
+    Japan | Japanese |
+    India | Indian |
+    Italy | Italian |
+    Spain | Spanish |
+    Ireland, Republic of Ireland | Irish |
+    England | English |
+    Scotland | Scottish, Scots, Scot |
+    Wales | Welsh |
+    Australia | Australian |
+    Canada | Canadian |
+    Brazil | Brazilian |
+    Iran | Iranian |
+    Iraq | Iraqi |
+    Israel | Israeli |
+    Pakistan | Pakistani |
+    Afghanistan | Afghan |
+    Egypt | Egyptian |
+    Turkey | Turkish |
+    Greece | Greek |
+    Netherlands, Holland | Dutch |
+    Switzerland | Swiss |
+    Sweden | Swedish | Swede
+    Norway | Norwegian |
+    Denmark | Danish | Dane
+    Poland | Polish |
+    Ukraine | Ukrainian |
+    Mexico | Mexican |
+    Argentina | Argentine, Argentinian |
+    South Africa | South African |
+    North Korea | North Korean |
+    South Korea | South Korean |
+    Nigeria | Nigerian |
+    Kenya | Kenyan |
+    Zimbabwe | Zimbabwean |
+    Saudi Arabia | Saudi |
+    Syria | Syrian |
+    Belgium | Belgian |
+    Portugal | Portuguese |
+    Austria | Austrian |
+    New Zealand | | New Zealander
+"""
+
+
+class Country(NamedTuple):
+    """One row of the country table: what a text may call the country, its adjectives, its people."""
+
+    names: tuple[str, ...]  # "UK", "Britain", "United Kingdom"
+    adjectives: tuple[str, ...]  # "British": each is a nationality word
+    people: tuple[str, ...]  # "Briton": a form of the country, no adjective
+
+
+def _country_rows(table: str) -> tuple[Country, ...]:
+    """Each line of ``table`` a ``Country``: three "|"-separated columns of comma-separated forms."""
+    return tuple(Country(*(tuple(f.strip() for f in col.split(",") if f.strip()) for col in line.split("|")))
+                 for line in table.strip().splitlines())
+
+
+COUNTRIES = _country_rows(_COUNTRY_TABLE)
+NATIONALITIES = OTHER_NATIONALITIES | frozenset(a for c in COUNTRIES for a in c.adjectives)
+# Every form of each country, in the table's order: a country is its number in this tuple.
+COUNTRY_FORMS = tuple(c.names + c.adjectives + c.people for c in COUNTRIES)
+
 _COMPASS = ("South", "North", "West", "East", "Northern", "Southern", "Western", "Eastern", "Central")
-NATIONALITY = re.compile(r"^(?:(?:" + "|".join(_COMPASS) + r")\s+)?(?:" + "|".join(sorted(NATIONALITIES)) + r")s?$")
+# a two-word nationality is a compass point and a word ("South African": "African" is listed)
+NATIONALITY = re.compile(r"^(?:(?:" + "|".join(_COMPASS) + r")\s+)?(?:" + "|".join(sorted(n for n in NATIONALITIES if " " not in n))
+                         + r")s?$")
 
 
 def is_nationality(text: str) -> bool:
@@ -73,30 +147,15 @@ def is_nationality(text: str) -> bool:
 # the name, and a day or month next to a name is no part of it.
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 WEEKDAYS = "(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+# Verbs of saying and of holding a view, as a regex alternation: their subject is a person ("Putin said",
+# "The 52-year-old told", "The England captain insists"), never a thing. The rules that read "a person
+# did" after a name, an age or a role share this list and add the acts of their own reading to it.
+SAYING_VERBS = ("said|says|told|tells|added|adds|asked|asks|replied|explained|insisted|insists|admitted|admits|"
+                "denied|denies|believes|thinks|hopes|wants")
 # Titles before a name ("Mr Blair", "Dame Judi Dench"), lower case: part of a name, never a role.
 NAME_TITLES = frozenset("mr mrs ms dr sir lord lady dame".split())
 
 
-# One country under its names, short forms and adjectives: "UK" is the country of "Britain's trade
-# gap" and of "British exports", not another country beside it. As written (case matters: "US", not
-# "us"); a word form also stands with a plural "s" ("Americans").
-COUNTRY_FORMS = (
-    ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "British", "Briton"),
-    ("US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America", "American"),
-    ("EU", "E.U.", "European Union"),
-    ("China", "Chinese", "PRC"), ("Russia", "Russian", "Russian Federation"), ("France", "French"),
-    ("Germany", "German"), ("Japan", "Japanese"), ("India", "Indian"), ("Italy", "Italian"), ("Spain", "Spanish"),
-    ("Ireland", "Irish", "Republic of Ireland"), ("England", "English"), ("Scotland", "Scottish", "Scots", "Scot"),
-    ("Wales", "Welsh"), ("Australia", "Australian"), ("Canada", "Canadian"), ("Brazil", "Brazilian"),
-    ("Iran", "Iranian"), ("Iraq", "Iraqi"), ("Israel", "Israeli"), ("Pakistan", "Pakistani"),
-    ("Afghanistan", "Afghan"), ("Egypt", "Egyptian"), ("Turkey", "Turkish"), ("Greece", "Greek"),
-    ("Netherlands", "Holland", "Dutch"), ("Switzerland", "Swiss"), ("Sweden", "Swedish", "Swede"),
-    ("Norway", "Norwegian"), ("Denmark", "Danish", "Dane"), ("Poland", "Polish"), ("Ukraine", "Ukrainian"),
-    ("Mexico", "Mexican"), ("Argentina", "Argentine", "Argentinian"), ("South Africa", "South African"),
-    ("North Korea", "North Korean"), ("South Korea", "South Korean"), ("Nigeria", "Nigerian"), ("Kenya", "Kenyan"),
-    ("Zimbabwe", "Zimbabwean"), ("Saudi Arabia", "Saudi"), ("Syria", "Syrian"), ("Belgium", "Belgian"),
-    ("Portugal", "Portuguese"), ("Austria", "Austrian"), ("New Zealand", "New Zealander"),
-)
 _COUNTRY_OF = {form: i for i, group in enumerate(COUNTRY_FORMS) for form in group}
 # "Latin America", "South American", "New England", "Northern Ireland" are not the country after them
 _NOT_A_COUNTRY_BEFORE = "".join(rf"(?<!{w}\s)" for w in ("Latin", "South", "North", "Central", "New", "Northern"))

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
+from .lexicon import OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, is_nationality
 from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
 from .quotes import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
@@ -168,8 +168,8 @@ def _anchored_count(text: str, span: tuple[int, int], focus: str) -> bool:
 
 # After "N-year-old": a person ("The 51-year-old premier", "the 28-year-old England prop") or the age
 # standing for one ("The 52-year-old said"); not a thing ("The 64-year-old firm", "a 40-year-old record").
-_AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:said|says|has|had|is|was|will|would|who|also|now|on|in|at|from|"
-                            r"and|told|added|admitted|denied|insisted|joined|left|won|became|started|made|took))")
+_AGE_OF_PERSON = re.compile(r"-year-old(?:\s*[,.;:]|\s+(?:" + SAYING_VERBS + r"|has|had|is|was|will|would|who|also|now|on|in|"
+                            r"at|from|and|joined|left|won|became|started|made|took))")
 # "The 28-year-old fractured the radius...": a sentence opening "The N-year-old" and a past tense
 # after it tells what the person did (the verb list above cannot hold every verb), when an object,
 # a preposition or a name follows the verb; "The 150-year-old listed building", "The 50-year-old

@@ -17,9 +17,13 @@ BBC = SHARED / "corpus" / "bbc"
 SQUAD = SHARED / "benchmarks" / "squad-v1.1-dev.json"
 
 
+# What a skipped test tells a new user to do (the data's two places).
+WHERE_DATA = "../shared beside the clone, or set NEWSQA_SHARED=DIR"
+
+
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"test data {path} is not here (../shared beside the clone)")
+        pytest.skip(f"test data {path} is not here ({WHERE_DATA})")
     return path
 
 

@@ -72,6 +72,8 @@ def test_every_readme_command_runs(tmp_path, monkeypatch, capsys, sample_home):
         ran.append((line, " ".join(out.out.split())))  # text answers are wrapped at 100 columns
     text = dict(ran)
     assert any("That\u2019s why we came here" in o for c, o in ran if c.startswith('newsqa ask "What did Putin say when'))
+    # the filter example shows a quote that answers it ("What did Putin say?" was answered with the lunch)
+    assert any("That\u2019s why we came here" in o for c, o in ran if "--since" in c)
     assert any("articles" in o and "sections" in o for c, o in ran if c.startswith("newsqa info"))
     assert any('"origin":' in o for c, o in ran if "--json" in c)
     assert any("examples:" in o for c, o in ran if c == "newsqa --help")
@@ -91,3 +93,25 @@ def test_install_says_what_it_installs_before_the_silent_step():
     script = (ROOT / "install.sh").read_text()
     pip = script.index("pip install -q ${TORCH")
     assert "echo \"Installing newsqa" in script[:pip] and "several minutes" in script[:pip]
+
+
+def test_install_silences_only_the_editable_install_notice():
+    """setuptools' "Editable installation ... folders with the same name as your package" notice is
+    printed by every editable install of our package-dir layout; a new user read it as an error."""
+    script = (ROOT / "install.sh").read_text()
+    pip = script.index("pip install -q ${TORCH")
+    line = script[script.rindex("\n", 0, script.rindex("\n", 0, pip)) + 1: pip]
+    assert 'PYTHONWARNINGS="ignore:Editable installation"' in line
+    assert script.count("PYTHONWARNINGS=") == 1  # no other warning is hidden
+
+
+def test_the_folders_the_readme_makes_are_ignored_by_git():
+    """A new user who runs the README's commands in the clone should not see their indexes (and the
+    uploads folder the browser app keeps beside one) as untracked files."""
+    ignored = set((ROOT / ".gitignore").read_text(encoding="utf-8").splitlines())
+    made = set(re.findall(r"--(?:index|out) ([\w.-]+)", README.read_text(encoding="utf-8")))
+    assert made, "the README names no folder"
+    for name in made:
+        assert f"/{name}/" in ignored, name
+        if name.endswith("index"):
+            assert f"/{name}-uploads/" in ignored, name

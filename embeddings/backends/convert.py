@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -85,7 +86,8 @@ def converted(backend: str, hf_model, example: dict, *, model_name: str, source_
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{backend}-", dir=folder.parent))
     try:
-        _EXPORT[backend](hf_model, example, tmp)
+        with no_loss_function(hf_model):
+            _EXPORT[backend](hf_model, example, tmp)
         files = {n: file_sha256(tmp / n) for n in FILES[backend]}
         meta = {"backend": backend, "source_sha256": source_sha256, "files": files, "versions": converter_versions()}
         (tmp / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -97,6 +99,27 @@ def converted(backend: str, hf_model, example: dict, *, model_name: str, source_
         shutil.rmtree(tmp, ignore_errors=True)
     verify(folder, backend, source_sha256)
     return folder
+
+
+@contextmanager
+def no_loss_function(hf_model):
+    """The model with no training loss while it is exported: an encoder computes none.
+
+    OpenVINO's converter checks its torch.jit trace, which reads every attribute of every module
+    (``torch._jit_internal.module_has_exports``), transformers' ``loss_function`` property among
+    them; for a bare encoder (``BertModel``: no loss type) that property logs "`loss_type=None` was
+    set in the config but it is unrecognized", which a new user's install printed as if something
+    were wrong. Its setter takes the lookup's place; the attribute is removed again afterwards.
+    """
+    has_property = isinstance(getattr(type(hf_model), "loss_function", None), property)
+    if not has_property or "_loss_function" in vars(hf_model):
+        yield hf_model
+        return
+    hf_model.loss_function = None
+    try:
+        yield hf_model
+    finally:
+        del hf_model._loss_function
 
 
 class BackendCacheWarning(UserWarning):

@@ -5,10 +5,11 @@ The article's date is the page's own metadata only (``page_date``): a ``<meta>``
 extractor's own date is not used: when the metadata has none it guesses one from the text, the
 address or ``<time>`` elements, and the guess can be a copyright year ("© 2019" becomes
 2019-01-01), an update ("Last updated: 5 January 2025") or a crawl date. A page without a metadata
-date is stored undated, and the reading notes say so.
+date is stored undated, and the reading notes say so. A page is parsed once (``parse_html``): the
+date is read from the tree the extractor then reads.
 
-    >>> page_date('<html><head><meta property="article:published_time" content="2023-09-14T10:00:00Z">'
-    ...           '</head><body><p>Text.</p></body></html>')
+    >>> page_date(parse_html('<html><head><meta property="article:published_time" content="2023-09-14T10:00:00Z">'
+    ...                      '</head><body><p>Text.</p></body></html>'))
     PageDate(value='2023-09-14T10:00:00Z', where='<meta property="article:published_time">')
 """
 
@@ -91,11 +92,22 @@ def _both_orders(first: int, second: int) -> bool:
     return first != second and first <= 12 and second <= 12
 
 
-def page_date(html: str) -> PageDate | None:
-    """The publication date of the page's metadata, or None when it gives none (never a guess)."""
-    import trafilatura
+def _trafilatura():
+    try:
+        import trafilatura  # imported here: reading no HTML page costs nothing
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise ImportError("HTML needs trafilatura: pip install trafilatura lxml_html_clean") from e
+    return trafilatura
 
-    tree = trafilatura.load_html(html)
+
+def parse_html(html: str):
+    """The page's lxml tree as trafilatura parses it (its repairs of faulty HTML), or None."""
+    return _trafilatura().load_html(html)
+
+
+def page_date(tree) -> PageDate | None:
+    """The publication date of the parsed page's metadata (``parse_html``), or None when it gives none
+    (never a guess)."""
     if tree is None:
         return None
     metas = {}
@@ -142,13 +154,12 @@ def read_html(html: str, origin: str) -> tuple[Document, str]:
     Returns:
         The document, and a note about its date ("" when the metadata gave one): why it is undated.
     """
-    try:
-        import trafilatura
-    except ImportError as e:  # pragma: no cover - a declared dependency
-        raise ImportError("HTML needs trafilatura: pip install trafilatura lxml_html_clean") from e
-
-    doc = trafilatura.bare_extraction(  # its date is not used (see the module's docstring): no search for one
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True,
+    tree = parse_html(html)
+    if tree is None:
+        raise ReadError(origin, "no article text found in the HTML page")
+    date = page_date(tree)  # before the extraction, which reads (a copy of) the same tree
+    doc = _trafilatura().bare_extraction(  # its date is not used (see the module's docstring): no search for one
+        tree, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
@@ -162,7 +173,6 @@ def read_html(html: str, origin: str) -> tuple[Document, str]:
     if title and paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     text = "\n\n".join(([title] if title else []) + paragraphs) + "\n"  # no title: the first paragraph stands as one
-    date = page_date(html)
     day = date.day if date else ""
     note = ("" if day else UNDATED_NOTE if date is None else
             f"the publication date {date.value!r} of {date.where} is not a day (YYYY-MM-DD); stored undated")

@@ -28,8 +28,8 @@ _COMMAND = re.compile(r"/[A-Za-z]\S*$")
 EPILOG = """\
 examples:
   newsqa chat --index bbc-index
-      you> Who won the Mercury Prize?
-      you> When was it announced?        (a follow-up: "it" is read from the turn before)
+      you> Which coach was sacked by Valencia?
+      you> Who replaced him?             (a follow-up: "him" is read from the turn before)
   newsqa chat --index bbc-index --section sport -k 10
 """
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from newsqa.embeddings.lexical import STOPWORDS
 
-from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, MONTHS, NAME_TITLES, WEEKDAYS, is_nationality
+from ..lexicon import BODY_WORDS, DESCRIPTION_WORDS, MONTHS, NAME_TITLES, SAYING_VERBS, WEEKDAYS, is_nationality
 from ..lexicon import ROLE_WORDS as PERSON_WORDS
 from ..quotes import Candidate, near_duplicate
 from ..roles import Roles, collection_roles
@@ -279,8 +279,8 @@ def _lead_description(sents: list[Candidate], subject: str) -> list[Candidate]:
     return []
 
 
-_HE = re.compile(r"(?:He|She)\s+(?!(?:said|says|told|tells|added|adds|explained|insisted|admitted|believes|thinks|"
-                 r"hopes|wants|also|will|would|could|can|may|might|did|does)\b|(?:is|was)\s+(?:\w+ing|not|never)\b)"
+_HE = re.compile(r"(?:He|She)\s+(?!(?:" + SAYING_VERBS + r"|also|will|would|could|can|may|might|did|does)\b"
+                 r"|(?:is|was)\s+(?:\w+ing|not|never)\b)"
                  r"(?:is|was|has|had|made|makes|became|"
                  r"joined|founded|runs|ran|heads|headed|leads|led|played|plays|won|served|set|started|studied|"
                  r"worked|works)\b")
@@ -336,7 +336,7 @@ def _only_name(sentence: str, subject: str) -> bool:
     return all(w in own for w in re.findall(r"(?<!^)\b[A-Z][\w'\u2019-]*", sentence.strip()))
 
 
-_BACK_VERB = "has|have|had|is|was|will|would|can|could|says|said|told|insists|admits|added|believes"
+_BACK_VERB = "has|have|had|is|was|will|would|can|could|" + SAYING_VERBS
 NAMED_EARLY = 8  # the lead is about the subject when it names it among its first words
 _INTRO = re.compile(rf"(?:A|An|The)\s+(?:[\w'\u2019-]+\s+){{0,5}}?(?:{_ROLE})s?\b(?!['\u2019]s)")
 # "A close associate of ... boss"; not a possessor ("The first minister's statement ...": the statement is its head)

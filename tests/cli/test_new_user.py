@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from newsqa.cli import build_parser, main
+from helpers import ROOT, need
+
+from newsqa.cli import build_parser, chat, main
 from newsqa.cli.present import count
 from newsqa.cli.progress import PlainLines, progress_for
 from newsqa.embeddings.indexer import IndexReport
@@ -228,6 +232,15 @@ def test_each_help_has_an_example_and_shows_defaults(name):
         assert "default" in (a.help or ""), f"newsqa {name} {a.option_strings or a.dest}: default not shown"
 
 
+def test_the_chat_example_is_a_conversation_the_bbc_collection_answers():
+    """The help's BBC conversation is a labelled follow-up pair of eval/questions/bbc-followups.jsonl
+    (its answer in the collection, once); "Who won the Mercury Prize?" was in no BBC article."""
+    turns = re.findall(r"you> (.+?\?)", chat.EPILOG)
+    labelled = [json.loads(line) for line in (ROOT / "eval" / "questions" / "bbc-followups.jsonl").open(encoding="utf-8")]
+    assert len(turns) == 2
+    assert any(q["history"] == turns[:1] and q["question"] == turns[1] and q["answers"] for q in labelled), turns
+
+
 def test_a_first_question_says_it_builds_the_sample_index(tmp_path, monkeypatch, capsys):
     from newsqa.cli.options import announce_sample_build
     from newsqa.qa.engine import sample_index_dir
@@ -254,3 +267,10 @@ def test_an_error_under_json_is_one_json_object_on_stdout_too(tmp_path, capsys):
     assert "error:" in cap.err
     assert main(["ask", "Who won?", "--index", missing, "--model", "hashing"]) == 2
     assert capsys.readouterr().out == ""  # without --json: stderr only
+
+
+def test_a_test_without_its_data_says_where_to_put_it(tmp_path):
+    """A fresh clone elsewhere than the development layout skips the data tests: the reason names
+    both ways to give the data (a new user's run saw only "../shared beside the clone")."""
+    with pytest.raises(pytest.skip.Exception, match="NEWSQA_SHARED=DIR"):
+        need(tmp_path / "no-such-corpus")

@@ -156,3 +156,29 @@ def test_a_second_start_on_a_light_backend_needs_no_torch(backend, seed_index, s
     p, s = full.encode_passages(passages[:6], spans[:6])
     assert np.allclose(got["q"], full.encode_queries([q]), atol=1e-6)
     assert np.allclose(got["p"], p, atol=1e-6) and np.allclose(got["s"], s, atol=1e-6)
+
+
+def test_exporting_an_encoder_logs_no_training_loss_warning(tmp_path, monkeypatch):
+    """OpenVINO's converter checks its torch.jit trace, which reads every attribute, transformers' ``loss_function`` among them; for
+    an encoder it logged "`loss_type=None` ... unrecognized" into a new user's install (``converted``
+    gives the model no loss while it exports, and takes that away again)."""
+    from transformers import BertConfig, BertModel
+    from transformers import modeling_utils
+
+    from newsqa.embeddings.backends import convert
+
+    if not installed("openvino"):
+        pytest.skip("openvino is not installed (pip install 'newsqa[backends]')")
+    said = []
+    monkeypatch.setattr(modeling_utils.logger, "warning_once", lambda msg, *a, **k: said.append(str(msg)))
+    tiny = BertModel(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                intermediate_size=16)).eval()
+    example = {"input_ids": np.ones((1, 6), dtype=np.int64), "attention_mask": np.ones((1, 6), dtype=np.int64)}
+    (tmp_path / "bare").mkdir()
+    convert._export_openvino(tiny, example, tmp_path / "bare")  # the bare export: what the install printed
+    assert any("loss_type" in m for m in said)
+    said.clear()
+    folder = convert.converted("openvino", tiny, example, model_name="tiny", source_sha256="0" * 64, home=tmp_path)
+    assert (folder / "model.xml").is_file()
+    assert not [m for m in said if "loss_type" in m]
+    assert "_loss_function" not in vars(tiny)  # the model is as it was

@@ -4,7 +4,7 @@ import json
 from collections import Counter
 
 import pytest
-from helpers import BBC, ROOT
+from helpers import BBC, ROOT, WHERE_DATA
 
 from newsqa.eval.question_sets import load_questions
 
@@ -65,7 +65,7 @@ def test_split_is_every_third_question_of_each_kind(records):
 def test_gold_answers_are_verbatim_in_their_articles(records):
     articles = BBC / "articles"
     if not articles.is_dir():
-        pytest.skip(f"the BBC articles ({articles}) are not here (../shared beside the clone)")
+        pytest.skip(f"the BBC articles ({articles}) are not here ({WHERE_DATA})")
     texts = {}
     for r in records:
         if not r.get("file"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsqa.embeddings.readers import read_file
-from newsqa.embeddings.readers.html import UNDATED_NOTE, PageDate, page_date
+from newsqa.embeddings.readers.html import UNDATED_NOTE, PageDate, page_date, parse_html
 
 BODY = "".join(f"<p>The harbour master said ships would wait {i} more days before the storm passed the coast.</p>"
                for i in range(4))
@@ -82,12 +82,12 @@ def test_an_unreadable_metadata_date_is_named_with_where_it_was(tmp_path):
 
 
 def test_page_date_says_where_and_keeps_the_value_as_written():
-    got = page_date(page('<meta itemprop="datePublished" content="2023-02-30">'))
+    got = page_date(parse_html(page('<meta itemprop="datePublished" content="2023-02-30">')))
     assert got == PageDate("2023-02-30", '<meta itemprop="datePublished">')
     assert got.day == ""  # not a day
-    assert page_date(page()) is None
-    assert page_date('<?xml version="1.0" encoding="utf-8"?>\n' + page(
-        '<meta property="article:published_time" content="2023-09-14">')).day == "2023-09-14"
+    assert page_date(parse_html(page())) is None
+    assert page_date(parse_html('<?xml version="1.0" encoding="utf-8"?>\n' + page(
+        '<meta property="article:published_time" content="2023-09-14">'))).day == "2023-09-14"
 
 
 def test_hostile_metadata_reads_undated(tmp_path):
@@ -96,3 +96,16 @@ def test_hostile_metadata_reads_undated(tmp_path):
     for bad in (deep, "{not json", ""):
         d, notes = read(tmp_path, page(f'<script type="application/ld+json">{bad}</script>'))
         assert d.date == "" and notes == [UNDATED_NOTE]
+
+
+def test_a_page_is_parsed_once(tmp_path, monkeypatch):
+    """The date is read from the tree the extractor reads: the page's text is parsed once, not twice
+    (each parse of a page's text decodes it first)."""
+    import trafilatura.utils  # here, not at the top: collecting the fast layer should not pay for it
+
+    parses = []
+    real = trafilatura.utils.decode_file
+    monkeypatch.setattr(trafilatura.utils, "decode_file", lambda *a, **k: parses.append(1) or real(*a, **k))
+    d, _ = read(tmp_path, page('<meta property="article:published_time" content="2023-09-14T10:00:00Z">'))
+    assert d.date == "2023-09-14" and "harbour master" in d.text
+    assert len(parses) == 1
