@@ -31,7 +31,7 @@ import re
 
 from .asked import asked_kind, focus_term, kind_spans
 from .lexicon import OFFICE_ROLES, PERSON_NOUNS, is_nationality
-from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, person_like, whole_number
+from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, past_occurrence, person_like, whole_number
 from .quotes import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
 
@@ -231,6 +231,8 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind == "age":
         return 2 if any(_current_age(text, sp) for sp in spans) else 1
     if kind == "date":  # "from 1 February", "in 1997" say when; "on Tuesday", "in February" leave it open
+        if past_occurrence(question, text):
+            return 0  # "was last held in February in 1974" for "When will the election be held?"
         return 2 if any(_FULL_DATE.search(text[s:e]) for s, e in spans) else 1
     return 1
 

@@ -165,6 +165,10 @@ def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
 
 def test_a_compare_side_ends_before_the_verb():
     assert detect("Does the Sony PSP cost more than the Nintendo DS?").sides == ("the Sony PSP", "the Nintendo DS")
+    # the verb of "How does X compare with Y?" is no part of X (the verdict read "Sony's PSP compare: $188")
+    assert detect("How does Sony's PSP compare with Nintendo's DS?").sides == ("Sony's PSP", "Nintendo's DS")
+    assert detect("How does the PSP stack up against the DS?").sides == ("the PSP", "the DS")
+    assert detect("How do the PSP and the DS compare?").sides == ("the PSP", "the DS")
     assert detect("Did Apple sell more iPods than Creative?").sides == ("Apple", "Creative")
     # a noun that could be a verb stays in its side: no side may be a bare possessive
     assert detect("Is nurses' pay higher than teachers' pay?").sides == ("nurses' pay", "teachers' pay")

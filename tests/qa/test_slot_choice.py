@@ -45,6 +45,9 @@ from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, ask
     ("Who will run Nissan when Carlos Ghosn takes charge?", "Mr Ghosn will devote 40% of his time to Nissan.", 0),
     ("What stamp duty threshold did they propose?", "By failing to uprate it, Gordon Brown hit first-time buyers.", 0),
     ("Why did he resign?", "He resigned on Wednesday.", 0),  # no typed slot at all
+    # an event still to come: a sentence telling only an earlier one fills no slot
+    ("When will the general election be held?", "A British general election was last held in February in 1974.", 0),
+    ("When will the general election be held?", "It will be held, as expected, on 5 May 2005.", 2),
 ])
 def test_slot_level(q, s, want):
     assert slot_level(q, s) == want

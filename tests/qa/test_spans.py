@@ -190,3 +190,28 @@ def test_a_role_before_the_first_name_describes_a_surname_asked_alone(name, quot
     assert (quote[span[0]:span[1]] if span else None) == role
     # the abstention's slot check ("the articles about Glazer do not give the role") reads the same span
     assert slot_signals(f"Who is {name}?", [(quote, 1.0)], top=1).filled == (role is not None)
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    # the name after a verb of defeating lost: never the mark of "who won / beat"
+    ("Who won the Australian Open title?",
+     "Serena Williams staged a remarkable recovery to beat Lindsay Davenport and win her second Australian Open title.", None),
+    ("Who won the title?", "Roger Federer won the title after a victory over Andy Roddick on Sunday.", "Roger Federer"),
+    ("Who won the title?", "The title was won by Marat Safin on Sunday.", "Marat Safin"),
+    # the question asks of the men's event; the quote tells a woman's title
+    ("Who won the Australian Open men's title?",
+     "Serena Williams staged a remarkable recovery and won her second Australian Open title.", None),
+    ("Who won the Australian Open men's title?",
+     "Men's champion Marat Safin won the Australian Open title, his second grand slam.", "Marat Safin"),
+])
+def test_who_won_never_marks_the_loser_nor_the_other_gender_s_winner(question, quote, want):
+    assert span(question, quote) == want
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    ("When will the general election be held?", "A British general election was last held in February in 1974.", None),
+    ("When will the general election be held?", "The general election will be held, as expected, on 5 May.", "5 May"),
+    ("When will the report be published?", "The report was published in March 2004.", None),
+])
+def test_a_when_will_question_is_not_answered_by_a_past_occurrence(question, quote, want):
+    assert span(question, quote) == want
