@@ -369,7 +369,7 @@ def _where_from(text: str) -> bool:
     """"South Korean", "West Indian": says where someone is from, not who (no short answer to "who")."""
     return len(text.split()) == 2 and is_nationality(text)
 
-_NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
+NOT_PEOPLE = frozenset("reuters bbc ap afp itv uk us eu un nato fifa uefa".split())
 
 
 def person_like(text: str) -> bool:
@@ -378,7 +378,7 @@ def person_like(text: str) -> bool:
     ws = text.split()
     if len(ws) < 2 or any(w.lower().endswith(("'s", "\u2019s")) for w in ws):
         return False
-    return ws[0].lower() not in _NOT_PEOPLE and not text.isupper()
+    return ws[0].lower() not in NOT_PEOPLE and not text.isupper()
 
 
 IRREGULAR = {"won": "win", "sold": "sell", "bought": "buy", "paid": "pay", "took": "take", "made": "make",
