@@ -540,13 +540,30 @@ def other_gender_event(question: str, quote: str) -> bool:
     return bool(other.search(quote)) and not asked.search(quote)
 
 
+_FINAL = re.compile(r"(?<![\w-])finals?\b", re.I)  # "final", not "semi-final" / "quarter-final"
+_EARLIER_ROUND = re.compile(r"\b(?:semi|quarter)[- ]?finals?\b|\bsemis\b|\b(?:first|second|third|fourth)[- ]round\b", re.I)
+
+
+def other_round(question: str, quote: str) -> bool:
+    """"Who did Hewitt beat in the final?" asked of "...a four-set win over Andy Roddick in Friday's
+    second semi-final": the quote tells an earlier round only, so its name is not the final's.
+
+        >>> other_round("Who did he beat in the final?", "He beat Andy Roddick in the semi-final.")
+        True
+        >>> other_round("Who did he beat in the final?", "He beat Ivo Minar in the final.")
+        False
+    """
+    return bool(_FINAL.search(question)) and bool(_EARLIER_ROUND.search(quote)) and not _FINAL.search(quote)
+
+
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
     cands = answer_candidates(question, quote)
     qterms = set(terms(question))
     if not cands or not about_subject(question, quote) or not states_the_act(question, quote):
         return None
-    if question_type(question) in ("who", "name") and other_gender_event(question, quote):
+    if question_type(question) in ("who", "name") and (other_gender_event(question, quote)
+                                                      or other_round(question, quote)):
         return None
     span = _chosen_span(question, quote, cands, qterms)
     if span and question_type(question) in ("who", "name") and _defeated_side(question, quote, span):

@@ -203,6 +203,11 @@ def test_a_role_before_the_first_name_describes_a_surname_asked_alone(name, quot
      "Serena Williams staged a remarkable recovery and won her second Australian Open title.", None),
     ("Who won the Australian Open men's title?",
      "Men's champion Marat Safin won the Australian Open title, his second grand slam.", "Marat Safin"),
+    # the question asks of the final; the quote tells a semi-final only
+    ("Who did Lleyton Hewitt beat in the final?",
+     "Lleyton Hewitt kept his dream of a title alive with a four-set win over Andy Roddick in Friday's second semi-final.", None),
+    ("Who did Lleyton Hewitt beat in the final?",
+     "Lleyton Hewitt beat Ivo Minar in the final of the Sydney International.", "Ivo Minar"),
 ])
 def test_who_won_never_marks_the_loser_nor_the_other_gender_s_winner(question, quote, want):
     assert span(question, quote) == want
