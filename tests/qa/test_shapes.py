@@ -5,7 +5,7 @@ import pytest
 from newsqa.qa.shapes import detect
 from newsqa.qa.shapes.compare import side_terms, values
 from newsqa.qa.shapes.who_is import description
-from newsqa.qa.shapes.why import cause_bonus
+from newsqa.qa.shapes.why import cause_bonus, choose_why
 
 
 @pytest.mark.parametrize("q,kind", [
@@ -284,3 +284,24 @@ def test_a_yes_no_question_comparing_two_phrases_around_than_is_a_compare(q, sid
 def test_than_without_two_phrases_of_one_preposition_is_no_pair():
     assert detect("Were more people unemployed than last year?").kind == "fact"
     assert detect("Did sales rise more in Europe than analysts expected?").kind == "fact"
+
+
+def _why_pool(question, sentences):
+    """A stand-in for ``shapes.pool.Pool``: scored sentences of one article, best first."""
+    from types import SimpleNamespace as NS
+    hit = NS(passage=NS(doc_id="d1", kind="paragraph"))
+    scored, start = [], 0
+    for text, score in sentences:
+        scored.append(NS(text=text, score=score, hit=hit, start=start))
+        start += len(text) + 1
+    return NS(question=question, scored=scored, article=lambda doc_id: list(scored))
+
+
+def test_a_why_answer_is_not_the_cause_of_someone_else_s_act():
+    pool = _why_pool("Why did David Blunkett resign?", [
+        ("Mr Blunkett resigned on Wednesday.", 1.0),
+        ("Ms Hughes was forced to resign in April over abuses in the visa system.", 0.95),
+        ("Mr Blunkett resigned after an inquiry into a visa application by his ex-lover's nanny.", 0.9),
+    ])
+    texts = [c.text for c in choose_why(pool)]
+    assert any("nanny" in t for t in texts) and not any("Hughes" in t for t in texts), texts
