@@ -274,6 +274,22 @@ def fill_slot(question: str, scored: list, chosen: list, max_sentences: int = 2,
     return ([lead] + rest)[:max_sentences]
 
 
+def filler_first(question: str, picked: list) -> list:
+    """``picked`` with the first sentence that fills the slot at a higher level than the lead moved to
+    the front: "Tory headquarters says he cannot stand..." no longer leads "...Tory leader Michael
+    Howard has said" for "Who is the Conservative leader?". Called after the abstention signals are
+    read (they are computed on ``fill_slot``'s order), so it changes what is shown first, not the state."""
+    kind = asked_kind(question)
+    if len(picked) < 2 or not kind or kind == "role":
+        return picked
+    levels = [slot_level(question, c.text, kind) for c in picked]
+    top = max(levels)
+    if levels[0] >= top:
+        return picked
+    i = levels.index(top)
+    return [picked[i]] + picked[:i] + picked[i + 1:]
+
+
 def slot_filler(question: str, text: str) -> str:
     """The name in ``text`` that fills the question's name slot next to the asked noun ("Veritas" in
     "Kilroy launches 'Veritas' party" for "What is his new party called?"), "" when none does."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from newsqa.qa.quotes import near_duplicate
-from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot, slot_level
+from newsqa.qa.slot_choice import (TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot,
+                                   filler_first, slot_level)
 
 
 @pytest.mark.parametrize("q,s,want", [
@@ -94,6 +95,14 @@ FILLS = C("The MDA's chairman Mike Short has predicted that more people will go 
 def test_the_close_sentence_that_fills_the_slot_leads():
     out = fill_slot(Q, [RESTATES, OTHER, FILLS], [RESTATES, OTHER])
     assert out == [FILLS, RESTATES]  # the filler first, then the best-scoring sentence; two at most
+
+
+def test_a_filler_chosen_behind_a_sentence_that_fills_no_slot_is_shown_first():
+    # the user's session: "Who is the Conservative leader?" showed the unmarked sentence first and
+    # "...Tory leader Michael Howard has said" second
+    assert filler_first(Q, [RESTATES, FILLS]) == [FILLS, RESTATES]
+    assert filler_first(Q, [FILLS, RESTATES]) == [FILLS, RESTATES]
+    assert filler_first("Why has mobile data use doubled?", [RESTATES, FILLS]) == [RESTATES, FILLS]
 
 
 def test_a_filler_far_below_the_best_does_not_lead():
