@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..quotes import Candidate
+from ..text import STOPWORDS
 from .pool import Pool
 
 CAUSE = re.compile(r"\b(because|after|over|following|due to|amid|the reason|reasons?|as a result of|owing to|"
@@ -47,7 +48,8 @@ def cause_bonus(text: str) -> float:
 
 # "Why did David Blunkett resign?": the subject and the act asked about
 _WHY_ACT = re.compile(r"^(?i:why|how come)\s+(?i:did|does|do|has|have|had|was|were|is|are|will|would)\s+"
-                      r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)\s+(?:been\s+)?([a-z]{3,})\b")
+                      r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*(?:\s+and\s+(?:[A-Z][\w'\u2019.-]*\s+)*"
+                      r"[A-Z][\w'\u2019.-]*)?)\s+(?:been\s+)?([a-z]{3,})\b")
 _NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)\s+(?:(?:was|were|has|had|is)\s+)?"
                           r"(?:(?:forced|expected|set|due|asked|made)\s+)?(?:to\s+)?$")
 
@@ -60,9 +62,11 @@ def others_act(question: str, text: str) -> bool:
         True
         >>> others_act("Why did David Blunkett resign?", "Mr Blunkett resigned after an inquiry.")
         False
+        >>> others_act("Why were Kenteris and Thanou charged?", "The Greek pair were charged after missing tests.")
+        False
     """
     m = _WHY_ACT.match(" ".join(question.split()))
-    if not m:
+    if not m or m.group(2) in STOPWORDS:
         return False
     who = {w.lower() for w in re.findall(r"[\w'-]+", m.group(1))} - {"mr", "mrs", "ms", "dr"}
     stem = m.group(2)[:5].lower()  # "resign": resigned, resignation, resigning

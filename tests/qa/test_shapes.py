@@ -305,3 +305,12 @@ def test_a_why_answer_is_not_the_cause_of_someone_else_s_act():
     ])
     texts = [c.text for c in choose_why(pool)]
     assert any("nanny" in t for t in texts) and not any("Hughes" in t for t in texts), texts
+
+
+def test_a_cause_of_both_asked_people_stays():
+    pool = _why_pool("Why were Kostas Kenteris and Katerina Thanou charged?", [
+        ("Kostas Kenteris and Katerina Thanou are yet to respond to doping charges.", 1.0),
+        ("They have until midnight on 16 December to respond.", 0.95),
+        ("The Greek pair were charged after missing drugs tests in Tel Aviv, Chicago and Athens.", 0.9),
+    ])
+    assert any("missing" in c.text for c in choose_why(pool))
