@@ -103,6 +103,10 @@ def test_a_filler_chosen_behind_a_sentence_that_fills_no_slot_is_shown_first():
     assert filler_first(Q, [RESTATES, FILLS]) == [FILLS, RESTATES]
     assert filler_first(Q, [FILLS, RESTATES]) == [FILLS, RESTATES]
     assert filler_first("Why has mobile data use doubled?", [RESTATES, FILLS]) == [RESTATES, FILLS]
+    # a "what <noun>" name is weak evidence: the order stays
+    film = C("The Golden Bear prize went to the film Sideways on Sunday.", 0.40)
+    other = C("The Golden Bear prize is the festival's top award.", 0.50)
+    assert filler_first("Which film won the Golden Bear prize?", [other, film]) == [other, film]
 
 
 def test_a_filler_far_below_the_best_does_not_lead():
