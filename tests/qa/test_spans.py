@@ -220,3 +220,13 @@ def test_who_won_never_marks_the_loser_nor_the_other_gender_s_winner(question, q
 ])
 def test_a_when_will_question_is_not_answered_by_a_past_occurrence(question, quote, want):
     assert span(question, quote) == want
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    ("How many copies did the Band Aid 20 single sell?",
+     "It is predicted that the Band Aid 20 single will sell 300,000 copies in the UK by Sunday.", None),
+    ("How many copies did the Band Aid 20 single sell?",
+     "The Band Aid 20 single did sell 300,000 copies in the UK in its first week.", "300,000"),
+])
+def test_a_did_question_is_not_answered_by_a_prediction(question, quote, want):
+    assert span(question, quote) == want
