@@ -20,7 +20,7 @@ from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
-from .slot_choice import add_close_second, fill_slot
+from .slot_choice import add_close_second, fill_slot, filler_first
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
@@ -108,6 +108,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     shape = detect(resolved.query)
     pool = Pool(own, qvec, scored, hits, snapshot, vectors, idf, settings.quotes)
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
+    if verdict.state != UNSURE:
+        picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:

@@ -28,7 +28,7 @@ from typing import Sequence
 from .asked import asked_kind
 from .lexicon import ROLE_WORDS, SAYING_VERBS, is_nationality
 from .slot_choice import slot_filler
-from .spans import NAME
+from .spans import NAME, NOT_PEOPLE
 from .text import QUESTION_WORDS, STOPWORDS, in_word_list, words
 from .types import Turn
 
@@ -304,7 +304,13 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
         return ""  # "they" may be the missiles of "How many missiles did North Korea launch?": carry
     person = person or plural
     if person and _WHO_ASKS.match(prev_q) and not who_is:
-        return a_names[0] if a_names else ""  # "Which coach was sacked?" -> "Who replaced him?": the answer's
+        # "Which coach was sacked?" -> "Who replaced him?": the answer's name, but not one the question
+        # already says ("Who wants to take over Manchester United?" -> "his bid": not the club's)
+        # nor one its sentence calls "her" when the pronoun is "his"
+        asked = {w.lower() for w in words(prev_q)}
+        given = [n for n in a_names if not {w.lower() for w in words(n)} <= asked and _maybe_person(n)
+                 and not _other_gender(n, prev_a, pronoun)]
+        return given[0] if given else ""
     defined = _DEFINED.match(prev_q)
     if (pronoun.lower() in ("it", "its") and defined and not own_names(defined.group(1))
             and not _ANAPHORA.search(defined.group(1)) and not re.search(r"(?:ed|own)$", defined.group(1))):
@@ -319,6 +325,33 @@ def _referent(prev_q: str, prev_a: str, pronoun: str) -> str:
         multi = [n for n in q_names if " " in n]
         return (multi or q_names)[0]  # a person's full name before a place's ("Northampton coach Budge Pountney")
     return a_names[0] if a_names else ""
+
+
+def _maybe_person(name: str) -> bool:
+    """Not plainly a thing: "told the BBC", "The Black Album", "Def Jam's" are no one a "he" can mean."""
+    first = name.split()[0].lower()
+    return not name.isupper() and first not in NOT_PEOPLE and first != "the"
+
+
+_HE, _SHE = frozenset("he him his himself".split()), frozenset("she her hers herself".split())
+
+
+def _other_gender(name: str, text: str, pronoun: str) -> bool:
+    """The sentences of ``text`` naming ``name`` use only the other gender's pronouns ("Serena Williams
+    ... win her second title" for "he"); False when they use none or both.
+
+        >>> _other_gender("Serena Williams", "Serena Williams won her second title.", "he")
+        True
+        >>> _other_gender("Marat Safin", "Marat Safin won his first title.", "he")
+        False
+    """
+    p = pronoun.lower()
+    want, other = (_HE, _SHE) if p in _HE else (_SHE, _HE) if p in _SHE else (frozenset(), frozenset())
+    if not want:
+        return False
+    words = {w.lower() for sent in re.split(r"(?<=[.!?\u201d])\s+", text) if name in sent
+             for w in re.findall(r"[A-Za-z]+", sent)}
+    return bool(words & other) and not words & want
 
 
 def _named_pair(prev_q: str, names: list[str]) -> str:

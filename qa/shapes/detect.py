@@ -38,8 +38,10 @@ _COMPARATIVE = (r"more|less|bigger|smaller|higher|lower|faster|slower|cheaper|de
 _COMPARE_THAN = re.compile(rf"^(?:is|was|are|were|did|does|do|has|have|will)\s+(.+?)\s+(?:{_COMPARATIVE})"
                            rf"(?:\s+\w+)?\s+than\s+(.+?)\??$", re.I)
 _COMPARE_OR = re.compile(rf"^(?:which|who|what)\b.*?\b(?:{_COMPARATIVE}|most|least)\b.*?,?\s+(.+?)\s+or\s+(.+?)\??$", re.I)
+# "How does X compare with Y?": the verb before "with" is no part of the first side ("Sony's PSP compare")
 _COMPARE_AND = re.compile(r"^(?:compare|how do(?:es)?|what is the difference between|difference between)\s+(.+?)\s+"
-                          r"(?:and|with|to|versus|vs\.?)\s+(.+?)(?:\s+compare)?\??$", re.I)
+                          r"(?:compared?\s+|stacks?\s+up\s+)?(?:and|with|to|versus|vs\.?|against)\s+(.+?)"
+                          r"(?:\s+compare)?\??$", re.I)
 _AUX = r"(?:is|was|are|were|do|does|did|has|have|had|will|can|could|would|should)\b"
 _LIST = re.compile(r"^(?:(?i:in|on|at|for|from|to|of|with|against)\s+)?(?:(?i:which|what)\s+(?!" + _AUX + r")"
                    r"(?:(?:[a-z]+\s+)?(?P<noun>[a-z]+s)\b(?<!ss)|(?:[\w'-]+\s+){1,3}?(?P<noun2>[a-z]+s)\b(?<!ss)(?=\s+"

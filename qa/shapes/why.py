@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..quotes import Candidate
+from ..text import STOPWORDS
 from .pool import Pool
 
 CAUSE = re.compile(r"\b(because|after|over|following|due to|amid|the reason|reasons?|as a result of|owing to|"
@@ -45,6 +46,38 @@ def cause_bonus(text: str) -> float:
     return 0.06 if any(_causal(text, m) for m in CAUSE.finditer(text)) else 0.0
 
 
+# "Why did David Blunkett resign?": the subject and the act asked about
+_WHY_ACT = re.compile(r"^(?i:why|how come)\s+(?i:did|does|do|has|have|had|was|were|is|are|will|would)\s+"
+                      r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*(?:\s+and\s+(?:[A-Z][\w'\u2019.-]*\s+)*"
+                      r"[A-Z][\w'\u2019.-]*)?)\s+(?:been\s+)?([a-z]{3,})\b")
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)\s+(?:(?:was|were|has|had|is)\s+)?"
+                          r"(?:(?:forced|expected|set|due|asked|made)\s+)?(?:to\s+)?$")
+
+
+def others_act(question: str, text: str) -> bool:
+    """The sentence tells the asked act of someone else: "Ms Hughes was forced to resign in April over
+    abuses" gives the cause of her resignation, not of David Blunkett's.
+
+        >>> others_act("Why did David Blunkett resign?", "Ms Hughes was forced to resign in April over abuses.")
+        True
+        >>> others_act("Why did David Blunkett resign?", "Mr Blunkett resigned after an inquiry.")
+        False
+        >>> others_act("Why were Kenteris and Thanou charged?", "The Greek pair were charged after missing tests.")
+        False
+    """
+    m = _WHY_ACT.match(" ".join(question.split()))
+    if not m or m.group(2) in STOPWORDS:
+        return False
+    who = {w.lower() for w in re.findall(r"[\w'-]+", m.group(1))} - {"mr", "mrs", "ms", "dr"}
+    stem = m.group(2)[:5].lower()  # "resign": resigned, resignation, resigning
+    doers = []
+    for v in re.finditer(rf"\b{re.escape(stem)}\w*", text, re.I):
+        n = _NAME_BEFORE.search(text[: v.start()])
+        if n:
+            doers.append({w.lower() for w in re.findall(r"[\w'-]+", n.group(1))})
+    return bool(doers) and all(not d & who for d in doers)
+
+
 def choose_why(pool: Pool) -> list[Candidate]:
     """The best sentence and the best cause-bearing sentence of its article (or of the top sentences),
     in article order; [] if there is nothing to quote."""
@@ -53,10 +86,11 @@ def choose_why(pool: Pool) -> list[Candidate]:
     best = pool.scored[0]
     top_docs = {c.hit.passage.doc_id for c in pool.scored[:3]}
     cause = [c for c in pool.scored[:20] if cause_bonus(c.text) and c.score >= MIN_RATIO * best.score
-             and c.hit.passage.doc_id in top_docs]
+             and c.hit.passage.doc_id in top_docs and not others_act(pool.question, c.text)]
     if not cause:  # the cause is often further down the event's own article
         article = pool.article(best.hit.passage.doc_id) if best.hit.passage.kind != "headline" else []
-        cause = [c for c in article if cause_bonus(c.text) and c.text != best.text and c.score >= ARTICLE_RATIO * best.score]
+        cause = [c for c in article if cause_bonus(c.text) and c.text != best.text and c.score >= ARTICLE_RATIO * best.score
+                 and not others_act(pool.question, c.text)]
         if not cause:  # no cause word: the event's sentence and the article's next best, for context
             rest = sorted((c for c in article if c.text != best.text), key=lambda c: -c.score)[:1]
             return sorted([best] + rest, key=lambda c: c.start) if rest else []

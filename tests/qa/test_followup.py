@@ -190,3 +190,24 @@ def test_they_after_two_people_joined_by_and_takes_both():
     assert r.query == "What did Kim and Putin eat?"
     assert resolve_followup("What did they eat?", ["Did Kim Jong Un and Vladimir Putin meet?"]).query == \
         "What did Kim Jong Un and Vladimir Putin eat?"
+
+
+@pytest.mark.parametrize("prev_q,prev_a,question,want_in,want_out", [
+    # the answer's names that the question already says are its object, not the asked person
+    ("Which rap star is to become president of Def Jam?",
+     "\u201cRap star Jay-Z is to become president of one of hip-hop's most influential labels, Def Jam.\u201d [1] "
+     "\u201cJay-Z, who said he would make no more music after The Black Album, will lead it.\u201d [2]",
+     "What is his real name?", "Jay-Z", "Def Jam\u2019s"),
+    # a news organisation quoted in the answer is no one "his" can mean
+    ("Who wants to take over Manchester United?",
+     "\u201cThe fans can do nothing about it, he told the BBC of the Manchester United bid.\u201d [1]",
+     "How much is his bid worth?", "his bid", "BBC\u2019s"),
+    # a name its sentence calls "her" is not "he"
+    ("Who won the Australian Open men's title?",
+     "\u201cSerena Williams beat Lindsay Davenport to win her second title.\u201d [1] "
+     "\u201cLleyton Hewitt kept his dream of a title alive.\u201d [2]",
+     "Who did he beat in the final?", "Lleyton Hewitt", "Serena"),
+])
+def test_he_after_a_who_question_is_a_person_the_answer_adds(prev_q, prev_a, question, want_in, want_out):
+    r = resolve_followup(question, [{"question": prev_q, "answer": prev_a}])
+    assert want_in in r.query and want_out not in r.query, r.query

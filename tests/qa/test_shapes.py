@@ -5,7 +5,7 @@ import pytest
 from newsqa.qa.shapes import detect
 from newsqa.qa.shapes.compare import side_terms, values
 from newsqa.qa.shapes.who_is import description
-from newsqa.qa.shapes.why import cause_bonus
+from newsqa.qa.shapes.why import cause_bonus, choose_why
 
 
 @pytest.mark.parametrize("q,kind", [
@@ -165,6 +165,10 @@ def test_a_brief_prefers_sentences_telling_a_figure_or_a_name():
 
 def test_a_compare_side_ends_before_the_verb():
     assert detect("Does the Sony PSP cost more than the Nintendo DS?").sides == ("the Sony PSP", "the Nintendo DS")
+    # the verb of "How does X compare with Y?" is no part of X (the verdict read "Sony's PSP compare: $188")
+    assert detect("How does Sony's PSP compare with Nintendo's DS?").sides == ("Sony's PSP", "Nintendo's DS")
+    assert detect("How does the PSP stack up against the DS?").sides == ("the PSP", "the DS")
+    assert detect("How do the PSP and the DS compare?").sides == ("the PSP", "the DS")
     assert detect("Did Apple sell more iPods than Creative?").sides == ("Apple", "Creative")
     # a noun that could be a verb stays in its side: no side may be a bare possessive
     assert detect("Is nurses' pay higher than teachers' pay?").sides == ("nurses' pay", "teachers' pay")
@@ -280,3 +284,33 @@ def test_a_yes_no_question_comparing_two_phrases_around_than_is_a_compare(q, sid
 def test_than_without_two_phrases_of_one_preposition_is_no_pair():
     assert detect("Were more people unemployed than last year?").kind == "fact"
     assert detect("Did sales rise more in Europe than analysts expected?").kind == "fact"
+
+
+def _why_pool(question, sentences):
+    """A stand-in for ``shapes.pool.Pool``: scored sentences of one article, best first."""
+    from types import SimpleNamespace as NS
+    hit = NS(passage=NS(doc_id="d1", kind="paragraph"))
+    scored, start = [], 0
+    for text, score in sentences:
+        scored.append(NS(text=text, score=score, hit=hit, start=start))
+        start += len(text) + 1
+    return NS(question=question, scored=scored, article=lambda doc_id: list(scored))
+
+
+def test_a_why_answer_is_not_the_cause_of_someone_else_s_act():
+    pool = _why_pool("Why did David Blunkett resign?", [
+        ("Mr Blunkett resigned on Wednesday.", 1.0),
+        ("Ms Hughes was forced to resign in April over abuses in the visa system.", 0.95),
+        ("Mr Blunkett resigned after an inquiry into a visa application by his ex-lover's nanny.", 0.9),
+    ])
+    texts = [c.text for c in choose_why(pool)]
+    assert any("nanny" in t for t in texts) and not any("Hughes" in t for t in texts), texts
+
+
+def test_a_cause_of_both_asked_people_stays():
+    pool = _why_pool("Why were Kostas Kenteris and Katerina Thanou charged?", [
+        ("Kostas Kenteris and Katerina Thanou are yet to respond to doping charges.", 1.0),
+        ("They have until midnight on 16 December to respond.", 0.95),
+        ("The Greek pair were charged after missing drugs tests in Tel Aviv, Chicago and Athens.", 0.9),
+    ])
+    assert any("missing" in c.text for c in choose_why(pool))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from newsqa.qa.quotes import near_duplicate
-from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot, slot_level
+from newsqa.qa.slot_choice import (TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot,
+                                   filler_first, slot_level)
 
 
 @pytest.mark.parametrize("q,s,want", [
@@ -45,6 +46,9 @@ from newsqa.qa.slot_choice import TIE_RATIO, add_close_second, anchor_terms, ask
     ("Who will run Nissan when Carlos Ghosn takes charge?", "Mr Ghosn will devote 40% of his time to Nissan.", 0),
     ("What stamp duty threshold did they propose?", "By failing to uprate it, Gordon Brown hit first-time buyers.", 0),
     ("Why did he resign?", "He resigned on Wednesday.", 0),  # no typed slot at all
+    # an event still to come: a sentence telling only an earlier one fills no slot
+    ("When will the general election be held?", "A British general election was last held in February in 1974.", 0),
+    ("When will the general election be held?", "It will be held, as expected, on 5 May 2005.", 2),
 ])
 def test_slot_level(q, s, want):
     assert slot_level(q, s) == want
@@ -91,6 +95,18 @@ FILLS = C("The MDA's chairman Mike Short has predicted that more people will go 
 def test_the_close_sentence_that_fills_the_slot_leads():
     out = fill_slot(Q, [RESTATES, OTHER, FILLS], [RESTATES, OTHER])
     assert out == [FILLS, RESTATES]  # the filler first, then the best-scoring sentence; two at most
+
+
+def test_a_filler_chosen_behind_a_sentence_that_fills_no_slot_is_shown_first():
+    # the user's session: "Who is the Conservative leader?" showed the unmarked sentence first and
+    # "...Tory leader Michael Howard has said" second
+    assert filler_first(Q, [RESTATES, FILLS]) == [FILLS, RESTATES]
+    assert filler_first(Q, [FILLS, RESTATES]) == [FILLS, RESTATES]
+    assert filler_first("Why has mobile data use doubled?", [RESTATES, FILLS]) == [RESTATES, FILLS]
+    # a "what <noun>" name is weak evidence: the order stays
+    film = C("The Golden Bear prize went to the film Sideways on Sunday.", 0.40)
+    other = C("The Golden Bear prize is the festival's top award.", 0.50)
+    assert filler_first("Which film won the Golden Bear prize?", [other, film]) == [other, film]
 
 
 def test_a_filler_far_below_the_best_does_not_lead():

@@ -190,3 +190,43 @@ def test_a_role_before_the_first_name_describes_a_surname_asked_alone(name, quot
     assert (quote[span[0]:span[1]] if span else None) == role
     # the abstention's slot check ("the articles about Glazer do not give the role") reads the same span
     assert slot_signals(f"Who is {name}?", [(quote, 1.0)], top=1).filled == (role is not None)
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    # the name after a verb of defeating lost: never the mark of "who won / beat"
+    ("Who won the Australian Open title?",
+     "Serena Williams staged a remarkable recovery to beat Lindsay Davenport and win her second Australian Open title.", None),
+    ("Who won the title?", "Roger Federer won the title after a victory over Andy Roddick on Sunday.", "Roger Federer"),
+    ("Who won the title?", "The title was won by Marat Safin on Sunday.", "Marat Safin"),
+    # the question asks of the men's event; the quote tells a woman's title
+    ("Who won the Australian Open men's title?",
+     "Serena Williams staged a remarkable recovery and won her second Australian Open title.", None),
+    ("Who won the Australian Open men's title?",
+     "Men's champion Marat Safin won the Australian Open title, his second grand slam.", "Marat Safin"),
+    # the question asks of the final; the quote tells a semi-final only
+    ("Who did Lleyton Hewitt beat in the final?",
+     "Lleyton Hewitt kept his dream of a title alive with a four-set win over Andy Roddick in Friday's second semi-final.", None),
+    ("Who did Lleyton Hewitt beat in the final?",
+     "Lleyton Hewitt beat Ivo Minar in the final of the Sydney International.", "Ivo Minar"),
+])
+def test_who_won_never_marks_the_loser_nor_the_other_gender_s_winner(question, quote, want):
+    assert span(question, quote) == want
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    ("When will the general election be held?", "A British general election was last held in February in 1974.", None),
+    ("When will the general election be held?", "The general election will be held, as expected, on 5 May.", "5 May"),
+    ("When will the report be published?", "The report was published in March 2004.", None),
+])
+def test_a_when_will_question_is_not_answered_by_a_past_occurrence(question, quote, want):
+    assert span(question, quote) == want
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    ("How many copies did the Band Aid 20 single sell?",
+     "It is predicted that the Band Aid 20 single will sell 300,000 copies in the UK by Sunday.", None),
+    ("How many copies did the Band Aid 20 single sell?",
+     "The Band Aid 20 single did sell 300,000 copies in the UK in its first week.", "300,000"),
+])
+def test_a_did_question_is_not_answered_by_a_prediction(question, quote, want):
+    assert span(question, quote) == want
