@@ -481,9 +481,7 @@ def past_occurrence(question: str, quote: str) -> bool:
     m = _FUTURE_WHEN.match(" ".join(question.split()))
     if not m:
         return False
-    verb, low = m.group(1).lower(), quote.lower()
-    told = [re.findall(r"[a-z']+", low[: v.start()])[-2:] for v in re.finditer(rf"\b{re.escape(verb)}\b", low)]
-    return bool(told) and all(any(w in _PAST_AUX for w in before) for before in told)
+    return _told_only_after(quote, m.group(1), _PAST_AUX)
 
 
 _PAST_AUX = frozenset({"was", "were", "had"})  # "was (last) held", "were published", "had been announced"
@@ -573,9 +571,15 @@ def future_told(question: str, quote: str) -> bool:
     m = _DID_Q.search(" ".join(question.split()))
     if not m:
         return False
+    return _told_only_after(quote, m.group(1), _MODALS_BEFORE)
+
+
+def _told_only_after(quote: str, verb: str, words: frozenset) -> bool:
+    """``verb`` occurs in ``quote`` and every time one of ``words`` is among the two words before it
+    ("was (last) held", "will sell")."""
     low = quote.lower()
-    told = [re.findall(r"[a-z']+", low[: v.start()])[-2:] for v in re.finditer(rf"\b{re.escape(m.group(1).lower())}\b", low)]
-    return bool(told) and all(any(w in _MODALS_BEFORE for w in before) for before in told)
+    told = [re.findall(r"[a-z']+", low[: v.start()])[-2:] for v in re.finditer(rf"\b{re.escape(verb.lower())}\b", low)]
+    return bool(told) and all(any(w in words for w in before) for before in told)
 
 
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
