@@ -88,13 +88,18 @@ def run(index: Path, questions: list[str], rounds: int, k: int) -> dict:
                 differ.add(q)
         print(f"round {rnd + 1}: full p50 {_pct([v[-1] for v in full.values()], 50):.2f} ms, "
               f"new p50 {_pct([v[-1] for v in new.values()], 50):.2f} ms", file=sys.stderr, flush=True)
-    f = [min(v) for v in full.values()]  # each question's least CPU over the rounds
-    n = [min(v) for v in new.values()]
+    f = {i: min(v) for i, v in full.items()}  # each question's least CPU over the rounds
+    n = {i: min(v) for i, v in new.items()}
+    groups = {"all": list(f), "pruned": [i for i in f if pruned[i]], "not_pruned": [i for i in f if not pruned[i]]}
     return {"index": str(index), "questions": len(prepared), "rounds": rounds, "k": k,
             "segments": len(reader.segments), "passages": reader.live_passages,
-            "full_ms": {"p50": round(_pct(f, 50), 3), "p95": round(_pct(f, 95), 3), "mean": round(float(np.mean(f)), 3)},
-            "new_ms": {"p50": round(_pct(n, 50), 3), "p95": round(_pct(n, 95), 3), "mean": round(float(np.mean(n)), 3)},
-            "pruned_questions": sum(1 for v in pruned.values() if v), "differ": sorted(differ)}
+            "pruned_questions": len(groups["pruned"]), "differ": sorted(differ),
+            **{g: {"questions": len(ids), "full_ms": _summary([f[i] for i in ids]), "new_ms": _summary([n[i] for i in ids])}
+               for g, ids in groups.items()}}
+
+
+def _summary(xs: list[float]) -> dict:
+    return {"p50": round(_pct(xs, 50), 3), "p95": round(_pct(xs, 95), 3), "mean": round(float(np.mean(xs)), 3) if xs else 0.0}
 
 
 def main(argv: list[str] | None = None) -> int:

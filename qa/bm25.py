@@ -224,7 +224,10 @@ def full_search(post, hits, idf, k, live, allowed, scoring: Scoring):
 
 
 PRUNE_MARGIN = 1e-3  # relative slack on the bound: float32 rounding of the weights and sums is ~1e-6
-ESSENTIAL_SHARE = 0.25  # give up pruning once the essential terms hold this share of the postings
+# Give up pruning once the essential terms' rows times the terms pass this share of all postings:
+# completing a candidate costs a binary search a term (~40-100 ns), a posting of the full path ~50 ns
+ESSENTIAL_SHARE = 0.5
+THETA_GROWTH = 1.1  # give up when the bound left at the most essential terms affordable is this far above theta
 ALLOWED_SHARE = 0.05  # score only the allowed rows when they number below this share of the postings
 MIN_PRUNED_POSTINGS = 20_000  # below this many postings (a 13k-passage index) the full path is cheaper
 PEAKS_SIZE = 100_000  # terms whose tf peaks each segment keeps
@@ -253,16 +256,24 @@ def pruned_search(post, hits, idf, k, live, allowed, scoring: Scoring, peaks=Non
         return None
     order = sorted(sizes, key=lambda t: (sizes[t], t))
     bounds, spans = TermBounds(hits, idf, scoring, peaks), dict(hits)
+    reach, rest = bounds.reach(order, [sizes[t] * len(hits) for t in order], ESSENTIAL_SHARE * total)
+    if not reach:
+        return None
     cand, scores, held = np.zeros(0, post["lex_rows"].dtype), np.zeros(0, np.float32), 0
     for j, t in enumerate(order[:-1]):
         held += sizes[t]
-        if held > ESSENTIAL_SHARE * total:
+        if held * len(hits) > ESSENTIAL_SHARE * total:
             return None
         new = np.asarray(post["lex_rows"][spans[t][0]:spans[t][1]])
         new = _allowed_rows(new[~np.isin(new, cand)], live, allowed)
         cand, scores = _merge(cand, scores, new, score_rows(post, new, hits, idf, scoring))
-        if len(cand) >= k and bounds.below(order[j + 1:], np.partition(scores, len(scores) - k)[len(scores) - k]):
-            return _top(cand, scores, k)  # theta above: the k-th best candidate's score
+        if len(cand) < k:
+            continue
+        theta = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best candidate's score
+        if bounds.below(order[j + 1:], theta):
+            return _top(cand, scores, k)
+        if rest >= THETA_GROWTH * theta:  # more candidates seldom raise theta that far: stop paying
+            return None
     return None
 
 
@@ -283,6 +294,18 @@ class TermBounds:
         if sum(self.idf[t] * self.times[t] for t in terms_) * (1 + PRUNE_MARGIN) < theta:
             return True
         return self.peaks is not None and sum(self.tight(t) for t in terms_) * (1 + PRUNE_MARGIN) < theta
+
+    def reach(self, order: list[str], costs: list[float], budget: float) -> tuple[int, float]:
+        """How many of ``order`` can be essential within ``budget`` (their ``costs`` summed), and
+        the bound of the others then; (0, ...) when pruning cannot pay: none can, or the others'
+        bounds sum past the essential ones' (the k-th best candidate seldom scores above the
+        essential terms' bounds). A choice of path only: the result is exact either way."""
+        j = 0
+        while j < len(order) - 1 and sum(costs[:j + 1]) <= budget:
+            j += 1
+        bound = self.tight if self.peaks is not None else (lambda t: self.idf[t] * self.times[t])
+        rest = sum(bound(t) for t in order[j:])
+        return (j if j and rest < sum(bound(t) for t in order[:j]) else 0), rest
 
     def tight(self, term: str) -> float:
         s = self.scoring

@@ -117,7 +117,7 @@ def test_pruned_search_equals_the_full_path_row_for_row_and_bit_for_bit(monkeypa
     """MaxScore (``pruned_search``) against every posting read (``full_search``): over random
     postings, queries with repeated terms, tombstones, allowed rows (many and few) and k from 1 to
     more than the candidates, the same rows and the same float32 scores; and the pruned path is
-    taken (with the idf bound alone and with the tf peaks), so the comparison is not vacuous."""
+    taken (with the idf bound alone and with the tf peaks) and given up, so the comparison is not vacuous."""
     from newsqa.qa import bm25 as mod
 
     monkeypatch.setattr(mod, "MIN_PRUNED_POSTINGS", 0)
@@ -149,7 +149,7 @@ def test_pruned_search_equals_the_full_path_row_for_row_and_bit_for_bit(monkeypa
                 assert np.array_equal(got[0], want[0]), (qterms, k)
                 assert got[1].dtype == want[1].dtype == np.float32 and got[1].tobytes() == want[1].tobytes(), (qterms, k)
     print(taken)
-    assert taken["peaks"] > taken["idf"] > 10 and taken["full"] > 10 and taken["allowed"] > 5, taken
+    assert taken["peaks"] >= taken["idf"] > 10 and taken["full"] > 10 and taken["allowed"] > 5, taken
 
 
 def test_term_bounds_hold_every_weight_of_the_term():
