@@ -4,11 +4,13 @@ that both give the same rows and the same float32 scores for every question.
     python -m newsqa.eval.bench_bm25 --index IDX --questions Q.jsonl [--questions Q2.jsonl]
         [--headlines 200] [--rounds 3] [--k 50] [--out bm25.json]
 
-Each question's terms and idf are looked up once (outside the timing); then, per round, both
-searches of ``qa.bm25`` run on each segment (``full_search``: every posting read, the code before
-pruning; ``search_segment``: ``pruned_search`` where it can show the result, else the full one),
-in alternating order round by round, timed with ``time.thread_time``. Every result of the new
-path is compared with the full path's, rows and score bits; a difference is counted and printed.
+Each question's terms and idf are looked up once (outside the timing); then, per round, three
+searches run on each segment: ``before_search`` (the code before this change: every posting read,
+each posting's passage length gathered), ``qa.bm25.full_search`` (every posting read, lengths
+read once a row) and ``SegmentBM25.search_segment`` (``pruned_search`` where it can show the
+result, else the full one), in alternating order, timed with ``time.thread_time`` (each
+question's least CPU over the rounds is reported). Every result is compared with
+``before_search``'s, rows and score bits; a question that differs is listed (exit status 1).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsqa.embeddings.reader import open_reader
+from newsqa.embeddings.reader import open_reader, top_k
 from newsqa.qa.bm25 import SegmentBM25, full_search, query_terms
 
 from .bench import questions_from
@@ -39,6 +41,28 @@ def _prepared(bm25: SegmentBM25, questions: list[str]) -> list[tuple[str, list, 
     return out
 
 
+def before_search(post, hits, idf, k, live, allowed, scoring):
+    """``SegmentBM25.search_segment`` as it was before pruning (each posting's passage length read
+    per posting): the reference both new paths must equal, row for row and bit for bit."""
+    parts_r, parts_s = [], []
+    for t, (s, e) in hits:
+        r = np.asarray(post["lex_rows"][s:e])
+        tf = np.asarray(post["lex_tf"][s:e], dtype=np.float32)
+        parts_r.append(r)
+        parts_s.append(scoring.weights(idf[t], tf, np.asarray(post["lex_doclen"][r], dtype=np.float32)))
+    cand, inverse = np.unique(np.concatenate(parts_r), return_inverse=True)
+    scores = np.zeros(len(cand), dtype=np.float32)
+    np.add.at(scores, inverse, np.concatenate(parts_s).astype(np.float32))
+    keep = scores > 0
+    if live is not None:
+        keep &= live[cand]
+    if allowed is not None:
+        keep &= np.isin(cand, allowed)
+    cand, scores = cand[keep], scores[keep]
+    top = top_k(scores, k)
+    return cand[top].astype(np.int64), scores[top]
+
+
 def _timed(fn) -> tuple[float, object]:
     c = time.thread_time()
     got = fn()
@@ -48,22 +72,24 @@ def _timed(fn) -> tuple[float, object]:
 def _one(bm25: SegmentBM25, spans: list, idf: dict, k: int, new_first: bool) -> dict:
     """Both searches of one question over every segment: CPU ms, whether pruned, same result."""
     scoring = bm25.scoring()
-    full_ms = new_ms = 0.0
+    ms = {"before": 0.0, "full": 0.0, "new": 0.0}
     pruned, same = 0, True
     for seg, live, hits in zip(bm25.reader.segments, bm25.reader.live_rows, spans):
         if not hits:
             continue
-        runs = [("full", lambda: full_search(seg.postings, hits, idf, k, live, None, scoring)),
+        runs = [("before", lambda: before_search(seg.postings, hits, idf, k, live, None, scoring)),
+                ("full", lambda: full_search(seg.postings, hits, idf, k, live, None, scoring)),
                 ("new", lambda: bm25.search_segment_spans(seg, hits, idf, k, live, None))]
         got = {}
         for name, fn in (runs[::-1] if new_first else runs):
             got[name] = _timed(fn)
-        full_ms += got["full"][0]
-        new_ms += got["new"][0]
-        (fr, fs), (nr, ns) = got["full"][1], got["new"][1]
-        same &= np.array_equal(fr, nr) and fs.dtype == ns.dtype and fs.tobytes() == ns.tobytes()
+            ms[name] += got[name][0]
+        br, bs = got["before"][1]
+        for name in ("full", "new"):
+            r, s = got[name][1]
+            same &= np.array_equal(br, r) and bs.dtype == s.dtype and bs.tobytes() == s.tobytes()
         pruned += bm25.pruned_segment_search(seg, hits, idf, k, live, None) is not None
-    return {"full_ms": full_ms, "new_ms": new_ms, "pruned": pruned, "same": bool(same)}
+    return {**{f"{name}_ms": v for name, v in ms.items()}, "pruned": pruned, "same": bool(same)}
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -75,26 +101,25 @@ def run(index: Path, questions: list[str], rounds: int, k: int) -> dict:
     reader = open_reader(index)
     bm25 = SegmentBM25(reader)
     prepared = _prepared(bm25, questions)
-    full: dict[int, list[float]] = {}
-    new: dict[int, list[float]] = {}
+    times: dict[str, dict[int, list[float]]] = {"before": {}, "full": {}, "new": {}}
     differ, pruned = set(), {}
     for rnd in range(rounds):
         for i, (q, spans, idf) in enumerate(prepared):
             got = _one(bm25, spans, idf, k, new_first=(rnd + i) % 2 == 1)
-            full.setdefault(i, []).append(got["full_ms"])
-            new.setdefault(i, []).append(got["new_ms"])
+            for name, per in times.items():
+                per.setdefault(i, []).append(got[f"{name}_ms"])
             pruned[i] = got["pruned"]
             if not got["same"]:
                 differ.add(q)
-        print(f"round {rnd + 1}: full p50 {_pct([v[-1] for v in full.values()], 50):.2f} ms, "
-              f"new p50 {_pct([v[-1] for v in new.values()], 50):.2f} ms", file=sys.stderr, flush=True)
-    f = {i: min(v) for i, v in full.items()}  # each question's least CPU over the rounds
-    n = {i: min(v) for i, v in new.items()}
-    groups = {"all": list(f), "pruned": [i for i in f if pruned[i]], "not_pruned": [i for i in f if not pruned[i]]}
+        print(f"round {rnd + 1}: " + ", ".join(f"{name} p50 {_pct([v[-1] for v in per.values()], 50):.2f} ms"
+                                              for name, per in times.items()), file=sys.stderr, flush=True)
+    least = {name: {i: min(v) for i, v in per.items()} for name, per in times.items()}  # over the rounds
+    ids_all = list(least["new"])
+    groups = {"all": ids_all, "pruned": [i for i in ids_all if pruned[i]], "not_pruned": [i for i in ids_all if not pruned[i]]}
     return {"index": str(index), "questions": len(prepared), "rounds": rounds, "k": k,
             "segments": len(reader.segments), "passages": reader.live_passages,
             "pruned_questions": len(groups["pruned"]), "differ": sorted(differ),
-            **{g: {"questions": len(ids), "full_ms": _summary([f[i] for i in ids]), "new_ms": _summary([n[i] for i in ids])}
+            **{g: {"questions": len(ids), **{f"{name}_ms": _summary([m[i] for i in ids]) for name, m in least.items()}}
                for g, ids in groups.items()}}
 
 
