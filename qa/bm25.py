@@ -178,6 +178,7 @@ class SegmentBM25:
         return pruned_search(seg.postings, hits, idf, k, live, allowed, self.scoring(), peaks)
 
     def scoring(self) -> "Scoring":
+        """This scorer's k1, b and mean length (what a term's weights need)."""
         return Scoring(self.k1, self.b, self.avgdl)
 
     def term_spans(self, seg, qterms) -> list[tuple[str, tuple[int, int]]]:
@@ -309,6 +310,7 @@ class TermBounds:
         return (j if j and rest < sum(bound(t) for t in order[:j]) else 0), rest
 
     def tight(self, term: str) -> float:
+        """``term``'s bound from its tf peaks (at most its idf times the times it is asked)."""
         s = self.scoring
         norm = s.k1 * (1 - s.b)  # K at length 0: tf 1 weighs at most 1 / (1 + norm) of the idf
         ratio = 1 / (1 + norm)
