@@ -131,14 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--questions", type=Path, action="append", default=[], help="a question file (repeatable)")
-    ap.add_argument("--headlines", type=int, default=0, help="also N questions made of the index's BBC headlines (as eval.bench)")
+    ap.add_argument("--headlines", type=int, default=0, help="also N questions made of BBC headlines (as eval.bench)")
+    ap.add_argument("--headlines-from", type=Path, help="the index whose titles make them (default: --index; give the "
+                    "BBC index for a padded one, whose generated titles all hold its filler words)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--k", type=int, default=50, help="the depth searched (the retriever's default: 50)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     questions = [q for path in args.questions for q in load_questions(path, None)]
     if args.headlines:
-        questions += questions_from(args.index, args.headlines)
+        questions += questions_from(args.headlines_from or args.index, args.headlines)
     res = run(args.index, questions, args.rounds, args.k)
     text = json.dumps(res, indent=1)
     if args.out:
