@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -74,6 +75,7 @@ def query_terms(query: str, df) -> list[str]:
     return terms(query) + [t for t in joined_forms(query) if df(t) > 0]
 
 
+_PEAKS = PerReader()  # segment -> LockedLRU of term -> tf_peaks (a segment's postings never change)
 _SEGMENT_DF = PerReader()  # segment -> its _SegmentDF, dropped with the segment (segments are shared by readers)
 
 
@@ -155,32 +157,226 @@ class SegmentBM25:
     def search_segment(self, seg, qterms, idf, k, live, allowed):
         """Top ``k`` local rows of one segment and their BM25 scores for ``qterms`` (``idf``: term ->
         idf, from the statistics this scorer holds); ``live``: live-row mask or None; ``allowed``:
-        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``."""
-        parts_r, parts_s = [], []
-        doclen = seg.postings["lex_doclen"]
-        for t in qterms:  # a repeated query term counts again, as in bm25s
-            span = self._span(seg, t)
-            if not span or span[0] == span[1]:
-                continue
-            r = np.asarray(seg.postings["lex_rows"][span[0]:span[1]])
-            tf = np.asarray(seg.postings["lex_tf"][span[0]:span[1]], dtype=np.float32)
-            dl = np.asarray(doclen[r], dtype=np.float32)
-            parts_r.append(r)
-            parts_s.append(np.float32(idf[t]) * tf / (tf + np.float32(self.k1) * (1 - self.b + self.b * dl / np.float32(self.avgdl))))
-        if not parts_r:
-            return _EMPTY
-        rows, vals = np.concatenate(parts_r), np.concatenate(parts_s).astype(np.float32)
-        cand, inverse = np.unique(rows, return_inverse=True)
-        scores = np.zeros(len(cand), dtype=np.float32)
-        np.add.at(scores, inverse, vals)
-        keep = scores > 0
-        if live is not None:
-            keep &= live[cand]
-        if allowed is not None:
-            keep &= np.isin(cand, allowed)
-        cand, scores = cand[keep], scores[keep]
-        top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
-        return cand[top].astype(np.int64), scores[top]
+        sorted local rows or None. Used by ``search`` and, per shard, by ``qa.shards``.
+
+        Exact and pruned where it can be (``pruned_search``: MaxScore over the rarest terms, or only
+        the allowed rows when they are few); otherwise every posting of the terms (``full_search``).
+        Both give the same rows and the same float32 scores."""
+        hits = self.term_spans(seg, qterms)
+        return self.search_segment_spans(seg, hits, idf, k, live, allowed) if hits else _EMPTY
+
+    def search_segment_spans(self, seg, hits, idf, k, live, allowed):
+        """``search_segment`` of the query terms' spans in ``seg`` (``term_spans``)."""
+        got = self.pruned_segment_search(seg, hits, idf, k, live, allowed)
+        return got if got is not None else full_search(seg.postings, hits, idf, k, live, allowed, self.scoring())
+
+    def pruned_segment_search(self, seg, hits, idf, k, live, allowed):
+        """``pruned_search`` in ``seg`` with the tf peaks the segment keeps; None: not shown."""
+        spans = dict(hits)
+        kept = _PEAKS.get_or_make(seg, lambda _: LockedLRU(PEAKS_SIZE))
+        peaks = lambda t: kept.get_or_make(t, lambda _: tf_peaks(seg.postings, spans[t]))  # noqa: E731
+        return pruned_search(seg.postings, hits, idf, k, live, allowed, self.scoring(), peaks)
+
+    def scoring(self) -> "Scoring":
+        """This scorer's k1, b and mean length (what a term's weights need)."""
+        return Scoring(self.k1, self.b, self.avgdl)
+
+    def term_spans(self, seg, qterms) -> list[tuple[str, tuple[int, int]]]:
+        """(term, its postings' span in ``seg``) for each query term that ``seg`` holds, in query
+        order (a repeated term repeated: it counts again, as in bm25s)."""
+        spans = {t: self._span(seg, t) for t in dict.fromkeys(qterms)}
+        return [(t, spans[t]) for t in qterms if spans[t] and spans[t][0] < spans[t][1]]
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """BM25's length normalisation: ``k1``, ``b`` and the collection's mean passage length."""
+    k1: float
+    b: float
+    avgdl: float
+
+    def weights(self, idf: float, tf: np.ndarray, dl: np.ndarray) -> np.ndarray:
+        """float32 contributions of one term to the passages of ``tf`` and ``dl`` (float32 arrays):
+        each below ``idf`` (the bound ``pruned_search`` prunes with)."""
+        return np.float32(idf) * tf / (tf + np.float32(self.k1) * (1 - self.b + self.b * dl / np.float32(self.avgdl)))
+
+
+def full_search(post, hits, idf, k, live, allowed, scoring: Scoring):
+    """Every posting of every term read and summed per row (in query-term order, float32). Each
+    passage's length is read once per row, not once per posting (the same lengths; at 10M 4.2
+    against 6.6 CPU-ms a headline question, docs/performance.md)."""
+    parts_r = [np.asarray(post["lex_rows"][s:e]) for _, (s, e) in hits]
+    cand, inverse = np.unique(np.concatenate(parts_r), return_inverse=True)
+    dl = np.asarray(post["lex_doclen"][cand], dtype=np.float32)
+    parts_s, at = [], 0
+    for (t, (s, e)), r in zip(hits, parts_r):
+        tf = np.asarray(post["lex_tf"][s:e], dtype=np.float32)
+        parts_s.append(scoring.weights(idf[t], tf, dl[inverse[at:at + len(r)]]))
+        at += len(r)
+    scores = np.zeros(len(cand), dtype=np.float32)
+    np.add.at(scores, inverse, np.concatenate(parts_s).astype(np.float32))  # row by row in the order of ``hits``
+    keep = scores > 0
+    if live is not None:
+        keep &= live[cand]
+    if allowed is not None:
+        keep &= np.isin(cand, allowed)
+    cand, scores = cand[keep], scores[keep]
+    top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
+    return cand[top].astype(np.int64), scores[top]
+
+
+PRUNE_MARGIN = 1e-3  # relative slack on the bound: float32 rounding of the weights and sums is ~1e-6
+# Give up pruning once the essential terms' rows times the terms pass this share of all postings:
+# completing a candidate costs a binary search a term (~40-100 ns), a posting of the full path ~50 ns
+ESSENTIAL_SHARE = 0.5
+THETA_GROWTH = 1.1  # give up when the bound left at the most essential terms affordable is this far above theta
+ALLOWED_SHARE = 0.05  # score only the allowed rows when they number below this share of the postings
+MIN_PRUNED_POSTINGS = 20_000  # below this many postings (a 13k-passage index) the full path is cheaper
+PEAKS_SIZE = 100_000  # terms whose tf peaks each segment keeps
+
+
+def pruned_search(post, hits, idf, k, live, allowed, scoring: Scoring, peaks=None):
+    """The rows and scores of ``full_search`` without reading every posting, or None when that
+    cannot be shown (then the caller runs ``full_search``).
+
+    MaxScore: the rarest terms are *essential*; their postings' rows are the candidates, each scored
+    completely (the other terms' postings found by binary search, ``score_rows``). A row outside
+    the candidates holds only the other terms, so it scores below the sum of their bounds
+    (``TermBounds``); when that sum is below the k-th best candidate, no such row can enter the top
+    ``k``. Otherwise the next rarest term becomes essential. Few allowed rows are scored directly.
+
+    Args:
+        peaks: term -> its ``tf_peaks`` in this segment (kept by the caller), for bounds tighter
+            than the idf; None: the idf alone.
+    """
+    sizes = {t: e - s for t, (s, e) in hits}
+    total = sum(sizes.values())
+    if allowed is not None and len(allowed) * len(sizes) < ALLOWED_SHARE * total:
+        rows = np.asarray(allowed).astype(post["lex_rows"].dtype)
+        return _best(post, rows if live is None else rows[live[rows]], hits, idf, k, scoring)
+    if total < MIN_PRUNED_POSTINGS:
+        return None
+    order = sorted(sizes, key=lambda t: (sizes[t], t))
+    bounds, spans = TermBounds(hits, idf, scoring, peaks), dict(hits)
+    reach, rest = bounds.reach(order, [sizes[t] * len(hits) for t in order], ESSENTIAL_SHARE * total)
+    if not reach:
+        return None
+    cand, scores, held = np.zeros(0, post["lex_rows"].dtype), np.zeros(0, np.float32), 0
+    for j, t in enumerate(order[:-1]):
+        held += sizes[t]
+        if held * len(hits) > ESSENTIAL_SHARE * total:
+            return None
+        new = np.asarray(post["lex_rows"][spans[t][0]:spans[t][1]])
+        new = _allowed_rows(new[~np.isin(new, cand)], live, allowed)
+        cand, scores = _merge(cand, scores, new, score_rows(post, new, hits, idf, scoring))
+        if len(cand) < k:
+            continue
+        theta = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best candidate's score
+        if bounds.below(order[j + 1:], theta):
+            return _top(cand, scores, k)
+        if rest >= THETA_GROWTH * theta:  # more candidates seldom raise theta that far: stop paying
+            return None
+    return None
+
+
+class TermBounds:
+    """Upper bounds of one query's term weights in one segment: ``idf`` times the times the term
+    is asked (a weight ``idf*tf/(tf+K)`` is below its idf), or, tighter, that times the largest
+    ``tf/(tf+K)`` the term's postings can reach: tf 1 at length 0, or a tf above 1 at the shortest
+    length it has (``tf_peaks``)."""
+
+    def __init__(self, hits, idf, scoring: Scoring, peaks):
+        self.idf, self.scoring, self.peaks = idf, scoring, peaks
+        self.times: dict[str, int] = {}
+        for t, _ in hits:
+            self.times[t] = self.times.get(t, 0) + 1
+
+    def below(self, terms_: list[str], theta: float) -> bool:
+        """Whether a row holding only ``terms_`` scores below ``theta`` (float32 slack included)."""
+        if sum(self.idf[t] * self.times[t] for t in terms_) * (1 + PRUNE_MARGIN) < theta:
+            return True
+        return self.peaks is not None and sum(self.tight(t) for t in terms_) * (1 + PRUNE_MARGIN) < theta
+
+    def reach(self, order: list[str], costs: list[float], budget: float) -> tuple[int, float]:
+        """How many of ``order`` can be essential within ``budget`` (their ``costs`` summed), and
+        the bound of the others then; (0, ...) when pruning cannot pay: none can, or the others'
+        bounds sum past the essential ones' (the k-th best candidate seldom scores above the
+        essential terms' bounds). A choice of path only: the result is exact either way."""
+        j = 0
+        while j < len(order) - 1 and sum(costs[:j + 1]) <= budget:
+            j += 1
+        bound = self.tight if self.peaks is not None else (lambda t: self.idf[t] * self.times[t])
+        rest = sum(bound(t) for t in order[j:])
+        return (j if j and rest < sum(bound(t) for t in order[:j]) else 0), rest
+
+    def tight(self, term: str) -> float:
+        """``term``'s bound from its tf peaks (at most its idf times the times it is asked)."""
+        s = self.scoring
+        norm = s.k1 * (1 - s.b)  # K at length 0: tf 1 weighs at most 1 / (1 + norm) of the idf
+        ratio = 1 / (1 + norm)
+        for v, dl in self.peaks(term):
+            ratio = max(ratio, v / (v + norm + s.k1 * s.b * dl / s.avgdl))
+        return self.idf[term] * self.times[term] * ratio
+
+
+def tf_peaks(post, span: tuple[int, int]) -> np.ndarray:
+    """(tf, the shortest passage length with that tf) of each tf above 1 in a term's postings,
+    as float64 rows: what ``TermBounds.tight`` needs for any mean length and idf. Reads the
+    posting's tf in order and the lengths of its few rows with tf above 1."""
+    s, e = span
+    hi = np.flatnonzero(np.asarray(post["lex_tf"][s:e]) > 1)
+    if not len(hi):
+        return np.zeros((0, 2))
+    v = np.asarray(post["lex_tf"][s + hi], dtype=np.float64)
+    dl = np.asarray(post["lex_doclen"][np.asarray(post["lex_rows"][s + hi])], dtype=np.float64)
+    order = np.lexsort((dl, v))
+    v, dl = v[order], dl[order]
+    first = np.concatenate([[True], v[1:] != v[:-1]])
+    return np.stack([v[first], dl[first]], axis=1)
+
+
+def _allowed_rows(rows, live, allowed):
+    if live is not None:
+        rows = rows[live[rows]]
+    return rows if allowed is None else rows[np.isin(rows, allowed)]
+
+
+def _merge(cand, scores, new, new_scores):
+    rows = np.concatenate([cand, new])
+    order = np.argsort(rows, kind="stable")
+    return rows[order], np.concatenate([scores, new_scores])[order]
+
+
+def _best(post, rows, hits, idf, k, scoring):
+    return _top(rows, score_rows(post, rows, hits, idf, scoring), k)
+
+
+def _top(rows, scores, k):
+    keep = scores > 0
+    rows, scores = rows[keep], scores[keep]
+    top = top_k(scores, k)  # rows ascend: ties go to the lower row, as in full_search
+    return rows[top].astype(np.int64), scores[top]
+
+
+def score_rows(post, rows, hits, idf, scoring: Scoring) -> np.ndarray:
+    """The complete BM25 scores of ``rows`` (sorted, distinct), each term's postings searched for
+    them (binary search: a long posting is never read whole), summed in the order of ``hits`` as
+    ``full_search`` sums them, so every score is the same float32."""
+    scores = np.zeros(len(rows), dtype=np.float32)
+    if not len(rows):
+        return scores
+    dl = np.asarray(post["lex_doclen"][rows], dtype=np.float32)
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for t, (s, e) in hits:
+        if t not in found:
+            posting = post["lex_rows"][s:e]
+            at = np.minimum(np.searchsorted(posting, rows), e - s - 1)
+            there = np.asarray(posting[at]) == rows
+            tf = np.asarray(post["lex_tf"][s + at[there]], dtype=np.float32)
+            found[t] = there, scoring.weights(idf[t], tf, dl[there])
+        there, w = found[t]
+        scores[there] += w
+    return scores
 
 
 class DocumentFrequencies:
