@@ -369,6 +369,7 @@ def test_bold_text_is_one_font_and_the_short_answer_a_highlight_of_the_text_size
                 style: getComputedStyle(el.parentElement).fontStyle, bg: s.backgroundColor}; }""")
     assert style["size"] == style["psize"] and style["weight"] == style["pweight"], style
     assert style["style"] == "normal" and style["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), style
+    page.screenshot(path=str(shots / "ui-short-answer.png"))
     msg = ask(page, "What did the volcano on the moon erupt in 1850?")
     heading = msg.locator("p > strong").first
     assert "Not found" in heading.inner_text()
@@ -378,5 +379,4 @@ def test_bold_text_is_one_font_and_the_short_answer_a_highlight_of_the_text_size
     th = page.locator("#nq-summary th", has_text="passages")
     assert th.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el); "
                        "return r.getClientRects().length; }") == 1
-    page.screenshot(path=str(shots / "ui-short-answer.png"))
     page.context.close()
