@@ -17,11 +17,14 @@ a ``Citation`` field by field, so the two cannot show different fields or word a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from newsqa.embeddings.chunker import Passage
 
-from .types import UNSURE_NOTE, Answer, Citation, TimelineEntry, location_label
+from .followup import topic_words
+from .types import UNSURE_NOTE, Answer, Citation, Hit, TimelineEntry, Turn, location_label
 
 UNTITLED = "(untitled)"
 UNDATED = "undated"
@@ -156,6 +159,58 @@ def unsure_note(answer: Answer) -> str:
         'Unsure: these are the closest passages; they may not answer the question (no passage matches).'
     """
     return answer.note
+
+
+def distinct_related(related: Sequence[Hit]) -> list[Hit]:
+    """An abstention's related passages, each shown once: a passage that would show the same
+    headline, meta line and text as an earlier one (the same story stored twice, as two BBC files
+    are) is left out. Rendering only: ``Answer.related`` (and the JSON) keeps them all.
+
+        >>> from dataclasses import replace
+        >>> p = Passage("a", "d1", "paragraph", 1, 0, 19, "Budget on 16 March.", ((0, 19),), title="Budget")
+        >>> len(distinct_related([Hit(p, 0, 1.0), Hit(replace(p, passage_id="b", doc_id="d2"), 1, 0.9)]))
+        1
+    """
+    seen, out = set(), []
+    for h in related:
+        v = passage_view(h.passage)
+        if (key := (v.title, v.meta, " ".join(v.text.split()))) not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
+
+
+_SEARCH_CONTEXT = re.compile(r"^(.*\S)\s+\(([^()]*)\)$")  # "Why? (happened Yukos)": words searched beside
+
+
+def reading_line(answer: Answer, history: Sequence = ()) -> str:
+    """How a question was read as a follow-up, in a reader's words ("" when it was asked as typed).
+
+    The searched question without the earlier turn's words the engine searches beside it (in
+    brackets in ``resolved_question``, which the JSON keeps): the question as resolved when it
+    differs from what was typed, else the earlier question it follows (from ``history``, as
+    ``Engine.ask`` takes it; the question before when none is given).
+
+        >>> a = Answer("Why?", "", False, (), (), resolved_question="Why? (happened Yukos)", rewritten=True)
+        >>> reading_line(a, ["What happened to Yukos?"])
+        'Read as a follow-up to \u201cWhat happened to Yukos?\u201d'
+        >>> reading_line(Answer("Who did he beat?", "", False, (), (), rewritten=True,
+        ...                     resolved_question="Who did Lleyton Hewitt beat? (Australian Open)"))
+        'Read as a follow-up: \u201cWho did Lleyton Hewitt beat?\u201d'
+    """
+    if not answer.rewritten:
+        return ""
+    searched = answer.resolved_question or answer.question
+    m = _SEARCH_CONTEXT.match(searched)
+    core = m.group(1) if m else searched
+    asked = [Turn.of(t).question for t in history]
+    if core.strip() != answer.question.strip():
+        if core not in asked:
+            return f"Read as a follow-up: \u201c{core}\u201d"
+        earlier = core  # an ellipsis re-asking the earlier question ("And Kim?": "How old is Putin? (Kim)")
+    else:  # the earlier question with a topic of its own, as qa.followup picks it
+        earlier = next((q for q in reversed(asked) if topic_words(q)), "")
+    return f"Read as a follow-up to \u201c{earlier}\u201d" if earlier else "Read as a follow-up to the question before"
 
 
 def passage_view(p: Passage) -> PassageView:

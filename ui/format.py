@@ -22,8 +22,8 @@ from markupsafe import Markup
 from markupsafe import escape as _escape
 
 from newsqa.embeddings.plural import count
-from newsqa.qa.present import (UNDATED, CitationView, Note, citation_view, passage_view, timeline_view,
-                               unsure_note)
+from newsqa.qa.present import (UNDATED, CitationView, Note, citation_view, distinct_related, passage_view,
+                               reading_line, timeline_view, unsure_note)
 from newsqa.qa.types import Answer, Citation, Hit
 
 from .documents import title_of
@@ -37,6 +37,7 @@ _MD_PUNCT = frozenset(string.punctuation) - set(_ENTITIES)
 RELATED_LABEL = "related, not an answer"
 CHAT_SNIPPET_CHARS = 220
 HEADLINE_WINDOW = 3  # listed headlines shown on each side of a cited one
+ANSWER_MD = "***"  # around the short answer in chat Markdown (headings are ``**``; see ``_quote_md``)
 
 
 def escape(text: object) -> Markup:
@@ -88,19 +89,23 @@ def _md_keep_edges(text: str) -> str:
 
 
 def _quote_md(c: Citation) -> str:
-    """The quote with its short answer in bold, when there is one."""
+    """The quote with its short answer marked, when there is one: ``***x***`` (``<em><strong>``),
+    which the page's CSS shows as a highlight of the text's size and weight, so that it is told from
+    the bold headings (``**Not found...**``, ``**Compared:**``), which are plain ``<strong>``."""
     if c.answer_span and c.start <= c.answer_span[0] < c.answer_span[1] <= c.end:
         a, b = c.answer_span[0] - c.start, c.answer_span[1] - c.start
-        return _md_keep_edges(c.quote[:a]) + "**" + md_text(c.quote[a:b]) + "**" + _md_keep_edges(c.quote[b:])
+        return (_md_keep_edges(c.quote[:a]) + ANSWER_MD + md_text(c.quote[a:b]) + ANSWER_MD
+                + _md_keep_edges(c.quote[b:]))
     return md_text(c.quote)
 
 
-def answer_markdown(answer: Answer, turn: int) -> str:
+def answer_markdown(answer: Answer, turn: int, history: list | tuple = ()) -> str:
     """The chat reply: quotes with numbered markers, or the abstention with what is related.
 
     Args:
         answer: what ``Engine.ask`` returned.
         turn: the number of this question in the conversation (markers link to ``nq-t{turn}-c{n}``).
+        history: the earlier turns the question was asked with (for the follow-up's reading line).
     """
     if answer.abstained:
         head = answer.answer
@@ -111,14 +116,14 @@ def answer_markdown(answer: Answer, turn: int) -> str:
             lines.append(md_text(answer.coverage))
         if answer.related:
             lines.append(f"**{md_text(RELATED_LABEL.capitalize())}:**")
-            for i, h in enumerate(answer.related, 1):
+            for i, h in enumerate(distinct_related(answer.related), 1):
                 p, v = h.passage, passage_view(h.passage)
                 # the meta of the terminal's line: "headline list, position 97" says a headline is one of
                 # the page's list of other stories, not the story of the article named beside it
                 where = md_text(", ".join(v.meta if v.text == v.title else (v.title, *v.meta)))
                 lines.append(f"- \u201c{md_text(_snippet(p.text))}\u201d \u2014 *{where}* "
                              f"[\\(see\\)](#{anchor(turn, i, 'r')})")
-        return "\n\n".join(lines) + searched_for_markdown(answer)
+        return "\n\n".join(lines) + searched_for_markdown(answer, history)
     parts = [f"\u201c{_quote_md(c)}\u201d {marker(turn, c.n)}" for c in answer.citations]
     text = " ".join(parts)
     if note := unsure_note(answer):  # a weak quote must not look like a sure one
@@ -129,14 +134,14 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         text += "\n\n**Earlier reports of this story:**\n" + "\n".join(
             f"- \u201c{md_text(v.quote)}\u201d \\[{v.n}\\] \u2014 "
             f"*{md_text(', '.join(x for x in (v.title, *v.meta) if x))}*" for v in map(timeline_view, answer.timeline))
-    return text + searched_for_markdown(answer)
+    return text + searched_for_markdown(answer, history)
 
 
-def searched_for_markdown(answer: Answer) -> str:
-    """ "Searched for: ..." under an answer whose question was read as a follow-up ("" otherwise)."""
-    if not getattr(answer, "rewritten", False):
-        return ""
-    return f"\n\n*Searched for: {md_text(answer.resolved_question)}*"
+def searched_for_markdown(answer: Answer, history: list | tuple = ()) -> str:
+    """How the question was read, under an answer read as a follow-up ("" otherwise):
+    ``qa.present.reading_line`` (the terminal shows the same words)."""
+    line = reading_line(answer, history)
+    return f"\n\n*{md_text(line)}*" if line else ""
 
 
 def error_markdown(message: str) -> str:
@@ -335,7 +340,7 @@ def turn_html(answer: Answer, turn: int, documents: dict[str, dict], note: str =
     ``note`` (plain text) goes under the question, e.g. what was searched.
     """
     if answer.abstained:
-        cards = _join(Markup(related_card(h, i, turn)) for i, h in enumerate(answer.related, 1))
+        cards = _join(Markup(related_card(h, i, turn)) for i, h in enumerate(distinct_related(answer.related), 1))
         cards = cards or Markup('<p class="nq-empty">No related passages.</p>')
     else:
         cards = _join(Markup(citation_card(c, documents.get(c.doc_id), turn)) for c in answer.citations)
@@ -402,14 +407,14 @@ def upload_lines_html(lines: list[UploadLine], summary: str = "") -> str:
     return str(out + (Markup("<div class='nq-note'>{}</div>").format(summary) if summary else ""))
 
 
-def filter_note_markdown(note: str, without: Answer | None, turn: int) -> str:
+def filter_note_markdown(note: str, without: Answer | None, turn: int, history: list | tuple = ()) -> str:
     """The chat reply when the filters left nothing: why, then what the question finds without them."""
     head = f"**{md_text(note)}**"
     if without is None:
         return head
     if without.abstained:
         return head + "\n\nWithout the filters, too: " + md_text(without.answer)
-    return head + "\n\n*Without the filters:* " + answer_markdown(without, turn)
+    return head + "\n\n*Without the filters:* " + answer_markdown(without, turn, history)
 
 
 def upload_report_html(saved: list[str], refused: list[tuple[str, str]], report_line: str = "",

@@ -110,11 +110,11 @@ class Handlers:
         if answer.abstained and not f.is_empty():
             note = filter_note(snapshot, f, chosen="chosen in Documents")  # the panel's words, not the CLI's
             without = self.engine.ask(question, k=int(k), history=history)
-            chat.append({"role": "assistant", "content": fmt.filter_note_markdown(note, without, turn)})
+            chat.append({"role": "assistant", "content": fmt.filter_note_markdown(note, without, turn, history)})
             shown, unfilter = without, True
             searched = f"{note} Shown: the answer without the filters."
         else:
-            chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn)})
+            chat.append({"role": "assistant", "content": fmt.answer_markdown(answer, turn, history)})
             searched = (f"searched the best {int(k)} of {count(len(snapshot.passages), 'passage', thousands=True)}"
                         + (" (filtered)" if not f.is_empty() else ""))
         session["count"] = turn
@@ -123,7 +123,7 @@ class Handlers:
         session["questions"] = session["questions"] + [{"question": question, "answer": said}]
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
-        # "Ask it as a new question" only when the question was read as a follow-up ("Searched for: ...")
+        # "Ask it as a new question" only when the question was read as a follow-up ("Read as a follow-up: ...")
         alone_btn = update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
         return (chat, session, fmt.sources_html(session["turns"]), "", update(visible=unfilter), alone_btn)
 

@@ -6,6 +6,17 @@ narrow screen (under 760 px) a Chat / Sources switch shows one of the two instea
 """
 
 CSS = """
+/* Gradio's theme declares Source Sans Pro at weight 600 from a file that holds a handful of glyphs
+   (space, A, B...: 5 KB, against 100 KB for the Bold file beside it), so every other letter of a bold
+   run fell back to another font: wider and taller ("Ivo Minar" set larger than the text), with the
+   "A"s and "B"s of a headline in a lighter weight. The full Bold file serves weight 600 instead. */
+@font-face { font-family: 'Source Sans Pro'; src: url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2');
+             font-weight: 600; font-style: normal; }
+/* the chat's short answer (``***x***``: ui.format._quote_md) is a highlight of the text's size and
+   weight; headings ("Not found...", "Compared:") stay plain bold, never highlighted */
+#nq-chat em:has(> strong:only-child) { font-style: normal; }
+#nq-chat em > strong:only-child { font-weight: inherit; font-size: inherit; background: #ffd36b; color: #111;
+                                  border-radius: 2px; padding: 0 2px; box-decoration-break: clone; }
 #nq-sources-box { max-height: calc(100vh - 220px); min-height: 200px; overflow-y: auto !important;
                   overscroll-behavior: contain; position: relative; }
 #nq-chat .icon-button-wrapper, #nq-chat button[aria-label="Clear"] { display: none !important; }  /* the Clear button does it */
@@ -36,7 +47,7 @@ strong.nq-answer { background: #ffd36b; color: #111; text-decoration: underline;
 table.nq-summary { border-collapse: collapse; width: 100%; }
 table.nq-summary th, table.nq-summary td { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
     padding: 3px 8px !important; font-size: 0.9em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-table.nq-summary th { font-weight: 600; width: 6em; }
+table.nq-summary th { font-weight: 600; width: 1%; white-space: nowrap; overflow-wrap: normal; }  /* "passages" on one line */
 .nq-refused { color: #b3261e; }
 .nq-ok { color: #1e7b34; }
 .nq-dup { color: #8a5a00; }

@@ -52,7 +52,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(format_answer(answer, all_related=args.all))
+        print(format_answer(answer, all_related=args.all, history=args.history))
         if answer.abstained and not filters.is_empty():
             print(without_filters(engine, args.question, args.k, filters, args.history, args.all))
     return 0
@@ -64,4 +64,4 @@ def without_filters(engine, question: str, k: int, filters, history, all_related
     without = engine.ask(question, k=k, history=history)
     if without.abstained:
         return f"\n{note} Without the filters, too: not found."
-    return f"\n{note}\nWithout the filters:\n{format_answer(without, all_related, **shown)}"
+    return f"\n{note}\nWithout the filters:\n{format_answer(without, all_related, history=history, **shown)}"

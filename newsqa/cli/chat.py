@@ -106,7 +106,7 @@ def _turn(engine, q: str, k: int, filters, history: list[dict], all_related: boo
     except NewsqaError as e:
         print(f"newsqa: {e}")
         return None
-    print(format_answer(answer, all_related, more=MORE))
+    print(format_answer(answer, all_related, more=MORE, history=history))
     if answer.abstained and not filters.is_empty():
         print(without_filters(engine, q, k, filters, history, all_related, more=MORE))
     history.append({"question": q, "answer": "" if answer.abstained else answer.answer})

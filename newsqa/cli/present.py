@@ -6,8 +6,8 @@ from __future__ import annotations
 import textwrap
 
 from newsqa.embeddings.plural import count  # noqa: F401  (the CLI's plurals; re-exported)
-from newsqa.qa.present import (RELATED_SHOWN, CitationView, Note, citation_view, passage_view, timeline_view,
-                               unsure_note)
+from newsqa.qa.present import (RELATED_SHOWN, CitationView, Note, citation_view, distinct_related, passage_view,
+                               reading_line, timeline_view, unsure_note)
 
 WIDTH = 100
 
@@ -15,11 +15,12 @@ WIDTH = 100
 MORE_RELATED = "--all shows them, --json lists them"
 
 
-def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED) -> str:
+def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED, history=()) -> str:
     """The answer as a person reads it in a terminal: quotes with markers, then the citations (an
     abstention: the first ``RELATED_SHOWN`` related passages, one line each, and ``more`` saying how
-    to see the rest; ``all_related``: all of them)."""
-    lines = _head(answer)
+    to see the rest; ``all_related``: all of them). ``history``: the earlier turns it was asked with
+    (the follow-up's reading line names the question it follows)."""
+    lines = _head(answer, history)
     if answer.abstained:
         return "\n".join(lines + _related(answer, None if all_related else RELATED_SHOWN, more))
     lines.append("")
@@ -28,13 +29,13 @@ def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED) -
     return "\n".join(lines + _timeline(answer))
 
 
-def _head(answer) -> list[str]:
-    """The answer's text, with the unsure note, the rewritten search and the comparison's verdict."""
+def _head(answer, history=()) -> list[str]:
+    """The answer's text, with the unsure note, how a follow-up was read and the comparison's verdict."""
     lines = [textwrap.fill(answer.answer, width=WIDTH)]
     if note := unsure_note(answer):
         lines.insert(0, note)
-    if getattr(answer, "rewritten", False):
-        lines.append(f"(Searched for: {answer.resolved_question})")
+    if reading := reading_line(answer, history):
+        lines.append(f"({reading})")
     if getattr(answer, "verdict", ""):
         lines.append(f"Compared: {answer.verdict}")
     return lines
@@ -45,12 +46,13 @@ def _related(answer, shown: int | None, hint: str) -> list[str]:
     ``(headline, date, source, section, paragraph)``; the first ``shown`` of them (None: all)."""
     if not answer.related:
         return []
+    related = distinct_related(answer.related)  # the same story stored twice is listed once
     lines = ["\nRelated, but not an answer:"]
-    for h in answer.related[:shown]:
+    for h in related[:shown]:
         v = passage_view(h.passage)
         meta = v.meta if v.text == v.title else (v.title, *v.meta)  # a headline is not said twice
         lines.append(f"- {v.excerpt()} ({', '.join(meta)})")
-    more = len(answer.related) - len(lines) + 1
+    more = len(related) - len(lines) + 1
     if more > 0:
         lines.append(f"  ... and {more} more ({hint})")
     return lines

@@ -18,6 +18,10 @@ from .pool import Pool
 __all__ = ["KINDS", "Pool", "Shape", "Shaped", "detect", "extra_queries", "merge_same_paragraph", "overrule",
            "search_depth", "shape_quotes"]
 
+# The reason of a who-is answer made unsure because only a sentence the abstainer did not read (it
+# reads the top three) describes the subject: said as a reader sees it (the code stays NOT_CLEAR).
+WHO_IS_ONLY_FURTHER = "{subject} is described only in passing, in sentences about something else"
+
 
 @dataclass(frozen=True)
 class Shaped:
@@ -82,7 +86,7 @@ def overrule(verdict, shape: Shape, pool: Pool):
     # the reason must not deny what the quote shows ("the articles about Liam Fox do not give the role"
     # above "Tory co-chairman Liam Fox ..."): it says where the description was found instead
     return replace(verdict, state=UNSURE, reason={"code": NOT_CLEAR, "terms": [],
-                                                  "text": f"only a sentence outside the best matches describes {shape.subject}"})
+                                                  "text": WHO_IS_ONLY_FURTHER.format(subject=shape.subject)})
 
 
 _ABOUT = re.compile(r"^((?:the articles|no sentence) about )(.+?)( do not give | clearly gives )")

@@ -323,7 +323,7 @@ def test_an_unsure_who_is_reason_never_denies_the_description_it_quotes():
                                                                   "Platon Lebedev clearly gives the role", "terms": []})):
         got = overrule(verdict, who, pool)
         assert got.state == UNSURE and got.reason["code"] == "not_clear"
-        assert got.reason["text"] == "only a sentence outside the best matches describes Platon Lebedev"
+        assert got.reason["text"] == "Platon Lebedev is described only in passing, in sentences about something else"
     stranger = _pool([described], {"l": [described]}, {"l": "Mr Lebedev headed the Menatep group."})
     unsure = Decision(UNSURE, 0.3, {"code": "not_clear", "text": "no sentence about Platon Lebedev clearly gives the role", "terms": []})
     assert overrule(unsure, who, stranger) == unsure  # no description of the full name: the reason stands

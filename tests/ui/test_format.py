@@ -67,11 +67,28 @@ def test_answer_markdown_has_numbered_markers_linking_to_cards():
     assert md.index("Alpha") < md.index("#nq-t3-c1") < md.index("Beta") < md.index("#nq-t3-c2")
 
 
-def test_answer_markdown_bolds_the_short_answer():
+def test_answer_markdown_marks_the_short_answer_apart_from_headings():
     s = PARA.index("The toll")
     c = _citation(PARA, s, PARA.index(" A last"), answer_span=(PARA.index("15"), PARA.index("15") + 2))
-    md = fmt.answer_markdown(Answer("q", "", False, (c,), ()), 1)
-    assert "\u201cThe toll rose to **15** on Tuesday\\.\u201d" in md
+    md = fmt.answer_markdown(Answer("q", "", False, (c,), (), verdict="A: 15 vs B: 9"), 1)
+    # ***x*** (<em><strong>: the page's highlight), never the **x** of a heading
+    assert "\u201cThe toll rose to ***15*** on Tuesday\\.\u201d" in md
+    assert "**Compared:** " + fmt.md_text("A: 15 vs B: 9") in md and "***Compared" not in md
+
+
+def test_a_passage_stored_twice_is_listed_once_among_the_related():
+    p = Passage("p1", "d1", "paragraph", 1, 0, 24, "Budget day is 16 March.", ((0, 24),), title="Brown names the day")
+    twin = Passage("p2", "d2", "paragraph", 1, 0, 24, "Budget day is 16 March.", ((0, 24),), title="Brown names the day")
+    other = Passage("p3", "d3", "paragraph", 1, 0, 24, "Blair backs the budget.", ((0, 24),), title="Blair backs")
+    a = Answer("q", "Not found in the indexed articles.", True, (), (),
+               related=(Hit(p, 0, 0.3), Hit(twin, 1, 0.2), Hit(other, 2, 0.1)))
+    md, html_ = fmt.answer_markdown(a, 1), fmt.turn_html(a, 1, {})
+    assert md.count("Budget day is 16 March") == 1 and html_.count("Budget day is 16 March") == 1
+    # numbered alike in the chat and the panel: the second shown is the other story
+    assert "Blair backs the budget" in md and "#nq-t1-r2" in md and 'id="nq-t1-r2"' in html_
+    assert "#nq-t1-r3" not in md and 'id="nq-t1-r3"' not in html_
+    from newsqa.cli import format_answer
+    assert format_answer(a).count("Budget day is 16 March") == 1
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

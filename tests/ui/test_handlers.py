@@ -53,14 +53,14 @@ def _visible(update) -> bool:
 def test_ask_as_new_question_shows_only_after_a_rewritten_follow_up(engine, tmp_path):
     h = _handlers(engine, tmp_path)
     chat, session, _, _, _, alone = h.chat_turn(FIRST, [], new_session(), *NO_FILTERS)
-    assert not _visible(alone) and "Searched for" not in chat[-1]["content"]
+    assert not _visible(alone) and "Read as a follow\\-up" not in chat[-1]["content"]
     chat, session, _, _, _, alone = h.chat_turn(FOLLOW, chat, session, *NO_FILTERS)
-    assert "Searched for:" in chat[-1]["content"] and _visible(alone)
+    assert "Read as a follow\\-up" in chat[-1]["content"] and _visible(alone)
     assert alone["value"] == "Ask \u201cWho was their captain?\u201d as a new question, not a follow-up"
     # the button asks the literal question, without the conversation
     chat, session, sources, _, _, alone = h.ask_alone(chat, session, *NO_FILTERS)
     assert chat[-2]["content"] == fmt.md_text(FOLLOW)
-    assert "Searched for" not in chat[-1]["content"] and not _visible(alone)
+    assert "Read as a follow\\-up" not in chat[-1]["content"] and not _visible(alone)
     assert "Q3: Who was their captain?" in sources
     # an ordinary question hides it again; so does Clear
     *_, alone = h.chat_turn(FIRST, chat, session, *NO_FILTERS)

@@ -337,3 +337,46 @@ def test_a_mixed_upload_accepts_the_good_file_and_names_the_bad_one(browser, app
     assert not any(p.suffix == ".docx" for p in upload_dir.iterdir())
     page.screenshot(path=str(shots / "ui-upload.png"))
     page.context.close()
+
+
+def platform_fonts(page, selector: str) -> list[tuple[str, bool]]:
+    """The fonts Chromium drew the text of ``selector``'s first element with: (family, a web font?) (CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no element {selector}"
+    return [(f["familyName"], f["isCustomFont"]) for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+
+
+def test_bold_text_is_one_font_and_the_short_answer_a_highlight_of_the_text_size(browser, app, shots):
+    """Gradio's weight-600 file of its font holds a few glyphs ("A", "B"): bold text fell back letter by
+    letter to another, larger font; the chat's short answer is a highlight, headings plain bold."""
+    url, _, _ = app
+    page = open_page(browser, url)
+    for q in QUESTIONS:
+        ask(page, q)
+    marked = page.locator(f"{BOT} em > strong")
+    assert marked.count() >= 1, "no short answer marked in the chat"
+    page.wait_for_timeout(300)  # the font files load on first use
+    for sel in ("#nq-sources-box .nq-turn-q", "#nq-sources-box .nq-card-head .nq-title", f"{BOT} em > strong",
+                "#nq-summary th"):
+        fonts = platform_fonts(page, sel)  # one web font (the Bold file's own name is "Source Sans 3")
+        assert len(fonts) == 1 and fonts[0][1] and fonts[0][0].startswith("Source Sans"), (sel, fonts)
+    style = marked.first.evaluate("""el => { const s = getComputedStyle(el), p = getComputedStyle(el.closest('p'));
+        return {size: s.fontSize, psize: p.fontSize, weight: s.fontWeight, pweight: p.fontWeight,
+                style: getComputedStyle(el.parentElement).fontStyle, bg: s.backgroundColor}; }""")
+    assert style["size"] == style["psize"] and style["weight"] == style["pweight"], style
+    assert style["style"] == "normal" and style["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), style
+    page.screenshot(path=str(shots / "ui-short-answer.png"))
+    msg = ask(page, "What did the volcano on the moon erupt in 1850?")
+    heading = msg.locator("p > strong").first
+    assert "Not found" in heading.inner_text()
+    assert heading.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert int(heading.evaluate("el => getComputedStyle(el).fontWeight")) >= 600
+    # the Index table's first column keeps each word whole ("passages", not "passage / s")
+    th = page.locator("#nq-summary th", has_text="passages")
+    assert th.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el); "
+                       "return r.getClientRects().length; }") == 1
+    page.context.close()

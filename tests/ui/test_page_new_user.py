@@ -27,7 +27,7 @@ ARTICLES = {
                         "from a shipyard in Suva for 12 million dollars.\n",
 }
 FIRST = "Who did the Tavua rugby club beat in the island cup final?"
-FOLLOW = "Who was their captain?"  # read as a follow-up of FIRST ("Searched for: ...")
+FOLLOW = "Who was their captain?"  # read as a follow-up of FIRST ("Read as a follow-up: ...")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_ask_as_new_question_only_after_a_rewritten_follow_up(browser, app, shot
     ask_in_page(page, FIRST, sources=True)
     assert not again.is_visible()
     follow = ask_in_page(page, FOLLOW)
-    assert "Searched for:" in follow.inner_text()
+    assert "Read as a follow-up" in follow.inner_text()
     again.wait_for(state="visible", timeout=10_000)
     assert again.inner_text() == f"Ask \u201c{FOLLOW}\u201d as a new question, not a follow-up"
     page.wait_for_function("document.querySelectorAll('#nq-sources-box .nq-turn').length >= 2", timeout=30_000)
@@ -101,7 +101,7 @@ def test_ask_as_new_question_only_after_a_rewritten_follow_up(browser, app, shot
     again.click()
     page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length >= 3", timeout=60_000)
     page.wait_for_function("document.querySelectorAll('#nq-sources-box .nq-turn').length >= 3", timeout=30_000)
-    assert "Searched for" not in page.locator(BOT).last.inner_text()
+    assert "Read as a follow-up" not in page.locator(BOT).last.inner_text()
     assert page.locator("#nq-t3 .nq-turn-q").inner_text() == f"Q3: {FOLLOW}"  # the literal question
     again.wait_for(state="hidden", timeout=10_000)
     page.context.close()
