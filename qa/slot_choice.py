@@ -31,7 +31,8 @@ import re
 
 from .asked import asked_kind, focus_term, kind_spans
 from .lexicon import OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, is_nationality
-from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, past_occurrence, person_like, whole_number
+from .spans import (IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, defeated_side, other_gender_event, past_occurrence,
+                    person_like, whole_number)
 from .quotes import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
 
@@ -361,3 +362,80 @@ def _adds_to(c, chosen: list) -> bool:
         return True
     return not any(near_duplicate(c.text, h.text, TEMPLATE_OVERLAP) for h in chosen)
 
+
+
+# Names of bodies, not of a person who does an act: "the Lib Dems were second" names no leader.
+_BODY_ENDS = frozenset("""association party dems democrats conservatives tories council committee commission union
+federation ministry department government""".split())
+_PASSIVE_AUX = r"\s+(?:was|were|is|are|has been|have been|had been|will be|is being)\s+"
+
+
+def _acted_on_other(verb: str, text: str, own: set[str]) -> bool:
+    """"Lucy was replaced by her half-sister" for "Who replaced him?" (him: David Blunkett): the sentence
+    tells the asked act done to another than the question's own names, so its names are not the doer."""
+    for m in re.finditer(r"((?:[A-Z][\w'\u2019-]*\s+)*[A-Z][\w'\u2019-]*)" + _PASSIVE_AUX + re.escape(verb[:5]) + r"\w*\s+by\b", text):
+        if not set(terms(m.group(1))) & own:
+            return True
+    return False
+
+
+_MODAL_VERB = re.compile(r"^(?:who|which \w+)\s+(?:is|are|was|were)\s+(?:expected|set|due|likely|going|about|tipped)\s+to\s+([a-z]+)", re.I)
+_LEAD_CONJUNCTION = re.compile(r"^(?:and|but|so)\s+", re.I)  # "And who replaced him?"
+_ACT_WORDS = 6  # words after a name that may hold the asked verb ("Noel Forgeard is now set to replace")
+
+
+def asked_verb(question: str) -> str:
+    """The verb of "Who <verb> ...?" ("replace" in "Who is expected to replace..."), "" for none."""
+    q = _LEAD_CONJUNCTION.sub("", " ".join(question.split()))
+    m = _MODAL_VERB.match(q) or WHO_VERB.match(q)
+    return m.group(1).lower() if m and m.group(1).lower() not in NOT_VERBS else ""
+
+
+def _tells_act(verb: str, text: str, span: tuple[int, int]) -> bool:
+    """The asked verb follows the name within a few words ("Noel Forgeard is now set to replace Mr Camus")."""
+    after = re.findall(r"[\w'-]+", re.split(r"[.;:]\s", text[span[1]:], maxsplit=1)[0])[:_ACT_WORDS]
+    v = IRREGULAR.get(terms(verb)[0], terms(verb)[0]) if terms(verb) else ""
+    return bool(v) and v in {IRREGULAR.get(t, t) for t in terms(" ".join(after))}
+
+
+def doer_spans(question: str, text: str, carried: str = "") -> list[tuple[int, int]]:
+    """Names of ``text`` that may be the doer of a "Who <verb> ...?" question: the person slot's names
+    less a body ("Slough Conservative Association"), the loser after a verb of defeating, a name the
+    question or its carried words say (the follow-up's "him"), and none at all when the sentence tells
+    another competition ("her" title for a men's question) or the act done to someone else.
+
+        >>> q = "Who won the Australian Open men's title?"
+        >>> doer_spans(q, "Serena Williams beat Lindsay Davenport to win her second title.")
+        []
+        >>> t = "Roger Federer beat Andy Roddick to win the title."
+        >>> [t[s:e] for s, e in doer_spans(q, t)]
+        ['Roger Federer']
+    """
+    verb = asked_verb(question)
+    own = set(terms(question + " " + carried))
+    if not verb or other_gender_event(question, text) or _acted_on_other(verb, text, own):
+        return []
+    out = []
+    for s, e in slot_spans(question, "person", text):
+        words_ = text[s:e].split()
+        if words_[-1].lower() in _BODY_ENDS or set(terms(text[s:e])) <= own or defeated_side(question, text, (s, e)):
+            continue
+        out.append((s, e))
+    return out
+
+
+def unnamed_doer(question: str, texts: list[str], carried: str = "") -> str:
+    """For a "Who <verb> ...?" question (not "Who is X?", not "Who did X beat?"): "who <verb> ..." when
+    the lead sentence names nobody who can be the doer and no other shown sentence names one next to
+    the act or the role (slot level 2); "" otherwise. The answer is then unsure: its quote tells of the
+    topic, not of who did the asked thing ("Who leads the Conservative party?" answered by "...the
+    prominent Conservatives had slender leads in seats where the Lib Dems were second")."""
+    q = _LEAD_CONJUNCTION.sub("", " ".join(question.split()))
+    verb = asked_verb(q)
+    if not texts or asked_kind(q) != "person" or not verb:
+        return ""
+    if doer_spans(q, texts[0], carried) or any(_tells_act(verb, t, sp) or slot_level(q, t, "person") == 2
+                                               for t in texts[1:] for sp in doer_spans(q, t, carried)):
+        return ""
+    asked = q.rstrip("?").strip()
+    return asked[:1].lower() + asked[1:]
