@@ -110,7 +110,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     if verdict.state != UNSURE:
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
-    verdict = _doer_named(own, carried, picked, shape.kind, verdict)
+    verdict = _doer_named(own, picked, shape.kind, verdict)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -142,12 +142,12 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                   verdict=shaped.shown_verdict(citations, unsure), **extra)
 
 
-def _doer_named(question: str, carried: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
+def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
     """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
     unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome."""
     if verdict.state != ANSWERED or shape_kind != "fact":
         return verdict
-    asked = unnamed_doer(question, [c.text for c in picked], carried)
+    asked = unnamed_doer(question, [c.text for c in picked])
     if not asked:
         return verdict
     return Decision(UNSURE, verdict.confidence,
