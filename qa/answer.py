@@ -11,16 +11,16 @@ from newsqa.embeddings.caching import PerReader
 from newsqa.embeddings.passage_table import kind_counts
 from newsqa.embeddings.reader import IndexReader as Snapshot
 
-from .abstain import UNSURE, AbstainSettings, decide
+from .abstain import ANSWERED, UNSURE, AbstainSettings, Decision, decide
 from .caches import ArticleTerms
 from .dates import resolve_relative_dates
-from .explain import LOW_MATCH, topics_sentence
+from .explain import LOW_MATCH, NOT_CLEAR, topics_sentence
 from .followup import Resolved
 from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
-from .slot_choice import add_close_second, fill_slot, filler_first
+from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
@@ -110,6 +110,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     if verdict.state != UNSURE:
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
+    verdict = _doer_named(own, picked, shape.kind, verdict)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -139,6 +140,18 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     return Answer(question, answer, False, tuple(citations), retrieved, timeline=tuple(timeline),
                   resolved_question=resolved.query, confidence=conf, shape=shape.kind,
                   verdict=shaped.shown_verdict(citations, unsure), **extra)
+
+
+def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
+    """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
+    unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome."""
+    if verdict.state != ANSWERED or shape_kind != "fact":
+        return verdict
+    asked = unnamed_doer(question, [c.text for c in picked])
+    if not asked:
+        return verdict
+    return Decision(UNSURE, verdict.confidence,
+                    {"code": NOT_CLEAR, "text": f"the closest sentence does not name {asked}", "terms": []})
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

@@ -30,8 +30,9 @@ from __future__ import annotations
 import re
 
 from .asked import asked_kind, focus_term, kind_spans
-from .lexicon import OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, is_nationality
-from .spans import IRREGULAR, NOT_VERBS, RELATIVE, WHO_VERB, NAME, past_occurrence, person_like, whole_number
+from .lexicon import MONTHS, OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, WEEKDAYS, is_nationality
+from .spans import (IRREGULAR, NOT_PEOPLE, NOT_VERBS, RELATIVE, WHO_VERB, NAME, defeated_side, other_gender_event,
+                    past_occurrence, person_like, whole_number)
 from .quotes import near_duplicate
 from .text import STOPWORDS, in_word_list, terms
 
@@ -361,3 +362,110 @@ def _adds_to(c, chosen: list) -> bool:
         return True
     return not any(near_duplicate(c.text, h.text, TEMPLATE_OVERLAP) for h in chosen)
 
+
+
+# Names of bodies, not of a person who does an act: "the Lib Dems were second" names no leader.
+_BODY_ENDS = frozenset("""association party dems democrats conservatives tories council committee commission union
+federation ministry department government""".split())
+_PASSIVE_AUX = r"\s+(?:was|were|is|are|has been|have been|had been|will be|is being)\s+"
+_WHO_ACT = re.compile(r"^(?:who|which \w+)\s+(?:(has|have|had|will|would|is|was|are|were)\s+(?:(been)\s+)?)?"
+                      r"(?:(?:expected|set|due|likely|going|about|tipped)\s+to\s+)?(?:[a-z]+ly\s+)?([a-z]+)\b", re.I)
+_LEAD_CONJUNCTION = re.compile(r"^(?:and|but|so)\s+", re.I)  # "And who replaced him?"
+_PARTICIPLES = frozenset("made led held won sold bought chosen given taken known seen beaten shown".split())
+_TIME_NAME = re.compile(r"^(?:" + MONTHS + "|" + WEEKDAYS + r")$")
+_ACT_WORDS = 6  # words after a name that may hold the asked verb ("Noel Forgeard is now set to replace")
+
+
+def _act_parts(question: str) -> tuple[str, bool]:
+    """(the verb of "Who <verb> ...?", is the question passive?); the verb is "" for "Who is X / the
+    <role> of X?" and for "Who did X <verb>?" (they ask for no doer)."""
+    m = _WHO_ACT.match(_LEAD_CONJUNCTION.sub("", " ".join(question.split())))
+    if not m or m.group(3).lower() in NOT_VERBS:
+        return "", False
+    aux, verb = (m.group(1) or "").lower(), m.group(3).lower()
+    participle = verb.endswith(("ed", "en")) or verb in _PARTICIPLES
+    if aux in ("is", "was", "are", "were") and not (participle or verb.endswith("ing") or "to" in m.group(0).split()):
+        return "", False  # "Who is chief executive of the LSE?": a role, not an act
+    return verb, participle and (aux in ("is", "was", "are", "were") or bool(m.group(2)))
+
+
+def asked_verb(question: str) -> str:
+    """The verb of "Who <verb> ...?" ("replace" in "Who is expected to replace..."), "" for none."""
+    return _act_parts(question)[0]
+
+
+def _tells_act(verb: str, text: str, span: tuple[int, int]) -> bool:
+    """The asked verb follows the name within a few words ("Noel Forgeard is now set to replace Mr Camus")."""
+    after = re.findall(r"[\w'-]+", re.split(r"[.;:]\s", text[span[1]:], maxsplit=1)[0])[:_ACT_WORDS]
+    v = IRREGULAR.get(terms(verb)[0], terms(verb)[0]) if terms(verb) else ""
+    return bool(v) and v in {IRREGULAR.get(t, t) for t in terms(" ".join(after))}
+
+
+def _acted_on_other(verb: str, text: str, own: set[str]) -> bool:
+    """"Lucy was replaced by her half-sister" for "Who replaced David Blunkett?": the sentence tells
+    the asked act done to another than the question's own names, so its names are not the doer."""
+    for m in re.finditer(r"((?:[A-Z][\w'\u2019-]*\s+)*[A-Z][\w'\u2019-]*)" + _PASSIVE_AUX + re.escape(verb[:5]) + r"\w*\s+by\b", text):
+        if not set(terms(m.group(1))) & own:
+            return True
+    return False
+
+
+def _name_spans(question: str, text: str, verb: str) -> list[tuple[int, int]]:
+    """The person slot's names, any other real name ("Kuznets saw..."), a possessor ("Robert R.
+    Gilruth's Space Task Group") and a sentence's first word when the asked verb follows it ("Lukaku
+    shrugs off cobwebs to score twice")."""
+    spans = slot_spans(question, "person", text)
+    for m in NAME.finditer(text):
+        s, e = m.span()
+        name = m.group(0).rstrip(".")  # "...he told the BBC."
+        e = s + len(name) - (2 if name.endswith(("'s", "\u2019s")) else 0)
+        if _is_real_name(text, (s, e)) or _tells_act(verb, text, (s, e)):
+            spans.append((s, e))
+    return spans
+
+
+def doer_spans(question: str, text: str) -> list[tuple[int, int]]:
+    """Names of ``text`` that may be the doer of a "Who <verb> ...?" question: any name less a body
+    ("Slough Conservative Association"), a month or weekday, a nationality, a news agency, the loser
+    after a verb of defeating, a name the question says ("Manchester United"), and none at all when
+    the sentence tells another competition ("her" title for a men's question) or the act done to
+    someone else ("Lucy was replaced by...").
+
+        >>> q = "Who won the Australian Open men's title?"
+        >>> doer_spans(q, "Serena Williams beat Lindsay Davenport to win her second title.")
+        []
+        >>> t = "Roger Federer beat Andy Roddick to win the title."
+        >>> [t[s:e] for s, e in doer_spans(q, t)]
+        ['Roger Federer']
+    """
+    verb, passive = _act_parts(question)
+    own = set(terms(question))
+    if not verb or other_gender_event(question, text) or (not passive and _acted_on_other(verb, text, own)):
+        return []
+    out = []
+    for s, e in sorted(set(_name_spans(question, text, verb))):
+        name = text[s:e].strip()
+        words_ = name.split()
+        if (not words_ or words_[-1].lower() in _BODY_ENDS or _TIME_NAME.match(name) or is_nationality(name)
+                or name.lower() in NOT_PEOPLE or name.lower() in STOPWORDS or set(terms(name)) <= own
+                or defeated_side(question, text, (s, e))):
+            continue
+        out.append((s, e))
+    return out
+
+
+def unnamed_doer(question: str, texts: list[str]) -> str:
+    """For a "Who <verb> ...?" question (not "Who is X?", not "Who did X beat?"): "who <verb> ..." when
+    the lead sentence names nobody who can be the doer and no other shown sentence names one next to
+    the act or the role (slot level 2); "" otherwise. The answer is then unsure: its quote tells of the
+    topic, not of who did the asked thing ("Who leads the Conservative party?" answered by "...the
+    prominent Conservatives had slender leads in seats where the Lib Dems were second")."""
+    q = _LEAD_CONJUNCTION.sub("", " ".join(question.split()))
+    verb = asked_verb(q)
+    if not texts or asked_kind(q) != "person" or not verb:
+        return ""
+    if doer_spans(q, texts[0]) or any(_tells_act(verb, t, sp) or slot_level(q, t, "person") == 2
+                                      for t in texts[1:] for sp in doer_spans(q, t)):
+        return ""
+    asked = q.rstrip("?").strip()
+    return asked[:1].lower() + asked[1:]

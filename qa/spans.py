@@ -510,7 +510,7 @@ _DEFEATED_BEFORE = re.compile(r"\b(?:beat|beats|beating|beaten|defeat|defeats|de
                               r"victory over|win over|wins over|won over|over|against|versus|vs)\s+(?:the\s+)?$", re.I)
 
 
-def _defeated_side(question: str, quote: str, span: tuple[int, int]) -> bool:
+def defeated_side(question: str, quote: str, span: tuple[int, int]) -> bool:
     """"...to beat Lindsay Davenport and win her second title": for "Who won...?" the name after the
     verb of defeating lost (the winner is the one who beat)."""
     return bool(_WIN_Q.match(question.strip())) and bool(_DEFEATED_BEFORE.search(quote[: span[0]]))
@@ -594,7 +594,7 @@ def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
                                                       or other_round(question, quote)):
         return None
     span = _chosen_span(question, quote, cands, qterms)
-    if span and question_type(question) in ("who", "name") and _defeated_side(question, quote, span):
+    if span and question_type(question) in ("who", "name") and defeated_side(question, quote, span):
         return None  # only ever removes a mark: the other name may have won a semi-final, not the title
     return span
 

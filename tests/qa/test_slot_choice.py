@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from newsqa.qa.quotes import near_duplicate
-from newsqa.qa.slot_choice import (TIE_RATIO, add_close_second, anchor_terms, asks_for_person, fill_slot,
-                                   filler_first, slot_level)
+from newsqa.qa.slot_choice import (TIE_RATIO, add_close_second, anchor_terms, asked_verb, asks_for_person, doer_spans,
+                                   fill_slot, filler_first, slot_level, unnamed_doer)
 
 
 @pytest.mark.parametrize("q,s,want", [
@@ -231,3 +231,60 @@ def test_a_near_tie_is_no_republished_copy_nor_a_sibling_articles_other_figure()
     assert add_close_second([best, copy, adds], [best]) == [best, adds]  # a sibling adding question words
     news = C("Insurers expect large claims after the night of high winds along the coast.", 0.77, At(Doc("c")))
     assert add_close_second([best, copy, news], [best]) == [best, news]  # a sibling telling something else
+
+
+# "Who <verb> ...?" answered sure from a lead sentence that names no doer: unnamed_doer (trust10's user session).
+_TORY = ('He said that "very many of the prominent Conservatives" had slender leads in seats where the Lib Dems were second.',
+         'Slough Conservative Association is being run from Conservative campaign headquarters, says a party spokesman.')
+
+
+def test_a_body_is_not_the_doer_of_who_leads():
+    assert unnamed_doer("Who leads the Conservative party?", list(_TORY)) == "who leads the Conservative party"
+    assert unnamed_doer("Who leads the Conservative party?", ["Michael Howard leads the party into the election."]) == ""
+
+
+def test_the_questions_own_names_are_not_the_doer():
+    q = "Who wants to take over Manchester United?"
+    assert unnamed_doer(q, ['"Manchester United fans can do nothing about it," he told the BBC.']) == "who wants to take over Manchester United"
+    assert unnamed_doer(q, ["US tycoon Malcolm Glazer wants to take over the club."]) == ""
+    lead = "Before he resigned on Wednesday, David Blunkett had been in charge of policing."
+    assert unnamed_doer("And who replaced David Blunkett?", [lead]) == "who replaced David Blunkett"
+
+
+def test_a_sentence_telling_the_act_done_to_another_names_no_doer():
+    lead = "Before he resigned on Wednesday, David Blunkett had been in charge of policing."
+    dog = "Lucy was replaced by her half-sister, Sadie, in 2003 after nearly a decade by Mr Blunkett's side."
+    assert unnamed_doer("And who replaced David Blunkett?", [lead, dog]) == "who replaced David Blunkett"
+    assert unnamed_doer("And who replaced David Blunkett?", [lead, "Charles Clarke replaced Mr Blunkett."]) == ""
+
+
+def test_the_loser_and_the_other_competition_name_no_winner():
+    q = "Who won the Australian Open men's title?"
+    assert unnamed_doer(q, ["Serena Williams beat Lindsay Davenport to win her second Australian Open title."])
+    assert unnamed_doer(q, ["Lleyton Hewitt was beaten by Marat Safin, who won the Australian Open title."]) == ""
+    assert doer_spans("Who won the final?", "Safin beat Lleyton Hewitt in the final.") == []
+
+
+def test_a_doer_in_the_second_sentence_next_to_the_act_keeps_the_answer():
+    q = "Who is expected to replace Philippe Camus at the head of EADS?"
+    lead = "The co-head of EADS Philippe Camus is to leave his post."
+    assert asked_verb(q) == "replace"
+    assert unnamed_doer(q, [lead, "Airbus head Noel Forgeard is now set to replace Mr Camus."]) == ""
+    assert unnamed_doer(q, [lead, "Airbus head Noel Forgeard spoke in Paris."]) == "who is expected to replace Philippe Camus at the head of EADS"
+
+
+def test_who_is_and_object_questions_are_left_alone():
+    for q in ("Who is Philippe Camus?", "Who did John Toshack succeed?", "Whom did Safin beat?", "Who is the chief of EADS?",
+              "Who is chief executive of the London Stock Exchange?"):
+        assert unnamed_doer(q, ["The market rose on Tuesday."]) == ""
+    assert asked_verb("Who originally led the Space Task Group?") == "led"
+
+
+def test_a_passive_question_is_answered_by_the_one_acted_on():
+    assert unnamed_doer("Who was limited by Denver's defense?", ["Newton was limited by Denver's defense."]) == ""
+
+
+def test_a_one_word_name_counts_when_it_names_the_doer():
+    assert unnamed_doer("Who scored twice in Belgium's rout?", ["Lukaku shrugs off cobwebs to score twice."]) == ""
+    assert unnamed_doer("Who plotted the relationship?", ["Plotting the relationship, Kuznets saw a curve."]) == ""
+    assert unnamed_doer("Who scored twice in Belgium's rout?", ["Goals came late on Tuesday, he said."])
