@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsqa.embeddings.reader import open_reader, top_k
-from newsqa.qa.bm25 import SegmentBM25, full_search, query_terms
+from newsqa.embeddings.reader import open_reader
+from newsqa.qa.bm25 import SegmentBM25, full_search, query_terms, top_live
 
 from .bench import questions_from
 from .bench_ask import load_questions
@@ -53,14 +53,7 @@ def before_search(post, hits, idf, k, live, allowed, scoring):
     cand, inverse = np.unique(np.concatenate(parts_r), return_inverse=True)
     scores = np.zeros(len(cand), dtype=np.float32)
     np.add.at(scores, inverse, np.concatenate(parts_s).astype(np.float32))
-    keep = scores > 0
-    if live is not None:
-        keep &= live[cand]
-    if allowed is not None:
-        keep &= np.isin(cand, allowed)
-    cand, scores = cand[keep], scores[keep]
-    top = top_k(scores, k)
-    return cand[top].astype(np.int64), scores[top]
+    return top_live(cand, scores, live, allowed, k)
 
 
 def _timed(fn) -> tuple[float, object]:

@@ -215,13 +215,20 @@ def full_search(post, hits, idf, k, live, allowed, scoring: Scoring):
         at += len(r)
     scores = np.zeros(len(cand), dtype=np.float32)
     np.add.at(scores, inverse, np.concatenate(parts_s).astype(np.float32))  # row by row in the order of ``hits``
+    return top_live(cand, scores, live, allowed, k)
+
+
+def top_live(cand, scores, live, allowed, k):
+    """The top ``k`` of ascending rows ``cand`` and their ``scores``, kept only when the score is
+    positive, the row live (``live`` mask or None) and allowed (sorted rows or None); ties go to
+    the lower row, as in one index."""
     keep = scores > 0
     if live is not None:
         keep &= live[cand]
     if allowed is not None:
         keep &= np.isin(cand, allowed)
     cand, scores = cand[keep], scores[keep]
-    top = top_k(scores, k)  # cand ascends: ties go to the lower row, as in one index
+    top = top_k(scores, k)
     return cand[top].astype(np.int64), scores[top]
 
 
