@@ -419,6 +419,10 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
     awards award festival expo summit tournament contest referendum prix series marathon world""".split())
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+# What comes before an event and is reported before it: a question about the bid or the qualifiers
+# ("What slogan of London's Olympic bid did Johnson wear?") asks what the articles can tell
+_RUN_UP = re.compile(r"\b(?:bids?|bidding|qualifiers?|qualifying|qualification|preparations?|build-up|tickets?|"
+                     r"organisers?|organizers?|venues?|hosting|ambassadors?|campaign)\b", re.I)
 
 
 def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
@@ -426,14 +430,15 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
     ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
     look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
-    event (``EVENT_WORDS``). "" when none, or the question looks ahead too.
+    event (``EVENT_WORDS``). "" when none, or the question looks ahead too, or asks about the run-up
+    the articles report (``_RUN_UP``: "the Olympic bid", "a World Cup qualifier").
 
     >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
     'Beijing Olympics'
     >>> event_ahead("Who won gold at the Athens Olympics?", ["Athens held the 2004 Olympics."], "2005")
     ''
     """
-    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question):
+    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question) or _RUN_UP.search(question):
         return ""
     dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
              if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
