@@ -306,10 +306,31 @@ def edition_pairs(question: str) -> list[tuple[str, str]]:
     return out
 
 
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen twenty").split()
+_ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+          "XVII", "XVIII", "XIX", "XX")
+
+
+def number_forms(num: str) -> str:
+    """``num`` as a regex alternation of the ways a text writes it after a name: its digits, and up to
+    20 its word and Roman numeral, the numeral in capitals only ("Formula One" for "Formula 1",
+    "World War II" for "World War 2"; "i" is no numeral).
+
+    >>> number_forms("2"), number_forms("360")
+    ('2|two|(?-i:II)', '360')
+    """
+    n = int(num)
+    if n > 20 or num != str(n):
+        return num
+    return "|".join([num, _NUMBER_WORDS[n]] + ([f"(?-i:{_ROMAN[n]})"] if n else []))
+
+
 def edition_missing(question: str, texts: list[str]) -> list[str]:
     """The name-number pairs of the question ("Windows 7") no text writes within ``EDITION_GAP``
-    words of each other while some text holds the name: a later version or edition than the articles
-    know. A pair whose name no text holds is left to ``missing_top``.
+    words of each other (the number in digits or as ``number_forms`` writes it) while some text holds
+    the name: a later version or edition than the articles know. A pair whose name no text holds is
+    left to ``missing_top``.
 
     >>> edition_missing("When did Microsoft release Windows 7?", ["Windows XP ran on 7 of 10 PCs."])
     ['Windows 7']
@@ -321,7 +342,8 @@ def edition_missing(question: str, texts: list[str]) -> list[str]:
         word = re.compile(r"\b" + re.escape(name) + r"\b", re.I)
         if not any(word.search(t) for t in texts):
             continue
-        near = re.compile(r"\b%s\W+(?:[\w'-]+\W+){0,%d}%s\b" % (re.escape(name), EDITION_GAP, num), re.I)
+        near = re.compile(r"\b%s\W+(?:[\w'-]+\W+){0,%d}(?:%s)\b" % (re.escape(name), EDITION_GAP, number_forms(num)),
+                          re.I)
         if not any(near.search(t) for t in texts):
             out.append(f"{name} {num}")
     return out
@@ -397,6 +419,10 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
     awards award festival expo summit tournament contest referendum prix series marathon world""".split())
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+# What comes before an event and is reported before it: a question about the bid or the qualifiers
+# ("What slogan of London's Olympic bid did Johnson wear?") asks what the articles can tell
+_RUN_UP = re.compile(r"\b(?:bids?|bidding|qualifiers?|qualifying|qualification|preparations?|build-up|tickets?|"
+                     r"organisers?|organizers?|venues?|hosting|ambassadors?|campaign)\b", re.I)
 
 
 def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
@@ -404,14 +430,15 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
     ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
     look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
-    event (``EVENT_WORDS``). "" when none, or the question looks ahead too.
+    event (``EVENT_WORDS``). "" when none, or the question looks ahead too, or asks about the run-up
+    the articles report (``_RUN_UP``: "the Olympic bid", "a World Cup qualifier").
 
     >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
     'Beijing Olympics'
     >>> event_ahead("Who won gold at the Athens Olympics?", ["Athens held the 2004 Olympics."], "2005")
     ''
     """
-    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question):
+    if not main_hi or not _PAST_EVENT.search(question) or _AHEAD.search(question) or _RUN_UP.search(question):
         return ""
     dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
              if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read

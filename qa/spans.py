@@ -561,15 +561,18 @@ _MODALS_BEFORE = frozenset({"will", "won't"})  # not "would": "the Huguenots wou
 
 def future_told(question: str, quote: str) -> bool:
     """A question about what happened, asked of a sentence that tells the act only as to come: "It is
-    predicted that the Band Aid 20 song will sell 300,000 copies" does not say how many it sold.
+    predicted that the Band Aid 20 song will sell 300,000 copies" does not say how many it sold (a
+    question that asks the act after "will" itself, "How many jobs did the firm say it will cut?", is
+    answered by it).
 
         >>> future_told("How many copies did the single sell?", "It is predicted the single will sell 300,000 copies.")
         True
         >>> future_told("How many copies did the single sell?", "The single was expected to sell well and sold 300,000.")
         False
     """
-    m = _DID_Q.search(" ".join(question.split()))
-    if not m:
+    q = " ".join(question.split())
+    m = _DID_Q.search(q)
+    if not m or _told_only_after(q, m.group(1), _MODALS_BEFORE):  # "did the firm say it will cut?" asks the plan
         return False
     return _told_only_after(quote, m.group(1), _MODALS_BEFORE)
 

@@ -310,3 +310,27 @@ def test_a_past_event_the_articles_only_look_ahead_to():
     assert event_ahead("How many gold medals did Britain win at the Beijing Olympics?", texts, "") == ""
     said = ["Heizo Takenaka expects growth to pick up in 2006."]  # a person, not an event
     assert event_ahead("What did Heizo Takenaka say about the economy?", said, "2005") == ""
+
+
+def test_a_number_the_articles_write_as_a_word_or_roman_numeral_is_no_missing_edition():
+    # review11: "Formula 1" asked, "Formula One" written (BBC business/051): the Fiat question was refused
+    from newsqa.qa.signals import edition_missing
+
+    texts = ["Ferrari is best known for its dominant Formula One motor racing team.", "Troops of World War II."]
+    assert edition_missing("What stake does Fiat own in the Formula 1 team Ferrari?", texts) == []
+    assert edition_missing("When did World War 2 end?", texts) == []
+    assert edition_missing("Who won Formula 2 races?", texts) == ["Formula 2"]  # another number still missing
+    assert edition_missing("When did World War 3 start?", texts) == ["War 3"]
+
+
+def test_a_question_about_the_run_up_to_an_event_ahead_is_no_past_event():
+    # review11: "What slogan of London's Olympic bid did Johnson wear?" was refused, and the bid is
+    # reported ("who wore London's 2012 Olympic bid slogan"): a bid, a qualifier, tickets are before the event
+    from newsqa.qa.signals import event_ahead
+
+    texts = ["Johnson wore London's 2012 Olympic bid slogan on her shorts.", "Bid chiefs of the 2012 Olympics arrived.",
+             "Scotland lost their qualifier for the 2006 World Cup."]
+    assert event_ahead("What slogan of London's Olympic bid did Johnson wear?", texts, "2005") == ""
+    assert event_ahead("When did the Olympic bid chiefs arrive in London?", texts, "2005") == ""
+    assert event_ahead("Who beat Scotland in the World Cup qualifier?", texts, "2005") == ""
+    assert event_ahead("Who won the World Cup?", texts, "2005") == "World Cup"  # the event itself still is

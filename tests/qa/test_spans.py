@@ -230,3 +230,13 @@ def test_a_when_will_question_is_not_answered_by_a_past_occurrence(question, quo
 ])
 def test_a_did_question_is_not_answered_by_a_prediction(question, quote, want):
     assert span(question, quote) == want
+
+
+def test_a_question_that_asks_what_was_said_will_happen_keeps_its_answer_from_will():
+    # review11: future_told read "will cut" as a prediction only; the question asks what the firm said it will do
+    from newsqa.qa.spans import find_answer_span, future_told
+
+    q, t = "How many jobs did the firm say it will cut?", "The firm said it will cut 2,000 jobs."
+    assert not future_told(q, t)
+    assert find_answer_span(q, t) is not None and t[slice(*find_answer_span(q, t))] == "2,000"
+    assert future_told("How many jobs did the firm cut?", "The firm will cut 2,000 jobs.")  # the rule itself stays
