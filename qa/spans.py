@@ -306,7 +306,25 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
                 continue  # a name sharing the question's words is its subject ("Rugby World Cup"), not the answer
             e = s + len(text)
         cands.append((s, e))
+    if qtype == "when" and len(cands) > 1:
+        # "the 2012 Olympic bid" for "When did the Olympic bid chiefs arrive?": a year that qualifies a
+        # phrase the question names is part of its subject, not the time of the act, when the quote
+        # gives another time ("arrived in London on Tuesday"); alone, it stays ("the 2004 Olympics").
+        kept = [c for c in cands if not _names_question_phrase(quote, c, qterms)]
+        cands = kept or cands
     return cands
+
+
+_BARE_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
+
+
+def _names_question_phrase(quote: str, span: tuple[int, int], qterms: set) -> bool:
+    """A bare year directly before a word of the question: "2012" of "the 2012 Olympic bid"."""
+    s, e = span
+    if not _BARE_YEAR.match(quote[s:e]):
+        return False
+    nxt = re.match(r"\s+([^\W\d_][\w'\u2019-]*)", quote[e:])
+    return bool(nxt and set(terms(nxt.group(1))) & qterms)
 
 
 def _piece_of_number(quote: str, s: int, e: int) -> bool:

@@ -240,3 +240,15 @@ def test_a_question_that_asks_what_was_said_will_happen_keeps_its_answer_from_wi
     assert not future_told(q, t)
     assert find_answer_span(q, t) is not None and t[slice(*find_answer_span(q, t))] == "2,000"
     assert future_told("How many jobs did the firm cut?", "The firm will cut 2,000 jobs.")  # the rule itself stays
+
+
+@pytest.mark.parametrize("question,quote,want", [
+    # "2012" qualifies the question's "Olympic bid": the sentence's time of the act is "on Tuesday"
+    ("When did the Olympic bid chiefs arrive in London?",
+     "He said it would not affect the 2012 Olympic bid and may impress bid chiefs, who arrived in London on Tuesday.",
+     "on Tuesday"),
+    # alone, such a year is the answer ("the 2004 Olympics" for "When did Athens host the Olympics?")
+    ("When did Athens host the Olympics?", "Athens hosted the 2004 Olympics.", "2004"),
+])
+def test_a_year_that_qualifies_the_question_s_phrase_gives_way_to_the_time_of_the_act(question, quote, want):
+    assert span(question, quote) == want
