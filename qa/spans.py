@@ -290,21 +290,10 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
         if qtype == "when" and RELATIVE.match(text):
             continue  # "last year" in an article of unknown date answers nothing
         if qtype in ("who", "name", "where") and t & qterms:
-            # "Judge Letitia Clark" for "Which judge...": drop the leading words the question says
-            # "Judge Letitia Clark", "Foreign Minister Sergei Lavrov" for "Which judge/minister...": the
-            # words up to the question's common noun go; a name of the question is never trimmed
-            lower_q = set(terms(" ".join(w for w in question.split() if w[:1].islower())))
-            last = None
-            for m in re.finditer(r"\S+\s+", text):
-                if set(terms(m.group(0))) & lower_q and _trimmable(m.group(0), question):
-                    last = m
-            if last is not None:
-                rest = text[last.end():]
-                if rest and not (set(terms(rest)) & qterms):
-                    s, text, t = s + last.end(), rest, set(terms(rest))
-            if t & qterms:
+            trimmed = _without_question_words(question, text, qterms)
+            if trimmed is None:
                 continue  # a name sharing the question's words is its subject ("Rugby World Cup"), not the answer
-            e = s + len(text)
+            s, e = s + len(text) - len(trimmed), s + len(text)
         cands.append((s, e))
     if qtype == "when" and len(cands) > 1:
         # "the 2012 Olympic bid" for "When did the Olympic bid chiefs arrive?": a year that qualifies a
@@ -313,6 +302,24 @@ def answer_candidates(question: str, quote: str, strict: bool = True) -> list[tu
         kept = [c for c in cands if not _names_question_phrase(quote, c, qterms)]
         cands = kept or cands
     return cands
+
+
+def _without_question_words(question: str, text: str, qterms: set) -> str | None:
+    """A name less its leading words up to the question's common noun, or None when it still shares
+    the question's words ("Rugby World Cup" for "Who won the World Cup?" is the subject, not the answer).
+
+    "Judge Letitia Clark", "Foreign Minister Sergei Lavrov" for "Which judge/minister...": the words up
+    to the question's common noun go; a name of the question is never trimmed."""
+    lower_q = set(terms(" ".join(w for w in question.split() if w[:1].islower())))
+    last = None
+    for m in re.finditer(r"\S+\s+", text):
+        if set(terms(m.group(0))) & lower_q and _trimmable(m.group(0), question):
+            last = m
+    if last is not None:
+        rest = text[last.end():]
+        if rest and not (set(terms(rest)) & qterms):
+            text = rest
+    return None if set(terms(text)) & qterms else text
 
 
 _BARE_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
