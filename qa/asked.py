@@ -27,6 +27,22 @@ from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
 _COST = re.compile(r"\b(?:what|how much)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
                    r"budget|value|bid|deal worth|prize money)\b", re.I)
+# "What" asks a sum only when an auxiliary follows it or a money word within two words, no "of" between
+# ("What did Glazer pay...?", "What fine did...?", "What US budget deficit...?"): "What slogan of London's
+# Olympic bid did Johnson wear?" asks for a slogan, "What type of value would..." for a type.
+_WHAT_COST = re.compile(r"\bwhat\s+(?:(?:is|was|are|were|did|does|do|will|would|could|has|have|had|might)\b|"
+                        r"(?:(?!of\b)[\w'\u2019-]+\s+){0,2}?(?:cost|price|prices|fee|fees|fine|fines|salary|budget|value|bid|sum|amount|figure|"
+                        r"compensation|damages|payment|payout|deal|wage|wages|pay|rent|tax)\b)", re.I)
+
+
+def _asks_cost(q: str) -> bool:
+    """A cost word after "how much", or after "what" with an auxiliary or money word next (``_WHAT_COST``)."""
+    m = _COST.search(q)
+    if not m:
+        return False
+    return m.group(0).lower().startswith("how much") or bool(_WHAT_COST.match(q, m.start()))
+
+
 _PERCENT = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|percentage|proportion|per ?cent|rate)\b"
                       r"|\bwhat per ?cent\b|\bhow much of\b|\b(?:share|percentage|proportion) of\b", re.I)
 _YEAR_Q = re.compile(r"\b(?:what|which|in what|in which) year\b", re.I)
@@ -69,7 +85,7 @@ def asked_kind(question: str) -> str:
         return "percent"
     if _PERCENT.search(q):
         return "percent"
-    if MONEY_Q.search(q) or (_COST.search(q) and re.search(r"\b(?:how much|what)\b", q, re.I)):
+    if MONEY_Q.search(q) or _asks_cost(q):
         return "money"
     if base == "number" or _COUNT.search(q):
         return "count"

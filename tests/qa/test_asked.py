@@ -144,3 +144,13 @@ def test_how_many_won_is_a_count_not_the_korean_currency():
 
     assert asked_kind("How many won gold medals in Athens?") != "money"
     assert asked_kind("How many pounds did Chelsea pay for Didier Drogba?") == "money"
+
+
+def test_what_asks_a_sum_only_with_an_auxiliary_or_a_money_word_next():
+    # a money word later in the question is its subject, not the asked slot
+    assert asked_kind("What slogan of London's Olympic bid did Johnson wear?") != "money"
+    assert asked_kind("What type of value would the zeta function have?") != "money"
+    assert asked_kind("What magnetic and electric force acts on a charge?") != "money"
+    for q in ("What did Glazer pay for Manchester United?", "What fine did the court impose on the club?",
+              "What was the value of the deal?", "What US budget deficit did the office forecast?"):
+        assert asked_kind(q) == "money", q
