@@ -1,0 +1,199 @@
+"""What the closest articles leave out: a name they never write, a departure or an owner they never tell.
+
+Off-corpus questions often share every word with the collection and differ in how the words go
+together (session 12, offc12, on BBC dev rows):
+
+- ``unwritten_firms``: a firm's name of common words ("Northern Star Energy") that no retrieved
+  article writes as a phrase (its words stemmed, in order, nothing between), although each word is
+  in the articles: an invented firm;
+- ``departure_asked`` / ``departure_told``: the question asks when or where a named person left,
+  quit, resigned, retired or stepped down ("When did Kofi Annan step down as UN secretary
+  general?") and no sentence of the retrieved articles that names the person tells a departure;
+- ``owner_asked`` / ``owner_told``: the question asks who owns or bought a named thing ("Which
+  company bought Skype?") and no sentence naming it tells an owner, a sale or a stake.
+
+Each reads the texts of the retrieved articles (the 8 best), not the whole collection: a rule
+that says "no article close to the question ...".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import COMPANY_WORDS
+from .subject import CALENDAR, TITLES, name_runs, tokens
+from .text import QUESTION_WORDS, STOPWORDS, terms
+
+_SENTENCE = re.compile(r"[^.!?\n]+")
+def _term_seq(text: str) -> list[str]:
+    return [t for w in tokens(text) for t in terms(w)]
+
+
+def _written(seq: list[str], texts_terms: list[list[str]]) -> bool:
+    n = len(seq)
+    return any(ts[i:i + n] == seq for ts in texts_terms for i in range(len(ts) - n + 1) if ts[i] == seq[0])
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*['\u2019]?")
+_POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)  # "McFadden's", "Foods'"
+
+
+def _name_groups(question: str) -> list[list[str]]:
+    """Runs of capitalised words of the question with only spaces between, broken after a possessive
+    ("Brian McFadden's Irish Son video": "Brian McFadden", "Irish Son"); titles, days and months are
+    no part of a name; the first word counts only when the next one is capitalised too."""
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    groups: list[list[str]] = []
+    prev_end, broken = None, True
+    for i, (w, a, b) in enumerate(spans):
+        bare = _POSSESSIVE.sub("", w).rstrip(".")
+        low = bare.lower()
+        ok = bool(bare) and bare[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS \
+            and not CALENDAR.fullmatch(bare)
+        if ok and i == 0:
+            ok = len(spans) > 1 and spans[1][0][:1].isupper() and not question[b:spans[1][1]].strip()
+        if not ok:
+            broken = True
+            continue
+        if broken or question[prev_end:a].strip():
+            groups.append([])
+        if low not in TITLES:
+            groups[-1].append(bare)
+        prev_end, broken = b, bool(_POSSESSIVE.search(w))
+    return [g for g in groups if g]
+
+
+def unwritten_firms(question: str, texts: list[str]) -> list[str]:
+    """The firms' names of the question (two or more capitalised words, a firm's kind word last:
+    "Red Valley Foods", ``lexicon.COMPANY_WORDS``; titles left out, no digits) that none of ``texts``
+    writes: their stemmed words in order with nothing between. A firm's name the articles would write
+    whole if they knew it; other names are left alone (SQuAD's "French King" is "the King of France"
+    in its article, "UN Security Council" the seed page's "U.N. Security Council").
+
+    >>> unwritten_firms("Who is the chief executive of Northern Star Energy?", ["Star players of northern clubs; energy prices."])
+    ['Northern Star Energy']
+    >>> unwritten_firms("What did Time Warner's Irish Son video show?", ["Time Warner said an Irish son sang."])
+    []
+    """
+    out = []
+    texts_terms = None
+    for ws in _name_groups(question):
+        name = " ".join(ws)
+        if len(ws) < 2 or ws[-1].lower() not in COMPANY_WORDS or any(ch.isdigit() for ch in name):
+            continue
+        seq = [t for w in ws for t in terms(w)]
+        if texts_terms is None:
+            texts_terms = [_term_seq(t) for t in texts]
+        if len(seq) >= 2 and not _written(seq, texts_terms):
+            out.append(name)
+    return out
+
+
+# "When did X retire?", "Which club did X leave Arsenal to join?", "... when he left Manchester United?"
+_LEAVE_Q = re.compile(r"\b(?:leave|leaves|left|leaving|quit|quits|resign(?:s|ed)?|retire(?:s|d)?|"
+                      r"(?:step|steps|stepped|stand|stands|stood)\s+down|depart(?:s|ed)?)\b", re.I)
+# In an article: a departure told ("resigned", "his retirement", "Kluivert left Newcastle", "left the
+# club"). "left" and "leave" only after the person and before a name or a post: "was left ruing",
+# "left-foot", "leave of absence" and "the result leaves Ferguson's side fourth" tell none.
+_LEAVE_TOLD = re.compile(r"\b(?:quit(?:s|ting)?|resign(?:s|ed|ing|ation)?|retire(?:s|d|ment)?|retiring|"
+                         r"(?:step|steps|stepped|stepping|stand|stands|standing|stood)\s+down|depart(?:s|ed|ure)?|"
+                         r"exits?|exited|sacked|fired|ousted|axed|dismiss(?:ed|al)|part(?:s|ed)?\s+(?:company|ways)|"
+                         r"walked\s+out|successor|replaced|replacement|"
+                         r"(?:leave|leaves|leaving|left)\s+(?:the|his|her|their)\s+(?:office|post|job|club|firm|"
+                         r"company|party|government|band|group|side|team)\b)", re.I)
+_LEFT_TOLD = re.compile(r"\b(?:leave|leaves|leaving|left)\s+(?=(?-i:[A-Z]))", re.I)
+NEAR_SENTENCES = 2  # a departure told this many sentences from the person's name ("ask their bassist to leave")
+
+
+def departure_asked(question: str) -> str:
+    """The named person whose leaving the question asks about ("Kofi Annan" in "When did Kofi Annan
+    step down as UN secretary general?"), or "" ("Who resigned as chairman?" names nobody who left).
+
+    >>> departure_asked("Which club did Wayne Rooney join when he left Manchester United?")
+    'Wayne Rooney'
+    >>> departure_asked("Who resigned as chairman of the BBC?")
+    ''
+    """
+    m = _LEAVE_Q.search(question)
+    if not m or not re.match(r"\s*(?:when|where|which|what|who|whom)\b", question, re.I):
+        return ""  # "Why did X resign?" asks the cause: the why shape reads it
+    before = tokens(question[:m.start()])
+    k = len(before)
+    runs = [r for r in name_runs(question) if r.last < k]
+    pronoun = bool(before) and before[-1].lower() in ("he", "she", "they")
+    if not runs or not (pronoun or k - 1 - runs[-1].last <= 1):  # "Kofi Annan step down", "Rooney ... he left"
+        return ""  # "with 11 seconds left", "Tesla go upon leaving": no named person leaves
+    return " ".join(w for w in runs[-1].words if w.lower() not in TITLES and w.lower() not in STOPWORDS)
+
+
+def _sentences_naming(word: str, texts: list[str]):
+    pat = re.compile(r"\b" + re.escape(word) + r"\b")
+    return (s.group(0) for t in texts if pat.search(t) for s in _SENTENCE.finditer(t) if pat.search(s.group(0)))
+
+
+def departure_told(person: str, texts: list[str]) -> bool:
+    """Whether a text naming ``person``'s surname tells a departure (``_LEAVE_TOLD``) in its headline
+    or within ``NEAR_SENTENCES`` sentences of the surname ("Snow Patrol bassist exits group", "ask
+    their co-founder and bassist to leave the band", then "Mark McClelland had been in the band..."),
+    or in the surname's own sentence "left" a name after it ("Kluivert left Newcastle").
+
+    >>> departure_told("Kofi Annan", ["UN Secretary General Kofi Annan will attend."])
+    False
+    >>> departure_told("Mark McClelland", ["Bassist exits group\\n\\nThey asked their bassist to leave the band. Mark McClelland was a founder."])
+    True
+    """
+    surname = person.split()[-1]
+    pat = re.compile(r"\b" + re.escape(surname) + r"\b")
+    for t in texts:
+        if not pat.search(t):
+            continue
+        if _LEAVE_TOLD.search(t.split("\n", 1)[0]):
+            return True
+        sents = [m.group(0) for m in _SENTENCE.finditer(t)]
+        for i, s in enumerate(sents):
+            if not pat.search(s):
+                continue
+            if any(_LEAVE_TOLD.search(x) for x in sents[max(0, i - NEAR_SENTENCES):i + NEAR_SENTENCES + 1]):
+                return True
+            first = pat.search(s).start()
+            if any(m.start() > first for m in _LEFT_TOLD.finditer(s)):
+                return True
+    return False
+
+
+_OWNER_Q = re.compile(r"^\s*(?:who\s+|which\s+(?:[\w-]+\s+){0,2}?|what\s+(?:[\w-]+\s+){0,2}?)"
+                      r"(?:owns|owned|has\s+bought|bought|buys|acquired|purchased|took\s+over|is\s+the\s+owner\s+of|"
+                      r"was\s+the\s+owner\s+of|are\s+the\s+owners\s+of)\s+(.+?)\s*\??$", re.I)
+_OWNER_TOLD = re.compile(r"\b(?:own|owns|owned|owner|owners|ownership|bought|buy|buys|buying|buyer|acquir\w*|"
+                         r"acquisition|takeover|take\s+over|took\s+over|taken\s+over|purchas\w*|sold|sell|sells|selling|"
+                         r"sale|stake|stakes|shareholder\w*|bid|bids|merger|merge[sd]?|subsidiary|parent|unit|"
+                         r"division|arm|part\s+of|backed|controlled|controls)\b", re.I)
+
+
+def owner_asked(question: str) -> str:
+    """The named thing whose owner or buyer the question asks for ("Skype" in "Which company bought
+    Skype?", "Body Shop" in "Who bought the Body Shop?"), or "" (a thing the question does not
+    name: "Who bought the club?").
+
+    >>> owner_asked("Which company bought Skype?"), owner_asked("Who owns the club?")
+    ('Skype', '')
+    """
+    m = _OWNER_Q.match(" ".join(question.split()))
+    if not m:
+        return ""
+    obj = m.group(1)
+    runs = name_runs("x " + obj)  # the object may begin with its name: no first-word exception
+    if not runs or runs[0].first != 1 + (1 if obj.lower().startswith("the ") else 0):
+        return ""
+    return " ".join(runs[0].words)
+
+
+def owner_told(thing: str, texts: list[str]) -> bool:
+    """Whether a sentence of ``texts`` naming ``thing`` (its last word) tells an owner, a sale, a
+    bid or a stake (``_OWNER_TOLD``: read widely, so that an owner a sentence gives is not missed).
+
+    >>> owner_told("Skype", ["Skype allows free calls."]), owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
+    (False, True)
+    """
+    last = thing.split()[-1]
+    return any(_OWNER_TOLD.search(s) and thing.lower() in s.lower() for s in _sentences_naming(last, texts))

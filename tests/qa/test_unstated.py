@@ -1,0 +1,55 @@
+"""qa.unstated: a firm's name, a departure or an owner the closest articles leave out (session 12, offc12)."""
+
+from newsqa.qa.unstated import departure_asked, departure_told, owner_asked, owner_told, unwritten_firms
+
+
+def test_a_firm_named_in_common_words_no_close_article_writes_is_unwritten():
+    # bbc-280: "Northern Star Energy", each word in the articles, the name in none
+    texts = ["Northern clubs sign a star striker.", "Energy prices rose; Time Warner's profits rose."]
+    assert unwritten_firms("Who is the chief executive of Northern Star Energy?", texts) == ["Northern Star Energy"]
+    assert unwritten_firms("How much did Green Valley Foods' profits rise?", texts) == ["Green Valley Foods"]
+    written = ["Shares in Northern Star energy firm rose."]  # case and a word's form aside, written
+    assert unwritten_firms("Who is the chief executive of Northern Star Energy?", written) == []
+
+
+def test_other_names_and_possessives_are_left_alone():
+    texts = ["Time Warner said its Irish son video was banned by the U.N. Security Council."]
+    assert unwritten_firms("What did Time Warner's Energy do?", texts) == []  # a possessive ends a name
+    assert unwritten_firms("Who sits on the UN Security Council?", texts) == []  # no firm's kind word last
+    assert unwritten_firms("Who is the French King?", texts) == []  # SQuAD: "the King of France"
+    assert unwritten_firms("How big is Orbital 4 Group?", texts) == []  # a digit: edition_missing's
+
+
+def test_a_named_persons_departure_is_asked_only_when_the_person_leaves():
+    assert departure_asked("When did Kofi Annan step down as UN secretary general?") == "Kofi Annan"
+    assert departure_asked("Which club did Thierry Henry leave Arsenal to join?") == "Thierry Henry"
+    assert departure_asked("Which club did Wayne Rooney join when he left Manchester United?") == "Wayne Rooney"
+    assert departure_asked("When did Sir Alex Ferguson retire as manager?") == "Alex Ferguson"
+    assert departure_asked("Who sacked Newton with 11 seconds left in the first half?") == ""  # no one leaves
+    assert departure_asked("Where did Tesla go upon leaving Gospic?") == ""  # the verb is not Tesla's own
+    assert departure_asked("Who resigned as chairman of the BBC?") == ""  # names nobody who left
+    assert departure_asked("Why did David Blunkett resign?") == ""  # the cause: the why shape's
+
+
+def test_a_departure_is_told_near_the_persons_name_or_in_the_headline():
+    assert not departure_told("Kofi Annan", ["UN Secretary General Kofi Annan will attend the talks."])
+    assert departure_told("Greg Dyke", ["Greg Dyke resigned after the Hutton report."])
+    assert departure_told("Patrick Kluivert", ["Patrick Kluivert left Newcastle for Valencia."])
+    snow = ("Snow Patrol bassist exits group\n\nThe band asked their co-founder to leave the band. "
+            "Mark McClelland had been in the band for ten years.")
+    assert departure_told("Mark McClelland", [snow])
+    # "left" that tells no leaving: a passive, an object, a foot
+    assert not departure_told("Alex Ferguson", ["Boss Sir Alex Ferguson was left ruing the draw with Fulham.",
+                                                "The result leaves Ferguson's side fourth in the league.",
+                                                "Ferguson watched a left-foot shot go wide."])
+
+
+def test_an_owner_asked_of_a_named_thing_and_told_widely():
+    assert owner_asked("Which company bought Skype?") == "Skype"
+    assert owner_asked("Who bought the Body Shop?") == "Body Shop"
+    assert owner_asked("What company owns the American Broadcasting Company?") == "American Broadcasting Company"
+    assert owner_asked("Who owns the club?") == ""  # a thing the question does not name
+    assert not owner_told("Skype", ["Skype allows people to make free PC-based calls to other Skype users."])
+    assert owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
+    assert owner_told("ABC", ["ABC is owned by the Walt Disney Company."])
+    assert owner_told("Skype", ["Skype, in which the fund holds a stake, grew."])
