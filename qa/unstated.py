@@ -197,3 +197,34 @@ def owner_told(thing: str, texts: list[str]) -> bool:
     """
     last = thing.split()[-1]
     return any(_OWNER_TOLD.search(s) and thing.lower() in s.lower() for s in _sentences_naming(last, texts))
+
+
+# "Who is the chief executive of LG Card?", "Who is the coach of Hearts of Oak?": the holder of an
+# office of a named body. A sentence that names no such office ("said Yoo Ji-chang, governor of Korean
+# Development Bank") may be about the body, not about who holds the office.
+_OFFICE_Q = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|former\s+)?"
+                       r"((?:[a-z][a-z-]*\s+){0,2}?[a-z][a-z-]*)\s+(?:of|at|for)\s+\S", re.I)
+# What a sentence may call any head of a body ("BT boss", "chief", "head"), besides the office's own word.
+_HEAD_WORDS = frozenset("boss chief head leader".split())
+
+
+def unheld_office(question: str, texts: list[str]) -> str:
+    """The office the question asks the holder of ("chief executive" in "Who is the chief executive
+    of LG Card?") when none of ``texts`` (the sentences shown) names it: its last word (stemmed), or
+    a word for any head of a body (``_HEAD_WORDS``: "BT boss Ben Verwaayen"); "" when the question
+    asks no office of a body or a sentence names it.
+
+    >>> unheld_office("Who is the chief executive of LG Card?", ['"We will act," said Yoo Ji-chang, governor of KDB.'])
+    'chief executive'
+    >>> unheld_office("Who is the chief executive of BT?", ["BT boss Ben Verwaayen said so."])
+    ''
+    """
+    m = _OFFICE_Q.match(question)
+    if not m:
+        return ""
+    office = m.group(1).lower().split()
+    if office[0] in STOPWORDS or office[-1] in STOPWORDS:
+        return ""
+    want = set(terms(office[-1])) | _HEAD_WORDS
+    have = {t for s in texts for t in _term_seq(s)}
+    return "" if want & have else " ".join(office)
