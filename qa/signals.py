@@ -43,7 +43,8 @@ from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
-from .unstated import departure_asked, departure_told, owner_asked, owner_told, unwritten_firms
+from .unstated import (departure_asked, departure_told, owner_asked, owner_told, possessor_absent, possessors,
+                       unwritten_firms)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -85,6 +86,7 @@ class Signals:
     unwritten: tuple[str, ...] = ()  # firms' names ("Red Valley Foods") no retrieved article writes (qa.unstated)
     departure_missing: str = ""  # the named person whose leaving is asked, no close sentence telling one
     owner_missing: str = ""  # the named thing whose owner or buyer is asked, no close sentence telling one
+    possessor_missing: str = ""  # a possessor of the question ("Auckland's") the lead quote's article never names
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -109,7 +111,8 @@ class Signals:
                 "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
                 "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
                 "event_ahead": self.event_ahead, "unwritten": list(self.unwritten),
-                "departure_missing": self.departure_missing, "owner_missing": self.owner_missing}
+                "departure_missing": self.departure_missing, "owner_missing": self.owner_missing,
+                "possessor_missing": self.possessor_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -497,7 +500,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
     last_year = time_scope(snapshot)[1][:4] or mentioned_years(idf)[1]
     ahead = event_ahead(question, top_texts, last_year) if best else ""
-    left_out = _left_out(question, top_texts) if best else {}
+    left_out = _left_out(question, top_texts, lead[0].hit.passage.doc_id if lead else "", snapshot, article_terms)
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -513,11 +516,16 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     )
 
 
-def _left_out(question: str, texts: list[str]) -> dict:
-    """The ``qa.unstated`` checks against the retrieved articles' texts, as ``Signals`` fields."""
+def _left_out(question: str, texts: list[str], lead_doc: str, snapshot, article_terms) -> dict:
+    """The ``qa.unstated`` checks against the retrieved articles' texts (and the lead quote's article,
+    ``lead_doc``), as ``Signals`` fields."""
+    if not lead_doc:
+        return {}
     person = departure_asked(question)
     thing = owner_asked(question)
-    return {"unwritten": tuple(unwritten_firms(question, texts)),
+    owner = (possessor_absent(question, article_terms(snapshot, lead_doc), snapshot.document_text(lead_doc))
+             if possessors(question) else "")
+    return {"unwritten": tuple(unwritten_firms(question, texts)), "possessor_missing": owner,
             "departure_missing": person if person and not departure_told(person, texts) else "",
             "owner_missing": thing if thing and not owner_told(thing, texts) else ""}
 

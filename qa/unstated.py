@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import COMPANY_WORDS
+from .lexicon import COMPANY_WORDS, countries, country_of
 from .subject import CALENDAR, TITLES, name_runs, tokens
 from .text import QUESTION_WORDS, STOPWORDS, terms
 
@@ -228,3 +228,36 @@ def unheld_office(question: str, texts: list[str]) -> str:
     want = set(terms(office[-1])) | _HEAD_WORDS
     have = {t for s in texts for t in _term_seq(s)}
     return "" if want & have else " ".join(office)
+
+
+# "How much will Auckland's new city rail link cost?": the question's thing belongs to a named owner.
+_POSSESSOR = re.compile(r"(?<![\w'\u2019])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s\b")
+
+
+def possessors(question: str) -> list[str]:
+    """The names the question writes with a possessive, past its first word ("Auckland" in "How much
+    will Auckland's new rail link cost?"; not "Chu'Tsai", whose apostrophe is inside the name).
+
+    >>> possessors("How much will Auckland's new city rail link cost?"), possessors("Who were Chu'Tsai's forefathers?")
+    (['Auckland'], [])
+    """
+    return [m.group(1) for m in _POSSESSOR.finditer(question) if m.start() > 0]
+
+
+def possessor_absent(question: str, lead_terms, lead_text: str) -> str:
+    """A possessor of the question (``possessors``) no word of which the lead quote's article holds
+    (``lead_terms``: its content terms), nor as another form of the same country ("Britain's" for
+    "the UK"): the quote tells of another owner's thing (a UK rail link for Auckland's). "" when none.
+
+    >>> possessor_absent("How much will Auckland's rail link cost?", {"crossrail", "london"}, "Crossrail in London")
+    'Auckland'
+    """
+    for name in possessors(question):
+        ts = set(terms(name))
+        if not ts or ts & set(lead_terms):
+            continue
+        country = country_of(name)
+        if country is not None and country in countries(lead_text):
+            continue
+        return name
+    return ""

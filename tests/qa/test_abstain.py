@@ -189,3 +189,9 @@ def test_a_firm_a_departure_or_an_owner_the_close_articles_leave_out_is_not_foun
     assert d.state == NOT_FOUND and d.reason["text"] == "no article close to the question says who owns or bought Skype"
     off = replace(S, edition_rule=False)
     assert decide(cand(0.9, 1.0), Signals(dense=0.9, owner_missing="Skype"), off, model=m).state != NOT_FOUND
+
+
+def test_a_possessor_the_lead_article_lacks_is_not_found():
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, possessor_missing="Auckland"), S, subject="rail", model=_model())
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "not_clear", "text": "the closest article does not mention Auckland", "terms": ["Auckland"]}

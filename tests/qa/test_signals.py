@@ -359,3 +359,15 @@ def test_signals_carry_the_left_out_firm_departure_and_owner():
     sig = compute_signals("Who runs Northern Star Energy?", [best], 1, [best.hit], snap, idf, ArticleTerms())
     assert sig.unwritten == ("Northern Star Energy",) and sig.to_dict()["unwritten"] == ["Northern Star Energy"]
     assert len(sig.features()) == len(FEATURES)  # rules, not weighed: the fitted model is unchanged
+
+
+def test_signals_carry_a_possessor_the_lead_article_lacks():
+    doc = "The Treasury has allocated £7.5bn for Crossrail, a fast cross-London rail link."
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma and Auckland."])
+    best = _cand(doc)
+    sig = compute_signals("How much will Auckland's new city rail link cost?", [best], 1, [best.hit], snap, idf,
+                          ArticleTerms())
+    assert sig.possessor_missing == "Auckland" and sig.to_dict()["possessor_missing"] == "Auckland"
+    sig = compute_signals("How much will London's new rail link cost?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.possessor_missing == ""

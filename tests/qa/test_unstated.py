@@ -53,3 +53,19 @@ def test_an_owner_asked_of_a_named_thing_and_told_widely():
     assert owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
     assert owner_told("ABC", ["ABC is owned by the Walt Disney Company."])
     assert owner_told("Skype", ["Skype, in which the fund holds a stake, grew."])
+
+
+def test_a_possessor_the_lead_article_never_names_is_absent():
+    # offc12: bbc-313 "How much will Auckland's new city rail link cost?" was answered unsure from Crossrail
+    from newsqa.qa.unstated import possessor_absent, possessors
+    from newsqa.qa.text import terms
+
+    crossrail = "The Treasury has allocated £7.5bn for Crossrail, a fast cross-London rail link."
+    q = "How much will Auckland's new city rail link cost?"
+    assert possessors(q) == ["Auckland"]
+    assert possessor_absent(q, set(terms(crossrail)), crossrail) == "Auckland"
+    own = "Auckland council said its rail link would cost NZ$2bn."
+    assert possessor_absent(q, set(terms(own)), own) == ""
+    uk = "Britain's trade gap widened."  # another form of the same country is no other owner
+    assert possessor_absent("How big is the UK's trade gap?", set(terms(uk)), uk) == ""
+    assert possessors("Time Warner's profits: how big?") == []  # the first word: no possessor asked
