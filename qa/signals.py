@@ -436,8 +436,11 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
     ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
     look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
-    event (``EVENT_WORDS``). "" when none, or the question looks ahead too, or asks about the run-up
-    the articles report (``_RUN_UP``: "the Olympic bid", "a World Cup qualifier").
+    event (``EVENT_WORDS``). Failing that, the event with all the question's other names: the
+    sentences naming every one ("Wembley Stadium ... will officially open for the 2006 FA Cup Final"
+    for "the first FA Cup final at the new Wembley Stadium": the FA Cup alone has past years). "" when
+    none, or the question looks ahead too, or asks about the run-up the articles report (``_RUN_UP``:
+    "the Olympic bid", "a World Cup qualifier").
 
     >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
     'Beijing Olympics'
@@ -449,12 +452,18 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
              if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
     toks = [w.lower() for w in tokens(question)]
-    for run in name_runs(question):
-        if not any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2]):
-            continue
+    runs = name_runs(question)
+    events = [run for run in runs
+              if any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2])]
+    for run in events:
         years = [y for ts, ys in dated if run.terms <= ts for y in ys]
         if years and min(years) > main_hi[:4]:
             return " ".join(run.words)
+    if events and len(runs) > 1:  # "the first FA Cup final at the new Wembley Stadium": the event at that place
+        every = frozenset().union(*(run.terms for run in runs))
+        years = [y for ts, ys in dated if every <= ts for y in ys]
+        if years and min(years) > main_hi[:4]:
+            return " at ".join(" ".join(run.words) for run in runs)
     return ""
 
 

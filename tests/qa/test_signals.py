@@ -371,3 +371,16 @@ def test_signals_carry_a_possessor_the_lead_article_lacks():
     assert sig.possessor_missing == "Auckland" and sig.to_dict()["possessor_missing"] == "Auckland"
     sig = compute_signals("How much will London's new rail link cost?", [best], 1, [best.hit], snap, idf, ArticleTerms())
     assert sig.possessor_missing == ""
+
+
+def test_an_event_at_a_place_the_articles_only_look_ahead_to():
+    # offc12: bbc-341 "Which club won the first FA Cup final at the new Wembley Stadium?" was answered
+    from newsqa.qa.signals import event_ahead
+
+    texts = ["Wembley Stadium will officially open for the 2006 FA Cup Final.", "Arsenal won the 2003 FA Cup.",
+             "Wembley Stadium hosted the 1966 World Cup final."]
+    q = "Which club won the first FA Cup final at the new Wembley Stadium?"
+    assert event_ahead(q, texts, "2005") == "FA Cup at Wembley Stadium"
+    assert event_ahead("Which club won the FA Cup final?", texts, "2005") == ""  # the FA Cup alone: 2003
+    past = texts + ["Arsenal beat United in the 2003 FA Cup final at the Millennium Stadium, not Wembley Stadium."]
+    assert event_ahead(q, past, "2005") == ""  # a past year beside both names
