@@ -48,7 +48,8 @@ def ruled_out(sig: dict) -> bool:
     article tells: ``qa.abstain.ruled_by_kind``)."""
     return (bool(sig.get("unknown_salient")) or bool(sig.get("years_out")) or bool(sig.get("edition_missing"))
             or bool(sig.get("successor_missing")) or bool(sig.get("event_ahead")) or bool(sig.get("unwritten"))
-            or bool(sig.get("departure_missing")) or bool(sig.get("owner_missing")) or bool(sig.get("possessor_missing")))
+            or bool(sig.get("departure_missing")) or bool(sig.get("owner_missing")) or bool(sig.get("possessor_missing"))
+            or bool(sig.get("ordinal_missing")))
 
 
 def load_rows(paths: list[str], splits=("dev", "")) -> list[dict]:

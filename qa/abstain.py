@@ -167,6 +167,8 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.departure_missing:  # "When did Kofi Annan step down ...?": he is named, never as leaving
         return _reason(NOT_STATED, f"no article close to the question tells of {sig.departure_missing} leaving",
                        (sig.departure_missing,))
+    if sig.ordinal_missing:  # "his seventh Grand Slam title": the articles count Federer's titles only lower
+        return _reason(NOT_STATED, f"no article close to the question tells of a {sig.ordinal_missing}", (sig.ordinal_missing,))
     if sig.possessor_missing:  # "Auckland's new rail link" answered from a UK rail article
         return _reason(NOT_CLEAR, f"the closest article does not mention {sig.possessor_missing}", (sig.possessor_missing,))
     if sig.owner_missing:  # "Which company bought Skype?": no owner, sale or stake told
@@ -188,9 +190,10 @@ def reason_for(sig: Signals, subject: str) -> dict:
 def ruled_by_kind(sig: Signals) -> bool:
     """A later edition, an unstated successor, an event the articles only look ahead to; a firm's name
     no close article writes, a departure or an owner no close article tells, a possessor ("Auckland's")
-    the lead quote's article never names (``qa.unstated``)."""
+    the lead quote's article never names, a named person's "seventh ... title" no close sentence counts
+    (``qa.unstated``)."""
     return bool(sig.edition_missing or sig.successor_missing or sig.event_ahead or sig.unwritten
-                or sig.departure_missing or sig.owner_missing or sig.possessor_missing)
+                or sig.departure_missing or sig.owner_missing or sig.possessor_missing or sig.ordinal_missing)
 
 
 def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: str = "",

@@ -43,8 +43,8 @@ from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
-from .unstated import (departure_asked, departure_told, owner_asked, owner_told, possessor_absent, possessors,
-                       unwritten_firms)
+from .unstated import (departure_asked, departure_told, ordinal_missing, owner_asked, owner_told, possessor_absent,
+                       possessors, unwritten_firms)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -87,6 +87,7 @@ class Signals:
     departure_missing: str = ""  # the named person whose leaving is asked, no close sentence telling one
     owner_missing: str = ""  # the named thing whose owner or buyer is asked, no close sentence telling one
     possessor_missing: str = ""  # a possessor of the question ("Auckland's") the lead quote's article never names
+    ordinal_missing: str = ""  # "seventh Grand Slam title" of a named person no close sentence counts
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -112,7 +113,7 @@ class Signals:
                 "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
                 "event_ahead": self.event_ahead, "unwritten": list(self.unwritten),
                 "departure_missing": self.departure_missing, "owner_missing": self.owner_missing,
-                "possessor_missing": self.possessor_missing}
+                "possessor_missing": self.possessor_missing, "ordinal_missing": self.ordinal_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -535,6 +536,7 @@ def _left_out(question: str, texts: list[str], lead_doc: str, snapshot, article_
     owner = (possessor_absent(question, article_terms(snapshot, lead_doc), snapshot.document_text(lead_doc))
              if possessors(question) else "")
     return {"unwritten": tuple(unwritten_firms(question, texts)), "possessor_missing": owner,
+            "ordinal_missing": ordinal_missing(question, texts),
             "departure_missing": person if person and not departure_told(person, texts) else "",
             "owner_missing": thing if thing and not owner_told(thing, texts) else ""}
 

@@ -261,3 +261,55 @@ def possessor_absent(question: str, lead_terms, lead_text: str) -> str:
             continue
         return name
     return ""
+
+
+# "Whom did Roger Federer beat ... to win his seventh Grand Slam title?": a count of a named person's
+# titles, wins or nominations that the articles, written earlier, may not have reached.
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL_Q = re.compile(r"\b(?:his|her|their)\s+(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
+                        r"((?:[\w-]+\s+){0,3}?)([a-z][\w-]*)(?=\s*(?:[?,.]|$|\b(?:of|in|at|for|on|with|since|after|"
+                        r"before|when|as|and|to)\b))", re.I)
+ORDINAL_GAP = 3  # words that may stand between the ordinal and its noun in an article ("third personal nomination")
+
+
+def _ordinal_forms(word: str) -> str:
+    low = word.lower()
+    if low in _ORDINALS:
+        n = _ORDINALS.index(low) + 1
+        return rf"{low}|{n}(?:st|nd|rd|th)"
+    n = int(re.match(r"\d+", low).group(0))
+    return rf"{low}|{_ORDINALS[n - 1]}" if 0 < n <= len(_ORDINALS) else low
+
+
+def ordinal_missing(question: str, texts: list[str]) -> str:
+    """The "<ordinal> ... <noun>" of a named person the question counts ("seventh Grand Slam title"
+    in "Whom did Roger Federer beat ... to win his seventh Grand Slam title?") when no sentence of
+    ``texts`` naming the person (a name before the pronoun, by its last word) writes that ordinal within
+    ``ORDINAL_GAP`` words of the noun
+    ("her seventh Grand Slam title" is Serena Williams's); "" when none is asked, or one is written
+    ("Clint Eastwood get his third personal nomination").
+
+    >>> ordinal_missing("Whom did Roger Federer beat to win his seventh Grand Slam title?",
+    ...                 ["Williams claimed her seventh Grand Slam title.", "Federer won three Grand Slams."])
+    'seventh Grand Slam title'
+    >>> ordinal_missing("Which film gave Clint Eastwood his third personal Oscar nomination?",
+    ...                 ["Clint Eastwood get his third personal nomination for Million Dollar Baby."])
+    ''
+    """
+    m = _ORDINAL_Q.search(question)
+    if not m:
+        return ""
+    k = len(tokens(question[:m.start()]))
+    runs = [r for r in name_runs(question) if r.last < k]
+    noun = terms(m.group(3))
+    if not runs or not noun:
+        return ""
+    ordinal = re.compile(r"(?:%s)$" % _ordinal_forms(m.group(1)), re.I)
+    named = (s for run in runs for s in _sentences_naming(run.words[-1], texts))  # any name before: the person's
+    for s in named:
+        toks = tokens(s)
+        for i, w in enumerate(toks):
+            if ordinal.match(w) and any(noun[0] in terms(v) for v in toks[i + 1:i + 2 + ORDINAL_GAP]):
+                return ""
+    return " ".join([m.group(1)] + m.group(2).split() + [m.group(3)])

@@ -195,3 +195,9 @@ def test_a_possessor_the_lead_article_lacks_is_not_found():
     d = decide(cand(0.9, 1.0), Signals(dense=0.9, possessor_missing="Auckland"), S, subject="rail", model=_model())
     assert d.state == NOT_FOUND
     assert d.reason == {"code": "not_clear", "text": "the closest article does not mention Auckland", "terms": ["Auckland"]}
+
+
+def test_a_count_of_titles_the_close_articles_never_reach_is_not_found():
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, ordinal_missing="seventh Grand Slam title"), S, model=_model())
+    assert d.state == NOT_FOUND and d.reason["code"] == "not_stated"
+    assert d.reason["text"] == "no article close to the question tells of a seventh Grand Slam title"

@@ -69,3 +69,18 @@ def test_a_possessor_the_lead_article_never_names_is_absent():
     uk = "Britain's trade gap widened."  # another form of the same country is no other owner
     assert possessor_absent("How big is the UK's trade gap?", set(terms(uk)), uk) == ""
     assert possessors("Time Warner's profits: how big?") == []  # the first word: no possessor asked
+
+
+def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
+    # offc12: bbc-342 "Whom did Roger Federer beat ... to win his seventh Grand Slam title?" was answered
+    from newsqa.qa.unstated import ordinal_missing
+
+    texts = ["The 2003 champion Williams claimed her seventh Grand Slam title.",
+             "Roger Federer became the first man since 1988 to win three Grand Slams in one season."]
+    q = "Whom did Roger Federer beat in the Australian Open final to win his seventh Grand Slam title?"
+    assert ordinal_missing(q, texts) == "seventh Grand Slam title"
+    told = texts + ["Federer won his 7th Grand Slam title in Melbourne."]  # the digit form of the ordinal
+    assert ordinal_missing(q, told) == ""
+    eastwood = ["The decision also saw Clint Eastwood get his third personal nomination for Million Dollar Baby."]
+    assert ordinal_missing("For which film did Clint Eastwood get his third personal Oscar nomination?", eastwood) == ""
+    assert ordinal_missing("What was their first plan that was launched?", texts) == ""  # no one named
