@@ -44,9 +44,12 @@ def features_of(sig: dict) -> list[float]:
 
 def ruled_out(sig: dict) -> bool:
     """Abstained by a rule before any weighing (unknown names/numbers, years out of range, a later
-    edition, an unstated successor, an event only ahead: ``qa.abstain.ruled_by_kind``)."""
+    edition, an unstated successor, an event only ahead, a firm's name, a departure or an owner no close
+    article tells: ``qa.abstain.ruled_by_kind``)."""
     return (bool(sig.get("unknown_salient")) or bool(sig.get("years_out")) or bool(sig.get("edition_missing"))
-            or bool(sig.get("successor_missing")) or bool(sig.get("event_ahead")))
+            or bool(sig.get("successor_missing")) or bool(sig.get("event_ahead")) or bool(sig.get("unwritten"))
+            or bool(sig.get("departure_missing")) or bool(sig.get("owner_missing")) or bool(sig.get("possessor_missing"))
+            or bool(sig.get("ordinal_missing")))
 
 
 def load_rows(paths: list[str], splits=("dev", "")) -> list[dict]:

@@ -7,7 +7,9 @@ answer) and ``not_found`` (no answer; the nearest passages are shown as related)
    (``unknown_terms``), a year outside the collection (``out_of_time_range``); a name with a number
    the retrieved articles never write together ("Windows 7"), a successor the best sentences do not
    state ("Who replaced Jose Mourinho...?"), a past event the articles only look ahead to (the Beijing
-   Olympics): none fired on an answerable question of BBC dev, the seed set or the SQuAD tuning sample;
+   Olympics); a firm's name of common words no close article writes ("Northern Star Energy"), a
+   departure or an owner no close article tells (``qa.unstated``): none fired on an answerable question
+   of BBC dev, the seed set or the SQuAD tuning sample;
 2. a logistic model over the signals of ``qa.signals`` (weights fitted on the development sets
    under a false-abstention budget, stored as plain JSON beside this file: ``abstain_model.json``)
    gives the probability that the best quote answers; below ``abstain_below`` the engine abstains,
@@ -160,6 +162,18 @@ def reason_for(sig: Signals, subject: str) -> dict:
     if sig.successor_missing:
         return _reason(NOT_STATED, f"no article close to the question says who followed {sig.successor_missing}",
                        (sig.successor_missing,))
+    if sig.unwritten:  # "Northern Star Energy": each word known, the name never written
+        return _reason(UNKNOWN_TERMS, f"no article close to the question mentions {_join(sig.unwritten)}", sig.unwritten)
+    if sig.departure_missing:  # "When did Kofi Annan step down ...?": he is named, never as leaving
+        return _reason(NOT_STATED, f"no article close to the question tells of {sig.departure_missing} leaving",
+                       (sig.departure_missing,))
+    if sig.ordinal_missing:  # "his seventh Grand Slam title": the articles count Federer's titles only lower
+        return _reason(NOT_STATED, f"no article close to the question tells of a {sig.ordinal_missing}", (sig.ordinal_missing,))
+    if sig.possessor_missing:  # "Auckland's new rail link" answered from a UK rail article
+        return _reason(NOT_CLEAR, f"the closest article does not mention {sig.possessor_missing}", (sig.possessor_missing,))
+    if sig.owner_missing:  # "Which company bought Skype?": no owner, sale or stake told
+        return _reason(NOT_STATED, f"no article close to the question says who owns or bought {sig.owner_missing}",
+                       (sig.owner_missing,))
     if sig.sibling and sig.sibling_of:  # "chief executive of Fiat Auto" for "Who is the chief executive of BT?"
         return _reason(NOT_CLEAR, f"the closest sentence is about {sig.sibling}, not {sig.sibling_of}", (sig.sibling_of,))
     # "do not give the age" only when the finer slot check agrees: the old type check reads the best
@@ -174,8 +188,12 @@ def reason_for(sig: Signals, subject: str) -> dict:
 
 
 def ruled_by_kind(sig: Signals) -> bool:
-    """A later edition, an unstated successor or an event the articles only look ahead to."""
-    return bool(sig.edition_missing or sig.successor_missing or sig.event_ahead)
+    """A later edition, an unstated successor, an event the articles only look ahead to; a firm's name
+    no close article writes, a departure or an owner no close article tells, a possessor ("Auckland's")
+    the lead quote's article never names, a named person's "seventh ... title" no close sentence counts
+    (``qa.unstated``)."""
+    return bool(sig.edition_missing or sig.successor_missing or sig.event_ahead or sig.unwritten
+                or sig.departure_missing or sig.owner_missing or sig.possessor_missing or sig.ordinal_missing)
 
 
 def decide(best: Candidate | None, sig: Signals, s: AbstainSettings, subject: str = "",

@@ -26,6 +26,7 @@ from .shapes.compare import apply_marks
 from .spans import find_answer_span
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
+from .unstated import unheld_office
 
 NOT_FOUND = "Not found in the indexed articles."
 _ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
@@ -144,10 +145,16 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
 
 def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
     """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
-    unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome."""
+    unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome.
+    So does one to "Who is the <office> of X?" whose quotes name no such office (``unstated.unheld_office``:
+    "said Yoo Ji-chang, governor of Korean Development Bank" for the chief executive of LG Card)."""
     if verdict.state != ANSWERED or shape_kind != "fact":
         return verdict
-    asked = unnamed_doer(question, [c.text for c in picked])
+    texts = [c.text for c in picked]
+    asked = unnamed_doer(question, texts)
+    if not asked:
+        office = unheld_office(question, texts)  # "Who is the coach of X?" answered by a sentence naming no coach
+        asked = f"the {office} asked for" if office else ""
     if not asked:
         return verdict
     return Decision(UNSURE, verdict.confidence,

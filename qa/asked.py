@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, span_candidates, person_like, question_type, who_is_subject
+from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
 from .lexicon import is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
@@ -154,6 +154,7 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
             spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])]
             if _HOW_MANY.search(question):
                 spans = [(s, e) for s, e in spans if not _is_money(sentence, s, e) and not _is_percent(sentence, s, e)]
+            spans = measure_spans(question, sentence, spans)  # "How tall...?": a height, not "four times as fast"
     elif kind == "year":
         spans = [m.span() for m in re.finditer(r"\b(?:1[5-9]|20)\d{2}\b", sentence)] + _older_times(sentence)
     elif kind == "date":

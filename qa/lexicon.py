@@ -185,3 +185,12 @@ def country_of(name: str) -> int | None:
 def _country_of_form(form: str) -> int | None:
     form = re.sub(r"\s+", " ", form)
     return _COUNTRY_OF.get(form, _COUNTRY_OF.get(form + ".", _COUNTRY_OF.get(form[:-1])))
+
+
+# The kind word of a company or body's name ("Teverin Pharmaceuticals", "Northern Star Energy"): a rare
+# one beside an unknown word does not make the name known (qa.signals), and a name that ends in one is a
+# firm's, which the articles would write whole if they knew it (qa.unstated).
+COMPANY_WORDS = frozenset("""pharmaceuticals pharma holdings group mobile shipyards systems technologies technology
+    motors airlines airways bank energy foods media capital partners industries corporation corp inc ltd plc
+    telecom networks software games studios records labs laboratories entertainment logistics ventures
+    biotech therapeutics solutions electronics semiconductors robotics analytics insurance investments""".split())

@@ -38,14 +38,19 @@ from newsqa.embeddings.lexical import fold
 
 from .asked import slot_signals
 from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
-from .lexicon import is_nationality
+from .lexicon import COMPANY_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
+from .unstated import (departure_asked, departure_told, ordinal_missing, owner_asked, owner_told, possessor_absent,
+                       possessors, unwritten_firms)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+# A brand written with a small first letter ("iPhone", "eBay", "easyJet") is a name wherever it stands,
+# the question's first word too; "pH", "mRNA", "kWh" are not (a capital followed by two small letters).
+_CAMEL = re.compile(r"^[a-z]{1,4}[A-Z][a-z]{2,}")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
             "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "edition_missing",
@@ -78,6 +83,11 @@ class Signals:
     edition_missing: tuple[str, ...] = ()  # name + number of the question no retrieved article writes together
     successor_missing: str = ""  # the person whose successor is asked, when no best sentence states one
     event_ahead: str = ""  # a named event of a past-tense question the articles date only after their years
+    unwritten: tuple[str, ...] = ()  # firms' names ("Red Valley Foods") no retrieved article writes (qa.unstated)
+    departure_missing: str = ""  # the named person whose leaving is asked, no close sentence telling one
+    owner_missing: str = ""  # the named thing whose owner or buyer is asked, no close sentence telling one
+    possessor_missing: str = ""  # a possessor of the question ("Auckland's") the lead quote's article never names
+    ordinal_missing: str = ""  # "seventh Grand Slam title" of a named person no close sentence counts
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -101,7 +111,9 @@ class Signals:
                 "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
                 "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
                 "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
-                "event_ahead": self.event_ahead}
+                "event_ahead": self.event_ahead, "unwritten": list(self.unwritten),
+                "departure_missing": self.departure_missing, "owner_missing": self.owner_missing,
+                "possessor_missing": self.possessor_missing, "ordinal_missing": self.ordinal_missing}
 
 
 def salient_words(question: str) -> list[str]:
@@ -119,7 +131,7 @@ def _salient(question: str) -> tuple[str, ...]:
             w, low = w[:-2], low[:-2]
         if not w or low in STOPWORDS or low in QUESTION_WORDS:
             continue
-        if any(ch.isdigit() for ch in w) or (i > 0 and w[0].isupper()):
+        if any(ch.isdigit() for ch in w) or (i > 0 and w[0].isupper()) or _CAMEL.match(w):
             out.append(w)
     return tuple(dict.fromkeys(out))
 
@@ -162,11 +174,6 @@ RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) name
 RARE_SHARE = 0.001
 
 
-# The kind word of a company or body's name: a rare one beside an unknown word does not make it known.
-COMPANY_WORDS = frozenset("""pharmaceuticals pharma holdings group mobile shipyards systems technologies technology
-    motors airlines airways bank energy foods media capital partners industries corporation corp inc ltd plc
-    telecom networks software games studios records labs laboratories entertainment logistics ventures
-    biotech therapeutics solutions electronics semiconductors robotics analytics insurance investments""".split())
 
 
 def is_demonym(word: str) -> bool:
@@ -430,8 +437,11 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     win at the Beijing Olympics?") whose sentences in ``texts`` that give a year give only years after
     ``main_hi`` (the collection's last year, or the last it mentions most): an event the articles
     look ahead to, whose outcome they cannot report; the name, or the word after it, says it is an
-    event (``EVENT_WORDS``). "" when none, or the question looks ahead too, or asks about the run-up
-    the articles report (``_RUN_UP``: "the Olympic bid", "a World Cup qualifier").
+    event (``EVENT_WORDS``). Failing that, the event with all the question's other names: the
+    sentences naming every one ("Wembley Stadium ... will officially open for the 2006 FA Cup Final"
+    for "the first FA Cup final at the new Wembley Stadium": the FA Cup alone has past years). "" when
+    none, or the question looks ahead too, or asks about the run-up the articles report (``_RUN_UP``:
+    "the Olympic bid", "a World Cup qualifier").
 
     >>> event_ahead("Who won gold at the Beijing Olympics?", ["Beijing is ready for the 2008 Olympic Games."], "2005")
     'Beijing Olympics'
@@ -443,12 +453,18 @@ def event_ahead(question: str, texts: list[str], main_hi: str) -> str:
     dated = [(set(terms(m.group(0))), years) for t in texts for m in _SENTENCE.finditer(t)
              if (years := _YEARS.findall(m.group(0)))]  # only sentences that give a year are read
     toks = [w.lower() for w in tokens(question)]
-    for run in name_runs(question):
-        if not any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2]):
-            continue
+    runs = name_runs(question)
+    events = [run for run in runs
+              if any(w in EVENT_WORDS for w in [v.lower() for v in run.words] + toks[run.last + 1:run.last + 2])]
+    for run in events:
         years = [y for ts, ys in dated if run.terms <= ts for y in ys]
         if years and min(years) > main_hi[:4]:
             return " ".join(run.words)
+    if events and len(runs) > 1:  # "the first FA Cup final at the new Wembley Stadium": the event at that place
+        every = frozenset().union(*(run.terms for run in runs))
+        years = [y for ts, ys in dated if every <= ts for y in ys]
+        if years and min(years) > main_hi[:4]:
+            return " at ".join(" ".join(run.words) for run in runs)
     return ""
 
 
@@ -488,11 +504,13 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     lead = (shown or scored)[:1]  # the sentence that gives the fact: whose fact is it?
     subj = subject_check(question, [c.text for c in lead])
     lead_idf = _lead_missing_idf(content, lead[0] if lead else None, snapshot, idf, article_terms)
-    editions = edition_missing(question, [snapshot.document_text(d) for d in top_docs]) if edition_pairs(question) else []
+    top_texts = [snapshot.document_text(d) for d in top_docs]
+    editions = edition_missing(question, top_texts) if edition_pairs(question) else []
     person = successor_asked(question)
     successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
     last_year = time_scope(snapshot)[1][:4] or mentioned_years(idf)[1]
-    ahead = event_ahead(question, [snapshot.document_text(d) for d in top_docs], last_year) if best else ""
+    ahead = event_ahead(question, top_texts, last_year) if best else ""
+    left_out = _left_out(question, top_texts, lead[0].hit.passage.doc_id if lead else "", snapshot, article_terms)
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -504,8 +522,23 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
         sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf, edition_missing=tuple(editions),
-        successor_missing=successor, event_ahead=ahead,
+        successor_missing=successor, event_ahead=ahead, **left_out,
     )
+
+
+def _left_out(question: str, texts: list[str], lead_doc: str, snapshot, article_terms) -> dict:
+    """The ``qa.unstated`` checks against the retrieved articles' texts (and the lead quote's article,
+    ``lead_doc``), as ``Signals`` fields."""
+    if not lead_doc:
+        return {}
+    person = departure_asked(question)
+    thing = owner_asked(question)
+    owner = (possessor_absent(question, article_terms(snapshot, lead_doc), snapshot.document_text(lead_doc))
+             if possessors(question) else "")
+    return {"unwritten": tuple(unwritten_firms(question, texts)), "possessor_missing": owner,
+            "ordinal_missing": ordinal_missing(question, texts),
+            "departure_missing": person if person and not departure_told(person, texts) else "",
+            "owner_missing": thing if thing and not owner_told(thing, texts) else ""}
 
 
 def _article_missing(content: list[str], cands: list[Candidate], snapshot, idf: IdfTable, article_terms) -> float:

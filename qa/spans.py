@@ -610,9 +610,34 @@ def _told_only_after(quote: str, verb: str, words: frozenset) -> bool:
     return bool(told) and all(any(w in words for w in before) for before in told)
 
 
+# "How tall is Sony's Qrio robot?", "How much does Asimo weigh?": a measure, whose answer carries its
+# unit. "almost four times as fast", "born five years ago" are numbers of another measure (offc12:
+# both were marked). "How high", "how far", "how fast" are left out: they also ask a rise ("How fast
+# did the economy grow?" is answered by "4.4%").
+MEASURE_Q = re.compile(r"\bhow\s+(?:(?P<length>tall|wide|deep)|(?P<weight>heavy))\b|\b(?P<weigh>weigh(?:s|ed)?)\b", re.I)
+_UNITS = {"length": r"mm|cm|m|km|metres?|meters?|metre|feet|foot|ft|inches|inch|in|miles?|yards?",
+          "weight": r"mg|g|kg|grams?|grammes?|kilos?|kilograms?|kilogrammes?|tonnes?|tons?|lb|lbs|pounds|stone|ounces?|oz"}
+
+
+def measure_spans(question: str, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of the number ``spans`` of ``text``, those a measure question (``MEASURE_Q``) can take: followed
+    by (or ending in) a unit of its measure ("42.7-metre", "130cm", "66 lb"); all of them for other
+    questions.
+
+    >>> measure_spans("How tall is Qrio?", "four times as fast; Asimo is 130cm", [(0, 4), (29, 32)])
+    [(29, 32)]
+    """
+    m = MEASURE_Q.search(question)
+    if not m:
+        return spans
+    unit = _UNITS["length" if m.group("length") else "weight"]
+    pat = re.compile(r"(?:\d|\b)(?:\s?-?\s?)(?:" + unit + r")\b", re.I)
+    return [(a, b) for a, b in spans if pat.match(text, b - 1) or re.search(r"(?:" + unit + r")$", text[a:b], re.I)]
+
+
 def find_answer_span(question: str, quote: str) -> tuple[int, int] | None:
     """Offsets of the short answer inside ``quote``, or None when it cannot be found with confidence."""
-    cands = answer_candidates(question, quote)
+    cands = measure_spans(question, quote, answer_candidates(question, quote))
     qterms = set(terms(question))
     if not cands or not about_subject(question, quote) or not states_the_act(question, quote):
         return None

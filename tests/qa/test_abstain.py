@@ -171,3 +171,33 @@ def test_an_edition_a_successor_or_an_event_the_articles_lack_is_not_found_with_
     assert decide(cand(0.9, 1.0), Signals(dense=0.9), S, subject="Chelsea", model=m).state != NOT_FOUND
     off = replace(S, edition_rule=False)
     assert decide(cand(0.9, 1.0), Signals(dense=0.9, event_ahead="Beijing Olympics"), off, model=m).state != NOT_FOUND
+
+
+def test_a_firm_a_departure_or_an_owner_the_close_articles_leave_out_is_not_found_with_its_reason():
+    # offc12: bbc-280 (Northern Star Energy), bbc-350 (Kofi Annan), bbc-351 (Skype) were answered or unsure
+    from dataclasses import replace
+
+    m = _model()
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, unwritten=("Northern Star Energy",)), S, subject="Energy", model=m)
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "unknown_terms", "text": "no article close to the question mentions Northern Star Energy",
+                        "terms": ["Northern Star Energy"]}
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, departure_missing="Kofi Annan"), S, subject="Annan", model=m)
+    assert d.state == NOT_FOUND and d.reason["code"] == "not_stated"
+    assert d.reason["text"] == "no article close to the question tells of Kofi Annan leaving"
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, owner_missing="Skype"), S, subject="Skype", model=m)
+    assert d.state == NOT_FOUND and d.reason["text"] == "no article close to the question says who owns or bought Skype"
+    off = replace(S, edition_rule=False)
+    assert decide(cand(0.9, 1.0), Signals(dense=0.9, owner_missing="Skype"), off, model=m).state != NOT_FOUND
+
+
+def test_a_possessor_the_lead_article_lacks_is_not_found():
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, possessor_missing="Auckland"), S, subject="rail", model=_model())
+    assert d.state == NOT_FOUND
+    assert d.reason == {"code": "not_clear", "text": "the closest article does not mention Auckland", "terms": ["Auckland"]}
+
+
+def test_a_count_of_titles_the_close_articles_never_reach_is_not_found():
+    d = decide(cand(0.9, 1.0), Signals(dense=0.9, ordinal_missing="seventh Grand Slam title"), S, model=_model())
+    assert d.state == NOT_FOUND and d.reason["code"] == "not_stated"
+    assert d.reason["text"] == "no article close to the question tells of a seventh Grand Slam title"

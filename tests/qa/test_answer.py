@@ -21,3 +21,24 @@ def test_a_named_doer_an_unsure_answer_and_other_shapes_are_kept():
     unsure = Decision(UNSURE, 0.4, {"code": "low_match", "text": "x", "terms": []})
     assert _doer_named("Who wants to take over Manchester United?", _LEAD, "fact", unsure) is unsure
     assert _doer_named("Who wants to take over Manchester United?", _LEAD, "list", sure) is sure
+
+
+def test_a_sure_answer_naming_no_holder_of_the_asked_office_becomes_unsure():
+    # offc12: bbc-367 "Who is the coach of Hearts of Oak?" was answered sure by the match report's lead
+    lead = [SimpleNamespace(text="Hearts of Oak set up an all Ghanaian Confederation Cup final with a 3-2 win in Accra.")]
+    d = _doer_named("Who is the coach of Hearts of Oak?", lead, "fact", Decision(ANSWERED, 0.7))
+    assert d.state == UNSURE and d.reason["text"] == "the closest sentence does not name the coach asked for"
+    sure = Decision(ANSWERED, 0.7)
+    boss = [SimpleNamespace(text="BT boss Ben Verwaayen said the market was open.")]  # any head of a body counts
+    assert _doer_named("Who is the chief executive of BT?", boss, "fact", sure) is sure
+    coach = [SimpleNamespace(text="Hearts of Oak coach Jones said so.")]
+    assert _doer_named("Who is the coach of Hearts of Oak?", coach, "fact", sure) is sure
+
+
+def test_the_asked_office_is_the_words_before_of():
+    from newsqa.qa.unstated import unheld_office
+
+    assert unheld_office("Who is the coach of Hearts of Oak?", ["A win in Accra."]) == "coach"
+    assert unheld_office("Who is chief economic advisor at Deloitte?", ["A rise."]) == "chief economic advisor"
+    assert unheld_office("Who is the chief executive of BT?", ["BT's chief executive spoke."]) == ""
+    assert unheld_office("Who won the final?", ["A win in Accra."]) == ""  # no office asked

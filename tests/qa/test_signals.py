@@ -334,3 +334,53 @@ def test_a_question_about_the_run_up_to_an_event_ahead_is_no_past_event():
     assert event_ahead("When did the Olympic bid chiefs arrive in London?", texts, "2005") == ""
     assert event_ahead("Who beat Scotland in the World Cup qualifier?", texts, "2005") == ""
     assert event_ahead("Who won the World Cup?", texts, "2005") == "World Cup"  # the event itself still is
+
+
+def test_a_brand_written_with_a_small_first_letter_is_a_name():
+    # offc12: "When was the iPhone launched?" (bbc-332) was answered unsure: "iPhone" was no name, so its
+    # absence from every passage went unseen
+    assert "iPhone" in salient_words("When was the iPhone launched?")
+    assert salient_words("eBay bought what?") == ["eBay"]  # the first word too: no sentence starts so
+    assert salient_words("What is the pH of mRNA in kWh?") == []  # units and short forms are not
+    df = {"launch": 4, "iphon": 0}
+    assert unknown_names("When was the iPhone launched?", df) == ["iPhone"]
+
+
+def test_signals_carry_the_left_out_firm_departure_and_owner():
+    doc = ("UN Secretary General Kofi Annan will attend. Skype allows free calls. Northern clubs sign a star. "
+           "Energy prices rose.")
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+    best = _cand("UN Secretary General Kofi Annan will attend.")
+    sig = compute_signals("When did Kofi Annan step down?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.departure_missing == "Kofi Annan" and sig.to_dict()["departure_missing"] == "Kofi Annan"
+    sig = compute_signals("Which company bought Skype?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.owner_missing == "Skype" and sig.departure_missing == ""
+    sig = compute_signals("Who runs Northern Star Energy?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.unwritten == ("Northern Star Energy",) and sig.to_dict()["unwritten"] == ["Northern Star Energy"]
+    assert len(sig.features()) == len(FEATURES)  # rules, not weighed: the fitted model is unchanged
+
+
+def test_signals_carry_a_possessor_the_lead_article_lacks():
+    doc = "The Treasury has allocated £7.5bn for Crossrail, a fast cross-London rail link."
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma and Auckland."])
+    best = _cand(doc)
+    sig = compute_signals("How much will Auckland's new city rail link cost?", [best], 1, [best.hit], snap, idf,
+                          ArticleTerms())
+    assert sig.possessor_missing == "Auckland" and sig.to_dict()["possessor_missing"] == "Auckland"
+    sig = compute_signals("How much will London's new rail link cost?", [best], 1, [best.hit], snap, idf, ArticleTerms())
+    assert sig.possessor_missing == ""
+
+
+def test_an_event_at_a_place_the_articles_only_look_ahead_to():
+    # offc12: bbc-341 "Which club won the first FA Cup final at the new Wembley Stadium?" was answered
+    from newsqa.qa.signals import event_ahead
+
+    texts = ["Wembley Stadium will officially open for the 2006 FA Cup Final.", "Arsenal won the 2003 FA Cup.",
+             "Wembley Stadium hosted the 1966 World Cup final."]
+    q = "Which club won the first FA Cup final at the new Wembley Stadium?"
+    assert event_ahead(q, texts, "2005") == "FA Cup at Wembley Stadium"
+    assert event_ahead("Which club won the FA Cup final?", texts, "2005") == ""  # the FA Cup alone: 2003
+    past = texts + ["Arsenal beat United in the 2003 FA Cup final at the Millennium Stadium, not Wembley Stadium."]
+    assert event_ahead(q, past, "2005") == ""  # a past year beside both names

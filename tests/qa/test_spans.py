@@ -252,3 +252,21 @@ def test_a_question_that_asks_what_was_said_will_happen_keeps_its_answer_from_wi
 ])
 def test_a_year_that_qualifies_the_question_s_phrase_gives_way_to_the_time_of_the_act(question, quote, want):
     assert span(question, quote) == want
+
+
+def test_a_measure_question_takes_only_a_number_with_a_unit_of_its_measure():
+    # offc12: "How tall is Sony's Qrio robot?" was marked "four" (from "four times as fast"),
+    # "How much does Honda's Asimo robot weigh?" "five" (from "born five years ago")
+    from newsqa.qa.asked import kind_spans
+    from newsqa.qa.spans import find_answer_span
+
+    q = "How tall is Sony's Qrio robot?"
+    fast = "Its makers claim that it is almost four times as fast as Sony's Qrio robot."
+    assert find_answer_span(q, fast) is None and kind_spans("count", q, fast) == []
+    born = "Honda's Asimo robot was born five years ago."
+    assert kind_spans("count", "How much does Honda's Asimo robot weigh?", born) == []
+    tall = "Russia's new Angara rocket is a 42.7-metre rocket."  # seed-018: a hyphen before the unit
+    assert [tall[a:b] for a, b in kind_spans("count", "How tall is Russia's new Angara rocket?", tall)] == ["42.7"]
+    heavy = "Tesla weighed 142 pounds (64 kg)."
+    assert [heavy[a:b] for a, b in kind_spans("count", "How much did Tesla weigh?", heavy)] == ["142", "64 kg"]
+    assert kind_spans("count", "How many robots did Honda sell?", born) != []  # other questions as before

@@ -1,0 +1,315 @@
+"""What the closest articles leave out: a name they never write, a departure or an owner they never tell.
+
+Off-corpus questions often share every word with the collection and differ in how the words go
+together (session 12, offc12, on BBC dev rows):
+
+- ``unwritten_firms``: a firm's name of common words ("Northern Star Energy") that no retrieved
+  article writes as a phrase (its words stemmed, in order, nothing between), although each word is
+  in the articles: an invented firm;
+- ``departure_asked`` / ``departure_told``: the question asks when or where a named person left,
+  quit, resigned, retired or stepped down ("When did Kofi Annan step down as UN secretary
+  general?") and no sentence of the retrieved articles that names the person tells a departure;
+- ``owner_asked`` / ``owner_told``: the question asks who owns or bought a named thing ("Which
+  company bought Skype?") and no sentence naming it tells an owner, a sale or a stake.
+
+Each reads the texts of the retrieved articles (the 8 best), not the whole collection: a rule
+that says "no article close to the question ...".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import COMPANY_WORDS, countries, country_of
+from .subject import CALENDAR, TITLES, name_runs, tokens
+from .text import QUESTION_WORDS, STOPWORDS, terms
+
+_SENTENCE = re.compile(r"[^.!?\n]+")
+def _term_seq(text: str) -> list[str]:
+    return [t for w in tokens(text) for t in terms(w)]
+
+
+def _written(seq: list[str], texts_terms: list[list[str]]) -> bool:
+    n = len(seq)
+    return any(ts[i:i + n] == seq for ts in texts_terms for i in range(len(ts) - n + 1) if ts[i] == seq[0])
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*['\u2019]?")
+_POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)  # "McFadden's", "Foods'"
+
+
+def _name_groups(question: str) -> list[list[str]]:
+    """Runs of capitalised words of the question with only spaces between, broken after a possessive
+    ("Brian McFadden's Irish Son video": "Brian McFadden", "Irish Son"); titles, days and months are
+    no part of a name; the first word counts only when the next one is capitalised too."""
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    groups: list[list[str]] = []
+    prev_end, broken = None, True
+    for i, (w, a, b) in enumerate(spans):
+        bare = _POSSESSIVE.sub("", w).rstrip(".")
+        low = bare.lower()
+        ok = bool(bare) and bare[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS \
+            and not CALENDAR.fullmatch(bare)
+        if ok and i == 0:
+            ok = len(spans) > 1 and spans[1][0][:1].isupper() and not question[b:spans[1][1]].strip()
+        if not ok:
+            broken = True
+            continue
+        if broken or question[prev_end:a].strip():
+            groups.append([])
+        if low not in TITLES:
+            groups[-1].append(bare)
+        prev_end, broken = b, bool(_POSSESSIVE.search(w))
+    return [g for g in groups if g]
+
+
+def unwritten_firms(question: str, texts: list[str]) -> list[str]:
+    """The firms' names of the question (two or more capitalised words, a firm's kind word last:
+    "Red Valley Foods", ``lexicon.COMPANY_WORDS``; titles left out, no digits) that none of ``texts``
+    writes: their stemmed words in order with nothing between. A firm's name the articles would write
+    whole if they knew it; other names are left alone (SQuAD's "French King" is "the King of France"
+    in its article, "UN Security Council" the seed page's "U.N. Security Council").
+
+    >>> unwritten_firms("Who is the chief executive of Northern Star Energy?", ["Star players of northern clubs; energy prices."])
+    ['Northern Star Energy']
+    >>> unwritten_firms("What did Time Warner's Irish Son video show?", ["Time Warner said an Irish son sang."])
+    []
+    """
+    out = []
+    texts_terms = None
+    for ws in _name_groups(question):
+        name = " ".join(ws)
+        if len(ws) < 2 or ws[-1].lower() not in COMPANY_WORDS or any(ch.isdigit() for ch in name):
+            continue
+        seq = [t for w in ws for t in terms(w)]
+        if texts_terms is None:
+            texts_terms = [_term_seq(t) for t in texts]
+        if len(seq) >= 2 and not _written(seq, texts_terms):
+            out.append(name)
+    return out
+
+
+# "When did X retire?", "Which club did X leave Arsenal to join?", "... when he left Manchester United?"
+_LEAVE_Q = re.compile(r"\b(?:leave|leaves|left|leaving|quit|quits|resign(?:s|ed)?|retire(?:s|d)?|"
+                      r"(?:step|steps|stepped|stand|stands|stood)\s+down|depart(?:s|ed)?)\b", re.I)
+# In an article: a departure told ("resigned", "his retirement", "Kluivert left Newcastle", "left the
+# club"). "left" and "leave" only after the person and before a name or a post: "was left ruing",
+# "left-foot", "leave of absence" and "the result leaves Ferguson's side fourth" tell none.
+_LEAVE_TOLD = re.compile(r"\b(?:quit(?:s|ting)?|resign(?:s|ed|ing|ation)?|retire(?:s|d|ment)?|retiring|"
+                         r"(?:step|steps|stepped|stepping|stand|stands|standing|stood)\s+down|depart(?:s|ed|ure)?|"
+                         r"exits?|exited|sacked|fired|ousted|axed|dismiss(?:ed|al)|part(?:s|ed)?\s+(?:company|ways)|"
+                         r"walked\s+out|successor|replaced|replacement|"
+                         r"(?:leave|leaves|leaving|left)\s+(?:the|his|her|their)\s+(?:office|post|job|club|firm|"
+                         r"company|party|government|band|group|side|team)\b)", re.I)
+_LEFT_TOLD = re.compile(r"\b(?:leave|leaves|leaving|left)\s+(?=(?-i:[A-Z]))", re.I)
+NEAR_SENTENCES = 2  # a departure told this many sentences from the person's name ("ask their bassist to leave")
+
+
+def departure_asked(question: str) -> str:
+    """The named person whose leaving the question asks about ("Kofi Annan" in "When did Kofi Annan
+    step down as UN secretary general?"), or "" ("Who resigned as chairman?" names nobody who left).
+
+    >>> departure_asked("Which club did Wayne Rooney join when he left Manchester United?")
+    'Wayne Rooney'
+    >>> departure_asked("Who resigned as chairman of the BBC?")
+    ''
+    """
+    m = _LEAVE_Q.search(question)
+    if not m or not re.match(r"\s*(?:when|where|which|what|who|whom)\b", question, re.I):
+        return ""  # "Why did X resign?" asks the cause: the why shape reads it
+    before = tokens(question[:m.start()])
+    k = len(before)
+    runs = [r for r in name_runs(question) if r.last < k]
+    pronoun = bool(before) and before[-1].lower() in ("he", "she", "they")
+    if not runs or not (pronoun or k - 1 - runs[-1].last <= 1):  # "Kofi Annan step down", "Rooney ... he left"
+        return ""  # "with 11 seconds left", "Tesla go upon leaving": no named person leaves
+    return " ".join(w for w in runs[-1].words if w.lower() not in TITLES and w.lower() not in STOPWORDS)
+
+
+def _sentences_naming(word: str, texts: list[str]):
+    pat = re.compile(r"\b" + re.escape(word) + r"\b")
+    return (s.group(0) for t in texts if pat.search(t) for s in _SENTENCE.finditer(t) if pat.search(s.group(0)))
+
+
+def departure_told(person: str, texts: list[str]) -> bool:
+    """Whether a text naming ``person``'s surname tells a departure (``_LEAVE_TOLD``) in its headline
+    or within ``NEAR_SENTENCES`` sentences of the surname ("Snow Patrol bassist exits group", "ask
+    their co-founder and bassist to leave the band", then "Mark McClelland had been in the band..."),
+    or in the surname's own sentence "left" a name after it ("Kluivert left Newcastle").
+
+    >>> departure_told("Kofi Annan", ["UN Secretary General Kofi Annan will attend."])
+    False
+    >>> departure_told("Mark McClelland", ["Bassist exits group\\n\\nThey asked their bassist to leave the band. Mark McClelland was a founder."])
+    True
+    """
+    surname = person.split()[-1]
+    pat = re.compile(r"\b" + re.escape(surname) + r"\b")
+    for t in texts:
+        if not pat.search(t):
+            continue
+        if _LEAVE_TOLD.search(t.split("\n", 1)[0]):
+            return True
+        sents = [m.group(0) for m in _SENTENCE.finditer(t)]
+        for i, s in enumerate(sents):
+            if not pat.search(s):
+                continue
+            if any(_LEAVE_TOLD.search(x) for x in sents[max(0, i - NEAR_SENTENCES):i + NEAR_SENTENCES + 1]):
+                return True
+            first = pat.search(s).start()
+            if any(m.start() > first for m in _LEFT_TOLD.finditer(s)):
+                return True
+    return False
+
+
+_OWNER_Q = re.compile(r"^\s*(?:who\s+|which\s+(?:[\w-]+\s+){0,2}?|what\s+(?:[\w-]+\s+){0,2}?)"
+                      r"(?:owns|owned|has\s+bought|bought|buys|acquired|purchased|took\s+over|is\s+the\s+owner\s+of|"
+                      r"was\s+the\s+owner\s+of|are\s+the\s+owners\s+of)\s+(.+?)\s*\??$", re.I)
+_OWNER_TOLD = re.compile(r"\b(?:own|owns|owned|owner|owners|ownership|bought|buy|buys|buying|buyer|acquir\w*|"
+                         r"acquisition|takeover|take\s+over|took\s+over|taken\s+over|purchas\w*|sold|sell|sells|selling|"
+                         r"sale|stake|stakes|shareholder\w*|bid|bids|merger|merge[sd]?|subsidiary|parent|unit|"
+                         r"division|arm|part\s+of|backed|controlled|controls)\b", re.I)
+
+
+def owner_asked(question: str) -> str:
+    """The named thing whose owner or buyer the question asks for ("Skype" in "Which company bought
+    Skype?", "Body Shop" in "Who bought the Body Shop?"), or "" (a thing the question does not
+    name: "Who bought the club?").
+
+    >>> owner_asked("Which company bought Skype?"), owner_asked("Who owns the club?")
+    ('Skype', '')
+    """
+    m = _OWNER_Q.match(" ".join(question.split()))
+    if not m:
+        return ""
+    obj = m.group(1)
+    runs = name_runs("x " + obj)  # the object may begin with its name: no first-word exception
+    if not runs or runs[0].first != 1 + (1 if obj.lower().startswith("the ") else 0):
+        return ""
+    return " ".join(runs[0].words)
+
+
+def owner_told(thing: str, texts: list[str]) -> bool:
+    """Whether a sentence of ``texts`` naming ``thing`` (its last word) tells an owner, a sale, a
+    bid or a stake (``_OWNER_TOLD``: read widely, so that an owner a sentence gives is not missed).
+
+    >>> owner_told("Skype", ["Skype allows free calls."]), owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
+    (False, True)
+    """
+    last = thing.split()[-1]
+    return any(_OWNER_TOLD.search(s) and thing.lower() in s.lower() for s in _sentences_naming(last, texts))
+
+
+# "Who is the chief executive of LG Card?", "Who is the coach of Hearts of Oak?": the holder of an
+# office of a named body. A sentence that names no such office ("said Yoo Ji-chang, governor of Korean
+# Development Bank") may be about the body, not about who holds the office.
+_OFFICE_Q = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|former\s+)?"
+                       r"((?:[a-z][a-z-]*\s+){0,2}?[a-z][a-z-]*)\s+(?:of|at|for)\s+\S", re.I)
+# What a sentence may call any head of a body ("BT boss", "chief", "head"), besides the office's own word.
+_HEAD_WORDS = frozenset("boss chief head leader".split())
+
+
+def unheld_office(question: str, texts: list[str]) -> str:
+    """The office the question asks the holder of ("chief executive" in "Who is the chief executive
+    of LG Card?") when none of ``texts`` (the sentences shown) names it: its last word (stemmed), or
+    a word for any head of a body (``_HEAD_WORDS``: "BT boss Ben Verwaayen"); "" when the question
+    asks no office of a body or a sentence names it.
+
+    >>> unheld_office("Who is the chief executive of LG Card?", ['"We will act," said Yoo Ji-chang, governor of KDB.'])
+    'chief executive'
+    >>> unheld_office("Who is the chief executive of BT?", ["BT boss Ben Verwaayen said so."])
+    ''
+    """
+    m = _OFFICE_Q.match(question)
+    if not m:
+        return ""
+    office = m.group(1).lower().split()
+    if office[0] in STOPWORDS or office[-1] in STOPWORDS:
+        return ""
+    want = set(terms(office[-1])) | _HEAD_WORDS
+    have = {t for s in texts for t in _term_seq(s)}
+    return "" if want & have else " ".join(office)
+
+
+# "How much will Auckland's new city rail link cost?": the question's thing belongs to a named owner.
+_POSSESSOR = re.compile(r"(?<![\w'\u2019])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s\b")
+
+
+def possessors(question: str) -> list[str]:
+    """The names the question writes with a possessive, past its first word ("Auckland" in "How much
+    will Auckland's new rail link cost?"; not "Chu'Tsai", whose apostrophe is inside the name).
+
+    >>> possessors("How much will Auckland's new city rail link cost?"), possessors("Who were Chu'Tsai's forefathers?")
+    (['Auckland'], [])
+    """
+    return [m.group(1) for m in _POSSESSOR.finditer(question) if m.start() > 0]
+
+
+def possessor_absent(question: str, lead_terms, lead_text: str) -> str:
+    """A possessor of the question (``possessors``) no word of which the lead quote's article holds
+    (``lead_terms``: its content terms), nor as another form of the same country ("Britain's" for
+    "the UK"): the quote tells of another owner's thing (a UK rail link for Auckland's). "" when none.
+
+    >>> possessor_absent("How much will Auckland's rail link cost?", {"crossrail", "london"}, "Crossrail in London")
+    'Auckland'
+    """
+    for name in possessors(question):
+        ts = set(terms(name))
+        if not ts or ts & set(lead_terms):
+            continue
+        country = country_of(name)
+        if country is not None and country in countries(lead_text):
+            continue
+        return name
+    return ""
+
+
+# "Whom did Roger Federer beat ... to win his seventh Grand Slam title?": a count of a named person's
+# titles, wins or nominations that the articles, written earlier, may not have reached.
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL_Q = re.compile(r"\b(?:his|her|their)\s+(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
+                        r"((?:[\w-]+\s+){0,3}?)([a-z][\w-]*)(?=\s*(?:[?,.]|$|\b(?:of|in|at|for|on|with|since|after|"
+                        r"before|when|as|and|to)\b))", re.I)
+ORDINAL_GAP = 3  # words that may stand between the ordinal and its noun in an article ("third personal nomination")
+
+
+def _ordinal_forms(word: str) -> str:
+    low = word.lower()
+    if low in _ORDINALS:
+        n = _ORDINALS.index(low) + 1
+        return rf"{low}|{n}(?:st|nd|rd|th)"
+    n = int(re.match(r"\d+", low).group(0))
+    return rf"{low}|{_ORDINALS[n - 1]}" if 0 < n <= len(_ORDINALS) else low
+
+
+def ordinal_missing(question: str, texts: list[str]) -> str:
+    """The "<ordinal> ... <noun>" of a named person the question counts ("seventh Grand Slam title"
+    in "Whom did Roger Federer beat ... to win his seventh Grand Slam title?") when no sentence of
+    ``texts`` naming the person (a name before the pronoun, by its last word) writes that ordinal within
+    ``ORDINAL_GAP`` words of the noun
+    ("her seventh Grand Slam title" is Serena Williams's); "" when none is asked, or one is written
+    ("Clint Eastwood get his third personal nomination").
+
+    >>> ordinal_missing("Whom did Roger Federer beat to win his seventh Grand Slam title?",
+    ...                 ["Williams claimed her seventh Grand Slam title.", "Federer won three Grand Slams."])
+    'seventh Grand Slam title'
+    >>> ordinal_missing("Which film gave Clint Eastwood his third personal Oscar nomination?",
+    ...                 ["Clint Eastwood get his third personal nomination for Million Dollar Baby."])
+    ''
+    """
+    m = _ORDINAL_Q.search(question)
+    if not m:
+        return ""
+    k = len(tokens(question[:m.start()]))
+    runs = [r for r in name_runs(question) if r.last < k]
+    noun = terms(m.group(3))
+    if not runs or not noun:
+        return ""
+    ordinal = re.compile(r"(?:%s)$" % _ordinal_forms(m.group(1)), re.I)
+    named = (s for run in runs for s in _sentences_naming(run.words[-1], texts))  # any name before: the person's
+    for s in named:
+        toks = tokens(s)
+        for i, w in enumerate(toks):
+            if ordinal.match(w) and any(noun[0] in terms(v) for v in toks[i + 1:i + 2 + ORDINAL_GAP]):
+                return ""
+    return " ".join([m.group(1)] + m.group(2).split() + [m.group(3)])

@@ -1,0 +1,86 @@
+"""qa.unstated: a firm's name, a departure or an owner the closest articles leave out (session 12, offc12)."""
+
+from newsqa.qa.unstated import departure_asked, departure_told, owner_asked, owner_told, unwritten_firms
+
+
+def test_a_firm_named_in_common_words_no_close_article_writes_is_unwritten():
+    # bbc-280: "Northern Star Energy", each word in the articles, the name in none
+    texts = ["Northern clubs sign a star striker.", "Energy prices rose; Time Warner's profits rose."]
+    assert unwritten_firms("Who is the chief executive of Northern Star Energy?", texts) == ["Northern Star Energy"]
+    assert unwritten_firms("How much did Green Valley Foods' profits rise?", texts) == ["Green Valley Foods"]
+    written = ["Shares in Northern Star energy firm rose."]  # case and a word's form aside, written
+    assert unwritten_firms("Who is the chief executive of Northern Star Energy?", written) == []
+
+
+def test_other_names_and_possessives_are_left_alone():
+    texts = ["Time Warner said its Irish son video was banned by the U.N. Security Council."]
+    assert unwritten_firms("What did Time Warner's Energy do?", texts) == []  # a possessive ends a name
+    assert unwritten_firms("Who sits on the UN Security Council?", texts) == []  # no firm's kind word last
+    assert unwritten_firms("Who is the French King?", texts) == []  # SQuAD: "the King of France"
+    assert unwritten_firms("How big is Orbital 4 Group?", texts) == []  # a digit: edition_missing's
+
+
+def test_a_named_persons_departure_is_asked_only_when_the_person_leaves():
+    assert departure_asked("When did Kofi Annan step down as UN secretary general?") == "Kofi Annan"
+    assert departure_asked("Which club did Thierry Henry leave Arsenal to join?") == "Thierry Henry"
+    assert departure_asked("Which club did Wayne Rooney join when he left Manchester United?") == "Wayne Rooney"
+    assert departure_asked("When did Sir Alex Ferguson retire as manager?") == "Alex Ferguson"
+    assert departure_asked("Who sacked Newton with 11 seconds left in the first half?") == ""  # no one leaves
+    assert departure_asked("Where did Tesla go upon leaving Gospic?") == ""  # the verb is not Tesla's own
+    assert departure_asked("Who resigned as chairman of the BBC?") == ""  # names nobody who left
+    assert departure_asked("Why did David Blunkett resign?") == ""  # the cause: the why shape's
+
+
+def test_a_departure_is_told_near_the_persons_name_or_in_the_headline():
+    assert not departure_told("Kofi Annan", ["UN Secretary General Kofi Annan will attend the talks."])
+    assert departure_told("Greg Dyke", ["Greg Dyke resigned after the Hutton report."])
+    assert departure_told("Patrick Kluivert", ["Patrick Kluivert left Newcastle for Valencia."])
+    snow = ("Snow Patrol bassist exits group\n\nThe band asked their co-founder to leave the band. "
+            "Mark McClelland had been in the band for ten years.")
+    assert departure_told("Mark McClelland", [snow])
+    # "left" that tells no leaving: a passive, an object, a foot
+    assert not departure_told("Alex Ferguson", ["Boss Sir Alex Ferguson was left ruing the draw with Fulham.",
+                                                "The result leaves Ferguson's side fourth in the league.",
+                                                "Ferguson watched a left-foot shot go wide."])
+
+
+def test_an_owner_asked_of_a_named_thing_and_told_widely():
+    assert owner_asked("Which company bought Skype?") == "Skype"
+    assert owner_asked("Who bought the Body Shop?") == "Body Shop"
+    assert owner_asked("What company owns the American Broadcasting Company?") == "American Broadcasting Company"
+    assert owner_asked("Who owns the club?") == ""  # a thing the question does not name
+    assert not owner_told("Skype", ["Skype allows people to make free PC-based calls to other Skype users."])
+    assert owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
+    assert owner_told("ABC", ["ABC is owned by the Walt Disney Company."])
+    assert owner_told("Skype", ["Skype, in which the fund holds a stake, grew."])
+
+
+def test_a_possessor_the_lead_article_never_names_is_absent():
+    # offc12: bbc-313 "How much will Auckland's new city rail link cost?" was answered unsure from Crossrail
+    from newsqa.qa.unstated import possessor_absent, possessors
+    from newsqa.qa.text import terms
+
+    crossrail = "The Treasury has allocated £7.5bn for Crossrail, a fast cross-London rail link."
+    q = "How much will Auckland's new city rail link cost?"
+    assert possessors(q) == ["Auckland"]
+    assert possessor_absent(q, set(terms(crossrail)), crossrail) == "Auckland"
+    own = "Auckland council said its rail link would cost NZ$2bn."
+    assert possessor_absent(q, set(terms(own)), own) == ""
+    uk = "Britain's trade gap widened."  # another form of the same country is no other owner
+    assert possessor_absent("How big is the UK's trade gap?", set(terms(uk)), uk) == ""
+    assert possessors("Time Warner's profits: how big?") == []  # the first word: no possessor asked
+
+
+def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
+    # offc12: bbc-342 "Whom did Roger Federer beat ... to win his seventh Grand Slam title?" was answered
+    from newsqa.qa.unstated import ordinal_missing
+
+    texts = ["The 2003 champion Williams claimed her seventh Grand Slam title.",
+             "Roger Federer became the first man since 1988 to win three Grand Slams in one season."]
+    q = "Whom did Roger Federer beat in the Australian Open final to win his seventh Grand Slam title?"
+    assert ordinal_missing(q, texts) == "seventh Grand Slam title"
+    told = texts + ["Federer won his 7th Grand Slam title in Melbourne."]  # the digit form of the ordinal
+    assert ordinal_missing(q, told) == ""
+    eastwood = ["The decision also saw Clint Eastwood get his third personal nomination for Million Dollar Baby."]
+    assert ordinal_missing("For which film did Clint Eastwood get his third personal Oscar nomination?", eastwood) == ""
+    assert ordinal_missing("What was their first plan that was launched?", texts) == ""  # no one named
