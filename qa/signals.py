@@ -351,8 +351,14 @@ def edition_missing(question: str, texts: list[str]) -> list[str]:
             continue
         near = re.compile(r"\b%s\W+(?:[\w'-]+\W+){0,%d}(?:%s)\b" % (re.escape(name), EDITION_GAP, number_forms(num)),
                           re.I)
-        if not any(near.search(t) for t in texts):
-            out.append(f"{name} {num}")
+        if any(near.search(t) for t in texts):
+            continue
+        # a model number of 3+ digits is its own name: "their 7610 phone" in an article naming Nokia
+        # writes the "Nokia 7610" asked about (a small one, "Windows 7", is any count: "7 of 10 PCs")
+        alone = re.compile(r"(?<![\w.,])%s(?![\w]|[.,]\d)" % re.escape(num))
+        if len(num) >= 3 and num.isdigit() and any(word.search(t) and alone.search(t) for t in texts):
+            continue
+        out.append(f"{name} {num}")
     return out
 
 

@@ -384,3 +384,15 @@ def test_an_event_at_a_place_the_articles_only_look_ahead_to():
     assert event_ahead("Which club won the FA Cup final?", texts, "2005") == ""  # the FA Cup alone: 2003
     past = texts + ["Arsenal beat United in the 2003 FA Cup final at the Millennium Stadium, not Wembley Stadium."]
     assert event_ahead(q, past, "2005") == ""  # a past year beside both names
+
+
+def test_a_model_number_written_without_its_brand_is_no_missing_edition():
+    # offc12: "How many Nokia 7610 owners were caught out?" was refused ("no article ... mentions Nokia
+    # 7610") though tech/197 names Nokia and writes "their 7610 phone"
+    from newsqa.qa.signals import edition_missing
+
+    texts = ["Nokia phones were hit. Owners could find the icons on their 7610 phone swapped for skulls."]
+    assert edition_missing("How many Nokia 7610 owners were caught out by the virus?", texts) == []
+    assert edition_missing("When was the Nokia 9500 launched?", texts) == ["Nokia 9500"]  # another model
+    assert edition_missing("When did Nokia 7 ship?", ["Nokia gained as analysts said sales rose in 7 of 10 markets."]) == ["Nokia 7"]  # a count
+    assert edition_missing("Is the Nokia 7610 sold?", ["Nokia grew 7.6100 per cent."]) == ["Nokia 7610"]
