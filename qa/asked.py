@@ -138,8 +138,15 @@ def focus_term(question: str) -> str:
 
 
 def _said(question: str, text: str) -> bool:
+    """The question writes ``text`` (as whole words: "one" is not said by "phones") or all its terms."""
     t = set(terms(text))
-    return text.lower() in question.lower() or bool(t and t <= set(terms(question)))
+    whole = re.search(r"(?<!\w)" + re.escape(text.lower()) + r"(?!\w)", question.lower())
+    return bool(whole) or bool(t and t <= set(terms(question)))
+
+
+# "one" that pairs with "another" / "the other" names no count: "cannot travel from one phone to another"
+_ONE_OF_TWO = re.compile(r"one(?:\s+another\b|(?:\s+[\w'-]+){1,2}\s+(?:to|or|and|after|from)\s+(?:another|the other)\b)",
+                         re.I)
 
 
 def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]:
@@ -151,7 +158,8 @@ def kind_spans(kind: str, question: str, sentence: str) -> list[tuple[int, int]]
         elif kind == "percent":
             spans = [(s, e) for s, e in spans if _is_percent(sentence, s, e)] + [m.span() for m in _FRACTION.finditer(sentence)]
         else:  # a year is not a count; nor, for "how many", a sum of money or a percentage ("Priced at £229")
-            spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])]
+            spans = [(s, e) for s, e in spans if not re.fullmatch(r"(?:1[89]|20)\d\d", sentence[s:e])
+                     and not _ONE_OF_TWO.match(sentence, s)]
             if _HOW_MANY.search(question):
                 spans = [(s, e) for s, e in spans if not _is_money(sentence, s, e) and not _is_percent(sentence, s, e)]
             spans = measure_spans(question, sentence, spans)  # "How tall...?": a height, not "four times as fast"

@@ -154,3 +154,11 @@ def test_what_asks_a_sum_only_with_an_auxiliary_or_a_money_word_next():
     for q in ("What did Glazer pay for Manchester United?", "What fine did the court impose on the club?",
               "What was the value of the deal?", "What US budget deficit did the office forecast?"):
         assert asked_kind(q) == "money", q
+
+
+def test_one_that_pairs_with_another_is_no_count():
+    s = "The program cannot travel from one phone to another by itself."
+    assert kind_spans("count", "How many owners were caught out by the program?", s) == []
+    assert kind_spans("count", "How many phones did it reach?", "It reached one phone in Spain.") != []
+    # the question's "phones" does not say "one", nor "tennis" "ten"
+    assert kind_spans("count", "How many tennis titles did she win?", "She won ten titles.") != []
