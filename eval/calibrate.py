@@ -39,7 +39,7 @@ def features_of(sig: dict) -> list[float]:
             float(bool(sig.get("wide_kind_missing", sig.get("kind_missing")))),
             float(bool(sig.get("sibling"))), float(sig.get("lead_missing_idf", 0.0)),
             float(bool(sig.get("edition_missing"))), float(bool(sig.get("successor_missing"))),
-            float(bool(sig.get("event_ahead"))), float(sig.get("sentence_gap", 0.0)), float(sig.get("bm25_gap", 0.0)), 1.0]
+            float(bool(sig.get("event_ahead"))), float(sig.get("bm25_gap", 0.0)), 1.0]
 
 
 def ruled_out(sig: dict) -> bool:

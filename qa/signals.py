@@ -49,7 +49,7 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 FEATURES = ("dense", "lexical", "headline", "unknown", "unknown_salient", "missing_top", "article_missing",
             "year_out", "type_missing", "kind_missing", "slot_lexical", "focus_missing", "dense_margin",
             "article_missing_min", "wide_kind_missing", "sibling", "lead_missing_idf", "edition_missing",
-            "successor_missing", "event_ahead", "sentence_gap", "bm25_gap", "bias")
+            "successor_missing", "event_ahead", "bm25_gap", "bias")
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,7 @@ class Signals:
     edition_missing: tuple[str, ...] = ()  # name + number of the question no retrieved article writes together
     successor_missing: str = ""  # the person whose successor is asked, when no best sentence states one
     event_ahead: str = ""  # a named event of a past-tense question the articles date only after their years
-    sentence_gap: float = 0.0  # the best candidate sentence's score above the second best's (qa.signals.standing_out)
-    bm25_gap: float = 0.0  # the top passage's BM25 score above the second's, as a share of the top's
+    bm25_gap: float = 0.0  # the top passage's BM25 score above the second's, as a share of the top's (passage_gap)
     asked: str = ""  # the asked kind (qa.asked.asked_kind)
     time_text: str = ""  # the collection's time scope, in words (for the reason)
     extra: dict = field(default_factory=dict, compare=False)
@@ -91,7 +90,7 @@ class Signals:
                 float(bool(self.years_out)), float(self.type_missing), float(self.kind_missing), self.slot_lexical,
                 float(self.focus_missing), self.dense_margin, self.article_missing_min, float(self.wide_kind_missing),
                 float(bool(self.sibling)), self.lead_missing_idf, float(bool(self.edition_missing)),
-                float(bool(self.successor_missing)), float(bool(self.event_ahead)), self.sentence_gap, self.bm25_gap, 1.0]
+                float(bool(self.successor_missing)), float(bool(self.event_ahead)), self.bm25_gap, 1.0]
 
     def to_dict(self) -> dict:
         return {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4), "headline": self.headline,
@@ -103,8 +102,7 @@ class Signals:
                 "article_missing_min": round(self.article_missing_min, 4), "wide_kind_missing": self.wide_kind_missing,
                 "sibling": self.sibling, "sibling_of": self.sibling_of, "lead_missing_idf": round(self.lead_missing_idf, 4),
                 "edition_missing": list(self.edition_missing), "successor_missing": self.successor_missing,
-                "event_ahead": self.event_ahead, "sentence_gap": round(self.sentence_gap, 4),
-                "bm25_gap": round(self.bm25_gap, 4)}
+                "event_ahead": self.event_ahead, "bm25_gap": round(self.bm25_gap, 4)}
 
 
 def salient_words(question: str) -> list[str]:
@@ -496,7 +494,6 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     successor = person if person and not succession_stated(person, [c.text for c in lead + scored[:WIDE_TOP]]) else ""
     last_year = time_scope(snapshot)[1][:4] or mentioned_years(idf)[1]
     ahead = event_ahead(question, [snapshot.document_text(d) for d in top_docs], last_year) if best else ""
-    sentence_gap, bm25_gap = standing_out(scored, hits)
     return Signals(
         dense=best.dense if best else 0.0, lexical=best.lexical if best else 0.0,
         headline=bool(best and best.hit.passage.kind == "headline"),
@@ -508,31 +505,28 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         focus_missing=slot.focus_missing, dense_margin=(dense[0] - dense[-1]) if dense else 0.0, asked=slot.kind,
         article_missing_min=art_missing_min, wide_kind_missing=bool(wide.kind) and best is not None and not wide.filled,
         sibling=subj.sibling, sibling_of=subj.absent, lead_missing_idf=lead_idf, edition_missing=tuple(editions),
-        successor_missing=successor, event_ahead=ahead, sentence_gap=sentence_gap, bm25_gap=bm25_gap,
+        successor_missing=successor, event_ahead=ahead, bm25_gap=passage_gap(hits),
     )
 
 
-def standing_out(scored: list[Candidate], hits) -> tuple[float, float]:
-    """How far the best sentence and the best passage stand out from the next ones: (the best
-    candidate's score above the second's, the top BM25 score among ``hits`` above the second's as a
-    share of the top's; 0 without a second).
+def passage_gap(hits) -> float:
+    """How far the top passage stands out from the next, by BM25: the top BM25 score among ``hits``
+    above the second's, as a share of the top's (0 without a second, or no BM25 score).
 
     A question whose own paragraph is gone (a SQuAD question asked with its paragraph removed, the
-    rest of its article kept) is answered from one of several sentences and passages that share its
-    topic words about equally; the one that states the fact stands out from the rest. On the synthetic
-    SQuAD dev split the two gaps separate near misses from answerables (AUC 0.78 and 0.74) better than
-    the best sentence's cosine does (0.72); on BBC dev the sentence gap points the same way (0.66 for
-    the hand-written near misses, 0.74 for the off-corpus ones), the passage gap only for off-corpus
-    questions (0.67; 0.44 for the near misses, written to share the words of their story's article).
+    rest of its article kept) finds several passages sharing its topic words about equally; the
+    paragraph that states the fact stands out. Synthetic SQuAD dev: answerables' median 0.29,
+    near misses' AUC 0.74 (the best sentence's cosine: 0.72); BBC dev off-corpus 0.67, but its
+    hand-written near misses 0.44 (written to share the words of their story's article). Recorded in
+    the signals for refits; the shipped model does not weigh it (docs/answer-quality.md, session 12:
+    a refit with it refused more near misses and cost hand-written ones).
 
     >>> from types import SimpleNamespace as N
-    >>> standing_out([N(score=0.9), N(score=0.6)], [N(bm25=10.0), N(bm25=4.0), N(bm25=0.0)])
-    (0.3, 0.6)
+    >>> passage_gap([N(bm25=10.0), N(bm25=4.0), N(bm25=0.0)]), passage_gap([N(bm25=10.0)])
+    (0.6, 0.0)
     """
-    sentence = scored[0].score - scored[1].score if len(scored) > 1 else 0.0
     top = sorted((getattr(h, "bm25", 0.0) for h in hits), reverse=True)[:2]
-    passage = (top[0] - top[1]) / top[0] if len(top) > 1 and top[0] > 0 else 0.0
-    return round(sentence, 6), round(passage, 6)
+    return round((top[0] - top[1]) / top[0], 6) if len(top) > 1 and top[0] > 0 else 0.0
 
 
 def _article_missing(content: list[str], cands: list[Candidate], snapshot, idf: IdfTable, article_terms) -> float:

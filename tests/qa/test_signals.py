@@ -336,27 +336,24 @@ def test_a_question_about_the_run_up_to_an_event_ahead_is_no_past_event():
     assert event_ahead("Who won the World Cup?", texts, "2005") == "World Cup"  # the event itself still is
 
 
-def test_how_far_the_best_sentence_and_passage_stand_out():
-    """A question whose own paragraph is gone is answered from one of several sentences that share its
-    topic about equally (a small gap); the sentence that states the fact stands out (a large one)."""
-    from newsqa.qa.signals import standing_out
+def test_how_far_the_top_passage_stands_out():
+    """A question whose own paragraph is gone finds several passages that share its topic about
+    equally (a small gap); the paragraph that states the fact stands out (a large one)."""
+    from newsqa.qa.signals import passage_gap
 
     doc = "Tesla moved to Pittsburgh. Tesla worked for Westinghouse in 1888. Tesla was born in Smiljan."
     snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
     idf = IdfTable([doc, "Another story about Gamma."])
 
-    def scored(*scores):
+    def scored(*bm25):
         return [Candidate(hit=SimpleNamespace(passage=SimpleNamespace(doc_id="d0", kind="paragraph"), row=0, bm25=b),
-                          start=0, end=10, text=t, dense=0.5, lexical=0.5, score=s)
-                for t, s, b in zip(doc.split(". "), scores, (9.0, 8.1, 7.0))]
+                          start=0, end=10, text=t, dense=0.5, lexical=0.5, score=0.6)
+                for t, b in zip(doc.split(". "), bm25)]
 
-    flat = scored(0.61, 0.60, 0.58)
+    flat = scored(9.0, 8.1, 7.0)
     sig = compute_signals("Where did Tesla work in 1888?", flat, 1, [c.hit for c in flat], snap, idf, ArticleTerms())
-    assert sig.sentence_gap == 0.01 and sig.bm25_gap == 0.1
-    steep = scored(0.8, 0.5, 0.4)
-    assert standing_out(steep, [c.hit for c in steep])[0] == 0.3
-    d = sig.to_dict()
-    assert d["sentence_gap"] == 0.01 and d["bm25_gap"] == 0.1
-    f = dict(zip(FEATURES, sig.features()))
-    assert f["sentence_gap"] == 0.01 and f["bm25_gap"] == 0.1
-    assert standing_out(flat[:1], [flat[0].hit]) == (0.0, 0.0)  # no second sentence or passage: nothing to stand out from
+    assert sig.bm25_gap == 0.1 and sig.to_dict()["bm25_gap"] == 0.1
+    assert dict(zip(FEATURES, sig.features()))["bm25_gap"] == 0.1
+    steep = scored(9.0, 3.6, 1.0)
+    assert passage_gap([c.hit for c in steep]) == 0.6
+    assert passage_gap([flat[0].hit]) == 0.0 and passage_gap([]) == 0.0  # no second passage: nothing to stand out from
