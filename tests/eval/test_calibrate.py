@@ -113,3 +113,36 @@ def test_the_kind_rules_rows_are_left_out_of_the_fit_like_the_other_rules():
         sig = Signals(**{key: tuple(value) if isinstance(value, list) else value}).to_dict()
         assert ruled_out(sig) and features_of(sig)[FEATURES.index(key)] == 1.0
     assert not ruled_out(Signals(dense=0.5).to_dict())
+
+
+def test_a_large_set_can_be_weighted_down_so_that_it_does_not_decide_the_fit_alone(tmp_path):
+    """A synthetic set of thousands of rows at full weight fits its own kind and the small hand-written
+    set's kind loses (docs/answer-quality.md); ``set_weights`` lets it inform the fit, not decide it."""
+    from newsqa.eval.calibrate import main
+
+    rng = np.random.default_rng(7)
+    small = [{"set": "bbc", "id": f"b{i}", "kind": "a" if i % 2 == 0 else "u", "answerable": i % 2 == 0, "split": "dev",
+              "signals": {"dense": rng.normal(0.6 if i % 2 == 0 else 0.4, 0.1), "lexical": rng.uniform(0, 1)}}
+             for i in range(100)]
+    big = [{"set": "synsq", "id": f"s{i}", "kind": "a" if i % 2 == 0 else "u", "answerable": i % 2 == 0, "split": "dev",
+            "signals": {"dense": rng.uniform(0, 1), "lexical": rng.normal(0.7 if i % 2 == 0 else 0.4, 0.1)}}
+           for i in range(2000)]
+    use = ("dense", "lexical", "bias")
+    alone = dict(zip(use, fit(small, use=use)["weights"]))
+    full = dict(zip(use, fit(small + big, use=use)["weights"]))
+    light = fit(small + big, use=use, set_weights={"synsq": 0.01})
+    lw = dict(zip(use, light["weights"]))
+    assert full["lexical"] > full["dense"]  # the big set decides
+    assert lw["dense"] > lw["lexical"] and abs(lw["dense"] - alone["dense"]) < abs(full["dense"] - alone["dense"])
+    assert light["fitted_on"]["set_weights"] == {"synsq": 0.01}
+    assert fit(small, use=use, set_weights={"bbc": 1.0})["weights"] == fit(small, use=use)["weights"]  # 1.0: as before
+    f = tmp_path / "synsq" / "results.jsonl"
+    f.parent.mkdir()
+    f.write_text("\n".join(json.dumps(r) for r in big) + "\n")
+    g = tmp_path / "bbc" / "results.jsonl"
+    g.parent.mkdir()
+    g.write_text("\n".join(json.dumps(r) for r in small) + "\n")
+    out = tmp_path / "m.json"
+    assert main([str(g), str(f), "--features", "dense,lexical", "--set-weight", "synsq=0.01", "--folds", "0",
+                 "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["weights"] == light["weights"]

@@ -396,3 +396,26 @@ def test_a_model_number_written_without_its_brand_is_no_missing_edition():
     assert edition_missing("When was the Nokia 9500 launched?", texts) == ["Nokia 9500"]  # another model
     assert edition_missing("When did Nokia 7 ship?", ["Nokia gained as analysts said sales rose in 7 of 10 markets."]) == ["Nokia 7"]  # a count
     assert edition_missing("Is the Nokia 7610 sold?", ["Nokia grew 7.6100 per cent."]) == ["Nokia 7610"]
+
+
+def test_how_far_the_top_passage_stands_out():
+    """A question whose own paragraph is gone finds several passages that share its topic about
+    equally (a small gap); the paragraph that states the fact stands out (a large one)."""
+    from newsqa.qa.signals import passage_gap
+
+    doc = "Tesla moved to Pittsburgh. Tesla worked for Westinghouse in 1888. Tesla was born in Smiljan."
+    snap = _Reader(documents={"d0": {"date": ""}}, document_text=lambda d: doc)
+    idf = IdfTable([doc, "Another story about Gamma."])
+
+    def scored(*bm25):
+        return [Candidate(hit=SimpleNamespace(passage=SimpleNamespace(doc_id="d0", kind="paragraph"), row=0, bm25=b),
+                          start=0, end=10, text=t, dense=0.5, lexical=0.5, score=0.6)
+                for t, b in zip(doc.split(". "), bm25)]
+
+    flat = scored(9.0, 8.1, 7.0)
+    sig = compute_signals("Where did Tesla work in 1888?", flat, 1, [c.hit for c in flat], snap, idf, ArticleTerms())
+    assert sig.bm25_gap == 0.1 and sig.to_dict()["bm25_gap"] == 0.1
+    assert dict(zip(FEATURES, sig.features()))["bm25_gap"] == 0.1
+    steep = scored(9.0, 3.6, 1.0)
+    assert passage_gap([c.hit for c in steep]) == 0.6
+    assert passage_gap([flat[0].hit]) == 0.0 and passage_gap([]) == 0.0  # no second passage: nothing to stand out from
