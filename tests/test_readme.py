@@ -115,3 +115,22 @@ def test_the_folders_the_readme_makes_are_ignored_by_git():
         assert f"/{name}/" in ignored, name
         if name.endswith("index"):
             assert f"/{name}-uploads/" in ignored, name
+
+
+def test_the_json_fields_the_readme_names_are_in_the_object(tmp_path, monkeypatch, capsys, sample_home):
+    """The ``--json`` line's comment lists the object's fields; a new user looked for ``file`` and
+    found no such key (the file is ``origin``). Each name must be a key of the object or of its
+    citations ("quotes" and "offsets" are prose for ``quote`` and ``start``/``end``)."""
+    import json
+
+    from newsqa.cli import main
+
+    (line,) = [ln for block in blocks("bash") for ln in block.splitlines() if "--json" in ln and "#" in ln]
+    command, comment = line.split("#", 1)
+    names = [re.sub(r"\(.*?\)", "", part).strip() for part in comment.split(":", 1)[1].split(",")]
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(command)[1:]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    keys = set(obj) | set(obj["citations"][0]) | {"quotes", "offsets"}
+    assert names and not [n for n in names if n not in keys], names
+
