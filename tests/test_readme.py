@@ -148,3 +148,17 @@ def test_the_bbc_counts_the_readme_gives_are_the_corpus_own():
     text = " ".join(README.read_text(encoding="utf-8").split())
     assert f"({len(files):,} BBC News articles" in text
     assert f"{len(files) - len(distinct)} are copies of another: an index holds {len(distinct):,}" in text
+
+
+def test_the_browser_apps_ask_endpoint_says_how_to_call_it(capsys):
+    """A new user read "the browser app serves the same object at /ask", ran ``curl -X POST .../ask``
+    and got 404: /ask is a Gradio API endpoint, called through ``gradio_client``. The README says so
+    where it names /ask, and ``newsqa ui --help`` (which it points to) shows the call."""
+    from newsqa.cli import main
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    sentence = text[text.index("The browser app serves the same object at `/ask`"):][:200]
+    assert "gradio_client" in sentence and "newsqa ui --help" in sentence
+    with pytest.raises(SystemExit):
+        main(["ui", "--help"])
+    assert 'api_name="/ask"' in capsys.readouterr().out
