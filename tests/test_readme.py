@@ -115,3 +115,50 @@ def test_the_folders_the_readme_makes_are_ignored_by_git():
         assert f"/{name}/" in ignored, name
         if name.endswith("index"):
             assert f"/{name}-uploads/" in ignored, name
+
+
+def test_the_json_fields_the_readme_names_are_in_the_object(tmp_path, monkeypatch, capsys, sample_home):
+    """The ``--json`` line's comment lists the object's fields; a new user looked for ``file`` and
+    found no such key (the file is ``origin``). Each name must be a key of the object or of its
+    citations ("quotes" and "offsets" are prose for ``quote`` and ``start``/``end``)."""
+    import json
+
+    from newsqa.cli import main
+
+    (line,) = [ln for block in blocks("bash") for ln in block.splitlines() if "--json" in ln and "#" in ln]
+    command, comment = line.split("#", 1)
+    names = [re.sub(r"\(.*?\)", "", part).strip() for part in comment.split(":", 1)[1].split(",")]
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(command)[1:]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    keys = set(obj) | set(obj["citations"][0]) | {"quotes", "offsets"}
+    assert names and not [n for n in names if n not in keys], names
+
+
+def test_the_bbc_counts_the_readme_gives_are_the_corpus_own():
+    """The README gives 2,225 BBC articles; ``newsqa info`` on its index says 2,127 (a new user
+    wondered where 98 went: they are word-for-word copies, left out as duplicates). Both numbers
+    are on the page and match the files."""
+    import hashlib
+
+    from helpers import BBC, need
+
+    files = sorted(need(BBC / "articles").rglob("*.txt"))
+    distinct = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert f"({len(files):,} BBC News articles" in text
+    assert f"{len(files) - len(distinct)} are copies of another: an index holds {len(distinct):,}" in text
+
+
+def test_the_browser_apps_ask_endpoint_says_how_to_call_it(capsys):
+    """A new user read "the browser app serves the same object at /ask", ran ``curl -X POST .../ask``
+    and got 404: /ask is a Gradio API endpoint, called through ``gradio_client``. The README says so
+    where it names /ask, and ``newsqa ui --help`` (which it points to) shows the call."""
+    from newsqa.cli import main
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    sentence = text[text.index("The browser app serves the same object at `/ask`"):][:200]
+    assert "gradio_client" in sentence and "newsqa ui --help" in sentence
+    with pytest.raises(SystemExit):
+        main(["ui", "--help"])
+    assert 'api_name="/ask"' in capsys.readouterr().out
