@@ -15,7 +15,7 @@ from .abstain import ANSWERED, UNSURE, AbstainSettings, Decision, decide
 from .caches import ArticleTerms
 from .dates import resolve_relative_dates
 from .explain import LOW_MATCH, NOT_CLEAR, topics_sentence
-from .followup import Resolved
+from .followup import Resolved, unbound_pronoun
 from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
@@ -111,7 +111,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     if verdict.state != UNSURE:
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
-    verdict = _doer_named(own, picked, shape.kind, verdict)
+    verdict = _pronoun_bound(resolved, _doer_named(own, picked, shape.kind, verdict))
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -159,6 +159,20 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
         return verdict
     return Decision(UNSURE, verdict.confidence,
                     {"code": NOT_CLEAR, "text": f"the closest sentence does not name {asked}", "terms": []})
+
+
+def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:
+    """A sure answer to a question whose "he"/"him"/"her"/"they" no earlier turn resolved ("Who replaced
+    him?" asked first, or after /clear) is unsure: the question names no one, so the quote is a guess at
+    whom it means."""
+    if verdict.state != ANSWERED or resolved.rewritten:
+        return verdict
+    pronoun = unbound_pronoun(resolved.question)
+    if not pronoun:
+        return verdict
+    return Decision(UNSURE, verdict.confidence, {
+        "code": NOT_CLEAR, "text": f"the question's \u201c{pronoun}\u201d names no one: ask again with the name",
+        "terms": [pronoun]})
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

@@ -170,6 +170,25 @@ def _reading(question: str) -> str:
     return ""
 
 
+def unbound_pronoun(question: str) -> str:
+    """The pronoun of a question that can only lean on an earlier turn ("Who replaced him?", "Why did
+    she resign?": no name, no noun before it), "" when it has none. Asked alone (no conversation, or
+    none that resolves it) such a question names no one, and any answer to it is a guess.
+
+    >>> unbound_pronoun("Who replaced him?"), unbound_pronoun("Who replaced Ranieri?")
+    ('him', '')
+    >>> unbound_pronoun("What was the price of oil a barrel at its peak?")
+    ''
+    """
+    q = question.strip()
+    if _reading(q) != "sure":
+        return ""
+    for m in _PRONOUN.finditer(q):
+        if _SURE_PRONOUN.match(m.group(0)) and not _has_antecedent(q, m.start()):
+            return m.group(0)
+    return ""
+
+
 def resolve_followup(question: str, history: Sequence) -> Resolved:
     """Resolve ``question`` against ``history``: earlier turns, oldest first, each a question string,
     ``{"question": ..., "answer": ...}`` or a ``Turn`` (the answer's names and quotes are used too)."""

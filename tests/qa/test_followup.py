@@ -211,3 +211,21 @@ def test_they_after_two_people_joined_by_and_takes_both():
 def test_he_after_a_who_question_is_a_person_the_answer_adds(prev_q, prev_a, question, want_in, want_out):
     r = resolve_followup(question, [{"question": prev_q, "answer": prev_a}])
     assert want_in in r.query and want_out not in r.query, r.query
+
+
+def test_a_pronoun_no_turn_resolved_makes_a_sure_answer_unsure():
+    # a new user's chat after /clear: "Who replaced him?" was answered sure ("Johnny O'Connor")
+    from newsqa.qa.abstain import ANSWERED, UNSURE, Decision
+    from newsqa.qa.answer import _pronoun_bound
+    from newsqa.qa.followup import Resolved, resolve_followup, unbound_pronoun
+
+    assert unbound_pronoun("Who replaced him?") == "him"
+    assert unbound_pronoun("Why did she resign?") == "she"
+    assert unbound_pronoun("Who replaced Claudio Ranieri as coach?") == ""
+    assert unbound_pronoun("What did the company say about its profits?") == ""  # the company
+    sure = Decision(ANSWERED, 0.8, None)
+    alone = _pronoun_bound(Resolved("Who replaced him?", "Who replaced him?"), sure)
+    assert alone.state == UNSURE and "him" in alone.reason["text"]
+    turned = resolve_followup("Who replaced him?", [{"question": "Why was Claudio Ranieri sacked by Valencia?",
+                                                      "answer": "Claudio Ranieri was sacked."}])
+    assert turned.rewritten and _pronoun_bound(turned, sure) is sure  # the conversation says whom
