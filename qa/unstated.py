@@ -63,11 +63,18 @@ def _name_groups(question: str) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+# Kind words news prose leaves out of a name it knows: a legal form ("Google Inc", "BT Group" are written
+# "Google", "BT") and the Games of a sporting event ("the Athens Olympic Games" are "the Athens Olympics",
+# "Athens Olympic 100m silver medallist"). The name is read without them (review12: all three refused).
+DROPPED_KIND_WORDS = frozenset("inc corp corporation ltd plc group holdings games".split())
+
+
 def unwritten_firms(question: str, texts: list[str]) -> list[str]:
     """The firms' names of the question (two or more capitalised words, a firm's kind word last:
     "Red Valley Foods", ``lexicon.COMPANY_WORDS``; titles left out, no digits) that none of ``texts``
-    writes: their stemmed words in order with nothing between. A firm's name the articles would write
-    whole if they knew it; other names are left alone (SQuAD's "French King" is "the King of France"
+    writes: their stemmed words in order with nothing between, a last word of ``DROPPED_KIND_WORDS``
+    left out ("Google Inc": "Google", one word, is unknown_terms' to read). A firm's name the articles
+    would write whole if they knew it; other names are left alone (SQuAD's "French King" is "the King of France"
     in its article, "UN Security Council" the seed page's "U.N. Security Council").
 
     >>> unwritten_firms("Who is the chief executive of Northern Star Energy?", ["Star players of northern clubs; energy prices."])
@@ -81,6 +88,8 @@ def unwritten_firms(question: str, texts: list[str]) -> list[str]:
         name = " ".join(ws)
         if len(ws) < 2 or ws[-1].lower() not in COMPANY_WORDS or any(ch.isdigit() for ch in name):
             continue
+        if ws[-1].lower() in DROPPED_KIND_WORDS:  # "Google Inc" is "Google": the rest is what must be written
+            ws = ws[:-1]
         seq = [t for w in ws for t in terms(w)]
         if texts_terms is None:
             texts_terms = [_term_seq(t) for t in texts]
