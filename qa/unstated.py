@@ -102,14 +102,18 @@ def unwritten_firms(question: str, texts: list[str]) -> list[str]:
 _LEAVE_Q = re.compile(r"\b(?:leave|leaves|left|leaving|quit|quits|resign(?:s|ed)?|retire(?:s|d)?|"
                       r"(?:step|steps|stepped|stand|stands|stood)\s+down|depart(?:s|ed)?)\b", re.I)
 # In an article: a departure told ("resigned", "his retirement", "Kluivert left Newcastle", "left the
-# club"). "left" and "leave" only after the person and before a name or a post: "was left ruing",
+# club", "joined City from Feyenoord"). "left" and "leave" only after the person and before a name or a post: "was left ruing",
 # "left-foot", "leave of absence" and "the result leaves Ferguson's side fourth" tell none.
 _LEAVE_TOLD = re.compile(r"\b(?:quit(?:s|ting)?|resign(?:s|ed|ing|ation)?|retire(?:s|d|ment)?|retiring|"
                          r"(?:step|steps|stepped|stepping|stand|stands|standing|stood)\s+down|depart(?:s|ed|ure)?|"
                          r"exits?|exited|sacked|fired|ousted|axed|dismiss(?:ed|al)|part(?:s|ed)?\s+(?:company|ways)|"
                          r"walked\s+out|successor|replaced|replacement|"
                          r"(?:leave|leaves|leaving|left)\s+(?:the|his|her|their)\s+(?:office|post|job|club|firm|"
-                         r"company|party|government|band|group|side|team)\b)", re.I)
+                         r"company|party|government|band|group|side|team)\b|"
+                         # a move from a named place: a transfer is told as the arrival ("a £2.2m move from Chelsea
+                         # in July", "Bosvelt joined City from Feyenoord in 2003"; review12: both were refused)
+                         r"(?:move|moved|moving|switch|switched|transfer|transferred|joined|joins|signed|arrived)"
+                         r"(?:\s+[\w'\u2019£$.,-]+){0,3}?\s+from\s+(?=(?-i:[A-Z])))", re.I)
 _LEFT_TOLD = re.compile(r"\b(?:leave|leaves|leaving|left)\s+(?=(?-i:[A-Z]))", re.I)
 NEAR_SENTENCES = 2  # a departure told this many sentences from the person's name ("ask their bassist to leave")
 
@@ -203,9 +207,14 @@ def owner_told(thing: str, texts: list[str]) -> bool:
 
     >>> owner_told("Skype", ["Skype allows free calls."]), owner_told("Body Shop", ["L'Oreal bought the Body Shop."])
     (False, True)
+
+    Each word of ``thing`` is enough apart: "IBM's PC business" is named "IBM PC" and told as "IBM
+    ... sold its PC hardware division to Lenovo" (review12: "Which company bought IBM's PC business?"
+    was refused when the whole phrase was required).
     """
-    last = thing.split()[-1]
-    return any(_OWNER_TOLD.search(s) and thing.lower() in s.lower() for s in _sentences_naming(last, texts))
+    words = [re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I) for w in thing.split()]
+    return any(_OWNER_TOLD.search(s) and all(w.search(s) for w in words)
+               for s in _sentences_naming(thing.split()[-1], texts))
 
 
 # "Who is the chief executive of LG Card?", "Who is the coach of Hearts of Oak?": the holder of an

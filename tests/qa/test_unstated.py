@@ -53,6 +53,12 @@ def test_a_departure_is_told_near_the_persons_name_or_in_the_headline():
     snow = ("Snow Patrol bassist exits group\n\nThe band asked their co-founder to leave the band. "
             "Mark McClelland had been in the band for ten years.")
     assert departure_told("Mark McClelland", [snow])
+    # review12: a transfer told as the move or the arrival from the club left
+    gronkjaer = ("Atletico sign Gronkjaer\n\nAtletico Madrid have agreed to sign Jesper Gronkjaer. The winger spent "
+                 "five months at St Andrews following a £2.2m move from Chelsea in July.")
+    assert departure_told("Jesper Gronkjaer", [gronkjaer])
+    assert departure_told("Paul Bosvelt", ["Bosvelt joined City from Feyenoord in 2003."])
+    assert not departure_told("Paul Bosvelt", ["Bosvelt says the move from standard definition is slow."])
     # "left" that tells no leaving: a passive, an object, a foot
     assert not departure_told("Alex Ferguson", ["Boss Sir Alex Ferguson was left ruing the draw with Fulham.",
                                                 "The result leaves Ferguson's side fourth in the league.",
@@ -99,3 +105,11 @@ def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
     eastwood = ["The decision also saw Clint Eastwood get his third personal nomination for Million Dollar Baby."]
     assert ordinal_missing("For which film did Clint Eastwood get his third personal Oscar nomination?", eastwood) == ""
     assert ordinal_missing("What was their first plan that was launched?", texts) == ""  # no one named
+
+
+def test_an_owner_of_a_named_owners_part_is_told_with_the_words_apart():
+    # review12: "IBM's PC business" (owner_asked: "IBM PC") is told "IBM ... sold its PC hardware division"
+    thing = owner_asked("Which company bought IBM's PC business?")
+    told = ["The report comes after IBM, a pioneer of the PC business, sold its PC hardware division to Lenovo."]
+    assert thing == "IBM PC" and owner_told(thing, told)
+    assert not owner_told(thing, ["IBM said PC sales were slow."])
