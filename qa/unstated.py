@@ -144,6 +144,22 @@ def _sentences_naming(word: str, texts: list[str]):
     return (s.group(0) for t in texts if pat.search(t) for s in _SENTENCE.finditer(t) if pat.search(s.group(0)))
 
 
+ORDINAL_NEAR = 1  # sentences from the name: the next one may call the person "the 20-year-old Swede" or "he"
+
+
+def _sentences_near(word: str, texts: list[str], near: int = ORDINAL_NEAR):
+    """The sentences of ``texts`` within ``near`` sentences of one naming ``word`` (review12: "his second
+    tour title" was told of "the 20-year-old Swede" after "Robin Soderling took the Milan title", and
+    "Who did Robin Soderling beat to win his second tour title?" was refused)."""
+    pat = re.compile(r"\b" + re.escape(word) + r"\b")
+    for t in texts:
+        if not pat.search(t):
+            continue
+        sents = [m.group(0) for m in _SENTENCE.finditer(t)]
+        hits = [i for i, s in enumerate(sents) if pat.search(s)]
+        yield from (s for i, s in enumerate(sents) if any(abs(i - h) <= near for h in hits))
+
+
 def departure_told(person: str, texts: list[str]) -> bool:
     """Whether a text naming ``person``'s surname tells a departure (``_LEAVE_TOLD``) in its headline
     or within ``NEAR_SENTENCES`` sentences of the surname ("Snow Patrol bassist exits group", "ask
@@ -307,7 +323,8 @@ def _ordinal_forms(word: str) -> str:
 def ordinal_missing(question: str, texts: list[str]) -> str:
     """The "<ordinal> ... <noun>" of a named person the question counts ("seventh Grand Slam title"
     in "Whom did Roger Federer beat ... to win his seventh Grand Slam title?") when no sentence of
-    ``texts`` naming the person (a name before the pronoun, by its last word) writes that ordinal within
+    ``texts`` naming the person (a name before the pronoun, by its last word), or next to one
+    (``_sentences_near``), writes that ordinal within
     ``ORDINAL_GAP`` words of the noun
     ("her seventh Grand Slam title" is Serena Williams's); "" when none is asked, or one is written
     ("Clint Eastwood get his third personal nomination").
@@ -328,7 +345,7 @@ def ordinal_missing(question: str, texts: list[str]) -> str:
     if not runs or not noun:
         return ""
     ordinal = re.compile(r"(?:%s)$" % _ordinal_forms(m.group(1)), re.I)
-    named = (s for run in runs for s in _sentences_naming(run.words[-1], texts))  # any name before: the person's
+    named = (s for run in runs for s in _sentences_near(run.words[-1], texts))  # any name before: the person's
     for s in named:
         toks = tokens(s)
         for i, w in enumerate(toks):

@@ -105,6 +105,13 @@ def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
     eastwood = ["The decision also saw Clint Eastwood get his third personal nomination for Million Dollar Baby."]
     assert ordinal_missing("For which film did Clint Eastwood get his third personal Oscar nomination?", eastwood) == ""
     assert ordinal_missing("What was their first plan that was launched?", texts) == ""  # no one named
+    # review12: the count told in the next sentence, which calls the person "the Swede" (BBC sport/505)
+    soderling = ("Soderling wins tense Milan final\n\nFifth seed Robin Soderling took the Milan Indoors title with a "
+                 "win over Radek Stepanek. The 20-year-old Swede edged the tie-break for victory and his second "
+                 "tour title after winning in Lyon last year.")
+    assert ordinal_missing("Who did Robin Soderling beat to win his second tour title?", [soderling]) == ""
+    far = "Federer won in Basel. It rained. Fans waited. The crowd left. Williams claimed her seventh Grand Slam title."
+    assert ordinal_missing(q, [far]) == "seventh Grand Slam title"  # a sentence far from the name: not his
 
 
 def test_an_owner_of_a_named_owners_part_is_told_with_the_words_apart():
