@@ -30,6 +30,8 @@ def test_a_legal_form_or_the_games_news_prose_leaves_out_is_not_required():
     assert unwritten_firms("How many customers does Vodafone Group have?", texts) == []
     assert unwritten_firms("Who won silver at the Athens Olympic Games?", texts) == []
     assert unwritten_firms("How much did Rosneft pay Baikal Finance Group?", texts) == []
+    label = ["They signed with independent label Domino in June 2003."]  # a label's kind word: "Records"
+    assert unwritten_firms("When did Franz Ferdinand sign with Domino Records?", label) == []
     # the rest of an invented name is still read: bbc-358, bbc-282
     assert unwritten_firms("How many staff does Golden Mile Holdings employ?", texts) == ["Golden Mile Holdings"]
     assert unwritten_firms("Who founded the studio Red Kite Games?", texts) == ["Red Kite Games"]
