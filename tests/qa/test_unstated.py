@@ -20,15 +20,14 @@ def test_other_names_and_possessives_are_left_alone():
     assert unwritten_firms("How big is Orbital 4 Group?", texts) == []  # a digit: edition_missing's
 
 
-def test_a_legal_form_or_the_games_news_prose_leaves_out_is_not_required():
-    # review12: "Google Inc", "BT Group", "the Athens Olympic Games" were refused as unwritten firms
-    # (BBC: "Google said it made a net profit", "the Athens Olympics", "Athens Olympic 100m silver")
+def test_a_legal_form_news_prose_leaves_out_is_not_required():
+    # review12: "Google Inc", "BT Group" were refused as unwritten firms (BBC: "Google said it made a net
+    # profit", "BT chief executive Ben Verwaayen")
     texts = ["Google said it made a net profit of $52m.", "BT and Vodafone shares rose.",
              "He won gold at the Athens Olympics.", "Shares in Baikal Finance rose."]
     assert unwritten_firms("How much profit did Google Inc make?", texts) == []
     assert unwritten_firms("Who is the chief executive of BT Group?", texts) == []
     assert unwritten_firms("How many customers does Vodafone Group have?", texts) == []
-    assert unwritten_firms("Who won silver at the Athens Olympic Games?", texts) == []
     assert unwritten_firms("How much did Rosneft pay Baikal Finance Group?", texts) == []
     label = ["They signed with independent label Domino in June 2003."]  # a label's kind word: "Records"
     assert unwritten_firms("When did Franz Ferdinand sign with Domino Records?", label) == []
