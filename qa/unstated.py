@@ -103,9 +103,6 @@ def unwritten_firms(question: str, texts: list[str]) -> list[str]:
 # "When did X retire?", "Which club did X leave Arsenal to join?", "... when he left Manchester United?"
 _LEAVE_Q = re.compile(r"\b(?:leave|leaves|left|leaving|quit|quits|resign(?:s|ed)?|retire(?:s|d)?|"
                       r"(?:step|steps|stepped|stand|stands|stood)\s+down|depart(?:s|ed)?)\b", re.I)
-# "leave out", "leave X out", "leave behind", "leave alone": the person leaves something, not a post (review12:
-# "Who did Sven-Goran Eriksson leave out of his squad to face Spain?" was refused as a departure untold).
-_LEAVE_OBJECT = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?(?:out|behind|alone|aside|open)\b", re.I)
 # In an article: a departure told ("resigned", "his retirement", "Kluivert left Newcastle", "left the
 # club", "joined City from Feyenoord"). "left" and "leave" only after the person and before a name or a post: "was left ruing",
 # "left-foot", "leave of absence" and "the result leaves Ferguson's side fourth" tell none.
@@ -135,8 +132,6 @@ def departure_asked(question: str) -> str:
     m = _LEAVE_Q.search(question)
     if not m or not re.match(r"\s*(?:when|where|which|what|who|whom)\b", question, re.I):
         return ""  # "Why did X resign?" asks the cause: the why shape reads it
-    if _LEAVE_OBJECT.match(question, m.end()) and m.group(0).lower().startswith(("leav", "left")):
-        return ""  # "Who did Eriksson leave out of his squad?": he leaves someone out, not his post
     before = tokens(question[:m.start()])
     k = len(before)
     runs = [r for r in name_runs(question) if r.last < k]
