@@ -240,8 +240,6 @@ def owner_told(thing: str, texts: list[str]) -> bool:
 # Development Bank") may be about the body, not about who holds the office.
 _OFFICE_Q = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|former\s+)?"
                        r"((?:[a-z][a-z-]*\s+){0,2}?[a-z][a-z-]*)\s+(?:of|at|for)\s+\S", re.I)
-# A doer told "by" a name ("novel by Dan Brown", "led by", "directed by Ron Howard") names who holds the part.
-_BY_NAME = re.compile(r"\bby\s+((?-i:[A-Z])[\w'\u2019-]+)", re.I)
 # What a sentence may call any head of a body ("BT boss", "chief", "head"), besides the office's own word.
 _HEAD_WORDS = frozenset("boss chief head leader".split())
 
@@ -249,8 +247,8 @@ _HEAD_WORDS = frozenset("boss chief head leader".split())
 def unheld_office(question: str, texts: list[str]) -> str:
     """The office the question asks the holder of ("chief executive" in "Who is the chief executive
     of LG Card?") when none of ``texts`` (the sentences shown) names it: its last word (stemmed), or
-    a word for any head of a body (``_HEAD_WORDS``: "BT boss Ben Verwaayen"), or a doer "by" a name
-    (``_BY_NAME``); "" when the question asks no office of a body or a sentence names it.
+    a word for any head of a body (``_HEAD_WORDS``: "BT boss Ben Verwaayen"); "" when the question
+    asks no office of a body or a sentence names it.
 
     >>> unheld_office("Who is the chief executive of LG Card?", ['"We will act," said Yoo Ji-chang, governor of KDB.'])
     'chief executive'
@@ -265,8 +263,6 @@ def unheld_office(question: str, texts: list[str]) -> str:
         return ""
     want = set(terms(office[-1])) | _HEAD_WORDS
     have = {t for s in texts for t in _term_seq(s)}
-    if any(not CALENDAR.fullmatch(m.group(1)) for s in texts for m in _BY_NAME.finditer(s)):
-        return ""  # "the novel by Dan Brown" names the author (review12: "Who is the author of ...?" was unsure)
     return "" if want & have else " ".join(office)
 
 

@@ -42,7 +42,3 @@ def test_the_asked_office_is_the_words_before_of():
     assert unheld_office("Who is chief economic advisor at Deloitte?", ["A rise."]) == "chief economic advisor"
     assert unheld_office("Who is the chief executive of BT?", ["BT's chief executive spoke."]) == ""
     assert unheld_office("Who won the final?", ["A win in Accra."]) == ""  # no office asked
-    # review12: the doer of a work is told "by" a name ("novel by Dan Brown"): that names the author
-    novel = ["Hanks and Howard are reuniting for The Da Vinci Code, an adaptation of the novel by Dan Brown."]
-    assert unheld_office("Who is the author of The Da Vinci Code?", novel) == ""
-    assert unheld_office("Who is the coach of Hearts of Oak?", ["A win by two goals by Sunday."]) == "coach"
