@@ -27,20 +27,45 @@ from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
 _COST = re.compile(r"\b(?:what|how much)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
                    r"budget|value|bid|deal worth|prize money)\b", re.I)
-# "What" asks a sum only when an auxiliary follows it or a money word within two words, no "of" between
-# ("What did Glazer pay...?", "What fine did...?", "What US budget deficit...?"): "What slogan of London's
-# Olympic bid did Johnson wear?" asks for a slogan, "What type of value would..." for a type.
-_WHAT_COST = re.compile(r"\bwhat\s+(?:(?:is|was|are|were|did|does|do|will|would|could|has|have|had|might)\b|"
-                        r"(?:(?!of\b)[\w'\u2019-]+\s+){0,2}?(?:cost|price|prices|fee|fees|fine|fines|salary|budget|value|bid|sum|amount|figure|"
-                        r"compensation|damages|payment|payout|deal|wage|wages|pay|rent|tax)\b)", re.I)
+# "What" asks a sum only when a money word stands within two words of it, no "of" between ("What fine
+# did...?", "What US budget deficit...?"), or after an auxiliary (``_aux_asks_cost``): "What slogan of
+# London's Olympic bid did Johnson wear?" asks for a slogan, "What type of value would..." for a type.
+_WHAT_NEAR = re.compile(r"\bwhat\s+(?:(?!of\b)[\w'\u2019-]+\s+){0,2}?(?:cost|price|prices|fee|fees|fine|fines|salary|budget|"
+                        r"value|bid|sum|amount|figure|compensation|damages|payment|payout|deal|wage|wages|pay|rent|tax)\b", re.I)
+_COPULAS = frozenset("is was are were".split())
+_DO_AUX = frozenset("did does do will would could can should has have had might".split())
+_MONEY_VERBS = frozenset("cost costs charge charges pay paid priced worth value valued".split())
 
 
 def _asks_cost(q: str) -> bool:
-    """A cost word after "how much", or after "what" with an auxiliary or money word next (``_WHAT_COST``)."""
+    """A cost word after "how much", or after "what" with a money word next (``_WHAT_NEAR``) or an
+    auxiliary that makes the cost word its slot (``_aux_asks_cost``)."""
     m = _COST.search(q)
     if not m:
         return False
-    return m.group(0).lower().startswith("how much") or bool(_WHAT_COST.match(q, m.start()))
+    if m.group(0).lower().startswith("how much") or _WHAT_NEAR.match(q, m.start()):
+        return True
+    return _aux_asks_cost(m.group(0).lower().split()[1:], q[m.end():])
+
+
+def _aux_asks_cost(words: list[str], rest: str) -> bool:
+    """After "what" and an auxiliary (``words``: the auxiliary first, the cost word last), a sum is
+    asked by the copula's own noun, three words at most after it and no "of" between ("What was the
+    UK price...?"), or "worth" ("What is the club now worth?"); after "did", "will"... by a money verb
+    ("What did Glazer pay for United?", "What will it cost?") not after "a", "an", "the" ("accept a
+    pay cut") and not "pay for" ending the question, which asks the thing bought ("What did Albrecht
+    need the indulgences to pay for?"). A cost word deep in a clause asks no sum (review12: "What is
+    the law named that defines a charge moving...?", SQuAD tuning, was unsure for want of a sum), nor
+    a noun naming a team ("What did the Glazer bid team lose?" was refused)."""
+    if len(words) < 2:
+        return False
+    aux, mid, word = words[0], words[1:-1], words[-1]
+    if aux in _COPULAS:
+        return word == "worth" or (len(mid) <= 3 and "of" not in mid)
+    if aux in _DO_AUX:
+        return word in _MONEY_VERBS and not (mid and mid[-1] in ("a", "an", "the")) \
+            and not re.match(r"\s*for\s*\?*\s*$", rest)
+    return False
 
 
 _PERCENT = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|percentage|proportion|per ?cent|rate)\b"

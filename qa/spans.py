@@ -614,7 +614,10 @@ def _told_only_after(quote: str, verb: str, words: frozenset) -> bool:
 # unit. "almost four times as fast", "born five years ago" are numbers of another measure (offc12:
 # both were marked). "How high", "how far", "how fast" are left out: they also ask a rise ("How fast
 # did the economy grow?" is answered by "4.4%").
-MEASURE_Q = re.compile(r"\bhow\s+(?:(?P<length>tall|wide|deep)|(?P<weight>heavy))\b|\b(?P<weigh>weigh(?:s|ed)?)\b", re.I)
+# "weigh" asks a weight only after "how much" or "what" ("What does Asimo weigh?"): "Who weighed into the
+# debate?", "When did Blair weigh in?" ask a person, a date (review12: their short answers were dropped).
+MEASURE_Q = re.compile(r"\bhow\s+(?:(?P<length>tall|wide|deep)|(?P<weight>heavy))\b|"
+                       r"\b(?:how\s+much|what)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?P<weigh>weigh(?:s|ed)?)\b", re.I)
 _UNITS = {"length": r"mm|cm|m|km|metres?|meters?|metre|feet|foot|ft|inches|inch|in|miles?|yards?",
           "weight": r"mg|g|kg|grams?|grammes?|kilos?|kilograms?|kilogrammes?|tonnes?|tons?|lb|lbs|pounds|stone|ounces?|oz"}
 

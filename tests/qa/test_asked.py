@@ -156,6 +156,21 @@ def test_what_asks_a_sum_only_with_an_auxiliary_or_a_money_word_next():
         assert asked_kind(q) == "money", q
 
 
+def test_after_an_auxiliary_a_sum_is_asked_by_the_copulas_noun_or_a_money_verb_only():
+    # review12: a money word deep in the question, or a noun naming a team, or "to pay for?" (the thing
+    # bought) asks no sum: SQuAD tuning 56f80fdf, 57378c9b were unsure ("do not give the sum of money")
+    for q in ("What did Albrecht need the indulgences to pay for?",
+              "What is the law named that defines a charge moving through a magnetic field?",
+              "What is used to decide a teacher's salary?",
+              "What did the Glazer bid team lose?", "What did London's Olympic bid team promise?"):
+        assert asked_kind(q) != "money", q
+    for q in ("What was the UK price of the Nintendo Switch at launch?", "What is the largest fine a firm can face?",
+              "What is Chelsea worth?", "What will the Gizmondo handheld cost when it goes on sale?",
+              "What did Norland Shipyards pay for the Halvorsen ferry business?", "What was Glazer's bid for United?",
+              "What did the bid value the club at?"):
+        assert asked_kind(q) == "money", q
+
+
 def test_one_that_pairs_with_another_is_no_count():
     s = "The program cannot travel from one phone to another by itself."
     assert kind_spans("count", "How many owners were caught out by the program?", s) == []

@@ -270,3 +270,18 @@ def test_a_measure_question_takes_only_a_number_with_a_unit_of_its_measure():
     heavy = "Tesla weighed 142 pounds (64 kg)."
     assert [heavy[a:b] for a, b in kind_spans("count", "How much did Tesla weigh?", heavy)] == ["142", "64 kg"]
     assert kind_spans("count", "How many robots did Honda sell?", born) != []  # other questions as before
+
+
+
+def test_weigh_asks_a_weight_only_after_how_much_or_what():
+    # review12: "Who weighed into the debate...?" lost its short answer (a person has no unit of weight)
+    from newsqa.qa.asked import kind_spans
+    from newsqa.qa.spans import find_answer_span
+
+    s = "Prime Minister Tony Blair weighed into the debate on hunting on Monday."
+    assert find_answer_span("Who weighed into the debate on hunting?", s) == (0, 25)
+    assert find_answer_span("When did Tony Blair weigh into the debate on hunting?", s) is not None
+    asimo = "Honda's Asimo robot weighs 52kg and was born five years ago."
+    a, b = find_answer_span("How much does Honda's Asimo robot weigh?", asimo) or (0, 0)
+    assert asimo[a:b].startswith("52")
+    assert kind_spans("count", "What does Honda's Asimo robot weigh?", asimo) == [(27, 31)]  # "52kg", not "five"

@@ -20,6 +20,22 @@ def test_other_names_and_possessives_are_left_alone():
     assert unwritten_firms("How big is Orbital 4 Group?", texts) == []  # a digit: edition_missing's
 
 
+def test_a_legal_form_news_prose_leaves_out_is_not_required():
+    # review12: "Google Inc", "BT Group" were refused as unwritten firms (BBC: "Google said it made a net
+    # profit", "BT chief executive Ben Verwaayen")
+    texts = ["Google said it made a net profit of $52m.", "BT and Vodafone shares rose.",
+             "He won gold at the Athens Olympics.", "Shares in Baikal Finance rose."]
+    assert unwritten_firms("How much profit did Google Inc make?", texts) == []
+    assert unwritten_firms("Who is the chief executive of BT Group?", texts) == []
+    assert unwritten_firms("How many customers does Vodafone Group have?", texts) == []
+    assert unwritten_firms("How much did Rosneft pay Baikal Finance Group?", texts) == []
+    label = ["They signed with independent label Domino in June 2003."]  # a label's kind word: "Records"
+    assert unwritten_firms("When did Franz Ferdinand sign with Domino Records?", label) == []
+    # the rest of an invented name is still read: bbc-358, bbc-282
+    assert unwritten_firms("How many staff does Golden Mile Holdings employ?", texts) == ["Golden Mile Holdings"]
+    assert unwritten_firms("Who founded the studio Red Kite Games?", texts) == ["Red Kite Games"]
+
+
 def test_a_named_persons_departure_is_asked_only_when_the_person_leaves():
     assert departure_asked("When did Kofi Annan step down as UN secretary general?") == "Kofi Annan"
     assert departure_asked("Which club did Thierry Henry leave Arsenal to join?") == "Thierry Henry"
@@ -38,6 +54,12 @@ def test_a_departure_is_told_near_the_persons_name_or_in_the_headline():
     snow = ("Snow Patrol bassist exits group\n\nThe band asked their co-founder to leave the band. "
             "Mark McClelland had been in the band for ten years.")
     assert departure_told("Mark McClelland", [snow])
+    # review12: a transfer told as the move or the arrival from the club left
+    gronkjaer = ("Atletico sign Gronkjaer\n\nAtletico Madrid have agreed to sign Jesper Gronkjaer. The winger spent "
+                 "five months at St Andrews following a £2.2m move from Chelsea in July.")
+    assert departure_told("Jesper Gronkjaer", [gronkjaer])
+    assert departure_told("Paul Bosvelt", ["Bosvelt joined City from Feyenoord in 2003."])
+    assert not departure_told("Paul Bosvelt", ["Bosvelt says the move from standard definition is slow."])
     # "left" that tells no leaving: a passive, an object, a foot
     assert not departure_told("Alex Ferguson", ["Boss Sir Alex Ferguson was left ruing the draw with Fulham.",
                                                 "The result leaves Ferguson's side fourth in the league.",
@@ -69,6 +91,12 @@ def test_a_possessor_the_lead_article_never_names_is_absent():
     uk = "Britain's trade gap widened."  # another form of the same country is no other owner
     assert possessor_absent("How big is the UK's trade gap?", set(terms(uk)), uk) == ""
     assert possessors("Time Warner's profits: how big?") == []  # the first word: no possessor asked
+    # review12: "Europe's borders" answered by an article writing "the EU's external borders ... European"
+    eu = "Goods intercepted at the EU's external borders rose by 800%, the European Commission said."
+    q = "By how much did counterfeit goods seized at Europe's borders rise?"
+    assert possessor_absent(q, set(terms(eu)), eu) == ""
+    assert possessor_absent("How much will Auckland's rail link cost?", {"aucklanders"}, "") == ""  # the same word
+    assert possessor_absent("How much will Auckland's rail link cost?", {"auck"}, "") == "Auckland"  # a shorter one is not
 
 
 def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
@@ -84,3 +112,18 @@ def test_a_named_persons_count_of_titles_no_close_sentence_reaches_is_missing():
     eastwood = ["The decision also saw Clint Eastwood get his third personal nomination for Million Dollar Baby."]
     assert ordinal_missing("For which film did Clint Eastwood get his third personal Oscar nomination?", eastwood) == ""
     assert ordinal_missing("What was their first plan that was launched?", texts) == ""  # no one named
+    # review12: the count told in the next sentence, which calls the person "the Swede" (BBC sport/505)
+    soderling = ("Soderling wins tense Milan final\n\nFifth seed Robin Soderling took the Milan Indoors title with a "
+                 "win over Radek Stepanek. The 20-year-old Swede edged the tie-break for victory and his second "
+                 "tour title after winning in Lyon last year.")
+    assert ordinal_missing("Who did Robin Soderling beat to win his second tour title?", [soderling]) == ""
+    far = "Federer won in Basel. It rained. Fans waited. The crowd left. Williams claimed her seventh Grand Slam title."
+    assert ordinal_missing(q, [far]) == "seventh Grand Slam title"  # a sentence far from the name: not his
+
+
+def test_an_owner_of_a_named_owners_part_is_told_with_the_words_apart():
+    # review12: "IBM's PC business" (owner_asked: "IBM PC") is told "IBM ... sold its PC hardware division"
+    thing = owner_asked("Which company bought IBM's PC business?")
+    told = ["The report comes after IBM, a pioneer of the PC business, sold its PC hardware division to Lenovo."]
+    assert thing == "IBM PC" and owner_told(thing, told)
+    assert not owner_told(thing, ["IBM said PC sales were slow."])
