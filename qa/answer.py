@@ -115,7 +115,9 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
-        out = _abstention(question, resolved, hits, retrieved, snapshot, settings, verdict.confidence)
+        lead = picked[0] if picked else None  # the sentence a reason speaks of ("the closest sentence is about...")
+        out = _abstention(question, resolved, _closest_first(hits, lead), retrieved, snapshot, settings,
+                          verdict.confidence)
         return replace(out, answer=_with_reason(out.answer, verdict.reason), **extra)
     conf = verdict.confidence
     shaped = shape_quotes(shape, pool)
@@ -181,6 +183,20 @@ def _with_reason(text: str, reason: dict | None) -> str:
         return text
     why = reason["text"][0].upper() + reason["text"][1:]
     return f"{NOT_FOUND} {why}.{text[len(NOT_FOUND):]}"
+
+
+def _closest_first(hits: list[Hit], lead: Candidate | None) -> list[Hit]:
+    """The hits with the lead sentence's passage first: a refusal's reason may speak of that sentence
+    ("the closest sentence is about Silvio Berlusconi, not Putin"), so the related passages show it.
+
+    >>> from types import SimpleNamespace as N
+    >>> a, b = N(row=1), N(row=2)
+    >>> [h.row for h in _closest_first([a, b], N(hit=b))], _closest_first([a], None) == [a]
+    ([2, 1], True)
+    """
+    if lead is None:
+        return hits
+    return [lead.hit] + [h for h in hits if h is not lead.hit]
 
 
 def _abstention(question: str, resolved: Resolved, hits: list[Hit], retrieved: tuple, snapshot: Snapshot,
