@@ -45,7 +45,7 @@ def _train_fold(rows, y, tr, epochs: int, max_pos: int, max_len: int, seed: int)
     pos, neg = np.where(tr & (y > 0))[0], np.where(tr & (y <= 0))[0]
     pos = rng.choice(pos, min(max_pos, len(pos)), replace=False)
     idx = np.concatenate([pos, neg])
-    pw = torch.tensor(len(pos) / max(1, len(neg)))  # label 0 is the positive class of the loss below
+    pw = torch.tensor(len(pos) / max(1, len(neg)))  # the weight of a label-0 row: the classes balanced
     opt = torch.optim.AdamW([{"params": enc.parameters(), "lr": 3e-5}, {"params": head.parameters(), "lr": 1e-3}])
     enc.train()
     for _ in range(epochs):
