@@ -35,7 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+from newsqa.embeddings.encoder import load_encoder
 from newsqa.eval.calibrate import features_of, fit_logistic, ruled_out
+from newsqa.eval.pairscore_cross import cross_out_of_fold
 
 
 def load_table(paths: list[str]) -> list[dict]:
@@ -141,8 +143,6 @@ def pair_vectors(rows: list[dict], cache: Path | None) -> np.ndarray:
         z = np.load(cache)
         if str(z["key"]) == key:
             return z["x"]
-    from newsqa.embeddings.encoder import load_encoder
-
     enc = load_encoder(None, backend="torch")
     u = enc.encode_queries([r["question"] for r in rows])
     v = enc.encode_documents([r["quote"] for r in rows])
@@ -194,8 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     scores["calib+head"] = out_of_fold(np.hstack([xc, xh]), y, fold, l2h)
     scores["stack"] = stacked(xc, xh, y, fold, 1.0, l2h, None)
     if a.cross:
-        from newsqa.eval.pairscore_cross import cross_out_of_fold
-
         saved = Path(a.cache + f".cross{a.epochs}.npy") if a.cache else None
         if saved and saved.exists():
             cross = np.load(saved)

@@ -14,12 +14,12 @@ import time
 
 import numpy as np
 
+from newsqa.embeddings.encoder import verified_default_model
+
 
 def _model():
     import torch
     from transformers import AutoModel, AutoTokenizer
-
-    from newsqa.embeddings.encoder import verified_default_model
 
     path, _ = verified_default_model()
     tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
