@@ -162,3 +162,11 @@ def test_the_browser_apps_ask_endpoint_says_how_to_call_it(capsys):
     with pytest.raises(SystemExit):
         main(["ui", "--help"])
     assert 'api_name="/ask"' in capsys.readouterr().out
+
+
+def test_the_readme_names_every_file_type_the_readers_take():
+    # a new user's run: uploads took .markdown and .text, which the README's table did not list
+    from newsqa.embeddings.readers import SUPPORTED
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [s for s in sorted(SUPPORTED) if f"`{s}`" not in text] == []
