@@ -25,6 +25,8 @@ from .subject import CALENDAR, TITLES, name_runs, tokens
 from .text import QUESTION_WORDS, STOPWORDS, terms
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
+
+
 def _term_seq(text: str) -> list[str]:
     return [t for w in tokens(text) for t in terms(w)]
 
@@ -141,16 +143,12 @@ def departure_asked(question: str) -> str:
     return " ".join(w for w in runs[-1].words if w.lower() not in TITLES and w.lower() not in STOPWORDS)
 
 
-def _sentences_naming(word: str, texts: list[str]):
-    pat = re.compile(r"\b" + re.escape(word) + r"\b")
-    return (s.group(0) for t in texts if pat.search(t) for s in _SENTENCE.finditer(t) if pat.search(s.group(0)))
-
-
 ORDINAL_NEAR = 1  # sentences from the name: the next one may call the person "the 20-year-old Swede" or "he"
 
 
 def _sentences_near(word: str, texts: list[str], near: int = ORDINAL_NEAR):
-    """The sentences of ``texts`` within ``near`` sentences of one naming ``word`` (review12: "his second
+    """The sentences of ``texts`` within ``near`` sentences of one naming ``word`` (0: the naming ones;
+    the departure, owner and ordinal checks read these). (review12: "his second
     tour title" was told of "the 20-year-old Swede" after "Robin Soderling took the Milan title", and
     "Who did Robin Soderling beat to win his second tour title?" was refused)."""
     pat = re.compile(r"\b" + re.escape(word) + r"\b")
@@ -175,21 +173,12 @@ def departure_told(person: str, texts: list[str]) -> bool:
     """
     surname = person.split()[-1]
     pat = re.compile(r"\b" + re.escape(surname) + r"\b")
-    for t in texts:
-        if not pat.search(t):
-            continue
-        if _LEAVE_TOLD.search(t.split("\n", 1)[0]):
-            return True
-        sents = [m.group(0) for m in _SENTENCE.finditer(t)]
-        for i, s in enumerate(sents):
-            if not pat.search(s):
-                continue
-            if any(_LEAVE_TOLD.search(x) for x in sents[max(0, i - NEAR_SENTENCES):i + NEAR_SENTENCES + 1]):
-                return True
-            first = pat.search(s).start()
-            if any(m.start() > first for m in _LEFT_TOLD.finditer(s)):
-                return True
-    return False
+    if any(pat.search(t) and _LEAVE_TOLD.search(t.split("\n", 1)[0]) for t in texts):
+        return True  # the headline of an article naming the person
+    if any(_LEAVE_TOLD.search(s) for s in _sentences_near(surname, texts, NEAR_SENTENCES)):
+        return True
+    return any(m.start() > pat.search(s).start() for s in _sentences_near(surname, texts, 0)
+               for m in _LEFT_TOLD.finditer(s))
 
 
 _OWNER_Q = re.compile(r"^\s*(?:who\s+|which\s+(?:[\w-]+\s+){0,2}?|what\s+(?:[\w-]+\s+){0,2}?)"
@@ -232,7 +221,7 @@ def owner_told(thing: str, texts: list[str]) -> bool:
     """
     words = [re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I) for w in thing.split()]
     return any(_OWNER_TOLD.search(s) and all(w.search(s) for w in words)
-               for s in _sentences_naming(thing.split()[-1], texts))
+               for s in _sentences_near(thing.split()[-1], texts, 0))
 
 
 # "Who is the chief executive of LG Card?", "Who is the coach of Hearts of Oak?": the holder of an
