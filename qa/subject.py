@@ -56,35 +56,41 @@ def _name_token(w: str, low: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _spans(text: str) -> tuple[tuple[str, bool], ...]:
-    """(word, joined to the word before by spaces alone) for each word of ``text``, "'s" cut off."""
+def _spans(text: str) -> tuple[tuple[str, bool, bool], ...]:
+    """(word, joined to the word before by spaces alone, a possessive) for each word of ``text``,
+    "'s" cut off."""
     out, prev = [], -1
     for m in _TOKEN.finditer(text):
         w = m.group(0).rstrip(".")
-        if w.lower().endswith(("'s", "\u2019s")):
+        possessive = w.lower().endswith(("'s", "\u2019s"))
+        if possessive:
             w = w[:-2]
-        out.append((w, prev >= 0 and not text[prev:m.start()].strip()))
+        out.append((w, prev >= 0 and not text[prev:m.start()].strip(), possessive))
         prev = m.end()
     return tuple(out)
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(w for w, _ in _spans(text))
+    return tuple(w for w, _, _ in _spans(text))
 
 
 @lru_cache(maxsize=8192)
-def name_runs(text: str) -> tuple[Run, ...]:
+def name_runs(text: str, split_possessive: bool = False) -> tuple[Run, ...]:
     """The names of ``text``: runs of capitalised tokens (or letter-digit ones: "BBC1") with only
     spaces between, not stop or question words, days or months. The first token counts only when
-    the next one is capitalised too ("Sergio Marchionne has...", not "However, Mr ...").
+    the next one is capitalised too ("Sergio Marchionne has...", not "However, Mr ..."). With
+    ``split_possessive`` a run ends at a possessive ("Brian McFadden's Irish Son": two names;
+    a plural one, "Foods' chief", always ends it: the apostrophe stands between).
 
     >>> [r.words for r in name_runs("However, the US trade gap with Mr Wen Jiabao's China grew")]
     [('US',), ('Wen', 'Jiabao', 'China')]
+    >>> [r.words for r in name_runs("Mr Wen Jiabao's China grew", split_possessive=True)]
+    [('Wen', 'Jiabao'), ('China',)]
     """
     spans = _spans(text)
-    toks = tuple(w for w, _ in spans)
+    toks = tuple(w for w, _, _ in spans)
     flags = [bool(w) and _name_token(w, w.lower()) for w in toks]
-    joined = [j for _, j in spans]
+    joined = [j and not (split_possessive and spans[k - 1][2]) for k, (_, j, _) in enumerate(spans)]
     if flags and flags[0] and not (len(flags) > 1 and flags[1] and joined[1]):
         flags[0] = False
     runs, i = [], 0
