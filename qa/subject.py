@@ -25,6 +25,8 @@ from .lexicon import MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")  # a year token (not a model or edition number)
+_NUMBER = re.compile(r"^\d+$")
 TITLES = NAME_TITLES | {"st"}  # part of a name ("St" too), never what tells two apart
 NEAR = 3  # tokens: how close a word must stand to a name to be "its" word ("chief executive of BT")
 
@@ -156,6 +158,26 @@ def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
                 if near & _relations(s_toks, o, o.terms):
                     return SubjectCheck(missing, " ".join(o.words), " ".join(r.words))
     return SubjectCheck(missing)
+
+
+def edition_pairs(question: str) -> list[tuple[str, str]]:
+    """(name word, number) of a name the question writes with a number after it: "Windows 7", "Xbox
+    360", "Super Bowl 50". Not a year (the time-scope rule reads those: "Euro 2016"), not a possessive
+    ("Jacksonville's 30 studios"), not a month or day ("May 5").
+
+    >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
+    [('Bowl', '50')]
+    """
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    out = []
+    for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
+        low = name.lower()
+        if (question[a_end:b_start].strip() or not _NUMBER.match(num) or YEAR.match(num) or not name[:1].isupper()
+                or low.endswith(("'s", "\u2019s")) or low in STOPWORDS or low in QUESTION_WORDS
+                or CALENDAR.fullmatch(name)):
+            continue
+        out.append((name.rstrip("."), num))
+    return out
 
 
 # "Who replaced Jose Mourinho as Chelsea manager?": the question asks who followed a named person.
