@@ -42,3 +42,21 @@ def test_the_asked_office_is_the_words_before_of():
     assert unheld_office("Who is chief economic advisor at Deloitte?", ["A rise."]) == "chief economic advisor"
     assert unheld_office("Who is the chief executive of BT?", ["BT's chief executive spoke."]) == ""
     assert unheld_office("Who won the final?", ["A win in Accra."]) == ""  # no office asked
+
+
+def test_a_sure_answer_whose_lead_states_the_relation_for_a_sibling_becomes_unsure():
+    from newsqa.qa.answer import _sibling_stated
+
+    sure = Decision(ANSWERED, 0.8)
+    lead = [SimpleNamespace(text="In 1882, Tesla began working for the Continental Edison Company in France.")]
+    d = _sibling_stated("Where did Tesla work in 1888?", lead, "fact", sure)
+    assert d.state == UNSURE and d.confidence == 0.8
+    assert d.reason["text"] == "the closest sentence is about 1882, not 1888"
+    holder = [SimpleNamespace(text="In 1904, Morgan finally replied through his secretary.")]
+    assert _sibling_stated("Who was Tesla's secretary?", holder, "fact", sure).reason["text"] == \
+        "the closest sentence is about Morgan, not Tesla"
+    own = [SimpleNamespace(text="In 1888, Tesla worked for Westinghouse in Pittsburgh.")]
+    assert _sibling_stated("Where did Tesla work in 1888?", own, "fact", sure) is sure
+    assert _sibling_stated("Where did Tesla work in 1888?", lead, "list", sure) is sure
+    unsure = Decision(UNSURE, 0.4, {"code": "low_match", "text": "x", "terms": []})
+    assert _sibling_stated("Where did Tesla work in 1888?", lead, "fact", unsure) is unsure
