@@ -24,7 +24,7 @@ from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
-from .subject import pronoun_holder, replaced_qualifier
+from .subject import pronoun_holder, replaced_qualifier, unplaced_name
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
 from .unstated import unheld_office
@@ -113,7 +113,7 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     if verdict.state != UNSURE:
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
     verdict = _sibling_stated(own, picked, shape.kind, _doer_named(own, picked, shape.kind, verdict))
-    verdict = _pronoun_bound(resolved, verdict)
+    verdict = _name_placed(own, picked, shape.kind, _pronoun_bound(resolved, verdict), text_of)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -180,6 +180,20 @@ def _sibling_stated(question: str, picked: list, shape_kind: str, verdict: Decis
         return verdict
     return Decision(UNSURE, verdict.confidence,
                     {"code": NOT_CLEAR, "text": f"the closest sentence is about {other}, not {own}", "terms": [own]})
+
+
+def _name_placed(question: str, picked: list, shape_kind: str, verdict: Decision, text_of) -> Decision:
+    """A sure answer whose lead quote's paragraph, the paragraph before and the article's opening leave
+    out a name the question asks about is unsure (``subject.unplaced_name``): the sentence may state
+    the fact of another. A headline lead is left alone (a site's headline list gives no paragraph)."""
+    if verdict.state != ANSWERED or shape_kind != "fact" or not picked or picked[0].hit.passage.kind == "headline":
+        return verdict  # a headline of a site's list has no paragraph about it
+    lead = picked[0]
+    name = unplaced_name(question, text_of(lead.hit.passage.doc_id), lead.start)
+    if not name:
+        return verdict
+    return Decision(UNSURE, verdict.confidence, {
+        "code": NOT_CLEAR, "text": f"the closest passage does not mention {name}", "terms": [name]})
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of
+from .lexicon import MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of, is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
@@ -290,6 +290,52 @@ def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
                 continue
             return owner, " ".join(before[-1].words)
     return "", ""
+
+
+_LEDE_CHARS = 80  # the opening runs to the first block of at least this many characters: the first paragraph
+
+
+def unplaced_name(question: str, doc_text: str, start: int) -> str:
+    r"""A name of the question (``name_runs``) that neither the paragraph of ``doc_text`` holding
+    ``start`` (the lead quote's), nor the paragraph before it, nor the article's opening (its blocks
+    up to the first paragraph: headline, dateline, lede) writes: in no word of it, in any case ("the
+    earth" for "Earth"), no other form of the same country, no short form ("Juve" for "Juventus",
+    "Lib Dems" for "Liberal Democrats": a capitalised word of three letters or more that begins a
+    word of the name, or that one begins); a demonym alone is no such name ("English"). "" when
+    every name is there.
+
+    That is where a news sentence's context is: the speaker of a quote stands in the paragraph before,
+    the story's subject in its opening. A question that names someone the article meets only further
+    off is often answered from a paragraph about another ("What did Edison establish after his
+    Colorado experiments?" from "The Colorado experiments had prepared Tesla for the establishment
+    of ...": SQuAD 2.0's entity swaps); an answerable one seldom is.
+
+    >>> doc = "Tesla's life\n\nTesla was born in Smiljan in 1856 and later met Edison in Paris.\n\nThe Colorado experiments had prepared Tesla."
+    >>> unplaced_name("What did Edison establish after his Colorado experiments?", doc, doc.index("The Colorado"))
+    ''
+    >>> unplaced_name("What did Westinghouse establish after his Colorado experiments?", doc, doc.index("The Colorado"))
+    'Westinghouse'
+    """
+    runs = name_runs(question)
+    if not runs:
+        return ""
+    blocks = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", doc_text)]
+    k = next((i for i, (a, b) in enumerate(blocks) if a <= start < b), None)
+    near = [doc_text[a:b] for a, b in blocks[max(0, k - 1):k + 1]] if k is not None else []
+    for a, b in blocks:  # the opening
+        near.append(doc_text[a:b])
+        if b - a >= _LEDE_CHARS:
+            break
+    region = " ".join(near)
+    have, forms = set(terms(region)), countries(region)  # any case: "the earth", "this treatise"
+    caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3}
+    for r in runs:
+        if r.terms & have or country_of(" ".join(r.words)) in forms or (len(r.words) == 1 and is_nationality(r.words[0])):
+            continue  # written, a form of a country written, or a demonym ("English": often absent from the answer)
+        if any(c.startswith(w) or w.startswith(c) for w in (x.lower() for x in r.words if len(x) >= 3) for c in caps):
+            continue  # a short form of the name
+        return " ".join(r.words)
+    return ""
 
 
 # "Who replaced Jose Mourinho as Chelsea manager?": the question asks who followed a named person.

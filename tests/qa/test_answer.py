@@ -60,3 +60,53 @@ def test_a_sure_answer_whose_lead_states_the_relation_for_a_sibling_becomes_unsu
     assert _sibling_stated("Where did Tesla work in 1888?", lead, "list", sure) is sure
     unsure = Decision(UNSURE, 0.4, {"code": "low_match", "text": "x", "terms": []})
     assert _sibling_stated("Where did Tesla work in 1888?", lead, "fact", unsure) is unsure
+
+
+_DOC = ("Tesla's life\n\nTesla was born in Smiljan in 1856. He later worked for Edison in New York and in Paris.\n\n"
+        "Marconi sent a radio signal across the Atlantic.\n\nWestinghouse bought his patents.\n\n"
+        "The Colorado experiments had prepared Tesla for the establishment of Wardenclyffe.")
+
+
+def _lead_at(phrase):
+    return [SimpleNamespace(text=phrase, start=_DOC.index(phrase), hit=SimpleNamespace(passage=SimpleNamespace(doc_id="d", kind="paragraph")))]
+
+
+def test_a_sure_answer_whose_passage_and_article_opening_leave_out_the_asked_name_becomes_unsure():
+    from newsqa.qa.answer import _name_placed
+    text_of = {"d": _DOC}.get
+    lead = _lead_at("The Colorado experiments")
+    sure = Decision(ANSWERED, 0.8)
+    d = _name_placed("What did Marconi establish after his Colorado experiments?", lead, "fact", sure, text_of)
+    assert d.state == UNSURE and d.reason["text"] == "the closest passage does not mention Marconi"
+    assert d.reason["terms"] == ["Marconi"] and d.confidence == 0.8
+    # a name of the article's opening (headline, first paragraph) is its context: kept sure
+    assert _name_placed("What did Tesla establish after his Colorado experiments?", lead, "fact", sure, text_of) is sure
+    assert _name_placed("What did Edison establish after his Colorado experiments?", lead, "fact", sure, text_of) is sure
+    # the paragraph before the quote's (where a quote's speaker stands)
+    after = _lead_at("The Colorado experiments")
+    assert _name_placed("What did Westinghouse buy?", after, "fact", sure, text_of) is sure
+    # a short form of the name: "Wardenclyffe Tower" written "Wardenclyffe"; "Westing" for "Westinghouse"
+    assert _name_placed("What did Westing Corp buy?", _lead_at("Westinghouse bought"), "fact", sure, text_of) is sure
+    # a headline lead (a site's list) has no paragraph to read
+    head = [SimpleNamespace(text="x", start=0, hit=SimpleNamespace(passage=SimpleNamespace(doc_id="d", kind="headline")))]
+    assert _name_placed("What did Marconi establish?", head, "fact", sure, text_of) is sure
+    # another shape, or an answer already unsure, is left alone
+    assert _name_placed("What did Marconi establish?", lead, "list", sure, text_of) is sure
+    unsure = Decision(UNSURE, 0.4, {"code": "low_match", "text": "x", "terms": []})
+    assert _name_placed("What did Marconi establish?", lead, "fact", unsure, text_of) is unsure
+
+
+def test_a_country_written_in_another_form_is_placed():
+    from newsqa.qa.subject import unplaced_name
+    doc = "Trade gap\n\nThe figures came out on Tuesday and they were worse than forecast by many economists.\n\nBritish exports fell 3%."
+    assert unplaced_name("How far did UK exports fall?", doc, doc.index("British")) == ""
+    assert unplaced_name("How far did exports of Germany fall?", doc, doc.index("British")) == "Germany"
+
+
+def test_a_name_written_small_or_a_demonym_is_placed():
+    from newsqa.qa.subject import unplaced_name
+    doc = "Storms\n\nLightning storms were seen far and wide across the plains in the summer of 1899 by everyone.\n\nThe nature of the earth was his belief."
+    at = doc.index("The nature")
+    assert unplaced_name("What was Tesla's idea regarding Earth?", doc, at) == "Tesla"
+    assert unplaced_name("What was the idea regarding Earth?", doc, at) == ""  # "the earth"
+    assert unplaced_name("What did the English believe about the Earth?", doc, at) == ""  # a demonym alone
