@@ -70,7 +70,29 @@ def _name_groups(question: str) -> list[list[str]]:
 # them (review12: each was refused). The Games of a sporting event are left in, though "the Athens Olympic
 # Games" are written "the Athens Olympics": read without "Games", "Who won silver in the 100m at the Athens
 # Olympic Games?" was answered sure from the Sydney Olympics' 100m silver, worse than the refusal.
-DROPPED_KIND_WORDS = frozenset("inc corp corporation ltd plc group holdings records".split())
+# A firm's legal form ("Google Inc", "Suzuki Motor Corp", "Tesco plc"): news prose names the firm without it,
+# so after a name it is never a word the articles must hold (left13: "How much profit did Google Inc make?"
+# was refused, "no article close to the question mentions Inc", though BBC writes "Google said it made a net
+# profit of $52m"). The short forms are also written in small letters ("Tesco plc"); the others need a capital.
+LEGAL_FORMS = frozenset("inc incorporated corp corporation co ltd limited plc llc llp gmbh ag nv bv".split())
+_SMALL_LEGAL_FORMS = frozenset("inc plc ltd llc llp gmbh".split())
+DROPPED_KIND_WORDS = LEGAL_FORMS | frozenset("group holdings records".split())
+
+
+def legal_forms(question: str) -> set[str]:
+    """The words of ``question`` that are a legal form (``LEGAL_FORMS``) ending a name: right after a
+    capitalised word with only spaces or a comma between ("Google Inc", "Apple, Inc.", "Tesco plc's"),
+    capitalised or one of the short forms written small, never the name's own first word.
+
+    >>> sorted(legal_forms("How much profit did Google Inc make?")), sorted(legal_forms("Did Tesco plc's sales rise?"))
+    (['Inc'], ['plc'])
+    >>> sorted(legal_forms("Is Corp a word?")), sorted(legal_forms("Was Sky limited by the ruling?"))
+    ([], [])
+    """
+    spans = [(_POSSESSIVE.sub("", m.group(0)).rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    return {w for (p, _, p_end), (w, a, _) in zip(spans, spans[1:])
+            if w.lower() in LEGAL_FORMS and (w[:1].isupper() or w in _SMALL_LEGAL_FORMS) and p[:1].isupper()
+            and p.lower() not in STOPWORDS and p.lower() not in QUESTION_WORDS and question[p_end:a].strip() in ("", ",")}
 
 
 def unwritten_firms(question: str, texts: list[str]) -> list[str]:
@@ -256,7 +278,8 @@ def unheld_office(question: str, texts: list[str]) -> str:
 
 
 # "How much will Auckland's new city rail link cost?": the question's thing belongs to a named owner.
-_POSSESSOR = re.compile(r"(?<![\w'\u2019])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s\b")
+_POSSESSOR = re.compile(r"(?<![\w'\u2019])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
+                        r"(?:\s+(?:%s))?['\u2019]s\b" % "|".join(sorted(_SMALL_LEGAL_FORMS)))  # "Tesco plc's": Tesco
 
 
 def possessors(question: str) -> list[str]:
