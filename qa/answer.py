@@ -17,6 +17,7 @@ from .dates import resolve_relative_dates
 from .explain import LOW_MATCH, NOT_CLEAR, topics_sentence
 from .followup import Resolved, unbound_pronoun
 from .signals import compute_signals, subject_of
+from .subject import other_event
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
@@ -26,7 +27,7 @@ from .shapes.compare import apply_marks
 from .spans import find_answer_span
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
-from .unstated import unheld_office
+from .unstated import match_part_asked, unheld_office
 
 NOT_FOUND = "Not found in the indexed articles."
 _ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
@@ -149,7 +150,10 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
     unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome.
     So does one to "Who is the <office> of X?" whose quotes name no such office (``unstated.unheld_office``:
-    "said Yoo Ji-chang, governor of Korean Development Bank" for the chief executive of LG Card)."""
+    "said Yoo Ji-chang, governor of Korean Development Bank" for the chief executive of LG Card), and one
+    whose lead sentence tells of the asked event under another place (``subject.other_event``: "the
+    Sydney Olympics" for "the Athens Olympics"), and one counting a part of a match ("their first goal
+    against Exeter City": ``unstated.match_part_asked``)."""
     if verdict.state != ANSWERED or shape_kind != "fact":
         return verdict
     texts = [c.text for c in picked]
@@ -157,10 +161,16 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     if not asked:
         office = unheld_office(question, texts)  # "Who is the coach of X?" answered by a sentence naming no coach
         asked = f"the {office} asked for" if office else ""
-    if not asked:
+    text = f"the closest sentence does not name {asked}" if asked else ""
+    other, event = other_event(question, texts[0]) if texts and not asked else ("", "")
+    if other:
+        text = f"the closest sentence is about the {other}, not the {event}"
+    ordinal, part = match_part_asked(question) if not text else ("", "")
+    if part:  # "their first goal against Exeter City": which goal a sentence tells is not read
+        text = f"the closest sentence may tell another {part} than the {ordinal} asked for"
+    if not text:
         return verdict
-    return Decision(UNSURE, verdict.confidence,
-                    {"code": NOT_CLEAR, "text": f"the closest sentence does not name {asked}", "terms": []})
+    return Decision(UNSURE, verdict.confidence, {"code": NOT_CLEAR, "text": text, "terms": [event] if other else []})
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:

@@ -38,7 +38,7 @@ from newsqa.embeddings.lexical import fold
 
 from .asked import slot_signals
 from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
-from .lexicon import COMPANY_WORDS, is_nationality
+from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
@@ -431,10 +431,6 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
 _PAST_EVENT = re.compile(r"\b(?:did|was|were|won|had|became|beat|took|held|scored|finished|came)\b", re.I)
 _AHEAD = re.compile(r"\b(?:will|going|expected|due|next|upcoming|future)\b", re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+")
-# What names an event (in the name or the word after it): "the Beijing Olympics", "the Brit Awards",
-# "the Tokyo election"; a person's name is none ("Heizo Takenaka", beside his 2006 forecast).
-EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
-    awards award festival expo summit tournament contest referendum prix series marathon world""".split())
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 # What comes before an event and is reported before it: a question about the bid or the qualifiers
 # ("What slogan of London's Olympic bid did Johnson wear?") asks what the articles can tell

@@ -67,9 +67,10 @@ def _name_groups(question: str) -> list[list[str]]:
 
 # Kind words news prose leaves out of a name it knows: a legal form ("Google Inc", "BT Group" are written
 # "Google", "BT") and a label's Records ("signed with independent label Domino"). The name is read without
-# them (review12: each was refused). The Games of a sporting event are left in, though "the Athens Olympic
-# Games" are written "the Athens Olympics": read without "Games", "Who won silver in the 100m at the Athens
-# Olympic Games?" was answered sure from the Sydney Olympics' 100m silver, worse than the refusal.
+# them (review12: each was refused). So are the Games of a sporting event after its event word: "the Athens
+# Olympic Games" are written "the Athens Olympics" (left13; review12 had dropped every "Games", and "Who won
+# silver in the 100m at the Athens Olympic Games?" was answered sure from the Sydney Olympics' 100m silver:
+# the answer step now makes that unsure, ``subject.other_event``). "Red Kite Games", a studio, is still read whole.
 # A firm's legal form ("Google Inc", "Suzuki Motor Corp", "Tesco plc"): news prose names the firm without it,
 # so after a name it is never a word the articles must hold (left13: "How much profit did Google Inc make?"
 # was refused, "no article close to the question mentions Inc", though BBC writes "Google said it made a net
@@ -95,6 +96,14 @@ def legal_forms(question: str) -> set[str]:
             and p.lower() not in STOPWORDS and p.lower() not in QUESTION_WORDS and question[p_end:a].strip() in ("", ",")}
 
 
+def _event_games(ws: list[str]) -> bool:
+    """"Olympic Games", "Commonwealth Games": the Games of an event, named by the word before them."""
+    return len(ws) >= 2 and ws[-1].lower() == "games" and ws[-2].lower() in _GAMES_OF
+
+
+_GAMES_OF = frozenset("olympic olympics paralympic commonwealth asian".split())
+
+
 def unwritten_firms(question: str, texts: list[str]) -> list[str]:
     """The firms' names of the question (two or more capitalised words, a firm's kind word last:
     "Red Valley Foods", ``lexicon.COMPANY_WORDS``; titles left out, no digits) that none of ``texts``
@@ -114,7 +123,7 @@ def unwritten_firms(question: str, texts: list[str]) -> list[str]:
         name = " ".join(ws)
         if len(ws) < 2 or ws[-1].lower() not in COMPANY_WORDS or any(ch.isdigit() for ch in name):
             continue
-        if ws[-1].lower() in DROPPED_KIND_WORDS:  # "Google Inc" is "Google": the rest is what must be written
+        if ws[-1].lower() in DROPPED_KIND_WORDS or _event_games(ws):  # "Google Inc" is "Google": the rest must be written
             ws = ws[:-1]
         seq = [t for w in ws for t in terms(w)]
         if texts_terms is None:
@@ -319,7 +328,13 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
              "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
 _ORDINAL_Q = re.compile(r"\b(?:his|her|their)\s+(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
                         r"((?:[\w-]+\s+){0,3}?)([a-z][\w-]*)(?=\s*(?:[?,.]|$|\b(?:of|in|at|for|on|with|since|after|"
-                        r"before|when|as|and|to)\b))", re.I)
+                        r"before|when|as|and|to|against|over|versus|during)\b))", re.I)
+# A part of one match or contest, counted inside it ("their first goal against Exeter City", "his first set
+# against Tim Henman"): an article tells it in its own words ("Cristiano Ronaldo scored the opener", "broke in
+# the ninth game to take a tight opening set"), and it is no career count the articles may not have reached
+# (left13: five such BBC questions were refused, the noun read as the opponent's name).
+MATCH_PARTS = frozenset("""goal goals set sets game games match half round rounds point points shot try tries serve
+    drive drives lap laps innings inning quarter period leg break frame over kick penalty ace possession""".split())
 ORDINAL_GAP = 3  # words that may stand between the ordinal and its noun in an article ("third personal nomination")
 
 
@@ -330,6 +345,23 @@ def _ordinal_forms(word: str) -> str:
         return rf"{low}|{n}(?:st|nd|rd|th)"
     n = int(re.match(r"\d+", low).group(0))
     return rf"{low}|{_ORDINALS[n - 1]}" if 0 < n <= len(_ORDINALS) else low
+
+
+def match_part_asked(question: str) -> tuple[str, str]:
+    """(ordinal, part) when the question counts a part of one match (``MATCH_PARTS``, the word right after
+    the ordinal: "their first goal against Exeter City", "his first set against Tim Henman"), else ("", "").
+    Which goal or set a sentence tells ("scored the opener", "Gravesen scored his first goal for Real" of
+    a player's career) is not read, so such an answer is shown unsure (``qa.answer``), never refused by
+    ``ordinal_missing``.
+
+    >>> match_part_asked("Who scored when Manchester United got their first goal against Exeter City?")
+    ('first', 'goal')
+    >>> match_part_asked("Who did Andy Murray beat to win his first Wimbledon title?")
+    ('', '')
+    """
+    m = _ORDINAL_Q.search(question)
+    part = (m.group(2).split() or [m.group(3)])[0].lower() if m else ""
+    return (m.group(1).lower(), part) if part in MATCH_PARTS else ("", "")
 
 
 def ordinal_missing(question: str, texts: list[str]) -> str:
@@ -349,8 +381,8 @@ def ordinal_missing(question: str, texts: list[str]) -> str:
     ''
     """
     m = _ORDINAL_Q.search(question)
-    if not m:
-        return ""
+    if not m or match_part_asked(question)[1]:
+        return ""  # "their first goal against ...": a part of one match, the answer step's (match_part_asked)
     k = len(tokens(question[:m.start()]))
     runs = [r for r in name_runs(question) if r.last < k]
     noun = terms(m.group(3))
