@@ -44,6 +44,18 @@ def test_the_asked_office_is_the_words_before_of():
     assert unheld_office("Who won the final?", ["A win in Accra."]) == ""  # no office asked
 
 
+def test_an_adjective_before_for_is_no_office():
+    # left13: BBC "Who was responsible for designing the Oscar trophy?" ("The trophy was designed by MGM art
+    # director Cedric Gibbons"), "Who is responsible for collecting car parking fees in Beijing?" ("Mr Wang, who
+    # is in charge of ...") were made unsure: "the closest sentence does not name the responsible asked for"
+    from newsqa.qa.unstated import unheld_office
+
+    gibbons = ["The trophy was designed by MGM art director Cedric Gibbons."]
+    assert unheld_office("Who was responsible for designing the Oscar trophy?", gibbons) == ""
+    assert unheld_office("Who is accountable for the rail budget?", ["Mr Darling set it."]) == ""
+    assert unheld_office("Who is the designer of the Oscar trophy?", ["The trophy came in 1929."]) == "designer"
+
+
 def test_a_sure_answer_whose_lead_tells_of_the_event_under_another_place_becomes_unsure():
     # left13: "Who won silver in the 100m at the Athens Olympics?" was answered sure from the Sydney
     # Olympics' 100m silver (BBC sport/051); the Athens silver medallist is Obikwelu (sport/003)
