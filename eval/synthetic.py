@@ -31,12 +31,13 @@ import hashlib
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from newsqa.embeddings.errors import ReadError
 from newsqa.embeddings.readers.encoding import decode
 from newsqa.embeddings.sentences import split_sentences
-from newsqa.qa.text import question_terms, terms
+from newsqa.qa.text import STOPWORDS, question_terms, terms
 
 from .errors import QuestionFileError
 from .question_sets import write_corpus
@@ -90,6 +91,100 @@ def squad_near_miss(squad: dict, *, remove_every: int = 4, max_per_paragraph: in
         if kept:
             corpus.append({"title": title, "paragraphs": kept})
     return corpus, questions
+
+
+SWAP = "synthetic_swap"
+_CAP_RUN = re.compile(r"(?<![\w'\u2019])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")  # "Nikola Tesla", "Super Bowl"
+
+
+_NOT_NAMES = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+                        r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _cap_runs(text: str) -> list[str]:
+    """Names of ``text``: runs of capitalised words not starting a sentence (a first word is
+    capitalised anyway: "Furthermore"), nor a stop word, a day or a month, three letters or more."""
+    out = []
+    for a, b in split_sentences(text):
+        sent = text[a:b]
+        for m in _CAP_RUN.finditer(sent):
+            name = m.group(0)
+            if m.start() > 0 and len(name) > 2 and name.split()[0].lower() not in STOPWORDS and not _NOT_NAMES.match(name):
+                out.append(name)
+    return out
+
+
+def squad_swap(squad: dict, *, every: int = 3, skip_ids: frozenset = frozenset()) -> list[dict]:
+    """Unanswerable questions in the manner of SQuAD 2.0's entity swaps, over the whole SQuAD corpus:
+    a v1.1 question with a name of its paragraph swapped for another name of the same article
+    ("What did Tesla establish following his Colorado experiments?" -> "... did Edison establish ...").
+    The name must be in the question and its paragraph; the swap-in has as many words and is in the
+    article but not in the paragraph. The question is dropped when it might be answerable after all:
+    a sentence of the corpus writes the swap-in with at least half of the question's other content
+    words, or the gold answer with the swap-in. One question per paragraph in about ``every``, by
+    hash; ``skip_ids``: v1.1 ids to leave out (a sample kept for reporting). ``split`` by article."""
+    sentences = [p["context"][a:b] for art in squad.get("data", []) for p in art.get("paragraphs") or []
+                 for a, b in split_sentences(p["context"])]
+    out = []
+    for ai, article in enumerate(squad.get("data", [])):
+        title = " ".join(str(article.get("title") or f"article {ai + 1}").replace("_", " ").split())
+        paras = article.get("paragraphs") or []
+        counts = Counter(n for p in paras for n in _cap_runs(p["context"]))
+        text = "\n".join(p["context"] for p in paras)
+        names = {n: _sort_of(n, text) for n, c in counts.items() if c >= 2}  # a name the article is about
+        for pi, para in enumerate(paras):
+            if _bucket("swap", title, str(pi), n=every) != 0:
+                continue
+            for qa in para.get("qas") or []:
+                if qa["id"] in skip_ids:
+                    continue
+                q = _swapped(qa, para["context"], names, text, sentences, title)
+                if q:
+                    out.append(q)
+                    break
+    return out
+
+
+_PLACE_BEFORE = frozenset("in at from near across into to".split())
+
+
+def _sort_of(name: str, text: str) -> str:
+    """What sort of name ``name`` is in ``text``, read off the word before it, most often: "place"
+    after in/at/from..., "the" after "the" (a body, a work, a thing), "bare" else (people mostly), so that
+    a swap puts a person for a person ("When was Kublai born?", not "When was Central Asia born?")."""
+    sorts = Counter()
+    for m in re.finditer(r"(\w+)\s+" + re.escape(name) + r"(?![\w-])", text):
+        low = m.group(1).lower()
+        sorts["place" if low in _PLACE_BEFORE else "the" if low == "the" else "bare"] += 1
+    return sorts.most_common(1)[0][0] if sorts else "bare"
+
+
+def _swapped(qa: dict, context: str, names: dict[str, str], text: str, sentences: list[str], title: str) -> dict | None:
+    question = qa["question"]
+    golds = [a["text"] for a in qa.get("answers") or [] if a.get("text", "").strip()]
+    olds = [m.group(0) for m in _CAP_RUN.finditer(question) if m.start() > 0 and m.group(0) in context
+            and m.group(0).split()[0].lower() not in STOPWORDS and not any(m.group(0) in g or g in m.group(0) for g in golds)]
+    if not olds or not golds:
+        return None
+    old = olds[_bucket("old", qa["id"], n=len(olds))]
+    words = len(old.split())
+    sort = _sort_of(old, "\n".join([context, question]))
+    news = [n for n, k in names.items() if k == sort and len(n.split()) == words and n not in context
+            and n not in question and not (set(n.split()) & set(old.split()))
+            and not any(f"{x} {y}" in text for x, y in ((n, old), (old, n)))]  # "Nikola" for "Tesla": one man
+    if not news:
+        return None
+    new = news[_bucket("new", qa["id"], n=len(news))]
+    swapped = re.sub(r"(?<![\w-])" + re.escape(old) + r"(?![\w-])", new, question)
+    rest = set(question_terms(swapped)) - set(terms(new))
+    gold_res = [re.compile(r"(?<!\w)" + re.escape(g) + r"(?!\w)", re.I) for g in golds]
+    for sent in sentences:
+        if new not in sent:
+            continue
+        if len(rest & set(terms(sent))) >= STATED_SHARE * max(1, len(rest)) or any(g.search(sent) for g in gold_res):
+            return None  # the swap-in may have the asked fact too: not surely unanswerable
+    return {"id": f"swap-{qa['id']}", "question": swapped, "answers": [], "kind": SWAP, "split": split_of(title),
+            "swapped": [old, new], "original_answers": golds}
 
 
 def bbc_near_miss(records: list[dict], texts: dict[str, str] | None = None) -> list[dict]:
@@ -193,7 +288,7 @@ def _score(argv: list[str]) -> int:
     results = _read_jsonl(Path(a.results))
     # A near miss is what squad_near_miss / bbc_near_miss mark so; the SQuAD kind's "answerable" rows
     # in the same file counted as near misses, and their false abstentions lowered "abstained".
-    misses = [q for q in qs if q.get("kind") == NEAR_MISS or any(g.strip() for g in q.get("removed_answers") or [])]
+    misses = [q for q in qs if q.get("kind") in (NEAR_MISS, SWAP) or any(g.strip() for g in q.get("removed_answers") or [])]
     figures = near_miss_figures(misses, results)
     answerable = {q["id"] for q in qs if q.get("kind") == "answerable"}
     if answerable:
@@ -216,22 +311,28 @@ def _main(argv: list[str]) -> int:
         return _score(argv[1:])
     p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets "
                                 "(or score a run over one: python -m newsqa.eval.synthetic score QUESTIONS RESULTS).")
-    p.add_argument("source", choices=("squad", "bbc"))
+    p.add_argument("source", choices=("squad", "bbc", "swap"))
     p.add_argument("input", help="SQuAD v1.1 JSON (squad) or a JSONL question set with `file` fields (bbc)")
     p.add_argument("out", help="output folder: questions.jsonl (and corpus.jsonl for squad)")
     p.add_argument("--remove-every", type=int, default=4)
     p.add_argument("--per-paragraph", type=int, default=2)
+    p.add_argument("--skip-ids", default="", metavar="JSONL", help="swap: leave out the v1.1 questions whose "
+                   "ids this question file holds (a sample kept for reporting)")
     p.add_argument("--corpus", default="", help="bbc: the articles folder the `file` fields are relative to; "
                    "questions whose answer another article states are then left out (not near misses)")
     a = p.parse_args(argv)
     out = Path(a.out)
-    if a.source == "squad":
+    if a.source in ("squad", "swap"):
         try:
             squad = json.loads(Path(a.input).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as e:
             raise SystemExit(f"cannot read {a.input} as SQuAD JSON: {e}")
-        corpus, qs = squad_near_miss(squad, remove_every=a.remove_every, max_per_paragraph=a.per_paragraph)
-        write_corpus(corpus, out)
+        if a.source == "swap":  # asked of the whole SQuAD corpus: no corpus file of its own
+            skip = frozenset(r["id"] for r in _read_jsonl(Path(a.skip_ids))) if a.skip_ids else frozenset()
+            qs = squad_swap(squad, skip_ids=skip)
+        else:
+            corpus, qs = squad_near_miss(squad, remove_every=a.remove_every, max_per_paragraph=a.per_paragraph)
+            write_corpus(corpus, out)
     else:
         records = _read_jsonl(Path(a.input))
         texts = read_texts(a.corpus) if a.corpus else None
@@ -242,7 +343,7 @@ def _main(argv: list[str]) -> int:
             n_all = len(bbc_near_miss(records))
             print(f"left out {n_all - len(qs)} of {n_all}: another article states their answer", file=sys.stderr)
     _write_jsonl(qs, out / "questions.jsonl")
-    n_nm = sum(1 for q in qs if q["kind"] == NEAR_MISS)
+    n_nm = sum(1 for q in qs if q["kind"] in (NEAR_MISS, SWAP))
     print(f"wrote {len(qs)} questions ({n_nm} near-miss) to {out / 'questions.jsonl'}", file=sys.stderr)
     return 0
 

@@ -25,6 +25,7 @@ from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
+from .subject import pronoun_holder, replaced_qualifier
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
 from .unstated import match_part_asked, unheld_office
@@ -112,7 +113,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
     verdict = overrule(decide(best, sig, settings.abstain, subject_of(own, best)), shape, pool)
     if verdict.state != UNSURE:
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
-    verdict = _pronoun_bound(resolved, _doer_named(own, picked, shape.kind, verdict))
+    verdict = _sibling_stated(own, picked, shape.kind, _doer_named(own, picked, shape.kind, verdict))
+    verdict = _pronoun_bound(resolved, verdict)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -171,6 +173,23 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     if not text:
         return verdict
     return Decision(UNSURE, verdict.confidence, {"code": NOT_CLEAR, "text": text, "terms": [event] if other else []})
+
+
+def _sibling_stated(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
+    """A sure answer whose lead sentence states the asked relation for another thing of the same kind
+    becomes unsure, naming both (sib13): the question's numbered name or year written with another
+    ("the closest sentence is about Apollo 15, not Apollo 12", ``subject.replaced_qualifier``), or the
+    asked thing of a named owner given to another name ("... about Morgan, not Tesla" for "Who was
+    Tesla's secretary?" and "Morgan finally replied through his secretary", ``subject.pronoun_holder``)."""
+    if verdict.state != ANSWERED or shape_kind != "fact" or not picked:
+        return verdict
+    own, other = replaced_qualifier(question, picked[0].text)
+    if not own:
+        own, other = pronoun_holder(question, picked[0].text)
+    if not own:
+        return verdict
+    return Decision(UNSURE, verdict.confidence,
+                    {"code": NOT_CLEAR, "text": f"the closest sentence is about {other}, not {own}", "terms": [own]})
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:

@@ -41,13 +41,13 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import CALENDAR, name_runs, subject_check, succession_stated, successor_asked, tokens
+from .subject import (CALENDAR, YEAR as _YEAR, edition_pairs, name_runs, subject_check, succession_stated,
+                      successor_asked, tokens)
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 from .unstated import (departure_asked, departure_told, legal_forms, ordinal_missing, owner_asked, owner_told,
                        possessor_absent, possessors, unwritten_firms)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # A brand written with a small first letter ("iPhone", "eBay", "easyJet") is a name wherever it stands,
 # the question's first word too; "pH", "mRNA", "kWh" are not (a capital followed by two small letters).
 _CAMEL = re.compile(r"^[a-z]{1,4}[A-Z][a-z]{2,}")
@@ -293,28 +293,7 @@ def _term_of(word: str) -> str:
     return t[0] if len(t) == 1 else ""
 
 
-_NUMBER = re.compile(r"^\d+$")
 EDITION_GAP = 2  # words that may stand between the name and its number in an article ("Windows XP Service Pack 2")
-
-
-def edition_pairs(question: str) -> list[tuple[str, str]]:
-    """(name word, number) of a name the question writes with a number after it: "Windows 7", "Xbox
-    360", "Super Bowl 50". Not a year (the time-scope rule reads those: "Euro 2016"), not a possessive
-    ("Jacksonville's 30 studios"), not a month or day ("May 5").
-
-    >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
-    [('Bowl', '50')]
-    """
-    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
-    out = []
-    for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
-        low = name.lower()
-        if (question[a_end:b_start].strip() or not _NUMBER.match(num) or _YEAR.match(num) or not name[:1].isupper()
-                or low.endswith(("'s", "\u2019s")) or low in STOPWORDS or low in QUESTION_WORDS
-                or CALENDAR.fullmatch(name)):
-            continue
-        out.append((name.rstrip("."), num))
-    return out
 
 
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

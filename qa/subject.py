@@ -25,6 +25,8 @@ from .lexicon import EVENT_WORDS, MONTHS, NAME_TITLES, WEEKDAYS, countries, coun
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")  # a year token (not a model or edition number)
+_NUMBER = re.compile(r"^\d+$")
 TITLES = NAME_TITLES | {"st"}  # part of a name ("St" too), never what tells two apart
 NEAR = 3  # tokens: how close a word must stand to a name to be "its" word ("chief executive of BT")
 
@@ -56,35 +58,41 @@ def _name_token(w: str, low: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _spans(text: str) -> tuple[tuple[str, bool], ...]:
-    """(word, joined to the word before by spaces alone) for each word of ``text``, "'s" cut off."""
+def _spans(text: str) -> tuple[tuple[str, bool, bool], ...]:
+    """(word, joined to the word before by spaces alone, a possessive) for each word of ``text``,
+    "'s" cut off."""
     out, prev = [], -1
     for m in _TOKEN.finditer(text):
         w = m.group(0).rstrip(".")
-        if w.lower().endswith(("'s", "\u2019s")):
+        possessive = w.lower().endswith(("'s", "\u2019s"))
+        if possessive:
             w = w[:-2]
-        out.append((w, prev >= 0 and not text[prev:m.start()].strip()))
+        out.append((w, prev >= 0 and not text[prev:m.start()].strip(), possessive))
         prev = m.end()
     return tuple(out)
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(w for w, _ in _spans(text))
+    return tuple(w for w, _, _ in _spans(text))
 
 
 @lru_cache(maxsize=8192)
-def name_runs(text: str) -> tuple[Run, ...]:
+def name_runs(text: str, split_possessive: bool = False) -> tuple[Run, ...]:
     """The names of ``text``: runs of capitalised tokens (or letter-digit ones: "BBC1") with only
     spaces between, not stop or question words, days or months. The first token counts only when
-    the next one is capitalised too ("Sergio Marchionne has...", not "However, Mr ...").
+    the next one is capitalised too ("Sergio Marchionne has...", not "However, Mr ..."). With
+    ``split_possessive`` a run ends at a possessive ("Brian McFadden's Irish Son": two names;
+    a plural one, "Foods' chief", always ends it: the apostrophe stands between).
 
     >>> [r.words for r in name_runs("However, the US trade gap with Mr Wen Jiabao's China grew")]
     [('US',), ('Wen', 'Jiabao', 'China')]
+    >>> [r.words for r in name_runs("Mr Wen Jiabao's China grew", split_possessive=True)]
+    [('Wen', 'Jiabao'), ('China',)]
     """
     spans = _spans(text)
-    toks = tuple(w for w, _ in spans)
+    toks = tuple(w for w, _, _ in spans)
     flags = [bool(w) and _name_token(w, w.lower()) for w in toks]
-    joined = [j for _, j in spans]
+    joined = [j and not (split_possessive and spans[k - 1][2]) for k, (_, j, _) in enumerate(spans)]
     if flags and flags[0] and not (len(flags) > 1 and flags[1] and joined[1]):
         flags[0] = False
     runs, i = [], 0
@@ -191,6 +199,132 @@ def other_event(question: str, sentence: str) -> tuple[str, str]:
             o_event, o_qualifier = _event_parts(o)
             if o_event & event and o_qualifier and not o_qualifier & qualifier:
                 return " ".join(o.words), " ".join(r.words)
+    return "", ""
+
+
+def edition_pairs(question: str) -> list[tuple[str, str]]:
+    """(name word, number) of a name the question writes with a number after it: "Windows 7", "Xbox
+    360", "Super Bowl 50". Not a year (the time-scope rule reads those: "Euro 2016"), not a possessive
+    ("Jacksonville's 30 studios"), not a month or day ("May 5").
+
+    >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
+    [('Bowl', '50')]
+    """
+    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    out = []
+    for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
+        low = name.lower()
+        if (question[a_end:b_start].strip() or not _NUMBER.match(num) or YEAR.match(num) or not name[:1].isupper()
+                or low.endswith(("'s", "\u2019s")) or low in STOPWORDS or low in QUESTION_WORDS
+                or CALENDAR.fullmatch(name)):
+            continue
+        out.append((name.rstrip("."), num))
+    return out
+
+
+# The lead sentence of a sure answer may state the asked relation for another thing of the same kind
+# (session 13, sib13: synthetic SQuAD near misses). Three forms a reader can check in the sentence:
+# the question's numbered name written with another number ("Apollo 15" for "Which lunar probe was
+# near the Apollo 12 crew's landing site?"), its year replaced by another ("In
+# 1882, Tesla began working for..." for "Where did Tesla work in 1888?"), and the asked thing of a
+# named owner held by another ("Morgan finally replied through his secretary" for "Who was Tesla's
+# secretary?").
+_NOT_A_YEAR_OF = re.compile(r"(?:\b(?:before|after|prior\s+to|since|until|till|by|from|between|around|circa|"
+                            r"about|than|as\s+of)|[-\u2013])\s*$", re.I)  # the answer's year is another by design
+_IN_YEAR = re.compile(r"\b[Ii]n\s+((?:1\d|20)\d\d)\b(?![s'\u2019\d])")
+_RANGE = re.compile(r"\b((?:1\d|20)\d\d)\s*(?:[-\u2013]|to|until)\s*((?:1\d|20)\d\d)\b")
+
+
+def _word_in(word: str, text: str) -> bool:
+    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w])", text) is not None
+
+
+def _numbered_other(question: str, lead: str) -> tuple[str, str]:
+    """A numbered name of the question the lead writes with another number, its own number absent."""
+    for name, num in edition_pairs(question):
+        m = re.search(r"\b" + re.escape(name) + r"\s+(\d+)\b", lead)
+        if m and m.group(1) != num and not _word_in(num, lead):
+            return f"{name} {num}", f"{name} {m.group(1)}"
+    return "", ""
+
+
+def _year_other(question: str, lead: str) -> tuple[str, str]:
+    """A year the question dates its fact by (not "before 1900", "since 2001", "the 1970s") that the
+    lead neither writes nor spans ("2006-2008" holds 2007), while the lead dates its own by another
+    ("in 1882")."""
+    years = [m.group(1) for m in re.finditer(r"\b((?:1\d|20)\d\d)\b(?![s'\u2019\d])", question)
+             if not _NOT_A_YEAR_OF.search(question[:m.start()])]
+    spans = [(int(a), int(b)) for a, b in _RANGE.findall(lead)]
+    for y in years:
+        if _word_in(y, lead) or any(a <= int(y) <= b for a, b in spans):
+            return "", ""
+    m = _IN_YEAR.search(lead)
+    return (years[0], m.group(1)) if years and m else ("", "")
+
+
+def replaced_qualifier(question: str, lead: str) -> tuple[str, str]:
+    """(the question's qualifier, the other one the lead sentence writes in its place), or ("", ""):
+    a numbered name ("Apollo 12" / "Apollo 15"), then a year ("1888" / "1882").
+
+    >>> replaced_qualifier("Which probe was near the Apollo 12 landing site?", "SELENE saw the Apollo 15 crater.")
+    ('Apollo 12', 'Apollo 15')
+    >>> replaced_qualifier("Where did Tesla work in 1888?", "In 1882, Tesla began working for Edison.")
+    ('1888', '1882')
+    >>> replaced_qualifier("Where did Tesla work in 1888?", "In 1888 Tesla went to Pittsburgh, not as in 1882.")
+    ('', '')
+    """
+    own, other = _numbered_other(question, lead)
+    return (own, other) if own else _year_other(question, lead)
+
+
+_OWNED = re.compile(r"(?<![\w'\u2019])((?:[A-Z][\w.-]*\s+){0,3}(?:[A-Z][\w.-]*|\d+))['\u2019]s\s+((?:[a-z][\w-]*\s*){1,3})")
+_PRONOUNS = frozenset("his her its their".split())
+OWNED_GAP = 2  # words that may stand between the pronoun and the owned noun ("their monthly audience share")
+
+
+def _owned(question: str) -> list[tuple[str, str]]:
+    """(owner, the owned noun's term) of "X's <noun>" in the question past its first word: ("Tesla",
+    "secretari") in "Who was Tesla's secretary?"; the noun is the last word before a stop word."""
+    out = []
+    for m in _OWNED.finditer(question):
+        head = []
+        for w in m.group(2).split():
+            if w.lower() in STOPWORDS or w.lower() in QUESTION_WORDS:
+                break
+            head.append(w)
+        t = terms(head[-1]) if head and m.start() > 0 else []
+        if t:
+            out.append((m.group(1), t[-1]))
+    return out
+
+
+def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
+    """(the question's owner, the name the lead gives the owned thing to), or ("", ""): the question
+    asks for a named owner's thing ("Who was Tesla's secretary?"), the lead writes that noun after
+    "his", "her", "its" or "their" (``OWNED_GAP`` words between at most), and the nearest name before
+    the pronoun is no name of the question, none of which stands before it either.
+
+    >>> pronoun_holder("Who was Tesla's secretary?", "In 1904 Morgan finally replied through his secretary, after Tesla wrote.")
+    ('Tesla', 'Morgan')
+    >>> pronoun_holder("Who was Tesla's secretary?", "In 1900 Tesla hired George Scherff as his secretary.")
+    ('', '')
+    """
+    owned = _owned(question)
+    if not owned:
+        return "", ""
+    q_terms = frozenset(t for r in name_runs(question) for t in r.terms) | {t for o, _ in owned for t in terms(o)}
+    toks = tokens(lead)
+    runs = name_runs(lead)
+    for owner, noun in owned:
+        for i, w in enumerate(toks):
+            if noun not in terms(w):
+                continue
+            k = next((j for j in range(i - 1, max(-1, i - 2 - OWNED_GAP), -1) if toks[j].lower() in _PRONOUNS), -1)
+            before = [r for r in runs if r.last < k]
+            named = {t for v in toks[:max(k, 0)] if v[:1].isupper() for t in terms(v)}  # the first word too
+            if k < 0 or not before or named & q_terms:
+                continue
+            return owner, " ".join(before[-1].words)
     return "", ""
 
 

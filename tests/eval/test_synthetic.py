@@ -131,3 +131,36 @@ def test_score_of_the_squad_kind_counts_only_near_misses_and_false_abstention_ap
     got = json.loads(capsys.readouterr().out)
     assert got == {"n": len(misses), "abstained": 1.0, "gold_in_quotes": 0, "real_n": len(misses), "real_abstained": 1.0,
                    "answerable_n": len(answerable), "false_abstention": round(3 / len(answerable), 3)}
+
+
+def _tesla():
+    ctx1 = "Nikola Tesla worked for Edison in New York. Later Tesla joined Westinghouse in Pittsburgh."
+    ctx2 = "Tesla met Edison in Paris. Edison built a lab at Menlo Park."
+    ctx3 = "Edison was born in Ohio. Later Westinghouse sold power, and then Westinghouse paid Tesla well."
+    q1 = {"id": "t1", "question": "Where did Tesla meet Edison?", "answers": [{"text": "Paris", "answer_start": ctx2.index("Paris")}]}
+    q2 = {"id": "t2", "question": "What did Edison build at Menlo Park?", "answers": [{"text": "a lab", "answer_start": ctx2.index("a lab")}]}
+    return {"version": "1.1", "data": [{"title": "Tesla", "paragraphs": [
+        {"context": ctx1, "qas": []}, {"context": ctx2, "qas": [q1, q2]}, {"context": ctx3, "qas": []}]}]}
+
+
+def test_a_swap_puts_another_name_of_the_article_in_the_question_and_keeps_its_sort():
+    qs = synthetic.squad_swap(_tesla(), every=1)
+    assert len(qs) == 1  # one question a paragraph
+    (q,) = qs
+    old, new = q["swapped"]
+    assert q["kind"] == synthetic.SWAP and q["answers"] == [] and q["original_answers"]
+    assert old in ("Tesla", "Edison", "Menlo Park") and new not in _tesla()["data"][0]["paragraphs"][1]["context"]
+    assert new in q["question"] and old not in q["question"].replace(new, "")
+    assert new not in ("Nikola",)  # "Nikola Tesla" is one man: never swapped for "Tesla"
+
+
+def test_a_swap_that_the_corpus_may_answer_is_dropped():
+    data = _tesla()
+    # a sentence writing the swap-in with the question's other words: "Where did Westinghouse meet Edison?" may be answered
+    data["data"][0]["paragraphs"][2]["context"] += " Westinghouse met Edison in Buffalo."
+    for q in synthetic.squad_swap(data, every=1):
+        assert q["swapped"][1] != "Westinghouse" or "meet" not in q["question"]
+
+
+def test_skipped_ids_are_never_swapped():
+    assert synthetic.squad_swap(_tesla(), every=1, skip_ids=frozenset({"t1", "t2"})) == []

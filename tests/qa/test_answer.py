@@ -83,3 +83,21 @@ def test_a_sure_answer_counting_a_part_of_a_match_becomes_unsure():
     assert d.state == UNSURE and d.reason["text"] == "the closest sentence may tell another goal than the first asked for"
     sure = Decision(ANSWERED, 0.8)
     assert _doer_named("When did Thomas Gravesen score his goal for Real?", lead, "fact", sure) is sure
+
+
+def test_a_sure_answer_whose_lead_states_the_relation_for_a_sibling_becomes_unsure():
+    from newsqa.qa.answer import _sibling_stated
+
+    sure = Decision(ANSWERED, 0.8)
+    lead = [SimpleNamespace(text="In 1882, Tesla began working for the Continental Edison Company in France.")]
+    d = _sibling_stated("Where did Tesla work in 1888?", lead, "fact", sure)
+    assert d.state == UNSURE and d.confidence == 0.8
+    assert d.reason["text"] == "the closest sentence is about 1882, not 1888"
+    holder = [SimpleNamespace(text="In 1904, Morgan finally replied through his secretary.")]
+    assert _sibling_stated("Who was Tesla's secretary?", holder, "fact", sure).reason["text"] == \
+        "the closest sentence is about Morgan, not Tesla"
+    own = [SimpleNamespace(text="In 1888, Tesla worked for Westinghouse in Pittsburgh.")]
+    assert _sibling_stated("Where did Tesla work in 1888?", own, "fact", sure) is sure
+    assert _sibling_stated("Where did Tesla work in 1888?", lead, "list", sure) is sure
+    unsure = Decision(UNSURE, 0.4, {"code": "low_match", "text": "x", "terms": []})
+    assert _sibling_stated("Where did Tesla work in 1888?", lead, "fact", unsure) is unsure

@@ -68,3 +68,35 @@ def test_a_succession_is_stated_only_with_the_asked_person_as_the_one_followed()
     assert not stated("Gordon Brown", "Mr Brown remains the man most likely to succeed Mr Blair as Labour leader.")
     assert not stated("Gordon Brown", "Many see Mr Brown as Mr Blair's successor.")
     assert not stated("Gordon Brown", "Gordon Brown said growth would be strong.")
+
+
+def test_a_numbered_name_or_year_of_the_question_replaced_in_the_lead():
+    """sib13: synthetic SQuAD near misses answered sure from the same relation for another mission or year."""
+    from newsqa.qa.subject import replaced_qualifier
+
+    apollo = "Which lunar probe was near the Apollo 12 crew's landing site?"
+    assert replaced_qualifier(apollo, "SELENE observed the halo of the Apollo 15 Lunar Module.") == ("Apollo 12", "Apollo 15")
+    assert replaced_qualifier(apollo, "Apollo 12 landed near Surveyor 3, unlike Apollo 15.") == ("", "")
+    tesla = "Where did Tesla work in 1888?"
+    assert replaced_qualifier(tesla, "In 1882, Tesla began working for the Continental Edison Company.") == ("1888", "1882")
+    assert replaced_qualifier(tesla, "Tesla worked in Pittsburgh in 1888, as he had in 1882.") == ("", "")
+    assert replaced_qualifier(tesla, "From 1886-1890 Tesla worked in New York, in 1887 above all.") == ("", "")  # spans it
+    assert replaced_qualifier(tesla, "Tesla began working for Edison in March.") == ("", "")  # no other year
+    # the question's year is not the fact's own: the answer's year differs by design, or a decade is asked
+    assert replaced_qualifier("Who won the title before 1990?", "In 1985, Leeds won the title.") == ("", "")
+    assert replaced_qualifier("Who recorded it in the 1970s?", "In 1978 a disco version was released.") == ("", "")
+    assert replaced_qualifier("Who recorded it in the 1970's?", "In 1978 a disco version was released.") == ("", "")
+
+
+def test_the_asked_thing_of_a_named_owner_given_to_another_name():
+    from newsqa.qa.subject import pronoun_holder
+
+    q = "Who was Tesla's secretary?"
+    lead = "On 14 October 1904, Morgan finally replied through his secretary, after Tesla had written to Morgan."
+    assert pronoun_holder(q, lead) == ("Tesla", "Morgan")
+    assert pronoun_holder(q, "Tesla hired George Scherff as his secretary.") == ("", "")  # the owner stands before
+    assert pronoun_holder(q, "His secretary, Dorothy Skerrit, found him.") == ("", "")  # no name before the pronoun
+    share = "What was Channel 4's share of the TV audience in January 2005?"
+    lead = "The two main television channels, BBC1 and ITV1, have both seen their monthly audience share decline."
+    assert pronoun_holder(share, lead) == ("Channel 4", "ITV1")
+    assert pronoun_holder("Who was Tesla's secretary?", "Morgan's secretary replied.") == ("", "")  # no pronoun
