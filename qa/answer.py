@@ -24,10 +24,10 @@ from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
 from .spans import find_answer_span
-from .subject import pronoun_holder, replaced_qualifier, unplaced_name
+from .subject import other_event, pronoun_holder, replaced_qualifier, unplaced_name
 from .timeline import newest_first
 from .types import Answer, Citation, Hit
-from .unstated import unheld_office
+from .unstated import match_part_asked, unheld_office
 
 NOT_FOUND = "Not found in the indexed articles."
 _ARTICLE_TERMS = ArticleTerms()  # content terms of each article (a cache, filled on use)
@@ -151,7 +151,10 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
     unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome.
     So does one to "Who is the <office> of X?" whose quotes name no such office (``unstated.unheld_office``:
-    "said Yoo Ji-chang, governor of Korean Development Bank" for the chief executive of LG Card)."""
+    "said Yoo Ji-chang, governor of Korean Development Bank" for the chief executive of LG Card), and one
+    whose lead sentence tells of the asked event under another place (``subject.other_event``: "the
+    Sydney Olympics" for "the Athens Olympics"), and one counting a part of a match ("their first goal
+    against Exeter City": ``unstated.match_part_asked``)."""
     if verdict.state != ANSWERED or shape_kind != "fact":
         return verdict
     texts = [c.text for c in picked]
@@ -159,10 +162,16 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     if not asked:
         office = unheld_office(question, texts)  # "Who is the coach of X?" answered by a sentence naming no coach
         asked = f"the {office} asked for" if office else ""
-    if not asked:
+    text = f"the closest sentence does not name {asked}" if asked else ""
+    other, event = other_event(question, texts[0]) if texts and not asked else ("", "")
+    if other:
+        text = f"the closest sentence is about the {other}, not the {event}"
+    ordinal, part = match_part_asked(question) if not text else ("", "")
+    if part:  # "their first goal against Exeter City": which goal a sentence tells is not read
+        text = f"the closest sentence may tell another {part} than the {ordinal} asked for"
+    if not text:
         return verdict
-    return Decision(UNSURE, verdict.confidence,
-                    {"code": NOT_CLEAR, "text": f"the closest sentence does not name {asked}", "terms": []})
+    return Decision(UNSURE, verdict.confidence, {"code": NOT_CLEAR, "text": text, "terms": [event] if other else []})
 
 
 def _sibling_stated(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:

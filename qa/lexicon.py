@@ -187,6 +187,12 @@ def _country_of_form(form: str) -> int | None:
     return _COUNTRY_OF.get(form, _COUNTRY_OF.get(form + ".", _COUNTRY_OF.get(form[:-1])))
 
 
+# What names an event (in the name or the word after it): "the Beijing Olympics", "the Brit Awards",
+# "the Tokyo election"; a person's name is none ("Heizo Takenaka", beside his 2006 forecast).
+EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
+    awards award festival expo summit tournament contest referendum prix series marathon world""".split())
+
+
 # The kind word of a company or body's name ("Teverin Pharmaceuticals", "Northern Star Energy"): a rare
 # one beside an unknown word does not make the name known (qa.signals), and a name that ends in one is a
 # firm's, which the articles would write whole if they knew it (qa.unstated).

@@ -38,14 +38,14 @@ from newsqa.embeddings.lexical import fold
 
 from .asked import slot_signals
 from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
-from .lexicon import COMPANY_WORDS, is_nationality
+from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
 from .subject import (CALENDAR, YEAR as _YEAR, edition_pairs, name_runs, subject_check, succession_stated,
                       successor_asked, tokens)
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
-from .unstated import (departure_asked, departure_told, ordinal_missing, owner_asked, owner_told, possessor_absent,
-                       possessors, unwritten_firms)
+from .unstated import (departure_asked, departure_told, legal_forms, ordinal_missing, owner_asked, owner_told,
+                       possessor_absent, possessors, unwritten_firms)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 # A brand written with a small first letter ("iPhone", "eBay", "easyJet") is a name wherever it stands,
@@ -252,19 +252,21 @@ def unknown_names(question: str, df, context: str = "") -> list[str]:
         prev_end = m.end()
     out = []
     rare = max(RARE_DF, int(RARE_SHARE * getattr(df, "n", 0) or 0))
+    forms = legal_forms(question)
     for g in groups:
         if len(g) == 1 and is_demonym(g[0]):
             continue
         g = [w for w in g if "." not in w]  # "U.S.": the index holds its letters, not the abbreviation
-        if not g:
+        read = [w for w in g if w not in forms]  # "Google Inc" is "Google" in news prose (unstated.LEGAL_FORMS)
+        if not read:
             continue
-        counts = [_word_df(w, df) or _short_form_df(w, df, rare, context) for w in g]
+        counts = [_word_df(w, df) or _short_form_df(w, df, rare, context) for w in read]
         if not any(c == 0 for c in counts):
             continue
         # "Norland Shipyards", "Nintendo Wii": a word no passage holds, beside only common ones. "Simona
         # Halep" is known when the rare "Halep" is (the first name just not printed); "Teverin
         # Pharmaceuticals" is not: a company's kind word is no surname.
-        known_rare = [w for w, c in zip(g, counts) if 0 < c <= rare]
+        known_rare = [w for w, c in zip(read, counts) if 0 < c <= rare]
         if not known_rare or all(w.lower() in COMPANY_WORDS for w in known_rare):
             out.append(" ".join(g))
     return out
@@ -408,10 +410,6 @@ def years_outside(years: list[str], snapshot, idf: IdfTable, question: str = "")
 _PAST_EVENT = re.compile(r"\b(?:did|was|were|won|had|became|beat|took|held|scored|finished|came)\b", re.I)
 _AHEAD = re.compile(r"\b(?:will|going|expected|due|next|upcoming|future)\b", re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+")
-# What names an event (in the name or the word after it): "the Beijing Olympics", "the Brit Awards",
-# "the Tokyo election"; a person's name is none ("Heizo Takenaka", beside his 2006 forecast).
-EVENT_WORDS = frozenset("""olympics olympic games cup championship championships open final finals election elections
-    awards award festival expo summit tournament contest referendum prix series marathon world""".split())
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 # What comes before an event and is reported before it: a question about the bid or the qualifiers
 # ("What slogan of London's Olympic bid did Johnson wear?") asks what the articles can tell
@@ -467,7 +465,9 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
         t = _term_of(w)
         if t and t in content:
             surface.setdefault(t, w)
-    unknown_t = [t for t in content if folded_df(idf).get(t, 0) == 0]
+    forms = legal_forms(question)  # "Inc" of "Google Inc": a legal form the articles leave out of the name
+    form_terms = {t for w in forms for t in terms(w)}
+    unknown_t = [t for t in content if folded_df(idf).get(t, 0) == 0 and t not in form_terms]
     sal = salient_words(question)
     sal_terms = {w: _term_of(w) for w in sal}
     df = folded_df(idf)
@@ -475,7 +475,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _NO_NAME.match(w)
-                   and not any(t in s for s in top_sets)]
+                   and w not in forms and not any(t in s for s in top_sets)]
     missing_top = [w for w in missing_top if not _SHORT_FORM.match(w)
                    or not spelled_out(w, [snapshot.document_text(d) for d in top_docs])]
     art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)

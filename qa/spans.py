@@ -38,9 +38,12 @@ WHEN = re.compile(
     r"\d+|a|two|three|four|five|six|seven|eight|nine|ten)\s*(?:days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year)|next (?:week|month|year))\b"
 )
-# A run of capitalised words (a name), allowing inner particles and initials: "Kim Jong Un", "A. R. Rahman".
+# A run of capitalised words (a name), allowing inner particles and initials: "Kim Jong Un", "A. R. Rahman";
+# a particle of two words too ("Edwin van der Sar", "Jan van der Berg", "Fernando de la Rua": left13, an
+# uploaded article's "mayor Jan van der Berg" was read as no name, and its question refused).
 NAME = re.compile(
-    r"(?:[A-Z][\w'\u2019.-]*|[A-Z]\.)(?:\s+(?:of|de|da|van|von|bin|al)?\s*(?:[A-Z][\w'\u2019.-]*|[A-Z]\.))*"
+    r"(?:[A-Z][\w'\u2019.-]*|[A-Z]\.)(?:\s+(?:(?:of|de|da|van|von|bin|al)(?:\s+(?:der|den|la|las|los|le))?)?\s*"
+    r"(?:[A-Z][\w'\u2019.-]*|[A-Z]\.))*"
 )
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|inside|around|across|toward|towards|off)\s+(?:the\s+)?$", re.I)
 _SENTENCE_START_WORDS = {"the", "a", "an", "it", "he", "she", "they", "this", "that", "but", "and", "in", "on", "at",

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of, is_nationality
+from .lexicon import EVENT_WORDS, MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of, is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
@@ -164,6 +164,42 @@ def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
                 if near & _relations(s_toks, o, o.terms):
                     return SubjectCheck(missing, " ".join(o.words), " ".join(r.words))
     return SubjectCheck(missing)
+
+
+def _event_parts(run: Run) -> tuple[frozenset, frozenset]:
+    """(the event's terms, its qualifier's) of a name that ends in an event word ("Athens Olympic Games":
+    olymp, game; athen), or two empty sets ("World Bank", "Tony Blair", "World Cup" with no qualifier)."""
+    low = [w.lower() for w in run.words]
+    if low[-1] not in EVENT_WORDS or low[-1] == "world":
+        return frozenset(), frozenset()
+    event = frozenset(t for w, lw in zip(run.words, low) if lw in EVENT_WORDS for t in terms(w))
+    return event, frozenset(t for w, lw in zip(run.words, low) if lw not in EVENT_WORDS for t in terms(w))
+
+
+def other_event(question: str, sentence: str) -> tuple[str, str]:
+    """(the sentence's event, the question's) when ``sentence`` names an event of the question ("the
+    Athens Olympics") only by another place or name before the same event word ("won silver in the
+    100m at the Sydney Olympics"): its fact is another event's. The question's qualifier written
+    anywhere in the sentence ("Athens"), or as another form of the same country ("the Australian Open"
+    beside "Australia"), makes it none: ("", "").
+
+    >>> other_event("Who won silver in the 100m at the Athens Olympic Games?",
+    ...             "Kenteris won gold in the 200m at the Sydney Olympics, where Thanou won silver in the 100m.")
+    ('Sydney Olympics', 'Athens Olympic Games')
+    >>> other_event("Who won silver in the 100m at the Athens Olympics?", "Athens Olympic 100m silver medallist Francis Obikwelu and Sydney Olympic champion Maurice Greene")
+    ('', '')
+    """
+    s_terms, s_countries = _capital_terms(sentence), countries(sentence)
+    for r in name_runs(question):
+        event, qualifier = _event_parts(r)
+        place = " ".join(w for w in r.words if w.lower() not in EVENT_WORDS)
+        if not qualifier or qualifier & s_terms or (country_of(place) is not None and country_of(place) in s_countries):
+            continue
+        for o in name_runs(sentence):
+            o_event, o_qualifier = _event_parts(o)
+            if o_event & event and o_qualifier and not o_qualifier & qualifier:
+                return " ".join(o.words), " ".join(r.words)
+    return "", ""
 
 
 def edition_pairs(question: str) -> list[tuple[str, str]]:

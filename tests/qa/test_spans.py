@@ -1,6 +1,6 @@
 import pytest
 
-from newsqa.qa.spans import find_answer_span, question_type
+from newsqa.qa.spans import NAME, answer_candidates, find_answer_span, question_type
 
 S_AGES = "After the tour, Putin, 70, and Kim, 39, held talks for several hours with their ministers."
 
@@ -285,3 +285,15 @@ def test_weigh_asks_a_weight_only_after_how_much_or_what():
     a, b = find_answer_span("How much does Honda's Asimo robot weigh?", asimo) or (0, 0)
     assert asimo[a:b].startswith("52")
     assert kind_spans("count", "What does Honda's Asimo robot weigh?", asimo) == [(27, 31)]  # "52kg", not "five"
+
+
+def test_a_name_with_a_particle_of_two_words_is_one_name():
+    # left13: an uploaded article's "The decision was announced by mayor Jan van der Berg on Monday." gave no
+    # name for "Who is the mayor of Ferrintosh?", which was refused behind a London mayor's headline
+    q = "Who is the mayor of Ferrintosh?"
+    s = "The decision was announced by mayor Jan van der Berg on Monday."
+    assert [s[a:b] for a, b in answer_candidates(q, s)] == ["Jan van der Berg"]
+    s = "Fulham keeper Edwin van der Sar made two saves, and Fernando de la Rua watched."
+    assert [m.group(0) for m in NAME.finditer(s)] == ["Fulham", "Edwin van der Sar", "Fernando de la Rua"]
+    assert [m.group(0) for m in NAME.finditer("Ruud van Nistelrooy met the Bank of England.")] == [
+        "Ruud van Nistelrooy", "Bank of England."]
