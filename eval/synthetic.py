@@ -1,6 +1,6 @@
 """Synthetic near-misses at scale: answerable questions asked after their answer was taken away.
 
-Two generators, both deterministic (choices by content hash, not by a random state):
+Three generators, all deterministic (choices by content hash, not by a random state):
 
 - ``squad_near_miss``: SQuAD v1.1 questions over the SQuAD corpus with a share of paragraphs removed.
   A question of a removed paragraph becomes unanswerable (kind ``synthetic_near_miss``): the rest of
@@ -12,6 +12,11 @@ Two generators, both deterministic (choices by content hash, not by a random sta
   no near miss): ``stated_elsewhere`` — a sentence of another file holds the gold answer and at
   least half of the question's content words.
 
+- ``squad_swap``: SQuAD 2.0's entity swaps made from v1.1, over the whole SQuAD corpus: a question
+  with one of its names swapped for another name of its article, of the same sort and size, that its
+  paragraph does not hold (kind ``synthetic_swap``: "What did Edison establish following his Colorado
+  experiments?"); a swap the corpus might answer after all is dropped.
+
 Each question gets a ``split``: ``dev`` (tune on it) or ``test`` (never tune on it), by a hash of its
 article, so that one article's questions never sit on both sides.
 
@@ -19,6 +24,7 @@ article, so that one article's questions never sit on both sides.
     newsqa eval synth-squad/questions.jsonl --corpus synth-squad/corpus.jsonl
     newsqa-synthetic bbc eval/questions/bbc.jsonl synth-bbc/ --corpus ../shared/corpus/bbc/articles  # doctest: +SKIP
     newsqa-synthetic score synth-bbc/questions.jsonl out-synth/results.jsonl --split dev       # doctest: +SKIP
+    newsqa-synthetic swap ../shared/benchmarks/squad-v1.1-dev.json synth-swap/ --skip-ids sample.jsonl  # doctest: +SKIP
 
 ``score`` prints what a run did on such a set (``near_miss_figures``): the share abstained, and the
 share among the questions whose quotes do not hold the removed answer (another article stated it).
@@ -309,10 +315,13 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["score"]:
         return _score(argv[1:])
-    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic near-miss sets "
-                                "(or score a run over one: python -m newsqa.eval.synthetic score QUESTIONS RESULTS).")
+    p = argparse.ArgumentParser(prog="python -m newsqa.eval.synthetic", description="Write synthetic unanswerable sets: squad (a SQuAD "
+                                "corpus with paragraphs removed, their questions asked of the rest), bbc (the BBC questions "
+                                "asked without their article), swap (SQuAD 2.0's entity swaps: a question's name swapped for "
+                                "another of its article; asked of an index of the whole SQuAD corpus: newsqa eval "
+                                "OUT/questions.jsonl --index SQUAD-INDEX). Score a run: python -m newsqa.eval.synthetic score QUESTIONS RESULTS.")
     p.add_argument("source", choices=("squad", "bbc", "swap"))
-    p.add_argument("input", help="SQuAD v1.1 JSON (squad) or a JSONL question set with `file` fields (bbc)")
+    p.add_argument("input", help="SQuAD v1.1 JSON (squad, swap) or a JSONL question set with `file` fields (bbc)")
     p.add_argument("out", help="output folder: questions.jsonl (and corpus.jsonl for squad)")
     p.add_argument("--remove-every", type=int, default=4)
     p.add_argument("--per-paragraph", type=int, default=2)
