@@ -31,6 +31,7 @@ from .errors import IndexFormatError
 from .faiss_index import ANN_KINDS, FaissSettings, build_faiss_index
 from .lexical import TOKENIZER_VERSION
 from .manifest import FORMAT, FORMAT_VERSION, MANIFEST, manifest_version
+from .npy import load as load_npy
 from .passage_table import DocumentTable, PassageTable, doc_ids_of
 from .reader import open_reader
 from .segment import publish_segment, write_segment
@@ -212,7 +213,7 @@ def _load_v1(index_dir: Path, m: dict) -> dict:
     except (ValueError, TypeError, KeyError) as e:
         raise IndexFormatError(f"index {index_dir}: {m['files']['passages']} has a bad row ({e}); rebuild the index") from e
     try:
-        vectors = np.load(files["vectors"], allow_pickle=False, mmap_mode="r")
+        vectors = load_npy(files["vectors"], mmap_mode="r")
     except (ValueError, OSError, EOFError) as e:
         raise IndexFormatError(f"index {index_dir}: {m['files']['vectors']} is not a readable .npy ({e}); rebuild the index") from e
     dim = m["model"]["dimension"]
@@ -254,8 +255,8 @@ def _load_sentence_vectors(index_dir: Path, m: dict, n_passages: int, dim: int):
         vpath, rpath = _optional_file(index_dir, m, "sentence_vectors"), _optional_file(index_dir, m, "sentence_rows")
         if not (vpath and rpath):
             return None, None
-        sv = np.load(vpath, allow_pickle=False, mmap_mode="r")
-        rows = np.load(rpath, allow_pickle=False)
+        sv = load_npy(vpath, mmap_mode="r")
+        rows = load_npy(rpath)
     except (ValueError, OSError, EOFError) as e:
         raise IndexFormatError(f"index {index_dir}: sentence vectors are damaged ({e}); rebuild the index") from e
     if (sv.ndim != 2 or sv.shape[1] != dim or sv.dtype != np.float16 or rows.dtype != np.int64

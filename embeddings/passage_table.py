@@ -25,6 +25,7 @@ import numpy as np
 from .caching import LockedLRU
 from .chunker import Passage
 from .errors import IndexFormatError
+from .npy import load_npz
 
 COLUMNS = ("offsets", "passage_id", "doc", "doc_ids", "kind", "kind_names")
 
@@ -90,11 +91,11 @@ class PassageTable(Sequence):
     @classmethod
     def open(cls, path: Path, columns_path: Path) -> "PassageTable":
         """Open a table; raises ``ValueError`` when the columns disagree with each other or the file."""
-        with np.load(columns_path, allow_pickle=False) as z:
-            missing = [k for k in COLUMNS if k not in z.files]
-            if missing:
-                raise ValueError(f"{columns_path.name} lacks {', '.join(missing)}")
-            cols = {k: z[k] for k in COLUMNS}
+        z = load_npz(columns_path)
+        missing = [k for k in COLUMNS if k not in z]
+        if missing:
+            raise ValueError(f"{columns_path.name} lacks {', '.join(missing)}")
+        cols = {k: z[k] for k in COLUMNS}
         n = len(cols["offsets"]) - 1
         if n < 0 or any(len(cols[k]) != n for k in ("passage_id", "doc", "kind")):
             raise ValueError(f"{columns_path.name}: columns of different lengths")
@@ -201,10 +202,10 @@ class DocumentTable(Mapping):
 
     @classmethod
     def open(cls, path: Path, columns_path: Path) -> "DocumentTable":
-        with np.load(columns_path, allow_pickle=False) as z:
-            if not {"offsets", "doc_id"} <= set(z.files):
-                raise ValueError(f"{columns_path.name} lacks offsets or doc_id")
-            offsets, ids = z["offsets"], z["doc_id"]
+        z = load_npz(columns_path)
+        if not {"offsets", "doc_id"} <= set(z):
+            raise ValueError(f"{columns_path.name} lacks offsets or doc_id")
+        offsets, ids = z["offsets"], z["doc_id"]
         size = Path(path).stat().st_size
         if len(offsets) != len(ids) + 1 or offsets[0] != 0 or offsets[-1] != size or (len(ids) and np.any(np.diff(offsets) <= 0)):
             raise ValueError(f"{columns_path.name}: offsets do not match {Path(path).name} ({size} bytes)")

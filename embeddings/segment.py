@@ -41,6 +41,7 @@ from .errors import IndexFormatError
 from .faiss_index import (ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, DEFAULT_RERANK, KINDS, RERANKED, FaissSettings,
                           Reranked, ann_params, build_faiss_index, set_search_depth)
 from .manifest import SEGMENTS_DIR, SegmentInfo, fsync_dir, now
+from .npy import load as load_npy
 
 FILE_HASHES = ("file_keys", "file_docs")  # optional: segments written before them have none
 LEX = ("lex_terms", "lex_indptr", "lex_rows", "lex_tf", "lex_doclen")
@@ -135,7 +136,7 @@ def spill_postings(folder: Path, postings: dict):
     folder.mkdir()
     for key, arr in postings.items():
         np.save(folder / f"{key}.npy", arr, allow_pickle=False)
-    return lambda: {key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in postings}
+    return lambda: {key: load_npy(folder / f"{key}.npy", mmap_mode="r") for key in postings}
 
 
 def postings_in_batches(batches, tokenize, spill_dir: Path) -> dict[str, np.ndarray]:
@@ -280,7 +281,7 @@ def finish_segment(tmp: Path, files: dict, faiss_settings: FaissSettings, tokeni
         sizes[p.name] = p.stat().st_size
     fsync_dir(tmp)
     documents = _arrow_rows(tmp / file_name("documents"))
-    sentences = int(np.load(tmp / file_name("sentences"), mmap_mode="r", allow_pickle=False).shape[0])
+    sentences = int(load_npy(tmp / file_name("sentences"), mmap_mode="r").shape[0])
     return {"passages": n, "documents": documents, "sentences": sentences, "ann": ann,
             "ann_params": ann_params(ann, n, faiss_settings), "tokenizer": tokenizer, "sizes": sizes, "created": now()}
 
@@ -328,7 +329,7 @@ class NpyRows:
     a memory map would keep every page it touched resident."""
 
     def __init__(self, path: Path):
-        arr = np.load(path, mmap_mode="r", allow_pickle=False)
+        arr = load_npy(path, mmap_mode="r")
         self.shape, self.dtype, self.ndim, self._offset = arr.shape, arr.dtype, arr.ndim, arr.offset
         del arr
         self._row_bytes = int(np.prod(self.shape[1:])) * self.dtype.itemsize
@@ -460,8 +461,8 @@ class Segment:
                     raise IndexFormatError(f"{where}: {fname} is {got} bytes, the manifest says {size} (truncated or edited); rebuild the index")
             self.passages = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("passages")))).read_all()
             self.documents = pa.ipc.open_file(pa.memory_map(str(self.dir / file_name("documents")))).read_all()
-            arrays = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r") for k in NPY}
-            self._file_hashes = {k: np.load(self.dir / file_name(k), allow_pickle=False, mmap_mode="r")
+            arrays = {k: load_npy(self.dir / file_name(k), mmap_mode="r") for k in NPY}
+            self._file_hashes = {k: load_npy(self.dir / file_name(k), mmap_mode="r")
                                  for k in FILE_HASHES if file_name(k) in info.sizes}  # older segments: none
             if any(a.dtype != np.uint64 or a.ndim != 1 for a in self._file_hashes.values()):
                 raise ValueError("file_keys.npy / file_docs.npy are not 1-d uint64 arrays")

@@ -34,6 +34,7 @@ from newsqa.embeddings.errors import IndexFormatError
 from newsqa.embeddings.faiss_index import ANN_KINDS, DEFAULT_EF_SEARCH, DEFAULT_NPROBE, index_nbytes
 from newsqa.embeddings.lexical import joined_forms
 from newsqa.embeddings.manifest import read_manifest
+from newsqa.embeddings.npy import load as load_npy
 from newsqa.embeddings.reader import manifest_stamp, search_segment
 from newsqa.embeddings.segment import Segment
 
@@ -118,7 +119,7 @@ class SegmentPart:
 def _rows_of_npy(path: Path, rows: np.ndarray, chunk_bytes: int = 64 << 20) -> np.ndarray:
     """``rows`` (sorted) of a 2-D ``.npy`` file, read in chunks: never more of the file in memory at
     once than one chunk (a memory-mapped gather would map every page of the file into this process)."""
-    head = np.load(path, mmap_mode="r", allow_pickle=False)
+    head = load_npy(path, mmap_mode="r")
     n, dim = head.shape
     dtype, offset = head.dtype, head.offset
     del head

@@ -193,3 +193,18 @@ def test_methods_of_a_library_class_are_one_blank_line_apart():
              for pkg in LIBRARY for path in sorted((ROOT / pkg).rglob("*.py"))
              for text in [path.read_text(encoding="utf-8")] for m in rx.finditer(text)]
     assert not found, found
+
+
+# numpy reads an array file's header with ast.literal_eval, which CPython 3.11 cannot run in two threads
+# at once (embeddings/npy.py): the index's own modules read arrays through embeddings.npy, under its lock.
+# The eval scripts run in one thread and may call numpy directly.
+NPY_READERS_OUTSIDE_THE_LOCK = ("eval",)
+
+
+def test_index_arrays_are_read_through_the_npy_lock(library_nodes):
+    direct = [f"{path.relative_to(ROOT)}:{node.lineno}" for path, nodes in library_nodes for node in nodes
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load"
+              and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")
+              and path.relative_to(ROOT).parts[0] not in NPY_READERS_OUTSIDE_THE_LOCK
+              and path.relative_to(ROOT).as_posix() != "embeddings/npy.py"]
+    assert direct == [], "read arrays with embeddings.npy.load / load_npz (a lock):\n" + "\n".join(direct)
