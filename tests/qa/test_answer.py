@@ -151,3 +151,14 @@ def test_a_name_written_small_or_a_demonym_is_placed():
     assert unplaced_name("What was Tesla's idea regarding Earth?", doc, at) == "Tesla"
     assert unplaced_name("What was the idea regarding Earth?", doc, at) == ""  # "the earth"
     assert unplaced_name("What did the English believe about the Earth?", doc, at) == ""  # a demonym alone
+
+
+def test_a_capitalised_stop_word_is_no_short_form_and_an_initialism_spelled_out_is_placed():
+    """review13: "The" began "Theresa" and counted as her short form; "UN" written "the United Nations"
+    counted as absent."""
+    from newsqa.qa.subject import unplaced_name
+    doc = "Talks stall\n\nThe United Nations has warned of famine in Darfur, officials said on Monday in a statement.\n\nThe minister said food was short."
+    at = doc.index("The minister")
+    assert unplaced_name("What did Theresa Mayhew say about food?", doc, at) == "Theresa Mayhew"
+    assert unplaced_name("What did the UN warn about Darfur?", doc, at) == ""
+    assert unplaced_name("What did the IMF warn about Darfur?", doc, at) == "IMF"
