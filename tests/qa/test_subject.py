@@ -122,3 +122,13 @@ def test_a_season_written_with_two_digits_spans_its_year():
 
     assert replaced_qualifier("How much did sales rise in 2005?", "In 2004-05, sales rose 5%.") == ("", "")
     assert replaced_qualifier("How much did sales rise in 2005?", "In 2003, sales rose 5%.") == ("2005", "2003")
+
+
+def test_the_owned_thing_of_the_owner_written_with_of_is_the_owners():
+    """review13: BBC "What was WMC's valuation?" was made unsure from "Grant Samuel said its valuation
+    of WMC was based on lower average prices": the valuation of WMC is WMC's."""
+    from newsqa.qa.subject import pronoun_holder
+
+    lead = "Grant Samuel said its valuation of WMC was based on lower average prices for nickel."
+    assert pronoun_holder("What was WMC's valuation?", lead) == ("", "")
+    assert pronoun_holder("What was BHP's valuation?", lead) == ("BHP", "Grant Samuel")
