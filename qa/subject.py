@@ -332,7 +332,8 @@ def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
             k = next((j for j in range(i - 1, max(-1, i - 2 - OWNED_GAP), -1) if toks[j].lower() in _PRONOUNS), -1)
             before = [r for r in runs if r.last < k]
             named = {t for v in toks[:max(k, 0)] if v[:1].isupper() for t in terms(v)}  # the first word too
-            of_owner = [t for v in toks[i + 2:i + 2 + OWNED_GAP] for t in terms(v)] if toks[i + 1:i + 2] == ("of",) else []
+            after_of = toks[i + 2:i + 2 + OWNED_GAP] if toks[i + 1:i + 2] == ("of",) else ()
+            of_owner = [t for v in after_of for t in terms(v)]
             if k < 0 or not before or named & q_terms or set(of_owner) & set(terms(owner)):
                 continue  # "its valuation of WMC" is WMC's valuation (review13)
             return owner, " ".join(before[-1].words)
