@@ -150,12 +150,12 @@ SPELLED_AS = {"TV": "television", "PM": "prime minister", "CEO": "chief executiv
 _LINK_WORDS = frozenset("of for and the on in de".split())
 
 
-def spelled_out(short: str, texts: list[str]) -> bool:
+def spelled_out(short: str, texts: list[str], capitals: bool = False) -> bool:
     """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
     it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
     "for" are passed over), or its listed word ("television" for "TV"). From three letters on the words
     may be lower case (BBC writes "gross domestic product", never capitalised); two-letter forms need
-    capitals ("United States" for "US", not "up sharply").
+    capitals ("United States" for "US", not "up sharply"), and so do all with ``capitals``.
 
     >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
     (True, False)
@@ -164,7 +164,7 @@ def spelled_out(short: str, texts: list[str]) -> bool:
     if word and any(re.search(r"\b" + word.replace(" ", r"\s+") + r"\b", t, re.I) for t in texts):
         return True
     gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
-    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 else (lambda ch: ch)
+    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 and not capitals else (lambda ch: ch)
     pattern = re.compile(r"\b" + gap.join(initial(ch) + r"[a-z]+" for ch in short) + r"\b")
     return any(pattern.search(t) for t in texts)
 

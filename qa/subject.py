@@ -341,9 +341,10 @@ def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
 
 
 def _spelled_out(word: str, texts: list[str]) -> bool:
-    """``signals.spelled_out`` for a short form ("UN", "IMF"); imported on use (signals imports this module)."""
+    """``signals.spelled_out`` for a short form ("UN", "IMF") in capitalised words only: a paragraph's
+    "cement production industry" is no "CPI" (review13); imported on use (signals imports this module)."""
     from .signals import spelled_out
-    return bool(SHORT_FORM.match(word)) and spelled_out(word, texts)
+    return bool(SHORT_FORM.match(word)) and spelled_out(word, texts, capitals=True)
 
 
 _LEDE_CHARS = 80  # the opening runs to the first block of at least this many characters: the first paragraph

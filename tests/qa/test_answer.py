@@ -162,3 +162,5 @@ def test_a_capitalised_stop_word_is_no_short_form_and_an_initialism_spelled_out_
     assert unplaced_name("What did Theresa Mayhew say about food?", doc, at) == "Theresa Mayhew"
     assert unplaced_name("What did the UN warn about Darfur?", doc, at) == ""
     assert unplaced_name("What did the IMF warn about Darfur?", doc, at) == "IMF"
+    cement = "Industry\n\nKenya has a large cement production industry and refines crude oil for export.\n\nIt grew."
+    assert unplaced_name("Where does Kenya rank on the CPI scale?", cement, cement.index("It grew")) == "CPI"
