@@ -166,7 +166,7 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     other, event = other_event(question, texts[0]) if texts and not asked else ("", "")
     if other:
         text = f"the closest sentence is about the {other}, not the {event}"
-    ordinal, part = match_part_asked(question) if not text else ("", "")
+    ordinal, part = match_part_asked(question, texts[0] if texts else "") if not text else ("", "")
     if part:  # "their first goal against Exeter City": which goal a sentence tells is not read
         text = f"the closest sentence may tell another {part} than the {ordinal} asked for"
     if not text:

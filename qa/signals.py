@@ -41,8 +41,8 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import (CALENDAR, YEAR as _YEAR, edition_pairs, name_runs, subject_check, succession_stated,
-                      successor_asked, tokens)
+from .subject import (CALENDAR, SHORT_FORM, YEAR as _YEAR, edition_pairs, name_runs, subject_check,
+                      succession_stated, successor_asked, tokens)
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 from .unstated import (departure_asked, departure_told, legal_forms, ordinal_missing, owner_asked, owner_told,
                        possessor_absent, possessors, unwritten_firms)
@@ -144,19 +144,18 @@ def _salient(question: str) -> tuple[str, ...]:
 # ordinal or a two-digit decade ("4th", "50s"), which are no names (on a SQuAD sample these weighed
 # 5 answerable questions into "not found"; no BBC question's missing term is one).
 _NO_NAME = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d\ds)$")
-_SHORT_FORM = re.compile(r"^[A-Z]{2,3}$")
 # A short form an article writes as lower-case words that its initials do not give (SQuAD's "TV"; BBC writes
 # "prime minister" and "chief executive" mostly in lower case).
 SPELLED_AS = {"TV": "television", "PM": "prime minister", "CEO": "chief executive"}
 _LINK_WORDS = frozenset("of for and the on in de".split())
 
 
-def spelled_out(short: str, texts: list[str]) -> bool:
+def spelled_out(short: str, texts: list[str], capitals: bool = False) -> bool:
     """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
     it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
     "for" are passed over), or its listed word ("television" for "TV"). From three letters on the words
     may be lower case (BBC writes "gross domestic product", never capitalised); two-letter forms need
-    capitals ("United States" for "US", not "up sharply").
+    capitals ("United States" for "US", not "up sharply"), and so do all with ``capitals``.
 
     >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
     (True, False)
@@ -165,7 +164,7 @@ def spelled_out(short: str, texts: list[str]) -> bool:
     if word and any(re.search(r"\b" + word.replace(" ", r"\s+") + r"\b", t, re.I) for t in texts):
         return True
     gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
-    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 else (lambda ch: ch)
+    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 and not capitals else (lambda ch: ch)
     pattern = re.compile(r"\b" + gap.join(initial(ch) + r"[a-z]+" for ch in short) + r"\b")
     return any(pattern.search(t) for t in texts)
 
@@ -476,7 +475,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _NO_NAME.match(w)
                    and w not in forms and not any(t in s for s in top_sets)]
-    missing_top = [w for w in missing_top if not _SHORT_FORM.match(w)
+    missing_top = [w for w in missing_top if not SHORT_FORM.match(w)
                    or not spelled_out(w, [snapshot.document_text(d) for d in top_docs])]
     art_missing = _article_missing(content, [best] if best else [], snapshot, idf, article_terms)
     art_missing_min = _article_missing(content, scored[:WIDE_TOP], snapshot, idf, article_terms)

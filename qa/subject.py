@@ -27,6 +27,7 @@ from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")  # a year token (not a model or edition number)
 _NUMBER = re.compile(r"^\d+$")
+SHORT_FORM = re.compile(r"^[A-Z]{2,3}$")  # an initialism ("UN", "IMF"), which an article may write out
 TITLES = NAME_TITLES | {"st"}  # part of a name ("St" too), never what tells two apart
 NEAR = 3  # tokens: how close a word must stand to a name to be "its" word ("chief executive of BT")
 
@@ -176,6 +177,14 @@ def _event_parts(run: Run) -> tuple[frozenset, frozenset]:
     return event, frozenset(t for w, lw in zip(run.words, low) if lw not in EVENT_WORDS for t in terms(w))
 
 
+# A qualifier that names the kind of an event, not where it was ("the Commonwealth Games", "the Winter
+# Olympics"): its place is another qualifier of the same event ("Edwards kept Idowu off top spot at the
+# Manchester Games", the 2002 Commonwealth Games; review13: that answer was made unsure). Two qualifiers
+# tell two events apart only when both are kinds ("Asian Games", "Commonwealth Games") or both are not.
+EVENT_KINDS = frozenset(t for w in """commonwealth winter summer paralympic paralympics youth junior
+    indoor european asian""".split() for t in terms(w))
+
+
 def other_event(question: str, sentence: str) -> tuple[str, str]:
     """(the sentence's event, the question's) when ``sentence`` names an event of the question ("the
     Athens Olympics") only by another place or name before the same event word ("won silver in the
@@ -197,7 +206,8 @@ def other_event(question: str, sentence: str) -> tuple[str, str]:
             continue
         for o in name_runs(sentence):
             o_event, o_qualifier = _event_parts(o)
-            if o_event & event and o_qualifier and not o_qualifier & qualifier:
+            if (o_event & event and o_qualifier and not o_qualifier & qualifier
+                    and bool(o_qualifier & EVENT_KINDS) == bool(qualifier & EVENT_KINDS)):  # a kind, a place: maybe one
                 return " ".join(o.words), " ".join(r.words)
     return "", ""
 
@@ -232,7 +242,7 @@ def edition_pairs(question: str) -> list[tuple[str, str]]:
 _NOT_A_YEAR_OF = re.compile(r"(?:\b(?:before|after|prior\s+to|since|until|till|by|from|between|around|circa|"
                             r"about|than|as\s+of)|[-\u2013])\s*$", re.I)  # the answer's year is another by design
 _IN_YEAR = re.compile(r"\b[Ii]n\s+((?:1\d|20)\d\d)\b(?![s'\u2019\d])")
-_RANGE = re.compile(r"\b((?:1\d|20)\d\d)\s*(?:[-\u2013]|to|until)\s*((?:1\d|20)\d\d)\b")
+_RANGE = re.compile(r"\b((?:1\d|20)\d\d)\s*(?:[-\u2013/]|to|until)\s*((?:1\d|20)?\d\d)\b")  # "2006-2008", "2004-05"
 
 
 def _word_in(word: str, text: str) -> bool:
@@ -254,7 +264,7 @@ def _year_other(question: str, lead: str) -> tuple[str, str]:
     ("in 1882")."""
     years = [m.group(1) for m in re.finditer(r"\b((?:1\d|20)\d\d)\b(?![s'\u2019\d])", question)
              if not _NOT_A_YEAR_OF.search(question[:m.start()])]
-    spans = [(int(a), int(b)) for a, b in _RANGE.findall(lead)]
+    spans = [(int(a), int(a[:2] + b if len(b) == 2 else b)) for a, b in _RANGE.findall(lead)]  # "2004-05": 2004-2005
     for y in years:
         if _word_in(y, lead) or any(a <= int(y) <= b for a, b in spans):
             return "", ""
@@ -322,10 +332,19 @@ def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
             k = next((j for j in range(i - 1, max(-1, i - 2 - OWNED_GAP), -1) if toks[j].lower() in _PRONOUNS), -1)
             before = [r for r in runs if r.last < k]
             named = {t for v in toks[:max(k, 0)] if v[:1].isupper() for t in terms(v)}  # the first word too
-            if k < 0 or not before or named & q_terms:
-                continue
+            after_of = toks[i + 2:i + 2 + OWNED_GAP] if toks[i + 1:i + 2] == ("of",) else ()
+            of_owner = [t for v in after_of for t in terms(v)]
+            if k < 0 or not before or named & q_terms or set(of_owner) & set(terms(owner)):
+                continue  # "its valuation of WMC" is WMC's valuation (review13)
             return owner, " ".join(before[-1].words)
     return "", ""
+
+
+def _spelled_out(word: str, texts: list[str]) -> bool:
+    """``signals.spelled_out`` for a short form ("UN", "IMF") in capitalised words only: a paragraph's
+    "cement production industry" is no "CPI" (review13); imported on use (signals imports this module)."""
+    from .signals import spelled_out
+    return bool(SHORT_FORM.match(word)) and spelled_out(word, texts, capitals=True)
 
 
 _LEDE_CHARS = 80  # the opening runs to the first block of at least this many characters: the first paragraph
@@ -364,12 +383,14 @@ def unplaced_name(question: str, doc_text: str, start: int) -> str:
             break
     region = " ".join(near)
     have, forms = set(terms(region)), countries(region)  # any case: "the earth", "this treatise"
-    caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3}
+    caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3} - STOPWORDS  # "The" is no "Theresa"
     for r in runs:
         if r.terms & have or country_of(" ".join(r.words)) in forms or (len(r.words) == 1 and is_nationality(r.words[0])):
             continue  # written, a form of a country written, or a demonym ("English": often absent from the answer)
         if any(c.startswith(w) or w.startswith(c) for w in (x.lower() for x in r.words if len(x) >= 3) for c in caps):
             continue  # a short form of the name
+        if len(r.words) == 1 and _spelled_out(r.words[0], [region]):
+            continue  # "UN" written "the United Nations"
         return " ".join(r.words)
     return ""
 

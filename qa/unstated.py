@@ -326,12 +326,24 @@ def _ordinal_forms(word: str) -> str:
     return rf"{low}|{_ORDINALS[n - 1]}" if 0 < n <= len(_ORDINALS) else low
 
 
-def match_part_asked(question: str) -> tuple[str, str]:
+def _ordinal_told(ordinal: str, noun: str, sentence: str, pronoun: str = "") -> bool:
+    """Whether ``sentence`` writes ``ordinal`` (any form: "3rd", "third") with the term ``noun`` at most
+    ``ORDINAL_GAP`` words after it ("his third personal nomination"), right after ``pronoun`` if given."""
+    form = re.compile(r"(?:%s)$" % _ordinal_forms(ordinal), re.I)
+    toks = tokens(sentence)
+    return any(form.match(w) and (not pronoun or (i > 0 and toks[i - 1].lower() == pronoun))
+               and any(noun in terms(v) or v.lower() == noun for v in toks[i + 1:i + 2 + ORDINAL_GAP])
+               for i, w in enumerate(toks))
+
+
+def match_part_asked(question: str, lead: str = "") -> tuple[str, str]:
     """(ordinal, part) when the question counts a part of one match (``MATCH_PARTS``, the word right after
     the ordinal: "their first goal against Exeter City", "his first set against Tim Henman"), else ("", "").
     Which goal or set a sentence tells ("scored the opener", "Gravesen scored his first goal for Real" of
     a player's career) is not read, so such an answer is shown unsure (``qa.answer``), never refused by
-    ``ordinal_missing``.
+    ``ordinal_missing``; a ``lead`` that writes the same ordinal part ("Gravesen scored his first goal for
+    Real" for "Who scored his first goal for Real ...?", the same pronoun before it: "his first goal" is
+    not "their first goal") tells it: ("", "") (review13).
 
     >>> match_part_asked("Who scored when Manchester United got their first goal against Exeter City?")
     ('first', 'goal')
@@ -340,7 +352,12 @@ def match_part_asked(question: str) -> tuple[str, str]:
     """
     m = _ORDINAL_Q.search(question)
     part = (m.group(2).split() or [m.group(3)])[0].lower() if m else ""
-    return (m.group(1).lower(), part) if part in MATCH_PARTS else ("", "")
+    if part not in MATCH_PARTS:
+        return "", ""
+    noun = terms(part) or [part]  # "over" may be no term
+    if lead and _ordinal_told(m.group(1), noun[0], lead, m.group(0).split()[0].lower()):
+        return "", ""
+    return m.group(1).lower(), part
 
 
 def ordinal_missing(question: str, texts: list[str]) -> str:
@@ -367,11 +384,7 @@ def ordinal_missing(question: str, texts: list[str]) -> str:
     noun = terms(m.group(3))
     if not runs or not noun:
         return ""
-    ordinal = re.compile(r"(?:%s)$" % _ordinal_forms(m.group(1)), re.I)
     named = (s for run in runs for s in _sentences_near(run.words[-1], texts))  # any name before: the person's
-    for s in named:
-        toks = tokens(s)
-        for i, w in enumerate(toks):
-            if ordinal.match(w) and any(noun[0] in terms(v) for v in toks[i + 1:i + 2 + ORDINAL_GAP]):
-                return ""
+    if any(_ordinal_told(m.group(1), noun[0], s) for s in named):
+        return ""
     return " ".join([m.group(1)] + m.group(2).split() + [m.group(3)])

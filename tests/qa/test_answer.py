@@ -151,3 +151,30 @@ def test_a_name_written_small_or_a_demonym_is_placed():
     assert unplaced_name("What was Tesla's idea regarding Earth?", doc, at) == "Tesla"
     assert unplaced_name("What was the idea regarding Earth?", doc, at) == ""  # "the earth"
     assert unplaced_name("What did the English believe about the Earth?", doc, at) == ""  # a demonym alone
+
+
+def test_a_capitalised_stop_word_is_no_short_form_and_an_initialism_spelled_out_is_placed():
+    """review13: "The" began "Theresa" and counted as her short form; "UN" written "the United Nations"
+    counted as absent."""
+    from newsqa.qa.subject import unplaced_name
+    doc = "Talks stall\n\nThe United Nations has warned of famine in Darfur, officials said on Monday in a statement.\n\nThe minister said food was short."
+    at = doc.index("The minister")
+    assert unplaced_name("What did Theresa Mayhew say about food?", doc, at) == "Theresa Mayhew"
+    assert unplaced_name("What did the UN warn about Darfur?", doc, at) == ""
+    assert unplaced_name("What did the IMF warn about Darfur?", doc, at) == "IMF"
+    cement = "Industry\n\nKenya has a large cement production industry and refines crude oil for export.\n\nIt grew."
+    assert unplaced_name("Where does Kenya rank on the CPI scale?", cement, cement.index("It grew")) == "CPI"
+
+
+def test_a_lead_that_writes_the_asked_part_of_a_match_keeps_the_answer_sure():
+    """review13: "Who scored his first goal for Real in the victory at the Bernabeu?" was made unsure
+    from "Thomas Gravesen scored his first goal for Real in the comfortable victory at the Bernabeu":
+    the lead writes the very part asked ("his first goal"); "their first goal" it does not."""
+    sure = Decision(ANSWERED, 0.8)
+    lead = [SimpleNamespace(text="Former Everton midfielder Thomas Gravesen scored his first goal for Real in the "
+                                 "comfortable victory at the Bernabeu.")]
+    assert _doer_named("Who scored his first goal for Real in the victory at the Bernabeu?", lead, "fact", sure) is sure
+    d = _doer_named("Who scored when Real Madrid got their first goal against Espanyol?", lead, "fact", sure)
+    assert d.state == UNSURE
+    over = [SimpleNamespace(text="Smith bowled his first over to Kent.")]
+    assert _doer_named("Who bowled his first over against Kent?", over, "fact", sure) is sure

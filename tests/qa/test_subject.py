@@ -100,3 +100,35 @@ def test_the_asked_thing_of_a_named_owner_given_to_another_name():
     lead = "The two main television channels, BBC1 and ITV1, have both seen their monthly audience share decline."
     assert pronoun_holder(share, lead) == ("Channel 4", "ITV1")
     assert pronoun_holder("Who was Tesla's secretary?", "Morgan's secretary replied.") == ("", "")  # no pronoun
+
+
+def test_an_event_of_a_kind_and_the_same_event_by_its_place():
+    """review13: "the Manchester Games" were the Commonwealth Games; a kind (Commonwealth, Winter) and a
+    place may name one event, so only two places or two kinds tell two events apart."""
+    from newsqa.qa.subject import other_event
+
+    lead = "Edwards himself kept Idowu off top spot at the Manchester Games."
+    assert other_event("Who kept Idowu off top spot at the Commonwealth Games?", lead) == ("", "")
+    assert other_event("Who won gold at the Winter Olympics?", "Smith won gold at the Turin Olympics.") == ("", "")
+    assert other_event("Who won gold at the Commonwealth Games?", "Smith won gold at the Asian Games.") == (
+        "Asian Games", "Commonwealth Games")
+    assert other_event("Who won silver at the Athens Olympics?", "Thanou won silver at the Sydney Olympics.") == (
+        "Sydney Olympics", "Athens Olympics")
+
+
+def test_a_season_written_with_two_digits_spans_its_year():
+    """review13: "In 2004-05" holds 2005, so the lead does not date its fact by another year."""
+    from newsqa.qa.subject import replaced_qualifier
+
+    assert replaced_qualifier("How much did sales rise in 2005?", "In 2004-05, sales rose 5%.") == ("", "")
+    assert replaced_qualifier("How much did sales rise in 2005?", "In 2003, sales rose 5%.") == ("2005", "2003")
+
+
+def test_the_owned_thing_of_the_owner_written_with_of_is_the_owners():
+    """review13: BBC "What was WMC's valuation?" was made unsure from "Grant Samuel said its valuation
+    of WMC was based on lower average prices": the valuation of WMC is WMC's."""
+    from newsqa.qa.subject import pronoun_holder
+
+    lead = "Grant Samuel said its valuation of WMC was based on lower average prices for nickel."
+    assert pronoun_holder("What was WMC's valuation?", lead) == ("", "")
+    assert pronoun_holder("What was BHP's valuation?", lead) == ("BHP", "Grant Samuel")
