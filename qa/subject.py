@@ -401,10 +401,12 @@ def unplaced_name(question: str, doc_text: str, start: int) -> str:
             break
     region = " ".join(near)
     have, forms = set(terms(region)), countries(region)  # any case: "the earth", "this treatise"
-    caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3} - STOPWORDS  # "The" is no "Theresa"
+    caps = None  # the region's capitalised words, read only when a name is not written as it is
     for r in runs:
         if r.terms & have or country_of(" ".join(r.words)) in forms or (len(r.words) == 1 and is_nationality(r.words[0])):
             continue  # written, a form of a country written, or a demonym ("English": often absent from the answer)
+        if caps is None:
+            caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3} - STOPWORDS  # "The" is no "Theresa"
         if any(c.startswith(w) or w.startswith(c) for w in (x.lower() for x in r.words if len(x) >= 3) for c in caps):
             continue  # a short form of the name
         if len(r.words) == 1 and SHORT_FORM.match(r.words[0]) and spelled_out(r.words[0], [region], capitals=True):
