@@ -43,6 +43,7 @@ from pathlib import Path
 from newsqa.embeddings.errors import ReadError
 from newsqa.embeddings.readers.encoding import decode
 from newsqa.embeddings.sentences import split_sentences
+from newsqa.qa.lexicon import MONTHS, WEEKDAYS
 from newsqa.qa.text import STOPWORDS, question_terms, terms
 
 from .errors import QuestionFileError
@@ -103,8 +104,12 @@ SWAP = "synthetic_swap"
 _CAP_RUN = re.compile(r"(?<![\w'\u2019])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")  # "Nikola Tesla", "Super Bowl"
 
 
-_NOT_NAMES = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-                        r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_NOT_NAMES = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})\b")  # a date, not a name (qa.lexicon's months and days)
+
+
+def _a_name(run: str) -> bool:
+    """A capitalised run that may be swapped: three letters or more, not a stop word first, not a date."""
+    return len(run) > 2 and run.split()[0].lower() not in STOPWORDS and not _NOT_NAMES.match(run)
 
 
 def _cap_runs(text: str) -> list[str]:
@@ -115,7 +120,7 @@ def _cap_runs(text: str) -> list[str]:
         sent = text[a:b]
         for m in _CAP_RUN.finditer(sent):
             name = m.group(0)
-            if m.start() > 0 and len(name) > 2 and name.split()[0].lower() not in STOPWORDS and not _NOT_NAMES.match(name):
+            if m.start() > 0 and _a_name(name):
                 out.append(name)
     return out
 
@@ -169,7 +174,8 @@ def _swapped(qa: dict, context: str, names: dict[str, str], text: str, sentences
     question = qa["question"]
     golds = [a["text"] for a in qa.get("answers") or [] if a.get("text", "").strip()]
     olds = [m.group(0) for m in _CAP_RUN.finditer(question) if m.start() > 0 and m.group(0) in context
-            and m.group(0).split()[0].lower() not in STOPWORDS and not any(m.group(0) in g or g in m.group(0) for g in golds)]
+            and m.group(0).split()[0].lower() not in STOPWORDS and not _NOT_NAMES.match(m.group(0))  # a month is no name
+            and not any(m.group(0) in g or g in m.group(0) for g in golds)]
     if not olds or not golds:
         return None
     old = olds[_bucket("old", qa["id"], n=len(olds))]

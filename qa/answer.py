@@ -147,6 +147,33 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                   verdict=shaped.shown_verdict(citations, unsure), **extra)
 
 
+def _unsure(verdict: Decision, text: str, terms: list[str]) -> Decision:
+    """``verdict`` taken down to unsure, with its reason (``NOT_CLEAR``): the sure-answer checks below."""
+    return Decision(UNSURE, verdict.confidence, {"code": NOT_CLEAR, "text": text, "terms": terms})
+
+
+def _sure_fact(verdict: Decision, shape_kind: str) -> bool:
+    return verdict.state == ANSWERED and shape_kind == "fact"
+
+
+def _doer_reason(question: str, texts: list[str]) -> tuple[str, list[str]] | None:
+    """Why the shown sentences may not say who or what the question asks for, first found: no doer of
+    the act, no holder of the office, the asked event under another place, a part of a match."""
+    asked = unnamed_doer(question, texts)
+    if not asked:
+        office = unheld_office(question, texts)  # "Who is the coach of X?" answered by a sentence naming no coach
+        asked = f"the {office} asked for" if office else ""
+    if asked:
+        return f"the closest sentence does not name {asked}", []
+    other, event = other_event(question, texts[0]) if texts else ("", "")
+    if other:
+        return f"the closest sentence is about the {other}, not the {event}", [event]
+    ordinal, part = match_part_asked(question, texts[0] if texts else "")
+    if part:  # "their first goal against Exeter City": which goal a sentence tells is not read
+        return f"the closest sentence may tell another {part} than the {ordinal} asked for", []
+    return None
+
+
 def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
     """A sure answer to "Who <verb> ...?" whose lead sentence names nobody who did the act becomes
     unsure (``slot_choice.unnamed_doer``): a sure answer that does not answer is the worst outcome.
@@ -155,23 +182,8 @@ def _doer_named(question: str, picked: list, shape_kind: str, verdict: Decision)
     whose lead sentence tells of the asked event under another place (``subject.other_event``: "the
     Sydney Olympics" for "the Athens Olympics"), and one counting a part of a match ("their first goal
     against Exeter City": ``unstated.match_part_asked``)."""
-    if verdict.state != ANSWERED or shape_kind != "fact":
-        return verdict
-    texts = [c.text for c in picked]
-    asked = unnamed_doer(question, texts)
-    if not asked:
-        office = unheld_office(question, texts)  # "Who is the coach of X?" answered by a sentence naming no coach
-        asked = f"the {office} asked for" if office else ""
-    text = f"the closest sentence does not name {asked}" if asked else ""
-    other, event = other_event(question, texts[0]) if texts and not asked else ("", "")
-    if other:
-        text = f"the closest sentence is about the {other}, not the {event}"
-    ordinal, part = match_part_asked(question, texts[0] if texts else "") if not text else ("", "")
-    if part:  # "their first goal against Exeter City": which goal a sentence tells is not read
-        text = f"the closest sentence may tell another {part} than the {ordinal} asked for"
-    if not text:
-        return verdict
-    return Decision(UNSURE, verdict.confidence, {"code": NOT_CLEAR, "text": text, "terms": [event] if other else []})
+    why = _doer_reason(question, [c.text for c in picked]) if _sure_fact(verdict, shape_kind) else None
+    return _unsure(verdict, *why) if why else verdict
 
 
 def _sibling_stated(question: str, picked: list, shape_kind: str, verdict: Decision) -> Decision:
@@ -180,29 +192,23 @@ def _sibling_stated(question: str, picked: list, shape_kind: str, verdict: Decis
     ("the closest sentence is about Apollo 15, not Apollo 12", ``subject.replaced_qualifier``), or the
     asked thing of a named owner given to another name ("... about Morgan, not Tesla" for "Who was
     Tesla's secretary?" and "Morgan finally replied through his secretary", ``subject.pronoun_holder``)."""
-    if verdict.state != ANSWERED or shape_kind != "fact" or not picked:
+    if not _sure_fact(verdict, shape_kind) or not picked:
         return verdict
     own, other = replaced_qualifier(question, picked[0].text)
     if not own:
         own, other = pronoun_holder(question, picked[0].text)
-    if not own:
-        return verdict
-    return Decision(UNSURE, verdict.confidence,
-                    {"code": NOT_CLEAR, "text": f"the closest sentence is about {other}, not {own}", "terms": [own]})
+    return _unsure(verdict, f"the closest sentence is about {other}, not {own}", [own]) if own else verdict
 
 
 def _name_placed(question: str, picked: list, shape_kind: str, verdict: Decision, text_of) -> Decision:
     """A sure answer whose lead quote's paragraph, the paragraph before and the article's opening leave
     out a name the question asks about is unsure (``subject.unplaced_name``): the sentence may state
     the fact of another. A headline lead is left alone (a site's headline list gives no paragraph)."""
-    if verdict.state != ANSWERED or shape_kind != "fact" or not picked or picked[0].hit.passage.kind == "headline":
-        return verdict  # a headline of a site's list has no paragraph about it
+    if not _sure_fact(verdict, shape_kind) or not picked or picked[0].hit.passage.kind == "headline":
+        return verdict
     lead = picked[0]
     name = unplaced_name(question, text_of(lead.hit.passage.doc_id), lead.start)
-    if not name:
-        return verdict
-    return Decision(UNSURE, verdict.confidence, {
-        "code": NOT_CLEAR, "text": f"the closest passage does not mention {name}", "terms": [name]})
+    return _unsure(verdict, f"the closest passage does not mention {name}", [name]) if name else verdict
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:
@@ -214,9 +220,7 @@ def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:
     pronoun = unbound_pronoun(resolved.question)
     if not pronoun:
         return verdict
-    return Decision(UNSURE, verdict.confidence, {
-        "code": NOT_CLEAR, "text": f"the question's \u201c{pronoun}\u201d names no one: ask again with the name",
-        "terms": [pronoun]})
+    return _unsure(verdict, f"the question's \u201c{pronoun}\u201d names no one: ask again with the name", [pronoun])
 
 
 def _with_reason(text: str, reason: dict | None) -> str:

@@ -41,7 +41,7 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import (CALENDAR, SHORT_FORM, YEAR as _YEAR, edition_pairs, name_runs, subject_check,
+from .subject import (CALENDAR, SHORT_FORM, YEAR as _YEAR, edition_pairs, name_runs, spelled_out, subject_check,
                       succession_stated, successor_asked, tokens)
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 from .unstated import (departure_asked, departure_told, legal_forms, ordinal_missing, owner_asked, owner_told,
@@ -144,31 +144,6 @@ def _salient(question: str) -> tuple[str, ...]:
 # ordinal or a two-digit decade ("4th", "50s"), which are no names (on a SQuAD sample these weighed
 # 5 answerable questions into "not found"; no BBC question's missing term is one).
 _NO_NAME = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d\ds)$")
-# A short form an article writes as lower-case words that its initials do not give (SQuAD's "TV"; BBC writes
-# "prime minister" and "chief executive" mostly in lower case).
-SPELLED_AS = {"TV": "television", "PM": "prime minister", "CEO": "chief executive"}
-_LINK_WORDS = frozenset("of for and the on in de".split())
-
-
-def spelled_out(short: str, texts: list[str], capitals: bool = False) -> bool:
-    """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
-    it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
-    "for" are passed over), or its listed word ("television" for "TV"). From three letters on the words
-    may be lower case (BBC writes "gross domestic product", never capitalised); two-letter forms need
-    capitals ("United States" for "US", not "up sharply"), and so do all with ``capitals``.
-
-    >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
-    (True, False)
-    """
-    word = SPELLED_AS.get(short)
-    if word and any(re.search(r"\b" + word.replace(" ", r"\s+") + r"\b", t, re.I) for t in texts):
-        return True
-    gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
-    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 and not capitals else (lambda ch: ch)
-    pattern = re.compile(r"\b" + gap.join(initial(ch) + r"[a-z]+" for ch in short) + r"\b")
-    return any(pattern.search(t) for t in texts)
-
-
 SLOT_TOP = 3  # sentences (best first) searched for a filler of the asked kind
 WIDE_TOP = 8  # the wider look: the best candidate is often a headline or a side sentence
 RARE_DF = 3  # a word in at most this many passages (or RARE_SHARE of them) names one thing
@@ -227,10 +202,11 @@ def _word_df(word: str, df) -> int:
     return min(max(df.get(t, 0), df.get(f, 0)) for t, f in zip(parts, folded + parts[len(folded):]))
 
 
-def unknown_names(question: str, df, context: str = "") -> list[str]:
+def unknown_names(question: str, df, context: str = "", forms: set[str] | None = None) -> list[str]:
     """Names (runs of capitalised words), numbers and years of the question of which no word is in any
     passage: "Norland Shipyards" when neither word is, but not "Simona Halep" when "Halep" is, nor
-    "Juventus" when ``context`` (the retrieved passages) names it by a short form ("Juve's Pogba")."""
+    "Juventus" when ``context`` (the retrieved passages) names it by a short form ("Juve's Pogba").
+    ``forms``: the question's legal forms (``unstated.legal_forms``, read here when not given)."""
     groups: list[list[str]] = []
     prev_end = -2
     toks = list(_TOKEN.finditer(question))
@@ -251,7 +227,7 @@ def unknown_names(question: str, df, context: str = "") -> list[str]:
         prev_end = m.end()
     out = []
     rare = max(RARE_DF, int(RARE_SHARE * getattr(df, "n", 0) or 0))
-    forms = legal_forms(question)
+    forms = legal_forms(question) if forms is None else forms
     for g in groups:
         if len(g) == 1 and is_demonym(g[0]):
             continue
@@ -470,7 +446,7 @@ def compute_signals(question: str, scored: list[Candidate], chosen_n: int, hits,
     sal = salient_words(question)
     sal_terms = {w: _term_of(w) for w in sal}
     df = folded_df(idf)
-    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]))
+    unknown_sal = unknown_names(question, df, " | ".join(getattr(h.passage, "text", "") for h in hits[:8]), forms)
     top_docs = list(dict.fromkeys(h.passage.doc_id for h in hits[:8]))
     top_sets = [article_terms(snapshot, d) for d in top_docs]
     missing_top = [w for w, t in sal_terms.items() if t and idf.df.get(t, 0) > 0 and not _NO_NAME.match(w)

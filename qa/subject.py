@@ -340,11 +340,29 @@ def pronoun_holder(question: str, lead: str) -> tuple[str, str]:
     return "", ""
 
 
-def _spelled_out(word: str, texts: list[str]) -> bool:
-    """``signals.spelled_out`` for a short form ("UN", "IMF") in capitalised words only: a paragraph's
-    "cement production industry" is no "CPI" (review13); imported on use (signals imports this module)."""
-    from .signals import spelled_out
-    return bool(SHORT_FORM.match(word)) and spelled_out(word, texts, capitals=True)
+# A short form an article writes as lower-case words that its initials do not give (SQuAD's "TV"; BBC writes
+# "prime minister" and "chief executive" mostly in lower case).
+SPELLED_AS = {"TV": "television", "PM": "prime minister", "CEO": "chief executive"}
+_LINK_WORDS = frozenset("of for and the on in de".split())
+
+
+def spelled_out(short: str, texts: list[str], capitals: bool = False) -> bool:
+    """Whether one of ``texts`` writes the short form ``short`` out: capitalised words whose initials
+    it is ("United Nations" for "UN", "Office for National Statistics" for "ONS": link words such as
+    "for" are passed over), or its listed word ("television" for "TV"). From three letters on the words
+    may be lower case (BBC writes "gross domestic product", never capitalised); two-letter forms need
+    capitals ("United States" for "US", not "up sharply"), and so do all with ``capitals``.
+
+    >>> spelled_out("ONS", ["figures from the Office for National Statistics show"]), spelled_out("UK", ["the US trade gap"])
+    (True, False)
+    """
+    word = SPELLED_AS.get(short)
+    if word and any(re.search(r"\b" + word.replace(" ", r"\s+") + r"\b", t, re.I) for t in texts):
+        return True
+    gap = r"\s+(?:(?:" + "|".join(sorted(_LINK_WORDS)) + r")\s+)*"
+    initial = (lambda ch: "[" + ch + ch.lower() + "]") if len(short) >= 3 and not capitals else (lambda ch: ch)
+    pattern = re.compile(r"\b" + gap.join(initial(ch) + r"[a-z]+" for ch in short) + r"\b")
+    return any(pattern.search(t) for t in texts)
 
 
 _LEDE_CHARS = 80  # the opening runs to the first block of at least this many characters: the first paragraph
@@ -383,14 +401,16 @@ def unplaced_name(question: str, doc_text: str, start: int) -> str:
             break
     region = " ".join(near)
     have, forms = set(terms(region)), countries(region)  # any case: "the earth", "this treatise"
-    caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3} - STOPWORDS  # "The" is no "Theresa"
+    caps = None  # the region's capitalised words, read only when a name is not written as it is
     for r in runs:
         if r.terms & have or country_of(" ".join(r.words)) in forms or (len(r.words) == 1 and is_nationality(r.words[0])):
             continue  # written, a form of a country written, or a demonym ("English": often absent from the answer)
+        if caps is None:
+            caps = {w.lower() for w in tokens(region) if w[:1].isupper() and len(w) >= 3} - STOPWORDS  # "The" is no "Theresa"
         if any(c.startswith(w) or w.startswith(c) for w in (x.lower() for x in r.words if len(x) >= 3) for c in caps):
             continue  # a short form of the name
-        if len(r.words) == 1 and _spelled_out(r.words[0], [region]):
-            continue  # "UN" written "the United Nations"
+        if len(r.words) == 1 and SHORT_FORM.match(r.words[0]) and spelled_out(r.words[0], [region], capitals=True):
+            continue  # "UN" written "the United Nations"; in capitals only: "cement production industry" is no "CPI" (review13)
         return " ".join(r.words)
     return ""
 

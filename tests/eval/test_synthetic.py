@@ -164,3 +164,14 @@ def test_a_swap_that_the_corpus_may_answer_is_dropped():
 
 def test_skipped_ids_are_never_swapped():
     assert synthetic.squad_swap(_tesla(), every=1, skip_ids=frozenset({"t1", "t2"})) == []
+
+
+def test_a_month_or_day_of_the_question_is_never_swapped_out():
+    data = _tesla()
+    para = data["data"][0]["paragraphs"][1]
+    para["context"] = "In March Tesla met Edison in Paris. Edison built a lab at Menlo Park."
+    para["qas"] = [{"id": "t3", "question": "Whom did Tesla meet in March?",
+                    "answers": [{"text": "Edison", "answer_start": para["context"].index("Edison")}]}]
+    for q in synthetic.squad_swap(data, every=1):
+        assert q["swapped"][0] != "March"  # review13: a month was swapped for a place
+    assert not synthetic._NOT_NAMES.match("UK") and synthetic._NOT_NAMES.match("March") and synthetic._NOT_NAMES.match("Sunday")
