@@ -178,7 +178,7 @@ def fit(rows: list[dict], budget: float = 0.04, unsure_budget: float = 0.25, l2:
     of the fitted model's own, so that the budget holds on questions the fit has not seen.
     ``set_weights``: a row weight per set (results folder name; others 1.0): a large synthetic set
     (2,247 synthetic SQuAD dev rows against 131 BBC dev answerables) at full weight decides the weights
-    alone and the hand-written kinds lose (docs/answer-quality.md, session 12); its thresholds' budget
+    alone and the hand-written kinds lose (docs/history/answer-quality-log.md, synsq12); its thresholds' budget
     holds per set whatever the weight."""
     free = [r for r in rows if not ruled_out(r["signals"])]
     x, y = _design(free, use)

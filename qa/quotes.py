@@ -32,8 +32,9 @@ class QuoteSettings:
     passages: int = 8  # how many top passages' sentences compete
     max_sentences: int = 2
     # Weights chosen by a grid search on the seed questions and 800 SQuAD dev questions with the
-    # stored (context-pooled) sentence vectors (README, "Answer quality"): meaning match leads; the
-    # passage rank adds nothing once a sentence's vector carries its passage's context.
+    # stored (context-pooled) sentence vectors (docs/answer-quality.md, "How an answer is made"):
+    # meaning match leads; the passage rank adds nothing once a sentence's vector carries its
+    # passage's context.
     w_dense: float = 0.8
     w_lexical: float = 0.2
     w_rank: float = 0.0

@@ -19,7 +19,7 @@ from .bm25 import SegmentBM25
 from .caches import CacheSizes
 from .types import Filters, Hit
 
-RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (README)
+RRF_K = 10  # reciprocal-rank constant; 10 beat 20, 40 and the usual 60 on the seed set and 3,000 SQuAD questions (docs/answer-quality.md)
 # Rows the dense search fetches past the depth, so passages tied with the last one are cut by row (as
 # ``merge_ranked`` does) the same way in one process and across shards (``qa.shards``).
 TIE_MARGIN = 8

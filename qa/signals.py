@@ -512,8 +512,9 @@ def passage_gap(hits) -> float:
     paragraph that states the fact stands out. Synthetic SQuAD dev: answerables' median 0.29,
     near misses' AUC 0.74 (the best sentence's cosine: 0.72); BBC dev off-corpus 0.67, but its
     hand-written near misses 0.44 (written to share the words of their story's article). Recorded in
-    the signals for refits; the shipped model does not weigh it (docs/answer-quality.md, session 12:
-    a refit with it refused more near misses and cost hand-written ones).
+    the signals for refits; the shipped model does not weigh it (docs/answer-quality.md, "What was
+    tried"; the runs: docs/history/answer-quality-log.md, synsq12): a refit with it refused more
+    near misses and cost hand-written ones.
 
     >>> from types import SimpleNamespace as N
     >>> passage_gap([N(bm25=10.0), N(bm25=4.0), N(bm25=0.0)]), passage_gap([N(bm25=10.0)])

@@ -117,7 +117,8 @@ def test_the_kind_rules_rows_are_left_out_of_the_fit_like_the_other_rules():
 
 def test_a_large_set_can_be_weighted_down_so_that_it_does_not_decide_the_fit_alone(tmp_path):
     """A synthetic set of thousands of rows at full weight fits its own kind and the small hand-written
-    set's kind loses (docs/answer-quality.md); ``set_weights`` lets it inform the fit, not decide it."""
+    set's kind loses (docs/history/answer-quality-log.md, synsq12); ``set_weights`` lets it inform the
+    fit, not decide it."""
     from newsqa.eval.calibrate import main
 
     rng = np.random.default_rng(7)
