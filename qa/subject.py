@@ -169,28 +169,51 @@ def subject_check(question: str, sentences: list[str]) -> SubjectCheck:
 
 def _event_parts(run: Run) -> tuple[frozenset, frozenset]:
     """(the event's terms, its qualifier's) of a name that ends in an event word ("Athens Olympic Games":
-    olymp, game; athen), or two empty sets ("World Bank", "Tony Blair", "World Cup" with no qualifier)."""
+    olymp, game; athen), or two empty sets ("World Bank", "Tony Blair"). "World" before the event word is
+    a qualifier, its scope ("World Indoor Championships": championship; world, indoor); "World Cup" is
+    then qualified too."""
     low = [w.lower() for w in run.words]
     if low[-1] not in EVENT_WORDS or low[-1] == "world":
         return frozenset(), frozenset()
-    event = frozenset(t for w, lw in zip(run.words, low) if lw in EVENT_WORDS for t in terms(w))
-    return event, frozenset(t for w, lw in zip(run.words, low) if lw not in EVENT_WORDS for t in terms(w))
+    is_event = [lw in EVENT_WORDS and lw != "world" for lw in low]
+    event = frozenset(t for w, e in zip(run.words, is_event) if e for t in terms(w))
+    return event, frozenset(t for w, e in zip(run.words, is_event) if not e for t in terms(w))
 
 
 # A qualifier that names the kind of an event, not where it was ("the Commonwealth Games", "the Winter
 # Olympics"): its place is another qualifier of the same event ("Edwards kept Idowu off top spot at the
 # Manchester Games", the 2002 Commonwealth Games; review13: that answer was made unsure). Two qualifiers
 # tell two events apart only when both are kinds ("Asian Games", "Commonwealth Games") or both are not.
-EVENT_KINDS = frozenset(t for w in """commonwealth winter summer paralympic paralympics youth junior
-    indoor european asian""".split() for t in terms(w))
+# Of the kinds, a scope (``EVENT_SCOPES``: World, European...) tells two apart beside a kind they share
+# (left15: the "World Indoor Championships" were answered sure from the "European Indoor Championships").
+EVENT_SCOPES = frozenset(t for w in "world european asian commonwealth".split() for t in terms(w))
+EVENT_KINDS = EVENT_SCOPES | frozenset(t for w in """winter summer paralympic paralympics youth junior
+    indoor""".split() for t in terms(w))
+
+
+def _two_events(qualifier: frozenset, other: frozenset) -> bool:
+    """Whether two qualifiers of one event word name two events: both kinds or both not (a kind and a
+    place may be one event), none shared; or two scopes, whatever else they share ("World Indoor",
+    "European Indoor")."""
+    if (qualifier & EVENT_SCOPES) and (other & EVENT_SCOPES) and not qualifier & other & EVENT_SCOPES:
+        return True
+    return bool(other) and not other & qualifier and bool(other & EVENT_KINDS) == bool(qualifier & EVENT_KINDS)
+
+
+def _qualifier_written(qualifier: frozenset, s_terms: set) -> bool:
+    """Whether the sentence writes the question's qualifier: any word of it; of one with a scope, the
+    scope or a place ("Indoor" of "World Indoor Championships" is written in "European Indoor ...")."""
+    scopes = qualifier & EVENT_SCOPES
+    return bool(((qualifier - EVENT_KINDS) | scopes if scopes else qualifier) & s_terms)
 
 
 def other_event(question: str, sentence: str) -> tuple[str, str]:
     """(the sentence's event, the question's) when ``sentence`` names an event of the question ("the
     Athens Olympics") only by another place or name before the same event word ("won silver in the
-    100m at the Sydney Olympics"): its fact is another event's. The question's qualifier written
-    anywhere in the sentence ("Athens"), or as another form of the same country ("the Australian Open"
-    beside "Australia"), makes it none: ("", "").
+    100m at the Sydney Olympics"), or by another scope ("European" for "World Indoor Championships"):
+    its fact is another event's. The question's qualifier written anywhere in the sentence ("Athens"),
+    or as another form of the same country ("the Australian Open" beside "Australia"), makes it none:
+    ("", "").
 
     >>> other_event("Who won silver in the 100m at the Athens Olympic Games?",
     ...             "Kenteris won gold in the 200m at the Sydney Olympics, where Thanou won silver in the 100m.")
@@ -202,12 +225,11 @@ def other_event(question: str, sentence: str) -> tuple[str, str]:
     for r in name_runs(question):
         event, qualifier = _event_parts(r)
         place = " ".join(w for w in r.words if w.lower() not in EVENT_WORDS)
-        if not qualifier or qualifier & s_terms or (country_of(place) is not None and country_of(place) in s_countries):
+        if not qualifier or _qualifier_written(qualifier, s_terms) or (country_of(place) is not None and country_of(place) in s_countries):
             continue
         for o in name_runs(sentence):
             o_event, o_qualifier = _event_parts(o)
-            if (o_event & event and o_qualifier and not o_qualifier & qualifier
-                    and bool(o_qualifier & EVENT_KINDS) == bool(qualifier & EVENT_KINDS)):  # a kind, a place: maybe one
+            if o_event & event and _two_events(qualifier, o_qualifier):
                 return " ".join(o.words), " ".join(r.words)
     return "", ""
 

@@ -132,3 +132,27 @@ def test_the_owned_thing_of_the_owner_written_with_of_is_the_owners():
     lead = "Grant Samuel said its valuation of WMC was based on lower average prices for nickel."
     assert pronoun_holder("What was WMC's valuation?", lead) == ("", "")
     assert pronoun_holder("What was BHP's valuation?", lead) == ("BHP", "Grant Samuel")
+
+
+def test_a_world_and_a_european_event_of_one_kind_are_two_events():
+    """left15: BBC "Which events was Kelly Holmes selected for at the World Indoor Championships?" was
+    answered sure from "Holmes has now pulled out of this weekend's European Indoor Championships, where
+    she was selected for both the 800m and 1500m": "World" was read as part of the event, and the shared
+    "Indoor" made the two one. Two scopes (World, European, Asian, Commonwealth) tell events apart; a
+    place beside a scope may still be the same event."""
+    from newsqa.qa.subject import other_event
+
+    lead = ("Holmes has now pulled out of this weekend's European Indoor Championships, where she was "
+            "selected for both the 800m and 1500m, because of a hamstring injury.")
+    assert other_event("Which events was Kelly Holmes selected for at the World Indoor Championships?", lead) == (
+        "European Indoor Championships", "World Indoor Championships")
+    assert other_event("Who won gold at the World Championships?", "Smith won gold at the European Championships.") == (
+        "European Championships", "World Championships")
+    assert other_event("Where will the World Championships be held?",
+                       "Collins is hoping for a better result at the World Championships in Finland.") == ("", "")
+    assert other_event("Who won gold at the World Championships?", "Smith won gold at the Helsinki Championships.") == ("", "")
+    assert other_event("Who won the World Cup?", "England won the Rugby World Cup in Sydney.") == ("", "")
+    assert other_event("Who won the Rugby World Cup?", "England won the World Cup in Sydney.") == ("", "")
+    assert other_event("Who won gold at the European Indoor Championships?",
+                       "Smith won gold at the European Championships in Madrid.") == ("", "")
+
