@@ -41,13 +41,12 @@ from .caches import MENTIONED_YEARS, TIME_SCOPE, ArticleTerms
 from .lexicon import COMPANY_WORDS, EVENT_WORDS, is_nationality
 from .quotes import Candidate, IdfTable
 from .spans import answer_candidates, question_type
-from .subject import (CALENDAR, SHORT_FORM, YEAR as _YEAR, edition_pairs, name_runs, spelled_out, subject_check,
-                      succession_stated, successor_asked, tokens)
+from .subject import (CALENDAR, SHORT_FORM, TOKEN, YEAR as _YEAR, edition_pairs, name_runs, spelled_out,
+                      subject_check, succession_stated, successor_asked, tokens)
 from .text import QUESTION_WORDS, STOPWORDS, question_terms, terms, words
 from .unstated import (departure_asked, departure_told, legal_forms, ordinal_missing, owner_asked, owner_told,
                        possessor_absent, possessors, unwritten_firms)
 
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 # A brand written with a small first letter ("iPhone", "eBay", "easyJet") is a name wherever it stands,
 # the question's first word too; "pH", "mRNA", "kWh" are not (a capital followed by two small letters).
 _CAMEL = re.compile(r"^[a-z]{1,4}[A-Z][a-z]{2,}")
@@ -126,7 +125,7 @@ def salient_words(question: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def _salient(question: str) -> tuple[str, ...]:
     out = []
-    for i, m in enumerate(_TOKEN.finditer(question)):
+    for i, m in enumerate(TOKEN.finditer(question)):
         w = m.group(0).rstrip(".")
         low = w.lower().replace("\u2019", "'")
         if low.endswith("'s"):
@@ -209,7 +208,7 @@ def unknown_names(question: str, df, context: str = "", forms: set[str] | None =
     ``forms``: the question's legal forms (``unstated.legal_forms``, read here when not given)."""
     groups: list[list[str]] = []
     prev_end = -2
-    toks = list(_TOKEN.finditer(question))
+    toks = list(TOKEN.finditer(question))
     sal = set(salient_words(question))
     for m in toks:
         w = m.group(0).rstrip(".")

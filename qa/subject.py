@@ -24,7 +24,9 @@ from functools import lru_cache
 from .lexicon import EVENT_WORDS, MONTHS, NAME_TITLES, WEEKDAYS, countries, country_of, is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
 
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+# A word: letters and digits, with inner apostrophes, dots and hyphens ("O'Neill", "U.S", "Wal-Mart",
+# "Tesco's"). The sure-answer checks (here, ``signals``, ``unstated``) read words with this one pattern.
+TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")  # a year token (not a model or edition number)
 _NUMBER = re.compile(r"^\d+$")
 SHORT_FORM = re.compile(r"^[A-Z]{2,3}$")  # an initialism ("UN", "IMF"), which an article may write out
@@ -52,25 +54,35 @@ class SubjectCheck:
 CALENDAR = re.compile(rf"{WEEKDAYS}|{MONTHS}")  # fullmatch: a day or month name
 
 
-def _name_token(w: str, low: str) -> bool:
+def name_word(w: str) -> bool:
     """A word of a name: capitalised ("BBC1" too), not a stop or question word, not a day or month
     ("May" is the month more often than the name)."""
+    low = w.lower()
     return w[:1].isupper() and low not in STOPWORDS and low not in QUESTION_WORDS and not CALENDAR.fullmatch(w)
+
+
+@lru_cache(maxsize=8192)
+def word_spans(text: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """(word, start, end, a possessive) of each word of ``text`` (``TOKEN``), "'s" and a final "." cut
+    off.
+
+    >>> word_spans("Tesco plc's")
+    (('Tesco', 0, 5, False), ('plc', 6, 11, True))
+    """
+    out = []
+    for m in TOKEN.finditer(text):
+        w = m.group(0).rstrip(".")
+        possessive = w.lower().endswith(("'s", "\u2019s"))
+        out.append((w[:-2] if possessive else w, m.start(), m.end(), possessive))
+    return tuple(out)
 
 
 @lru_cache(maxsize=8192)
 def _spans(text: str) -> tuple[tuple[str, bool, bool], ...]:
     """(word, joined to the word before by spaces alone, a possessive) for each word of ``text``,
     "'s" cut off."""
-    out, prev = [], -1
-    for m in _TOKEN.finditer(text):
-        w = m.group(0).rstrip(".")
-        possessive = w.lower().endswith(("'s", "\u2019s"))
-        if possessive:
-            w = w[:-2]
-        out.append((w, prev >= 0 and not text[prev:m.start()].strip(), possessive))
-        prev = m.end()
-    return tuple(out)
+    spans = word_spans(text)
+    return tuple((w, k > 0 and not text[spans[k - 1][2]:a].strip(), pos) for k, (w, a, _, pos) in enumerate(spans))
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -92,7 +104,7 @@ def name_runs(text: str, split_possessive: bool = False) -> tuple[Run, ...]:
     """
     spans = _spans(text)
     toks = tuple(w for w, _, _ in spans)
-    flags = [bool(w) and _name_token(w, w.lower()) for w in toks]
+    flags = [bool(w) and name_word(w) for w in toks]
     joined = [j and not (split_possessive and spans[k - 1][2]) for k, (_, j, _) in enumerate(spans)]
     if flags and flags[0] and not (len(flags) > 1 and flags[1] and joined[1]):
         flags[0] = False
@@ -242,7 +254,7 @@ def edition_pairs(question: str) -> list[tuple[str, str]]:
     >>> edition_pairs("Who was the Super Bowl 50 MVP in Euro 2016 and Jacksonville's 30 studios?")
     [('Bowl', '50')]
     """
-    spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(question)]
+    spans = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(question)]
     out = []
     for (name, _, a_end), (num, b_start, _) in zip(spans, spans[1:]):
         low = name.lower()

@@ -21,12 +21,10 @@ from __future__ import annotations
 import re
 
 from .lexicon import COMPANY_WORDS, countries, country_of
-from .subject import TITLES, name_runs, tokens
+from .subject import TITLES, name_runs, name_word, tokens, word_spans
 from .text import QUESTION_WORDS, STOPWORDS, terms
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*['\u2019]?")
-_POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)  # "Tesco plc's", "Foods'"
 
 
 def _term_seq(text: str) -> list[str]:
@@ -56,18 +54,19 @@ DROPPED_KIND_WORDS = LEGAL_FORMS | frozenset("group holdings records".split())
 
 def legal_forms(question: str) -> set[str]:
     """The words of ``question`` that are a legal form (``LEGAL_FORMS``) ending a name: right after a
-    capitalised word with only spaces or a comma between ("Google Inc", "Apple, Inc.", "Tesco plc's"),
-    capitalised or one of the short forms written small, never the name's own first word.
+    word of a name (``subject.name_word``) with only spaces or a comma between ("Google Inc", "Apple,
+    Inc.", "Tesco plc's"), capitalised or one of the short forms written small, never the name's own
+    first word. Words as ``subject.word_spans`` reads them.
 
     >>> sorted(legal_forms("How much profit did Google Inc make?")), sorted(legal_forms("Did Tesco plc's sales rise?"))
     (['Inc'], ['plc'])
     >>> sorted(legal_forms("Is Corp a word?")), sorted(legal_forms("Was Sky limited by the ruling?"))
     ([], [])
     """
-    spans = [(_POSSESSIVE.sub("", m.group(0)).rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(question)]
-    return {w for (p, _, p_end), (w, a, _) in zip(spans, spans[1:])
-            if w.lower() in LEGAL_FORMS and (w[:1].isupper() or w in _SMALL_LEGAL_FORMS) and p[:1].isupper()
-            and p.lower() not in STOPWORDS and p.lower() not in QUESTION_WORDS and question[p_end:a].strip() in ("", ",")}
+    spans = word_spans(question)
+    return {w for (p, _, p_end, _), (w, a, _, _) in zip(spans, spans[1:])
+            if w.lower() in LEGAL_FORMS and (w[:1].isupper() or w in _SMALL_LEGAL_FORMS) and name_word(p)
+            and question[p_end:a].strip() in ("", ",")}
 
 
 def _event_games(ws: list[str]) -> bool:

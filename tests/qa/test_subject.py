@@ -1,5 +1,7 @@
 """qa/subject.py: whose fact a sentence states (the question's subject, or a sibling of it)."""
 
+import re
+
 from newsqa.qa.subject import SubjectCheck, name_runs, subject_check, succession_stated, successor_asked
 
 
@@ -156,3 +158,12 @@ def test_a_world_and_a_european_event_of_one_kind_are_two_events():
     assert other_event("Who won gold at the European Indoor Championships?",
                        "Smith won gold at the European Championships in Madrid.") == ("", "")
 
+
+def test_the_sure_answer_checks_read_words_with_one_tokeniser():
+    """left15: ``unstated`` and ``signals`` each compiled their own word pattern beside ``subject``'s;
+    the checks read words one way (``subject.TOKEN``)."""
+    from helpers import ROOT
+
+    own = [p for p in ("qa/unstated.py", "qa/signals.py")
+           if re.search(r"re\.compile\(r\"\[\^\\W_\]\+", (ROOT / p).read_text(encoding="utf-8"))]
+    assert own == []
