@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
 from .lexicon import is_nationality
-from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, terms
+from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, says_whole, terms
 
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
 _COST = re.compile(r"\b(?:what|how much)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
@@ -165,8 +165,7 @@ def focus_term(question: str) -> str:
 def _said(question: str, text: str) -> bool:
     """The question writes ``text`` (as whole words: "one" is not said by "phones") or all its terms."""
     t = set(terms(text))
-    whole = re.search(r"(?<!\w)" + re.escape(text.lower()) + r"(?!\w)", question.lower())
-    return bool(whole) or bool(t and t <= set(terms(question)))
+    return says_whole(question.lower(), text.lower()) or bool(t and t <= set(terms(question)))
 
 
 # "one" that pairs with "another" / "the other" names no count: "cannot travel from one phone to another"

@@ -69,3 +69,30 @@ def test_the_stem_memo_keeps_the_words_used_last(monkeypatch):
     assert small.cache_info().currsize == 3 and small.cache_info().misses == 7
     assert text._terms("running") == ["run"] and small.cache_info().hits == 1  # used last: still there
     assert text.stem_of("the") is None and text.stem_of("") == ""
+
+
+# says_whole: a whole-word search without a regex compiled per phrase (asked._said's hot path)
+import re  # noqa: E402
+
+from hypothesis import example, given, strategies as st  # noqa: E402
+
+from newsqa.qa.text import says_whole  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("ab_1 £%-.'é\u00b2\u0661"))  # word chars of several kinds and non-word chars
+
+
+def test_says_whole_reads_words_not_pieces_of_words():
+    assert says_whole("how many phones were sold in one week", "one")
+    assert not says_whole("how many phones were sold", "one")  # "phones" holds "one", not as a word
+    assert says_whole("priced at £229 in the uk", "£229")
+    assert not says_whole("priced at £2290", "£229")
+    assert not says_whole("a_one", "one")  # "_" is a word character, as for re's \w
+
+
+@given(st.text(_ALPHABET, max_size=12), st.text(_ALPHABET, max_size=4))
+@example("x", "")
+@example("", "")
+@example("a-b", "")
+def test_says_whole_is_the_regex_it_replaced(text, phrase):
+    expected = re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
+    assert says_whole(text, phrase) == expected
