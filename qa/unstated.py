@@ -22,7 +22,7 @@ import re
 
 from .lexicon import COMPANY_WORDS, countries, country_of
 from .subject import TITLES, name_runs, name_word, tokens, word_spans
-from .text import QUESTION_WORDS, STOPWORDS, terms
+from .text import QUESTION_WORDS, STOPWORDS, says_whole, terms
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
 
@@ -223,8 +223,8 @@ def owner_told(thing: str, texts: list[str]) -> bool:
     ... sold its PC hardware division to Lenovo" (review12: "Which company bought IBM's PC business?"
     was refused when the whole phrase was required).
     """
-    words = [re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I) for w in thing.split()]
-    return any(_OWNER_TOLD.search(s) and all(w.search(s) for w in words)
+    words = [w.lower() for w in thing.split()]
+    return any(_OWNER_TOLD.search(s) and all(says_whole(s.lower(), w) for w in words)
                for s in _sentences_near(thing.split()[-1], texts, 0))
 
 
