@@ -33,6 +33,7 @@ from newsqa.embeddings.store import MANIFEST, check_model
 
 from .answer import AnswerSettings, collection_summary, compose_answer
 from .caches import ArticleTerms, CacheSizes, QueryVectors
+from .choices import pick, split_choices
 from .errors import QuestionError
 from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
@@ -259,7 +260,11 @@ class Engine:
     def _answer(self, q: str, r: Resolved, qvec, k: int, filters, retriever, retrieval, state: EngineState) -> Answer:
         """Retrieve for one reading of a question and compose its answer (retrieval time in timings)."""
         t0 = time.perf_counter()
-        shape = detect(r.query)
+        shape, choice = detect(r.query), split_choices(r.query)  # a quiz's "A, B or C?"
+        if choice and shape.kind == "compare" and len(choice.options) == 2:
+            choice = None  # "Which is bigger: A or B?" is a comparison, answered as one
+        elif choice:
+            shape = detect(choice.stem)
         depth = max(k, self.answer_settings.quotes.passages, search_depth(shape))
         hits = self._search(retriever, r.query, depth, filters, qvec)
         extra = extra_queries(r.query, shape)
@@ -268,8 +273,11 @@ class Engine:
         if self.reranker is not None and retrieval is None:
             hits = self.reranker.rerank(r.query, hits)
         ms = (time.perf_counter() - t0) * 1e3
-        answer = compose_answer(q, r, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf, self.answer_settings,
-                                article_terms=self.article_terms)
+        read = Resolved(choice.stem, choice.stem) if choice else r  # searched whole, read against the stem
+        answer = compose_answer(q, read, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
+                                self.answer_settings, article_terms=self.article_terms)
+        if choice:
+            answer = replace(pick(answer, choice), resolved_question=r.query)
         return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)
 
     def _side_searches(self, retriever: Retriever, queries: list[str], depth: int, filters, qvec) -> list[list]:
