@@ -41,6 +41,22 @@ def seed_and_markdown_index(tmp_path, encoder):
     return tmp_path / "idx"
 
 
+def tiny_engine(src: Path, index: Path, articles: dict[str, str], encoder):
+    """An engine over ``articles`` (file name -> text) written into ``src`` and indexed into ``index``,
+    for the fake encoder: its cosines run low, so the fitted abstention model (which weighs real
+    cosines) is off and the hand-set rule's bar is lowered; abstention is not what such tests check."""
+    from newsqa.embeddings.indexer import update_index
+    from newsqa.qa import Engine
+    from newsqa.qa.abstain import AbstainSettings
+    from newsqa.qa.answer import AnswerSettings
+
+    for name, text in articles.items():
+        (src / name).write_text(text)
+    update_index([src], index, encoder=encoder, progress=False)
+    settings = AnswerSettings(abstain=AbstainSettings(min_confidence=0.2, use_model=False))
+    return Engine.open(index, encoder=encoder, answer=settings)
+
+
 def jittered_hashing_encoder(dimension: int = 256):
     """The fake encoder plus a small text-seeded jitter, under the same name (``hashing-256``).
 

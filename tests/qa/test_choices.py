@@ -2,11 +2,8 @@
 the engine reading the answer against the stem (fast, fake encoder)."""
 
 import pytest
+from helpers import tiny_engine
 
-from newsqa.embeddings.indexer import update_index
-from newsqa.qa import Engine
-from newsqa.qa.abstain import AbstainSettings
-from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.choices import Choice, pick, split_choices
 from newsqa.qa.types import Answer, Citation
 
@@ -103,13 +100,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, fake_encoder):
-    src = tmp_path_factory.mktemp("src")
-    for name, text in ARTICLES.items():
-        (src / name).write_text(text)
-    d = tmp_path_factory.mktemp("idx")
-    update_index([src], d, encoder=fake_encoder, progress=False)
-    settings = AnswerSettings(abstain=AbstainSettings(min_confidence=0.2, use_model=False))
-    return Engine.open(d, encoder=fake_encoder, answer=settings)
+    return tiny_engine(tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("idx"), ARTICLES, fake_encoder)
 
 
 def test_the_engine_reads_a_choice_question_against_its_stem(engine):

@@ -2,11 +2,9 @@
 compare verdict, merged citations and timelines (fast)."""
 
 import pytest
+from helpers import tiny_engine
 
-from newsqa.embeddings.indexer import update_index
 from newsqa.qa import Engine
-from newsqa.qa.abstain import AbstainSettings
-from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.retrieve import RetrievalSettings
 from newsqa.qa.shards import Shard, fan_out
 
@@ -33,15 +31,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, fake_encoder):
-    src = tmp_path_factory.mktemp("src")
-    for name, text in ARTICLES.items():
-        (src / name).write_text(text)
-    d = tmp_path_factory.mktemp("idx")
-    update_index([src], d, encoder=fake_encoder, progress=False)
-    # The hashing encoder's cosines run low: abstention is not what these tests check (the fitted
-    # model weighs real cosines, so it is off; the hand-set rule's bar is lowered).
-    settings = AnswerSettings(abstain=AbstainSettings(min_confidence=0.2, use_model=False))
-    return Engine.open(d, encoder=fake_encoder, answer=settings)
+    return tiny_engine(tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("idx"), ARTICLES, fake_encoder)
 
 
 def _quotes(a):
