@@ -51,16 +51,15 @@ class Choice:
 
 def split_choices(question: str) -> Choice | None:
     """The stem and the choices of a multiple-choice question, or None for any other question."""
-    q = " ".join(question.split())
-    for m in _SPLIT.finditer(q):
-        stem, sep, opts = m.group("stem").strip(), m.group("sep"), m.group("opts")
-        options = _options(opts)
-        if not options or len(stem.split()) < MIN_STEM_WORDS:
-            continue
-        if sep == "," and not all(_capitalised(o) for o in options):
-            continue  # "What did the chancellor, Gordon Brown, say about tax or spending?"
-        return Choice(stem.rstrip(" ,;:-\u2013\u2014") + "?", options)
-    return None
+    m = _SPLIT.match(" ".join(question.split()))  # the first separator after which only choices follow
+    if not m:
+        return None
+    stem, options = m.group("stem").strip(), _options(m.group("opts"))
+    if not options or len(stem.split()) < MIN_STEM_WORDS:
+        return None
+    if m.group("sep") == "," and not all(_capitalised(o) for o in options):
+        return None  # "What did the chancellor, Gordon Brown, say about tax or spending?"
+    return Choice(stem.rstrip(" ,;:-\u2013\u2014") + "?", options)
 
 
 def _options(text: str) -> tuple[str, ...]:
