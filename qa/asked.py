@@ -20,8 +20,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from .spans import MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
-from .lexicon import is_nationality
+from .spans import IRREGULAR, MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
+from .lexicon import ROLE_WORDS, is_nationality
 from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, says_whole, terms
 
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
@@ -135,14 +135,16 @@ def focus_term(question: str) -> str:
     if called:  # "What is his new party called?": the named thing ("party")
         t = terms(called.group(1).split()[-1].lower())
         return t[0] if len(t) == 1 else ""
-    ws = re.findall(r"[A-Za-z][\w'-]*", question)
+    found = list(re.finditer(r"[A-Za-z][\w'-]*", question))
+    ws = [m.group(0) for m in found]
     low = [w.lower() for w in ws]
-    nxt = None
+    nxt, which = None, False
     for i, w in enumerate(low):
         if i + 1 < len(low) and w == "how" and low[i + 1] in ("many", "much"):
             nxt = i + 2
             break
         if w in ("which", "what") and i + 1 < len(low):
+            which = True
             if low[i + 1] in _AUX and i + 2 < len(low) and low[i + 2] == "the":
                 nxt = i + 3
             elif low[i + 1] not in _AUX:
@@ -150,16 +152,67 @@ def focus_term(question: str) -> str:
             break
     if nxt is None:
         return ""
-    for w, lw in zip(ws[nxt:nxt + 3], low[nxt:nxt + 3]):
+    for i in range(nxt, min(nxt + 3, len(ws))):
+        w, lw = ws[i], low[i]
         if lw in _AUX:
             break  # "How much did Rosneft pay": the word after is a verb's subject, no asked noun
         if lw in STOPWORDS or lw in QUESTION_WORDS or lw in ANSWER_TYPE_WORDS or lw in ("name", "title", "amount"):
             continue
-        if w[0].isupper():
+        if w[0].isupper() and not (w.isupper() and lw in ROLE_WORDS):
             continue  # a name of the question ("How many Gizmondo handhelds"): its subject, not the asked noun
-        t = terms(lw)
+        if lw in _PREMODIFIERS or is_nationality(w):
+            continue  # "Which new Scotland manager": the noun comes after
+        j = _phrase_head(found, low, i) if which else i  # "How many people live...": no phrase read after a count
+        t = terms(low[j])
+        _MODIFIERS[question] = frozenset(m for k in range(i, j) if low[k] not in _PREMODIFIERS for m in terms(low[k]))
         return t[0] if len(t) == 1 else ""
     return ""
+
+
+_MODIFIERS: dict[str, frozenset] = {}  # question -> the asked noun's describing words, filled by focus_term
+
+
+def focus_modifiers(question: str) -> frozenset:
+    """The plain words before the asked noun that narrow it: "defence" of "Which Russian defence
+    minister...?" (a foreign minister is no answer), "investment" of "Which private investment firm...?"."""
+    focus_term(question)
+    return _MODIFIERS.get(question, frozenset())
+
+
+# Words before the asked noun that describe it ("Which new Scotland manager", "Which former minister").
+_PREMODIFIERS = frozenset("new former ex current old young veteran first last next other same top leading "
+                          "private public senior junior big major main".split())
+# Verbs that may follow the asked noun and end its phrase ("Which team beat...", "Which firm owns...").
+_PHRASE_VERBS = frozenset("beat beats win wins lose loses lost say says said get gets got become becomes came come "
+                          "comes go goes went see sees saw put puts set sets hit hits run runs take takes make makes "
+                          "give gives lead leads hold holds play plays own owns sell sells buy buys pay pays use uses "
+                          "face faces want wants plan plans hope hopes".split())
+
+
+def _phrase_head(found: list, low: list[str], i: int) -> int:
+    """The last word of the noun phrase that starts at word ``i``: "Which private investment firm
+    offered..." asks for a firm, "Which civil liberties group joined..." for a group. The phrase runs
+    on over plain lower-case words with nothing but a space between them, up to a verb ("offered",
+    "won", "beat"), a function word or a name."""
+    j = i
+    while j + 1 < len(low) and j - i < 3:
+        gap = found[j].string[found[j].end():found[j + 1].start()]
+        w, lw = found[j + 1].group(0), low[j + 1]
+        if gap != " " or not w[0].islower() or lw in STOPWORDS or lw in _AUX or lw in QUESTION_WORDS:
+            break
+        if lw in _PHRASE_VERBS or lw in IRREGULAR or (lw.endswith("ed") and len(lw) > 4):
+            break
+        if lw.endswith("s") and not lw.endswith("ss") and not _plain_word_after(found, low, j + 1):
+            break  # "Which country hosts the...": a verb; "Which civil liberties group...": a noun before a noun
+        j += 1
+    return j
+
+
+def _plain_word_after(found: list, low: list[str], j: int) -> bool:
+    if j + 1 >= len(low) or found[j].string[found[j].end():found[j + 1].start()] != " ":
+        return False
+    w, lw = found[j + 1].group(0), low[j + 1]
+    return w[0].islower() and lw not in STOPWORDS and lw not in _AUX
 
 
 def _said(question: str, text: str) -> bool:

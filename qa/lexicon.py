@@ -27,6 +27,7 @@ ROLE_WORDS = frozenset("""
     commentator controller adviser advisor aide deputy vice owner partner associate lawyer member candidate
     novelist playwright poet artist chef film-maker filmmaker campaigner activist businessman businesswoman
     entrepreneur tycoon billionaire banker diplomat politician scientist researcher professor expert
+    creator inventor developer qc barrister solicitor
 """.split())
 
 # Words that describe a body, not a person ("Russia's biggest oil firm", "the rock band"): a "who/what is X"

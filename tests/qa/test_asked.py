@@ -177,3 +177,16 @@ def test_one_that_pairs_with_another_is_no_count():
     assert kind_spans("count", "How many phones did it reach?", "It reached one phone in Spain.") != []
     # the question's "phones" does not say "one", nor "tennis" "ten"
     assert kind_spans("count", "How many tennis titles did she win?", "She won ten titles.") != []
+
+
+def test_focus_term_is_the_head_of_a_which_phrase():
+    """News-quiz questions put describing words before the asked noun: the noun is the phrase's last
+    word, before its verb ("offered", "won"), a comma or a function word."""
+    assert focus_term("Which new Scotland manager, successor to Berti Vogts, chose a camp?") == "manag"
+    assert focus_term("Which Boston-based private investment firm offered $3.25bn for it?") == "firm"
+    assert focus_term("Which civil liberties group joined the fight?") == "group"
+    assert focus_term("Which QC resigned from the panel?") == "qc"  # a role written in capitals
+    assert focus_term("Which team won the cup?") == "team"
+    assert focus_term("Which country hosts the games?") == "countri"  # a verb in -s ends the phrase
+    assert focus_term("Which US bank, accused of hiding assets, paid?") == "bank"
+    assert focus_term("How many people live in Paris?") == "peopl"  # no phrase is read after a count
