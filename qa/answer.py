@@ -20,6 +20,7 @@ from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
+from .choices import naming_first
 from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
@@ -93,7 +94,9 @@ _COVERAGE = PerReader()
 
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings, *,
-                   article_terms: ArticleTerms = _ARTICLE_TERMS) -> Answer:
+                   article_terms: ArticleTerms = _ARTICLE_TERMS, choices: tuple[str, ...] = ()) -> Answer:
+    """The cited answer to ``resolved`` from ``hits``. ``choices`` are a quiz question's choices
+    (``qa.choices``): a close sentence naming one of them leads when the best quotes name none."""
     text_of = lru_cache(maxsize=None)(snapshot.document_text)  # this ask's articles, each looked up once
     own, carried = resolved.scoring()  # the words that decide the quote; carried ones count half
     vectors = sentence_vectors.for_snapshot(snapshot)
@@ -105,6 +108,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                                settings.quotes, hits, carried=carried)
               if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
     picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
+    if choices:
+        picked = naming_first(scored, picked, choices, settings.quotes.max_sentences)
     sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms, shown=picked)
     picked = add_close_second(scored, picked, settings.quotes.max_sentences)  # after the verdict's own choice
     shape = detect(resolved.query)

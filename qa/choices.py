@@ -104,6 +104,27 @@ def named(citations: tuple[Citation, ...] | list[Citation], options: tuple[str, 
     return out
 
 
+CHOICE_RATIO = 0.6  # a sentence naming a choice may lead when it scores this close to the best (slot_choice's level-2 ratio)
+CHOICE_DEPTH = 20  # how many of the best sentences are read for one
+
+
+def naming_first(scored: list, picked: list, options: tuple[str, ...], max_sentences: int = 2) -> list:
+    """``picked`` (the stem's quotes) led by the best close sentence that names exactly one of the
+    choices, when none of ``picked`` names any. A quiz's stem restates the story's opening ("A US bank
+    has said it will donate more than $8m to victims of ... Pinochet's regime"), and that sentence
+    scores best while the one that names the bank (a choice) comes a little lower: the choices say
+    what the answer sentence must hold. ``scored`` is best first (``quotes.Candidate`` values)."""
+    if not picked or not scored or any(_find(c.text, o) for c in picked for o in options):
+        return picked
+    best = scored[0].score
+    for c in scored[:CHOICE_DEPTH]:
+        if c.score < CHOICE_RATIO * best:
+            break
+        if sum(1 for o in options if _find(c.text, o)) == 1:
+            return ([c] + [p for p in picked if p.text != c.text])[:max_sentences]
+    return picked
+
+
 def _marked_choice(citations, options: tuple[str, ...]) -> tuple[str, int, tuple[int, int]] | None:
     """The choice the stem's own short answer is (or holds, or sits inside), with where to mark it."""
     for i, c in enumerate(citations):

@@ -4,7 +4,7 @@ the engine reading the answer against the stem (fast, fake encoder)."""
 import pytest
 from helpers import tiny_engine
 
-from newsqa.qa.choices import Choice, pick, split_choices
+from newsqa.qa.choices import Choice, pick, split_choices, naming_first
 from newsqa.qa.types import Answer, Citation
 
 
@@ -115,3 +115,27 @@ def test_a_made_up_choice_is_no_reason_to_refuse(engine):
     a = engine.ask("Which firm bought IBM's PC hardware division: Lenovo, Zorblax or Acer?")
     assert not a.abstained
     assert "Zorblax" not in str(a.abstain_reason or "")
+
+
+def _cands(*pairs):
+    from types import SimpleNamespace as N
+    return [N(text=t, score=s) for t, s in pairs]
+
+
+def test_a_close_sentence_naming_one_choice_leads_when_the_best_quotes_name_none():
+    """The stem restates the story's opening, which scores best; the sentence naming the bank (one of
+    the choices) comes a little lower and is the one that answers."""
+    scored = _cands(("A US bank has said it will donate more than $8m to victims.", 0.9),
+                    ("The bank had been accused of concealing assets.", 0.85),
+                    ("Riggs Bank pleaded guilty last month.", 0.8))
+    options = ("Riggs Bank", "Citibank", "Wachovia")
+    picked = naming_first(scored, scored[:2], options)
+    assert [c.text for c in picked] == [scored[2].text, scored[0].text]
+    assert naming_first(scored, [scored[2]], options) == [scored[2]]  # already named: kept
+
+
+def test_no_sentence_far_below_the_best_nor_one_naming_several_choices_leads():
+    far = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank pleaded guilty.", 0.4))
+    assert naming_first(far, far[:1], ("Riggs Bank", "Citibank")) == far[:1]
+    both = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank and Citibank were asked.", 0.8))
+    assert naming_first(both, both[:1], ("Riggs Bank", "Citibank")) == both[:1]
