@@ -108,8 +108,6 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
                                settings.quotes, hits, carried=carried)
               if asked_kind(own) in ("person", "name") else [])  # only a name may come from a headline
     picked = fill_slot(own, scored, first, settings.quotes.max_sentences, titles)
-    if choices:
-        picked = naming_first(scored, picked, choices, settings.quotes.max_sentences)
     sig = compute_signals(own, scored, len(first), hits, snapshot, idf, article_terms, shown=picked)
     picked = add_close_second(scored, picked, settings.quotes.max_sentences)  # after the verdict's own choice
     shape = detect(resolved.query)
@@ -119,6 +117,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
     verdict = _sibling_stated(own, picked, shape.kind, _doer_named(own, picked, shape.kind, verdict))
     verdict = _name_placed(own, picked, shape.kind, _pronoun_bound(resolved, verdict), text_of)
+    if choices and not verdict.abstained:
+        picked, verdict = _choice_named(scored, picked, choices, verdict, settings.quotes.max_sentences)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -214,6 +214,20 @@ def _name_placed(question: str, picked: list, shape_kind: str, verdict: Decision
     lead = picked[0]
     name = unplaced_name(question, text_of(lead.hit.passage.doc_id), lead.start)
     return _unsure(verdict, f"the closest passage does not mention {name}", [name]) if name else verdict
+
+
+def _choice_named(scored: list, picked: list, choices: tuple[str, ...], verdict: Decision, max_sentences: int):
+    """A quiz question's quotes led by a close sentence that names one of its choices, when the best
+    ones name none (``choices.naming_first``). That sentence matches the question less well than the
+    ones the verdict read, and quizzes take their distractors from the same story ("its non-EU
+    shortfall dropped to £2.7bn"), so the answer it leads is unsure: shown, never marked."""
+    moved = naming_first(scored, picked, choices, max_sentences)
+    if not moved or not picked or moved[0] is picked[0]:
+        return picked, verdict
+    if verdict.state == UNSURE:
+        return moved, verdict
+    return moved, _unsure(verdict, "the closest passage that names one of the choices is not the closest match "
+                                   "to the question", list(choices))
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:

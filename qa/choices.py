@@ -84,12 +84,27 @@ def _capitalised(option: str) -> bool:
 
 
 def _find(quote: str, option: str) -> tuple[int, int] | None:
-    """Where ``option`` stands in ``quote`` as whole words, case ignored ("the" before it optional)."""
+    """Where ``option`` stands in ``quote`` as whole words, case ignored ("the" before it optional),
+    or a person's surname alone ("Professor Etzioni" for "Amitai Etzioni": a news story names a
+    person in full once, then by surname)."""
     for form in dict.fromkeys((option, _ARTICLE.sub("", option))):
         m = re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", quote, re.I)
         if m:
             return m.start(), m.end()
+    words = option.split()
+    if len(words) == 2 and all(w[:1].isupper() and w[1:].islower() and len(w) > 2 for w in words):
+        for m in re.finditer(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", quote):  # in its capitals
+            before = re.findall(r"[\w'\u2019]+", quote[:m.start()])[-1:]
+            after = quote[m.end():].lstrip()
+            if before and (before[0] in ("the", "The") or before[0][:1].isupper() and before[0] not in _TITLES):
+                continue  # "Riggs Bank", "the Bank": part of another name, or a thing
+            if after[:1].isupper():
+                continue
+            return m.start(), m.end()
     return None
+
+
+_TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Lord Lady Dame President Senator".split())
 
 
 def named(citations: tuple[Citation, ...] | list[Citation], options: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:

@@ -139,3 +139,27 @@ def test_no_sentence_far_below_the_best_nor_one_naming_several_choices_leads():
     assert naming_first(far, far[:1], ("Riggs Bank", "Citibank")) == far[:1]
     both = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank and Citibank were asked.", 0.8))
     assert naming_first(both, both[:1], ("Riggs Bank", "Citibank")) == both[:1]
+
+
+def test_a_person_named_by_surname_alone_names_the_choice():
+    assert naming_first(_cands(("A guru of the Third Way spoke.", 0.9), ("Professor Etzioni was an adviser.", 0.8)),
+                        _cands(("Professor Etzioni was an adviser.", 0.8)), ("Amitai Etzioni", "Anthony Giddens"))[0].text \
+        == "Professor Etzioni was an adviser."
+    from newsqa.qa.choices import _find
+    assert _find("Professor Etzioni was an adviser.", "Amitai Etzioni") == (10, 17)
+    assert _find("A US bank said; Riggs Bank pleaded.", "Citi Bank") is None  # "Bank" of another name
+    assert _find("The Bank said so.", "Riggs Bank") is None
+
+
+def test_an_answer_led_by_a_choice_naming_sentence_it_moved_up_is_unsure():
+    """Quizzes take distractors from the same story: the moved-up sentence may name a wrong choice,
+    so it is shown unsure and never marked."""
+    from newsqa.qa.abstain import ANSWERED, UNSURE, Decision
+    from newsqa.qa.answer import _choice_named
+    scored = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank pleaded guilty.", 0.8))
+    sure = Decision(ANSWERED, 0.8, None)
+    picked, verdict = _choice_named(scored, scored[:1], ("Riggs Bank", "Citibank"), sure, 2)
+    assert picked[0].text == "Riggs Bank pleaded guilty." and verdict.state == UNSURE
+    assert "names one of the choices" in verdict.reason["text"]
+    picked, verdict = _choice_named(scored, scored[1:], ("Riggs Bank", "Citibank"), sure, 2)
+    assert verdict is sure  # the best quotes name a choice: nothing moved, the verdict stands
