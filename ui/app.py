@@ -128,7 +128,7 @@ def _chat_box(gr, c, examples: list[str]) -> None:
     """The chat, the question box and its buttons, the scope line and the example questions."""
     c.chatbot = gr.Chatbot(elem_id="nq-chat", show_label=False, height=480, sanitize_html=True,
                            latex_delimiters=[], allow_tags=False, feedback_options=None,
-                           buttons=[], layout="bubble",
+                           buttons=[], layout="bubble", autoscroll=False,  # ui.page.HEAD scrolls it
                            placeholder="Ask a question about the indexed articles; the sources "
                                        "of each answer appear in the *Sources* panel.")
     with gr.Row():

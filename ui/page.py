@@ -91,6 +91,11 @@ button.nq-article-x { flex: none; border: 1px solid var(--border-color-primary);
 #   narrow screen it first switches to the Sources view;
 # - "Open the article" asks the app (through a hidden field and button) for the article view;
 # - the narrow-screen Chat / Sources switch.
+# And the chat's scrolling (the Chatbot has autoscroll=False): each new answer is brought into view
+# once, in the frame it is drawn. One taller than the chat shows its first line at the top, where the
+# state and the reason are ("Not found ...", "Unsure: ..."; Gradio's autoscroll showed its end, the
+# related list of a refusal); a shorter one the chat's end. Nothing scrolls afterwards, so the
+# reader's own scrolling is left alone.
 HEAD = """
 <script>
 (function () {
@@ -151,6 +156,22 @@ HEAD = """
       setTimeout(function () { el.classList.remove("nq-flash"); }, 1600);
     }, narrow() ? 50 : 0);
   }, true);
+  var answers = 0, queued = false;  // the answers in the chat, the last one of them already shown
+  function showNewAnswer() {
+    queued = false;
+    var wrap = document.querySelector("#nq-chat .bubble-wrap");
+    var bots = wrap ? wrap.querySelectorAll("[data-testid='bot']") : [];
+    if (bots.length < answers) answers = bots.length;  // cleared
+    var last = bots[bots.length - 1];
+    if (bots.length === answers || !last.offsetHeight) return;  // nothing new, or not drawn (or hidden) yet
+    answers = bots.length;
+    var r = last.getBoundingClientRect();
+    if (r.height > wrap.clientHeight - 16) wrap.scrollTop += r.top - wrap.getBoundingClientRect().top - 8;
+    else wrap.scrollTop = wrap.scrollHeight;
+  }
+  new MutationObserver(function () {
+    if (!queued) { queued = true; requestAnimationFrame(showNewAnswer); }
+  }).observe(document.documentElement, {childList: true, subtree: true, attributeFilter: ["data-nq-view"]});
 })();
 </script>
 """

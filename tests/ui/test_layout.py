@@ -380,3 +380,41 @@ def test_bold_text_is_one_font_and_the_short_answer_a_highlight_of_the_text_size
     assert th.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el); "
                        "return r.getClientRects().length; }") == 1
     page.context.close()
+
+
+CHAT_VIEW = """(el) => {
+    const wrap = el.closest('.bubble-wrap');
+    const r = el.getBoundingClientRect(), v = wrap.getBoundingClientRect();
+    return {top: r.top - v.top, bottom: r.bottom - v.top, view: wrap.clientHeight,
+            tall: r.height > wrap.clientHeight};
+}"""
+
+
+def test_a_new_answer_taller_than_the_chat_shows_its_first_line(browser, app, shots):
+    """The chat scrolled to the bottom of each new message, so an answer taller than the chat showed its
+    end (the related list of a refusal) and not its first line, where the state and the reason are."""
+    url, _, _ = app
+    page = open_page(browser, url, 400, 800)
+    ask(page, QUESTIONS[0])
+    msg = ask(page, "Who won the 2022 World Cup?")
+    page.wait_for_timeout(700)  # any scrolling of the chat is over
+    assert "Not found" in msg.inner_text()
+    where = msg.evaluate(CHAT_VIEW)
+    assert where["tall"]  # at 400 px the refusal with its related passages is taller than the chat
+    assert 0 <= where["top"] < 60, where  # its first line ("Not found ...") is at the top of the chat's view
+    page.screenshot(path=str(shots / "ui-narrow-long-answer.png"))
+    # the reader scrolls down into the next one as soon as it shows its first line: nothing scrolls it back
+    msg = ask(page, "Who won the 2018 World Cup?")
+    msg.wait_for(state="visible")
+    page.wait_for_function(f"(el) => ({CHAT_VIEW})(el).top < 60", arg=msg.element_handle())
+    box = page.locator("#nq-chat .bubble-wrap").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 200)
+    page.wait_for_timeout(700)
+    assert msg.evaluate(CHAT_VIEW)["top"] < -100
+    # a short answer still ends at the bottom of the chat's view, all of it in sight
+    msg = ask(page, QUESTIONS[2])
+    page.wait_for_timeout(700)
+    where = msg.evaluate(CHAT_VIEW)
+    assert not where["tall"] and 0 <= where["top"] and where["bottom"] <= where["view"] + 1, where
+    page.context.close()
