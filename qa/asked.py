@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .spans import IRREGULAR, MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
 from .lexicon import ROLE_WORDS, is_nationality
@@ -125,16 +126,26 @@ def asked_kind(question: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
 def focus_term(question: str) -> str:
     """The asked noun's term: "tickets" in "How much do tickets cost", "members" in "How many members
     does Veritas have", "surgeon" in "Which surgeon...", "attendance" in "What was the attendance"."""
+    return _focus(question).term
+
+
+class _Focus(NamedTuple):
+    term: str = ""
+    modifiers: frozenset = frozenset()  # the plain describing words before it ("defence" of "defence minister")
+    plain: bool = False  # a "Which/What <noun>" phrase with no "new", "former"... in it
+
+
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per candidate sentence
+def _focus(question: str) -> _Focus:
     if _HOW_MANY_MONEY.search(question) or _HOW_MANY_PERCENT.search(question):
-        return ""  # "How many pounds did Chelsea pay?": "pounds" is the unit of the sum, no asked noun
+        return _Focus()  # "How many pounds did Chelsea pay?": "pounds" is the unit of the sum, no asked noun
     called = _CALLED_Q.match(" ".join(question.split()))
     if called:  # "What is his new party called?": the named thing ("party")
         t = terms(called.group(1).split()[-1].lower())
-        return t[0] if len(t) == 1 else ""
+        return _Focus(t[0] if len(t) == 1 else "")
     found = list(re.finditer(r"[A-Za-z][\w'-]*", question))
     ws = [m.group(0) for m in found]
     low = [w.lower() for w in ws]
@@ -151,7 +162,8 @@ def focus_term(question: str) -> str:
                 nxt = i + 1
             break
     if nxt is None:
-        return ""
+        return _Focus()
+    described = False  # a describing word ("new", "former") stood before the asked noun
     for i in range(nxt, min(nxt + 3, len(ws))):
         w, lw = ws[i], low[i]
         if lw in _AUX:
@@ -161,22 +173,28 @@ def focus_term(question: str) -> str:
         if w[0].isupper() and not (w.isupper() and lw in ROLE_WORDS):
             continue  # a name of the question ("How many Gizmondo handhelds"): its subject, not the asked noun
         if lw in _PREMODIFIERS or is_nationality(w):
+            described = described or lw in _PREMODIFIERS
             continue  # "Which new Scotland manager": the noun comes after
         j = _phrase_head(found, low, i) if which else i  # "How many people live...": no phrase read after a count
         t = terms(low[j])
-        _MODIFIERS[question] = frozenset(m for k in range(i, j) if low[k] not in _PREMODIFIERS for m in terms(low[k]))
-        return t[0] if len(t) == 1 else ""
-    return ""
-
-
-_MODIFIERS: dict[str, frozenset] = {}  # question -> the asked noun's describing words, filled by focus_term
+        mods = frozenset(m for k in range(i, j) if low[k] not in _PREMODIFIERS for m in terms(low[k]))
+        plain = which and not described and not any(low[k] in _PREMODIFIERS for k in range(i, j))
+        return _Focus(t[0], mods, plain) if len(t) == 1 else _Focus()
+    return _Focus()
 
 
 def focus_modifiers(question: str) -> frozenset:
     """The plain words before the asked noun that narrow it: "defence" of "Which Russian defence
     minister...?" (a foreign minister is no answer), "investment" of "Which private investment firm...?"."""
-    focus_term(question)
-    return _MODIFIERS.get(question, frozenset())
+    return _focus(question).modifiers
+
+
+def plain_which_noun(question: str) -> str:
+    """The asked noun of a "Which/What <noun> ...?" question whose phrase holds no word like "new" or
+    "former" ("Which US bank ...?": "bank"); "" otherwise. A name ending in such a noun is one of
+    the kind asked for; for "Which new party ...?" the old party's name ends in it too."""
+    f = _focus(question)
+    return f.term if f.plain else ""
 
 
 # Words before the asked noun that describe it ("Which new Scotland manager", "Which former minister").

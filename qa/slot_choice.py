@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .asked import asked_kind, focus_modifiers, focus_term, kind_spans
+from .asked import asked_kind, focus_modifiers, focus_term, kind_spans, plain_which_noun
 from .lexicon import MONTHS, OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, WEEKDAYS, is_nationality
 from .spans import (IRREGULAR, NOT_PEOPLE, NOT_VERBS, RELATIVE, WHO_VERB, NAME, defeated_side, other_gender_event,
                     past_occurrence, person_like, whole_number)
@@ -85,7 +85,7 @@ def _named_by_asked_noun(question: str, name: str) -> bool:
     Bank" for "Which US bank...?", "Ian MacDonald QC" for "Which QC resigned...?". Its last word is
     the kind of thing asked for, not the question's own subject."""
     words_ = name.split()
-    focus = focus_term(question)
+    focus = plain_which_noun(question)
     if len(words_) < 2 or not focus or terms(words_[-1]) != [focus]:
         return False
     return not set(terms(" ".join(words_[:-1]))) <= set(terms(question))

@@ -318,3 +318,10 @@ def test_the_asked_nouns_describing_word_must_stand_by_a_name_that_fills_it():
     q = "Which Russian defence minister took part in the talks?"
     assert slot_level(q, "Russian Foreign Minister Sergei Lavrov will visit Pyongyang for more talks.") == 0
     assert slot_level(q, "The talks were attended by defence minister Sergei Shoigu.") == 2
+
+
+def test_a_name_ending_in_the_asked_noun_does_not_fill_a_new_or_called_thing():
+    """"What is his new party called?", "Which new party ...?": the old party's name ends in "Party" too."""
+    s = "Robert Kilroy-Silk has quit the UK Independence Party."
+    assert slot_level("What is Robert Kilroy-Silk's new party called?", s) == 0
+    assert slot_level("Which new party did Robert Kilroy-Silk found?", s) == 0
