@@ -172,7 +172,7 @@ def _focus(question: str) -> _Focus:
             continue
         if w[0].isupper() and not (w.isupper() and lw in ROLE_WORDS):
             continue  # a name of the question ("How many Gizmondo handhelds"): its subject, not the asked noun
-        if lw in _PREMODIFIERS or is_nationality(w):
+        if lw in _PREMODIFIERS or lw in _COUNT_WORDS or is_nationality(w):
             described = described or lw in _PREMODIFIERS
             continue  # "Which new Scotland manager": the noun comes after
         j = _phrase_head(found, low, i) if which else i  # "How many people live...": no phrase read after a count
@@ -218,19 +218,24 @@ def _phrase_head(found: list, low: list[str], i: int) -> int:
         w, lw = found[j + 1].group(0), low[j + 1]
         if gap != " " or not w[0].islower() or lw in STOPWORDS or lw in _AUX or lw in QUESTION_WORDS:
             break
-        if lw in _PHRASE_VERBS or lw in IRREGULAR or (lw.endswith("ed") and len(lw) > 4):
-            break
-        if lw.endswith("s") and not lw.endswith("ss") and not _plain_word_after(found, low, j + 1):
-            break  # "Which country hosts the...": a verb; "Which civil liberties group...": a noun before a noun
+        if lw in _PHRASE_VERBS or lw in IRREGULAR or (lw.endswith("ed") and len(lw) >= 4) or lw.endswith("ly"):
+            break  # "offered", "won", "used"; "initially"
+        if lw.endswith("s") and not lw.endswith("ss") and _verb_after(found, low, j + 1):
+            break  # "Which country hosts the games": a verb; "Which civil liberties group", "What radio stations in": nouns
         j += 1
     return j
 
 
-def _plain_word_after(found: list, low: list[str], j: int) -> bool:
+def _verb_after(found: list, low: list[str], j: int) -> bool:
+    """Word ``j`` (ending in -s) is a verb: an article, a possessive, a name or a number follows it."""
     if j + 1 >= len(low) or found[j].string[found[j].end():found[j + 1].start()] != " ":
         return False
-    w, lw = found[j + 1].group(0), low[j + 1]
-    return w[0].islower() and lw not in STOPWORDS and lw not in _AUX
+    w = found[j + 1].group(0)
+    return low[j + 1] in _DETERMINERS or w[0].isupper() or w[0].isdigit()
+
+
+_DETERMINERS = frozenset("the a an his her its their our this that these those".split())
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten".split())
 
 
 def _said(question: str, text: str) -> bool:

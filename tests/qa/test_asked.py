@@ -190,3 +190,9 @@ def test_focus_term_is_the_head_of_a_which_phrase():
     assert focus_term("Which country hosts the games?") == "countri"  # a verb in -s ends the phrase
     assert focus_term("Which US bank, accused of hiding assets, paid?") == "bank"
     assert focus_term("How many people live in Paris?") == "peopl"  # no phrase is read after a count
+
+
+def test_a_which_phrase_ends_at_an_adverb_or_a_short_past_tense_and_runs_over_a_plural_before_a_preposition():
+    assert focus_term("What two radio stations in Denver carried the game?") == "station"
+    assert focus_term("What composer used Luther's hymns?") == "compos"
+    assert focus_term("What country initially received the refugees?") == "countri"
