@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .spans import IRREGULAR, MONEY_Q, AGE, DURATION, NUMBER, WHEN, measure_spans, span_candidates, person_like, question_type, who_is_subject
-from .lexicon import ROLE_WORDS, is_nationality
-from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, says_whole, terms
+from .lexicon import HEAD_NOUNS, ROLE_WORDS, is_nationality
+from .text import ANSWER_TYPE_WORDS, QUESTION_WORDS, STOPWORDS, in_word_list, says_whole, terms
 
 KINDS = ("money", "percent", "year", "date", "count", "age", "duration", "person", "name", "place", "role")
 _COST = re.compile(r"\b(?:what|how much)\b(?:\s+[\w'\u2019-]+){0,8}?\s+(?:cost|costs|charge|charges|priced?|worth|paid|pay|fee|fine|salary|"
@@ -208,11 +208,13 @@ _PHRASE_VERBS = frozenset("beat beats win wins lose loses lost say says said get
 
 
 def _phrase_head(found: list, low: list[str], i: int) -> int:
-    """The last word of the noun phrase that starts at word ``i``: "Which private investment firm
-    offered..." asks for a firm, "Which civil liberties group joined..." for a group. The phrase runs
-    on over plain lower-case words with nothing but a space between them, up to a verb ("offered",
-    "won", "beat"), a function word or a name."""
-    j = i
+    """The asked noun of the phrase that starts at word ``i``: its last word that names a kind of
+    person or body ("Which private investment firm offered..." asks for a firm, "Which civil
+    liberties group joined..." for a group), else its first word ("Which England prop broke a
+    bone...": "prop"; a verb is not always known). The phrase runs on over plain lower-case words
+    with nothing but a space between them, up to a known verb ("offered", "won", "beat"), a function
+    word or a name."""
+    j = end = i
     while j + 1 < len(low) and j - i < 3:
         gap = found[j].string[found[j].end():found[j + 1].start()]
         w, lw = found[j + 1].group(0), low[j + 1]
@@ -223,7 +225,9 @@ def _phrase_head(found: list, low: list[str], i: int) -> int:
         if lw.endswith("s") and not lw.endswith("ss") and _verb_after(found, low, j + 1):
             break  # "Which country hosts the games": a verb; "Which civil liberties group", "What radio stations in": nouns
         j += 1
-    return j
+        if in_word_list(lw, HEAD_NOUNS):
+            end = j
+    return end
 
 
 def _verb_after(found: list, low: list[str], j: int) -> bool:

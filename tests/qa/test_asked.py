@@ -196,3 +196,9 @@ def test_a_which_phrase_ends_at_an_adverb_or_a_short_past_tense_and_runs_over_a_
     assert focus_term("What two radio stations in Denver carried the game?") == "station"
     assert focus_term("What composer used Luther's hymns?") == "compos"
     assert focus_term("What country initially received the refugees?") == "countri"
+
+
+def test_a_which_phrase_whose_later_word_is_no_known_kind_asks_for_its_first_noun():
+    """"broke" is a verb no list holds: the phrase's head is its last word naming a kind of person or body."""
+    assert focus_term("Which England prop broke a bone in his forearm?") == "prop"
+    assert focus_term("What cultural festival is held in August?") == "cultur"  # no known kind: the first word, as before
