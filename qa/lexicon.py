@@ -48,7 +48,7 @@ PERSON_NOUNS = ROLE_WORDS | frozenset("""man woman person people boy girl mother
 
 # The last noun of an asked phrase, when it is one of these ("Which private investment firm",
 # "What two radio stations"): kinds of person, body or outlet a news question asks to name.
-HEAD_NOUNS = PERSON_NOUNS | BODY_WORDS | frozenset("""bank club team party station channel network show programme
+HEAD_NOUNS = PERSON_NOUNS | BODY_WORDS | frozenset("""bank club team party station channel network show
     programme film album chain retailer airline carrier newspaper paper magazine agency union council
     court league organisation organization charity fund department ministry country city town""".split())
 
