@@ -202,3 +202,7 @@ def test_a_which_phrase_whose_later_word_is_no_known_kind_asks_for_its_first_nou
     """"broke" is a verb no list holds: the phrase's head is its last word naming a kind of person or body."""
     assert focus_term("Which England prop broke a bone in his forearm?") == "prop"
     assert focus_term("What cultural festival is held in August?") == "cultur"  # no known kind: the first word, as before
+
+
+def test_after_how_many_the_first_plain_word_stays_the_asked_noun():
+    assert focus_term("How many new casinos will the UK allow?") == "new"
