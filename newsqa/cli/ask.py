@@ -7,7 +7,6 @@ import json
 
 from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.engine import Engine
-from newsqa.qa.explain import filter_note
 from newsqa.qa.rerank import CrossEncoderReranker
 
 from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes, announce_sample_build, filters_from
@@ -59,9 +58,9 @@ def run(args) -> int:
 
 
 def without_filters(engine, question: str, k: int, filters, history, all_related: bool = False, **shown) -> str:
-    """Why the filters found nothing, and the answer without them (``shown``: ``format_answer``'s ``more``)."""
-    note = filter_note(engine.snapshot, filters)
+    """The answer without the filters (``shown``: ``format_answer``'s ``more``). Why the filters found
+    nothing (``qa.explain.filter_note``) already leads the filtered answer's text."""
     without = engine.ask(question, k=k, history=history)
     if without.abstained:
-        return f"\n{note} Without the filters, too: not found."
-    return f"\n{note}\nWithout the filters:\n{format_answer(without, all_related, history=history, **shown)}"
+        return "\nWithout the filters, too: not found."
+    return f"\nWithout the filters:\n{format_answer(without, all_related, history=history, **shown)}"

@@ -75,6 +75,21 @@ def test_cli_ask_explains_an_empty_filtered_result(engine, capsys):
     assert "Without the filters:" in out and "Nadi" in out
 
 
+def test_the_filter_reason_is_said_first_in_the_answer_and_the_cli(engine, capsys):
+    """A new user's run: "No article from 2024-01-01 on." came third, after "Not found ...", the
+    reason "No passage came back" and the collection summary; it is why, so it leads."""
+    f = Filters(date_from="2004-01-01")
+    a = engine.ask("Who did Tavua beat in the rugby cup final?", filters=f)
+    assert a.abstained and a.answer.startswith(filter_note(engine.snapshot, f) + " Not found in the indexed articles.")
+    assert main(["ask", "Who did Tavua beat in the rugby cup final?", "--index", str(engine.index_dir),
+                 "--since", "2004-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No article from 2004-01-01 on")
+    assert out.count("No article from 2004-01-01 on") == 1 and "Without the filters:" in out and "Nadi" in out
+    unfiltered = engine.ask("Who did Tavua beat in the rugby cup final?")
+    assert not unfiltered.answer.startswith("No article")
+
+
 def test_cli_section_filter_works_on_folder_sections(engine, capsys):
     assert main(["ask", "Who did Tavua beat in the rugby cup final?", "--index", str(engine.index_dir),
                  "--section", "sport", "--json"]) == 0
