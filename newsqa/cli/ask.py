@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.engine import Engine
 from newsqa.qa.rerank import CrossEncoderReranker
 
 from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes, announce_sample_build, filters_from
-from .present import format_answer
+from .present import format_answer, wants_bold
 
 HELP = "ask one question"
 EPILOG = ("examples:\n  newsqa ask \"Where did Putin show Kim around?\"\n"
@@ -51,7 +52,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(format_answer(answer, all_related=args.all, history=args.history))
+        print(format_answer(answer, all_related=args.all, history=args.history, bold=wants_bold(sys.stdout)))
         if answer.abstained and not filters.is_empty():
             print(without_filters(engine, args.question, args.k, filters, args.history, args.all))
     return 0
