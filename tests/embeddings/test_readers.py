@@ -133,7 +133,7 @@ def test_a_record_date_that_is_no_day_is_named_whole_in_the_note(tmp_path):
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n ", "empty"),
         ("binary.txt", bytes(range(256)) * 10, "binary"),
-        ("x.pdf", b"%PDF-1.4", "unsupported"),
+        ("x.pdf", b"%PDF-1.4", "not a supported type"),
     ],
 )
 def test_bad_files_are_skipped_with_reason(tmp_path, name, data, reason):
@@ -163,3 +163,26 @@ def test_missing_path_and_symlink_loop(tmp_path):
     assert [f.name for f in files] == ["a.txt"]
     assert any("symlink loop" in s.reason for s in skipped)
     assert any("no such file" in s.reason for s in skipped)
+
+
+def test_an_unsupported_file_type_is_worded_one_way_on_every_path(tmp_path, capsys):
+    """A folder's walk said "unsupported type .docx: not read as an article (read: ...)", a file given
+    by its path "unsupported file type .docx; supported: ...", an upload ".docx is not a supported type;
+    supported: ...". One wording now, on the line that names the file."""
+    from newsqa.cli import main
+    from newsqa.embeddings.readers import SUPPORTED, iter_files
+    from newsqa.ui.uploads import UploadLimits, check_file
+
+    f = tmp_path / "src" / "report.docx"
+    f.parent.mkdir()
+    f.write_bytes(b"PK")
+    want = ".docx is not a supported type; supported: " + ", ".join(sorted(SUPPORTED))
+    walked = [s.reason for s in iter_files([f.parent]) if hasattr(s, "reason")]
+    assert walked == [want]
+    assert [s.reason for s in read_file(f).skipped] == [want]
+    assert check_file("report.docx", b"PK", 2, UploadLimits()) == want
+    (f.parent / "a.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    for given in (f.parent, f):
+        main(["index", str(given), str(f.parent / "a.txt"), "--index", str(tmp_path / "idx"), "--model", "hashing",
+              "--no-progress"])
+        assert f"skipped {f}: {want}" in capsys.readouterr().err.splitlines()
