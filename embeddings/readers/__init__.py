@@ -185,7 +185,13 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
     except OSError as e:
         out.skipped.append(Skipped(str(path), f"cannot read: {e.strerror or e}"))
     out.documents = [d for d in out.documents if _has_content(d, out)]
+    for d in out.documents:  # indexed all the same, but a reader should know why it never answers
+        if not any(b.kind == "paragraph" for b in d.blocks):
+            out.notes.append(Note(d.origin or str(path), TITLE_ONLY))
     return _undate_invalid(out)
+
+
+TITLE_ONLY = "only a title, no body paragraphs: indexed as its headline alone"
 
 
 def _undate_invalid(out: FileRead) -> FileRead:

@@ -186,3 +186,23 @@ def test_an_unsupported_file_type_is_worded_one_way_on_every_path(tmp_path, caps
         main(["index", str(given), str(f.parent / "a.txt"), "--index", str(tmp_path / "idx"), "--model", "hashing",
               "--no-progress"])
         assert f"skipped {f}: {want}" in capsys.readouterr().err.splitlines()
+
+
+def test_a_file_with_only_a_title_is_indexed_with_a_note_naming_it(tmp_path, capsys):
+    """A new user's title-only file was indexed silently: as its headline alone, nothing said."""
+    from newsqa.cli import main
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "titleonly.txt").write_text("Just a title\n")
+    (src / "full.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    (src / "heading.md").write_text("# Only a heading\n")
+    for name in ("titleonly.txt", "heading.md"):
+        r = read_file(src / name)
+        assert r.documents and [n.path for n in r.notes] == [str(src / name)] and "only a title" in r.notes[0].text
+    assert read_file(src / "full.txt").notes == []
+    assert main(["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing", "--no-progress"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "only a title" in line] == [
+        f"note {src / 'heading.md'}: only a title, no body paragraphs: indexed as its headline alone",
+        f"note {src / 'titleonly.txt'}: only a title, no body paragraphs: indexed as its headline alone"]
