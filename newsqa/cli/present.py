@@ -69,7 +69,7 @@ def _related(answer, shown: int | None, hint: str) -> list[str]:
     if not answer.related:
         return []
     related = distinct_related(answer.related)  # the same story stored twice is listed once
-    lines = ["\nRelated, but not an answer:"]
+    lines = ["\nRelated, not an answer:"]
     for h in related[:shown]:
         v = passage_view(h.passage)
         meta = v.meta if v.text == v.title else (v.title, *v.meta)  # a headline is not said twice

@@ -38,7 +38,7 @@ def test_an_abstention_shows_related_passages_not_citations(engine):
     assert answer.abstained and answer.related, "with the fake encoder, this question finds only related passages"
     text = format_answer(answer)
     assert not any(line.startswith("[") for line in text.splitlines())
-    assert "Related, but not an answer:" in text
+    assert "Related, not an answer:" in text  # the README's and the browser's words
     assert all(f"({h.passage.title}, {h.passage.date or 'undated'}, " in text for h in answer.related)
 
 
@@ -66,7 +66,7 @@ def _related_answer(n: int) -> Answer:
 
 def test_an_abstention_shows_three_related_passages_one_line_each():
     text = format_answer(_related_answer(9))
-    lines = text.split("Related, but not an answer:\n")[1].splitlines()
+    lines = text.split("Related, not an answer:\n")[1].splitlines()
     assert len(lines) == 4 and lines[-1] == "  ... and 6 more (--all shows them, --json lists them)"
     for i, line in enumerate(lines[:3], 1):
         excerpt, meta = line[2:].split(" (", 1)
