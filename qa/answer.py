@@ -78,12 +78,15 @@ def coverage_note(snapshot: Snapshot) -> str:
 
 def _coverage_note(snapshot: Snapshot) -> str:
     s = collection_summary(snapshot)
-    a, lo, hi = s["articles"], s["date_from"], s["date_to"]
-    span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else " (undated)")
-    if lo and s["undated"]:
-        span += f" ({s['undated']} undated)"
-    note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
-            f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
+    a, lo, hi, undated = s["articles"], s["date_from"], s["date_to"], s["undated"]
+    dates = (f"dated {lo} to {hi}" if lo != hi else f"dated {lo}") if lo else ""
+    if not lo:  # "2127 undated articles", not "2127 articles (undated) (13134 passages, ..."
+        held = f"{a} undated article{'s' if a != 1 else ''}"
+    elif undated:
+        held = f"{a} articles, {a - undated} {dates} and {undated} undated"
+    else:
+        held = f"{a} article{'s' if a != 1 else ''} {dates}"
+    note = f"The collection holds {held} ({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines)."
     topics = topics_sentence(snapshot)
     return f"{note} {topics}" if topics else note
 
