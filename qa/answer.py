@@ -64,11 +64,28 @@ def collection_summary(snap: Snapshot) -> dict:
         "sections": sections,
         "sources": sources,
         "model": snap.manifest["model"]["name"],
+        "backend": _backend(snap.manifest["model"]),
         # stored with the index since 0.2; without them sentences are encoded at question time
         "sentences": ("stored" if snap.sentence_vectors is not None
                       else "not stored: run `newsqa index` on it again to add them"),
         "updated": snap.manifest.get("updated", ""),
     }
+
+
+def _backend(model: dict) -> str:
+    """The encoder backend the index was built with, from its manifest ("torch fp32"; an index whose
+    vectors came from several backends at parity names the others: "openvino fp32 (also torch)").
+
+    >>> _backend({"backend": "openvino", "precision": "fp32", "backends": ["openvino", "torch"]})
+    'openvino fp32 (also torch)'
+    >>> _backend({"name": "x"})
+    'not recorded'
+    """
+    if not model.get("backend"):
+        return "not recorded"
+    others = [b for b in model.get("backends") or () if b != model["backend"]]
+    built = f"{model['backend']} {model.get('precision') or ''}".strip()
+    return built + (f" (also {', '.join(others)})" if others else "")
 
 
 def coverage_note(snapshot: Snapshot) -> str:

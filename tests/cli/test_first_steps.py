@@ -160,3 +160,20 @@ def test_index_refuses_a_folder_of_articles_as_index_and_changes_nothing(tmp_pat
     empty.mkdir()
     for target in (empty, tmp_path / "new", empty):  # empty, missing, then an existing index
         assert main(["index", str(src), "--index", str(target), "--model", "hashing", "--no-progress"]) == 0
+
+
+def test_info_names_the_encoder_backend_the_index_was_built_with(tmp_path, capsys):
+    """A new user could not see which backend an index's vectors came from (the manifest records it)."""
+    from newsqa.embeddings.store import read_manifest
+
+    f = tmp_path / "a.txt"
+    f.write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    idx = tmp_path / "idx"
+    assert main(["index", str(f), "--index", str(idx), "--model", "hashing", "--no-progress"]) == 0
+    model = read_manifest(idx)["model"]
+    capsys.readouterr()
+    assert main(["info", "--index", str(idx)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"  backend: {model['backend']} {model['precision']}" in lines
+    assert main(["info", "--index", str(idx), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backend"] == f"{model['backend']} {model['precision']}"
