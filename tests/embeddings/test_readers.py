@@ -36,7 +36,8 @@ def test_bbc_jsonl_records():
 
 def test_same_article_as_txt_and_jsonl_has_same_id():
     a = read_file(need(BBC / "articles" / "business" / "001.txt")).documents[0]
-    line = (BBC / "bbc_news.jsonl").open().readline()
+    with (BBC / "bbc_news.jsonl").open(encoding="utf-8") as f:
+        line = f.readline()
     from newsqa.embeddings.readers.records import record_document
 
     b = record_document(json.loads(line), "x")
