@@ -84,6 +84,7 @@ class IndexReport:
     documents_total: int = 0
     passages_total: int = 0
     pruned: list[str] = field(default_factory=list)  # source files whose documents were dropped
+    missing: list[str] = field(default_factory=list)  # indexed files gone from disk, kept (``missing_files``)
     compaction_error: str = ""  # the merge after the (applied) update failed: why (it is retried later)
 
     def summary_line(self) -> str:
@@ -103,6 +104,19 @@ class IndexReport:
                 f"{count(self.passages_total, 'passage')})"
                 + (f"; merging small segments failed, retried later ({self.compaction_error})"
                    if self.compaction_error else ""))
+
+    def missing_line(self) -> str:
+        """A hint that indexed files are gone and stay indexed without ``--prune`` ("" when none are).
+
+        >>> IndexReport("idx", missing=["/news/a.txt"]).missing_line()
+        'hint: 1 indexed file no longer exists (/news/a.txt); its articles stay in the index: run again with --prune to drop them'
+        """
+        n = len(self.missing)
+        if not n:
+            return ""
+        named = ", ".join(self.missing[:3]) + (f", and {n - 3} more" if n > 3 else "")
+        return (f"hint: {count(n, 'indexed file')} no longer {'exists' if n == 1 else 'exist'} ({named}); "
+                f"{'its' if n == 1 else 'their'} articles stay in the index: run again with --prune to drop them")
 
     def duplicates_line(self, first: int = 3) -> str:
         """The duplicates named, the first few and how many more ("" when there are none).
@@ -257,6 +271,16 @@ class _Change:
 # The reader a writer process last opened, per index: its segments are reused by the next update
 # of that index in this process (segments are immutable), so an add opens only the new segment.
 _WRITER_READERS: dict[Path, IndexReader] = {}
+
+
+def missing_files(index_dir: str | os.PathLike) -> list[str]:
+    """The indexed source files that no longer exist: what ``prune=True`` would drop. It reads every
+    segment's file records, so an update does not call it (its cost follows the change); ``newsqa
+    index`` does, to say that their articles stay indexed without ``--prune``."""
+    index_dir = Path(index_dir)
+    if not (index_dir / MANIFEST).exists():
+        return []
+    return [k for k in FileRecords(open_reader(index_dir, ann=False)) if not Path(k).exists()]
 
 
 def _open_previous(index_dir: Path) -> IndexReader | None:

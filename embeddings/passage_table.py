@@ -82,9 +82,7 @@ class PassageTable(Sequence):
         self.kind_codes = columns["kind"]
         self.kind_names = [str(k) for k in columns["kind_names"]]
         self._n = len(self.offsets) - 1
-        self._file = open(self.path, "rb")
-        size = os.fstat(self._file.fileno()).st_size
-        self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._mm = _map(self.path)
         self._kind_counts: dict[str, int] | None = None
         self._all: list[Passage] | None = None
 
@@ -143,7 +141,14 @@ class PassageTable(Sequence):
     def close(self) -> None:
         if isinstance(self._mm, mmap.mmap):
             self._mm.close()
-        self._file.close()
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    """``path`` mapped read-only (``b""`` when empty). The file object is closed at once: the map
+    keeps its own descriptor, and a file left open for the garbage collector to close was a
+    ``ResourceWarning`` (one per table of every index opened, in a run of the tests)."""
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
 
 
 def doc_ids_of(passages: Sequence[Passage]) -> list[str]:
@@ -194,9 +199,7 @@ class DocumentTable(Mapping):
         self.path = Path(path)
         self.offsets = offsets
         self._row = {d: i for i, d in enumerate(ids.tolist())}
-        self._file = open(self.path, "rb")
-        size = os.fstat(self._file.fileno()).st_size
-        self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._mm = _map(self.path)
         self._cache = LockedLRU(self.cache_size)
         self._all: dict[str, dict] | None = None  # every row, once values() or items() asked for them
 

@@ -446,7 +446,7 @@ def _ann_recall(snap, qvecs) -> float | None:
 def _memory_mb() -> dict[str, float]:
     """This process's VmRSS and VmHWM (peak) in MB, from /proc/self/status."""
     vm = {}
-    for line in open("/proc/self/status"):
+    for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(("VmRSS", "VmHWM")):
             vm[line.split(":")[0]] = int(line.split()[1]) / 1024
     return vm

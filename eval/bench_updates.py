@@ -46,7 +46,7 @@ def articles(corpus: Path, n: int, tag: str) -> list[tuple[str, str]]:
 
 
 def _vm() -> dict[str, float]:
-    return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in open("/proc/self/status")
+    return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in Path("/proc/self/status").read_text().splitlines()
             if line.startswith(("VmHWM", "VmRSS"))}
 
 

@@ -65,11 +65,28 @@ def collection_summary(snap: Snapshot) -> dict:
         "sections": sections,
         "sources": sources,
         "model": snap.manifest["model"]["name"],
+        "backend": _backend(snap.manifest["model"]),
         # stored with the index since 0.2; without them sentences are encoded at question time
         "sentences": ("stored" if snap.sentence_vectors is not None
                       else "not stored: run `newsqa index` on it again to add them"),
         "updated": snap.manifest.get("updated", ""),
     }
+
+
+def _backend(model: dict) -> str:
+    """The encoder backend the index was built with, from its manifest ("torch fp32"; an index whose
+    vectors came from several backends at parity names the others: "openvino fp32 (also torch)").
+
+    >>> _backend({"backend": "openvino", "precision": "fp32", "backends": ["openvino", "torch"]})
+    'openvino fp32 (also torch)'
+    >>> _backend({"name": "x"})
+    'not recorded'
+    """
+    if not model.get("backend"):
+        return "not recorded"
+    others = [b for b in model.get("backends") or () if b != model["backend"]]
+    built = f"{model['backend']} {model.get('precision') or ''}".strip()
+    return built + (f" (also {', '.join(others)})" if others else "")
 
 
 def coverage_note(snapshot: Snapshot) -> str:
@@ -79,12 +96,15 @@ def coverage_note(snapshot: Snapshot) -> str:
 
 def _coverage_note(snapshot: Snapshot) -> str:
     s = collection_summary(snapshot)
-    a, lo, hi = s["articles"], s["date_from"], s["date_to"]
-    span = f" dated {lo} to {hi}" if lo and lo != hi else (f" dated {lo}" if lo else " (undated)")
-    if lo and s["undated"]:
-        span += f" ({s['undated']} undated)"
-    note = (f"The collection holds {a} article{'s' if a != 1 else ''}{span} "
-            f"({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines).")
+    a, lo, hi, undated = s["articles"], s["date_from"], s["date_to"], s["undated"]
+    dates = (f"dated {lo} to {hi}" if lo != hi else f"dated {lo}") if lo else ""
+    if not lo:  # "2127 undated articles", not "2127 articles (undated) (13134 passages, ..."
+        held = f"{a} undated article{'s' if a != 1 else ''}"
+    elif undated:
+        held = f"{a} articles, {a - undated} {dates} and {undated} undated"
+    else:
+        held = f"{a} article{'s' if a != 1 else ''} {dates}"
+    note = f"The collection holds {held} ({s['passages']} passages, {s['kinds'].get('headline', 0)} of them headlines)."
     topics = topics_sentence(snapshot)
     return f"{note} {topics}" if topics else note
 

@@ -35,6 +35,7 @@ from .answer import AnswerSettings, collection_summary, compose_answer
 from .caches import ArticleTerms, CacheSizes, QueryVectors
 from .choices import pick, split_choices
 from .errors import QuestionError
+from .explain import filter_note
 from .followup import Resolved, resolve_followup
 from .quotes import IdfTable, SentenceVectors
 from .rerank import Reranker
@@ -246,6 +247,7 @@ class Engine:
                 alone = self._answer(q, Resolved(q, q), next(alone_vecs), k, filters, retriever, retrieval, state)
                 if not keep_rewrite(answer, alone):
                     answer = alone
+            answer = _filter_reason_first(answer, state.snapshot, filters)
             t4 = time.perf_counter()
             timings = {"embed": embed_ms, "retrieve": (t3 - t2) * 1e3, "answer": (t4 - t3) * 1e3,
                        "total": embed_ms + (t4 - t2) * 1e3 + ((t1 - t0) * 1e3 / max(1, len(questions)))}
@@ -292,6 +294,16 @@ class Engine:
             return [self._search(retriever, x, depth, filters, v) for x, v in zip(queries, vecs)]
         lexical = Retriever.with_settings(retriever, replace(retriever.settings, mode="bm25"))
         return [self._search(lexical, x, depth, filters, qvec) for x in queries]
+
+
+def _filter_reason_first(answer: Answer, snapshot, filters: Filters | None) -> Answer:
+    """An answer not found under filters leads with why the filters found nothing ("No article from
+    2024-01-01 on."): the first thing a reader is told, before "Not found ..." and the collection summary
+    (a new user found it said third, after them)."""
+    if not answer.abstained or filters is None or filters.is_empty():
+        return answer
+    note = filter_note(snapshot, filters)
+    return replace(answer, answer=f"{note} {answer.answer}") if note else answer
 
 
 def interleave(lists: list[list]) -> list:

@@ -186,17 +186,18 @@ _SEARCH_CONTEXT = re.compile(r"^(.*\S)\s+\(([^()]*)\)$")  # "Why? (happened Yuko
 def reading_line(answer: Answer, history: Sequence = ()) -> str:
     """How a question was read as a follow-up, in a reader's words ("" when it was asked as typed).
 
-    The searched question without the earlier turn's words the engine searches beside it (in
-    brackets in ``resolved_question``, which the JSON keeps): the question as resolved when it
-    differs from what was typed, else the earlier question it follows (from ``history``, as
-    ``Engine.ask`` takes it; the question before when none is given).
+    One form: "Read as a follow-up to “<the earlier question>”", then, when the question was
+    rewritten, ": “<the question as read>”" (without the earlier turn's words the engine searches
+    beside it, in brackets in ``resolved_question``, which the JSON keeps). The earlier question is
+    the latest of ``history`` (as ``Engine.ask`` takes it) with a topic of its own, as ``qa.followup``
+    picks it; "the question before" when no history is given.
 
         >>> a = Answer("Why?", "", False, (), (), resolved_question="Why? (happened Yukos)", rewritten=True)
         >>> reading_line(a, ["What happened to Yukos?"])
         'Read as a follow-up to \u201cWhat happened to Yukos?\u201d'
         >>> reading_line(Answer("Who did he beat?", "", False, (), (), rewritten=True,
         ...                     resolved_question="Who did Lleyton Hewitt beat? (Australian Open)"))
-        'Read as a follow-up: \u201cWho did Lleyton Hewitt beat?\u201d'
+        'Read as a follow-up to the question before: \u201cWho did Lleyton Hewitt beat?\u201d'
     """
     if not answer.rewritten:
         return ""
@@ -204,13 +205,11 @@ def reading_line(answer: Answer, history: Sequence = ()) -> str:
     m = _SEARCH_CONTEXT.match(searched)
     core = m.group(1) if m else searched
     asked = [Turn.of(t).question for t in history]
-    if core.strip() != answer.question.strip():
-        if core not in asked:
-            return f"Read as a follow-up: \u201c{core}\u201d"
-        earlier = core  # an ellipsis re-asking the earlier question ("And Kim?": "How old is Putin? (Kim)")
-    else:  # the earlier question with a topic of its own, as qa.followup picks it
-        earlier = next((q for q in reversed(asked) if topic_words(q)), "")
-    return f"Read as a follow-up to \u201c{earlier}\u201d" if earlier else "Read as a follow-up to the question before"
+    earlier = next((q for q in reversed(asked) if topic_words(q)), "")
+    if core.strip() != answer.question.strip() and core in asked:  # an ellipsis re-asking an earlier question ("And Kim?": "How old is Putin? (Kim)")
+        earlier = core
+    line = f"Read as a follow-up to \u201c{earlier}\u201d" if earlier else "Read as a follow-up to the question before"
+    return f"{line}: \u201c{core}\u201d" if core.strip() not in (answer.question.strip(), earlier) else line
 
 
 def passage_view(p: Passage) -> PassageView:

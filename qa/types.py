@@ -222,7 +222,7 @@ class Answer:
     citations: tuple[Citation, ...]
     retrieved: tuple[Hit, ...]
     timings_ms: dict = field(default_factory=dict)
-    related: tuple[Hit, ...] = ()  # when abstaining: nearest passages, "related, but not an answer"
+    related: tuple[Hit, ...] = ()  # when abstaining: nearest passages, "related, not an answer"
     coverage: str = ""  # when abstaining: what the collection covers
     timeline: tuple[TimelineEntry, ...] = ()  # other values of an updated story, newest first
     resolved_question: str = ""  # the question after follow-up resolution (= question if none)

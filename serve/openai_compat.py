@@ -32,7 +32,7 @@ from .schemas import K, FiltersModel
 
 MODEL = "newsqa"
 SOURCES_HEADING = "\n\n**Sources**\n"
-RELATED_HEADING = "\n\n**Related, but not an answer**\n"
+RELATED_HEADING = "\n\n**Related, not an answer**\n"  # the terminal's and the browser's words
 _MARKER = re.compile(r"\[\d+\]")
 
 
@@ -97,9 +97,7 @@ def render(answer: dict) -> str:
     """The assistant message: the unsure note (in italics) when there is one, the answer with [n]
     markers, then the sources (or related passages)."""
     note = answer.get("note") or ""
-    out = (f"*{_md(note)}*\n\n" if note else "") + answer["answer"]
-    if answer.get("filter_note"):  # why the filters left it unanswered
-        out += f"\n\n*{_md(answer['filter_note'])}*"
+    out = (f"*{_md(note)}*\n\n" if note else "") + answer["answer"]  # a filtered refusal leads with why (the engine's)
     if answer["citations"]:
         lines = []
         for c in answer["citations"]:

@@ -123,7 +123,7 @@ class Handlers:
         session["questions"] = session["questions"] + [{"question": question, "answer": said}]
         card = fmt.turn_html(shown, turn, snapshot.documents, note=searched)
         session["turns"] = (session["turns"] + [card])[-MAX_TURNS_SHOWN:]
-        # "Ask it as a new question" only when the question was read as a follow-up ("Read as a follow-up: ...")
+        # "Ask it as a new question" only when the question was read as a follow-up ("Read as a follow-up to ...")
         alone_btn = update(visible=bool(getattr(shown, "rewritten", False)), value=alone_label(question))
         return (chat, session, fmt.sources_html(session["turns"]), "", update(visible=unfilter), alone_btn)
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.embeddings.indexer import update_index
-from newsqa.embeddings.readers import SUPPORTED
+from newsqa.embeddings.readers import SUPPORTED, unsupported_type
 from newsqa.embeddings.readers.encoding import SNIFF_BYTES, has_nul_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -78,8 +78,7 @@ def check_file(name: str, data_head: bytes, size: int, limits: UploadLimits) -> 
     """The reason to refuse a file, or "" to accept it."""
     suffix = Path(name).suffix.lower()
     if suffix not in limits.suffixes:
-        return (f"{suffix or 'a file without an extension'} is not a supported type; "
-                f"supported: {', '.join(sorted(limits.suffixes))}")
+        return unsupported_type(name, limits.suffixes)
     if size == 0:
         return "the file is empty"
     if size > limits.max_file_bytes:

@@ -145,7 +145,7 @@ def _auto(base, flags: frozenset[str], home: Path | None, choose: bool = True):
             return enc
     if not choose:
         base.note = ("torch fp32: no backend chosen for this CPU yet "
-                     "(python -m newsqa.embeddings.backends.warm chooses one, about 2 CPU-minutes)")
+                     "(python -m newsqa.embeddings.backends.warm chooses one, about 3 CPU-minutes)")
         return base
     passing = [e for e in (_try(base, b, home) for b in auto_candidates(flags)) if e is not None]
     measured = measure_encoders([base, *passing])

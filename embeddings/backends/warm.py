@@ -1,7 +1,7 @@
 """Make ``auto``'s one-time choice now, saying so, instead of inside a user's first command.
 
 The first ``auto`` load on a CPU (per model and library versions) converts the model to OpenVINO
-and ONNX, checks both against torch fp32 and times them by CPU time: 1.5-3 CPU-minutes (more wall
+and ONNX, checks both against torch fp32 and times them by CPU time: about 3 CPU-minutes (more wall
 time on a busy machine). Every later load reuses the cached choice in well under a second. ``install.sh``
 runs this after its demo so that a new user's first ``newsqa index`` does not stall on it unsaid.
 
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.backend == "auto":
         print("Choosing the fastest encoder backend for this CPU (the first time per CPU, model and library "
-              "versions it converts the model to OpenVINO and ONNX and checks them against torch: 1.5-3 CPU-minutes, "
+              "versions it converts the model to OpenVINO and ONNX and checks them against torch: about 3 CPU-minutes, "
               "longer on a busy machine; later it reuses that choice) ...", flush=True)
     wall, cpu = time.perf_counter(), time.process_time()
     enc = load_encoder(args.model, backend=args.backend)

@@ -93,8 +93,7 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
             yield from _walk(path, seen_dirs)
         elif entry.is_file():
             if path.suffix.lower() not in SUPPORTED:
-                yield Skipped(str(path), f"unsupported type {path.suffix or '(no extension)'}: not read as an "
-                                         f"article (read: {', '.join(sorted(SUPPORTED))})")
+                yield Skipped(str(path), unsupported_type(path))
             elif path.stem.lower().startswith(_NOT_ARTICLES):
                 yield Skipped(str(path), f"passed over: a file named {path.stem.split('.')[0].upper()}... is taken for "
                                          "project notes, not an article; to index it anyway, give its path "
@@ -103,6 +102,19 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
                 yield path
         else:
             yield Skipped(str(path), "not a regular file (broken link or special file)")
+
+
+def unsupported_type(path: str | os.PathLike, supported: Iterable[str] = SUPPORTED) -> str:
+    """Why a file of a type newsqa does not read is refused, in the one wording of every path (a
+    folder's walk, a file given by its path, an upload); the line it is shown on names the file.
+
+    >>> unsupported_type("notes/report.docx", (".txt", ".md"))
+    '.docx is not a supported type; supported: .md, .txt'
+    >>> unsupported_type("README", (".txt",))
+    'a file without an extension is not a supported type; supported: .txt'
+    """
+    suffix = Path(path).suffix.lower()
+    return f"{suffix or 'a file without an extension'} is not a supported type; supported: {', '.join(sorted(supported))}"
 
 
 def folder_section(path: str | os.PathLike, roots: Iterable[str | os.PathLike]) -> str:
@@ -143,8 +155,7 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
                 out.skipped.append(Skipped(str(path), "empty file"))
             return _undate_invalid(out)
         if suffix not in SUPPORTED:
-            raise ReadError(path, f"unsupported file type {suffix or '(none)'}; "
-                            f"supported: {', '.join(sorted(SUPPORTED))}")
+            raise ReadError(path, unsupported_type(path))
         if size > max_bytes:
             raise ReadError(path, f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB "
                             "limit for one article file (raise --max-file-mb, or use JSONL records)")
@@ -174,7 +185,13 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_FILE_BYTES, 
     except OSError as e:
         out.skipped.append(Skipped(str(path), f"cannot read: {e.strerror or e}"))
     out.documents = [d for d in out.documents if _has_content(d, out)]
+    for d in out.documents:  # indexed all the same, but a reader should know why it never answers
+        if not any(b.kind == "paragraph" for b in d.blocks):
+            out.notes.append(Note(d.origin or str(path), TITLE_ONLY))
     return _undate_invalid(out)
+
+
+TITLE_ONLY = "only a title, no body paragraphs: indexed as its headline alone"
 
 
 def _undate_invalid(out: FileRead) -> FileRead:
@@ -247,4 +264,5 @@ def _read_jsonl_file(path: Path, max_line_bytes: int = DEFAULT_MAX_FILE_BYTES) -
     yield from read_jsonl(lines(), str(path))
 
 
-__all__ = ["FileRead", "folder_section", "iter_files", "read_file", "file_sha256", "DEFAULT_MAX_FILE_BYTES", "SUPPORTED"]
+__all__ = ["FileRead", "folder_section", "iter_files", "read_file", "file_sha256", "unsupported_type",
+           "DEFAULT_MAX_FILE_BYTES", "SUPPORTED"]

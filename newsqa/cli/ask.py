@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from newsqa.qa.answer import AnswerSettings
 from newsqa.qa.engine import Engine
-from newsqa.qa.explain import filter_note
 from newsqa.qa.rerank import CrossEncoderReranker
 
 from .options import add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes, announce_sample_build, filters_from
-from .present import format_answer
+from .present import format_answer, wants_bold
 
 HELP = "ask one question"
 EPILOG = ("examples:\n  newsqa ask \"Where did Putin show Kim around?\"\n"
@@ -52,16 +52,16 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(format_answer(answer, all_related=args.all, history=args.history))
+        print(format_answer(answer, all_related=args.all, history=args.history, bold=wants_bold(sys.stdout)))
         if answer.abstained and not filters.is_empty():
             print(without_filters(engine, args.question, args.k, filters, args.history, args.all))
     return 0
 
 
 def without_filters(engine, question: str, k: int, filters, history, all_related: bool = False, **shown) -> str:
-    """Why the filters found nothing, and the answer without them (``shown``: ``format_answer``'s ``more``)."""
-    note = filter_note(engine.snapshot, filters)
+    """The answer without the filters (``shown``: ``format_answer``'s ``more``). Why the filters found
+    nothing (``qa.explain.filter_note``) already leads the filtered answer's text."""
     without = engine.ask(question, k=k, history=history)
     if without.abstained:
-        return f"\n{note} Without the filters, too: not found."
-    return f"\n{note}\nWithout the filters:\n{format_answer(without, all_related, history=history, **shown)}"
+        return "\nWithout the filters, too: not found."
+    return f"\nWithout the filters:\n{format_answer(without, all_related, history=history, **shown)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 from newsqa.embeddings.errors import NewsqaError
 from newsqa.qa.answer import AnswerSettings
@@ -12,7 +13,7 @@ from newsqa.qa.engine import Engine, default_home
 from .ask import without_filters
 from .options import (ExamplesFormatter, add_backend_opt, add_filter_opts, add_index_opt, announce_index_notes,
                       announce_sample_build, filters_from)
-from .present import count, format_answer
+from .present import count, format_answer, wants_bold
 
 HELP = "an interactive conversation in the terminal"
 HISTORY_LINES = 1000
@@ -106,7 +107,7 @@ def _turn(engine, q: str, k: int, filters, history: list[dict], all_related: boo
     except NewsqaError as e:
         print(f"newsqa: {e}")
         return None
-    print(format_answer(answer, all_related, more=MORE, history=history))
+    print(format_answer(answer, all_related, more=MORE, history=history, bold=wants_bold(sys.stdout)))
     if answer.abstained and not filters.is_empty():
         print(without_filters(engine, q, k, filters, history, all_related, more=MORE))
     history.append({"question": q, "answer": "" if answer.abstained else answer.answer})

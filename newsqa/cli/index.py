@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from newsqa.embeddings.indexer import update_index
+from newsqa.embeddings.indexer import missing_files, update_index
 from newsqa.embeddings.manifest import MANIFEST
 from newsqa.embeddings.ray_pipeline import update_index_ray  # imports ray only when it runs
 from newsqa.qa.engine import default_index_dir
@@ -64,6 +64,8 @@ def run(args) -> int:
         if not existed and not (Path(index_dir) / MANIFEST).exists():
             shutil.rmtree(index_dir, ignore_errors=True)  # a new index that failed (a bad --model): only its lock was made
         raise
+    if not args.prune:
+        report.missing = missing_files(index_dir)  # kept without --prune: the hint below names them
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "notes", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
@@ -77,6 +79,8 @@ def run(args) -> int:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         for n in report.notes:
             print(f"note {n.path}: {n.text}", file=sys.stderr)
+        if hint := report.missing_line():
+            print(hint, file=sys.stderr)
         if not nothing_read:
             print(report.summary_line())
             if report.duplicate_articles:

@@ -3,6 +3,7 @@ citation and a related passage are rendered from ``qa.present``'s views, as the 
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 from newsqa.embeddings.plural import count  # noqa: F401  (the CLI's plurals; re-exported)
@@ -13,25 +14,46 @@ WIDTH = 100
 
 
 MORE_RELATED = "--all shows them, --json lists them"
+BOLD, PLAIN = "\x1b[1m", "\x1b[0m"  # ANSI bold and reset: the one emphasis the terminal output uses
 
 
-def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED, history=()) -> str:
-    """The answer as a person reads it in a terminal: quotes with markers, then the citations (an
-    abstention: the first ``RELATED_SHOWN`` related passages, one line each, and ``more`` saying how
-    to see the rest; ``all_related``: all of them). ``history``: the earlier turns it was asked with
-    (the follow-up's reading line names the question it follows)."""
-    lines = _head(answer, history)
+def wants_bold(stream) -> bool:
+    """Bold (ANSI) only on a terminal, and not when ``NO_COLOR`` is set: a pipe or a log gets plain text."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def format_answer(answer, all_related: bool = False, more: str = MORE_RELATED, history=(), bold: bool = False) -> str:
+    """The answer as a person reads it in a terminal: the short answer (``bold``: in ANSI bold), the
+    quotes with markers, then the citations (an abstention: the first ``RELATED_SHOWN`` related
+    passages, one line each, and ``more`` saying how to see the rest; ``all_related``: all of them).
+    ``history``: the earlier turns it was asked with (the follow-up's reading line names the question
+    it follows)."""
+    lines = _head(answer, history, bold)
     if answer.abstained:
         return "\n".join(lines + _related(answer, None if all_related else RELATED_SHOWN, more))
     lines.append("")
-    for c in answer.citations:
-        lines += citation_lines(citation_view(c))
+    for c in answer.citations:  # the short answer is said above, not again under its citation
+        lines += citation_lines(citation_view(c), short_answer=False)
     return "\n".join(lines + _timeline(answer))
 
 
-def _head(answer, history=()) -> list[str]:
-    """The answer's text, with the unsure note, how a follow-up was read and the comparison's verdict."""
+def short_answer_line(answer, bold: bool = False) -> str:
+    """ "Short answer: X [1]" (several marked quotes: "X [1]; Y [2]"), "" when no quote marks one."""
+    marked = [(c.answer_text, c.n) for c in answer.citations if c.answer_text]
+    if not marked:
+        return ""
+    (text, n), rest = marked[0], marked[1:]
+    head = f"{BOLD}Short answer: {text}{PLAIN}" if bold else f"Short answer: {text}"
+    return "; ".join([f"{head} [{n}]", *(f"{t} [{m}]" for t, m in rest)])
+
+
+def _head(answer, history=(), bold: bool = False) -> list[str]:
+    """The answer's state (the unsure note) and short answer, its text, how a follow-up was read and
+    the comparison's verdict."""
     lines = [textwrap.fill(answer.answer, width=WIDTH)]
+    if short := short_answer_line(answer, bold):
+        lines.insert(0, short)
     if note := unsure_note(answer):
         lines.insert(0, note)
     if reading := reading_line(answer, history):
@@ -47,7 +69,7 @@ def _related(answer, shown: int | None, hint: str) -> list[str]:
     if not answer.related:
         return []
     related = distinct_related(answer.related)  # the same story stored twice is listed once
-    lines = ["\nRelated, but not an answer:"]
+    lines = ["\nRelated, not an answer:"]
     for h in related[:shown]:
         v = passage_view(h.passage)
         meta = v.meta if v.text == v.title else (v.title, *v.meta)  # a headline is not said twice
@@ -58,9 +80,11 @@ def _related(answer, shown: int | None, hint: str) -> list[str]:
     return lines
 
 
-def citation_lines(v: CitationView) -> list[str]:
-    """One citation: ``[n] title (date, source, section, where)``, then a line per note."""
-    return [f"[{v.n}] {v.title} ({', '.join(v.meta)})"] + [f"    {note_line(note)}" for note in v.notes]
+def citation_lines(v: CitationView, short_answer: bool = True) -> list[str]:
+    """One citation: ``[n] title (date, source, section, where)``, then a line per note
+    (``short_answer=False``: not the short answer's, which ``format_answer`` says first)."""
+    notes = [n for n in v.notes if short_answer or n.kind != "answer"]
+    return [f"[{v.n}] {v.title} ({', '.join(v.meta)})"] + [f"    {note_line(note)}" for note in notes]
 
 
 def note_line(note: Note) -> str:

@@ -47,7 +47,8 @@ def test_every_reader_that_takes_a_date_checks_it(tmp_path, name, text):
     f.write_text(text)
     got = read_file(f)
     assert got.documents and got.documents[0].date == ""
-    assert len(got.notes) == 1 and "is not a date (YYYY-MM-DD); stored undated" in got.notes[0].text
+    dated = [n for n in got.notes if "date" in n.text]  # the page's one block is its headline: a title-only note too
+    assert len(dated) == 1 and "is not a date (YYYY-MM-DD); stored undated" in dated[0].text
 
 
 def test_index_reports_the_bad_dates_and_info_and_filters_ignore_them(tmp_path, capsys):
@@ -159,3 +160,20 @@ def test_index_refuses_a_folder_of_articles_as_index_and_changes_nothing(tmp_pat
     empty.mkdir()
     for target in (empty, tmp_path / "new", empty):  # empty, missing, then an existing index
         assert main(["index", str(src), "--index", str(target), "--model", "hashing", "--no-progress"]) == 0
+
+
+def test_info_names_the_encoder_backend_the_index_was_built_with(tmp_path, capsys):
+    """A new user could not see which backend an index's vectors came from (the manifest records it)."""
+    from newsqa.embeddings.store import read_manifest
+
+    f = tmp_path / "a.txt"
+    f.write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    idx = tmp_path / "idx"
+    assert main(["index", str(f), "--index", str(idx), "--model", "hashing", "--no-progress"]) == 0
+    model = read_manifest(idx)["model"]
+    capsys.readouterr()
+    assert main(["info", "--index", str(idx)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"  backend: {model['backend']} {model['precision']}" in lines
+    assert main(["info", "--index", str(idx), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backend"] == f"{model['backend']} {model['precision']}"

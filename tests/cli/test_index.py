@@ -116,3 +116,24 @@ def test_only_hashing_specs_name_the_test_encoder(tmp_path, capsys):
         assert says in err and "Traceback" not in err and not index.exists()
     assert main(["index", str(SEED), "--index", str(index), "--model", "hashing-64", "--no-progress"]) == 0
     assert json.loads((index / "manifest.json").read_text())["model"]["dimension"] == 64
+
+
+def test_files_gone_from_the_folder_are_named_with_the_prune_flag(tmp_path, capsys):
+    """A new user deleted files and re-indexed: nothing said that their articles stay indexed without --prune."""
+    src, index = tmp_path / "src", tmp_path / "idx"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(f"Headline {i}\n\nThe port reopened on day {i} after the storm.\n")
+    base = ["index", str(src), "--index", str(index), "--model", "hashing", "--no-progress"]
+    assert main(base) == 0
+    assert "--prune" not in capsys.readouterr().err  # nothing gone: no hint
+    (src / "0.txt").unlink()
+    (src / "1.txt").unlink()
+    assert main(base) == 0
+    err = capsys.readouterr().err
+    hints = [line for line in err.splitlines() if "--prune" in line]
+    assert len(hints) == 1 and "2 indexed files" in hints[0] and "no longer exist" in hints[0]
+    assert main(base + ["--prune"]) == 0
+    assert "--prune" not in capsys.readouterr().err
+    assert main(base) == 0
+    assert "--prune" not in capsys.readouterr().err  # pruned: nothing gone any more

@@ -236,7 +236,7 @@ def test_the_chat_example_is_a_conversation_the_bbc_collection_answers():
     """The help's BBC conversation is a labelled follow-up pair of eval/questions/bbc-followups.jsonl
     (its answer in the collection, once); "Who won the Mercury Prize?" was in no BBC article."""
     turns = re.findall(r"you> (.+?\?)", chat.EPILOG)
-    labelled = [json.loads(line) for line in (ROOT / "eval" / "questions" / "bbc-followups.jsonl").open(encoding="utf-8")]
+    labelled = [json.loads(line) for line in (ROOT / "eval" / "questions" / "bbc-followups.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(turns) == 2
     assert any(q["history"] == turns[:1] and q["question"] == turns[1] and q["answers"] for q in labelled), turns
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from helpers import SEED
@@ -37,7 +38,7 @@ def test_an_abstention_shows_related_passages_not_citations(engine):
     assert answer.abstained and answer.related, "with the fake encoder, this question finds only related passages"
     text = format_answer(answer)
     assert not any(line.startswith("[") for line in text.splitlines())
-    assert "Related, but not an answer:" in text
+    assert "Related, not an answer:" in text  # the README's and the browser's words
     assert all(f"({h.passage.title}, {h.passage.date or 'undated'}, " in text for h in answer.related)
 
 
@@ -65,7 +66,7 @@ def _related_answer(n: int) -> Answer:
 
 def test_an_abstention_shows_three_related_passages_one_line_each():
     text = format_answer(_related_answer(9))
-    lines = text.split("Related, but not an answer:\n")[1].splitlines()
+    lines = text.split("Related, not an answer:\n")[1].splitlines()
     assert len(lines) == 4 and lines[-1] == "  ... and 6 more (--all shows them, --json lists them)"
     for i, line in enumerate(lines[:3], 1):
         excerpt, meta = line[2:].split(" (", 1)
@@ -101,3 +102,42 @@ def test_chat_all_shows_every_related_passage_of_the_last_answer(engine, capsys,
     assert "(no answer yet)" in out and "and 2 more (/all shows them)" in out
     first, after_all = out.split("and 2 more (/all shows them)")
     assert first.count("\n- ") == 3 and after_all.count("\n- ") == 5
+
+
+def _marked(n: int, quote: str, short: str):
+    from newsqa.qa.types import Citation
+
+    return Citation(n=n, quote=quote, doc_id="d1", passage_id=f"p{n}", title="Talks in Vladivostok", date="2023-09-14",
+                    source="Reuters", section="World", kind="paragraph", paragraph=3, start=0, end=len(quote), score=0.5,
+                    answer_span=(0, len(short)), answer_text=short)
+
+
+def test_the_short_answer_is_said_first_and_bold_only_on_a_terminal(monkeypatch):
+    """A new user's run: "short answer: ..." came last, under the citations, in plain text. It is the
+    answer in a word: the first line of a sure answer, bold (ANSI) on a terminal, plain in a pipe."""
+    from newsqa.cli.present import wants_bold
+
+    c = _marked(1, "Kim went to the Vostochny cosmodrome.", "the Vostochny cosmodrome")
+    answer = Answer("q", f"\u201c{c.quote}\u201d [1]", False, (c,), ())
+    lines = format_answer(answer).splitlines()
+    assert lines[0] == "Short answer: the Vostochny cosmodrome [1]"
+    assert "short answer:" not in "\n".join(lines[1:]).lower()  # said once
+    assert "\x1b[" not in format_answer(answer)
+    assert format_answer(answer, bold=True).splitlines()[0] == "\x1b[1mShort answer: the Vostochny cosmodrome\x1b[0m [1]"
+    two = Answer("q", "...", False, (c, _marked(2, "Putin came by train.", "train")), ())
+    assert format_answer(two).splitlines()[0] == "Short answer: the Vostochny cosmodrome [1]; train [2]"
+    unsure = Answer("q", "...", False, (replace(c, answer_span=None, answer_text=""),), (), answer_state="unsure",
+                    abstain_reason={"code": "low_match", "text": "x", "terms": []})
+    assert not any(line.lower().startswith("short answer") for line in format_answer(unsure).splitlines())
+
+    class Tty:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_bold(Tty(True)) and not wants_bold(Tty(False))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_bold(Tty(True))

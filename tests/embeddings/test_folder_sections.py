@@ -65,7 +65,7 @@ def test_skip_reasons_are_plain_words(tmp_path):
     reasons = {Path(s.path).name: s.reason for s in iter_files([tmp_path]) if hasattr(s, "reason")}
     assert "not an article" in reasons["README.TXT"] and "README" in reasons["README.TXT"]
     assert "give its path on its own" in reasons["README.TXT"]
-    assert reasons["report.docx"].startswith("unsupported type .docx: not read as an article (read: .csv,")
+    assert reasons["report.docx"].startswith(".docx is not a supported type; supported: .csv,")
 
 
 def test_remove_takes_a_file_out_and_keeps_the_rest(tmp_path, fake_encoder):

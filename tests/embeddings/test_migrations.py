@@ -42,3 +42,19 @@ def test_format_1_without_sentence_vectors_migrates_with_zero_rows(tmp_path, fak
     reader = open_reader(idx)
     assert reader.sentence_vectors.shape == (sum(len(p.sentences) for p in passages), fake_encoder.dimension)
     assert not np.asarray(reader.sentence_vectors).any()  # zero: encoded at question time
+
+
+def test_a_migration_leaves_no_file_open(tmp_path, fake_encoder):
+    """The format-1 tables' files were left for the garbage collector to close: two ResourceWarnings a
+    migration, most of a fast test run's warnings."""
+    import gc
+    import warnings
+
+    from newsqa.embeddings.migrations import migrate
+
+    src, idx, *_ = _format1_index(tmp_path, fake_encoder)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert migrate(idx) == [1]
+        gc.collect()
+    assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []

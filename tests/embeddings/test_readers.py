@@ -36,7 +36,8 @@ def test_bbc_jsonl_records():
 
 def test_same_article_as_txt_and_jsonl_has_same_id():
     a = read_file(need(BBC / "articles" / "business" / "001.txt")).documents[0]
-    line = (BBC / "bbc_news.jsonl").open().readline()
+    with (BBC / "bbc_news.jsonl").open(encoding="utf-8") as f:
+        line = f.readline()
     from newsqa.embeddings.readers.records import record_document
 
     b = record_document(json.loads(line), "x")
@@ -133,7 +134,7 @@ def test_a_record_date_that_is_no_day_is_named_whole_in_the_note(tmp_path):
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n ", "empty"),
         ("binary.txt", bytes(range(256)) * 10, "binary"),
-        ("x.pdf", b"%PDF-1.4", "unsupported"),
+        ("x.pdf", b"%PDF-1.4", "not a supported type"),
     ],
 )
 def test_bad_files_are_skipped_with_reason(tmp_path, name, data, reason):
@@ -163,3 +164,46 @@ def test_missing_path_and_symlink_loop(tmp_path):
     assert [f.name for f in files] == ["a.txt"]
     assert any("symlink loop" in s.reason for s in skipped)
     assert any("no such file" in s.reason for s in skipped)
+
+
+def test_an_unsupported_file_type_is_worded_one_way_on_every_path(tmp_path, capsys):
+    """A folder's walk said "unsupported type .docx: not read as an article (read: ...)", a file given
+    by its path "unsupported file type .docx; supported: ...", an upload ".docx is not a supported type;
+    supported: ...". One wording now, on the line that names the file."""
+    from newsqa.cli import main
+    from newsqa.embeddings.readers import SUPPORTED, iter_files
+    from newsqa.ui.uploads import UploadLimits, check_file
+
+    f = tmp_path / "src" / "report.docx"
+    f.parent.mkdir()
+    f.write_bytes(b"PK")
+    want = ".docx is not a supported type; supported: " + ", ".join(sorted(SUPPORTED))
+    walked = [s.reason for s in iter_files([f.parent]) if hasattr(s, "reason")]
+    assert walked == [want]
+    assert [s.reason for s in read_file(f).skipped] == [want]
+    assert check_file("report.docx", b"PK", 2, UploadLimits()) == want
+    (f.parent / "a.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    for given in (f.parent, f):
+        main(["index", str(given), str(f.parent / "a.txt"), "--index", str(tmp_path / "idx"), "--model", "hashing",
+              "--no-progress"])
+        assert f"skipped {f}: {want}" in capsys.readouterr().err.splitlines()
+
+
+def test_a_file_with_only_a_title_is_indexed_with_a_note_naming_it(tmp_path, capsys):
+    """A new user's title-only file was indexed silently: as its headline alone, nothing said."""
+    from newsqa.cli import main
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "titleonly.txt").write_text("Just a title\n")
+    (src / "full.txt").write_text("Port reopens\n\nThe port reopened on Monday.\n")
+    (src / "heading.md").write_text("# Only a heading\n")
+    for name in ("titleonly.txt", "heading.md"):
+        r = read_file(src / name)
+        assert r.documents and [n.path for n in r.notes] == [str(src / name)] and "only a title" in r.notes[0].text
+    assert read_file(src / "full.txt").notes == []
+    assert main(["index", str(src), "--index", str(tmp_path / "idx"), "--model", "hashing", "--no-progress"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "only a title" in line] == [
+        f"note {src / 'heading.md'}: only a title, no body paragraphs: indexed as its headline alone",
+        f"note {src / 'titleonly.txt'}: only a title, no body paragraphs: indexed as its headline alone"]

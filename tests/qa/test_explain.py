@@ -63,7 +63,25 @@ def test_main_topics_are_sections_and_frequent_headline_words(engine):
 def test_not_found_names_the_topics(engine):
     a = engine.ask("Who won the 1966 football world cup in England?")
     assert a.abstained and not a.citations
-    assert "Its sections: business, sport." in a.coverage and "rugby" in a.coverage and "(undated)" in a.coverage
+    assert "Its sections: business, sport." in a.coverage and "rugby" in a.coverage
+    assert a.coverage.startswith("The collection holds 3 undated articles (")
+
+
+def test_the_coverage_sentence_has_no_doubled_brackets(engine, tmp_path, fake_encoder):
+    """A new user read "2127 articles (undated) (13134 passages, ..."; a mixed collection read
+    "dated X to Y (1 undated) (N passages"."""
+    from helpers import tiny_engine
+    from newsqa.qa.answer import coverage_note
+
+    assert ") (" not in coverage_note(engine.snapshot)
+    (tmp_path / "src").mkdir()
+    mixed = tiny_engine(tmp_path / "src", tmp_path / "idx", {
+        "a.jsonl": '{"title": "Port reopens", "text": "The port reopened.", "date": "2023-09-14"}\n'
+                   '{"title": "Mill opens", "text": "The mill opened.", "date": "2023-09-20"}\n'
+                   '{"title": "Rain falls", "text": "Rain fell."}\n'}, fake_encoder)
+    note = coverage_note(mixed.snapshot)
+    assert note.startswith("The collection holds 3 articles, 2 dated 2023-09-14 to 2023-09-20 and 1 undated (")
+    assert ") (" not in note
 
 
 def test_cli_ask_explains_an_empty_filtered_result(engine, capsys):
@@ -73,6 +91,21 @@ def test_cli_ask_explains_an_empty_filtered_result(engine, capsys):
     assert code == 0
     assert "No article from 2004-01-01 on in section business" in out
     assert "Without the filters:" in out and "Nadi" in out
+
+
+def test_the_filter_reason_is_said_first_in_the_answer_and_the_cli(engine, capsys):
+    """A new user's run: "No article from 2024-01-01 on." came third, after "Not found ...", the
+    reason "No passage came back" and the collection summary; it is why, so it leads."""
+    f = Filters(date_from="2004-01-01")
+    a = engine.ask("Who did Tavua beat in the rugby cup final?", filters=f)
+    assert a.abstained and a.answer.startswith(filter_note(engine.snapshot, f) + " Not found in the indexed articles.")
+    assert main(["ask", "Who did Tavua beat in the rugby cup final?", "--index", str(engine.index_dir),
+                 "--since", "2004-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No article from 2004-01-01 on")
+    assert out.count("No article from 2004-01-01 on") == 1 and "Without the filters:" in out and "Nadi" in out
+    unfiltered = engine.ask("Who did Tavua beat in the rugby cup final?")
+    assert not unfiltered.answer.startswith("No article")
 
 
 def test_cli_section_filter_works_on_folder_sections(engine, capsys):

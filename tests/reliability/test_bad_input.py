@@ -44,7 +44,7 @@ BAD_FILES = {
                         "no article text"),
     "noheader.csv": (b"a,b\n1,2\n", "no text column"),
     "allbad.jsonl": (b"{not json\n[1, 2]\n{\"title\": \"no text\"}\n", "line 1"),
-    "slides.pptx": (b"PK\x03\x04", "unsupported"),
+    "slides.pptx": (b"PK\x03\x04", "not a supported type"),
 }
 
 

@@ -103,3 +103,16 @@ def test_an_unsure_note_is_not_carried_into_a_follow_up():
     msgs = [ChatMessage(role="user", content="Who met Putin?"), ChatMessage(role="assistant", content=said),
             ChatMessage(role="user", content="Where?")]
     assert conversation(msgs) == ("Where?", [{"question": "Who met Putin?", "answer": "\u201cKim met Putin.\u201d [1]"}])
+
+
+def test_a_filtered_refusal_says_why_once_and_labels_related_passages_as_the_cli_and_browser_do():
+    """The answer text leads with the filter note (the engine puts it first); the message said it
+    again after, and headed the related passages "Related, but not an answer" (the README, the
+    terminal and the browser: "related, not an answer")."""
+    from newsqa.serve.openai_compat import render
+
+    note = "No article in section weather."
+    said = render({"answer": f"{note} Not found in the indexed articles.", "note": "", "filter_note": note,
+                   "citations": [], "related": [{"title": "Port reopens", "date": "", "text": "The port reopened."}]})
+    assert said.startswith(note) and said.count(note) == 1
+    assert "**Related, not an answer**" in said and "but not" not in said

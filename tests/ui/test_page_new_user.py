@@ -27,7 +27,7 @@ ARTICLES = {
                         "from a shipyard in Suva for 12 million dollars.\n",
 }
 FIRST = "Who did the Tavua rugby club beat in the island cup final?"
-FOLLOW = "Who was their captain?"  # read as a follow-up of FIRST ("Read as a follow-up: ...")
+FOLLOW = "Who was their captain?"  # read as a follow-up of FIRST ("Read as a follow-up to ...")
 
 
 @pytest.fixture(scope="module")

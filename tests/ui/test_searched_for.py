@@ -14,8 +14,23 @@ def _answer(rewritten: bool, verdict: str = "", question: str = "Why did he resi
 
 
 def test_rewritten_question_is_shown_in_the_browser_and_the_terminal():
-    assert md_text("Read as a follow-up: \u201cWhy did David Blunkett resign?\u201d") in answer_markdown(_answer(True), 1)
-    assert "(Read as a follow-up: \u201cWhy did David Blunkett resign?\u201d)" in format_answer(_answer(True))
+    line = "Read as a follow-up to the question before: \u201cWhy did David Blunkett resign?\u201d"
+    assert md_text(line) in answer_markdown(_answer(True), 1)
+    assert f"({line})" in format_answer(_answer(True))
+    history = ["Who is David Blunkett?"]
+    line = "Read as a follow-up to \u201cWho is David Blunkett?\u201d: \u201cWhy did David Blunkett resign?\u201d"
+    assert md_text(line) in answer_markdown(_answer(True), 2, history) and f"({line})" in format_answer(_answer(True), history=history)
+
+
+def test_the_reading_has_one_form():
+    """A new user saw two: "Read as a follow-up to ..." and "Read as a follow-up: ..."."""
+    from newsqa.qa.present import reading_line
+
+    cases = [(_answer(True), []), (_answer(True), ["Who is David Blunkett?"]),
+             (_answer(True, question="Why?", resolved="Why? (happened Yukos)"), ["What happened to Yukos?"]),
+             (_answer(True, question="And Kim?", resolved="How old is Putin? (Kim)"), ["How old is Putin?"])]
+    for a, history in cases:
+        assert reading_line(a, history).startswith("Read as a follow-up to "), (a.question, reading_line(a, history))
 
 
 def test_question_asked_as_is_shows_no_reading():
