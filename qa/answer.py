@@ -20,6 +20,7 @@ from .signals import compute_signals, subject_of
 from .quotes import (Candidate, IdfTable, QuoteSettings, candidates, choose, context_before, score_candidates,
                      title_candidates)
 from .asked import asked_kind
+from .choices import naming_first
 from .slot_choice import add_close_second, fill_slot, filler_first, unnamed_doer
 from .shapes import Pool, detect, merge_same_paragraph, overrule, shape_quotes
 from .shapes.compare import apply_marks
@@ -113,7 +114,9 @@ _COVERAGE = PerReader()
 
 def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, hits: list[Hit], k: int,
                    snapshot: Snapshot, sentence_vectors, idf: IdfTable, settings: AnswerSettings, *,
-                   article_terms: ArticleTerms = _ARTICLE_TERMS) -> Answer:
+                   article_terms: ArticleTerms = _ARTICLE_TERMS, choices: tuple[str, ...] = ()) -> Answer:
+    """The cited answer to ``resolved`` from ``hits``. ``choices`` are a quiz question's choices
+    (``qa.choices``): a close sentence naming one of them leads when the best quotes name none."""
     text_of = lru_cache(maxsize=None)(snapshot.document_text)  # this ask's articles, each looked up once
     own, carried = resolved.scoring()  # the words that decide the quote; carried ones count half
     vectors = sentence_vectors.for_snapshot(snapshot)
@@ -134,6 +137,8 @@ def compose_answer(question: str, resolved: Resolved, qvec: np.ndarray | None, h
         picked = filler_first(own, picked)  # a sure answer shows the sentence that fills the slot first
     verdict = _sibling_stated(own, picked, shape.kind, _doer_named(own, picked, shape.kind, verdict))
     verdict = _name_placed(own, picked, shape.kind, _pronoun_bound(resolved, verdict), text_of)
+    if choices and not verdict.abstained:
+        picked, verdict = _choice_named(scored, picked, choices, verdict, settings.quotes.max_sentences)
     retrieved = tuple(hits[:k])
     extra = {"answer_state": verdict.state, "abstain_reason": verdict.reason, "signals": sig.to_dict()}
     if verdict.abstained:
@@ -229,6 +234,20 @@ def _name_placed(question: str, picked: list, shape_kind: str, verdict: Decision
     lead = picked[0]
     name = unplaced_name(question, text_of(lead.hit.passage.doc_id), lead.start)
     return _unsure(verdict, f"the closest passage does not mention {name}", [name]) if name else verdict
+
+
+def _choice_named(scored: list, picked: list, choices: tuple[str, ...], verdict: Decision, max_sentences: int):
+    """A quiz question's quotes led by a close sentence that names one of its choices, when the best
+    ones name none (``choices.naming_first``). That sentence matches the question less well than the
+    ones the verdict read, and quizzes take their distractors from the same story ("its non-EU
+    shortfall dropped to £2.7bn"), so the answer it leads is unsure: shown, never marked."""
+    moved = naming_first(scored, picked, choices, max_sentences)
+    if not moved or not picked or moved[0] is picked[0]:
+        return picked, verdict
+    if verdict.state == UNSURE:
+        return moved, verdict
+    return moved, _unsure(verdict, "the closest passage that names one of the choices is not the closest match "
+                                   "to the question", list(choices))
 
 
 def _pronoun_bound(resolved: Resolved, verdict: Decision) -> Decision:

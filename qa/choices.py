@@ -84,12 +84,27 @@ def _capitalised(option: str) -> bool:
 
 
 def _find(quote: str, option: str) -> tuple[int, int] | None:
-    """Where ``option`` stands in ``quote`` as whole words, case ignored ("the" before it optional)."""
+    """Where ``option`` stands in ``quote`` as whole words, case ignored ("the" before it optional),
+    or a person's surname alone ("Professor Etzioni" for "Amitai Etzioni": a news story names a
+    person in full once, then by surname)."""
     for form in dict.fromkeys((option, _ARTICLE.sub("", option))):
         m = re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", quote, re.I)
         if m:
             return m.start(), m.end()
+    words = option.split()
+    if len(words) == 2 and all(w[:1].isupper() and w[1:].islower() and len(w) > 2 for w in words):
+        for m in re.finditer(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", quote):  # in its capitals
+            before = re.findall(r"[\w'\u2019]+", quote[:m.start()])[-1:]
+            after = quote[m.end():].lstrip()
+            if before and (before[0] in ("the", "The") or before[0][:1].isupper() and before[0] not in _TITLES):
+                continue  # "Riggs Bank", "the Bank": part of another name, or a thing
+            if after[:1].isupper():
+                continue
+            return m.start(), m.end()
     return None
+
+
+_TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Lord Lady Dame President Senator".split())
 
 
 def named(citations: tuple[Citation, ...] | list[Citation], options: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
@@ -102,6 +117,27 @@ def named(citations: tuple[Citation, ...] | list[Citation], options: tuple[str, 
                 if at:
                     out[o] = (i, *at)
     return out
+
+
+CHOICE_RATIO = 0.6  # a sentence naming a choice may lead when it scores this close to the best (slot_choice's level-2 ratio)
+CHOICE_DEPTH = 20  # how many of the best sentences are read for one
+
+
+def naming_first(scored: list, picked: list, options: tuple[str, ...], max_sentences: int = 2) -> list:
+    """``picked`` (the stem's quotes) led by the best close sentence that names exactly one of the
+    choices, when none of ``picked`` names any. A quiz's stem restates the story's opening ("A US bank
+    has said it will donate more than $8m to victims of ... Pinochet's regime"), and that sentence
+    scores best while the one that names the bank (a choice) comes a little lower: the choices say
+    what the answer sentence must hold. ``scored`` is best first (``quotes.Candidate`` values)."""
+    if not picked or not scored or any(_find(c.text, o) for c in picked for o in options):
+        return picked
+    best = scored[0].score
+    for c in scored[:CHOICE_DEPTH]:
+        if c.score < CHOICE_RATIO * best:
+            break
+        if sum(1 for o in options if _find(c.text, o)) == 1:
+            return ([c] + [p for p in picked if p.text != c.text])[:max_sentences]
+    return picked
 
 
 def _marked_choice(citations, options: tuple[str, ...]) -> tuple[str, int, tuple[int, int]] | None:

@@ -277,7 +277,8 @@ class Engine:
         ms = (time.perf_counter() - t0) * 1e3
         read = Resolved(choice.stem, choice.stem) if choice else r  # searched whole, read against the stem
         answer = compose_answer(q, read, qvec, hits, k, state.snapshot, self.sentence_vectors, state.idf,
-                                self.answer_settings, article_terms=self.article_terms)
+                                self.answer_settings, article_terms=self.article_terms,
+                                choices=choice.options if choice else ())
         if choice:
             answer = replace(pick(answer, choice), resolved_question=r.query)
         return replace(answer, timings_ms={"retrieve": ms}, rewritten=r.rewritten, shape=shape.kind)

@@ -27,6 +27,7 @@ ROLE_WORDS = frozenset("""
     commentator controller adviser advisor aide deputy vice owner partner associate lawyer member candidate
     novelist playwright poet artist chef film-maker filmmaker campaigner activist businessman businesswoman
     entrepreneur tycoon billionaire banker diplomat politician scientist researcher professor expert
+    creator inventor developer qc barrister solicitor
 """.split())
 
 # Words that describe a body, not a person ("Russia's biggest oil firm", "the rock band"): a "who/what is X"
@@ -44,6 +45,12 @@ DESCRIPTION_WORDS = ROLE_WORDS | BODY_WORDS
 # answered by a name as a person is.
 PERSON_NOUNS = ROLE_WORDS | frozenset("""man woman person people boy girl mother father son daughter wife husband
     teenager pensioner umpire cricketer peer band group""".split())
+
+# The last noun of an asked phrase, when it is one of these ("Which private investment firm",
+# "What two radio stations"): kinds of person, body or outlet a news question asks to name.
+HEAD_NOUNS = PERSON_NOUNS | BODY_WORDS | frozenset("""bank club team party station channel network show
+    programme film album chain retailer airline carrier newspaper paper magazine agency union council
+    court league organisation organization charity fund department ministry country city town""".split())
 
 # Nationality and region-of-origin words of the places the country table below does not list
 # ("-ian" also ends Adrian, Brian and Sebastian, so they are listed, not guessed). A listed country's

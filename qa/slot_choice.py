@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .asked import asked_kind, focus_term, kind_spans
+from .asked import asked_kind, focus_modifiers, focus_term, kind_spans, plain_which_noun
 from .lexicon import MONTHS, OFFICE_ROLES, PERSON_NOUNS, SAYING_VERBS, WEEKDAYS, is_nationality
 from .spans import (IRREGULAR, NOT_PEOPLE, NOT_VERBS, RELATIVE, WHO_VERB, NAME, defeated_side, other_gender_event,
                     past_occurrence, person_like, whole_number)
@@ -42,6 +42,7 @@ _OFFICE_Q = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:
                        r"(?:heads?|headed|heading|leads?|led|leading|runs?|ran|running|chairs?|chaired|chairing|edits?|edited|"
                        r"editing|manages?|managed|managing|coach(?:es|ed|ing)?|directs?|directed|directing|owns?|owned|"
                        r"founded|presents?|presented|presenting|made|makes|making|captains?|captained|is the|was the)\b", re.I)
+_BASED = re.compile(r"-based$", re.I)  # "the Virginia-based firm": where it is, not its name
 _PERCENTISH = re.compile(r"%|per ?cent", re.I)
 _BEFORE_WORDS = 5  # words before a name that may hold its role ("inquiry by ex-senior civil servant Sir Alan Budd")
 _RELATIVE_WORDS = 7  # words after a name of a "who is (now) ..." clause that may hold its role
@@ -56,11 +57,12 @@ def slot_spans(question: str, kind: str, text: str) -> list[tuple[int, int]]:
     if kind == "name":  # "school St Fintian's, ...": a name that ends in 's before a comma is no possessive
         spans += [m.span() for m in NAME.finditer(text) if m.group(0).endswith(("'s", "\u2019s"))
                   and text[m.end():m.end() + 1] in (",", ".", ";", ":") and not set(terms(m.group(0))) <= set(terms(question))]
-    if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name
-        spans = [(s, e) for s, e in spans if not is_nationality(text[s:e])]
+    if kind in ("person", "name"):  # "French and English clubs...": a nationality is no name; nor "the Virginia-based firm"
+        spans = [(s, e) for s, e in spans if not is_nationality(text[s:e]) and not _BASED.search(text[s:e])]
     if kind in ("person", "name"):  # "Mr Ghosn" after "...when Carlos Ghosn takes charge": the question's own subject
         qterms = set(terms(question))
-        spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms]
+        spans = [(s, e) for s, e in spans if not set(terms(text[s:e].split()[-1])) <= qterms
+                 or _named_by_asked_noun(question, text[s:e])]
     if kind == "date":
         spans = [(s, e) for s, e in spans if not RELATIVE.match(text[s:e].strip())]
     if kind in ("count", "money", "percent"):
@@ -76,6 +78,17 @@ _OBJECT = re.compile(r"^(?:[Ww]ho|[Ww]hich \w+)\s+(?:(?:is|was|has|had|will|woul
 # Roles that hold an office ("AK chief Isaiah Kiplagat" answers "Who heads Athletics Kenya?"; "marathon runner" does not).
 _POSSESSED_ROLE = re.compile(r"^(?i:who|whom)\s+(?:is|was)\s+\S.*?['\u2019]s?\s+((?:[a-z][\w-]*\s*){1,3})\?*$")
 _AGENTIVE = re.compile(r"^(?:who|which \w+)\s+(?:(?:is|was|has|had|will)\s+)?(?:been\s+)?([a-z]+)", re.I)
+
+
+def _named_by_asked_noun(question: str, name: str) -> bool:
+    """A name that ends in the asked noun, with a word the question does not hold before it: "Riggs
+    Bank" for "Which US bank...?", "Ian MacDonald QC" for "Which QC resigned...?". Its last word is
+    the kind of thing asked for, not the question's own subject."""
+    words_ = name.split()
+    focus = plain_which_noun(question)
+    if len(words_) < 2 or not focus or terms(words_[-1]) != [focus]:
+        return False
+    return not set(terms(" ".join(words_[:-1]))) <= set(terms(question))
 
 
 def anchor_terms(question: str) -> set[str]:
@@ -149,15 +162,21 @@ def _anchored_name(question: str, text: str, span: tuple[int, int], anchors: set
             next_ = []  # "a Eurosceptic party" tells the kind of party, not its name
         last = before[-2:-1] if before[-1:] and before[-1].lower() == "the" else before[-1:]  # "new chart - the Pop 100"
         window = last + next_
+        if asks_for_person(question) and re.match(r",\s+the\s", after):  # "Will Wright, the creator of The Sims"
+            window += re.findall(r"[\w'\u2019-]+", after)[1:3]
     else:
         relative = re.match(r",?\s+who\s+(?:is|was|has been)\s", after)  # "Damien Hockney, who is now Veritas' deputy leader"
         width = _RELATIVE_WORDS if relative else (4 if after.startswith(",") else 0)
         window = before + re.findall(r"[\w'\u2019-]+", after)[:width]
-    if _does_the_act(question, after):
-        return True
+    if _does_the_act(question, after) or _named_by_asked_noun(question, text[span[0]:span[1]]):
+        return True  # "Riggs Bank" for "Which US bank...?": the name says it is one
     have = set(terms(" ".join(window)))
-    if have & anchors or any(h.startswith(a) for h in have for a in anchors if len(a) >= 4):
-        return True  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
+    matched = {a for a in anchors if a in have or (len(a) >= 4 and any(h.startswith(a) for h in have))}
+    if matched:  # "chairs" -> "chairman", "edits" -> "editor", "directed" -> "director"
+        mods = focus_modifiers(question)
+        # "Foreign Minister Sergei Lavrov" is no answer to "Which Russian defence minister...?"
+        near = have | set(terms(" ".join(re.findall(r"[\w'\u2019-]+", text[: span[0]])[-3:])))  # "defence minister Sergei Shoigu"
+        return not (matched == {focus_term(question)} and mods and not near & mods)
     office = bool(_OFFICE_Q.match(" ".join(question.split())))
     return office and any(in_word_list(w, OFFICE_ROLES) for w in window)
 
@@ -220,7 +239,8 @@ def slot_level(question: str, text: str, kind: str | None = None) -> int:
     if kind in ("person", "name"):
         spans = [sp for sp in spans if _is_real_name(text, sp) or kind == "person"]
         if kind == "name" and not asks_for_person(question):  # "What film...": a title, not a person
-            spans = [sp for sp in spans if not person_like(text[sp[0]:sp[1]])]
+            spans = [sp for sp in spans if not person_like(text[sp[0]:sp[1]])
+                     or _named_by_asked_noun(question, text[sp[0]:sp[1]])]
         if not spans:
             return 0
         anchors = anchor_terms(question)

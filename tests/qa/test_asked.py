@@ -177,3 +177,32 @@ def test_one_that_pairs_with_another_is_no_count():
     assert kind_spans("count", "How many phones did it reach?", "It reached one phone in Spain.") != []
     # the question's "phones" does not say "one", nor "tennis" "ten"
     assert kind_spans("count", "How many tennis titles did she win?", "She won ten titles.") != []
+
+
+def test_focus_term_is_the_head_of_a_which_phrase():
+    """News-quiz questions put describing words before the asked noun: the noun is the phrase's last
+    word, before its verb ("offered", "won"), a comma or a function word."""
+    assert focus_term("Which new Scotland manager, successor to Berti Vogts, chose a camp?") == "manag"
+    assert focus_term("Which Boston-based private investment firm offered $3.25bn for it?") == "firm"
+    assert focus_term("Which civil liberties group joined the fight?") == "group"
+    assert focus_term("Which QC resigned from the panel?") == "qc"  # a role written in capitals
+    assert focus_term("Which team won the cup?") == "team"
+    assert focus_term("Which country hosts the games?") == "countri"  # a verb in -s ends the phrase
+    assert focus_term("Which US bank, accused of hiding assets, paid?") == "bank"
+    assert focus_term("How many people live in Paris?") == "peopl"  # no phrase is read after a count
+
+
+def test_a_which_phrase_ends_at_an_adverb_or_a_short_past_tense_and_runs_over_a_plural_before_a_preposition():
+    assert focus_term("What two radio stations in Denver carried the game?") == "station"
+    assert focus_term("What composer used Luther's hymns?") == "compos"
+    assert focus_term("What country initially received the refugees?") == "countri"
+
+
+def test_a_which_phrase_whose_later_word_is_no_known_kind_asks_for_its_first_noun():
+    """"broke" is a verb no list holds: the phrase's head is its last word naming a kind of person or body."""
+    assert focus_term("Which England prop broke a bone in his forearm?") == "prop"
+    assert focus_term("What cultural festival is held in August?") == "cultur"  # no known kind: the first word, as before
+
+
+def test_after_how_many_the_first_plain_word_stays_the_asked_noun():
+    assert focus_term("How many new casinos will the UK allow?") == "new"

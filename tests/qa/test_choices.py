@@ -4,7 +4,7 @@ the engine reading the answer against the stem (fast, fake encoder)."""
 import pytest
 from helpers import tiny_engine
 
-from newsqa.qa.choices import Choice, pick, split_choices
+from newsqa.qa.choices import Choice, pick, split_choices, naming_first
 from newsqa.qa.types import Answer, Citation
 
 
@@ -115,3 +115,51 @@ def test_a_made_up_choice_is_no_reason_to_refuse(engine):
     a = engine.ask("Which firm bought IBM's PC hardware division: Lenovo, Zorblax or Acer?")
     assert not a.abstained
     assert "Zorblax" not in str(a.abstain_reason or "")
+
+
+def _cands(*pairs):
+    from types import SimpleNamespace as N
+    return [N(text=t, score=s) for t, s in pairs]
+
+
+def test_a_close_sentence_naming_one_choice_leads_when_the_best_quotes_name_none():
+    """The stem restates the story's opening, which scores best; the sentence naming the bank (one of
+    the choices) comes a little lower and is the one that answers."""
+    scored = _cands(("A US bank has said it will donate more than $8m to victims.", 0.9),
+                    ("The bank had been accused of concealing assets.", 0.85),
+                    ("Riggs Bank pleaded guilty last month.", 0.8))
+    options = ("Riggs Bank", "Citibank", "Wachovia")
+    picked = naming_first(scored, scored[:2], options)
+    assert [c.text for c in picked] == [scored[2].text, scored[0].text]
+    assert naming_first(scored, [scored[2]], options) == [scored[2]]  # already named: kept
+
+
+def test_no_sentence_far_below_the_best_nor_one_naming_several_choices_leads():
+    far = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank pleaded guilty.", 0.4))
+    assert naming_first(far, far[:1], ("Riggs Bank", "Citibank")) == far[:1]
+    both = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank and Citibank were asked.", 0.8))
+    assert naming_first(both, both[:1], ("Riggs Bank", "Citibank")) == both[:1]
+
+
+def test_a_person_named_by_surname_alone_names_the_choice():
+    assert naming_first(_cands(("A guru of the Third Way spoke.", 0.9), ("Professor Etzioni was an adviser.", 0.8)),
+                        _cands(("Professor Etzioni was an adviser.", 0.8)), ("Amitai Etzioni", "Anthony Giddens"))[0].text \
+        == "Professor Etzioni was an adviser."
+    from newsqa.qa.choices import _find
+    assert _find("Professor Etzioni was an adviser.", "Amitai Etzioni") == (10, 17)
+    assert _find("A US bank said; Riggs Bank pleaded.", "Citi Bank") is None  # "Bank" of another name
+    assert _find("The Bank said so.", "Riggs Bank") is None
+
+
+def test_an_answer_led_by_a_choice_naming_sentence_it_moved_up_is_unsure():
+    """Quizzes take distractors from the same story: the moved-up sentence may name a wrong choice,
+    so it is shown unsure and never marked."""
+    from newsqa.qa.abstain import ANSWERED, UNSURE, Decision
+    from newsqa.qa.answer import _choice_named
+    scored = _cands(("A US bank has said it will donate.", 0.9), ("Riggs Bank pleaded guilty.", 0.8))
+    sure = Decision(ANSWERED, 0.8, None)
+    picked, verdict = _choice_named(scored, scored[:1], ("Riggs Bank", "Citibank"), sure, 2)
+    assert picked[0].text == "Riggs Bank pleaded guilty." and verdict.state == UNSURE
+    assert "names one of the choices" in verdict.reason["text"]
+    picked, verdict = _choice_named(scored, scored[1:], ("Riggs Bank", "Citibank"), sure, 2)
+    assert verdict is sure  # the best quotes name a choice: nothing moved, the verdict stands

@@ -288,3 +288,40 @@ def test_a_one_word_name_counts_when_it_names_the_doer():
     assert unnamed_doer("Who scored twice in Belgium's rout?", ["Lukaku shrugs off cobwebs to score twice."]) == ""
     assert unnamed_doer("Who plotted the relationship?", ["Plotting the relationship, Kuznets saw a curve."]) == ""
     assert unnamed_doer("Who scored twice in Belgium's rout?", ["Goals came late on Tuesday, he said."])
+
+
+@pytest.mark.parametrize("q,s", [
+    ("Which US bank, accused of concealing the general's assets, agreed to pay?",
+     "Last month in a US court, Riggs Bank pleaded guilty to failing to report suspicious activity."),
+    ("Which QC resigned from the panel of special advocates?",
+     "Ian MacDonald QC quit when the government failed to recognise a House of Lords ruling."),
+    ("Which creator of The Sims surprised the conference with a preview of Spore?",
+     "One developer bucking the trend is Will Wright, the creator of the best-selling Sims."),
+])
+def test_a_name_that_is_of_the_asked_kind_fills_the_slot(q, s):
+    """"Riggs Bank" for "Which US bank...?": a name ending in the asked noun is the answer, not the
+    question's own subject; a person named beside "the creator of" is one for "Which creator...?"."""
+    assert slot_level(q, s) == 2
+
+
+def test_a_name_ending_in_the_asked_noun_that_the_question_holds_does_not_fill_it():
+    assert slot_level("Which Riggs bank branch agreed to pay?", "Riggs Bank pleaded guilty.") == 0
+
+
+def test_a_place_based_description_is_no_name_of_the_asked_kind():
+    q = "Which Boston-based private investment firm offered $3.25bn for the retailer?"
+    assert slot_level(q, "Highfield said that it intends to take the Virginia-based firm private.") == 0
+
+
+def test_the_asked_nouns_describing_word_must_stand_by_a_name_that_fills_it():
+    """"Which Russian defence minister...?": a foreign minister is a minister, not the one asked for."""
+    q = "Which Russian defence minister took part in the talks?"
+    assert slot_level(q, "Russian Foreign Minister Sergei Lavrov will visit Pyongyang for more talks.") == 0
+    assert slot_level(q, "The talks were attended by defence minister Sergei Shoigu.") == 2
+
+
+def test_a_name_ending_in_the_asked_noun_does_not_fill_a_new_or_called_thing():
+    """"What is his new party called?", "Which new party ...?": the old party's name ends in "Party" too."""
+    s = "Robert Kilroy-Silk has quit the UK Independence Party."
+    assert slot_level("What is Robert Kilroy-Silk's new party called?", s) == 0
+    assert slot_level("Which new party did Robert Kilroy-Silk found?", s) == 0
