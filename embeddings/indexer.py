@@ -273,14 +273,17 @@ class _Change:
 _WRITER_READERS: dict[Path, IndexReader] = {}
 
 
-def missing_files(index_dir: str | os.PathLike) -> list[str]:
-    """The indexed source files that no longer exist: what ``prune=True`` would drop. It reads every
-    segment's file records, so an update does not call it (its cost follows the change); ``newsqa
-    index`` does, to say that their articles stay indexed without ``--prune``."""
+def missing_files(index_dir: str | os.PathLike, folders: Iterable[str | os.PathLike]) -> list[str]:
+    """The indexed source files inside ``folders`` that no longer exist (what ``prune=True`` would
+    drop there). ``newsqa index`` calls it after an update, to say that their articles stay indexed
+    without ``--prune``; an update does not (its cost follows the change). Only folders count, and
+    only their files are looked for on disk: adding one file to a large index stats no other."""
     index_dir = Path(index_dir)
-    if not (index_dir / MANIFEST).exists():
+    roots = [Path(f).resolve() for f in folders if Path(f).is_dir()]
+    if not roots or not (index_dir / MANIFEST).exists():
         return []
-    return [k for k in FileRecords(open_reader(index_dir, ann=False)) if not Path(k).exists()]
+    return [k for k in FileRecords(open_reader(index_dir, ann=False))
+            if any(Path(k).is_relative_to(r) for r in roots) and not Path(k).exists()]
 
 
 def _open_previous(index_dir: Path) -> IndexReader | None:

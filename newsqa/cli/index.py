@@ -65,7 +65,7 @@ def run(args) -> int:
             shutil.rmtree(index_dir, ignore_errors=True)  # a new index that failed (a bad --model): only its lock was made
         raise
     if not args.prune:
-        report.missing = missing_files(index_dir)  # kept without --prune: the hint below names them
+        report.missing = missing_files(index_dir, args.paths)  # kept without --prune: the hint below names them
     if args.json:
         out = {k: v for k, v in report.__dict__.items() if k not in ("skipped", "notes", "duplicate_articles")}
         out["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]

@@ -133,6 +133,10 @@ def test_files_gone_from_the_folder_are_named_with_the_prune_flag(tmp_path, caps
     err = capsys.readouterr().err
     hints = [line for line in err.splitlines() if "--prune" in line]
     assert len(hints) == 1 and "2 indexed files" in hints[0] and "no longer exist" in hints[0]
+    other = tmp_path / "other.txt"
+    other.write_text("Another headline\n\nThe bridge reopened after the flood.\n")
+    assert main(["index", str(other)] + base[2:]) == 0  # one file added: the folder's files are not looked for
+    assert "--prune" not in capsys.readouterr().err
     assert main(base + ["--prune"]) == 0
     assert "--prune" not in capsys.readouterr().err
     assert main(base) == 0
