@@ -217,9 +217,8 @@ def _phrase_head(found: list, low: list[str], i: int) -> int:
     word or a name."""
     j = end = i
     while j + 1 < len(low) and j - i < 3:
-        gap = found[j].string[found[j].end():found[j + 1].start()]
         w, lw = found[j + 1].group(0), low[j + 1]
-        if gap != " " or not w[0].islower() or lw in STOPWORDS or lw in _AUX or lw in QUESTION_WORDS:
+        if not _spaced(found, j) or not w[0].islower() or lw in STOPWORDS or lw in _AUX or lw in QUESTION_WORDS:
             break
         if lw in _PHRASE_VERBS or lw in IRREGULAR or (lw.endswith("ed") and len(lw) >= 4) or lw.endswith("ly"):
             break  # "offered", "won", "used"; "initially"
@@ -233,10 +232,15 @@ def _phrase_head(found: list, low: list[str], i: int) -> int:
 
 def _verb_after(found: list, low: list[str], j: int) -> bool:
     """Word ``j`` (ending in -s) is a verb: an article, a possessive, a name or a number follows it."""
-    if j + 1 >= len(low) or found[j].string[found[j].end():found[j + 1].start()] != " ":
+    if j + 1 >= len(low) or not _spaced(found, j):
         return False
     w = found[j + 1].group(0)
     return low[j + 1] in _DETERMINERS or w[0].isupper() or w[0].isdigit()
+
+
+def _spaced(found: list, j: int) -> bool:
+    """Words ``j`` and ``j + 1`` of the question stand one space apart (no comma, dash or quote between)."""
+    return found[j].string[found[j].end():found[j + 1].start()] == " "
 
 
 _DETERMINERS = frozenset("the a an his her its their our this that these those".split())

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .explain import NOT_CLEAR
+from .lexicon import NAME_TITLES, ROLE_WORDS
 from .types import Answer, Citation
 
 MAX_OPTIONS = 6
@@ -96,15 +97,14 @@ def _find(quote: str, option: str) -> tuple[int, int] | None:
         for m in re.finditer(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", quote):  # in its capitals
             before = re.findall(r"[\w'\u2019]+", quote[:m.start()])[-1:]
             after = quote[m.end():].lstrip()
-            if before and (before[0] in ("the", "The") or before[0][:1].isupper() and before[0] not in _TITLES):
+            titled = before and (before[0].lower() in NAME_TITLES or before[0].lower() in ROLE_WORDS)  # "Professor Etzioni"
+            if before and (before[0] in ("the", "The") or before[0][:1].isupper() and not titled):
                 continue  # "Riggs Bank", "the Bank": part of another name, or a thing
             if after[:1].isupper():
                 continue
             return m.start(), m.end()
     return None
 
-
-_TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Professor Sir Lord Lady Dame President Senator".split())
 
 
 def named(citations: tuple[Citation, ...] | list[Citation], options: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
